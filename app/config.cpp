@@ -1,0 +1,822 @@
+#include "app/config.hpp"
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <utility>
+
+// Debian builds toml++ as a shared library: the imported target tomlplusplus::tomlplusplus adds
+// -DTOML_HEADER_ONLY=0 -DTOML_SHARED_LIB=1 and links libtomlplusplus.so. It is built with
+// exceptions, so toml::parse returns a toml::table and throws toml::parse_error.
+#include <toml++/toml.h>
+
+#include "bot/when.hpp"
+
+namespace leernetwerk::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Longest stretch of a wrong value echoed in an error, in characters.
+constexpr std::size_t kMaxEchoChars = 60;
+
+template <class E>
+struct Choice {
+    std::string_view name;
+    E value;
+};
+
+constexpr Choice<Lang> kLanguages[] = {{"nl", Lang::nl}, {"en", Lang::en}};
+constexpr Choice<LogLevel> kLogLevels[] = {
+    {"trace", LogLevel::trace}, {"debug", LogLevel::debug}, {"info", LogLevel::info},
+    {"warn", LogLevel::warn},   {"error", LogLevel::error}, {"off", LogLevel::off},
+};
+constexpr Choice<MatrixMode> kMatrixModes[] = {
+    {"appservice", MatrixMode::appservice},
+    {"bot", MatrixMode::bot},
+};
+
+std::string type_phrase(toml::node_type type) {
+    switch (type) {
+        case toml::node_type::string:
+            return "a string";
+        case toml::node_type::integer:
+            return "an integer";
+        case toml::node_type::floating_point:
+            return "a floating-point number";
+        case toml::node_type::boolean:
+            return "a boolean";
+        case toml::node_type::date:
+            return "a date";
+        case toml::node_type::time:
+            return "a time";
+        case toml::node_type::date_time:
+            return "a date-time";
+        case toml::node_type::array:
+            return "an array";
+        case toml::node_type::table:
+            return "a table";
+        case toml::node_type::none:
+            break;
+    }
+    return "nothing";
+}
+
+/// `text` in double quotes, with quotes and control characters escaped and long text cut short.
+std::string quote(std::string_view text) {
+    std::string out = "\"";
+    std::size_t chars = 0;
+    for (char c : text) {
+        const bool starts_char = (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+        if (starts_char) {
+            if (chars == kMaxEchoChars) {
+                out += "...";
+                break;
+            }
+            ++chars;
+        }
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                out += static_cast<unsigned char>(c) < 0x20 ? '?' : c;
+                break;
+        }
+    }
+    out += '"';
+    return out;
+}
+
+/// How a scalar value is shown in an error; nullopt for arrays and tables.
+std::optional<std::string> shown_value(const toml::node& node) {
+    std::ostringstream out;
+    switch (node.type()) {
+        case toml::node_type::string:
+            return quote(node.as_string()->get());
+        case toml::node_type::integer:
+            return std::to_string(node.as_integer()->get());
+        case toml::node_type::boolean:
+            return node.as_boolean()->get() ? "true" : "false";
+        case toml::node_type::floating_point:
+            out << *node.as_floating_point();
+            break;
+        case toml::node_type::date:
+            out << *node.as_date();
+            break;
+        case toml::node_type::time:
+            out << *node.as_time();
+            break;
+        case toml::node_type::date_time:
+            out << *node.as_date_time();
+            break;
+        default:
+            return std::nullopt;
+    }
+    return out.str();
+}
+
+/// "got 70000", "got \"abc\" (a string)" (the type is named when it is not the expected one),
+/// or just "got an integer" when the value must not be echoed (secrets).
+std::string got(const toml::node& node, toml::node_type expected, bool echo = true) {
+    const std::optional<std::string> shown = echo ? shown_value(node) : std::nullopt;
+    if (!shown) {
+        return "got " + type_phrase(node.type());
+    }
+    if (node.type() == expected) {
+        return "got " + *shown;
+    }
+    return "got " + *shown + " (" + type_phrase(node.type()) + ")";
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        auto lower = [](char c) {
+            return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+        };
+        if (lower(a[i]) != lower(b[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+    std::string out;
+    for (const std::string& item : items) {
+        if (!out.empty()) {
+            out += separator;
+        }
+        out += item;
+    }
+    return out;
+}
+
+/// `"nl" or "en"`, or `one of "trace", "debug", ...`.
+template <class E, std::size_t N>
+std::string choice_phrase(const Choice<E> (&choices)[N]) {
+    if constexpr (N == 2) {
+        return quote(choices[0].name) + " or " + quote(choices[1].name);
+    } else {
+        std::vector<std::string> names;
+        for (const Choice<E>& choice : choices) {
+            names.push_back(quote(choice.name));
+        }
+        return "one of " + join(names, ", ");
+    }
+}
+
+template <class E, std::size_t N>
+std::string_view choice_name(const Choice<E> (&choices)[N], E value) {
+    for (const Choice<E>& choice : choices) {
+        if (choice.value == value) {
+            return choice.name;
+        }
+    }
+    return "?";
+}
+
+std::string trim_trailing_newlines(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
+        text.pop_back();
+    }
+    return text;
+}
+
+/// The whole file as text, or an error message (which names the file, never its contents).
+tl::expected<std::string, std::string> read_whole_file(const std::string& path) {
+    std::error_code ec;
+    const fs::file_status status = fs::status(path, ec);
+    if (status.type() == fs::file_type::not_found) {
+        return tl::unexpected("file " + quote(path) + " does not exist");
+    }
+    if (status.type() == fs::file_type::directory) {
+        return tl::unexpected(quote(path) + " is a directory, not a file");
+    }
+    errno = 0;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        const int saved = errno;
+        return tl::unexpected("cannot read file " + quote(path) +
+                              (saved != 0 ? std::string(": ") + std::strerror(saved) : ""));
+    }
+    std::ostringstream contents;
+    contents << in.rdbuf();
+    if (in.bad()) {
+        return tl::unexpected("cannot read file " + quote(path));
+    }
+    return contents.str();
+}
+
+/// Reads the keys of one [section], collects its errors, and knows which keys it read so it can
+/// report the rest as unknown.
+class Section {
+public:
+    Section(const toml::table* table, std::string name, const std::string& file,
+            std::vector<ConfigError>& errors)
+        : table_(table), name_(std::move(name)), file_(file), errors_(errors) {}
+
+    const std::string& name() const { return name_; }
+    const std::vector<std::string>& known_keys() const { return known_; }
+
+    void fail(std::string_view key, std::string message) {
+        errors_.push_back(ConfigError{file_, name_ + "." + std::string(key), std::move(message)});
+        failed_.emplace_back(key);
+    }
+
+    /// True when an error was reported for `key` (so "required" is not reported on top of it).
+    bool failed(std::string_view key) const {
+        for (const std::string& failed_key : failed_) {
+            if (failed_key == key) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    std::optional<std::string> read_string(std::string_view key, bool allow_empty = false) {
+        const toml::node* node = find(key);
+        if (node == nullptr) {
+            return std::nullopt;
+        }
+        if (!node->is_string()) {
+            fail(key, "expected a string, " + got(*node, toml::node_type::string));
+            return std::nullopt;
+        }
+        std::string value = node->as_string()->get();
+        if (value.empty() && !allow_empty) {
+            fail(key, "must not be empty");
+            return std::nullopt;
+        }
+        return value;
+    }
+
+    std::optional<bool> read_bool(std::string_view key) {
+        const toml::node* node = find(key);
+        if (node == nullptr) {
+            return std::nullopt;
+        }
+        if (!node->is_boolean()) {
+            fail(key,
+                 "expected a boolean (true or false), " + got(*node, toml::node_type::boolean));
+            return std::nullopt;
+        }
+        return node->as_boolean()->get();
+    }
+
+    std::optional<std::int64_t> read_int(std::string_view key, std::int64_t min, std::int64_t max) {
+        const toml::node* node = find(key);
+        if (node == nullptr) {
+            return std::nullopt;
+        }
+        const std::int64_t value = node->is_integer() ? node->as_integer()->get() : 0;
+        if (!node->is_integer() || value < min || value > max) {
+            fail(key, "expected an integer from " + std::to_string(min) + " to " +
+                          std::to_string(max) + ", " + got(*node, toml::node_type::integer));
+            return std::nullopt;
+        }
+        return value;
+    }
+
+    template <class E, std::size_t N>
+    std::optional<E> read_choice(std::string_view key, const Choice<E> (&choices)[N]) {
+        const toml::node* node = find(key);
+        if (node == nullptr) {
+            return std::nullopt;
+        }
+        if (node->is_string()) {
+            for (const Choice<E>& choice : choices) {
+                if (iequals(node->as_string()->get(), choice.name)) {
+                    return choice.value;
+                }
+            }
+        }
+        fail(key,
+             "expected " + choice_phrase(choices) + ", " + got(*node, toml::node_type::string));
+        return std::nullopt;
+    }
+
+    /// An array of non-empty strings; each item is checked by `check` (an error message or "").
+    template <class Check>
+    std::optional<std::vector<std::string>> read_string_list(std::string_view key, Check check) {
+        const toml::node* node = find(key);
+        if (node == nullptr) {
+            return std::nullopt;
+        }
+        if (!node->is_array()) {
+            fail(key, "expected an array of strings, " + got(*node, toml::node_type::array));
+            return std::nullopt;
+        }
+        std::vector<std::string> items;
+        bool ok = true;
+        std::size_t number = 0;
+        for (const toml::node& item : *node->as_array()) {
+            ++number;
+            const std::string where = "item " + std::to_string(number) + ": ";
+            if (!item.is_string()) {
+                fail(key, where + "expected a string, " + got(item, toml::node_type::string));
+                ok = false;
+                continue;
+            }
+            std::string text = item.as_string()->get();
+            if (std::string problem = check(text); !problem.empty()) {
+                fail(key, where + problem);
+                ok = false;
+                continue;
+            }
+            items.push_back(std::move(text));
+        }
+        if (!ok) {
+            return std::nullopt;
+        }
+        return items;
+    }
+
+    /// A secret from `name`, `name_file` or `name_env`; Source::none when none of them is set or
+    /// when there was an error. Errors never contain the value.
+    Secret read_secret(std::string_view name) {
+        const std::string file_key = std::string(name) + "_file";
+        const std::string env_key = std::string(name) + "_env";
+        const toml::node* inline_node = find(name);
+        const toml::node* file_node = find(file_key);
+        const toml::node* env_node = find(env_key);
+
+        std::vector<std::string> present;
+        for (auto [node, key] : {std::pair{inline_node, std::string(name)},
+                                 std::pair{file_node, file_key}, std::pair{env_node, env_key}}) {
+            if (node != nullptr) {
+                present.push_back(key);
+            }
+        }
+        if (present.empty()) {
+            return {};
+        }
+        if (present.size() > 1) {
+            fail(name, "set only one of " + std::string(name) + ", " + file_key + " or " + env_key +
+                           " (found " + join(present, " and ") + ")");
+            return {};
+        }
+
+        Secret secret;
+        if (inline_node != nullptr) {
+            if (!inline_node->is_string()) {
+                fail(name, "expected a string, " +
+                               got(*inline_node, toml::node_type::string, /*echo=*/false));
+                return {};
+            }
+            secret.value = inline_node->as_string()->get();
+            if (secret.value.empty()) {
+                fail(name, "must not be empty");
+                return {};
+            }
+            secret.source = Secret::Source::inline_value;
+            return secret;
+        }
+
+        const bool from_file = file_node != nullptr;
+        const std::string& key = from_file ? file_key : env_key;
+        const toml::node* source_node = from_file ? file_node : env_node;
+        if (source_node == nullptr) {
+            return {};  // not reached: exactly one form is present here
+        }
+        const toml::node& node = *source_node;
+        if (!node.is_string()) {
+            fail(key, std::string("expected ") +
+                          (from_file ? "a file path" : "an environment variable name") +
+                          " (a string), " + got(node, toml::node_type::string, /*echo=*/false));
+            failed_.emplace_back(name);
+            return {};
+        }
+        secret.origin = node.as_string()->get();
+        if (secret.origin.empty()) {
+            fail(key, "must not be empty");
+            failed_.emplace_back(name);
+            return {};
+        }
+
+        if (from_file) {
+            auto contents = read_whole_file(secret.origin);
+            if (!contents) {
+                fail(key, contents.error());
+                failed_.emplace_back(name);
+                return {};
+            }
+            secret.value = trim_trailing_newlines(std::move(*contents));
+            if (secret.value.empty()) {
+                fail(key, "file " + quote(secret.origin) + " is empty");
+                failed_.emplace_back(name);
+                return {};
+            }
+            secret.source = Secret::Source::file;
+            return secret;
+        }
+
+        const char* env_value = std::getenv(secret.origin.c_str());
+        if (env_value == nullptr || *env_value == '\0') {
+            fail(key, "environment variable " + secret.origin +
+                          (env_value == nullptr ? " is not set" : " is empty"));
+            failed_.emplace_back(name);
+            return {};
+        }
+        secret.value = env_value;
+        secret.source = Secret::Source::env;
+        return secret;
+    }
+
+    /// Reports a key that is required in the current situation but absent.
+    void require(std::string_view key, bool present, std::string_view when) {
+        if (!present && !failed(key)) {
+            fail(key, "required when " + std::string(when));
+        }
+    }
+
+    void require_secret(std::string_view name, const Secret& secret, std::string_view when) {
+        if (!secret.is_set() && !failed(name)) {
+            fail(name, "required when " + std::string(when) + " (set " + std::string(name) + ", " +
+                           std::string(name) + "_file or " + std::string(name) + "_env)");
+        }
+    }
+
+    /// Call after every read_*: reports the keys of the section that nothing read.
+    void report_unknown_keys() {
+        if (table_ == nullptr) {
+            return;
+        }
+        for (auto&& [key, node] : *table_) {
+            (void)node;
+            bool known = false;
+            for (const std::string& known_key : known_) {
+                known = known || known_key == key.str();
+            }
+            if (!known) {
+                errors_.push_back(ConfigError{
+                    file_, name_ + "." + std::string(key.str()),
+                    "unknown key; known keys in [" + name_ + "]: " + join(known_, ", ")});
+            }
+        }
+    }
+
+private:
+    const toml::node* find(std::string_view key) {
+        known_.emplace_back(key);
+        return table_ != nullptr ? table_->get(key) : nullptr;
+    }
+
+    const toml::table* table_;
+    std::string name_;
+    const std::string& file_;
+    std::vector<ConfigError>& errors_;
+    std::vector<std::string> known_;
+    std::vector<std::string> failed_;
+};
+
+/// An empty string when `user_id` looks like "@localpart:server", else the problem.
+std::string check_user_id(std::string_view user_id) {
+    const std::size_t colon = user_id.find(':');
+    const bool ok = user_id.size() >= 4 && user_id.front() == '@' && colon != std::string::npos &&
+                    colon > 1 && colon + 1 < user_id.size() &&
+                    user_id.find_first_of(" \t\r\n") == std::string::npos;
+    if (ok) {
+        return {};
+    }
+    return "expected a Matrix user ID like \"@leernetwerk:school.nl\", got " + quote(user_id);
+}
+
+void read_bot(Section& section, BotConfig& bot) {
+    if (auto language = section.read_choice("language", kLanguages)) {
+        bot.language = *language;
+    }
+    if (auto zone = section.read_string("time_zone")) {
+        if (is_known_zone(*zone)) {
+            bot.time_zone = *zone;
+        } else {
+            section.fail("time_zone", "unknown time zone " + quote(*zone) +
+                                          "; use an IANA name such as \"Europe/Amsterdam\"");
+        }
+    }
+    if (auto name = section.read_string("name")) {
+        bot.name = *name;
+    }
+    if (auto min = section.read_int("min_anonymous_respondents", 1, 100)) {
+        bot.min_anonymous_respondents = static_cast<int>(*min);
+    }
+}
+
+void read_storage(Section& section, StorageConfig& storage) {
+    if (auto path = section.read_string("path")) {
+        storage.path = *path;
+    }
+}
+
+void read_log(Section& section, LogConfig& log) {
+    if (auto level = section.read_choice("level", kLogLevels)) {
+        log.level = *level;
+    }
+}
+
+void read_server(Section& section, ServerConfig& server) {
+    if (auto address = section.read_string("address")) {
+        server.address = *address;
+    }
+    if (auto port = section.read_int("port", 1, 65535)) {
+        server.port = static_cast<int>(*port);
+    }
+    if (auto bytes = section.read_int("max_body_bytes", 1024, 10485760)) {
+        server.max_body_bytes = static_cast<std::size_t>(*bytes);
+    }
+    if (auto seconds = section.read_int("read_timeout_seconds", 1, 300)) {
+        server.read_timeout_seconds = static_cast<int>(*seconds);
+    }
+}
+
+void read_teams(Section& section, TeamsConfig& teams) {
+    if (auto enabled = section.read_bool("enabled")) {
+        teams.enabled = *enabled;
+    }
+    if (auto app_id = section.read_string("app_id")) {
+        teams.app_id = *app_id;
+    }
+    teams.app_password = section.read_secret("app_password");
+    if (auto tenant_id = section.read_string("tenant_id", /*allow_empty=*/true)) {
+        teams.tenant_id = *tenant_id;
+    }
+    if (auto auth = section.read_bool("auth")) {
+        teams.auth = *auth;
+    }
+    if (teams.enabled) {
+        constexpr std::string_view kWhen = "[teams] enabled = true";
+        section.require("app_id", !teams.app_id.empty(), kWhen);
+        section.require_secret("app_password", teams.app_password, kWhen);
+    }
+}
+
+void read_matrix(Section& section, MatrixConfig& matrix) {
+    if (auto enabled = section.read_bool("enabled")) {
+        matrix.enabled = *enabled;
+    }
+    if (auto mode = section.read_choice("mode", kMatrixModes)) {
+        matrix.mode = *mode;
+    }
+    if (auto url = section.read_string("homeserver_url")) {
+        const std::size_t scheme = url->starts_with("https://")  ? 8
+                                   : url->starts_with("http://") ? 7
+                                                                 : 0;
+        while (scheme > 0 && url->size() > scheme && url->ends_with('/')) {
+            url->pop_back();
+        }
+        if (scheme > 0 && url->size() > scheme) {
+            matrix.homeserver_url = *url;
+        } else {
+            section.fail("homeserver_url",
+                         "expected a URL starting with http:// or https://, got " + quote(*url));
+        }
+    }
+    if (auto user_id = section.read_string("user_id")) {
+        if (std::string problem = check_user_id(*user_id); problem.empty()) {
+            matrix.user_id = *user_id;
+        } else {
+            section.fail("user_id", problem);
+        }
+    }
+    matrix.as_token = section.read_secret("as_token");
+    matrix.hs_token = section.read_secret("hs_token");
+    matrix.access_token = section.read_secret("access_token");
+    if (auto inviters = section.read_string_list("allowed_inviters", check_user_id)) {
+        matrix.allowed_inviters = std::move(*inviters);
+    }
+    if (matrix.enabled) {
+        constexpr std::string_view kWhen = "[matrix] enabled = true";
+        section.require("homeserver_url", !matrix.homeserver_url.empty(), kWhen);
+        section.require("user_id", !matrix.user_id.empty(), kWhen);
+        if (!section.failed("mode")) {
+            if (matrix.mode == MatrixMode::appservice) {
+                constexpr std::string_view kWhenAppservice =
+                    "[matrix] enabled = true and mode = \"appservice\"";
+                section.require_secret("as_token", matrix.as_token, kWhenAppservice);
+                section.require_secret("hs_token", matrix.hs_token, kWhenAppservice);
+            } else {
+                section.require_secret("access_token", matrix.access_token,
+                                       "[matrix] enabled = true and mode = \"bot\"");
+            }
+        }
+    }
+}
+
+ConfigResult check_config(const toml::table& root, const std::string& file) {
+    Config config;
+    std::vector<ConfigError> errors;
+
+    struct SectionReader {
+        std::string_view name;
+        void (*read)(Section&, Config&);
+    };
+    static constexpr SectionReader kSections[] = {
+        {"bot", [](Section& s, Config& c) { read_bot(s, c.bot); }},
+        {"storage", [](Section& s, Config& c) { read_storage(s, c.storage); }},
+        {"log", [](Section& s, Config& c) { read_log(s, c.log); }},
+        {"server", [](Section& s, Config& c) { read_server(s, c.server); }},
+        {"teams", [](Section& s, Config& c) { read_teams(s, c.teams); }},
+        {"matrix", [](Section& s, Config& c) { read_matrix(s, c.matrix); }},
+    };
+
+    std::vector<Section> sections;
+    sections.reserve(std::size(kSections));
+    for (const SectionReader& reader : kSections) {
+        const toml::node* node = root.get(reader.name);
+        const toml::table* table = node != nullptr ? node->as_table() : nullptr;
+        if (node != nullptr && table == nullptr) {
+            errors.push_back(ConfigError{file, std::string(reader.name),
+                                         "expected a section [" + std::string(reader.name) + "], " +
+                                             got(*node, toml::node_type::table, /*echo=*/false)});
+        }
+        Section& section = sections.emplace_back(table, std::string(reader.name), file, errors);
+        reader.read(section, config);
+        section.report_unknown_keys();
+    }
+
+    std::vector<std::string> section_names;
+    for (const SectionReader& reader : kSections) {
+        section_names.emplace_back(reader.name);
+    }
+    for (auto&& [key, node] : root) {
+        const std::string name(key.str());
+        bool known = false;
+        for (const SectionReader& reader : kSections) {
+            known = known || reader.name == name;
+        }
+        if (known) {
+            continue;
+        }
+        std::string message;
+        if (node.is_table()) {
+            message = "unknown section; known sections: " + join(section_names, ", ");
+        } else {
+            std::string home;
+            for (const Section& section : sections) {
+                for (const std::string& known_key : section.known_keys()) {
+                    if (home.empty() && known_key == name) {
+                        home = section.name();
+                    }
+                }
+            }
+            message = home.empty()
+                          ? "unknown key outside any section; known sections: " +
+                                join(section_names, ", ")
+                          : "unknown key outside any section; did you mean to put it under [" +
+                                home + "]?";
+        }
+        errors.push_back(ConfigError{file, name, std::move(message)});
+    }
+
+    if (!errors.empty()) {
+        return tl::unexpected(std::move(errors));
+    }
+    return config;
+}
+
+std::string secret_summary(const Secret& secret) {
+    switch (secret.source) {
+        case Secret::Source::none:
+            return "(not set)";
+        case Secret::Source::inline_value:
+            return "(set inline in the config file)";
+        case Secret::Source::file:
+        case Secret::Source::env:
+            return "(from " + secret.describe() + ")";
+    }
+    return "(not set)";
+}
+
+std::string or_not_set(const std::string& text) {
+    return text.empty() ? "(not set)" : text;
+}
+
+}  // namespace
+
+std::string Secret::describe() const {
+    switch (source) {
+        case Source::none:
+            return "not set";
+        case Source::inline_value:
+            return "inline";
+        case Source::file:
+            return "file " + origin;
+        case Source::env:
+            return "env " + origin;
+    }
+    return "not set";
+}
+
+std::string_view log_level_name(LogLevel level) {
+    return choice_name(kLogLevels, level);
+}
+
+std::string_view matrix_mode_name(MatrixMode mode) {
+    return choice_name(kMatrixModes, mode);
+}
+
+std::string ConfigError::to_string() const {
+    std::string out = file;
+    if (line > 0) {
+        out += ":" + std::to_string(line) + ":" + std::to_string(column);
+    }
+    out += ": ";
+    if (!key.empty()) {
+        out += key + ": ";
+    }
+    out += message;
+    return out;
+}
+
+ConfigResult load_config_string(std::string_view toml_text, const std::string& file_name) {
+    toml::table root;
+    try {
+        root = toml::parse(toml_text, file_name);
+    } catch (const toml::parse_error& error) {
+        ConfigError syntax{file_name, "", std::string(error.description())};
+        syntax.line = error.source().begin.line;
+        syntax.column = error.source().begin.column;
+        return tl::unexpected(std::vector<ConfigError>{std::move(syntax)});
+    }
+    return check_config(root, file_name);
+}
+
+ConfigResult load_config_file(const std::string& path) {
+    auto text = read_whole_file(path);
+    if (!text) {
+        std::error_code ec;
+        std::string message = "cannot read the config file: " + text.error();
+        if (fs::path(path).is_relative()) {
+            const fs::path cwd = fs::current_path(ec);
+            if (!ec) {
+                message += " (relative to the working directory " + cwd.string() + ")";
+            }
+        }
+        return tl::unexpected(std::vector<ConfigError>{ConfigError{path, "", std::move(message)}});
+    }
+    return load_config_string(*text, path);
+}
+
+std::string describe_config(const Config& config) {
+    std::ostringstream out;
+    const BotConfig& bot = config.bot;
+    out << "[bot]\n"
+        << "  language: " << choice_name(kLanguages, bot.language) << "\n"
+        << "  time_zone: " << bot.time_zone << "\n"
+        << "  name: " << bot.name << "\n"
+        << "  min_anonymous_respondents: " << bot.min_anonymous_respondents << "\n";
+    out << "[storage]\n"
+        << "  path: " << config.storage.path
+        << (config.storage.path == ":memory:" ? " (in memory: nothing is saved)" : "") << "\n";
+    out << "[log]\n"
+        << "  level: " << log_level_name(config.log.level) << "\n";
+    const ServerConfig& server = config.server;
+    out << "[server]\n"
+        << "  address: " << server.address << "\n"
+        << "  port: " << server.port << "\n"
+        << "  max_body_bytes: " << server.max_body_bytes << "\n"
+        << "  read_timeout_seconds: " << server.read_timeout_seconds << "\n";
+    const TeamsConfig& teams = config.teams;
+    out << "[teams]\n"
+        << "  enabled: " << (teams.enabled ? "true" : "false") << "\n"
+        << "  app_id: " << or_not_set(teams.app_id) << "\n"
+        << "  app_password: " << secret_summary(teams.app_password) << "\n"
+        << "  tenant_id: " << (teams.tenant_id.empty() ? "(any tenant)" : teams.tenant_id) << "\n"
+        << "  auth: " << (teams.auth ? "true" : "false (requests are NOT checked)") << "\n";
+    const MatrixConfig& matrix = config.matrix;
+    out << "[matrix]\n"
+        << "  enabled: " << (matrix.enabled ? "true" : "false") << "\n"
+        << "  mode: " << matrix_mode_name(matrix.mode) << "\n"
+        << "  homeserver_url: " << or_not_set(matrix.homeserver_url) << "\n"
+        << "  user_id: " << or_not_set(matrix.user_id) << "\n"
+        << "  as_token: " << secret_summary(matrix.as_token) << "\n"
+        << "  hs_token: " << secret_summary(matrix.hs_token) << "\n"
+        << "  access_token: " << secret_summary(matrix.access_token) << "\n"
+        << "  allowed_inviters: "
+        << (matrix.allowed_inviters.empty() ? "(anyone on the homeserver's domain)"
+                                            : join(matrix.allowed_inviters, ", "))
+        << "\n";
+    return out.str();
+}
+
+}  // namespace leernetwerk::app

@@ -1,0 +1,119 @@
+#pragma once
+// The bot's settings, read from a TOML file (see config/leernetwerk.example.toml). Every setting
+// has a default, so the bot also runs without a file. Loading checks everything at once and reports
+// every problem with the file name and the key, so an administrator can fix them in one go.
+#include <cstddef>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "bot/lang.hpp"
+
+namespace leernetwerk::app {
+
+/// A password or token. Read from one of three forms of a key `name`: `name = "..."` (inline),
+/// `name_file = "/path"` (the file's contents without trailing newlines) or `name_env = "VAR"`
+/// (an environment variable). Never print `value`: describe() tells where it came from instead.
+struct Secret {
+    enum class Source { none, inline_value, file, env };
+
+    Source source = Source::none;
+    std::string origin;  ///< the file path or the environment variable name; empty otherwise
+    std::string value;   ///< the secret itself; never log it
+
+    bool is_set() const { return source != Source::none; }
+    /// "inline", "file /run/secrets/x", "env TEAMS_PASSWORD" or "not set"; never the value.
+    std::string describe() const;
+
+    /// Deleted on purpose, so a Secret cannot end up in a log line by accident.
+    friend std::ostream& operator<<(std::ostream&, const Secret&) = delete;
+};
+
+enum class LogLevel { trace, debug, info, warn, error, off };
+/// "trace", "debug", "info", "warn", "error" or "off".
+std::string_view log_level_name(LogLevel level);
+
+/// How the bot talks to Matrix: as an application service, or as an ordinary logged-in user.
+enum class MatrixMode { appservice, bot };
+/// "appservice" or "bot".
+std::string_view matrix_mode_name(MatrixMode mode);
+
+struct BotConfig {
+    Lang language = Lang::nl;  ///< the default language for members who have not chosen one
+    std::string time_zone = "Europe/Amsterdam";  ///< an IANA zone known to the system tz database
+    std::string name = "Leernetwerk bot";  ///< display name; a leading @mention of it is stripped
+    int min_anonymous_respondents = 3;     ///< 1..100
+};
+
+struct StorageConfig {
+    /// SQLite database file, relative to the working directory; ":memory:" keeps nothing.
+    std::string path = "data/leernetwerk.db";
+};
+
+struct LogConfig {
+    LogLevel level = LogLevel::info;
+};
+
+struct ServerConfig {
+    std::string address = "0.0.0.0";
+    int port = 3978;                      ///< 1..65535
+    std::size_t max_body_bytes = 262144;  ///< 1024..10485760
+    int read_timeout_seconds = 10;        ///< 1..300
+};
+
+struct TeamsConfig {
+    bool enabled = false;
+    std::string app_id;     ///< required when enabled
+    Secret app_password;    ///< required when enabled
+    std::string tenant_id;  ///< empty: any tenant (multi-tenant)
+    bool auth = true;       ///< check incoming requests' tokens; false only for local testing
+};
+
+struct MatrixConfig {
+    bool enabled = false;
+    MatrixMode mode = MatrixMode::appservice;
+    std::string homeserver_url;  ///< starts with http:// or https://; trailing '/' removed
+    std::string user_id;         ///< "@localpart:server"
+    Secret as_token;             ///< required in appservice mode when enabled
+    Secret hs_token;             ///< required in appservice mode when enabled
+    Secret access_token;         ///< required in bot mode when enabled
+    /// User IDs allowed to invite the bot; empty: anyone on the homeserver's domain.
+    std::vector<std::string> allowed_inviters;
+};
+
+/// All settings. A default-constructed Config is what the bot uses without a config file.
+struct Config {
+    BotConfig bot;
+    StorageConfig storage;
+    LogConfig log;
+    ServerConfig server;
+    TeamsConfig teams;
+    MatrixConfig matrix;
+};
+
+/// One problem in a config file. Never contains a secret's value.
+struct ConfigError {
+    std::string file;
+    std::string key;  ///< dotted, e.g. "server.port"; empty for file-level and syntax errors
+    std::string message;
+    std::size_t line = 0;    ///< 1-based; set only for TOML syntax errors
+    std::size_t column = 0;  ///< 1-based; set only for TOML syntax errors
+
+    /// `config.toml: server.port: expected ...`, or `config.toml:12:5: ...` for syntax errors.
+    std::string to_string() const;
+};
+
+using ConfigResult = tl::expected<Config, std::vector<ConfigError>>;
+
+/// Reads and checks a config file; on failure returns every problem found, in a stable order.
+ConfigResult load_config_file(const std::string& path);
+/// Like load_config_file, for text already in memory; `file_name` is used in the errors.
+ConfigResult load_config_string(std::string_view toml_text, const std::string& file_name);
+
+/// A multi-line summary for logs and check-config; secrets appear only as "(from env VAR)" etc.
+std::string describe_config(const Config& config);
+
+}  // namespace leernetwerk::app

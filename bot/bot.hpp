@@ -1,0 +1,48 @@
+#pragma once
+// The bot's behaviour. It takes neutral events and the current time, changes state and appends
+// the messages it wants sent to the outbox, all in one Store transaction. No I/O of its own.
+#include <chrono>
+#include <string>
+
+#include "bot/events.hpp"
+#include "bot/lang.hpp"
+#include "bot/result.hpp"
+#include "bot/store.hpp"
+
+namespace leernetwerk {
+
+struct BotSettings {
+    Lang default_language = Lang::nl;
+    std::string default_time_zone = "Europe/Amsterdam";
+    std::string bot_name = "Leernetwerk bot";
+    /// How long a Ja/Nee confirmation stays open.
+    std::chrono::hours confirmation_ttl{24};
+    /// Longer messages are refused with a friendly reply (counted in characters, not bytes).
+    std::size_t max_message_chars = 4000;
+};
+
+/// What applying an event did.
+struct Handled {
+    bool duplicate = false;  ///< the event id was applied before: nothing happened now
+    int messages = 0;        ///< outbox rows appended
+};
+
+class Bot {
+public:
+    Bot(Store& store, BotSettings settings);
+
+    /// Applies one event exactly once: dedupes its id, applies it, appends outbox rows, commits.
+    /// A storage failure rolls everything back and is returned (the platform should retry).
+    Result<Handled> handle(const InboundEvent& event, Instant now);
+
+    /// Runs the scheduler jobs that are due at `now`; returns how many ran.
+    Result<int> tick(Instant now);
+
+    const BotSettings& settings() const { return settings_; }
+
+private:
+    Store& store_;
+    BotSettings settings_;
+};
+
+}  // namespace leernetwerk

@@ -1,0 +1,268 @@
+#include "bot/commands.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "bot/text.hpp"
+
+namespace leernetwerk {
+namespace {
+
+std::vector<CommandSpec> make_specs() {
+    using C = CommandId;
+    return {
+        {C::help, "help", {"hulp", "help", "?", "wat kun je", "what can you do"}, "hulp", "help"},
+        {C::meetings, "meetings", {"bijeenkomsten", "meetings", "planning"}, "bijeenkomsten",
+         "meetings"},
+        {C::members, "members", {"leden", "members", "deelnemers", "wie zijn er"}, "leden",
+         "members"},
+        {C::expertise, "expertise", {"expertise", "mijn expertise", "my expertise", "deskundigheid"},
+         "expertise", "expertise"},
+        {C::language, "language", {"taal", "language", "lang"}, "taal", "language"},
+        {C::networks, "networks", {"netwerken", "networks", "mijn netwerken", "my networks"},
+         "netwerken", "networks"},
+        {C::switch_network, "switch_network", {"netwerk", "network", "kies netwerk",
+                                               "switch network"},
+         "netwerk", "network"},
+        {C::create_network,
+         "create_network",
+         {"netwerk nieuw", "nieuw netwerk", "maak netwerk", "netwerk maken", "netwerk aanmaken",
+          "new network", "create network", "network new"},
+         "nieuw netwerk",
+         "new network",
+         false},
+        {C::link_conversation,
+         "link_conversation",
+         {"koppel netwerk", "koppel", "netwerk koppelen", "link network", "link"},
+         "koppel netwerk",
+         "link network",
+         true},
+        {C::add_member,
+         "add_member",
+         {"lid toevoegen", "voeg lid toe", "nieuw lid", "lid erbij", "add member", "new member"},
+         "lid toevoegen",
+         "add member",
+         true},
+        {C::remove_member,
+         "remove_member",
+         {"lid verwijderen", "verwijder lid", "lid weg", "remove member", "delete member"},
+         "lid verwijderen",
+         "remove member",
+         true},
+        {C::plan_meeting,
+         "plan_meeting",
+         {"plan bijeenkomst", "bijeenkomst plannen", "nieuwe bijeenkomst", "bijeenkomst toevoegen",
+          "plan meeting", "schedule meeting", "new meeting", "add meeting"},
+         "plan bijeenkomst",
+         "plan meeting",
+         true},
+        {C::move_meeting,
+         "move_meeting",
+         {"verplaats bijeenkomst", "bijeenkomst verplaatsen", "verzet bijeenkomst",
+          "move meeting", "reschedule meeting"},
+         "verplaats bijeenkomst",
+         "move meeting",
+         true},
+        {C::cancel_meeting,
+         "cancel_meeting",
+         {"annuleer bijeenkomst", "bijeenkomst annuleren", "schrap bijeenkomst", "cancel meeting"},
+         "annuleer bijeenkomst",
+         "cancel meeting",
+         true},
+        {C::cafe_weeks,
+         "cafe_weeks",
+         {"cafeweken", "cafe weken", "cafeweek", "cafe week", "cafe weeks", "cafeweeks"},
+         "caféweken",
+         "café weeks"},
+        {C::yes, "yes", {"ja", "yes", "ja graag", "jazeker", "ok", "oke"}, "ja", "yes"},
+        {C::no, "no", {"nee", "no", "nee dank je", "niet doen"}, "nee", "no"},
+    };
+}
+
+/// A command's words, split once.
+struct Phrase {
+    CommandId id;
+    std::vector<std::string> words;
+};
+
+const std::vector<Phrase>& phrases() {
+    static const std::vector<Phrase> all = [] {
+        std::vector<Phrase> out;
+        for (const auto& spec : command_specs()) {
+            for (auto phrase : spec.phrases) {
+                out.push_back({spec.id, words(phrase)});
+            }
+        }
+        return out;
+    }();
+    return all;
+}
+
+}  // namespace
+
+const std::vector<CommandSpec>& command_specs() {
+    static const std::vector<CommandSpec> specs = make_specs();
+    return specs;
+}
+
+const CommandSpec& command_spec(CommandId id) {
+    for (const auto& spec : command_specs()) {
+        if (spec.id == id) {
+            return spec;
+        }
+    }
+    return command_specs().front();
+}
+
+std::string strip_mention(std::string_view text, std::string_view bot_name) {
+    auto raw = split(trim(text), ' ');
+    std::vector<std::string> parts;
+    for (auto& part : raw) {
+        if (!part.empty()) {
+            parts.push_back(std::move(part));
+        }
+    }
+    if (parts.empty() || parts.front().size() < 2 || parts.front().front() != '@') {
+        return std::string(trim(text));
+    }
+    // Drop "@first" and then the following words of the bot's name, as far as they match.
+    std::size_t skip = 1;
+    const auto name_words = words(fold(bot_name));
+    if (!name_words.empty() && fold(parts.front().substr(1)) == name_words.front()) {
+        while (skip < parts.size() && skip < name_words.size() &&
+               fold(parts[skip]) == name_words[skip]) {
+            ++skip;
+        }
+    }
+    std::string rest;
+    for (std::size_t i = skip; i < parts.size(); ++i) {
+        if (!rest.empty()) {
+            rest += ' ';
+        }
+        rest += parts[i];
+    }
+    // A trailing ":" or "," after the mention ("@bot: hulp") is not part of the command.
+    auto trimmed = trim(rest);
+    while (!trimmed.empty() && (trimmed.front() == ':' || trimmed.front() == ',')) {
+        trimmed = trim(trimmed.substr(1));
+    }
+    return std::string(trimmed);
+}
+
+std::optional<ParsedCommand> parse_command(std::string_view text) {
+    std::vector<std::string> original;
+    for (auto& part : split(trim(text), ' ')) {
+        if (!part.empty()) {
+            original.push_back(std::move(part));
+        }
+    }
+    if (original.empty()) {
+        return std::nullopt;
+    }
+    std::vector<std::string> folded;
+    folded.reserve(original.size());
+    for (const auto& word : original) {
+        folded.push_back(fold(word));
+    }
+    // "hulp?" and "leden:" read as "hulp" and "leden".
+    auto strip_punct = [](std::string word) {
+        while (word.size() > 1 && (word.back() == '?' || word.back() == ':' ||
+                                   word.back() == '!' || word.back() == '.')) {
+            word.pop_back();
+        }
+        return word;
+    };
+
+    const Phrase* best = nullptr;
+    for (const auto& phrase : phrases()) {
+        if (phrase.words.size() > folded.size()) {
+            continue;
+        }
+        bool match = true;
+        for (std::size_t i = 0; i < phrase.words.size() && match; ++i) {
+            match = strip_punct(folded[i]) == phrase.words[i];
+        }
+        if (match && (best == nullptr || phrase.words.size() > best->words.size())) {
+            best = &phrase;
+        }
+    }
+    if (best == nullptr) {
+        return std::nullopt;
+    }
+    std::string args;
+    for (std::size_t i = best->words.size(); i < original.size(); ++i) {
+        if (!args.empty()) {
+            args += ' ';
+        }
+        args += original[i];
+    }
+    // "plan bijeenkomst: 12 maart" -> args "12 maart".
+    auto view = trim(args);
+    while (!view.empty() && view.front() == ':') {
+        view = trim(view.substr(1));
+    }
+    return ParsedCommand{best->id, std::string(view)};
+}
+
+std::optional<std::string> suggest_command(std::string_view text, Lang lang) {
+    const auto typed = words(fold(text));
+    if (typed.empty()) {
+        return std::nullopt;
+    }
+    std::size_t best_distance = std::numeric_limits<std::size_t>::max();
+    const CommandSpec* best = nullptr;
+    for (const auto& spec : command_specs()) {
+        if (spec.id == CommandId::yes || spec.id == CommandId::no) {
+            continue;
+        }
+        for (auto phrase : spec.phrases) {
+            const auto phrase_words = words(phrase);
+            if (phrase_words.size() > typed.size() || phrase_words.front().size() < 3) {
+                continue;
+            }
+            std::string head;
+            for (std::size_t i = 0; i < phrase_words.size(); ++i) {
+                head += (i ? " " : "") + typed[i];
+            }
+            const auto distance = edit_distance(head, phrase);
+            if (distance < best_distance) {
+                best_distance = distance;
+                best = &spec;
+            }
+        }
+    }
+    // Close enough: at most 2 edits, and at most a third of the phrase.
+    if (best == nullptr || best_distance == 0 || best_distance > 2) {
+        return std::nullopt;
+    }
+    std::string phrase(lang == Lang::nl ? best->phrase_nl : best->phrase_en);
+    if (best_distance * 3 > phrase.size()) {
+        return std::nullopt;
+    }
+    return phrase;
+}
+
+std::optional<Role> parse_role_word(std::string_view word) {
+    static const std::vector<std::pair<std::string_view, Role>> kWords = {
+        {"deelnemer", Role::participant},     {"participant", Role::participant},
+        {"lid", Role::participant},           {"member", Role::participant},
+        {"organisator", Role::organiser},     {"organiser", Role::organiser},
+        {"organizer", Role::organiser},       {"procesbegeleider", Role::facilitator},
+        {"begeleider", Role::facilitator},    {"facilitator", Role::facilitator},
+        {"gespreksleider", Role::facilitator}, {"workshopleider", Role::workshop_leader},
+        {"workshop leider", Role::workshop_leader}, {"workshop leader", Role::workshop_leader},
+        {"workshopleader", Role::workshop_leader}, {"deskundige", Role::expert},
+        {"expert", Role::expert},             {"inhoudelijk deskundige", Role::expert},
+        {"gast", Role::guest},                {"guest", Role::guest},
+        {"gastspreker", Role::guest},         {"guest speaker", Role::guest},
+    };
+    const auto folded = fold(word);
+    for (const auto& [name, role] : kWords) {
+        if (folded == name) {
+            return role;
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace leernetwerk

@@ -1,0 +1,66 @@
+#pragma once
+// Reading commands from chat text: Dutch words first, English aliases, tolerant of case, accents,
+// extra spaces and a leading @mention of the bot.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/lang.hpp"
+#include "bot/model.hpp"
+
+namespace leernetwerk {
+
+enum class CommandId {
+    help,
+    meetings,
+    members,
+    expertise,
+    language,
+    networks,
+    switch_network,
+    create_network,
+    link_conversation,
+    add_member,
+    remove_member,
+    plan_meeting,
+    move_meeting,
+    cancel_meeting,
+    cafe_weeks,
+    yes,
+    no,
+};
+
+/// How a command is typed and who may use it.
+struct CommandSpec {
+    CommandId id;
+    std::string_view key;       ///< catalogue key stem: "cmd.<key>" (syntax) and "help.<key>"
+    std::vector<std::string_view> phrases;  ///< folded; the first Dutch and first English are shown
+    std::string_view phrase_nl;
+    std::string_view phrase_en;
+    bool manage = false;  ///< only organisers and facilitators
+};
+
+struct ParsedCommand {
+    CommandId id;
+    std::string args;  ///< what followed the command words, as typed (spaces collapsed)
+};
+
+/// Every command the bot knows, in the order help lists them.
+const std::vector<CommandSpec>& command_specs();
+const CommandSpec& command_spec(CommandId id);
+
+/// Removes a leading @mention of the bot ("@Leernetwerk bot hulp" -> "hulp"; "@bot hulp" -> "hulp").
+std::string strip_mention(std::string_view text, std::string_view bot_name);
+
+/// The command at the start of `text` (longest phrase wins), or nullopt.
+std::optional<ParsedCommand> parse_command(std::string_view text);
+
+/// The command phrase closest to what was typed, in `lang`, when it is close enough to suggest.
+std::optional<std::string> suggest_command(std::string_view text, Lang lang);
+
+/// Reads a role as typed: "deelnemer", "organisator", "procesbegeleider", "workshopleider",
+/// "deskundige", "gast" and the English words.
+std::optional<Role> parse_role_word(std::string_view word);
+
+}  // namespace leernetwerk

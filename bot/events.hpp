@@ -1,0 +1,49 @@
+#pragma once
+// Neutral inbound events: what adapters make of platform traffic before the core sees it.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "bot/model.hpp"
+
+namespace leernetwerk {
+
+struct Conversation {
+    enum class Kind { direct, group };
+    Platform platform = Platform::console;
+    std::string id;
+    Kind kind = Kind::group;
+    std::string thread_id;
+};
+
+struct Sender {
+    std::string user_id;  ///< the platform's id for the person
+    std::string display_name;
+};
+
+/// A click on a card or a submitted form.
+struct ActionSubmission {
+    std::string action_id;                      ///< the ChoiceQuestion/ShortForm action_id
+    std::vector<std::string> choice_ids;        ///< chosen options
+    std::map<std::string, std::string> fields;  ///< form field values by field id
+    std::string message_remote_id;              ///< the card that was clicked, when known
+};
+
+struct InboundEvent {
+    enum class Kind {
+        message,        ///< someone wrote to the bot
+        action,         ///< someone clicked a card or submitted a form
+        member_joined,  ///< people joined a conversation the bot is in
+        bot_added,      ///< the bot was added to a conversation
+    };
+    Kind kind = Kind::message;
+    std::string event_id;  ///< the platform's id, unique per platform: used to apply it once
+    Conversation conversation;
+    Sender sender;
+    std::string text;                ///< for message: what was typed, the bot's mention removed
+    ActionSubmission action;         ///< for action
+    std::vector<Sender> joined;      ///< for member_joined
+    std::string reply_to_remote_id;  ///< for message: the message it replies to, if any
+};
+
+}  // namespace leernetwerk

@@ -1,0 +1,83 @@
+#include "bot/model.hpp"
+
+#include <array>
+#include <utility>
+
+#include "bot/content.hpp"
+
+namespace leernetwerk {
+namespace {
+
+template <typename Enum, std::size_t N>
+std::optional<Enum> find_code(const std::array<std::pair<Enum, std::string_view>, N>& table,
+                              std::string_view code) {
+    for (const auto& [value, name] : table) {
+        if (name == code) {
+            return value;
+        }
+    }
+    return std::nullopt;
+}
+
+template <typename Enum, std::size_t N>
+std::string_view code_of(const std::array<std::pair<Enum, std::string_view>, N>& table,
+                         Enum value) {
+    for (const auto& [candidate, name] : table) {
+        if (candidate == value) {
+            return name;
+        }
+    }
+    return "?";
+}
+
+constexpr std::array<std::pair<Platform, std::string_view>, 3> kPlatforms{{
+    {Platform::console, "console"},
+    {Platform::teams, "teams"},
+    {Platform::matrix, "matrix"},
+}};
+
+constexpr std::array<std::pair<Role, std::string_view>, 6> kRoles{{
+    {Role::participant, "participant"},
+    {Role::organiser, "organiser"},
+    {Role::facilitator, "facilitator"},
+    {Role::workshop_leader, "workshop_leader"},
+    {Role::expert, "expert"},
+    {Role::guest, "guest"},
+}};
+
+constexpr std::array<std::pair<MeetingStatus, std::string_view>, 2> kMeetingStatuses{{
+    {MeetingStatus::planned, "planned"},
+    {MeetingStatus::cancelled, "cancelled"},
+}};
+
+constexpr std::array<std::pair<OutboxState, std::string_view>, 4> kOutboxStates{{
+    {OutboxState::pending, "pending"},
+    {OutboxState::sending, "sending"},
+    {OutboxState::sent, "sent"},
+    {OutboxState::failed, "failed"},
+}};
+
+}  // namespace
+
+std::string_view platform_code(Platform platform) { return code_of(kPlatforms, platform); }
+std::optional<Platform> parse_platform_code(std::string_view code) {
+    return find_code(kPlatforms, code);
+}
+
+std::string_view role_code(Role role) { return code_of(kRoles, role); }
+std::optional<Role> parse_role_code(std::string_view code) { return find_code(kRoles, code); }
+bool can_manage_network(Role role) { return role == Role::organiser || role == Role::facilitator; }
+
+std::string_view meeting_status_code(MeetingStatus status) {
+    return code_of(kMeetingStatuses, status);
+}
+std::optional<MeetingStatus> parse_meeting_status_code(std::string_view code) {
+    return find_code(kMeetingStatuses, code);
+}
+
+std::string_view outbox_state_code(OutboxState state) { return code_of(kOutboxStates, state); }
+std::optional<OutboxState> parse_outbox_state_code(std::string_view code) {
+    return find_code(kOutboxStates, code);
+}
+
+}  // namespace leernetwerk

@@ -1,0 +1,127 @@
+#pragma once
+// The domain: networks, schools, members and their platform identities, roles, meetings and
+// café weeks. Plain data; behaviour lives in the Bot, persistence behind the Store.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/lang.hpp"
+#include "bot/when.hpp"
+
+namespace leernetwerk {
+
+/// Database row id. 0 means "not stored yet".
+using Id = std::int64_t;
+
+enum class Platform { console, teams, matrix };
+std::string_view platform_code(Platform platform);
+std::optional<Platform> parse_platform_code(std::string_view code);
+
+/// A member's role in one network (DOMAIN.md §1.2).
+enum class Role { participant, organiser, facilitator, workshop_leader, expert, guest };
+/// Stable code stored in the database: "participant", "organiser", ...
+std::string_view role_code(Role role);
+std::optional<Role> parse_role_code(std::string_view code);
+/// Organisers and facilitators run the network: plan meetings, manage members.
+bool can_manage_network(Role role);
+
+/// A learning network (in HSN: an HSN-café).
+struct Network {
+    Id id = 0;
+    std::string name;
+    std::string theme;
+    std::string time_zone = "Europe/Amsterdam";
+    int meeting_cap = 4;  ///< meetings per school year before the bot warns (HSN: 4)
+    Instant created_at{};
+};
+
+struct School {
+    Id id = 0;
+    std::string name;
+};
+
+/// One person, who may reach the bot on several platforms.
+struct Member {
+    Id id = 0;
+    std::string display_name;
+    std::optional<Id> school_id;
+    std::string school_name;           ///< filled in when read; ignored when written
+    std::optional<Lang> language;      ///< nullopt: the installation's default
+    std::vector<std::string> expertise;  ///< tags, as the member typed them
+    std::optional<Id> active_network_id;  ///< the network commands act on in direct chats
+    Instant created_at{};
+};
+
+/// A member's account on one platform (Teams AAD/29: id, Matrix user id, console name).
+struct Identity {
+    Platform platform = Platform::console;
+    std::string user_id;
+    Id member_id = 0;
+};
+
+struct Membership {
+    Id network_id = 0;
+    Id member_id = 0;
+    Role role = Role::participant;
+    Instant joined_at{};
+};
+
+enum class MeetingStatus { planned, cancelled };
+std::string_view meeting_status_code(MeetingStatus status);
+std::optional<MeetingStatus> parse_meeting_status_code(std::string_view code);
+
+/// A network meeting, kept as local wall time in the network's zone plus the UTC instant.
+struct Meeting {
+    Id id = 0;
+    Id network_id = 0;
+    LocalTime local_start{};
+    Instant starts_at{};
+    int duration_minutes = 120;
+    std::string location;
+    std::string topic;
+    std::vector<Id> preparer_ids;
+    MeetingStatus status = MeetingStatus::planned;
+    Instant created_at{};
+};
+
+/// A week set aside for network meetings (HSN-caféweek, designated in ParnasSys).
+struct CafeWeek {
+    int school_year = 0;  ///< first calendar year of the school year
+    int iso_year = 0;
+    unsigned iso_week = 0;
+};
+
+/// A conversation on a platform that belongs to a network (a Teams channel, a Matrix room).
+struct ConversationBinding {
+    Platform platform = Platform::console;
+    std::string conversation_id;
+    Id network_id = 0;
+};
+
+/// Something a member must confirm before it happens (e.g. a meeting outside a café week).
+struct PendingAction {
+    Id id = 0;
+    Id member_id = 0;
+    Id network_id = 0;
+    std::string kind;     ///< e.g. "plan_meeting", "move_meeting"
+    std::string payload;  ///< the core's own encoding of what to do
+    Instant created_at{};
+    Instant expires_at{};
+    std::optional<Id> question_message_id;  ///< outbox id of the Ja/Nee question, to update it
+};
+
+enum class JobState { due, done, cancelled };
+
+/// A scheduler job: something the bot must do at an instant, once.
+struct Job {
+    Id id = 0;
+    std::string kind;
+    std::string key;  ///< unique per kind: scheduling the same (kind, key) twice keeps one job
+    Instant due_at{};
+    std::string payload;
+    JobState state = JobState::due;
+};
+
+}  // namespace leernetwerk

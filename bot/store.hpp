@@ -1,0 +1,133 @@
+#pragma once
+// The core's only door to persistence. The Bot calls it synchronously inside one transaction per
+// event or tick; storage/ implements it on SQLite. Implementations throw StoreError when the
+// database itself fails (disk full, corruption): the transaction is then rolled back whole.
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/content.hpp"
+#include "bot/model.hpp"
+
+namespace leernetwerk {
+
+/// The database failed; nothing of the current transaction was kept.
+class StoreError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// A member with their role in one network.
+struct RosterEntry {
+    Member member;
+    Membership membership;
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    /// Runs `work` in one transaction: committed when it returns, rolled back (and the exception
+    /// rethrown) when it throws. Not re-entrant.
+    virtual void transaction(const std::function<void()>& work) = 0;
+
+    // ---- inbox: platform events already applied -------------------------------------------
+    /// Records an inbound event id; false when it was recorded before (apply it once only).
+    virtual bool remember_event(Platform platform, std::string_view event_id, Instant now) = 0;
+
+    // ---- outbox: messages to send ----------------------------------------------------------
+    /// Appends a message (state pending, due now); returns its id.
+    virtual Id append_outbox(const OutboundMessage& message, Instant now) = 0;
+    /// Pending rows of a platform whose next attempt is due, oldest first. A row that updates an
+    /// earlier message waits until that message has a remote id (or has failed: then it is
+    /// returned with an empty replaces_remote_id and the dispatcher sends it as a new message).
+    virtual std::vector<OutboxRow> due_outbox(Platform platform, Instant now, int limit) = 0;
+    /// Rows of a platform in a state (e.g. `sending` rows left by a crash), oldest first.
+    virtual std::vector<OutboxRow> outbox_in_state(Platform platform, OutboxState state) = 0;
+    virtual std::optional<OutboxRow> outbox_row(Id id) = 0;
+    /// Marks a row `sending` and counts the attempt (before the platform call).
+    virtual void mark_outbox_sending(Id id, Instant now) = 0;
+    virtual void mark_outbox_sent(Id id, std::string_view remote_id, Instant now) = 0;
+    /// Back to `pending`, to be tried again at `next_attempt`.
+    virtual void mark_outbox_retry(Id id, Instant next_attempt, std::string_view error) = 0;
+    /// Gives up on a row.
+    virtual void mark_outbox_failed(Id id, std::string_view error, Instant now) = 0;
+    /// Number of rows of a platform still pending or sending.
+    virtual int outbox_depth(Platform platform) = 0;
+
+    // ---- networks and the conversations bound to them --------------------------------------
+    virtual Id create_network(const Network& network) = 0;
+    virtual std::optional<Network> network(Id id) = 0;
+    /// Case-, accent- and space-insensitive exact name match.
+    virtual std::optional<Network> find_network_by_name(std::string_view name) = 0;
+    virtual std::vector<Network> networks() = 0;
+    /// Binds a conversation to a network (replacing an earlier binding of that conversation).
+    virtual void bind_conversation(const ConversationBinding& binding) = 0;
+    virtual std::optional<Id> network_of_conversation(Platform platform,
+                                                      std::string_view conversation_id) = 0;
+    virtual std::vector<ConversationBinding> conversations_of_network(Id network_id) = 0;
+
+    // ---- schools and members ---------------------------------------------------------------
+    /// The school with this name (case/accent-insensitive), created if new.
+    virtual Id school_id(std::string_view name) = 0;
+    virtual Id create_member(const Member& member) = 0;
+    virtual std::optional<Member> member(Id id) = 0;
+    virtual std::optional<Member> member_by_identity(Platform platform,
+                                                     std::string_view user_id) = 0;
+    /// Every member, ordered by display name.
+    virtual std::vector<Member> members() = 0;
+    virtual void set_member_school(Id member_id, std::optional<Id> school_id) = 0;
+    virtual void set_member_language(Id member_id, std::optional<Lang> language) = 0;
+    virtual void set_member_expertise(Id member_id, const std::vector<std::string>& tags) = 0;
+    virtual void set_active_network(Id member_id, std::optional<Id> network_id) = 0;
+    /// Links a platform account to a member (replacing an earlier link of that account).
+    virtual void link_identity(const Identity& identity) = 0;
+    virtual std::vector<Identity> identities_of(Id member_id) = 0;
+
+    // ---- memberships -----------------------------------------------------------------------
+    /// Adds a member to a network, or changes their role when they are in it already.
+    virtual void add_membership(const Membership& membership) = 0;
+    /// Ends a membership (kept in history with the date it ended).
+    virtual void end_membership(Id network_id, Id member_id, Instant now) = 0;
+    /// The current membership, if any.
+    virtual std::optional<Membership> membership(Id network_id, Id member_id) = 0;
+    /// Current memberships of a member.
+    virtual std::vector<Membership> memberships_of(Id member_id) = 0;
+    /// Current members of a network with their roles, ordered by display name.
+    virtual std::vector<RosterEntry> roster(Id network_id) = 0;
+
+    // ---- meetings and café weeks -----------------------------------------------------------
+    virtual Id create_meeting(const Meeting& meeting) = 0;
+    /// Overwrites every field of an existing meeting, preparers included.
+    virtual void update_meeting(const Meeting& meeting) = 0;
+    virtual std::optional<Meeting> meeting(Id id) = 0;
+    /// All meetings of a network, cancelled ones included, ordered by start.
+    virtual std::vector<Meeting> meetings_of(Id network_id) = 0;
+    /// Replaces the café weeks of one school year.
+    virtual void set_cafe_weeks(int school_year, const std::vector<CafeWeek>& weeks) = 0;
+    /// Café weeks of a school year, in calendar order.
+    virtual std::vector<CafeWeek> cafe_weeks(int school_year) = 0;
+
+    // ---- confirmations waiting for an answer -----------------------------------------------
+    virtual Id create_pending(const PendingAction& pending) = 0;
+    virtual std::optional<PendingAction> pending(Id id) = 0;
+    /// A member's open confirmations, oldest first.
+    virtual std::vector<PendingAction> pending_of_member(Id member_id) = 0;
+    virtual void set_pending_question(Id pending_id, Id message_id) = 0;
+    virtual void delete_pending(Id id) = 0;
+
+    // ---- scheduler ---------------------------------------------------------------------------
+    /// Schedules a job; when a job with the same kind and key exists it is moved to the new time
+    /// and payload (and made due again if it was cancelled). Returns its id.
+    virtual Id schedule_job(const Job& job) = 0;
+    /// Jobs in state `due` whose time has come, earliest first.
+    virtual std::vector<Job> due_jobs(Instant now, int limit) = 0;
+    virtual void finish_job(Id id) = 0;
+    virtual void cancel_job(std::string_view kind, std::string_view key) = 0;
+    virtual std::optional<Job> job(std::string_view kind, std::string_view key) = 0;
+};
+
+}  // namespace leernetwerk

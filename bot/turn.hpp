@@ -1,0 +1,88 @@
+#pragma once
+// Internal to the core: the context of one event or tick being applied, and the flows that the
+// Bot dispatches to. Not part of the core's public interface.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/bot.hpp"
+#include "bot/commands.hpp"
+#include "bot/i18n.hpp"
+
+namespace leernetwerk::detail {
+
+/// One event being applied: who speaks, in which language, in which network; and what is sent.
+class Turn {
+public:
+    Turn(Store& store, const BotSettings& settings, const InboundEvent& event, Instant now);
+
+    Store& store;
+    const BotSettings& settings;
+    const InboundEvent& event;
+    const Instant now;
+    std::optional<Member> me;  ///< the sender, when known
+    Lang lang;                 ///< the sender's language (the default for strangers)
+    int messages = 0;          ///< outbox rows appended so far
+
+    std::string t(std::string_view key, const MessageArgs& args = {}) const {
+        return tr(lang, key, args);
+    }
+
+    /// Sends content back where the event came from; returns the outbox id.
+    Id reply(Content content);
+    Id reply_text(std::string_view key, const MessageArgs& args = {});
+    /// Sends to one member directly, in their language, on the platform of this event when they
+    /// have an account there, else on their first account. 0 when they have no account at all.
+    Id send_to_member(const Member& member, Content content);
+    /// Posts to every conversation bound to a network except the one this event came from.
+    void announce(Id network_id, const std::string& key, const MessageArgs& args);
+    /// Updates an earlier message in place.
+    Id update(Id message_id, const Address& to, Content content, Lang lang);
+
+    /// The network this event is about: the conversation's, else the sender's active network,
+    /// else the sender's only network.
+    std::optional<Network> current_network();
+    std::optional<Membership> membership_in(Id network_id);
+    bool manages(Id network_id);
+    bool manages_any();
+    Lang language_of(const Member& member) const;
+    std::string zone_of(const Network& network) const;
+    LocalDay today(const std::string& zone) const;
+
+    /// The network for a command that needs one, or nullopt after telling the sender why.
+    std::optional<Network> require_network();
+    /// Like require_network, and the sender must run it; otherwise a friendly refusal naming who can.
+    std::optional<Network> require_manager(CommandId command);
+
+private:
+    Address reply_address() const;
+};
+
+/// A member of a roster found by name: exact (folded) first, then by unique first-name or prefix.
+struct MemberMatch {
+    std::optional<RosterEntry> entry;
+    std::vector<std::string> candidates;  ///< when ambiguous
+};
+MemberMatch find_in_roster(const std::vector<RosterEntry>& roster, std::string_view name);
+
+/// "procesbegeleider" / "facilitator".
+std::string role_label(Role role, Lang lang);
+/// Names joined as "Anna, Bram en Cees" / "Anna, Bram and Cees".
+std::string join_names(const std::vector<std::string>& names, Lang lang);
+
+// Flows, one function per command (meeting_flows.cpp).
+void show_meetings(Turn& turn);
+void plan_meeting(Turn& turn, const std::string& args);
+void plan_meeting_form(Turn& turn, const ActionSubmission& action);
+void move_meeting(Turn& turn, const std::string& args);
+void cancel_meeting(Turn& turn, const std::string& args);
+void cafe_weeks(Turn& turn, const std::string& args);
+/// A click on a Ja/Nee confirmation ("confirm:<id>") or a typed ja/nee.
+void answer_confirmation(Turn& turn, std::optional<Id> pending_id, bool yes);
+/// Scheduler job: an unanswered confirmation expires.
+void expire_confirmation(Store& store, const BotSettings& settings, const Job& job, Instant now);
+
+inline constexpr std::string_view kPendingExpiryJob = "pending_expiry";
+
+}  // namespace leernetwerk::detail

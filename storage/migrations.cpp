@@ -1,0 +1,217 @@
+#include "storage/migrations.hpp"
+
+#include <array>
+#include <string>
+
+#include <sqlite3.h>
+
+#include "bot/store.hpp"
+#include "storage/statement.hpp"
+
+namespace leernetwerk::storage {
+namespace {
+
+// Conventions: instants are INTEGER unix seconds (UTC); enumerated text columns have a CHECK with
+// the codes of bot/model.hpp; *_key columns hold fold()ed names for case/accent-insensitive lookup.
+// Append new steps at the end; never edit a step that has been released.
+constexpr std::string_view kSchemaV1 = R"sql(
+PRAGMA application_id = 1280202562;  -- kApplicationId, "LNWB"
+
+CREATE TABLE networks (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    name_key    TEXT NOT NULL UNIQUE,
+    theme       TEXT NOT NULL DEFAULT '',
+    time_zone   TEXT NOT NULL,
+    meeting_cap INTEGER NOT NULL CHECK (meeting_cap >= 0),
+    created_at  INTEGER NOT NULL
+);
+
+CREATE TABLE schools (
+    id       INTEGER PRIMARY KEY,
+    name     TEXT NOT NULL,
+    name_key TEXT NOT NULL UNIQUE
+);
+
+CREATE TABLE members (
+    id                INTEGER PRIMARY KEY,
+    display_name      TEXT NOT NULL,
+    name_key          TEXT NOT NULL,
+    school_id         INTEGER REFERENCES schools (id) ON DELETE SET NULL,
+    language          TEXT CHECK (language IN ('nl', 'en')),
+    active_network_id INTEGER REFERENCES networks (id) ON DELETE SET NULL,
+    created_at        INTEGER NOT NULL
+);
+CREATE INDEX members_by_name ON members (name_key, id);
+CREATE INDEX members_by_school ON members (school_id);
+CREATE INDEX members_by_active_network ON members (active_network_id);
+
+CREATE TABLE member_expertise (
+    member_id INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    position  INTEGER NOT NULL,
+    tag       TEXT NOT NULL,
+    tag_key   TEXT NOT NULL,
+    PRIMARY KEY (member_id, position)
+) WITHOUT ROWID;
+CREATE INDEX member_expertise_by_tag ON member_expertise (tag_key);
+
+CREATE TABLE identities (
+    platform  TEXT NOT NULL CHECK (platform IN ('console', 'teams', 'matrix')),
+    user_id   TEXT NOT NULL,
+    member_id INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    PRIMARY KEY (platform, user_id)
+) WITHOUT ROWID;
+CREATE INDEX identities_by_member ON identities (member_id);
+
+CREATE TABLE memberships (
+    id         INTEGER PRIMARY KEY,
+    network_id INTEGER NOT NULL REFERENCES networks (id) ON DELETE CASCADE,
+    member_id  INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    role       TEXT NOT NULL CHECK (role IN ('participant', 'organiser', 'facilitator',
+                                             'workshop_leader', 'expert', 'guest')),
+    joined_at  INTEGER NOT NULL,
+    left_at    INTEGER
+);
+CREATE UNIQUE INDEX memberships_current ON memberships (network_id, member_id)
+    WHERE left_at IS NULL;
+CREATE INDEX memberships_by_member ON memberships (member_id, network_id);
+
+CREATE TABLE conversations (
+    platform        TEXT NOT NULL CHECK (platform IN ('console', 'teams', 'matrix')),
+    conversation_id TEXT NOT NULL,
+    network_id      INTEGER NOT NULL REFERENCES networks (id) ON DELETE CASCADE,
+    PRIMARY KEY (platform, conversation_id)
+) WITHOUT ROWID;
+CREATE INDEX conversations_by_network ON conversations (network_id);
+
+CREATE TABLE meetings (
+    id               INTEGER PRIMARY KEY,
+    network_id       INTEGER NOT NULL REFERENCES networks (id) ON DELETE CASCADE,
+    local_start      TEXT NOT NULL CHECK (local_start GLOB
+                         '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]'),
+    starts_at        INTEGER NOT NULL,
+    duration_minutes INTEGER NOT NULL CHECK (duration_minutes >= 0),
+    location         TEXT NOT NULL DEFAULT '',
+    topic            TEXT NOT NULL DEFAULT '',
+    status           TEXT NOT NULL CHECK (status IN ('planned', 'cancelled')),
+    created_at       INTEGER NOT NULL
+);
+CREATE INDEX meetings_by_network ON meetings (network_id, starts_at);
+
+CREATE TABLE meeting_preparers (
+    meeting_id INTEGER NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+    position   INTEGER NOT NULL,
+    member_id  INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    PRIMARY KEY (meeting_id, position)
+) WITHOUT ROWID;
+CREATE INDEX meeting_preparers_by_member ON meeting_preparers (member_id);
+
+CREATE TABLE cafe_weeks (
+    school_year INTEGER NOT NULL,
+    iso_year    INTEGER NOT NULL,
+    iso_week    INTEGER NOT NULL CHECK (iso_week BETWEEN 1 AND 53),
+    PRIMARY KEY (school_year, iso_year, iso_week)
+) WITHOUT ROWID;
+
+CREATE TABLE inbox (
+    platform TEXT NOT NULL CHECK (platform IN ('console', 'teams', 'matrix')),
+    event_id TEXT NOT NULL,
+    seen_at  INTEGER NOT NULL,
+    PRIMARY KEY (platform, event_id)
+) WITHOUT ROWID;
+CREATE INDEX inbox_by_seen_at ON inbox (seen_at);
+
+-- AUTOINCREMENT: an id is the Matrix transaction id and must never be handed out twice, even
+-- after old rows are pruned.
+CREATE TABLE outbox (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    platform            TEXT NOT NULL CHECK (platform IN ('console', 'teams', 'matrix')),
+    conversation_id     TEXT NOT NULL,
+    user_id             TEXT NOT NULL,
+    direct              INTEGER NOT NULL CHECK (direct IN (0, 1)),
+    thread_id           TEXT NOT NULL,
+    recipient_member_id INTEGER REFERENCES members (id) ON DELETE SET NULL,
+    lang                TEXT NOT NULL CHECK (lang IN ('nl', 'en')),
+    content             TEXT NOT NULL,
+    replaces_id         INTEGER REFERENCES outbox (id) ON DELETE SET NULL,
+    state               TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'failed')),
+    attempts            INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    last_attempt_at     INTEGER,
+    created_at          INTEGER NOT NULL,
+    next_attempt_at     INTEGER NOT NULL,
+    remote_id           TEXT NOT NULL DEFAULT '',
+    last_error          TEXT NOT NULL DEFAULT '',
+    sent_at             INTEGER,
+    failed_at           INTEGER
+);
+CREATE INDEX outbox_due ON outbox (platform, state, next_attempt_at);
+CREATE INDEX outbox_by_replaces ON outbox (replaces_id);
+CREATE INDEX outbox_by_recipient ON outbox (recipient_member_id);
+
+CREATE TABLE pending_actions (
+    id                  INTEGER PRIMARY KEY,
+    member_id           INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    network_id          INTEGER REFERENCES networks (id) ON DELETE CASCADE,
+    kind                TEXT NOT NULL,
+    payload             TEXT NOT NULL DEFAULT '',
+    created_at          INTEGER NOT NULL,
+    expires_at          INTEGER NOT NULL,
+    question_message_id INTEGER REFERENCES outbox (id) ON DELETE SET NULL
+);
+CREATE INDEX pending_actions_by_member ON pending_actions (member_id);
+CREATE INDEX pending_actions_by_network ON pending_actions (network_id);
+CREATE INDEX pending_actions_by_expiry ON pending_actions (expires_at);
+CREATE INDEX pending_actions_by_question ON pending_actions (question_message_id);
+
+CREATE TABLE jobs (
+    id      INTEGER PRIMARY KEY,
+    kind    TEXT NOT NULL,
+    key     TEXT NOT NULL,
+    due_at  INTEGER NOT NULL,
+    payload TEXT NOT NULL DEFAULT '',
+    state   TEXT NOT NULL CHECK (state IN ('due', 'done', 'cancelled')),
+    UNIQUE (kind, key)
+);
+CREATE INDEX jobs_due ON jobs (state, due_at);
+)sql";
+
+constexpr std::array<Migration, 1> kMigrations{{
+    {1, "initial schema", kSchemaV1},
+}};
+
+}  // namespace
+
+std::span<const Migration> migrations() {
+    return kMigrations;
+}
+
+int latest_schema_version() {
+    return kMigrations.back().version;
+}
+
+int read_user_version(sqlite3* db) {
+    return std::stoi(query_text(db, "PRAGMA user_version", "read user_version"));
+}
+
+void migrate(sqlite3* db, int target) {
+    const int current = read_user_version(db);
+    if (current > target) {
+        throw StoreError("migrate: database is at schema version " + std::to_string(current) +
+                         ", newer than " + std::to_string(target));
+    }
+    for (const Migration& step : kMigrations) {
+        if (step.version <= current || step.version > target) {
+            continue;
+        }
+        const std::string operation = "migration to schema version " +
+                                      std::to_string(step.version) + " (" +
+                                      std::string{step.description} + ")";
+        Atomic atomic{db, operation};
+        // sqlite3_exec runs every statement of the step; the SQL is ours, never user data.
+        exec(db, std::string{step.sql}.c_str(), operation);
+        exec(db, ("PRAGMA user_version = " + std::to_string(step.version)).c_str(), operation);
+        atomic.commit();
+    }
+}
+
+}  // namespace leernetwerk::storage

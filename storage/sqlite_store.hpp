@@ -1,0 +1,97 @@
+#pragma once
+// The Store on SQLite: one connection, used from one thread. WAL mode for file databases, foreign
+// keys on, and the schema brought up to date by versioned migrations when the database is opened.
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/store.hpp"
+
+namespace leernetwerk::storage {
+
+class SqliteStore final : public Store {
+public:
+    /// Opens (creating it and its parent directory if missing) and migrates a database file, or
+    /// ":memory:". Throws StoreError naming the path when it cannot be opened or migrated, when it
+    /// is not a Leernetwerk database, or when it was written by a newer version.
+    static std::unique_ptr<SqliteStore> open(const std::string& path);
+
+    /// The schema version this build creates and understands.
+    static int schema_version();
+    /// The schema version recorded in the database (`PRAGMA user_version`).
+    int user_version();
+
+    ~SqliteStore() override;
+    SqliteStore(const SqliteStore&) = delete;
+    SqliteStore& operator=(const SqliteStore&) = delete;
+
+    void transaction(const std::function<void()>& work) override;
+
+    bool remember_event(Platform platform, std::string_view event_id, Instant now) override;
+
+    Id append_outbox(const OutboundMessage& message, Instant now) override;
+    std::vector<OutboxRow> due_outbox(Platform platform, Instant now, int limit) override;
+    std::vector<OutboxRow> outbox_in_state(Platform platform, OutboxState state) override;
+    std::optional<OutboxRow> outbox_row(Id id) override;
+    void mark_outbox_sending(Id id, Instant now) override;
+    void mark_outbox_sent(Id id, std::string_view remote_id, Instant now) override;
+    void mark_outbox_retry(Id id, Instant next_attempt, std::string_view error) override;
+    void mark_outbox_failed(Id id, std::string_view error, Instant now) override;
+    int outbox_depth(Platform platform) override;
+
+    Id create_network(const Network& network) override;
+    std::optional<Network> network(Id id) override;
+    std::optional<Network> find_network_by_name(std::string_view name) override;
+    std::vector<Network> networks() override;
+    void bind_conversation(const ConversationBinding& binding) override;
+    std::optional<Id> network_of_conversation(Platform platform,
+                                              std::string_view conversation_id) override;
+    std::vector<ConversationBinding> conversations_of_network(Id network_id) override;
+
+    Id school_id(std::string_view name) override;
+    Id create_member(const Member& member) override;
+    std::optional<Member> member(Id id) override;
+    std::optional<Member> member_by_identity(Platform platform, std::string_view user_id) override;
+    std::vector<Member> members() override;
+    void set_member_school(Id member_id, std::optional<Id> school_id) override;
+    void set_member_language(Id member_id, std::optional<Lang> language) override;
+    void set_member_expertise(Id member_id, const std::vector<std::string>& tags) override;
+    void set_active_network(Id member_id, std::optional<Id> network_id) override;
+    void link_identity(const Identity& identity) override;
+    std::vector<Identity> identities_of(Id member_id) override;
+
+    void add_membership(const Membership& membership) override;
+    void end_membership(Id network_id, Id member_id, Instant now) override;
+    std::optional<Membership> membership(Id network_id, Id member_id) override;
+    std::vector<Membership> memberships_of(Id member_id) override;
+    std::vector<RosterEntry> roster(Id network_id) override;
+
+    Id create_meeting(const Meeting& meeting) override;
+    void update_meeting(const Meeting& meeting) override;
+    std::optional<Meeting> meeting(Id id) override;
+    std::vector<Meeting> meetings_of(Id network_id) override;
+    void set_cafe_weeks(int school_year, const std::vector<CafeWeek>& weeks) override;
+    std::vector<CafeWeek> cafe_weeks(int school_year) override;
+
+    Id create_pending(const PendingAction& pending) override;
+    std::optional<PendingAction> pending(Id id) override;
+    std::vector<PendingAction> pending_of_member(Id member_id) override;
+    void set_pending_question(Id pending_id, Id message_id) override;
+    void delete_pending(Id id) override;
+
+    Id schedule_job(const Job& job) override;
+    std::vector<Job> due_jobs(Instant now, int limit) override;
+    void finish_job(Id id) override;
+    void cancel_job(std::string_view kind, std::string_view key) override;
+    std::optional<Job> job(std::string_view kind, std::string_view key) override;
+
+private:
+    struct Impl;
+    explicit SqliteStore(std::unique_ptr<Impl> impl);
+
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace leernetwerk::storage

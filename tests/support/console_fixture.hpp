@@ -1,0 +1,68 @@
+#pragma once
+// A console chat with the demo network on an in-memory (or file) database, for tests that read
+// like conversations: say("hulp") returns what the bot printed.
+#include <memory>
+#include <regex>
+#include <stdexcept>
+#include <sstream>
+#include <string>
+
+#include "adapters/console/console.hpp"
+#include "app/demo.hpp"
+#include "storage/sqlite_store.hpp"
+
+namespace leernetwerk::testing {
+
+/// 2 December 2026, 09:00 in Amsterdam (08:00 UTC).
+inline Instant demo_now() {
+    using namespace std::chrono;
+    return date::sys_days{date::year{2026} / 12 / 2} + hours{8};
+}
+
+inline Instant utc(int y, unsigned m, unsigned d, int hour, int minute = 0) {
+    using namespace std::chrono;
+    return date::sys_days{date::year{y} / date::month{m} / date::day{d}} + hours{hour} +
+           minutes{minute};
+}
+
+struct ConsoleFixture {
+    explicit ConsoleFixture(const std::string& path = ":memory:", Instant now = demo_now())
+        : store(storage::SqliteStore::open(path)),
+          bot(*store, BotSettings{}),
+          demo(app::seed_demo(*store, now, "Europe/Amsterdam")),
+          session(bot, *store, output, now) {
+        session.speak_as("Marieke Jansen");
+    }
+
+    /// Types a line as the current speaker and returns everything the console printed.
+    std::string say(const std::string& line) {
+        output.str("");
+        session.handle_line(line);
+        auto printed = output.str();
+        // A "[meeting.planned]" in the output means a message key is missing from the catalogue.
+        static const std::regex kMissingKey(R"(\[[a-z_]+\.[a-z_.]+\])");
+        if (std::regex_search(printed, kMissingKey)) {
+            throw std::logic_error("missing catalogue key in: " + printed);
+        }
+        return printed;
+    }
+
+    /// Switches speaker.
+    void as(const std::string& name) { session.speak_as(name); }
+
+    int meeting_count() {
+        int planned = 0;
+        for (const auto& meeting : store->meetings_of(demo.network_id)) {
+            planned += meeting.status == MeetingStatus::planned ? 1 : 0;
+        }
+        return planned;
+    }
+
+    std::unique_ptr<storage::SqliteStore> store;
+    Bot bot;
+    app::DemoNetwork demo;
+    std::ostringstream output;
+    console::ConsoleSession session;
+};
+
+}  // namespace leernetwerk::testing

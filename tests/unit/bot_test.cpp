@@ -1,0 +1,278 @@
+// The Bot at the event level: exactly-once application, card actions checked on the server,
+// the outbox surviving a crash, storage failures rolling back whole.
+#include <filesystem>
+#include <random>
+
+#include <catch2/catch.hpp>
+#include <sqlite3.h>
+
+#include "support/console_fixture.hpp"
+
+using namespace leernetwerk;
+using leernetwerk::testing::ConsoleFixture;
+using leernetwerk::testing::demo_now;
+
+namespace {
+
+bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+InboundEvent message_from(const Member& member, const std::string& text, const std::string& id) {
+    InboundEvent event;
+    event.kind = InboundEvent::Kind::message;
+    event.event_id = id;
+    event.conversation = {Platform::console, "console", Conversation::Kind::group, ""};
+    event.sender = {"member-" + std::to_string(member.id), member.display_name};
+    event.text = text;
+    return event;
+}
+
+InboundEvent click(const Member& member, const std::string& action_id, const std::string& choice,
+                   const std::string& id) {
+    InboundEvent event;
+    event.kind = InboundEvent::Kind::action;
+    event.event_id = id;
+    event.conversation = {Platform::console, "console", Conversation::Kind::group, ""};
+    event.sender = {"member-" + std::to_string(member.id), member.display_name};
+    event.action.action_id = action_id;
+    event.action.choice_ids = {choice};
+    return event;
+}
+
+Member member_named(Store& store, const std::string& name) {
+    for (auto& member : store.members()) {
+        if (member.display_name == name) {
+            return member;
+        }
+    }
+    FAIL("no member " << name);
+    return {};
+}
+
+/// Texts of the pending console messages, marked sent.
+std::vector<std::string> take_outbox(Store& store, Instant now) {
+    std::vector<std::string> texts;
+    for (const auto& row : store.due_outbox(Platform::console, now, 100)) {
+        texts.push_back(console::render(row.message));
+        store.mark_outbox_sent(row.message.id, "test", now);
+    }
+    return texts;
+}
+
+std::string temp_db_path() {
+    std::random_device random;
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("leernetwerk-bot-test-" + std::to_string(random()));
+    std::filesystem::create_directories(dir);
+    return (dir / "bot.db").string();
+}
+
+}  // namespace
+
+TEST_CASE("an event id seen twice is applied once", "[bot][inbox]") {
+    ConsoleFixture chat;
+    const auto marieke = member_named(*chat.store, "Marieke Jansen");
+    const auto event = message_from(marieke, "plan bijeenkomst 23 maart 15:30", "teams-activity-1");
+
+    const auto first = chat.bot.handle(event, demo_now());
+    REQUIRE(first);
+    CHECK_FALSE(first->duplicate);
+    CHECK(first->messages == 1);
+    const auto second = chat.bot.handle(event, demo_now());
+    REQUIRE(second);
+    CHECK(second->duplicate);
+    CHECK(second->messages == 0);
+    CHECK(chat.meeting_count() == 4);
+    CHECK(take_outbox(*chat.store, demo_now()).size() == 1);
+
+    SECTION("the same id on another platform is another event") {
+        auto other = event;
+        other.conversation.platform = Platform::matrix;
+        const auto third = chat.bot.handle(other, demo_now());
+        REQUIRE(third);
+        CHECK_FALSE(third->duplicate);
+    }
+    SECTION("an event without an id is refused") {
+        auto anonymous = event;
+        anonymous.event_id.clear();
+        const auto result = chat.bot.handle(anonymous, demo_now());
+        REQUIRE_FALSE(result);
+        CHECK(result.error().http_status == 400);
+    }
+}
+
+TEST_CASE("card actions are checked on the server", "[bot][actions]") {
+    ConsoleFixture chat;
+    const auto marieke = member_named(*chat.store, "Marieke Jansen");
+    const auto anna = member_named(*chat.store, "Anna de Vries");
+    REQUIRE(chat.bot.handle(message_from(marieke, "plan bijeenkomst 10 maart 2027 15:30", "e1"),
+                            demo_now()));
+    take_outbox(*chat.store, demo_now());
+    const auto pending = chat.store->pending_of_member(marieke.id);
+    REQUIRE(pending.size() == 1);
+    const auto action_id = "confirm:" + std::to_string(pending.front().id);
+
+    SECTION("a participant who clicks the facilitator's card is refused") {
+        REQUIRE(chat.bot.handle(click(anna, action_id, "ja", "e2"), demo_now()));
+        const auto texts = take_outbox(*chat.store, demo_now());
+        REQUIRE(texts.size() == 1);
+        CHECK(contains(texts[0], "Deze vraag is voor Marieke Jansen; alleen die kan hem beantwoorden."));
+        CHECK(chat.meeting_count() == 3);
+        CHECK(chat.store->pending(pending.front().id));
+    }
+    SECTION("the facilitator's click plans it and updates the card in place") {
+        REQUIRE(chat.bot.handle(click(marieke, action_id, "ja", "e3"), demo_now()));
+        const auto rows = chat.store->due_outbox(Platform::console, demo_now(), 10);
+        REQUIRE(rows.size() == 2);
+        CHECK(rows[0].message.replaces == pending.front().question_message_id);
+        const auto& card = std::get<ChoiceQuestion>(rows[0].message.content);
+        CHECK(card.closed_note == "Marieke Jansen koos: Ja");
+        CHECK(contains(console::render(rows[1].message), "staat gepland"));
+        CHECK(chat.meeting_count() == 4);
+        SECTION("clicking again is harmless") {
+            take_outbox(*chat.store, demo_now());
+            REQUIRE(chat.bot.handle(click(marieke, action_id, "ja", "e4"), demo_now()));
+            const auto texts = take_outbox(*chat.store, demo_now());
+            REQUIRE(texts.size() == 1);
+            CHECK(contains(texts[0], "al beantwoord of verlopen"));
+            CHECK(chat.meeting_count() == 4);
+        }
+    }
+    SECTION("forged actions change nothing") {
+        using Forged = std::pair<std::string, std::string>;
+        const std::vector<Forged> forgeries = {Forged{"confirm:abc", "ja"}, Forged{"confirm:", "ja"},
+                                               Forged{action_id, "misschien"},
+                                               Forged{"confirm:99999999999999999999999", "ja"},
+                                               Forged{"poll:7", "1"}};
+        for (const auto& [forged, choice] : forgeries) {
+            REQUIRE(chat.bot.handle(click(marieke, forged, choice, "forged-" + forged + choice),
+                                    demo_now()));
+            const auto texts = take_outbox(*chat.store, demo_now());
+            REQUIRE(texts.size() == 1);
+            CHECK(contains(texts[0], "Die knop hoort bij iets wat ik niet (meer) ken"));
+        }
+        REQUIRE(chat.bot.handle(click(marieke, "confirm:424242", "ja", "gone"), demo_now()));
+        CHECK(contains(take_outbox(*chat.store, demo_now()).at(0), "al beantwoord of verlopen"));
+        CHECK(chat.meeting_count() == 3);
+    }
+}
+
+TEST_CASE("the plan-meeting form works like the one-line command", "[bot][forms]") {
+    ConsoleFixture chat;
+    const auto form = chat.say("plan bijeenkomst");
+    CHECK(contains(form, "Bijeenkomst plannen — HSN-café Feedback die werkt"));
+    CHECK(contains(form, "when = Datum en tijd (verplicht), bv. 12 maart 15:30"));
+    chat.say("when=23 maart 15:30");
+    chat.say("location=Het Kompas");
+    chat.say("preparers=Sanne");
+    const auto reply = chat.say("");
+    CHECK(contains(reply, "staat gepland: di 23 mrt 2027 15:30"));
+    CHECK(contains(reply, "- voorbereiding: Sanne Bakker"));
+    CHECK(chat.meeting_count() == 4);
+}
+
+TEST_CASE("a crash between commit and send loses nothing and sends nothing twice", "[bot][outbox]") {
+    const auto path = temp_db_path();
+    {
+        ConsoleFixture chat(path);
+        const auto marieke = member_named(*chat.store, "Marieke Jansen");
+        // The reply is committed to the outbox, and the process dies before the console prints it.
+        REQUIRE(chat.bot.handle(message_from(marieke, "plan bijeenkomst 23 maart 15:30", "crash-1"),
+                                demo_now()));
+        CHECK(chat.store->outbox_depth(Platform::console) == 1);
+    }
+    {
+        ConsoleFixture restarted(path);
+        CHECK_FALSE(restarted.demo.created);
+        restarted.output.str("");
+        restarted.session.drain();
+        CHECK(contains(restarted.output.str(), "Bijeenkomst #4 van HSN-café Feedback die werkt staat gepland"));
+        CHECK(restarted.store->outbox_depth(Platform::console) == 0);
+        restarted.output.str("");
+        restarted.session.drain();
+        CHECK(restarted.output.str().empty());
+        // The platform retrying the same event after the restart changes nothing.
+        const auto marieke = member_named(*restarted.store, "Marieke Jansen");
+        const auto retry = restarted.bot.handle(
+            message_from(marieke, "plan bijeenkomst 23 maart 15:30", "crash-1"), demo_now());
+        REQUIRE(retry);
+        CHECK(retry->duplicate);
+        CHECK(restarted.meeting_count() == 4);
+    }
+    std::filesystem::remove_all(std::filesystem::path(path).parent_path());
+}
+
+TEST_CASE("a storage failure keeps nothing of the event, so a retry applies it", "[bot][outbox]") {
+    const auto path = temp_db_path();
+    ConsoleFixture chat(path);
+    const auto marieke = member_named(*chat.store, "Marieke Jansen");
+    // A second connection makes every outbox insert fail, as a full disk would.
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(raw,
+                         "CREATE TRIGGER fail_outbox BEFORE INSERT ON outbox "
+                         "BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    const auto event = message_from(marieke, "plan bijeenkomst 23 maart 15:30", "fails-once");
+    const auto failed = chat.bot.handle(event, demo_now());
+    REQUIRE_FALSE(failed);
+    CHECK(failed.error().code == ErrorCode::storage);
+    CHECK(failed.error().http_status == 500);
+    CHECK(chat.meeting_count() == 3);
+
+    REQUIRE(sqlite3_exec(raw, "DROP TRIGGER fail_outbox;", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+    const auto retried = chat.bot.handle(event, demo_now());
+    REQUIRE(retried);
+    CHECK_FALSE(retried->duplicate);
+    CHECK(chat.meeting_count() == 4);
+    std::filesystem::remove_all(std::filesystem::path(path).parent_path());
+}
+
+TEST_CASE("joining people are welcomed in a network's conversation", "[bot][welcome]") {
+    ConsoleFixture chat;
+    InboundEvent joined;
+    joined.kind = InboundEvent::Kind::member_joined;
+    joined.event_id = "join-1";
+    joined.conversation = {Platform::console, "console", Conversation::Kind::group, ""};
+    joined.joined = {{"member-3", "Anna"}, {"someone-new", "Nieuwe Collega"}};
+    REQUIRE(chat.bot.handle(joined, demo_now()));
+    const auto texts = take_outbox(*chat.store, demo_now());
+    REQUIRE(texts.size() == 1);
+    CHECK(contains(texts[0], "Welkom Anna de Vries en Nieuwe Collega bij HSN-café Feedback die werkt!"));
+
+    InboundEvent added;
+    added.kind = InboundEvent::Kind::bot_added;
+    added.event_id = "added-1";
+    added.conversation = {Platform::console, "elsewhere", Conversation::Kind::group, ""};
+    REQUIRE(chat.bot.handle(added, demo_now()));
+    const auto intro = take_outbox(*chat.store, demo_now());
+    REQUIRE(intro.size() == 1);
+    CHECK(contains(intro[0], "koppel netwerk naam"));
+}
+
+TEST_CASE("on a fresh installation the first person starts the first network", "[bot][bootstrap]") {
+    auto store = storage::SqliteStore::open(":memory:");
+    Bot bot(*store, BotSettings{});
+    InboundEvent event;
+    event.event_id = "first";
+    event.conversation = {Platform::matrix, "!room:hsn.nl", Conversation::Kind::group, ""};
+    event.sender = {"@marieke:hsn.nl", "Marieke"};
+    event.text = "@bot nieuw netwerk HSN-café Rekenen";
+    REQUIRE(bot.handle(event, demo_now()));
+    const auto network = store->find_network_by_name("HSN-café Rekenen");
+    REQUIRE(network);
+    const auto founder = store->member_by_identity(Platform::matrix, "@marieke:hsn.nl");
+    REQUIRE(founder);
+    CHECK(store->membership(network->id, founder->id)->role == Role::facilitator);
+    CHECK(store->network_of_conversation(Platform::matrix, "!room:hsn.nl") == network->id);
+
+    // A second stranger cannot start one too.
+    event.event_id = "second";
+    event.sender = {"@bram:hsn.nl", "Bram"};
+    event.text = "nieuw netwerk Van Bram";
+    REQUIRE(bot.handle(event, demo_now()));
+    CHECK(store->networks().size() == 1);
+    CHECK_FALSE(store->member_by_identity(Platform::matrix, "@bram:hsn.nl"));
+}

@@ -1,0 +1,80 @@
+// Reading commands and the message catalogue.
+#include <regex>
+#include <set>
+
+#include <catch2/catch.hpp>
+
+#include "bot/commands.hpp"
+#include "bot/i18n.hpp"
+
+using namespace leernetwerk;
+
+TEST_CASE("commands are read tolerantly, longest phrase first", "[commands]") {
+    CHECK(parse_command("bijeenkomsten")->id == CommandId::meetings);
+    CHECK(parse_command("BIJEENKOMSTEN")->id == CommandId::meetings);
+    CHECK(parse_command("Plan  Bijeenkomst   12 maart 15:30")->id == CommandId::plan_meeting);
+    CHECK(parse_command("Plan  Bijeenkomst   12 maart 15:30")->args == "12 maart 15:30");
+    CHECK(parse_command("plan bijeenkomst: 12 Maart")->args == "12 Maart");
+    CHECK(parse_command("netwerk nieuw HSN-café X")->id == CommandId::create_network);
+    CHECK(parse_command("netwerk HSN-café X")->id == CommandId::switch_network);
+    CHECK(parse_command("Caféweken 2026-2027: 41")->id == CommandId::cafe_weeks);
+    CHECK(parse_command("cafe weeks")->id == CommandId::cafe_weeks);
+    CHECK(parse_command("hulp?")->id == CommandId::help);
+    CHECK(parse_command("add member Kees | guest")->id == CommandId::add_member);
+    CHECK_FALSE(parse_command("bijeenkomstenlijst"));
+    CHECK_FALSE(parse_command(""));
+    CHECK_FALSE(parse_command("   "));
+}
+
+TEST_CASE("a leading mention of the bot is removed", "[commands]") {
+    CHECK(strip_mention("@Leernetwerk bot hulp", "Leernetwerk bot") == "hulp");
+    CHECK(strip_mention("@leernetwerk hulp", "Leernetwerk bot") == "hulp");
+    CHECK(strip_mention("@bot: leden", "Leernetwerk bot") == "leden");
+    CHECK(strip_mention("hulp @bot", "Leernetwerk bot") == "hulp @bot");
+    CHECK(strip_mention("@Leernetwerk bot", "Leernetwerk bot").empty());
+}
+
+TEST_CASE("near misses get a suggestion in the member's language", "[commands]") {
+    CHECK(suggest_command("bijenkomsten", Lang::nl) == "bijeenkomsten");
+    CHECK(suggest_command("meetngs", Lang::en) == "meetings");
+    CHECK(suggest_command("lid toevoegn Kees", Lang::nl) == "lid toevoegen");
+    CHECK_FALSE(suggest_command("wat een mooi weer", Lang::nl));
+    CHECK_FALSE(suggest_command("", Lang::nl));
+}
+
+TEST_CASE("roles are read in Dutch and English", "[commands]") {
+    CHECK(parse_role_word("Procesbegeleider") == Role::facilitator);
+    CHECK(parse_role_word("workshop leader") == Role::workshop_leader);
+    CHECK(parse_role_word("gast") == Role::guest);
+    CHECK(parse_role_word(" deelnemer ") == Role::participant);
+    CHECK_FALSE(parse_role_word("directeur"));
+}
+
+TEST_CASE("every message exists in Dutch and English with the same placeholders", "[i18n]") {
+    const std::regex placeholder(R"(\{([a-z_]+)\})");
+    auto names = [&](std::string_view text) {
+        std::set<std::string> out;
+        const std::string s(text);
+        for (auto it = std::sregex_iterator(s.begin(), s.end(), placeholder);
+             it != std::sregex_iterator(); ++it) {
+            out.insert((*it)[1]);
+        }
+        return out;
+    };
+    std::set<std::string_view> seen;
+    for (auto key : catalogue_keys()) {
+        INFO(key);
+        CHECK(seen.insert(key).second);
+        CHECK_FALSE(catalogue_template(Lang::nl, key).empty());
+        CHECK_FALSE(catalogue_template(Lang::en, key).empty());
+        CHECK(names(catalogue_template(Lang::nl, key)) == names(catalogue_template(Lang::en, key)));
+    }
+    for (const auto& spec : command_specs()) {
+        INFO(spec.key);
+        CHECK_FALSE(catalogue_template(Lang::nl, "cmd." + std::string(spec.key)).empty());
+        CHECK_FALSE(catalogue_template(Lang::nl, "help." + std::string(spec.key)).empty());
+    }
+    CHECK(tr(Lang::nl, "meeting.in_past", {{"when", "gisteren"}}) ==
+          "gisteren is al voorbij. Kies een moment in de toekomst.");
+    CHECK(tr(Lang::en, "no.such.key") == "[no.such.key]");
+}

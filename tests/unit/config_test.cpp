@@ -1,0 +1,663 @@
+// Config loading: defaults, every key, every kind of error (with file and key), secrets, and the
+// shipped example file.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "app/config.hpp"
+
+namespace fs = std::filesystem;
+using namespace leernetwerk::app;
+using leernetwerk::Lang;
+
+namespace {
+
+constexpr const char* kFile = "config.toml";
+
+/// Loads `text`, failing the test (with every error shown) when it does not load.
+Config load_ok(std::string_view text) {
+    auto result = load_config_string(text, kFile);
+    if (!result) {
+        for (const ConfigError& error : result.error()) {
+            UNSCOPED_INFO(error.to_string());
+        }
+    }
+    REQUIRE(result.has_value());
+    return *result;
+}
+
+/// Loads `text`, which must fail, and returns every error as to_string().
+std::vector<std::string> load_errors(std::string_view text) {
+    auto result = load_config_string(text, kFile);
+    REQUIRE_FALSE(result.has_value());
+    std::vector<std::string> out;
+    for (const ConfigError& error : result.error()) {
+        out.push_back(error.to_string());
+    }
+    return out;
+}
+
+/// The one error `text` gives.
+std::string load_error(std::string_view text) {
+    std::vector<std::string> errors = load_errors(text);
+    INFO(::Catch::Detail::stringify(errors));
+    REQUIRE(errors.size() == 1);
+    return errors[0];
+}
+
+/// A fresh directory under the system temp directory, removed with everything in it.
+class TempDir {
+public:
+    TempDir() {
+        static int counter = 0;
+        std::random_device random;
+        path_ = fs::temp_directory_path() /
+                ("leernetwerk-config-test-" + std::to_string(::getpid()) + "-" +
+                 std::to_string(++counter) + "-" + std::to_string(random()));
+        fs::create_directories(path_);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path_, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    const fs::path& path() const { return path_; }
+
+    /// Writes `contents` to a file in the directory and returns its full path.
+    std::string write(const std::string& name, const std::string& contents) const {
+        const fs::path file = path_ / name;
+        std::ofstream out(file, std::ios::binary);
+        out << contents;
+        REQUIRE(out.good());
+        return file.string();
+    }
+
+private:
+    fs::path path_;
+};
+
+/// Sets an environment variable for the lifetime of the object.
+class EnvVar {
+public:
+    EnvVar(std::string name, const std::string& value) : name_(std::move(name)) {
+        REQUIRE(::setenv(name_.c_str(), value.c_str(), 1) == 0);
+    }
+    ~EnvVar() { ::unsetenv(name_.c_str()); }
+    EnvVar(const EnvVar&) = delete;
+    EnvVar& operator=(const EnvVar&) = delete;
+
+private:
+    std::string name_;
+};
+
+/// An environment variable name no one else uses.
+std::string unique_env_name(const std::string& stem) {
+    return "LEERNETWERK_TEST_" + stem + "_" + std::to_string(::getpid());
+}
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    REQUIRE(in.good());
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+template <class T, class = void>
+struct IsStreamable : std::false_type {};
+template <class T>
+struct IsStreamable<T, std::void_t<decltype(std::declval<std::ostream&>() << std::declval<T>())>>
+    : std::true_type {};
+
+static_assert(!IsStreamable<const Secret&>::value, "a Secret must not be printable");
+static_assert(IsStreamable<const std::string&>::value, "the trait itself must work");
+
+}  // namespace
+
+TEST_CASE("config: empty text gives the defaults", "[config]") {
+    const Config config = load_ok(GENERATE(as<std::string>{}, "", "# only a comment\n\n"));
+    CHECK(config.bot.language == Lang::nl);
+    CHECK(config.bot.time_zone == "Europe/Amsterdam");
+    CHECK(config.bot.name == "Leernetwerk bot");
+    CHECK(config.bot.min_anonymous_respondents == 3);
+    CHECK(config.storage.path == "data/leernetwerk.db");
+    CHECK(config.log.level == LogLevel::info);
+    CHECK(config.server.address == "0.0.0.0");
+    CHECK(config.server.port == 3978);
+    CHECK(config.server.max_body_bytes == 262144);
+    CHECK(config.server.read_timeout_seconds == 10);
+    CHECK_FALSE(config.teams.enabled);
+    CHECK(config.teams.app_id.empty());
+    CHECK_FALSE(config.teams.app_password.is_set());
+    CHECK(config.teams.tenant_id.empty());
+    CHECK(config.teams.auth);
+    CHECK_FALSE(config.matrix.enabled);
+    CHECK(config.matrix.mode == MatrixMode::appservice);
+    CHECK(config.matrix.homeserver_url.empty());
+    CHECK(config.matrix.user_id.empty());
+    CHECK_FALSE(config.matrix.as_token.is_set());
+    CHECK_FALSE(config.matrix.hs_token.is_set());
+    CHECK_FALSE(config.matrix.access_token.is_set());
+    CHECK(config.matrix.allowed_inviters.empty());
+}
+
+TEST_CASE("config: every key is read", "[config]") {
+    const Config config = load_ok(R"(
+[bot]
+language = "en"
+time_zone = "America/New_York"
+name = "Netwerkbot"
+min_anonymous_respondents = 5
+
+[storage]
+path = ":memory:"
+
+[log]
+level = "debug"
+
+[server]
+address = "127.0.0.1"
+port = 8080
+max_body_bytes = 1048576
+read_timeout_seconds = 30
+
+[teams]
+enabled = true
+app_id = "11111111-2222-3333-4444-555555555555"
+app_password = "teams-pw"
+tenant_id = "66666666-7777-8888-9999-000000000000"
+auth = false
+
+[matrix]
+enabled = true
+mode = "bot"
+homeserver_url = "https://matrix.school.nl/"
+user_id = "@leernetwerk:school.nl"
+as_token = "as-tok"
+hs_token = "hs-tok"
+access_token = "access-tok"
+allowed_inviters = ["@ict:school.nl", "@coordinator:school.nl"]
+)");
+    CHECK(config.bot.language == Lang::en);
+    CHECK(config.bot.time_zone == "America/New_York");
+    CHECK(config.bot.name == "Netwerkbot");
+    CHECK(config.bot.min_anonymous_respondents == 5);
+    CHECK(config.storage.path == ":memory:");
+    CHECK(config.log.level == LogLevel::debug);
+    CHECK(config.server.address == "127.0.0.1");
+    CHECK(config.server.port == 8080);
+    CHECK(config.server.max_body_bytes == 1048576);
+    CHECK(config.server.read_timeout_seconds == 30);
+    CHECK(config.teams.enabled);
+    CHECK(config.teams.app_id == "11111111-2222-3333-4444-555555555555");
+    CHECK(config.teams.app_password.value == "teams-pw");
+    CHECK(config.teams.app_password.source == Secret::Source::inline_value);
+    CHECK(config.teams.tenant_id == "66666666-7777-8888-9999-000000000000");
+    CHECK_FALSE(config.teams.auth);
+    CHECK(config.matrix.enabled);
+    CHECK(config.matrix.mode == MatrixMode::bot);
+    CHECK(config.matrix.homeserver_url == "https://matrix.school.nl");  // trailing '/' removed
+    CHECK(config.matrix.user_id == "@leernetwerk:school.nl");
+    CHECK(config.matrix.as_token.value == "as-tok");
+    CHECK(config.matrix.hs_token.value == "hs-tok");
+    CHECK(config.matrix.access_token.value == "access-tok");
+    CHECK(config.matrix.allowed_inviters ==
+          std::vector<std::string>{"@ict:school.nl", "@coordinator:school.nl"});
+}
+
+TEST_CASE("config: choices ignore case; names round-trip", "[config]") {
+    const Config config = load_ok(
+        "[bot]\nlanguage = \"EN\"\n[log]\nlevel = \"Warn\"\n"
+        "[matrix]\nmode = \"Bot\"\n");
+    CHECK(config.bot.language == Lang::en);
+    CHECK(config.log.level == LogLevel::warn);
+    CHECK(config.matrix.mode == MatrixMode::bot);
+    CHECK(log_level_name(LogLevel::trace) == "trace");
+    CHECK(log_level_name(LogLevel::off) == "off");
+    CHECK(matrix_mode_name(MatrixMode::appservice) == "appservice");
+    CHECK(matrix_mode_name(MatrixMode::bot) == "bot");
+}
+
+TEST_CASE("config: range, type and choice errors name the file and the key", "[config]") {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"[server]\nport = \"abc\"",
+         R"(config.toml: server.port: expected an integer from 1 to 65535, got "abc" (a string))"},
+        {"[server]\nport = 0",
+         "config.toml: server.port: expected an integer from 1 to 65535, got 0"},
+        {"[server]\nport = 65536",
+         "config.toml: server.port: expected an integer from 1 to 65535, got 65536"},
+        {"[server]\nmax_body_bytes = 1023",
+         "config.toml: server.max_body_bytes: expected an integer from 1024 to 10485760, got 1023"},
+        {"[server]\nmax_body_bytes = 10485761",
+         "config.toml: server.max_body_bytes: expected an integer from 1024 to 10485760, got "
+         "10485761"},
+        {"[server]\nread_timeout_seconds = 301",
+         "config.toml: server.read_timeout_seconds: expected an integer from 1 to 300, got 301"},
+        {"[server]\nread_timeout_seconds = 1.5",
+         "config.toml: server.read_timeout_seconds: expected an integer from 1 to 300, got 1.5 (a "
+         "floating-point number)"},
+        {"[server]\naddress = \"\"", "config.toml: server.address: must not be empty"},
+        {"[bot]\nmin_anonymous_respondents = 0",
+         "config.toml: bot.min_anonymous_respondents: expected an integer from 1 to 100, got 0"},
+        {"[bot]\nmin_anonymous_respondents = 101",
+         "config.toml: bot.min_anonymous_respondents: expected an integer from 1 to 100, got 101"},
+        {"[bot]\nlanguage = \"fr\"",
+         R"(config.toml: bot.language: expected "nl" or "en", got "fr")"},
+        {"[bot]\nlanguage = 1",
+         R"(config.toml: bot.language: expected "nl" or "en", got 1 (an integer))"},
+        {"[bot]\ntime_zone = \"Europe/Amsterdm\"",
+         R"(config.toml: bot.time_zone: unknown time zone "Europe/Amsterdm"; )"
+         R"(use an IANA name such as "Europe/Amsterdam")"},
+        {"[bot]\nname = \"\"", "config.toml: bot.name: must not be empty"},
+        {"[bot]\nname = 5", "config.toml: bot.name: expected a string, got 5 (an integer)"},
+        {"[bot]\nname = 2026-03-12",
+         "config.toml: bot.name: expected a string, got 2026-03-12 (a date)"},
+        {"[storage]\npath = true",
+         "config.toml: storage.path: expected a string, got true (a boolean)"},
+        {"[log]\nlevel = \"verbose\"",
+         R"(config.toml: log.level: expected one of "trace", "debug", "info", "warn", "error", )"
+         R"("off", got "verbose")"},
+        {"[teams]\nenabled = \"yes\"",
+         R"(config.toml: teams.enabled: expected a boolean (true or false), got "yes" (a string))"},
+        {"[teams]\nauth = 1",
+         "config.toml: teams.auth: expected a boolean (true or false), got 1 (an integer)"},
+        {"[teams]\ntenant_id = 5",
+         "config.toml: teams.tenant_id: expected a string, got 5 (an integer)"},
+        {"[matrix]\nmode = \"client\"",
+         R"(config.toml: matrix.mode: expected "appservice" or "bot", got "client")"},
+        {"[matrix]\nhomeserver_url = \"matrix.school.nl\"",
+         R"(config.toml: matrix.homeserver_url: expected a URL starting with http:// or )"
+         R"(https://, got "matrix.school.nl")"},
+        {"[matrix]\nhomeserver_url = \"https://\"",
+         R"(config.toml: matrix.homeserver_url: expected a URL starting with http:// or )"
+         R"(https://, got "https://")"},
+        {"[matrix]\nuser_id = \"leernetwerk\"",
+         R"(config.toml: matrix.user_id: expected a Matrix user ID like )"
+         R"("@leernetwerk:school.nl", got "leernetwerk")"},
+        {"[matrix]\nuser_id = \"@leernetwerk\"",
+         R"(config.toml: matrix.user_id: expected a Matrix user ID like )"
+         R"("@leernetwerk:school.nl", got "@leernetwerk")"},
+        {"[matrix]\nallowed_inviters = \"@ict:school.nl\"",
+         R"(config.toml: matrix.allowed_inviters: expected an array of strings, )"
+         R"(got "@ict:school.nl" (a string))"},
+        {"[matrix]\nallowed_inviters = [\"@ict:school.nl\", 5]",
+         "config.toml: matrix.allowed_inviters: item 2: expected a string, got 5 (an integer)"},
+        {"[matrix]\nallowed_inviters = [\"jan\"]",
+         R"(config.toml: matrix.allowed_inviters: item 1: expected a Matrix user ID like )"
+         R"("@leernetwerk:school.nl", got "jan")"},
+        {"bot = 5", "config.toml: bot: expected a section [bot], got an integer"},
+        {"[[server]]\nport = 1", "config.toml: server: expected a section [server], got an array"},
+    };
+    for (const auto& [text, expected] : cases) {
+        INFO(text);
+        CHECK(load_error(text) == expected);
+    }
+}
+
+TEST_CASE("config: long values are cut short in errors", "[config]") {
+    const std::string error = load_error("[bot]\nlanguage = \"" + std::string(200, 'x') + "\"");
+    CHECK(error == "config.toml: bot.language: expected \"nl\" or \"en\", got \"" +
+                       std::string(60, 'x') + "...\"");
+}
+
+TEST_CASE("config: unknown keys and sections", "[config]") {
+    CHECK(load_error("[server]\nprot = 1") ==
+          "config.toml: server.prot: unknown key; known keys in [server]: address, port, "
+          "max_body_bytes, read_timeout_seconds");
+    CHECK(load_error("[teams]\npassword = \"x\"") ==
+          "config.toml: teams.password: unknown key; known keys in [teams]: enabled, app_id, "
+          "app_password, app_password_file, app_password_env, tenant_id, auth");
+    CHECK(load_error("[server.tls]\ncert = \"x\"") ==
+          "config.toml: server.tls: unknown key; known keys in [server]: address, port, "
+          "max_body_bytes, read_timeout_seconds");
+    CHECK(load_error("[database]\npath = \"x\"") ==
+          "config.toml: database: unknown section; known sections: bot, storage, log, server, "
+          "teams, matrix");
+    CHECK(load_error("language = \"en\"") ==
+          "config.toml: language: unknown key outside any section; did you mean to put it under "
+          "[bot]?");
+    CHECK(load_error("colour = \"blue\"") ==
+          "config.toml: colour: unknown key outside any section; known sections: bot, storage, "
+          "log, server, teams, matrix");
+}
+
+TEST_CASE("config: TOML syntax errors give line and column", "[config]") {
+    SECTION("missing value") {
+        auto result = load_config_string("[bot]\nlanguage = \"nl\"\nname = \n", kFile);
+        REQUIRE_FALSE(result.has_value());
+        REQUIRE(result.error().size() == 1);
+        const ConfigError& error = result.error()[0];
+        CHECK(error.file == kFile);
+        CHECK(error.key.empty());
+        CHECK(error.line == 3);
+        CHECK(error.column > 0);
+        CHECK_FALSE(error.message.empty());
+        CHECK_THAT(error.to_string(),
+                   Catch::StartsWith("config.toml:3:" + std::to_string(error.column) + ": "));
+        CHECK_THAT(error.to_string(), Catch::EndsWith(error.message));
+    }
+    SECTION("unterminated string") {
+        auto result = load_config_string("[bot]\n\n\nname = \"Leernetwerk\n", kFile);
+        REQUIRE_FALSE(result.has_value());
+        REQUIRE(result.error().size() == 1);
+        CHECK(result.error()[0].line == 4);
+    }
+    SECTION("a key given twice") {
+        auto result = load_config_string("[server]\nport = 1\nport = 2\n", kFile);
+        REQUIRE_FALSE(result.has_value());
+        REQUIRE(result.error().size() == 1);
+        CHECK(result.error()[0].line == 3);
+        CHECK_THAT(result.error()[0].to_string(), Catch::StartsWith("config.toml:3:"));
+    }
+}
+
+TEST_CASE("config: secrets inline, from a file, from the environment", "[config][secret]") {
+    TempDir dir;
+    SECTION("inline") {
+        const Config config =
+            load_ok("[teams]\nenabled = true\napp_id = \"id\"\napp_password = \"pw-inline\"\n");
+        CHECK(config.teams.app_password.value == "pw-inline");
+        CHECK(config.teams.app_password.source == Secret::Source::inline_value);
+        CHECK(config.teams.app_password.describe() == "inline");
+    }
+    SECTION("file, trailing newline trimmed") {
+        const std::string contents =
+            GENERATE(as<std::string>{}, "pw-file", "pw-file\n", "pw-file\r\n", "pw-file\n\n");
+        const std::string path = dir.write("password", contents);
+        const Config config = load_ok("[teams]\napp_password_file = '" + path + "'\n");
+        CHECK(config.teams.app_password.value == "pw-file");
+        CHECK(config.teams.app_password.source == Secret::Source::file);
+        CHECK(config.teams.app_password.origin == path);
+        CHECK(config.teams.app_password.describe() == "file " + path);
+    }
+    SECTION("file keeps inner newlines and spaces") {
+        const std::string path = dir.write("token", " a b\nc \n");
+        const Config config = load_ok("[matrix]\nhs_token_file = '" + path + "'\n");
+        CHECK(config.matrix.hs_token.value == " a b\nc ");
+    }
+    SECTION("environment variable") {
+        const std::string name = unique_env_name("PW");
+        EnvVar env(name, "pw-env");
+        const Config config = load_ok("[matrix]\nas_token_env = \"" + name + "\"\n");
+        CHECK(config.matrix.as_token.value == "pw-env");
+        CHECK(config.matrix.as_token.source == Secret::Source::env);
+        CHECK(config.matrix.as_token.origin == name);
+        CHECK(config.matrix.as_token.describe() == "env " + name);
+    }
+    SECTION("missing file") {
+        const std::string path = (dir.path() / "nope").string();
+        CHECK(load_error("[teams]\napp_password_file = '" + path + "'\n") ==
+              "config.toml: teams.app_password_file: file \"" + path + "\" does not exist");
+    }
+    SECTION("empty file") {
+        const std::string path = dir.write("empty", "\n");
+        CHECK(load_error("[teams]\napp_password_file = '" + path + "'\n") ==
+              "config.toml: teams.app_password_file: file \"" + path + "\" is empty");
+    }
+    SECTION("a directory is not a file") {
+        const std::string path = dir.path().string();
+        CHECK(load_error("[teams]\napp_password_file = '" + path + "'\n") ==
+              "config.toml: teams.app_password_file: \"" + path + "\" is a directory, not a file");
+    }
+    SECTION("unset environment variable") {
+        const std::string name = unique_env_name("UNSET");
+        ::unsetenv(name.c_str());
+        CHECK(load_error("[matrix]\naccess_token_env = \"" + name + "\"\n") ==
+              "config.toml: matrix.access_token_env: environment variable " + name + " is not set");
+    }
+    SECTION("empty environment variable") {
+        const std::string name = unique_env_name("EMPTY");
+        EnvVar env(name, "");
+        CHECK(load_error("[matrix]\naccess_token_env = \"" + name + "\"\n") ==
+              "config.toml: matrix.access_token_env: environment variable " + name + " is empty");
+    }
+    SECTION("two forms at once") {
+        const std::string name = unique_env_name("TWO");
+        EnvVar env(name, "pw-env");
+        CHECK(load_error("[teams]\napp_password = \"pw-inline\"\napp_password_env = \"" + name +
+                         "\"\n") ==
+              "config.toml: teams.app_password: set only one of app_password, app_password_file "
+              "or app_password_env (found app_password and app_password_env)");
+    }
+    SECTION("a secret of the wrong type is not echoed") {
+        const std::string error = load_error("[teams]\napp_password = 987654321\n");
+        CHECK(error == "config.toml: teams.app_password: expected a string, got an integer");
+        CHECK(error.find("987654321") == std::string::npos);
+        CHECK(load_error("[matrix]\nhs_token = [\"hs-secret\"]\n") ==
+              "config.toml: matrix.hs_token: expected a string, got an array");
+        CHECK(load_error("[matrix]\nhs_token_file = 42\n") ==
+              "config.toml: matrix.hs_token_file: expected a file path (a string), got an "
+              "integer");
+        CHECK(load_error("[matrix]\nhs_token = \"\"\n") ==
+              "config.toml: matrix.hs_token: must not be empty");
+    }
+}
+
+TEST_CASE("config: an unset Secret describes itself as not set", "[config][secret]") {
+    CHECK(Secret{}.describe() == "not set");
+    CHECK_FALSE(Secret{}.is_set());
+}
+
+TEST_CASE("config: teams enabled needs app_id and app_password", "[config]") {
+    CHECK(load_errors("[teams]\nenabled = true\n") ==
+          std::vector<std::string>{
+              "config.toml: teams.app_id: required when [teams] enabled = true",
+              "config.toml: teams.app_password: required when [teams] enabled = true (set "
+              "app_password, app_password_file or app_password_env)",
+          });
+    CHECK(load_error("[teams]\nenabled = true\napp_password = \"pw\"\n") ==
+          "config.toml: teams.app_id: required when [teams] enabled = true");
+    // A broken value is reported once, not also as missing.
+    CHECK(load_error("[teams]\nenabled = true\napp_id = 5\napp_password = \"pw\"\n") ==
+          "config.toml: teams.app_id: expected a string, got 5 (an integer)");
+    // Disabled: nothing is required.
+    CHECK_FALSE(load_ok("[teams]\nenabled = false\n").teams.enabled);
+}
+
+TEST_CASE("config: matrix enabled needs its URL, user and the tokens of its mode", "[config]") {
+    const std::string base =
+        "[matrix]\nenabled = true\nhomeserver_url = \"https://matrix.school.nl\"\n"
+        "user_id = \"@leernetwerk:school.nl\"\n";
+    CHECK(load_error(base + "mode = \"bot\"\n") ==
+          "config.toml: matrix.access_token: required when [matrix] enabled = true and mode = "
+          "\"bot\" (set access_token, access_token_file or access_token_env)");
+    CHECK(load_errors(base) ==
+          std::vector<std::string>{
+              "config.toml: matrix.as_token: required when [matrix] enabled = true and mode = "
+              "\"appservice\" (set as_token, as_token_file or as_token_env)",
+              "config.toml: matrix.hs_token: required when [matrix] enabled = true and mode = "
+              "\"appservice\" (set hs_token, hs_token_file or hs_token_env)",
+          });
+    CHECK(load_errors("[matrix]\nenabled = true\nmode = \"bot\"\naccess_token = \"t\"\n") ==
+          std::vector<std::string>{
+              "config.toml: matrix.homeserver_url: required when [matrix] enabled = true",
+              "config.toml: matrix.user_id: required when [matrix] enabled = true",
+          });
+    const Config config = load_ok(base + "as_token = \"a\"\nhs_token = \"h\"\n");
+    CHECK(config.matrix.enabled);
+    CHECK(config.matrix.mode == MatrixMode::appservice);
+    CHECK_FALSE(config.matrix.access_token.is_set());
+}
+
+TEST_CASE("config: all errors are collected", "[config]") {
+    const std::vector<std::string> errors = load_errors(R"(
+[bot]
+language = "de"
+min_anonymous_respondents = 0
+
+[server]
+port = 99999
+hostname = "x"
+
+[teams]
+enabled = true
+app_id = "id"
+
+[extra]
+a = 1
+)");
+    // NOLINTBEGIN(bugprone-suspicious-missing-comma): long messages are split on purpose
+    CHECK(errors ==
+          std::vector<std::string>{
+              R"(config.toml: bot.language: expected "nl" or "en", got "de")",
+              "config.toml: bot.min_anonymous_respondents: expected an integer from 1 to 100, "
+              "got 0",
+              "config.toml: server.port: expected an integer from 1 to 65535, got 99999",
+              "config.toml: server.hostname: unknown key; known keys in [server]: address, port, "
+              "max_body_bytes, read_timeout_seconds",
+              "config.toml: teams.app_password: required when [teams] enabled = true (set "
+              "app_password, app_password_file or app_password_env)",
+              "config.toml: extra: unknown section; known sections: bot, storage, log, server, "
+              "teams, matrix",
+          });
+    // NOLINTEND(bugprone-suspicious-missing-comma)
+}
+
+TEST_CASE("config: describe_config shows where secrets come from, never their values",
+          "[config][secret]") {
+    TempDir dir;
+    const std::string env_name = unique_env_name("DESCRIBE");
+    EnvVar env(env_name, "s3cret-from-env");
+    const std::string token_path = dir.write("hs", "s3cret-from-file\n");
+    const Config config =
+        load_ok("[teams]\nenabled = true\napp_id = \"app-1\"\napp_password_env = \"" + env_name +
+                "\"\n[matrix]\nenabled = true\nhomeserver_url = \"https://m.school.nl\"\n"
+                "user_id = \"@bot:school.nl\"\nas_token = \"s3cret-inline\"\nhs_token_file = '" +
+                token_path + "'\n");
+    REQUIRE(config.teams.app_password.value == "s3cret-from-env");
+    REQUIRE(config.matrix.hs_token.value == "s3cret-from-file");
+    REQUIRE(config.matrix.as_token.value == "s3cret-inline");
+
+    const std::string text = describe_config(config);
+    INFO(text);
+    CHECK(text.find("s3cret") == std::string::npos);
+    CHECK_THAT(text, Catch::Contains("  app_password: (from env " + env_name + ")\n"));
+    CHECK_THAT(text, Catch::Contains("  hs_token: (from file " + token_path + ")\n"));
+    CHECK_THAT(text, Catch::Contains("  as_token: (set inline in the config file)\n"));
+    CHECK_THAT(text, Catch::Contains("  access_token: (not set)\n"));
+    CHECK_THAT(text, Catch::Contains("  app_id: app-1\n"));
+    CHECK_THAT(text, Catch::Contains("  homeserver_url: https://m.school.nl\n"));
+}
+
+TEST_CASE("config: describe_config of the defaults", "[config]") {
+    const std::string text = describe_config(Config{});
+    CHECK_THAT(text, Catch::StartsWith("[bot]\n  language: nl\n  time_zone: Europe/Amsterdam\n"));
+    CHECK_THAT(text, Catch::Contains("[server]\n  address: 0.0.0.0\n  port: 3978\n"
+                                     "  max_body_bytes: 262144\n  read_timeout_seconds: 10\n"));
+    CHECK_THAT(text, Catch::Contains("  level: info\n"));
+    CHECK_THAT(text, Catch::Contains("  tenant_id: (any tenant)\n"));
+    CHECK_THAT(text, Catch::Contains("  app_password: (not set)\n"));
+    CHECK_THAT(text, Catch::EndsWith("  allowed_inviters: (anyone on the homeserver's domain)\n"));
+}
+
+TEST_CASE("config: load_config_file", "[config]") {
+    TempDir dir;
+    SECTION("a good file") {
+        const std::string path = dir.write("good.toml", "[server]\nport = 4000\n");
+        auto result = load_config_file(path);
+        REQUIRE(result.has_value());
+        CHECK(result->server.port == 4000);
+    }
+    SECTION("errors carry the file's path") {
+        const std::string path = dir.write("bad.toml", "[server]\nport = 0\n");
+        auto result = load_config_file(path);
+        REQUIRE_FALSE(result.has_value());
+        REQUIRE(result.error().size() == 1);
+        CHECK(result.error()[0].to_string() ==
+              path + ": server.port: expected an integer from 1 to 65535, got 0");
+    }
+    SECTION("a missing file") {
+        const std::string path = (dir.path() / "missing.toml").string();
+        auto result = load_config_file(path);
+        REQUIRE_FALSE(result.has_value());
+        REQUIRE(result.error().size() == 1);
+        CHECK(result.error()[0].file == path);
+        CHECK(result.error()[0].key.empty());
+        CHECK(result.error()[0].to_string() ==
+              path + ": cannot read the config file: file \"" + path + "\" does not exist");
+    }
+    SECTION("a missing relative path mentions the working directory") {
+        auto result = load_config_file("no-such-dir-leernetwerk/config.toml");
+        REQUIRE_FALSE(result.has_value());
+        REQUIRE(result.error().size() == 1);
+        CHECK_THAT(result.error()[0].message, Catch::Contains("relative to the working directory " +
+                                                              fs::current_path().string()));
+    }
+}
+
+TEST_CASE("config: the shipped example loads and documents every key", "[config]") {
+    const std::string path =
+        std::string(LEERNETWERK_SOURCE_DIR) + "/config/leernetwerk.example.toml";
+    auto result = load_config_file(path);
+    if (!result) {
+        for (const ConfigError& error : result.error()) {
+            UNSCOPED_INFO(error.to_string());
+        }
+    }
+    REQUIRE(result.has_value());
+
+    // The example shows the defaults.
+    const Config defaults;
+    CHECK(result->bot.language == defaults.bot.language);
+    CHECK(result->bot.time_zone == defaults.bot.time_zone);
+    CHECK(result->bot.min_anonymous_respondents == defaults.bot.min_anonymous_respondents);
+    CHECK(result->storage.path == defaults.storage.path);
+    CHECK(result->server.port == defaults.server.port);
+    CHECK(result->server.max_body_bytes == defaults.server.max_body_bytes);
+    CHECK(describe_config(*result) == describe_config(defaults));
+
+    const std::string text = read_text(path);
+    for (const char* section : {"[bot]", "[storage]", "[log]", "[server]", "[teams]", "[matrix]"}) {
+        INFO(section);
+        CHECK(text.find(std::string("\n") + section + "\n") != std::string::npos);
+    }
+    const std::vector<std::string> keys = {"language",
+                                           "time_zone",
+                                           "name",
+                                           "min_anonymous_respondents",
+                                           "path",
+                                           "level",
+                                           "address",
+                                           "port",
+                                           "max_body_bytes",
+                                           "read_timeout_seconds",
+                                           "enabled",
+                                           "app_id",
+                                           "app_password",
+                                           "app_password_file",
+                                           "app_password_env",
+                                           "tenant_id",
+                                           "auth",
+                                           "mode",
+                                           "homeserver_url",
+                                           "user_id",
+                                           "as_token",
+                                           "as_token_file",
+                                           "as_token_env",
+                                           "hs_token",
+                                           "hs_token_file",
+                                           "hs_token_env",
+                                           "access_token",
+                                           "access_token_file",
+                                           "access_token_env",
+                                           "allowed_inviters"};
+    for (const std::string& key : keys) {
+        INFO(key);
+        // Each key appears as a setting line, active or commented out.
+        const bool active = text.find("\n" + key + " = ") != std::string::npos;
+        const bool commented = text.find("\n# " + key + " = ") != std::string::npos;
+        CHECK((active || commented));
+    }
+}

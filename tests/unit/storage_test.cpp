@@ -1,0 +1,1030 @@
+// SqliteStore: opening and migrating databases, and every part of the Store interface against a
+// real SQLite database (":memory:", or a file in a fresh temporary directory).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <sqlite3.h>
+
+#include "storage/content_json.hpp"
+#include "storage/migrations.hpp"
+#include "storage/sqlite_store.hpp"
+
+namespace {
+
+using namespace leernetwerk;
+using Catch::Matchers::Contains;
+using leernetwerk::storage::SqliteStore;
+
+Instant at(std::int64_t seconds) {
+    return Instant{std::chrono::seconds{seconds}};
+}
+
+LocalTime local(int year, unsigned month, unsigned day, int hour, int minute) {
+    return LocalTime{date::local_days{date::year{year} / date::month{month} / date::day{day}}} +
+           std::chrono::hours{hour} + std::chrono::minutes{minute};
+}
+
+/// A fresh directory under the system temp directory, removed with everything in it.
+class TempDir {
+public:
+    TempDir() {
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "leernetwerk-storage-XXXXXX").string();
+        if (mkdtemp(pattern.data()) == nullptr) {
+            throw std::runtime_error("mkdtemp failed");
+        }
+        path_ = pattern;
+    }
+    ~TempDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+private:
+    std::filesystem::path path_;
+};
+
+/// A second, raw connection to a database file: to look at what the store wrote, or to build
+/// databases the store must open.
+class RawDb {
+public:
+    explicit RawDb(const std::string& path) {
+        if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) {
+            throw std::runtime_error("cannot open " + path);
+        }
+    }
+    ~RawDb() { sqlite3_close(db_); }
+    RawDb(const RawDb&) = delete;
+    RawDb& operator=(const RawDb&) = delete;
+
+    sqlite3* get() const { return db_; }
+
+    void exec(const std::string& sql) {
+        char* error = nullptr;
+        if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+            const std::string message = error != nullptr ? error : "?";
+            sqlite3_free(error);
+            throw std::runtime_error(sql + ": " + message);
+        }
+    }
+
+    /// The first column of the first row, as text ("" when there is no row).
+    std::string text(const std::string& sql) {
+        sqlite3_stmt* stmt = nullptr;
+        if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+            throw std::runtime_error(sql + ": " + sqlite3_errmsg(db_));
+        }
+        std::string result;
+        if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
+            result = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+        }
+        sqlite3_finalize(stmt);
+        return result;
+    }
+
+private:
+    sqlite3* db_ = nullptr;
+};
+
+std::unique_ptr<SqliteStore> memory_store() {
+    return SqliteStore::open(":memory:");
+}
+
+Id add_network(Store& store, const std::string& name) {
+    Network network;
+    network.name = name;
+    network.theme = "thema " + name;
+    network.created_at = at(1'000);
+    return store.create_network(network);
+}
+
+Id add_member(Store& store, const std::string& name) {
+    Member member;
+    member.display_name = name;
+    member.created_at = at(2'000);
+    return store.create_member(member);
+}
+
+OutboundMessage text_message(Platform platform, const std::string& text) {
+    OutboundMessage message;
+    message.to.platform = platform;
+    message.to.conversation_id = "room-1";
+    message.content = TextContent{text, {}};
+    return message;
+}
+
+const std::string& markdown_of(const OutboxRow& row) {
+    return std::get<TextContent>(row.message.content).markdown;
+}
+
+Content round_trip(Store& store, const Content& content) {
+    OutboundMessage message = text_message(Platform::matrix, "");
+    message.content = content;
+    const Id id = store.append_outbox(message, at(10));
+    const auto row = store.outbox_row(id);
+    REQUIRE(row.has_value());
+    return row->message.content;
+}
+
+}  // namespace
+
+// ---- opening and migrations ----------------------------------------------------------------
+
+TEST_CASE("a fresh in-memory database is at the latest schema version", "[storage][open]") {
+    auto store = memory_store();
+    REQUIRE(SqliteStore::schema_version() >= 1);
+    REQUIRE(SqliteStore::schema_version() == static_cast<int>(storage::migrations().size()));
+    CHECK(store->user_version() == SqliteStore::schema_version());
+    CHECK(store->networks().empty());
+}
+
+TEST_CASE("a file database is created with its directory, uses WAL and keeps its data",
+          "[storage][open]") {
+    TempDir dir;
+    const std::string path = dir.file("nested/data/bot.db");
+    Id network_id = 0;
+    {
+        auto store = SqliteStore::open(path);
+        CHECK(store->user_version() == SqliteStore::schema_version());
+        network_id = add_network(*store, "HSN-café Rekenen");
+        const Id member_id = add_member(*store, "Anna de Vries");
+        store->add_membership({network_id, member_id, Role::facilitator, at(3'000)});
+    }
+    REQUIRE(std::filesystem::exists(path));
+    {
+        auto store = SqliteStore::open(path);
+        const auto network = store->network(network_id);
+        REQUIRE(network.has_value());
+        CHECK(network->name == "HSN-café Rekenen");
+        CHECK(network->theme == "thema HSN-café Rekenen");
+        const auto roster = store->roster(network_id);
+        REQUIRE(roster.size() == 1);
+        CHECK(roster[0].member.display_name == "Anna de Vries");
+        CHECK(roster[0].membership.role == Role::facilitator);
+    }
+    RawDb raw{path};
+    CHECK(raw.text("PRAGMA journal_mode") == "wal");
+    CHECK(raw.text("PRAGMA application_id") == std::to_string(storage::kApplicationId));
+}
+
+TEST_CASE("a database at any earlier schema version is migrated with its data kept",
+          "[storage][migrations]") {
+    for (int version = 0; version < SqliteStore::schema_version(); ++version) {
+        DYNAMIC_SECTION("from version " << version) {
+            TempDir dir;
+            const std::string path = dir.file("old.db");
+            {
+                RawDb raw{path};
+                storage::migrate(raw.get(), version);
+                REQUIRE(storage::read_user_version(raw.get()) == version);
+                if (version >= 1) {
+                    // Only columns of version 1: later steps must keep such rows readable.
+                    raw.exec(
+                        "INSERT INTO networks (id, name, name_key, theme, time_zone, "
+                        "meeting_cap, created_at) VALUES (7, 'Oude Café', 'oude cafe', 'oud', "
+                        "'Europe/Amsterdam', 3, 1234)");
+                }
+            }
+            auto store = SqliteStore::open(path);
+            CHECK(store->user_version() == SqliteStore::schema_version());
+            if (version >= 1) {
+                const auto network = store->find_network_by_name("oude café");
+                REQUIRE(network.has_value());
+                CHECK(network->id == 7);
+                CHECK(network->meeting_cap == 3);
+                CHECK(network->created_at == at(1234));
+            } else {
+                CHECK(store->networks().empty());
+            }
+        }
+    }
+}
+
+TEST_CASE("each migration step bumps user_version in order", "[storage][migrations]") {
+    const auto steps = storage::migrations();
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        CHECK(steps[i].version == static_cast<int>(i) + 1);
+        CHECK_FALSE(steps[i].sql.empty());
+    }
+    TempDir dir;
+    RawDb raw{dir.file("steps.db")};
+    storage::migrate(raw.get(), storage::latest_schema_version());
+    CHECK(storage::read_user_version(raw.get()) == storage::latest_schema_version());
+    CHECK_THROWS_AS(storage::migrate(raw.get(), 0), StoreError);
+}
+
+TEST_CASE("a database written by a newer version is refused", "[storage][open]") {
+    TempDir dir;
+    const std::string path = dir.file("future.db");
+    {
+        RawDb raw{path};
+        storage::migrate(raw.get(), storage::latest_schema_version());
+        raw.exec("PRAGMA user_version = " + std::to_string(SqliteStore::schema_version() + 1));
+    }
+    REQUIRE_THROWS_AS(SqliteStore::open(path), StoreError);
+    REQUIRE_THROWS_WITH(SqliteStore::open(path), Contains("newer version") && Contains(path));
+    RawDb raw{path};
+    CHECK(raw.text("PRAGMA user_version") == std::to_string(SqliteStore::schema_version() + 1));
+}
+
+TEST_CASE("what is not a leernetwerk database is refused, naming the path", "[storage][open]") {
+    TempDir dir;
+    SECTION("a text file") {
+        const std::string path = dir.file("notes.db");
+        std::ofstream{path} << "this is not a database, just some text that is long enough\n";
+        REQUIRE_THROWS_WITH(SqliteStore::open(path), Contains(path));
+    }
+    SECTION("another application's database") {
+        const std::string path = dir.file("other.db");
+        RawDb{path}.exec("CREATE TABLE something (x INTEGER)");
+        REQUIRE_THROWS_WITH(SqliteStore::open(path),
+                            Contains("not a leernetwerk database") && Contains(path));
+        CHECK(RawDb{path}.text("SELECT count(*) FROM sqlite_master") == "1");
+    }
+    SECTION("a directory that cannot be created") {
+        const std::string blocker = dir.file("file");
+        std::ofstream{blocker} << "x";
+        const std::string path = blocker + "/sub/bot.db";
+        REQUIRE_THROWS_WITH(SqliteStore::open(path), Contains(path));
+    }
+}
+
+TEST_CASE("foreign keys are enforced", "[storage][open]") {
+    auto store = memory_store();
+    Meeting meeting;
+    meeting.network_id = 999;
+    meeting.local_start = local(2026, 3, 12, 15, 30);
+    REQUIRE_THROWS_AS(store->create_meeting(meeting), StoreError);
+    REQUIRE_THROWS_WITH(store->create_meeting(meeting), Contains("FOREIGN KEY"));
+    CHECK(store->meetings_of(999).empty());
+    CHECK_THROWS_AS(store->add_membership({999, 998, Role::guest, at(1)}), StoreError);
+}
+
+// ---- transactions ----------------------------------------------------------------------------
+
+TEST_CASE("a transaction keeps everything or nothing", "[storage][transaction]") {
+    auto store = memory_store();
+    SECTION("committed when the work returns") {
+        store->transaction([&] {
+            store->append_outbox(text_message(Platform::teams, "een"), at(1));
+            store->append_outbox(text_message(Platform::teams, "twee"), at(1));
+        });
+        CHECK(store->outbox_depth(Platform::teams) == 2);
+    }
+    SECTION("rolled back when the work throws, and the exception passes through") {
+        store->append_outbox(text_message(Platform::teams, "before"), at(1));
+        REQUIRE_THROWS_WITH(store->transaction([&] {
+            store->append_outbox(text_message(Platform::teams, "inside"), at(2));
+            add_network(*store, "Verloren netwerk");
+            throw std::runtime_error("boom");
+        }),
+                            "boom");
+        CHECK(store->outbox_depth(Platform::teams) == 1);
+        CHECK_FALSE(store->find_network_by_name("verloren netwerk").has_value());
+        // The connection is usable again afterwards.
+        store->transaction([&] { add_network(*store, "Daarna"); });
+        CHECK(store->find_network_by_name("daarna").has_value());
+    }
+    SECTION("rolled back when a statement inside fails") {
+        REQUIRE_THROWS_AS(store->transaction([&] {
+            add_network(*store, "Eerst");
+            add_network(*store, "EERST");  // same folded name: UNIQUE fails
+        }),
+                          StoreError);
+        CHECK(store->networks().empty());
+    }
+    SECTION("a multi-statement operation that fails inside a transaction undoes only itself") {
+        store->transaction([&] {
+            add_network(*store, "Blijft");
+            Meeting meeting;
+            meeting.network_id = 12345;  // missing network
+            meeting.local_start = local(2026, 1, 1, 9, 0);
+            CHECK_THROWS_AS(store->create_meeting(meeting), StoreError);
+        });
+        CHECK(store->find_network_by_name("blijft").has_value());
+    }
+    SECTION("transactions do not nest") {
+        REQUIRE_THROWS_AS(store->transaction([&] {
+            store->append_outbox(text_message(Platform::teams, "outer"), at(1));
+            store->transaction([] {});
+        }),
+                          StoreError);
+        CHECK(store->outbox_depth(Platform::teams) == 0);
+    }
+}
+
+// ---- inbox -----------------------------------------------------------------------------------
+
+TEST_CASE("an inbound event is remembered once per platform", "[storage][inbox]") {
+    auto store = memory_store();
+    CHECK(store->remember_event(Platform::teams, "activity-1", at(1)));
+    CHECK_FALSE(store->remember_event(Platform::teams, "activity-1", at(2)));
+    CHECK(store->remember_event(Platform::matrix, "activity-1", at(3)));
+    CHECK(store->remember_event(Platform::teams, "activity-2", at(4)));
+    CHECK_FALSE(store->remember_event(Platform::matrix, "activity-1", at(5)));
+}
+
+// ---- outbox ----------------------------------------------------------------------------------
+
+TEST_CASE("an outbox row goes pending, sending, sent", "[storage][outbox]") {
+    auto store = memory_store();
+    const Id member_id = add_member(*store, "Bram");
+    OutboundMessage message = text_message(Platform::matrix, "Hallo");
+    message.to.user_id = "@bram:school.nl";
+    message.to.direct = true;
+    message.to.thread_id = "$root";
+    message.recipient_member_id = member_id;
+    message.lang = Lang::en;
+    const Id id = store->append_outbox(message, at(100));
+    REQUIRE(id > 0);
+
+    auto row = store->outbox_row(id);
+    REQUIRE(row.has_value());
+    CHECK(row->message.id == id);
+    CHECK(row->message.to.platform == Platform::matrix);
+    CHECK(row->message.to.conversation_id == "room-1");
+    CHECK(row->message.to.user_id == "@bram:school.nl");
+    CHECK(row->message.to.direct);
+    CHECK(row->message.to.thread_id == "$root");
+    CHECK(row->message.recipient_member_id == member_id);
+    CHECK(row->message.lang == Lang::en);
+    CHECK_FALSE(row->message.replaces.has_value());
+    CHECK(row->state == OutboxState::pending);
+    CHECK(row->attempts == 0);
+    CHECK(row->created_at == at(100));
+    CHECK(row->next_attempt_at == at(100));
+    CHECK(markdown_of(*row) == "Hallo");
+    CHECK(store->outbox_depth(Platform::matrix) == 1);
+    CHECK(store->outbox_depth(Platform::teams) == 0);
+
+    CHECK(store->due_outbox(Platform::matrix, at(99), 10).empty());
+    CHECK(store->due_outbox(Platform::teams, at(100), 10).empty());
+    REQUIRE(store->due_outbox(Platform::matrix, at(100), 10).size() == 1);
+
+    store->mark_outbox_sending(id, at(101));
+    row = store->outbox_row(id);
+    CHECK(row->state == OutboxState::sending);
+    CHECK(row->attempts == 1);
+    CHECK(store->due_outbox(Platform::matrix, at(200), 10).empty());
+    REQUIRE(store->outbox_in_state(Platform::matrix, OutboxState::sending).size() == 1);
+    CHECK(store->outbox_depth(Platform::matrix) == 1);
+
+    store->mark_outbox_sent(id, "$event-1", at(102));
+    row = store->outbox_row(id);
+    CHECK(row->state == OutboxState::sent);
+    CHECK(row->remote_id == "$event-1");
+    CHECK(row->attempts == 1);
+    CHECK(store->outbox_depth(Platform::matrix) == 0);
+    CHECK(store->outbox_in_state(Platform::matrix, OutboxState::sending).empty());
+    CHECK(store->outbox_in_state(Platform::matrix, OutboxState::sent).size() == 1);
+    CHECK_FALSE(store->outbox_row(id + 100).has_value());
+}
+
+TEST_CASE("an outbox row is retried later and can fail", "[storage][outbox]") {
+    auto store = memory_store();
+    const Id id = store->append_outbox(text_message(Platform::teams, "Herinnering"), at(100));
+
+    store->mark_outbox_sending(id, at(100));
+    store->mark_outbox_retry(id, at(160), "429 Too Many Requests");
+    auto row = store->outbox_row(id);
+    CHECK(row->state == OutboxState::pending);
+    CHECK(row->next_attempt_at == at(160));
+    CHECK(row->last_error == "429 Too Many Requests");
+    CHECK(store->due_outbox(Platform::teams, at(159), 10).empty());
+    CHECK(store->due_outbox(Platform::teams, at(160), 10).size() == 1);
+
+    store->mark_outbox_sending(id, at(160));
+    CHECK(store->outbox_row(id)->attempts == 2);
+    store->mark_outbox_failed(id, "403 Forbidden", at(161));
+    row = store->outbox_row(id);
+    CHECK(row->state == OutboxState::failed);
+    CHECK(row->last_error == "403 Forbidden");
+    CHECK(row->attempts == 2);
+    CHECK(store->outbox_depth(Platform::teams) == 0);
+    CHECK(store->due_outbox(Platform::teams, at(1'000), 10).empty());
+    CHECK(store->outbox_in_state(Platform::teams, OutboxState::failed).size() == 1);
+
+    CHECK_THROWS_AS(store->mark_outbox_sent(id + 1, "x", at(1)), StoreError);
+}
+
+TEST_CASE("due outbox rows come oldest first, within the limit", "[storage][outbox]") {
+    auto store = memory_store();
+    const Id first = store->append_outbox(text_message(Platform::teams, "1"), at(30));
+    const Id second = store->append_outbox(text_message(Platform::teams, "2"), at(10));
+    const Id third = store->append_outbox(text_message(Platform::teams, "3"), at(20));
+    store->append_outbox(text_message(Platform::matrix, "other"), at(5));
+
+    const auto due = store->due_outbox(Platform::teams, at(30), 2);
+    REQUIRE(due.size() == 2);
+    CHECK(due[0].message.id == first);
+    CHECK(due[1].message.id == second);
+    const auto all = store->due_outbox(Platform::teams, at(30), 10);
+    REQUIRE(all.size() == 3);
+    CHECK(all[2].message.id == third);
+    CHECK(store->due_outbox(Platform::teams, at(30), 0).empty());
+    // At t=15 only the row created at 10 is due.
+    const auto early = store->due_outbox(Platform::teams, at(15), 10);
+    REQUIRE(early.size() == 1);
+    CHECK(early[0].message.id == second);
+}
+
+TEST_CASE("an update waits for its original and then carries its remote id", "[storage][outbox]") {
+    auto store = memory_store();
+    const Id original = store->append_outbox(text_message(Platform::teams, "Poll"), at(10));
+    OutboundMessage update = text_message(Platform::teams, "Poll (gesloten)");
+    update.replaces = original;
+    const Id update_id = store->append_outbox(update, at(11));
+
+    auto due = store->due_outbox(Platform::teams, at(20), 10);
+    REQUIRE(due.size() == 1);
+    CHECK(due[0].message.id == original);
+
+    store->mark_outbox_sending(original, at(20));
+    CHECK(store->due_outbox(Platform::teams, at(20), 10).empty());
+
+    store->mark_outbox_sent(original, "activity-77", at(21));
+    due = store->due_outbox(Platform::teams, at(21), 10);
+    REQUIRE(due.size() == 1);
+    CHECK(due[0].message.id == update_id);
+    REQUIRE(due[0].message.replaces.has_value());
+    CHECK(*due[0].message.replaces == original);
+    CHECK(due[0].replaces_remote_id == "activity-77");
+    CHECK(markdown_of(due[0]) == "Poll (gesloten)");
+    CHECK(store->outbox_row(update_id)->replaces_remote_id == "activity-77");
+
+    SECTION("an update of a failed message is due with no remote id") {
+        const Id lost = store->append_outbox(text_message(Platform::teams, "Lost"), at(30));
+        OutboundMessage fix = text_message(Platform::teams, "Fix");
+        fix.replaces = lost;
+        const Id fix_id = store->append_outbox(fix, at(31));
+        store->mark_outbox_sent(update_id, "activity-78", at(31));
+        CHECK(store->due_outbox(Platform::teams, at(40), 10).size() == 1);  // the original
+        store->mark_outbox_failed(lost, "gone", at(41));
+        due = store->due_outbox(Platform::teams, at(41), 10);
+        REQUIRE(due.size() == 1);
+        CHECK(due[0].message.id == fix_id);
+        CHECK(due[0].replaces_remote_id.empty());
+    }
+    SECTION("an update of a message that does not exist is refused") {
+        OutboundMessage orphan = text_message(Platform::teams, "?");
+        orphan.replaces = 4242;
+        CHECK_THROWS_AS(store->append_outbox(orphan, at(50)), StoreError);
+    }
+}
+
+TEST_CASE("every kind of content round-trips through the outbox", "[storage][outbox][content]") {
+    auto store = memory_store();
+
+    SECTION("text with mentions") {
+        const TextContent text{"**Welkom** _allemaal_\n- één\n- \"twee\"",
+                               {{12, "Zoë"}, {34, "Bram"}}};
+        const auto back = std::get<TextContent>(round_trip(*store, text));
+        CHECK(back.markdown == text.markdown);
+        REQUIRE(back.mentions.size() == 2);
+        CHECK(back.mentions[0].member_id == 12);
+        CHECK(back.mentions[0].display_name == "Zoë");
+        CHECK(back.mentions[1].member_id == 34);
+        CHECK(back.mentions[1].display_name == "Bram");
+    }
+    SECTION("a choice question with and without a deadline") {
+        ChoiceQuestion question;
+        question.action_id = "poll:7";
+        question.prompt = "Hoe was de bijeenkomst?";
+        question.kind = ChoiceQuestion::Kind::rating;
+        question.choices = {{"1", "een"}, {"2", "twee"}, {"3", "drie"}};
+        question.max_choices = 2;
+        question.low_label = "slecht";
+        question.high_label = "top";
+        question.anonymous = true;
+        question.deadline = at(1'773'000'000);
+        question.closed_note = "Gesloten";
+        auto back = std::get<ChoiceQuestion>(round_trip(*store, question));
+        CHECK(back.action_id == "poll:7");
+        CHECK(back.prompt == "Hoe was de bijeenkomst?");
+        CHECK(back.kind == ChoiceQuestion::Kind::rating);
+        REQUIRE(back.choices.size() == 3);
+        CHECK(back.choices[2].id == "3");
+        CHECK(back.choices[2].label == "drie");
+        CHECK(back.max_choices == 2);
+        CHECK(back.low_label == "slecht");
+        CHECK(back.high_label == "top");
+        CHECK(back.anonymous);
+        REQUIRE(back.deadline.has_value());
+        CHECK(*back.deadline == at(1'773'000'000));
+        CHECK(back.closed_note == "Gesloten");
+
+        question.kind = ChoiceQuestion::Kind::multiple;
+        question.deadline.reset();
+        question.anonymous = false;
+        back = std::get<ChoiceQuestion>(round_trip(*store, question));
+        CHECK(back.kind == ChoiceQuestion::Kind::multiple);
+        CHECK_FALSE(back.deadline.has_value());
+        CHECK_FALSE(back.anonymous);
+    }
+    SECTION("a short form") {
+        ShortForm form;
+        form.action_id = "agenda:3";
+        form.title = "Agendapunt";
+        form.intro = "Wat wil je bespreken?";
+        form.fields = {{"onderwerp", "Onderwerp", FormField::Kind::text, true, "bv. toetsing"},
+                       {"toelichting", "Toelichting", FormField::Kind::multiline, false, ""},
+                       {"anoniem", "Anoniem", FormField::Kind::toggle, false, "nee"}};
+        form.submit_label = "Versturen";
+        form.closed_note = "Ingediend";
+        const auto back = std::get<ShortForm>(round_trip(*store, form));
+        CHECK(back.action_id == "agenda:3");
+        CHECK(back.title == "Agendapunt");
+        CHECK(back.intro == "Wat wil je bespreken?");
+        REQUIRE(back.fields.size() == 3);
+        CHECK(back.fields[0].id == "onderwerp");
+        CHECK(back.fields[0].label == "Onderwerp");
+        CHECK(back.fields[0].kind == FormField::Kind::text);
+        CHECK(back.fields[0].required);
+        CHECK(back.fields[0].placeholder == "bv. toetsing");
+        CHECK(back.fields[1].kind == FormField::Kind::multiline);
+        CHECK_FALSE(back.fields[1].required);
+        CHECK(back.fields[2].kind == FormField::Kind::toggle);
+        CHECK(back.fields[2].placeholder == "nee");
+        CHECK(back.submit_label == "Versturen");
+        CHECK(back.closed_note == "Ingediend");
+    }
+    SECTION("a summary with rows and bars") {
+        Summary summary;
+        summary.title = "Resultaten";
+        summary.rows = {{"Respondenten", "10"}, {"Gemiddeld", "3,8"}};
+        summary.bars = {{"Ja", 4, 10, "4 (40%)"},
+                        {"Nee", 0.1 + 0.2, 1e300, "0,3"},
+                        {"Leeg", std::numeric_limits<double>::quiet_NaN(),
+                         std::numeric_limits<double>::infinity(), "-"}};
+        summary.footnote = "Anoniem";
+        const auto back = std::get<Summary>(round_trip(*store, summary));
+        CHECK(back.title == "Resultaten");
+        REQUIRE(back.rows.size() == 2);
+        CHECK(back.rows[1].label == "Gemiddeld");
+        CHECK(back.rows[1].value == "3,8");
+        REQUIRE(back.bars.size() == 3);
+        CHECK(back.bars[0].label == "Ja");
+        CHECK(back.bars[0].value == 4);
+        CHECK(back.bars[0].max == 10);
+        CHECK(back.bars[0].display == "4 (40%)");
+        CHECK(back.bars[1].value == 0.1 + 0.2);  // exact, not approximately
+        CHECK(back.bars[1].max == 1e300);
+        CHECK(std::isnan(back.bars[2].value));
+        CHECK(back.bars[2].max == std::numeric_limits<double>::infinity());
+        CHECK(back.footnote == "Anoniem");
+    }
+    SECTION("empty content keeps its kind") {
+        CHECK(std::holds_alternative<TextContent>(round_trip(*store, TextContent{})));
+        CHECK(std::holds_alternative<ChoiceQuestion>(round_trip(*store, ChoiceQuestion{})));
+        CHECK(std::holds_alternative<ShortForm>(round_trip(*store, ShortForm{})));
+        CHECK(std::holds_alternative<Summary>(round_trip(*store, Summary{})));
+    }
+}
+
+TEST_CASE("corrupt outbox content is reported as a StoreError", "[storage][outbox][content]") {
+    CHECK_THROWS_AS(storage::content_from_json("{"), StoreError);
+    CHECK_THROWS_AS(storage::content_from_json("[]"), StoreError);
+    CHECK_THROWS_AS(storage::content_from_json(R"({"type":"video"})"), StoreError);
+    CHECK_THROWS_AS(storage::content_from_json(R"({"type":"text","markdown":3,"mentions":[]})"),
+                    StoreError);
+    CHECK_THROWS_AS(storage::content_from_json(R"({"type":"text","markdown":"x","mentions":{}})"),
+                    StoreError);
+    const auto text = storage::content_from_json(storage::content_to_json(TextContent{"ok", {}}));
+    CHECK(std::get<TextContent>(text).markdown == "ok");
+
+    TempDir dir;
+    const std::string path = dir.file("corrupt.db");
+    Id id = 0;
+    {
+        auto store = SqliteStore::open(path);
+        id = store->append_outbox(text_message(Platform::teams, "x"), at(1));
+    }
+    RawDb{path}.exec("UPDATE outbox SET content = '{\"type\":' WHERE id = " + std::to_string(id));
+    auto store = SqliteStore::open(path);
+    CHECK_THROWS_WITH(store->outbox_row(id),
+                      Contains("outbox row " + std::to_string(id)) && Contains("corrupt"));
+}
+
+// ---- networks and conversations --------------------------------------------------------------
+
+TEST_CASE("networks are found by name regardless of case, accents and spaces",
+          "[storage][networks]") {
+    auto store = memory_store();
+    Network network;
+    network.name = "HSN-café Feedback";
+    network.theme = "Feedback geven";
+    network.time_zone = "Europe/Brussels";
+    network.meeting_cap = 6;
+    network.created_at = at(1'700'000'000);
+    const Id id = store->create_network(network);
+    add_network(*store, "Zorg");
+
+    const auto found = store->find_network_by_name("  hsn-CAFÉ  feedback ");
+    REQUIRE(found.has_value());
+    CHECK(found->id == id);
+    CHECK(found->name == "HSN-café Feedback");
+    CHECK(found->theme == "Feedback geven");
+    CHECK(found->time_zone == "Europe/Brussels");
+    CHECK(found->meeting_cap == 6);
+    CHECK(found->created_at == at(1'700'000'000));
+    CHECK_FALSE(store->find_network_by_name("hsn-cafe").has_value());
+    CHECK_FALSE(store->network(id + 100).has_value());
+
+    const auto all = store->networks();
+    REQUIRE(all.size() == 2);
+    CHECK(all[0].name == "HSN-café Feedback");
+    CHECK(all[1].name == "Zorg");
+
+    Network twin;
+    twin.name = "hsn-cafe feedback";
+    CHECK_THROWS_AS(store->create_network(twin), StoreError);
+}
+
+TEST_CASE("conversations are bound to one network each", "[storage][networks]") {
+    auto store = memory_store();
+    const Id rekenen = add_network(*store, "Rekenen");
+    const Id taal = add_network(*store, "Taal");
+    store->bind_conversation({Platform::teams, "19:channel@thread", rekenen});
+    store->bind_conversation({Platform::matrix, "!room:school.nl", rekenen});
+    store->bind_conversation({Platform::matrix, "19:channel@thread", taal});
+
+    CHECK(store->network_of_conversation(Platform::teams, "19:channel@thread") == rekenen);
+    CHECK(store->network_of_conversation(Platform::matrix, "19:channel@thread") == taal);
+    CHECK_FALSE(store->network_of_conversation(Platform::console, "19:channel@thread"));
+    auto bound = store->conversations_of_network(rekenen);
+    REQUIRE(bound.size() == 2);
+    CHECK(bound[0].platform == Platform::matrix);  // ordered by platform code, then id
+    CHECK(bound[0].conversation_id == "!room:school.nl");
+    CHECK(bound[1].platform == Platform::teams);
+    CHECK(bound[1].conversation_id == "19:channel@thread");
+
+    store->bind_conversation({Platform::teams, "19:channel@thread", taal});
+    CHECK(store->network_of_conversation(Platform::teams, "19:channel@thread") == taal);
+    bound = store->conversations_of_network(rekenen);
+    REQUIRE(bound.size() == 1);
+    CHECK(bound[0].platform == Platform::matrix);
+    CHECK(bound[0].conversation_id == "!room:school.nl");
+    CHECK(bound[0].network_id == rekenen);
+    CHECK(store->conversations_of_network(taal).size() == 2);
+}
+
+// ---- schools and members ---------------------------------------------------------------------
+
+TEST_CASE("school_id is idempotent and ignores case and accents", "[storage][members]") {
+    auto store = memory_store();
+    const Id first = store->school_id("  Sint-Jozef Basisschool ");
+    CHECK(store->school_id("sint-jozef basisschool") == first);
+    CHECK(store->school_id("SINT-JÓZEF  BASISSCHOOL") == first);
+    const Id other = store->school_id("De Regenboog");
+    CHECK(other != first);
+
+    const Id member_id = add_member(*store, "Anna");
+    store->set_member_school(member_id, first);
+    CHECK(store->member(member_id)->school_name == "Sint-Jozef Basisschool");
+}
+
+TEST_CASE("members are stored with every field and listed by folded name", "[storage][members]") {
+    auto store = memory_store();
+    const Id network_id = add_network(*store, "Rekenen");
+    Member member;
+    member.display_name = "Émile Jansen";
+    member.school_id = store->school_id("De Regenboog");
+    member.language = Lang::en;
+    member.expertise = {"Rekenen", "ICT", "Rekenen groep 8"};
+    member.active_network_id = network_id;
+    member.created_at = at(5'000);
+    const Id emile = store->create_member(member);
+    add_member(*store, "zara");
+    add_member(*store, "Bram");
+
+    const auto read = store->member(emile);
+    REQUIRE(read.has_value());
+    CHECK(read->id == emile);
+    CHECK(read->display_name == "Émile Jansen");
+    CHECK(read->school_id == member.school_id);
+    CHECK(read->school_name == "De Regenboog");
+    CHECK(read->language == Lang::en);
+    CHECK(read->expertise == std::vector<std::string>{"Rekenen", "ICT", "Rekenen groep 8"});
+    CHECK(read->active_network_id == network_id);
+    CHECK(read->created_at == at(5'000));
+
+    const auto all = store->members();
+    REQUIRE(all.size() == 3);
+    CHECK(all[0].display_name == "Bram");
+    CHECK(all[1].display_name == "Émile Jansen");  // folded: "emile", between b and z
+    CHECK(all[1].expertise.size() == 3);
+    CHECK(all[2].display_name == "zara");
+
+    store->set_member_school(emile, std::nullopt);
+    store->set_member_language(emile, std::nullopt);
+    store->set_member_expertise(emile, {"Taal"});
+    store->set_active_network(emile, std::nullopt);
+    const auto changed = store->member(emile);
+    CHECK_FALSE(changed->school_id.has_value());
+    CHECK(changed->school_name.empty());
+    CHECK_FALSE(changed->language.has_value());
+    CHECK(changed->expertise == std::vector<std::string>{"Taal"});
+    CHECK_FALSE(changed->active_network_id.has_value());
+
+    CHECK_FALSE(store->member(emile + 100).has_value());
+    CHECK_THROWS_AS(store->set_member_language(emile + 100, Lang::nl), StoreError);
+    CHECK_THROWS_AS(store->set_member_expertise(emile + 100, {}), StoreError);
+    CHECK_THROWS_AS(store->set_active_network(emile, network_id + 100), StoreError);
+}
+
+TEST_CASE("platform identities link to members and can be relinked", "[storage][members]") {
+    auto store = memory_store();
+    const Id anna = add_member(*store, "Anna");
+    const Id bram = add_member(*store, "Bram");
+    store->link_identity({Platform::teams, "29:anna", anna});
+    store->link_identity({Platform::matrix, "@anna:school.nl", anna});
+
+    const auto found = store->member_by_identity(Platform::teams, "29:anna");
+    REQUIRE(found.has_value());
+    CHECK(found->id == anna);
+    CHECK_FALSE(store->member_by_identity(Platform::matrix, "29:anna").has_value());
+    auto identities = store->identities_of(anna);
+    REQUIRE(identities.size() == 2);
+    CHECK(identities[0].platform == Platform::matrix);
+    CHECK(identities[0].user_id == "@anna:school.nl");
+    CHECK(identities[1].platform == Platform::teams);
+
+    store->link_identity({Platform::matrix, "@anna:school.nl", bram});
+    CHECK(store->member_by_identity(Platform::matrix, "@anna:school.nl")->id == bram);
+    identities = store->identities_of(anna);
+    REQUIRE(identities.size() == 1);
+    CHECK(identities[0].user_id == "29:anna");
+    REQUIRE(store->identities_of(bram).size() == 1);
+    CHECK(store->identities_of(bram)[0].member_id == bram);
+
+    CHECK_THROWS_AS(store->link_identity({Platform::console, "ghost", bram + 100}), StoreError);
+}
+
+// ---- memberships -----------------------------------------------------------------------------
+
+TEST_CASE("memberships are added, changed, ended and added again with history kept",
+          "[storage][memberships]") {
+    TempDir dir;
+    const std::string path = dir.file("memberships.db");
+    auto store = SqliteStore::open(path);
+    const Id network_id = add_network(*store, "Rekenen");
+    const Id other_network = add_network(*store, "Taal");
+    const Id anna = add_member(*store, "Anna");
+    const Id bram = add_member(*store, "bram");
+    const Id cees = add_member(*store, "Cees");
+
+    store->add_membership({network_id, cees, Role::participant, at(100)});
+    store->add_membership({network_id, anna, Role::participant, at(200)});
+    store->add_membership({network_id, bram, Role::expert, at(300)});
+    store->add_membership({other_network, anna, Role::guest, at(50)});
+
+    auto roster = store->roster(network_id);
+    REQUIRE(roster.size() == 3);
+    CHECK(roster[0].member.display_name == "Anna");
+    CHECK(roster[1].member.display_name == "bram");
+    CHECK(roster[1].membership.role == Role::expert);
+    CHECK(roster[2].member.display_name == "Cees");
+    CHECK(roster[2].membership.joined_at == at(100));
+
+    // Adding again changes the role and keeps the date joined.
+    store->add_membership({network_id, anna, Role::facilitator, at(999)});
+    auto current = store->membership(network_id, anna);
+    REQUIRE(current.has_value());
+    CHECK(current->role == Role::facilitator);
+    CHECK(current->joined_at == at(200));
+    auto of_anna = store->memberships_of(anna);
+    REQUIRE(of_anna.size() == 2);
+    CHECK(of_anna[0].network_id == other_network);
+    CHECK(of_anna[1].network_id == network_id);
+
+    store->end_membership(network_id, anna, at(1'000));
+    CHECK_FALSE(store->membership(network_id, anna).has_value());
+    CHECK(store->roster(network_id).size() == 2);
+    CHECK(store->memberships_of(anna).size() == 1);
+    store->end_membership(network_id, anna, at(1'001));  // no current membership: nothing happens
+
+    store->add_membership({network_id, anna, Role::participant, at(2'000)});
+    current = store->membership(network_id, anna);
+    REQUIRE(current.has_value());
+    CHECK(current->role == Role::participant);
+    CHECK(current->joined_at == at(2'000));
+    CHECK(store->roster(network_id).size() == 3);
+
+    RawDb raw{path};
+    CHECK(raw.text("SELECT count(*) FROM memberships WHERE network_id = " +
+                   std::to_string(network_id) + " AND member_id = " + std::to_string(anna)) == "2");
+    CHECK(raw.text("SELECT left_at FROM memberships WHERE member_id = " + std::to_string(anna) +
+                   " AND left_at IS NOT NULL") == "1000");
+}
+
+// ---- meetings and café weeks -----------------------------------------------------------------
+
+TEST_CASE("meetings keep every field and their preparers in order", "[storage][meetings]") {
+    auto store = memory_store();
+    const Id network_id = add_network(*store, "Rekenen");
+    const Id anna = add_member(*store, "Anna");
+    const Id bram = add_member(*store, "Bram");
+    const Id cees = add_member(*store, "Cees");
+
+    Meeting meeting;
+    meeting.network_id = network_id;
+    meeting.local_start = local(2026, 3, 12, 15, 30);
+    meeting.starts_at = at(1'773'325'800);
+    meeting.duration_minutes = 90;
+    meeting.location = "Lokaal 12";
+    meeting.topic = "Toetsing";
+    meeting.preparer_ids = {cees, anna};
+    meeting.created_at = at(1'770'000'000);
+    const Id id = store->create_meeting(meeting);
+
+    auto read = store->meeting(id);
+    REQUIRE(read.has_value());
+    CHECK(read->id == id);
+    CHECK(read->network_id == network_id);
+    CHECK(read->local_start == local(2026, 3, 12, 15, 30));
+    CHECK(read->starts_at == at(1'773'325'800));
+    CHECK(read->duration_minutes == 90);
+    CHECK(read->location == "Lokaal 12");
+    CHECK(read->topic == "Toetsing");
+    CHECK(read->preparer_ids == std::vector<Id>{cees, anna});
+    CHECK(read->status == MeetingStatus::planned);
+    CHECK(read->created_at == at(1'770'000'000));
+
+    meeting.id = id;
+    meeting.local_start = local(2026, 10, 25, 2, 30);
+    meeting.starts_at = at(1'792'888'200);
+    meeting.location = "Aula";
+    meeting.topic = "Toetsing (verzet)";
+    meeting.preparer_ids = {bram, cees, anna};
+    meeting.status = MeetingStatus::cancelled;
+    store->update_meeting(meeting);
+    read = store->meeting(id);
+    CHECK(read->local_start == local(2026, 10, 25, 2, 30));
+    CHECK(read->starts_at == at(1'792'888'200));
+    CHECK(read->location == "Aula");
+    CHECK(read->topic == "Toetsing (verzet)");
+    CHECK(read->preparer_ids == std::vector<Id>{bram, cees, anna});
+    CHECK(read->status == MeetingStatus::cancelled);
+
+    Meeting earlier = meeting;
+    earlier.preparer_ids.clear();
+    earlier.starts_at = at(1'700'000'000);
+    earlier.local_start = local(2023, 11, 14, 23, 13);
+    earlier.status = MeetingStatus::planned;
+    const Id earlier_id = store->create_meeting(earlier);
+    const auto all = store->meetings_of(network_id);
+    REQUIRE(all.size() == 2);
+    CHECK(all[0].id == earlier_id);
+    CHECK(all[0].preparer_ids.empty());
+    CHECK(all[1].id == id);
+    CHECK(all[1].status == MeetingStatus::cancelled);
+    CHECK(all[1].preparer_ids.size() == 3);
+
+    meeting.id = id + 100;
+    CHECK_THROWS_AS(store->update_meeting(meeting), StoreError);
+    CHECK_FALSE(store->meeting(id + 100).has_value());
+    // A failed update leaves the meeting as it was.
+    meeting.id = id;
+    meeting.preparer_ids = {anna, bram + 100};
+    CHECK_THROWS_AS(store->update_meeting(meeting), StoreError);
+    CHECK(store->meeting(id)->preparer_ids == std::vector<Id>{bram, cees, anna});
+}
+
+TEST_CASE("café weeks are replaced per school year and read in calendar order",
+          "[storage][meetings]") {
+    auto store = memory_store();
+    store->set_cafe_weeks(2026, {{2026, 2027, 3}, {2026, 2026, 45}, {2026, 2027, 12}});
+    store->set_cafe_weeks(2027, {{2027, 2027, 40}});
+
+    auto weeks = store->cafe_weeks(2026);
+    REQUIRE(weeks.size() == 3);
+    CHECK(weeks[0].school_year == 2026);
+    CHECK(weeks[0].iso_year == 2026);
+    CHECK(weeks[0].iso_week == 45);
+    CHECK(weeks[1].iso_year == 2027);
+    CHECK(weeks[1].iso_week == 3);
+    CHECK(weeks[2].iso_week == 12);
+
+    store->set_cafe_weeks(2026, {{2026, 2026, 47}, {2026, 2026, 47}});
+    weeks = store->cafe_weeks(2026);
+    REQUIRE(weeks.size() == 1);
+    CHECK(weeks[0].iso_week == 47);
+    REQUIRE(store->cafe_weeks(2027).size() == 1);
+    CHECK(store->cafe_weeks(2027)[0].iso_week == 40);
+
+    store->set_cafe_weeks(2026, {});
+    CHECK(store->cafe_weeks(2026).empty());
+    CHECK_THROWS_AS(store->set_cafe_weeks(2028, {{2028, 2028, 54}}), StoreError);
+    CHECK(store->cafe_weeks(2028).empty());
+}
+
+// ---- pending actions -------------------------------------------------------------------------
+
+TEST_CASE("pending actions are stored, linked to their question and deleted",
+          "[storage][pending]") {
+    auto store = memory_store();
+    const Id network_id = add_network(*store, "Rekenen");
+    const Id member_id = add_member(*store, "Anna");
+    PendingAction pending;
+    pending.member_id = member_id;
+    pending.network_id = network_id;
+    pending.kind = "plan_meeting";
+    pending.payload = "2026-03-12 15:30|Lokaal 12";
+    pending.created_at = at(100);
+    pending.expires_at = at(3'700);
+    const Id id = store->create_pending(pending);
+
+    auto read = store->pending(id);
+    REQUIRE(read.has_value());
+    CHECK(read->id == id);
+    CHECK(read->member_id == member_id);
+    CHECK(read->network_id == network_id);
+    CHECK(read->kind == "plan_meeting");
+    CHECK(read->payload == "2026-03-12 15:30|Lokaal 12");
+    CHECK(read->created_at == at(100));
+    CHECK(read->expires_at == at(3'700));
+    CHECK_FALSE(read->question_message_id.has_value());
+
+    const Id question = store->append_outbox(text_message(Platform::teams, "Zeker?"), at(101));
+    store->set_pending_question(id, question);
+    CHECK(store->pending(id)->question_message_id == question);
+    CHECK_THROWS_AS(store->set_pending_question(id + 100, question), StoreError);
+
+    PendingAction without_network = pending;
+    without_network.network_id = 0;
+    const Id second = store->create_pending(without_network);
+    CHECK(store->pending(second)->network_id == 0);
+
+    store->delete_pending(id);
+    CHECK_FALSE(store->pending(id).has_value());
+    CHECK(store->pending(second).has_value());
+    store->delete_pending(id);  // already gone: nothing happens
+}
+
+// ---- scheduler -------------------------------------------------------------------------------
+
+TEST_CASE("jobs are scheduled once per kind and key, become due, finish and cancel",
+          "[storage][jobs]") {
+    auto store = memory_store();
+    const Id reminder =
+        store->schedule_job({0, "meeting_reminder", "meeting:1", at(500), "day_before", {}});
+    const Id poll = store->schedule_job({0, "close_poll", "poll:9", at(300), "", {}});
+    const Id other = store->schedule_job({0, "meeting_reminder", "meeting:2", at(400), "", {}});
+
+    // The same (kind, key) again moves the one job.
+    const Id moved =
+        store->schedule_job({0, "meeting_reminder", "meeting:1", at(200), "hour_before", {}});
+    CHECK(moved == reminder);
+    auto job = store->job("meeting_reminder", "meeting:1");
+    REQUIRE(job.has_value());
+    CHECK(job->id == reminder);
+    CHECK(job->due_at == at(200));
+    CHECK(job->payload == "hour_before");
+    CHECK(job->state == JobState::due);
+
+    auto due = store->due_jobs(at(1'000), 10);
+    REQUIRE(due.size() == 3);
+    CHECK(due[0].id == reminder);
+    CHECK(due[1].id == poll);
+    CHECK(due[2].id == other);
+    due = store->due_jobs(at(1'000), 2);
+    REQUIRE(due.size() == 2);
+    CHECK(due[1].id == poll);
+    due = store->due_jobs(at(300), 10);
+    REQUIRE(due.size() == 2);
+    CHECK(due[1].kind == "close_poll");
+    CHECK(due[1].key == "poll:9");
+    CHECK(store->due_jobs(at(199), 10).empty());
+
+    store->finish_job(reminder);
+    CHECK(store->job("meeting_reminder", "meeting:1")->state == JobState::done);
+    CHECK_THROWS_AS(store->finish_job(other + 100), StoreError);
+
+    store->cancel_job("close_poll", "poll:9");
+    CHECK(store->job("close_poll", "poll:9")->state == JobState::cancelled);
+    store->cancel_job("close_poll", "poll:404");  // unknown: nothing happens
+    due = store->due_jobs(at(1'000), 10);
+    REQUIRE(due.size() == 1);
+    CHECK(due[0].id == other);
+
+    // A cancelled job scheduled again is due again at its new time.
+    CHECK(store->schedule_job({0, "close_poll", "poll:9", at(600), "reopened", {}}) == poll);
+    due = store->due_jobs(at(1'000), 10);
+    REQUIRE(due.size() == 2);
+    CHECK(due[0].id == other);
+    CHECK(due[1].id == poll);
+    CHECK(due[1].payload == "reopened");
+    CHECK_FALSE(store->job("close_poll", "poll:404").has_value());
+}
