@@ -11,6 +11,7 @@
 #include "app/config.hpp"
 #include "app/demo.hpp"
 #include "bot/bot.hpp"
+#include "bot/log.hpp"
 #include "storage/sqlite_store.hpp"
 
 namespace {
@@ -43,6 +44,12 @@ void setup_logging(app::LogLevel level) {
         spdlog::level::trace, spdlog::level::debug, spdlog::level::info,
         spdlog::level::warn,  spdlog::level::err,   spdlog::level::off};
     spdlog::set_level(kLevels[static_cast<int>(level)]);
+    set_log_sink([](LogLevel core_level, std::string_view text) {
+        static constexpr spdlog::level::level_enum kCoreLevels[] = {
+            spdlog::level::trace, spdlog::level::debug, spdlog::level::info, spdlog::level::warn,
+            spdlog::level::err};
+        spdlog::log(kCoreLevels[static_cast<int>(core_level)], "{}", text);
+    });
 }
 
 BotSettings bot_settings(const app::Config& config) {

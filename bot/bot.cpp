@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "bot/log.hpp"
 #include "bot/text.hpp"
 #include "bot/turn.hpp"
 
@@ -796,7 +797,19 @@ Result<Handled> Bot::handle(const InboundEvent& event, Instant now) {
             handled.messages = turn.messages;
         });
     } catch (const StoreError& error) {
+        log_line(LogLevel::error, "event " + event.event_id + " not applied: " + error.what());
         return fail(ErrorCode::storage, error.what(), 500);
+    }
+    static constexpr const char* kKinds[] = {"message", "action", "member_joined", "bot_added"};
+    log_line(LogLevel::debug, std::string(platform_code(event.conversation.platform)) + " " +
+                                  kKinds[static_cast<int>(event.kind)] + " " + event.event_id +
+                                  (handled.duplicate ? ": seen before, ignored"
+                                                     : ": applied, " +
+                                                           std::to_string(handled.messages) +
+                                                           " message(s) queued"));
+    if (event.kind == InboundEvent::Kind::message) {
+        // What members write is confidential: only at trace level.
+        log_line(LogLevel::trace, "text of " + event.event_id + ": " + event.text);
     }
     return handled;
 }
@@ -814,9 +827,11 @@ Result<int> Bot::tick(Instant now) {
                 detail::expire_confirmation(store_, settings_, job, now);
                 store_.finish_job(job.id);
             });
+            log_line(LogLevel::info, "job " + job.kind + " " + job.key + " ran");
             ++ran;
         }
     } catch (const StoreError& error) {
+        log_line(LogLevel::error, std::string("scheduler stopped for this tick: ") + error.what());
         return fail(ErrorCode::storage, error.what(), 500);
     }
     return ran;

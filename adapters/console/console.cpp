@@ -228,8 +228,7 @@ void ConsoleSession::drain() {
             store_.transaction([&] { store_.mark_outbox_sending(message.id, now_); });
             out_ << ">>> bot to " << to;
             if (message.replaces) {
-                out_ << " (" << tr(message.lang, "console.updated") << " #" << *message.replaces
-                     << ")";
+                out_ << " (" << tr(message.lang, "console.updated") << ")";
             }
             out_ << "\n" << render(message) << "\n<<<\n";
             out_.flush();

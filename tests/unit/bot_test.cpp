@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
 
+#include "bot/log.hpp"
 #include "support/console_fixture.hpp"
 
 using namespace leernetwerk;
@@ -275,4 +276,26 @@ TEST_CASE("on a fresh installation the first person starts the first network", "
     REQUIRE(bot.handle(event, demo_now()));
     CHECK(store->networks().size() == 1);
     CHECK_FALSE(store->member_by_identity(Platform::matrix, "@bram:hsn.nl"));
+}
+
+TEST_CASE("what members write is logged only at trace level", "[bot][log]") {
+    ConsoleFixture chat;
+    std::vector<std::pair<LogLevel, std::string>> lines;
+    set_log_sink([&](LogLevel level, std::string_view text) { lines.emplace_back(level, text); });
+    const auto marieke = member_named(*chat.store, "Marieke Jansen");
+    REQUIRE(chat.bot.handle(message_from(marieke, "expertise vertrouwelijk-geheim", "log-1"),
+                            demo_now()));
+    set_log_sink({});
+    bool traced = false;
+    for (const auto& [level, text] : lines) {
+        const bool has_text = contains(text, "vertrouwelijk-geheim");
+        if (level != LogLevel::trace) {
+            CHECK_FALSE(has_text);
+        }
+        traced = traced || has_text;
+    }
+    CHECK(traced);
+    CHECK(std::any_of(lines.begin(), lines.end(), [](const auto& line) {
+        return line.first == LogLevel::debug && contains(line.second, "log-1: applied, 1 message(s)");
+    }));
 }

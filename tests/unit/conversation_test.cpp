@@ -129,7 +129,7 @@ TEST_CASE("unclear input gets a friendly reply and changes nothing", "[conversat
         chat.as("Marieke");
         CHECK(contains(chat.say("@bot"), "Je bericht was leeg"));
         const auto reply = chat.say("plan bijeenkomst 23 maart 15:30 | " + std::string(10000, 'x'));
-        CHECK(contains(reply, "Je bericht is te lang (10035 tekens; ik lees er hooguit 4000)"));
+        CHECK(contains(reply, "Je bericht is te lang (10034 tekens; ik lees er hooguit 4000)"));
         CHECK(chat.meeting_count() == 3);
     }
     SECTION("invalid UTF-8") {
@@ -172,11 +172,12 @@ TEST_CASE("a facilitator plans a meeting in a café week", "[conversation][meeti
         const auto second = chat.say(
             "bijeenkomst plannen: 24-3-2027 9:00 | onderwerp: Feedback in groep 8 | voorbereiding Lotte | plaats De Fontein");
         CHECK(contains(second, "wo 24 mrt 2027 09:00"));
-        CHECK(contains(second, "- plaats: De Fontein"));
-        CHECK(contains(second, "- onderwerp: Feedback in groep 8"));
-        CHECK(contains(second, "- voorbereiding: Lotte Mulder"));
-        // That is the fifth of the school year: the cap warning came first.
+        // That is the fifth of the school year: the cap warning comes first.
         CHECK(contains(second, "bijeenkomst 5 in 2026-2027"));
+        const auto confirmed = chat.say("ja");
+        CHECK(contains(confirmed, "- plaats: De Fontein"));
+        CHECK(contains(confirmed, "- onderwerp: Feedback in groep 8"));
+        CHECK(contains(confirmed, "- voorbereiding: Lotte Mulder"));
     }
     SECTION("the members see it in bijeenkomsten") {
         chat.as("Pieter");
@@ -195,7 +196,7 @@ TEST_CASE("a meeting outside a café week asks for confirmation", "[conversation
 
     SECTION("Ja plans it and closes the question") {
         const auto answer = chat.say("1");
-        CHECK(contains(answer, "(bijgewerkt #"));
+        CHECK(contains(answer, "(bijgewerkt)"));
         CHECK(contains(answer, "-> Marieke Jansen koos: Ja"));
         CHECK(contains(answer, "staat gepland: wo 10 mrt 2027 15:30"));
         CHECK(chat.meeting_count() == 4);
@@ -244,8 +245,12 @@ TEST_CASE("daylight saving days keep meetings at their wall-clock time", "[conve
     }
     SECTION("the afternoon of 29 March 2026 is summer time") {
         CHECK(contains(chat.say("plan bijeenkomst 29-3-2026 15:30"), "zo 29 mrt 2026 15:30"));
-        const auto meetings = chat.store->meetings_of(chat.demo.network_id);
-        CHECK(meetings.back().starts_at == testing::utc(2026, 3, 29, 13, 30));
+        bool found = false;
+        for (const auto& m : chat.store->meetings_of(chat.demo.network_id)) {
+            found = found || (m.starts_at == testing::utc(2026, 3, 29, 13, 30) &&
+                              date::format("%F %R", m.local_start) == "2026-03-29 15:30");
+        }
+        CHECK(found);
     }
     SECTION("the day before is still winter time") {
         chat.say("plan bijeenkomst 2026-03-28 15:30");

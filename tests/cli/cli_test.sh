@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The `leernetwerk` executable as an administrator and a script would use it.
+# Usage: cli_test.sh <path to leernetwerk> <source dir>
+set -u
+bin=$1
+src=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+passed=0
+failed=0
+
+check() {  # check <description> <condition...>
+    local what=$1
+    shift
+    if "$@"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAILED: $what" >&2
+    fi
+}
+
+# check-config: the shipped example is valid; a bad file exits 2 naming the file and the key.
+"$bin" check-config --config "$src/config/leernetwerk.example.toml" >out.txt 2>err.txt
+check "example config is valid" test $? -eq 0
+check "example config summary" grep -q "time_zone: Europe/Amsterdam" out.txt
+
+printf '[server]\nport = "abc"\n[storage]\npath = 5\n' >bad.toml
+"$bin" check-config --config bad.toml >out.txt 2>err.txt
+check "bad config exits 2" test $? -eq 2
+check "bad config names file and key" grep -q 'bad.toml: server.port: expected an integer' err.txt
+check "every problem is reported" grep -q 'bad.toml: storage.path' err.txt
+
+"$bin" check-config --config missing.toml >out.txt 2>err.txt
+check "missing config exits 2" test $? -eq 2
+check "missing config is named" grep -q "missing.toml" err.txt
+
+printf '[teams]\nenabled = true\napp_id = "x"\napp_password_env = "LEERNETWERK_TEST_SECRET"\n' >secret.toml
+LEERNETWERK_TEST_SECRET=hunter2-very-secret "$bin" check-config --config secret.toml >out.txt 2>err.txt
+check "secret from env accepted" test $? -eq 0
+check "secret never printed" bash -c '! grep -q hunter2 out.txt err.txt'
+check "secret source shown" grep -q "LEERNETWERK_TEST_SECRET" out.txt
+
+# console: piped input, replies between ">>> bot to" and "<<<", state kept in the database.
+printf 'hulp\nplan bijeenkomst 23 maart 2027 15:30 | Het Kompas\n/stop\nleden\n' |
+    "$bin" console --demo --db demo.db --now "2026-12-02 09:00" >out.txt 2>err.txt
+check "console exits 0" test $? -eq 0
+check "two replies before /stop" test "$(grep -c '^>>> bot to ' out.txt)" -eq 2
+check "replies are closed" test "$(grep -c '^<<<$' out.txt)" -eq 2
+check "meeting planned" grep -q "staat gepland: di 23 mrt 2027 15:30" out.txt
+check "nothing after /stop" bash -c '! grep -q "Leden van" out.txt'
+
+printf 'bijeenkomsten\n' | "$bin" console --demo --db demo.db --now "2026-12-02 09:00" >out.txt 2>err.txt
+check "the meeting is still there after a restart" grep -q "#4 · di 23 mrt 2027 15:30" out.txt
+
+printf 'hulp\n' | "$bin" console --demo --db demo.db --now "gisteren om drie" >out.txt 2>err.txt
+check "a bad --now exits 2" test $? -eq 2
+
+"$bin" version >out.txt
+check "version" grep -q "^leernetwerk [0-9]" out.txt
+
+echo "$passed passed, $failed failed"
+test "$failed" -eq 0
