@@ -20,12 +20,17 @@ const std::vector<DemoMember>& demo_members() {
         {"Bram de Boer", "Het Kompas", Role::workshop_leader, {"formatief evalueren", "rubrics"}},
         {"Anna de Vries", "CBS De Regenboog", Role::participant, {"rekenen", "groep 5-6"}},
         {"Sanne Bakker", "CBS De Fontein", Role::participant, {"kleuters", "observeren"}},
-        {"Joost van Dijk", "CBS De Wegwijzer", Role::participant, {"ICT", "digitale feedbacktools"}},
+        {"Joost van Dijk",
+         "CBS De Wegwijzer",
+         Role::participant,
+         {"ICT", "digitale feedbacktools"}},
         {"Fatima El Amrani", "Het Kompas", Role::participant, {"NT2", "taalontwikkeling"}},
         {"Pieter Visser", "CBS De Fontein", Role::participant, {"gedrag", "coöperatief leren"}},
         {"Lotte Mulder", "CBS De Regenboog", Role::participant, {"begrijpend lezen"}},
         {"Thomas Smit", "Het Kompas", Role::participant, {"bewegingsonderwijs"}},
-        {"Esther Hendriks", "CBS De Wegwijzer", Role::participant,
+        {"Esther Hendriks",
+         "CBS De Wegwijzer",
+         Role::participant,
          {"zorg", "handelingsgericht werken"}},
     };
     return members;
@@ -64,7 +69,8 @@ DemoNetwork seed_demo(Store& store, Instant now, const std::string& time_zone) {
             store.set_member_school(member.id, store.school_id(person.school));
             store.set_member_expertise(member.id, person.expertise);
             store.set_active_network(member.id, demo.network_id);
-            store.link_identity({Platform::console, "member-" + std::to_string(member.id), member.id});
+            store.link_identity(
+                {Platform::console, "member-" + std::to_string(member.id), member.id});
             store.add_membership({demo.network_id, member.id, person.role, now});
             ids.push_back(member.id);
         }
@@ -91,7 +97,8 @@ DemoNetwork seed_demo(Store& store, Instant now, const std::string& time_zone) {
             {20, "Oogst: wat nemen we mee naar onze scholen?", {0, 3}},
         };
         for (const auto& plan : plans) {
-            const auto monday = monday_of_iso_week(iso_year_for_school_week(year, plan.week), plan.week);
+            const auto monday =
+                monday_of_iso_week(iso_year_for_school_week(year, plan.week), plan.week);
             if (!monday) {
                 continue;
             }

@@ -3,9 +3,9 @@
 #include <cstdlib>
 #include <iostream>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "adapters/console/console.hpp"
 #include "app/config.hpp"
@@ -109,10 +109,11 @@ int run_console(const app::Config& config, bool demo, const std::string& db_over
         if (const auto facilitator = store->member(seeded.facilitator_id)) {
             session.speak_as(facilitator->display_name);
         }
-        std::cout << "# Leernetwerk bot — demo: HSN-café Feedback die werkt. Je spreekt als Marieke "
-                     "Jansen (organisator).\n"
-                     "# Typ 'hulp'. '/als Anna' wisselt van lid, '/tijd +2d' verzet de klok, "
-                     "'/prive' en '/groep' wisselen van gesprek, '/stop' stopt.\n";
+        std::cout
+            << "# Leernetwerk bot — demo: HSN-café Feedback die werkt. Je spreekt als Marieke "
+               "Jansen (organisator).\n"
+               "# Typ 'hulp'. '/als Anna' wisselt van lid, '/tijd +2d' verzet de klok, "
+               "'/prive' en '/groep' wisselen van gesprek, '/stop' stopt.\n";
     }
     // Whatever fell due while the console was closed goes out first.
     if (const auto ran = bot.tick(now); !ran) {
@@ -125,14 +126,14 @@ int run_console(const app::Config& config, bool demo, const std::string& db_over
 int run_serve(const app::Config& config) {
     try {
         auto store = storage::SqliteStore::open(config.storage.path);
-        spdlog::info("database {} (schema version {})", config.storage.path,
-                     store->user_version());
+        spdlog::info("database {} (schema version {})", config.storage.path, store->user_version());
     } catch (const StoreError& error) {
         spdlog::error("cannot open the database: {}", error.what());
         return kExitStartupError;
     }
-    spdlog::error("no platform is configured: this version has no Teams or Matrix adapter yet; "
-                  "use 'leernetwerk console --demo' to try the bot");
+    spdlog::error(
+        "no platform is configured: this version has no Teams or Matrix adapter yet; "
+        "use 'leernetwerk console --demo' to try the bot");
     return kExitStartupError;
 }
 
@@ -152,8 +153,9 @@ int run_check_config(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App cli{"Leernetwerk bot: keeps a teachers' learning network going between its meetings, "
-                 "on Microsoft Teams and Matrix."};
+    CLI::App cli{
+        "Leernetwerk bot: keeps a teachers' learning network going between its meetings, "
+        "on Microsoft Teams and Matrix."};
     cli.require_subcommand(1);
     cli.set_version_flag("--version", std::string(LEERNETWERK_VERSION));
     std::string config_path;
@@ -165,8 +167,9 @@ int main(int argc, char** argv) {
     console_cmd->add_option("--config", config_path, "TOML configuration file");
     console_cmd->add_flag("--demo", demo, "Start with the demo network (database data/demo.db)");
     console_cmd->add_option("--db", db, "SQLite database file (overrides the configuration)");
-    console_cmd->add_option("--now", now_text,
-                            "Start the console's clock at this local time, e.g. \"2026-12-02 09:00\"");
+    console_cmd->add_option(
+        "--now", now_text,
+        "Start the console's clock at this local time, e.g. \"2026-12-02 09:00\"");
 
     auto* serve_cmd = cli.add_subcommand("serve", "Run the HTTP server for Teams and Matrix");
     serve_cmd->add_option("--config", config_path, "TOML configuration file");

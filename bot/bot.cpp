@@ -14,7 +14,10 @@ namespace detail {
 
 Turn::Turn(Store& store_in, const BotSettings& settings_in, const InboundEvent& event_in,
            Instant now_in)
-    : store(store_in), settings(settings_in), event(event_in), now(now_in),
+    : store(store_in),
+      settings(settings_in),
+      event(event_in),
+      now(now_in),
       lang(settings_in.default_language) {
     if (!event.sender.user_id.empty()) {
         me = store.member_by_identity(event.conversation.platform, event.sender.user_id);
@@ -68,7 +71,8 @@ Id Turn::send_to_member(const Member& member, Content content) {
     message.to.direct = true;
     // Replying in the direct conversation the member is writing in, when that is where we are.
     if (event.conversation.kind == Conversation::Kind::direct &&
-        event.conversation.platform == chosen->platform && event.sender.user_id == chosen->user_id) {
+        event.conversation.platform == chosen->platform &&
+        event.sender.user_id == chosen->user_id) {
         message.to.conversation_id = event.conversation.id;
     }
     message.recipient_member_id = member.id;
@@ -119,8 +123,8 @@ LocalDay Turn::today(const std::string& zone) const {
 }
 
 std::optional<Network> Turn::current_network() {
-    if (auto bound = store.network_of_conversation(event.conversation.platform,
-                                                   event.conversation.id)) {
+    if (auto bound =
+            store.network_of_conversation(event.conversation.platform, event.conversation.id)) {
         return store.network(*bound);
     }
     if (!me) {
@@ -260,8 +264,9 @@ void show_help(Turn& turn, const std::string& args) {
         network = turn.current_network();
     }
     const bool manager = network ? turn.manages(network->id) : turn.manages_any();
-    std::string text = turn.t(turn.me ? "help.intro" : "help.intro_stranger",
-                              {{"name", turn.me ? turn.me->display_name : turn.event.sender.display_name}});
+    std::string text =
+        turn.t(turn.me ? "help.intro" : "help.intro_stranger",
+               {{"name", turn.me ? turn.me->display_name : turn.event.sender.display_name}});
     text += "\n\n" + turn.t("help.everyone") + "\n";
     for (const auto& spec : command_specs()) {
         if (!spec.manage && spec.id != CommandId::yes && spec.id != CommandId::no &&
@@ -287,8 +292,8 @@ void show_members(Turn& turn) {
         return;
     }
     const auto roster = turn.store.roster(network->id);
-    std::string text = turn.t("members.title", {{"network", network->name},
-                                                {"count", std::to_string(roster.size())}});
+    std::string text = turn.t(
+        "members.title", {{"network", network->name}, {"count", std::to_string(roster.size())}});
     for (const auto& entry : roster) {
         text += "\n- **" + entry.member.display_name + "**";
         if (!entry.member.school_name.empty()) {
@@ -445,8 +450,8 @@ void create_network(Turn& turn, const std::string& args) {
                                   : turn.event.sender.display_name;
         member.created_at = turn.now;
         member.id = turn.store.create_member(member);
-        turn.store.link_identity({turn.event.conversation.platform, turn.event.sender.user_id,
-                                  member.id});
+        turn.store.link_identity(
+            {turn.event.conversation.platform, turn.event.sender.user_id, member.id});
         turn.me = member;
     }
     Network network;
@@ -474,8 +479,8 @@ void link_conversation(Turn& turn, const std::string& args) {
         turn.reply_text("link.only_group");
         return;
     }
-    auto network = trim(args).empty() ? turn.current_network()
-                                      : turn.store.find_network_by_name(args);
+    auto network =
+        trim(args).empty() ? turn.current_network() : turn.store.find_network_by_name(args);
     if (!network) {
         turn.reply_text("network.not_yours", {{"network", std::string(trim(args))}});
         return;
@@ -506,7 +511,8 @@ std::optional<Identity> parse_account(std::string_view typed) {
     if (text.size() == kGuidShape.size()) {
         bool guid = true;
         for (std::size_t i = 0; i < text.size() && guid; ++i) {
-            guid = kGuidShape[i] == '-' ? text[i] == '-' : std::isxdigit(static_cast<unsigned char>(text[i])) != 0;
+            guid = kGuidShape[i] == '-' ? text[i] == '-'
+                                        : std::isxdigit(static_cast<unsigned char>(text[i])) != 0;
         }
         if (guid) {
             return Identity{Platform::teams, text, 0};
@@ -578,15 +584,14 @@ void add_member(Turn& turn, const std::string& args) {
     if (member) {
         if (auto existing = turn.store.membership(network->id, member->id)) {
             if (existing->role == role) {
-                turn.reply_text("add_member.already",
-                                {{"name", member->display_name}, {"network", network->name},
-                                 {"role", role_label(role, turn.lang)}});
+                turn.reply_text("add_member.already", {{"name", member->display_name},
+                                                       {"network", network->name},
+                                                       {"role", role_label(role, turn.lang)}});
                 return;
             }
             turn.store.add_membership({network->id, member->id, role, existing->joined_at});
-            turn.reply_text("add_member.role_changed",
-                            {{"name", member->display_name},
-                             {"role", role_label(role, turn.lang)}});
+            turn.reply_text("add_member.role_changed", {{"name", member->display_name},
+                                                        {"role", role_label(role, turn.lang)}});
             return;
         }
     } else {
@@ -604,8 +609,8 @@ void add_member(Turn& turn, const std::string& args) {
         turn.store.link_identity(*account);
     }
     // Every member can be spoken as in the console (`/als <naam>`).
-    turn.store.link_identity({Platform::console, "member-" + std::to_string(member->id),
-                              member->id});
+    turn.store.link_identity(
+        {Platform::console, "member-" + std::to_string(member->id), member->id});
     turn.store.add_membership({network->id, member->id, role, turn.now});
     if (!member->active_network_id) {
         turn.store.set_active_network(member->id, network->id);
@@ -633,11 +638,12 @@ void remove_member(Turn& turn, const std::string& args) {
     const auto match = find_in_roster(roster, args);
     if (!match.entry) {
         if (!match.candidates.empty()) {
-            turn.reply_text("member.ambiguous", {{"typed", std::string(trim(args))},
-                                                 {"names", join_names(match.candidates, turn.lang)}});
+            turn.reply_text("member.ambiguous",
+                            {{"typed", std::string(trim(args))},
+                             {"names", join_names(match.candidates, turn.lang)}});
         } else {
-            turn.reply_text("member.unknown", {{"typed", std::string(trim(args))},
-                                               {"network", network->name}});
+            turn.reply_text("member.unknown",
+                            {{"typed", std::string(trim(args))}, {"network", network->name}});
         }
         return;
     }
@@ -677,13 +683,15 @@ void welcome(Turn& turn) {
         if (joined.user_id.empty()) {
             continue;
         }
-        auto member = turn.store.member_by_identity(turn.event.conversation.platform, joined.user_id);
-        names.push_back(member ? member->display_name
-                               : (joined.display_name.empty() ? joined.user_id : joined.display_name));
+        auto member =
+            turn.store.member_by_identity(turn.event.conversation.platform, joined.user_id);
+        names.push_back(member
+                            ? member->display_name
+                            : (joined.display_name.empty() ? joined.user_id : joined.display_name));
     }
     if (!names.empty() && network) {
-        turn.reply_text("welcome.members", {{"names", join_names(names, turn.lang)},
-                                            {"network", network->name}});
+        turn.reply_text("welcome.members",
+                        {{"names", join_names(names, turn.lang)}, {"network", network->name}});
     }
 }
 
@@ -700,8 +708,9 @@ void handle_message(Turn& turn) {
     }
     const auto length = utf8_length(text);
     if (length > turn.settings.max_message_chars) {
-        turn.reply_text("input.too_long", {{"length", std::to_string(length)},
-                                           {"max", std::to_string(turn.settings.max_message_chars)}});
+        turn.reply_text("input.too_long",
+                        {{"length", std::to_string(length)},
+                         {"max", std::to_string(turn.settings.max_message_chars)}});
         return;
     }
     const auto command = parse_command(text);
@@ -720,23 +729,57 @@ void handle_message(Turn& turn) {
         return;
     }
     switch (command->id) {
-        case CommandId::help: show_help(turn, command->args); break;
-        case CommandId::meetings: show_meetings(turn); break;
-        case CommandId::members: show_members(turn); break;
-        case CommandId::expertise: expertise(turn, command->args); break;
-        case CommandId::language: language(turn, command->args); break;
-        case CommandId::networks: list_networks(turn); break;
-        case CommandId::switch_network: switch_network(turn, command->args); break;
-        case CommandId::create_network: create_network(turn, command->args); break;
-        case CommandId::link_conversation: link_conversation(turn, command->args); break;
-        case CommandId::add_member: add_member(turn, command->args); break;
-        case CommandId::remove_member: remove_member(turn, command->args); break;
-        case CommandId::plan_meeting: plan_meeting(turn, command->args); break;
-        case CommandId::move_meeting: move_meeting(turn, command->args); break;
-        case CommandId::cancel_meeting: cancel_meeting(turn, command->args); break;
-        case CommandId::cafe_weeks: cafe_weeks(turn, command->args); break;
-        case CommandId::yes: answer_confirmation(turn, std::nullopt, true); break;
-        case CommandId::no: answer_confirmation(turn, std::nullopt, false); break;
+        case CommandId::help:
+            show_help(turn, command->args);
+            break;
+        case CommandId::meetings:
+            show_meetings(turn);
+            break;
+        case CommandId::members:
+            show_members(turn);
+            break;
+        case CommandId::expertise:
+            expertise(turn, command->args);
+            break;
+        case CommandId::language:
+            language(turn, command->args);
+            break;
+        case CommandId::networks:
+            list_networks(turn);
+            break;
+        case CommandId::switch_network:
+            switch_network(turn, command->args);
+            break;
+        case CommandId::create_network:
+            create_network(turn, command->args);
+            break;
+        case CommandId::link_conversation:
+            link_conversation(turn, command->args);
+            break;
+        case CommandId::add_member:
+            add_member(turn, command->args);
+            break;
+        case CommandId::remove_member:
+            remove_member(turn, command->args);
+            break;
+        case CommandId::plan_meeting:
+            plan_meeting(turn, command->args);
+            break;
+        case CommandId::move_meeting:
+            move_meeting(turn, command->args);
+            break;
+        case CommandId::cancel_meeting:
+            cancel_meeting(turn, command->args);
+            break;
+        case CommandId::cafe_weeks:
+            cafe_weeks(turn, command->args);
+            break;
+        case CommandId::yes:
+            answer_confirmation(turn, std::nullopt, true);
+            break;
+        case CommandId::no:
+            answer_confirmation(turn, std::nullopt, false);
+            break;
     }
 }
 
@@ -751,7 +794,8 @@ void handle_action(Turn& turn) {
         Id pending_id = 0;
         const auto digits = action.action_id.substr(kConfirm.size());
         if (digits.empty() || digits.size() > 18 ||
-            !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+            !std::all_of(digits.begin(), digits.end(),
+                         [](char c) { return c >= '0' && c <= '9'; })) {
             turn.reply_text("action.unknown");
             return;
         }
@@ -789,10 +833,16 @@ Result<Handled> Bot::handle(const InboundEvent& event, Instant now) {
             }
             detail::Turn turn(store_, settings_, event, now);
             switch (event.kind) {
-                case InboundEvent::Kind::message: detail::handle_message(turn); break;
-                case InboundEvent::Kind::action: detail::handle_action(turn); break;
+                case InboundEvent::Kind::message:
+                    detail::handle_message(turn);
+                    break;
+                case InboundEvent::Kind::action:
+                    detail::handle_action(turn);
+                    break;
                 case InboundEvent::Kind::member_joined:
-                case InboundEvent::Kind::bot_added: detail::welcome(turn); break;
+                case InboundEvent::Kind::bot_added:
+                    detail::welcome(turn);
+                    break;
             }
             handled.messages = turn.messages;
         });
@@ -801,12 +851,12 @@ Result<Handled> Bot::handle(const InboundEvent& event, Instant now) {
         return fail(ErrorCode::storage, error.what(), 500);
     }
     static constexpr const char* kKinds[] = {"message", "action", "member_joined", "bot_added"};
-    log_line(LogLevel::debug, std::string(platform_code(event.conversation.platform)) + " " +
-                                  kKinds[static_cast<int>(event.kind)] + " " + event.event_id +
-                                  (handled.duplicate ? ": seen before, ignored"
-                                                     : ": applied, " +
-                                                           std::to_string(handled.messages) +
-                                                           " message(s) queued"));
+    log_line(LogLevel::debug,
+             std::string(platform_code(event.conversation.platform)) + " " +
+                 kKinds[static_cast<int>(event.kind)] + " " + event.event_id +
+                 (handled.duplicate
+                      ? ": seen before, ignored"
+                      : ": applied, " + std::to_string(handled.messages) + " message(s) queued"));
     if (event.kind == InboundEvent::Kind::message) {
         // What members write is confidential: only at trace level.
         log_line(LogLevel::trace, "text of " + event.event_id + ": " + event.text);

@@ -12,18 +12,32 @@ std::vector<CommandSpec> make_specs() {
     using C = CommandId;
     return {
         {C::help, "help", {"hulp", "help", "?", "wat kun je", "what can you do"}, "hulp", "help"},
-        {C::meetings, "meetings", {"bijeenkomsten", "meetings", "planning"}, "bijeenkomsten",
+        {C::meetings,
+         "meetings",
+         {"bijeenkomsten", "meetings", "planning"},
+         "bijeenkomsten",
          "meetings"},
-        {C::members, "members", {"leden", "members", "deelnemers", "wie zijn er"}, "leden",
+        {C::members,
+         "members",
+         {"leden", "members", "deelnemers", "wie zijn er"},
+         "leden",
          "members"},
-        {C::expertise, "expertise", {"expertise", "mijn expertise", "my expertise", "deskundigheid"},
-         "expertise", "expertise"},
+        {C::expertise,
+         "expertise",
+         {"expertise", "mijn expertise", "my expertise", "deskundigheid"},
+         "expertise",
+         "expertise"},
         {C::language, "language", {"taal", "language", "lang"}, "taal", "language"},
-        {C::networks, "networks", {"netwerken", "networks", "mijn netwerken", "my networks"},
-         "netwerken", "networks"},
-        {C::switch_network, "switch_network", {"netwerk", "network", "kies netwerk",
-                                               "switch network"},
-         "netwerk", "network"},
+        {C::networks,
+         "networks",
+         {"netwerken", "networks", "mijn netwerken", "my networks"},
+         "netwerken",
+         "networks"},
+        {C::switch_network,
+         "switch_network",
+         {"netwerk", "network", "kies netwerk", "switch network"},
+         "netwerk",
+         "network"},
         {C::create_network,
          "create_network",
          {"netwerk nieuw", "nieuw netwerk", "maak netwerk", "netwerk maken", "netwerk aanmaken",
@@ -58,8 +72,8 @@ std::vector<CommandSpec> make_specs() {
          true},
         {C::move_meeting,
          "move_meeting",
-         {"verplaats bijeenkomst", "bijeenkomst verplaatsen", "verzet bijeenkomst",
-          "move meeting", "reschedule meeting"},
+         {"verplaats bijeenkomst", "bijeenkomst verplaatsen", "verzet bijeenkomst", "move meeting",
+          "reschedule meeting"},
          "verplaats bijeenkomst",
          "move meeting",
          true},
@@ -166,8 +180,8 @@ std::optional<ParsedCommand> parse_command(std::string_view text) {
     }
     // "hulp?" and "leden:" read as "hulp" and "leden".
     auto strip_punct = [](std::string word) {
-        while (word.size() > 1 && (word.back() == '?' || word.back() == ':' ||
-                                   word.back() == '!' || word.back() == '.')) {
+        while (word.size() > 1 && (word.back() == '?' || word.back() == ':' || word.back() == '!' ||
+                                   word.back() == '.')) {
             word.pop_back();
         }
         return word;
@@ -244,17 +258,28 @@ std::optional<std::string> suggest_command(std::string_view text, Lang lang) {
 
 std::optional<Role> parse_role_word(std::string_view word) {
     static const std::vector<std::pair<std::string_view, Role>> kWords = {
-        {"deelnemer", Role::participant},     {"participant", Role::participant},
-        {"lid", Role::participant},           {"member", Role::participant},
-        {"organisator", Role::organiser},     {"organiser", Role::organiser},
-        {"organizer", Role::organiser},       {"procesbegeleider", Role::facilitator},
-        {"begeleider", Role::facilitator},    {"facilitator", Role::facilitator},
-        {"gespreksleider", Role::facilitator}, {"workshopleider", Role::workshop_leader},
-        {"workshop leider", Role::workshop_leader}, {"workshop leader", Role::workshop_leader},
-        {"workshopleader", Role::workshop_leader}, {"deskundige", Role::expert},
-        {"expert", Role::expert},             {"inhoudelijk deskundige", Role::expert},
-        {"gast", Role::guest},                {"guest", Role::guest},
-        {"gastspreker", Role::guest},         {"guest speaker", Role::guest},
+        {"deelnemer", Role::participant},
+        {"participant", Role::participant},
+        {"lid", Role::participant},
+        {"member", Role::participant},
+        {"organisator", Role::organiser},
+        {"organiser", Role::organiser},
+        {"organizer", Role::organiser},
+        {"procesbegeleider", Role::facilitator},
+        {"begeleider", Role::facilitator},
+        {"facilitator", Role::facilitator},
+        {"gespreksleider", Role::facilitator},
+        {"workshopleider", Role::workshop_leader},
+        {"workshop leider", Role::workshop_leader},
+        {"workshop leader", Role::workshop_leader},
+        {"workshopleader", Role::workshop_leader},
+        {"deskundige", Role::expert},
+        {"expert", Role::expert},
+        {"inhoudelijk deskundige", Role::expert},
+        {"gast", Role::guest},
+        {"guest", Role::guest},
+        {"gastspreker", Role::guest},
+        {"guest speaker", Role::guest},
     };
     const auto folded = fold(word);
     for (const auto& [name, role] : kWords) {

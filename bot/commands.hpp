@@ -34,7 +34,7 @@ enum class CommandId {
 /// How a command is typed and who may use it.
 struct CommandSpec {
     CommandId id;
-    std::string_view key;       ///< catalogue key stem: "cmd.<key>" (syntax) and "help.<key>"
+    std::string_view key;  ///< catalogue key stem: "cmd.<key>" (syntax) and "help.<key>"
     std::vector<std::string_view> phrases;  ///< folded; the first Dutch and first English are shown
     std::string_view phrase_nl;
     std::string_view phrase_en;
@@ -50,7 +50,8 @@ struct ParsedCommand {
 const std::vector<CommandSpec>& command_specs();
 const CommandSpec& command_spec(CommandId id);
 
-/// Removes a leading @mention of the bot ("@Leernetwerk bot hulp" -> "hulp"; "@bot hulp" -> "hulp").
+/// Removes a leading @mention of the bot ("@Leernetwerk bot hulp" -> "hulp"; "@bot hulp" ->
+/// "hulp").
 std::string strip_mention(std::string_view text, std::string_view bot_name);
 
 /// The command at the start of `text` (longest phrase wins), or nullopt.

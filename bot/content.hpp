@@ -88,7 +88,7 @@ using Content = std::variant<TextContent, ChoiceQuestion, ShortForm, Summary>;
 struct Address {
     Platform platform = Platform::console;
     std::string conversation_id;
-    std::string user_id;   ///< for direct messages: the recipient's platform id
+    std::string user_id;  ///< for direct messages: the recipient's platform id
     bool direct = false;
     std::string thread_id;  ///< reply in this thread (Teams reply chain, Matrix thread root)
 };

@@ -10,7 +10,9 @@ LogSink& sink() {
 }
 }  // namespace
 
-void set_log_sink(LogSink new_sink) { sink() = std::move(new_sink); }
+void set_log_sink(LogSink new_sink) {
+    sink() = std::move(new_sink);
+}
 
 void log_line(LogLevel level, std::string_view text) {
     if (const auto& current = sink()) {

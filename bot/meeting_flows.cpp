@@ -47,7 +47,9 @@ std::string unescape_line(std::string_view value) {
     return out;
 }
 
-std::string local_text(LocalTime local) { return date::format("%Y-%m-%d %H:%M", local); }
+std::string local_text(LocalTime local) {
+    return date::format("%Y-%m-%d %H:%M", local);
+}
 
 std::optional<LocalTime> parse_local_text(const std::string& text) {
     std::istringstream in(text);
@@ -124,11 +126,11 @@ struct MeetingInput {
 
 MeetingInput read_meeting_args(std::string_view args) {
     static const std::vector<std::pair<std::string_view, int>> kLabels = {
-        {"plaats", 1},       {"locatie", 1},    {"waar", 1},        {"place", 1},
-        {"location", 1},     {"where", 1},      {"onderwerp", 2},   {"thema", 2},
-        {"topic", 2},        {"theme", 2},      {"voorbereiding", 3}, {"voorbereid door", 3},
-        {"door", 3},         {"preparers", 3},  {"prepared by", 3}, {"preparer", 3},
-        {"wanneer", 0},      {"datum", 0},      {"when", 0},        {"date", 0},
+        {"plaats", 1},   {"locatie", 1},   {"waar", 1},          {"place", 1},
+        {"location", 1}, {"where", 1},     {"onderwerp", 2},     {"thema", 2},
+        {"topic", 2},    {"theme", 2},     {"voorbereiding", 3}, {"voorbereid door", 3},
+        {"door", 3},     {"preparers", 3}, {"prepared by", 3},   {"preparer", 3},
+        {"wanneer", 0},  {"datum", 0},     {"when", 0},          {"date", 0},
     };
     MeetingInput input;
     std::string* slots[] = {&input.when, &input.location, &input.topic, &input.preparers};
@@ -270,13 +272,14 @@ std::vector<std::string> rule_warnings(Turn& turn, const Network& network,
     const auto [iso_year, iso_week] = iso_week_of(day);
     if (weeks.empty()) {
         notes.push_back(turn.t("meeting.note_no_cafe_weeks", {{"year", school_year_label(year)}}));
-    } else if (std::none_of(weeks.begin(), weeks.end(), [&, y = iso_year, w = iso_week](const CafeWeek& c) {
-                   return c.iso_year == y && c.iso_week == w;
-               })) {
-        warnings.push_back(turn.t("meeting.warn_outside_cafe_week",
-                                  {{"week", std::to_string(iso_week)},
-                                   {"weeks", week_list(weeks)},
-                                   {"year", school_year_label(year)}}));
+    } else if (std::none_of(weeks.begin(), weeks.end(),
+                            [&, y = iso_year, w = iso_week](const CafeWeek& c) {
+                                return c.iso_year == y && c.iso_week == w;
+                            })) {
+        warnings.push_back(
+            turn.t("meeting.warn_outside_cafe_week", {{"week", std::to_string(iso_week)},
+                                                      {"weeks", week_list(weeks)},
+                                                      {"year", school_year_label(year)}}));
     }
     int planned = 0;
     for (const auto& meeting : turn.store.meetings_of(network.id)) {
@@ -391,8 +394,8 @@ std::optional<MeetingDraft> draft_from_input(Turn& turn, const Network& network,
         return std::nullopt;
     }
     if (when->kind == When::Kind::day) {
-        turn.reply_text("when.need_time", {{"day", format_day(when->day, turn.lang)},
-                                           {"typed", input.when}});
+        turn.reply_text("when.need_time",
+                        {{"day", format_day(when->day, turn.lang)}, {"typed", input.when}});
         return std::nullopt;
     }
     constexpr std::size_t kMaxField = 200;
@@ -409,8 +412,9 @@ std::optional<MeetingDraft> draft_from_input(Turn& turn, const Network& network,
         const auto match = find_in_roster(roster, name);
         if (!match.entry) {
             if (!match.candidates.empty()) {
-                turn.reply_text("member.ambiguous",
-                                {{"typed", name}, {"names", join_names(match.candidates, turn.lang)}});
+                turn.reply_text(
+                    "member.ambiguous",
+                    {{"typed", name}, {"names", join_names(match.candidates, turn.lang)}});
             } else {
                 turn.reply_text("member.unknown", {{"typed", name}, {"network", network.name}});
             }
@@ -460,11 +464,12 @@ void show_meetings(Turn& turn) {
             }
             continue;
         }
-        MeetingDraft draft{meeting.id, meeting.local_start, meeting.duration_minutes,
-                           meeting.location, meeting.topic, meeting.preparer_ids};
+        MeetingDraft draft{meeting.id,       meeting.local_start, meeting.duration_minutes,
+                           meeting.location, meeting.topic,       meeting.preparer_ids};
         auto args = meeting_args(turn.store, draft, *network, turn.lang);
         args.emplace_back("number", std::to_string(meeting.id));
-        summary.rows.push_back({turn.t("meetings.row_label", args), turn.t("meetings.row_value", args)});
+        summary.rows.push_back(
+            {turn.t("meetings.row_label", args), turn.t("meetings.row_value", args)});
     }
     if (summary.rows.empty()) {
         turn.reply_text("meetings.none", {{"network", network->name}});
@@ -568,8 +573,8 @@ void move_meeting(Turn& turn, const std::string& args) {
         turn.reply_text("when.need_day", {{"week", std::to_string(when->iso_week)}});
         return;
     }
-    MeetingDraft draft{meeting->id, when->local(), meeting->duration_minutes, meeting->location,
-                       meeting->topic, meeting->preparer_ids};
+    MeetingDraft draft{meeting->id,       when->local(),  meeting->duration_minutes,
+                       meeting->location, meeting->topic, meeting->preparer_ids};
     if (when->kind == When::Kind::day) {
         // A new day only: keep the meeting's time of day.
         const auto old_day = date::floor<date::days>(meeting->local_start);
@@ -634,9 +639,10 @@ void cafe_weeks(Turn& turn, const std::string& args) {
             if (!monday) {
                 continue;
             }
-            out += "\n- " + turn.t("cafe_weeks.row", {{"week", std::to_string(week.iso_week)},
-                                                      {"from", format_day(*monday, turn.lang)},
-                                                      {"to", format_day(*monday + date::days{4}, turn.lang)}});
+            out += "\n- " + turn.t("cafe_weeks.row",
+                                   {{"week", std::to_string(week.iso_week)},
+                                    {"from", format_day(*monday, turn.lang)},
+                                    {"to", format_day(*monday + date::days{4}, turn.lang)}});
         }
         return out;
     };
@@ -662,14 +668,14 @@ void cafe_weeks(Turn& turn, const std::string& args) {
             if (piece.empty()) {
                 continue;
             }
-            const bool digits = piece.size() <= 2 &&
-                                std::all_of(piece.begin(), piece.end(),
-                                            [](char c) { return c >= '0' && c <= '9'; });
+            const bool digits =
+                piece.size() <= 2 && std::all_of(piece.begin(), piece.end(),
+                                                 [](char c) { return c >= '0' && c <= '9'; });
             const unsigned number = digits ? static_cast<unsigned>(std::stoi(piece)) : 0;
             const int iso_year = iso_year_for_school_week(year, number);
             if (!digits || number < 1 || !monday_of_iso_week(iso_year, number)) {
-                turn.reply_text("cafe_weeks.bad_week", {{"typed", piece},
-                                                        {"year", school_year_label(year)}});
+                turn.reply_text("cafe_weeks.bad_week",
+                                {{"typed", piece}, {"year", school_year_label(year)}});
                 return;
             }
             if (seen.insert(number).second) {
@@ -719,7 +725,8 @@ void answer_confirmation(Turn& turn, std::optional<Id> pending_id, bool yes) {
         return;
     }
     if (!yes) {
-        close_question(turn, *pending, turn.t("confirm.closed_no", {{"name", turn.me->display_name}}));
+        close_question(turn, *pending,
+                       turn.t("confirm.closed_no", {{"name", turn.me->display_name}}));
         turn.reply_text(draft->meeting_id ? "confirm.move_dropped" : "confirm.plan_dropped");
         return;
     }
@@ -776,9 +783,9 @@ void expire_confirmation(Store& store, const BotSettings& settings, const Job& j
     notice.to = row->message.to;
     notice.recipient_member_id = row->message.recipient_member_id;
     notice.lang = lang;
-    notice.content = TextContent{tr(lang, pending->kind == "move_meeting" ? "confirm.move_expired"
-                                                                          : "confirm.plan_expired"),
-                                 {}};
+    notice.content = TextContent{
+        tr(lang, pending->kind == "move_meeting" ? "confirm.move_expired" : "confirm.plan_expired"),
+        {}};
     store.append_outbox(notice, now);
 }
 

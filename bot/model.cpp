@@ -59,14 +59,22 @@ constexpr std::array<std::pair<OutboxState, std::string_view>, 4> kOutboxStates{
 
 }  // namespace
 
-std::string_view platform_code(Platform platform) { return code_of(kPlatforms, platform); }
+std::string_view platform_code(Platform platform) {
+    return code_of(kPlatforms, platform);
+}
 std::optional<Platform> parse_platform_code(std::string_view code) {
     return find_code(kPlatforms, code);
 }
 
-std::string_view role_code(Role role) { return code_of(kRoles, role); }
-std::optional<Role> parse_role_code(std::string_view code) { return find_code(kRoles, code); }
-bool can_manage_network(Role role) { return role == Role::organiser || role == Role::facilitator; }
+std::string_view role_code(Role role) {
+    return code_of(kRoles, role);
+}
+std::optional<Role> parse_role_code(std::string_view code) {
+    return find_code(kRoles, code);
+}
+bool can_manage_network(Role role) {
+    return role == Role::organiser || role == Role::facilitator;
+}
 
 std::string_view meeting_status_code(MeetingStatus status) {
     return code_of(kMeetingStatuses, status);
@@ -75,7 +83,9 @@ std::optional<MeetingStatus> parse_meeting_status_code(std::string_view code) {
     return find_code(kMeetingStatuses, code);
 }
 
-std::string_view outbox_state_code(OutboxState state) { return code_of(kOutboxStates, state); }
+std::string_view outbox_state_code(OutboxState state) {
+    return code_of(kOutboxStates, state);
+}
 std::optional<OutboxState> parse_outbox_state_code(std::string_view code) {
     return find_code(kOutboxStates, code);
 }

@@ -47,9 +47,9 @@ struct Member {
     Id id = 0;
     std::string display_name;
     std::optional<Id> school_id;
-    std::string school_name;           ///< filled in when read; ignored when written
-    std::optional<Lang> language;      ///< nullopt: the installation's default
-    std::vector<std::string> expertise;  ///< tags, as the member typed them
+    std::string school_name;              ///< filled in when read; ignored when written
+    std::optional<Lang> language;         ///< nullopt: the installation's default
+    std::vector<std::string> expertise;   ///< tags, as the member typed them
     std::optional<Id> active_network_id;  ///< the network commands act on in direct chats
     Instant created_at{};
 };

@@ -12,10 +12,10 @@ enum class ErrorCode {
     bad_input,     ///< the input cannot be used (malformed, too large, missing fields)
     unauthorized,  ///< authentication failed
     not_found,
-    storage,       ///< the database failed; nothing was kept
-    network,       ///< a peer could not be reached or timed out
+    storage,  ///< the database failed; nothing was kept
+    network,  ///< a peer could not be reached or timed out
     rate_limited,
-    remote,        ///< a peer answered with an error
+    remote,  ///< a peer answered with an error
     config,
 };
 

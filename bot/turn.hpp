@@ -52,7 +52,8 @@ public:
 
     /// The network for a command that needs one, or nullopt after telling the sender why.
     std::optional<Network> require_network();
-    /// Like require_network, and the sender must run it; otherwise a friendly refusal naming who can.
+    /// Like require_network, and the sender must run it; otherwise a friendly refusal naming who
+    /// can.
     std::optional<Network> require_manager(CommandId command);
 
 private:

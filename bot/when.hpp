@@ -26,10 +26,10 @@ struct When {
         week,    ///< an ISO week: "week 11"
     };
     Kind kind = Kind::day;
-    LocalDay day{};                    ///< the day; for a week, its Monday
+    LocalDay day{};                       ///< the day; for a week, its Monday
     std::chrono::minutes time_of_day{0};  ///< only for a moment
-    int iso_year = 0;                  ///< only for a week
-    unsigned iso_week = 0;             ///< only for a week
+    int iso_year = 0;                     ///< only for a week
+    unsigned iso_week = 0;                ///< only for a week
 
     /// The day plus the time of day (midnight for a day or a week).
     LocalTime local() const { return LocalTime{day} + time_of_day; }
@@ -87,7 +87,8 @@ std::string format_day(LocalDay day, Lang lang);
 /// "15:30".
 std::string format_time_of_day(std::chrono::minutes time_of_day);
 
-/// The school year a day falls in, by its first calendar year: 1 August 2026 .. 31 July 2027 -> 2026.
+/// The school year a day falls in, by its first calendar year: 1 August 2026 .. 31 July 2027 ->
+/// 2026.
 int school_year_of(LocalDay day);
 /// "2026-2027".
 std::string school_year_label(int first_year);
@@ -97,7 +98,8 @@ std::optional<int> parse_school_year(std::string_view text);
 std::pair<int, unsigned> iso_week_of(LocalDay day);
 /// Monday of an ISO week; nullopt when the year has no such week.
 std::optional<LocalDay> monday_of_iso_week(int iso_year, unsigned week);
-/// The ISO year of week N in a school year: weeks 31..53 fall in the first year, 1..30 in the second.
+/// The ISO year of week N in a school year: weeks 31..53 fall in the first year, 1..30 in the
+/// second.
 int iso_year_for_school_week(int school_year, unsigned week);
 
 }  // namespace leernetwerk

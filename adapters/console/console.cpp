@@ -55,7 +55,8 @@ struct Renderer {
         }
         out << "\n"
             << (question.kind == ChoiceQuestion::Kind::multiple
-                    ? tr(lang, "console.choose_many", {{"max", std::to_string(question.max_choices)}})
+                    ? tr(lang, "console.choose_many",
+                         {{"max", std::to_string(question.max_choices)}})
                     : tr(lang, "console.choose",
                          {{"count", std::to_string(question.choices.size())}}));
         if (question.anonymous) {
@@ -150,7 +151,9 @@ Sender ConsoleSession::sender() const {
     return {"console-guest", "Gast"};
 }
 
-void ConsoleSession::status_line(const std::string& text) { out_ << "# " << text << "\n"; }
+void ConsoleSession::status_line(const std::string& text) {
+    out_ << "# " << text << "\n";
+}
 
 bool ConsoleSession::speak_as(std::string_view name) {
     const auto wanted = fold(name);
@@ -220,8 +223,8 @@ void ConsoleSession::drain() {
                 to = (member ? member->display_name : message.to.user_id) +
                      (message.lang == Lang::nl ? " (privé)" : " (private)");
             } else {
-                const auto network = store_.network_of_conversation(Platform::console,
-                                                                    message.to.conversation_id);
+                const auto network =
+                    store_.network_of_conversation(Platform::console, message.to.conversation_id);
                 const auto bound = network ? store_.network(*network) : std::nullopt;
                 to = bound ? bound->name : message.to.conversation_id;
             }
@@ -236,8 +239,8 @@ void ConsoleSession::drain() {
                 store_.mark_outbox_sent(message.id, "console-" + std::to_string(message.id), now_);
             });
             // Remember an open question or form shown to the current speaker, so "1" answers it.
-            const bool for_speaker = !message.to.direct ||
-                                     (speaker_ && message.recipient_member_id == speaker_->id);
+            const bool for_speaker =
+                !message.to.direct || (speaker_ && message.recipient_member_id == speaker_->id);
             if (const auto* question = std::get_if<ChoiceQuestion>(&message.content)) {
                 if (!question->closed_note.empty()) {
                     if (open_question_ && open_question_->action_id == question->action_id) {
@@ -319,7 +322,8 @@ bool ConsoleSession::handle_line(const std::string& raw_line) {
     }
     if (line.front() == '/') {
         const auto space = line.find(' ');
-        const auto command = fold(line.substr(1, space == std::string::npos ? line.npos : space - 1));
+        const auto command =
+            fold(line.substr(1, space == std::string::npos ? line.npos : space - 1));
         const auto args = space == std::string::npos ? std::string() : line.substr(space + 1);
         if (command == "stop" || command == "quit" || command == "exit") {
             return false;

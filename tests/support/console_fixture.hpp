@@ -3,8 +3,8 @@
 // like conversations: say("hulp") returns what the bot printed.
 #include <memory>
 #include <regex>
-#include <stdexcept>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "adapters/console/console.hpp"

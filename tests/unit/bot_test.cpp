@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <random>
 
-#include <catch2/catch.hpp>
 #include <sqlite3.h>
+#include <catch2/catch.hpp>
 
 #include "bot/log.hpp"
 #include "support/console_fixture.hpp"
@@ -118,7 +118,8 @@ TEST_CASE("card actions are checked on the server", "[bot][actions]") {
         REQUIRE(chat.bot.handle(click(anna, action_id, "ja", "e2"), demo_now()));
         const auto texts = take_outbox(*chat.store, demo_now());
         REQUIRE(texts.size() == 1);
-        CHECK(contains(texts[0], "Deze vraag is voor Marieke Jansen; alleen die kan hem beantwoorden."));
+        CHECK(contains(texts[0],
+                       "Deze vraag is voor Marieke Jansen; alleen die kan hem beantwoorden."));
         CHECK(chat.meeting_count() == 3);
         CHECK(chat.store->pending(pending.front().id));
     }
@@ -142,10 +143,9 @@ TEST_CASE("card actions are checked on the server", "[bot][actions]") {
     }
     SECTION("forged actions change nothing") {
         using Forged = std::pair<std::string, std::string>;
-        const std::vector<Forged> forgeries = {Forged{"confirm:abc", "ja"}, Forged{"confirm:", "ja"},
-                                               Forged{action_id, "misschien"},
-                                               Forged{"confirm:99999999999999999999999", "ja"},
-                                               Forged{"poll:7", "1"}};
+        const std::vector<Forged> forgeries = {
+            Forged{"confirm:abc", "ja"}, Forged{"confirm:", "ja"}, Forged{action_id, "misschien"},
+            Forged{"confirm:99999999999999999999999", "ja"}, Forged{"poll:7", "1"}};
         for (const auto& [forged, choice] : forgeries) {
             REQUIRE(chat.bot.handle(click(marieke, forged, choice, "forged-" + forged + choice),
                                     demo_now()));
@@ -173,7 +173,8 @@ TEST_CASE("the plan-meeting form works like the one-line command", "[bot][forms]
     CHECK(chat.meeting_count() == 4);
 }
 
-TEST_CASE("a crash between commit and send loses nothing and sends nothing twice", "[bot][outbox]") {
+TEST_CASE("a crash between commit and send loses nothing and sends nothing twice",
+          "[bot][outbox]") {
     const auto path = temp_db_path();
     {
         ConsoleFixture chat(path);
@@ -188,7 +189,8 @@ TEST_CASE("a crash between commit and send loses nothing and sends nothing twice
         CHECK_FALSE(restarted.demo.created);
         restarted.output.str("");
         restarted.session.drain();
-        CHECK(contains(restarted.output.str(), "Bijeenkomst #4 van HSN-café Feedback die werkt staat gepland"));
+        CHECK(contains(restarted.output.str(),
+                       "Bijeenkomst #4 van HSN-café Feedback die werkt staat gepland"));
         CHECK(restarted.store->outbox_depth(Platform::console) == 0);
         restarted.output.str("");
         restarted.session.drain();
@@ -241,7 +243,8 @@ TEST_CASE("joining people are welcomed in a network's conversation", "[bot][welc
     REQUIRE(chat.bot.handle(joined, demo_now()));
     const auto texts = take_outbox(*chat.store, demo_now());
     REQUIRE(texts.size() == 1);
-    CHECK(contains(texts[0], "Welkom Anna de Vries en Nieuwe Collega bij HSN-café Feedback die werkt!"));
+    CHECK(contains(texts[0],
+                   "Welkom Anna de Vries en Nieuwe Collega bij HSN-café Feedback die werkt!"));
 
     InboundEvent added;
     added.kind = InboundEvent::Kind::bot_added;
@@ -296,6 +299,7 @@ TEST_CASE("what members write is logged only at trace level", "[bot][log]") {
     }
     CHECK(traced);
     CHECK(std::any_of(lines.begin(), lines.end(), [](const auto& line) {
-        return line.first == LogLevel::debug && contains(line.second, "log-1: applied, 1 message(s)");
+        return line.first == LogLevel::debug &&
+               contains(line.second, "log-1: applied, 1 message(s)");
     }));
 }

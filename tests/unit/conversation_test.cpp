@@ -99,7 +99,9 @@ TEST_CASE("members see the meetings and each other", "[conversation]") {
         const auto reply = chat.say("leden");
         CHECK(contains(reply, "Leden van HSN-café Feedback die werkt (10)"));
         CHECK(contains(reply, "Marieke Jansen · CBS De Wegwijzer · organisator"));
-        CHECK(contains(reply, "Bram de Boer · Het Kompas · workshopleider · expertise: formatief evalueren, rubrics"));
+        CHECK(contains(reply,
+                       "Bram de Boer · Het Kompas · workshopleider · expertise: formatief "
+                       "evalueren, rubrics"));
         CHECK(contains(reply, "Fatima El Amrani · Het Kompas · deelnemer · expertise: NT2"));
     }
     SECTION("a member sets, shows and clears their expertise") {
@@ -141,24 +143,30 @@ TEST_CASE("participants are refused the facilitator's work, politely", "[convers
     ConsoleFixture chat;
     chat.as("Anna");
     const auto reply = chat.say("plan bijeenkomst 23 maart 15:30 | Het Kompas");
-    CHECK(contains(reply, "Alleen organisatoren en procesbegeleiders van HSN-café Feedback die werkt "
-                          "kunnen plan bijeenkomst gebruiken. Vraag het Marieke Jansen."));
+    CHECK(contains(reply,
+                   "Alleen organisatoren en procesbegeleiders van HSN-café Feedback die werkt "
+                   "kunnen plan bijeenkomst gebruiken. Vraag het Marieke Jansen."));
     CHECK(chat.meeting_count() == 3);
     CHECK(contains(chat.say("lid toevoegen Kees Klaassen | deelnemer | Het Kompas"),
                    "Vraag het Marieke Jansen"));
     CHECK(chat.store->roster(chat.demo.network_id).size() == 10);
     CHECK(contains(chat.say("annuleer bijeenkomst 2"), "Vraag het Marieke Jansen"));
-    CHECK(contains(chat.say("caféweken 2026-2027: 1, 2"), "Alleen organisatoren en procesbegeleiders leggen de caféweken vast"));
+    CHECK(contains(chat.say("caféweken 2026-2027: 1, 2"),
+                   "Alleen organisatoren en procesbegeleiders leggen de caféweken vast"));
     CHECK(chat.store->cafe_weeks(2026).size() == 5);
-    CHECK(contains(chat.say("nieuw netwerk HSN-café Anna"), "Alleen organisatoren en procesbegeleiders kunnen een nieuw netwerk starten"));
+    CHECK(contains(chat.say("nieuw netwerk HSN-café Anna"),
+                   "Alleen organisatoren en procesbegeleiders kunnen een nieuw netwerk starten"));
     CHECK(chat.store->networks().size() == 1);
 }
 
 TEST_CASE("a facilitator plans a meeting in a café week", "[conversation][meetings]") {
     ConsoleFixture chat;
-    const auto reply =
-        chat.say("plan bijeenkomst 23 maart 15:30 | Het Kompas, Nijkerk | Feedback van leerlingen | Anna, Bram");
-    CHECK(contains(reply, "Bijeenkomst #4 van HSN-café Feedback die werkt staat gepland: di 23 mrt 2027 15:30"));
+    const auto reply = chat.say(
+        "plan bijeenkomst 23 maart 15:30 | Het Kompas, Nijkerk | Feedback van leerlingen | Anna, "
+        "Bram");
+    CHECK(contains(
+        reply,
+        "Bijeenkomst #4 van HSN-café Feedback die werkt staat gepland: di 23 mrt 2027 15:30"));
     CHECK(contains(reply, "- plaats: Het Kompas, Nijkerk"));
     CHECK(contains(reply, "- voorbereiding: Anna de Vries en Bram de Boer"));
     REQUIRE(chat.meeting_count() == 4);
@@ -170,7 +178,8 @@ TEST_CASE("a facilitator plans a meeting in a café week", "[conversation][meeti
 
     SECTION("labelled parts in any order") {
         const auto second = chat.say(
-            "bijeenkomst plannen: 24-3-2027 9:00 | onderwerp: Feedback in groep 8 | voorbereiding Lotte | plaats De Fontein");
+            "bijeenkomst plannen: 24-3-2027 9:00 | onderwerp: Feedback in groep 8 | voorbereiding "
+            "Lotte | plaats De Fontein");
         CHECK(contains(second, "wo 24 mrt 2027 09:00"));
         // That is the fifth of the school year: the cap warning comes first.
         CHECK(contains(second, "bijeenkomst 5 in 2026-2027"));
@@ -185,10 +194,14 @@ TEST_CASE("a facilitator plans a meeting in a café week", "[conversation][meeti
     }
 }
 
-TEST_CASE("a meeting outside a café week asks for confirmation", "[conversation][meetings][confirm]") {
+TEST_CASE("a meeting outside a café week asks for confirmation",
+          "[conversation][meetings][confirm]") {
     ConsoleFixture chat;
-    const auto question = chat.say("plan bijeenkomst 10 maart 2027 15:30 | De Fontein | Intervisie");
-    CHECK(contains(question, "Let op: week 10 is geen caféweek. De caféweken van 2026-2027 zijn de weken 41, 47, 6, 12, 20."));
+    const auto question =
+        chat.say("plan bijeenkomst 10 maart 2027 15:30 | De Fontein | Intervisie");
+    CHECK(contains(question,
+                   "Let op: week 10 is geen caféweek. De caféweken van 2026-2027 zijn de weken 41, "
+                   "47, 6, 12, 20."));
     CHECK(contains(question, "Wil je hem toch plannen?"));
     CHECK(contains(question, "1. Ja"));
     CHECK(contains(question, "2. Nee"));
@@ -220,11 +233,13 @@ TEST_CASE("a meeting outside a café week asks for confirmation", "[conversation
     }
 }
 
-TEST_CASE("dates that cannot be used get examples, never a guess", "[conversation][meetings][dates]") {
+TEST_CASE("dates that cannot be used get examples, never a guess",
+          "[conversation][meetings][dates]") {
     ConsoleFixture chat;
     CHECK(contains(chat.say("plan bijeenkomst 31 april 15:30"), "bestaat niet in de kalender"));
-    CHECK(contains(chat.say("plan bijeenkomst volgende keer"),
-                   "Ik kan \"volgende keer\" niet als datum lezen. Zo gaat het wel: 12 maart 15:30"));
+    CHECK(
+        contains(chat.say("plan bijeenkomst volgende keer"),
+                 "Ik kan \"volgende keer\" niet als datum lezen. Zo gaat het wel: 12 maart 15:30"));
     CHECK(contains(chat.say("plan bijeenkomst week 12"), "Op welke dag in week 12?"));
     CHECK(contains(chat.say("plan bijeenkomst morgen"), "Hoe laat op donderdag 3 december 2026?"));
     CHECK(contains(chat.say("plan bijeenkomst 1 december 2026 15:30"), "is al voorbij"));
@@ -234,7 +249,8 @@ TEST_CASE("dates that cannot be used get examples, never a guess", "[conversatio
     CHECK(chat.meeting_count() == 3);
 }
 
-TEST_CASE("daylight saving days keep meetings at their wall-clock time", "[conversation][dates][dst]") {
+TEST_CASE("daylight saving days keep meetings at their wall-clock time",
+          "[conversation][dates][dst]") {
     // Early in 2026, so that the 2026 changes are still ahead.
     ConsoleFixture chat(":memory:", testing::utc(2026, 1, 10, 9));
     CHECK(contains(chat.say("caféweken 2025-2026: 13, 43"), "De caféweken zijn opgeslagen"));
@@ -274,12 +290,15 @@ TEST_CASE("daylight saving days keep meetings at their wall-clock time", "[conve
     }
 }
 
-TEST_CASE("a fifth meeting in a school year warns about the HSN maximum", "[conversation][meetings]") {
+TEST_CASE("a fifth meeting in a school year warns about the HSN maximum",
+          "[conversation][meetings]") {
     ConsoleFixture chat;
     chat.say("plan bijeenkomst 23 maart 15:30");
     REQUIRE(chat.meeting_count() == 4);
     const auto question = chat.say("plan bijeenkomst 24 maart 15:30");
-    CHECK(contains(question, "dit wordt bijeenkomst 5 in 2026-2027, en een HSN-café komt hooguit 4 keer per jaar bij elkaar"));
+    CHECK(contains(question,
+                   "dit wordt bijeenkomst 5 in 2026-2027, en een HSN-café komt hooguit 4 keer per "
+                   "jaar bij elkaar"));
     CHECK(chat.meeting_count() == 4);
     chat.say("2");
     CHECK(chat.meeting_count() == 4);
@@ -290,22 +309,28 @@ TEST_CASE("meetings are moved and cancelled", "[conversation][meetings]") {
 
     SECTION("moving to another day in a café week keeps the time") {
         const auto reply = chat.say("verplaats bijeenkomst 2 naar 10 februari");
-        CHECK(contains(reply, "Bijeenkomst #2 van HSN-café Feedback die werkt is verplaatst naar wo 10 feb 2027 15:30"));
+        CHECK(contains(reply,
+                       "Bijeenkomst #2 van HSN-café Feedback die werkt is verplaatst naar wo 10 "
+                       "feb 2027 15:30"));
         CHECK(chat.store->meeting(2)->starts_at == testing::utc(2027, 2, 10, 14, 30));
     }
     SECTION("moving outside the café weeks asks first") {
-        CHECK(contains(chat.say("verplaats bijeenkomst #2 naar 2 maart 2027 16:00"), "Wil je hem toch verplaatsen?"));
+        CHECK(contains(chat.say("verplaats bijeenkomst #2 naar 2 maart 2027 16:00"),
+                       "Wil je hem toch verplaatsen?"));
         CHECK(contains(chat.say("ja"), "is verplaatst naar di 2 mrt 2027 16:00"));
     }
     SECTION("a past meeting cannot be moved") {
-        CHECK(contains(chat.say("verplaats bijeenkomst 1 naar 9 februari 15:30"), "al voorbij of geannuleerd"));
+        CHECK(contains(chat.say("verplaats bijeenkomst 1 naar 9 februari 15:30"),
+                       "al voorbij of geannuleerd"));
     }
     SECTION("an unknown number") {
         CHECK(contains(chat.say("annuleer bijeenkomst 42"), "heeft geen bijeenkomst #42"));
         CHECK(contains(chat.say("annuleer bijeenkomst volgende"), "Welke bijeenkomst bedoel je"));
     }
     SECTION("cancelling") {
-        CHECK(contains(chat.say("annuleer bijeenkomst 3"), "Bijeenkomst #3 van HSN-café Feedback die werkt op di 18 mei 2027 15:30 is geannuleerd"));
+        CHECK(contains(chat.say("annuleer bijeenkomst 3"),
+                       "Bijeenkomst #3 van HSN-café Feedback die werkt op di 18 mei 2027 15:30 is "
+                       "geannuleerd"));
         CHECK(chat.store->meeting(3)->status == MeetingStatus::cancelled);
         chat.as("Anna");
         CHECK_FALSE(contains(chat.say("bijeenkomsten"), "18 mei"));
@@ -317,7 +342,8 @@ TEST_CASE("a facilitator manages the members", "[conversation][members]") {
 
     SECTION("adding a member with role and school") {
         CHECK(contains(chat.say("lid toevoegen Kees Klaassen | workshopleider | CBS De Regenboog"),
-                       "Kees Klaassen (CBS De Regenboog) zit nu in HSN-café Feedback die werkt als workshopleider."));
+                       "Kees Klaassen (CBS De Regenboog) zit nu in HSN-café Feedback die werkt als "
+                       "workshopleider."));
         CHECK(chat.store->roster(chat.demo.network_id).size() == 11);
         // The school is the existing one, not a new one.
         std::set<std::string> schools;
@@ -334,18 +360,23 @@ TEST_CASE("a facilitator manages the members", "[conversation][members]") {
             CHECK(chat.store->roster(chat.demo.network_id).size() == 11);
         }
         SECTION("adding with another role changes the role") {
-            CHECK(contains(chat.say("lid toevoegen Kees Klaassen | deelnemer"), "Kees Klaassen is nu deelnemer."));
+            CHECK(contains(chat.say("lid toevoegen Kees Klaassen | deelnemer"),
+                           "Kees Klaassen is nu deelnemer."));
         }
     }
     SECTION("a member with a Matrix account") {
-        CHECK(contains(chat.say("lid toevoegen Ilse Wouters | deelnemer | Het Kompas | @ilse:hsn.nl"), "zit nu in"));
+        CHECK(
+            contains(chat.say("lid toevoegen Ilse Wouters | deelnemer | Het Kompas | @ilse:hsn.nl"),
+                     "zit nu in"));
         const auto member = chat.store->member_by_identity(Platform::matrix, "@ilse:hsn.nl");
         REQUIRE(member);
         CHECK(member->display_name == "Ilse Wouters");
-        CHECK(contains(chat.say("lid toevoegen Iemand Anders | deelnemer | @ilse:hsn.nl"), "hoort al bij Ilse Wouters"));
+        CHECK(contains(chat.say("lid toevoegen Iemand Anders | deelnemer | @ilse:hsn.nl"),
+                       "hoort al bij Ilse Wouters"));
     }
     SECTION("an unknown role") {
-        CHECK(contains(chat.say("lid toevoegen Kees | directeur | Het Kompas"), "\"directeur\" ken ik niet als rol"));
+        CHECK(contains(chat.say("lid toevoegen Kees | directeur | Het Kompas"),
+                       "\"directeur\" ken ik niet als rol"));
         CHECK(chat.store->roster(chat.demo.network_id).size() == 10);
     }
     SECTION("removing a member") {
@@ -354,7 +385,8 @@ TEST_CASE("a facilitator manages the members", "[conversation][members]") {
         CHECK(contains(chat.say("lid verwijderen Thomas"), "Ik vind niemand die \"Thomas\" heet"));
     }
     SECTION("the last organiser cannot be removed") {
-        CHECK(contains(chat.say("lid verwijderen Marieke Jansen"), "is de enige organisator of procesbegeleider"));
+        CHECK(contains(chat.say("lid verwijderen Marieke Jansen"),
+                       "is de enige organisator of procesbegeleider"));
         CHECK(chat.store->roster(chat.demo.network_id).size() == 10);
     }
 }
@@ -365,19 +397,24 @@ TEST_CASE("a facilitator starts a second network", "[conversation][networks]") {
     CHECK(contains(chat.say("nieuw netwerk HSN-café Rekenen | Rekenonderwijs"),
                    "Netwerk HSN-café Rekenen is gestart en jij bent de procesbegeleider"));
     CHECK(chat.store->networks().size() == 2);
-    CHECK(contains(chat.say("netwerken"), "HSN-café Rekenen · procesbegeleider · je opdrachten gaan hierover"));
+    CHECK(contains(chat.say("netwerken"),
+                   "HSN-café Rekenen · procesbegeleider · je opdrachten gaan hierover"));
     CHECK(contains(chat.say("nieuw netwerk hsn-cafe REKENEN"), "Er is al een netwerk dat"));
-    CHECK(contains(chat.say("bijeenkomsten"), "HSN-café Rekenen heeft nog geen komende bijeenkomsten"));
-    CHECK(contains(chat.say("netwerk HSN-café Feedback die werkt"), "Goed, je opdrachten gaan nu over"));
+    CHECK(contains(chat.say("bijeenkomsten"),
+                   "HSN-café Rekenen heeft nog geen komende bijeenkomsten"));
+    CHECK(contains(chat.say("netwerk HSN-café Feedback die werkt"),
+                   "Goed, je opdrachten gaan nu over"));
     CHECK(contains(chat.say("bijeenkomsten"), "rubrics"));
 }
 
 TEST_CASE("café weeks are listed and set", "[conversation][cafe-weeks]") {
     ConsoleFixture chat;
     chat.as("Lotte");
-    CHECK(contains(chat.say("Caféweken"), "week 6: maandag 8 februari 2027 t/m vrijdag 12 februari 2027"));
+    CHECK(contains(chat.say("Caféweken"),
+                   "week 6: maandag 8 februari 2027 t/m vrijdag 12 februari 2027"));
     chat.as("Marieke");
-    CHECK(contains(chat.say("cafe weken 2027-2028: week 41, 47, 5, 11"), "De caféweken zijn opgeslagen"));
+    CHECK(contains(chat.say("cafe weken 2027-2028: week 41, 47, 5, 11"),
+                   "De caféweken zijn opgeslagen"));
     const auto weeks = chat.store->cafe_weeks(2027);
     REQUIRE(weeks.size() == 4);
     CHECK(weeks.front().iso_year == 2027);
