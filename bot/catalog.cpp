@@ -297,6 +297,7 @@ constexpr Entry kCatalogue[] = {
      "Fill in the form by typing field=value per line and finish with an empty line, or type the command on one line."},
     {"console.updated", "bijgewerkt", "updated"},
     {"console.required", "verplicht", "required"},
+    {"console.example", "bv. {example}", "e.g. {example}"},
 };
 // clang-format on
 

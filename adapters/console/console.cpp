@@ -35,6 +35,7 @@ std::string bar_line(const Bar& bar) {
 
 struct Renderer {
     Lang lang;
+    std::string_view zone;
     std::ostringstream out;
 
     void operator()(const TextContent& text) { out << plain(text.markdown); }
@@ -62,6 +63,11 @@ struct Renderer {
         if (question.anonymous) {
             out << " " << tr(lang, "console.anonymous");
         }
+        if (question.deadline) {
+            if (const auto local = to_local(*question.deadline, zone)) {
+                out << " " << tr(lang, "console.deadline", {{"when", format_moment(*local, lang)}});
+            }
+        }
     }
 
     void operator()(const ShortForm& form) {
@@ -79,7 +85,7 @@ struct Renderer {
                 out << " (" << tr(lang, "console.required") << ")";
             }
             if (!field.placeholder.empty()) {
-                out << ", bv. " << field.placeholder;
+                out << ", " << tr(lang, "console.example", {{"example", field.placeholder}});
             }
         }
         out << "\n" << tr(lang, "console.form_hint");
@@ -112,8 +118,8 @@ bool is_number(std::string_view text) {
 
 }  // namespace
 
-std::string render(const OutboundMessage& message) {
-    Renderer renderer{message.lang, {}};
+std::string render(const OutboundMessage& message, std::string_view zone) {
+    Renderer renderer{message.lang, zone, {}};
     std::visit(renderer, message.content);
     return renderer.out.str();
 }
@@ -233,7 +239,7 @@ void ConsoleSession::drain() {
             if (message.replaces) {
                 out_ << " (" << tr(message.lang, "console.updated") << ")";
             }
-            out_ << "\n" << render(message) << "\n<<<\n";
+            out_ << "\n" << render(message, bot_.settings().default_time_zone) << "\n<<<\n";
             out_.flush();
             store_.transaction([&] {
                 store_.mark_outbox_sent(message.id, "console-" + std::to_string(message.id), now_);

@@ -16,8 +16,8 @@ namespace leernetwerk::console {
 /// The conversation id of the console's group chat (bound to the demo network).
 inline constexpr std::string_view kGroupConversation = "console";
 
-/// Renders one outbound message as plain text (no delimiters).
-std::string render(const OutboundMessage& message);
+/// Renders one outbound message as plain text (no delimiters); deadlines in `zone`'s wall time.
+std::string render(const OutboundMessage& message, std::string_view zone = "Europe/Amsterdam");
 
 class ConsoleSession {
 public:

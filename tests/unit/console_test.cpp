@@ -1,0 +1,122 @@
+// The console renders every neutral content kind, so the platform adapters have a reference, and
+// its own commands (/als, /tijd, /prive) do what the README says.
+#include <catch2/catch.hpp>
+
+#include "support/console_fixture.hpp"
+
+using namespace leernetwerk;
+using leernetwerk::testing::ConsoleFixture;
+
+namespace {
+bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+OutboundMessage message_with(Content content, Lang lang = Lang::nl) {
+    OutboundMessage message;
+    message.lang = lang;
+    message.content = std::move(content);
+    return message;
+}
+}  // namespace
+
+TEST_CASE("the console renders every content kind", "[console][render]") {
+    SECTION("text, with Markdown bold shown plainly") {
+        CHECK(console::render(message_with(TextContent{"**Let op:** morgen", {}})) ==
+              "Let op: morgen");
+    }
+    SECTION("a single-choice question with a deadline, numbered") {
+        ChoiceQuestion question;
+        question.prompt = "Welke datum past?";
+        question.choices = {{"a", "12 maart"}, {"b", "19 maart"}, {"c", "26 maart"}};
+        question.anonymous = true;
+        question.deadline = testing::utc(2027, 3, 1, 16);  // 17:00 in Amsterdam
+        const auto text = console::render(message_with(question));
+        CHECK(contains(text, "Welke datum past?\n  1. 12 maart\n  2. 19 maart\n  3. 26 maart"));
+        CHECK(contains(text, "Antwoord met het nummer (1–3)"));
+        CHECK(contains(text, "Je antwoord is anoniem."));
+        CHECK(contains(text, "Antwoord vóór ma 1 mrt 2027 17:00."));
+    }
+    SECTION("a multiple-choice question") {
+        ChoiceQuestion question;
+        question.kind = ChoiceQuestion::Kind::multiple;
+        question.max_choices = 2;
+        question.prompt = "Which topics?";
+        question.choices = {{"1", "Rubrics"}, {"2", "Peer feedback"}, {"3", "Self-assessment"}};
+        const auto text = console::render(message_with(question, Lang::en));
+        CHECK(contains(text, "Answer with the numbers, separated by commas (at most 2)."));
+    }
+    SECTION("a rating scale with its labels") {
+        ChoiceQuestion question;
+        question.kind = ChoiceQuestion::Kind::rating;
+        question.prompt = "Hoe waardevol was deze bijeenkomst voor jou?";
+        for (int i = 1; i <= 5; ++i) {
+            question.choices.push_back({std::to_string(i), std::to_string(i)});
+        }
+        question.low_label = "weinig";
+        question.high_label = "heel veel";
+        CHECK(contains(console::render(message_with(question)), "(1 = weinig, 5 = heel veel)"));
+    }
+    SECTION("an answered question shows the answer instead of the options") {
+        ChoiceQuestion question;
+        question.prompt = "Toch plannen?";
+        question.choices = {{"ja", "Ja"}, {"nee", "Nee"}};
+        question.closed_note = "Marieke koos: Ja";
+        const auto text = console::render(message_with(question));
+        CHECK(text == "Toch plannen?\n-> Marieke koos: Ja");
+    }
+    SECTION("a short form lists its fields") {
+        ShortForm form;
+        form.title = "Agendapunt";
+        form.intro = "Wat wil je bespreken?";
+        form.fields = {{"text", "Onderwerp", FormField::Kind::text, true, "Feedback in groep 8"},
+                       {"intro", "Ik kan het inleiden", FormField::Kind::toggle, false, ""}};
+        const auto text = console::render(message_with(form));
+        CHECK(contains(text, "  text = Onderwerp (verplicht), bv. Feedback in groep 8"));
+        CHECK(contains(text, "  intro = Ik kan het inleiden\n"));
+        CHECK(contains(text, "veld=waarde"));
+    }
+    SECTION("a summary with aligned rows and bars") {
+        Summary summary;
+        summary.title = "Uitslag: Welke datum past?";
+        summary.rows = {{"Antwoorden", "10"}, {"Open", "2"}};
+        summary.bars = {{"12 maart", 6, 10, "6 (60%)"}, {"19 maart", 4, 10, "4 (40%)"}};
+        summary.footnote = "Anoniem.";
+        const auto text = console::render(message_with(summary));
+        CHECK(contains(text, "  Antwoorden  10\n  Open        2"));
+        CHECK(contains(text, "  12 maart  ############........  6 (60%)"));
+        CHECK(contains(text, "  19 maart  ########............  4 (40%)"));
+        CHECK(contains(text, "\nAnoniem."));
+    }
+}
+
+TEST_CASE("the console's own commands", "[console]") {
+    ConsoleFixture chat;
+    SECTION("/als switches the member you speak as") {
+        CHECK(contains(chat.say("/als fatima"), "# je bent nu / you are now: Fatima El Amrani"));
+        CHECK(contains(chat.say("hulp"), "Hoi Fatima El Amrani!"));
+        CHECK(contains(chat.say("/als niemand"), "wie? / who?"));
+    }
+    SECTION("/tijd moves the clock forward or to a moment") {
+        CHECK(contains(chat.say("/tijd +2d"), "tijd / time: vr 4 dec 2026 09:00"));
+        CHECK(contains(chat.say("/tijd 2027-03-10 09:00"), "tijd / time: wo 10 mrt 2027 09:00"));
+        CHECK(chat.session.now() == testing::utc(2027, 3, 10, 8));
+        CHECK(contains(chat.say("/tijd ooit"), "/tijd +2d, /tijd +3h, /tijd 2026-03-10 09:00"));
+        CHECK(chat.session.now() == testing::utc(2027, 3, 10, 8));
+        // Meetings before the new clock are now in the past.
+        CHECK(contains(chat.say("bijeenkomsten"), "En 2 eerdere bijeenkomst(en) in 2026-2027."));
+    }
+    SECTION("/prive answers in a private conversation") {
+        chat.say("/prive");
+        CHECK(contains(chat.say("hulp"), ">>> bot to Marieke Jansen (privé)"));
+        chat.say("/groep");
+        CHECK(contains(chat.say("hulp"), ">>> bot to HSN-café Feedback die werkt\n"));
+    }
+    SECTION("an unknown console command shows the ones there are") {
+        CHECK(contains(chat.say("/dans"), "/als <naam>, /tijd +2d, /prive, /groep, /stop"));
+    }
+    SECTION("/stop ends the session") {
+        CHECK_FALSE(chat.session.handle_line("/stop"));
+        CHECK(chat.session.handle_line("hulp"));
+    }
+}
