@@ -416,6 +416,14 @@ void switch_network(Turn& turn, const std::string& args) {
         return;
     }
     turn.store.set_active_network(turn.me->id, network->id);
+    const auto bound = turn.store.network_of_conversation(turn.event.conversation.platform,
+                                                          turn.event.conversation.id);
+    if (bound && *bound != network->id) {
+        const auto here = turn.store.network(*bound);
+        turn.reply_text("network.switched_but_bound",
+                        {{"network", network->name}, {"here", here ? here->name : ""}});
+        return;
+    }
     turn.reply_text("network.switched", {{"network", network->name}});
 }
 

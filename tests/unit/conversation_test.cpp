@@ -435,3 +435,38 @@ TEST_CASE("strangers are told how to join", "[conversation]") {
     chat.session.drain();
     CHECK(contains(chat.output.str(), "Ik ken je nog niet"));
 }
+
+TEST_CASE("networks are chosen and linked to conversations", "[conversation][networks]") {
+    ConsoleFixture chat;
+    chat.say("/prive");
+    chat.say("nieuw netwerk HSN-café Rekenen");
+    chat.say("/groep");
+
+    SECTION("an unknown network or one you are not in") {
+        CHECK(contains(chat.say("netwerk HSN-café Onbekend"),
+                       "Ik vind geen netwerk \"HSN-café Onbekend\" waar je in zit"));
+        chat.as("Anna");
+        CHECK(contains(chat.say("netwerk HSN-café Rekenen"), "Ik vind geen netwerk"));
+    }
+    SECTION("in a network's channel, that network applies") {
+        CHECK(contains(chat.say("netwerk hsn-cafe rekenen"),
+                       "In dit kanaal gaat het altijd over HSN-café Feedback die werkt"));
+        CHECK(contains(chat.say("bijeenkomsten"), "rubrics"));
+    }
+    SECTION("a facilitator links the channel to another network") {
+        CHECK(contains(chat.say("koppel netwerk HSN-café Rekenen"),
+                       "Dit gesprek hoort nu bij HSN-café Rekenen"));
+        CHECK(chat.store->network_of_conversation(Platform::console, "console") ==
+              chat.store->find_network_by_name("HSN-café Rekenen")->id);
+        CHECK(contains(chat.say("bijeenkomsten"), "HSN-café Rekenen heeft nog geen komende"));
+    }
+    SECTION("a participant cannot link, and a private chat cannot be linked") {
+        chat.as("Anna");
+        CHECK(contains(chat.say("koppel netwerk HSN-café Feedback die werkt"),
+                       "Alleen organisatoren en procesbegeleiders van HSN-café Feedback die werkt "
+                       "kunnen een kanaal"));
+        chat.as("Marieke");
+        chat.say("/prive");
+        CHECK(contains(chat.say("koppel netwerk HSN-café Rekenen"), "niet aan een privégesprek"));
+    }
+}
