@@ -22,6 +22,14 @@ Turn::Turn(Store& store_in, const BotSettings& settings_in, const InboundEvent& 
     if (!event.sender.user_id.empty()) {
         me = store.member_by_identity(event.conversation.platform, event.sender.user_id);
     }
+    if (!me && !event.sender.alt_user_id.empty()) {
+        // Known by their second id (a Teams AAD object id added by a facilitator): remember the
+        // platform id they write from, so the next lookup is direct.
+        me = store.member_by_identity(event.conversation.platform, event.sender.alt_user_id);
+        if (me && !event.sender.user_id.empty()) {
+            store.link_identity({event.conversation.platform, event.sender.user_id, me->id});
+        }
+    }
     if (me) {
         lang = language_of(*me);
     }
@@ -39,14 +47,20 @@ Address Turn::reply_address() const {
     return to;
 }
 
+Id Turn::append(const OutboundMessage& message) {
+    const auto id = store.append_outbox(message, now);
+    sent.push_back(id);
+    ++messages;
+    return id;
+}
+
 Id Turn::reply(Content content) {
     OutboundMessage message;
     message.to = reply_address();
     message.recipient_member_id = (me && message.to.direct) ? me->id : 0;
     message.lang = lang;
     message.content = std::move(content);
-    ++messages;
-    return store.append_outbox(message, now);
+    return append(message);
 }
 
 Id Turn::reply_text(std::string_view key, const MessageArgs& args) {
@@ -78,8 +92,7 @@ Id Turn::send_to_member(const Member& member, Content content) {
     message.recipient_member_id = member.id;
     message.lang = language_of(member);
     message.content = std::move(content);
-    ++messages;
-    return store.append_outbox(message, now);
+    return append(message);
 }
 
 void Turn::announce(Id network_id, const std::string& key, const MessageArgs& args) {
@@ -94,8 +107,7 @@ void Turn::announce(Id network_id, const std::string& key, const MessageArgs& ar
         message.to.conversation_id = binding.conversation_id;
         message.lang = network_lang;
         message.content = TextContent{tr(network_lang, key, args), {}};
-        ++messages;
-        store.append_outbox(message, now);
+        append(message);
     }
 }
 
@@ -105,8 +117,7 @@ Id Turn::update(Id message_id, const Address& to, Content content, Lang message_
     message.lang = message_lang;
     message.content = std::move(content);
     message.replaces = message_id;
-    ++messages;
-    return store.append_outbox(message, now);
+    return append(message);
 }
 
 Lang Turn::language_of(const Member& member) const {
@@ -295,9 +306,9 @@ void show_members(Turn& turn) {
     std::string text = turn.t(
         "members.title", {{"network", network->name}, {"count", std::to_string(roster.size())}});
     for (const auto& entry : roster) {
-        text += "\n- **" + entry.member.display_name + "**";
+        text += "\n- **" + escape_markdown(entry.member.display_name) + "**";
         if (!entry.member.school_name.empty()) {
-            text += " · " + entry.member.school_name;
+            text += " · " + escape_markdown(entry.member.school_name);
         }
         text += " · " + role_label(entry.membership.role, turn.lang);
         if (!entry.member.expertise.empty()) {
@@ -393,7 +404,8 @@ void list_networks(Turn& turn) {
         if (!network) {
             continue;
         }
-        text += "\n- **" + network->name + "** · " + role_label(membership.role, turn.lang);
+        text += "\n- **" + escape_markdown(network->name) + "** · " +
+                role_label(membership.role, turn.lang);
         if (current && current->id == network->id) {
             text += " · " + turn.t("networks.current");
         }
@@ -851,14 +863,18 @@ Result<Handled> Bot::handle(const InboundEvent& event, Instant now) {
                 case InboundEvent::Kind::bot_added:
                     detail::welcome(turn);
                     break;
+                case InboundEvent::Kind::reaction:
+                    break;  // no feature reacts to reactions yet; the event is recorded as seen
             }
             handled.messages = turn.messages;
+            handled.message_ids = turn.sent;
         });
     } catch (const StoreError& error) {
         log_line(LogLevel::error, "event " + event.event_id + " not applied: " + error.what());
         return fail(ErrorCode::storage, error.what(), 500);
     }
-    static constexpr const char* kKinds[] = {"message", "action", "member_joined", "bot_added"};
+    static constexpr const char* kKinds[] = {"message", "action", "member_joined", "bot_added",
+                                             "reaction"};
     log_line(LogLevel::debug,
              std::string(platform_code(event.conversation.platform)) + " " +
                  kKinds[static_cast<int>(event.kind)] + " " + event.event_id +

@@ -3,6 +3,7 @@
 // the messages it wants sent to the outbox, all in one Store transaction. No I/O of its own.
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "bot/events.hpp"
 #include "bot/lang.hpp"
@@ -25,6 +26,7 @@ struct BotSettings {
 struct Handled {
     bool duplicate = false;  ///< the event id was applied before: nothing happened now
     int messages = 0;        ///< outbox rows appended
+    std::vector<Id> message_ids;  ///< their outbox ids, in order
 };
 
 class Bot {

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "bot/i18n.hpp"
+#include "bot/text.hpp"
 
 namespace leernetwerk {
 namespace {
@@ -331,7 +332,7 @@ std::string tr(Lang lang, std::string_view key, const MessageArgs& args) {
                 const auto found = std::find_if(args.begin(), args.end(),
                                                 [&](const auto& arg) { return arg.first == name; });
                 if (found != args.end()) {
-                    out += found->second;
+                    out += escape_markdown(found->second);  // data never becomes markup
                     i = close + 1;
                     continue;
                 }

@@ -16,7 +16,10 @@ struct Mention {
     std::string display_name;
 };
 
-/// Plain text with a Markdown subset: **bold**, _italic_, lines starting with "- " as a list.
+/// Text in the core's Markdown dialect: `**bold**`, lines starting with "- " as list items, and a
+/// backslash before any of \\ * _ [ ] < > ` # | ~ for that character literally (the core escapes
+/// every piece of data it inserts, see escape_markdown). Nothing else is markup. Each adapter
+/// translates this dialect into its platform's format.
 struct TextContent {
     std::string markdown;
     std::vector<Mention> mentions;

@@ -19,6 +19,7 @@ struct Conversation {
 struct Sender {
     std::string user_id;  ///< the platform's id for the person
     std::string display_name;
+    std::string alt_user_id;  ///< a second stable id (Teams: the AAD object id), may be empty
 };
 
 /// A click on a card or a submitted form.
@@ -35,6 +36,7 @@ struct InboundEvent {
         action,         ///< someone clicked a card or submitted a form
         member_joined,  ///< people joined a conversation the bot is in
         bot_added,      ///< the bot was added to a conversation
+        reaction,       ///< someone reacted to one of the bot's messages
     };
     Kind kind = Kind::message;
     std::string event_id;  ///< the platform's id, unique per platform: used to apply it once
@@ -43,7 +45,8 @@ struct InboundEvent {
     std::string text;                ///< for message: what was typed, the bot's mention removed
     ActionSubmission action;         ///< for action
     std::vector<Sender> joined;      ///< for member_joined
-    std::string reply_to_remote_id;  ///< for message: the message it replies to, if any
+    std::string reply_to_remote_id;  ///< for message/reaction: the message it refers to
+    std::string reaction;            ///< for reaction: its type ("like", "heart", "👍")
 };
 
 }  // namespace leernetwerk

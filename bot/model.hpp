@@ -100,6 +100,18 @@ struct ConversationBinding {
     Id network_id = 0;
 };
 
+/// How to reach a conversation on its platform, as the platform last described it.
+struct ConversationRef {
+    Platform platform = Platform::console;
+    std::string conversation_id;
+    bool direct = false;
+    std::string service_url;  ///< Teams: where the connector for this conversation lives
+    std::string tenant_id;    ///< Teams: needed to open direct chats
+    std::string user_id;      ///< for a direct conversation: the member's platform id
+    std::string bot_id;       ///< the bot's own id in this conversation (Teams "28:…")
+    Instant updated_at{};
+};
+
 /// Something a member must confirm before it happens (e.g. a meeting outside a café week).
 struct PendingAction {
     Id id = 0;

@@ -70,6 +70,16 @@ public:
                                                       std::string_view conversation_id) = 0;
     virtual std::vector<ConversationBinding> conversations_of_network(Id network_id) = 0;
 
+    /// Saves (or refreshes) how to reach a conversation.
+    virtual void save_conversation_ref(const ConversationRef& ref) = 0;
+    virtual std::optional<ConversationRef> conversation_ref(Platform platform,
+                                                            std::string_view conversation_id) = 0;
+    /// The most recently seen direct conversation with a platform user.
+    virtual std::optional<ConversationRef> direct_conversation_with(Platform platform,
+                                                                    std::string_view user_id) = 0;
+    /// Any conversation reference of a platform (the newest), e.g. for a Teams service URL.
+    virtual std::optional<ConversationRef> latest_conversation_ref(Platform platform) = 0;
+
     // ---- schools and members ---------------------------------------------------------------
     /// The school with this name (case/accent-insensitive), created if new.
     virtual Id school_id(std::string_view name) = 0;

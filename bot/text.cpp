@@ -255,4 +255,37 @@ std::size_t utf8_length(std::string_view text) {
     return count;
 }
 
+namespace {
+constexpr std::string_view kMarkdownSpecials = "\\*_[]<>`#|~";
+}  // namespace
+
+std::string escape_markdown(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + 8);
+    for (char c : text) {
+        if (kMarkdownSpecials.find(c) != std::string_view::npos) {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out;
+}
+
+std::string markdown_to_plain(std::string_view markdown) {
+    std::string out;
+    out.reserve(markdown.size());
+    for (std::size_t i = 0; i < markdown.size(); ++i) {
+        const char c = markdown[i];
+        if (c == '\\' && i + 1 < markdown.size() &&
+            kMarkdownSpecials.find(markdown[i + 1]) != std::string_view::npos) {
+            out += markdown[++i];
+        } else if (c == '*' && i + 1 < markdown.size() && markdown[i + 1] == '*') {
+            ++i;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 }  // namespace leernetwerk

@@ -24,6 +24,12 @@ std::vector<std::string> words(std::string_view text);
 /// Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions), on bytes.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
+/// Escapes the core Markdown dialect's special characters (\\ * _ [ ] < > ` # | ~) with a
+/// backslash, so that data (names, topics) can never become markup.
+std::string escape_markdown(std::string_view text);
+/// The dialect as plain text: "**" removed, backslash escapes resolved.
+std::string markdown_to_plain(std::string_view markdown);
+
 /// True when `text` is valid UTF-8.
 bool is_valid_utf8(std::string_view text);
 

@@ -24,6 +24,7 @@ public:
     std::optional<Member> me;  ///< the sender, when known
     Lang lang;                 ///< the sender's language (the default for strangers)
     int messages = 0;          ///< outbox rows appended so far
+    std::vector<Id> sent;      ///< their ids, in order
 
     std::string t(std::string_view key, const MessageArgs& args = {}) const {
         return tr(lang, key, args);
@@ -58,6 +59,7 @@ public:
 
 private:
     Address reply_address() const;
+    Id append(const OutboundMessage& message);
 };
 
 /// A member of a roster found by name: exact (folded) first, then by unique first-name or prefix.

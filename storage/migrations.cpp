@@ -175,8 +175,27 @@ CREATE TABLE jobs (
 CREATE INDEX jobs_due ON jobs (state, due_at);
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations{{
+// Where to reach a conversation on its platform (Teams: the service URL and tenant the connector
+// gave; both platforms: who a direct conversation is with, so it is reused).
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE conversation_refs (
+    platform        TEXT NOT NULL CHECK (platform IN ('console', 'teams', 'matrix')),
+    conversation_id TEXT NOT NULL,
+    kind            TEXT NOT NULL CHECK (kind IN ('direct', 'group')),
+    service_url     TEXT NOT NULL DEFAULT '',
+    tenant_id       TEXT NOT NULL DEFAULT '',
+    user_id         TEXT NOT NULL DEFAULT '',
+    bot_id          TEXT NOT NULL DEFAULT '',
+    updated_at      INTEGER NOT NULL,
+    PRIMARY KEY (platform, conversation_id)
+) WITHOUT ROWID;
+CREATE INDEX conversation_refs_direct ON conversation_refs (platform, user_id, updated_at)
+    WHERE kind = 'direct';
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations{{
     {1, "initial schema", kSchemaV1},
+    {2, "conversation references", kSchemaV2},
 }};
 
 }  // namespace

@@ -647,6 +647,85 @@ std::vector<ConversationBinding> SqliteStore::conversations_of_network(Id networ
     return result;
 }
 
+namespace {
+
+constexpr std::string_view kConversationRefSelect =
+    "SELECT platform, conversation_id, kind, service_url, tenant_id, user_id, bot_id, updated_at "
+    "FROM conversation_refs ";
+
+ConversationRef read_conversation_ref(const Query& query) {
+    ConversationRef ref;
+    const std::string platform = query.column_text(0);
+    ref.platform = decode(parse_platform_code(platform), "platform", platform);
+    ref.conversation_id = query.column_text(1);
+    ref.direct = query.column_text(2) == "direct";
+    ref.service_url = query.column_text(3);
+    ref.tenant_id = query.column_text(4);
+    ref.user_id = query.column_text(5);
+    ref.bot_id = query.column_text(6);
+    ref.updated_at = query.column_instant(7);
+    return ref;
+}
+
+}  // namespace
+
+void SqliteStore::save_conversation_ref(const ConversationRef& ref) {
+    Query query = impl_->query(
+        "INSERT INTO conversation_refs (platform, conversation_id, kind, service_url, tenant_id, "
+        "user_id, bot_id, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+        "ON CONFLICT (platform, conversation_id) DO UPDATE SET kind = excluded.kind, "
+        "service_url = excluded.service_url, tenant_id = excluded.tenant_id, "
+        "user_id = CASE WHEN excluded.user_id = '' THEN user_id ELSE excluded.user_id END, "
+        "bot_id = excluded.bot_id, updated_at = excluded.updated_at",
+        "save_conversation_ref");
+    query.bind_text(1, platform_code(ref.platform))
+        .bind_text(2, ref.conversation_id)
+        .bind_text(3, ref.direct ? "direct" : "group")
+        .bind_text(4, ref.service_url)
+        .bind_text(5, ref.tenant_id)
+        .bind_text(6, ref.user_id)
+        .bind_text(7, ref.bot_id)
+        .bind_instant(8, ref.updated_at);
+    query.run();
+}
+
+std::optional<ConversationRef> SqliteStore::conversation_ref(Platform platform,
+                                                             std::string_view conversation_id) {
+    static const std::string kSql =
+        std::string(kConversationRefSelect) + "WHERE platform = ?1 AND conversation_id = ?2";
+    Query query = impl_->query(kSql, "conversation_ref");
+    query.bind_text(1, platform_code(platform)).bind_text(2, conversation_id);
+    if (!query.step()) {
+        return std::nullopt;
+    }
+    return read_conversation_ref(query);
+}
+
+std::optional<ConversationRef> SqliteStore::direct_conversation_with(Platform platform,
+                                                                     std::string_view user_id) {
+    static const std::string kSql =
+        std::string(kConversationRefSelect) +
+        "WHERE platform = ?1 AND user_id = ?2 AND kind = 'direct' "
+        "ORDER BY updated_at DESC LIMIT 1";
+    Query query = impl_->query(kSql, "direct_conversation_with");
+    query.bind_text(1, platform_code(platform)).bind_text(2, user_id);
+    if (!query.step()) {
+        return std::nullopt;
+    }
+    return read_conversation_ref(query);
+}
+
+std::optional<ConversationRef> SqliteStore::latest_conversation_ref(Platform platform) {
+    static const std::string kSql = std::string(kConversationRefSelect) +
+                                    "WHERE platform = ?1 ORDER BY updated_at DESC LIMIT 1";
+    Query query = impl_->query(kSql, "latest_conversation_ref");
+    query.bind_text(1, platform_code(platform));
+    if (!query.step()) {
+        return std::nullopt;
+    }
+    return read_conversation_ref(query);
+}
+
 // ---- schools and members ---------------------------------------------------------------------
 
 Id SqliteStore::school_id(std::string_view name) {

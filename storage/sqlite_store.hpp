@@ -49,6 +49,12 @@ public:
     std::optional<Id> network_of_conversation(Platform platform,
                                               std::string_view conversation_id) override;
     std::vector<ConversationBinding> conversations_of_network(Id network_id) override;
+    void save_conversation_ref(const ConversationRef& ref) override;
+    std::optional<ConversationRef> conversation_ref(Platform platform,
+                                                    std::string_view conversation_id) override;
+    std::optional<ConversationRef> direct_conversation_with(Platform platform,
+                                                            std::string_view user_id) override;
+    std::optional<ConversationRef> latest_conversation_ref(Platform platform) override;
 
     Id school_id(std::string_view name) override;
     Id create_member(const Member& member) override;

@@ -13,24 +13,18 @@
 namespace leernetwerk::console {
 namespace {
 
-/// The console shows Markdown's **bold** as plain text.
-std::string plain(std::string text) {
-    std::size_t at = 0;
-    while ((at = text.find("**", at)) != std::string::npos) {
-        text.erase(at, 2);
-    }
-    return text;
-}
+/// The console shows the core's Markdown dialect as plain text.
+std::string plain(std::string_view markdown) { return markdown_to_plain(markdown); }
 
 std::string bar_line(const Bar& bar) {
     constexpr int kWidth = 20;
     const double share = bar.max > 0 ? std::clamp(bar.value / bar.max, 0.0, 1.0) : 0.0;
     const int filled = static_cast<int>(std::lround(share * kWidth));
-    std::string line = "  " + bar.label + "  ";
+    std::string line = "  " + plain(bar.label) + "  ";
     for (int i = 0; i < kWidth; ++i) {
         line += i < filled ? "#" : ".";
     }
-    return line + "  " + bar.display;
+    return line + "  " + plain(bar.display);
 }
 
 struct Renderer {
@@ -43,16 +37,16 @@ struct Renderer {
     void operator()(const ChoiceQuestion& question) {
         out << plain(question.prompt);
         if (!question.closed_note.empty()) {
-            out << "\n-> " << question.closed_note;
+            out << "\n-> " << plain(question.closed_note);
             return;
         }
         for (std::size_t i = 0; i < question.choices.size(); ++i) {
-            out << "\n  " << (i + 1) << ". " << question.choices[i].label;
+            out << "\n  " << (i + 1) << ". " << plain(question.choices[i].label);
         }
         if (question.kind == ChoiceQuestion::Kind::rating &&
             (!question.low_label.empty() || !question.high_label.empty())) {
-            out << "\n  (1 = " << question.low_label << ", " << question.choices.size() << " = "
-                << question.high_label << ")";
+            out << "\n  (1 = " << plain(question.low_label) << ", " << question.choices.size()
+                << " = " << plain(question.high_label) << ")";
         }
         out << "\n"
             << (question.kind == ChoiceQuestion::Kind::multiple
@@ -73,19 +67,19 @@ struct Renderer {
     void operator()(const ShortForm& form) {
         out << plain(form.title);
         if (!form.closed_note.empty()) {
-            out << "\n-> " << form.closed_note;
+            out << "\n-> " << plain(form.closed_note);
             return;
         }
         if (!form.intro.empty()) {
             out << "\n" << plain(form.intro);
         }
         for (const auto& field : form.fields) {
-            out << "\n  " << field.id << " = " << field.label;
+            out << "\n  " << field.id << " = " << plain(field.label);
             if (field.required) {
                 out << " (" << tr(lang, "console.required") << ")";
             }
             if (!field.placeholder.empty()) {
-                out << ", " << tr(lang, "console.example", {{"example", field.placeholder}});
+                out << ", " << plain(tr(lang, "console.example", {{"example", field.placeholder}}));
             }
         }
         out << "\n" << tr(lang, "console.form_hint");
@@ -95,12 +89,12 @@ struct Renderer {
         out << plain(summary.title);
         std::size_t width = 0;
         for (const auto& row : summary.rows) {
-            width = std::max(width, utf8_length(row.label));
+            width = std::max(width, utf8_length(plain(row.label)));
         }
         for (const auto& row : summary.rows) {
-            out << "\n  " << row.label
-                << std::string(width - std::min(width, utf8_length(row.label)) + 2, ' ')
-                << row.value;
+            const auto label = plain(row.label);
+            out << "\n  " << label << std::string(width - utf8_length(label) + 2, ' ')
+                << plain(row.value);
         }
         for (const auto& bar : summary.bars) {
             out << "\n" << bar_line(bar);

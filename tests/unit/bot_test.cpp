@@ -303,3 +303,42 @@ TEST_CASE("what members write is logged only at trace level", "[bot][log]") {
                contains(line.second, "log-1: applied, 1 message(s)");
     }));
 }
+
+TEST_CASE("data never becomes markup", "[bot][markdown]") {
+    ConsoleFixture chat;
+    chat.say("lid toevoegen **Kees** [klik](http://x) | deelnemer | <b>Het</b> Kompas");
+    const auto roster = chat.store->roster(chat.demo.network_id);
+    const auto kees = std::find_if(roster.begin(), roster.end(), [](const RosterEntry& entry) {
+        return entry.member.display_name == "**Kees** [klik](http://x)";
+    });
+    REQUIRE(kees != roster.end());
+    // The console shows the name exactly as typed, and the stored text escapes it.
+    CHECK(contains(chat.say("leden"), "- **Kees** [klik](http://x) · <b>Het</b> Kompas · deelnemer"));
+    const auto marieke = member_named(*chat.store, "Marieke Jansen");
+    REQUIRE(chat.bot.handle(message_from(marieke, "leden", "markup-1"), demo_now()));
+    const auto rows = chat.store->due_outbox(Platform::console, demo_now(), 10);
+    REQUIRE(rows.size() == 1);
+    const auto& markdown = std::get<TextContent>(rows[0].message.content).markdown;
+    CHECK(contains(markdown, "- **\\*\\*Kees\\*\\* \\[klik\\](http://x)** · \\<b\\>Het\\</b\\> Kompas"));
+}
+
+TEST_CASE("a member added by their second id is recognised and linked", "[bot][identity]") {
+    ConsoleFixture chat;
+    chat.say("lid toevoegen Ilse Wouters | deelnemer | Het Kompas | 0a1b2c3d-1111-2222-3333-444455556666");
+    InboundEvent event;
+    event.event_id = "teams-1";
+    event.conversation = {Platform::teams, "a:1ilse", Conversation::Kind::direct, ""};
+    event.sender = {"29:ilse-mri", "Ilse", "0a1b2c3d-1111-2222-3333-444455556666"};
+    event.text = "leden";
+    const auto handled = chat.bot.handle(event, demo_now());
+    REQUIRE(handled);
+    REQUIRE(handled->message_ids.size() == 1);
+    const auto row = chat.store->outbox_row(handled->message_ids.front());
+    REQUIRE(row);
+    CHECK(contains(std::get<TextContent>(row->message.content).markdown, "Ilse Wouters"));
+    CHECK(row->message.to.platform == Platform::teams);
+    CHECK(row->message.to.conversation_id == "a:1ilse");
+    const auto linked = chat.store->member_by_identity(Platform::teams, "29:ilse-mri");
+    REQUIRE(linked);
+    CHECK(linked->display_name == "Ilse Wouters");
+}

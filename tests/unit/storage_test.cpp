@@ -1028,3 +1028,38 @@ TEST_CASE("jobs are scheduled once per kind and key, become due, finish and canc
     CHECK(due[1].payload == "reopened");
     CHECK_FALSE(store->job("close_poll", "poll:404").has_value());
 }
+
+TEST_CASE("conversation references are saved, refreshed and found", "[storage][conversations]") {
+    auto store = memory_store();
+    ConversationRef channel{Platform::teams, "19:abc@thread.tacv2", false,
+                            "https://smba.trafficmanager.net/emea/", "tenant-1", "", "28:bot",
+                            at(100)};
+    store->save_conversation_ref(channel);
+    ConversationRef direct{Platform::teams, "a:1xyz", true, "https://smba.trafficmanager.net/emea/",
+                           "tenant-1", "29:anna", "28:bot", at(200)};
+    store->save_conversation_ref(direct);
+
+    const auto read = store->conversation_ref(Platform::teams, "19:abc@thread.tacv2");
+    REQUIRE(read);
+    CHECK_FALSE(read->direct);
+    CHECK(read->service_url == "https://smba.trafficmanager.net/emea/");
+    CHECK(read->bot_id == "28:bot");
+    CHECK_FALSE(store->conversation_ref(Platform::matrix, "19:abc@thread.tacv2"));
+
+    const auto with_anna = store->direct_conversation_with(Platform::teams, "29:anna");
+    REQUIRE(with_anna);
+    CHECK(with_anna->conversation_id == "a:1xyz");
+    CHECK_FALSE(store->direct_conversation_with(Platform::teams, "29:bram"));
+
+    // The connector moved the conversation to another region; the user id is kept when absent.
+    direct.service_url = "https://smba.trafficmanager.net/amer/";
+    direct.user_id.clear();
+    direct.updated_at = at(300);
+    store->save_conversation_ref(direct);
+    const auto moved = store->conversation_ref(Platform::teams, "a:1xyz");
+    REQUIRE(moved);
+    CHECK(moved->service_url == "https://smba.trafficmanager.net/amer/");
+    CHECK(moved->user_id == "29:anna");
+    CHECK(store->latest_conversation_ref(Platform::teams)->conversation_id == "a:1xyz");
+    CHECK_FALSE(store->latest_conversation_ref(Platform::matrix));
+}

@@ -210,3 +210,15 @@ TEST_CASE("parse_lang and lang_code", "[lang]") {
     CHECK(lang_code(Lang::en) == "en");
     CHECK(parse_lang(lang_code(Lang::en)) == Lang::en);
 }
+
+TEST_CASE("escape_markdown and markdown_to_plain are each other's inverse on data",
+          "[text][markdown]") {
+    using leernetwerk::escape_markdown;
+    using leernetwerk::markdown_to_plain;
+    CHECK(escape_markdown("**a** [b](c) <d> `e` #f |g ~h _i \\j") ==
+          "\\*\\*a\\*\\* \\[b\\](c) \\<d\\> \\`e\\` \\#f \\|g \\~h \\_i \\\\j");
+    for (const std::string data : {"**Kees**", "a\\*b", "plain", "", "\\", "***", "é*ü"}) {
+        CHECK(markdown_to_plain(escape_markdown(data)) == data);
+    }
+    CHECK(markdown_to_plain("**Let op:** " + escape_markdown("2*3")) == "Let op: 2*3");
+}
