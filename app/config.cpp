@@ -538,7 +538,7 @@ void read_server(Section& section, ServerConfig& server) {
     if (auto address = section.read_string("address")) {
         server.address = *address;
     }
-    if (auto port = section.read_int("port", 1, 65535)) {
+    if (auto port = section.read_int("port", 0, 65535)) {
         server.port = static_cast<int>(*port);
     }
     if (auto bytes = section.read_int("max_body_bytes", 1024, 10485760)) {
@@ -563,10 +563,43 @@ void read_teams(Section& section, TeamsConfig& teams) {
     if (auto auth = section.read_bool("auth")) {
         teams.auth = *auth;
     }
+    teams.webhook_security_token = section.read_secret("webhook_security_token");
+    if (teams.webhook_security_token.is_set()) {
+        const auto& token = teams.webhook_security_token.value;
+        const bool base64 = !token.empty() && token.size() % 4 == 0 &&
+                            token.find_first_not_of(
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+                                "vwxyz0123456789+/=") == std::string::npos;
+        if (!base64) {
+            section.fail("webhook_security_token",
+                         "expected the base64 security token Teams showed when the outgoing "
+                         "webhook was created");
+        }
+    }
+    if (auto hosts = section.read_string_list("service_url_hosts", [](std::string_view host) {
+            const bool ok = !host.empty() && host.find_first_of(" /:") == std::string_view::npos;
+            return ok ? std::string()
+                      : "expected a host name such as \"smba.trafficmanager.net\" "
+                        "or \"*.botframework.com\", got " +
+                            quote(host);
+        })) {
+        teams.service_url_hosts = std::move(*hosts);
+    }
+    if (auto url = section.read_string("openid_metadata_url")) {
+        if (url->starts_with("https://") || url->starts_with("http://127.0.0.1") ||
+            url->starts_with("http://localhost")) {
+            teams.openid_metadata_url = *url;
+        } else {
+            section.fail("openid_metadata_url", "expected an https:// URL, got " + quote(*url));
+        }
+    }
     if (teams.enabled) {
         constexpr std::string_view kWhen = "[teams] enabled = true";
         section.require("app_id", !teams.app_id.empty(), kWhen);
-        section.require_secret("app_password", teams.app_password, kWhen);
+        if (teams.auth) {
+            section.require_secret("app_password", teams.app_password,
+                                   "[teams] enabled = true and auth = true");
+        }
     }
 }
 
@@ -802,7 +835,10 @@ std::string describe_config(const Config& config) {
         << "  app_id: " << or_not_set(teams.app_id) << "\n"
         << "  app_password: " << secret_summary(teams.app_password) << "\n"
         << "  tenant_id: " << (teams.tenant_id.empty() ? "(any tenant)" : teams.tenant_id) << "\n"
-        << "  auth: " << (teams.auth ? "true" : "false (requests are NOT checked)") << "\n";
+        << "  auth: " << (teams.auth ? "true" : "false (requests are NOT checked)") << "\n"
+        << "  webhook_security_token: " << secret_summary(teams.webhook_security_token) << "\n"
+        << "  service_url_hosts: " << join(teams.service_url_hosts, ", ") << "\n"
+        << "  openid_metadata_url: " << teams.openid_metadata_url << "\n";
     const MatrixConfig& matrix = config.matrix;
     out << "[matrix]\n"
         << "  enabled: " << (matrix.enabled ? "true" : "false") << "\n"

@@ -59,7 +59,7 @@ struct LogConfig {
 
 struct ServerConfig {
     std::string address = "0.0.0.0";
-    int port = 3978;                      ///< 1..65535
+    int port = 3978;                      ///< 0..65535; 0: any free port (logged)
     std::size_t max_body_bytes = 262144;  ///< 1024..10485760
     int read_timeout_seconds = 10;        ///< 1..300
 };
@@ -70,6 +70,13 @@ struct TeamsConfig {
     Secret app_password;    ///< required when enabled
     std::string tenant_id;  ///< empty: any tenant (multi-tenant)
     bool auth = true;       ///< check incoming requests' tokens; false only for local testing
+    /// Outgoing-webhook security token (base64); when set, /api/teams-webhook is served.
+    Secret webhook_security_token;
+    /// Hosts the bot sends its token to ("*.x" matches subdomains).
+    std::vector<std::string> service_url_hosts = {"smba.trafficmanager.net", "*.trafficmanager.net",
+                                                  "*.botframework.com"};
+    std::string openid_metadata_url =
+        "https://login.botframework.com/v1/.well-known/openidconfiguration";
 };
 
 struct MatrixConfig {

@@ -8,6 +8,11 @@
 #include <CLI/CLI.hpp>
 
 #include "adapters/console/console.hpp"
+#include "adapters/net/event_loop.hpp"
+#include "adapters/net/http_client.hpp"
+#include "adapters/net/http_server.hpp"
+#include "adapters/net/metrics.hpp"
+#include "adapters/teams/teams_adapter.hpp"
 #include "app/config.hpp"
 #include "app/demo.hpp"
 #include "bot/bot.hpp"
@@ -123,18 +128,116 @@ int run_console(const app::Config& config, bool demo, const std::string& db_over
     return 0;
 }
 
+/// /healthz, /metrics and the platform routes on one server; the scheduler ticks every second.
 int run_serve(const app::Config& config) {
+    std::unique_ptr<storage::SqliteStore> store;
     try {
-        auto store = storage::SqliteStore::open(config.storage.path);
-        spdlog::info("database {} (schema version {})", config.storage.path, store->user_version());
+        store = storage::SqliteStore::open(config.storage.path);
     } catch (const StoreError& error) {
         spdlog::error("cannot open the database: {}", error.what());
         return kExitStartupError;
     }
-    spdlog::error(
-        "no platform is configured: this version has no Teams or Matrix adapter yet; "
-        "use 'leernetwerk console --demo' to try the bot");
-    return kExitStartupError;
+    spdlog::info("database {} (schema version {})", config.storage.path, store->user_version());
+    Bot bot(*store, bot_settings(config));
+
+    net::EventLoop loop;
+    net::Metrics metrics;
+    net::ServerOptions server_options;
+    server_options.default_body_limit = config.server.max_body_bytes;
+    server_options.read_timeout = std::chrono::seconds(config.server.read_timeout_seconds);
+    net::HttpServer server(loop.io(), server_options);
+    net::HttpClient client(loop.io());
+
+    metrics.describe("leernetwerk_http_requests_total", "counter",
+                     "HTTP requests answered, by route, method and status");
+    metrics.describe("leernetwerk_http_request_seconds", "histogram",
+                     "Time to answer HTTP requests, by route");
+    metrics.describe("leernetwerk_outbox_depth", "gauge",
+                     "Outbox messages waiting to be sent (pending or sending), by platform");
+    server.set_observer({[&metrics](std::string_view route, std::string_view method, int status,
+                                    std::chrono::microseconds elapsed) {
+        const std::string route_label = route.empty() ? "unmatched" : std::string(route);
+        metrics.count("leernetwerk_http_requests_total", {{"route", route_label},
+                                                          {"method", std::string(method)},
+                                                          {"status", std::to_string(status)}});
+        metrics.observe("leernetwerk_http_request_seconds", {{"route", route_label}}, elapsed);
+    }});
+    server.route("GET", "/healthz", [&store](net::Request, net::Responder respond) {
+        try {
+            store->outbox_depth(Platform::teams);  // the database answers
+            respond(net::Response::json(200, R"({"status":"ok"})"));
+        } catch (const StoreError&) {
+            respond(net::Response::json(503, R"({"status":"database unavailable"})"));
+        }
+    });
+    server.route("GET", "/metrics", [&store, &metrics](net::Request, net::Responder respond) {
+        for (const auto platform : {Platform::teams, Platform::matrix}) {
+            try {
+                metrics.set("leernetwerk_outbox_depth",
+                            {{"platform", std::string(platform_code(platform))}},
+                            store->outbox_depth(platform));
+            } catch (const StoreError&) {
+            }
+        }
+        auto response = net::Response::text(200, metrics.render());
+        response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+        respond(std::move(response));
+    });
+
+    std::unique_ptr<teams::TeamsAdapter> teams_adapter;
+    if (config.teams.enabled) {
+        teams::TeamsOptions options;
+        options.app_id = config.teams.app_id;
+        options.app_password = config.teams.app_password.value;
+        options.tenant_id = config.teams.tenant_id;
+        options.auth = config.teams.auth;
+        options.allow_loopback_service_url = !config.teams.auth;
+        options.service_url_hosts = config.teams.service_url_hosts;
+        options.webhook_security_token = config.teams.webhook_security_token.value;
+        options.time_zone = config.bot.time_zone;
+        options.max_body_bytes = config.server.max_body_bytes;
+        options.auth_settings.openid_metadata_url = config.teams.openid_metadata_url;
+        teams_adapter = std::make_unique<teams::TeamsAdapter>(loop.io(), bot, *store, client,
+                                                              metrics, std::move(options));
+        teams_adapter->register_routes(server);
+    }
+    if (!teams_adapter) {
+        spdlog::warn(
+            "no platform is enabled in the configuration ([teams] or [matrix] enabled = "
+            "true): only /healthz and /metrics are served");
+    }
+
+    std::uint16_t port = 0;
+    try {
+        port = server.listen(config.server.address, static_cast<std::uint16_t>(config.server.port));
+    } catch (const std::exception& error) {
+        spdlog::error("{}", error.what());
+        return kExitStartupError;
+    }
+    spdlog::info("listening on {}:{}", config.server.address, port);
+    if (teams_adapter) {
+        teams_adapter->start();
+    }
+    // The scheduler: due jobs every second; what they queue is picked up by the dispatchers.
+    loop.every(std::chrono::seconds(1), [&] {
+        const auto now = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        const auto ran = bot.tick(now);
+        if (!ran) {
+            spdlog::error("scheduler: {}", ran.error().message);
+        } else if (*ran > 0 && teams_adapter) {
+            teams_adapter->wake();
+        }
+    });
+    loop.on_stop_signal([&] {
+        spdlog::info("stopping");
+        server.stop();
+        if (teams_adapter) {
+            teams_adapter->stop();
+        }
+        loop.stop();
+    });
+    loop.run();
+    return 0;
 }
 
 int run_check_config(const std::string& path) {

@@ -233,11 +233,11 @@ TEST_CASE("config: choices ignore case; names round-trip", "[config]") {
 TEST_CASE("config: range, type and choice errors name the file and the key", "[config]") {
     const std::vector<std::pair<std::string, std::string>> cases = {
         {"[server]\nport = \"abc\"",
-         R"(config.toml: server.port: expected an integer from 1 to 65535, got "abc" (a string))"},
-        {"[server]\nport = 0",
-         "config.toml: server.port: expected an integer from 1 to 65535, got 0"},
+         R"(config.toml: server.port: expected an integer from 0 to 65535, got "abc" (a string))"},
+        {"[server]\nport = -1",
+         "config.toml: server.port: expected an integer from 0 to 65535, got -1"},
         {"[server]\nport = 65536",
-         "config.toml: server.port: expected an integer from 1 to 65535, got 65536"},
+         "config.toml: server.port: expected an integer from 0 to 65535, got 65536"},
         {"[server]\nmax_body_bytes = 1023",
          "config.toml: server.max_body_bytes: expected an integer from 1024 to 10485760, got 1023"},
         {"[server]\nmax_body_bytes = 10485761",
@@ -318,7 +318,9 @@ TEST_CASE("config: unknown keys and sections", "[config]") {
           "max_body_bytes, read_timeout_seconds");
     CHECK(load_error("[teams]\npassword = \"x\"") ==
           "config.toml: teams.password: unknown key; known keys in [teams]: enabled, app_id, "
-          "app_password, app_password_file, app_password_env, tenant_id, auth");
+          "app_password, app_password_file, app_password_env, tenant_id, auth, "
+          "webhook_security_token, webhook_security_token_file, webhook_security_token_env, "
+          "service_url_hosts, openid_metadata_url");
     CHECK(load_error("[server.tls]\ncert = \"x\"") ==
           "config.toml: server.tls: unknown key; known keys in [server]: address, port, "
           "max_body_bytes, read_timeout_seconds");
@@ -454,7 +456,7 @@ TEST_CASE("config: teams enabled needs app_id and app_password", "[config]") {
     CHECK(load_errors("[teams]\nenabled = true\n") ==
           std::vector<std::string>{
               "config.toml: teams.app_id: required when [teams] enabled = true",
-              "config.toml: teams.app_password: required when [teams] enabled = true (set "
+              "config.toml: teams.app_password: required when [teams] enabled = true and auth = true (set "
               "app_password, app_password_file or app_password_env)",
           });
     CHECK(load_error("[teams]\nenabled = true\napp_password = \"pw\"\n") ==
@@ -514,10 +516,10 @@ a = 1
               R"(config.toml: bot.language: expected "nl" or "en", got "de")",
               "config.toml: bot.min_anonymous_respondents: expected an integer from 1 to 100, "
               "got 0",
-              "config.toml: server.port: expected an integer from 1 to 65535, got 99999",
+              "config.toml: server.port: expected an integer from 0 to 65535, got 99999",
               "config.toml: server.hostname: unknown key; known keys in [server]: address, port, "
               "max_body_bytes, read_timeout_seconds",
-              "config.toml: teams.app_password: required when [teams] enabled = true (set "
+              "config.toml: teams.app_password: required when [teams] enabled = true and auth = true (set "
               "app_password, app_password_file or app_password_env)",
               "config.toml: extra: unknown section; known sections: bot, storage, log, server, "
               "teams, matrix",
@@ -571,12 +573,12 @@ TEST_CASE("config: load_config_file", "[config]") {
         CHECK(result->server.port == 4000);
     }
     SECTION("errors carry the file's path") {
-        const std::string path = dir.write("bad.toml", "[server]\nport = 0\n");
+        const std::string path = dir.write("bad.toml", "[server]\nport = 70000\n");
         auto result = load_config_file(path);
         REQUIRE_FALSE(result.has_value());
         REQUIRE(result.error().size() == 1);
         CHECK(result.error()[0].to_string() ==
-              path + ": server.port: expected an integer from 1 to 65535, got 0");
+              path + ": server.port: expected an integer from 0 to 65535, got 70000");
     }
     SECTION("a missing file") {
         const std::string path = (dir.path() / "missing.toml").string();

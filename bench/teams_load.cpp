@@ -1,0 +1,298 @@
+// Load test of the Teams path: concurrent clients POST message activities (auth off) to a real
+// `leernetwerk serve`; each is applied, committed, and answered through a fake Bot Connector on
+// loopback. Prints activities per second (counted when the reply reached the connector) at 1, 16
+// and 64 connections, p50/p99 latency of the POST, the server's CPU time per activity, and its
+// resident memory idle and under load.
+//
+// Usage: teams_load <path to leernetwerk> [--seconds N] [--connections 1,16,64]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "adapters/net/http_client.hpp"
+#include "adapters/net/http_server.hpp"
+
+namespace {
+
+using namespace leernetwerk;
+using Clock = std::chrono::steady_clock;
+
+struct Server {
+    pid_t pid = -1;
+    std::uint16_t port = 0;
+};
+
+/// Starts `leernetwerk serve` and reads the port it reports.
+Server start_server(const std::string& binary, const std::filesystem::path& dir) {
+    const auto config = dir / "bench.toml";
+    std::ofstream(config) << "[server]\naddress = \"127.0.0.1\"\nport = 0\n"
+                          << "[storage]\npath = \"" << (dir / "bench.db").string() << "\"\n"
+                          << "[log]\nlevel = \"info\"\n"
+                          << "[teams]\nenabled = true\napp_id = \"bench-app\"\nauth = false\n";
+    const auto log = dir / "server.log";
+    Server server;
+    server.pid = fork();
+    if (server.pid == 0) {
+        const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(fd, 2);
+        dup2(fd, 1);
+        execl(binary.c_str(), binary.c_str(), "serve", "--config", config.c_str(),
+              static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    for (int i = 0; i < 200 && server.port == 0; ++i) {
+        usleep(50'000);
+        std::ifstream in(log);
+        std::string line;
+        while (std::getline(in, line)) {
+            const auto at = line.find("listening on 127.0.0.1:");
+            if (at != std::string::npos) {
+                server.port = static_cast<std::uint16_t>(std::stoi(line.substr(at + 23)));
+            }
+        }
+    }
+    if (server.port == 0) {
+        std::cerr << "the server did not start; its log:\n" << std::ifstream(log).rdbuf();
+        std::exit(1);
+    }
+    return server;
+}
+
+/// utime + stime of a process, in microseconds.
+long long cpu_micros(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::istringstream fields(content.substr(content.rfind(')') + 2));
+    std::string field;
+    long long utime = 0;
+    long long stime = 0;
+    for (int index = 3; fields >> field; ++index) {
+        if (index == 14) {
+            utime = std::stoll(field);
+        } else if (index == 15) {
+            stime = std::stoll(field);
+            break;
+        }
+    }
+    return (utime + stime) * 1'000'000 / sysconf(_SC_CLK_TCK);
+}
+
+/// A /proc/<pid>/status field in kB (VmRSS, VmHWM).
+long long status_kb(pid_t pid, const std::string& key) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind(key + ":", 0) == 0) {
+            return std::stoll(line.substr(key.size() + 1));
+        }
+    }
+    return 0;
+}
+
+std::string activity(const std::string& id, const std::string& conversation,
+                     const std::string& connector, const std::string& text) {
+    return R"({"type":"message","id":")" + id + R"(","channelId":"msteams","serviceUrl":")" +
+           connector + R"(","from":{"id":"29:bench","name":"Bench Facilitator"},)" +
+           R"("recipient":{"id":"28:bench-app","name":"Leernetwerk bot"},)" +
+           R"("conversation":{"id":")" + conversation +
+           R"(","conversationType":"personal","tenantId":"bench-tenant"},)" +
+           R"("channelData":{"tenant":{"id":"bench-tenant"}},"text":")" + text + R"("})";
+}
+
+struct Round {
+    int connections = 0;
+    long sent = 0;
+    double seconds = 0;
+    std::vector<double> latencies_ms;
+    long long cpu_us = 0;
+    long long rss_kb = 0;
+};
+
+class Bench {
+public:
+    Bench(std::uint16_t server_port)
+        : server_port_(server_port), connector_(io_), client_(io_, [] {
+              net::ClientOptions options;
+              options.max_idle_per_host = 128;
+              return options;
+          }()) {
+        connector_.route_prefix(
+            "POST", "/v3/conversations/", [this](net::Request, net::Responder respond) {
+                ++replies_;
+                respond(
+                    net::Response::json(201, R"({"id":")" + std::to_string(replies_) + R"("})"));
+            });
+        connector_port_ = connector_.listen("127.0.0.1", 0);
+    }
+
+    std::string connector_url() const {
+        return "http://127.0.0.1:" + std::to_string(connector_port_);
+    }
+
+    /// Posts one activity and waits for the answer (used to set the bench user up).
+    void post_and_wait(const std::string& body) {
+        bool done = false;
+        post(body, [&](bool, double) { done = true; });
+        while (!done) {
+            io_.run_one();
+        }
+    }
+
+    Round run(pid_t pid, int connections, std::chrono::seconds duration) {
+        Round round;
+        round.connections = connections;
+        const long replies_before = replies_;
+        const auto cpu_before = cpu_micros(pid);
+        const auto start = Clock::now();
+        const auto stop_sending = start + duration;
+        int active = connections;
+        for (int c = 0; c < connections; ++c) {
+            loop(c, stop_sending, round, active);
+        }
+        while (active > 0) {
+            io_.run_one();
+        }
+        // Every POST was answered; wait until every reply reached the connector.
+        const auto patience = Clock::now() + std::chrono::seconds(60);
+        while (replies_ - replies_before < round.sent && Clock::now() < patience) {
+            io_.run_one_for(std::chrono::milliseconds(10));
+        }
+        round.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        round.cpu_us = cpu_micros(pid) - cpu_before;
+        round.rss_kb = status_kb(pid, "VmRSS");
+        if (replies_ - replies_before < round.sent) {
+            std::cerr << "only " << replies_ - replies_before << " of " << round.sent
+                      << " replies arrived\n";
+        }
+        return round;
+    }
+
+private:
+    void post(const std::string& body, std::function<void(bool, double)> done) {
+        net::ClientRequest request;
+        request.method = "POST";
+        request.url = "http://127.0.0.1:" + std::to_string(server_port_) + "/api/messages";
+        request.headers["Content-Type"] = "application/json";
+        request.body = body;
+        const auto started = Clock::now();
+        client_.send(std::move(request), [done = std::move(done), started](auto response) {
+            const double ms =
+                std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+            done(response && response->status == 200, ms);
+        });
+    }
+
+    void loop(int connection, Clock::time_point stop_sending, Round& round, int& active) {
+        if (Clock::now() >= stop_sending) {
+            --active;
+            return;
+        }
+        // Every activity is another member's 1:1 chat: Teams allows a bot only a few messages
+        // a second per conversation, so one busy conversation would measure that limit.
+        const auto id = "bench-" + std::to_string(++counter_);
+        const auto conversation = "a:bench-" + std::to_string(counter_);
+        post(activity(id, conversation, connector_url(), "leden"),
+             [this, connection, stop_sending, &round, &active](bool ok, double ms) {
+                 if (ok) {
+                     ++round.sent;
+                     round.latencies_ms.push_back(ms);
+                 } else {
+                     ++errors_;
+                 }
+                 loop(connection, stop_sending, round, active);
+             });
+    }
+
+    boost::asio::io_context io_;
+    std::uint16_t server_port_;
+    net::HttpServer connector_;
+    net::HttpClient client_;
+    std::uint16_t connector_port_ = 0;
+    long replies_ = 0;
+    long counter_ = 0;
+    long errors_ = 0;
+};
+
+double percentile(std::vector<double> values, double p) {
+    if (values.empty()) {
+        return 0;
+    }
+    std::sort(values.begin(), values.end());
+    const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1));
+    return values[index];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::cerr
+            << "usage: teams_load <path to leernetwerk> [--seconds N] [--connections 1,16,64]\n";
+        return 2;
+    }
+    const std::string binary = argv[1];
+    int seconds = 5;
+    std::vector<int> levels = {1, 16, 64};
+    for (int i = 2; i + 1 < argc; i += 2) {
+        const std::string flag = argv[i];
+        if (flag == "--seconds") {
+            seconds = std::max(1, std::atoi(argv[i + 1]));
+        } else if (flag == "--connections") {
+            levels.clear();
+            std::stringstream list(argv[i + 1]);
+            for (std::string item; std::getline(list, item, ',');) {
+                levels.push_back(std::max(1, std::stoi(item)));
+            }
+        }
+    }
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("leernetwerk-bench-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir);
+    const auto server = start_server(binary, dir);
+    Bench bench(server.port);
+
+    // The bench user starts a network, so every message comes from a known facilitator.
+    bench.post_and_wait(
+        activity("setup-1", "a:bench-setup", bench.connector_url(), "nieuw netwerk Bench"));
+    usleep(200'000);
+    const auto idle_kb = status_kb(server.pid, "VmRSS");
+
+    std::printf(
+        "Teams path: POST /api/messages (auth off) -> applied, committed -> reply through "
+        "a fake connector\n");
+    std::printf("%-12s %12s %10s %10s %14s %12s\n", "connections", "activities/s", "p50 ms",
+                "p99 ms", "CPU us/activity", "RSS MB");
+    for (const int connections : levels) {
+        const auto round = bench.run(server.pid, connections, std::chrono::seconds(seconds));
+        std::printf(
+            "%-12d %12.0f %10.2f %10.2f %14.1f %12.1f\n", connections,
+            static_cast<double>(round.sent) / round.seconds, percentile(round.latencies_ms, 0.50),
+            percentile(round.latencies_ms, 0.99),
+            round.sent ? static_cast<double>(round.cpu_us) / static_cast<double>(round.sent) : 0.0,
+            static_cast<double>(round.rss_kb) / 1024.0);
+    }
+    std::printf("server RSS idle: %.1f MB, peak: %.1f MB\n", static_cast<double>(idle_kb) / 1024.0,
+                static_cast<double>(status_kb(server.pid, "VmHWM")) / 1024.0);
+    kill(server.pid, SIGTERM);
+    int status = 0;
+    waitpid(server.pid, &status, 0);
+    std::filesystem::remove_all(dir);
+    return 0;
+}

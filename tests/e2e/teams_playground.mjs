@@ -1,0 +1,236 @@
+// End to end: the real `leernetwerk serve` with Teams enabled (auth off, test mode) against
+// Microsoft's headless Teams playground, which plays the Teams client and the Bot Connector.
+// A facilitator starts a network in a group chat, adds a participant, plans a meeting outside a
+// café week, confirms it on the card; the participant's click on the same card is refused.
+// Prints "N passed, M failed" and exits non-zero on any failure.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const bin = process.argv[2];
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'leernetwerk-teams-e2e-'));
+const APP_ID = '0b7e1c9a-5d2f-4e8b-9a61-3c4d5e6f7a80';
+const BOT = { id: `28:${APP_ID}`, name: 'Leernetwerk bot' };
+const TENANT = '6f1c2d3e-0000-4000-8000-000000000001';
+const GROUP = '19:hsn-cafe-feedback@thread.v2';
+const MARIEKE = { id: '29:marieke', name: 'Marieke Jansen', aadObjectId: '11111111-2222-4333-8444-555555555501' };
+const ANNA = { id: '29:anna', name: 'Anna de Vries', aadObjectId: '11111111-2222-4333-8444-555555555502' };
+
+let passed = 0;
+let failed = 0;
+const children = [];
+
+function check(what, ok, detail = '') {
+  if (ok) {
+    passed += 1;
+  } else {
+    failed += 1;
+    console.error(`FAILED: ${what}${detail ? `\n  ${detail}` : ''}`);
+  }
+}
+
+function finish(code) {
+  for (const child of children) child.kill('SIGTERM');
+  console.log(`${passed} passed, ${failed} failed`);
+  if (failed > 0 || code !== 0) {
+    for (const name of ['bot.log', 'playground.out']) {
+      const file = path.join(tmp, name);
+      if (fs.existsSync(file)) console.error(`--- ${name} (tail)\n${fs.readFileSync(file, 'utf8').slice(-3000)}`);
+    }
+  }
+  fs.rmSync(tmp, { recursive: true, force: true });
+  process.exit(failed > 0 ? 1 : code);
+}
+
+/** Starts a process and resolves with the first match of `pattern` in its output. */
+function start(command, args, options, logName, pattern) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    const log = fs.createWriteStream(path.join(tmp, logName));
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`${logName}: no "${pattern}" within 20 s`)), 20000);
+    const onData = (chunk) => {
+      log.write(chunk);
+      seen += chunk.toString();
+      const match = seen.match(pattern);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`${logName}: exited with ${code}`)));
+  });
+}
+
+function isoWeek(date) {
+  const d = new Date(Date.UTC(date.getFullYear(), date.getMonth(), date.getDate()));
+  const day = d.getUTCDay() || 7;
+  d.setUTCDate(d.getUTCDate() + 4 - day);
+  const yearStart = new Date(Date.UTC(d.getUTCFullYear(), 0, 1));
+  return Math.ceil(((d - yearStart) / 86400000 + 1) / 7);
+}
+
+const pad = (n) => String(n).padStart(2, '0');
+
+async function main() {
+  // ---- the bot
+  const config = `
+[server]
+address = "127.0.0.1"
+port = 0
+[storage]
+path = "${path.join(tmp, 'bot.db')}"
+[log]
+level = "info"
+[teams]
+enabled = true
+app_id = "${APP_ID}"
+auth = false
+`;
+  fs.writeFileSync(path.join(tmp, 'leernetwerk.toml'), config);
+  const [, botPort] = await start(bin, ['serve', '--config', path.join(tmp, 'leernetwerk.toml')], {}, 'bot.log',
+    /listening on 127\.0\.0\.1:(\d+)/);
+
+  // ---- the playground, in a folder with our users and chats
+  fs.copyFileSync(path.join(here, 'playground.yml'), path.join(tmp, '.m365agentsplayground.yml'));
+  const wantedPort = 47100 + Math.floor(Math.random() * 1800);
+  const cli = path.join(here, 'node_modules/@microsoft/m365agentsplayground/cli.js');
+  const [, pgPort] = await start('node', [cli, 'start', '-e', `http://127.0.0.1:${botPort}/api/messages`, '-c', 'msteams',
+    '-p', String(wantedPort), '--disable-telemetry'], {
+    cwd: tmp,
+    env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', M365_AGENTS_PLAYGROUND_LOGFILE: path.join(tmp, 'playground.log') },
+  }, 'playground.out', /Listening on (\d+)/);
+  const base = `http://127.0.0.1:${pgPort}`;
+  for (let i = 0; i < 100; i += 1) {
+    try { if ((await fetch(`${base}/_debug/ping`)).ok) break; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // It waits until the bot's endpoint answers (a HEAD probe) before it delivers anything.
+  await fetch(`${base}/_internal/v1/config`);
+
+  // ---- what the bot sends, as the Teams client sees it
+  const frames = [];
+  const waiters = [];
+  const ws = new WebSocket(`ws://127.0.0.1:${pgPort}/_ws_conversation/v1/conversations/stream`);
+  await new Promise((resolve, reject) => { ws.on('open', resolve); ws.on('error', reject); });
+  ws.on('message', (raw) => {
+    let frame;
+    try { frame = JSON.parse(raw.toString()); } catch { return; }
+    if (!frame.action || !frame.message) return;
+    frames.push(frame);
+    for (const waiter of [...waiters]) {
+      if (waiter.predicate(frame)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(frame);
+      }
+    }
+  });
+  const contentOf = (frame) => `${frame.message.text ?? ''} ${JSON.stringify(frame.message.attachments ?? [])}`;
+  const waitFor = (what, predicate, timeout = 10000) => {
+    const already = frames.find(predicate);
+    if (already) return Promise.resolve(already);
+    return new Promise((resolve) => {
+      const waiter = { predicate, resolve };
+      waiters.push(waiter);
+      setTimeout(() => {
+        if (waiters.includes(waiter)) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          check(`${what} (nothing within ${timeout} ms)`, false, `frames so far: ${frames.map(contentOf).join('\n  ').slice(-1500)}`);
+          resolve(null);
+        }
+      }, timeout);
+    });
+  };
+  const created = (text) => (f) => f.action === 'createMessage' && contentOf(f).includes(text);
+
+  let counter = 0;
+  const say = async (user, text) => {
+    counter += 1;
+    const activity = {
+      type: 'message', id: `e2e-${Date.now()}-${counter}`, text: `<at>${BOT.name}</at> ${text}`, textFormat: 'plain',
+      from: user, recipient: BOT, channelId: 'msteams', serviceUrl: `http://localhost:${pgPort}/_connector`,
+      timestamp: new Date().toISOString(),
+      conversation: { id: GROUP, conversationType: 'groupChat', isGroup: true, tenantId: TENANT },
+      entities: [{ type: 'mention', text: `<at>${BOT.name}</at>`, mentioned: BOT }],
+      channelData: { tenant: { id: TENANT } },
+    };
+    const response = await fetch(`${base}/_internal/v1/customActivities`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity),
+    });
+    check(`the playground accepted "${text}"`, response.ok, `status ${response.status}`);
+  };
+  const click = async (user, cardId, data) => {
+    const response = await fetch(`${base}/_conversation/v1/invoke`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'adaptiveCard/action', from: { id: user.id }, conversation: { id: GROUP }, replyToId: cardId,
+        value: { action: { type: 'Action.Execute', verb: 'leernetwerk.action', data }, trigger: 'manual' },
+      }),
+    });
+    return { status: response.status, body: await response.text() };
+  };
+
+  // ---- the conversation
+  await say(MARIEKE, 'nieuw netwerk HSN-café Feedback');
+  check('the facilitator starts a network in the group chat',
+    await waitFor('network started', created('is gestart, jij bent de procesbegeleider')) !== null);
+
+  await say(MARIEKE, 'lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | 29:anna');
+  check('the facilitator adds a participant', await waitFor('member added', created('Anna de Vries (CBS De Regenboog) zit nu in')) !== null);
+
+  await say(ANNA, 'hulp');
+  const help = await waitFor('help', created('Wat je kunt vragen'));
+  check('a member asks for hulp and gets what she can do', help !== null && !contentOf(help).includes('plan bijeenkomst'));
+
+  const target = new Date(Date.now() + 70 * 86400000);
+  const week = isoWeek(target);
+  const schoolYear = target.getMonth() >= 7 ? target.getFullYear() : target.getFullYear() - 1;
+  const cafeWeeks = [10, 11].includes(week) ? '12, 13' : '10, 11';
+  await say(MARIEKE, `caféweken ${schoolYear}-${schoolYear + 1}: ${cafeWeeks}`);
+  check('café weeks are set', await waitFor('café weeks', created('De caféweken zijn opgeslagen')) !== null);
+
+  const day = `${target.getFullYear()}-${pad(target.getMonth() + 1)}-${pad(target.getDate())}`;
+  await say(MARIEKE, `plan bijeenkomst ${day} 15:30 | De Wegwijzer, Nijkerk | Feedback geven in groep 7`);
+  const question = await waitFor('confirmation card', (f) => f.action === 'createMessage' &&
+    (f.message.attachments ?? []).some((a) => a.contentType === 'application/vnd.microsoft.card.adaptive') &&
+    contentOf(f).includes('Wil je hem toch plannen?'));
+  check('outside a café week the facilitator gets a Ja/Nee card', question !== null);
+  if (!question) return finish(1);
+  const card = question.message.attachments[0].content;
+  const actions = JSON.stringify(card).match(/"action_id":"(confirm:\d+)"/);
+  check('the card carries Action.Execute buttons with the confirmation', actions !== null && JSON.stringify(card).includes('Action.Execute'));
+  const actionId = actions ? actions[1] : 'confirm:0';
+  const cardId = question.message.messageId;
+
+  const refused = await click(ANNA, cardId, { leernetwerk: { action_id: actionId, choice: 'ja' } });
+  check('a participant who clicks the card is refused',
+    refused.status === 200 && refused.body.includes('Deze vraag is voor Marieke Jansen'), `${refused.status} ${refused.body}`);
+
+  const confirmed = await click(MARIEKE, cardId, { leernetwerk: { action_id: actionId, choice: 'ja' } });
+  check('the facilitator clicks Ja and the response is the closed card',
+    confirmed.status === 200 && confirmed.body.includes('Marieke Jansen koos: Ja') && !confirmed.body.includes('Action.Execute'),
+    `${confirmed.status} ${confirmed.body.slice(0, 500)}`);
+  const updated = await waitFor('card updated in place', (f) => f.action === 'updateMessage' &&
+    f.message.messageId === cardId && contentOf(f).includes('Marieke Jansen koos: Ja'));
+  check('the card updates in place for everyone to show the choice', updated !== null);
+  check('the meeting is planned', await waitFor('planned', created('staat gepland')) !== null);
+
+  await say(ANNA, 'bijeenkomsten');
+  check('bijeenkomsten lists the meeting', await waitFor('meetings', created('Feedback geven in groep 7')) !== null);
+  const refusedText = frames.some((f) => f.action === 'createMessage' && contentOf(f).includes('Deze vraag is voor'));
+  check('the refusal went only to the participant, not to the chat', !refusedText);
+  return finish(0);
+}
+
+main().catch((error) => {
+  console.error(error);
+  failed += 1;
+  finish(1);
+});
