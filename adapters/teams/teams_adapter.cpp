@@ -25,6 +25,7 @@ using nlohmann::json;
 
 constexpr int kMaxInFlight = 16;
 constexpr int kPumpBatch = 64;  ///< rows read per look at the outbox
+constexpr std::size_t kMaxRememberedRefs = 50'000;
 constexpr std::chrono::seconds kForgetPacingAfter{30};
 constexpr std::chrono::milliseconds kPollInterval{1000};
 constexpr std::chrono::seconds kRetryAfterCap{60};
@@ -191,6 +192,15 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
     std::set<std::string> busy_conversations;
     std::map<std::string, net::WindowLimiter> limiters;
     std::chrono::steady_clock::time_point last_prune{};
+    struct SentRow {
+        Id id;
+        std::string remote_id;
+        std::string key;
+    };
+    std::vector<SentRow> sent_batch;
+    bool sent_flush_scheduled = false;
+    /// The last conversation reference written per conversation, to skip unchanged writes.
+    std::map<std::string, std::string> saved_refs;
 
     // ---- inbound -------------------------------------------------------------------------------
 
@@ -266,8 +276,19 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         ref.user_id = ref.direct ? activity.from.id : "";
         ref.bot_id = activity.recipient.id;
         ref.updated_at = clock();
+        // Unchanged since we last wrote it (the common case): no write at all.
+        auto fingerprint =
+            ref.service_url + '\n' + ref.tenant_id + '\n' + ref.user_id + '\n' + ref.bot_id;
+        const auto known = saved_refs.find(ref.conversation_id);
+        if (known != saved_refs.end() && known->second == fingerprint) {
+            return;
+        }
+        if (saved_refs.size() > kMaxRememberedRefs) {
+            saved_refs.clear();
+        }
         try {
             store.transaction([&] { store.save_conversation_ref(ref); });
+            saved_refs[ref.conversation_id] = std::move(fingerprint);
         } catch (const StoreError& error) {
             log_line(LogLevel::error,
                      std::string("teams: conversation not saved: ") + error.what());
@@ -444,19 +465,26 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         std::chrono::milliseconds next = kPollInterval;
         std::vector<OutboxRow> rows;
         forget_quiet_limiters();
+        const int free_slots = kMaxInFlight - in_flight;
+        if (free_slots <= 0) {
+            schedule_pump(next);  // a finishing send wakes us sooner
+            return;
+        }
         try {
-            rows = store.due_outbox(Platform::teams, clock(), kPumpBatch);
+            // Read a little more than fits, for rows of conversations that are busy or paced.
+            rows = store.due_outbox(Platform::teams, clock(), std::min(kPumpBatch, free_slots * 4));
         } catch (const StoreError& error) {
             log_line(LogLevel::error, std::string("teams dispatcher: ") + error.what());
             schedule_pump(next);
             return;
         }
         const auto steady_now = std::chrono::steady_clock::now();
+        std::vector<std::pair<OutboxRow, std::string>> chosen;
         for (auto& row : rows) {
-            if (in_flight >= kMaxInFlight) {
+            if (in_flight + static_cast<int>(chosen.size()) >= kMaxInFlight) {
                 break;
             }
-            const auto key = conversation_key(row.message.to);
+            auto key = conversation_key(row.message.to);
             if (busy_conversations.count(key) != 0) {
                 continue;  // one send at a time per conversation keeps the order
             }
@@ -468,8 +496,22 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
             }
             limiter.record(steady_now);
             busy_conversations.insert(key);
+            chosen.emplace_back(std::move(row), std::move(key));
+        }
+        // One transaction marks the whole batch `sending` (before any call goes out).
+        const bool marked = chosen.empty() || write("mark sending", [&] {
+                                for (const auto& [row, key] : chosen) {
+                                    store.mark_outbox_sending(row.message.id, clock());
+                                }
+                            });
+        for (auto& [row, key] : chosen) {
+            if (!marked) {
+                busy_conversations.erase(key);
+                continue;
+            }
             ++in_flight;
-            send_row(std::move(row), key);
+            ++row.attempts;
+            send_row(std::move(row), std::move(key));
         }
         schedule_pump(next);
     }
@@ -491,6 +533,33 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
 
     static std::string conversation_key(const Address& to) {
         return to.conversation_id.empty() ? "user:" + to.user_id : to.conversation_id;
+    }
+
+    /// Sends that succeeded are recorded in batches: one transaction for all that completed
+    /// while the I/O thread was busy, instead of one per message. The conversation stays busy
+    /// until its row is recorded, so a later message cannot overtake it.
+    void record_sent(Id id, std::string remote_id, const std::string& key) {
+        sent_batch.push_back({id, std::move(remote_id), key});
+        if (sent_flush_scheduled) {
+            return;
+        }
+        sent_flush_scheduled = true;
+        auto self = shared_from_this();
+        asio::post(io, [self] { self->flush_sent(); });
+    }
+
+    void flush_sent() {
+        sent_flush_scheduled = false;
+        auto batch = std::move(sent_batch);
+        sent_batch.clear();
+        write("mark sent", [&] {
+            for (const auto& done : batch) {
+                store.mark_outbox_sent(done.id, done.remote_id, clock());
+            }
+        });
+        for (const auto& done : batch) {
+            finish(done.key);
+        }
     }
 
     void finish(const std::string& key) {
@@ -525,11 +594,6 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
             give_up(row, key, "no Teams bot registration (app_id) to send with");
             return;
         }
-        if (!write("mark sending", [&] { store.mark_outbox_sending(row.message.id, clock()); })) {
-            finish(key);
-            return;
-        }
-        ++row.attempts;
         const auto& to = row.message.to;
         if (!to.conversation_id.empty()) {
             const auto ref = store.conversation_ref(Platform::teams, to.conversation_id);
@@ -654,10 +718,7 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
                  }
                  self->metrics.count("leernetwerk_sends_total",
                                      {{"platform", "teams"}, {"result", "ok"}});
-                 self->write("mark sent", [&] {
-                     self->store.mark_outbox_sent(row.message.id, remote_id, self->clock());
-                 });
-                 self->finish(key);
+                 self->record_sent(row.message.id, std::move(remote_id), key);
              });
     }
 
