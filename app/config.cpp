@@ -203,27 +203,32 @@ std::string trim_trailing_newlines(std::string text) {
     return text;
 }
 
+/// A path in double quotes, whole: an administrator needs all of it to find the file.
+std::string quote_path(const std::string& path) {
+    return "\"" + path + "\"";
+}
+
 /// The whole file as text, or an error message (which names the file, never its contents).
 tl::expected<std::string, std::string> read_whole_file(const std::string& path) {
     std::error_code ec;
     const fs::file_status status = fs::status(path, ec);
     if (status.type() == fs::file_type::not_found) {
-        return tl::unexpected("file " + quote(path) + " does not exist");
+        return tl::unexpected("file " + quote_path(path) + " does not exist");
     }
     if (status.type() == fs::file_type::directory) {
-        return tl::unexpected(quote(path) + " is a directory, not a file");
+        return tl::unexpected(quote_path(path) + " is a directory, not a file");
     }
     errno = 0;
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         const int saved = errno;
-        return tl::unexpected("cannot read file " + quote(path) +
+        return tl::unexpected("cannot read file " + quote_path(path) +
                               (saved != 0 ? std::string(": ") + std::strerror(saved) : ""));
     }
     std::ostringstream contents;
     contents << in.rdbuf();
     if (in.bad()) {
-        return tl::unexpected("cannot read file " + quote(path));
+        return tl::unexpected("cannot read file " + quote_path(path));
     }
     return contents.str();
 }
@@ -594,9 +599,13 @@ void read_teams(Section& section, TeamsConfig& teams) {
         }
     }
     if (teams.enabled) {
-        constexpr std::string_view kWhen = "[teams] enabled = true";
-        section.require("app_id", !teams.app_id.empty(), kWhen);
-        if (teams.auth) {
+        // A team without a bot registration can still use the outgoing webhook alone.
+        constexpr std::string_view kWhen =
+            "[teams] enabled = true (unless only the outgoing webhook is used: then set "
+            "webhook_security_token)";
+        section.require("app_id", !teams.app_id.empty() || teams.webhook_security_token.is_set(),
+                        kWhen);
+        if (teams.auth && !teams.app_id.empty()) {
             section.require_secret("app_password", teams.app_password,
                                    "[teams] enabled = true and auth = true");
         }

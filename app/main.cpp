@@ -15,6 +15,7 @@
 #include "adapters/teams/teams_adapter.hpp"
 #include "app/config.hpp"
 #include "app/demo.hpp"
+#include "app/teams_package.hpp"
 #include "bot/bot.hpp"
 #include "bot/log.hpp"
 #include "storage/sqlite_store.hpp"
@@ -253,6 +254,25 @@ int run_check_config(const std::string& path) {
     return 0;
 }
 
+/// Writes the Teams app package for `host` from the config's [teams] app_id and [bot] name.
+int run_teams_package(const std::string& path, const std::string& host, const std::string& out) {
+    const auto config = load(path);
+    if (!config) {
+        return kExitConfigError;
+    }
+    const app::TeamsPackageInput input{config->teams.app_id, config->bot.name, host,
+                                       LEERNETWERK_VERSION};
+    if (const auto written = app::write_teams_package(input, out); !written) {
+        const auto& error = written.error();
+        // Configuration keys are named with their file, like check-config does.
+        std::cerr << (error.key.starts_with("--") ? "" : path + ": ") << error.to_string() << "\n";
+        return kExitConfigError;
+    }
+    std::cout << "wrote " << out << " (app " << input.app_id << ", host " << host
+              << "): upload it in Teams under Apps > Manage your apps > Upload an app\n";
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -280,6 +300,17 @@ int main(int argc, char** argv) {
     auto* check_cmd = cli.add_subcommand("check-config", "Check a configuration file and exit");
     check_cmd->add_option("--config", config_path, "TOML configuration file")->required();
 
+    auto* package_cmd = cli.add_subcommand(
+        "teams-package", "Write the Teams app package (manifest and icons) to upload in Teams");
+    std::string host;
+    std::string package_out = "leernetwerk-teams.zip";
+    package_cmd->add_option("--config", config_path, "TOML configuration file ([teams] app_id)")
+        ->required();
+    package_cmd
+        ->add_option("--host", host, "The bot's public host name, e.g. leernetwerk.school.nl")
+        ->required();
+    package_cmd->add_option("--out", package_out, "The zip file to write")->capture_default_str();
+
     auto* version_cmd = cli.add_subcommand("version", "Print the version");
 
     CLI11_PARSE(cli, argc, argv);
@@ -290,6 +321,9 @@ int main(int argc, char** argv) {
     }
     if (check_cmd->parsed()) {
         return run_check_config(config_path);
+    }
+    if (package_cmd->parsed()) {
+        return run_teams_package(config_path, host, package_out);
     }
     const auto config = load(config_path);
     if (!config) {

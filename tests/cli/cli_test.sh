@@ -60,5 +60,15 @@ check "a bad --now exits 2" test $? -eq 2
 "$bin" version >out.txt
 check "version" grep -q "^leernetwerk [0-9]" out.txt
 
+# teams-package: the zip an administrator uploads in Teams; without [teams] app_id it exits 2.
+printf '[teams]\napp_id = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"\n' >teams.toml
+"$bin" teams-package --config teams.toml --host bot.school.nl --out app.zip >out.txt 2>err.txt
+check "teams-package exits 0" test $? -eq 0
+check "teams-package writes a zip" bash -c 'head -c 4 app.zip | od -An -tx1 | grep -q "50 4b 03 04"'
+printf '[bot]\nname = "Leernetwerk bot"\n' >noapp.toml
+"$bin" teams-package --config noapp.toml --host bot.school.nl >out.txt 2>err.txt
+check "teams-package without an app id exits 2" test $? -eq 2
+check "teams-package names the missing key" grep -q 'noapp.toml: teams.app_id: required' err.txt
+
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0

@@ -455,12 +455,28 @@ TEST_CASE("config: an unset Secret describes itself as not set", "[config][secre
 TEST_CASE("config: teams enabled needs app_id and app_password", "[config]") {
     CHECK(load_errors("[teams]\nenabled = true\n") ==
           std::vector<std::string>{
-              "config.toml: teams.app_id: required when [teams] enabled = true",
-              "config.toml: teams.app_password: required when [teams] enabled = true and auth = true (set "
-              "app_password, app_password_file or app_password_env)",
+              "config.toml: teams.app_id: required when [teams] enabled = true (unless only the "
+              "outgoing webhook is used: then set webhook_security_token)",
           });
-    CHECK(load_error("[teams]\nenabled = true\napp_password = \"pw\"\n") ==
-          "config.toml: teams.app_id: required when [teams] enabled = true");
+    CHECK(load_errors("[teams]\nenabled = true\napp_id = \"id\"\n") ==
+          std::vector<std::string>{
+              "config.toml: teams.app_password: required when [teams] enabled = true and auth = "
+              "true (set app_password, app_password_file or app_password_env)",
+          });
+    // The outgoing webhook alone needs no bot registration.
+    const auto webhook_only = load_ok(
+        "[teams]\nenabled = true\nwebhook_security_token = "
+        "\"vqF0En+Z0ucuRTM/01o2GuhMH3hKKk/N2bOmlM31zaA=\"\n");
+    CHECK(webhook_only.teams.app_id.empty());
+    CHECK(webhook_only.teams.webhook_security_token.value ==
+          "vqF0En+Z0ucuRTM/01o2GuhMH3hKKk/N2bOmlM31zaA=");
+    CHECK(load_error("[teams]\nwebhook_security_token = \"not base64!\"\n") ==
+          "config.toml: teams.webhook_security_token: expected the base64 security token Teams "
+          "showed when the outgoing webhook was created");
+    CHECK(
+        load_error("[teams]\nenabled = true\napp_password = \"pw\"\n") ==
+        "config.toml: teams.app_id: required when [teams] enabled = true (unless only the outgoing "
+        "webhook is used: then set webhook_security_token)");
     // A broken value is reported once, not also as missing.
     CHECK(load_error("[teams]\nenabled = true\napp_id = 5\napp_password = \"pw\"\n") ==
           "config.toml: teams.app_id: expected a string, got 5 (an integer)");
@@ -519,7 +535,8 @@ a = 1
               "config.toml: server.port: expected an integer from 0 to 65535, got 99999",
               "config.toml: server.hostname: unknown key; known keys in [server]: address, port, "
               "max_body_bytes, read_timeout_seconds",
-              "config.toml: teams.app_password: required when [teams] enabled = true and auth = true (set "
+              "config.toml: teams.app_password: required when [teams] enabled = true and auth = "
+              "true (set "
               "app_password, app_password_file or app_password_env)",
               "config.toml: extra: unknown section; known sections: bot, storage, log, server, "
               "teams, matrix",
