@@ -12,6 +12,12 @@ packages=(
     python3-jsonschema python3-yaml
 )
 
+# Node.js and npm run the Teams test peer. Machines that have them already (from elsewhere than
+# Debian) keep theirs.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    packages+=(nodejs npm)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
