@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/net/json_limits.hpp"
 #include "adapters/teams/cards.hpp"
 #include "bot/text.hpp"
 
@@ -17,31 +18,6 @@ using nlohmann::json;
 /// Real activities nest about eight levels deep; anything far deeper is hostile. Checked before
 /// parsing so that no recursive walk (dump, our own readers) can exhaust the stack.
 constexpr int kMaxNesting = 64;
-
-/// True when no array/object in `text` nests deeper than `max_depth` (strings are skipped).
-bool nesting_within(std::string_view text, int max_depth) {
-    int depth = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (in_string) {
-            if (c == '\\') {
-                ++i;
-            } else if (c == '"') {
-                in_string = false;
-            }
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > max_depth) {
-                return false;
-            }
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
-    }
-    return true;
-}
 
 const json* member(const json& object, std::string_view key) {
     if (!object.is_object()) {
@@ -445,7 +421,7 @@ std::optional<InboundEvent> map_activity(const Activity& activity) {
 
 Result<Activity> parse_activity(std::string_view body) {
     try {
-        if (!nesting_within(body, kMaxNesting)) {
+        if (!net::json_nesting_within(body, kMaxNesting)) {
             return tl::unexpected(bad_activity("JSON nested too deeply"));
         }
         const json j = json::parse(body, nullptr, false);

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/net/json_limits.hpp"
 #include "bot/text.hpp"
 #include "bot/when.hpp"
 
@@ -529,32 +530,8 @@ std::optional<std::string> text_value(const json& value, std::size_t max_bytes, 
     return text;
 }
 
-bool nesting_within(std::string_view text, int max_depth) {
-    int depth = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (in_string) {
-            if (c == '\\') {
-                ++i;
-            } else if (c == '"') {
-                in_string = false;
-            }
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > max_depth) {
-                return false;
-            }
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
-    }
-    return true;
-}
-
 std::optional<ActionSubmission> parse_action_data(std::string_view data_json) {
-    if (!nesting_within(data_json, kMaxDataNesting)) {
+    if (!net::json_nesting_within(data_json, kMaxDataNesting)) {
         return std::nullopt;
     }
     const json data = json::parse(data_json, nullptr, false);

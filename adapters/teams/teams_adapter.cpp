@@ -357,18 +357,22 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
                 continue;
             }
             // Answered in the click's response: not posted to the conversation as well.
-            try {
-                store.transaction([&] {
-                    store.mark_outbox_sending(id, clock());
-                    store.mark_outbox_sent(id, "invoke:" + activity.id, clock());
-                });
-            } catch (const StoreError&) {
+            if (!answered_in_response(id, "invoke:" + activity.id)) {
                 continue;  // it stays in the outbox and is posted instead
             }
             return invoke_message_response(
                 markdown_to_plain(std::get<TextContent>(row->message.content).markdown));
         }
         return invoke_message_response("");
+    }
+
+    /// Records that an outbox row travelled in an HTTP response instead of through the
+    /// connector; false (logged) when the database failed.
+    bool answered_in_response(Id id, const std::string& remote_id) {
+        return write("mark answered", [&] {
+            store.mark_outbox_sending(id, clock());
+            store.mark_outbox_sent(id, remote_id, clock());
+        });
     }
 
     void on_webhook(net::Request request, net::Responder respond) {
@@ -410,14 +414,7 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
                 continue;
             }
             text += (text.empty() ? "" : "\n\n") + webhook_text(row->message);
-            try {
-                store.transaction([&] {
-                    store.mark_outbox_sending(id, clock());
-                    store.mark_outbox_sent(id, "webhook:" + activity->id, clock());
-                });
-            } catch (const StoreError& error) {
-                log_line(LogLevel::error, std::string("teams webhook: ") + error.what());
-            }
+            answered_in_response(id, "webhook:" + activity->id);
         }
         respond(net::Response::json(
             200, json{{"type", "message"}, {"text", text}, {"textFormat", "markdown"}}.dump()));
