@@ -840,39 +840,37 @@ void handle_action(Turn& turn) {
 
 Bot::Bot(Store& store, BotSettings settings) : store_(store), settings_(std::move(settings)) {}
 
-Result<Handled> Bot::handle(const InboundEvent& event, Instant now) {
-    if (event.event_id.empty()) {
-        return fail(ErrorCode::bad_input, "event without an id", 400);
-    }
+namespace {
+
+/// Applies one event inside the current transaction.
+Handled apply_event(Store& store, const BotSettings& settings, const InboundEvent& event,
+                    Instant now) {
     Handled handled;
-    try {
-        store_.transaction([&] {
-            if (!store_.remember_event(event.conversation.platform, event.event_id, now)) {
-                handled.duplicate = true;
-                return;
-            }
-            detail::Turn turn(store_, settings_, event, now);
-            switch (event.kind) {
-                case InboundEvent::Kind::message:
-                    detail::handle_message(turn);
-                    break;
-                case InboundEvent::Kind::action:
-                    detail::handle_action(turn);
-                    break;
-                case InboundEvent::Kind::member_joined:
-                case InboundEvent::Kind::bot_added:
-                    detail::welcome(turn);
-                    break;
-                case InboundEvent::Kind::reaction:
-                    break;  // no feature reacts to reactions yet; the event is recorded as seen
-            }
-            handled.messages = turn.messages;
-            handled.message_ids = turn.sent;
-        });
-    } catch (const StoreError& error) {
-        log_line(LogLevel::error, "event " + event.event_id + " not applied: " + error.what());
-        return fail(ErrorCode::storage, error.what(), 500);
+    if (!store.remember_event(event.conversation.platform, event.event_id, now)) {
+        handled.duplicate = true;
+        return handled;
     }
+    detail::Turn turn(store, settings, event, now);
+    switch (event.kind) {
+        case InboundEvent::Kind::message:
+            detail::handle_message(turn);
+            break;
+        case InboundEvent::Kind::action:
+            detail::handle_action(turn);
+            break;
+        case InboundEvent::Kind::member_joined:
+        case InboundEvent::Kind::bot_added:
+            detail::welcome(turn);
+            break;
+        case InboundEvent::Kind::reaction:
+            break;  // no feature reacts to reactions yet; the event is recorded as seen
+    }
+    handled.messages = turn.messages;
+    handled.message_ids = turn.sent;
+    return handled;
+}
+
+void log_applied(const InboundEvent& event, const Handled& handled) {
     static constexpr const char* kKinds[] = {"message", "action", "member_joined", "bot_added",
                                              "reaction"};
     log_line(LogLevel::debug,
@@ -885,7 +883,55 @@ Result<Handled> Bot::handle(const InboundEvent& event, Instant now) {
         // What members write is confidential: only at trace level.
         log_line(LogLevel::trace, "text of " + event.event_id + ": " + event.text);
     }
-    return handled;
+}
+
+}  // namespace
+
+Result<Handled> Bot::handle(const InboundEvent& event, Instant now) {
+    return std::move(handle_batch({event}, now).front());
+}
+
+std::vector<Result<Handled>> Bot::handle_batch(
+    const std::vector<InboundEvent>& events, Instant now,
+    const std::function<void(std::size_t)>& before_each) {
+    std::vector<Result<Handled>> results(events.size(), Handled{});
+    try {
+        store_.transaction([&] {
+            for (std::size_t i = 0; i < events.size(); ++i) {
+                const auto& event = events[i];
+                if (event.event_id.empty()) {
+                    results[i] = fail(ErrorCode::bad_input, "event without an id", 400);
+                    continue;
+                }
+                try {
+                    // Each event in its own savepoint: one that fails takes only itself back.
+                    store_.savepoint([&] {
+                        if (before_each) {
+                            before_each(i);
+                        }
+                        results[i] = apply_event(store_, settings_, event, now);
+                    });
+                } catch (const StoreError& error) {
+                    log_line(LogLevel::error,
+                             "event " + event.event_id + " not applied: " + error.what());
+                    results[i] = fail(ErrorCode::storage, error.what(), 500);
+                }
+            }
+        });
+    } catch (const StoreError& error) {
+        // The commit itself failed: nothing of the batch was kept.
+        log_line(LogLevel::error, std::string("events not applied: ") + error.what());
+        for (auto& result : results) {
+            result = fail(ErrorCode::storage, error.what(), 500);
+        }
+        return results;
+    }
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        if (results[i]) {
+            log_applied(events[i], *results[i]);
+        }
+    }
+    return results;
 }
 
 Result<int> Bot::tick(Instant now) {

@@ -2,6 +2,7 @@
 // The bot's behaviour. It takes neutral events and the current time, changes state and appends
 // the messages it wants sent to the outbox, all in one Store transaction. No I/O of its own.
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,8 +25,8 @@ struct BotSettings {
 
 /// What applying an event did.
 struct Handled {
-    bool duplicate = false;  ///< the event id was applied before: nothing happened now
-    int messages = 0;        ///< outbox rows appended
+    bool duplicate = false;       ///< the event id was applied before: nothing happened now
+    int messages = 0;             ///< outbox rows appended
     std::vector<Id> message_ids;  ///< their outbox ids, in order
 };
 
@@ -36,6 +37,14 @@ public:
     /// Applies one event exactly once: dedupes its id, applies it, appends outbox rows, commits.
     /// A storage failure rolls everything back and is returned (the platform should retry).
     Result<Handled> handle(const InboundEvent& event, Instant now);
+
+    /// Applies several events in one transaction (one commit: what a busy adapter received
+    /// together), each in its own savepoint so one failing event does not take the others back.
+    /// `before_each(i)` runs inside the transaction just before event i (e.g. to save where the
+    /// event came from). Results are in the order of `events`.
+    std::vector<Result<Handled>> handle_batch(
+        const std::vector<InboundEvent>& events, Instant now,
+        const std::function<void(std::size_t)>& before_each = {});
 
     /// Runs the scheduler jobs that are due at `now`; returns how many ran.
     Result<int> tick(Instant now);

@@ -33,6 +33,9 @@ public:
     /// Runs `work` in one transaction: committed when it returns, rolled back (and the exception
     /// rethrown) when it throws. Not re-entrant.
     virtual void transaction(const std::function<void()>& work) = 0;
+    /// Inside a transaction: runs `work` so that, when it throws, only its own changes are undone
+    /// (and the exception rethrown); the surrounding transaction goes on.
+    virtual void savepoint(const std::function<void()>& work) = 0;
 
     // ---- inbox: platform events already applied -------------------------------------------
     /// Records an inbound event id; false when it was recorded before (apply it once only).

@@ -443,6 +443,23 @@ void SqliteStore::transaction(const std::function<void()>& work) {
     impl_->in_transaction_ = false;
 }
 
+void SqliteStore::savepoint(const std::function<void()>& work) {
+    if (!impl_->in_transaction_) {
+        throw StoreError("savepoint: only inside a transaction");
+    }
+    exec(impl_->db(), "SAVEPOINT event", "savepoint: begin");
+    try {
+        work();
+    } catch (...) {
+        if (sqlite3_get_autocommit(impl_->db()) == 0) {
+            sqlite3_exec(impl_->db(), "ROLLBACK TO event; RELEASE event", nullptr, nullptr,
+                         nullptr);
+        }
+        throw;
+    }
+    exec(impl_->db(), "RELEASE event", "savepoint: release");
+}
+
 // ---- inbox -----------------------------------------------------------------------------------
 
 bool SqliteStore::remember_event(Platform platform, std::string_view event_id, Instant now) {
@@ -703,10 +720,9 @@ std::optional<ConversationRef> SqliteStore::conversation_ref(Platform platform,
 
 std::optional<ConversationRef> SqliteStore::direct_conversation_with(Platform platform,
                                                                      std::string_view user_id) {
-    static const std::string kSql =
-        std::string(kConversationRefSelect) +
-        "WHERE platform = ?1 AND user_id = ?2 AND kind = 'direct' "
-        "ORDER BY updated_at DESC LIMIT 1";
+    static const std::string kSql = std::string(kConversationRefSelect) +
+                                    "WHERE platform = ?1 AND user_id = ?2 AND kind = 'direct' "
+                                    "ORDER BY updated_at DESC LIMIT 1";
     Query query = impl_->query(kSql, "direct_conversation_with");
     query.bind_text(1, platform_code(platform)).bind_text(2, user_id);
     if (!query.step()) {

@@ -28,6 +28,7 @@ public:
     SqliteStore& operator=(const SqliteStore&) = delete;
 
     void transaction(const std::function<void()>& work) override;
+    void savepoint(const std::function<void()>& work) override;
 
     bool remember_event(Platform platform, std::string_view event_id, Instant now) override;
 

@@ -201,6 +201,15 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
     bool sent_flush_scheduled = false;
     /// The last conversation reference written per conversation, to skip unchanged writes.
     std::map<std::string, std::string> saved_refs;
+    /// An activity waiting to be applied, with the request that brought it.
+    struct Arrival {
+        Activity activity;
+        InboundEvent event;
+        net::Responder respond;
+    };
+
+    std::vector<Arrival> arrivals;
+    bool apply_scheduled = false;
 
     // ---- inbound -------------------------------------------------------------------------------
 
@@ -262,9 +271,12 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
             [&](const std::string& pattern) { return host_matches(url->host, pattern); });
     }
 
-    void remember_conversation(const Activity& activity) {
+    /// Where the activity came from, and a fingerprint of it; nullopt when it carries no
+    /// conversation, or when we wrote exactly this before (the common case: nothing to write).
+    std::optional<std::pair<ConversationRef, std::string>> changed_conversation(
+        const Activity& activity) {
         if (activity.conversation.id.empty() || activity.service_url.empty()) {
-            return;
+            return std::nullopt;
         }
         const auto conversation = conversation_of(activity);
         ConversationRef ref;
@@ -276,22 +288,31 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         ref.user_id = ref.direct ? activity.from.id : "";
         ref.bot_id = activity.recipient.id;
         ref.updated_at = clock();
-        // Unchanged since we last wrote it (the common case): no write at all.
         auto fingerprint =
             ref.service_url + '\n' + ref.tenant_id + '\n' + ref.user_id + '\n' + ref.bot_id;
         const auto known = saved_refs.find(ref.conversation_id);
         if (known != saved_refs.end() && known->second == fingerprint) {
-            return;
+            return std::nullopt;
         }
+        return std::make_pair(std::move(ref), std::move(fingerprint));
+    }
+
+    void remember_saved(const std::string& conversation_id, std::string fingerprint) {
         if (saved_refs.size() > kMaxRememberedRefs) {
             saved_refs.clear();
         }
-        try {
-            store.transaction([&] { store.save_conversation_ref(ref); });
-            saved_refs[ref.conversation_id] = std::move(fingerprint);
-        } catch (const StoreError& error) {
-            log_line(LogLevel::error,
-                     std::string("teams: conversation not saved: ") + error.what());
+        saved_refs[conversation_id] = std::move(fingerprint);
+    }
+
+    /// Saves where an activity came from, in a transaction of its own (for activities that are
+    /// not applied as events, such as installationUpdate).
+    void remember_conversation(const Activity& activity) {
+        auto changed = changed_conversation(activity);
+        if (!changed) {
+            return;
+        }
+        if (write("save conversation", [&] { store.save_conversation_ref(changed->first); })) {
+            remember_saved(changed->first.conversation_id, std::move(changed->second));
         }
     }
 
@@ -303,9 +324,9 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
                      "(replies cannot be sent there): " +
                          activity.service_url);
         }
-        remember_conversation(activity);
-        const auto event = to_inbound_event(activity);
+        auto event = to_inbound_event(activity);
         if (!event) {
+            remember_conversation(activity);
             if (invoke && activity.name == "adaptiveCard/action") {
                 reject(respond, 400, "bad_request", "card action without usable data");
             } else if (invoke) {
@@ -316,18 +337,50 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
             }
             return;
         }
-        const auto handled = bot.handle(*event, clock());
-        if (!handled) {
-            // Nothing was kept: the connector retries, and the retry is applied then.
-            respond(json_error(500, "temporarily unavailable"));
-            return;
+        // Applied together with whatever else arrives while the I/O thread is busy: one commit
+        // for all of them (group commit), and each request answered after that commit.
+        arrivals.push_back({std::move(activity), std::move(*event), std::move(respond)});
+        if (!apply_scheduled) {
+            apply_scheduled = true;
+            auto self = shared_from_this();
+            asio::post(io, [self] { self->apply_arrivals(); });
         }
-        metrics.count("leernetwerk_events_total",
-                      {{"platform", "teams"}, {"kind", kind_name(event->kind)}});
-        if (invoke) {
-            respond(net::Response::json(200, invoke_answer(activity, *handled)));
-        } else {
-            respond(net::Response::json(200, ""));
+    }
+
+    void apply_arrivals() {
+        apply_scheduled = false;
+        auto batch = std::move(arrivals);
+        arrivals.clear();
+        std::vector<InboundEvent> events;
+        std::vector<std::optional<std::pair<ConversationRef, std::string>>> refs;
+        events.reserve(batch.size());
+        for (const auto& arrival : batch) {
+            events.push_back(arrival.event);
+            refs.push_back(changed_conversation(arrival.activity));
+        }
+        const auto results = bot.handle_batch(events, clock(), [&](std::size_t i) {
+            if (refs[i]) {
+                store.save_conversation_ref(refs[i]->first);
+            }
+        });
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            auto& arrival = batch[i];
+            if (!results[i]) {
+                // Nothing of it was kept: the connector retries, and the retry is applied then.
+                arrival.respond(json_error(500, "temporarily unavailable"));
+                continue;
+            }
+            if (refs[i]) {
+                remember_saved(refs[i]->first.conversation_id, std::move(refs[i]->second));
+            }
+            metrics.count("leernetwerk_events_total",
+                          {{"platform", "teams"}, {"kind", kind_name(arrival.event.kind)}});
+            if (arrival.activity.type == "invoke") {
+                arrival.respond(
+                    net::Response::json(200, invoke_answer(arrival.activity, *results[i])));
+            } else {
+                arrival.respond(net::Response::json(200, ""));
+            }
         }
         wake();
     }

@@ -313,18 +313,22 @@ TEST_CASE("data never becomes markup", "[bot][markdown]") {
     });
     REQUIRE(kees != roster.end());
     // The console shows the name exactly as typed, and the stored text escapes it.
-    CHECK(contains(chat.say("leden"), "- **Kees** [klik](http://x) · <b>Het</b> Kompas · deelnemer"));
+    CHECK(
+        contains(chat.say("leden"), "- **Kees** [klik](http://x) · <b>Het</b> Kompas · deelnemer"));
     const auto marieke = member_named(*chat.store, "Marieke Jansen");
     REQUIRE(chat.bot.handle(message_from(marieke, "leden", "markup-1"), demo_now()));
     const auto rows = chat.store->due_outbox(Platform::console, demo_now(), 10);
     REQUIRE(rows.size() == 1);
     const auto& markdown = std::get<TextContent>(rows[0].message.content).markdown;
-    CHECK(contains(markdown, "- **\\*\\*Kees\\*\\* \\[klik\\](http://x)** · \\<b\\>Het\\</b\\> Kompas"));
+    CHECK(contains(markdown,
+                   "- **\\*\\*Kees\\*\\* \\[klik\\](http://x)** · \\<b\\>Het\\</b\\> Kompas"));
 }
 
 TEST_CASE("a member added by their second id is recognised and linked", "[bot][identity]") {
     ConsoleFixture chat;
-    chat.say("lid toevoegen Ilse Wouters | deelnemer | Het Kompas | 0a1b2c3d-1111-2222-3333-444455556666");
+    chat.say(
+        "lid toevoegen Ilse Wouters | deelnemer | Het Kompas | "
+        "0a1b2c3d-1111-2222-3333-444455556666");
     InboundEvent event;
     event.event_id = "teams-1";
     event.conversation = {Platform::teams, "a:1ilse", Conversation::Kind::direct, ""};
@@ -341,4 +345,44 @@ TEST_CASE("a member added by their second id is recognised and linked", "[bot][i
     const auto linked = chat.store->member_by_identity(Platform::teams, "29:ilse-mri");
     REQUIRE(linked);
     CHECK(linked->display_name == "Ilse Wouters");
+}
+
+TEST_CASE("a batch is one commit, and an event that fails takes only itself back",
+          "[bot][outbox][batch]") {
+    const auto path = temp_db_path();
+    ConsoleFixture chat(path);
+    const auto marieke = member_named(*chat.store, "Marieke Jansen");
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    // Replies that mention "weigerbaar" fail to be stored, as a full disk would for them.
+    REQUIRE(sqlite3_exec(raw,
+                         "CREATE TRIGGER fail_some BEFORE INSERT ON outbox "
+                         "WHEN NEW.content LIKE '%weigerbaar%' "
+                         "BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    const std::vector<InboundEvent> batch = {
+        message_from(marieke, "expertise rubrics", "batch-1"),
+        message_from(marieke, "expertise weigerbaar", "batch-2"),
+        message_from(marieke, "plan bijeenkomst 23 maart 15:30", "batch-3"),
+    };
+    std::vector<std::size_t> before;
+    const auto results =
+        chat.bot.handle_batch(batch, demo_now(), [&](std::size_t i) { before.push_back(i); });
+    REQUIRE(results.size() == 3);
+    CHECK(results[0]);
+    REQUIRE_FALSE(results[1]);
+    CHECK(results[1].error().http_status == 500);
+    CHECK(results[2]);
+    CHECK(before == std::vector<std::size_t>{0, 1, 2});
+    CHECK(chat.meeting_count() == 4);
+    CHECK(chat.store->member(marieke.id)->expertise == std::vector<std::string>{"rubrics"});
+
+    // The failed event left no trace: once the disk has room, the platform's retry applies it.
+    REQUIRE(sqlite3_exec(raw, "DROP TRIGGER fail_some;", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+    const auto retried = chat.bot.handle(batch[1], demo_now());
+    REQUIRE(retried);
+    CHECK_FALSE(retried->duplicate);
+    CHECK(chat.store->member(marieke.id)->expertise == std::vector<std::string>{"weigerbaar"});
+    std::filesystem::remove_all(std::filesystem::path(path).parent_path());
 }
