@@ -428,11 +428,12 @@ void SqliteStore::transaction(const std::function<void()>& work) {
     if (impl_->in_transaction_) {
         throw StoreError("transaction: already in a transaction (transactions do not nest)");
     }
-    exec(impl_->db(), "BEGIN IMMEDIATE", "transaction: begin");
+    // Prepared once and cached: a busy adapter opens many transactions a second.
+    impl_->query("BEGIN IMMEDIATE", "transaction: begin").run();
     impl_->in_transaction_ = true;
     try {
         work();
-        exec(impl_->db(), "COMMIT", "transaction: commit");
+        impl_->query("COMMIT", "transaction: commit").run();
     } catch (...) {
         impl_->in_transaction_ = false;
         if (sqlite3_get_autocommit(impl_->db()) == 0) {
@@ -447,7 +448,7 @@ void SqliteStore::savepoint(const std::function<void()>& work) {
     if (!impl_->in_transaction_) {
         throw StoreError("savepoint: only inside a transaction");
     }
-    exec(impl_->db(), "SAVEPOINT event", "savepoint: begin");
+    impl_->query("SAVEPOINT event", "savepoint: begin").run();
     try {
         work();
     } catch (...) {
@@ -457,7 +458,7 @@ void SqliteStore::savepoint(const std::function<void()>& work) {
         }
         throw;
     }
-    exec(impl_->db(), "RELEASE event", "savepoint: release");
+    impl_->query("RELEASE event", "savepoint: release").run();
 }
 
 // ---- inbox -----------------------------------------------------------------------------------
