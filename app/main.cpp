@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "adapters/console/console.hpp"
+#include "adapters/matrix/matrix_adapter.hpp"
 #include "adapters/net/event_loop.hpp"
 #include "adapters/net/http_client.hpp"
 #include "adapters/net/http_server.hpp"
@@ -15,6 +16,7 @@
 #include "adapters/teams/teams_adapter.hpp"
 #include "app/config.hpp"
 #include "app/demo.hpp"
+#include "app/matrix_registration.hpp"
 #include "app/teams_package.hpp"
 #include "bot/bot.hpp"
 #include "bot/log.hpp"
@@ -202,7 +204,26 @@ int run_serve(const app::Config& config) {
                                                               metrics, std::move(options));
         teams_adapter->register_routes(server);
     }
-    if (!teams_adapter) {
+    std::unique_ptr<matrix::MatrixAdapter> matrix_adapter;
+    if (config.matrix.enabled) {
+        if (config.matrix.mode != app::MatrixMode::appservice) {
+            spdlog::error(
+                "[matrix] mode = \"bot\" is not supported yet: use mode = "
+                "\"appservice\" (see `leernetwerk matrix-registration`)");
+            return kExitConfigError;
+        }
+        matrix::MatrixOptions options;
+        options.homeserver_url = config.matrix.homeserver_url;
+        options.user_id = config.matrix.user_id;
+        options.display_name = config.bot.name;
+        options.as_token = config.matrix.as_token.value;
+        options.hs_token = config.matrix.hs_token.value;
+        options.allowed_inviters = config.matrix.allowed_inviters;
+        matrix_adapter = std::make_unique<matrix::MatrixAdapter>(loop.io(), bot, *store, client,
+                                                                 metrics, std::move(options));
+        matrix_adapter->register_routes(server);
+    }
+    if (!teams_adapter && !matrix_adapter) {
         spdlog::warn(
             "no platform is enabled in the configuration ([teams] or [matrix] enabled = "
             "true): only /healthz and /metrics are served");
@@ -219,14 +240,22 @@ int run_serve(const app::Config& config) {
     if (teams_adapter) {
         teams_adapter->start();
     }
+    if (matrix_adapter) {
+        matrix_adapter->start();
+    }
     // The scheduler: due jobs every second; what they queue is picked up by the dispatchers.
     loop.every(std::chrono::seconds(1), [&] {
         const auto now = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
         const auto ran = bot.tick(now);
         if (!ran) {
             spdlog::error("scheduler: {}", ran.error().message);
-        } else if (*ran > 0 && teams_adapter) {
-            teams_adapter->wake();
+        } else if (*ran > 0) {
+            if (teams_adapter) {
+                teams_adapter->wake();
+            }
+            if (matrix_adapter) {
+                matrix_adapter->wake();
+            }
         }
     });
     loop.on_stop_signal([&] {
@@ -234,6 +263,9 @@ int run_serve(const app::Config& config) {
         server.stop();
         if (teams_adapter) {
             teams_adapter->stop();
+        }
+        if (matrix_adapter) {
+            matrix_adapter->stop();
         }
         loop.stop();
     });
@@ -270,6 +302,33 @@ int run_teams_package(const std::string& path, const std::string& host, const st
     }
     std::cout << "wrote " << out << " (app " << input.app_id << ", host " << host
               << "): upload it in Teams under Apps > Manage your apps > Upload an app\n";
+    return 0;
+}
+
+/// Writes the appservice registration and token files for the config's [matrix] user_id.
+int run_matrix_registration(const std::string& path, const std::string& url,
+                            const std::string& out_dir, bool force) {
+    const auto config = load(path);
+    if (!config) {
+        return kExitConfigError;
+    }
+    app::MatrixRegistrationInput input;
+    input.user_id = config->matrix.user_id;
+    input.url = url;
+    input.as_token = config->matrix.as_token.value;
+    input.hs_token = config->matrix.hs_token.value;
+    input.out_dir = out_dir;
+    input.force = force;
+    const auto written = app::write_matrix_registration(std::move(input));
+    if (!written) {
+        std::cerr << path << ": " << written.error() << "\n";
+        return kExitConfigError;
+    }
+    std::cout << "wrote " << written->registration << ", " << written->as_token << " and "
+              << written->hs_token << " (mode 0600"
+              << (written->generated_tokens ? ", new random tokens" : ", tokens from the config")
+              << ").\nGive the registration to the homeserver (Synapse: app_service_config_files) "
+                 "and point [matrix] as_token_file and hs_token_file at the token files.\n";
     return 0;
 }
 
@@ -311,6 +370,21 @@ int main(int argc, char** argv) {
         ->required();
     package_cmd->add_option("--out", package_out, "The zip file to write")->capture_default_str();
 
+    auto* registration_cmd = cli.add_subcommand(
+        "matrix-registration", "Write the Matrix appservice registration and token files");
+    std::string registration_url;
+    std::string registration_dir = ".";
+    bool registration_force = false;
+    registration_cmd->add_option("--config", config_path, "TOML configuration file ([matrix])")
+        ->required();
+    registration_cmd
+        ->add_option("--url", registration_url,
+                     "Where the homeserver reaches the bot, e.g. http://bot-host:8080")
+        ->required();
+    registration_cmd->add_option("--out-dir", registration_dir, "Directory for the files")
+        ->capture_default_str();
+    registration_cmd->add_flag("--force", registration_force, "Replace existing files");
+
     auto* version_cmd = cli.add_subcommand("version", "Print the version");
 
     CLI11_PARSE(cli, argc, argv);
@@ -324,6 +398,10 @@ int main(int argc, char** argv) {
     }
     if (package_cmd->parsed()) {
         return run_teams_package(config_path, host, package_out);
+    }
+    if (registration_cmd->parsed()) {
+        return run_matrix_registration(config_path, registration_url, registration_dir,
+                                       registration_force);
     }
     const auto config = load(config_path);
     if (!config) {

@@ -1,0 +1,277 @@
+#include "adapters/matrix/events.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/net/json_limits.hpp"
+#include "bot/text.hpp"
+
+namespace leernetwerk::matrix {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kMaxJsonDepth = 32;
+constexpr std::size_t kMaxIdBytes = 255;
+
+const json* member(const json& object, std::string_view key) {
+    if (!object.is_object()) {
+        return nullptr;
+    }
+    const auto it = object.find(key);
+    return it == object.end() ? nullptr : &*it;
+}
+
+std::string string_at(const json& object, std::string_view key) {
+    const json* value = member(object, key);
+    return value && value->is_string() ? value->get<std::string>() : std::string();
+}
+
+bool has_control_or_space(std::string_view text) {
+    return std::any_of(text.begin(), text.end(),
+                       [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; });
+}
+
+bool valid_server_name(std::string_view server) {
+    return !server.empty() && !has_control_or_space(server) &&
+           server.find_first_of("/?#@") == std::string_view::npos;
+}
+
+bool is_localpart_char(char c) {
+    // Historical user ids may contain more than the current grammar; accept printable ASCII
+    // except ':' and spaces, which is what homeservers still federate.
+    return c > 0x20 && c < 0x7f && c != ':';
+}
+
+bool sigil_id(std::string_view id, char sigil, bool server_required) {
+    if (id.size() < 2 || id.size() > kMaxIdBytes || id.front() != sigil ||
+        has_control_or_space(id)) {
+        return false;
+    }
+    const auto colon = id.find(':');
+    if (colon == std::string_view::npos) {
+        return !server_required;
+    }
+    return colon > 1 && valid_server_name(id.substr(colon + 1));
+}
+
+RoomEvent read_event(const json& j) {
+    RoomEvent event;
+    event.event_id = string_at(j, "event_id");
+    event.room_id = string_at(j, "room_id");
+    event.sender = string_at(j, "sender");
+    event.type = string_at(j, "type");
+    if (const json* state_key = member(j, "state_key"); state_key && state_key->is_string()) {
+        event.state_key = state_key->get<std::string>();
+    }
+    if (const json* ts = member(j, "origin_server_ts"); ts && ts->is_number_integer()) {
+        event.origin_server_ts = ts->get<std::int64_t>();
+    }
+    if (const json* content = member(j, "content"); content && content->is_object()) {
+        event.msgtype = string_at(*content, "msgtype");
+        event.body = string_at(*content, "body");
+        event.membership = string_at(*content, "membership");
+        event.displayname = string_at(*content, "displayname");
+        if (const json* direct = member(*content, "is_direct"); direct && direct->is_boolean()) {
+            event.is_direct = direct->get<bool>();
+        }
+        if (const json* relates = member(*content, "m.relates_to");
+            relates && relates->is_object()) {
+            event.relates_rel_type = string_at(*relates, "rel_type");
+            event.relates_event_id = string_at(*relates, "event_id");
+            if (const json* reply = member(*relates, "m.in_reply_to")) {
+                event.in_reply_to = string_at(*reply, "event_id");
+            }
+        }
+    }
+    event.well_formed = is_valid_event_id(event.event_id) && is_valid_room_id(event.room_id) &&
+                        is_valid_user_id(event.sender) && !event.type.empty() &&
+                        event.type.size() <= kMaxIdBytes;
+    if (event.type == "m.room.member" &&
+        (!event.state_key || !is_valid_user_id(*event.state_key))) {
+        event.well_formed = false;
+    }
+    return event;
+}
+
+bool starts_with_folded(std::string_view text, std::string_view prefix, std::size_t& length) {
+    if (prefix.empty() || text.size() < prefix.size()) {
+        return false;
+    }
+    if (fold(text.substr(0, prefix.size())) != fold(prefix)) {
+        return false;
+    }
+    length = prefix.size();
+    return true;
+}
+
+std::string localpart_of(std::string_view user_id) {
+    if (user_id.size() < 2 || user_id.front() != '@') {
+        return {};
+    }
+    return std::string(user_id.substr(1, user_id.find(':') - 1));
+}
+
+}  // namespace
+
+bool is_valid_user_id(std::string_view id) {
+    if (!sigil_id(id, '@', /*server_required=*/true)) {
+        return false;
+    }
+    const auto localpart = id.substr(1, id.find(':') - 1);
+    return std::all_of(localpart.begin(), localpart.end(), is_localpart_char);
+}
+
+bool is_valid_room_id(std::string_view id) {
+    return sigil_id(id, '!', /*server_required=*/false);
+}
+
+bool is_valid_event_id(std::string_view id) {
+    return sigil_id(id, '$', /*server_required=*/false);
+}
+
+std::string server_of(std::string_view user_id) {
+    if (!is_valid_user_id(user_id)) {
+        return {};
+    }
+    return std::string(user_id.substr(user_id.find(':') + 1));
+}
+
+tl::expected<Transaction, TransactionError> parse_transaction(std::string_view body) {
+    if (!net::json_nesting_within(body, kMaxJsonDepth)) {
+        return tl::unexpected(TransactionError{"M_NOT_JSON", "not JSON or nested too deeply"});
+    }
+    const auto j = json::parse(body, nullptr, false);
+    if (j.is_discarded()) {
+        return tl::unexpected(TransactionError{"M_NOT_JSON", "the body is not valid JSON"});
+    }
+    const json* events = member(j, "events");
+    if (!j.is_object() || !events || !events->is_array()) {
+        return tl::unexpected(TransactionError{"M_BAD_JSON", "expected {\"events\": [...]}"});
+    }
+    Transaction transaction;
+    transaction.events.reserve(events->size());
+    for (const auto& item : *events) {
+        if (!item.is_object()) {
+            return tl::unexpected(TransactionError{"M_BAD_JSON", "every event must be an object"});
+        }
+        transaction.events.push_back(read_event(item));
+    }
+    return transaction;
+}
+
+std::string strip_bot_mention(std::string_view body, std::string_view bot_user_id,
+                              std::string_view bot_display_name) {
+    // A reply fallback ("> <@a:b> quoted" lines and an empty line) comes first in older clients.
+    while (body.size() >= 2 && body.substr(0, 2) == "> ") {
+        const auto newline = body.find('\n');
+        body = newline == std::string_view::npos ? std::string_view() : body.substr(newline + 1);
+    }
+    body = trim(body);
+    const auto localpart = localpart_of(bot_user_id);
+    std::size_t length = 0;
+    for (const std::string_view name :
+         {bot_user_id, bot_display_name, std::string_view(localpart)}) {
+        std::string_view candidate = body;
+        if (!name.empty() && name.front() != '@' && !candidate.empty() &&
+            candidate.front() == '@') {
+            candidate.remove_prefix(1);  // "@Leernetwerk bot hulp" as typed by hand
+        }
+        if (!starts_with_folded(candidate, name, length)) {
+            continue;
+        }
+        auto rest = candidate.substr(length);
+        // Only a whole-word match: "leernetwerkbot" is not a mention of "leernetwerk".
+        if (!rest.empty() && rest.front() != ':' && rest.front() != ',' && rest.front() != ' ' &&
+            rest.front() != '\t' && rest.front() != '\n') {
+            continue;
+        }
+        if (!rest.empty() && (rest.front() == ':' || rest.front() == ',')) {
+            rest.remove_prefix(1);
+        }
+        return std::string(trim(rest));
+    }
+    return std::string(body);
+}
+
+Decoded decode_event(const RoomEvent& event, const DecodeContext& context) {
+    Decoded decoded;
+    if (!event.well_formed) {
+        return decoded;
+    }
+    decoded.room_id = event.room_id;
+    const bool from_bot = event.sender == context.bot_user_id;
+    const bool from_other_bot =
+        std::find(context.ignored_senders.begin(), context.ignored_senders.end(), event.sender) !=
+        context.ignored_senders.end();
+
+    if (event.type == "m.room.encrypted" ||
+        (event.type == "m.room.encryption" && event.state_key && event.state_key->empty())) {
+        if (!from_bot) {
+            decoded.kind = Decoded::Kind::encrypted;
+        }
+        return decoded;
+    }
+
+    auto conversation = [&] {
+        Conversation c;
+        c.platform = Platform::matrix;
+        c.id = event.room_id;
+        const bool direct = context.is_direct_room && context.is_direct_room(event.room_id);
+        c.kind = direct ? Conversation::Kind::direct : Conversation::Kind::group;
+        return c;
+    };
+    auto sender = [&](const std::string& user_id, const std::string& known_name) {
+        Sender s;
+        s.user_id = user_id;
+        s.display_name = known_name;
+        if (s.display_name.empty() && context.display_name_of) {
+            s.display_name = context.display_name_of(user_id);
+        }
+        if (s.display_name.empty()) {
+            s.display_name = localpart_of(user_id);
+        }
+        return s;
+    };
+
+    if (event.type == "m.room.member" && event.state_key) {
+        if (event.membership == "invite" && *event.state_key == context.bot_user_id) {
+            decoded.kind = Decoded::Kind::invite;
+            decoded.user_id = event.sender;
+            decoded.is_direct = event.is_direct;
+            return decoded;
+        }
+        if (event.membership == "join" && *event.state_key != context.bot_user_id &&
+            !from_other_bot) {
+            decoded.kind = Decoded::Kind::inbound;
+            decoded.event.kind = InboundEvent::Kind::member_joined;
+            decoded.event.event_id = event.event_id;
+            decoded.event.conversation = conversation();
+            decoded.event.sender = sender(event.sender, "");
+            decoded.event.joined.push_back(sender(*event.state_key, event.displayname));
+        }
+        return decoded;
+    }
+
+    if (event.type != "m.room.message" || event.state_key || from_bot || from_other_bot) {
+        return decoded;
+    }
+    if (event.msgtype != "m.text" && event.msgtype != "m.emote") {
+        return decoded;  // m.notice never gets an answer (loop prevention); media is not read
+    }
+    if (event.relates_rel_type == "m.replace") {
+        return decoded;  // an edit of an earlier message: the original was answered already
+    }
+    decoded.kind = Decoded::Kind::inbound;
+    decoded.event.kind = InboundEvent::Kind::message;
+    decoded.event.event_id = event.event_id;
+    decoded.event.conversation = conversation();
+    decoded.event.sender = sender(event.sender, "");
+    decoded.event.text =
+        strip_bot_mention(event.body, context.bot_user_id, context.bot_display_name);
+    decoded.event.reply_to_remote_id = event.in_reply_to;
+    return decoded;
+}
+
+}  // namespace leernetwerk::matrix

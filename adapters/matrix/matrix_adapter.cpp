@@ -1,0 +1,876 @@
+#include "adapters/matrix/matrix_adapter.hpp"
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <nlohmann/json.hpp>
+
+#include "adapters/matrix/events.hpp"
+#include "adapters/matrix/render.hpp"
+#include "adapters/net/retry.hpp"
+#include "bot/log.hpp"
+#include "bot/text.hpp"
+
+namespace leernetwerk::matrix {
+namespace {
+
+namespace asio = boost::asio;
+using nlohmann::json;
+
+constexpr int kMaxInFlight = 16;
+constexpr int kPumpBatch = 64;
+constexpr std::size_t kMaxRemembered = 50'000;
+constexpr std::chrono::seconds kForgetPacingAfter{60};
+constexpr std::chrono::milliseconds kPollInterval{1000};
+constexpr std::chrono::seconds kRetryAfterCap{300};
+constexpr const char* kClientApi = "/_matrix/client/v3";
+
+net::Response matrix_error(int status, std::string_view errcode, std::string_view message) {
+    return net::Response::json(status, json{{"errcode", errcode}, {"error", message}}.dump());
+}
+
+/// Compares two secrets in constant time (their SHA-256 digests, so lengths leak nothing).
+bool same_secret(std::string_view a, std::string_view b) {
+    unsigned char da[SHA256_DIGEST_LENGTH];
+    unsigned char db[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(a.data()), a.size(), da);
+    SHA256(reinterpret_cast<const unsigned char*>(b.data()), b.size(), db);
+    return CRYPTO_memcmp(da, db, SHA256_DIGEST_LENGTH) == 0;
+}
+
+std::string kind_name(InboundEvent::Kind kind) {
+    static constexpr const char* kNames[] = {"message", "action", "member_joined", "bot_added",
+                                             "reaction"};
+    return kNames[static_cast<int>(kind)];
+}
+
+/// "1", "2, 3" → zero-based indexes; nullopt when the text is not only numbers in 1..count.
+std::optional<std::vector<std::size_t>> numbered_answer(std::string_view text, std::size_t count) {
+    std::vector<std::size_t> picked;
+    std::string token;
+    auto flush = [&] {
+        if (token.empty()) {
+            return true;
+        }
+        if (token.size() > 3) {
+            return false;
+        }
+        const auto value = static_cast<std::size_t>(std::stoi(token));
+        token.clear();
+        if (value < 1 || value > count) {
+            return false;
+        }
+        if (std::find(picked.begin(), picked.end(), value - 1) == picked.end()) {
+            picked.push_back(value - 1);
+        }
+        return true;
+    };
+    for (const char c : text) {
+        if (c >= '0' && c <= '9') {
+            token += c;
+        } else if (c == ',' || c == ' ') {
+            if (!flush()) {
+                return std::nullopt;
+            }
+        } else {
+            return std::nullopt;
+        }
+    }
+    if (!flush() || picked.empty()) {
+        return std::nullopt;
+    }
+    return picked;
+}
+
+constexpr std::string_view kEncryptedNoticeNl =
+    "Deze ruimte is versleuteld, en versleutelde berichten kan ik nog niet lezen. Gebruik me in "
+    "een ruimte zonder versleuteling (of in een privéchat die ik zelf met je begin).";
+
+}  // namespace
+
+struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
+    Impl(asio::io_context& io_in, Bot& bot_in, Store& store_in, net::HttpTransport& http_in,
+         net::Metrics& metrics_in, MatrixOptions options_in, Clock clock_in)
+        : io(io_in),
+          bot(bot_in),
+          store(store_in),
+          http(http_in),
+          metrics(metrics_in),
+          options(std::move(options_in)),
+          clock(std::move(clock_in)),
+          timer(io_in),
+          random(std::random_device{}()) {
+        if (!clock) {
+            clock = [] {
+                return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+            };
+        }
+        while (!options.homeserver_url.empty() && options.homeserver_url.back() == '/') {
+            options.homeserver_url.pop_back();
+        }
+        metrics.describe("leernetwerk_events_total", "counter",
+                         "Inbound platform events applied by the bot, by platform and kind");
+        metrics.describe(
+            "leernetwerk_inbound_rejected_total", "counter",
+            "Inbound requests refused before reaching the bot, by platform and reason");
+        metrics.describe("leernetwerk_sends_total", "counter",
+                         "Outbound platform calls, by platform and result (ok, retry, failed)");
+        metrics.describe("leernetwerk_send_seconds", "histogram",
+                         "Latency of outbound platform calls, by platform");
+    }
+
+    asio::io_context& io;
+    Bot& bot;
+    Store& store;
+    net::HttpTransport& http;
+    net::Metrics& metrics;
+    MatrixOptions options;
+    Clock clock;
+    asio::steady_timer timer;
+    std::mt19937_64 random;
+    bool running = false;
+    bool pump_scheduled = false;
+    int in_flight = 0;
+    std::set<std::string> busy_rooms;
+    std::map<std::string, net::WindowLimiter> limiters;
+    std::chrono::steady_clock::time_point last_prune{};
+    /// Display names seen in m.room.member events.
+    std::map<std::string, std::string> display_names;
+    /// The last open choice question per room, so a typed number can answer it.
+    struct OpenQuestion {
+        std::string action_id;
+        std::vector<std::string> choice_ids;
+        bool multiple = false;
+    };
+    std::map<std::string, OpenQuestion> open_questions;
+
+    // ---- inbound -------------------------------------------------------------------------------
+
+    void reject(const net::Responder& respond, int status, std::string_view reason,
+                std::string_view errcode, std::string_view message) {
+        metrics.count("leernetwerk_inbound_rejected_total",
+                      {{"platform", "matrix"}, {"reason", std::string(reason)}});
+        respond(matrix_error(status, errcode, message));
+    }
+
+    /// Checks the hs_token (header and/or legacy query parameter) before anything else is read.
+    bool authorized(const net::Request& request, const net::Responder& respond) {
+        std::optional<std::string_view> from_header;
+        const auto header = request.header("Authorization");
+        if (header.size() > 7 && header.substr(0, 7) == "Bearer ") {
+            from_header = header.substr(7);
+        }
+        std::optional<std::string_view> from_query;
+        if (const auto it = request.query.find("access_token"); it != request.query.end()) {
+            from_query = it->second;
+        }
+        if (!from_header && !from_query) {
+            reject(respond, 401, "unauthorized", "M_UNAUTHORIZED", "missing hs_token");
+            return false;
+        }
+        if (from_header && from_query && !same_secret(*from_header, *from_query)) {
+            reject(respond, 403, "forbidden", "M_FORBIDDEN", "the two tokens disagree");
+            return false;
+        }
+        if (options.hs_token.empty() ||
+            !same_secret(from_header ? *from_header : *from_query, options.hs_token)) {
+            reject(respond, 403, "forbidden", "M_FORBIDDEN", "invalid hs_token");
+            return false;
+        }
+        return true;
+    }
+
+    bool direct_room(std::string_view room_id) {
+        try {
+            const auto ref = store.conversation_ref(Platform::matrix, room_id);
+            return ref && ref->direct;
+        } catch (const StoreError&) {
+            return false;
+        }
+    }
+
+    DecodeContext decode_context() {
+        DecodeContext context;
+        context.bot_user_id = options.user_id;
+        context.bot_display_name = options.display_name;
+        context.ignored_senders = options.ignored_senders;
+        context.is_direct_room = [this](std::string_view room) { return direct_room(room); };
+        context.display_name_of = [this](std::string_view user) {
+            const auto it = display_names.find(std::string(user));
+            return it == display_names.end() ? std::string() : it->second;
+        };
+        return context;
+    }
+
+    bool inviter_allowed(const std::string& inviter) const {
+        if (options.allowed_inviters.empty()) {
+            return !server_of(inviter).empty() && server_of(inviter) == server_of(options.user_id);
+        }
+        return std::find(options.allowed_inviters.begin(), options.allowed_inviters.end(),
+                         inviter) != options.allowed_inviters.end();
+    }
+
+    /// A typed number in a room with an open choice question becomes the answer to it.
+    void answer_by_number(InboundEvent& event) {
+        const auto it = open_questions.find(event.conversation.id);
+        if (it == open_questions.end()) {
+            return;
+        }
+        const auto picked = numbered_answer(trim(event.text), it->second.choice_ids.size());
+        if (!picked || (!it->second.multiple && picked->size() != 1)) {
+            return;
+        }
+        event.kind = InboundEvent::Kind::action;
+        event.action.action_id = it->second.action_id;
+        for (const auto index : *picked) {
+            event.action.choice_ids.push_back(it->second.choice_ids[index]);
+        }
+    }
+
+    void on_transaction(std::size_t prefix, net::Request request, net::Responder respond) {
+        if (!authorized(request, respond)) {
+            return;
+        }
+        const auto txn_id = request.path.substr(prefix);
+        if (txn_id.empty() || txn_id.find('/') != std::string::npos) {
+            reject(respond, 400, "bad_request", "M_INVALID_PARAM", "missing transaction id");
+            return;
+        }
+        auto transaction = parse_transaction(request.body);
+        if (!transaction) {
+            reject(respond, 400, "bad_request", transaction.error().errcode,
+                   transaction.error().message);
+            return;
+        }
+        const auto context = decode_context();
+        struct Join {
+            std::string room_id;
+            std::string invite_event_id;
+            bool direct;
+        };
+        std::vector<Join> joins;
+        for (const auto& room_event : transaction->events) {
+            if (!room_event.well_formed) {
+                metrics.count("leernetwerk_inbound_rejected_total",
+                              {{"platform", "matrix"}, {"reason", "malformed_event"}});
+                log_line(LogLevel::warn, "matrix: skipped a malformed event in transaction " +
+                                             txn_id + " (missing field or bad id)");
+                continue;
+            }
+            if (room_event.type == "m.room.member" && room_event.membership == "join" &&
+                room_event.state_key && !room_event.displayname.empty()) {
+                if (display_names.size() > kMaxRemembered) {
+                    display_names.clear();
+                }
+                display_names[*room_event.state_key] = room_event.displayname;
+            }
+            auto decoded = decode_event(room_event, context);
+            switch (decoded.kind) {
+                case Decoded::Kind::ignored:
+                    break;
+                case Decoded::Kind::inbound: {
+                    if (decoded.event.kind == InboundEvent::Kind::message) {
+                        answer_by_number(decoded.event);
+                    }
+                    const auto handled = bot.handle(decoded.event, clock());
+                    if (!handled) {
+                        log_line(LogLevel::error, "matrix: transaction " + txn_id +
+                                                      " not applied (the homeserver "
+                                                      "retries it): " +
+                                                      handled.error().message);
+                        respond(matrix_error(500, "M_UNKNOWN", "temporarily unavailable"));
+                        wake();
+                        return;
+                    }
+                    if (!handled->duplicate) {
+                        metrics.count(
+                            "leernetwerk_events_total",
+                            {{"platform", "matrix"}, {"kind", kind_name(decoded.event.kind)}});
+                    }
+                    break;
+                }
+                case Decoded::Kind::invite:
+                    if (!inviter_allowed(decoded.user_id)) {
+                        log_line(LogLevel::info, "matrix: ignored an invite to " + decoded.room_id +
+                                                     " from " + decoded.user_id +
+                                                     " (not an allowed inviter)");
+                        break;
+                    }
+                    if (decoded.is_direct && !save_direct_room(decoded.room_id, decoded.user_id)) {
+                        respond(matrix_error(500, "M_UNKNOWN", "temporarily unavailable"));
+                        return;
+                    }
+                    joins.push_back({decoded.room_id, room_event.event_id, decoded.is_direct});
+                    break;
+                case Decoded::Kind::encrypted:
+                    if (!note_encrypted(decoded.room_id)) {
+                        respond(matrix_error(500, "M_UNKNOWN", "temporarily unavailable"));
+                        return;
+                    }
+                    break;
+            }
+        }
+        respond(net::Response::json(200, "{}"));
+        for (auto& join : joins) {
+            join_room(join.room_id, join.invite_event_id, join.direct);
+        }
+        wake();
+    }
+
+    bool save_direct_room(const std::string& room_id, const std::string& user_id) {
+        ConversationRef ref;
+        ref.platform = Platform::matrix;
+        ref.conversation_id = room_id;
+        ref.direct = true;
+        ref.user_id = user_id;
+        ref.bot_id = options.user_id;
+        ref.updated_at = clock();
+        return write("save direct room", [&] { store.save_conversation_ref(ref); });
+    }
+
+    /// Says once per room (remembered in the inbox) that encrypted rooms are not supported yet.
+    bool note_encrypted(const std::string& room_id) {
+        return write("note encrypted room", [&] {
+            if (!store.remember_event(Platform::matrix, "encrypted-room:" + room_id, clock())) {
+                return;
+            }
+            log_line(LogLevel::warn, "matrix: room " + room_id +
+                                         " is encrypted; the bot cannot read it (end-to-end "
+                                         "encryption is not supported yet) and says so there once");
+            OutboundMessage message;
+            message.to.platform = Platform::matrix;
+            message.to.conversation_id = room_id;
+            message.content = TextContent{escape_markdown(kEncryptedNoticeNl), {}};
+            store.append_outbox(message, clock());
+        });
+    }
+
+    void join_room(const std::string& room_id, const std::string& invite_event_id, bool direct) {
+        net::ClientRequest request;
+        request.method = "POST";
+        request.url = client_url("/join/" + net::encode_path_segment(room_id));
+        request.body = "{}";
+        auto self = shared_from_this();
+        call(std::move(request), [self, room_id, invite_event_id,
+                                  direct](Result<net::ClientResponse> response) {
+            if (!response || response->status != 200) {
+                log_line(LogLevel::warn,
+                         "matrix: could not join " + room_id + ": " +
+                             (response ? "HTTP " + std::to_string(response->status) + " " +
+                                             response->body.substr(0, 200)
+                                       : response.error().message));
+                return;
+            }
+            log_line(LogLevel::info, "matrix: joined " + room_id);
+            if (direct) {
+                return;  // a private chat needs no introduction
+            }
+            InboundEvent event;
+            event.kind = InboundEvent::Kind::bot_added;
+            event.event_id = invite_event_id + "/joined";
+            event.conversation.platform = Platform::matrix;
+            event.conversation.id = room_id;
+            if (const auto handled = self->bot.handle(event, self->clock()); !handled) {
+                log_line(LogLevel::error, "matrix: welcome not stored: " + handled.error().message);
+            }
+            self->wake();
+        });
+    }
+
+    void on_query(net::Request request, net::Responder respond) {
+        if (!authorized(request, respond)) {
+            return;
+        }
+        // The bot creates no users or rooms on demand: nothing else is ours.
+        respond(matrix_error(404, "M_NOT_FOUND", "not provided by this application service"));
+    }
+
+    void on_ping(net::Request request, net::Responder respond) {
+        if (!authorized(request, respond)) {
+            return;
+        }
+        if (!request.body.empty()) {
+            const auto body = json::parse(request.body, nullptr, false);
+            if (body.is_discarded() || !body.is_object()) {
+                reject(respond, 400, "bad_request", "M_NOT_JSON", "the body is not a JSON object");
+                return;
+            }
+        }
+        respond(net::Response::json(200, "{}"));
+    }
+
+    // ---- outbound ------------------------------------------------------------------------------
+
+    std::string client_url(const std::string& path) const {
+        return options.homeserver_url + kClientApi + path +
+               "?user_id=" + net::encode_query_value(options.user_id);
+    }
+
+    void call(net::ClientRequest request, std::function<void(Result<net::ClientResponse>)> done) {
+        request.headers["Authorization"] = "Bearer " + options.as_token;
+        if (!request.body.empty()) {
+            request.headers["Content-Type"] = "application/json";
+        }
+        request.timeout = std::chrono::seconds(20);
+        http.send(std::move(request), std::move(done));
+    }
+
+    void schedule_pump(std::chrono::milliseconds after) {
+        if (!running) {
+            return;
+        }
+        timer.expires_after(after);
+        auto self = shared_from_this();
+        timer.async_wait([self](const boost::system::error_code& error) {
+            if (error != asio::error::operation_aborted) {
+                self->pump();
+            }
+        });
+    }
+
+    void wake() {
+        if (!running || pump_scheduled) {
+            return;
+        }
+        pump_scheduled = true;
+        auto self = shared_from_this();
+        asio::post(io, [self] {
+            self->pump_scheduled = false;
+            self->pump();
+        });
+    }
+
+    void pump() {
+        if (!running) {
+            return;
+        }
+        std::chrono::milliseconds next = kPollInterval;
+        forget_quiet_limiters();
+        const int free_slots = kMaxInFlight - in_flight;
+        if (free_slots <= 0) {
+            schedule_pump(next);
+            return;
+        }
+        std::vector<OutboxRow> rows;
+        try {
+            rows =
+                store.due_outbox(Platform::matrix, clock(), std::min(kPumpBatch, free_slots * 4));
+        } catch (const StoreError& error) {
+            log_line(LogLevel::error, std::string("matrix dispatcher: ") + error.what());
+            schedule_pump(next);
+            return;
+        }
+        const auto steady_now = std::chrono::steady_clock::now();
+        std::vector<std::pair<OutboxRow, std::string>> chosen;
+        for (auto& row : rows) {
+            if (in_flight + static_cast<int>(chosen.size()) >= kMaxInFlight) {
+                break;
+            }
+            auto key = room_key(row.message.to);
+            if (busy_rooms.count(key) != 0) {
+                continue;  // one send at a time per room keeps the order
+            }
+            auto& limiter =
+                limiters.try_emplace(key, net::WindowLimiter(options.room_limits)).first->second;
+            const auto wait = limiter.wait_time(steady_now);
+            if (wait.count() > 0) {
+                next = std::min(next, wait);
+                continue;
+            }
+            limiter.record(steady_now);
+            busy_rooms.insert(key);
+            chosen.emplace_back(std::move(row), std::move(key));
+        }
+        const bool marked = chosen.empty() || write("mark sending", [&] {
+                                for (const auto& [row, key] : chosen) {
+                                    store.mark_outbox_sending(row.message.id, clock());
+                                }
+                            });
+        for (auto& [row, key] : chosen) {
+            if (!marked) {
+                busy_rooms.erase(key);
+                continue;
+            }
+            ++in_flight;
+            ++row.attempts;
+            send_row(std::move(row), std::move(key));
+        }
+        schedule_pump(next);
+    }
+
+    void forget_quiet_limiters() {
+        const auto steady_now = std::chrono::steady_clock::now();
+        if (steady_now - last_prune < std::chrono::seconds(10)) {
+            return;
+        }
+        last_prune = steady_now;
+        std::erase_if(limiters, [&](const auto& entry) {
+            return busy_rooms.count(entry.first) == 0 &&
+                   entry.second.quiet_since(steady_now - kForgetPacingAfter);
+        });
+    }
+
+    static std::string room_key(const Address& to) {
+        return to.conversation_id.empty() ? "user:" + to.user_id : to.conversation_id;
+    }
+
+    template <typename Work>
+    bool write(const char* what, Work work) {
+        try {
+            store.transaction(work);
+            return true;
+        } catch (const StoreError& error) {
+            log_line(LogLevel::error, std::string("matrix: ") + what + ": " + error.what());
+            return false;
+        }
+    }
+
+    void finish(const std::string& key) {
+        --in_flight;
+        busy_rooms.erase(key);
+        wake();
+    }
+
+    void give_up(const OutboxRow& row, const std::string& key, const std::string& why) {
+        log_line(LogLevel::error, "matrix: gave up on outbox message " +
+                                      std::to_string(row.message.id) + ": " + why);
+        metrics.count("leernetwerk_sends_total", {{"platform", "matrix"}, {"result", "failed"}});
+        write("mark failed", [&] { store.mark_outbox_failed(row.message.id, why, clock()); });
+        finish(key);
+    }
+
+    /// The Matrix user a direct message goes to.
+    std::string direct_user(const OutboxRow& row) {
+        const auto& user = row.message.to.user_id;
+        if (is_valid_user_id(user) || row.message.recipient_member_id == 0) {
+            return user;
+        }
+        for (const auto& identity : store.identities_of(row.message.recipient_member_id)) {
+            if (identity.platform == Platform::matrix && is_valid_user_id(identity.user_id)) {
+                return identity.user_id;
+            }
+        }
+        return user;
+    }
+
+    void send_row(OutboxRow row, std::string key) {
+        const auto& to = row.message.to;
+        if (!to.conversation_id.empty()) {
+            if (!is_valid_room_id(to.conversation_id)) {
+                give_up(row, key, "not a Matrix room id: " + to.conversation_id);
+                return;
+            }
+            const auto room = to.conversation_id;
+            deliver(std::move(row), std::move(key), room);
+            return;
+        }
+        std::string user;
+        std::optional<ConversationRef> existing;
+        try {
+            user = direct_user(row);
+            if (is_valid_user_id(user)) {
+                existing = store.direct_conversation_with(Platform::matrix, user);
+            }
+        } catch (const StoreError& error) {
+            handle_failure(std::move(row), key, fail(ErrorCode::storage, error.what()));
+            return;
+        }
+        if (!is_valid_user_id(user)) {
+            give_up(row, key, "no Matrix user id to open a private chat with");
+            return;
+        }
+        if (existing) {
+            deliver(std::move(row), std::move(key), existing->conversation_id);
+            return;
+        }
+        create_direct_room(std::move(row), std::move(key), user);
+    }
+
+    void create_direct_room(OutboxRow row, std::string key, std::string user) {
+        net::ClientRequest request;
+        request.method = "POST";
+        request.url = client_url("/createRoom");
+        request.body = json{{"preset", "trusted_private_chat"},
+                            {"is_direct", true},
+                            {"invite", json::array({user})}}
+                           .dump();
+        auto self = shared_from_this();
+        call(std::move(request), [self, row = std::move(row), key = std::move(key),
+                                  user](Result<net::ClientResponse> response) mutable {
+            if (!response || response->status != 200) {
+                self->handle_failure(std::move(row), key, response);
+                return;
+            }
+            const auto parsed = json::parse(response->body, nullptr, false);
+            const json* room =
+                parsed.is_object() && parsed.contains("room_id") ? &parsed["room_id"] : nullptr;
+            if (!room || !room->is_string() || !is_valid_room_id(room->get<std::string>())) {
+                self->give_up(row, key, "createRoom answered without a room id");
+                return;
+            }
+            const auto room_id = room->get<std::string>();
+            log_line(LogLevel::info, "matrix: opened a private chat " + room_id + " with " + user);
+            self->save_direct_room(room_id, user);
+            self->update_direct_account_data(user, room_id);
+            self->deliver(std::move(row), std::move(key), room_id);
+        });
+    }
+
+    /// Adds the room to the bot's m.direct account data (read, merged, written back).
+    void update_direct_account_data(const std::string& user, const std::string& room_id) {
+        const auto path =
+            "/user/" + net::encode_path_segment(options.user_id) + "/account_data/m.direct";
+        net::ClientRequest request;
+        request.method = "GET";
+        request.url = client_url(path);
+        auto self = shared_from_this();
+        call(std::move(request), [self, path, user, room_id](Result<net::ClientResponse> got) {
+            json direct = json::object();
+            if (got && got->status == 200) {
+                auto parsed = json::parse(got->body, nullptr, false);
+                if (parsed.is_object()) {
+                    direct = std::move(parsed);
+                }
+            } else if (!got || got->status != 404) {
+                log_line(LogLevel::warn, "matrix: m.direct not read; not updated");
+                return;
+            }
+            auto& rooms = direct[user];
+            if (!rooms.is_array()) {
+                rooms = json::array();
+            }
+            if (std::find(rooms.begin(), rooms.end(), json(room_id)) == rooms.end()) {
+                rooms.push_back(room_id);
+            }
+            net::ClientRequest put;
+            put.method = "PUT";
+            put.url = self->client_url(path);
+            put.body = direct.dump();
+            self->call(std::move(put), [](Result<net::ClientResponse> written) {
+                if (!written || written->status != 200) {
+                    log_line(LogLevel::warn, "matrix: m.direct not updated");
+                }
+            });
+        });
+    }
+
+    static std::string transaction_id(const OutboxRow& row) {
+        // Stable across retries and restarts; the creation time keeps it unique should the
+        // database ever be recreated and row ids start again.
+        return "lnw" + std::to_string(row.message.id) + "." +
+               std::to_string(row.created_at.time_since_epoch().count());
+    }
+
+    void deliver(OutboxRow row, std::string key, std::string room_id) {
+        RenderOptions render_options;
+        render_options.user_of_member = [this](Id member_id) {
+            try {
+                for (const auto& identity : store.identities_of(member_id)) {
+                    if (identity.platform == Platform::matrix) {
+                        return identity.user_id;
+                    }
+                }
+            } catch (const StoreError&) {
+            }
+            return std::string();
+        };
+        const auto replaces = row.message.replaces ? row.replaces_remote_id : std::string();
+        net::ClientRequest request;
+        request.method = "PUT";
+        request.url =
+            client_url("/rooms/" + net::encode_path_segment(room_id) + "/send/m.room.message/" +
+                       net::encode_path_segment(transaction_id(row)));
+        request.body = render_message(row.message, replaces, render_options);
+        auto self = shared_from_this();
+        const auto started = std::chrono::steady_clock::now();
+        call(std::move(request), [self, row = std::move(row), key = std::move(key), started,
+                                  replaces, room_id](Result<net::ClientResponse> response) mutable {
+            self->metrics.observe("leernetwerk_send_seconds", {{"platform", "matrix"}},
+                                  std::chrono::duration_cast<std::chrono::microseconds>(
+                                      std::chrono::steady_clock::now() - started));
+            if (!response || response->status != 200) {
+                self->handle_failure(std::move(row), key, response);
+                return;
+            }
+            std::string remote_id = replaces;  // edits keep pointing at the original event
+            const auto parsed = json::parse(response->body, nullptr, false);
+            if (remote_id.empty() && parsed.is_object() && parsed.contains("event_id") &&
+                parsed["event_id"].is_string()) {
+                remote_id = parsed["event_id"].get<std::string>();
+            }
+            self->track_question(room_id, row.message);
+            self->metrics.count("leernetwerk_sends_total",
+                                {{"platform", "matrix"}, {"result", "ok"}});
+            self->write("mark sent", [&] {
+                self->store.mark_outbox_sent(row.message.id, remote_id, self->clock());
+            });
+            self->finish(key);
+        });
+    }
+
+    void track_question(const std::string& room_id, const OutboundMessage& message) {
+        const auto* question = std::get_if<ChoiceQuestion>(&message.content);
+        if (!question) {
+            return;
+        }
+        if (!question->closed_note.empty() || question->choices.empty()) {
+            const auto it = open_questions.find(room_id);
+            if (it != open_questions.end() && it->second.action_id == question->action_id) {
+                open_questions.erase(it);
+            }
+            return;
+        }
+        if (open_questions.size() > kMaxRemembered) {
+            open_questions.clear();
+        }
+        OpenQuestion open;
+        open.action_id = question->action_id;
+        open.multiple = question->kind == ChoiceQuestion::Kind::multiple;
+        for (const auto& choice : question->choices) {
+            open.choice_ids.push_back(choice.id);
+        }
+        open_questions[room_id] = std::move(open);
+    }
+
+    void handle_failure(OutboxRow row, const std::string& key,
+                        const Result<net::ClientResponse>& response) {
+        int status = 0;
+        std::optional<std::chrono::milliseconds> retry_after;
+        std::string why;
+        if (!response) {
+            why = response.error().message;
+            if (response.error().code == ErrorCode::bad_input) {
+                give_up(row, key, why);
+                return;
+            }
+            if (response.error().retry_after) {
+                retry_after = *response.error().retry_after;
+            }
+        } else {
+            status = response->status;
+            const auto parsed = json::parse(response->body, nullptr, false);
+            std::string errcode;
+            if (parsed.is_object() && parsed.contains("errcode") && parsed["errcode"].is_string()) {
+                errcode = parsed["errcode"].get<std::string>();
+            }
+            why = "HTTP " + std::to_string(status) + (errcode.empty() ? "" : " " + errcode);
+            if (const auto header = net::parse_retry_after(response->header("Retry-After"),
+                                                           std::chrono::system_clock::now())) {
+                retry_after = *header;
+            }
+            if (parsed.is_object() && parsed.contains("retry_after_ms") &&
+                parsed["retry_after_ms"].is_number_integer()) {
+                const auto ms =
+                    std::chrono::milliseconds(parsed["retry_after_ms"].get<std::int64_t>());
+                retry_after = std::max(retry_after.value_or(ms), ms);
+            }
+        }
+        const bool retryable = status == 0 || status == 429 || status >= 500;
+        const auto age = clock() - row.created_at;
+        if (!retryable || row.attempts >= options.max_send_attempts || age > options.max_send_age) {
+            give_up(row, key, why + (retryable ? " (attempts used up)" : ""));
+            return;
+        }
+        std::chrono::milliseconds delay;
+        if (retry_after) {
+            delay = std::min<std::chrono::milliseconds>(*retry_after, kRetryAfterCap);
+        } else {
+            delay = net::backoff_delay(row.attempts, options.retry_base, options.retry_cap, random);
+        }
+        log_line(LogLevel::warn, "matrix: outbox message " + std::to_string(row.message.id) + ": " +
+                                     why + ", retry in " + std::to_string(delay.count()) + " ms");
+        metrics.count("leernetwerk_sends_total", {{"platform", "matrix"}, {"result", "retry"}});
+        const auto next = clock() + std::chrono::floor<std::chrono::seconds>(delay);
+        write("mark retry", [&] { store.mark_outbox_retry(row.message.id, next, why); });
+        // Hold the room until the retry time so later messages keep their order.
+        auto self = shared_from_this();
+        auto hold = std::make_shared<asio::steady_timer>(io, delay);
+        hold->async_wait(
+            [self, hold, key](const boost::system::error_code&) { self->finish(key); });
+    }
+};
+
+MatrixAdapter::MatrixAdapter(boost::asio::io_context& io, Bot& bot, Store& store,
+                             net::HttpTransport& http, net::Metrics& metrics, MatrixOptions options,
+                             Clock clock)
+    : impl_(std::make_shared<Impl>(io, bot, store, http, metrics, std::move(options),
+                                   std::move(clock))) {}
+
+MatrixAdapter::~MatrixAdapter() {
+    stop();
+}
+
+void MatrixAdapter::register_routes(net::HttpServer& server) {
+    std::weak_ptr<Impl> weak = impl_;
+    auto unavailable = [](const net::Responder& respond) {
+        respond(matrix_error(503, "M_UNKNOWN", "shutting down"));
+    };
+    for (const std::string prefix : {"/_matrix/app/v1/transactions/", "/transactions/"}) {
+        server.route_prefix(
+            "PUT", prefix,
+            [weak, unavailable, size = prefix.size()](net::Request request,
+                                                      net::Responder respond) {
+                if (auto impl = weak.lock()) {
+                    impl->on_transaction(size, std::move(request), std::move(respond));
+                } else {
+                    unavailable(respond);
+                }
+            },
+            impl_->options.max_body_bytes);
+    }
+    for (const std::string prefix :
+         {"/_matrix/app/v1/users/", "/_matrix/app/v1/rooms/", "/users/", "/rooms/"}) {
+        server.route_prefix("GET", prefix,
+                            [weak, unavailable](net::Request request, net::Responder respond) {
+                                if (auto impl = weak.lock()) {
+                                    impl->on_query(std::move(request), std::move(respond));
+                                } else {
+                                    unavailable(respond);
+                                }
+                            });
+    }
+    server.route("POST", "/_matrix/app/v1/ping",
+                 [weak, unavailable](net::Request request, net::Responder respond) {
+                     if (auto impl = weak.lock()) {
+                         impl->on_ping(std::move(request), std::move(respond));
+                     } else {
+                         unavailable(respond);
+                     }
+                 });
+}
+
+void MatrixAdapter::start() {
+    auto& impl = *impl_;
+    if (impl.running) {
+        return;
+    }
+    impl.running = true;
+    // Rows a crash left `sending` go out again with the same txnId: the homeserver answers a
+    // repeated txnId with the event it already made, so nothing is sent twice.
+    impl.write("recovery", [&] {
+        for (const auto& row : impl.store.outbox_in_state(Platform::matrix, OutboxState::sending)) {
+            impl.store.mark_outbox_retry(row.message.id, impl.clock(), "resent after restart");
+        }
+    });
+    impl.wake();
+}
+
+void MatrixAdapter::stop() {
+    if (impl_ && impl_->running) {
+        impl_->running = false;
+        impl_->timer.cancel();
+    }
+}
+
+void MatrixAdapter::wake() {
+    impl_->wake();
+}
+
+}  // namespace leernetwerk::matrix

@@ -1,0 +1,62 @@
+#pragma once
+// Matrix as an application service on the shared HTTP server: the homeserver pushes
+// transactions (PUT /_matrix/app/v1/transactions/{txnId}, hs_token-checked), and the dispatcher
+// drains the Matrix outbox through the client-server API with the as_token, idempotently (the
+// outbox row id is the txnId), with per-room pacing, 429/Retry-After and backoff.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "adapters/net/http_server.hpp"
+#include "adapters/net/metrics.hpp"
+#include "bot/bot.hpp"
+
+namespace leernetwerk::matrix {
+
+struct MatrixOptions {
+    std::string homeserver_url;  ///< e.g. "https://matrix.school.nl", no trailing '/'
+    std::string user_id;         ///< the bot, "@leernetwerk:school.nl"
+    std::string display_name = "Leernetwerk bot";
+    std::string as_token;  ///< appservice → homeserver
+    std::string hs_token;  ///< homeserver → appservice
+    /// Who may invite the bot into a room; empty: anyone on the bot's own server.
+    std::vector<std::string> allowed_inviters;
+    /// Other bots whose messages are never answered.
+    std::vector<std::string> ignored_senders;
+    std::size_t max_body_bytes = 16 * 1024 * 1024;
+    int max_send_attempts = 8;
+    std::chrono::minutes max_send_age{120};
+    std::chrono::milliseconds retry_base{1000};
+    std::chrono::milliseconds retry_cap{60000};
+    /// Sends allowed per room in each sliding window.
+    std::vector<std::pair<int, std::chrono::milliseconds>> room_limits = {
+        {5, std::chrono::milliseconds(1000)}, {30, std::chrono::milliseconds(30'000)}};
+};
+
+class MatrixAdapter {
+public:
+    using Clock = std::function<Instant()>;
+    MatrixAdapter(boost::asio::io_context& io, Bot& bot, Store& store, net::HttpTransport& http,
+                  net::Metrics& metrics, MatrixOptions options, Clock clock = {});
+    ~MatrixAdapter();
+    MatrixAdapter(const MatrixAdapter&) = delete;
+    MatrixAdapter& operator=(const MatrixAdapter&) = delete;
+
+    /// Adds the appservice routes (prefixed and legacy forms) to the server.
+    void register_routes(net::HttpServer& server);
+    /// Starts the dispatcher. Rows a crash left `sending` are sent again with the same txnId,
+    /// which the homeserver deduplicates.
+    void start();
+    void stop();
+    /// New outbox rows may be due: look now instead of at the next poll.
+    void wake();
+
+private:
+    struct Impl;
+    std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace leernetwerk::matrix

@@ -1,0 +1,316 @@
+#include "adapters/matrix/render.hpp"
+
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bot/text.hpp"
+
+namespace leernetwerk::matrix {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kSpecials = "\\*_[]<>`#|~";
+
+/// One line of the dialect, inline markup only: bold and escapes. Bold left open is closed.
+std::string inline_html(std::string_view line) {
+    std::string out;
+    bool bold = false;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (c == '\\' && i + 1 < line.size() && kSpecials.find(line[i + 1]) != kSpecials.npos) {
+            out += escape_html(line.substr(i + 1, 1));
+            ++i;
+        } else if (c == '*' && i + 1 < line.size() && line[i + 1] == '*') {
+            out += bold ? "</strong>" : "<strong>";
+            bold = !bold;
+            ++i;
+        } else {
+            out += escape_html(line.substr(i, 1));
+        }
+    }
+    if (bold) {
+        out += "</strong>";
+    }
+    return out;
+}
+
+std::string plain(std::string_view markdown) {
+    return markdown_to_plain(markdown);
+}
+
+bool dutch(Lang lang) {
+    return lang == Lang::nl;
+}
+
+/// Cuts UTF-8 text to at most `bytes` bytes without splitting a character.
+std::string cut_utf8(std::string_view text, std::size_t bytes) {
+    if (text.size() <= bytes) {
+        return std::string(text);
+    }
+    std::size_t end = bytes;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+        --end;
+    }
+    return std::string(text.substr(0, end)) + "…";
+}
+
+struct TextVisitor {
+    Lang lang;
+
+    RenderedText operator()(const TextContent& text) const {
+        return {plain(text.markdown), markdown_to_html(text.markdown)};
+    }
+
+    RenderedText operator()(const ChoiceQuestion& question) const {
+        RenderedText out{plain(question.prompt), markdown_to_html(question.prompt)};
+        if (!question.closed_note.empty()) {
+            out.body += "\n\n" + plain(question.closed_note);
+            out.html += "<br><br><em>" + markdown_to_html(question.closed_note) + "</em>";
+            return out;
+        }
+        out.html += "<ol>";
+        std::string labels;
+        for (std::size_t i = 0; i < question.choices.size(); ++i) {
+            const auto label = plain(question.choices[i].label);
+            out.body += "\n" + std::to_string(i + 1) + ". " + label;
+            out.html += "<li>" + markdown_to_html(question.choices[i].label) + "</li>";
+            if (i < 3) {
+                labels += (labels.empty() ? "" : ", ") + ("\"" + label + "\"");
+            }
+        }
+        out.html += "</ol>";
+        std::string hint;
+        if (question.kind == ChoiceQuestion::Kind::multiple) {
+            hint = dutch(lang) ? "Antwoord met de nummers van je keuzes, bijvoorbeeld \"1, 3\"."
+                               : "Answer with the numbers of your choices, e.g. \"1, 3\".";
+        } else {
+            hint = dutch(lang)
+                       ? "Antwoord met het nummer of de tekst van je keuze (" + labels + ")."
+                       : "Answer with the number or the text of your choice (" + labels + ").";
+        }
+        if (question.anonymous) {
+            hint += dutch(lang) ? " Je antwoord is anoniem." : " Your answer is anonymous.";
+        }
+        out.body += "\n\n" + hint;
+        out.html += "<em>" + escape_html(hint) + "</em>";
+        return out;
+    }
+
+    RenderedText operator()(const ShortForm& form) const {
+        RenderedText out{plain(form.title),
+                         "<strong>" + markdown_to_html(form.title) + "</strong>"};
+        if (!form.intro.empty()) {
+            out.body += "\n" + plain(form.intro);
+            out.html += "<br>" + markdown_to_html(form.intro);
+        }
+        if (!form.closed_note.empty()) {
+            out.body += "\n\n" + plain(form.closed_note);
+            out.html += "<br><br><em>" + markdown_to_html(form.closed_note) + "</em>";
+            return out;
+        }
+        if (!form.fields.empty()) {
+            out.html += "<ul>";
+            for (const auto& field : form.fields) {
+                const auto required =
+                    field.required ? (dutch(lang) ? " (verplicht)" : " (required)") : std::string();
+                out.body += "\n- " + plain(field.label) + required;
+                out.html +=
+                    "<li>" + markdown_to_html(field.label) + escape_html(required) + "</li>";
+            }
+            out.html += "</ul>";
+        }
+        return out;
+    }
+
+    RenderedText operator()(const Summary& summary) const {
+        RenderedText out{plain(summary.title),
+                         "<strong>" + markdown_to_html(summary.title) + "</strong>"};
+        if (!summary.rows.empty() || !summary.bars.empty()) {
+            out.html += "<table><tbody>";
+        }
+        for (const auto& row : summary.rows) {
+            out.body += "\n" + plain(row.label) + ": " + plain(row.value);
+            out.html += "<tr><th>" + markdown_to_html(row.label) + "</th><td>" +
+                        markdown_to_html(row.value) + "</td></tr>";
+        }
+        for (const auto& bar : summary.bars) {
+            constexpr int kWidth = 10;
+            int filled = 0;
+            if (bar.max > 0 && bar.value > 0) {
+                filled = static_cast<int>(bar.value / bar.max * kWidth + 0.5);
+                filled = std::min(kWidth, std::max(0, filled));
+            }
+            std::string drawn;
+            for (int i = 0; i < kWidth; ++i) {
+                drawn += i < filled ? "█" : "░";
+            }
+            out.body += "\n" + plain(bar.label) + ": " + drawn + " " + plain(bar.display);
+            out.html += "<tr><th>" + markdown_to_html(bar.label) + "</th><td>" + drawn + " " +
+                        markdown_to_html(bar.display) + "</td></tr>";
+        }
+        if (!summary.rows.empty() || !summary.bars.empty()) {
+            out.html += "</tbody></table>";
+        }
+        if (!summary.footnote.empty()) {
+            out.body += "\n\n" + plain(summary.footnote);
+            out.html += "<em>" + markdown_to_html(summary.footnote) + "</em>";
+        }
+        return out;
+    }
+};
+
+/// Replaces the first occurrence of each mentioned name in the HTML by a pill; returns the ids.
+std::vector<std::string> add_pills(const Content& content, std::string& html,
+                                   const RenderOptions& options) {
+    std::vector<std::string> user_ids;
+    const auto* text = std::get_if<TextContent>(&content);
+    if (!text || !options.user_of_member) {
+        return user_ids;
+    }
+    for (const auto& mention : text->mentions) {
+        const auto user_id = options.user_of_member(mention.member_id);
+        if (user_id.empty()) {
+            continue;
+        }
+        user_ids.push_back(user_id);
+        const auto name = escape_html(mention.display_name);
+        const auto pill = "<a href=\"https://matrix.to/#/" + escape_html(user_id) + "\">" +
+                          (name.empty() ? escape_html(user_id) : name) + "</a>";
+        const auto at = name.empty() ? std::string::npos : html.find(name);
+        if (at != std::string::npos) {
+            html.replace(at, name.size(), pill);
+        } else {
+            html += " " + pill;
+        }
+    }
+    return user_ids;
+}
+
+json text_content(const RenderedText& text, const std::vector<std::string>& user_ids) {
+    json content = {{"msgtype", "m.notice"},
+                    {"body", text.body},
+                    {"format", "org.matrix.custom.html"},
+                    {"formatted_body", text.html}};
+    content["m.mentions"] = json::object();
+    if (!user_ids.empty()) {
+        content["m.mentions"]["user_ids"] = user_ids;
+    }
+    return content;
+}
+
+}  // namespace
+
+std::string escape_html(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+std::string markdown_to_html(std::string_view markdown) {
+    std::string out;
+    bool in_list = false;
+    bool need_break = false;
+    std::size_t start = 0;
+    while (start <= markdown.size()) {
+        auto end = markdown.find('\n', start);
+        if (end == std::string_view::npos) {
+            end = markdown.size();
+        }
+        auto line = markdown.substr(start, end - start);
+        if (!line.empty() && line.back() == '\r') {
+            line.remove_suffix(1);
+        }
+        if (line.size() >= 2 && line.substr(0, 2) == "- ") {
+            if (!in_list) {
+                out += "<ul>";
+                in_list = true;
+            }
+            out += "<li>" + inline_html(line.substr(2)) + "</li>";
+            need_break = false;
+        } else {
+            if (in_list) {
+                out += "</ul>";
+                in_list = false;
+                need_break = false;
+                if (line.empty() && end < markdown.size()) {
+                    start = end + 1;  // the blank line after a list is the list's own margin
+                    continue;
+                }
+            }
+            if (need_break) {
+                out += "<br>";
+            }
+            out += inline_html(line);
+            need_break = true;
+        }
+        if (end == markdown.size()) {
+            break;
+        }
+        start = end + 1;
+    }
+    if (in_list) {
+        out += "</ul>";
+    }
+    return out;
+}
+
+RenderedText render_text(const Content& content, Lang lang) {
+    return std::visit(TextVisitor{lang}, content);
+}
+
+std::string render_message(const OutboundMessage& message, std::string_view replaces_event_id,
+                           const RenderOptions& options) {
+    auto text = render_text(message.content, message.lang);
+    const auto user_ids = add_pills(message.content, text.html, options);
+    auto build = [&](const RenderedText& rendered) {
+        auto content = text_content(rendered, user_ids);
+        if (!replaces_event_id.empty()) {
+            json edit = text_content({"* " + rendered.body, "* " + rendered.html}, {});
+            edit["m.new_content"] = std::move(content);
+            edit["m.relates_to"] = {{"rel_type", "m.replace"},
+                                    {"event_id", std::string(replaces_event_id)}};
+            return edit;
+        }
+        return content;
+    };
+    auto content = build(text);
+    auto dumped = content.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (dumped.size() > options.max_content_bytes) {
+        // Too long for one event: the plain text, trimmed, in both fields.
+        const auto budget = options.max_content_bytes / 3;
+        RenderedText trimmed;
+        trimmed.body = cut_utf8(text.body, budget);
+        trimmed.html = escape_html(trimmed.body);
+        while (trimmed.html.size() > budget && trimmed.body.size() > 16) {
+            trimmed.body = cut_utf8(trimmed.body, trimmed.body.size() / 2);
+            trimmed.html = escape_html(trimmed.body);
+        }
+        dumped = build(trimmed).dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+    return dumped;
+}
+
+}  // namespace leernetwerk::matrix

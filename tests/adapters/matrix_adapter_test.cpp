@@ -1,0 +1,474 @@
+// The Matrix appservice against the fake homeserver in tests/matrix_peer, which validates every
+// request the bot makes against the Matrix specification: transactions pushed with the hs_token
+// are applied once (by event id), replies go out as m.notice with the outbox id as txnId, 429s
+// are retried with the same txnId, private chats are created once, and a whole conversation works.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include <boost/asio/io_context.hpp>
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "adapters/matrix/matrix_adapter.hpp"
+#include "adapters/net/http_client.hpp"
+#include "adapters/net_support.hpp"
+#include "storage/sqlite_store.hpp"
+
+using namespace leernetwerk;
+using leernetwerk::net::test::run_until;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kBot = "@leernetwerk:localhost";
+constexpr const char* kAsToken = "as-token-for-tests";
+constexpr const char* kHsToken = "hs-token-for-tests";
+constexpr const char* kMarieke = "@marieke:localhost";
+constexpr const char* kAnna = "@anna:localhost";
+
+std::filesystem::path spec_dir() {
+    return std::filesystem::path(LEERNETWERK_SOURCE_DIR) / ".." / "shared" / "matrix-spec" / "data";
+}
+
+/// tests/matrix_peer/fake_homeserver.py as a child process; it stops when our end of its stdin
+/// closes (also when the test process dies).
+class FakeHomeserver {
+public:
+    FakeHomeserver() {
+        int to_child[2];
+        int from_child[2];
+        if (pipe(to_child) != 0 || pipe(from_child) != 0) {
+            return;
+        }
+        const std::string script =
+            std::string(LEERNETWERK_SOURCE_DIR) + "/tests/matrix_peer/fake_homeserver.py";
+        pid_ = fork();
+        if (pid_ == 0) {
+            dup2(to_child[0], 0);
+            dup2(from_child[1], 1);
+            close(to_child[1]);
+            close(from_child[0]);
+            execl("/usr/bin/python3", "python3", script.c_str(), "--as-token", kAsToken,
+                  "--hs-token", kHsToken, "--sender-localpart", "leernetwerk", "--user-namespace",
+                  "@leernetwerk:localhost", "--idle-timeout", "60", "--stop-on-stdin-eof",
+                  static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        close(to_child[0]);
+        close(from_child[1]);
+        stdin_ = to_child[1];
+        out_ = fdopen(from_child[0], "r");
+        char line[256];
+        while (out_ && fgets(line, sizeof line, out_)) {
+            if (std::sscanf(line, "LISTENING %d", &port) == 1) {
+                break;
+            }
+        }
+    }
+    ~FakeHomeserver() {
+        if (stdin_ >= 0) {
+            close(stdin_);
+        }
+        if (out_) {
+            fclose(out_);
+        }
+        if (pid_ > 0) {
+            int status = 0;
+            waitpid(pid_, &status, 0);
+        }
+    }
+    FakeHomeserver(const FakeHomeserver&) = delete;
+    FakeHomeserver& operator=(const FakeHomeserver&) = delete;
+
+    int port = 0;
+
+private:
+    pid_t pid_ = -1;
+    int stdin_ = -1;
+    FILE* out_ = nullptr;
+};
+
+struct Fixture {
+    Fixture() {
+        if (port_of_peer() == 0) {
+            return;
+        }
+        store = storage::SqliteStore::open(":memory:");
+        bot = std::make_unique<Bot>(*store, BotSettings{});
+        matrix::MatrixOptions options;
+        options.homeserver_url = "http://127.0.0.1:" + std::to_string(peer.port);
+        options.user_id = kBot;
+        options.as_token = kAsToken;
+        options.hs_token = kHsToken;
+        options.retry_base = std::chrono::milliseconds(10);
+        options.retry_cap = std::chrono::milliseconds(50);
+        options.room_limits = {{1000, std::chrono::milliseconds(1000)}};
+        adapter = std::make_unique<matrix::MatrixAdapter>(io, *bot, *store, client, metrics,
+                                                          options, [this] { return now; });
+        adapter->register_routes(server);
+        port = server.listen("127.0.0.1", 0);
+        adapter->start();
+        control("POST", "/_test/config",
+                {{"appservice_url", "http://127.0.0.1:" + std::to_string(port)}});
+        room = control("POST", "/_test/rooms",
+                       {{"members", {kMarieke, kBot, kAnna}}, {"name", "HSN-café"}})["room_id"]
+                   .get<std::string>();
+    }
+
+    ~Fixture() {
+        if (adapter) {
+            adapter->stop();
+            server.stop();
+        }
+    }
+
+    int port_of_peer() const { return peer.port; }
+
+    /// A call to the fake's control API (or any path on it).
+    json control(const std::string& method, const std::string& path, const json& body = nullptr) {
+        net::ClientRequest request;
+        request.method = method;
+        request.url = "http://127.0.0.1:" + std::to_string(peer.port) + path;
+        if (!body.is_null()) {
+            request.headers["Content-Type"] = "application/json";
+            request.body = body.dump();
+        }
+        request.timeout = std::chrono::seconds(30);
+        std::optional<Result<net::ClientResponse>> answer;
+        client.send(request, [&](Result<net::ClientResponse> response) { answer = response; });
+        REQUIRE(run_until(
+            io, [&] { return answer.has_value(); }, std::chrono::seconds(30)));
+        REQUIRE(answer->has_value());
+        INFO((*answer)->body);
+        REQUIRE((*answer)->status == 200);
+        return json::parse((*answer)->body);
+    }
+
+    /// The homeserver pushes one transaction; returns the appservice's answer as the fake saw it.
+    json push(const json& events, json extra = json::object()) {
+        extra["events"] = events;
+        return control("POST", "/_test/push_transaction", extra);
+    }
+
+    json text_event(const std::string& sender, const std::string& text,
+                    const std::string& in_room = "") {
+        return {{"room_id", in_room.empty() ? room : in_room},
+                {"type", "m.room.message"},
+                {"sender", sender},
+                {"content", {{"msgtype", "m.text"}, {"body", text}}}};
+    }
+
+    /// Waits until the Matrix outbox is empty (everything sent or given up).
+    bool drained() {
+        return run_until(io, [&] { return store->outbox_depth(Platform::matrix) == 0; });
+    }
+
+    /// The bot's messages in a room, oldest first (content only).
+    std::vector<json> bot_messages(const std::string& in_room = "") {
+        const auto dump = control(
+            "GET", "/_test/rooms/" + net::encode_path_segment(in_room.empty() ? room : in_room));
+        std::vector<json> out;
+        for (const auto& event : dump["timeline"]) {
+            if (event["sender"] == kBot && event["type"] == "m.room.message") {
+                out.push_back(event["content"]);
+            }
+        }
+        return out;
+    }
+
+    /// Says something in the room and returns the bodies of the bot's new messages there.
+    std::string say(const std::string& sender, const std::string& text) {
+        const auto before = bot_messages().size();
+        const auto answer = push(json::array({text_event(sender, text)}));
+        REQUIRE(answer["status"] == 200);
+        REQUIRE(drained());
+        std::string said;
+        const auto after = bot_messages();
+        for (auto i = before; i < after.size(); ++i) {
+            said += after[i]["body"].get<std::string>() + "\n";
+        }
+        return said;
+    }
+
+    int spec_errors() { return control("GET", "/_test/errors")["count"].get<int>(); }
+
+    int requests(const std::string& route) {
+        return control("GET", "/_test/requests?route=" + route)["count"].get<int>();
+    }
+
+    int rows() {
+        int count = 0;
+        for (auto state :
+             {OutboxState::pending, OutboxState::sending, OutboxState::sent, OutboxState::failed}) {
+            count += static_cast<int>(store->outbox_in_state(Platform::matrix, state).size());
+        }
+        return count;
+    }
+
+    FakeHomeserver peer;
+    boost::asio::io_context io;
+    std::unique_ptr<storage::SqliteStore> store;
+    std::unique_ptr<Bot> bot;
+    net::Metrics metrics;
+    net::HttpServer server{io};
+    net::HttpClient client{io};
+    std::unique_ptr<matrix::MatrixAdapter> adapter;
+    std::uint16_t port = 0;
+    std::string room;
+    Instant now = std::chrono::sys_days{std::chrono::year{2026} / 12 / 2} + std::chrono::hours{8};
+};
+
+#define REQUIRE_PEER(f)                                                     \
+    if (!std::filesystem::exists(spec_dir())) {                             \
+        WARN("skipped: the Matrix spec is not at " << spec_dir().string()); \
+        return;                                                             \
+    }                                                                       \
+    Fixture f;                                                              \
+    REQUIRE(f.port_of_peer() != 0)
+
+}  // namespace
+
+TEST_CASE("matrix: a pushed 'hulp' gets an m.notice reply the homeserver accepts",
+          "[matrix][adapter]") {
+    REQUIRE_PEER(f);
+    CHECK(f.say(kMarieke, "nieuw netwerk HSN-café Feedback").find("is gestart") !=
+          std::string::npos);
+    const auto help = f.say(kMarieke, "Leernetwerk bot: hulp");
+    CHECK(help.find("Wat je kunt vragen") != std::string::npos);
+    const auto messages = f.bot_messages();
+    REQUIRE(messages.size() == 2);
+    CHECK(messages.back()["msgtype"] == "m.notice");
+    CHECK(messages.back()["format"] == "org.matrix.custom.html");
+    CHECK(messages.back()["formatted_body"].get<std::string>().find("<strong>") !=
+          std::string::npos);
+    CHECK(f.spec_errors() == 0);
+    // The sends used the as_token, acting as the bot, with the outbox id in the txnId.
+    const auto sends = f.control("GET", "/_test/requests?route=sendMessage")["requests"];
+    REQUIRE(sends.size() == 2);
+    CHECK(sends[0]["query"]["user_id"] == kBot);
+    CHECK(sends[0]["path"].get<std::string>().find("/send/m.room.message/lnw1.") !=
+          std::string::npos);
+    CHECK(f.metrics.value("leernetwerk_events_total",
+                          {{"platform", "matrix"}, {"kind", "message"}}) == 2);
+}
+
+TEST_CASE("matrix: a retried transaction is a no-op, and a reused txnId with new events is not",
+          "[matrix][adapter]") {
+    REQUIRE_PEER(f);
+    f.say(kMarieke, "nieuw netwerk HSN-café Feedback");
+    const auto first = f.push(json::array({f.text_event(kMarieke, "hulp")}));
+    REQUIRE(first["status"] == 200);
+    REQUIRE(f.drained());
+    const auto rows = f.rows();
+    // The homeserver lost our 200 and sends the same transaction again.
+    const auto again = f.push(json::array(), {{"txn_id", first["txn_id"]}});
+    json retry = {{"txn_id", first["txn_id"]}};
+    const auto resent = f.control("POST", "/_test/push_transaction", retry);
+    CHECK(resent["status"] == 200);
+    CHECK(resent["body"] == json::object());
+    REQUIRE(f.drained());
+    CHECK(f.rows() == rows);
+    // A restarted homeserver reuses the txnId for new events: they are applied.
+    const auto reused = f.push(json::array({f.text_event(kMarieke, "bijeenkomsten")}),
+                               {{"txn_id", first["txn_id"]}});
+    CHECK(reused["status"] == 200);
+    REQUIRE(f.drained());
+    CHECK(f.rows() == rows + 1);
+    (void)again;
+}
+
+TEST_CASE("matrix: a transaction with 100 events is applied whole", "[matrix][adapter]") {
+    REQUIRE_PEER(f);
+    f.say(kMarieke, "nieuw netwerk HSN-café Feedback");
+    json events = json::array();
+    for (int i = 0; i < 100; ++i) {
+        events.push_back(f.text_event(kMarieke, i % 2 == 0 ? "hulp" : "bijeenkomsten"));
+    }
+    const auto answer = f.push(events);
+    CHECK(answer["status"] == 200);
+    REQUIRE(answer["event_ids"].size() == 100);
+    REQUIRE(f.drained());
+    CHECK(f.rows() == 101);
+    for (const auto& id : answer["event_ids"]) {
+        CHECK_FALSE(f.store->remember_event(Platform::matrix, id.get<std::string>(), f.now));
+    }
+    CHECK(f.spec_errors() == 0);
+}
+
+TEST_CASE("matrix: a missing or wrong hs_token and bad bodies are refused, nothing stored",
+          "[matrix][adapter]") {
+    REQUIRE_PEER(f);
+    const auto events = json::array({f.text_event(kMarieke, "nieuw netwerk X")});
+    auto answer = f.push(events, {{"auth", "none"}});
+    CHECK(answer["status"] == 401);
+    CHECK(answer["body"]["errcode"] == "M_UNAUTHORIZED");
+    answer = f.push(events, {{"token", "wrong"}});
+    CHECK(answer["status"] == 403);
+    CHECK(answer["body"]["errcode"] == "M_FORBIDDEN");
+    answer = f.push(events, {{"auth", "query"}, {"token", "wrong"}, {"legacy", true}});
+    CHECK(answer["status"] == 403);
+    CHECK(f.store->networks().empty());
+    CHECK(f.rows() == 0);
+
+    auto put = [&](const std::string& path, const std::string& body,
+                   const std::string& authorization) {
+        net::ClientRequest request;
+        request.method = "PUT";
+        request.url = "http://127.0.0.1:" + std::to_string(f.port) + path;
+        request.headers["Content-Type"] = "application/json";
+        if (!authorization.empty()) {
+            request.headers["Authorization"] = authorization;
+        }
+        request.body = body;
+        std::optional<Result<net::ClientResponse>> got;
+        f.client.send(request, [&](Result<net::ClientResponse> r) { got = r; });
+        REQUIRE(run_until(f.io, [&] { return got.has_value(); }));
+        REQUIRE(got->has_value());
+        return std::make_pair((*got)->status, json::parse((*got)->body, nullptr, false));
+    };
+    const auto bearer = std::string("Bearer ") + kHsToken;
+    auto [status, body] = put("/_matrix/app/v1/transactions/t1", "{not json", bearer);
+    CHECK(status == 400);
+    CHECK(body["errcode"] == "M_NOT_JSON");
+    std::tie(status, body) = put("/transactions/t2", R"({"evts":[]})", bearer);
+    CHECK(status == 400);
+    CHECK(body["errcode"] == "M_BAD_JSON");
+    // The token is checked before the body is looked at.
+    std::tie(status, body) = put("/_matrix/app/v1/transactions/t3", "{not json", "");
+    CHECK(status == 401);
+    // Header and query token must agree.
+    std::tie(status, body) =
+        put("/_matrix/app/v1/transactions/t4?access_token=other", R"({"events":[]})", bearer);
+    CHECK(status == 403);
+    // A malformed sender is skipped, the rest of the transaction is applied.
+    json bad = {{"events",
+                 {{{"event_id", "$bad"},
+                   {"room_id", f.room},
+                   {"sender", "marieke"},
+                   {"type", "m.room.message"},
+                   {"content", {{"msgtype", "m.text"}, {"body", "nieuw netwerk X"}}}}}}};
+    std::tie(status, body) = put("/_matrix/app/v1/transactions/t5", bad.dump(), bearer);
+    CHECK(status == 200);
+    CHECK(f.store->networks().empty());
+    CHECK(f.rows() == 0);
+    CHECK(f.metrics.value("leernetwerk_inbound_rejected_total",
+                          {{"platform", "matrix"}, {"reason", "forbidden"}}) >= 3);
+}
+
+TEST_CASE("matrix: a 429 is retried after retry_after_ms with the same txnId",
+          "[matrix][adapter]") {
+    REQUIRE_PEER(f);
+    f.control("POST", "/_test/fail",
+              {{"path", "/send/m.room.message/"},
+               {"status", 429},
+               {"retry_after_ms", 300},
+               {"count", 1}});
+    REQUIRE(f.push(json::array({f.text_event(kMarieke, "nieuw netwerk HSN-café")}))["status"] ==
+            200);
+    // Back in the outbox, due after the wait the homeserver asked for (Retry-After: 1 s).
+    REQUIRE(run_until(f.io, [&] {
+        const auto rows = f.store->outbox_in_state(Platform::matrix, OutboxState::pending);
+        return rows.size() == 1 && rows.front().attempts == 1;
+    }));
+    const auto row = f.store->outbox_in_state(Platform::matrix, OutboxState::pending).front();
+    CHECK(row.next_attempt_at > f.now);
+    CHECK(row.last_error.find("M_LIMIT_EXCEEDED") != std::string::npos);
+    f.now += std::chrono::seconds(2);
+    f.adapter->wake();
+    REQUIRE(f.drained());
+    const auto sends = f.control("GET", "/_test/requests?route=sendMessage")["requests"];
+    REQUIRE(sends.size() == 2);
+    CHECK(sends[0]["status"] == 429);
+    CHECK(sends[1]["status"] == 200);
+    CHECK(sends[0]["path"] == sends[1]["path"]);
+    CHECK(f.store->outbox_in_state(Platform::matrix, OutboxState::sent).size() == 1);
+    CHECK(f.bot_messages().size() == 1);
+    CHECK(f.spec_errors() == 0);
+}
+
+TEST_CASE("matrix: a private chat is created once, recorded in m.direct and reused",
+          "[matrix][adapter]") {
+    REQUIRE_PEER(f);
+    f.control("POST", "/_test/users", {{"user_id", "@bert:localhost"}});
+    for (const auto* text : {"Eerste bericht", "Tweede bericht"}) {
+        OutboundMessage message;
+        message.to.platform = Platform::matrix;
+        message.to.user_id = "@bert:localhost";
+        message.to.direct = true;
+        message.content = TextContent{text, {}};
+        f.store->transaction([&] { f.store->append_outbox(message, f.now); });
+    }
+    f.adapter->wake();
+    REQUIRE(f.drained());
+    CHECK(f.requests("createRoom") == 1);
+    const auto ref = f.store->direct_conversation_with(Platform::matrix, "@bert:localhost");
+    REQUIRE(ref);
+    const auto messages = f.bot_messages(ref->conversation_id);
+    REQUIRE(messages.size() == 2);
+    CHECK(messages[1]["body"] == "Tweede bericht");
+    const auto direct =
+        f.control("GET", "/_matrix/client/v3/user/" + net::encode_path_segment(kBot) +
+                             "/account_data/m.direct?user_id=" + net::encode_query_value(kBot) +
+                             "&access_token=" + kAsToken);
+    CHECK(direct["@bert:localhost"] == json::array({ref->conversation_id}));
+    CHECK(f.spec_errors() == 0);
+}
+
+TEST_CASE("matrix: invites from allowed users are accepted, and encrypted rooms are told once",
+          "[matrix][adapter]") {
+    REQUIRE_PEER(f);
+    const auto other =
+        f.control("POST", "/_test/rooms", {{"members", {kMarieke}}, {"invite", {kBot}}})["room_id"]
+            .get<std::string>();
+    json invite = {{"room_id", other},
+                   {"type", "m.room.member"},
+                   {"sender", kMarieke},
+                   {"state_key", kBot},
+                   {"content", {{"membership", "invite"}}}};
+    REQUIRE(f.push(json::array({invite}), {{"store", false}})["status"] == 200);
+    REQUIRE(
+        run_until(f.io, [&] { return f.requests("joinRoomById") + f.requests("joinRoom") >= 1; }));
+    REQUIRE(f.drained());
+    CHECK(f.bot_messages(other).size() == 1);  // the welcome
+
+    json encrypted = {{"room_id", f.room},
+                      {"type", "m.room.encrypted"},
+                      {"sender", kAnna},
+                      {"content", {{"algorithm", "m.megolm.v1.aes-sha2"}}}};
+    REQUIRE(f.push(json::array({encrypted, encrypted}))["status"] == 200);
+    REQUIRE(f.drained());
+    REQUIRE(f.push(json::array({encrypted}))["status"] == 200);
+    REQUIRE(f.drained());
+    const auto notes = f.bot_messages();
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0]["body"].get<std::string>().find("versleuteld") != std::string::npos);
+    CHECK(f.spec_errors() == 0);
+}
+
+TEST_CASE("matrix: a facilitator plans a meeting outside a café week, and a participant cannot",
+          "[matrix][adapter][conversation]") {
+    REQUIRE_PEER(f);
+    CHECK(f.say(kMarieke, "nieuw netwerk HSN-café Feedback").find("is gestart") !=
+          std::string::npos);
+    CHECK(f.say(kMarieke, "koppel netwerk HSN-café Feedback").size() > 0);
+    CHECK(f.say(kMarieke, "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | " +
+                              std::string(kAnna))
+              .find("Anna de Vries") != std::string::npos);
+    CHECK(f.say(kAnna, "hulp").find("Wat je kunt vragen") != std::string::npos);
+    CHECK(f.say(kMarieke, "caféweken 2026-2027: 10, 11").find("opgeslagen") != std::string::npos);
+    const auto question = f.say(
+        kMarieke, "plan bijeenkomst 2027-02-10 15:30 | De Wegwijzer, Nijkerk | Feedback geven");
+    CHECK(question.find("Wil je hem toch plannen?") != std::string::npos);
+    CHECK(question.find("1. Ja") != std::string::npos);
+    // The participant answers the question, and tries to plan one herself: both refused.
+    CHECK(f.say(kAnna, "1").find("Deze vraag is voor") != std::string::npos);
+    CHECK(f.say(kAnna, "plan bijeenkomst 2027-03-10 15:30 | School | Iets")
+              .find("Alleen organisatoren en procesbegeleiders") != std::string::npos);
+    // The facilitator answers with the number of the choice.
+    CHECK(f.say(kMarieke, "1").find("staat gepland") != std::string::npos);
+    CHECK(f.say(kAnna, "bijeenkomsten").find("Feedback geven") != std::string::npos);
+    CHECK(f.spec_errors() == 0);
+}

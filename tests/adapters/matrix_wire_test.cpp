@@ -1,0 +1,261 @@
+// Matrix wire formats: appservice transactions decoded into neutral events (who is ignored, how
+// the bot's mention is stripped, which ids are refused) and neutral content rendered as m.notice
+// HTML that never lets user text become markup.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "adapters/matrix/events.hpp"
+#include "adapters/matrix/render.hpp"
+
+using namespace leernetwerk;
+using namespace leernetwerk::matrix;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kBot = "@leernetwerk:localhost";
+
+DecodeContext context(std::vector<std::string> direct_rooms = {}) {
+    DecodeContext c;
+    c.bot_user_id = kBot;
+    c.bot_display_name = "Leernetwerk bot";
+    c.ignored_senders = {"@otherbot:localhost"};
+    c.is_direct_room = [direct_rooms](std::string_view room) {
+        return std::find(direct_rooms.begin(), direct_rooms.end(), room) != direct_rooms.end();
+    };
+    return c;
+}
+
+Decoded decode_one(const std::string& body, const DecodeContext& c = context()) {
+    auto transaction = parse_transaction(body);
+    REQUIRE(transaction);
+    REQUIRE(transaction->events.size() == 1);
+    return decode_event(transaction->events.front(), c);
+}
+
+std::string message_event(const std::string& sender, const std::string& msgtype,
+                          const std::string& body, const std::string& room = "!room:localhost") {
+    return json{{"events",
+                 {{{"event_id", "$e1"},
+                   {"room_id", room},
+                   {"sender", sender},
+                   {"type", "m.room.message"},
+                   {"origin_server_ts", 1700000000000},
+                   {"content",
+                    {{"msgtype", msgtype},
+                     {"body", body},
+                     {"format", "org.matrix.custom.html"},
+                     {"formatted_body", "<b>ignored</b>"}}}}}}}
+        .dump();
+}
+
+}  // namespace
+
+TEST_CASE("matrix: a member's text message becomes a neutral message", "[matrix][wire]") {
+    const auto decoded = decode_one(message_event("@anna:localhost", "m.text", "hulp"));
+    REQUIRE(decoded.kind == Decoded::Kind::inbound);
+    CHECK(decoded.event.kind == InboundEvent::Kind::message);
+    CHECK(decoded.event.event_id == "$e1");
+    CHECK(decoded.event.text == "hulp");
+    CHECK(decoded.event.conversation.platform == Platform::matrix);
+    CHECK(decoded.event.conversation.id == "!room:localhost");
+    CHECK(decoded.event.conversation.kind == Conversation::Kind::group);
+    CHECK(decoded.event.sender.user_id == "@anna:localhost");
+    CHECK(decoded.event.sender.display_name == "anna");
+
+    const auto direct = decode_one(message_event("@anna:localhost", "m.emote", "hulp", "!dm:x"),
+                                   context({"!dm:x"}));
+    REQUIRE(direct.kind == Decoded::Kind::inbound);
+    CHECK(direct.event.conversation.kind == Conversation::Kind::direct);
+}
+
+TEST_CASE("matrix: notices, the bot's own events and other bots are ignored", "[matrix][wire]") {
+    CHECK(decode_one(message_event("@anna:localhost", "m.notice", "hulp")).kind ==
+          Decoded::Kind::ignored);
+    CHECK(decode_one(message_event(kBot, "m.text", "hulp")).kind == Decoded::Kind::ignored);
+    CHECK(decode_one(message_event("@otherbot:localhost", "m.text", "hulp")).kind ==
+          Decoded::Kind::ignored);
+    CHECK(decode_one(message_event("@anna:localhost", "m.image", "foto.png")).kind ==
+          Decoded::Kind::ignored);
+    const auto unknown = json{{"events",
+                               {{{"event_id", "$u"},
+                                 {"room_id", "!r:localhost"},
+                                 {"sender", "@anna:localhost"},
+                                 {"type", "com.example.unknown"},
+                                 {"content", {{"x", 1}}}}}}}
+                             .dump();
+    CHECK(decode_one(unknown).kind == Decoded::Kind::ignored);
+}
+
+TEST_CASE("matrix: a leading mention of the bot is stripped from the plain body",
+          "[matrix][wire]") {
+    CHECK(strip_bot_mention("Leernetwerk bot: hulp", kBot, "Leernetwerk bot") == "hulp");
+    CHECK(strip_bot_mention("leernetwerk bot, bijeenkomsten", kBot, "Leernetwerk bot") ==
+          "bijeenkomsten");
+    CHECK(strip_bot_mention("@leernetwerk:localhost hulp", kBot, "Leernetwerk bot") == "hulp");
+    CHECK(strip_bot_mention("leernetwerk: hulp", kBot, "Leernetwerk bot") == "hulp");
+    CHECK(strip_bot_mention("leernetwerkbot hulp", kBot, "Leernetwerk bot") ==
+          "leernetwerkbot hulp");
+    CHECK(strip_bot_mention("> <@anna:localhost> vraag\n\nhulp", kBot, "Leernetwerk bot") ==
+          "hulp");
+    CHECK(strip_bot_mention("  hulp  ", kBot, "Leernetwerk bot") == "hulp");
+}
+
+TEST_CASE("matrix: invites, joins and encryption", "[matrix][wire]") {
+    auto member = [](const std::string& sender, const std::string& state_key,
+                     const std::string& membership, bool direct = false) {
+        return json{{"events",
+                     {{{"event_id", "$m"},
+                       {"room_id", "!r:localhost"},
+                       {"sender", sender},
+                       {"type", "m.room.member"},
+                       {"state_key", state_key},
+                       {"content",
+                        {{"membership", membership},
+                         {"displayname", "Anna de Vries"},
+                         {"is_direct", direct}}}}}}}
+            .dump();
+    };
+    const auto invite = decode_one(member("@marieke:localhost", kBot, "invite", true));
+    CHECK(invite.kind == Decoded::Kind::invite);
+    CHECK(invite.user_id == "@marieke:localhost");
+    CHECK(invite.is_direct);
+    CHECK(decode_one(member("@marieke:localhost", "@bert:localhost", "invite")).kind ==
+          Decoded::Kind::ignored);
+    const auto joined = decode_one(member("@anna:localhost", "@anna:localhost", "join"));
+    REQUIRE(joined.kind == Decoded::Kind::inbound);
+    CHECK(joined.event.kind == InboundEvent::Kind::member_joined);
+    REQUIRE(joined.event.joined.size() == 1);
+    CHECK(joined.event.joined.front().display_name == "Anna de Vries");
+    CHECK(decode_one(member(kBot, kBot, "join")).kind == Decoded::Kind::ignored);
+
+    const auto encrypted = json{{"events",
+                                 {{{"event_id", "$x"},
+                                   {"room_id", "!r:localhost"},
+                                   {"sender", "@anna:localhost"},
+                                   {"type", "m.room.encrypted"},
+                                   {"content", {{"algorithm", "m.megolm.v1.aes-sha2"}}}}}}}
+                               .dump();
+    CHECK(decode_one(encrypted).kind == Decoded::Kind::encrypted);
+}
+
+TEST_CASE("matrix: bad transaction bodies and malformed ids are refused", "[matrix][wire]") {
+    CHECK(parse_transaction("{not json").error().errcode == "M_NOT_JSON");
+    CHECK(parse_transaction(std::string(200, '[') + std::string(200, ']')).error().errcode ==
+          "M_NOT_JSON");
+    CHECK(parse_transaction(R"({"evts":[]})").error().errcode == "M_BAD_JSON");
+    CHECK(parse_transaction(R"({"events":[1]})").error().errcode == "M_BAD_JSON");
+    CHECK(parse_transaction(R"({"events":[]})")->events.empty());
+
+    CHECK(is_valid_user_id("@anna:localhost"));
+    CHECK(is_valid_user_id("@anna:matrix.school.nl:8448"));
+    CHECK_FALSE(is_valid_user_id("anna:localhost"));
+    CHECK_FALSE(is_valid_user_id("@anna"));
+    CHECK_FALSE(is_valid_user_id("@:localhost"));
+    CHECK_FALSE(is_valid_user_id("@an na:localhost"));
+    CHECK(is_valid_room_id("!abc:localhost"));
+    CHECK(is_valid_room_id("!31hneApxJ_1o-63DmFrpeqnkFfWppnzWso1JvH3ogLM"));
+    CHECK_FALSE(is_valid_room_id("#alias:localhost"));
+    CHECK_FALSE(is_valid_room_id("!a\nb:localhost"));
+    CHECK(server_of("@a:example.org") == "example.org");
+
+    const auto bad_sender = parse_transaction(message_event("not-a-user", "m.text", "hulp"));
+    REQUIRE(bad_sender);
+    CHECK_FALSE(bad_sender->events.front().well_formed);
+    CHECK(decode_event(bad_sender->events.front(), context()).kind == Decoded::Kind::ignored);
+    const auto bad_room =
+        parse_transaction(message_event("@anna:localhost", "m.text", "hulp", "room"));
+    CHECK_FALSE(bad_room->events.front().well_formed);
+}
+
+TEST_CASE("matrix: the core dialect becomes safe HTML", "[matrix][render]") {
+    CHECK(markdown_to_html("**Bijeenkomst** gepland") == "<strong>Bijeenkomst</strong> gepland");
+    CHECK(markdown_to_html("Lijst:\n- een\n- twee\nKlaar") ==
+          "Lijst:<ul><li>een</li><li>twee</li></ul>Klaar");
+    CHECK(markdown_to_html("a\nb") == "a<br>b");
+    CHECK(markdown_to_html("<script>alert(1)</script> & \"x\" 'y'") ==
+          "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot; &#39;y&#39;");
+    CHECK(markdown_to_html("\\*\\*niet vet\\*\\* \\<b\\>") == "**niet vet** &lt;b&gt;");
+    CHECK(markdown_to_html("**open") == "<strong>open</strong>");
+}
+
+TEST_CASE("matrix: a text message is an m.notice with body, HTML and mentions",
+          "[matrix][render]") {
+    OutboundMessage message;
+    message.content = TextContent{"Hoi Anna de Vries, **welkom** <3", {{7, "Anna de Vries"}}};
+    RenderOptions options;
+    options.user_of_member = [](Id id) {
+        return id == 7 ? std::string("@anna:localhost") : std::string();
+    };
+    const auto content = json::parse(render_message(message, "", options));
+    CHECK(content["msgtype"] == "m.notice");
+    CHECK(content["body"] == "Hoi Anna de Vries, welkom <3");
+    CHECK(content["format"] == "org.matrix.custom.html");
+    CHECK(content["formatted_body"] ==
+          "Hoi <a href=\"https://matrix.to/#/@anna:localhost\">Anna de Vries</a>, "
+          "<strong>welkom</strong> &lt;3");
+    CHECK(content["m.mentions"]["user_ids"] == json::array({"@anna:localhost"}));
+    CHECK_FALSE(content.contains("m.relates_to"));
+}
+
+TEST_CASE("matrix: an update is an m.replace edit", "[matrix][render]") {
+    OutboundMessage message;
+    message.content = TextContent{"Nieuwe tekst", {}};
+    const auto content = json::parse(render_message(message, "$orig", {}));
+    CHECK(content["body"] == "* Nieuwe tekst");
+    CHECK(content["m.new_content"]["body"] == "Nieuwe tekst");
+    CHECK(content["m.new_content"]["msgtype"] == "m.notice");
+    CHECK(content["m.relates_to"]["rel_type"] == "m.replace");
+    CHECK(content["m.relates_to"]["event_id"] == "$orig");
+}
+
+TEST_CASE("matrix: choice questions, forms and summaries are readable text", "[matrix][render]") {
+    OutboundMessage question;
+    ChoiceQuestion choice;
+    choice.action_id = "confirm:1";
+    choice.prompt = "Wil je hem toch plannen?";
+    choice.choices = {{"ja", "Ja"}, {"nee", "Nee"}};
+    question.content = choice;
+    auto content = json::parse(render_message(question, "", {}));
+    const auto body = content["body"].get<std::string>();
+    CHECK(body.find("Wil je hem toch plannen?\n1. Ja\n2. Nee") == 0);
+    CHECK(body.find("Antwoord met het nummer") != std::string::npos);
+    CHECK(content["formatted_body"].get<std::string>().find("<ol><li>Ja</li><li>Nee</li></ol>") !=
+          std::string::npos);
+
+    OutboundMessage summary;
+    summary.content = Summary{"Uitslag <b>",
+                              {{"Gestemd", "4"}},
+                              {{"Ja", 3, 4, "3 (75%)"}, {"Nee", 1, 4, "1 (25%)"}},
+                              "Anoniem"};
+    content = json::parse(render_message(summary, "", {}));
+    const auto html = content["formatted_body"].get<std::string>();
+    CHECK(html.find("<strong>Uitslag &lt;b&gt;</strong><table><tbody><tr><th>Gestemd</th>"
+                    "<td>4</td></tr>") == 0);
+    CHECK(html.find("<th>Ja</th><td>████████░░ 3 (75%)</td>") != std::string::npos);
+    CHECK(content["body"].get<std::string>().find("Ja: ████████░░ 3 (75%)") != std::string::npos);
+
+    OutboundMessage form;
+    ShortForm short_form;
+    short_form.action_id = "agenda:1";
+    short_form.title = "Agendapunt";
+    short_form.intro = "Wat wil je bespreken?";
+    short_form.fields = {{"topic", "Onderwerp", FormField::Kind::text, true, ""}};
+    form.content = short_form;
+    content = json::parse(render_message(form, "", {}));
+    CHECK(content["body"] == "Agendapunt\nWat wil je bespreken?\n- Onderwerp (verplicht)");
+}
+
+TEST_CASE("matrix: content over the limit is trimmed", "[matrix][render]") {
+    OutboundMessage message;
+    std::string long_text;
+    for (int i = 0; i < 20'000; ++i) {
+        long_text += "é<&";
+    }
+    message.content = TextContent{long_text, {}};
+    const auto rendered = render_message(message, "", {});
+    CHECK(rendered.size() <= 60'000);
+    const auto content = json::parse(rendered);
+    CHECK(content["body"].get<std::string>().size() < long_text.size());
+    CHECK(content["formatted_body"].get<std::string>().find("<&") == std::string::npos);
+}
