@@ -51,6 +51,9 @@ public:
     /// Rows of a platform in a state (e.g. `sending` rows left by a crash), oldest first.
     virtual std::vector<OutboxRow> outbox_in_state(Platform platform, OutboxState state) = 0;
     virtual std::optional<OutboxRow> outbox_row(Id id) = 0;
+    /// The row a platform knows by `remote_id` (the id it gave the sent message), if any.
+    virtual std::optional<OutboxRow> outbox_row_by_remote_id(Platform platform,
+                                                             std::string_view remote_id) = 0;
     /// Marks a row `sending` and counts the attempt (before the platform call).
     virtual void mark_outbox_sending(Id id, Instant now) = 0;
     virtual void mark_outbox_sent(Id id, std::string_view remote_id, Instant now) = 0;
@@ -131,6 +134,10 @@ public:
     virtual std::vector<PendingAction> pending_of_member(Id member_id) = 0;
     virtual void set_pending_question(Id pending_id, Id message_id) = 0;
     virtual void delete_pending(Id id) = 0;
+
+    // ---- adapter state: small named values kept across restarts (e.g. a sync position) -------
+    virtual std::optional<std::string> adapter_state(std::string_view key) = 0;
+    virtual void set_adapter_state(std::string_view key, std::string_view value, Instant now) = 0;
 
     // ---- scheduler ---------------------------------------------------------------------------
     /// Schedules a job; when a job with the same kind and key exists it is moved to the new time

@@ -193,9 +193,21 @@ CREATE INDEX conversation_refs_direct ON conversation_refs (platform, user_id, u
     WHERE kind = 'direct';
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations{{
+// Finding a sent message by the platform's id (a Matrix poll response names its poll start), and
+// small named values an adapter keeps across restarts (a Matrix /sync position).
+constexpr std::string_view kSchemaV3 = R"sql(
+CREATE INDEX outbox_by_remote_id ON outbox (platform, remote_id) WHERE remote_id <> '';
+CREATE TABLE adapter_state (
+    key        TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations{{
     {1, "initial schema", kSchemaV1},
     {2, "conversation references", kSchemaV2},
+    {3, "outbox by remote id, adapter state", kSchemaV3},
 }};
 
 }  // namespace

@@ -533,6 +533,39 @@ std::optional<OutboxRow> SqliteStore::outbox_row(Id id) {
     return read_outbox_row(query);
 }
 
+std::optional<OutboxRow> SqliteStore::outbox_row_by_remote_id(Platform platform,
+                                                              std::string_view remote_id) {
+    if (remote_id.empty()) {
+        return std::nullopt;
+    }
+    static const std::string kSql =
+        sql(kOutboxSelect, "WHERE o.platform = ?1 AND o.remote_id = ?2 ORDER BY o.id LIMIT 1");
+    Query query = impl_->query(kSql, "outbox_row_by_remote_id");
+    query.bind_text(1, platform_code(platform)).bind_text(2, remote_id);
+    if (!query.step()) {
+        return std::nullopt;
+    }
+    return read_outbox_row(query);
+}
+
+std::optional<std::string> SqliteStore::adapter_state(std::string_view key) {
+    Query query = impl_->query("SELECT value FROM adapter_state WHERE key = ?1", "adapter_state");
+    query.bind_text(1, key);
+    if (!query.step()) {
+        return std::nullopt;
+    }
+    return query.column_text(0);
+}
+
+void SqliteStore::set_adapter_state(std::string_view key, std::string_view value, Instant now) {
+    Query query = impl_->query(
+        "INSERT INTO adapter_state (key, value, updated_at) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        "set_adapter_state");
+    query.bind_text(1, key).bind_text(2, value).bind_instant(3, now);
+    query.run();
+}
+
 void SqliteStore::mark_outbox_sending(Id id, Instant now) {
     Query query = impl_->query(
         "UPDATE outbox SET state = 'sending', attempts = attempts + 1, last_attempt_at = ?2 "

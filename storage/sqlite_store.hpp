@@ -36,6 +36,10 @@ public:
     std::vector<OutboxRow> due_outbox(Platform platform, Instant now, int limit) override;
     std::vector<OutboxRow> outbox_in_state(Platform platform, OutboxState state) override;
     std::optional<OutboxRow> outbox_row(Id id) override;
+    std::optional<OutboxRow> outbox_row_by_remote_id(Platform platform,
+                                                     std::string_view remote_id) override;
+    std::optional<std::string> adapter_state(std::string_view key) override;
+    void set_adapter_state(std::string_view key, std::string_view value, Instant now) override;
     void mark_outbox_sending(Id id, Instant now) override;
     void mark_outbox_sent(Id id, std::string_view remote_id, Instant now) override;
     void mark_outbox_retry(Id id, Instant next_attempt, std::string_view error) override;

@@ -1031,12 +1031,14 @@ TEST_CASE("jobs are scheduled once per kind and key, become due, finish and canc
 
 TEST_CASE("conversation references are saved, refreshed and found", "[storage][conversations]") {
     auto store = memory_store();
-    ConversationRef channel{Platform::teams, "19:abc@thread.tacv2", false,
-                            "https://smba.trafficmanager.net/emea/", "tenant-1", "", "28:bot",
-                            at(100)};
+    ConversationRef channel{Platform::teams, "19:abc@thread.tacv2",
+                            false,           "https://smba.trafficmanager.net/emea/",
+                            "tenant-1",      "",
+                            "28:bot",        at(100)};
     store->save_conversation_ref(channel);
-    ConversationRef direct{Platform::teams, "a:1xyz", true, "https://smba.trafficmanager.net/emea/",
-                           "tenant-1", "29:anna", "28:bot", at(200)};
+    ConversationRef direct{
+        Platform::teams, "a:1xyz",  true,     "https://smba.trafficmanager.net/emea/",
+        "tenant-1",      "29:anna", "28:bot", at(200)};
     store->save_conversation_ref(direct);
 
     const auto read = store->conversation_ref(Platform::teams, "19:abc@thread.tacv2");
@@ -1062,4 +1064,31 @@ TEST_CASE("conversation references are saved, refreshed and found", "[storage][c
     CHECK(moved->user_id == "29:anna");
     CHECK(store->latest_conversation_ref(Platform::teams)->conversation_id == "a:1xyz");
     CHECK_FALSE(store->latest_conversation_ref(Platform::matrix));
+}
+
+TEST_CASE("a sent message is found by its remote id, and adapter state persists",
+          "[storage][outbox][state]") {
+    TempDir dir;
+    const std::string path = dir.file("state.db");
+    {
+        auto store = SqliteStore::open(path);
+        OutboundMessage message;
+        message.to.platform = Platform::matrix;
+        message.to.conversation_id = "!room:hsn.nl";
+        message.content = TextContent{"Welke datum past?", {}};
+        const Id id = store->append_outbox(message, at(10));
+        store->mark_outbox_sending(id, at(11));
+        store->mark_outbox_sent(id, "$poll-start", at(12));
+        const auto found = store->outbox_row_by_remote_id(Platform::matrix, "$poll-start");
+        REQUIRE(found);
+        CHECK(found->message.id == id);
+        CHECK_FALSE(store->outbox_row_by_remote_id(Platform::teams, "$poll-start"));
+        CHECK_FALSE(store->outbox_row_by_remote_id(Platform::matrix, ""));
+
+        CHECK_FALSE(store->adapter_state("matrix.next_batch"));
+        store->set_adapter_state("matrix.next_batch", "s72594_4483_1934", at(20));
+        store->set_adapter_state("matrix.next_batch", "s72595_4483_1935", at(21));
+    }
+    auto reopened = SqliteStore::open(path);
+    CHECK(reopened->adapter_state("matrix.next_batch") == "s72595_4483_1935");
 }
