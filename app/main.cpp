@@ -206,18 +206,18 @@ int run_serve(const app::Config& config) {
     }
     std::unique_ptr<matrix::MatrixAdapter> matrix_adapter;
     if (config.matrix.enabled) {
-        if (config.matrix.mode != app::MatrixMode::appservice) {
-            spdlog::error(
-                "[matrix] mode = \"bot\" is not supported yet: use mode = "
-                "\"appservice\" (see `leernetwerk matrix-registration`)");
-            return kExitConfigError;
-        }
         matrix::MatrixOptions options;
         options.homeserver_url = config.matrix.homeserver_url;
         options.user_id = config.matrix.user_id;
         options.display_name = config.bot.name;
         options.as_token = config.matrix.as_token.value;
         options.hs_token = config.matrix.hs_token.value;
+        if (config.matrix.mode == app::MatrixMode::bot) {
+            // A bot account on a hosted homeserver: /sync with the access token, no routes.
+            options.mode = matrix::ConnectionMode::bot;
+            options.access_token = config.matrix.access_token.value;
+            spdlog::info("matrix: bot-account mode as {}", config.matrix.user_id);
+        }
         options.allowed_inviters = config.matrix.allowed_inviters;
         matrix_adapter = std::make_unique<matrix::MatrixAdapter>(loop.io(), bot, *store, client,
                                                                  metrics, std::move(options));

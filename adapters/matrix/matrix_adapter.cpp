@@ -14,6 +14,7 @@
 
 #include "adapters/matrix/events.hpp"
 #include "adapters/matrix/render.hpp"
+#include "adapters/matrix/sync.hpp"
 #include "adapters/net/retry.hpp"
 #include "bot/log.hpp"
 #include "bot/text.hpp"
@@ -31,6 +32,9 @@ constexpr std::chrono::seconds kForgetPacingAfter{60};
 constexpr std::chrono::milliseconds kPollInterval{1000};
 constexpr std::chrono::seconds kRetryAfterCap{300};
 constexpr const char* kClientApi = "/_matrix/client/v3";
+constexpr const char* kNextBatchKey = "matrix.next_batch";
+/// Beyond the long-poll timeout: how long a /sync answer may take to arrive.
+constexpr std::chrono::seconds kSyncGrace{30};
 
 net::Response matrix_error(int status, std::string_view errcode, std::string_view message) {
     return net::Response::json(status, json{{"errcode", errcode}, {"error", message}}.dump());
@@ -106,6 +110,7 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
           options(std::move(options_in)),
           clock(std::move(clock_in)),
           timer(io_in),
+          sync_timer(io_in),
           random(std::random_device{}()) {
         if (!clock) {
             clock = [] {
@@ -124,6 +129,10 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                          "Outbound platform calls, by platform and result (ok, retry, failed)");
         metrics.describe("leernetwerk_send_seconds", "histogram",
                          "Latency of outbound platform calls, by platform");
+        if (options.mode == ConnectionMode::bot) {
+            metrics.describe("leernetwerk_matrix_syncs_total", "counter",
+                             "Matrix /sync requests in bot-account mode, by result (ok, retry)");
+        }
     }
 
     asio::io_context& io;
@@ -134,6 +143,7 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
     MatrixOptions options;
     Clock clock;
     asio::steady_timer timer;
+    asio::steady_timer sync_timer;
     std::mt19937_64 random;
     bool running = false;
     bool pump_scheduled = false;
@@ -150,6 +160,14 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         bool multiple = false;
     };
     std::map<std::string, OpenQuestion> open_questions;
+    /// What went wrong with a client-server call, and how long the homeserver asked us to wait.
+    struct Failure {
+        int status = 0;  ///< 0: no HTTP answer
+        std::string errcode;
+        std::string why;
+        std::optional<std::chrono::milliseconds> retry_after;
+        bool bad_input = false;  ///< the request could not be made at all
+    };
 
     // ---- inbound -------------------------------------------------------------------------------
 
@@ -249,19 +267,38 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                    transaction.error().message);
             return;
         }
-        const auto context = decode_context();
-        struct Join {
-            std::string room_id;
-            std::string invite_event_id;
-            bool direct;
-        };
         std::vector<Join> joins;
-        for (const auto& room_event : transaction->events) {
+        if (!apply_events(transaction->events, "transaction " + txn_id, joins)) {
+            respond(matrix_error(500, "M_UNKNOWN", "temporarily unavailable"));
+            wake();
+            return;
+        }
+        respond(net::Response::json(200, "{}"));
+        for (auto& join : joins) {
+            join_room(join.room_id, join.invite_event_id, join.direct);
+        }
+        wake();
+    }
+
+    struct Join {
+        std::string room_id;
+        std::string invite_event_id;
+        bool direct;
+    };
+
+    /// The one path for room events, pushed (transactions) or pulled (/sync, /messages): each is
+    /// decoded and applied through Bot::handle (deduplicated by event id); allowed invites are
+    /// collected in `joins`. False when the store failed: the caller has the whole batch
+    /// delivered again, and what was applied already is then a duplicate.
+    bool apply_events(const std::vector<RoomEvent>& events, const std::string& origin,
+                      std::vector<Join>& joins) {
+        const auto context = decode_context();
+        for (const auto& room_event : events) {
             if (!room_event.well_formed) {
                 metrics.count("leernetwerk_inbound_rejected_total",
                               {{"platform", "matrix"}, {"reason", "malformed_event"}});
-                log_line(LogLevel::warn, "matrix: skipped a malformed event in transaction " +
-                                             txn_id + " (missing field or bad id)");
+                log_line(LogLevel::warn, "matrix: skipped a malformed event in " + origin +
+                                             " (missing field or bad id)");
                 continue;
             }
             if (room_event.type == "m.room.member" && room_event.membership == "join" &&
@@ -281,13 +318,10 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                     }
                     const auto handled = bot.handle(decoded.event, clock());
                     if (!handled) {
-                        log_line(LogLevel::error, "matrix: transaction " + txn_id +
-                                                      " not applied (the homeserver "
-                                                      "retries it): " +
+                        log_line(LogLevel::error, "matrix: " + origin +
+                                                      " not applied (it is delivered again): " +
                                                       handled.error().message);
-                        respond(matrix_error(500, "M_UNKNOWN", "temporarily unavailable"));
-                        wake();
-                        return;
+                        return false;
                     }
                     if (!handled->duplicate) {
                         metrics.count(
@@ -304,24 +338,18 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                         break;
                     }
                     if (decoded.is_direct && !save_direct_room(decoded.room_id, decoded.user_id)) {
-                        respond(matrix_error(500, "M_UNKNOWN", "temporarily unavailable"));
-                        return;
+                        return false;
                     }
                     joins.push_back({decoded.room_id, room_event.event_id, decoded.is_direct});
                     break;
                 case Decoded::Kind::encrypted:
                     if (!note_encrypted(decoded.room_id)) {
-                        respond(matrix_error(500, "M_UNKNOWN", "temporarily unavailable"));
-                        return;
+                        return false;
                     }
                     break;
             }
         }
-        respond(net::Response::json(200, "{}"));
-        for (auto& join : joins) {
-            join_room(join.room_id, join.invite_event_id, join.direct);
-        }
-        wake();
+        return true;
     }
 
     bool save_direct_room(const std::string& room_id, const std::string& user_id) {
@@ -406,20 +434,294 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         respond(net::Response::json(200, "{}"));
     }
 
-    // ---- outbound ------------------------------------------------------------------------------
+    // ---- bot-account mode: the /sync loop -----------------------------------------------------
 
-    std::string client_url(const std::string& path) const {
-        return options.homeserver_url + kClientApi + path +
-               "?user_id=" + net::encode_query_value(options.user_id);
+    /// The stored sync position ("" before the first sync); read at start.
+    std::string since;
+    /// An uploaded filter's id, or the filter itself as JSON when the upload failed.
+    std::string sync_filter;
+    int sync_failures = 0;
+    /// Bumped by start and stop, so answers to an earlier loop's requests are dropped.
+    std::uint64_t sync_generation = 0;
+
+    bool sync_alive(std::uint64_t generation) const {
+        return running && generation == sync_generation;
     }
 
-    void call(net::ClientRequest request, std::function<void(Result<net::ClientResponse>)> done) {
-        request.headers["Authorization"] = "Bearer " + options.as_token;
+    void start_sync() {
+        const auto generation = ++sync_generation;
+        sync_failures = 0;
+        try {
+            since = store.adapter_state(kNextBatchKey).value_or("");
+        } catch (const StoreError& error) {
+            log_line(LogLevel::error, std::string("matrix: sync position not read, starting "
+                                                  "without history: ") +
+                                          error.what());
+            since.clear();
+        }
+        log_line(LogLevel::info, since.empty() ? "matrix: bot-account mode, first sync"
+                                               : "matrix: bot-account mode, resuming sync");
+        upload_filter(generation);
+    }
+
+    void upload_filter(std::uint64_t generation) {
+        net::ClientRequest request;
+        request.method = "POST";
+        request.url = client_url("/user/" + net::encode_path_segment(options.user_id) + "/filter");
+        request.body = sync_filter_json();
+        auto self = shared_from_this();
+        call(std::move(request), [self, generation](Result<net::ClientResponse> response) {
+            if (!self->sync_alive(generation)) {
+                return;
+            }
+            std::string id;
+            if (response && response->status == 200) {
+                const auto parsed = json::parse(response->body, nullptr, false);
+                if (parsed.is_object() && parsed.contains("filter_id") &&
+                    parsed["filter_id"].is_string()) {
+                    id = parsed["filter_id"].get<std::string>();
+                }
+            }
+            if (id.empty()) {
+                log_line(LogLevel::warn, "matrix: sync filter not uploaded (" +
+                                             describe(response).why +
+                                             "); syncing with an inline filter");
+                id = sync_filter_json();
+            }
+            self->sync_filter = std::move(id);
+            self->sync_once(generation);
+        });
+    }
+
+    void sync_once(std::uint64_t generation) {
+        if (!sync_alive(generation)) {
+            return;
+        }
+        const bool initial = since.empty();
+        std::vector<std::pair<std::string, std::string>> query = {
+            {"filter", sync_filter},
+            {"timeout", std::to_string(initial ? 0 : options.sync_timeout.count())},
+            {"set_presence", "offline"}};
+        if (!initial) {
+            query.emplace_back("since", since);
+        }
+        net::ClientRequest request;
+        request.method = "GET";
+        request.url = client_url("/sync", query);
+        auto self = shared_from_this();
+        call(
+            std::move(request),
+            [self, generation, initial](Result<net::ClientResponse> response) {
+                if (!self->sync_alive(generation)) {
+                    return;
+                }
+                if (!response || response->status != 200) {
+                    self->sync_failed(generation, describe(response));
+                    return;
+                }
+                auto batch = parse_sync(response->body, self->options.user_id);
+                if (!batch) {
+                    Failure failure;
+                    failure.why = batch.error();
+                    self->sync_failed(generation, failure);
+                    return;
+                }
+                auto shared = std::make_shared<SyncBatch>(std::move(*batch));
+                if (initial) {
+                    // History from before the bot was running is not answered: only pending
+                    // invites are taken up, and the position is kept.
+                    for (auto& room : shared->joined) {
+                        room.events.clear();
+                    }
+                    log_line(LogLevel::info,
+                             "matrix: first sync: " + std::to_string(shared->joined.size()) +
+                                 " joined rooms, earlier messages are not answered");
+                    self->apply_batch(generation, shared);
+                    return;
+                }
+                self->backfill(generation, shared, 0);
+            },
+            options.sync_timeout + kSyncGrace);
+    }
+
+    /// Fetches the events a limited (gappy) timeline left out, room by room, then applies.
+    void backfill(std::uint64_t generation, std::shared_ptr<SyncBatch> batch, std::size_t index) {
+        while (index < batch->joined.size() &&
+               (!batch->joined[index].limited || batch->joined[index].prev_batch.empty())) {
+            ++index;
+        }
+        if (index == batch->joined.size()) {
+            apply_batch(generation, batch);
+            return;
+        }
+        const auto room_id = batch->joined[index].room_id;
+        net::ClientRequest request;
+        request.method = "GET";
+        request.url = client_url("/rooms/" + net::encode_path_segment(room_id) + "/messages",
+                                 {{"dir", "b"},
+                                  {"from", batch->joined[index].prev_batch},
+                                  {"to", since},
+                                  {"limit", std::to_string(options.backfill_limit)},
+                                  {"filter", timeline_filter_json()}});
+        auto self = shared_from_this();
+        call(std::move(request), [self, generation, batch, index,
+                                  room_id](Result<net::ClientResponse> response) {
+            if (!self->sync_alive(generation)) {
+                return;
+            }
+            auto& room = batch->joined[index];
+            std::optional<MessagesPage> page;
+            if (response && response->status == 200) {
+                if (auto parsed = parse_messages(response->body, room_id)) {
+                    page = std::move(*parsed);
+                }
+            }
+            if (!page) {
+                log_line(LogLevel::warn, "matrix: messages missed in " + room_id +
+                                             " (a gap in the sync) could not be fetched (" +
+                                             describe(response).why +
+                                             "); older messages there were skipped");
+            } else {
+                log_line(LogLevel::info, "matrix: fetched " + std::to_string(page->events.size()) +
+                                             " messages missed in " + room_id);
+                if (page->more) {
+                    log_line(LogLevel::warn, "matrix: more than " +
+                                                 std::to_string(self->options.backfill_limit) +
+                                                 " messages missed in " + room_id +
+                                                 "; older messages there were skipped");
+                }
+                page->events.insert(page->events.end(),
+                                    std::make_move_iterator(room.events.begin()),
+                                    std::make_move_iterator(room.events.end()));
+                room.events = std::move(page->events);
+            }
+            self->backfill(generation, batch, index + 1);
+        });
+    }
+
+    /// Applies a batch through the shared path; only then is its next_batch stored, so a crash
+    /// fetches it again and the event-id dedupe makes that harmless.
+    void apply_batch(std::uint64_t generation, const std::shared_ptr<SyncBatch>& batch) {
+        std::vector<Join> joins;
+        bool applied = apply_events(batch->invites, "sync", joins);
+        for (const auto& room : batch->joined) {
+            applied = applied && apply_events(room.events, "sync", joins);
+        }
+        if (applied) {
+            applied = write("store next_batch", [&] {
+                store.set_adapter_state(kNextBatchKey, batch->next_batch, clock());
+            });
+        }
+        if (!applied) {
+            Failure failure;
+            failure.why = "the batch was not stored";
+            sync_failed(generation, failure);
+            wake();
+            return;
+        }
+        since = batch->next_batch;
+        sync_failures = 0;
+        metrics.count("leernetwerk_matrix_syncs_total", {{"result", "ok"}});
+        for (const auto& join : joins) {
+            join_room(join.room_id, join.invite_event_id, join.direct);
+        }
+        wake();
+        auto self = shared_from_this();
+        asio::post(io, [self, generation] { self->sync_once(generation); });
+    }
+
+    /// Waits before the next /sync: exponential backoff with full jitter, at least what a 429
+    /// asked for.
+    void sync_failed(std::uint64_t generation, const Failure& failure) {
+        ++sync_failures;
+        auto delay =
+            net::backoff_delay(sync_failures, options.retry_base, options.retry_cap, random);
+        if (failure.retry_after) {
+            delay = std::max(
+                delay, std::min<std::chrono::milliseconds>(*failure.retry_after, kRetryAfterCap));
+        }
+        metrics.count("leernetwerk_matrix_syncs_total", {{"result", "retry"}});
+        const auto wait = ", next sync in " + std::to_string(delay.count()) + " ms";
+        if (failure.status == 401 || failure.errcode == "M_UNKNOWN_TOKEN" ||
+            failure.errcode == "M_MISSING_TOKEN") {
+            log_line(LogLevel::error,
+                     "matrix: configuration error: the homeserver refused the bot account's "
+                     "access token (" +
+                         failure.why + "); check [matrix] access_token_file and user_id" + wait);
+        } else {
+            log_line(LogLevel::warn, "matrix: sync failed: " + failure.why + wait);
+        }
+        sync_timer.expires_after(delay);
+        auto self = shared_from_this();
+        sync_timer.async_wait([self, generation](const boost::system::error_code& error) {
+            if (error != asio::error::operation_aborted) {
+                self->sync_once(generation);
+            }
+        });
+    }
+
+    // ---- outbound ------------------------------------------------------------------------------
+
+    bool bot_mode() const { return options.mode == ConnectionMode::bot; }
+
+    /// A client-server API URL; an appservice acts as its bot user with ?user_id=, a bot
+    /// account is who its access token says.
+    std::string client_url(
+        const std::string& path,
+        const std::vector<std::pair<std::string, std::string>>& query = {}) const {
+        std::string url = options.homeserver_url + kClientApi + path;
+        char separator = '?';
+        auto add = [&](const std::string& name, const std::string& value) {
+            url += separator + name + "=" + net::encode_query_value(value);
+            separator = '&';
+        };
+        if (!bot_mode()) {
+            add("user_id", options.user_id);
+        }
+        for (const auto& [name, value] : query) {
+            add(name, value);
+        }
+        return url;
+    }
+
+    void call(net::ClientRequest request, std::function<void(Result<net::ClientResponse>)> done,
+              std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+        request.headers["Authorization"] =
+            "Bearer " + (bot_mode() ? options.access_token : options.as_token);
         if (!request.body.empty()) {
             request.headers["Content-Type"] = "application/json";
         }
-        request.timeout = std::chrono::seconds(20);
+        request.timeout = timeout;
         http.send(std::move(request), std::move(done));
+    }
+
+    static Failure describe(const Result<net::ClientResponse>& response) {
+        Failure failure;
+        if (!response) {
+            failure.why = response.error().message;
+            failure.bad_input = response.error().code == ErrorCode::bad_input;
+            if (response.error().retry_after) {
+                failure.retry_after = *response.error().retry_after;
+            }
+            return failure;
+        }
+        failure.status = response->status;
+        const auto parsed = json::parse(response->body, nullptr, false);
+        if (parsed.is_object() && parsed.contains("errcode") && parsed["errcode"].is_string()) {
+            failure.errcode = parsed["errcode"].get<std::string>();
+        }
+        failure.why = "HTTP " + std::to_string(failure.status) +
+                      (failure.errcode.empty() ? "" : " " + failure.errcode);
+        if (const auto header = net::parse_retry_after(response->header("Retry-After"),
+                                                       std::chrono::system_clock::now())) {
+            failure.retry_after = *header;
+        }
+        if (parsed.is_object() && parsed.contains("retry_after_ms") &&
+            parsed["retry_after_ms"].is_number_integer()) {
+            const auto ms = std::chrono::milliseconds(parsed["retry_after_ms"].get<std::int64_t>());
+            failure.retry_after = std::max(failure.retry_after.value_or(ms), ms);
+        }
+        return failure;
     }
 
     void schedule_pump(std::chrono::milliseconds after) {
@@ -741,37 +1043,14 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
 
     void handle_failure(OutboxRow row, const std::string& key,
                         const Result<net::ClientResponse>& response) {
-        int status = 0;
-        std::optional<std::chrono::milliseconds> retry_after;
-        std::string why;
-        if (!response) {
-            why = response.error().message;
-            if (response.error().code == ErrorCode::bad_input) {
-                give_up(row, key, why);
-                return;
-            }
-            if (response.error().retry_after) {
-                retry_after = *response.error().retry_after;
-            }
-        } else {
-            status = response->status;
-            const auto parsed = json::parse(response->body, nullptr, false);
-            std::string errcode;
-            if (parsed.is_object() && parsed.contains("errcode") && parsed["errcode"].is_string()) {
-                errcode = parsed["errcode"].get<std::string>();
-            }
-            why = "HTTP " + std::to_string(status) + (errcode.empty() ? "" : " " + errcode);
-            if (const auto header = net::parse_retry_after(response->header("Retry-After"),
-                                                           std::chrono::system_clock::now())) {
-                retry_after = *header;
-            }
-            if (parsed.is_object() && parsed.contains("retry_after_ms") &&
-                parsed["retry_after_ms"].is_number_integer()) {
-                const auto ms =
-                    std::chrono::milliseconds(parsed["retry_after_ms"].get<std::int64_t>());
-                retry_after = std::max(retry_after.value_or(ms), ms);
-            }
+        const auto failure = describe(response);
+        if (failure.bad_input) {
+            give_up(row, key, failure.why);
+            return;
         }
+        const auto status = failure.status;
+        const auto& retry_after = failure.retry_after;
+        const auto& why = failure.why;
         const bool retryable = status == 0 || status == 429 || status >= 500;
         const auto age = clock() - row.created_at;
         if (!retryable || row.attempts >= options.max_send_attempts || age > options.max_send_age) {
@@ -808,6 +1087,9 @@ MatrixAdapter::~MatrixAdapter() {
 }
 
 void MatrixAdapter::register_routes(net::HttpServer& server) {
+    if (impl_->bot_mode()) {
+        return;  // a bot account pulls its events with /sync: nothing is pushed to us
+    }
     std::weak_ptr<Impl> weak = impl_;
     auto unavailable = [](const net::Responder& respond) {
         respond(matrix_error(503, "M_UNKNOWN", "shutting down"));
@@ -860,12 +1142,17 @@ void MatrixAdapter::start() {
         }
     });
     impl.wake();
+    if (impl.bot_mode()) {
+        impl.start_sync();
+    }
 }
 
 void MatrixAdapter::stop() {
     if (impl_ && impl_->running) {
         impl_->running = false;
+        ++impl_->sync_generation;
         impl_->timer.cancel();
+        impl_->sync_timer.cancel();
     }
 }
 

@@ -1,7 +1,10 @@
 #pragma once
-// Matrix as an application service on the shared HTTP server: the homeserver pushes
-// transactions (PUT /_matrix/app/v1/transactions/{txnId}, hs_token-checked), and the dispatcher
-// drains the Matrix outbox through the client-server API with the as_token, idempotently (the
+// Matrix in one of two modes. As an application service on the shared HTTP server: the
+// homeserver pushes transactions (PUT /_matrix/app/v1/transactions/{txnId}, hs_token-checked).
+// As a bot account (an ordinary user with an access token, for hosted homeservers): a /sync
+// long-poll loop with a filter, next_batch kept in the store after each applied batch, gaps
+// back-filled with /messages. Both feed the same decode/apply path (deduplicated by event id),
+// and the dispatcher drains the Matrix outbox through the client-server API, idempotently (the
 // outbox row id is the txnId), with per-room pacing, 429/Retry-After and backoff.
 #include <chrono>
 #include <functional>
@@ -16,12 +19,23 @@
 
 namespace leernetwerk::matrix {
 
+enum class ConnectionMode {
+    appservice,  ///< pushed transactions; sends with the as_token and ?user_id=
+    bot,         ///< /sync long-poll and sends with the bot account's access token
+};
+
 struct MatrixOptions {
+    ConnectionMode mode = ConnectionMode::appservice;
     std::string homeserver_url;  ///< e.g. "https://matrix.school.nl", no trailing '/'
     std::string user_id;         ///< the bot, "@leernetwerk:school.nl"
     std::string display_name = "Leernetwerk bot";
-    std::string as_token;  ///< appservice → homeserver
-    std::string hs_token;  ///< homeserver → appservice
+    std::string as_token;      ///< appservice → homeserver
+    std::string hs_token;      ///< homeserver → appservice
+    std::string access_token;  ///< bot mode: the bot account's token
+    /// Bot mode: how long one /sync waits on the homeserver for news.
+    std::chrono::milliseconds sync_timeout{30'000};
+    /// Bot mode: events fetched back through /messages when a sync timeline has a gap.
+    int backfill_limit = 100;
     /// Who may invite the bot into a room; empty: anyone on the bot's own server.
     std::vector<std::string> allowed_inviters;
     /// Other bots whose messages are never answered.
@@ -45,10 +59,11 @@ public:
     MatrixAdapter(const MatrixAdapter&) = delete;
     MatrixAdapter& operator=(const MatrixAdapter&) = delete;
 
-    /// Adds the appservice routes (prefixed and legacy forms) to the server.
+    /// Adds the appservice routes (prefixed and legacy forms) to the server; none in bot mode.
     void register_routes(net::HttpServer& server);
-    /// Starts the dispatcher. Rows a crash left `sending` are sent again with the same txnId,
-    /// which the homeserver deduplicates.
+    /// Starts the dispatcher (and in bot mode the /sync loop, from the stored next_batch). Rows
+    /// a crash left `sending` are sent again with the same txnId, which the homeserver
+    /// deduplicates.
     void start();
     void stop();
     /// New outbox rows may be due: look now instead of at the next poll.
