@@ -14,6 +14,11 @@ using nlohmann::json;
 
 constexpr int kMaxJsonDepth = 32;
 constexpr std::size_t kMaxIdBytes = 255;
+constexpr std::size_t kMaxPollAnswers = 20;
+
+bool is_poll_response(std::string_view type) {
+    return type == "org.matrix.msc3381.poll.response" || type == "m.poll.response";
+}
 
 const json* member(const json& object, std::string_view key) {
     if (!object.is_object()) {
@@ -82,6 +87,19 @@ RoomEvent read_event(const json& j) {
             event.relates_event_id = string_at(*relates, "event_id");
             if (const json* reply = member(*relates, "m.in_reply_to")) {
                 event.in_reply_to = string_at(*reply, "event_id");
+            }
+        }
+        if (is_poll_response(event.type)) {
+            const json* response = member(*content, event.type);
+            const json* answers = response ? member(*response, "answers") : nullptr;
+            if (answers && answers->is_array()) {
+                for (const auto& answer : *answers) {
+                    if (answer.is_string() && !answer.get_ref<const std::string&>().empty() &&
+                        answer.get_ref<const std::string&>().size() <= kMaxIdBytes &&
+                        event.poll_answers.size() < kMaxPollAnswers) {
+                        event.poll_answers.push_back(answer.get<std::string>());
+                    }
+                }
             }
         }
     }
@@ -251,6 +269,21 @@ Decoded decode_event(const RoomEvent& event, const DecodeContext& context) {
             decoded.event.sender = sender(event.sender, "");
             decoded.event.joined.push_back(sender(*event.state_key, event.displayname));
         }
+        return decoded;
+    }
+
+    if (is_poll_response(event.type) && !event.state_key && !from_bot && !from_other_bot) {
+        // A vote without answers withdraws it; the core has nothing to withdraw to.
+        if (!is_valid_event_id(event.relates_event_id) || event.poll_answers.empty()) {
+            return decoded;
+        }
+        decoded.kind = Decoded::Kind::poll_response;
+        decoded.event.kind = InboundEvent::Kind::action;
+        decoded.event.event_id = event.event_id;
+        decoded.event.conversation = conversation();
+        decoded.event.sender = sender(event.sender, "");
+        decoded.event.action.message_remote_id = event.relates_event_id;
+        decoded.event.action.choice_ids = event.poll_answers;
         return decoded;
     }
 

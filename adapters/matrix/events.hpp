@@ -29,7 +29,8 @@ struct RoomEvent {
     bool is_direct = false;   ///< m.room.member invite
     std::string relates_rel_type;
     std::string relates_event_id;
-    std::string in_reply_to;  ///< m.relates_to.m.in_reply_to.event_id
+    std::string in_reply_to;                ///< m.relates_to.m.in_reply_to.event_id
+    std::vector<std::string> poll_answers;  ///< poll.response: the chosen answer ids
     bool well_formed = true;  ///< false: a required field is missing or an id is malformed
 };
 
@@ -69,10 +70,12 @@ struct DecodeContext {
 /// What one event means for the adapter.
 struct Decoded {
     enum class Kind {
-        ignored,    ///< nothing to do
-        inbound,    ///< give `event` to the bot
-        invite,     ///< the bot was invited to `room_id` by `user_id`
-        encrypted,  ///< an encrypted event or encryption turned on in `room_id`
+        ignored,        ///< nothing to do
+        inbound,        ///< give `event` to the bot
+        invite,         ///< the bot was invited to `room_id` by `user_id`
+        encrypted,      ///< an encrypted event or encryption turned on in `room_id`
+        poll_response,  ///< an action `event` answering the poll started by
+                        ///< `event.action.message_remote_id`; the adapter fills in action_id
     };
     Kind kind = Kind::ignored;
     InboundEvent event;

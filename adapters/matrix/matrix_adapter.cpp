@@ -312,21 +312,25 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
             switch (decoded.kind) {
                 case Decoded::Kind::ignored:
                     break;
+                case Decoded::Kind::poll_response: {
+                    const auto known = poll_action(decoded);
+                    if (!known) {
+                        return false;
+                    }
+                    if (!*known) {
+                        break;
+                    }
+                    if (!handle_inbound(decoded.event, origin)) {
+                        return false;
+                    }
+                    break;
+                }
                 case Decoded::Kind::inbound: {
                     if (decoded.event.kind == InboundEvent::Kind::message) {
                         answer_by_number(decoded.event);
                     }
-                    const auto handled = bot.handle(decoded.event, clock());
-                    if (!handled) {
-                        log_line(LogLevel::error, "matrix: " + origin +
-                                                      " not applied (it is delivered again): " +
-                                                      handled.error().message);
+                    if (!handle_inbound(decoded.event, origin)) {
                         return false;
-                    }
-                    if (!handled->duplicate) {
-                        metrics.count(
-                            "leernetwerk_events_total",
-                            {{"platform", "matrix"}, {"kind", kind_name(decoded.event.kind)}});
                     }
                     break;
                 }
@@ -349,6 +353,50 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                     break;
             }
         }
+        return true;
+    }
+
+    /// Applies one neutral event; false when it was not stored (the batch comes again).
+    bool handle_inbound(const InboundEvent& event, const std::string& origin) {
+        const auto handled = bot.handle(event, clock());
+        if (!handled) {
+            log_line(LogLevel::error,
+                     "matrix: " + origin +
+                         " not applied (it is delivered again): " + handled.error().message);
+            return false;
+        }
+        if (!handled->duplicate) {
+            metrics.count("leernetwerk_events_total",
+                          {{"platform", "matrix"}, {"kind", kind_name(event.kind)}});
+        }
+        return true;
+    }
+
+    /// Fills in the action of a poll response from the poll start the bot sent. False: the
+    /// poll is not ours (or not a choice question, or another room's) and is ignored; nullopt: the
+    /// store failed.
+    std::optional<bool> poll_action(Decoded& decoded) {
+        auto& action = decoded.event.action;
+        std::optional<OutboxRow> row;
+        try {
+            row = store.outbox_row_by_remote_id(Platform::matrix, action.message_remote_id);
+        } catch (const StoreError& error) {
+            log_line(LogLevel::error,
+                     std::string("matrix: poll response not applied (it is delivered again): ") +
+                         error.what());
+            return std::nullopt;
+        }
+        const auto* question = row ? std::get_if<ChoiceQuestion>(&row->message.content) : nullptr;
+        const auto& sent_to = row ? row->message.to.conversation_id : std::string();
+        if (!question || (!sent_to.empty() && sent_to != decoded.room_id)) {
+            metrics.count("leernetwerk_inbound_rejected_total",
+                          {{"platform", "matrix"}, {"reason", "unknown_poll"}});
+            log_line(LogLevel::info, "matrix: ignored a poll response in " + decoded.room_id +
+                                         " to " + action.message_remote_id +
+                                         " (not a question of the bot)");
+            return false;
+        }
+        action.action_id = question->action_id;
         return true;
     }
 
@@ -986,10 +1034,11 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         const auto replaces = row.message.replaces ? row.replaces_remote_id : std::string();
         net::ClientRequest request;
         request.method = "PUT";
-        request.url =
-            client_url("/rooms/" + net::encode_path_segment(room_id) + "/send/m.room.message/" +
-                       net::encode_path_segment(transaction_id(row)));
-        request.body = render_message(row.message, replaces, render_options);
+        auto event = render_event(row.message, replaces, render_options);
+        request.url = client_url("/rooms/" + net::encode_path_segment(room_id) + "/send/" +
+                                 net::encode_path_segment(event.type) + "/" +
+                                 net::encode_path_segment(transaction_id(row)));
+        request.body = std::move(event.content);
         auto self = shared_from_this();
         const auto started = std::chrono::steady_clock::now();
         call(std::move(request), [self, row = std::move(row), key = std::move(key), started,

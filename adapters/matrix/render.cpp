@@ -1,5 +1,6 @@
 #include "adapters/matrix/render.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -311,6 +312,76 @@ std::string render_message(const OutboundMessage& message, std::string_view repl
         dumped = build(trimmed).dump(-1, ' ', false, json::error_handler_t::replace);
     }
     return dumped;
+}
+
+namespace {
+
+constexpr std::size_t kMaxPollAnswers = 20;
+
+std::string dump(const json& content) {
+    return content.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace
+
+bool is_poll(const OutboundMessage& message) {
+    const auto* question = std::get_if<ChoiceQuestion>(&message.content);
+    if (!question || question->anonymous || question->choices.empty() ||
+        question->choices.size() > kMaxPollAnswers) {
+        return false;
+    }
+    return std::all_of(question->choices.begin(), question->choices.end(),
+                       [](const Choice& choice) { return !choice.id.empty(); });
+}
+
+RenderedEvent render_event(const OutboundMessage& message, std::string_view replaces_event_id,
+                           const RenderOptions& options) {
+    RenderedEvent text{"m.room.message", ""};
+    if (!is_poll(message)) {
+        text.content = render_message(message, replaces_event_id, options);
+        return text;
+    }
+    const auto& question = std::get<ChoiceQuestion>(message.content);
+    if (!question.closed_note.empty()) {
+        if (replaces_event_id.empty()) {
+            // Closed before it was ever sent: nothing to end, just the text.
+            text.content = render_message(message, replaces_event_id, options);
+            return text;
+        }
+        json end = {{"m.relates_to",
+                     {{"rel_type", "m.reference"}, {"event_id", std::string(replaces_event_id)}}},
+                    {"org.matrix.msc3381.poll.end", json::object()},
+                    {"org.matrix.msc1767.text",
+                     cut_utf8(plain(question.closed_note), options.max_content_bytes / 3)}};
+        return {"org.matrix.msc3381.poll.end", dump(end)};
+    }
+    if (!replaces_event_id.empty()) {
+        // An open poll changed: a poll start cannot be edited; the text edit is the best left.
+        text.content = render_message(message, replaces_event_id, options);
+        return text;
+    }
+    json answers = json::array();
+    for (const auto& choice : question.choices) {
+        answers.push_back({{"id", choice.id}, {"org.matrix.msc1767.text", plain(choice.label)}});
+    }
+    int max_selections = 1;
+    if (question.kind == ChoiceQuestion::Kind::multiple) {
+        max_selections =
+            std::clamp(question.max_choices, 1, static_cast<int>(question.choices.size()));
+    }
+    json start = {{"org.matrix.msc3381.poll.start",
+                   {{"question", {{"org.matrix.msc1767.text", plain(question.prompt)}}},
+                    {"kind", "org.matrix.msc3381.poll.disclosed"},
+                    {"max_selections", max_selections},
+                    {"answers", std::move(answers)}}},
+                  {"org.matrix.msc1767.text", render_text(message.content, message.lang).body}};
+    auto dumped = dump(start);
+    if (dumped.size() > options.max_content_bytes) {
+        // Too long for one event: the trimmed numbered text instead (typing still answers it).
+        text.content = render_message(message, replaces_event_id, options);
+        return text;
+    }
+    return {"org.matrix.msc3381.poll.start", std::move(dumped)};
 }
 
 }  // namespace leernetwerk::matrix

@@ -36,4 +36,21 @@ RenderedText render_text(const Content& content, Lang lang);
 std::string render_message(const OutboundMessage& message, std::string_view replaces_event_id,
                            const RenderOptions& options);
 
+/// True when `message` goes out as a native poll (MSC3381): a named (not anonymous) choice
+/// question with 1–20 choices, all with ids. Anonymous questions stay numbered text.
+bool is_poll(const OutboundMessage& message);
+
+/// An event to send: its type (the `{eventType}` of `/send`) and its content as JSON text.
+struct RenderedEvent {
+    std::string type;
+    std::string content;
+};
+
+/// The event for `message`. A poll (see is_poll) is an `org.matrix.msc3381.poll.start` with the
+/// numbered text as `org.matrix.msc1767.text` fallback; once closed (closed_note set) and
+/// replacing its start, an `org.matrix.msc3381.poll.end` referencing it. Everything else is the
+/// m.room.message of render_message.
+RenderedEvent render_event(const OutboundMessage& message, std::string_view replaces_event_id,
+                           const RenderOptions& options);
+
 }  // namespace leernetwerk::matrix

@@ -166,31 +166,83 @@ struct Fixture {
         return run_until(io, [&] { return store->outbox_depth(Platform::matrix) == 0; });
     }
 
-    /// The bot's messages in a room, oldest first (content only).
-    std::vector<json> bot_messages(const std::string& in_room = "") {
+    /// The bot's events of one type in a room, oldest first (content only).
+    std::vector<json> bot_events(const std::string& type, const std::string& in_room = "") {
         const auto dump = control(
             "GET", "/_test/rooms/" + net::encode_path_segment(in_room.empty() ? room : in_room));
         std::vector<json> out;
         for (const auto& event : dump["timeline"]) {
-            if (event["sender"] == kBot && event["type"] == "m.room.message") {
+            if (event["sender"] == kBot && event["type"] == type) {
                 out.push_back(event["content"]);
             }
         }
         return out;
     }
 
-    /// Says something in the room and returns the bodies of the bot's new messages there.
-    std::string say(const std::string& sender, const std::string& text) {
-        const auto before = bot_messages().size();
-        const auto answer = push(json::array({text_event(sender, text)}));
+    /// The bot's messages in a room, oldest first (content only).
+    std::vector<json> bot_messages(const std::string& in_room = "") {
+        return bot_events("m.room.message", in_room);
+    }
+
+    /// The bot's messages and polls (starts and ends) in a room, as text, oldest first.
+    std::vector<std::string> bot_texts() {
+        const auto dump = control("GET", "/_test/rooms/" + net::encode_path_segment(room));
+        std::vector<std::string> out;
+        for (const auto& event : dump["timeline"]) {
+            if (event["sender"] != kBot) {
+                continue;
+            }
+            const auto& content = event["content"];
+            if (event["type"] == "m.room.message") {
+                out.push_back(content["body"].get<std::string>());
+            } else if (event["type"].get<std::string>().rfind("org.matrix.msc3381.poll.", 0) == 0) {
+                out.push_back(content.value("org.matrix.msc1767.text", std::string()));
+            }
+        }
+        return out;
+    }
+
+    /// Pushes events and returns the text of the bot's new messages and polls in the room.
+    std::string push_and_read(const json& events) {
+        const auto before = bot_texts().size();
+        const auto answer = push(events);
         REQUIRE(answer["status"] == 200);
         REQUIRE(drained());
         std::string said;
-        const auto after = bot_messages();
+        const auto after = bot_texts();
         for (auto i = before; i < after.size(); ++i) {
-            said += after[i]["body"].get<std::string>() + "\n";
+            said += after[i] + "\n";
         }
         return said;
+    }
+
+    /// Says something in the room and returns the bodies of the bot's new messages there.
+    std::string say(const std::string& sender, const std::string& text) {
+        return push_and_read(json::array({text_event(sender, text)}));
+    }
+
+    /// Votes in a poll the bot started and returns the text of the bot's new events.
+    std::string vote(const std::string& sender, const std::string& poll_start,
+                     const std::vector<std::string>& answers) {
+        return push_and_read(json::array(
+            {{{"room_id", room},
+              {"type", "org.matrix.msc3381.poll.response"},
+              {"sender", sender},
+              {"content",
+               {{"m.relates_to", {{"rel_type", "m.reference"}, {"event_id", poll_start}}},
+                {"org.matrix.msc3381.poll.response", {{"answers", answers}}}}}}}));
+    }
+
+    /// The event ids of the bot's events of one type in the room, oldest first.
+    std::vector<std::string> bot_event_ids(const std::string& type) {
+        const auto dump = control("GET", "/_test/rooms/" + net::encode_path_segment(room));
+        std::vector<std::string> out;
+        for (const auto& event : dump["timeline"]) {
+            if (event["sender"] == kBot && event["type"] == type) {
+                out.push_back(event["event_id"].get<std::string>());
+            }
+        }
+        return out;
     }
 
     int spec_errors() { return control("GET", "/_test/errors")["count"].get<int>(); }
@@ -469,6 +521,51 @@ TEST_CASE("matrix: a facilitator plans a meeting outside a café week, and a par
               .find("Alleen organisatoren en procesbegeleiders") != std::string::npos);
     // The facilitator answers with the number of the choice.
     CHECK(f.say(kMarieke, "1").find("staat gepland") != std::string::npos);
+    CHECK(f.say(kAnna, "bijeenkomsten").find("Feedback geven") != std::string::npos);
+    CHECK(f.spec_errors() == 0);
+}
+
+TEST_CASE("matrix: the question to plan anyway is a native poll the facilitator answers",
+          "[matrix][adapter][conversation][poll]") {
+    REQUIRE_PEER(f);
+    f.say(kMarieke, "nieuw netwerk HSN-café Feedback");
+    f.say(kMarieke, "koppel netwerk HSN-café Feedback");
+    f.say(kMarieke,
+          "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | " + std::string(kAnna));
+    CHECK(f.say(kMarieke, "caféweken 2026-2027: 10, 11").find("opgeslagen") != std::string::npos);
+    const auto question = f.say(
+        kMarieke, "plan bijeenkomst 2027-02-10 15:30 | De Wegwijzer, Nijkerk | Feedback geven");
+    CHECK(question.find("Wil je hem toch plannen?") != std::string::npos);
+    CHECK(f.spec_errors() == 0);
+
+    const auto starts = f.bot_events("org.matrix.msc3381.poll.start");
+    REQUIRE(starts.size() == 1);
+    const auto& poll = starts[0]["org.matrix.msc3381.poll.start"];
+    CHECK(poll["question"]["org.matrix.msc1767.text"].get<std::string>().find(
+              "Wil je hem toch plannen?") != std::string::npos);
+    CHECK(poll["kind"] == "org.matrix.msc3381.poll.disclosed");
+    CHECK(poll["max_selections"] == 1);
+    REQUIRE(poll["answers"].size() >= 2);
+    CHECK(poll["answers"][0]["org.matrix.msc1767.text"] == "Ja");
+    CHECK(starts[0]["org.matrix.msc1767.text"].get<std::string>().find("1. Ja") !=
+          std::string::npos);
+    const auto start_id = f.bot_event_ids("org.matrix.msc3381.poll.start").at(0);
+    const auto yes = poll["answers"][0]["id"].get<std::string>();
+
+    // The participant votes: refused, the question is for the facilitator.
+    CHECK(f.vote(kAnna, start_id, {yes}).find("Deze vraag is voor") != std::string::npos);
+    CHECK(f.bot_events("org.matrix.msc3381.poll.end").empty());
+    // A vote in a poll the bot does not know is ignored.
+    CHECK(f.vote(kMarieke, "$unknown:localhost", {yes}).empty());
+
+    // The facilitator votes yes: the meeting is planned and the poll ends.
+    const auto planned = f.vote(kMarieke, start_id, {yes});
+    CHECK(planned.find("staat gepland") != std::string::npos);
+    const auto ends = f.bot_events("org.matrix.msc3381.poll.end");
+    REQUIRE(ends.size() == 1);
+    CHECK(ends[0]["m.relates_to"]["rel_type"] == "m.reference");
+    CHECK(ends[0]["m.relates_to"]["event_id"] == start_id);
+    CHECK(ends[0]["org.matrix.msc1767.text"].get<std::string>().size() > 0);
     CHECK(f.say(kAnna, "bijeenkomsten").find("Feedback geven") != std::string::npos);
     CHECK(f.spec_errors() == 0);
 }

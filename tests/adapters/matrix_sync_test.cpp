@@ -198,18 +198,35 @@ struct Fixture {
         return out;
     }
 
+    /// The bot's messages and polls (their text fallback) in the room, oldest first.
+    std::vector<std::string> bot_texts() {
+        const auto dump = control("GET", "/_test/rooms/" + net::encode_path_segment(room));
+        std::vector<std::string> out;
+        for (const auto& event : dump["timeline"]) {
+            if (event["sender"] != kBot) {
+                continue;
+            }
+            if (event["type"] == "m.room.message") {
+                out.push_back(event["content"]["body"].get<std::string>());
+            } else if (event["type"].get<std::string>().rfind("org.matrix.msc3381.poll.", 0) == 0) {
+                out.push_back(event["content"].value("org.matrix.msc1767.text", std::string()));
+            }
+        }
+        return out;
+    }
+
     std::string bodies_since(std::size_t before) {
         std::string said;
-        const auto after = bot_messages();
+        const auto after = bot_texts();
         for (auto i = before; i < after.size(); ++i) {
-            said += after[i]["body"].get<std::string>() + "\n";
+            said += after[i] + "\n";
         }
         return said;
     }
 
     /// Says something and returns the bodies of the bot's new messages in the room.
     std::string say(const std::string& sender, const std::string& text) {
-        const auto before = bot_messages().size();
+        const auto before = bot_texts().size();
         const auto seen = applied();
         post(sender, text);
         REQUIRE(run_until(io, [&] { return applied() > seen; }));

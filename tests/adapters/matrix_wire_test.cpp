@@ -259,3 +259,106 @@ TEST_CASE("matrix: content over the limit is trimmed", "[matrix][render]") {
     CHECK(content["body"].get<std::string>().size() < long_text.size());
     CHECK(content["formatted_body"].get<std::string>().find("<&") == std::string::npos);
 }
+
+TEST_CASE("matrix: a named choice question is a native poll with a text fallback",
+          "[matrix][render][poll]") {
+    OutboundMessage question;
+    ChoiceQuestion choice;
+    choice.action_id = "confirm:1";
+    choice.prompt = "Wil je hem **toch** plannen?";
+    choice.choices = {{"ja", "Ja"}, {"nee", "Nee"}};
+    question.content = choice;
+    REQUIRE(is_poll(question));
+    auto event = render_event(question, "", {});
+    CHECK(event.type == "org.matrix.msc3381.poll.start");
+    auto content = json::parse(event.content);
+    const auto& start = content["org.matrix.msc3381.poll.start"];
+    CHECK(start["question"]["org.matrix.msc1767.text"] == "Wil je hem toch plannen?");
+    CHECK(start["kind"] == "org.matrix.msc3381.poll.disclosed");
+    CHECK(start["max_selections"] == 1);
+    CHECK(start["answers"] == json::parse(R"([{"id":"ja","org.matrix.msc1767.text":"Ja"},
+                                              {"id":"nee","org.matrix.msc1767.text":"Nee"}])"));
+    // The fallback is the numbered text, the same as the m.room.message body.
+    const auto text = json::parse(render_message(question, "", {}));
+    CHECK(content["org.matrix.msc1767.text"] == text["body"]);
+    CHECK(content["org.matrix.msc1767.text"].get<std::string>().find(
+              "Wil je hem toch plannen?\n1. Ja\n2. Nee") == 0);
+    CHECK_FALSE(content.contains("msgtype"));
+
+    // Several choices: max_selections is max_choices, bounded by the number of answers.
+    choice.kind = ChoiceQuestion::Kind::multiple;
+    choice.max_choices = 5;
+    question.content = choice;
+    content = json::parse(render_event(question, "", {}).content);
+    CHECK(content["org.matrix.msc3381.poll.start"]["max_selections"] == 2);
+
+    // Closed: a poll end referencing the start, the closed note as its text.
+    choice.closed_note = "Gepland door **Marieke**.";
+    question.content = choice;
+    event = render_event(question, "$start", {});
+    CHECK(event.type == "org.matrix.msc3381.poll.end");
+    content = json::parse(event.content);
+    CHECK(content["m.relates_to"] == json{{"rel_type", "m.reference"}, {"event_id", "$start"}});
+    CHECK(content["org.matrix.msc3381.poll.end"] == json::object());
+    CHECK(content["org.matrix.msc1767.text"] == "Gepland door Marieke.");
+    // Closed before it was ever sent: plain text.
+    CHECK(render_event(question, "", {}).type == "m.room.message");
+}
+
+TEST_CASE("matrix: anonymous questions and other content stay m.room.message",
+          "[matrix][render][poll]") {
+    OutboundMessage question;
+    ChoiceQuestion choice;
+    choice.action_id = "poll:1";
+    choice.prompt = "Hoe ging het?";
+    choice.choices = {{"goed", "Goed"}, {"matig", "Matig"}};
+    choice.anonymous = true;
+    question.content = choice;
+    CHECK_FALSE(is_poll(question));
+    auto event = render_event(question, "", {});
+    CHECK(event.type == "m.room.message");
+    CHECK(event.content == render_message(question, "", {}));
+    choice.closed_note = "Gesloten.";
+    question.content = choice;
+    event = render_event(question, "$orig", {});
+    CHECK(event.type == "m.room.message");
+    CHECK(json::parse(event.content)["m.relates_to"]["rel_type"] == "m.replace");
+
+    OutboundMessage text;
+    text.content = TextContent{"Hallo", {}};
+    CHECK(render_event(text, "", {}).type == "m.room.message");
+}
+
+TEST_CASE("matrix: a poll response becomes an action on the poll start", "[matrix][wire][poll]") {
+    auto response = [](const std::string& sender, const json& answers,
+                       const std::string& type = "org.matrix.msc3381.poll.response") {
+        return json{{"events",
+                     {{{"event_id", "$vote"},
+                       {"room_id", "!room:localhost"},
+                       {"sender", sender},
+                       {"type", type},
+                       {"origin_server_ts", 1700000000000},
+                       {"content",
+                        {{"m.relates_to", {{"rel_type", "m.reference"}, {"event_id", "$start"}}},
+                         {type, {{"answers", answers}}}}}}}}}
+            .dump();
+    };
+    auto decoded = decode_one(response("@anna:localhost", json::array({"ja"})));
+    REQUIRE(decoded.kind == Decoded::Kind::poll_response);
+    CHECK(decoded.event.kind == InboundEvent::Kind::action);
+    CHECK(decoded.event.event_id == "$vote");
+    CHECK(decoded.event.sender.user_id == "@anna:localhost");
+    CHECK(decoded.event.conversation.id == "!room:localhost");
+    CHECK(decoded.event.action.message_remote_id == "$start");
+    CHECK(decoded.event.action.choice_ids == std::vector<std::string>{"ja"});
+    CHECK(decoded.event.action.action_id.empty());  // the adapter looks the poll up
+    CHECK(decode_one(response("@anna:localhost", json::array({"a", "b"}), "m.poll.response"))
+              .event.action.choice_ids.size() == 2);
+    // Withdrawn votes, junk answers, the bot's own and other bots' votes are ignored.
+    CHECK(decode_one(response("@anna:localhost", json::array())).kind == Decoded::Kind::ignored);
+    CHECK(decode_one(response("@anna:localhost", json::array({1, json::object()}))).kind ==
+          Decoded::Kind::ignored);
+    CHECK(decode_one(response(kBot, json::array({"ja"}))).kind == Decoded::Kind::ignored);
+    CHECK(decode_one(response("@otherbot:localhost", json::array({"ja"}))).kind ==
+          Decoded::Kind::ignored);
+}
