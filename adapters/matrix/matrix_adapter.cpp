@@ -16,6 +16,7 @@
 #include "adapters/matrix/render.hpp"
 #include "adapters/matrix/sync.hpp"
 #include "adapters/net/retry.hpp"
+#include "adapters/net/send_pacer.hpp"
 #include "bot/log.hpp"
 #include "bot/text.hpp"
 
@@ -111,7 +112,8 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
           clock(std::move(clock_in)),
           timer(io_in),
           sync_timer(io_in),
-          random(std::random_device{}()) {
+          random(std::random_device{}()),
+          pacer(options.room_limits, kMaxInFlight, kForgetPacingAfter) {
         if (!clock) {
             clock = [] {
                 return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -147,10 +149,7 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
     std::mt19937_64 random;
     bool running = false;
     bool pump_scheduled = false;
-    int in_flight = 0;
-    std::set<std::string> busy_rooms;
-    std::map<std::string, net::WindowLimiter> limiters;
-    std::chrono::steady_clock::time_point last_prune{};
+    net::SendPacer pacer;
     /// Display names seen in m.room.member events.
     std::map<std::string, std::string> display_names;
     /// The last open choice question per room, so a typed number can answer it.
@@ -802,8 +801,8 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
             return;
         }
         std::chrono::milliseconds next = kPollInterval;
-        forget_quiet_limiters();
-        const int free_slots = kMaxInFlight - in_flight;
+        pacer.forget_quiet(std::chrono::steady_clock::now());
+        const int free_slots = pacer.free_slots();
         if (free_slots <= 0) {
             schedule_pump(next);
             return;
@@ -820,22 +819,15 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         const auto steady_now = std::chrono::steady_clock::now();
         std::vector<std::pair<OutboxRow, std::string>> chosen;
         for (auto& row : rows) {
-            if (in_flight + static_cast<int>(chosen.size()) >= kMaxInFlight) {
-                break;
-            }
             auto key = room_key(row.message.to);
-            if (busy_rooms.count(key) != 0) {
-                continue;  // one send at a time per room keeps the order
-            }
-            auto& limiter =
-                limiters.try_emplace(key, net::WindowLimiter(options.room_limits)).first->second;
-            const auto wait = limiter.wait_time(steady_now);
-            if (wait.count() > 0) {
-                next = std::min(next, wait);
+            std::chrono::milliseconds wait{0};
+            // One send at a time per conversation keeps the order; the window paces it.
+            if (!pacer.try_claim(key, steady_now, wait)) {
+                if (wait.count() > 0) {
+                    next = std::min(next, wait);
+                }
                 continue;
             }
-            limiter.record(steady_now);
-            busy_rooms.insert(key);
             chosen.emplace_back(std::move(row), std::move(key));
         }
         const bool marked = chosen.empty() || write("mark sending", [&] {
@@ -845,26 +837,13 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                             });
         for (auto& [row, key] : chosen) {
             if (!marked) {
-                busy_rooms.erase(key);
+                pacer.release(key);
                 continue;
             }
-            ++in_flight;
             ++row.attempts;
             send_row(std::move(row), std::move(key));
         }
         schedule_pump(next);
-    }
-
-    void forget_quiet_limiters() {
-        const auto steady_now = std::chrono::steady_clock::now();
-        if (steady_now - last_prune < std::chrono::seconds(10)) {
-            return;
-        }
-        last_prune = steady_now;
-        std::erase_if(limiters, [&](const auto& entry) {
-            return busy_rooms.count(entry.first) == 0 &&
-                   entry.second.quiet_since(steady_now - kForgetPacingAfter);
-        });
     }
 
     static std::string room_key(const Address& to) {
@@ -883,8 +862,7 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
     }
 
     void finish(const std::string& key) {
-        --in_flight;
-        busy_rooms.erase(key);
+        pacer.release(key);
         wake();
     }
 

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/net/retry.hpp"
+#include "adapters/net/send_pacer.hpp"
 #include "adapters/teams/activity.hpp"
 #include "adapters/teams/cards.hpp"
 #include "bot/log.hpp"
@@ -32,13 +33,11 @@ constexpr std::chrono::seconds kRetryAfterCap{60};
 constexpr std::chrono::minutes kWebhookMaxAge{5};
 
 /// Teams' per-conversation send limits (PROTOCOLS.md §3.4).
-net::WindowLimiter conversation_limiter() {
-    using std::chrono::milliseconds;
-    return net::WindowLimiter({{7, milliseconds(1000)},
-                               {8, milliseconds(2000)},
-                               {60, milliseconds(30'000)},
-                               {1800, milliseconds(3'600'000)}});
-}
+const std::vector<std::pair<int, std::chrono::milliseconds>> kConversationWindows = {
+    {7, std::chrono::milliseconds(1000)},
+    {8, std::chrono::milliseconds(2000)},
+    {60, std::chrono::milliseconds(30'000)},
+    {1800, std::chrono::milliseconds(3'600'000)}};
 
 net::Response json_error(int status, std::string_view message) {
     return net::Response::json(status, json{{"error", message}}.dump());
@@ -188,10 +187,7 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
     std::mt19937_64 random;
     bool running = false;
     bool pump_scheduled = false;
-    int in_flight = 0;
-    std::set<std::string> busy_conversations;
-    std::map<std::string, net::WindowLimiter> limiters;
-    std::chrono::steady_clock::time_point last_prune{};
+    net::SendPacer pacer{kConversationWindows, kMaxInFlight, kForgetPacingAfter};
     struct SentRow {
         Id id;
         std::string remote_id;
@@ -514,8 +510,8 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         }
         std::chrono::milliseconds next = kPollInterval;
         std::vector<OutboxRow> rows;
-        forget_quiet_limiters();
-        const int free_slots = kMaxInFlight - in_flight;
+        pacer.forget_quiet(std::chrono::steady_clock::now());
+        const int free_slots = pacer.free_slots();
         if (free_slots <= 0) {
             schedule_pump(next);  // a finishing send wakes us sooner
             return;
@@ -531,24 +527,17 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         const auto steady_now = std::chrono::steady_clock::now();
         std::vector<std::pair<OutboxRow, std::string>> chosen;
         for (auto& row : rows) {
-            if (in_flight + static_cast<int>(chosen.size()) >= kMaxInFlight) {
-                break;
-            }
             auto key = conversation_key(row.message.to);
-            if (busy_conversations.count(key) != 0) {
-                continue;  // one send at a time per conversation keeps the order
-            }
-            auto& limiter = limiters.try_emplace(key, conversation_limiter()).first->second;
-            const auto wait = limiter.wait_time(steady_now);
-            if (wait.count() > 0) {
-                next = std::min(next, wait);
+            std::chrono::milliseconds wait{0};
+            // One send at a time per conversation keeps the order; the window paces it.
+            if (!pacer.try_claim(key, steady_now, wait)) {
+                if (wait.count() > 0) {
+                    next = std::min(next, wait);
+                }
                 continue;
             }
-            limiter.record(steady_now);
-            busy_conversations.insert(key);
             chosen.emplace_back(std::move(row), std::move(key));
         }
-        // One transaction marks the whole batch `sending` (before any call goes out).
         const bool marked = chosen.empty() || write("mark sending", [&] {
                                 for (const auto& [row, key] : chosen) {
                                     store.mark_outbox_sending(row.message.id, clock());
@@ -556,29 +545,13 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
                             });
         for (auto& [row, key] : chosen) {
             if (!marked) {
-                busy_conversations.erase(key);
+                pacer.release(key);
                 continue;
             }
-            ++in_flight;
             ++row.attempts;
             send_row(std::move(row), std::move(key));
         }
         schedule_pump(next);
-    }
-
-    /// Drops the pacing state of conversations that were quiet for a while, so it does not grow
-    /// with every conversation ever served. (A conversation quiet for 30 s is far from Teams'
-    /// per-conversation limits; only the hourly 1800 could in theory be exceeded by bursts.)
-    void forget_quiet_limiters() {
-        const auto steady_now = std::chrono::steady_clock::now();
-        if (steady_now - last_prune < std::chrono::seconds(10)) {
-            return;
-        }
-        last_prune = steady_now;
-        std::erase_if(limiters, [&](const auto& entry) {
-            return busy_conversations.count(entry.first) == 0 &&
-                   entry.second.quiet_since(steady_now - kForgetPacingAfter);
-        });
     }
 
     static std::string conversation_key(const Address& to) {
@@ -613,8 +586,7 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
     }
 
     void finish(const std::string& key) {
-        --in_flight;
-        busy_conversations.erase(key);
+        pacer.release(key);
         wake();
     }
 
