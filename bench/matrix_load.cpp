@@ -29,94 +29,28 @@
 
 #include "adapters/net/http_client.hpp"
 #include "adapters/net/http_server.hpp"
+#include "bench/server_process.hpp"
 
 namespace {
 
 using namespace leernetwerk;
+using leernetwerk::bench::cpu_micros;
+using leernetwerk::bench::percentile;
+using leernetwerk::bench::status_kb;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kHsToken = "bench-hs-token-0123456789abcdef0123456789abcdef";
 constexpr const char* kAsToken = "bench-as-token-0123456789abcdef0123456789abcdef";
 constexpr const char* kSender = "@facilitator:bench.local";
 
-struct Server {
-    pid_t pid = -1;
-    std::uint16_t port = 0;
-};
-
-/// Starts `leernetwerk serve` (Matrix appservice mode against the fake homeserver) and reads the
-/// port it reports.
-Server start_server(const std::string& binary, const std::filesystem::path& dir,
-                    const std::string& homeserver_url) {
-    const auto config = dir / "bench.toml";
-    std::ofstream(config) << "[server]\naddress = \"127.0.0.1\"\nport = 0\n"
-                          << "[storage]\npath = \"" << (dir / "bench.db").string() << "\"\n"
-                          << "[log]\nlevel = \"info\"\n"
-                          << "[matrix]\nenabled = true\nmode = \"appservice\"\n"
-                          << "homeserver_url = \"" << homeserver_url << "\"\n"
-                          << "user_id = \"@leernetwerk:bench.local\"\n"
-                          << "as_token = \"" << kAsToken << "\"\n"
-                          << "hs_token = \"" << kHsToken << "\"\n";
-    const auto log = dir / "server.log";
-    Server server;
-    server.pid = fork();
-    if (server.pid == 0) {
-        const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        dup2(fd, 2);
-        dup2(fd, 1);
-        execl(binary.c_str(), binary.c_str(), "serve", "--config", config.c_str(),
-              static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    for (int i = 0; i < 200 && server.port == 0; ++i) {
-        usleep(50'000);
-        std::ifstream in(log);
-        std::string line;
-        while (std::getline(in, line)) {
-            const auto at = line.find("listening on 127.0.0.1:");
-            if (at != std::string::npos) {
-                server.port = static_cast<std::uint16_t>(std::stoi(line.substr(at + 23)));
-            }
-        }
-    }
-    if (server.port == 0) {
-        std::cerr << "the server did not start; its log:\n" << std::ifstream(log).rdbuf();
-        kill(server.pid, SIGTERM);
-        waitpid(server.pid, nullptr, 0);
-        std::exit(1);
-    }
-    return server;
-}
-
-/// utime + stime of a process, in microseconds.
-long long cpu_micros(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::istringstream fields(content.substr(content.rfind(')') + 2));
-    std::string field;
-    long long utime = 0;
-    long long stime = 0;
-    for (int index = 3; fields >> field; ++index) {
-        if (index == 14) {
-            utime = std::stoll(field);
-        } else if (index == 15) {
-            stime = std::stoll(field);
-            break;
-        }
-    }
-    return (utime + stime) * 1'000'000 / sysconf(_SC_CLK_TCK);
-}
-
-/// A /proc/<pid>/status field in kB (VmRSS, VmHWM).
-long long status_kb(pid_t pid, const std::string& key) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.rfind(key + ":", 0) == 0) {
-            return std::stoll(line.substr(key.size() + 1));
-        }
-    }
-    return 0;
+/// The server's configuration: Matrix as an appservice against the bench's homeserver.
+std::string matrix_config(const std::filesystem::path& dir, const std::string& homeserver_url) {
+    return "[server]\naddress = \"127.0.0.1\"\nport = 0\n[storage]\npath = \"" +
+           (dir / "bench.db").string() +
+           "\"\n[log]\nlevel = \"info\"\n[matrix]\nenabled = true\nmode = \"appservice\"\n"
+           "homeserver_url = \"" +
+           homeserver_url + "\"\nuser_id = \"@leernetwerk:bench.local\"\nas_token = \"" + kAsToken +
+           "\"\nhs_token = \"" + kHsToken + "\"\n";
 }
 
 /// A transaction with one m.text message from the bench facilitator.
@@ -331,15 +265,6 @@ private:
     long errors_ = 0;
 };
 
-double percentile(std::vector<double> values, double p) {
-    if (values.empty()) {
-        return 0;
-    }
-    std::sort(values.begin(), values.end());
-    const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1));
-    return values[index];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -367,7 +292,8 @@ int main(int argc, char** argv) {
                      ("leernetwerk-matrix-bench-" + std::to_string(getpid()));
     std::filesystem::create_directories(dir);
     Bench bench;
-    const auto server = start_server(binary, dir, bench.homeserver_url());
+    const auto server =
+        bench::start_server(binary, dir, matrix_config(dir, bench.homeserver_url()));
     bench.connect(server.port);
 
     // The bench user starts a network, so every message comes from a known facilitator.
@@ -402,9 +328,7 @@ int main(int argc, char** argv) {
     }
     std::printf("failed PUTs: %ld, other homeserver calls: %ld, refused (bad as_token): %ld\n",
                 bench.errors(), bench.other_calls(), bench.unauthorized_calls());
-    kill(server.pid, SIGTERM);
-    int status = 0;
-    waitpid(server.pid, &status, 0);
+    bench::stop_server(server);
     std::filesystem::remove_all(dir);
     return 0;
 }
