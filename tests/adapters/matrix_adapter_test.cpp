@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/matrix/matrix_adapter.hpp"
+#include "adapters/matrix_peer_support.hpp"
 #include "adapters/net/http_client.hpp"
 #include "adapters/net_support.hpp"
 #include "storage/sqlite_store.hpp"
@@ -29,67 +30,11 @@ constexpr const char* kHsToken = "hs-token-for-tests";
 constexpr const char* kMarieke = "@marieke:localhost";
 constexpr const char* kAnna = "@anna:localhost";
 
+using leernetwerk::test::FakeHomeserver;
+
 std::filesystem::path spec_dir() {
-    return std::filesystem::path(LEERNETWERK_SOURCE_DIR) / ".." / "shared" / "matrix-spec" / "data";
+    return leernetwerk::test::matrix_spec_dir();
 }
-
-/// tests/matrix_peer/fake_homeserver.py as a child process; it stops when our end of its stdin
-/// closes (also when the test process dies).
-class FakeHomeserver {
-public:
-    FakeHomeserver() {
-        int to_child[2];
-        int from_child[2];
-        if (pipe(to_child) != 0 || pipe(from_child) != 0) {
-            return;
-        }
-        const std::string script =
-            std::string(LEERNETWERK_SOURCE_DIR) + "/tests/matrix_peer/fake_homeserver.py";
-        pid_ = fork();
-        if (pid_ == 0) {
-            dup2(to_child[0], 0);
-            dup2(from_child[1], 1);
-            close(to_child[1]);
-            close(from_child[0]);
-            execl("/usr/bin/python3", "python3", script.c_str(), "--as-token", kAsToken,
-                  "--hs-token", kHsToken, "--sender-localpart", "leernetwerk", "--user-namespace",
-                  "@leernetwerk:localhost", "--idle-timeout", "60", "--stop-on-stdin-eof",
-                  static_cast<char*>(nullptr));
-            _exit(127);
-        }
-        close(to_child[0]);
-        close(from_child[1]);
-        stdin_ = to_child[1];
-        out_ = fdopen(from_child[0], "r");
-        char line[256];
-        while (out_ && fgets(line, sizeof line, out_)) {
-            if (std::sscanf(line, "LISTENING %d", &port) == 1) {
-                break;
-            }
-        }
-    }
-    ~FakeHomeserver() {
-        if (stdin_ >= 0) {
-            close(stdin_);
-        }
-        if (out_) {
-            fclose(out_);
-        }
-        if (pid_ > 0) {
-            int status = 0;
-            waitpid(pid_, &status, 0);
-        }
-    }
-    FakeHomeserver(const FakeHomeserver&) = delete;
-    FakeHomeserver& operator=(const FakeHomeserver&) = delete;
-
-    int port = 0;
-
-private:
-    pid_t pid_ = -1;
-    int stdin_ = -1;
-    FILE* out_ = nullptr;
-};
 
 struct Fixture {
     Fixture() {
@@ -129,22 +74,7 @@ struct Fixture {
 
     /// A call to the fake's control API (or any path on it).
     json control(const std::string& method, const std::string& path, const json& body = nullptr) {
-        net::ClientRequest request;
-        request.method = method;
-        request.url = "http://127.0.0.1:" + std::to_string(peer.port) + path;
-        if (!body.is_null()) {
-            request.headers["Content-Type"] = "application/json";
-            request.body = body.dump();
-        }
-        request.timeout = std::chrono::seconds(30);
-        std::optional<Result<net::ClientResponse>> answer;
-        client.send(request, [&](Result<net::ClientResponse> response) { answer = response; });
-        REQUIRE(run_until(
-            io, [&] { return answer.has_value(); }, std::chrono::seconds(30)));
-        REQUIRE(answer->has_value());
-        INFO((*answer)->body);
-        REQUIRE((*answer)->status == 200);
-        return json::parse((*answer)->body);
+        return leernetwerk::test::peer_call(io, client, peer.port, method, path, body);
     }
 
     /// The homeserver pushes one transaction; returns the appservice's answer as the fake saw it.
@@ -260,7 +190,8 @@ struct Fixture {
         return count;
     }
 
-    FakeHomeserver peer;
+    FakeHomeserver peer{{"--as-token", kAsToken, "--hs-token", kHsToken, "--sender-localpart",
+                         "leernetwerk", "--user-namespace", "@leernetwerk:localhost"}};
     boost::asio::io_context io;
     std::unique_ptr<storage::SqliteStore> store;
     std::unique_ptr<Bot> bot;

@@ -1448,6 +1448,15 @@ def load_registration(path):
                 "users") or []]}
 
 
+
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A client that hangs up mid-answer (a bot stopping during a long /sync) is normal here."""
+
+    def handle_error(self, request, client_address):
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--port", type=int, default=0)
@@ -1493,7 +1502,7 @@ def main(argv=None):
         hs.add_user(user, token or None)
 
     Handler.hs, Handler.verbose = hs, a.verbose
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
+    server = QuietServer(("127.0.0.1", a.port), Handler)
     server.daemon_threads = True
     threading.Thread(target=_watchdog, args=(hs, server, a.idle_timeout), daemon=True).start()
     if a.stop_on_stdin_eof:
