@@ -67,6 +67,15 @@ Id Turn::reply_text(std::string_view key, const MessageArgs& args) {
     return reply(TextContent{t(key, args), {}});
 }
 
+Id Turn::reply_privately(Content content) {
+    if (event.conversation.kind == Conversation::Kind::group && me) {
+        if (const auto id = send_to_member(*me, content)) {
+            return id;
+        }
+    }
+    return reply(std::move(content));
+}
+
 Id Turn::send_to_member(const Member& member, Content content) {
     const auto identities = store.identities_of(member.id);
     if (identities.empty()) {

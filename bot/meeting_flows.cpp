@@ -712,7 +712,9 @@ void answer_confirmation(Turn& turn, std::optional<Id> pending_id, bool yes) {
     }
     if (pending->member_id != turn.me->id) {
         const auto requester = turn.store.member(pending->member_id);
-        turn.reply_text("confirm.not_yours", {{"name", requester ? requester->display_name : "?"}});
+        turn.reply_privately(TextContent{
+            turn.t("confirm.not_yours", {{"name", requester ? requester->display_name : "?"}}),
+            {}});
         return;
     }
     const auto network = turn.store.network(pending->network_id);

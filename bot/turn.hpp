@@ -33,6 +33,10 @@ public:
     /// Sends content back where the event came from; returns the outbox id.
     Id reply(Content content);
     Id reply_text(std::string_view key, const MessageArgs& args = {});
+    /// Like reply, but an answer meant for the sender alone (a refusal after a click on someone
+    /// else's question, a receipt for an anonymous answer) goes to their direct conversation when
+    /// the event came from a group, so the room does not see it.
+    Id reply_privately(Content content);
     /// Sends to one member directly, in their language, on the platform of this event when they
     /// have an account there, else on their first account. 0 when they have no account at all.
     Id send_to_member(const Member& member, Content content);

@@ -236,19 +236,64 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
 
     /// A typed number in a room with an open choice question becomes the answer to it.
     void answer_by_number(InboundEvent& event) {
-        const auto it = open_questions.find(event.conversation.id);
-        if (it == open_questions.end()) {
+        const auto open = open_question(event.conversation.id);
+        if (!open) {
             return;
         }
-        const auto picked = numbered_answer(trim(event.text), it->second.choice_ids.size());
-        if (!picked || (!it->second.multiple && picked->size() != 1)) {
+        const auto picked = numbered_answer(trim(event.text), open->choice_ids.size());
+        if (!picked || (!open->multiple && picked->size() != 1)) {
             return;
         }
         event.kind = InboundEvent::Kind::action;
-        event.action.action_id = it->second.action_id;
+        event.action.action_id = open->action_id;
         for (const auto index : *picked) {
-            event.action.choice_ids.push_back(it->second.choice_ids[index]);
+            event.action.choice_ids.push_back(open->choice_ids[index]);
         }
+    }
+
+    static std::string question_state_key(std::string_view room_id) {
+        return "matrix.open_question:" + std::string(room_id);
+    }
+
+    /// The room's open question: remembered in memory, and in the store so that an answer typed
+    /// after a restart still counts.
+    std::optional<OpenQuestion> open_question(const std::string& room_id) {
+        if (const auto it = open_questions.find(room_id); it != open_questions.end()) {
+            return it->second;
+        }
+        std::optional<std::string> saved;
+        try {
+            saved = store.adapter_state(question_state_key(room_id));
+        } catch (const StoreError&) {
+            return std::nullopt;
+        }
+        if (!saved || saved->empty()) {
+            return std::nullopt;
+        }
+        const auto parsed = json::parse(*saved, nullptr, false);
+        if (!parsed.is_object() || !parsed.contains("action_id") ||
+            !parsed["action_id"].is_string() || !parsed.contains("choice_ids") ||
+            !parsed["choice_ids"].is_array()) {
+            return std::nullopt;
+        }
+        OpenQuestion open;
+        open.action_id = parsed["action_id"].get<std::string>();
+        open.multiple = parsed.value("multiple", false);
+        for (const auto& choice : parsed["choice_ids"]) {
+            if (!choice.is_string()) {
+                return std::nullopt;
+            }
+            open.choice_ids.push_back(choice.get<std::string>());
+        }
+        remember_question(room_id, open);
+        return open;
+    }
+
+    void remember_question(const std::string& room_id, OpenQuestion open) {
+        if (open_questions.size() > kMaxRemembered) {
+            open_questions.clear();  // a cache: the store still has them
+        }
+        open_questions[room_id] = std::move(open);
     }
 
     void on_transaction(std::size_t prefix, net::Request request, net::Responder respond) {
@@ -874,6 +919,11 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         finish(key);
     }
 
+    static bool promises_anonymity(const OutboundMessage& message) {
+        const auto* question = std::get_if<ChoiceQuestion>(&message.content);
+        return question && question->anonymous && question->closed_note.empty();
+    }
+
     /// The Matrix user a direct message goes to.
     std::string direct_user(const OutboxRow& row) {
         const auto& user = row.message.to.user_id;
@@ -896,6 +946,12 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                 return;
             }
             const auto room = to.conversation_id;
+            if (promises_anonymity(row.message) && !direct_room(room)) {
+                // Answers in a shared room are events everyone there can read, with the sender.
+                give_up(row, key, "an anonymous question goes to members' private chats only, "
+                                  "not to room " + room);
+                return;
+            }
             deliver(std::move(row), std::move(key), room);
             return;
         }
@@ -1034,38 +1090,44 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                 parsed["event_id"].is_string()) {
                 remote_id = parsed["event_id"].get<std::string>();
             }
-            self->track_question(room_id, row.message);
             self->metrics.count("leernetwerk_sends_total",
                                 {{"platform", "matrix"}, {"result", "ok"}});
             self->write("mark sent", [&] {
                 self->store.mark_outbox_sent(row.message.id, remote_id, self->clock());
+                self->track_question(room_id, row.message);
             });
             self->finish(key);
         });
     }
 
+    /// Runs inside the transaction that marks `message` sent, so what a typed number answers is
+    /// stored together with the question it answers.
     void track_question(const std::string& room_id, const OutboundMessage& message) {
         const auto* question = std::get_if<ChoiceQuestion>(&message.content);
         if (!question) {
             return;
         }
+        const auto key = question_state_key(room_id);
         if (!question->closed_note.empty() || question->choices.empty()) {
-            const auto it = open_questions.find(room_id);
-            if (it != open_questions.end() && it->second.action_id == question->action_id) {
-                open_questions.erase(it);
+            const auto open = open_question(room_id);
+            if (open && open->action_id == question->action_id) {
+                open_questions.erase(room_id);
+                store.set_adapter_state(key, "", clock());
             }
             return;
-        }
-        if (open_questions.size() > kMaxRemembered) {
-            open_questions.clear();
         }
         OpenQuestion open;
         open.action_id = question->action_id;
         open.multiple = question->kind == ChoiceQuestion::Kind::multiple;
+        json saved = {{"action_id", open.action_id},
+                      {"multiple", open.multiple},
+                      {"choice_ids", json::array()}};
         for (const auto& choice : question->choices) {
             open.choice_ids.push_back(choice.id);
+            saved["choice_ids"].push_back(choice.id);
         }
-        open_questions[room_id] = std::move(open);
+        remember_question(room_id, std::move(open));
+        store.set_adapter_state(key, saved.dump(), clock());
     }
 
     void handle_failure(OutboxRow row, const std::string& key,

@@ -163,6 +163,18 @@ struct Fixture {
                 {"org.matrix.msc3381.poll.response", {{"answers", answers}}}}}}}));
     }
 
+    /// The bot's messages in its private chat with `user`, joined; empty when there is none.
+    std::string direct_texts(const std::string& user) {
+        const auto ref = store->direct_conversation_with(Platform::matrix, user);
+        std::string said;
+        if (ref) {
+            for (const auto& message : bot_messages(ref->conversation_id)) {
+                said += message["body"].get<std::string>() + "\n";
+            }
+        }
+        return said;
+    }
+
     /// The event ids of the bot's events of one type in the room, oldest first.
     std::vector<std::string> bot_event_ids(const std::string& type) {
         const auto dump = control("GET", "/_test/rooms/" + net::encode_path_segment(room));
@@ -446,8 +458,10 @@ TEST_CASE("matrix: a facilitator plans a meeting outside a café week, and a par
         kMarieke, "plan bijeenkomst 2027-02-10 15:30 | De Wegwijzer, Nijkerk | Feedback geven");
     CHECK(question.find("Wil je hem toch plannen?") != std::string::npos);
     CHECK(question.find("1. Ja") != std::string::npos);
-    // The participant answers the question, and tries to plan one herself: both refused.
-    CHECK(f.say(kAnna, "1").find("Deze vraag is voor") != std::string::npos);
+    // The participant answers the question, and tries to plan one herself: both refused, the
+    // first in her private chat, so the room does not see it.
+    CHECK(f.say(kAnna, "1").empty());
+    CHECK(f.direct_texts(kAnna).find("Deze vraag is voor") != std::string::npos);
     CHECK(f.say(kAnna, "plan bijeenkomst 2027-03-10 15:30 | School | Iets")
               .find("Alleen organisatoren en procesbegeleiders") != std::string::npos);
     // The facilitator answers with the number of the choice.
@@ -483,8 +497,9 @@ TEST_CASE("matrix: the question to plan anyway is a native poll the facilitator 
     const auto start_id = f.bot_event_ids("org.matrix.msc3381.poll.start").at(0);
     const auto yes = poll["answers"][0]["id"].get<std::string>();
 
-    // The participant votes: refused, the question is for the facilitator.
-    CHECK(f.vote(kAnna, start_id, {yes}).find("Deze vraag is voor") != std::string::npos);
+    // The participant votes: refused in her private chat, the question is for the facilitator.
+    CHECK(f.vote(kAnna, start_id, {yes}).empty());
+    CHECK(f.direct_texts(kAnna).find("Deze vraag is voor") != std::string::npos);
     CHECK(f.bot_events("org.matrix.msc3381.poll.end").empty());
     // A vote in a poll the bot does not know is ignored.
     CHECK(f.vote(kMarieke, "$unknown:localhost", {yes}).empty());
@@ -499,4 +514,91 @@ TEST_CASE("matrix: the question to plan anyway is a native poll the facilitator 
     CHECK(ends[0]["org.matrix.msc1767.text"].get<std::string>().size() > 0);
     CHECK(f.say(kAnna, "bijeenkomsten").find("Feedback geven") != std::string::npos);
     CHECK(f.spec_errors() == 0);
+}
+
+TEST_CASE("matrix: an anonymous question is asked only in a private chat, as numbered text",
+          "[matrix][adapter][poll][privacy]") {
+    REQUIRE_PEER(f);
+    ChoiceQuestion question;
+    question.action_id = "poll:7";
+    question.prompt = "Hoe nuttig was de bijeenkomst?";
+    question.choices = {{"1", "Weinig"}, {"2", "Redelijk"}, {"3", "Erg"}};
+    question.anonymous = true;
+    const auto queue = [&](Address to) {
+        OutboundMessage message;
+        message.to = std::move(to);
+        message.content = question;
+        Id id = 0;
+        f.store->transaction([&] { id = f.store->append_outbox(message, f.now); });
+        f.adapter->wake();
+        REQUIRE(f.drained());
+        return id;
+    };
+
+    // Addressed to the shared room: refused, since every answer there would carry its sender.
+    Address room;
+    room.platform = Platform::matrix;
+    room.conversation_id = f.room;
+    const auto refused = queue(room);
+    CHECK(f.bot_texts().empty());
+    const auto failed = f.store->outbox_in_state(Platform::matrix, OutboxState::failed);
+    REQUIRE(failed.size() == 1);
+    CHECK(failed[0].message.id == refused);
+    CHECK(failed[0].last_error.find("private chats only") != std::string::npos);
+
+    // Addressed to Anna: her private chat gets numbered text, not a poll others could see.
+    Address anna;
+    anna.platform = Platform::matrix;
+    anna.user_id = kAnna;
+    anna.direct = true;
+    queue(anna);
+    const auto ref = f.store->direct_conversation_with(Platform::matrix, kAnna);
+    REQUIRE(ref);
+    CHECK(f.bot_events("org.matrix.msc3381.poll.start", ref->conversation_id).empty());
+    const auto asked = f.direct_texts(kAnna);
+    CHECK(asked.find("Hoe nuttig was de bijeenkomst?") != std::string::npos);
+    CHECK(asked.find("2. Redelijk") != std::string::npos);
+
+    // Her typed "2" there reaches the core as her answer to that question.
+    const auto actions_before =
+        f.metrics.value("leernetwerk_events_total", {{"platform", "matrix"}, {"kind", "action"}});
+    REQUIRE(f.push(json::array({f.text_event(kAnna, "2", ref->conversation_id)}))["status"] ==
+            200);
+    REQUIRE(f.drained());
+    CHECK(f.metrics.value("leernetwerk_events_total",
+                          {{"platform", "matrix"}, {"kind", "action"}}) == actions_before + 1);
+    CHECK(f.spec_errors() == 0);
+}
+
+TEST_CASE("matrix: a typed answer to an open question still counts after a restart",
+          "[matrix][adapter][restart]") {
+    REQUIRE_PEER(f);
+    f.say(kMarieke, "nieuw netwerk HSN-café Feedback");
+    f.say(kMarieke, "koppel netwerk HSN-café Feedback");
+    f.say(kMarieke, "caféweken 2026-2027: 10, 11");
+    CHECK(f.say(kMarieke, "plan bijeenkomst 2027-02-10 15:30 | De Wegwijzer | Feedback")
+              .find("Wil je hem toch plannen?") != std::string::npos);
+    CHECK(f.store->adapter_state("matrix.open_question:" + f.room).value_or("").find("confirm:") !=
+          std::string::npos);
+
+    // The bot restarts: a new adapter on the same database, on a new port.
+    f.adapter->stop();
+    net::HttpServer server{f.io};
+    matrix::MatrixOptions options;
+    options.homeserver_url = "http://127.0.0.1:" + std::to_string(f.peer.port);
+    options.user_id = kBot;
+    options.as_token = kAsToken;
+    options.hs_token = kHsToken;
+    auto restarted = std::make_unique<matrix::MatrixAdapter>(
+        f.io, *f.bot, *f.store, f.client, f.metrics, options, [&] { return f.now; });
+    restarted->register_routes(server);
+    const auto port = server.listen("127.0.0.1", 0);
+    restarted->start();
+    f.control("POST", "/_test/config",
+              {{"appservice_url", "http://127.0.0.1:" + std::to_string(port)}});
+
+    CHECK(f.say(kMarieke, "1").find("staat gepland") != std::string::npos);
+    CHECK(f.store->adapter_state("matrix.open_question:" + f.room).value_or("").empty());
+    restarted->stop();
+    server.stop();
 }

@@ -114,8 +114,12 @@ TEST_CASE("card actions are checked on the server", "[bot][actions]") {
     REQUIRE(pending.size() == 1);
     const auto action_id = "confirm:" + std::to_string(pending.front().id);
 
-    SECTION("a participant who clicks the facilitator's card is refused") {
+    SECTION("a participant who clicks the facilitator's card is refused, privately") {
         REQUIRE(chat.bot.handle(click(anna, action_id, "ja", "e2"), demo_now()));
+        const auto rows = chat.store->due_outbox(Platform::console, demo_now(), 10);
+        REQUIRE(rows.size() == 1);
+        CHECK(rows[0].message.to.direct);
+        CHECK(rows[0].message.recipient_member_id == anna.id);
         const auto texts = take_outbox(*chat.store, demo_now());
         REQUIRE(texts.size() == 1);
         CHECK(contains(texts[0],
