@@ -159,6 +159,17 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         bool multiple = false;
     };
     std::map<std::string, OpenQuestion> open_questions;
+    /// Pushed transactions waiting for the next group commit.
+    struct Arrival {
+        std::vector<RoomEvent> events;
+        std::string origin;
+        net::Responder respond;
+    };
+    std::vector<Arrival> arrivals;
+    bool apply_scheduled = false;
+    struct Sent;
+    std::vector<Sent> sent_batch;
+    bool sent_flush_scheduled = false;
     /// What went wrong with a client-server call, and how long the homeserver asked us to wait.
     struct Failure {
         int status = 0;  ///< 0: no HTTP answer
@@ -311,15 +322,50 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                    transaction.error().message);
             return;
         }
-        std::vector<Join> joins;
-        if (!apply_events(transaction->events, "transaction " + txn_id, joins)) {
-            respond(matrix_error(500, "M_UNKNOWN", "temporarily unavailable"));
-            wake();
-            return;
+        // Applied together with the transactions that arrive while the I/O thread is busy: one
+        // commit for all of them (group commit), each answered only after that commit.
+        arrivals.push_back(
+            {std::move(transaction->events), "transaction " + txn_id, std::move(respond)});
+        if (!apply_scheduled) {
+            apply_scheduled = true;
+            auto self = shared_from_this();
+            asio::post(io, [self] { self->apply_arrivals(); });
         }
-        respond(net::Response::json(200, "{}"));
-        for (auto& join : joins) {
-            join_room(join.room_id, join.invite_event_id, join.direct);
+    }
+
+    void apply_arrivals() {
+        apply_scheduled = false;
+        auto batch = std::move(arrivals);
+        arrivals.clear();
+        std::vector<bool> stored(batch.size(), true);
+        std::vector<std::vector<Join>> joins(batch.size());
+        Inbound inbound;
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            const auto first = inbound.events.size();
+            stored[i] = decode_events(batch[i].events, batch[i].origin, joins[i], inbound);
+            inbound.arrival.resize(inbound.events.size(), i);
+            if (!stored[i]) {
+                // Not applied at all: the homeserver sends the transaction again.
+                inbound.events.resize(first);
+                inbound.arrival.resize(first);
+                inbound.origins.resize(first);
+            }
+        }
+        const auto results = apply_inbound(inbound);
+        for (std::size_t j = 0; j < results.size(); ++j) {
+            if (!results[j]) {
+                stored[inbound.arrival[j]] = false;
+            }
+        }
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            if (!stored[i]) {
+                batch[i].respond(matrix_error(500, "M_UNKNOWN", "temporarily unavailable"));
+                continue;
+            }
+            batch[i].respond(net::Response::json(200, "{}"));
+            for (auto& join : joins[i]) {
+                join_room(join.room_id, join.invite_event_id, join.direct);
+            }
         }
         wake();
     }
@@ -330,13 +376,38 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         bool direct;
     };
 
-    /// The one path for room events, pushed (transactions) or pulled (/sync, /messages): each is
-    /// decoded and applied through Bot::handle (deduplicated by event id); allowed invites are
+    /// Room events decoded into the core's events, waiting to be applied in one commit.
+    struct Inbound {
+        std::vector<InboundEvent> events;
+        std::vector<std::string> origins;  ///< for the log, per event
+        std::vector<std::size_t> arrival;  ///< which pushed transaction each came from
+    };
+
+    /// The one path for room events, pushed (transactions) or pulled (/sync, /messages): they
+    /// are decoded and applied in one commit (deduplicated by event id); allowed invites are
     /// collected in `joins`. False when the store failed: the caller has the whole batch
     /// delivered again, and what was applied already is then a duplicate.
     bool apply_events(const std::vector<RoomEvent>& events, const std::string& origin,
                       std::vector<Join>& joins) {
+        Inbound inbound;
+        if (!decode_events(events, origin, joins, inbound)) {
+            return false;
+        }
+        const auto results = apply_inbound(inbound);
+        return std::all_of(results.begin(), results.end(),
+                           [](const Result<Handled>& result) { return bool(result); });
+    }
+
+    /// Decodes room events into `inbound`. Invites, private-chat bookkeeping and the encrypted-room
+    /// notice are written at once (a later event in the same batch may depend on them). False when
+    /// the store failed.
+    bool decode_events(const std::vector<RoomEvent>& events, const std::string& origin,
+                       std::vector<Join>& joins, Inbound& inbound) {
         const auto context = decode_context();
+        const auto queue = [&](InboundEvent event) {
+            inbound.events.push_back(std::move(event));
+            inbound.origins.push_back(origin);
+        };
         for (const auto& room_event : events) {
             if (!room_event.well_formed) {
                 metrics.count("leernetwerk_inbound_rejected_total",
@@ -361,23 +432,17 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                     if (!known) {
                         return false;
                     }
-                    if (!*known) {
-                        break;
-                    }
-                    if (!handle_inbound(decoded.event, origin)) {
-                        return false;
+                    if (*known) {
+                        queue(std::move(decoded.event));
                     }
                     break;
                 }
-                case Decoded::Kind::inbound: {
+                case Decoded::Kind::inbound:
                     if (decoded.event.kind == InboundEvent::Kind::message) {
                         answer_by_number(decoded.event);
                     }
-                    if (!handle_inbound(decoded.event, origin)) {
-                        return false;
-                    }
+                    queue(std::move(decoded.event));
                     break;
-                }
                 case Decoded::Kind::invite:
                     if (!inviter_allowed(decoded.user_id)) {
                         log_line(LogLevel::info, "matrix: ignored an invite to " + decoded.room_id +
@@ -400,20 +465,25 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         return true;
     }
 
-    /// Applies one neutral event; false when it was not stored (the batch comes again).
-    bool handle_inbound(const InboundEvent& event, const std::string& origin) {
-        const auto handled = bot.handle(event, clock());
-        if (!handled) {
-            log_line(LogLevel::error,
-                     "matrix: " + origin +
-                         " not applied (it is delivered again): " + handled.error().message);
-            return false;
+    /// Applies decoded events in one transaction, each in its own savepoint; a failed one is not
+    /// stored (its batch comes again).
+    std::vector<Result<Handled>> apply_inbound(const Inbound& inbound) {
+        if (inbound.events.empty()) {
+            return {};
         }
-        if (!handled->duplicate) {
-            metrics.count("leernetwerk_events_total",
-                          {{"platform", "matrix"}, {"kind", kind_name(event.kind)}});
+        auto results = bot.handle_batch(inbound.events, clock());
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            if (!results[i]) {
+                log_line(LogLevel::error, "matrix: " + inbound.origins[i] +
+                                              " not applied (it is delivered again): " +
+                                              results[i].error().message);
+            } else if (!results[i]->duplicate) {
+                metrics.count("leernetwerk_events_total",
+                              {{"platform", "matrix"},
+                               {"kind", kind_name(inbound.events[i].kind)}});
+            }
         }
-        return true;
+        return results;
     }
 
     /// Fills in the action of a poll response from the poll start the bot sent. False: the
@@ -1092,12 +1162,45 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
             }
             self->metrics.count("leernetwerk_sends_total",
                                 {{"platform", "matrix"}, {"result", "ok"}});
-            self->write("mark sent", [&] {
-                self->store.mark_outbox_sent(row.message.id, remote_id, self->clock());
-                self->track_question(room_id, row.message);
-            });
-            self->finish(key);
+            self->record_sent({std::move(row.message), std::move(room_id), std::move(remote_id),
+                               std::move(key)});
         });
+    }
+
+    struct Sent {
+        OutboundMessage message;
+        std::string room_id;
+        std::string remote_id;
+        std::string key;
+    };
+
+    /// Sends that succeeded are recorded in batches: one transaction for all that completed
+    /// while the I/O thread was busy. The room stays busy until its row is recorded, so a later
+    /// message cannot overtake it. Should the commit fail, the rows are sent again with the same
+    /// txnId, which the homeserver answers without a second event.
+    void record_sent(Sent sent) {
+        sent_batch.push_back(std::move(sent));
+        if (sent_flush_scheduled) {
+            return;
+        }
+        sent_flush_scheduled = true;
+        auto self = shared_from_this();
+        asio::post(io, [self] { self->flush_sent(); });
+    }
+
+    void flush_sent() {
+        sent_flush_scheduled = false;
+        auto batch = std::move(sent_batch);
+        sent_batch.clear();
+        write("mark sent", [&] {
+            for (const auto& done : batch) {
+                store.mark_outbox_sent(done.message.id, done.remote_id, clock());
+                track_question(done.room_id, done.message);
+            }
+        });
+        for (const auto& done : batch) {
+            finish(done.key);
+        }
     }
 
     /// Runs inside the transaction that marks `message` sent, so what a typed number answers is
