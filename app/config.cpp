@@ -1,5 +1,7 @@
 #include "app/config.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
@@ -15,6 +17,8 @@
 // exceptions, so toml::parse returns a toml::table and throws toml::parse_error.
 #include <toml++/toml.h>
 
+#include "bot/send_window.hpp"
+#include "bot/text.hpp"
 #include "bot/when.hpp"
 
 namespace leernetwerk::app {
@@ -448,6 +452,9 @@ public:
         return secret;
     }
 
+    /// The raw value of `key` (now a known key), for shapes the read_* helpers do not cover.
+    const toml::node* read_node(std::string_view key) { return find(key); }
+
     /// Reports a key that is required in the current situation but absent.
     void require(std::string_view key, bool present, std::string_view when) {
         if (!present && !failed(key)) {
@@ -664,6 +671,159 @@ void read_matrix(Section& section, MatrixConfig& matrix) {
     }
 }
 
+/// "geen" and "none" switch a setting off; so does an empty string where that is allowed.
+bool means_none(std::string_view folded) {
+    return folded.empty() || folded == "geen" || folded == "none";
+}
+
+/// `2027-02-12` as TOML writes a date.
+std::string day_text(LocalDay day) {
+    std::ostringstream out;
+    out << date::year_month_day{day};
+    return out.str();
+}
+
+/// A TOML date (`first = 2027-02-12`, no quotes) of one [[reminders.holiday]] entry.
+std::optional<LocalDay> read_holiday_day(Section& section, const toml::table& entry,
+                                         const std::string& where, std::string_view key) {
+    const std::string dotted = where + "." + std::string(key);
+    const toml::node* node = entry.get(key);
+    if (node == nullptr) {
+        section.fail(dotted, "required: a date like 2027-02-12");
+        return std::nullopt;
+    }
+    if (!node->is_date()) {
+        section.fail(dotted, "expected a date like 2027-02-12 (a TOML date, without quotes), " +
+                                 got(*node, toml::node_type::date));
+        return std::nullopt;
+    }
+    const toml::date value = node->as_date()->get();
+    return LocalDay{date::year{value.year} / date::month{value.month} / date::day{value.day}};
+}
+
+/// The [[reminders.holiday]] entries: `name`, `first` and `last` (TOML dates, both included).
+void read_extra_holidays(Section& section, std::vector<HolidayPeriod>& holidays) {
+    const toml::node* node = section.read_node("holiday");
+    if (node == nullptr) {
+        return;
+    }
+    constexpr std::string_view kShape =
+        "expected [[reminders.holiday]] entries with name, first and last";
+    const toml::array* entries = node->as_array();
+    if (entries == nullptr) {
+        section.fail("holiday", std::string(kShape) + ", " +
+                                    got(*node, toml::node_type::array, /*echo=*/false));
+        return;
+    }
+    std::size_t number = 0;
+    for (const toml::node& item : *entries) {
+        ++number;
+        const std::string where = "holiday[" + std::to_string(number) + "]";
+        const toml::table* entry = item.as_table();
+        if (entry == nullptr) {
+            section.fail(where, std::string(kShape) + ", " +
+                                    got(item, toml::node_type::table, /*echo=*/false));
+            continue;
+        }
+        bool ok = true;
+        for (auto&& [key, value] : *entry) {
+            (void)value;
+            if (key.str() != "name" && key.str() != "first" && key.str() != "last") {
+                section.fail(where + "." + std::string(key.str()),
+                             "unknown key; known keys in [[reminders.holiday]]: name, first, last");
+                ok = false;
+            }
+        }
+        HolidayPeriod holiday;
+        const toml::node* name = entry->get("name");
+        if (name == nullptr) {
+            section.fail(where + ".name", "required: what the day is called, e.g. \"Studiedag\"");
+            ok = false;
+        } else if (!name->is_string()) {
+            section.fail(where + ".name",
+                         "expected a string, " + got(*name, toml::node_type::string));
+            ok = false;
+        } else if (trim(name->as_string()->get()).empty()) {
+            section.fail(where + ".name", "must not be empty");
+            ok = false;
+        } else {
+            holiday.name = std::string(trim(name->as_string()->get()));
+        }
+        const auto first = read_holiday_day(section, *entry, where, "first");
+        const auto last = read_holiday_day(section, *entry, where, "last");
+        if (first && last && *last < *first) {
+            section.fail(where + ".last", "before first: " + day_text(*last) + " is earlier than " +
+                                              day_text(*first));
+            ok = false;
+        }
+        if (ok && first && last) {
+            holiday.first = *first;
+            holiday.last = *last;
+            holidays.push_back(std::move(holiday));
+        }
+    }
+}
+
+void read_reminders(Section& section, RemindersConfig& reminders) {
+    if (auto quiet = section.read_string("quiet_hours")) {
+        if (parse_quiet_hours(*quiet)) {
+            reminders.quiet_hours = fold(*quiet);
+        } else {
+            section.fail("quiet_hours",
+                         "expected \"HH:MM-HH:MM\" such as \"18:00-08:00\" (or \"geen\" for no "
+                         "quiet hours), got " +
+                             quote(*quiet));
+        }
+    }
+    if (auto days = section.read_string_list("school_days", [](std::string_view day) {
+            return parse_weekday_abbreviation(day)
+                       ? std::string()
+                       : "expected a weekday abbreviation (ma, di, wo, do, vr, za, zo or mon, "
+                         "tue, wed, thu, fri, sat, sun), got " +
+                             quote(day);
+        })) {
+        std::array<bool, 7> seen{};
+        std::string repeated;
+        for (const std::string& day : *days) {
+            bool& was_seen = seen[static_cast<std::size_t>(*parse_weekday_abbreviation(day))];
+            if (was_seen && repeated.empty()) {
+                repeated = day;
+            }
+            was_seen = true;
+        }
+        if (days->empty()) {
+            // No school day at all would hold every reminder back for ever.
+            section.fail(
+                "school_days",
+                "must list at least one day, e.g. [\"ma\", \"di\", \"wo\", \"do\", \"vr\"]");
+        } else if (!repeated.empty()) {
+            section.fail("school_days", "lists the same day twice (" + quote(repeated) + ")");
+        } else {
+            reminders.school_days.clear();
+            for (const std::string& day : *days) {
+                reminders.school_days.push_back(fold(day));
+            }
+        }
+    }
+    if (auto region = section.read_string("holiday_region", /*allow_empty=*/true)) {
+        const std::string folded = fold(*region);
+        const auto regions = known_holiday_regions();
+        if (means_none(folded) ||
+            std::find(regions.begin(), regions.end(), folded) != regions.end()) {
+            reminders.holiday_region = folded;
+        } else {
+            std::vector<std::string> names;
+            for (const std::string_view name : regions) {
+                names.push_back(quote(name));
+            }
+            section.fail("holiday_region", "expected " + join(names, ", ") +
+                                               " or \"geen\" (no built-in holidays), got " +
+                                               quote(*region));
+        }
+    }
+    read_extra_holidays(section, reminders.extra_holidays);
+}
+
 ConfigResult check_config(const toml::table& root, const std::string& file) {
     Config config;
     std::vector<ConfigError> errors;
@@ -679,6 +839,7 @@ ConfigResult check_config(const toml::table& root, const std::string& file) {
         {"server", [](Section& s, Config& c) { read_server(s, c.server); }},
         {"teams", [](Section& s, Config& c) { read_teams(s, c.teams); }},
         {"matrix", [](Section& s, Config& c) { read_matrix(s, c.matrix); }},
+        {"reminders", [](Section& s, Config& c) { read_reminders(s, c.reminders); }},
     };
 
     std::vector<Section> sections;
@@ -751,6 +912,18 @@ std::string secret_summary(const Secret& secret) {
 
 std::string or_not_set(const std::string& text) {
     return text.empty() ? "(not set)" : text;
+}
+
+/// "midden (built-in school holidays for 2025-2026, 2026-2027)" or "geen (...)".
+std::string holiday_region_summary(const std::string& region) {
+    if (means_none(region)) {
+        return "geen (no built-in school holidays)";
+    }
+    std::vector<std::string> years;
+    for (const int year : known_holiday_school_years()) {
+        years.push_back(school_year_label(year));
+    }
+    return region + " (built-in school holidays for " + join(years, ", ") + ")";
 }
 
 }  // namespace
@@ -861,7 +1034,47 @@ std::string describe_config(const Config& config) {
         << (matrix.allowed_inviters.empty() ? "(anyone on the homeserver's domain)"
                                             : join(matrix.allowed_inviters, ", "))
         << "\n";
+    const RemindersConfig& reminders = config.reminders;
+    out << "[reminders]\n"
+        << "  quiet_hours: " << reminders.quiet_hours << "\n"
+        << "  school_days: " << join(reminders.school_days, ", ") << "\n"
+        << "  holiday_region: " << holiday_region_summary(reminders.holiday_region) << "\n";
+    if (reminders.extra_holidays.empty()) {
+        out << "  holiday: (none)\n";
+    }
+    for (const HolidayPeriod& holiday : reminders.extra_holidays) {
+        out << "  holiday: " << holiday.name << ", " << day_text(holiday.first)
+            << (holiday.last == holiday.first ? "" : " .. " + day_text(holiday.last)) << "\n";
+    }
     return out.str();
+}
+
+SendWindow send_window_for(const RemindersConfig& reminders) {
+    SendWindow window;
+    if (const auto quiet = parse_quiet_hours(reminders.quiet_hours)) {
+        window.quiet_from = quiet->from;
+        window.quiet_until = quiet->until;
+    }
+    std::array<bool, 7> school_days{};
+    bool any_day = false;
+    for (const std::string& day : reminders.school_days) {
+        if (const auto index = parse_weekday_abbreviation(day)) {
+            school_days[static_cast<std::size_t>(*index)] = true;
+            any_day = true;
+        }
+    }
+    if (any_day) {
+        window.school_days = school_days;
+    }
+    const std::string region = fold(reminders.holiday_region);
+    for (const int year : known_holiday_school_years()) {
+        for (HolidayPeriod& holiday : dutch_school_holidays(region, year)) {
+            window.holidays.push_back(std::move(holiday));
+        }
+    }
+    window.holidays.insert(window.holidays.end(), reminders.extra_holidays.begin(),
+                           reminders.extra_holidays.end());
+    return window;
 }
 
 }  // namespace leernetwerk::app

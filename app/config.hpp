@@ -11,6 +11,7 @@
 #include <tl/expected.hpp>
 
 #include "bot/lang.hpp"
+#include "bot/send_window.hpp"
 
 namespace leernetwerk::app {
 
@@ -91,6 +92,21 @@ struct MatrixConfig {
     std::vector<std::string> allowed_inviters;
 };
 
+/// When reminders may go out. Kept as the administrator wrote it (lower-cased), so that
+/// describe_config can show it back; send_window_for turns it into the rules.
+struct RemindersConfig {
+    /// "HH:MM-HH:MM" in the bot's time zone, wrapping midnight when the first is later;
+    /// "geen" (or equal times) for no quiet hours.
+    std::string quiet_hours = "18:00-08:00";
+    /// Weekday abbreviations, Dutch or English: "ma".."zo", "mon".."sun".
+    std::vector<std::string> school_days = {"ma", "di", "wo", "do", "vr"};
+    /// "noord", "midden" or "zuid": the built-in school holidays of that region; "" or "geen":
+    /// none.
+    std::string holiday_region = "midden";
+    /// [[reminders.holiday]] entries: study days and the school's own deviations.
+    std::vector<HolidayPeriod> extra_holidays;
+};
+
 /// All settings. A default-constructed Config is what the bot uses without a config file.
 struct Config {
     BotConfig bot;
@@ -99,7 +115,14 @@ struct Config {
     ServerConfig server;
     TeamsConfig teams;
     MatrixConfig matrix;
+    RemindersConfig reminders;
 };
+
+/// The rules reminders follow: the quiet hours, the school days, the region's built-in holidays
+/// of every school year the bot knows (all of them, so one SendWindow keeps working across the
+/// 1 August boundary and for reminders planned months ahead) and the extra holidays. A value that
+/// load_config would have refused keeps the SendWindow default.
+SendWindow send_window_for(const RemindersConfig& reminders);
 
 /// One problem in a config file. Never contains a secret's value.
 struct ConfigError {

@@ -84,6 +84,7 @@ struct Meeting {
     std::vector<Id> preparer_ids;
     MeetingStatus status = MeetingStatus::planned;
     Instant created_at{};
+    int revision = 0;  ///< counts changes (moved, cancelled): the iCalendar SEQUENCE
 };
 
 /// A week set aside for network meetings (HSN-caféweek, designated in ParnasSys).

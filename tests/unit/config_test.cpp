@@ -1,5 +1,7 @@
 // Config loading: defaults, every key, every kind of error (with file and key), secrets, and the
 // shipped example file.
+#include <array>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -326,13 +328,13 @@ TEST_CASE("config: unknown keys and sections", "[config]") {
           "max_body_bytes, read_timeout_seconds");
     CHECK(load_error("[database]\npath = \"x\"") ==
           "config.toml: database: unknown section; known sections: bot, storage, log, server, "
-          "teams, matrix");
+          "teams, matrix, reminders");
     CHECK(load_error("language = \"en\"") ==
           "config.toml: language: unknown key outside any section; did you mean to put it under "
           "[bot]?");
     CHECK(load_error("colour = \"blue\"") ==
           "config.toml: colour: unknown key outside any section; known sections: bot, storage, "
-          "log, server, teams, matrix");
+          "log, server, teams, matrix, reminders");
 }
 
 TEST_CASE("config: TOML syntax errors give line and column", "[config]") {
@@ -539,7 +541,7 @@ a = 1
               "true (set "
               "app_password, app_password_file or app_password_env)",
               "config.toml: extra: unknown section; known sections: bot, storage, log, server, "
-              "teams, matrix",
+              "teams, matrix, reminders",
           });
     // NOLINTEND(bugprone-suspicious-missing-comma)
 }
@@ -578,7 +580,12 @@ TEST_CASE("config: describe_config of the defaults", "[config]") {
     CHECK_THAT(text, Catch::Contains("  level: info\n"));
     CHECK_THAT(text, Catch::Contains("  tenant_id: (any tenant)\n"));
     CHECK_THAT(text, Catch::Contains("  app_password: (not set)\n"));
-    CHECK_THAT(text, Catch::EndsWith("  allowed_inviters: (anyone on the homeserver's domain)\n"));
+    CHECK_THAT(text, Catch::Contains("  allowed_inviters: (anyone on the homeserver's domain)\n"));
+    CHECK_THAT(text, Catch::EndsWith("[reminders]\n  quiet_hours: 18:00-08:00\n"
+                                     "  school_days: ma, di, wo, do, vr\n"
+                                     "  holiday_region: midden (built-in school holidays for "
+                                     "2025-2026, 2026-2027)\n"
+                                     "  holiday: (none)\n"));
 }
 
 TEST_CASE("config: load_config_file", "[config]") {
@@ -638,7 +645,10 @@ TEST_CASE("config: the shipped example loads and documents every key", "[config]
     CHECK(describe_config(*result) == describe_config(defaults));
 
     const std::string text = read_text(path);
-    for (const char* section : {"[bot]", "[storage]", "[log]", "[server]", "[teams]", "[matrix]"}) {
+    // The extra-holiday form is shown, commented out.
+    CHECK(text.find("\n# [[reminders.holiday]]\n") != std::string::npos);
+    for (const char* section :
+         {"[bot]", "[storage]", "[log]", "[server]", "[teams]", "[matrix]", "[reminders]"}) {
         INFO(section);
         CHECK(text.find(std::string("\n") + section + "\n") != std::string::npos);
     }
@@ -671,7 +681,10 @@ TEST_CASE("config: the shipped example loads and documents every key", "[config]
                                            "access_token",
                                            "access_token_file",
                                            "access_token_env",
-                                           "allowed_inviters"};
+                                           "allowed_inviters",
+                                           "quiet_hours",
+                                           "school_days",
+                                           "holiday_region"};
     for (const std::string& key : keys) {
         INFO(key);
         // Each key appears as a setting line, active or commented out.
@@ -679,4 +692,173 @@ TEST_CASE("config: the shipped example loads and documents every key", "[config]
         const bool commented = text.find("\n# " + key + " = ") != std::string::npos;
         CHECK((active || commented));
     }
+}
+
+// ---- [reminders] ------------------------------------------------------------------------------
+
+namespace {
+
+leernetwerk::LocalDay day(int y, unsigned m, unsigned d) {
+    return leernetwerk::LocalDay{date::year{y} / date::month{m} / date::day{d}};
+}
+
+}  // namespace
+
+TEST_CASE("config: [reminders] defaults: weekdays 08:00-18:00 and the midden holidays",
+          "[config][reminders]") {
+    const Config config = load_ok("");
+    CHECK(config.reminders.quiet_hours == "18:00-08:00");
+    CHECK(config.reminders.school_days == std::vector<std::string>{"ma", "di", "wo", "do", "vr"});
+    CHECK(config.reminders.holiday_region == "midden");
+    CHECK(config.reminders.extra_holidays.empty());
+
+    const leernetwerk::SendWindow window = send_window_for(config.reminders);
+    CHECK(window.quiet_from == std::chrono::hours{18});
+    CHECK(window.quiet_until == std::chrono::hours{8});
+    CHECK(window.school_days == std::array<bool, 7>{true, true, true, true, true, false, false});
+    // Every built-in school year is merged in, so one window serves across 1 August.
+    CHECK(window.holidays.size() == 5 * leernetwerk::known_holiday_school_years().size());
+    const leernetwerk::HolidayPeriod* autumn_2025 = holiday_on(day(2025, 10, 22), window);
+    REQUIRE(autumn_2025 != nullptr);
+    CHECK(autumn_2025->name == "herfstvakantie");
+    CHECK(holiday_on(day(2027, 7, 20), window) != nullptr);   // zomervakantie midden 2027
+    CHECK(holiday_on(day(2026, 10, 12), window) == nullptr);  // only noord is off that week
+}
+
+TEST_CASE("config: every [reminders] key is read", "[config][reminders]") {
+    const Config config = load_ok(R"(
+[reminders]
+quiet_hours = "12:00 - 13:00"
+school_days = ["Mon", "di", "wo", "thu", "VR", "za"]
+holiday_region = "Noord"
+
+[[reminders.holiday]]
+name = "Studiedag"
+first = 2027-02-12
+last = 2027-02-12
+
+[[reminders.holiday]]
+name = "Schoolreis"
+first = 2027-06-01
+last = 2027-06-03
+)");
+    const RemindersConfig& reminders = config.reminders;
+    CHECK(reminders.quiet_hours == "12:00 - 13:00");
+    CHECK(reminders.school_days == std::vector<std::string>{"mon", "di", "wo", "thu", "vr", "za"});
+    CHECK(reminders.holiday_region == "noord");
+    REQUIRE(reminders.extra_holidays.size() == 2);
+    CHECK(reminders.extra_holidays[0] ==
+          leernetwerk::HolidayPeriod{"Studiedag", day(2027, 2, 12), day(2027, 2, 12)});
+    CHECK(reminders.extra_holidays[1] ==
+          leernetwerk::HolidayPeriod{"Schoolreis", day(2027, 6, 1), day(2027, 6, 3)});
+
+    const leernetwerk::SendWindow window = send_window_for(reminders);
+    CHECK(window.quiet_from == std::chrono::hours{12});
+    CHECK(window.quiet_until == std::chrono::hours{13});
+    CHECK(window.school_days == std::array<bool, 7>{true, true, true, true, true, true, false});
+    CHECK(holiday_on(day(2026, 10, 12), window) != nullptr);  // herfstvakantie noord
+    CHECK(holiday_on(day(2026, 10, 20), window) == nullptr);  // that is midden's week
+    const leernetwerk::HolidayPeriod* study_day = holiday_on(day(2027, 2, 12), window);
+    REQUIRE(study_day != nullptr);
+    CHECK(study_day->name == "Studiedag");
+    CHECK_FALSE(is_school_day(day(2027, 6, 2), window));
+    CHECK(is_school_day(day(2027, 6, 5), window));  // a Saturday, and Saturdays count here
+
+    const std::string text = describe_config(config);
+    CHECK_THAT(text, Catch::Contains("[reminders]\n  quiet_hours: 12:00 - 13:00\n"
+                                     "  school_days: mon, di, wo, thu, vr, za\n"
+                                     "  holiday_region: noord (built-in school holidays for "));
+    CHECK_THAT(text, Catch::EndsWith("  holiday: Studiedag, 2027-02-12\n"
+                                     "  holiday: Schoolreis, 2027-06-01 .. 2027-06-03\n"));
+}
+
+TEST_CASE("config: [reminders] without quiet hours or built-in holidays", "[config][reminders]") {
+    const std::string region = GENERATE(as<std::string>{}, "", "geen", "GEEN", "none");
+    const Config config =
+        load_ok("[reminders]\nquiet_hours = \"geen\"\nholiday_region = \"" + region + "\"\n");
+    const leernetwerk::SendWindow window = send_window_for(config.reminders);
+    CHECK(window.quiet_from == window.quiet_until);
+    CHECK(window.holidays.empty());
+    CHECK_THAT(describe_config(config),
+               Catch::Contains("  holiday_region: geen (no built-in school holidays)\n"));
+}
+
+TEST_CASE("config: [reminders] errors name the key and the expected form", "[config][reminders]") {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"[reminders]\nquiet_hours = \"18-08\"",
+         R"(config.toml: reminders.quiet_hours: expected "HH:MM-HH:MM" such as "18:00-08:00" )"
+         R"((or "geen" for no quiet hours), got "18-08")"},
+        {"[reminders]\nquiet_hours = \"25:00-08:00\"",
+         R"(config.toml: reminders.quiet_hours: expected "HH:MM-HH:MM" such as "18:00-08:00" )"
+         R"((or "geen" for no quiet hours), got "25:00-08:00")"},
+        {"[reminders]\nquiet_hours = 1800",
+         "config.toml: reminders.quiet_hours: expected a string, got 1800 (an integer)"},
+        {"[reminders]\nschool_days = [\"ma\", \"maandag\"]",
+         R"(config.toml: reminders.school_days: item 2: expected a weekday abbreviation (ma, di, )"
+         R"(wo, do, vr, za, zo or mon, tue, wed, thu, fri, sat, sun), got "maandag")"},
+        {"[reminders]\nschool_days = []",
+         R"(config.toml: reminders.school_days: must list at least one day, e.g. ["ma", "di", )"
+         R"("wo", "do", "vr"])"},
+        {"[reminders]\nschool_days = [\"ma\", \"di\", \"Mon\"]",
+         R"(config.toml: reminders.school_days: lists the same day twice ("Mon"))"},
+        {"[reminders]\nschool_days = \"ma\"",
+         R"(config.toml: reminders.school_days: expected an array of strings, got "ma" )"
+         R"((a string))"},
+        {"[reminders]\nholiday_region = \"oost\"",
+         R"(config.toml: reminders.holiday_region: expected "noord", "midden", "zuid" or "geen" )"
+         R"((no built-in holidays), got "oost")"},
+        {"[reminders]\nquiet = \"18:00-08:00\"",
+         "config.toml: reminders.quiet: unknown key; known keys in [reminders]: quiet_hours, "
+         "school_days, holiday_region, holiday"},
+        {"[[reminders.holiday]]\nname = \"Studiedag\"\nfirst = 2027-02-12\nlast = 2027-02-10",
+         "config.toml: reminders.holiday[1].last: before first: 2027-02-10 is earlier than "
+         "2027-02-12"},
+        {"[[reminders.holiday]]\nname = \"Studiedag\"\nfirst = 2027-02-12\nlast = 2027-02-12\n"
+         "[[reminders.holiday]]\nname = \"Reis\"\nfirst = 2027-06-03\nlast = 2027-06-01",
+         "config.toml: reminders.holiday[2].last: before first: 2027-06-01 is earlier than "
+         "2027-06-03"},
+        {"[[reminders.holiday]]\nname = \"Studiedag\"\nfirst = \"2027-02-12\"\nlast = 2027-02-12",
+         R"(config.toml: reminders.holiday[1].first: expected a date like 2027-02-12 (a TOML )"
+         R"(date, without quotes), got "2027-02-12" (a string))"},
+        {"[[reminders.holiday]]\nname = \"Studiedag\"\nfirst = 2027-02-12T08:00:00\n"
+         "last = 2027-02-12",
+         "config.toml: reminders.holiday[1].first: expected a date like 2027-02-12 (a TOML "
+         "date, without quotes), got 2027-02-12T08:00:00 (a date-time)"},
+        {"[[reminders.holiday]]\nname = \"Studiedag\"\nfirst = 2027-02-12",
+         "config.toml: reminders.holiday[1].last: required: a date like 2027-02-12"},
+        {"[[reminders.holiday]]\nfirst = 2027-02-12\nlast = 2027-02-12",
+         R"(config.toml: reminders.holiday[1].name: required: what the day is called, e.g. )"
+         R"("Studiedag")"},
+        {"[[reminders.holiday]]\nname = \" \"\nfirst = 2027-02-12\nlast = 2027-02-12",
+         "config.toml: reminders.holiday[1].name: must not be empty"},
+        {"[[reminders.holiday]]\nname = \"Studiedag\"\nday = 2027-02-12\nfirst = 2027-02-12\n"
+         "last = 2027-02-12",
+         "config.toml: reminders.holiday[1].day: unknown key; known keys in "
+         "[[reminders.holiday]]: name, first, last"},
+        {"[reminders.holiday]\nname = \"Studiedag\"\nfirst = 2027-02-12\nlast = 2027-02-12",
+         "config.toml: reminders.holiday: expected [[reminders.holiday]] entries with name, "
+         "first and last, got a table"},
+        {"[reminders]\nholiday = [\"Studiedag\"]",
+         "config.toml: reminders.holiday[1]: expected [[reminders.holiday]] entries with name, "
+         "first and last, got a string"},
+        {"reminders = 5", "config.toml: reminders: expected a section [reminders], got an integer"},
+    };
+    for (const auto& [text, expected] : cases) {
+        INFO(text);
+        CHECK(load_error(text) == expected);
+    }
+}
+
+TEST_CASE("config: a bad [reminders] entry does not hide the others", "[config][reminders]") {
+    CHECK(load_errors("[reminders]\nquiet_hours = \"laat\"\nholiday_region = \"oost\"\n"
+                      "[[reminders.holiday]]\nname = \"A\"\nfirst = 2027-02-12\n"
+                      "last = 2027-02-11\n") ==
+          std::vector<std::string>{
+              R"(config.toml: reminders.quiet_hours: expected "HH:MM-HH:MM" such as "18:00-08:00" )"
+              R"((or "geen" for no quiet hours), got "laat")",
+              R"(config.toml: reminders.holiday_region: expected "noord", "midden", "zuid" or )"
+              R"("geen" (no built-in holidays), got "oost")",
+              "config.toml: reminders.holiday[1].last: before first: 2027-02-11 is earlier than "
+              "2027-02-12",
+          });
 }
