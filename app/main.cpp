@@ -1,7 +1,11 @@
 // The `leernetwerk` executable: the composition root, and the only place that sees every layer.
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <iterator>
+#include <map>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -16,6 +20,7 @@
 #include "adapters/teams/teams_adapter.hpp"
 #include "app/config.hpp"
 #include "app/demo.hpp"
+#include "app/ics.hpp"
 #include "app/matrix_registration.hpp"
 #include "app/teams_package.hpp"
 #include "bot/bot.hpp"
@@ -332,6 +337,145 @@ int run_matrix_registration(const std::string& path, const std::string& url,
     return 0;
 }
 
+// ---- iCalendar: export-ics and import-cafeweken ----------------------------------------------
+
+/// The database of the calendar commands, chosen as `console` chooses it.
+std::string calendar_database(const app::Config& config, bool demo, const std::string& db) {
+    if (!db.empty()) {
+        return db;
+    }
+    return demo ? "data/demo.db" : config.storage.path;
+}
+
+std::unique_ptr<storage::SqliteStore> open_store(const std::string& path) {
+    try {
+        return storage::SqliteStore::open(path);
+    } catch (const StoreError& error) {
+        std::cerr << "cannot open the database: " << error.what() << "\n";
+        return nullptr;
+    }
+}
+
+std::string week_list(const std::vector<CafeWeek>& weeks) {
+    std::string result;
+    for (const auto& week : weeks) {
+        result += (result.empty() ? "" : ", ") + std::to_string(week.iso_week);
+    }
+    return result.empty() ? "none" : result;
+}
+
+/// Writes a network's meetings as an iCalendar file, to stdout for "-".
+int run_export_ics(const app::Config& config, const std::string& database,
+                   const std::string& network_name, const std::string& output) {
+    // Opening creates a database; an export from a mistyped path should say so instead.
+    if (!std::filesystem::exists(database)) {
+        std::cerr << "no database at " << database
+                  << " (name one with --db, or with [storage] path in --config)\n";
+        return kExitConfigError;
+    }
+    const auto store = open_store(database);
+    if (!store) {
+        return kExitStartupError;
+    }
+    const auto network = store->find_network_by_name(network_name);
+    if (!network) {
+        std::cerr << "unknown network \"" << network_name << "\" in " << database;
+        const auto known = store->networks();
+        if (known.empty()) {
+            std::cerr << ": it has no networks yet\n";
+        } else {
+            std::cerr << "; known networks:\n";
+            for (const auto& other : known) {
+                std::cerr << "  " << other.name << "\n";
+            }
+        }
+        return kExitConfigError;
+    }
+    const std::string zone = network->time_zone.empty() ? config.bot.time_zone : network->time_zone;
+    const auto meetings = store->meetings_of(network->id);
+    const auto ics = app::meetings_to_ics(
+        *network, meetings, zone, app::ics_uid_domain(config.matrix.user_id, config.bot.name),
+        date::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+    if (!ics) {
+        std::cerr << "network \"" << network->name << "\": " << ics.error().message << "\n";
+        return kExitConfigError;
+    }
+    if (output == "-") {
+        std::cout << *ics << std::flush;
+        return 0;
+    }
+    std::ofstream out(output, std::ios::binary);
+    out << *ics;
+    out.close();
+    if (!out) {
+        std::cerr << "cannot write " << output << "\n";
+        return kExitStartupError;
+    }
+    std::cout << "wrote " << output << ": " << meetings.size() << " meeting(s) of " << network->name
+              << " (time zone " << zone << ")\n";
+    return 0;
+}
+
+/// Reads café weeks from a school calendar export; replaces those of each school year found.
+int run_import_cafeweken(const app::Config& config, const std::string& database,
+                         const std::string& file, const std::string& match, bool dry_run) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        std::cerr << "cannot read " << file << "\n";
+        return kExitConfigError;
+    }
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const auto found = app::cafe_weeks_from_ics(text, match, config.bot.time_zone);
+    if (!found) {
+        std::cerr << file << ": " << found.error().message << "\n";
+        return kExitConfigError;
+    }
+    std::map<int, std::vector<CafeWeek>> by_year;
+    for (const auto& week : found->weeks) {
+        by_year[week.school_year].push_back(week);
+    }
+    std::cout << file << ": " << found->matched << " of " << found->events << " event(s) match \""
+              << match << "\"\n";
+    if (by_year.empty()) {
+        std::cout << "no café weeks found, nothing stored (try another --match)\n";
+        return 0;
+    }
+    for (const auto& [year, weeks] : by_year) {
+        std::cout << school_year_label(year) << ": " << week_list(weeks) << "\n";
+    }
+    if (dry_run) {
+        std::string years;
+        for (const auto& [year, weeks] : by_year) {
+            years += (years.empty() ? "" : ", ") + school_year_label(year);
+        }
+        std::cout << "dry run: nothing stored; without --dry-run these weeks replace the café "
+                     "weeks stored for "
+                  << years << "\n";
+        return 0;
+    }
+    const auto store = open_store(database);
+    if (!store) {
+        return kExitStartupError;
+    }
+    std::map<int, std::vector<CafeWeek>> before;
+    try {
+        store->transaction([&] {
+            for (const auto& [year, weeks] : by_year) {
+                before[year] = store->cafe_weeks(year);
+                store->set_cafe_weeks(year, weeks);
+            }
+        });
+    } catch (const StoreError& error) {
+        std::cerr << "nothing stored: " << error.what() << "\n";
+        return kExitStartupError;
+    }
+    for (const auto& [year, weeks] : before) {
+        std::cout << "stored in " << database << ": replaced the café weeks of "
+                  << school_year_label(year) << " (were: " << week_list(weeks) << ")\n";
+    }
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -385,6 +529,32 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     registration_cmd->add_flag("--force", registration_force, "Replace existing files");
 
+    auto* export_cmd = cli.add_subcommand(
+        "export-ics", "Write a network's meetings as an iCalendar (.ics) file for calendar apps");
+    auto* import_cmd = cli.add_subcommand(
+        "import-cafeweken", "Read café weeks from a school calendar export (.ics, e.g. ParnasSys)");
+    std::string ics_network;
+    std::string ics_output = "-";
+    std::string ics_file;
+    std::string ics_match = "caf";
+    std::string ics_db;
+    bool ics_demo = false;
+    bool ics_dry_run = false;
+    for (auto* command : {export_cmd, import_cmd}) {
+        command->add_option("--config", config_path, "TOML configuration file");
+        command->add_option("--db", ics_db, "SQLite database file (overrides the configuration)");
+        command->add_flag("--demo", ics_demo, "Use the demo database of `console --demo`");
+    }
+    export_cmd->add_option("--network", ics_network, "The network's name")->required();
+    export_cmd->add_option("--output", ics_output, "The file to write, - for stdout")
+        ->capture_default_str();
+    import_cmd->add_option("--file", ics_file, "The .ics file")->required();
+    import_cmd
+        ->add_option("--match", ics_match,
+                     "Events whose title contains this are café weeks (empty: every event)")
+        ->capture_default_str();
+    import_cmd->add_flag("--dry-run", ics_dry_run, "Show the weeks found, store nothing");
+
     auto* version_cmd = cli.add_subcommand("version", "Print the version");
 
     CLI11_PARSE(cli, argc, argv);
@@ -408,6 +578,14 @@ int main(int argc, char** argv) {
         return kExitConfigError;
     }
     setup_logging(config->log.level);
+    if (export_cmd->parsed()) {
+        return run_export_ics(*config, calendar_database(*config, ics_demo, ics_db), ics_network,
+                              ics_output);
+    }
+    if (import_cmd->parsed()) {
+        return run_import_cafeweken(*config, calendar_database(*config, ics_demo, ics_db), ics_file,
+                                    ics_match, ics_dry_run);
+    }
     if (console_cmd->parsed()) {
         return run_console(*config, demo, db, now_text);
     }

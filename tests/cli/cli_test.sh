@@ -57,6 +57,39 @@ check "the meeting is still there after a restart" grep -q "#4 · di 23 mrt 2027
 printf 'hulp\n' | "$bin" console --demo --db demo.db --now "gisteren om drie" >out.txt 2>err.txt
 check "a bad --now exits 2" test $? -eq 2
 
+# export-ics: the demo network's meetings (three seeded, one planned above) as a calendar file.
+"$bin" export-ics --db demo.db --network "hsn-cafe feedback die werkt" >cal.ics 2>err.txt
+check "export-ics exits 0" test $? -eq 0
+check "export-ics writes a calendar" grep -q $'^BEGIN:VCALENDAR\r$' cal.ics
+check "export-ics names the calendar" grep -q $'^X-WR-CALNAME:HSN-café Feedback die werkt\r$' cal.ics
+check "export-ics has the four meetings" test "$(grep -c '^BEGIN:VEVENT' cal.ics)" -eq 4
+check "export-ics describes the zone" grep -q $'^TZID:Europe/Amsterdam\r$' cal.ics
+check "the planned meeting at its local time" grep -q "^DTSTART;TZID=Europe/Amsterdam:20270323T153000" cal.ics
+check "the planned meeting has a stable UID" grep -q $'^UID:meeting-4@leernetwerk-bot\r$' cal.ics
+check "every line ends in CRLF" test "$(grep -c $'\r$' cal.ics)" -eq "$(wc -l <cal.ics)"
+"$bin" export-ics --db demo.db --network "HSN-café Feedback die werkt" --output out.ics >out.txt 2>err.txt
+check "export-ics --output writes the same file" cmp -s <(grep -v '^DTSTAMP' cal.ics) <(grep -v '^DTSTAMP' out.ics)
+"$bin" export-ics --db demo.db --network "Rekenen" >out.txt 2>err.txt
+check "an unknown network exits 2" test $? -eq 2
+check "an unknown network lists the known ones" grep -q "^  HSN-café Feedback die werkt$" err.txt
+
+# import-cafeweken: café weeks from a school's calendar export, per school year.
+fixture="$src/tests/fixtures/ics/parnassys_jaarplanning.ics"
+"$bin" import-cafeweken --file "$fixture" --db demo.db --dry-run >out.txt 2>err.txt
+check "import-cafeweken --dry-run exits 0" test $? -eq 0
+check "café weeks of this school year" grep -qx "2026-2027: 41, 47, 6, 12, 20" out.txt
+check "café weeks of the next school year" grep -qx "2027-2028: 41" out.txt
+check "a dry run says it stored nothing" grep -q "dry run: nothing stored" out.txt
+"$bin" import-cafeweken --file "$fixture" --db demo.db >out.txt 2>err.txt
+check "import-cafeweken exits 0" test $? -eq 0
+check "the import says what it replaced" grep -q "replaced the café weeks of 2027-2028 (were: none)" out.txt
+"$bin" import-cafeweken --file "$fixture" --db demo.db >out.txt 2>err.txt
+check "the imported weeks were stored" grep -q "replaced the café weeks of 2027-2028 (were: 41)" out.txt
+printf 'Dit is geen agenda\n' >bad.ics
+"$bin" import-cafeweken --file bad.ics --db demo.db >out.txt 2>err.txt
+check "a file that is no calendar exits 2" test $? -eq 2
+check "a file that is no calendar is named" grep -q "bad.ics: no VCALENDAR found" err.txt
+
 "$bin" version >out.txt
 check "version" grep -q "^leernetwerk [0-9]" out.txt
 

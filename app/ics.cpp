@@ -1,0 +1,577 @@
+#include "app/ics.hpp"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <tuple>
+
+#include <date/tz.h>
+#include <libical/ical.h>
+
+#include "bot/text.hpp"
+
+namespace leernetwerk::app {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::minutes;
+using std::chrono::seconds;
+
+struct ComponentDeleter {
+    void operator()(icalcomponent* component) const { icalcomponent_free(component); }
+};
+using Component = std::unique_ptr<icalcomponent, ComponentDeleter>;
+
+struct RecurIteratorDeleter {
+    void operator()(icalrecur_iterator* iterator) const { icalrecur_iterator_free(iterator); }
+};
+
+constexpr const char* kProductId = "-//Leernetwerk bot//NL";
+constexpr auto kRecurrenceWindow = date::days{731};  // two years
+constexpr int kMaxOccurrences = 200;
+constexpr auto kMaxEventLength = date::days{366};
+
+// ---- times between the project's types and libical's ------------------------------------------
+
+icaltimetype local_to_ical(LocalTime local) {
+    const auto day = date::floor<date::days>(local);
+    const date::year_month_day ymd{day};
+    const date::hh_mm_ss time{local - LocalTime{day}};
+    icaltimetype value = icaltime_null_time();
+    value.year = static_cast<int>(ymd.year());
+    value.month = static_cast<int>(static_cast<unsigned>(ymd.month()));
+    value.day = static_cast<int>(static_cast<unsigned>(ymd.day()));
+    value.hour = static_cast<int>(time.hours().count());
+    value.minute = static_cast<int>(time.minutes().count());
+    value.second = static_cast<int>(time.seconds().count());
+    value.is_date = 0;
+    return value;
+}
+
+icaltimetype utc_to_ical(Instant instant) {
+    icaltimetype value = local_to_ical(LocalTime{instant.time_since_epoch()});
+    value.zone = icaltimezone_get_utc_timezone();
+    return value;
+}
+
+/// The value's fields as written, without any zone; nullopt when they are no date.
+std::optional<LocalTime> ical_fields(const icaltimetype& value) {
+    const date::year_month_day ymd{date::year{value.year}, date::month(value.month),
+                                   date::day(value.day)};
+    if (icaltime_is_null_time(value) || !ymd.ok() || value.hour < 0 || value.hour > 23 ||
+        value.minute < 0 || value.minute > 59 || value.second < 0 || value.second > 60) {
+        return std::nullopt;
+    }
+    return LocalTime{LocalDay{ymd}} + hours{value.hour} + minutes{value.minute} +
+           seconds{value.second};
+}
+
+/// The wall-clock time a calendar means: dates, floating times and times in their own TZID as
+/// written (the school's calendar is in the school's zone), UTC times converted to `zone`.
+std::optional<LocalTime> wall_clock(const icaltimetype& value, std::string_view zone) {
+    const auto written = ical_fields(value);
+    if (!written || value.is_date || !icaltime_is_utc(value)) {
+        return written;
+    }
+    return to_local(Instant{written->time_since_epoch()}, zone);
+}
+
+// ---- VTIMEZONE from the tz database ------------------------------------------------------------
+
+/// One observance of a zone: its offset and name from its onsets on. Outlook needs these to place
+/// a TZID it does not know by its IANA name.
+struct Observance {
+    bool daylight = false;
+    seconds from{};
+    seconds to{};
+    std::string name;
+    std::vector<LocalTime> onsets;  ///< wall-clock times before each change (RFC 5545 DTSTART)
+};
+
+std::vector<Observance> observances(const date::time_zone& tz, int first_year, int last_year) {
+    const Instant begin{date::sys_days{date::year{first_year} / date::January / 1}};
+    const Instant end{date::sys_days{date::year{last_year + 1} / date::January / 1}};
+    std::vector<Observance> result;
+    auto info = tz.get_info(begin);
+    const auto initial = info;
+    while (info.end < end) {
+        const auto next = tz.get_info(info.end);
+        const bool daylight = next.save != minutes{0};
+        const LocalTime onset{(next.begin + info.offset).time_since_epoch()};
+        const auto same = [&](const Observance& o) {
+            return o.daylight == daylight && o.from == info.offset && o.to == next.offset &&
+                   o.name == next.abbrev;
+        };
+        if (auto found = std::find_if(result.begin(), result.end(), same); found != result.end()) {
+            found->onsets.push_back(onset);
+        } else {
+            result.push_back({daylight, info.offset, next.offset, next.abbrev, {onset}});
+        }
+        info = next;
+    }
+    // Before the first change (or for a zone without changes) the offset at `begin` holds; the
+    // first year is a margin, so it is only needed when nothing changes in it.
+    const LocalTime margin_end{LocalDay{date::year{first_year + 1} / date::January / 1}};
+    const bool changes_in_margin = std::any_of(
+        result.begin(), result.end(), [&](const auto& o) { return o.onsets.front() < margin_end; });
+    if (!changes_in_margin) {
+        result.insert(result.begin(),
+                      Observance{initial.save != minutes{0},
+                                 initial.offset,
+                                 initial.offset,
+                                 initial.abbrev,
+                                 {LocalTime{(begin + initial.offset).time_since_epoch()}}});
+    }
+    return result;
+}
+
+/// "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU" when every onset falls on the same weekday of the same month
+/// at the same time, counted the same way (last, or n-th, of the month); empty when they do not.
+std::string yearly_rule(const std::vector<LocalTime>& onsets) {
+    static constexpr const char* kDays[] = {"SU", "MO", "TU", "WE", "TH", "FR", "SA"};
+    struct Shape {
+        unsigned month;
+        unsigned weekday;
+        seconds time;
+        unsigned nth;
+        bool last;
+    };
+    std::vector<Shape> shapes;
+    for (const auto onset : onsets) {
+        const auto day = date::floor<date::days>(onset);
+        const date::year_month_day ymd{day};
+        const auto month_end =
+            date::year_month_day_last{ymd.year(), date::month_day_last{ymd.month()}};
+        const unsigned d = static_cast<unsigned>(ymd.day());
+        shapes.push_back({static_cast<unsigned>(ymd.month()), date::weekday{day}.c_encoding(),
+                          onset - LocalTime{day}, (d - 1) / 7 + 1,
+                          d + 7 > static_cast<unsigned>(month_end.day())});
+    }
+    const auto& first = shapes.front();
+    const bool same_day = std::all_of(shapes.begin(), shapes.end(), [&](const Shape& s) {
+        return s.month == first.month && s.weekday == first.weekday && s.time == first.time;
+    });
+    if (!same_day) {
+        return {};
+    }
+    std::string position;
+    if (std::all_of(shapes.begin(), shapes.end(), [](const Shape& s) { return s.last; })) {
+        position = "-1";
+    } else if (std::all_of(shapes.begin(), shapes.end(),
+                           [&](const Shape& s) { return s.nth == first.nth; })) {
+        position = std::to_string(first.nth);
+    } else {
+        return {};
+    }
+    return "FREQ=YEARLY;BYMONTH=" + std::to_string(first.month) + ";BYDAY=" + position +
+           kDays[first.weekday];
+}
+
+/// The zone's observances from `first_year` to `last_year`: a yearly RRULE where the zone follows
+/// one in every one of those years (what Outlook handles best), explicit RDATEs otherwise.
+Result<icalcomponent*> vtimezone(std::string_view zone, int first_year, int last_year) {
+    const date::time_zone* tz = nullptr;
+    try {
+        tz = date::locate_zone(zone);
+    } catch (const std::runtime_error&) {
+        return fail(ErrorCode::config, "unknown time zone \"" + std::string(zone) +
+                                           "\" (expected an IANA zone like Europe/Amsterdam)");
+    }
+    icalcomponent* result = icalcomponent_new(ICAL_VTIMEZONE_COMPONENT);
+    icalcomponent_add_property(result, icalproperty_new_tzid(std::string(zone).c_str()));
+    const auto years = static_cast<std::size_t>(last_year - first_year) + 1;
+    for (const auto& observance : observances(*tz, first_year, last_year)) {
+        icalcomponent* part = icalcomponent_new(observance.daylight ? ICAL_XDAYLIGHT_COMPONENT
+                                                                    : ICAL_XSTANDARD_COMPONENT);
+        icalcomponent_add_property(
+            part, icalproperty_new_dtstart(local_to_ical(observance.onsets.front())));
+        icalcomponent_add_property(
+            part, icalproperty_new_tzoffsetfrom(static_cast<int>(observance.from.count())));
+        icalcomponent_add_property(
+            part, icalproperty_new_tzoffsetto(static_cast<int>(observance.to.count())));
+        icalcomponent_add_property(part, icalproperty_new_tzname(observance.name.c_str()));
+        const std::string rule =
+            observance.onsets.size() == years ? yearly_rule(observance.onsets) : std::string{};
+        if (!rule.empty()) {
+            icalcomponent_add_property(
+                part, icalproperty_new_rrule(icalrecurrencetype_from_string(rule.c_str())));
+        } else {
+            for (std::size_t i = 1; i < observance.onsets.size(); ++i) {
+                icaldatetimeperiodtype rdate{};
+                rdate.time = local_to_ical(observance.onsets[i]);
+                rdate.period = icalperiodtype_null_period();
+                icalcomponent_add_property(part, icalproperty_new_rdate(rdate));
+            }
+        }
+        icalcomponent_add_component(result, part);
+    }
+    return result;
+}
+
+/// RFC 5545 TEXT escaping.
+std::string escape_text(std::string_view text) {
+    std::string result;
+    for (const char c : text) {
+        if (c == '\\' || c == ';' || c == ',') {
+            result += '\\';
+            result += c;
+        } else if (c == '\n') {
+            result += "\\n";
+        } else if (c != '\r') {
+            result += c;
+        }
+    }
+    return result;
+}
+
+/// A content line with CRLF, folded at 75 octets (RFC 5545 3.1) between UTF-8 characters.
+std::string folded_line(std::string_view line) {
+    std::string result;
+    std::size_t width = 75;
+    while (line.size() > width) {
+        std::size_t cut = width;
+        while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) {
+            --cut;
+        }
+        result.append(line.substr(0, cut));
+        result += "\r\n ";
+        line.remove_prefix(cut);
+        width = 74;  // the leading space of a continuation counts
+    }
+    result.append(line);
+    result += "\r\n";
+    return result;
+}
+
+icalproperty* with_tzid(icalproperty* property, const std::string& zone) {
+    icalproperty_add_parameter(property, icalparameter_new_tzid(zone.c_str()));
+    return property;
+}
+
+// ---- reading events ----------------------------------------------------------------------------
+
+/// How an error names an event: its UID, else its SUMMARY.
+std::string who(icalcomponent* event) {
+    if (const char* uid = icalcomponent_get_uid(event); uid && *uid) {
+        return std::string("UID ") + uid;
+    }
+    if (const char* summary = icalcomponent_get_summary(event); summary && *summary) {
+        return std::string("SUMMARY \"") + summary + "\"";
+    }
+    return "no UID";
+}
+
+/// libical drops a property it cannot read and leaves an X-LIC-ERROR saying why.
+std::string parse_errors(icalcomponent* event) {
+    std::string result;
+    for (icalproperty* error = icalcomponent_get_first_property(event, ICAL_XLICERROR_PROPERTY);
+         error; error = icalcomponent_get_next_property(event, ICAL_XLICERROR_PROPERTY)) {
+        result += result.empty() ? ": " : "; ";
+        result += icalproperty_get_xlicerror(error);
+    }
+    return result;
+}
+
+/// A stretch of wall-clock time; `end` is exclusive.
+struct Span {
+    LocalTime start;
+    LocalTime end;
+};
+
+Result<Span> event_span(icalcomponent* event, std::string_view zone) {
+    icalproperty* start_property = icalcomponent_get_first_property(event, ICAL_DTSTART_PROPERTY);
+    if (!start_property) {
+        return fail(ErrorCode::bad_input,
+                    "VEVENT without DTSTART (" + who(event) + ")" + parse_errors(event));
+    }
+    const icaltimetype start_value = icalproperty_get_dtstart(start_property);
+    const auto start = wall_clock(start_value, zone);
+    if (!start) {
+        return fail(ErrorCode::bad_input,
+                    "VEVENT with an unreadable DTSTART (" + who(event) + ")" + parse_errors(event));
+    }
+    LocalTime end = start_value.is_date ? *start + date::days{1} : *start;
+    if (icalproperty* end_property = icalcomponent_get_first_property(event, ICAL_DTEND_PROPERTY)) {
+        const auto value = wall_clock(icalproperty_get_dtend(end_property), zone);
+        if (!value) {
+            return fail(ErrorCode::bad_input, "VEVENT with an unreadable DTEND (" + who(event) +
+                                                  ")" + parse_errors(event));
+        }
+        end = *value;
+    } else if (icalproperty* duration =
+                   icalcomponent_get_first_property(event, ICAL_DURATION_PROPERTY)) {
+        end = *start + seconds{icaldurationtype_as_int(icalproperty_get_duration(duration))};
+    }
+    if (end < *start) {
+        return fail(ErrorCode::bad_input, "VEVENT ends before it starts (" + who(event) + ")");
+    }
+    if (end - *start > kMaxEventLength) {
+        return fail(ErrorCode::bad_input,
+                    "VEVENT lasts more than a year, too long for a café week (" + who(event) + ")");
+    }
+    return Span{*start, end};
+}
+
+/// Occurrences of a recurring event moved to another time: a VEVENT with the same UID and a
+/// RECURRENCE-ID takes the place of the occurrence at that time.
+using MovedOccurrences = std::map<std::string, std::set<LocalTime>>;
+
+MovedOccurrences moved_occurrences(const std::vector<icalcomponent*>& events,
+                                   std::string_view zone) {
+    MovedOccurrences result;
+    for (icalcomponent* event : events) {
+        const char* uid = icalcomponent_get_uid(event);
+        if (!uid || !icalcomponent_get_first_property(event, ICAL_RECURRENCEID_PROPERTY)) {
+            continue;
+        }
+        if (const auto at = wall_clock(icalcomponent_get_recurrenceid(event), zone)) {
+            result[uid].insert(*at);
+        }
+    }
+    return result;
+}
+
+/// The event's occurrences: itself, or with an RRULE and RDATEs its expansion within the window.
+Result<std::vector<Span>> occurrences(icalcomponent* event, const Span& first,
+                                      const std::set<LocalTime>& moved, std::string_view zone) {
+    icalproperty* rule = icalcomponent_get_first_property(event, ICAL_RRULE_PROPERTY);
+    icalproperty* extra = icalcomponent_get_first_property(event, ICAL_RDATE_PROPERTY);
+    if (!rule && !extra) {
+        return std::vector<Span>{first};
+    }
+    std::set<LocalTime> excluded = moved;
+    std::set<LocalDay> excluded_days;
+    for (icalproperty* exdate = icalcomponent_get_first_property(event, ICAL_EXDATE_PROPERTY);
+         exdate; exdate = icalcomponent_get_next_property(event, ICAL_EXDATE_PROPERTY)) {
+        const icaltimetype value = icalproperty_get_exdate(exdate);
+        if (const auto at = wall_clock(value, zone)) {
+            if (value.is_date) {
+                excluded_days.insert(date::floor<date::days>(*at));
+            } else {
+                excluded.insert(*at);
+            }
+        }
+    }
+    const auto length = first.end - first.start;
+    const auto window_end = first.start + kRecurrenceWindow;
+    std::set<LocalTime> starts;
+    if (rule) {
+        const icaltimetype start_value = icalproperty_get_dtstart(
+            icalcomponent_get_first_property(event, ICAL_DTSTART_PROPERTY));
+        std::unique_ptr<icalrecur_iterator, RecurIteratorDeleter> iterator{
+            icalrecur_iterator_new(icalproperty_get_rrule(rule), start_value)};
+        if (!iterator) {
+            return fail(ErrorCode::bad_input,
+                        "VEVENT with an RRULE libical cannot expand (" + who(event) + ")");
+        }
+        for (int count = 0; count < kMaxOccurrences; ++count) {
+            const icaltimetype next = icalrecur_iterator_next(iterator.get());
+            const auto at = icaltime_is_null_time(next) ? std::nullopt : wall_clock(next, zone);
+            if (!at || *at >= window_end) {
+                break;
+            }
+            starts.insert(*at);
+        }
+    }
+    starts.insert(first.start);  // DTSTART is always the first occurrence (RFC 5545 3.8.5.3)
+    for (; extra; extra = icalcomponent_get_next_property(event, ICAL_RDATE_PROPERTY)) {
+        if (const auto at = wall_clock(icalproperty_get_rdate(extra).time, zone)) {
+            starts.insert(*at);
+        }
+    }
+    std::vector<Span> result;
+    for (const auto start : starts) {
+        if (!excluded.contains(start) && !excluded_days.contains(date::floor<date::days>(start)) &&
+            result.size() < static_cast<std::size_t>(kMaxOccurrences)) {
+            result.push_back({start, start + length});
+        }
+    }
+    return result;
+}
+
+using WeekKey = std::tuple<int, int, unsigned>;  // school year, ISO year, ISO week
+
+/// Each ISO week in which the span covers a weekday; a weekend alone is no café week.
+void add_weeks(const Span& span, std::set<WeekKey>& weeks) {
+    const auto first = date::floor<date::days>(span.start);
+    const auto last =
+        span.end > span.start ? date::floor<date::days>(span.end - seconds{1}) : first;
+    for (auto day = first; day <= last; day += date::days{1}) {
+        const date::weekday weekday{day};
+        if (weekday == date::Saturday || weekday == date::Sunday) {
+            continue;
+        }
+        const auto [iso_year, iso_week] = iso_week_of(day);
+        weeks.insert({school_year_of(day), iso_year, iso_week});
+    }
+}
+
+}  // namespace
+
+Result<std::string> meetings_to_ics(const Network& network, const std::vector<Meeting>& meetings,
+                                    std::string_view zone, std::string_view uid_domain,
+                                    Instant now) {
+    if (!is_known_zone(zone)) {
+        return fail(ErrorCode::config, "unknown time zone \"" + std::string(zone) +
+                                           "\" (expected an IANA zone like Europe/Amsterdam)");
+    }
+    const std::string tzid(zone);
+    Component calendar{icalcomponent_new(ICAL_VCALENDAR_COMPONENT)};
+    icalcomponent_add_property(calendar.get(), icalproperty_new_prodid(kProductId));
+    icalcomponent_add_property(calendar.get(), icalproperty_new_version("2.0"));
+    icalcomponent_add_property(calendar.get(), icalproperty_new_calscale("GREGORIAN"));
+    icalcomponent_add_property(calendar.get(), icalproperty_new_method(ICAL_METHOD_PUBLISH));
+    icalcomponent_add_property(calendar.get(), icalproperty_new_name(network.name.c_str()));
+    // libical 3.0 leaves commas and semicolons in X- properties unescaped, so the calendar name
+    // that Outlook and Google show is written by hand in place of this placeholder.
+    icalproperty* calendar_name = icalproperty_new_x("-");
+    icalproperty_set_x_name(calendar_name, "X-WR-CALNAME");
+    icalcomponent_add_property(calendar.get(), calendar_name);
+    icalproperty* calendar_zone = icalproperty_new_x(tzid.c_str());
+    icalproperty_set_x_name(calendar_zone, "X-WR-TIMEZONE");
+    icalcomponent_add_property(calendar.get(), calendar_zone);
+
+    if (!meetings.empty()) {
+        const auto year_of = [](const Meeting& meeting) {
+            const date::year_month_day ymd{date::floor<date::days>(meeting.local_start)};
+            return static_cast<int>(ymd.year());
+        };
+        const auto [earliest, latest] = std::minmax_element(
+            meetings.begin(), meetings.end(),
+            [&](const Meeting& a, const Meeting& b) { return year_of(a) < year_of(b); });
+        auto timezone = vtimezone(zone, year_of(*earliest) - 1, year_of(*latest) + 1);
+        if (!timezone) {
+            return tl::unexpected(timezone.error());
+        }
+        icalcomponent_add_component(calendar.get(), *timezone);
+    }
+
+    for (const auto& meeting : meetings) {
+        const auto start = to_instant(meeting.local_start, zone);
+        const auto end = to_local(start->instant + minutes{meeting.duration_minutes}, zone);
+        icalcomponent* event = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+        const std::string uid =
+            "meeting-" + std::to_string(meeting.id) + "@" + std::string(uid_domain);
+        icalcomponent_add_property(event, icalproperty_new_uid(uid.c_str()));
+        icalcomponent_add_property(event, icalproperty_new_dtstamp(utc_to_ical(now)));
+        icalcomponent_add_property(
+            event, with_tzid(icalproperty_new_dtstart(local_to_ical(meeting.local_start)), tzid));
+        icalcomponent_add_property(event,
+                                   with_tzid(icalproperty_new_dtend(local_to_ical(*end)), tzid));
+        icalcomponent_add_property(event, icalproperty_new_sequence(meeting.revision));
+        const std::string summary =
+            meeting.topic.empty() ? network.name + ": bijeenkomst" : meeting.topic;
+        icalcomponent_add_property(event, icalproperty_new_summary(summary.c_str()));
+        if (!meeting.location.empty()) {
+            icalcomponent_add_property(event, icalproperty_new_location(meeting.location.c_str()));
+        }
+        icalcomponent_add_property(
+            event, icalproperty_new_status(meeting.status == MeetingStatus::cancelled
+                                               ? ICAL_STATUS_CANCELLED
+                                               : ICAL_STATUS_CONFIRMED));
+        icalcomponent_add_component(calendar.get(), event);
+    }
+
+    char* text = icalcomponent_as_ical_string_r(calendar.get());
+    std::string result(text);
+    icalmemory_free_buffer(text);
+    constexpr std::string_view kPlaceholder = "X-WR-CALNAME:-\r\n";
+    if (const auto at = result.find(kPlaceholder); at != std::string::npos) {
+        result.replace(at, kPlaceholder.size(),
+                       folded_line("X-WR-CALNAME:" + escape_text(network.name)));
+    }
+    return result;
+}
+
+std::string ics_uid_domain(std::string_view matrix_user_id, std::string_view bot_name) {
+    if (const auto colon = matrix_user_id.find(':');
+        colon != std::string_view::npos && colon + 1 < matrix_user_id.size()) {
+        return std::string(matrix_user_id.substr(colon + 1));
+    }
+    std::string slug;
+    for (const char c : fold(bot_name)) {
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            slug += c;
+        } else if (!slug.empty() && slug.back() != '-') {
+            slug += '-';
+        }
+    }
+    while (!slug.empty() && slug.back() == '-') {
+        slug.pop_back();
+    }
+    return slug.empty() ? "leernetwerk" : slug;
+}
+
+Result<CafeWeekImport> cafe_weeks_from_ics(std::string_view ics_text, std::string_view match,
+                                           std::string_view zone) {
+    // Windows tools write a byte order mark, which libical does not skip.
+    if (ics_text.starts_with("\xEF\xBB\xBF")) {
+        ics_text.remove_prefix(3);
+    }
+    const std::string text(ics_text);
+    Component root{icalparser_parse_string(text.c_str())};
+    std::vector<icalcomponent*> calendars;
+    if (root && icalcomponent_isa(root.get()) == ICAL_VCALENDAR_COMPONENT) {
+        calendars.push_back(root.get());
+    } else if (root && icalcomponent_isa(root.get()) == ICAL_XROOT_COMPONENT) {
+        for (icalcomponent* child =
+                 icalcomponent_get_first_component(root.get(), ICAL_VCALENDAR_COMPONENT);
+             child;
+             child = icalcomponent_get_next_component(root.get(), ICAL_VCALENDAR_COMPONENT)) {
+            calendars.push_back(child);
+        }
+    }
+    if (calendars.empty()) {
+        return fail(ErrorCode::bad_input,
+                    "no VCALENDAR found: an iCalendar file starts with BEGIN:VCALENDAR");
+    }
+    std::vector<icalcomponent*> events;
+    for (icalcomponent* calendar : calendars) {
+        for (icalcomponent* event =
+                 icalcomponent_get_first_component(calendar, ICAL_VEVENT_COMPONENT);
+             event; event = icalcomponent_get_next_component(calendar, ICAL_VEVENT_COMPONENT)) {
+            events.push_back(event);
+        }
+    }
+
+    CafeWeekImport result;
+    result.events = static_cast<int>(events.size());
+    const std::string needle = fold(match);
+    const auto moved = moved_occurrences(events, zone);
+    std::set<WeekKey> weeks;
+    for (icalcomponent* event : events) {
+        const char* summary = icalcomponent_get_summary(event);
+        const bool matches =
+            needle.empty() || (summary && fold(summary).find(needle) != std::string::npos);
+        if (!matches || icalcomponent_get_status(event) == ICAL_STATUS_CANCELLED) {
+            continue;
+        }
+        ++result.matched;
+        const auto span = event_span(event, zone);
+        if (!span) {
+            return tl::unexpected(span.error());
+        }
+        const char* uid = icalcomponent_get_uid(event);
+        const bool is_override =
+            icalcomponent_get_first_property(event, ICAL_RECURRENCEID_PROPERTY);
+        static const std::set<LocalTime> kNone;
+        const auto found = uid && !is_override ? moved.find(uid) : moved.end();
+        const auto spans =
+            occurrences(event, *span, found == moved.end() ? kNone : found->second, zone);
+        if (!spans) {
+            return tl::unexpected(spans.error());
+        }
+        for (const auto& occurrence : *spans) {
+            add_weeks(occurrence, weeks);
+        }
+    }
+    for (const auto& [school_year, iso_year, iso_week] : weeks) {
+        result.weeks.push_back({school_year, iso_year, iso_week});
+    }
+    return result;
+}
+
+}  // namespace leernetwerk::app

@@ -1,0 +1,45 @@
+#pragma once
+// iCalendar (RFC 5545): a network's meetings as a calendar file that Outlook, Google and Apple
+// calendars subscribe to, and café weeks read from a school's calendar export (ParnasSys).
+// libical stays inside ics.cpp.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/model.hpp"
+#include "bot/result.hpp"
+
+namespace leernetwerk::app {
+
+/// A VCALENDAR (METHOD:PUBLISH) with one VEVENT per meeting, cancelled ones included, and a
+/// VTIMEZONE for `zone` covering the meetings' years. UIDs are `meeting-<id>@<uid_domain>`, so a
+/// calendar that imports the file again updates its events instead of adding new ones; SEQUENCE
+/// is the meeting's revision. `now` is the DTSTAMP. Fails (config) when `zone` is unknown.
+Result<std::string> meetings_to_ics(const Network& network, const std::vector<Meeting>& meetings,
+                                    std::string_view zone, std::string_view uid_domain,
+                                    Instant now);
+
+/// The domain part of exported UIDs: the server of the Matrix user id ("@bot:school.nl" ->
+/// "school.nl"), else the bot name as a slug ("Leernetwerk bot" -> "leernetwerk-bot").
+std::string ics_uid_domain(std::string_view matrix_user_id, std::string_view bot_name);
+
+/// What `cafe_weeks_from_ics` found.
+struct CafeWeekImport {
+    /// Sorted by school year, then calendar order; each week once per school year.
+    std::vector<CafeWeek> weeks;
+    int events = 0;   ///< VEVENTs in the file
+    int matched = 0;  ///< of which the SUMMARY matched and the event was not cancelled
+};
+
+/// Reads café weeks from an iCalendar file: every VEVENT whose SUMMARY contains `match` (case-
+/// and accent-insensitive; empty matches all) gives each ISO week in which it covers a weekday
+/// (Monday to Friday), grouped by the school year of that day. All-day events and date-times in
+/// their own TZID are taken as written; UTC date-times are converted to `zone`. Recurring events
+/// (RRULE, minus EXDATEs and moved occurrences) are expanded up to two years from their start and
+/// at most 200 times. Cancelled events are skipped. Fails (bad_input) naming what is wrong when
+/// the text is no calendar or a matching event has no usable dates.
+Result<CafeWeekImport> cafe_weeks_from_ics(std::string_view ics_text,
+                                           std::string_view match = "caf",
+                                           std::string_view zone = "Europe/Amsterdam");
+
+}  // namespace leernetwerk::app
