@@ -70,6 +70,7 @@ BotSettings bot_settings(const app::Config& config) {
     settings.default_language = config.bot.language;
     settings.default_time_zone = config.bot.time_zone;
     settings.bot_name = config.bot.name;
+    settings.send_window = app::send_window_for(config.reminders);
     return settings;
 }
 
@@ -87,6 +88,22 @@ std::optional<Instant> parse_now(const std::string& text, const std::string& zon
         return std::nullopt;
     }
     return zoned->instant;
+}
+
+/// Runs every job due at `now`, in batches; returns how many ran.
+int run_due_jobs(Bot& bot, Instant now) {
+    int total = 0;
+    for (;;) {
+        const auto ran = bot.tick(now);
+        if (!ran) {
+            spdlog::error("scheduler: {}", ran.error().message);
+            return total;
+        }
+        total += *ran;
+        if (*ran == 0) {
+            return total;
+        }
+    }
 }
 
 int run_console(const app::Config& config, bool demo, const std::string& db_override,
@@ -128,15 +145,17 @@ int run_console(const app::Config& config, bool demo, const std::string& db_over
                "# Typ 'hulp'. '/als Anna' wisselt van lid, '/tijd +2d' verzet de klok, "
                "'/prive' en '/groep' wisselen van gesprek, '/stop' stopt.\n";
     }
-    // Whatever fell due while the console was closed goes out first.
-    if (const auto ran = bot.tick(now); !ran) {
-        spdlog::error("scheduler: {}", ran.error().message);
+    // Rules and settings may have changed since the last run; then whatever fell due while the
+    // console was closed goes out first.
+    if (const auto changed = bot.reschedule_all(now); !changed) {
+        spdlog::error("reminders: {}", changed.error().message);
     }
+    run_due_jobs(bot, now);
     session.run(std::cin);
     return 0;
 }
 
-/// /healthz, /metrics and the platform routes on one server; the scheduler ticks every second.
+/// /healthz, /metrics and the platform routes on one server; the scheduler wakes when a job is due.
 int run_serve(const app::Config& config) {
     std::unique_ptr<storage::SqliteStore> store;
     try {
@@ -248,13 +267,21 @@ int run_serve(const app::Config& config) {
     if (matrix_adapter) {
         matrix_adapter->start();
     }
-    // The scheduler: due jobs every second; what they queue is picked up by the dispatchers.
-    loop.every(std::chrono::seconds(1), [&] {
+    // The scheduler: a wall-clock alarm at the next job's time (and at least hourly, should the
+    // clock be changed under us); events that schedule something sooner move it forward. What
+    // the jobs queue is picked up by the dispatchers.
+    const auto arm_scheduler = [&] {
+        const auto now = std::chrono::system_clock::now();
+        auto when = now + std::chrono::hours(1);
+        if (const auto next = bot.next_due(); next && *next < when) {
+            when = std::max<std::chrono::system_clock::time_point>(*next, now);
+        }
+        loop.set_alarm(when);
+    };
+    loop.set_alarm_handler([&] {
         const auto now = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-        const auto ran = bot.tick(now);
-        if (!ran) {
-            spdlog::error("scheduler: {}", ran.error().message);
-        } else if (*ran > 0) {
+        const auto ran = run_due_jobs(bot, now);
+        if (ran > 0) {
             if (teams_adapter) {
                 teams_adapter->wake();
             }
@@ -262,7 +289,22 @@ int run_serve(const app::Config& config) {
                 matrix_adapter->wake();
             }
         }
+        arm_scheduler();
     });
+    bot.set_after_commit([&] {
+        const auto next = bot.next_due();
+        const auto alarm = loop.alarm();
+        if (next && (!alarm || *next < *alarm)) {
+            loop.set_alarm(std::max<std::chrono::system_clock::time_point>(
+                *next, std::chrono::system_clock::now()));
+        }
+    });
+    if (const auto changed = bot.reschedule_all(date::floor<std::chrono::seconds>(
+            std::chrono::system_clock::now()));
+        changed && *changed > 0) {
+        spdlog::info("reminders: {} job(s) brought in line with the rules and settings", *changed);
+    }
+    arm_scheduler();
     loop.on_stop_signal([&] {
         spdlog::info("stopping");
         server.stop();

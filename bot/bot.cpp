@@ -68,7 +68,7 @@ Id Turn::reply_text(std::string_view key, const MessageArgs& args) {
 }
 
 Id Turn::reply_privately(Content content) {
-    if (event.conversation.kind == Conversation::Kind::group && me) {
+    if (event.conversation.kind == Conversation::Kind::group && me && !event.reply_is_private) {
         if (const auto id = send_to_member(*me, content)) {
             return id;
         }
@@ -491,6 +491,7 @@ void create_network(Turn& turn, const std::string& args) {
     network.id = turn.store.create_network(network);
     turn.store.add_membership({network.id, turn.me->id, Role::facilitator, turn.now});
     turn.store.set_active_network(turn.me->id, network.id);
+    reschedule_network(turn.store, turn.settings, network.id, turn.now);  // the default rules
     bool bound = false;
     if (turn.event.conversation.kind == Conversation::Kind::group &&
         !turn.store.network_of_conversation(turn.event.conversation.platform,
@@ -803,6 +804,21 @@ void handle_message(Turn& turn) {
         case CommandId::cafe_weeks:
             cafe_weeks(turn, command->args);
             break;
+        case CommandId::rsvp_yes:
+            rsvp(turn, true, command->args);
+            break;
+        case CommandId::rsvp_no:
+            rsvp(turn, false, command->args);
+            break;
+        case CommandId::attendance:
+            show_attendance(turn, command->args);
+            break;
+        case CommandId::reminders:
+            show_reminders(turn);
+            break;
+        case CommandId::edit_reminder:
+            edit_reminder(turn, command->args);
+            break;
         case CommandId::yes:
             answer_confirmation(turn, std::nullopt, true);
             break;
@@ -835,6 +851,20 @@ void handle_action(Turn& turn) {
             return;
         }
         answer_confirmation(turn, pending_id, action.choice_ids.front() == "ja");
+        return;
+    }
+    constexpr std::string_view kRsvp = "rsvp:";
+    if (action.action_id.rfind(kRsvp, 0) == 0) {
+        const auto digits = action.action_id.substr(kRsvp.size());
+        if (digits.empty() || digits.size() > 18 ||
+            !std::all_of(digits.begin(), digits.end(),
+                         [](char c) { return c >= '0' && c <= '9'; }) ||
+            action.choice_ids.size() != 1 ||
+            (action.choice_ids.front() != "ja" && action.choice_ids.front() != "nee")) {
+            turn.reply_text("action.unknown");
+            return;
+        }
+        rsvp_click(turn, std::stoll(digits), action.choice_ids.front() == "ja");
         return;
     }
     if (action.action_id == "form:plan_meeting") {
@@ -935,10 +965,16 @@ std::vector<Result<Handled>> Bot::handle_batch(
         }
         return results;
     }
+    bool changed = false;
     for (std::size_t i = 0; i < events.size(); ++i) {
         if (results[i]) {
             log_applied(events[i], *results[i]);
+            // Whatever schedules a job also answers, so a silent event scheduled nothing.
+            changed = changed || results[i]->messages > 0;
         }
+    }
+    if (changed && after_commit_) {
+        after_commit_();
     }
     return results;
 }
@@ -947,16 +983,26 @@ Result<int> Bot::tick(Instant now) {
     constexpr int kBatch = 100;
     int ran = 0;
     try {
+        // Deferred reminders are due again later, not now: each job is looked at once a tick.
         for (const auto& job : store_.due_jobs(now, kBatch)) {
-            // One transaction per job: a failing job does not hold back the others.
-            if (job.kind != detail::kPendingExpiryJob) {
+            // One transaction per job: its messages and its being done are committed together,
+            // and a failing job does not hold back the others.
+            if (job.kind == detail::kPendingExpiryJob) {
+                store_.transaction([&] {
+                    detail::expire_confirmation(store_, settings_, job, now);
+                    store_.finish_job(job.id);
+                });
+            } else if (job.kind == detail::kReminderJob) {
+                store_.transaction([&] {
+                    const auto outcome = detail::run_reminder(store_, settings_, job, now);
+                    if (outcome != detail::ReminderOutcome::deferred) {
+                        store_.finish_job(job.id);
+                    }
+                });
+            } else {
                 continue;  // a kind this version does not know: left for the version that does
             }
-            store_.transaction([&] {
-                detail::expire_confirmation(store_, settings_, job, now);
-                store_.finish_job(job.id);
-            });
-            log_line(LogLevel::info, "job " + job.kind + " " + job.key + " ran");
+            log_line(LogLevel::debug, "job " + job.kind + " " + job.key + " ran");
             ++ran;
         }
     } catch (const StoreError& error) {
@@ -964,6 +1010,30 @@ Result<int> Bot::tick(Instant now) {
         return fail(ErrorCode::storage, error.what(), 500);
     }
     return ran;
+}
+
+Result<int> Bot::reschedule_all(Instant now) {
+    int changed = 0;
+    try {
+        for (const auto& network : store_.networks()) {
+            store_.transaction([&] {
+                changed += detail::reschedule_network(store_, settings_, network.id, now);
+            });
+        }
+    } catch (const StoreError& error) {
+        log_line(LogLevel::error, std::string("reminders not rescheduled: ") + error.what());
+        return fail(ErrorCode::storage, error.what(), 500);
+    }
+    return changed;
+}
+
+std::optional<Instant> Bot::next_due() {
+    try {
+        return store_.next_job_due();
+    } catch (const StoreError& error) {
+        log_line(LogLevel::error, std::string("next job not read: ") + error.what());
+        return std::nullopt;
+    }
 }
 
 }  // namespace leernetwerk

@@ -3,12 +3,14 @@
 // the messages it wants sent to the outbox, all in one Store transaction. No I/O of its own.
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "bot/events.hpp"
 #include "bot/lang.hpp"
 #include "bot/result.hpp"
+#include "bot/send_window.hpp"
 #include "bot/store.hpp"
 
 namespace leernetwerk {
@@ -21,6 +23,8 @@ struct BotSettings {
     std::chrono::hours confirmation_ttl{24};
     /// Longer messages are refused with a friendly reply (counted in characters, not bytes).
     std::size_t max_message_chars = 4000;
+    /// When reminders may go out: quiet hours, school days, holidays (see [reminders] config).
+    SendWindow send_window;
 };
 
 /// What applying an event did.
@@ -49,11 +53,24 @@ public:
     /// Runs the scheduler jobs that are due at `now`; returns how many ran.
     Result<int> tick(Instant now);
 
+    /// Brings every network's reminder jobs in line with its rules, meetings, café weeks and the
+    /// current send window (run at start-up: the configuration may have changed). Returns how
+    /// many jobs changed.
+    Result<int> reschedule_all(Instant now);
+
+    /// When the next scheduler job is due (for the runtime's timer); nullopt when none is.
+    std::optional<Instant> next_due();
+
     const BotSettings& settings() const { return settings_; }
+
+    /// Called after each commit of applied events (they may have scheduled jobs), so the runtime
+    /// can move its timer forward when the next job is now due sooner.
+    void set_after_commit(std::function<void()> hook) { after_commit_ = std::move(hook); }
 
 private:
     Store& store_;
     BotSettings settings_;
+    std::function<void()> after_commit_;
 };
 
 }  // namespace leernetwerk

@@ -27,6 +27,11 @@ enum class CommandId {
     move_meeting,
     cancel_meeting,
     cafe_weeks,
+    rsvp_yes,
+    rsvp_no,
+    attendance,
+    reminders,
+    edit_reminder,
     yes,
     no,
 };

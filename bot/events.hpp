@@ -47,6 +47,9 @@ struct InboundEvent {
     std::vector<Sender> joined;      ///< for member_joined
     std::string reply_to_remote_id;  ///< for message/reaction: the message it refers to
     std::string reaction;            ///< for reaction: its type ("like", "heart", "👍")
+    /// The platform shows a reply to this event to its sender only (a Teams card's invoke
+    /// response), so a private answer can go back the way the event came.
+    bool reply_is_private = false;
 };
 
 }  // namespace leernetwerk

@@ -307,6 +307,7 @@ void commit_meeting(Turn& turn, const Network& network, const MeetingDraft& draf
             moved = true;
         }
     }
+    const auto before = meeting;
     meeting.network_id = network.id;
     meeting.local_start = draft.local;
     meeting.starts_at = start;
@@ -316,6 +317,7 @@ void commit_meeting(Turn& turn, const Network& network, const MeetingDraft& draf
     meeting.preparer_ids = draft.preparer_ids;
     meeting.status = MeetingStatus::planned;
     if (moved) {
+        meeting.revision += 1;
         turn.store.update_meeting(meeting);
     } else {
         meeting.created_at = turn.now;
@@ -332,6 +334,11 @@ void commit_meeting(Turn& turn, const Network& network, const MeetingDraft& draf
     announce_args.emplace_back("number", std::to_string(meeting.id));
     turn.announce(network.id, moved ? "meeting.announce_moved" : "meeting.announce_planned",
                   announce_args);
+    if (moved) {
+        meeting_changed(turn, network, before, meeting);
+    } else {
+        reschedule_network(turn.store, turn.settings, network.id, turn.now);
+    }
 }
 
 /// Checks a draft and either stores it or asks the facilitator to confirm a broken rule.
@@ -600,8 +607,11 @@ void cancel_meeting(Turn& turn, const std::string& args) {
         turn.reply_text("meeting.cancel_closed", {{"number", std::to_string(meeting->id)}});
         return;
     }
+    const auto before = *meeting;
     meeting->status = MeetingStatus::cancelled;
+    meeting->revision += 1;
     turn.store.update_meeting(*meeting);
+    meeting_changed(turn, *network, before, *meeting);
     MessageArgs args_out = {{"number", std::to_string(meeting->id)},
                             {"when", format_moment(meeting->local_start, turn.lang)},
                             {"network", network->name}};
@@ -691,6 +701,10 @@ void cafe_weeks(Turn& turn, const std::string& args) {
         return std::pair(a.iso_year, a.iso_week) < std::pair(b.iso_year, b.iso_week);
     });
     turn.store.set_cafe_weeks(year, weeks);
+    for (const auto& each : turn.store.networks()) {
+        // Café weeks are the board's, shared by every network: all their announcements follow.
+        reschedule_network(turn.store, turn.settings, each.id, turn.now);
+    }
     turn.reply(TextContent{turn.t("cafe_weeks.saved") + "\n" + describe(year), {}});
 }
 

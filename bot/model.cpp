@@ -50,6 +50,35 @@ constexpr std::array<std::pair<MeetingStatus, std::string_view>, 2> kMeetingStat
     {MeetingStatus::cancelled, "cancelled"},
 }};
 
+constexpr std::array<std::pair<ReminderKind, std::string_view>, 8> kReminderKinds{{
+    {ReminderKind::cafe_week_announcement, "cafe_week_announcement"},
+    {ReminderKind::preparer_nudge, "preparer_nudge"},
+    {ReminderKind::agenda_call, "agenda_call"},
+    {ReminderKind::agenda_digest, "agenda_digest"},
+    {ReminderKind::meeting_reminder, "meeting_reminder"},
+    {ReminderKind::rsvp_nudge, "rsvp_nudge"},
+    {ReminderKind::evaluation_prompt, "evaluation_prompt"},
+    {ReminderKind::custom, "custom"},
+}};
+
+constexpr std::array<std::pair<ReminderAnchor, std::string_view>, 2> kReminderAnchors{{
+    {ReminderAnchor::meeting, "meeting"},
+    {ReminderAnchor::cafe_week, "cafe_week"},
+}};
+
+constexpr std::array<std::pair<Audience, std::string_view>, 5> kAudiences{{
+    {Audience::group, "group"},
+    {Audience::members, "members"},
+    {Audience::role, "role"},
+    {Audience::preparers, "preparers"},
+    {Audience::not_responded, "not_responded"},
+}};
+
+constexpr std::array<std::pair<RsvpAnswer, std::string_view>, 2> kRsvpAnswers{{
+    {RsvpAnswer::coming, "coming"},
+    {RsvpAnswer::not_coming, "not_coming"},
+}};
+
 constexpr std::array<std::pair<OutboxState, std::string_view>, 4> kOutboxStates{{
     {OutboxState::pending, "pending"},
     {OutboxState::sending, "sending"},
@@ -81,6 +110,34 @@ std::string_view meeting_status_code(MeetingStatus status) {
 }
 std::optional<MeetingStatus> parse_meeting_status_code(std::string_view code) {
     return find_code(kMeetingStatuses, code);
+}
+
+std::string_view reminder_kind_code(ReminderKind kind) {
+    return code_of(kReminderKinds, kind);
+}
+std::optional<ReminderKind> parse_reminder_kind_code(std::string_view code) {
+    return find_code(kReminderKinds, code);
+}
+
+std::string_view reminder_anchor_code(ReminderAnchor anchor) {
+    return code_of(kReminderAnchors, anchor);
+}
+std::optional<ReminderAnchor> parse_reminder_anchor_code(std::string_view code) {
+    return find_code(kReminderAnchors, code);
+}
+
+std::string_view audience_code(Audience audience) {
+    return code_of(kAudiences, audience);
+}
+std::optional<Audience> parse_audience_code(std::string_view code) {
+    return find_code(kAudiences, code);
+}
+
+std::string_view rsvp_answer_code(RsvpAnswer answer) {
+    return code_of(kRsvpAnswers, answer);
+}
+std::optional<RsvpAnswer> parse_rsvp_answer_code(std::string_view code) {
+    return find_code(kRsvpAnswers, code);
 }
 
 std::string_view outbox_state_code(OutboxState state) {

@@ -125,6 +125,67 @@ struct PendingAction {
     std::optional<Id> question_message_id;  ///< outbox id of the Ja/Nee question, to update it
 };
 
+/// What a reminder rule is for (issue: reminders). Each kind has its own wording and catch-up window.
+enum class ReminderKind {
+    cafe_week_announcement,  ///< the Monday before a café week, to the network
+    preparer_nudge,          ///< weeks before a meeting, to those who prepare it
+    agenda_call,             ///< two weeks before: what should be on the agenda? and: do you come?
+    agenda_digest,           ///< days before: what is on the agenda, who comes
+    meeting_reminder,        ///< the day before: time, place, topic, who prepares
+    rsvp_nudge,              ///< days before, only to members who have not said whether they come
+    evaluation_prompt,       ///< the day after: how was it?
+    custom,                  ///< a facilitator's own message
+};
+std::string_view reminder_kind_code(ReminderKind kind);
+std::optional<ReminderKind> parse_reminder_kind_code(std::string_view code);
+
+/// What a rule's offset counts from.
+enum class ReminderAnchor {
+    meeting,    ///< the day of a meeting
+    cafe_week,  ///< the Monday of a café week
+};
+std::string_view reminder_anchor_code(ReminderAnchor anchor);
+std::optional<ReminderAnchor> parse_reminder_anchor_code(std::string_view code);
+
+/// Who a reminder goes to.
+enum class Audience {
+    group,          ///< the network's group conversations (each member directly when it has none)
+    members,        ///< each member in their direct conversation
+    role,           ///< members with one role, directly
+    preparers,      ///< the meeting's preparers, directly (the organisers when none are named)
+    not_responded,  ///< members who have not said whether they come, directly
+};
+std::string_view audience_code(Audience audience);
+std::optional<Audience> parse_audience_code(std::string_view code);
+
+/// A network's rule: "`offset_days` from the anchor day, at `time_of_day` local time, to `audience`".
+struct ReminderRule {
+    Id id = 0;
+    Id network_id = 0;
+    ReminderKind kind = ReminderKind::custom;
+    ReminderAnchor anchor = ReminderAnchor::meeting;
+    int offset_days = 0;                  ///< negative: before the anchor day
+    std::chrono::minutes time_of_day{9 * 60};  ///< local wall time in the network's zone
+    Audience audience = Audience::group;
+    Role role = Role::participant;  ///< for Audience::role
+    bool enabled = true;
+    std::string text;  ///< for custom rules: the message, as the facilitator typed it
+    Instant created_at{};
+};
+
+/// A member's answer to "do you come?".
+enum class RsvpAnswer { coming, not_coming };
+std::string_view rsvp_answer_code(RsvpAnswer answer);
+std::optional<RsvpAnswer> parse_rsvp_answer_code(std::string_view code);
+
+struct Rsvp {
+    Id meeting_id = 0;
+    Id member_id = 0;
+    RsvpAnswer answer = RsvpAnswer::coming;
+    std::string reason;  ///< for not_coming, optional
+    Instant updated_at{};
+};
+
 enum class JobState { due, done, cancelled };
 
 /// A scheduler job: something the bot must do at an instant, once.

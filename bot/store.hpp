@@ -139,6 +139,21 @@ public:
     virtual std::optional<std::string> adapter_state(std::string_view key) = 0;
     virtual void set_adapter_state(std::string_view key, std::string_view value, Instant now) = 0;
 
+    // ---- reminder rules and RSVPs ------------------------------------------------------------
+    /// A network's rules, in the order they were created.
+    virtual std::vector<ReminderRule> reminder_rules(Id network_id) = 0;
+    virtual std::optional<ReminderRule> reminder_rule(Id id) = 0;
+    virtual Id create_reminder_rule(const ReminderRule& rule) = 0;
+    /// Overwrites every field but id, network and created_at.
+    virtual void update_reminder_rule(const ReminderRule& rule) = 0;
+    virtual void delete_reminder_rule(Id id) = 0;
+    /// Records (or replaces) a member's answer for a meeting.
+    virtual void set_rsvp(const Rsvp& rsvp) = 0;
+    /// The answers for a meeting, oldest first.
+    virtual std::vector<Rsvp> rsvps_of(Id meeting_id) = 0;
+    /// Forgets every answer for a meeting (its date changed: people are asked again).
+    virtual void clear_rsvps(Id meeting_id) = 0;
+
     // ---- scheduler ---------------------------------------------------------------------------
     /// Schedules a job; when a job with the same kind and key exists it is moved to the new time
     /// and payload (and made due again if it was cancelled). Returns its id.
@@ -148,6 +163,11 @@ public:
     virtual void finish_job(Id id) = 0;
     virtual void cancel_job(std::string_view kind, std::string_view key) = 0;
     virtual std::optional<Job> job(std::string_view kind, std::string_view key) = 0;
+    /// Every job of a kind whose key starts with `key_prefix`, whatever its state, by key.
+    virtual std::vector<Job> jobs_with_key_prefix(std::string_view kind,
+                                                  std::string_view key_prefix) = 0;
+    /// When the earliest job in state `due` is due; nullopt when none is.
+    virtual std::optional<Instant> next_job_due() = 0;
 };
 
 }  // namespace leernetwerk

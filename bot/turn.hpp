@@ -92,4 +92,33 @@ void expire_confirmation(Store& store, const BotSettings& settings, const Job& j
 
 inline constexpr std::string_view kPendingExpiryJob = "pending_expiry";
 
+// Reminders (reminders.cpp): rules, their jobs, and sending them.
+inline constexpr std::string_view kReminderJob = "reminder";
+/// The rules every network starts with (issue: reminders; DOMAIN.md §5.1).
+std::vector<ReminderRule> default_reminder_rules(Id network_id, Instant now);
+/// A network's rules; the defaults are created the first time.
+std::vector<ReminderRule> rules_of(Store& store, Id network_id, Instant now);
+/// Makes the network's reminder jobs match its rules, meetings and café weeks: new occurrences
+/// scheduled, moved ones moved, ones no longer wanted cancelled; fired ones never again. Returns
+/// how many jobs changed.
+int reschedule_network(Store& store, const BotSettings& settings, Id network_id, Instant now);
+enum class ReminderOutcome { sent, dropped, skipped, deferred };
+/// Scheduler job: one occurrence of a rule. `deferred`: it was moved to a later moment (the job
+/// stays due); otherwise the job is finished.
+ReminderOutcome run_reminder(Store& store, const BotSettings& settings, const Job& job,
+                             Instant now);
+/// The Ik kom / Ik kan niet question for a meeting.
+ChoiceQuestion rsvp_question(const Meeting& meeting, std::string prompt, Lang lang);
+
+// RSVP and reminder rules in chat (reminder_flows.cpp).
+void rsvp(Turn& turn, bool coming, const std::string& args);
+void rsvp_click(Turn& turn, Id meeting_id, bool coming);
+void show_attendance(Turn& turn, const std::string& args);
+void show_reminders(Turn& turn);
+void edit_reminder(Turn& turn, const std::string& args);
+/// A meeting was moved or cancelled: who answered is told (and asked again when it moved), and
+/// its reminders follow.
+void meeting_changed(Turn& turn, const Network& network, const Meeting& before,
+                     const Meeting& after);
+
 }  // namespace leernetwerk::detail

@@ -204,10 +204,48 @@ CREATE TABLE adapter_state (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations{{
+// Reminder rules per network, members' answers to "do you come?", and a meeting's revision (the
+// iCalendar SEQUENCE). Existing meetings start at revision 0. The scheduler's new queries are
+// served by indexes of version 1: jobs_with_key_prefix by UNIQUE (kind, key), next_job_due by
+// jobs_due.
+constexpr std::string_view kSchemaV4 = R"sql(
+ALTER TABLE meetings ADD COLUMN revision INTEGER NOT NULL DEFAULT 0 CHECK (revision >= 0);
+
+CREATE TABLE reminder_rules (
+    id          INTEGER PRIMARY KEY,
+    network_id  INTEGER NOT NULL REFERENCES networks (id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL CHECK (kind IN ('cafe_week_announcement', 'preparer_nudge',
+                                              'agenda_call', 'agenda_digest', 'meeting_reminder',
+                                              'rsvp_nudge', 'evaluation_prompt', 'custom')),
+    anchor      TEXT NOT NULL CHECK (anchor IN ('meeting', 'cafe_week')),
+    offset_days INTEGER NOT NULL CHECK (offset_days BETWEEN -366 AND 366),
+    time_of_day INTEGER NOT NULL CHECK (time_of_day BETWEEN 0 AND 1439),  -- minutes after 00:00
+    audience    TEXT NOT NULL CHECK (audience IN ('group', 'members', 'role', 'preparers',
+                                                  'not_responded')),
+    role        TEXT NOT NULL CHECK (role IN ('participant', 'organiser', 'facilitator',
+                                              'workshop_leader', 'expert', 'guest')),
+    enabled     INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    text        TEXT NOT NULL DEFAULT '',
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX reminder_rules_by_network ON reminder_rules (network_id, id);
+
+CREATE TABLE rsvps (
+    meeting_id INTEGER NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+    member_id  INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    answer     TEXT NOT NULL CHECK (answer IN ('coming', 'not_coming')),
+    reason     TEXT NOT NULL DEFAULT '',
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (meeting_id, member_id)
+) WITHOUT ROWID;
+CREATE INDEX rsvps_by_member ON rsvps (member_id);
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations{{
     {1, "initial schema", kSchemaV1},
     {2, "conversation references", kSchemaV2},
     {3, "outbox by remote id, adapter state", kSchemaV3},
+    {4, "reminder rules, RSVPs, meeting revision", kSchemaV4},
 }};
 
 }  // namespace

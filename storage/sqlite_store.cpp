@@ -116,7 +116,7 @@ FROM members AS m LEFT JOIN schools AS s ON s.id = m.school_id
 
 constexpr std::string_view kMeetingSelect = R"sql(
 SELECT id, network_id, local_start, starts_at, duration_minutes, location, topic, status,
-       created_at
+       created_at, revision
 FROM meetings
 )sql";
 
@@ -126,6 +126,15 @@ FROM pending_actions
 )sql";
 
 constexpr std::string_view kJobSelect = "SELECT id, kind, key, due_at, payload, state FROM jobs ";
+
+constexpr std::string_view kReminderRuleSelect = R"sql(
+SELECT id, network_id, kind, anchor, offset_days, time_of_day, audience, role, enabled, text,
+       created_at
+FROM reminder_rules
+)sql";
+
+constexpr std::string_view kRsvpSelect =
+    "SELECT meeting_id, member_id, answer, reason, updated_at FROM rsvps ";
 
 std::string sql(std::string_view select, std::string_view rest) {
     std::string text{select};
@@ -215,6 +224,7 @@ Meeting read_meeting(const Query& query) {
     const std::string status = query.column_text(7);
     meeting.status = decode(parse_meeting_status_code(status), "meeting status", status);
     meeting.created_at = query.column_instant(8);
+    meeting.revision = static_cast<int>(query.column_int(9));
     return meeting;
 }
 
@@ -229,6 +239,53 @@ PendingAction read_pending(const Query& query) {
     pending.expires_at = query.column_instant(6);
     pending.question_message_id = query.column_optional_int(7);
     return pending;
+}
+
+ReminderRule read_reminder_rule(const Query& query) {
+    ReminderRule rule;
+    rule.id = query.column_int(0);
+    rule.network_id = query.column_int(1);
+    const std::string kind = query.column_text(2);
+    rule.kind = decode(parse_reminder_kind_code(kind), "reminder kind", kind);
+    const std::string anchor = query.column_text(3);
+    rule.anchor = decode(parse_reminder_anchor_code(anchor), "reminder anchor", anchor);
+    rule.offset_days = static_cast<int>(query.column_int(4));
+    rule.time_of_day = std::chrono::minutes{query.column_int(5)};
+    const std::string audience = query.column_text(6);
+    rule.audience = decode(parse_audience_code(audience), "audience", audience);
+    const std::string role = query.column_text(7);
+    rule.role = decode(parse_role_code(role), "role", role);
+    rule.enabled = query.column_int(8) != 0;
+    rule.text = query.column_text(9);
+    rule.created_at = query.column_instant(10);
+    return rule;
+}
+
+Rsvp read_rsvp(const Query& query) {
+    Rsvp rsvp;
+    rsvp.meeting_id = query.column_int(0);
+    rsvp.member_id = query.column_int(1);
+    const std::string answer = query.column_text(2);
+    rsvp.answer = decode(parse_rsvp_answer_code(answer), "rsvp answer", answer);
+    rsvp.reason = query.column_text(3);
+    rsvp.updated_at = query.column_instant(4);
+    return rsvp;
+}
+
+/// The smallest string greater than every string that starts with `prefix` (byte order, as
+/// SQLite's BINARY collation compares): the prefix with its last byte below 0xFF incremented and
+/// what follows it dropped. nullopt when there is none (an empty prefix, or only 0xFF bytes).
+std::optional<std::string> key_prefix_end(std::string_view prefix) {
+    std::string end{prefix};
+    while (!end.empty()) {
+        const auto last = static_cast<unsigned char>(end.back());
+        if (last != 0xFF) {
+            end.back() = static_cast<char>(last + 1);
+            return end;
+        }
+        end.pop_back();
+    }
+    return std::nullopt;
 }
 
 Job read_job(const Query& query) {
@@ -1022,8 +1079,8 @@ Id SqliteStore::create_meeting(const Meeting& meeting) {
     {
         Query query = impl_->query(R"sql(
 INSERT INTO meetings (network_id, local_start, starts_at, duration_minutes, location, topic,
-                      status, created_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                      status, created_at, revision)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
 RETURNING id
 )sql",
                                    "create_meeting");
@@ -1034,7 +1091,8 @@ RETURNING id
             .bind_text(5, meeting.location)
             .bind_text(6, meeting.topic)
             .bind_text(7, meeting_status_code(meeting.status))
-            .bind_instant(8, meeting.created_at);
+            .bind_instant(8, meeting.created_at)
+            .bind_int(9, meeting.revision);
         query.step();
         id = query.column_int(0);
         query.run();
@@ -1049,7 +1107,7 @@ void SqliteStore::update_meeting(const Meeting& meeting) {
     {
         Query query = impl_->query(R"sql(
 UPDATE meetings SET network_id = ?2, local_start = ?3, starts_at = ?4, duration_minutes = ?5,
-                    location = ?6, topic = ?7, status = ?8, created_at = ?9
+                    location = ?6, topic = ?7, status = ?8, created_at = ?9, revision = ?10
 WHERE id = ?1
 )sql",
                                    "update_meeting");
@@ -1061,7 +1119,8 @@ WHERE id = ?1
             .bind_text(6, meeting.location)
             .bind_text(7, meeting.topic)
             .bind_text(8, meeting_status_code(meeting.status))
-            .bind_instant(9, meeting.created_at);
+            .bind_instant(9, meeting.created_at)
+            .bind_int(10, meeting.revision);
         Impl::require_changed(query.run(), "update_meeting", "meeting", meeting.id);
     }
     {
@@ -1198,6 +1257,111 @@ void SqliteStore::delete_pending(Id id) {
     query.run();
 }
 
+// ---- reminder rules and RSVPs ----------------------------------------------------------------
+
+std::vector<ReminderRule> SqliteStore::reminder_rules(Id network_id) {
+    static const std::string kSql = sql(kReminderRuleSelect, "WHERE network_id = ?1 ORDER BY id");
+    Query query = impl_->query(kSql, "reminder_rules");
+    query.bind_int(1, network_id);
+    std::vector<ReminderRule> result;
+    while (query.step()) {
+        result.push_back(read_reminder_rule(query));
+    }
+    return result;
+}
+
+std::optional<ReminderRule> SqliteStore::reminder_rule(Id id) {
+    static const std::string kSql = sql(kReminderRuleSelect, "WHERE id = ?1");
+    Query query = impl_->query(kSql, "reminder_rule");
+    query.bind_int(1, id);
+    if (!query.step()) {
+        return std::nullopt;
+    }
+    return read_reminder_rule(query);
+}
+
+Id SqliteStore::create_reminder_rule(const ReminderRule& rule) {
+    Query query = impl_->query(R"sql(
+INSERT INTO reminder_rules (network_id, kind, anchor, offset_days, time_of_day, audience, role,
+                            enabled, text, created_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+RETURNING id
+)sql",
+                               "create_reminder_rule");
+    query.bind_int(1, rule.network_id)
+        .bind_text(2, reminder_kind_code(rule.kind))
+        .bind_text(3, reminder_anchor_code(rule.anchor))
+        .bind_int(4, rule.offset_days)
+        .bind_int(5, rule.time_of_day.count())
+        .bind_text(6, audience_code(rule.audience))
+        .bind_text(7, role_code(rule.role))
+        .bind_int(8, rule.enabled ? 1 : 0)
+        .bind_text(9, rule.text)
+        .bind_instant(10, rule.created_at);
+    query.step();
+    const Id id = query.column_int(0);
+    query.run();
+    return id;
+}
+
+void SqliteStore::update_reminder_rule(const ReminderRule& rule) {
+    Query query = impl_->query(R"sql(
+UPDATE reminder_rules SET kind = ?2, anchor = ?3, offset_days = ?4, time_of_day = ?5,
+                          audience = ?6, role = ?7, enabled = ?8, text = ?9
+WHERE id = ?1
+)sql",
+                               "update_reminder_rule");
+    query.bind_int(1, rule.id)
+        .bind_text(2, reminder_kind_code(rule.kind))
+        .bind_text(3, reminder_anchor_code(rule.anchor))
+        .bind_int(4, rule.offset_days)
+        .bind_int(5, rule.time_of_day.count())
+        .bind_text(6, audience_code(rule.audience))
+        .bind_text(7, role_code(rule.role))
+        .bind_int(8, rule.enabled ? 1 : 0)
+        .bind_text(9, rule.text);
+    Impl::require_changed(query.run(), "update_reminder_rule", "reminder rule", rule.id);
+}
+
+void SqliteStore::delete_reminder_rule(Id id) {
+    Query query = impl_->query("DELETE FROM reminder_rules WHERE id = ?1", "delete_reminder_rule");
+    query.bind_int(1, id);
+    query.run();
+}
+
+void SqliteStore::set_rsvp(const Rsvp& rsvp) {
+    Query query = impl_->query(
+        "INSERT INTO rsvps (meeting_id, member_id, answer, reason, updated_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) "
+        "ON CONFLICT (meeting_id, member_id) DO UPDATE SET answer = excluded.answer, "
+        "reason = excluded.reason, updated_at = excluded.updated_at",
+        "set_rsvp");
+    query.bind_int(1, rsvp.meeting_id)
+        .bind_int(2, rsvp.member_id)
+        .bind_text(3, rsvp_answer_code(rsvp.answer))
+        .bind_text(4, rsvp.reason)
+        .bind_instant(5, rsvp.updated_at);
+    query.run();
+}
+
+std::vector<Rsvp> SqliteStore::rsvps_of(Id meeting_id) {
+    static const std::string kSql =
+        sql(kRsvpSelect, "WHERE meeting_id = ?1 ORDER BY updated_at, member_id");
+    Query query = impl_->query(kSql, "rsvps_of");
+    query.bind_int(1, meeting_id);
+    std::vector<Rsvp> result;
+    while (query.step()) {
+        result.push_back(read_rsvp(query));
+    }
+    return result;
+}
+
+void SqliteStore::clear_rsvps(Id meeting_id) {
+    Query query = impl_->query("DELETE FROM rsvps WHERE meeting_id = ?1", "clear_rsvps");
+    query.bind_int(1, meeting_id);
+    query.run();
+}
+
 // ---- scheduler -------------------------------------------------------------------------------
 
 Id SqliteStore::schedule_job(const Job& job) {
@@ -1255,6 +1419,37 @@ std::optional<Job> SqliteStore::job(std::string_view kind, std::string_view key)
         return std::nullopt;
     }
     return read_job(query);
+}
+
+std::vector<Job> SqliteStore::jobs_with_key_prefix(std::string_view kind,
+                                                   std::string_view key_prefix) {
+    // A range on the UNIQUE (kind, key) index: prefix <= key < the prefix's end. No LIKE or GLOB,
+    // whose wildcards a key may contain and which do not use the index.
+    static const std::string kBoundedSql =
+        sql(kJobSelect, "WHERE kind = ?1 AND key >= ?2 AND key < ?3 ORDER BY key");
+    static const std::string kOpenSql =
+        sql(kJobSelect, "WHERE kind = ?1 AND key >= ?2 ORDER BY key");
+    const std::optional<std::string> end = key_prefix_end(key_prefix);
+    Query query = impl_->query(end ? kBoundedSql : kOpenSql, "jobs_with_key_prefix");
+    query.bind_text(1, kind).bind_text(2, key_prefix);
+    if (end) {
+        query.bind_text(3, *end);
+    }
+    std::vector<Job> result;
+    while (query.step()) {
+        result.push_back(read_job(query));
+    }
+    return result;
+}
+
+std::optional<Instant> SqliteStore::next_job_due() {
+    // Served by the jobs_due (state, due_at) index: one step to its first 'due' entry.
+    Query query = impl_->query("SELECT min(due_at) FROM jobs WHERE state = 'due'", "next_job_due");
+    query.step();  // an aggregate: always one row, NULL when no job is due
+    if (!query.column_optional_int(0)) {
+        return std::nullopt;
+    }
+    return query.column_instant(0);
 }
 
 }  // namespace leernetwerk::storage

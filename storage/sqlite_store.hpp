@@ -92,11 +92,23 @@ public:
     void set_pending_question(Id pending_id, Id message_id) override;
     void delete_pending(Id id) override;
 
+    std::vector<ReminderRule> reminder_rules(Id network_id) override;
+    std::optional<ReminderRule> reminder_rule(Id id) override;
+    Id create_reminder_rule(const ReminderRule& rule) override;
+    void update_reminder_rule(const ReminderRule& rule) override;
+    void delete_reminder_rule(Id id) override;
+    void set_rsvp(const Rsvp& rsvp) override;
+    std::vector<Rsvp> rsvps_of(Id meeting_id) override;
+    void clear_rsvps(Id meeting_id) override;
+
     Id schedule_job(const Job& job) override;
     std::vector<Job> due_jobs(Instant now, int limit) override;
     void finish_job(Id id) override;
     void cancel_job(std::string_view kind, std::string_view key) override;
     std::optional<Job> job(std::string_view kind, std::string_view key) override;
+    std::vector<Job> jobs_with_key_prefix(std::string_view kind,
+                                          std::string_view key_prefix) override;
+    std::optional<Instant> next_job_due() override;
 
 private:
     struct Impl;

@@ -267,8 +267,9 @@ void ConsoleSession::set_clock(const std::string& args) {
         status_line("tijd / time: " + (local ? format_moment(*local, Lang::nl) : "?"));
         return;
     }
+    Instant target = now_;
     if (auto offset = parse_offset(text)) {
-        now_ += *offset;
+        target += *offset;
     } else {
         const auto today = date::floor<date::days>(to_local(now_, zone).value_or(LocalTime{}));
         const auto when = parse_when(text, today);
@@ -281,12 +282,30 @@ void ConsoleSession::set_clock(const std::string& args) {
             status_line("onbekende tijdzone / unknown time zone: " + zone);
             return;
         }
-        now_ = zoned->instant;
+        target = zoned->instant;
     }
+    // Time passes: each job runs at its own moment, as it would have in a running bot.
+    while (target > now_) {
+        const auto next = bot_.next_due();
+        if (!next || *next > target) {
+            break;
+        }
+        now_ = std::max(now_, *next);
+        const auto local = to_local(now_, zone);
+        const auto ran = bot_.tick(now_);
+        if (!ran) {
+            status_line("fout / error: " + ran.error().message);
+            break;
+        }
+        if (*ran > 0) {
+            status_line("tijd / time: " + (local ? format_moment(*local, Lang::nl) : "?"));
+            drain();
+        }
+    }
+    now_ = std::max(now_, target);
     const auto local = to_local(now_, zone);
     status_line("tijd / time: " + (local ? format_moment(*local, Lang::nl) : "?"));
-    const auto ran = bot_.tick(now_);
-    if (!ran) {
+    if (const auto ran = bot_.tick(now_); !ran) {
         status_line("fout / error: " + ran.error().message);
     }
     drain();

@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/system_timer.hpp>
 
 namespace leernetwerk::net {
 
@@ -12,6 +13,10 @@ struct EventLoop::Impl {
     boost::asio::io_context io{1};
     std::vector<std::shared_ptr<boost::asio::steady_timer>> timers;
     std::unique_ptr<boost::asio::signal_set> signals;
+    // A wall-clock timer: reminders are due at wall-clock moments.
+    boost::asio::system_timer alarm{io};
+    std::optional<std::chrono::system_clock::time_point> alarm_at;
+    std::function<void()> alarm_work;
 };
 
 namespace {
@@ -36,6 +41,29 @@ EventLoop::~EventLoop() {
     for (auto& timer : impl_->timers) {
         timer->cancel();
     }
+    impl_->alarm.cancel();
+}
+
+void EventLoop::set_alarm_handler(std::function<void()> work) {
+    impl_->alarm_work = std::move(work);
+}
+
+void EventLoop::set_alarm(std::chrono::system_clock::time_point when) {
+    impl_->alarm_at = when;
+    impl_->alarm.expires_at(when);  // cancels the wait for the earlier moment
+    impl_->alarm.async_wait([impl = impl_.get(), when](const boost::system::error_code& error) {
+        if (error || impl->alarm_at != when) {
+            return;  // moved or stopped
+        }
+        impl->alarm_at.reset();
+        if (impl->alarm_work) {
+            impl->alarm_work();
+        }
+    });
+}
+
+std::optional<std::chrono::system_clock::time_point> EventLoop::alarm() const {
+    return impl_->alarm_at;
 }
 
 boost::asio::io_context& EventLoop::io() {

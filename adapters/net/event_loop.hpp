@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace boost::asio {
 class io_context;
@@ -21,6 +22,12 @@ public:
     boost::asio::io_context& io();
     /// Calls `work` every `interval` (first after one interval) until stopped.
     void every(std::chrono::milliseconds interval, std::function<void()> work);
+    /// Sets the loop's one alarm: `work` (given to set_alarm_handler) runs at the wall-clock
+    /// moment `when` (at once when it has passed). A later call moves it; only the last counts.
+    void set_alarm(std::chrono::system_clock::time_point when);
+    /// When the alarm goes off next; nullopt when it is not set.
+    std::optional<std::chrono::system_clock::time_point> alarm() const;
+    void set_alarm_handler(std::function<void()> work);
     /// Calls `handler` once when SIGINT or SIGTERM arrives.
     void on_stop_signal(std::function<void()> handler);
     /// Runs until stop() (or nothing is left to do).

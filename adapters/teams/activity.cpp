@@ -381,6 +381,7 @@ std::optional<InboundEvent> map_activity(const Activity& activity) {
         event.kind = InboundEvent::Kind::action;
         event.action = std::move(*action);
         event.action.message_remote_id = activity.reply_to_id;
+        event.reply_is_private = true;  // the invoke response is shown to the clicker alone
         return event;
     }
     if (activity.type == "conversationUpdate") {

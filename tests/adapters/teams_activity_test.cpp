@@ -246,6 +246,7 @@ TEST_CASE("an Action.Submit message becomes an action with the form's fields",
     CHECK(event.action.fields == fields);
     CHECK(event.sender.alt_user_id == "6c1f0e52-0000-4000-8000-000000000002");
     CHECK(event.conversation.kind == Conversation::Kind::direct);
+    CHECK_FALSE(event.reply_is_private);  // an Action.Submit's reply is a message in the chat
 }
 
 TEST_CASE("an Action.Execute invoke becomes an action with the chosen option",
@@ -261,6 +262,8 @@ TEST_CASE("an Action.Execute invoke becomes an action with the chosen option",
     CHECK(event.conversation.kind == Conversation::Kind::group);
     CHECK(event.conversation.id == kGroupChat);
     CHECK(event.sender.user_id == kMarieke);
+    // Teams shows the invoke response to the clicker only: a private answer can go back there.
+    CHECK(event.reply_is_private);
 
     SECTION("a multi-select arrives as a comma-joined input beside our data") {
         const auto body = with("invoke_action.json", [](json& j) {

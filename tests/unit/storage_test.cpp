@@ -94,6 +94,22 @@ public:
         return result;
     }
 
+    /// The details of EXPLAIN QUERY PLAN for a statement, one line per step.
+    std::string plan(const std::string& sql) {
+        sqlite3_stmt* stmt = nullptr;
+        const std::string explain = "EXPLAIN QUERY PLAN " + sql;
+        if (sqlite3_prepare_v2(db_, explain.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+            throw std::runtime_error(sql + ": " + sqlite3_errmsg(db_));
+        }
+        std::string result;
+        while (sqlite3_step(stmt) == SQLITE_ROW) {
+            result += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
+            result += '\n';
+        }
+        sqlite3_finalize(stmt);
+        return result;
+    }
+
 private:
     sqlite3* db_ = nullptr;
 };
@@ -115,6 +131,16 @@ Id add_member(Store& store, const std::string& name) {
     member.display_name = name;
     member.created_at = at(2'000);
     return store.create_member(member);
+}
+
+Id add_meeting(Store& store, Id network_id, int revision = 0) {
+    Meeting meeting;
+    meeting.network_id = network_id;
+    meeting.local_start = local(2026, 3, 12, 15, 30);
+    meeting.starts_at = at(1'773'325'800);
+    meeting.created_at = at(1'770'000'000);
+    meeting.revision = revision;
+    return store.create_meeting(meeting);
 }
 
 OutboundMessage text_message(Platform platform, const std::string& text) {
@@ -195,6 +221,10 @@ TEST_CASE("a database at any earlier schema version is migrated with its data ke
                         "INSERT INTO networks (id, name, name_key, theme, time_zone, "
                         "meeting_cap, created_at) VALUES (7, 'Oude Café', 'oude cafe', 'oud', "
                         "'Europe/Amsterdam', 3, 1234)");
+                    raw.exec(
+                        "INSERT INTO meetings (id, network_id, local_start, starts_at, "
+                        "duration_minutes, location, topic, status, created_at) VALUES (21, 7, "
+                        "'2025-11-13 15:30', 1763044200, 90, 'Aula', 'Oud', 'planned', 1300)");
                 }
             }
             auto store = SqliteStore::open(path);
@@ -205,6 +235,12 @@ TEST_CASE("a database at any earlier schema version is migrated with its data ke
                 CHECK(network->id == 7);
                 CHECK(network->meeting_cap == 3);
                 CHECK(network->created_at == at(1234));
+                // Version 4 added the revision: older meetings start at 0.
+                const auto meeting = store->meeting(21);
+                REQUIRE(meeting.has_value());
+                CHECK(meeting->local_start == local(2025, 11, 13, 15, 30));
+                CHECK(meeting->topic == "Oud");
+                CHECK(meeting->revision == 0);
             } else {
                 CHECK(store->networks().empty());
             }
@@ -1091,4 +1127,421 @@ TEST_CASE("a sent message is found by its remote id, and adapter state persists"
     }
     auto reopened = SqliteStore::open(path);
     CHECK(reopened->adapter_state("matrix.next_batch") == "s72595_4483_1935");
+}
+
+// ---- schema version 4: reminder rules, RSVPs, meeting revision, job lookups ------------------
+
+TEST_CASE("a version 3 database with meetings upgrades to version 4", "[storage][migrations]") {
+    TempDir dir;
+    const std::string path = dir.file("v3.db");
+    {
+        RawDb raw{path};
+        storage::migrate(raw.get(), 3);
+        raw.exec(
+            "INSERT INTO networks (id, name, name_key, theme, time_zone, meeting_cap, created_at) "
+            "VALUES (7, 'Rekenen', 'rekenen', '', 'Europe/Amsterdam', 4, 100)");
+        raw.exec(
+            "INSERT INTO members (id, display_name, name_key, created_at) "
+            "VALUES (3, 'Anna', 'anna', 100)");
+        raw.exec(
+            "INSERT INTO meetings (id, network_id, local_start, starts_at, duration_minutes, "
+            "location, topic, status, created_at) VALUES (21, 7, '2026-03-12 15:30', "
+            "1773325800, 90, 'Lokaal 12', 'Toetsing', 'cancelled', 1300)");
+        raw.exec(
+            "INSERT INTO meeting_preparers (meeting_id, position, member_id) VALUES (21, 0, 3)");
+    }
+    auto store = SqliteStore::open(path);
+    REQUIRE(store->user_version() == 4);
+    const auto meeting = store->meeting(21);
+    REQUIRE(meeting.has_value());
+    CHECK(meeting->revision == 0);
+    CHECK(meeting->status == MeetingStatus::cancelled);
+    CHECK(meeting->location == "Lokaal 12");
+    CHECK(meeting->preparer_ids == std::vector<Id>{3});
+    REQUIRE(store->meetings_of(7).size() == 1);
+    CHECK(store->meetings_of(7)[0].revision == 0);
+
+    // The new tables work with the old rows.
+    store->set_rsvp({21, 3, RsvpAnswer::coming, "", at(2'000)});
+    CHECK(store->rsvps_of(21).size() == 1);
+    ReminderRule rule;
+    rule.network_id = 7;
+    CHECK(store->create_reminder_rule(rule) > 0);
+    CHECK(store->reminder_rules(7).size() == 1);
+}
+
+TEST_CASE("a meeting's revision is stored, updated and read everywhere", "[storage][meetings]") {
+    auto store = memory_store();
+    const Id network_id = add_network(*store, "Rekenen");
+    const Id fresh = add_meeting(*store, network_id);
+    const Id moved = add_meeting(*store, network_id, 2);
+    CHECK(store->meeting(fresh)->revision == 0);
+    CHECK(store->meeting(moved)->revision == 2);
+
+    Meeting meeting = *store->meeting(moved);
+    meeting.revision = 3;
+    meeting.status = MeetingStatus::cancelled;
+    store->update_meeting(meeting);
+    CHECK(store->meeting(moved)->revision == 3);
+    const auto all = store->meetings_of(network_id);
+    REQUIRE(all.size() == 2);
+    CHECK(all[0].id == fresh);
+    CHECK(all[0].revision == 0);
+    CHECK(all[1].id == moved);
+    CHECK(all[1].revision == 3);
+}
+
+TEST_CASE("reminder rules keep every field and every code", "[storage][reminders]") {
+    auto store = memory_store();
+    const Id network_id = add_network(*store, "Rekenen");
+    const Id other_network = add_network(*store, "Taal");
+
+    const std::vector<ReminderKind> kinds{ReminderKind::cafe_week_announcement,
+                                          ReminderKind::preparer_nudge,
+                                          ReminderKind::agenda_call,
+                                          ReminderKind::agenda_digest,
+                                          ReminderKind::meeting_reminder,
+                                          ReminderKind::rsvp_nudge,
+                                          ReminderKind::evaluation_prompt,
+                                          ReminderKind::custom};
+    const std::vector<ReminderAnchor> anchors{ReminderAnchor::meeting, ReminderAnchor::cafe_week};
+    const std::vector<Audience> audiences{Audience::group, Audience::members, Audience::role,
+                                          Audience::preparers, Audience::not_responded};
+    const std::vector<Role> roles{Role::participant,     Role::organiser, Role::facilitator,
+                                  Role::workshop_leader, Role::expert,    Role::guest};
+    const std::vector<int> offsets{-366, -14, -7, -3, -1, 0, 1, 366};
+    const std::vector<int> minutes{0, 9 * 60, 1439, 8 * 60 + 15, 12 * 60, 17 * 60, 600, 1};
+
+    // Eight rules cover every kind, anchor, audience and role between them.
+    std::vector<ReminderRule> written;
+    for (std::size_t i = 0; i < kinds.size(); ++i) {
+        ReminderRule rule;
+        rule.network_id = network_id;
+        rule.kind = kinds[i];
+        rule.anchor = anchors[i % anchors.size()];
+        rule.offset_days = offsets[i];
+        rule.time_of_day = std::chrono::minutes{minutes[i]};
+        rule.audience = audiences[i % audiences.size()];
+        rule.role = roles[i % roles.size()];
+        rule.enabled = i % 3 != 0;
+        rule.text = "Regel " + std::to_string(i) + ": vergeet de koffie niet ☕";
+        rule.created_at = at(1'000 + static_cast<std::int64_t>(i));
+        rule.id = store->create_reminder_rule(rule);
+        REQUIRE(rule.id > 0);
+        written.push_back(rule);
+        if (i == 3) {
+            ReminderRule elsewhere;
+            elsewhere.network_id = other_network;
+            store->create_reminder_rule(elsewhere);
+        }
+    }
+
+    const auto check_same = [](const ReminderRule& read, const ReminderRule& rule) {
+        CHECK(read.id == rule.id);
+        CHECK(read.network_id == rule.network_id);
+        CHECK(read.kind == rule.kind);
+        CHECK(read.anchor == rule.anchor);
+        CHECK(read.offset_days == rule.offset_days);
+        CHECK(read.time_of_day == rule.time_of_day);
+        CHECK(read.audience == rule.audience);
+        CHECK(read.role == rule.role);
+        CHECK(read.enabled == rule.enabled);
+        CHECK(read.text == rule.text);
+        CHECK(read.created_at == rule.created_at);
+    };
+    const auto rules = store->reminder_rules(network_id);
+    REQUIRE(rules.size() == written.size());
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+        INFO("rule " << i);
+        check_same(rules[i], written[i]);
+        const auto one = store->reminder_rule(written[i].id);
+        REQUIRE(one.has_value());
+        check_same(*one, written[i]);
+    }
+    REQUIRE(store->reminder_rules(other_network).size() == 1);
+    CHECK(store->reminder_rules(other_network)[0].kind == ReminderKind::custom);
+    CHECK(store->reminder_rules(other_network)[0].time_of_day == std::chrono::minutes{9 * 60});
+    CHECK(store->reminder_rules(network_id + 100).empty());
+    CHECK_FALSE(store->reminder_rule(written.back().id + 100).has_value());
+}
+
+TEST_CASE("a reminder rule is updated except its id, network and creation, and deleted",
+          "[storage][reminders]") {
+    auto store = memory_store();
+    const Id network_id = add_network(*store, "Rekenen");
+    const Id other_network = add_network(*store, "Taal");
+    ReminderRule rule;
+    rule.network_id = network_id;
+    rule.kind = ReminderKind::meeting_reminder;
+    rule.offset_days = -1;
+    rule.created_at = at(500);
+    rule.id = store->create_reminder_rule(rule);
+    ReminderRule second = rule;
+    second.kind = ReminderKind::evaluation_prompt;
+    second.offset_days = 1;
+    second.id = store->create_reminder_rule(second);
+
+    ReminderRule changed = rule;
+    changed.network_id = other_network;  // ignored
+    changed.created_at = at(999);        // ignored
+    changed.kind = ReminderKind::custom;
+    changed.anchor = ReminderAnchor::cafe_week;
+    changed.offset_days = -3;
+    changed.time_of_day = std::chrono::minutes{16 * 60 + 45};
+    changed.audience = Audience::role;
+    changed.role = Role::workshop_leader;
+    changed.enabled = false;
+    changed.text = "Denk aan de presentatie";
+    store->update_reminder_rule(changed);
+
+    auto read = store->reminder_rule(rule.id);
+    REQUIRE(read.has_value());
+    CHECK(read->network_id == network_id);
+    CHECK(read->created_at == at(500));
+    CHECK(read->kind == ReminderKind::custom);
+    CHECK(read->anchor == ReminderAnchor::cafe_week);
+    CHECK(read->offset_days == -3);
+    CHECK(read->time_of_day == std::chrono::minutes{16 * 60 + 45});
+    CHECK(read->audience == Audience::role);
+    CHECK(read->role == Role::workshop_leader);
+    CHECK_FALSE(read->enabled);
+    CHECK(read->text == "Denk aan de presentatie");
+    CHECK(store->reminder_rules(other_network).empty());
+    CHECK(store->reminder_rule(second.id)->kind == ReminderKind::evaluation_prompt);
+
+    changed.id = second.id + 100;
+    CHECK_THROWS_AS(store->update_reminder_rule(changed), StoreError);
+
+    store->delete_reminder_rule(rule.id);
+    CHECK_FALSE(store->reminder_rule(rule.id).has_value());
+    const auto left = store->reminder_rules(network_id);
+    REQUIRE(left.size() == 1);
+    CHECK(left[0].id == second.id);
+    store->delete_reminder_rule(rule.id);  // already gone: nothing happens
+    CHECK(store->reminder_rules(network_id).size() == 1);
+}
+
+TEST_CASE("the schema refuses reminder rules with unknown codes or out-of-range values",
+          "[storage][reminders]") {
+    auto store = memory_store();
+    const Id network_id = add_network(*store, "Rekenen");
+    ReminderRule valid;
+    valid.network_id = network_id;
+    const Id id = store->create_reminder_rule(valid);
+
+    ReminderRule bad = valid;
+    SECTION("unknown kind") {
+        bad.kind = static_cast<ReminderKind>(99);
+    }
+    SECTION("unknown anchor") {
+        bad.anchor = static_cast<ReminderAnchor>(99);
+    }
+    SECTION("unknown audience") {
+        bad.audience = static_cast<Audience>(99);
+    }
+    SECTION("unknown role") {
+        bad.role = static_cast<Role>(99);
+    }
+    SECTION("offset beyond a year") {
+        bad.offset_days = 367;
+    }
+    SECTION("offset before a year") {
+        bad.offset_days = -367;
+    }
+    SECTION("time of day after 23:59") {
+        bad.time_of_day = std::chrono::minutes{1440};
+    }
+    SECTION("negative time of day") {
+        bad.time_of_day = std::chrono::minutes{-1};
+    }
+
+    REQUIRE_THROWS_AS(store->create_reminder_rule(bad), StoreError);
+    REQUIRE_THROWS_WITH(store->create_reminder_rule(bad), Contains("CHECK constraint failed"));
+    bad.id = id;
+    REQUIRE_THROWS_WITH(store->update_reminder_rule(bad), Contains("CHECK constraint failed"));
+    const auto rules = store->reminder_rules(network_id);
+    REQUIRE(rules.size() == 1);
+    CHECK(rules[0].kind == valid.kind);
+    CHECK(rules[0].offset_days == valid.offset_days);
+    CHECK(rules[0].time_of_day == valid.time_of_day);
+    CHECK_THROWS_WITH(store->create_reminder_rule(ReminderRule{}), Contains("FOREIGN KEY"));
+}
+
+TEST_CASE("an RSVP is replaced by the member's next answer and cleared per meeting",
+          "[storage][rsvps]") {
+    auto store = memory_store();
+    const Id network_id = add_network(*store, "Rekenen");
+    const Id meeting_id = add_meeting(*store, network_id);
+    const Id other_meeting = add_meeting(*store, network_id);
+    const Id anna = add_member(*store, "Anna");
+    const Id bram = add_member(*store, "Bram");
+    const Id cees = add_member(*store, "Cees");
+
+    store->set_rsvp({meeting_id, anna, RsvpAnswer::coming, "", at(100)});
+    store->set_rsvp({meeting_id, bram, RsvpAnswer::not_coming, "ziek", at(200)});
+    store->set_rsvp({meeting_id, cees, RsvpAnswer::coming, "", at(300)});
+    store->set_rsvp({other_meeting, anna, RsvpAnswer::not_coming, "", at(150)});
+
+    auto answers = store->rsvps_of(meeting_id);
+    REQUIRE(answers.size() == 3);
+    CHECK(answers[0].member_id == anna);
+    CHECK(answers[0].meeting_id == meeting_id);
+    CHECK(answers[0].answer == RsvpAnswer::coming);
+    CHECK(answers[0].updated_at == at(100));
+    CHECK(answers[1].member_id == bram);
+    CHECK(answers[1].answer == RsvpAnswer::not_coming);
+    CHECK(answers[1].reason == "ziek");
+
+    // Anna changes her mind: one answer, the new one, now the most recent.
+    store->set_rsvp({meeting_id, anna, RsvpAnswer::not_coming, "studiedag", at(400)});
+    // Bram is better: the old reason does not linger.
+    store->set_rsvp({meeting_id, bram, RsvpAnswer::coming, "", at(250)});
+    answers = store->rsvps_of(meeting_id);
+    REQUIRE(answers.size() == 3);
+    CHECK(answers[0].member_id == bram);
+    CHECK(answers[0].answer == RsvpAnswer::coming);
+    CHECK(answers[0].reason.empty());
+    CHECK(answers[0].updated_at == at(250));
+    CHECK(answers[1].member_id == cees);
+    CHECK(answers[2].member_id == anna);
+    CHECK(answers[2].answer == RsvpAnswer::not_coming);
+    CHECK(answers[2].reason == "studiedag");
+    CHECK(answers[2].updated_at == at(400));
+
+    CHECK_THROWS_AS(store->set_rsvp({meeting_id + 100, anna, RsvpAnswer::coming, "", at(1)}),
+                    StoreError);
+    CHECK_THROWS_AS(store->set_rsvp({meeting_id, cees + 100, RsvpAnswer::coming, "", at(1)}),
+                    StoreError);
+    CHECK_THROWS_WITH(store->set_rsvp({meeting_id, anna, static_cast<RsvpAnswer>(7), "", at(500)}),
+                      Contains("CHECK constraint failed"));
+    CHECK(store->rsvps_of(meeting_id)[2].answer == RsvpAnswer::not_coming);
+
+    store->clear_rsvps(meeting_id);
+    CHECK(store->rsvps_of(meeting_id).empty());
+    REQUIRE(store->rsvps_of(other_meeting).size() == 1);
+    CHECK(store->rsvps_of(other_meeting)[0].member_id == anna);
+    store->clear_rsvps(meeting_id);  // nothing left: nothing happens
+}
+
+// The Store cannot delete networks or members yet; the schema already cascades, so that erasing a
+// member (privacy) or a network later takes their rules and answers with them.
+TEST_CASE("deleting a network or member row cascades to rules and RSVPs", "[storage][rsvps]") {
+    TempDir dir;
+    const std::string path = dir.file("cascade.db");
+    auto store = SqliteStore::open(path);
+    const Id network_id = add_network(*store, "Rekenen");
+    const Id kept_network = add_network(*store, "Taal");
+    const Id meeting_id = add_meeting(*store, kept_network);
+    const Id anna = add_member(*store, "Anna");
+    const Id bram = add_member(*store, "Bram");
+    ReminderRule rule;
+    rule.network_id = network_id;
+    store->create_reminder_rule(rule);
+    rule.network_id = kept_network;
+    const Id kept_rule = store->create_reminder_rule(rule);
+    store->set_rsvp({meeting_id, anna, RsvpAnswer::coming, "", at(100)});
+    store->set_rsvp({meeting_id, bram, RsvpAnswer::coming, "", at(200)});
+    {
+        RawDb raw{path};
+        raw.exec("PRAGMA foreign_keys = ON");
+        raw.exec("DELETE FROM networks WHERE id = " + std::to_string(network_id));
+        raw.exec("DELETE FROM members WHERE id = " + std::to_string(anna));
+    }
+    CHECK(store->reminder_rules(network_id).empty());
+    REQUIRE(store->reminder_rules(kept_network).size() == 1);
+    CHECK(store->reminder_rules(kept_network)[0].id == kept_rule);
+    const auto answers = store->rsvps_of(meeting_id);
+    REQUIRE(answers.size() == 1);
+    CHECK(answers[0].member_id == bram);
+}
+
+TEST_CASE("jobs are found by key prefix, exactly, in every state", "[storage][jobs]") {
+    auto store = memory_store();
+    const auto schedule = [&store](const std::string& kind, const std::string& key) {
+        return store->schedule_job({0, kind, key, at(100), "", {}});
+    };
+    // Keys of network 1, and keys that sort right next to them but belong to others.
+    const Id n1_b = schedule("reminder", "n1:m2:r1");
+    const Id n1_a = schedule("reminder", "n1:m1:r1");
+    const Id n1_c = schedule("reminder", "n1:m1:r2");
+    schedule("reminder", "n10:m1:r1");
+    schedule("reminder", "n1");
+    schedule("reminder", "n1;");  // ';' follows ':': the first key past the prefix
+    schedule("reminder", "n2:m1:r1");
+    schedule("close_poll", "n1:m1:r1");  // another kind
+    store->finish_job(n1_b);
+    store->cancel_job("reminder", "n1:m1:r2");
+
+    auto found = store->jobs_with_key_prefix("reminder", "n1:");
+    REQUIRE(found.size() == 3);
+    CHECK(found[0].id == n1_a);
+    CHECK(found[0].key == "n1:m1:r1");
+    CHECK(found[0].kind == "reminder");
+    CHECK(found[0].state == JobState::due);
+    CHECK(found[1].id == n1_c);
+    CHECK(found[1].state == JobState::cancelled);
+    CHECK(found[2].id == n1_b);
+    CHECK(found[2].state == JobState::done);
+
+    found = store->jobs_with_key_prefix("reminder", "n1:m1:");
+    REQUIRE(found.size() == 2);
+    CHECK(found[1].key == "n1:m1:r2");
+    CHECK(store->jobs_with_key_prefix("reminder", "n1").size() == 6);  // n1, n1:…, n1;, n10:…
+    CHECK(store->jobs_with_key_prefix("reminder", "n1:m1:r1").size() == 1);
+    CHECK(store->jobs_with_key_prefix("reminder", "n3:").empty());
+    CHECK(store->jobs_with_key_prefix("unknown", "n1:").empty());
+    CHECK(store->jobs_with_key_prefix("close_poll", "").size() == 1);
+    CHECK(store->jobs_with_key_prefix("reminder", "").size() == 7);
+
+    SECTION("wildcards are plain characters") {
+        schedule("poll", "50%_a");
+        schedule("poll", "50ab");
+        found = store->jobs_with_key_prefix("poll", "50%_");
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].key == "50%_a");
+    }
+    SECTION("a prefix ending in the highest byte") {
+        schedule("raw", "a\xff\x01");
+        schedule("raw", "a\xff");
+        schedule("raw", "b");
+        schedule("raw", "a");
+        found = store->jobs_with_key_prefix("raw", "a\xff");
+        REQUIRE(found.size() == 2);
+        CHECK(found[0].key == "a\xff");
+        CHECK(found[1].key == "a\xff\x01");
+        CHECK(store->jobs_with_key_prefix("raw", "\xff").empty());
+    }
+}
+
+TEST_CASE("the next due job ignores finished and cancelled jobs", "[storage][jobs]") {
+    auto store = memory_store();
+    CHECK_FALSE(store->next_job_due().has_value());
+    const Id late = store->schedule_job({0, "reminder", "a", at(500), "", {}});
+    const Id early = store->schedule_job({0, "reminder", "b", at(300), "", {}});
+    store->schedule_job({0, "close_poll", "c", at(400), "", {}});
+    CHECK(store->next_job_due() == at(300));
+
+    store->finish_job(early);
+    CHECK(store->next_job_due() == at(400));
+    store->cancel_job("close_poll", "c");
+    CHECK(store->next_job_due() == at(500));
+    store->finish_job(late);
+    CHECK_FALSE(store->next_job_due().has_value());
+
+    store->schedule_job({0, "close_poll", "c", at(450), "", {}});  // due again
+    CHECK(store->next_job_due() == at(450));
+}
+
+TEST_CASE("job lookups use the jobs indexes", "[storage][jobs]") {
+    TempDir dir;
+    const std::string path = dir.file("plans.db");
+    SqliteStore::open(path);
+    RawDb raw{path};
+    // The statements of jobs_with_key_prefix and next_job_due.
+    CHECK_THAT(raw.plan("SELECT id, kind, key, due_at, payload, state FROM jobs "
+                        "WHERE kind = 'r' AND key >= 'n1:' AND key < 'n1;' ORDER BY key"),
+               Contains("USING INDEX sqlite_autoindex_jobs_1 (kind=? AND key>? AND key<?)") &&
+                   !Contains("TEMP B-TREE"));
+    CHECK_THAT(raw.plan("SELECT min(due_at) FROM jobs WHERE state = 'due'"),
+               Contains("INDEX jobs_due (state=?)"));
 }
