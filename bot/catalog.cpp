@@ -401,6 +401,7 @@ constexpr Entry kCatalogue[] = {
     {"reminder.today", "vandaag", "today"},
     {"reminder.today_capital", "Vandaag", "Today"},
     {"reminder.cafe_week", "**Volgende week is het caféweek** (week {week}: {from} t/m {to}).", "**Next week is a café week** (week {week}: {from} to {to})."},
+    {"reminder.cafe_week_now", "**Deze week is het caféweek** (week {week}: {from} t/m {to}).", "**This week is a café week** (week {week}: {from} to {to})."},
     {"reminder.cafe_week_none", "{network} heeft in deze week geen bijeenkomst gepland.", "{network} has no meeting planned in that week."},
     {"reminder.cafe_week_meeting", "- {network}: {when}, {location} — {topic}", "- {network}: {when}, {location} — {topic}"},
 

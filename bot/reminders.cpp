@@ -507,8 +507,11 @@ void send_week_reminder(Mailer& mail, const ReminderRule& rule, const Network& n
                             {"from", format_day(monday, lang)},
                             {"to", format_day(monday + days{4}, lang)},
                             {"text", rule.text}};
+        const auto today = to_local(mail.now, network.time_zone);
+        const bool started = today && date::floor<days>(*today) >= monday;
         std::string text = tr(lang,
                               rule.kind == ReminderKind::custom ? "reminder.custom_week"
+                              : started                         ? "reminder.cafe_week_now"
                                                                 : "reminder.cafe_week",
                               args);
         if (in_week.empty()) {
@@ -649,10 +652,11 @@ ReminderOutcome run_reminder(Store& store, const BotSettings& settings, const Jo
     }
     if (!target->meeting_id) {
         if (const auto monday = monday_of_iso_week(target->iso_year, target->iso_week)) {
-            if (const auto start = at_wall_time(*monday, minutes{0}, network->time_zone);
-                start && *start < limit && rule->kind == ReminderKind::cafe_week_announcement) {
-                limit = *start;
-                limit_reason = "the café week's start";
+            // Up to the café week's first day (then it says "this week" instead of "next week").
+            if (const auto end = at_wall_time(*monday + days{1}, minutes{0}, network->time_zone);
+                end && *end < limit && rule->kind == ReminderKind::cafe_week_announcement) {
+                limit = *end;
+                limit_reason = "the café week's first day";
             }
         }
     }

@@ -1,0 +1,511 @@
+// Reminders over a whole school year: each fires once, at the right local time, out of quiet
+// hours, weekends and holidays, across both daylight-saving changes; a restart neither repeats
+// nor loses one; downtime applies the catch-up windows.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <set>
+#include <unistd.h>
+
+#include "bot/bot.hpp"
+#include "bot/log.hpp"
+#include "bot/send_window.hpp"
+#include "storage/sqlite_store.hpp"
+#include "support/console_fixture.hpp"
+
+using namespace leernetwerk;
+using leernetwerk::testing::utc;
+using std::chrono::hours;
+using std::chrono::minutes;
+
+namespace {
+
+constexpr const char* kZone = "Europe/Amsterdam";
+constexpr const char* kRoom = "cafe-rekenen";
+
+Instant local(int y, unsigned m, unsigned d, int hour, int minute = 0) {
+    const LocalTime wall = LocalTime{date::local_days{date::year{y} / date::month{m} / date::day{d}}} +
+                           hours{hour} + minutes{minute};
+    return to_instant(wall, kZone)->instant;
+}
+
+/// What kind of reminder a message is, as a member would recognise it.
+std::string kind_of(const Content& content) {
+    if (std::holds_alternative<Summary>(content)) {
+        return "digest";
+    }
+    const std::string text = std::holds_alternative<TextContent>(content)
+                                 ? std::get<TextContent>(content).markdown
+                                 : std::holds_alternative<ChoiceQuestion>(content)
+                                       ? std::get<ChoiceQuestion>(content).prompt
+                                       : std::string();
+    const auto has = [&](std::string_view needle) {
+        return text.find(needle) != std::string::npos;
+    };
+    if (has("Wat wil je op de agenda?")) {
+        return "agenda call";
+    }
+    if (has("- Wanneer:")) {
+        return "meeting reminder";
+    }
+    if (has("Hoe was de bijeenkomst")) {
+        return "evaluation";
+    }
+    if (has("is het caféweek")) {
+        return has("Deze week") ? "café week (this week)" : "café week";
+    }
+    if (has("Je bereidt de bijeenkomst") || has("bereidt nog niemand")) {
+        return "preparer";
+    }
+    if (has("Laat het even weten")) {
+        return "rsvp nudge";
+    }
+    if (has("(") && has(")")) {
+        return "custom";
+    }
+    return "other: " + text;
+}
+
+struct Sent {
+    Instant at;
+    std::string to;  ///< the group conversation, or "dm:<name>"
+    std::string kind;
+};
+
+/// A network with four members and four meetings in 2026-2027, on a database file so the bot
+/// can be restarted on it.
+struct SchoolYear {
+    SchoolYear() {
+        path = std::filesystem::temp_directory_path() /
+               ("leernetwerk-year-" + std::to_string(::getpid()) + "-" +
+                std::to_string(counter++) + ".db");
+        std::filesystem::remove(path);
+        open();
+        seed();
+    }
+    ~SchoolYear() {
+        bot.reset();
+        store.reset();
+        for (const auto* suffix : {"", "-wal", "-shm"}) {
+            std::filesystem::remove(path.string() + suffix);
+        }
+    }
+
+    static BotSettings settings() {
+        BotSettings settings;
+        for (const auto year : {2025, 2026}) {
+            for (auto& holiday : dutch_school_holidays("midden", year)) {
+                settings.send_window.holidays.push_back(std::move(holiday));
+            }
+        }
+        return settings;
+    }
+
+    /// (Re)starts the bot on the database file, as a restarted process would.
+    void open() {
+        bot.reset();
+        store.reset();
+        store = storage::SqliteStore::open(path.string());
+        bot = std::make_unique<Bot>(*store, settings());
+    }
+
+    Id add_member(const std::string& name, Role role) {
+        Member member;
+        member.display_name = name;
+        member.created_at = start;
+        const auto id = store->create_member(member);
+        store->link_identity({Platform::console, "member-" + std::to_string(id), id});
+        store->add_membership({network, id, role, start});
+        names[id] = name;
+        return id;
+    }
+
+    Id add_meeting(int y, unsigned m, unsigned d, std::vector<Id> preparers) {
+        Meeting meeting;
+        meeting.network_id = network;
+        meeting.local_start =
+            LocalTime{date::local_days{date::year{y} / date::month{m} / date::day{d}}} +
+            hours{15} + minutes{30};
+        meeting.starts_at = local(y, m, d, 15, 30);
+        meeting.location = "De Wegwijzer";
+        meeting.topic = "Rekenen";
+        meeting.preparer_ids = std::move(preparers);
+        meeting.created_at = start;
+        return store->create_meeting(meeting);
+    }
+
+    void seed() {
+        store->transaction([&] {
+            Network cafe;
+            cafe.name = "HSN-café Rekenen";
+            cafe.created_at = start;
+            network = store->create_network(cafe);
+            store->bind_conversation({Platform::console, kRoom, network});
+            marieke = add_member("Marieke", Role::facilitator);
+            anna = add_member("Anna", Role::participant);
+            bram = add_member("Bram", Role::participant);
+            cees = add_member("Cees", Role::participant);
+            std::vector<CafeWeek> weeks;
+            for (const auto [year, week] : {std::pair{2026, 44u}, {2027, 1u}, {2027, 13u},
+                                            {2027, 23u}}) {
+                weeks.push_back({2026, year, week});
+            }
+            store->set_cafe_weeks(2026, weeks);
+            autumn = add_meeting(2026, 10, 27, {bram});     // after the clocks go back
+            winter = add_meeting(2027, 1, 4, {bram, anna});  // right after the Christmas holiday
+            spring = add_meeting(2027, 3, 30, {anna});       // after the clocks go forward
+            summer = add_meeting(2027, 6, 10, {});           // nobody prepares it yet
+        });
+        REQUIRE(bot->reschedule_all(start));
+    }
+
+    /// Runs the scheduler as the runtime does: each job at its own moment, up to `until`.
+    void run_until(Instant until) {
+        while (true) {
+            const auto next = bot->next_due();
+            if (!next || *next > until) {
+                break;
+            }
+            now = std::max(now, *next);
+            const auto ran = bot->tick(now);
+            REQUIRE(ran);
+        }
+        now = std::max(now, until);
+    }
+
+    std::string say(Id member, const std::string& text) {
+        InboundEvent event;
+        event.kind = InboundEvent::Kind::message;
+        event.event_id = "e" + std::to_string(++events);
+        event.conversation = {Platform::console, kRoom, Conversation::Kind::group, ""};
+        event.sender.user_id = "member-" + std::to_string(member);
+        event.sender.display_name = names[member];
+        event.text = text;
+        const auto handled = bot->handle(event, now);
+        REQUIRE(handled);
+        std::string said;
+        replies.insert(handled->message_ids.begin(), handled->message_ids.end());
+        for (const auto id : handled->message_ids) {
+            const auto row = store->outbox_row(id);
+            if (row && std::holds_alternative<TextContent>(row->message.content)) {
+                said += std::get<TextContent>(row->message.content).markdown + "\n";
+            } else if (row && std::holds_alternative<Summary>(row->message.content)) {
+                const auto& summary = std::get<Summary>(row->message.content);
+                said += summary.title + "\n";
+                for (const auto& r : summary.rows) {
+                    said += r.label + ": " + r.value + "\n";
+                }
+            } else if (row && std::holds_alternative<ChoiceQuestion>(row->message.content)) {
+                said += std::get<ChoiceQuestion>(row->message.content).prompt + "\n";
+            }
+        }
+        return said;
+    }
+
+    /// Every message the scheduler queued (not the replies to say()), in order.
+    std::vector<Sent> sent() {
+        std::vector<Sent> out;
+        for (const auto& row : store->outbox_in_state(Platform::console, OutboxState::pending)) {
+            if (replies.count(row.message.id)) {
+                continue;
+            }
+            const auto& to = row.message.to;
+            const auto name = names.count(row.message.recipient_member_id)
+                                  ? names[row.message.recipient_member_id]
+                                  : std::string("?");
+            out.push_back({row.created_at, to.direct ? "dm:" + name : to.conversation_id,
+                           kind_of(row.message.content)});
+        }
+        return out;
+    }
+
+    std::vector<Sent> sent_to(const std::string& to) {
+        std::vector<Sent> out;
+        for (auto& s : sent()) {
+            if (s.to == to) {
+                out.push_back(std::move(s));
+            }
+        }
+        return out;
+    }
+
+    static inline int counter = 0;
+    std::filesystem::path path;
+    std::unique_ptr<storage::SqliteStore> store;
+    std::unique_ptr<Bot> bot;
+    const Instant start = local(2026, 8, 1, 0);
+    std::set<Id> replies;
+    Instant now = start;
+    int events = 0;
+    Id network = 0, marieke = 0, anna = 0, bram = 0, cees = 0;
+    Id autumn = 0, winter = 0, spring = 0, summer = 0;
+    std::map<Id, std::string> names;
+};
+
+bool operator==(const Sent& a, const Sent& b) {
+    return a.at == b.at && a.to == b.to && a.kind == b.kind;
+}
+
+std::ostream& operator<<(std::ostream& out, const Sent& s) {
+    return out << date::format("%F %R UTC", s.at) << " " << s.to << " " << s.kind;
+}
+
+/// The group conversation's year, as expected: UTC instants, so daylight saving is visible.
+std::vector<Sent> expected_group_year() {
+    return {
+        {utc(2026, 10, 13, 7), kRoom, "agenda call"},  // Tue 09:00 CEST
+        // Herfstvakantie (17-25 Oct) and the weekend: what fell in them goes out on Monday 08:00
+        // CET, which is 07:00 UTC now that the clocks went back.
+        {utc(2026, 10, 26, 7), kRoom, "café week (this week)"},
+        {utc(2026, 10, 26, 7), kRoom, "digest"},
+        {utc(2026, 10, 26, 15), kRoom, "meeting reminder"},  // Mon 16:00 CET
+        {utc(2026, 10, 28, 14), kRoom, "evaluation"},        // Wed 15:00 CET
+        // Everything before the 4 January meeting fell in the Christmas holiday.
+        {utc(2027, 1, 4, 7), kRoom, "café week (this week)"},
+        {utc(2027, 1, 4, 7), kRoom, "agenda call"},
+        {utc(2027, 1, 4, 7), kRoom, "digest"},
+        {utc(2027, 1, 4, 7), kRoom, "meeting reminder"},
+        {utc(2027, 1, 5, 14), kRoom, "evaluation"},
+        {utc(2027, 3, 16, 8), kRoom, "agenda call"},  // Tue 09:00 CET
+        {utc(2027, 3, 22, 8), kRoom, "café week"},    // Mon 09:00 CET, the week before
+        // The digest's Saturday moves to Monday 08:00, now CEST after 28 March: 06:00 UTC.
+        {utc(2027, 3, 29, 6), kRoom, "digest"},
+        {utc(2027, 3, 29, 14), kRoom, "meeting reminder"},  // Mon 16:00 CEST
+        {utc(2027, 3, 31, 13), kRoom, "evaluation"},        // Wed 15:00 CEST
+        {utc(2027, 5, 27, 7), kRoom, "agenda call"},
+        {utc(2027, 5, 31, 7), kRoom, "café week"},
+        {utc(2027, 6, 7, 7), kRoom, "digest"},
+        {utc(2027, 6, 9, 14), kRoom, "meeting reminder"},
+        {utc(2027, 6, 11, 13), kRoom, "evaluation"},
+    };
+}
+
+struct CapturedLog {
+    CapturedLog() {
+        set_log_sink([this](LogLevel level, std::string_view text) {
+            if (level >= LogLevel::info) {
+                lines += std::string(text) + "\n";
+            }
+        });
+    }
+    ~CapturedLog() { set_log_sink({}); }
+    std::string lines;
+};
+
+}  // namespace
+
+TEST_CASE("a whole school year: every reminder once, at the right local time",
+          "[reminders][year]") {
+    SchoolYear year;
+    // Anna says she comes to the spring meeting before its nudge goes out.
+    year.run_until(local(2027, 3, 20, 12));
+    CHECK(year.say(year.anna, "ik kom " + std::to_string(year.spring)).find("Genoteerd") !=
+          std::string::npos);
+    year.run_until(local(2027, 7, 31, 23));
+
+    CHECK(year.sent_to(kRoom) == expected_group_year());
+
+    // The preparers hear 21 days ahead; the summer meeting has none, so the facilitator hears.
+    CHECK(year.sent_to("dm:Bram") ==
+          std::vector<Sent>{
+              {utc(2026, 10, 6, 7), "dm:Bram", "preparer"},
+              {utc(2026, 10, 26, 7), "dm:Bram", "rsvp nudge"},
+              {utc(2026, 12, 14, 8), "dm:Bram", "preparer"},
+              {utc(2027, 1, 4, 7), "dm:Bram", "rsvp nudge"},
+              {utc(2027, 3, 25, 8), "dm:Bram", "rsvp nudge"},
+              {utc(2027, 6, 7, 6), "dm:Bram", "rsvp nudge"},
+          });
+    const auto anna = year.sent_to("dm:Anna");
+    // Anna answered for spring: no nudge for it, only her preparer note.
+    CHECK(anna == std::vector<Sent>{
+                      {utc(2026, 10, 26, 7), "dm:Anna", "rsvp nudge"},
+                      {utc(2026, 12, 14, 8), "dm:Anna", "preparer"},
+                      {utc(2027, 1, 4, 7), "dm:Anna", "rsvp nudge"},
+                      {utc(2027, 3, 9, 8), "dm:Anna", "preparer"},
+                      {utc(2027, 6, 7, 6), "dm:Anna", "rsvp nudge"},
+                  });
+    const auto marieke = year.sent_to("dm:Marieke");
+    REQUIRE(marieke.size() == 5);
+    CHECK(marieke[3] == Sent{utc(2027, 5, 20, 7), "dm:Marieke", "preparer"});
+
+    // Nothing at night, at the weekend or in a holiday.
+    SendWindow window = SchoolYear::settings().send_window;
+    for (const auto& s : year.sent()) {
+        INFO(s);
+        const auto wall = *to_local(s.at, kZone);
+        const auto time = wall - date::floor<date::days>(wall);
+        CHECK(time >= hours{8});
+        CHECK(time < hours{18});
+        CHECK(is_school_day(date::floor<date::days>(wall), window));
+    }
+    // Every job ran: nothing is left due in the year.
+    CHECK(!year.bot->next_due().has_value());
+}
+
+TEST_CASE("a restart in the middle of the year neither repeats nor loses a reminder",
+          "[reminders][restart]") {
+    SchoolYear year;
+    year.run_until(local(2026, 12, 20, 12));
+    const auto before = year.sent().size();
+    REQUIRE(before > 0);
+    // A new process on the same file: it schedules again (as serve does at start-up).
+    year.open();
+    REQUIRE(year.bot->reschedule_all(year.now));
+    year.run_until(local(2026, 12, 20, 12));
+    CHECK(year.sent().size() == before);  // nothing repeated
+    year.run_until(local(2027, 7, 31, 23));
+    CHECK(year.sent_to(kRoom).size() == expected_group_year().size());
+    CHECK(year.sent_to(kRoom) == expected_group_year());
+}
+
+TEST_CASE("after two days down, the catch-up windows decide what is still sent",
+          "[reminders][downtime]") {
+    CapturedLog log;
+    SchoolYear year;
+    year.run_until(local(2027, 3, 27, 12));
+    const auto before = year.sent_to(kRoom).size();
+    // Down from Saturday noon until Monday 29 March 21:00 (quiet hours): the digest (due Monday
+    // 08:00) waits for Tuesday 08:00, still before the meeting; the day-before reminder (Monday
+    // 16:00, six hours of grace) would come too late and is dropped, and the log says so.
+    year.now = local(2027, 3, 29, 21);
+    REQUIRE(year.bot->tick(year.now));
+    CHECK(log.lines.find("reminder dropped: meeting_reminder") != std::string::npos);
+    CHECK(log.lines.find("deferred") != std::string::npos);
+    year.run_until(local(2027, 4, 2, 12));
+    const auto after = year.sent_to(kRoom);
+    REQUIRE(after.size() == before + 2);
+    CHECK(after[before] == Sent{local(2027, 3, 30, 8), kRoom, "digest"});
+    CHECK(after[before + 1] == Sent{utc(2027, 3, 31, 13), kRoom, "evaluation"});
+}
+
+TEST_CASE("an agenda call found after the digest went out is not sent", "[reminders][downtime]") {
+    {
+        SchoolYear later;
+        later.run_until(local(2027, 5, 20, 12));
+        const auto sent_before = later.sent_to(kRoom).size();
+        // Down from 20 May to Tuesday 8 June 10:00: the agenda call (27 May) and the café-week
+        // announcement (31 May) are past their windows; the digest (7 June 09:00) is a day late
+        // but within its two days.
+        later.now = local(2027, 6, 8, 10);
+        REQUIRE(later.bot->tick(later.now));
+        later.run_until(local(2027, 6, 12, 12));
+        const auto room = later.sent_to(kRoom);
+        REQUIRE(room.size() == sent_before + 3);
+        CHECK(room[sent_before] == Sent{local(2027, 6, 8, 10), kRoom, "digest"});
+        CHECK(room[sent_before + 1].kind == "meeting reminder");
+        CHECK(room[sent_before + 2].kind == "evaluation");
+    }
+}
+
+namespace {
+
+bool has(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("a facilitator lists, switches off, changes and adds reminders by chat",
+          "[reminders][chat]") {
+    leernetwerk::testing::ConsoleFixture chat;
+    const auto list = chat.say("herinneringen");
+    CHECK(has(list, "1. Caféweek-aankondiging"));
+    CHECK(has(list, "de maandag voor een caféweek om 09:00, aan de groep"));
+    CHECK(has(list, "3. Oproep agendapunten"));
+    CHECK(has(list, "volgende: di 26 jan 2027 09:00"));
+    CHECK(has(list, "7. Terugblik"));
+    CHECK(has(list, "herinnering uit 3"));  // the facilitator is told how to change them
+
+    CHECK(has(chat.say("herinnering uit 3"),
+              "Herinnering 3 (Oproep agendapunten) staat uit: uit (14 dagen voor de bijeenkomst "
+              "om 09:00, aan de groep)."));
+    // The day-before reminder two days ahead at 17:00: that Sunday is no school day, so Monday.
+    const auto changed = chat.say("herinnering wijzig 6 | 2 dagen voor | 17:00");
+    CHECK(has(changed, "Herinnering 6 (Herinnering bijeenkomst) is aangepast: 2 dagen voor de "
+                       "bijeenkomst om 17:00, aan de groep."));
+    CHECK(has(changed, "volgende: ma 8 feb 2027 08:00"));
+    const auto added =
+        chat.say("herinnering toevoegen 7 dagen voor | 10:00 | iedereen | Neem je lesvoorbeeld mee");
+    CHECK(has(added, "Herinnering 8 is toegevoegd: 7 dagen voor de bijeenkomst om 10:00, aan "
+                     "iedereen apart."));
+    CHECK(has(added, "volgende: di 2 feb 2027 10:00"));
+
+    const auto january = chat.say("/tijd 2027-01-27 12:00");
+    CHECK(has(january, "Je bereidt de bijeenkomst"));     // the preparers' nudge still comes
+    CHECK_FALSE(has(january, "Wat wil je op de agenda?"));  // the agenda call is off
+    const auto february = chat.say("/tijd 2027-02-02 12:00");
+    CHECK(has(february, ">>> bot to Anna de Vries (privé)\nNeem je lesvoorbeeld mee"));
+    CHECK(has(february, ">>> bot to Thomas Smit (privé)\nNeem je lesvoorbeeld mee"));
+
+    CHECK(has(chat.say("herinnering verwijderen 2"), "hoort bij de standaard"));
+    CHECK(has(chat.say("herinnering verwijderen 8"), "Herinnering 8 is verwijderd."));
+    CHECK(has(chat.say("herinnering aan 3"), "staat aan"));
+
+    SECTION("what cannot be used is explained, and nothing changes") {
+        CHECK(has(chat.say("herinnering wijzig 3 | morgenochtend"),
+                  "\"morgenochtend\" begrijp ik niet"));
+        CHECK(has(chat.say("herinnering wijzig 7 | 2 dagen voor"),
+                  "hoort na de bijeenkomst te komen"));
+        CHECK(has(chat.say("herinnering wijzig 6 | 3 dagen na"),
+                  "hoort voor de bijeenkomst te komen"));
+        CHECK(has(chat.say("herinnering uit 12"), "kies een nummer van 1 tot 7"));
+        CHECK(has(chat.say("herinnering toevoegen 3 dagen voor | 09:00 | groep"),
+                  "Wat moet ik sturen?"));
+        CHECK(has(chat.say("herinnering"), "Zo pas je een herinnering aan"));
+        CHECK(has(chat.say("herinneringen"), "2 dagen voor de bijeenkomst om 17:00"));
+    }
+    SECTION("a participant can look but not change") {
+        chat.as("Anna");
+        const auto seen = chat.say("herinneringen");
+        CHECK(has(seen, "1. Caféweek-aankondiging"));
+        CHECK_FALSE(has(seen, "herinnering uit 3"));
+        CHECK(has(chat.say("herinnering uit 1"), "Alleen organisatoren en procesbegeleiders"));
+    }
+    SECTION("in English") {
+        chat.say("language en");
+        const auto english = chat.say("reminders");
+        CHECK(has(english, "Reminders of HSN-café Feedback die werkt"));
+        CHECK(has(english, "2 days before the meeting at 17:00, to the group"));
+        CHECK(has(chat.say("reminder off 1"), "Reminder 1 (Café week announcement) is off"));
+    }
+}
+
+TEST_CASE("members say whether they come, and the facilitator sees who", "[reminders][rsvp]") {
+    leernetwerk::testing::ConsoleFixture chat;
+    chat.as("Anna");
+    CHECK(has(chat.say("ik kom"),
+              "Genoteerd: je komt naar HSN-café Feedback die werkt op di 9 feb 2027 15:30"));
+    chat.as("Bram");
+    CHECK(has(chat.say("ik kan niet ouderavond"), "(ouderavond)"));
+    CHECK(has(chat.say("ik kom 99"), "99"));  // no such meeting: said so
+
+    chat.as("Anna");
+    const auto seen = chat.say("wie komt");
+    CHECK(has(seen, "Komen (1)"));
+    CHECK(has(seen, "Kunnen niet (1)"));
+    CHECK_FALSE(has(seen, "ouderavond"));  // reasons are for the organisers
+    chat.as("Marieke");
+    const auto organiser = chat.say("wie komt");
+    CHECK(has(organiser, "Bram de Boer (ouderavond)"));
+    CHECK(has(organiser, "Nog geen antwoord (8)"));
+
+    SECTION("a moved meeting asks again, and tells those who answered") {
+        const auto moved = chat.say("verplaats bijeenkomst 2 naar 10 februari 2027 15:30");
+        CHECK(has(moved, ">>> bot to Anna de Vries (privé)\nDe bijeenkomst van HSN-café Feedback "
+                         "die werkt is verplaatst van di 9 feb 2027 15:30 naar wo 10 feb 2027 "
+                         "15:30 (je zou komen). Kom je op de nieuwe datum?"));
+        CHECK(has(moved, ">>> bot to Bram de Boer (privé)"));
+        CHECK(has(chat.say("wie komt"), "Komen (0)"));
+        CHECK(has(chat.say("herinneringen"), "volgende: wo 27 jan 2027 09:00"));  // 14 days before
+    }
+    SECTION("a cancelled meeting tells those who answered, and its reminders stop") {
+        const auto cancelled = chat.say("annuleer bijeenkomst 2");
+        CHECK(has(cancelled, ">>> bot to Anna de Vries (privé)\nDe bijeenkomst van HSN-café "
+                             "Feedback die werkt op di 9 feb 2027 15:30 gaat niet door"));
+        // The next agenda call is the one for the May meeting.
+        CHECK(has(chat.say("herinneringen"), "volgende: di 4 mei 2027 09:00"));
+        CHECK(has(chat.say("ik kom 2"), "al geweest of gaat niet door"));
+    }
+}
