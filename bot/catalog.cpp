@@ -405,6 +405,10 @@ constexpr Entry kCatalogue[] = {
     {"reminder.cafe_week_none", "{network} heeft in deze week geen bijeenkomst gepland.", "{network} has no meeting planned in that week."},
     {"reminder.cafe_week_meeting", "- {network}: {when}, {location} — {topic}", "- {network}: {when}, {location} — {topic}"},
 
+    // ---- platforms
+    {"matrix.encrypted_room", "Deze ruimte is versleuteld, en versleutelde berichten kan ik nog niet lezen. Gebruik me in een ruimte zonder versleuteling (of in een privéchat die ik zelf met je begin).",
+     "This room is encrypted, and I cannot read encrypted messages yet. Use me in a room without encryption (or in a private chat that I start with you)."},
+
     // ---- joining
     {"welcome.bot_added", "Hoi allemaal! Ik ben de bot van het leernetwerk. Een procesbegeleider koppelt dit gesprek aan een netwerk met **koppel netwerk** naam. Typ **hulp** om te zien wat ik kan.",
      "Hi everyone! I am the learning network's bot. A facilitator links this conversation to a network with **link network** name. Type **help** to see what I can do."},

@@ -17,6 +17,7 @@
 #include "adapters/matrix/sync.hpp"
 #include "adapters/net/retry.hpp"
 #include "adapters/net/send_pacer.hpp"
+#include "bot/i18n.hpp"
 #include "bot/log.hpp"
 #include "bot/text.hpp"
 
@@ -94,9 +95,6 @@ std::optional<std::vector<std::size_t>> numbered_answer(std::string_view text, s
     return picked;
 }
 
-constexpr std::string_view kEncryptedNoticeNl =
-    "Deze ruimte is versleuteld, en versleutelde berichten kan ik nog niet lezen. Gebruik me in "
-    "een ruimte zonder versleuteling (of in een privéchat die ik zelf met je begin).";
 
 }  // namespace
 
@@ -537,7 +535,8 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
             OutboundMessage message;
             message.to.platform = Platform::matrix;
             message.to.conversation_id = room_id;
-            message.content = TextContent{escape_markdown(kEncryptedNoticeNl), {}};
+            message.lang = bot.settings().default_language;
+            message.content = TextContent{tr(message.lang, "matrix.encrypted_room"), {}};
             store.append_outbox(message, clock());
         });
     }
