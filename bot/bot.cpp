@@ -979,6 +979,10 @@ std::vector<Result<Handled>> Bot::handle_batch(
     return results;
 }
 
+namespace {
+constexpr std::string_view kHousekeepingJob = "housekeeping";
+}  // namespace
+
 Result<int> Bot::tick(Instant now) {
     constexpr int kBatch = 100;
     int ran = 0;
@@ -991,6 +995,11 @@ Result<int> Bot::tick(Instant now) {
                 store_.transaction([&] {
                     detail::expire_confirmation(store_, settings_, job, now);
                     store_.finish_job(job.id);
+                });
+            } else if (job.kind == kHousekeepingJob) {
+                store_.transaction([&] {
+                    housekeeping(now);
+                    schedule_housekeeping(now + std::chrono::hours(1));
                 });
             } else if (job.kind == detail::kReminderJob) {
                 store_.transaction([&] {
@@ -1012,9 +1021,41 @@ Result<int> Bot::tick(Instant now) {
     return ran;
 }
 
+void Bot::housekeeping(Instant now) {
+    const auto messages = store_.prune_outbox(now - settings_.outbox_retention);
+    const auto events = store_.prune_inbox(now - settings_.inbox_retention);
+    log_line(LogLevel::info, "housekeeping: deleted " + std::to_string(messages) +
+                                 " sent message(s) older than " +
+                                 std::to_string(settings_.outbox_retention.count()) +
+                                 " days and forgot " + std::to_string(events) +
+                                 " event id(s) older than " +
+                                 std::to_string(settings_.inbox_retention.count()) + " days");
+}
+
+void Bot::schedule_housekeeping(Instant after) {
+    // At night, when nothing else happens: the next 03:30 in the installation's zone.
+    const auto& zone = settings_.default_time_zone;
+    auto day = date::floor<date::days>(to_local(after, zone).value_or(LocalTime{}));
+    for (int i = 0; i < 3; ++i, day += date::days{1}) {
+        if (const auto at = at_wall_time(day, std::chrono::minutes(3 * 60 + 30), zone);
+            at && *at > after) {
+            store_.schedule_job({0, std::string(kHousekeepingJob), "daily", *at, "", JobState::due});
+            return;
+        }
+    }
+    store_.schedule_job({0, std::string(kHousekeepingJob), "daily", after + std::chrono::hours(24),
+                         "", JobState::due});
+}
+
 Result<int> Bot::reschedule_all(Instant now) {
     int changed = 0;
     try {
+        store_.transaction([&] {
+            const auto job = store_.job(kHousekeepingJob, "daily");
+            if (!job || job->state != JobState::due) {
+                schedule_housekeeping(now);
+            }
+        });
         for (const auto& network : store_.networks()) {
             store_.transaction([&] {
                 changed += detail::reschedule_network(store_, settings_, network.id, now);

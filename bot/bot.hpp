@@ -25,6 +25,11 @@ struct BotSettings {
     std::size_t max_message_chars = 4000;
     /// When reminders may go out: quiet hours, school days, holidays (see [reminders] config).
     SendWindow send_window;
+    /// Sent (or given-up) messages are kept this long, then deleted by the nightly housekeeping.
+    std::chrono::days outbox_retention{90};
+    /// Platform event ids are remembered this long to apply retries once (retries come within
+    /// hours).
+    std::chrono::days inbox_retention{30};
 };
 
 /// What applying an event did.
@@ -68,6 +73,11 @@ public:
     void set_after_commit(std::function<void()> hook) { after_commit_ = std::move(hook); }
 
 private:
+    /// Deletes what is kept only for a while (sent messages, seen event ids).
+    void housekeeping(Instant now);
+    /// Schedules the nightly housekeeping after `after`.
+    void schedule_housekeeping(Instant after);
+
     Store& store_;
     BotSettings settings_;
     std::function<void()> after_commit_;

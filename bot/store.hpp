@@ -41,6 +41,10 @@ public:
     /// Records an inbound event id; false when it was recorded before (apply it once only).
     virtual bool remember_event(Platform platform, std::string_view event_id, Instant now) = 0;
 
+    /// Forgets event ids seen before `before` (platforms retry within hours, not weeks); returns
+    /// how many.
+    virtual int prune_inbox(Instant before) = 0;
+
     // ---- outbox: messages to send ----------------------------------------------------------
     /// Appends a message (state pending, due now); returns its id.
     virtual Id append_outbox(const OutboundMessage& message, Instant now) = 0;
@@ -61,6 +65,9 @@ public:
     virtual void mark_outbox_retry(Id id, Instant next_attempt, std::string_view error) = 0;
     /// Gives up on a row.
     virtual void mark_outbox_failed(Id id, std::string_view error, Instant now) = 0;
+    /// Deletes rows that were sent or given up on before `before`; returns how many. Pending and
+    /// sending rows are never touched.
+    virtual int prune_outbox(Instant before) = 0;
     /// Number of rows of a platform still pending or sending.
     virtual int outbox_depth(Platform platform) = 0;
 

@@ -529,6 +529,21 @@ bool SqliteStore::remember_event(Platform platform, std::string_view event_id, I
     return query.run() == 1;
 }
 
+int SqliteStore::prune_inbox(Instant before) {
+    Query query = impl_->query("DELETE FROM inbox WHERE seen_at < ?1", "prune_inbox");
+    query.bind_instant(1, before);
+    return query.run();
+}
+
+int SqliteStore::prune_outbox(Instant before) {
+    Query query = impl_->query(
+        "DELETE FROM outbox WHERE (state = 'sent' AND sent_at < ?1) OR "
+        "(state = 'failed' AND failed_at < ?1)",
+        "prune_outbox");
+    query.bind_instant(1, before);
+    return query.run();
+}
+
 // ---- outbox ----------------------------------------------------------------------------------
 
 Id SqliteStore::append_outbox(const OutboundMessage& message, Instant now) {

@@ -31,6 +31,8 @@ public:
     void savepoint(const std::function<void()>& work) override;
 
     bool remember_event(Platform platform, std::string_view event_id, Instant now) override;
+    int prune_inbox(Instant before) override;
+    int prune_outbox(Instant before) override;
 
     Id append_outbox(const OutboundMessage& message, Instant now) override;
     std::vector<OutboxRow> due_outbox(Platform platform, Instant now, int limit) override;

@@ -523,12 +523,15 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         return write("save direct room", [&] { store.save_conversation_ref(ref); });
     }
 
-    /// Says once per room (remembered in the inbox) that encrypted rooms are not supported yet.
+    /// Says once per room that encrypted rooms are not supported yet.
     bool note_encrypted(const std::string& room_id) {
         return write("note encrypted room", [&] {
-            if (!store.remember_event(Platform::matrix, "encrypted-room:" + room_id, clock())) {
+            // Kept with the adapter's state, not the inbox: the inbox forgets after a month.
+            const auto key = "matrix.encrypted_room_noted:" + room_id;
+            if (store.adapter_state(key).value_or("") == "1") {
                 return;
             }
+            store.set_adapter_state(key, "1", clock());
             log_line(LogLevel::warn, "matrix: room " + room_id +
                                          " is encrypted; the bot cannot read it (end-to-end "
                                          "encryption is not supported yet) and says so there once");

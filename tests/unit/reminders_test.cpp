@@ -340,8 +340,14 @@ TEST_CASE("a whole school year: every reminder once, at the right local time",
         CHECK(time < hours{18});
         CHECK(is_school_day(date::floor<date::days>(wall), window));
     }
-    // Every job ran: nothing is left due in the year.
-    CHECK(!year.bot->next_due().has_value());
+    // Every reminder ran: none is left due in the year; only the nightly housekeeping is.
+    for (const auto& job : year.store->jobs_with_key_prefix("reminder", "")) {
+        INFO(job.key);
+        CHECK(job.state != JobState::due);
+    }
+    const auto next = year.bot->next_due();
+    REQUIRE(next);
+    CHECK(*next == local(2027, 8, 1, 3, 30));
 }
 
 TEST_CASE("a restart in the middle of the year neither repeats nor loses a reminder",
@@ -508,4 +514,24 @@ TEST_CASE("members say whether they come, and the facilitator sees who", "[remin
         CHECK(has(chat.say("herinneringen"), "volgende: di 4 mei 2027 09:00"));
         CHECK(has(chat.say("ik kom 2"), "al geweest of gaat niet door"));
     }
+}
+
+TEST_CASE("the nightly housekeeping deletes old sent messages and forgets old event ids",
+          "[reminders][housekeeping]") {
+    SchoolYear year;
+    const auto sent_id = year.store->append_outbox(
+        OutboundMessage{0, {Platform::console, kRoom, "", false, ""}, 0, Lang::nl,
+                        TextContent{"oud", {}}, std::nullopt},
+        year.start);
+    year.store->mark_outbox_sent(sent_id, "r1", year.start);
+    const auto waiting_id = year.store->append_outbox(
+        OutboundMessage{0, {Platform::console, kRoom, "", false, ""}, 0, Lang::nl,
+                        TextContent{"wacht", {}}, std::nullopt},
+        year.start);
+    REQUIRE(year.store->remember_event(Platform::console, "old-event", year.start));
+    // 91 days on, after 03:30.
+    year.run_until(year.start + std::chrono::days{91} + hours{4});
+    CHECK_FALSE(year.store->outbox_row(sent_id));        // sent 91 days ago: gone
+    CHECK(year.store->outbox_row(waiting_id));           // never sent: kept
+    CHECK(year.store->remember_event(Platform::console, "old-event", year.now));  // forgotten
 }
