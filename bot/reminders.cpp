@@ -185,6 +185,26 @@ std::vector<Occurrence> occurrences(Store& store, const BotSettings& settings,
             }
         }
     }
+    // The local day each meeting's day-before reminder goes out: a digest pushed onto that day
+    // (a Saturday digest moved to Monday for a Tuesday meeting) would say the same twice.
+    std::map<Id, LocalDay> reminder_day;
+    for (const auto& rule : rules) {
+        if (!rule.enabled || rule.kind != ReminderKind::meeting_reminder) {
+            continue;
+        }
+        for (const auto& meeting : meetings) {
+            const auto day = date::floor<days>(meeting.local_start);
+            const auto due = due_for(rule, day, zone, window, meeting.starts_at);
+            const auto local = due ? to_local(*due, zone) : std::nullopt;
+            if (local) {
+                const auto it = reminder_day.find(meeting.id);
+                const auto on = date::floor<days>(*local);
+                if (it == reminder_day.end() || on < it->second) {
+                    reminder_day[meeting.id] = on;
+                }
+            }
+        }
+    }
     for (const auto& rule : rules) {
         if (!rule.enabled) {
             continue;
@@ -192,9 +212,19 @@ std::vector<Occurrence> occurrences(Store& store, const BotSettings& settings,
         if (rule.anchor == ReminderAnchor::meeting) {
             for (const auto& meeting : meetings) {
                 const auto day = date::floor<days>(meeting.local_start);
-                if (const auto due = due_for(rule, day, zone, window, meeting.starts_at)) {
-                    out.push_back({meeting_key(network.id, rule.id, meeting.id), *due});
+                const auto due = due_for(rule, day, zone, window, meeting.starts_at);
+                if (!due) {
+                    continue;
                 }
+                if (rule.kind == ReminderKind::agenda_digest) {
+                    const auto it = reminder_day.find(meeting.id);
+                    const auto local = to_local(*due, zone);
+                    if (it != reminder_day.end() && local &&
+                        date::floor<days>(*local) >= it->second) {
+                        continue;  // the day-before reminder carries the same, attendance too
+                    }
+                }
+                out.push_back({meeting_key(network.id, rule.id, meeting.id), *due});
             }
             continue;
         }
@@ -402,7 +432,11 @@ void send_meeting_reminder(Mailer& mail, const ReminderRule& rule, const Network
         case ReminderKind::agenda_call:
             make = [&](Lang lang) -> Content {
                 return rsvp_question(meeting,
-                                     tr(lang, "reminder.agenda_call", facts(lang)) + "\n\n" +
+                                     tr(lang, meeting.preparer_ids.empty()
+                                                  ? "reminder.agenda_call_no_preparers"
+                                                  : "reminder.agenda_call",
+                                        facts(lang)) +
+                                         "\n\n" +
                                          tr(lang, "rsvp.question"),
                                      lang);
             };
@@ -434,9 +468,9 @@ void send_meeting_reminder(Mailer& mail, const ReminderRule& rule, const Network
             break;
         case ReminderKind::meeting_reminder:
             make = [&](Lang lang) -> Content {
-                return rsvp_question(meeting,
-                                     tr(lang, "reminder.meeting", facts(lang)),
-                                     lang);
+                auto args = facts(lang);
+                args.emplace_back("attendance", attendance_line(store, meeting, roster, lang));
+                return rsvp_question(meeting, tr(lang, "reminder.meeting", args), lang);
             };
             break;
         case ReminderKind::rsvp_nudge:

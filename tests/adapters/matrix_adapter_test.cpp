@@ -602,3 +602,103 @@ TEST_CASE("matrix: a typed answer to an open question still counts after a resta
     restarted->stop();
     server.stop();
 }
+
+TEST_CASE("matrix: reminders reach the room and private chats once, and a vote is confirmed",
+          "[matrix][adapter][conversation][reminders]") {
+    using namespace std::chrono;
+    REQUIRE_PEER(f);
+    f.say(kMarieke, "nieuw netwerk HSN-café Feedback");
+    f.say(kMarieke, "koppel netwerk HSN-café Feedback");
+    f.say(kMarieke,
+          "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | " + std::string(kAnna));
+    CHECK(f.say(kMarieke, "caféweken 2026-2027: 6").find("opgeslagen") != std::string::npos);
+    // Tuesday 9 February 2027 is in café week 6: planned without a question.
+    CHECK(f.say(kMarieke, "plan bijeenkomst 2027-02-09 15:30 | Het Kompas | Feedback")
+              .find("staat gepland") != std::string::npos);
+    const auto room_events_before = f.bot_texts().size();
+
+    // The runtime's timer: run each job when it is due, up to just after Monday 8 February
+    // 16:00 in Amsterdam (15:00 UTC), when the day-before reminder goes out.
+    const Instant target = sys_days{year{2027} / 2 / 8} + hours{15} + minutes{1};
+    int ran = 0;
+    while (auto next = f.bot->next_due()) {
+        if (*next > target) {
+            break;
+        }
+        f.now = *next;
+        const auto jobs = f.bot->tick(f.now);
+        REQUIRE(jobs);
+        ran += *jobs;
+    }
+    f.now = target;
+    f.adapter->wake();
+    REQUIRE(f.drained());
+    // Café-week announcement, preparer nudge, agenda call, RSVP nudge, day-before reminder (the
+    // Saturday digest would land on the reminder's Monday and is left out).
+    CHECK(ran == 5);
+    CHECK(f.spec_errors() == 0);
+
+    // In the room: the call for agenda items two weeks ahead and the day-before reminder, both
+    // native polls asking "Kom je?".
+    const auto starts = f.bot_events("org.matrix.msc3381.poll.start");
+    REQUIRE(starts.size() == 2);
+    for (const auto& start : starts) {
+        const auto& answers = start["org.matrix.msc3381.poll.start"]["answers"];
+        REQUIRE(answers.size() == 2);
+        CHECK(answers[0]["org.matrix.msc1767.text"] == "Ik kom");
+        CHECK(answers[1]["org.matrix.msc1767.text"] == "Ik kan niet");
+    }
+    const auto agenda_call = starts[0]["org.matrix.msc1767.text"].get<std::string>();
+    CHECK(agenda_call.find("Over 14 dagen") != std::string::npos);
+    CHECK(agenda_call.find("Wat wil je op de agenda?") != std::string::npos);
+    const auto day_before = starts[1]["org.matrix.msc1767.text"].get<std::string>();
+    CHECK(day_before.find("Morgen: HSN-café Feedback") != std::string::npos);
+    CHECK(day_before.find("Waar: Het Kompas") != std::string::npos);
+    CHECK(day_before.find("Onderwerp: Feedback") != std::string::npos);
+    std::string room;
+    const auto texts = f.bot_texts();
+    for (auto i = room_events_before; i < texts.size(); ++i) {
+        room += texts[i] + "\n";
+    }
+    CHECK(room.find("Volgende week is het caféweek") != std::string::npos);
+    CHECK(room.find("Het Kompas") != std::string::npos);
+    // Nudges are private: neither the preparation nor "Kom je naar …" is said in the room.
+    CHECK(room.find("bereidt nog niemand iets voor") == std::string::npos);
+    CHECK(room.find("Kom je naar") == std::string::npos);
+
+    // Anna had not answered: "Kom je naar …" reached her private chat (a poll there too).
+    const auto anna_chat = f.store->direct_conversation_with(Platform::matrix, kAnna);
+    REQUIRE(anna_chat);
+    const auto anna_polls =
+        f.bot_events("org.matrix.msc3381.poll.start", anna_chat->conversation_id);
+    REQUIRE(anna_polls.size() == 1);
+    CHECK(anna_polls[0]["org.matrix.msc1767.text"].get<std::string>().find(
+              "Kom je naar HSN-café Feedback") != std::string::npos);
+    // Nobody prepares the meeting: the facilitator (not Anna) heard so three weeks ahead.
+    CHECK(f.direct_texts(kMarieke).find("bereidt nog niemand iets voor") != std::string::npos);
+    CHECK(f.direct_texts(kAnna).find("bereidt nog niemand iets voor") == std::string::npos);
+
+    // Anna votes "Ik kom" on the day-before poll: confirmed in her private chat, not the room.
+    const auto start_ids = f.bot_event_ids("org.matrix.msc3381.poll.start");
+    REQUIRE(start_ids.size() == 2);
+    const auto yes = starts[1]["org.matrix.msc3381.poll.start"]["answers"][0]["id"];
+    CHECK(f.vote(kAnna, start_ids[1], {yes.get<std::string>()}).empty());
+    CHECK(f.direct_texts(kAnna).find("Genoteerd: je komt") != std::string::npos);
+
+    const auto attendance = f.say(kMarieke, "wie komt");
+    const auto coming = attendance.find("Komen (1)");
+    REQUIRE(coming != std::string::npos);
+    CHECK(attendance.find("Anna de Vries", coming) < attendance.find("Kunnen niet"));
+
+    // The timer fires again at the same moment: nothing is sent twice.
+    const auto rows = f.rows();
+    const auto in_room = f.bot_texts().size();
+    const auto again = f.bot->tick(f.now);
+    REQUIRE(again);
+    CHECK(*again == 0);
+    f.adapter->wake();
+    REQUIRE(f.drained());
+    CHECK(f.rows() == rows);
+    CHECK(f.bot_texts().size() == in_room);
+    CHECK(f.spec_errors() == 0);
+}

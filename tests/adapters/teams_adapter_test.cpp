@@ -408,3 +408,201 @@ TEST_CASE("teams: the outgoing webhook answers in the response, after checking t
         CHECK(f.store->networks().empty());
     }
 }
+
+namespace {
+
+constexpr const char* kChannel = "19:hsn-cafe@thread.tacv2";
+
+/// A member's activity in the network's channel, mentioning the bot as Teams requires there.
+json channel_activity(const std::string& id, const std::string& from_id,
+                      const std::string& from_name) {
+    return {
+        {"id", id},
+        {"channelId", "msteams"},
+        {"serviceUrl", kConnector},
+        {"from", {{"id", from_id}, {"name", from_name}}},
+        {"recipient", {{"id", "28:app-id"}, {"name", "Leernetwerk bot"}}},
+        {"conversation", {{"id", kChannel}, {"conversationType", "channel"}, {"isGroup", true}}},
+        {"channelData",
+         {{"tenant", {{"id", "tenant-1"}}},
+          {"team", {{"id", "19:team@thread.tacv2"}}},
+          {"channel", {{"id", kChannel}}}}}};
+}
+
+std::string channel_message(const std::string& id, const std::string& from_id,
+                            const std::string& from_name, const std::string& text) {
+    auto activity = channel_activity(id, from_id, from_name);
+    activity["type"] = "message";
+    activity["text"] = "<at>Leernetwerk bot</at> " + text;
+    activity["entities"] =
+        json::array({{{"type", "mention"},
+                      {"text", "<at>Leernetwerk bot</at>"},
+                      {"mentioned", {{"id", "28:app-id"}, {"name", "Leernetwerk bot"}}}}});
+    return activity.dump();
+}
+
+/// What a member sees of a posted activity: its text, or its Adaptive Card as JSON.
+std::string shown(const json& activity) {
+    if (activity.contains("attachments")) {
+        return activity["attachments"][0]["content"].dump();
+    }
+    return activity.value("text", std::string());
+}
+
+}  // namespace
+
+TEST_CASE("teams: reminders reach the channel as cards, and a click is confirmed to the clicker",
+          "[teams][adapter][conversation][reminders]") {
+    using namespace std::chrono;
+    Fixture f;
+    int next_id = 0;
+    const auto sent_everything = [&] {
+        return run_until(f.io, [&] { return f.store->outbox_depth(Platform::teams) == 0; });
+    };
+    // Activities posted to a conversation from request `from` on, as the connector got them.
+    const auto posted_to = [&](const std::string& conversation_id, std::size_t from = 0) {
+        const auto path =
+            "/v3/conversations/" + net::encode_path_segment(conversation_id) + "/activities";
+        std::vector<json> out;
+        for (auto i = from; i < f.connector.requests.size(); ++i) {
+            if (f.connector.requests[i].url.find(path) != std::string::npos) {
+                out.push_back(json::parse(f.connector.requests[i].body));
+            }
+        }
+        return out;
+    };
+    // Says something in the channel and returns what the bot posted there in answer.
+    const auto say = [&](const std::string& from_id, const std::string& name,
+                         const std::string& text) {
+        const auto before = f.connector.requests.size();
+        REQUIRE(
+            f.post(channel_message("c" + std::to_string(++next_id), from_id, name, text)).first ==
+            200);
+        REQUIRE(sent_everything());
+        std::string said;
+        for (const auto& activity : posted_to(kChannel, before)) {
+            said += shown(activity) + "\n";
+        }
+        return said;
+    };
+
+    CHECK(say("29:marieke", "Marieke", "nieuw netwerk HSN-café Feedback").find("is gestart") !=
+          std::string::npos);
+    CHECK(say("29:marieke", "Marieke", "koppel netwerk HSN-café Feedback").find("hoort nu bij") !=
+          std::string::npos);
+    CHECK(say("29:marieke", "Marieke",
+              "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | 29:anna")
+              .find("Anna de Vries") != std::string::npos);
+    CHECK(say("29:marieke", "Marieke", "caféweken 2026-2027: 6").find("opgeslagen") !=
+          std::string::npos);
+    CHECK(say("29:marieke", "Marieke", "plan bijeenkomst 2027-02-09 15:30 | Het Kompas | Feedback")
+              .find("staat gepland") != std::string::npos);
+    const auto before_reminders = f.connector.requests.size();
+
+    // The runtime's timer, up to just after the day-before reminder (Monday 8 February 16:00
+    // in Amsterdam, 15:00 UTC).
+    const Instant target = sys_days{year{2027} / 2 / 8} + hours{15} + minutes{1};
+    while (auto next = f.bot->next_due()) {
+        if (*next > target) {
+            break;
+        }
+        f.now = *next;
+        REQUIRE(f.bot->tick(f.now));
+    }
+    f.now = target;
+    f.adapter->wake();
+    REQUIRE(sent_everything());
+    CHECK(f.store->outbox_in_state(Platform::teams, OutboxState::failed).empty());
+
+    // The channel got the call for agenda items and the day-before reminder as cards with
+    // "Ik kom" / "Ik kan niet" buttons (Action.Execute, Action.Submit as fallback).
+    std::vector<json> questions;
+    std::string channel;
+    for (const auto& activity : posted_to(kChannel, before_reminders)) {
+        channel += shown(activity) + "\n";
+        if (shown(activity).find("Kom je?") != std::string::npos) {
+            questions.push_back(activity["attachments"][0]["content"]);
+        }
+    }
+    REQUIRE(questions.size() == 2);
+    CHECK(questions[0].dump().find("Wat wil je op de agenda?") != std::string::npos);
+    CHECK(questions[1].dump().find("Morgen: HSN-café Feedback") != std::string::npos);
+    CHECK(questions[1].dump().find("Het Kompas") != std::string::npos);
+    CHECK(questions[1].dump().find("Onderwerp: Feedback") != std::string::npos);
+    json yes;
+    for (const auto& block : questions[1]["body"]) {
+        if (block["type"] == "ActionSet") {
+            REQUIRE(block["actions"].size() == 2);
+            yes = block["actions"][0];
+            CHECK(block["actions"][1]["title"] == "Ik kan niet");
+        }
+    }
+    REQUIRE(yes.is_object());
+    CHECK(yes["title"] == "Ik kom");
+    CHECK(yes["type"] == "Action.Execute");
+    CHECK(yes["fallback"]["type"] == "Action.Submit");
+    CHECK(channel.find("Volgende week is het caféweek") != std::string::npos);
+    // The nudges are private: not in the channel, but in Anna's and Marieke's 1:1 chats.
+    CHECK(channel.find("Kom je naar") == std::string::npos);
+    CHECK(channel.find("bereidt nog niemand iets voor") == std::string::npos);
+    const auto anna_chat = f.store->direct_conversation_with(Platform::teams, "29:anna");
+    REQUIRE(anna_chat);
+    std::string to_anna;
+    for (const auto& activity : posted_to(anna_chat->conversation_id)) {
+        to_anna += shown(activity) + "\n";
+    }
+    CHECK(to_anna.find("Kom je naar HSN-café Feedback") != std::string::npos);
+    CHECK(to_anna.find("bereidt nog niemand iets voor") == std::string::npos);
+    const auto marieke_chat = f.store->direct_conversation_with(Platform::teams, "29:marieke");
+    REQUIRE(marieke_chat);
+    std::string to_marieke;
+    for (const auto& activity : posted_to(marieke_chat->conversation_id)) {
+        to_marieke += shown(activity) + "\n";
+    }
+    CHECK(to_marieke.find("bereidt nog niemand iets voor") != std::string::npos);
+
+    // Anna clicks "Ik kom" on the day-before card: the invoke response, shown to her alone,
+    // confirms it; nothing is posted to the channel or her chat about it.
+    std::string card_id;
+    for (auto i = before_reminders; i < f.connector.requests.size(); ++i) {
+        const auto& sent = f.connector.requests[i].body;
+        if (sent.find("Morgen: HSN-café Feedback") != std::string::npos &&
+            sent.find("Ik kom") != std::string::npos) {
+            card_id = "remote-" + std::to_string(i + 1);  // the scripted connector's answer
+        }
+    }
+    REQUIRE(!card_id.empty());
+    auto click = channel_activity("invoke-1", "29:anna", "Anna de Vries");
+    click["type"] = "invoke";
+    click["name"] = "adaptiveCard/action";
+    click["conversation"]["id"] = std::string(kChannel) + ";messageid=" + card_id;
+    click["replyToId"] = card_id;
+    click["value"] = {{"action",
+                       {{"type", "Action.Execute"},
+                        {"title", yes["title"]},
+                        {"verb", yes["verb"]},
+                        {"data", yes["data"]}}},
+                      {"trigger", "manual"}};
+    const auto requests_before_click = f.connector.requests.size();
+    const auto [status, body] = f.post(click.dump());
+    CHECK(status == 200);
+    const auto answer = json::parse(body);
+    CHECK(answer["statusCode"] == 200);
+    CHECK(answer["type"] == "application/vnd.microsoft.activity.message");
+    CHECK(answer["value"].get<std::string>().find("Genoteerd: je komt") != std::string::npos);
+    REQUIRE(sent_everything());
+    f.io.run_for(milliseconds(100));
+    CHECK(f.connector.requests.size() == requests_before_click);
+
+    const auto attendance = say("29:marieke", "Marieke", "wie komt");
+    const auto coming = attendance.find("Komen (1)");
+    REQUIRE(coming != std::string::npos);
+    CHECK(attendance.find("Anna de Vries", coming) < attendance.find("Kunnen niet"));
+
+    // The timer fires again at the same moment: nothing is sent twice.
+    const auto rows = f.rows();
+    const auto again = f.bot->tick(f.now);
+    REQUIRE(again);
+    CHECK(*again == 0);
+    CHECK(f.rows() == rows);
+}
