@@ -185,8 +185,10 @@ std::vector<Occurrence> occurrences(Store& store, const BotSettings& settings,
             }
         }
     }
-    // The local day each meeting's day-before reminder goes out: a digest pushed onto that day
-    // (a Saturday digest moved to Monday for a Tuesday meeting) would say the same twice.
+    // The local day each meeting's day-before reminder goes out. A digest, agenda call or RSVP
+    // nudge pushed onto that day by a weekend or holiday (a Saturday digest moved to Monday for a
+    // Tuesday meeting; everything after the Christmas holiday) would only repeat it: the
+    // reminder has the details, who comes, and the Ik kom / Ik kan niet buttons.
     std::map<Id, LocalDay> reminder_day;
     for (const auto& rule : rules) {
         if (!rule.enabled || rule.kind != ReminderKind::meeting_reminder) {
@@ -216,12 +218,14 @@ std::vector<Occurrence> occurrences(Store& store, const BotSettings& settings,
                 if (!due) {
                     continue;
                 }
-                if (rule.kind == ReminderKind::agenda_digest) {
+                if (rule.kind == ReminderKind::agenda_digest ||
+                    rule.kind == ReminderKind::agenda_call ||
+                    rule.kind == ReminderKind::rsvp_nudge) {
                     const auto it = reminder_day.find(meeting.id);
                     const auto local = to_local(*due, zone);
                     if (it != reminder_day.end() && local &&
                         date::floor<days>(*local) >= it->second) {
-                        continue;  // the day-before reminder carries the same, attendance too
+                        continue;
                     }
                 }
                 out.push_back({meeting_key(network.id, rule.id, meeting.id), *due});

@@ -262,9 +262,9 @@ std::vector<Sent> expected_group_year() {
         {utc(2026, 10, 26, 7), kRoom, "café week (this week)"},
         {utc(2026, 10, 26, 15), kRoom, "meeting reminder"},  // Mon 16:00 CET
         {utc(2026, 10, 28, 14), kRoom, "evaluation"},        // Wed 15:00 CET
-        // Everything before the 4 January meeting fell in the Christmas holiday.
+        // Everything before the 4 January meeting fell in the Christmas holiday: the day-before
+        // reminder comes on the morning itself, without an agenda call or digest beside it.
         {utc(2027, 1, 4, 7), kRoom, "café week (this week)"},
-        {utc(2027, 1, 4, 7), kRoom, "agenda call"},
         {utc(2027, 1, 4, 7), kRoom, "meeting reminder"},
         {utc(2027, 1, 5, 14), kRoom, "evaluation"},
         {utc(2027, 3, 16, 8), kRoom, "agenda call"},        // Tue 09:00 CET
@@ -309,27 +309,28 @@ TEST_CASE("a whole school year: every reminder once, at the right local time",
     CHECK(year.sent_to(kRoom) == expected_group_year());
 
     // The preparers hear 21 days ahead; the summer meeting has none, so the facilitator hears.
+    // Nudges pushed onto the day of the day-before reminder (26 October, 4 January) are left out:
+    // that reminder has the same buttons.
     CHECK(year.sent_to("dm:Bram") ==
           std::vector<Sent>{
               {utc(2026, 10, 6, 7), "dm:Bram", "preparer"},
-              {utc(2026, 10, 26, 7), "dm:Bram", "rsvp nudge"},
               {utc(2026, 12, 14, 8), "dm:Bram", "preparer"},
-              {utc(2027, 1, 4, 7), "dm:Bram", "rsvp nudge"},
               {utc(2027, 3, 25, 8), "dm:Bram", "rsvp nudge"},
               {utc(2027, 6, 7, 6), "dm:Bram", "rsvp nudge"},
           });
     const auto anna = year.sent_to("dm:Anna");
     // Anna answered for spring: no nudge for it, only her preparer note.
     CHECK(anna == std::vector<Sent>{
-                      {utc(2026, 10, 26, 7), "dm:Anna", "rsvp nudge"},
                       {utc(2026, 12, 14, 8), "dm:Anna", "preparer"},
-                      {utc(2027, 1, 4, 7), "dm:Anna", "rsvp nudge"},
                       {utc(2027, 3, 9, 8), "dm:Anna", "preparer"},
                       {utc(2027, 6, 7, 6), "dm:Anna", "rsvp nudge"},
                   });
     const auto marieke = year.sent_to("dm:Marieke");
-    REQUIRE(marieke.size() == 5);
-    CHECK(marieke[3] == Sent{utc(2027, 5, 20, 7), "dm:Marieke", "preparer"});
+    CHECK(marieke == std::vector<Sent>{
+                         {utc(2027, 3, 25, 8), "dm:Marieke", "rsvp nudge"},
+                         {utc(2027, 5, 20, 7), "dm:Marieke", "preparer"},  // nobody prepares
+                         {utc(2027, 6, 7, 6), "dm:Marieke", "rsvp nudge"},
+                     });
 
     // Nothing at night, at the weekend or in a holiday.
     SendWindow window = SchoolYear::settings().send_window;
