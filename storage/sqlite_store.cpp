@@ -581,11 +581,13 @@ std::vector<OutboxRow> SqliteStore::due_outbox(Platform platform, Instant now, i
     if (limit <= 0) {
         return {};
     }
-    // An update waits while the message it replaces is still pending or sending.
+    // An update waits while the message it replaces is still pending or sending. Ordered as the
+    // outbox_due index is (a new row's next attempt is its creation time, so this is oldest
+    // first), so the LIMIT stops the index walk early instead of sorting every due row.
     static const std::string kSql = sql(kOutboxSelect, R"sql(
 WHERE o.platform = ?1 AND o.state = 'pending' AND o.next_attempt_at <= ?2
   AND (r.id IS NULL OR r.state IN ('sent', 'failed'))
-ORDER BY o.id
+ORDER BY o.next_attempt_at, o.id
 LIMIT ?3
 )sql");
     Query query = impl_->query(kSql, "due_outbox");

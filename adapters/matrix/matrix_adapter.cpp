@@ -927,7 +927,7 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         std::vector<OutboxRow> rows;
         try {
             rows =
-                store.due_outbox(Platform::matrix, clock(), std::min(kPumpBatch, free_slots * 4));
+                store.due_outbox(Platform::matrix, clock(), std::min(kPumpBatch, free_slots + 4));
         } catch (const StoreError& error) {
             log_line(LogLevel::error, std::string("matrix dispatcher: ") + error.what());
             schedule_pump(next);
