@@ -518,7 +518,7 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         }
         try {
             // Read a little more than fits, for rows of conversations that are busy or paced.
-            rows = store.due_outbox(Platform::teams, clock(), std::min(kPumpBatch, free_slots * 4));
+            rows = store.due_outbox(Platform::teams, clock(), std::min(kPumpBatch, free_slots + 4));
         } catch (const StoreError& error) {
             log_line(LogLevel::error, std::string("teams dispatcher: ") + error.what());
             schedule_pump(next);
