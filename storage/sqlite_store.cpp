@@ -349,15 +349,12 @@ Connection open_connection(const std::string& path) {
         throw StoreError("foreign_keys: this SQLite does not enforce foreign keys");
     }
     exec(db.get(), "PRAGMA synchronous = NORMAL", "synchronous");
-    // A bigger page cache and memory-mapped reads: the hot pages (inbox, outbox, members) are
-    // served without a read() system call per page.
+    // A bigger page cache (16 MB): the hot pages (inbox, outbox, members) are served without a
+    // read() system call per page.
     exec(db.get(), "PRAGMA cache_size = -16384", "cache_size");
     // Statement journals (one per writing statement inside a savepoint) and sorts stay in memory
     // rather than in temporary files.
     exec(db.get(), "PRAGMA temp_store = MEMORY", "temp_store");
-    if (!in_memory) {
-        exec(db.get(), "PRAGMA mmap_size = 268435456", "mmap_size");
-    }
     return db;
 }
 
