@@ -90,18 +90,24 @@ std::optional<Instant> parse_now(const std::string& text, const std::string& zon
     return zoned->instant;
 }
 
-/// Runs every job due at `now`, in batches; returns how many ran.
-int run_due_jobs(Bot& bot, Instant now) {
-    int total = 0;
+struct DueRun {
+    int ran = 0;
+    bool failed = false;  ///< the database failed: try again a little later
+};
+
+/// Runs every job due at `now`, in batches.
+DueRun run_due_jobs(Bot& bot, Instant now) {
+    DueRun run;
     for (;;) {
         const auto ran = bot.tick(now);
         if (!ran) {
             spdlog::error("scheduler: {}", ran.error().message);
-            return total;
+            run.failed = true;
+            return run;
         }
-        total += *ran;
+        run.ran += *ran;
         if (*ran == 0) {
-            return total;
+            return run;
         }
     }
 }
@@ -270,18 +276,20 @@ int run_serve(const app::Config& config) {
     // The scheduler: a wall-clock alarm at the next job's time (and at least hourly, should the
     // clock be changed under us); events that schedule something sooner move it forward. What
     // the jobs queue is picked up by the dispatchers.
-    const auto arm_scheduler = [&] {
+    // After a database failure (e.g. locked by a command-line tool) it waits a few seconds.
+    const auto arm_scheduler = [&](bool failed) {
         const auto now = std::chrono::system_clock::now();
+        const auto earliest = now + (failed ? std::chrono::seconds(5) : std::chrono::seconds(0));
         auto when = now + std::chrono::hours(1);
         if (const auto next = bot.next_due(); next && *next < when) {
-            when = std::max<std::chrono::system_clock::time_point>(*next, now);
+            when = std::max<std::chrono::system_clock::time_point>(*next, earliest);
         }
         loop.set_alarm(when);
     };
     loop.set_alarm_handler([&] {
         const auto now = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-        const auto ran = run_due_jobs(bot, now);
-        if (ran > 0) {
+        const auto run = run_due_jobs(bot, now);
+        if (run.ran > 0) {
             if (teams_adapter) {
                 teams_adapter->wake();
             }
@@ -289,7 +297,7 @@ int run_serve(const app::Config& config) {
                 matrix_adapter->wake();
             }
         }
-        arm_scheduler();
+        arm_scheduler(run.failed);
     });
     bot.set_after_commit([&] {
         const auto next = bot.next_due();
@@ -304,7 +312,7 @@ int run_serve(const app::Config& config) {
         changed && *changed > 0) {
         spdlog::info("reminders: {} job(s) brought in line with the rules and settings", *changed);
     }
-    arm_scheduler();
+    arm_scheduler(false);
     loop.on_stop_signal([&] {
         spdlog::info("stopping");
         server.stop();

@@ -909,6 +909,22 @@ Handled apply_event(Store& store, const BotSettings& settings, const InboundEven
     return handled;
 }
 
+/// After a defect while applying an event (its changes already taken back): the event is still
+/// recorded as seen, so the platform's retries do not hit the same defect again and again, and
+/// the sender is told something went wrong on the bot's side.
+Handled apply_failure(Store& store, const BotSettings& settings, const InboundEvent& event,
+                      Instant now) {
+    Handled handled;
+    store.remember_event(event.conversation.platform, event.event_id, now);
+    detail::Turn turn(store, settings, event, now);
+    if (event.kind == InboundEvent::Kind::message || event.kind == InboundEvent::Kind::action) {
+        turn.reply_text("error.internal");
+    }
+    handled.messages = turn.messages;
+    handled.message_ids = turn.sent;
+    return handled;
+}
+
 void log_applied(const InboundEvent& event, const Handled& handled) {
     static constexpr const char* kKinds[] = {"message", "action", "member_joined", "bot_added",
                                              "reaction"};
@@ -954,6 +970,17 @@ std::vector<Result<Handled>> Bot::handle_batch(
                     log_line(LogLevel::error,
                              "event " + event.event_id + " not applied: " + error.what());
                     results[i] = fail(ErrorCode::storage, error.what(), 500);
+                } catch (const std::exception& error) {
+                    // A defect, not the database: what the event changed is taken back, the
+                    // sender hears so, and the others in the batch and the service go on.
+                    log_line(LogLevel::error,
+                             "event " + event.event_id + " failed (a defect): " + error.what());
+                    try {
+                        store_.savepoint(
+                            [&] { results[i] = apply_failure(store_, settings_, event, now); });
+                    } catch (const std::exception& again) {
+                        results[i] = fail(ErrorCode::internal, again.what(), 500);
+                    }
                 }
             }
         });
@@ -989,29 +1016,18 @@ Result<int> Bot::tick(Instant now) {
     try {
         // Deferred reminders are due again later, not now: each job is looked at once a tick.
         for (const auto& job : store_.due_jobs(now, kBatch)) {
-            // One transaction per job: its messages and its being done are committed together,
-            // and a failing job does not hold back the others.
-            if (job.kind == detail::kPendingExpiryJob) {
-                store_.transaction([&] {
-                    detail::expire_confirmation(store_, settings_, job, now);
-                    store_.finish_job(job.id);
-                });
-            } else if (job.kind == kHousekeepingJob) {
-                store_.transaction([&] {
-                    housekeeping(now);
-                    schedule_housekeeping(now + std::chrono::hours(1));
-                });
-            } else if (job.kind == detail::kReminderJob) {
-                store_.transaction([&] {
-                    const auto outcome = detail::run_reminder(store_, settings_, job, now);
-                    if (outcome != detail::ReminderOutcome::deferred) {
-                        store_.finish_job(job.id);
-                    }
-                });
-            } else {
-                continue;  // a kind this version does not know: left for the version that does
+            try {
+                // One transaction per job: its messages and its being done are committed
+                // together.
+                run_job(job, now);
+            } catch (const StoreError&) {
+                throw;  // the database itself: stop, the runtime tries again a little later
+            } catch (const std::exception& error) {
+                // A defect in one job must not stop the scheduler or come back every tick.
+                log_line(LogLevel::error, "job " + job.kind + " " + job.key +
+                                              " failed and is given up: " + error.what());
+                store_.transaction([&] { store_.finish_job(job.id); });
             }
-            log_line(LogLevel::debug, "job " + job.kind + " " + job.key + " ran");
             ++ran;
         }
     } catch (const StoreError& error) {
@@ -1019,6 +1035,38 @@ Result<int> Bot::tick(Instant now) {
         return fail(ErrorCode::storage, error.what(), 500);
     }
     return ran;
+}
+
+void Bot::run_job(const Job& job, Instant now) {
+    if (job.kind == detail::kPendingExpiryJob) {
+        store_.transaction([&] {
+            detail::expire_confirmation(store_, settings_, job, now);
+            store_.finish_job(job.id);
+        });
+    } else if (job.kind == kHousekeepingJob) {
+        store_.transaction([&] {
+            housekeeping(now);
+            schedule_housekeeping(now + std::chrono::hours(1));
+        });
+    } else if (job.kind == detail::kReminderJob) {
+        store_.transaction([&] {
+            const auto outcome = detail::run_reminder(store_, settings_, job, now);
+            if (outcome != detail::ReminderOutcome::deferred) {
+                store_.finish_job(job.id);
+            }
+        });
+    } else {
+        // A kind this version does not know (written by a newer one): looked at again a day
+        // later, so it neither blocks the jobs behind it nor wakes the scheduler constantly.
+        log_line(LogLevel::warn, "job of unknown kind '" + job.kind + "' (" + job.key +
+                                     ") left for a version that knows it");
+        store_.transaction([&] {
+            store_.schedule_job({0, job.kind, job.key, now + std::chrono::hours(24), job.payload,
+                                 JobState::due});
+        });
+        return;
+    }
+    log_line(LogLevel::debug, "job " + job.kind + " " + job.key + " ran");
 }
 
 void Bot::housekeeping(Instant now) {

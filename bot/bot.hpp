@@ -73,6 +73,8 @@ public:
     void set_after_commit(std::function<void()> hook) { after_commit_ = std::move(hook); }
 
 private:
+    /// Runs one due job in its own transaction.
+    void run_job(const Job& job, Instant now);
     /// Deletes what is kept only for a while (sent messages, seen event ids).
     void housekeeping(Instant now);
     /// Schedules the nightly housekeeping after `after`.

@@ -98,6 +98,8 @@ constexpr Entry kCatalogue[] = {
      "I don't understand that. Type **help** to see what I can do."},
     {"input.stranger", "Ik ken je nog niet, dus ik kan dat niet voor je doen. Vraag de procesbegeleider van je netwerk om je toe te voegen.",
      "I don't know you yet, so I can't do that for you. Ask your network's facilitator to add you."},
+    {"error.internal", "Sorry, daar ging bij mij iets mis. Er is niets veranderd; probeer het nog eens, of anders op een andere manier. De beheerder kan in het logboek zien wat er gebeurde.",
+     "Sorry, something went wrong on my side. Nothing has changed; please try again, or another way. The administrator can see what happened in the log."},
     {"action.unknown", "Die knop hoort bij iets wat ik niet (meer) ken. Typ **hulp** als je verder wilt.",
      "That button belongs to something I don't know (any more). Type **help** to carry on."},
 

@@ -1,6 +1,8 @@
 // Chat flows around reminders: who comes to a meeting (RSVP), and a facilitator's view and
 // changes of the network's reminder rules.
 #include <algorithm>
+#include <charconv>
+#include <map>
 #include <set>
 
 #include "bot/commands.hpp"
@@ -28,18 +30,20 @@ std::optional<Meeting> next_meeting(Store& store, Id network_id, Instant now) {
     return std::nullopt;
 }
 
-/// A leading "#3" or "3" names the meeting; the rest is returned in `rest`. Without a number the
-/// network's next meeting is meant. Replies and returns nullopt when there is none.
+/// A leading "#3" (or a lone "3") names the meeting; the rest is returned in `rest`. Without
+/// one the network's next meeting is meant, so "ik kan niet 2 kinderen ziek" is a reason.
+/// Replies and returns nullopt when there is no such meeting.
 std::optional<Meeting> meeting_from_args(Turn& turn, const Network& network,
                                          const std::string& args, std::string& rest) {
     auto text = std::string(trim(args));
     rest = text;
     const auto space = text.find(' ');
     auto first = text.substr(0, space);
-    if (!first.empty() && first.front() == '#') {
+    const bool marked = !first.empty() && first.front() == '#';
+    if (marked) {
         first.erase(0, 1);
     }
-    if (all_digits(first)) {
+    if (all_digits(first) && (marked || space == std::string::npos)) {
         rest = space == std::string::npos ? std::string() : std::string(trim(text.substr(space)));
         auto meeting = turn.store.meeting(std::stoll(first));
         if (!meeting || meeting->network_id != network.id) {
@@ -156,110 +160,148 @@ struct RuleSpec {
 
 bool is_filler(std::string_view word) {
     static const std::set<std::string_view> kFiller = {
-        "om", "de", "het", "een", "bijeenkomst", "naar", "aan", "voor", "at", "the", "a",
-        "meeting", "to", "of", "van", "in", "op", "on", "uur", "sturen", "send"};
+        "om", "de", "het", "bijeenkomst", "naar", "aan", "voor", "at", "the", "meeting", "to",
+        "of", "van", "in", "op", "on", "sturen", "send", "s", "'s"};
     return kFiller.count(word) > 0;
 }
 
-/// Reads one "|"-separated part: "2 dagen voor", "de dag na", "maandag voor de caféweek",
-/// "16:00", "groep", "iedereen", "voorbereiders", "procesbegeleiders", "wie nog niet reageerde".
-/// False when words are left that it does not understand.
+/// A small count as typed: digits (at most three) or a Dutch or English number word.
+std::optional<int> read_count(std::string_view word) {
+    static const std::map<std::string_view, int> kWords = {
+        {"een", 1},  {"één", 1},   {"eén", 1},   {"one", 1},  {"a", 1},    {"twee", 2},
+        {"two", 2},  {"drie", 3},  {"three", 3}, {"vier", 4}, {"four", 4}, {"vijf", 5},
+        {"five", 5}, {"zes", 6},   {"six", 6},   {"zeven", 7}, {"seven", 7}, {"acht", 8},
+        {"eight", 8}, {"negen", 9}, {"nine", 9}, {"tien", 10}, {"ten", 10}};
+    if (const auto it = kWords.find(word); it != kWords.end()) {
+        return it->second;
+    }
+    if (word.empty() || word.size() > 3 || !all_digits(word)) {
+        return std::nullopt;
+    }
+    int value = 0;
+    std::from_chars(word.data(), word.data() + word.size(), value);
+    return value;
+}
+
+/// Reads one "|"-separated part: "2 dagen voor", "een week van tevoren", "de dag na", "maandag
+/// voor de caféweek", "16:00", "om 16 uur", "groep", "iedereen", "voorbereiders",
+/// "procesbegeleiders", "wie nog niet reageerde". Nothing of `spec` changes unless the whole part
+/// is understood and names at least one thing.
 bool read_rule_part(std::string_view part, RuleSpec& spec) {
+    RuleSpec read;
+    bool named = false;
     auto w = words(part);
     std::vector<bool> used(w.size(), false);
     const auto mark = [&](std::size_t from, std::size_t count) {
         for (std::size_t i = from; i < from + count && i < used.size(); ++i) {
             used[i] = true;
         }
+        named = true;
     };
     const auto is = [&](std::size_t i, std::initializer_list<std::string_view> options) {
         return i < w.size() && std::find(options.begin(), options.end(), w[i]) != options.end();
+    };
+    // "voor", "ervoor", "van tevoren" / "na", "erna": how many words, and which way.
+    const auto direction = [&](std::size_t i) -> std::pair<std::size_t, int> {
+        if (is(i, {"voor", "before", "ervoor", "eerder", "earlier", "tevoren", "vooraf"})) {
+            return {1, -1};
+        }
+        if (is(i, {"van"}) && is(i + 1, {"tevoren", "te", "voren"})) {
+            return {is(i + 1, {"te"}) ? 3 : 2, -1};
+        }
+        if (is(i, {"na", "after", "erna", "later", "nadien", "achteraf"})) {
+            return {1, 1};
+        }
+        return {0, 0};
     };
     for (std::size_t i = 0; i < w.size(); ++i) {
         if (used[i]) {
             continue;
         }
-        if (const auto time = parse_time_of_day(w[i]); time && w[i].find_first_of(":.u") !=
-                                                                  std::string::npos) {
-            spec.time_of_day = *time;
-            mark(i, 1);
+        if (w[i].find_first_of(":.") != std::string::npos) {
+            if (const auto time = parse_time_of_day(w[i])) {
+                read.time_of_day = *time;
+                mark(i, 1);
+                continue;
+            }
+        }
+        if (const auto hour = read_count(w[i]);
+            hour && *hour <= 23 && is(i + 1, {"uur", "u", "h", "o'clock"})) {
+            read.time_of_day = minutes{*hour * 60};
+            mark(i, 2);
             continue;
         }
         if (is(i, {"caféweek", "cafeweek", "cafe"})) {
-            spec.anchor = ReminderAnchor::cafe_week;
+            read.anchor = ReminderAnchor::cafe_week;
             mark(i, is(i + 1, {"week"}) ? 2 : 1);
             continue;
         }
-        if (is(i, {"maandag", "monday"}) && !spec.offset_days) {
+        if (is(i, {"maandag", "monday"}) && !read.offset_days) {
             // "maandag voor de caféweek" is the Monday a week before it starts.
-            spec.offset_days = is(i + 1, {"voor", "before", "ervoor"}) ? -7 : 0;
-            spec.anchor = ReminderAnchor::cafe_week;
-            mark(i, is(i + 1, {"voor", "before", "ervoor"}) ? 2 : 1);
+            const bool before = direction(i + 1).second < 0;
+            read.offset_days = before ? -7 : 0;
+            read.anchor = ReminderAnchor::cafe_week;
+            mark(i, before ? 1 + direction(i + 1).first : 1);
             continue;
         }
-        if (all_digits(w[i]) && i + 2 < w.size() + 1 &&
-            is(i + 1, {"dag", "dagen", "day", "days", "week", "weken", "weeks"})) {
-            const int n = std::stoi(w[i]);
-            const int factor = is(i + 1, {"week", "weken", "weeks"}) ? 7 : 1;
-            if (is(i + 2, {"voor", "before", "ervoor", "eerder", "earlier"})) {
-                spec.offset_days = -n * factor;
-                mark(i, 3);
-                continue;
-            }
-            if (is(i + 2, {"na", "after", "erna", "later"})) {
-                spec.offset_days = n * factor;
-                mark(i, 3);
+        if (const auto count = read_count(w[i]);
+            count && is(i + 1, {"dag", "dagen", "day", "days", "week", "weken", "weeks"})) {
+            const auto [length, sign] = direction(i + 2);
+            if (sign != 0 && *count <= 60) {
+                const int factor = is(i + 1, {"week", "weken", "weeks"}) ? 7 : 1;
+                read.offset_days = sign * *count * factor;
+                mark(i, 2 + length);
                 continue;
             }
         }
-        if (is(i, {"dag", "day"}) && is(i + 1, {"voor", "before", "ervoor"})) {
-            spec.offset_days = -1;
-            mark(i, 2);
-            continue;
-        }
-        if (is(i, {"dag", "day"}) && is(i + 1, {"na", "after", "erna"})) {
-            spec.offset_days = 1;
-            mark(i, 2);
+        if (is(i, {"dag", "day", "week"}) && direction(i + 1).second != 0) {
+            // "de dag voor", "een week erna"
+            const auto [length, sign] = direction(i + 1);
+            read.offset_days = sign * (is(i, {"week"}) ? 7 : 1);
+            mark(i, 1 + length);
             continue;
         }
         if (is(i, {"zelfde", "same"}) && is(i + 1, {"dag", "day"})) {
-            spec.offset_days = 0;
+            read.offset_days = 0;
             mark(i, 2);
             continue;
         }
         if (is(i, {"dag", "day"}) && i > 0 && is(i - 1, {"de", "the"}) && i + 1 == w.size()) {
-            spec.offset_days = 0;  // "op de dag"
+            read.offset_days = 0;  // "op de dag"
             mark(i, 1);
             continue;
         }
         if (is(i, {"groep", "group", "kanaal", "channel", "chat"})) {
-            spec.audience = Audience::group;
+            read.audience = Audience::group;
             mark(i, 1);
             continue;
         }
         if (is(i, {"iedereen", "everyone", "allen", "leden", "members", "prive", "privé",
-                   "privately", "apart"})) {
-            spec.audience = Audience::members;
+                   "privately", "apart"}) &&
+            !is(i + 1, {"die", "who"})) {
+            read.audience = Audience::members;
             mark(i, 1);
             continue;
         }
         if (is(i, {"voorbereiders", "voorbereider", "preparers", "preparer"})) {
-            spec.audience = Audience::preparers;
+            read.audience = Audience::preparers;
             mark(i, 1);
             continue;
         }
-        if (is(i, {"wie", "who", "iedereen"}) || is(i, {"niet", "not", "nog"})) {
-            // "wie nog niet reageerde", "who has not answered"
+        if (is(i, {"wie", "who", "iedereen", "everyone"})) {
+            // "wie nog niet reageerde", "iedereen die nog niet heeft gereageerd"
             std::size_t j = i;
             bool negated = false;
-            while (j < w.size() && !used[j] &&
-                   is(j, {"wie", "who", "nog", "niet", "not", "has", "have", "heeft", "hebben",
-                          "reageerde", "gereageerd", "answered", "responded", "replied", "yet"})) {
+            while (j < w.size() &&
+                   is(j, {"wie", "who", "iedereen", "everyone", "die", "nog", "niet", "not",
+                          "has", "have", "heeft", "hebben", "reageerde", "gereageerd",
+                          "geantwoord", "antwoordde", "answered", "responded", "replied",
+                          "yet"})) {
                 negated = negated || is(j, {"niet", "not"});
                 ++j;
             }
-            if (negated && j > i + 1) {
-                spec.audience = Audience::not_responded;
+            if (negated) {
+                read.audience = Audience::not_responded;
                 mark(i, j - i);
                 continue;
             }
@@ -273,8 +315,8 @@ bool read_rule_part(std::string_view part, RuleSpec& spec) {
             }
         }
         if (role) {
-            spec.audience = Audience::role;
-            spec.role = *role;
+            read.audience = Audience::role;
+            read.role = *role;
             mark(i, 1);
             continue;
         }
@@ -284,6 +326,14 @@ bool read_rule_part(std::string_view part, RuleSpec& spec) {
             return false;
         }
     }
+    if (!named) {
+        return false;
+    }
+    spec.offset_days = read.offset_days ? read.offset_days : spec.offset_days;
+    spec.anchor = read.anchor ? read.anchor : spec.anchor;
+    spec.time_of_day = read.time_of_day ? read.time_of_day : spec.time_of_day;
+    spec.audience = read.audience ? read.audience : spec.audience;
+    spec.role = read.role ? read.role : spec.role;
     return true;
 }
 
@@ -405,6 +455,7 @@ void show_attendance(Turn& turn, const std::string& args) {
     const bool reasons = turn.manages(network->id);
     std::vector<std::string> coming;
     std::vector<std::string> not_coming;
+    bool shows_reason = false;
     std::set<Id> answered;
     for (const auto& rsvp : turn.store.rsvps_of(meeting->id)) {
         const auto member = turn.store.member(rsvp.member_id);
@@ -415,6 +466,7 @@ void show_attendance(Turn& turn, const std::string& args) {
         if (rsvp.answer == RsvpAnswer::coming) {
             coming.push_back(member->display_name);
         } else {
+            shows_reason = shows_reason || (reasons && !rsvp.reason.empty());
             not_coming.push_back(reasons && !rsvp.reason.empty()
                                      ? member->display_name + " (" + rsvp.reason + ")"
                                      : member->display_name);
@@ -441,7 +493,11 @@ void show_attendance(Turn& turn, const std::string& args) {
                      static_cast<double>(coming.size() + not_coming.size() + open.size()),
                      std::to_string(coming.size())}};
     summary.footnote = turn.t("rsvp.footnote");
-    turn.reply(summary);
+    if (shows_reason) {
+        turn.reply_privately(summary);  // reasons can be personal: not in front of the group
+    } else {
+        turn.reply(summary);
+    }
 }
 
 void meeting_changed(Turn& turn, const Network& network, const Meeting& before,

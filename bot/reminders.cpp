@@ -71,9 +71,11 @@ std::string network_prefix(Id network_id) {
     return "n" + std::to_string(network_id) + ":";
 }
 
-std::string meeting_key(Id network_id, Id rule_id, Id meeting_id) {
+/// A meeting's occurrence of a rule. The meeting's revision is part of it: a moved meeting gets
+/// its reminders again for the new date, even those that went out for the old one.
+std::string meeting_key(Id network_id, Id rule_id, const Meeting& meeting) {
     return network_prefix(network_id) + "r" + std::to_string(rule_id) + ":m" +
-           std::to_string(meeting_id);
+           std::to_string(meeting.id) + "." + std::to_string(meeting.revision);
 }
 
 std::string week_key(Id network_id, Id rule_id, const CafeWeek& week) {
@@ -81,11 +83,13 @@ std::string week_key(Id network_id, Id rule_id, const CafeWeek& week) {
            std::to_string(week.iso_year) + "-" + std::to_string(week.iso_week);
 }
 
-/// What a job key names: "n<network>:r<rule>:m<meeting>" or "n<network>:r<rule>:w<year>-<week>".
+/// What a job key names: "n<network>:r<rule>:m<meeting>.<revision>" or
+/// "n<network>:r<rule>:w<year>-<week>".
 struct JobTarget {
     Id network_id = 0;
     Id rule_id = 0;
     Id meeting_id = 0;
+    int revision = 0;
     int iso_year = 0;
     unsigned iso_week = 0;
 };
@@ -118,8 +122,15 @@ std::optional<JobTarget> parse_key(std::string_view key) {
     key.remove_prefix(1);
     target.network_id = *network;
     target.rule_id = *rule;
-    if (const auto meeting = number_at(key, 'm'); meeting && key.empty()) {
+    if (const auto meeting = number_at(key, 'm'); meeting && !key.empty() && key.front() == '.') {
+        key.remove_prefix(1);
+        int revision = 0;
+        const auto [end, error] = std::from_chars(key.data(), key.data() + key.size(), revision);
+        if (error != std::errc() || end != key.data() + key.size()) {
+            return std::nullopt;
+        }
         target.meeting_id = *meeting;
+        target.revision = revision;
         return target;
     }
     const auto year = number_at(key, 'w');
@@ -169,10 +180,18 @@ std::vector<Occurrence> occurrences(Store& store, const BotSettings& settings,
     std::vector<Occurrence> out;
     const auto& zone = network.time_zone;
     const auto& window = settings.send_window;
+    // Past meetings stay in view as long as a rule after them (the evaluation prompt, a
+    // "14 dagen na") and its catch-up window can still be ahead.
+    int latest_after = 0;
+    for (const auto& rule : rules) {
+        if (rule.enabled && rule.anchor == ReminderAnchor::meeting) {
+            latest_after = std::max(latest_after, rule.offset_days);
+        }
+    }
+    const auto horizon = days{latest_after + 1} + catch_up_window(ReminderKind::preparer_nudge);
     std::vector<Meeting> meetings;
     for (auto& meeting : store.meetings_of(network.id)) {
-        // Meetings of the last week still have their evaluation prompt ahead.
-        if (meeting.status == MeetingStatus::planned && meeting.starts_at + days{7} > now) {
+        if (meeting.status == MeetingStatus::planned && meeting.starts_at + horizon > now) {
             meetings.push_back(std::move(meeting));
         }
     }
@@ -228,7 +247,7 @@ std::vector<Occurrence> occurrences(Store& store, const BotSettings& settings,
                         continue;
                     }
                 }
-                out.push_back({meeting_key(network.id, rule.id, meeting.id), *due});
+                out.push_back({meeting_key(network.id, rule.id, meeting), *due});
             }
             continue;
         }
@@ -606,6 +625,12 @@ int reschedule_network(Store& store, const BotSettings& settings, Id network_id,
     if (!network) {
         return 0;
     }
+    if (!is_known_zone(network->time_zone)) {
+        // Nothing can be placed in time; keep what is scheduled rather than cancel it all.
+        log_line(LogLevel::warn, "reminders of " + network->name + " not rescheduled: unknown time zone '" +
+                                     network->time_zone + "'");
+        return 0;
+    }
     const auto rules = rules_of(store, network_id, now);
     std::map<std::string, Job> existing;
     for (auto& job : store.jobs_with_key_prefix(kReminderJob, network_prefix(network_id))) {
@@ -619,8 +644,9 @@ int reschedule_network(Store& store, const BotSettings& settings, Id network_id,
         if (it != existing.end() && it->second.state == JobState::done) {
             continue;  // it fired (or was dropped) once: never again
         }
-        if (it == existing.end() && occurrence.due <= now) {
-            continue;  // its moment had passed before it was planned
+        if ((it == existing.end() || it->second.state == JobState::cancelled) &&
+            occurrence.due <= now) {
+            continue;  // its moment had passed before it was planned (or switched back on)
         }
         if (it != existing.end() && it->second.state == JobState::due &&
             it->second.due_at == occurrence.due) {
@@ -655,7 +681,8 @@ ReminderOutcome run_reminder(Store& store, const BotSettings& settings, const Jo
     std::optional<Meeting> meeting;
     if (target->meeting_id != 0) {
         meeting = store.meeting(target->meeting_id);
-        if (!meeting || meeting->status != MeetingStatus::planned) {
+        if (!meeting || meeting->status != MeetingStatus::planned ||
+            meeting->revision != target->revision) {
             log_line(LogLevel::info, "reminder " + job.key + " skipped: the meeting is gone");
             return ReminderOutcome::skipped;
         }
@@ -681,7 +708,7 @@ ReminderOutcome run_reminder(Store& store, const BotSettings& settings, const Jo
                 continue;
             }
             const auto digest =
-                store.job(kReminderJob, meeting_key(network->id, other.id, meeting->id));
+                store.job(kReminderJob, meeting_key(network->id, other.id, *meeting));
             if (digest && digest->due_at < limit) {
                 limit = digest->due_at;
                 limit_reason = "the agenda digest";

@@ -17,6 +17,7 @@ enum class ErrorCode {
     rate_limited,
     remote,  ///< a peer answered with an error
     config,
+    internal,  ///< a defect in the bot itself; logged, and the work it was doing taken back
 };
 
 struct Error {

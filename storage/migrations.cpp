@@ -211,8 +211,10 @@ CREATE TABLE adapter_state (
 constexpr std::string_view kSchemaV4 = R"sql(
 ALTER TABLE meetings ADD COLUMN revision INTEGER NOT NULL DEFAULT 0 CHECK (revision >= 0);
 
+-- AUTOINCREMENT: a rule's id is part of its jobs' keys; a new rule must never take the id of a
+-- removed one, whose jobs already fired.
 CREATE TABLE reminder_rules (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     network_id  INTEGER NOT NULL REFERENCES networks (id) ON DELETE CASCADE,
     kind        TEXT NOT NULL CHECK (kind IN ('cafe_week_announcement', 'preparer_nudge',
                                               'agenda_call', 'agenda_digest', 'meeting_reminder',

@@ -297,6 +297,9 @@ void ConsoleSession::set_clock(const std::string& args) {
             status_line("fout / error: " + ran.error().message);
             break;
         }
+        if (*ran == 0 && bot_.next_due() == next) {
+            break;  // nothing can run now (it would not get further)
+        }
         if (*ran > 0) {
             status_line("tijd / time: " + (local ? format_moment(*local, Lang::nl) : "?"));
             drain();

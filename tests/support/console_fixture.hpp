@@ -32,6 +32,10 @@ struct ConsoleFixture {
           demo(app::seed_demo(*store, now, "Europe/Amsterdam")),
           session(bot, *store, output, now) {
         session.speak_as("Marieke Jansen");
+        // As `leernetwerk console` does at start-up: the demo network's reminders are scheduled.
+        if (!bot.reschedule_all(now)) {
+            throw std::runtime_error("reminders not scheduled");
+        }
     }
 
     /// Types a line as the current speaker and returns everything the console printed.

@@ -553,3 +553,86 @@ TEST_CASE("the nightly housekeeping deletes old sent messages and forgets old ev
     CHECK(year.store->outbox_row(waiting_id));           // never sent: kept
     CHECK(year.store->remember_event(Platform::console, "old-event", year.now));  // forgotten
 }
+
+TEST_CASE("what a facilitator types about a rule is read carefully", "[reminders][chat]") {
+    leernetwerk::testing::ConsoleFixture chat;
+    // Numbers too large for any rule are not understood (and never overflow into a valid one).
+    CHECK(has(chat.say("herinnering wijzig 3 | 99999999999 dagen voor"), "begrijp ik niet"));
+    CHECK(has(chat.say("herinnering wijzig 3 | 613566757 weken voor"), "begrijp ik niet"));
+    CHECK(has(chat.say("herinnering wijzig 3 | de van het"), "begrijp ik niet"));
+    // Natural Dutch.
+    CHECK(has(chat.say("herinnering wijzig 3 | een week van tevoren | om 16 uur"),
+              "7 dagen voor de bijeenkomst om 16:00, aan de groep"));
+    CHECK(has(chat.say("herinnering wijzig 3 | twee weken voor | iedereen die nog niet heeft "
+                       "gereageerd"),
+              "14 dagen voor de bijeenkomst om 16:00, aan wie nog niet reageerde"));
+    CHECK(has(chat.say("herinnering wijzig 2 | procesbegeleiders"), "aan elke procesbegeleider"));
+    // A message that happens to contain a time or a word like "groep" stays the message.
+    const auto added = chat.say(
+        "herinnering toevoegen 7 dagen voor | 10:00 | iedereen | Neem om 14:00 de groep mee");
+    CHECK(has(added, "7 dagen voor de bijeenkomst om 10:00, aan iedereen apart"));
+    CHECK(has(chat.say("herinneringen"), "Neem om 14:00 de groep mee"));
+}
+
+TEST_CASE("a removed rule's number is not reused, so its successor still fires",
+          "[reminders][chat]") {
+    leernetwerk::testing::ConsoleFixture chat;
+    chat.say("herinnering toevoegen 7 dagen voor | 10:00 | groep | Neem je laptop mee");
+    CHECK(has(chat.say("/tijd 2027-02-03 12:00"), "Neem je laptop mee"));
+    CHECK(has(chat.say("herinnering verwijderen 8"), "is verwijderd"));
+    chat.say("herinnering toevoegen 7 dagen voor | 10:00 | groep | Neem je rubric mee");
+    // Meeting 3 (18 May) is the next one: its reminder comes 11 May.
+    CHECK(has(chat.say("/tijd 2027-05-12 12:00"), "Neem je rubric mee"));
+}
+
+TEST_CASE("a rule after the meeting still fires weeks later, across reschedules",
+          "[reminders][chat]") {
+    leernetwerk::testing::ConsoleFixture chat;
+    CHECK(has(chat.say("herinnering toevoegen 14 dagen na | 10:00 | groep | Heb je het geprobeerd?"),
+              "14 dagen na de bijeenkomst om 10:00"));
+    chat.say("/tijd 2027-02-18 12:00");  // nine days after the 9 February meeting
+    chat.say("herinneringen");             // reschedules
+    CHECK(has(chat.say("/tijd 2027-02-24 12:00"), "Heb je het geprobeerd?"));
+}
+
+TEST_CASE("a moved meeting gets its reminders again for the new date", "[reminders][chat]") {
+    leernetwerk::testing::ConsoleFixture chat;
+    CHECK(has(chat.say("/tijd 2027-01-27 12:00"), "Wat wil je op de agenda?"));
+    // Moved three weeks on (week 9 is no café week: confirmed).
+    chat.say("verplaats bijeenkomst 2 naar 2 maart 2027 15:30");
+    CHECK(has(chat.say("ja"), "verplaatst"));
+    const auto later = chat.say("/tijd 2027-03-02 12:00");
+    CHECK(has(later, "Wat wil je op de agenda?"));  // the agenda call again, for 2 March
+    CHECK(has(later, "di 2 mrt 2027 15:30"));
+}
+
+TEST_CASE("a reason is not read as a meeting number, and reasons stay with the organisers",
+          "[reminders][rsvp]") {
+    leernetwerk::testing::ConsoleFixture chat;
+    chat.as("Bram");
+    CHECK(has(chat.say("ik kan niet 2 kinderen ziek"),
+              "je kunt niet op di 9 feb 2027 15:30 (2 kinderen ziek)"));
+    chat.as("Marieke");
+    const auto organiser = chat.say("wie komt");
+    // The list with reasons goes to the organiser's private chat, not to the group.
+    CHECK(has(organiser, ">>> bot to Marieke Jansen (privé)\nWie komt naar"));
+    CHECK_FALSE(has(organiser, ">>> bot to HSN-café Feedback die werkt\nWie komt"));
+    CHECK(has(organiser, "Bram de Boer (2 kinderen ziek)"));
+}
+
+TEST_CASE("a job of a kind this version does not know blocks nothing", "[reminders][jobs]") {
+    leernetwerk::testing::ConsoleFixture chat;
+    chat.store->transaction([&] {
+        for (int i = 0; i < 120; ++i) {
+            chat.store->schedule_job({0, "from_a_newer_version", std::to_string(i),
+                                      leernetwerk::testing::demo_now(), "", JobState::due});
+        }
+    });
+    // The preparer nudge of 19 January still comes, and the clock gets there.
+    const auto january = chat.say("/tijd 2027-01-20 12:00");
+    CHECK(has(january, "Je bereidt de bijeenkomst"));
+    CHECK(has(january, "wo 20 jan 2027 12:00"));
+    const auto job = chat.store->job("from_a_newer_version", "7");
+    REQUIRE(job);
+    CHECK(job->state == JobState::due);  // kept for the version that knows it
+}
