@@ -48,10 +48,12 @@ public:
     // ---- outbox: messages to send ----------------------------------------------------------
     /// Appends a message (state pending, due now); returns its id.
     virtual Id append_outbox(const OutboundMessage& message, Instant now) = 0;
-    /// Pending rows of a platform whose next attempt is due, oldest first. A row that updates an
+    /// Pending rows of a platform whose next attempt is due, oldest (lowest id) first, from after
+    /// `after_id` (to read on past rows the dispatcher could not take). A row that updates an
     /// earlier message waits until that message has a remote id (or has failed: then it is
     /// returned with an empty replaces_remote_id and the dispatcher sends it as a new message).
-    virtual std::vector<OutboxRow> due_outbox(Platform platform, Instant now, int limit) = 0;
+    virtual std::vector<OutboxRow> due_outbox(Platform platform, Instant now, int limit,
+                                              Id after_id = 0) = 0;
     /// Rows of a platform in a state (e.g. `sending` rows left by a crash), oldest first.
     virtual std::vector<OutboxRow> outbox_in_state(Platform platform, OutboxState state) = 0;
     virtual std::optional<OutboxRow> outbox_row(Id id) = 0;

@@ -213,6 +213,10 @@ ALTER TABLE meetings ADD COLUMN revision INTEGER NOT NULL DEFAULT 0 CHECK (revis
 
 -- AUTOINCREMENT: a rule's id is part of its jobs' keys; a new rule must never take the id of a
 -- removed one, whose jobs already fired.
+-- The dispatchers read due rows in id order (a conversation's messages go out in the order they
+-- were written, also after a retry) and stop at their limit: this index serves that walk.
+CREATE INDEX outbox_pending ON outbox (platform, state, id);
+
 CREATE TABLE reminder_rules (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     network_id  INTEGER NOT NULL REFERENCES networks (id) ON DELETE CASCADE,

@@ -577,21 +577,25 @@ RETURNING id
     return id;
 }
 
-std::vector<OutboxRow> SqliteStore::due_outbox(Platform platform, Instant now, int limit) {
+std::vector<OutboxRow> SqliteStore::due_outbox(Platform platform, Instant now, int limit,
+                                               Id after_id) {
     if (limit <= 0) {
         return {};
     }
-    // An update waits while the message it replaces is still pending or sending. Ordered as the
-    // outbox_due index is (a new row's next attempt is its creation time, so this is oldest
-    // first), so the LIMIT stops the index walk early instead of sorting every due row.
+    // An update waits while the message it replaces is still pending or sending. In id order, so
+    // a conversation's messages go out as they were written (a retried row keeps its place);
+    // the outbox_pending index serves the walk and the LIMIT ends it.
     static const std::string kSql = sql(kOutboxSelect, R"sql(
-WHERE o.platform = ?1 AND o.state = 'pending' AND o.next_attempt_at <= ?2
+WHERE o.platform = ?1 AND o.state = 'pending' AND o.id > ?4 AND o.next_attempt_at <= ?2
   AND (r.id IS NULL OR r.state IN ('sent', 'failed'))
-ORDER BY o.next_attempt_at, o.id
+ORDER BY o.id
 LIMIT ?3
 )sql");
     Query query = impl_->query(kSql, "due_outbox");
-    query.bind_text(1, platform_code(platform)).bind_instant(2, now).bind_int(3, limit);
+    query.bind_text(1, platform_code(platform))
+        .bind_instant(2, now)
+        .bind_int(3, limit)
+        .bind_int(4, after_id);
     return impl_->read_outbox_rows(query);
 }
 

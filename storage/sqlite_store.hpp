@@ -35,7 +35,8 @@ public:
     int prune_outbox(Instant before) override;
 
     Id append_outbox(const OutboundMessage& message, Instant now) override;
-    std::vector<OutboxRow> due_outbox(Platform platform, Instant now, int limit) override;
+    std::vector<OutboxRow> due_outbox(Platform platform, Instant now, int limit,
+                                      Id after_id = 0) override;
     std::vector<OutboxRow> outbox_in_state(Platform platform, OutboxState state) override;
     std::optional<OutboxRow> outbox_row(Id id) override;
     std::optional<OutboxRow> outbox_row_by_remote_id(Platform platform,

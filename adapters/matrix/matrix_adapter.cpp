@@ -28,7 +28,6 @@ namespace asio = boost::asio;
 using nlohmann::json;
 
 constexpr int kMaxInFlight = 16;
-constexpr int kPumpBatch = 64;
 constexpr std::size_t kMaxRemembered = 50'000;
 constexpr std::chrono::seconds kForgetPacingAfter{60};
 constexpr std::chrono::milliseconds kPollInterval{1000};
@@ -919,33 +918,17 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         }
         std::chrono::milliseconds next = kPollInterval;
         pacer.forget_quiet(std::chrono::steady_clock::now());
-        const int free_slots = pacer.free_slots();
-        if (free_slots <= 0) {
-            schedule_pump(next);
+        if (pacer.free_slots() <= 0) {
+            schedule_pump(next);  // a finishing send wakes us sooner
             return;
         }
-        std::vector<OutboxRow> rows;
+        std::vector<net::ClaimedRow> chosen;
         try {
-            rows =
-                store.due_outbox(Platform::matrix, clock(), std::min(kPumpBatch, free_slots + 4));
+            chosen = net::claim_due_rows(store, Platform::matrix, clock(), pacer, room_key, next);
         } catch (const StoreError& error) {
             log_line(LogLevel::error, std::string("matrix dispatcher: ") + error.what());
             schedule_pump(next);
             return;
-        }
-        const auto steady_now = std::chrono::steady_clock::now();
-        std::vector<std::pair<OutboxRow, std::string>> chosen;
-        for (auto& row : rows) {
-            auto key = room_key(row.message.to);
-            std::chrono::milliseconds wait{0};
-            // One send at a time per conversation keeps the order; the window paces it.
-            if (!pacer.try_claim(key, steady_now, wait)) {
-                if (wait.count() > 0) {
-                    next = std::min(next, wait);
-                }
-                continue;
-            }
-            chosen.emplace_back(std::move(row), std::move(key));
         }
         const bool marked = chosen.empty() || write("mark sending", [&] {
                                 for (const auto& [row, key] : chosen) {

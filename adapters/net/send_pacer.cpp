@@ -38,4 +38,38 @@ void SendPacer::forget_quiet(SteadyTime now) {
     });
 }
 
+std::vector<ClaimedRow> claim_due_rows(Store& store, Platform platform, Instant now,
+                                       SendPacer& pacer,
+                                       const std::function<std::string(const Address&)>& key_of,
+                                       std::chrono::milliseconds& next) {
+    constexpr int kSpare = 4;         // rows read beyond the free slots, for busy conversations
+    constexpr int kMaxScanned = 2048;  // per call: a huge backlog is walked over several wakes
+    std::vector<ClaimedRow> chosen;
+    const auto steady_now = std::chrono::steady_clock::now();
+    Id after = 0;
+    int scanned = 0;
+    while (pacer.free_slots() > 0 && scanned < kMaxScanned) {
+        const int limit = pacer.free_slots() + kSpare;
+        auto page = store.due_outbox(platform, now, limit, after);
+        for (auto& row : page) {
+            after = row.message.id;
+            ++scanned;
+            auto key = key_of(row.message.to);
+            std::chrono::milliseconds wait{0};
+            // One send at a time per conversation keeps the order; the window paces it.
+            if (!pacer.try_claim(key, steady_now, wait)) {
+                if (wait.count() > 0) {
+                    next = std::min(next, wait);
+                }
+                continue;
+            }
+            chosen.push_back({std::move(row), std::move(key)});
+        }
+        if (static_cast<int>(page.size()) < limit) {
+            break;  // nothing more is due
+        }
+    }
+    return chosen;
+}
+
 }  // namespace leernetwerk::net

@@ -4,6 +4,7 @@
 // cap on sends in flight. Pacing state of quiet conversations is forgotten, so it does not grow
 // with every conversation ever served.
 #include <chrono>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "adapters/net/retry.hpp"
+#include "bot/store.hpp"
 
 namespace leernetwerk::net {
 
@@ -40,5 +42,21 @@ private:
     std::map<std::string, WindowLimiter> limiters_;
     SteadyTime last_prune_{};
 };
+
+/// A due outbox row the pacer let through, with its conversation key (to release it later).
+struct ClaimedRow {
+    OutboxRow row;
+    std::string key;
+};
+
+/// Reads a platform's due rows in id order, page by page, and claims those whose conversation is
+/// free and not paced, until every free slot is used or nothing more is due. A page is a little
+/// more than the free slots, and the next one reads on after it, so a conversation with a backlog
+/// (or held after a 429) cannot hide the others. `next` is lowered to the shortest window wait
+/// met. Throws StoreError.
+std::vector<ClaimedRow> claim_due_rows(Store& store, Platform platform, Instant now,
+                                       SendPacer& pacer,
+                                       const std::function<std::string(const Address&)>& key_of,
+                                       std::chrono::milliseconds& next);
 
 }  // namespace leernetwerk::net

@@ -25,7 +25,6 @@ namespace asio = boost::asio;
 using nlohmann::json;
 
 constexpr int kMaxInFlight = 16;
-constexpr int kPumpBatch = 64;  ///< rows read per look at the outbox
 constexpr std::size_t kMaxRememberedRefs = 50'000;
 constexpr std::chrono::seconds kForgetPacingAfter{30};
 constexpr std::chrono::milliseconds kPollInterval{1000};
@@ -509,34 +508,18 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
             return;
         }
         std::chrono::milliseconds next = kPollInterval;
-        std::vector<OutboxRow> rows;
         pacer.forget_quiet(std::chrono::steady_clock::now());
-        const int free_slots = pacer.free_slots();
-        if (free_slots <= 0) {
+        if (pacer.free_slots() <= 0) {
             schedule_pump(next);  // a finishing send wakes us sooner
             return;
         }
+        std::vector<net::ClaimedRow> chosen;
         try {
-            // Read a little more than fits, for rows of conversations that are busy or paced.
-            rows = store.due_outbox(Platform::teams, clock(), std::min(kPumpBatch, free_slots + 4));
+            chosen = net::claim_due_rows(store, Platform::teams, clock(), pacer, conversation_key, next);
         } catch (const StoreError& error) {
             log_line(LogLevel::error, std::string("teams dispatcher: ") + error.what());
             schedule_pump(next);
             return;
-        }
-        const auto steady_now = std::chrono::steady_clock::now();
-        std::vector<std::pair<OutboxRow, std::string>> chosen;
-        for (auto& row : rows) {
-            auto key = conversation_key(row.message.to);
-            std::chrono::milliseconds wait{0};
-            // One send at a time per conversation keeps the order; the window paces it.
-            if (!pacer.try_claim(key, steady_now, wait)) {
-                if (wait.count() > 0) {
-                    next = std::min(next, wait);
-                }
-                continue;
-            }
-            chosen.emplace_back(std::move(row), std::move(key));
         }
         const bool marked = chosen.empty() || write("mark sending", [&] {
                                 for (const auto& [row, key] : chosen) {

@@ -702,3 +702,60 @@ TEST_CASE("matrix: reminders reach the room and private chats once, and a vote i
     CHECK(f.bot_texts().size() == in_room);
     CHECK(f.spec_errors() == 0);
 }
+
+TEST_CASE("matrix: after a 429 a room's messages still arrive in the order they were written",
+          "[matrix][adapter][order]") {
+    REQUIRE_PEER(f);
+    f.control("POST", "/_test/fail",
+              {{"path", "/send/"}, {"method", "PUT"}, {"status", 429}, {"count", 1},
+               {"errcode", "M_LIMIT_EXCEEDED"}, {"retry_after_ms", 300}});
+    for (const auto* text : {"Eerste", "Tweede"}) {
+        OutboundMessage message;
+        message.to.platform = Platform::matrix;
+        message.to.conversation_id = f.room;
+        message.content = TextContent{text, {}};
+        f.store->transaction([&] { f.store->append_outbox(message, f.now); });
+    }
+    f.adapter->wake();
+    const auto retried = [&] {
+        return f.metrics.value("leernetwerk_sends_total",
+                               {{"platform", "matrix"}, {"result", "retry"}}) >= 1;
+    };
+    REQUIRE(run_until(f.io, retried));
+    f.now += std::chrono::seconds(1);  // the retry falls due
+    REQUIRE(run_until(f.io, [&] { return f.bot_texts().size() == 2; }));
+    const auto texts = f.bot_texts();
+    CHECK(texts[0] == "Eerste");
+    CHECK(texts[1] == "Tweede");
+}
+
+TEST_CASE("matrix: a room held after a 429 with a backlog does not hold up other rooms",
+          "[matrix][adapter][order]") {
+    REQUIRE_PEER(f);
+    const auto other = f.control("POST", "/_test/rooms", {{"members", {kAnna, kBot}}})["room_id"]
+                           .get<std::string>();
+    f.control("POST", "/_test/fail",
+              {{"path", "/send/"}, {"method", "PUT"}, {"status", 429}, {"count", 1},
+               {"errcode", "M_LIMIT_EXCEEDED"}, {"retry_after_ms", 4000}});
+    const auto queue = [&](const std::string& room, const std::string& text) {
+        OutboundMessage message;
+        message.to.platform = Platform::matrix;
+        message.to.conversation_id = room;
+        message.content = TextContent{text, {}};
+        f.store->transaction([&] { f.store->append_outbox(message, f.now); });
+    };
+    for (int i = 0; i < 40; ++i) {
+        queue(f.room, "A" + std::to_string(i));
+    }
+    f.adapter->wake();
+    REQUIRE(run_until(f.io, [&] {
+        return f.metrics.value("leernetwerk_sends_total",
+                               {{"platform", "matrix"}, {"result", "retry"}}) >= 1;
+    }));
+    queue(other, "B");
+    f.adapter->wake();
+    // Room A waits four seconds with its backlog; room B's message goes out meanwhile.
+    CHECK(run_until(
+        f.io, [&] { return f.bot_messages(other).size() == 1; }, std::chrono::milliseconds(2500)));
+    CHECK(f.bot_texts().empty());
+}

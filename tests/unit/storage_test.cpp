@@ -455,34 +455,36 @@ TEST_CASE("an outbox row is retried later and can fail", "[storage][outbox]") {
     CHECK_THROWS_AS(store->mark_outbox_sent(id + 1, "x", at(1)), StoreError);
 }
 
-TEST_CASE("due outbox rows come in the order they fell due, within the limit",
-          "[storage][outbox]") {
+TEST_CASE("due outbox rows come oldest first, within the limit", "[storage][outbox]") {
     auto store = memory_store();
-    const Id first = store->append_outbox(text_message(Platform::teams, "1"), at(10));
+    const Id first = store->append_outbox(text_message(Platform::teams, "1"), at(30));
     const Id second = store->append_outbox(text_message(Platform::teams, "2"), at(10));
     const Id third = store->append_outbox(text_message(Platform::teams, "3"), at(20));
     store->append_outbox(text_message(Platform::matrix, "other"), at(5));
 
     const auto due = store->due_outbox(Platform::teams, at(30), 2);
     REQUIRE(due.size() == 2);
-    CHECK(due[0].message.id == first);  // same moment: in the order they were appended
+    CHECK(due[0].message.id == first);
     CHECK(due[1].message.id == second);
     const auto all = store->due_outbox(Platform::teams, at(30), 10);
     REQUIRE(all.size() == 3);
     CHECK(all[2].message.id == third);
     CHECK(store->due_outbox(Platform::teams, at(30), 0).empty());
-    // At t=15 only the rows created at 10 are due.
+    // Reading on after the rows a dispatcher could not take.
+    const auto next_page = store->due_outbox(Platform::teams, at(30), 10, second);
+    REQUIRE(next_page.size() == 1);
+    CHECK(next_page[0].message.id == third);
+    // At t=15 only the row created at 10 is due.
     const auto early = store->due_outbox(Platform::teams, at(15), 10);
-    REQUIRE(early.size() == 2);
-    CHECK(early[1].message.id == second);
-    // A row put back for a retry comes after what fell due before its new attempt.
+    REQUIRE(early.size() == 1);
+    CHECK(early[0].message.id == second);
+    // A row put back for a retry keeps its place once it is due again.
     store->mark_outbox_sending(first, at(30));
-    store->mark_outbox_retry(first, at(25), "503");
-    const auto again = store->due_outbox(Platform::teams, at(30), 10);
+    store->mark_outbox_retry(first, at(40), "503");
+    REQUIRE(store->due_outbox(Platform::teams, at(35), 10).size() == 2);
+    const auto again = store->due_outbox(Platform::teams, at(40), 10);
     REQUIRE(again.size() == 3);
-    CHECK(again[0].message.id == second);
-    CHECK(again[1].message.id == third);
-    CHECK(again[2].message.id == first);
+    CHECK(again[0].message.id == first);
 }
 
 TEST_CASE("an update waits for its original and then carries its remote id", "[storage][outbox]") {
