@@ -948,14 +948,24 @@ Result<Handled> Bot::handle(const InboundEvent& event, Instant now) {
 
 std::vector<Result<Handled>> Bot::handle_batch(
     const std::vector<InboundEvent>& events, Instant now,
-    const std::function<void(std::size_t)>& before_each) {
+    const std::function<void(std::size_t)>& before_each,
+    const std::vector<std::string>& order_keys) {
     std::vector<Result<Handled>> results(events.size(), Handled{});
+    std::set<std::string> failed_keys;
+    const auto key_of = [&](std::size_t i) {
+        return i < order_keys.size() ? order_keys[i] : std::string();
+    };
     try {
         store_.transaction([&] {
             for (std::size_t i = 0; i < events.size(); ++i) {
                 const auto& event = events[i];
                 if (event.event_id.empty()) {
                     results[i] = fail(ErrorCode::bad_input, "event without an id", 400);
+                    continue;
+                }
+                if (!key_of(i).empty() && failed_keys.count(key_of(i))) {
+                    results[i] = fail(ErrorCode::storage,
+                                      "held back: an earlier event of its conversation failed", 503);
                     continue;
                 }
                 try {
@@ -970,6 +980,9 @@ std::vector<Result<Handled>> Bot::handle_batch(
                     log_line(LogLevel::error,
                              "event " + event.event_id + " not applied: " + error.what());
                     results[i] = fail(ErrorCode::storage, error.what(), 500);
+                    if (!key_of(i).empty()) {
+                        failed_keys.insert(key_of(i));
+                    }
                 } catch (const std::exception& error) {
                     // A defect, not the database: what the event changed is taken back, the
                     // sender hears so, and the others in the batch and the service go on.

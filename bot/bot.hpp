@@ -51,9 +51,13 @@ public:
     /// together), each in its own savepoint so one failing event does not take the others back.
     /// `before_each(i)` runs inside the transaction just before event i (e.g. to save where the
     /// event came from). Results are in the order of `events`.
+    /// `order_keys` (empty, or one per event, e.g. the conversation): once an event fails, the
+    /// later events with its key are not applied either, so that when the platform delivers
+    /// them again they are applied in their order.
     std::vector<Result<Handled>> handle_batch(
         const std::vector<InboundEvent>& events, Instant now,
-        const std::function<void(std::size_t)>& before_each = {});
+        const std::function<void(std::size_t)>& before_each = {},
+        const std::vector<std::string>& order_keys = {});
 
     /// Runs the scheduler jobs that are due at `now`; returns how many ran.
     Result<int> tick(Instant now);

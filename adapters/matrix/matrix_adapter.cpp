@@ -468,7 +468,13 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         if (inbound.events.empty()) {
             return {};
         }
-        auto results = bot.handle_batch(inbound.events, clock());
+        // Events of one room keep their order: after one fails, the room's later ones wait too.
+        std::vector<std::string> rooms;
+        rooms.reserve(inbound.events.size());
+        for (const auto& event : inbound.events) {
+            rooms.push_back(event.conversation.id);
+        }
+        auto results = bot.handle_batch(inbound.events, clock(), {}, rooms);
         for (std::size_t i = 0; i < results.size(); ++i) {
             if (!results[i]) {
                 log_line(LogLevel::error, "matrix: " + inbound.origins[i] +

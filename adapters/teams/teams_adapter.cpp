@@ -353,11 +353,20 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
             events.push_back(arrival.event);
             refs.push_back(changed_conversation(arrival.activity));
         }
-        const auto results = bot.handle_batch(events, clock(), [&](std::size_t i) {
-            if (refs[i]) {
-                store.save_conversation_ref(refs[i]->first);
-            }
-        });
+        // Activities of one conversation keep their order: after one fails, its later ones wait.
+        std::vector<std::string> conversations;
+        conversations.reserve(events.size());
+        for (const auto& event : events) {
+            conversations.push_back(event.conversation.id);
+        }
+        const auto results = bot.handle_batch(
+            events, clock(),
+            [&](std::size_t i) {
+                if (refs[i]) {
+                    store.save_conversation_ref(refs[i]->first);
+                }
+            },
+            conversations);
         for (std::size_t i = 0; i < batch.size(); ++i) {
             auto& arrival = batch[i];
             if (!results[i]) {

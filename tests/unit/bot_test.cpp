@@ -390,3 +390,51 @@ TEST_CASE("a batch is one commit, and an event that fails takes only itself back
     CHECK(chat.store->member(marieke.id)->expertise == std::vector<std::string>{"weigerbaar"});
     std::filesystem::remove_all(std::filesystem::path(path).parent_path());
 }
+
+TEST_CASE("after an event fails, the later events of its conversation wait for the retry",
+          "[bot][batch]") {
+    const auto path = (std::filesystem::temp_directory_path() /
+                       ("leernetwerk-batch-" + std::to_string(::getpid()) + ".db"))
+                          .string();
+    std::filesystem::remove(path);
+    {
+        ConsoleFixture chat(path);
+        const auto marieke = member_named(*chat.store, "Marieke Jansen");
+        // A second connection makes the inbox refuse one event id, as a failing disk might.
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+        sqlite3_busy_timeout(db, 2000);
+        REQUIRE(sqlite3_exec(db,
+                             "CREATE TRIGGER refuse BEFORE INSERT ON inbox WHEN NEW.event_id = "
+                             "'bad' BEGIN SELECT RAISE(ABORT, 'disk trouble'); END;",
+                             nullptr, nullptr, nullptr) == SQLITE_OK);
+        auto first = message_from(marieke, "taal en", "bad");
+        auto second = message_from(marieke, "hulp", "good");
+        auto elsewhere = message_from(marieke, "hulp", "other");
+        elsewhere.conversation.id = "another-room";
+        const std::vector<InboundEvent> batch = {first, second, elsewhere};
+        const std::vector<std::string> keys = {"console", "console", "another-room"};
+        auto results = chat.bot.handle_batch(batch, demo_now(), {}, keys);
+        CHECK_FALSE(results[0]);
+        CHECK_FALSE(results[1]);  // held back: it must not overtake the failed one
+        CHECK(results[2]);
+        REQUIRE(sqlite3_exec(db, "DROP TRIGGER refuse", nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(db);
+        // Delivered again: applied in order; the one applied already is a duplicate.
+        results = chat.bot.handle_batch(batch, demo_now(), {}, keys);
+        REQUIRE(results[0]);
+        REQUIRE(results[1]);
+        REQUIRE(results[2]);
+        CHECK_FALSE(results[0]->duplicate);
+        CHECK_FALSE(results[1]->duplicate);
+        CHECK(results[2]->duplicate);
+        // "taal en" came first, so the help after it is in English.
+        const auto help = chat.store->outbox_row(results[1]->message_ids.at(0));
+        REQUIRE(help);
+        CHECK(std::get<TextContent>(help->message.content).markdown.find("What you can ask") !=
+              std::string::npos);
+    }
+    for (const auto* suffix : {"", "-wal", "-shm"}) {
+        std::filesystem::remove(path + suffix);
+    }
+}
