@@ -267,6 +267,9 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
     /// after a restart still counts.
     std::optional<OpenQuestion> open_question(const std::string& room_id) {
         if (const auto it = open_questions.find(room_id); it != open_questions.end()) {
+            if (it->second.action_id.empty()) {
+                return std::nullopt;  // known to have none
+            }
             return it->second;
         }
         std::optional<std::string> saved;
@@ -276,6 +279,7 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
             return std::nullopt;
         }
         if (!saved || saved->empty()) {
+            remember_question(room_id, {});  // no question: remembered, so no read per message
             return std::nullopt;
         }
         const auto parsed = json::parse(*saved, nullptr, false);
@@ -334,6 +338,13 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         apply_scheduled = false;
         auto batch = std::move(arrivals);
         arrivals.clear();
+        if (!running) {
+            // Stopping: nothing more is applied; the homeserver sends these again later.
+            for (auto& arrival : batch) {
+                arrival.respond(matrix_error(503, "M_UNKNOWN", "shutting down"));
+            }
+            return;
+        }
         std::vector<bool> stored(batch.size(), true);
         std::vector<std::vector<Join>> joins(batch.size());
         Inbound inbound;
@@ -414,11 +425,16 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                 continue;
             }
             if (room_event.type == "m.room.member" && room_event.membership == "join" &&
-                room_event.state_key && !room_event.displayname.empty()) {
-                if (display_names.size() > kMaxRemembered) {
-                    display_names.clear();
+                room_event.state_key) {
+                if (!room_event.displayname.empty()) {
+                    if (display_names.size() > kMaxRemembered) {
+                        display_names.clear();
+                    }
+                    display_names[*room_event.state_key] = room_event.displayname;
                 }
-                display_names[*room_event.state_key] = room_event.displayname;
+                if (!third_party_joined(room_event.room_id, *room_event.state_key)) {
+                    return false;
+                }
             }
             auto decoded = decode_event(room_event, context);
             switch (decoded.kind) {
@@ -517,6 +533,29 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         return true;
     }
 
+    /// A private chat that someone else joins is a private chat no more: nothing meant for one
+    /// person (an anonymous question, a refusal, a nudge) may go there from now on. False when
+    /// the store failed.
+    bool third_party_joined(const std::string& room_id, const std::string& user_id) {
+        std::optional<ConversationRef> ref;
+        try {
+            ref = store.conversation_ref(Platform::matrix, room_id);
+        } catch (const StoreError& error) {
+            log_line(LogLevel::error, std::string("matrix: room state not read: ") + error.what());
+            return false;
+        }
+        if (!ref || !ref->direct || user_id == ref->user_id || user_id == options.user_id) {
+            return true;
+        }
+        log_line(LogLevel::info, "matrix: " + room_id + " is no longer a private chat with " +
+                                     ref->user_id + ": " + user_id + " joined");
+        ref->direct = false;
+        ref->updated_at = clock();
+        open_questions.erase(room_id);
+        return write("note a private chat became a group",
+                     [&] { store.save_conversation_ref(*ref); });
+    }
+
     bool save_direct_room(const std::string& room_id, const std::string& user_id) {
         ConversationRef ref;
         ref.platform = Platform::matrix;
@@ -533,10 +572,14 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         return write("note encrypted room", [&] {
             // Kept with the adapter's state, not the inbox: the inbox forgets after a month.
             const auto key = "matrix.encrypted_room_noted:" + room_id;
-            if (store.adapter_state(key).value_or("") == "1") {
+            // Earlier versions kept the mark in the inbox: a room told then is not told again.
+            const bool told = store.adapter_state(key).value_or("") == "1" ||
+                              !store.remember_event(Platform::matrix, "encrypted-room:" + room_id,
+                                                    clock());
+            store.set_adapter_state(key, "1", clock());
+            if (told) {
                 return;
             }
-            store.set_adapter_state(key, "1", clock());
             log_line(LogLevel::warn, "matrix: room " + room_id +
                                          " is encrypted; the bot cannot read it (end-to-end "
                                          "encryption is not supported yet) and says so there once");
@@ -1007,11 +1050,21 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                 return;
             }
             const auto room = to.conversation_id;
-            if (promises_anonymity(row.message) && !direct_room(room)) {
-                // Answers in a shared room are events everyone there can read, with the sender.
-                give_up(row, key, "an anonymous question goes to members' private chats only, "
-                                  "not to room " + room);
-                return;
+            if (promises_anonymity(row.message)) {
+                std::optional<ConversationRef> ref;
+                try {
+                    ref = store.conversation_ref(Platform::matrix, room);
+                } catch (const StoreError& error) {
+                    handle_failure(std::move(row), key, fail(ErrorCode::storage, error.what()));
+                    return;
+                }
+                if (!ref || !ref->direct) {
+                    // Answers in a shared room are events everyone there can read, with the
+                    // sender.
+                    give_up(row, key, "an anonymous question goes to members' private chats "
+                                      "only, not to room " + room);
+                    return;
+                }
             }
             deliver(std::move(row), std::move(key), room);
             return;
@@ -1183,12 +1236,15 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         sent_flush_scheduled = false;
         auto batch = std::move(sent_batch);
         sent_batch.clear();
-        write("mark sent", [&] {
+        const bool recorded = write("mark sent", [&] {
             for (const auto& done : batch) {
                 store.mark_outbox_sent(done.message.id, done.remote_id, clock());
                 track_question(done.room_id, done.message);
             }
         });
+        if (!recorded) {
+            open_questions.clear();  // the cache ran ahead of the store: read it again from there
+        }
         for (const auto& done : batch) {
             finish(done.key);
         }

@@ -759,3 +759,58 @@ TEST_CASE("matrix: a room held after a 429 with a backlog does not hold up other
         f.io, [&] { return f.bot_messages(other).size() == 1; }, std::chrono::milliseconds(2500)));
     CHECK(f.bot_texts().empty());
 }
+
+TEST_CASE("matrix: a private chat someone else joins gets nothing meant for one person",
+          "[matrix][adapter][privacy]") {
+    REQUIRE_PEER(f);
+    // Anna invites the bot to a room, marking the invite as direct.
+    const auto dm =
+        f.control("POST", "/_test/rooms", {{"members", {kAnna}}, {"invite", {kBot}}})["room_id"]
+            .get<std::string>();
+    json invite = {{"room_id", dm},
+                   {"type", "m.room.member"},
+                   {"sender", kAnna},
+                   {"state_key", kBot},
+                   {"content", {{"membership", "invite"}, {"is_direct", true}}}};
+    REQUIRE(f.push(json::array({invite}), {{"store", false}})["status"] == 200);
+    REQUIRE(run_until(
+        f.io, [&] { return f.requests("joinRoomById") + f.requests("joinRoom") >= 1; }));
+    REQUIRE(f.drained());
+    REQUIRE(f.store->direct_conversation_with(Platform::matrix, kAnna));
+    // Marieke joins it: three people now read along.
+    json join = {{"room_id", dm},
+                 {"type", "m.room.member"},
+                 {"sender", kMarieke},
+                 {"state_key", kMarieke},
+                 {"content", {{"membership", "join"}, {"displayname", "Marieke"}}}};
+    REQUIRE(f.push(json::array({join}))["status"] == 200);
+    REQUIRE(f.drained());
+    CHECK_FALSE(f.store->direct_conversation_with(Platform::matrix, kAnna));
+
+    ChoiceQuestion question;
+    question.action_id = "poll:7";
+    question.prompt = "Anonieme vraag";
+    question.choices = {{"1", "Weinig"}, {"2", "Redelijk"}};
+    question.anonymous = true;
+    OutboundMessage to_anna;
+    to_anna.to.platform = Platform::matrix;
+    to_anna.to.user_id = kAnna;
+    to_anna.to.direct = true;
+    to_anna.content = question;
+    OutboundMessage to_room = to_anna;
+    to_room.to.user_id.clear();
+    to_room.to.conversation_id = dm;
+    f.store->transaction([&] {
+        f.store->append_outbox(to_anna, f.now);
+        f.store->append_outbox(to_room, f.now);
+    });
+    f.adapter->wake();
+    REQUIRE(f.drained());
+    // Not in the shared room; Anna gets it in a new private chat.
+    for (const auto& message : f.bot_messages(dm)) {
+        CHECK(message["body"].get<std::string>().find("Anonieme vraag") == std::string::npos);
+    }
+    CHECK(f.direct_texts(kAnna).find("Anonieme vraag") != std::string::npos);
+    CHECK(f.store->outbox_in_state(Platform::matrix, OutboxState::failed).size() == 1);
+    CHECK(f.spec_errors() == 0);
+}
