@@ -216,6 +216,8 @@ ALTER TABLE meetings ADD COLUMN revision INTEGER NOT NULL DEFAULT 0 CHECK (revis
 -- The dispatchers read due rows in id order (a conversation's messages go out in the order they
 -- were written, also after a retry) and stop at their limit: this index serves that walk.
 CREATE INDEX outbox_pending ON outbox (platform, state, id);
+-- It also serves the depth count; the old index by next attempt is no longer read.
+DROP INDEX outbox_due;
 
 CREATE TABLE reminder_rules (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
