@@ -69,6 +69,26 @@ std::vector<ClaimedRow> claim_due_rows(Store& store, Platform platform, Instant 
             break;  // nothing more is due
         }
     }
+    if (chosen.empty()) {
+        return chosen;
+    }
+    try {
+        // Marked before the platform call: the attempt counts, and after a crash the row is
+        // known to have been on its way.
+        store.transaction([&] {
+            for (const auto& claimed : chosen) {
+                store.mark_outbox_sending(claimed.row.message.id, now);
+            }
+        });
+    } catch (const StoreError&) {
+        for (const auto& claimed : chosen) {
+            pacer.release(claimed.key);
+        }
+        throw;
+    }
+    for (auto& claimed : chosen) {
+        ++claimed.row.attempts;
+    }
     return chosen;
 }
 

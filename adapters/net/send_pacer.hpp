@@ -53,7 +53,8 @@ struct ClaimedRow {
 /// free and not paced, until every free slot is used or nothing more is due. A page is a little
 /// more than the free slots, and the next one reads on after it, so a conversation with a backlog
 /// (or held after a 429) cannot hide the others. `next` is lowered to the shortest window wait
-/// met. Throws StoreError.
+/// met. The claimed rows are marked `sending` (their attempt counted) in one transaction.
+/// Throws StoreError (then nothing is claimed).
 std::vector<ClaimedRow> claim_due_rows(Store& store, Platform platform, Instant now,
                                        SendPacer& pacer,
                                        const std::function<std::string(const Address&)>& key_of,

@@ -530,17 +530,7 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
             schedule_pump(next);
             return;
         }
-        const bool marked = chosen.empty() || write("mark sending", [&] {
-                                for (const auto& [row, key] : chosen) {
-                                    store.mark_outbox_sending(row.message.id, clock());
-                                }
-                            });
         for (auto& [row, key] : chosen) {
-            if (!marked) {
-                pacer.release(key);
-                continue;
-            }
-            ++row.attempts;
             send_row(std::move(row), std::move(key));
         }
         schedule_pump(next);
