@@ -12,6 +12,7 @@
 #include "bot/text.hpp"
 #include "storage/content_json.hpp"
 #include "storage/migrations.hpp"
+#include "storage/sqlite_impl.hpp"
 #include "storage/statement.hpp"
 
 namespace leernetwerk::storage {
@@ -42,19 +43,6 @@ std::optional<JobState> parse_job_state_code(std::string_view code) {
             return value;
     }
     return std::nullopt;
-}
-
-/// A code read from the database that the code does not know: the row is corrupt.
-template <typename Enum>
-Enum decode(std::optional<Enum> value, std::string_view what, const std::string& code) {
-    if (!value) {
-        throw StoreError("corrupt row: unknown " + std::string{what} + " '" + code + "'");
-    }
-    return *value;
-}
-
-std::optional<std::int64_t> id_or_null(Id id) {
-    return id != 0 ? std::optional<std::int64_t>{id} : std::nullopt;
 }
 
 /// "YYYY-MM-DD HH:MM"; seconds are dropped (meetings are planned to the minute).
@@ -302,11 +290,6 @@ Job read_job(const Query& query) {
 
 // ---- opening ---------------------------------------------------------------------------------
 
-struct ConnectionCloser {
-    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-using Connection = std::unique_ptr<sqlite3, ConnectionCloser>;
-
 void create_parent_directory(const std::string& path) {
     const std::filesystem::path parent = std::filesystem::path{path}.parent_path();
     if (parent.empty()) {
@@ -383,85 +366,21 @@ void check_database(sqlite3* db) {
 
 // ---- the store -------------------------------------------------------------------------------
 
-struct SqliteStore::Impl {
-    explicit Impl(Connection connection)
-        : connection_(std::move(connection)), statements_(connection_.get()) {}
-
-    sqlite3* db() const { return connection_.get(); }
-    Query query(std::string_view sql, std::string_view operation) {
-        return Query{statements_, sql, operation};
+std::vector<OutboxRow> SqliteStore::Impl::read_outbox_rows(Query& query) {
+    std::vector<OutboxRow> rows;
+    while (query.step()) {
+        rows.push_back(read_outbox_row(query));
     }
+    return rows;
+}
 
-    /// Throws when an update by id touched no row: the caller holds an id that does not exist.
-    static void require_changed(int changes, std::string_view operation, std::string_view what,
-                                Id id) {
-        if (changes == 0) {
-            throw StoreError(std::string{operation} + ": no " + std::string{what} + " with id " +
-                             std::to_string(id));
-        }
+std::vector<Member> SqliteStore::Impl::read_members(Query& query) {
+    std::vector<Member> result;
+    while (query.step()) {
+        result.push_back(read_member(query));
     }
-
-    void require_member(Id member_id, std::string_view operation) {
-        Query query = this->query("SELECT 1 FROM members WHERE id = ?1", operation);
-        query.bind_int(1, member_id);
-        if (!query.step()) {
-            require_changed(0, operation, "member", member_id);
-        }
-    }
-
-    void load_expertise(Member& member) {
-        Query query =
-            this->query("SELECT tag FROM member_expertise WHERE member_id = ?1 ORDER BY position",
-                        "read member expertise");
-        query.bind_int(1, member.id);
-        while (query.step()) {
-            member.expertise.push_back(query.column_text(0));
-        }
-    }
-
-    void load_preparers(Meeting& meeting) {
-        Query query = this->query(
-            "SELECT member_id FROM meeting_preparers WHERE meeting_id = ?1 ORDER BY position",
-            "read meeting preparers");
-        query.bind_int(1, meeting.id);
-        while (query.step()) {
-            meeting.preparer_ids.push_back(query.column_int(0));
-        }
-    }
-
-    void insert_preparers(const Meeting& meeting, Id meeting_id, std::string_view operation) {
-        for (std::size_t position = 0; position < meeting.preparer_ids.size(); ++position) {
-            Query query = this->query(
-                "INSERT INTO meeting_preparers (meeting_id, position, member_id) "
-                "VALUES (?1, ?2, ?3)",
-                operation);
-            query.bind_int(1, meeting_id)
-                .bind_int(2, static_cast<std::int64_t>(position))
-                .bind_int(3, meeting.preparer_ids[position]);
-            query.run();
-        }
-    }
-
-    std::vector<OutboxRow> read_outbox_rows(Query& query) {
-        std::vector<OutboxRow> rows;
-        while (query.step()) {
-            rows.push_back(read_outbox_row(query));
-        }
-        return rows;
-    }
-
-    std::vector<Member> read_members(Query& query) {
-        std::vector<Member> result;
-        while (query.step()) {
-            result.push_back(read_member(query));
-        }
-        return result;
-    }
-
-    Connection connection_;      // declared first: closed last
-    StatementCache statements_;  // finalized before the connection closes
-    bool in_transaction_ = false;
-};
+    return result;
+}
 
 SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 

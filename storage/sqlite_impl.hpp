@@ -1,0 +1,104 @@
+#pragma once
+// Internal to storage/: the SqliteStore's connection and statement cache, shared by the files
+// that implement its parts (sqlite_store.cpp and one file per feature, e.g. sqlite_polls.cpp).
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <sqlite3.h>
+
+#include "storage/sqlite_store.hpp"
+#include "storage/statement.hpp"
+
+namespace leernetwerk::storage {
+
+struct ConnectionCloser {
+    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+using Connection = std::unique_ptr<sqlite3, ConnectionCloser>;
+
+/// A code read from the database that the code does not know: the row is corrupt.
+template <typename Enum>
+Enum decode(std::optional<Enum> value, std::string_view what, const std::string& code) {
+    if (!value) {
+        throw StoreError("corrupt row: unknown " + std::string{what} + " '" + code + "'");
+    }
+    return *value;
+}
+
+inline std::optional<std::int64_t> id_or_null(Id id) {
+    return id != 0 ? std::optional<std::int64_t>{id} : std::nullopt;
+}
+
+// ---- the store's state -------------------------------------------------------------------------
+
+struct SqliteStore::Impl {
+    explicit Impl(Connection connection)
+        : connection_(std::move(connection)), statements_(connection_.get()) {}
+
+    sqlite3* db() const { return connection_.get(); }
+    Query query(std::string_view sql, std::string_view operation) {
+        return Query{statements_, sql, operation};
+    }
+
+    /// Throws when an update by id touched no row: the caller holds an id that does not exist.
+    static void require_changed(int changes, std::string_view operation, std::string_view what,
+                                Id id) {
+        if (changes == 0) {
+            throw StoreError(std::string{operation} + ": no " + std::string{what} + " with id " +
+                             std::to_string(id));
+        }
+    }
+
+    void require_member(Id member_id, std::string_view operation) {
+        Query query = this->query("SELECT 1 FROM members WHERE id = ?1", operation);
+        query.bind_int(1, member_id);
+        if (!query.step()) {
+            require_changed(0, operation, "member", member_id);
+        }
+    }
+
+    void load_expertise(Member& member) {
+        Query query =
+            this->query("SELECT tag FROM member_expertise WHERE member_id = ?1 ORDER BY position",
+                        "read member expertise");
+        query.bind_int(1, member.id);
+        while (query.step()) {
+            member.expertise.push_back(query.column_text(0));
+        }
+    }
+
+    void load_preparers(Meeting& meeting) {
+        Query query = this->query(
+            "SELECT member_id FROM meeting_preparers WHERE meeting_id = ?1 ORDER BY position",
+            "read meeting preparers");
+        query.bind_int(1, meeting.id);
+        while (query.step()) {
+            meeting.preparer_ids.push_back(query.column_int(0));
+        }
+    }
+
+    void insert_preparers(const Meeting& meeting, Id meeting_id, std::string_view operation) {
+        for (std::size_t position = 0; position < meeting.preparer_ids.size(); ++position) {
+            Query query = this->query(
+                "INSERT INTO meeting_preparers (meeting_id, position, member_id) "
+                "VALUES (?1, ?2, ?3)",
+                operation);
+            query.bind_int(1, meeting_id)
+                .bind_int(2, static_cast<std::int64_t>(position))
+                .bind_int(3, meeting.preparer_ids[position]);
+            query.run();
+        }
+    }
+
+    std::vector<OutboxRow> read_outbox_rows(Query& query);
+    std::vector<Member> read_members(Query& query);
+
+    Connection connection_;      // declared first: closed last
+    StatementCache statements_;  // finalized before the connection closes
+    bool in_transaction_ = false;
+};
+
+
+}  // namespace leernetwerk::storage
