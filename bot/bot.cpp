@@ -753,7 +753,8 @@ void handle_message(Turn& turn) {
         return;
     }
     // Strangers can ask for help and, on a fresh installation, create the first network.
-    if (!turn.me && command->id != CommandId::help &&
+    if (!turn.me && command->id != CommandId::help && command->id != CommandId::my_data &&
+        command->id != CommandId::forget_me &&
         !(command->id == CommandId::create_network && turn.store.networks().empty())) {
         turn.reply_text("input.stranger");
         return;
@@ -818,6 +819,12 @@ void handle_message(Turn& turn) {
             break;
         case CommandId::edit_reminder:
             edit_reminder(turn, command->args);
+            break;
+        case CommandId::my_data:
+            show_my_data(turn, command->args);
+            break;
+        case CommandId::forget_me:
+            forget_me(turn);
             break;
         case CommandId::yes:
             answer_confirmation(turn, std::nullopt, true);

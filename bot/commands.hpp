@@ -32,6 +32,8 @@ enum class CommandId {
     attendance,
     reminders,
     edit_reminder,
+    my_data,
+    forget_me,
     yes,
     no,
 };

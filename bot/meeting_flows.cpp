@@ -731,6 +731,10 @@ void answer_confirmation(Turn& turn, std::optional<Id> pending_id, bool yes) {
             {}});
         return;
     }
+    if (is_forget_me(*pending)) {
+        answer_forget_me(turn, *pending, yes);
+        return;
+    }
     const auto network = turn.store.network(pending->network_id);
     const auto draft = decode(pending->payload);
     turn.store.delete_pending(pending->id);
@@ -799,9 +803,10 @@ void expire_confirmation(Store& store, const BotSettings& settings, const Job& j
     notice.to = row->message.to;
     notice.recipient_member_id = row->message.recipient_member_id;
     notice.lang = lang;
-    notice.content = TextContent{
-        tr(lang, pending->kind == "move_meeting" ? "confirm.move_expired" : "confirm.plan_expired"),
-        {}};
+    const std::string_view expired = is_forget_me(*pending)          ? "forget.expired"
+                                     : pending->kind == "move_meeting" ? "confirm.move_expired"
+                                                                       : "confirm.plan_expired";
+    notice.content = TextContent{tr(lang, expired), {}};
     store.append_outbox(notice, now);
 }
 

@@ -68,6 +68,14 @@ struct Membership {
     Instant joined_at{};
 };
 
+/// A membership that ended (kept as history: who was in the network, and until when).
+struct PastMembership {
+    Id network_id = 0;
+    Role role = Role::participant;
+    Instant joined_at{};
+    Instant left_at{};
+};
+
 enum class MeetingStatus { planned, cancelled };
 std::string_view meeting_status_code(MeetingStatus status);
 std::optional<MeetingStatus> parse_meeting_status_code(std::string_view code);

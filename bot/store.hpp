@@ -177,6 +177,19 @@ public:
                                                   std::string_view key_prefix) = 0;
     /// When the earliest job in state `due` is due; nullopt when none is.
     virtual std::optional<Instant> next_job_due() = 0;
+
+    // ---- personal data: what a member can see, export and have erased ------------------------
+    /// Memberships of a member that ended, oldest first.
+    virtual std::vector<PastMembership> ended_memberships_of(Id member_id) = 0;
+    /// A member's answers to meeting invitations, oldest first.
+    virtual std::vector<Rsvp> rsvps_of_member(Id member_id) = 0;
+    /// How many messages to this member the outbox still keeps (sent ones until the nightly
+    /// housekeeping deletes them).
+    virtual int outbox_count_for_member(Id member_id) = 0;
+    /// Erases a member: their profile, accounts, memberships, answers, preparer roles and open
+    /// confirmations, and every kept message addressed to them alone (except one being sent right
+    /// now). What they wrote in shared places stays without their name.
+    virtual void erase_member(Id member_id) = 0;
 };
 
 }  // namespace leernetwerk

@@ -121,4 +121,13 @@ void edit_reminder(Turn& turn, const std::string& args);
 void meeting_changed(Turn& turn, const Network& network, const Meeting& before,
                      const Meeting& after);
 
+// What the bot keeps about a member: see, export, erase (privacy_flows.cpp).
+/// "mijn gegevens" (an overview) or "mijn gegevens export" (everything), sent privately.
+void show_my_data(Turn& turn, const std::string& args);
+/// "vergeet mij": asks for confirmation before erasing everything about the sender.
+void forget_me(Turn& turn);
+bool is_forget_me(const PendingAction& pending);
+/// The answer to the "vergeet mij" question.
+void answer_forget_me(Turn& turn, const PendingAction& pending, bool yes);
+
 }  // namespace leernetwerk::detail

@@ -1302,6 +1302,18 @@ std::vector<Rsvp> SqliteStore::rsvps_of(Id meeting_id) {
     return result;
 }
 
+std::vector<Rsvp> SqliteStore::rsvps_of_member(Id member_id) {
+    static const std::string kSql =
+        sql(kRsvpSelect, "WHERE member_id = ?1 ORDER BY updated_at, meeting_id");
+    Query query = impl_->query(kSql, "rsvps_of_member");
+    query.bind_int(1, member_id);
+    std::vector<Rsvp> result;
+    while (query.step()) {
+        result.push_back(read_rsvp(query));
+    }
+    return result;
+}
+
 void SqliteStore::clear_rsvps(Id meeting_id) {
     Query query = impl_->query("DELETE FROM rsvps WHERE meeting_id = ?1", "clear_rsvps");
     query.bind_int(1, meeting_id);

@@ -113,6 +113,11 @@ public:
                                           std::string_view key_prefix) override;
     std::optional<Instant> next_job_due() override;
 
+    std::vector<PastMembership> ended_memberships_of(Id member_id) override;
+    std::vector<Rsvp> rsvps_of_member(Id member_id) override;
+    int outbox_count_for_member(Id member_id) override;
+    void erase_member(Id member_id) override;
+
 private:
     struct Impl;
     explicit SqliteStore(std::unique_ptr<Impl> impl);

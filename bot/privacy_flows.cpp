@@ -1,0 +1,240 @@
+// "Wat bewaar ik?" (DOMAIN.md §5.8 S8): a member sees what the bot keeps about them, gets all of
+// it in one private message, and can have it erased.
+#include <algorithm>
+#include <string>
+
+#include "bot/text.hpp"
+#include "bot/turn.hpp"
+
+namespace leernetwerk::detail {
+namespace {
+
+constexpr std::string_view kForgetMeKind = "forget_me";
+/// How long the "really erase?" question stays open.
+constexpr std::chrono::hours kForgetMeTtl{24};
+
+std::string network_name(Store& store, Id network_id) {
+    const auto network = store.network(network_id);
+    return network ? network->name : "#" + std::to_string(network_id);
+}
+
+std::string day_of(Turn& turn, Instant when) {
+    const auto local = to_local(when, turn.settings.default_time_zone)
+                           .value_or(LocalTime{when.time_since_epoch()});
+    return format_day(date::floor<date::days>(local), turn.lang);
+}
+
+/// One "- " line per item, or the "none" word.
+std::string list_or_none(Turn& turn, const std::vector<std::string>& lines) {
+    if (lines.empty()) {
+        return "\n- " + turn.t("mydata.none");
+    }
+    std::string out;
+    for (const auto& line : lines) {
+        out += "\n- " + line;
+    }
+    return out;
+}
+
+/// Everything kept about the sender, as Markdown sections; `full` adds every RSVP and meeting.
+std::string describe(Turn& turn, const Member& me, bool full) {
+    Store& store = turn.store;
+    std::string text = turn.t(full ? "mydata.export_title" : "mydata.title");
+
+    std::vector<std::string> profile;
+    profile.push_back(turn.t("mydata.name", {{"name", me.display_name}}));
+    profile.push_back(turn.t("mydata.school", {{"school", me.school_name.empty()
+                                                              ? turn.t("mydata.none")
+                                                              : me.school_name}}));
+    profile.push_back(turn.t("mydata.language",
+                             {{"language", me.language ? std::string(lang_code(*me.language))
+                                                       : turn.t("mydata.language_default")}}));
+    std::string tags;
+    for (const auto& tag : me.expertise) {
+        tags += (tags.empty() ? "" : ", ") + tag;
+    }
+    profile.push_back(
+        turn.t("mydata.expertise", {{"tags", tags.empty() ? turn.t("mydata.none") : tags}}));
+    profile.push_back(turn.t("mydata.since", {{"date", day_of(turn, me.created_at)}}));
+    text += "\n\n" + turn.t("mydata.profile") + list_or_none(turn, profile);
+
+    std::vector<std::string> accounts;
+    for (const auto& identity : store.identities_of(me.id)) {
+        accounts.push_back(turn.t("mydata.account", {{"platform", std::string(platform_code(
+                                                                      identity.platform))},
+                                                     {"id", identity.user_id}}));
+    }
+    text += "\n\n" + turn.t("mydata.accounts") + list_or_none(turn, accounts);
+
+    std::vector<std::string> networks;
+    for (const auto& membership : store.memberships_of(me.id)) {
+        networks.push_back(turn.t("mydata.membership",
+                                  {{"network", network_name(store, membership.network_id)},
+                                   {"role", role_label(membership.role, turn.lang)},
+                                   {"date", day_of(turn, membership.joined_at)}}));
+    }
+    for (const auto& past : store.ended_memberships_of(me.id)) {
+        networks.push_back(turn.t("mydata.past_membership",
+                                  {{"network", network_name(store, past.network_id)},
+                                   {"role", role_label(past.role, turn.lang)},
+                                   {"from", day_of(turn, past.joined_at)},
+                                   {"until", day_of(turn, past.left_at)}}));
+    }
+    text += "\n\n" + turn.t("mydata.networks") + list_or_none(turn, networks);
+
+    const auto rsvps = store.rsvps_of_member(me.id);
+    std::vector<std::string> answers;
+    std::vector<std::string> preparing;
+    std::vector<Id> network_ids;
+    for (const auto& membership : store.memberships_of(me.id)) {
+        network_ids.push_back(membership.network_id);
+    }
+    for (const auto& past : store.ended_memberships_of(me.id)) {
+        network_ids.push_back(past.network_id);
+    }
+    std::sort(network_ids.begin(), network_ids.end());
+    network_ids.erase(std::unique(network_ids.begin(), network_ids.end()), network_ids.end());
+    for (const auto& rsvp : rsvps) {
+        const auto meeting = store.meeting(rsvp.meeting_id);
+        if (!meeting) {
+            continue;
+        }
+        auto line = turn.t(rsvp.answer == RsvpAnswer::coming ? "mydata.rsvp_coming"
+                                                             : "mydata.rsvp_not_coming",
+                           {{"network", network_name(store, meeting->network_id)},
+                            {"date", format_moment(meeting->local_start, turn.lang)}});
+        if (!rsvp.reason.empty()) {
+            line += " " + turn.t("mydata.rsvp_reason", {{"reason", rsvp.reason}});
+        }
+        answers.push_back(line);
+    }
+    for (const auto network_id : network_ids) {
+        for (const auto& meeting : store.meetings_of(network_id)) {
+            if (std::find(meeting.preparer_ids.begin(), meeting.preparer_ids.end(), me.id) !=
+                meeting.preparer_ids.end()) {
+                preparing.push_back(turn.t("mydata.preparer",
+                                           {{"network", network_name(store, network_id)},
+                                            {"date", format_moment(meeting.local_start,
+                                                                   turn.lang)}}));
+            }
+        }
+    }
+    if (full) {
+        text += "\n\n" + turn.t("mydata.rsvps") + list_or_none(turn, answers);
+        text += "\n\n" + turn.t("mydata.preparing") + list_or_none(turn, preparing);
+    } else {
+        text += "\n\n" + turn.t("mydata.counts",
+                                {{"rsvps", std::to_string(answers.size())},
+                                 {"preparing", std::to_string(preparing.size())}});
+    }
+    const auto open = store.pending_of_member(me.id);
+    text += "\n\n" + turn.t("mydata.messages",
+                            {{"messages", std::to_string(store.outbox_count_for_member(me.id))},
+                             {"days", std::to_string(turn.settings.outbox_retention.count())},
+                             {"open", std::to_string(open.size())}});
+    text += "\n\n" + turn.t("mydata.not_kept");
+    if (!full) {
+        text += "\n\n" + turn.t("mydata.more");
+    }
+    return text;
+}
+
+/// Networks in which the member is the only one who can manage it.
+std::vector<std::string> networks_left_unmanaged(Turn& turn, const Member& me) {
+    std::vector<std::string> names;
+    for (const auto& membership : turn.store.memberships_of(me.id)) {
+        if (!can_manage_network(membership.role)) {
+            continue;
+        }
+        const auto roster = turn.store.roster(membership.network_id);
+        const auto managers = std::count_if(roster.begin(), roster.end(), [](const auto& entry) {
+            return can_manage_network(entry.membership.role);
+        });
+        if (managers <= 1) {
+            names.push_back(network_name(turn.store, membership.network_id));
+        }
+    }
+    return names;
+}
+
+}  // namespace
+
+void show_my_data(Turn& turn, const std::string& args) {
+    if (!turn.me) {
+        turn.reply_text("mydata.stranger");
+        return;
+    }
+    const auto word = fold(args);
+    if (!word.empty() && word != "export" && word != "exporteer" && word != "alles" &&
+        word != "all") {
+        turn.reply_text("mydata.usage");
+        return;
+    }
+    const bool full = !word.empty();
+    turn.reply_privately(TextContent{describe(turn, *turn.me, full), {}});
+}
+
+void forget_me(Turn& turn) {
+    if (!turn.me) {
+        turn.reply_text("mydata.stranger");
+        return;
+    }
+    // One open question at a time: an earlier one is replaced.
+    for (const auto& pending : turn.store.pending_of_member(turn.me->id)) {
+        if (pending.kind == kForgetMeKind) {
+            turn.store.delete_pending(pending.id);
+            turn.store.cancel_job(kPendingExpiryJob, std::to_string(pending.id));
+        }
+    }
+    PendingAction pending;
+    pending.member_id = turn.me->id;
+    pending.kind = std::string(kForgetMeKind);
+    pending.created_at = turn.now;
+    pending.expires_at = turn.now + kForgetMeTtl;
+    pending.id = turn.store.create_pending(pending);
+
+    std::string prompt = turn.t("forget.question");
+    const auto unmanaged = networks_left_unmanaged(turn, *turn.me);
+    if (!unmanaged.empty()) {
+        prompt += "\n\n" + turn.t("forget.last_manager", {{"networks", join_names(unmanaged,
+                                                                                   turn.lang)}});
+    }
+    ChoiceQuestion question;
+    question.action_id = "confirm:" + std::to_string(pending.id);
+    question.prompt = prompt;
+    question.choices = {{"ja", turn.t("forget.yes")}, {"nee", turn.t("choice.no")}};
+    question.deadline = pending.expires_at;
+    const auto question_id = turn.reply_privately(question);
+    turn.store.set_pending_question(pending.id, question_id);
+    turn.store.schedule_job({0, std::string(kPendingExpiryJob), std::to_string(pending.id),
+                             pending.expires_at, "", JobState::due});
+}
+
+bool is_forget_me(const PendingAction& pending) {
+    return pending.kind == kForgetMeKind;
+}
+
+void answer_forget_me(Turn& turn, const PendingAction& pending, bool yes) {
+    turn.store.delete_pending(pending.id);
+    turn.store.cancel_job(kPendingExpiryJob, std::to_string(pending.id));
+    if (!yes) {
+        if (pending.question_message_id) {
+            if (auto row = turn.store.outbox_row(*pending.question_message_id)) {
+                if (auto* question = std::get_if<ChoiceQuestion>(&row->message.content)) {
+                    question->closed_note = turn.t("forget.closed_no");
+                    turn.update(row->message.id, row->message.to, *question, row->message.lang);
+                }
+            }
+        }
+        turn.reply_text("forget.kept");
+        return;
+    }
+    // The question itself goes with the rest: it was a message to them alone.
+    const auto lang = turn.lang;
+    turn.store.erase_member(pending.member_id);
+    turn.me.reset();
+    turn.lang = lang;
+    turn.reply_text("forget.done");
+}
+
+}  // namespace leernetwerk::detail

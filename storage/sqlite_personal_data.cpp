@@ -1,0 +1,58 @@
+// What the store keeps about one member, for "mijn gegevens" and "vergeet mij".
+#include "storage/sqlite_impl.hpp"
+
+namespace leernetwerk::storage {
+
+std::vector<PastMembership> SqliteStore::ended_memberships_of(Id member_id) {
+    Query query = impl_->query(
+        "SELECT network_id, role, joined_at, left_at FROM memberships "
+        "WHERE member_id = ?1 AND left_at IS NOT NULL ORDER BY left_at, network_id",
+        "ended_memberships_of");
+    query.bind_int(1, member_id);
+    std::vector<PastMembership> result;
+    while (query.step()) {
+        PastMembership past;
+        past.network_id = query.column_int(0);
+        const std::string role = query.column_text(1);
+        past.role = decode(parse_role_code(role), "role", role);
+        past.joined_at = query.column_instant(2);
+        past.left_at = query.column_instant(3);
+        result.push_back(past);
+    }
+    return result;
+}
+
+int SqliteStore::outbox_count_for_member(Id member_id) {
+    Query query = impl_->query("SELECT count(*) FROM outbox WHERE recipient_member_id = ?1",
+                               "outbox_count_for_member");
+    query.bind_int(1, member_id);
+    query.step();
+    return static_cast<int>(query.column_int(0));
+}
+
+void SqliteStore::erase_member(Id member_id) {
+    constexpr std::string_view kOperation = "erase_member";
+    Atomic atomic{impl_->db(), kOperation};
+    impl_->require_member(member_id, kOperation);
+    // Updates of their own messages first (an edit of a question sent to them alone would
+    // otherwise, its original gone, be sent as a new message), then the messages themselves. A
+    // row being sent right now is left to finish; the foreign key clears its recipient.
+    Query updates = impl_->query(
+        "DELETE FROM outbox WHERE state <> 'sending' AND replaces_id IN "
+        "(SELECT id FROM outbox WHERE recipient_member_id = ?1)",
+        kOperation);
+    updates.bind_int(1, member_id);
+    updates.run();
+    Query messages = impl_->query(
+        "DELETE FROM outbox WHERE recipient_member_id = ?1 AND state <> 'sending'", kOperation);
+    messages.bind_int(1, member_id);
+    messages.run();
+    // Profile, expertise, accounts, memberships, RSVPs, preparer roles and open confirmations go
+    // with the member row (ON DELETE CASCADE).
+    Query member = impl_->query("DELETE FROM members WHERE id = ?1", kOperation);
+    member.bind_int(1, member_id);
+    member.run();
+    atomic.commit();
+}
+
+}  // namespace leernetwerk::storage

@@ -1,0 +1,166 @@
+// "Wat bewaar ik?": a member sees what the bot keeps about them, gets all of it, and can have it
+// erased; what is erased is gone from the database file too.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <string>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "support/console_fixture.hpp"
+
+using namespace leernetwerk;
+
+namespace {
+
+bool has(const std::string& text, std::string_view needle) {
+    return text.find(needle) != std::string::npos;
+}
+
+/// Counts rows of a query on a database file, outside the store.
+int count_rows(const std::string& path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+    const int count = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return count;
+}
+
+struct TempFile {
+    std::string path = (std::filesystem::temp_directory_path() /
+                        ("leernetwerk-privacy-" + std::to_string(::getpid()) + ".db"))
+                           .string();
+    ~TempFile() {
+        for (const auto* suffix : {"", "-wal", "-shm"}) {
+            std::filesystem::remove(path + suffix);
+        }
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a member sees what the bot keeps about them, and all of it on request",
+          "[privacy][conversation]") {
+    leernetwerk::testing::ConsoleFixture chat;
+    chat.as("Anna de Vries");
+    chat.say("ik kan niet ouderavond op school");
+
+    const auto overview = chat.say("mijn gegevens");
+    CHECK(has(overview, "Wat ik over je bewaar"));
+    CHECK(has(overview, "Naam: Anna de Vries"));
+    CHECK(has(overview, "School: CBS De Regenboog"));
+    CHECK(has(overview, "Expertise: rekenen, groep 5-6"));
+    CHECK(has(overview, "console: member-"));
+    CHECK(has(overview, "HSN-café Feedback die werkt: deelnemer, sinds"));
+    CHECK(has(overview, "1 aanmelding(en) of afmelding(en)"));
+    CHECK(has(overview, "mijn gegevens export"));
+    CHECK_FALSE(has(overview, "ouderavond"));  // the overview counts; the export shows
+
+    const auto everything = chat.say("mijn gegevens export");
+    CHECK(has(everything, "Alles wat ik over je bewaar"));
+    CHECK(has(everything, "ik kan niet (ouderavond op school)"));
+
+    chat.as("Bram de Boer");
+    CHECK(has(chat.say("mijn gegevens export"), "Bijeenkomsten die je voorbereidt"));
+
+    chat.as("Anna de Vries");
+    chat.say("taal en");
+    const auto english = chat.say("my data");
+    CHECK(has(english, "What I keep about you"));
+    CHECK(has(english, "Language: en"));
+    CHECK(has(chat.say("my data everything please"), "Type my data for an overview"));
+}
+
+TEST_CASE("someone the bot does not know is told nothing is kept", "[privacy]") {
+    leernetwerk::testing::ConsoleFixture chat;
+    for (const std::string text : {"mijn gegevens", "vergeet mij"}) {
+        InboundEvent event;
+        event.event_id = "stranger-" + text;
+        event.conversation = {Platform::console, "console", Conversation::Kind::group, ""};
+        event.sender.user_id = "iemand-anders";
+        event.text = text;
+        const auto handled = chat.bot.handle(event, leernetwerk::testing::demo_now());
+        REQUIRE(handled);
+        REQUIRE(handled->message_ids.size() == 1);
+        const auto row = chat.store->outbox_row(handled->message_ids.front());
+        REQUIRE(row);
+        CHECK(has(std::get<TextContent>(row->message.content).markdown,
+                  "ik bewaar niets over je"));
+    }
+}
+
+TEST_CASE("forget me erases a member after they confirm, and only then", "[privacy]") {
+    TempFile file;
+    {
+        leernetwerk::testing::ConsoleFixture chat(file.path);
+        chat.as("Anna de Vries");
+        chat.say("ik kan niet ouderavond");
+        chat.say("expertise rekenen, breuken");
+        const auto anna = chat.store->members();
+        Id anna_id = 0;
+        for (const auto& member : anna) {
+            if (member.display_name == "Anna de Vries") {
+                anna_id = member.id;
+            }
+        }
+        REQUIRE(anna_id != 0);
+
+        SECTION("no keeps everything") {
+            const auto question = chat.say("vergeet mij");
+            CHECK(has(question, "Wil je dat ik alles over je wis?"));
+            CHECK(has(chat.say("nee"), "ik heb niets gewist"));
+            CHECK(chat.store->member(anna_id).has_value());
+        }
+        SECTION("an unanswered question expires after a day and erases nothing") {
+            chat.say("vergeet mij");
+            const auto later = chat.say("/tijd 2026-12-03 10:00");
+            CHECK(has(later, "niet binnen een dag bevestigd"));
+            CHECK(chat.store->member(anna_id).has_value());
+            CHECK(has(chat.say("ja"), "niets open om te bevestigen"));
+            CHECK(chat.store->member(anna_id).has_value());
+        }
+        SECTION("someone else cannot confirm it") {
+            chat.say("vergeet mij");
+            const auto pending = chat.store->pending_of_member(anna_id);
+            REQUIRE(pending.size() == 1);
+            chat.as("Bram de Boer");
+            InboundEvent click;
+            click.kind = InboundEvent::Kind::action;
+            click.event_id = "forged-click";
+            click.conversation = {Platform::console, "console", Conversation::Kind::group, ""};
+            click.sender.user_id = "member-2";
+            click.action.action_id = "confirm:" + std::to_string(pending.front().id);
+            click.action.choice_ids = {"ja"};
+            REQUIRE(chat.bot.handle(click, leernetwerk::testing::demo_now()));
+            CHECK(chat.store->member(anna_id).has_value());
+        }
+        SECTION("yes erases everything about them") {
+            chat.say("vergeet mij");
+            CHECK(has(chat.say("ja"), "ik heb alles over je gewist"));
+            CHECK_FALSE(chat.store->member(anna_id).has_value());
+            // Anna is a stranger now; the rest of the network goes on without her.
+            CHECK(has(chat.say("bijeenkomsten"), "Ik ken je nog niet"));
+            chat.as("Marieke Jansen");
+            CHECK_FALSE(has(chat.say("leden"), "Anna"));
+            CHECK_FALSE(has(chat.say("wie komt 3"), "Anna"));
+        }
+    }
+    const bool erased = count_rows(file.path, "SELECT count(*) FROM members WHERE "
+                                              "display_name = 'Anna de Vries'") == 0;
+    if (erased) {
+        // Nothing in the file still carries her: no account, no answer, no message to her alone.
+        CHECK(count_rows(file.path, "SELECT count(*) FROM identities i LEFT JOIN members m "
+                                    "ON m.id = i.member_id WHERE m.id IS NULL") == 0);
+        CHECK(count_rows(file.path, "SELECT count(*) FROM rsvps WHERE reason LIKE '%ouderavond%'") ==
+              0);
+        CHECK(count_rows(file.path, "SELECT count(*) FROM member_expertise WHERE tag = 'breuken'") ==
+              0);
+        CHECK(count_rows(file.path, "SELECT count(*) FROM outbox WHERE content LIKE "
+                                    "'%ouderavond%' OR content LIKE '%Wil je dat ik alles%'") == 0);
+    }
+}
