@@ -16,6 +16,7 @@
 #include "adapters/matrix/render.hpp"
 #include "adapters/matrix/sync.hpp"
 #include "adapters/net/retry.hpp"
+#include "adapters/net/outbox_pump.hpp"
 #include "adapters/net/send_pacer.hpp"
 #include "bot/i18n.hpp"
 #include "bot/log.hpp"
@@ -107,7 +108,6 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
           metrics(metrics_in),
           options(std::move(options_in)),
           clock(std::move(clock_in)),
-          timer(io_in),
           sync_timer(io_in),
           random(std::random_device{}()),
           pacer(options.room_limits, kMaxInFlight, kForgetPacingAfter) {
@@ -141,12 +141,17 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
     net::Metrics& metrics;
     MatrixOptions options;
     Clock clock;
-    asio::steady_timer timer;
     asio::steady_timer sync_timer;
     std::mt19937_64 random;
     bool running = false;
-    bool pump_scheduled = false;
     net::SendPacer pacer;
+    net::OutboxPump pump{io, store, pacer,
+                         net::OutboxPump::Setup{Platform::matrix, "matrix dispatcher",
+                                                kPollInterval, [this] { return clock(); },
+                                                room_key, [this](net::ClaimedRow claimed) {
+                                                    send_row(std::move(claimed.row),
+                                                             std::move(claimed.key));
+                                                }}};
     /// Display names seen in m.room.member events.
     std::map<std::string, std::string> display_names;
     /// The last open choice question per room, so a typed number can answer it.
@@ -936,54 +941,7 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         return failure;
     }
 
-    void schedule_pump(std::chrono::milliseconds after) {
-        if (!running) {
-            return;
-        }
-        timer.expires_after(after);
-        auto self = shared_from_this();
-        timer.async_wait([self](const boost::system::error_code& error) {
-            if (error != asio::error::operation_aborted) {
-                self->pump();
-            }
-        });
-    }
-
-    void wake() {
-        if (!running || pump_scheduled) {
-            return;
-        }
-        pump_scheduled = true;
-        auto self = shared_from_this();
-        asio::post(io, [self] {
-            self->pump_scheduled = false;
-            self->pump();
-        });
-    }
-
-    void pump() {
-        if (!running) {
-            return;
-        }
-        std::chrono::milliseconds next = kPollInterval;
-        pacer.forget_quiet(std::chrono::steady_clock::now());
-        if (pacer.free_slots() <= 0) {
-            schedule_pump(next);  // a finishing send wakes us sooner
-            return;
-        }
-        std::vector<net::ClaimedRow> chosen;
-        try {
-            chosen = net::claim_due_rows(store, Platform::matrix, clock(), pacer, room_key, next);
-        } catch (const StoreError& error) {
-            log_line(LogLevel::error, std::string("matrix dispatcher: ") + error.what());
-            schedule_pump(next);
-            return;
-        }
-        for (auto& [row, key] : chosen) {
-            send_row(std::move(row), std::move(key));
-        }
-        schedule_pump(next);
-    }
+    void wake() { pump.wake(); }
 
     static std::string room_key(const Address& to) {
         return to.conversation_id.empty() ? "user:" + to.user_id : to.conversation_id;
@@ -1370,7 +1328,7 @@ void MatrixAdapter::start() {
             impl.store.mark_outbox_retry(row.message.id, impl.clock(), "resent after restart");
         }
     });
-    impl.wake();
+    impl.pump.start();
     if (impl.bot_mode()) {
         impl.start_sync();
     }
@@ -1380,7 +1338,7 @@ void MatrixAdapter::stop() {
     if (impl_ && impl_->running) {
         impl_->running = false;
         ++impl_->sync_generation;
-        impl_->timer.cancel();
+        impl_->pump.stop();
         impl_->sync_timer.cancel();
     }
 }

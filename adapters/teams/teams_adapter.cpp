@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/net/retry.hpp"
+#include "adapters/net/outbox_pump.hpp"
 #include "adapters/net/send_pacer.hpp"
 #include "adapters/teams/activity.hpp"
 #include "adapters/teams/cards.hpp"
@@ -141,7 +142,6 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
           metrics(metrics_in),
           options(std::move(options_in)),
           clock(std::move(clock_in)),
-          timer(io_in),
           random(std::random_device{}()) {
         if (!clock) {
             clock = [] {
@@ -182,11 +182,16 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
     Clock clock;
     std::unique_ptr<TokenValidator> validator;
     std::unique_ptr<TokenProvider> tokens;
-    asio::steady_timer timer;
     std::mt19937_64 random;
     bool running = false;
-    bool pump_scheduled = false;
     net::SendPacer pacer{kConversationWindows, kMaxInFlight, kForgetPacingAfter};
+    net::OutboxPump pump{io, store, pacer,
+                         net::OutboxPump::Setup{Platform::teams, "teams dispatcher", kPollInterval,
+                                                [this] { return clock(); }, conversation_key,
+                                                [this](net::ClaimedRow claimed) {
+                                                    send_row(std::move(claimed.row),
+                                                             std::move(claimed.key));
+                                                }}};
     struct SentRow {
         Id id;
         std::string remote_id;
@@ -486,55 +491,7 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         return render_options;
     }
 
-    void schedule_pump(std::chrono::milliseconds after) {
-        if (!running) {
-            return;
-        }
-        timer.expires_after(after);
-        auto self = shared_from_this();
-        timer.async_wait([self](const boost::system::error_code& error) {
-            // Aborted: the timer was re-armed by a newer pump, or stopped.
-            if (error != asio::error::operation_aborted) {
-                self->pump();
-            }
-        });
-    }
-
-    void wake() {
-        if (!running || pump_scheduled) {
-            return;
-        }
-        pump_scheduled = true;
-        auto self = shared_from_this();
-        asio::post(io, [self] {
-            self->pump_scheduled = false;
-            self->pump();
-        });
-    }
-
-    void pump() {
-        if (!running) {
-            return;
-        }
-        std::chrono::milliseconds next = kPollInterval;
-        pacer.forget_quiet(std::chrono::steady_clock::now());
-        if (pacer.free_slots() <= 0) {
-            schedule_pump(next);  // a finishing send wakes us sooner
-            return;
-        }
-        std::vector<net::ClaimedRow> chosen;
-        try {
-            chosen = net::claim_due_rows(store, Platform::teams, clock(), pacer, conversation_key, next);
-        } catch (const StoreError& error) {
-            log_line(LogLevel::error, std::string("teams dispatcher: ") + error.what());
-            schedule_pump(next);
-            return;
-        }
-        for (auto& [row, key] : chosen) {
-            send_row(std::move(row), std::move(key));
-        }
-        schedule_pump(next);
-    }
+    void wake() { pump.wake(); }
 
     static std::string conversation_key(const Address& to) {
         return to.conversation_id.empty() ? "user:" + to.user_id : to.conversation_id;
@@ -861,13 +818,13 @@ void TeamsAdapter::start() {
     } catch (const StoreError& error) {
         log_line(LogLevel::error, std::string("teams: recovery failed: ") + error.what());
     }
-    impl.wake();
+    impl.pump.start();
 }
 
 void TeamsAdapter::stop() {
     if (impl_ && impl_->running) {
         impl_->running = false;
-        impl_->timer.cancel();
+        impl_->pump.stop();
     }
 }
 
