@@ -47,6 +47,14 @@ std::optional<Id> item_number(std::string_view word) {
     return value;
 }
 
+/// Items are shown on one line: line breaks and tabs typed into them become spaces.
+std::string one_line(std::string_view text) {
+    std::string out(trim(text));
+    std::replace_if(
+        out.begin(), out.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
+    return out;
+}
+
 bool is_word(std::string_view folded, std::initializer_list<std::string_view> options) {
     return std::find(options.begin(), options.end(), folded) != options.end();
 }
@@ -124,11 +132,11 @@ bool is_introduce_phrase(std::string_view typed) {
     while (!folded.empty() && (folded.back() == '.' || folded.back() == '!')) {
         folded.pop_back();
     }
-    return is_word(folded, {"ik leid in", "ik leid het in", "ik kan het inleiden",
-                            "ik kan inleiden", "ik wil het inleiden", "ik wil inleiden",
-                            "inleiden", "ik leid dit in", "i can introduce it",
-                            "i can introduce", "i'll introduce it", "i will introduce it",
-                            "i introduce it", "introduce"});
+    return is_word(folded,
+                   {"ik leid in", "ik leid het in", "ik kan het inleiden", "ik kan inleiden",
+                    "ik wil het inleiden", "ik wil inleiden", "inleiden", "ik leid dit in",
+                    "i can introduce it", "i can introduce", "i'll introduce it",
+                    "i will introduce it", "i introduce it", "introduce"});
 }
 
 bool is_hidden_phrase(std::string_view typed) {
@@ -136,10 +144,10 @@ bool is_hidden_phrase(std::string_view typed) {
     while (!folded.empty() && (folded.back() == '.' || folded.back() == '!')) {
         folded.pop_back();
     }
-    return is_word(folded, {"anoniem", "verborgen", "naam verbergen", "verberg mijn naam",
-                            "zonder naam", "zonder mijn naam", "naam verborgen", "hidden",
-                            "anonymous", "hide my name", "without my name", "hide name",
-                            "name hidden"});
+    return is_word(folded,
+                   {"anoniem", "verborgen", "naam verbergen", "verberg mijn naam", "zonder naam",
+                    "zonder mijn naam", "naam verborgen", "hidden", "anonymous", "hide my name",
+                    "without my name", "hide name", "name hidden"});
 }
 
 bool toggle_on(std::string_view value) {
@@ -362,8 +370,8 @@ std::string item_line(Store& store, const AgendaItem& item, const View& view) {
         line += " · " + tr(lang, "agenda.by", {{"names", join_names(names, lang)}});
     }
     if (item.preparer_id) {
-        line += " · " +
-                tr(lang, "agenda.preparer", {{"name", member_name(store, *item.preparer_id)}});
+        line +=
+            " · " + tr(lang, "agenda.preparer", {{"name", member_name(store, *item.preparer_id)}});
     }
     if (item.minutes > 0) {
         line += " · " + tr(lang, "agenda.minutes", {{"minutes", std::to_string(item.minutes)}});
@@ -379,8 +387,9 @@ std::string meeting_label(const std::optional<Meeting>& meeting, Lang lang) {
     if (!meeting) {
         return tr(lang, "agenda.meeting_unplanned");
     }
-    return tr(lang, "agenda.meeting_label", {{"when", format_moment(meeting->local_start, lang)},
-                                             {"number", std::to_string(meeting->id)}});
+    return tr(lang, "agenda.meeting_label",
+              {{"when", format_moment(meeting->local_start, lang)},
+               {"number", std::to_string(meeting->id)}});
 }
 
 /// The network's next meeting after rolling over what must move to it; the items as well.
@@ -435,6 +444,8 @@ struct Submission {
 };
 
 void store_submission(Turn& turn, const Network& network, Submission submission) {
+    submission.text = one_line(submission.text);
+    submission.explanation = one_line(submission.explanation);
     if (submission.text.empty()) {
         turn.reply_text("agenda.submit_usage");
         return;
@@ -445,9 +456,9 @@ void store_submission(Turn& turn, const Network& network, Submission submission)
         return;
     }
     if (const auto length = utf8_length(submission.explanation); length > kMaxExplanationChars) {
-        turn.reply_text("agenda.explanation_too_long",
-                        {{"length", std::to_string(length)},
-                         {"max", std::to_string(kMaxExplanationChars)}});
+        turn.reply_text(
+            "agenda.explanation_too_long",
+            {{"length", std::to_string(length)}, {"max", std::to_string(kMaxExplanationChars)}});
         return;
     }
     const auto meeting = agenda_meeting(turn.store, network.id, turn.now);
@@ -516,8 +527,8 @@ void set_status(Turn& turn, CommandId command, const std::string& args, AgendaSt
     if (!network) {
         return;
     }
-    const auto example = status == AgendaStatus::accepted ? "agenda.example_accept"
-                                                          : "agenda.example_park";
+    const auto example =
+        status == AgendaStatus::accepted ? "agenda.example_accept" : "agenda.example_park";
     const auto parts = typed_words(args);
     if (parts.empty()) {
         turn.reply_text("agenda.needs_number", {{"example", turn.t(example)}});
@@ -538,10 +549,9 @@ void set_status(Turn& turn, CommandId command, const std::string& args, AgendaSt
         turn.store.update_agenda_item(item);
         done.push_back("#" + std::to_string(item.id));
     }
-    const auto key = status == AgendaStatus::accepted ? (items.size() == 1 ? "agenda.accepted_one"
-                                                                           : "agenda.accepted")
-                                                      : (items.size() == 1 ? "agenda.parked_one"
-                                                                           : "agenda.parked");
+    const auto key = status == AgendaStatus::accepted
+                         ? (items.size() == 1 ? "agenda.accepted_one" : "agenda.accepted")
+                         : (items.size() == 1 ? "agenda.parked_one" : "agenda.parked");
     turn.reply_text(key, {{"numbers", join_names(done, turn.lang)},
                           {"text", short_text(items.front(), turn.lang)}});
 }
@@ -589,8 +599,7 @@ void merge_items(Turn& turn, const std::string& args) {
     }
     into->text = into->text + " / " + from->text;
     if (!from->explanation.empty()) {
-        into->explanation +=
-            (into->explanation.empty() ? "" : "\n") + from->explanation;
+        into->explanation += (into->explanation.empty() ? "" : "\n") + from->explanation;
     }
     if (from->kind == AgendaItemKind::case_study) {
         into->kind = AgendaItemKind::case_study;  // the more private of the two
@@ -608,10 +617,9 @@ void merge_items(Turn& turn, const std::string& args) {
     turn.store.merge_agenda_items(into->id, from->id);
     const auto merged = turn.store.agenda_item(into->id);
     View view{turn.lang, true, turn.me->id, true};
-    const auto text =
-        turn.t("agenda.merged", {{"from", std::to_string(from->id)},
-                                 {"into", std::to_string(into->id)}}) +
-        "\n- " + item_line(turn.store, merged.value_or(*into), view);
+    const auto text = turn.t("agenda.merged", {{"from", std::to_string(from->id)},
+                                               {"into", std::to_string(into->id)}}) +
+                      "\n- " + item_line(turn.store, merged.value_or(*into), view);
     // The line names hidden submitters: for the facilitator's eyes.
     const bool private_parts =
         merged && (merged->kind == AgendaItemKind::case_study ||
@@ -632,8 +640,8 @@ void reorder_item(Turn& turn, const std::string& args) {
     auto parts = typed_words(args);
     parts.erase(std::remove_if(parts.begin(), parts.end(),
                                [](const std::string& w) {
-                                   return is_word(fold(w), {"naar", "op", "to", "plaats",
-                                                            "positie", "position", "place"});
+                                   return is_word(fold(w), {"naar", "op", "to", "plaats", "positie",
+                                                            "position", "place"});
                                }),
                 parts.end());
     if (parts.size() != 2 || !item_number(parts[1])) {
@@ -654,8 +662,10 @@ void reorder_item(Turn& turn, const std::string& args) {
         }
     }
     if (place < 1 || place > static_cast<Id>(group.size())) {
-        turn.reply_text("agenda.order_range", {{"count", std::to_string(group.size())},
-                                               {"status", turn.t("agenda.status." + std::string(agenda_status_code(item->status)))}});
+        turn.reply_text(
+            "agenda.order_range",
+            {{"count", std::to_string(group.size())},
+             {"status", turn.t("agenda.status." + std::string(agenda_status_code(item->status)))}});
         return;
     }
     auto order = group;
@@ -666,9 +676,10 @@ void reorder_item(Turn& turn, const std::string& args) {
     for (const auto id : order) {
         numbers.push_back("#" + std::to_string(id));
     }
-    turn.reply_text("agenda.reordered",
-                    {{"status", turn.t("agenda.status." + std::string(agenda_status_code(item->status)))},
-                     {"order", join_names(numbers, turn.lang)}});
+    turn.reply_text(
+        "agenda.reordered",
+        {{"status", turn.t("agenda.status." + std::string(agenda_status_code(item->status)))},
+         {"order", join_names(numbers, turn.lang)}});
 }
 
 /// A meeting named by number ("#7", "7") or by its day ("16 maart").
@@ -765,7 +776,7 @@ void edit_item(Turn& turn, const std::string& args) {
         return;
     }
     const auto field = fold(parts[1]);
-    const auto value = rest_after(parts, 2);
+    const auto value = one_line(rest_after(parts, 2));
     const bool clear = is_word(fold(value), {"geen", "niemand", "none", "nobody", "-", "0"});
     enum class Field { preparer, minutes, text, explanation, kind };
     std::optional<Field> which;
@@ -806,11 +817,12 @@ void edit_item(Turn& turn, const std::string& args) {
             const auto match = find_in_roster(turn.store.roster(network->id), value);
             if (!match.entry) {
                 if (!match.candidates.empty()) {
-                    turn.reply_text("member.ambiguous",
-                                    {{"typed", value},
-                                     {"names", join_names(match.candidates, turn.lang)}});
+                    turn.reply_text(
+                        "member.ambiguous",
+                        {{"typed", value}, {"names", join_names(match.candidates, turn.lang)}});
                 } else {
-                    turn.reply_text("member.unknown", {{"typed", value}, {"network", network->name}});
+                    turn.reply_text("member.unknown",
+                                    {{"typed", value}, {"network", network->name}});
                 }
                 return;
             }
@@ -833,9 +845,10 @@ void edit_item(Turn& turn, const std::string& args) {
                 (words_of_value.size() == 2 &&
                  is_word(words_of_value[1], {"min", "minuten", "minutes", "minuut", "minute"}));
             if (!unit_ok || !all_digits(words_of_value[0]) || words_of_value[0].size() > 4 ||
-                std::stoi(words_of_value[0]) < 1 || std::stoi(words_of_value[0]) > kMaxItemMinutes) {
-                turn.reply_text("agenda.minutes_bad", {{"typed", value},
-                                                       {"max", std::to_string(kMaxItemMinutes)}});
+                std::stoi(words_of_value[0]) < 1 ||
+                std::stoi(words_of_value[0]) > kMaxItemMinutes) {
+                turn.reply_text("agenda.minutes_bad",
+                                {{"typed", value}, {"max", std::to_string(kMaxItemMinutes)}});
                 return;
             }
             item->minutes = std::stoi(words_of_value[0]);
@@ -907,11 +920,11 @@ Summary tally_summary(Store& store, const Network& network, const std::vector<Ag
     summary.title = tr(lang, final_result ? "agenda.result_title" : "agenda.tally_title",
                        {{"network", network.name}});
     for (const auto& item : ranked) {
-        summary.bars.push_back(
-            {tr(lang, "agenda.bar_label", {{"number", std::to_string(item.id)}, {"text", item.text}}),
-             static_cast<double>(item.dots), static_cast<double>(most),
-             tr(lang, item.dots == 1 ? "agenda.dot_one" : "agenda.dots",
-                {{"count", std::to_string(item.dots)}})});
+        summary.bars.push_back({tr(lang, "agenda.bar_label",
+                                   {{"number", std::to_string(item.id)}, {"text", item.text}}),
+                                static_cast<double>(item.dots), static_cast<double>(most),
+                                tr(lang, item.dots == 1 ? "agenda.dot_one" : "agenda.dots",
+                                   {{"count", std::to_string(item.dots)}})});
     }
     summary.footnote = tr(lang, final_result ? "agenda.result_footnote" : "agenda.tally_footnote",
                           {{"voters", std::to_string(voters.size())},
@@ -966,8 +979,8 @@ void show_tally(Turn& turn, const Network& network) {
         turn.reply_text("agenda.vote_none_manager");
         return;
     }
-    auto summary = tally_summary(turn.store, network, next_list(turn.store, network.id, turn.now).items,
-                                 turn.lang, false);
+    auto summary = tally_summary(
+        turn.store, network, next_list(turn.store, network.id, turn.now).items, turn.lang, false);
     if (round->open && round->closes_at) {
         if (const auto local = to_local(*round->closes_at, turn.zone_of(network))) {
             summary.footnote +=
@@ -1019,7 +1032,8 @@ void open_round(Turn& turn, const std::string& args) {
         }
         closes_at = zoned->instant;
         if (*closes_at <= turn.now) {
-            turn.reply_text("agenda.vote_deadline_past", {{"when", format_moment(wall, turn.lang)}});
+            turn.reply_text("agenda.vote_deadline_past",
+                            {{"when", format_moment(wall, turn.lang)}});
             return;
         }
         if (next.meeting && *closes_at >= next.meeting->starts_at) {
@@ -1030,7 +1044,8 @@ void open_round(Turn& turn, const std::string& args) {
         }
     }
     if (std::none_of(next.items.begin(), next.items.end(), votable)) {
-        turn.reply_text("agenda.vote_nothing", {{"meeting", meeting_label(next.meeting, turn.lang)}});
+        turn.reply_text("agenda.vote_nothing",
+                        {{"meeting", meeting_label(next.meeting, turn.lang)}});
         return;
     }
     AgendaRound round;
@@ -1057,7 +1072,8 @@ void open_round(Turn& turn, const std::string& args) {
                                {"dots", std::to_string(kDotsPerMember)}});
         if (closes_at) {
             if (const auto local = to_local(*closes_at, zone)) {
-                text += " " + tr(lang, "agenda.vote_until", {{"when", format_moment(*local, lang)}});
+                text +=
+                    " " + tr(lang, "agenda.vote_until", {{"when", format_moment(*local, lang)}});
             }
         }
         text += open_items_text(turn.store, items, lang);
@@ -1142,9 +1158,10 @@ std::vector<SummaryRow> agenda_digest_rows(Store& store, const Meeting& meeting,
         return {};
     }
     std::vector<SummaryRow> rows;
-    rows.push_back({tr(lang, "agenda.digest_row"),
-                    tr(lang, accepted.size() == 1 ? "agenda.digest_count_one" : "agenda.digest_count",
-                       {{"count", std::to_string(accepted.size())}})});
+    rows.push_back(
+        {tr(lang, "agenda.digest_row"),
+         tr(lang, accepted.size() == 1 ? "agenda.digest_count_one" : "agenda.digest_count",
+            {{"count", std::to_string(accepted.size())}})});
     const auto times = time_labels(meeting, accepted);
     for (std::size_t i = 0; i < accepted.size(); ++i) {
         const auto& item = accepted[i];
@@ -1153,11 +1170,12 @@ std::vector<SummaryRow> agenda_digest_rows(Store& store, const Meeting& meeting,
                                 ? tr(lang, "agenda.digest_case")
                                 : tr(lang, "agenda.digest_item", {{"text", item.text}});
         if (item.preparer_id) {
-            value += " · " + tr(lang, "agenda.preparer",
-                                {{"name", member_name(store, *item.preparer_id)}});
+            value += " · " +
+                     tr(lang, "agenda.preparer", {{"name", member_name(store, *item.preparer_id)}});
         }
         if (item.minutes > 0) {
-            value += " · " + tr(lang, "agenda.minutes", {{"minutes", std::to_string(item.minutes)}});
+            value +=
+                " · " + tr(lang, "agenda.minutes", {{"minutes", std::to_string(item.minutes)}});
         }
         rows.push_back({tr(lang, "agenda.digest_time", {{"time", times[i]}}), value});
     }
@@ -1209,7 +1227,6 @@ void submit_agenda_form(Turn& turn, const ActionSubmission& action) {
     };
     Submission submission;
     submission.text = field("text");
-    std::replace(submission.text.begin(), submission.text.end(), '\n', ' ');
     submission.explanation = field("explanation");
     submission.introduces = toggle_on(field("introduce"));
     submission.hidden = toggle_on(field("hidden"));
@@ -1238,8 +1255,8 @@ void show_agenda(Turn& turn, const std::string& args) {
                 set_status(turn, CommandId::agenda_park, number, AgendaStatus::parked);
             } else if (is_word(verb, {"naar", "to", "verplaats", "move"})) {
                 move_item(turn, number + " naar " + rest);
-            } else if (is_word(verb, {"volgorde", "plaats", "positie", "order", "position",
-                                      "place"})) {
+            } else if (is_word(verb,
+                               {"volgorde", "plaats", "positie", "order", "position", "place"})) {
                 reorder_item(turn, number + " " + rest);
             } else if (is_word(verb, {"verwijder", "verwijderen", "remove", "delete"})) {
                 remove_item(turn, number);
@@ -1262,14 +1279,16 @@ void show_agenda(Turn& turn, const std::string& args) {
     const bool open = accepting_dots(turn.store, round, turn.now);
     // Dots show once the vote is closed; while it runs, only to those who run it.
     View view{turn.lang, manager, turn.me->id, round_current && (manager || !round->open)};
-    std::string text = turn.t("agenda.title", {{"network", network->name},
-                                               {"meeting", meeting_label(next.meeting, turn.lang)}});
+    std::string text =
+        turn.t("agenda.title",
+               {{"network", network->name}, {"meeting", meeting_label(next.meeting, turn.lang)}});
     if (open) {
         text += "\n" + turn.t("agenda.vote_running");
     }
     bool private_parts = false;
     bool any = false;
-    for (const auto status : {AgendaStatus::accepted, AgendaStatus::proposed, AgendaStatus::parked}) {
+    for (const auto status :
+         {AgendaStatus::accepted, AgendaStatus::proposed, AgendaStatus::parked}) {
         std::vector<AgendaItem> shown;
         for (const auto& item : next.items) {
             if (item.status == status && visible(item, view)) {
@@ -1306,7 +1325,7 @@ void show_agenda(Turn& turn, const std::string& args) {
         }
         if (next.meeting && planned > 0) {
             text += "\n\n" + turn.t(planned > next.meeting->duration_minutes ? "agenda.time_over"
-                                                                              : "agenda.time_used",
+                                                                             : "agenda.time_used",
                                     {{"planned", std::to_string(planned)},
                                      {"duration", std::to_string(next.meeting->duration_minutes)}});
         }
@@ -1383,10 +1402,9 @@ void place_dots(Turn& turn, const std::string& args) {
     const auto numbers_text = join_names(open_numbers, turn.lang);
     const auto folded = fold(args);
     if (folded.empty()) {
-        turn.reply_privately(TextContent{
-            turn.t("agenda.dots_usage", {{"numbers", numbers_text}}) +
-                open_items_text(turn.store, next.items, turn.lang),
-            {}});
+        turn.reply_privately(TextContent{turn.t("agenda.dots_usage", {{"numbers", numbers_text}}) +
+                                             open_items_text(turn.store, next.items, turn.lang),
+                                         {}});
         return;
     }
     if (is_word(folded, {"wis", "wissen", "geen", "terug", "clear", "none", "remove"})) {
@@ -1418,18 +1436,18 @@ void place_dots(Turn& turn, const std::string& args) {
         ++chosen[*number];
     }
     if (static_cast<int>(tokens.size()) > kDotsPerMember) {
-        turn.reply_privately(TextContent{
-            turn.t("agenda.dots_too_many", {{"count", std::to_string(tokens.size())},
-                                            {"max", std::to_string(kDotsPerMember)}}),
-            {}});
+        turn.reply_privately(
+            TextContent{turn.t("agenda.dots_too_many", {{"count", std::to_string(tokens.size())},
+                                                        {"max", std::to_string(kDotsPerMember)}}),
+                        {}});
         return;
     }
     for (const auto id : order) {
         if (!open_ids.count(id)) {
-            turn.reply_privately(TextContent{
-                turn.t("agenda.dots_unknown", {{"number", std::to_string(id)},
-                                               {"numbers", numbers_text}}),
-                {}});
+            turn.reply_privately(
+                TextContent{turn.t("agenda.dots_unknown",
+                                   {{"number", std::to_string(id)}, {"numbers", numbers_text}}),
+                            {}});
             return;
         }
     }

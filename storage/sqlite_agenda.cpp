@@ -43,9 +43,9 @@ namespace {
 
 void load_submitters(StatementCache& statements, AgendaItem& item) {
     Query query{statements,
-        "SELECT member_id, hidden, introduces FROM agenda_submitters WHERE item_id = ?1 "
-        "ORDER BY position",
-        "read agenda submitters"};
+                "SELECT member_id, hidden, introduces FROM agenda_submitters WHERE item_id = ?1 "
+                "ORDER BY position",
+                "read agenda submitters"};
     query.bind_int(1, item.id);
     while (query.step()) {
         item.submitters.push_back(
@@ -191,8 +191,8 @@ void SqliteStore::merge_agenda_items(Id into, Id from) {
     }
     Atomic atomic{impl_->db(), kOperation};
     {
-        Query check = impl_->query("SELECT COUNT(*) FROM agenda_items WHERE id IN (?1, ?2)",
-                                   kOperation);
+        Query check =
+            impl_->query("SELECT COUNT(*) FROM agenda_items WHERE id IN (?1, ?2)", kOperation);
         check.bind_int(1, into).bind_int(2, from);
         check.step();
         if (check.column_int(0) != 2) {
@@ -236,11 +236,14 @@ void SqliteStore::set_agenda_dots(Id network_id, Id member_id, const std::vector
     clear.run();
     for (const auto& dot : dots) {
         Query query = impl_->query(
-            "INSERT INTO agenda_dots (item_id, member_id, network_id, dots) VALUES (?1, ?2, ?3, ?4) "
+            "INSERT INTO agenda_dots (item_id, member_id, network_id, dots) "
+            "VALUES (?1, ?2, ?3, ?4) "
             "ON CONFLICT (item_id, member_id) DO UPDATE SET dots = dots + excluded.dots",
             kOperation);
-        query.bind_int(1, dot.item_id).bind_int(2, member_id).bind_int(3, network_id).bind_int(
-            4, dot.dots);
+        query.bind_int(1, dot.item_id)
+            .bind_int(2, member_id)
+            .bind_int(3, network_id)
+            .bind_int(4, dot.dots);
         query.run();
     }
     atomic.commit();
@@ -254,14 +257,15 @@ std::vector<AgendaDot> SqliteStore::agenda_dots(Id network_id) {
     query.bind_int(1, network_id);
     std::vector<AgendaDot> dots;
     while (query.step()) {
-        dots.push_back({query.column_int(0), query.column_int(1),
-                        static_cast<int>(query.column_int(2))});
+        dots.push_back(
+            {query.column_int(0), query.column_int(1), static_cast<int>(query.column_int(2))});
     }
     return dots;
 }
 
 void SqliteStore::clear_agenda_dots(Id network_id) {
-    Query query = impl_->query("DELETE FROM agenda_dots WHERE network_id = ?1", "clear_agenda_dots");
+    Query query =
+        impl_->query("DELETE FROM agenda_dots WHERE network_id = ?1", "clear_agenda_dots");
     query.bind_int(1, network_id);
     query.run();
 }

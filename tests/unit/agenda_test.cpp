@@ -62,8 +62,9 @@ int total_dots_of(ConsoleFixture& chat, const std::string& name) {
 /// Five items for the meeting of 9 February 2027 (#2), one of each way in.
 void collect_items(ConsoleFixture& chat) {
     chat.as("Anna");
-    REQUIRE(contains(chat.say("agendapunt Rekenen in groep 8 | we lopen vast bij breuken | ik leid in"),
-                     "Agendapunt #1 staat op de lijst"));
+    REQUIRE(
+        contains(chat.say("agendapunt Rekenen in groep 8 | we lopen vast bij breuken | ik leid in"),
+                 "Agendapunt #1 staat op de lijst"));
     chat.as("Sanne");
     REQUIRE(contains(chat.say("agendapunt"), "text = Agendapunt (verplicht)"));
     chat.say("text=Kleuters observeren");
@@ -90,15 +91,18 @@ TEST_CASE("members add items, dot-vote, and the digest publishes the settled age
     ConsoleFixture chat;
     // Marieke Jansen organises the demo network; its next meeting is #2, 9 February 2027 15:30.
     const auto empty = chat.say("agenda");
-    CHECK(contains(empty, "Agenda van HSN-café Feedback die werkt voor de bijeenkomst van di 9 feb "
-                          "2027 15:30 (#2)"));
+    CHECK(contains(empty,
+                   "Agenda van HSN-café Feedback die werkt voor de bijeenkomst van di 9 feb "
+                   "2027 15:30 (#2)"));
     CHECK(contains(empty, "Nog geen agendapunten"));
 
     chat.as("Anna");
-    const auto added = chat.say("agendapunt Rekenen in groep 8 | we lopen vast bij breuken | ik leid in");
+    const auto added =
+        chat.say("agendapunt Rekenen in groep 8 | we lopen vast bij breuken | ik leid in");
     CHECK(contains(added, ">>> bot to HSN-café Feedback die werkt"));
-    CHECK(contains(added, "Agendapunt #1 staat op de lijst voor de bijeenkomst van di 9 feb 2027 "
-                          "15:30 (#2): Rekenen in groep 8. Fijn dat je het wilt inleiden!"));
+    CHECK(contains(added,
+                   "Agendapunt #1 staat op de lijst voor de bijeenkomst van di 9 feb 2027 "
+                   "15:30 (#2): Rekenen in groep 8. Fijn dat je het wilt inleiden!"));
     const auto first = item(chat, 1);
     CHECK(first.text == "Rekenen in groep 8");
     CHECK(first.explanation == "we lopen vast bij breuken");
@@ -118,20 +122,22 @@ TEST_CASE("members add items, dot-vote, and the digest publishes the settled age
     chat.say("kind=succes");
     chat.say("introduce=ja");
     const auto submitted = chat.say("");
-    CHECK(contains(submitted, "Agendapunt #2 staat op de lijst voor de bijeenkomst van di 9 feb "
-                              "2027 15:30 (#2): Kleuters observeren. Soort: succes of leermoment. "
-                              "Fijn dat je het wilt inleiden!"));
+    CHECK(contains(submitted,
+                   "Agendapunt #2 staat op de lijst voor de bijeenkomst van di 9 feb "
+                   "2027 15:30 (#2): Kleuters observeren. Soort: succes of leermoment. "
+                   "Fijn dat je het wilt inleiden!"));
     CHECK(item(chat, 2).kind == AgendaItemKind::success);
     CHECK(item(chat, 2).explanation == "hoe leg je vast wat je ziet?");
 
     // Joost stays hidden, and his Markdown and HTML stay text.
     chat.as("Joost");
-    const auto hidden = chat.say(
-        "agendapunt Feedback met **digitale** tools <b>nu</b> [klik](http://x) | anoniem");
+    const auto hidden =
+        chat.say("agendapunt Feedback met **digitale** tools <b>nu</b> [klik](http://x) | anoniem");
     CHECK(contains(hidden, ">>> bot to Joost van Dijk (privé)"));
     CHECK(contains(hidden, "Andere leden zien niet dat het van jou komt"));
-    CHECK(contains(last_markdown(chat),
-                   "Feedback met \\*\\*digitale\\*\\* tools \\<b\\>nu\\</b\\> \\[klik\\](http://x)"));
+    CHECK(
+        contains(last_markdown(chat),
+                 "Feedback met \\*\\*digitale\\*\\* tools \\<b\\>nu\\</b\\> \\[klik\\](http://x)"));
     CHECK(item(chat, 3).submitters.at(0).hidden);
 
     // A casus is for the facilitator's eyes.
@@ -148,9 +154,11 @@ TEST_CASE("members add items, dot-vote, and the digest publishes the settled age
     chat.as("Anna");
     const auto members_view = chat.say("agenda");
     CHECK(contains(members_view, ">>> bot to HSN-café Feedback die werkt"));
-    CHECK(contains(members_view, "- #1 Rekenen in groep 8: we lopen vast bij breuken · van Anna "
-                                 "de Vries (leidt in)"));
-    CHECK(contains(members_view, "- #3 Feedback met **digitale** tools <b>nu</b> [klik](http://x)\n"));
+    CHECK(contains(members_view,
+                   "- #1 Rekenen in groep 8: we lopen vast bij breuken · van Anna "
+                   "de Vries (leidt in)"));
+    CHECK(contains(members_view,
+                   "- #3 Feedback met **digitale** tools <b>nu</b> [klik](http://x)\n"));
     CHECK_FALSE(contains(members_view, "Ruzie"));
     CHECK_FALSE(contains(members_view, "Joost"));
     CHECK(contains(last_markdown(chat), "\\*\\*digitale\\*\\*"));
@@ -159,15 +167,17 @@ TEST_CASE("members add items, dot-vote, and the digest publishes the settled age
     chat.as("Marieke");
     const auto full_view = chat.say("agenda");
     CHECK(contains(full_view, ">>> bot to Marieke Jansen (privé)"));
-    CHECK(contains(full_view, "- #3 Feedback met **digitale** tools <b>nu</b> [klik](http://x) · "
-                              "van Joost van Dijk (naam verborgen)"));
+    CHECK(contains(full_view,
+                   "- #3 Feedback met **digitale** tools <b>nu</b> [klik](http://x) · "
+                   "van Joost van Dijk (naam verborgen)"));
     CHECK(contains(full_view, "- #4 Ruzie in de klas · casus · van Pieter Visser"));
 
     // The dot vote opens; the members hear so in the network's conversation.
     const auto opened = chat.say("agenda stemmen");
-    CHECK(contains(opened, ">>> bot to HSN-café Feedback die werkt\nStippenstemming voor HSN-café "
-                           "Feedback die werkt, over de bijeenkomst van di 9 feb 2027 15:30 (#2): "
-                           "je hebt 3 stippen."));
+    CHECK(contains(opened,
+                   ">>> bot to HSN-café Feedback die werkt\nStippenstemming voor HSN-café "
+                   "Feedback die werkt, over de bijeenkomst van di 9 feb 2027 15:30 (#2): "
+                   "je hebt 3 stippen."));
     CHECK(contains(opened, "- #5 Begrijpend lezen · van Lotte Mulder"));
     CHECK_FALSE(contains(opened, "Ruzie"));
     CHECK_FALSE(contains(opened, "Joost"));
@@ -191,8 +201,9 @@ TEST_CASE("members add items, dot-vote, and the digest publishes the settled age
     // Dots that cannot be given change nothing.
     chat.as("Esther");
     CHECK(contains(chat.say("stip 1 2 3 5"), "Dat zijn 4 stippen; je hebt er 3."));
-    CHECK(contains(chat.say("stip 99"), "Punt #99 staat niet open voor de stemming. Kies uit: #1, "
-                                        "#2, #3 en #5."));
+    CHECK(contains(chat.say("stip 99"),
+                   "Punt #99 staat niet open voor de stemming. Kies uit: #1, "
+                   "#2, #3 en #5."));
     CHECK(contains(chat.say("stip 4"), "Punt #4 staat niet open voor de stemming"));
     CHECK(contains(chat.say("stip drie"), "\"drie\" is geen nummer van een punt"));
     CHECK(total_dots_of(chat, "Esther Hendriks") == 0);
@@ -201,14 +212,16 @@ TEST_CASE("members add items, dot-vote, and the digest publishes the settled age
     chat.as("Marieke");
     const auto tally = chat.say("agenda stand");
     CHECK(contains(tally, ">>> bot to Marieke Jansen (privé)\nTussenstand stippen"));
-    CHECK(contains(tally, "#1 Rekenen in groep 8  ####################  4 stippen\n  #5 Begrijpend "
-                          "lezen  ####################  4 stippen\n  #2 Kleuters observeren  "
-                          "#####...............  1 stip"));
+    CHECK(contains(tally,
+                   "#1 Rekenen in groep 8  ####################  4 stippen\n  #5 Begrijpend "
+                   "lezen  ####################  4 stippen\n  #2 Kleuters observeren  "
+                   "#####...............  1 stip"));
     CHECK(contains(tally, "4 van de 10 leden hebben gestemd."));
 
     const auto closed = chat.say("agenda stemmen sluiten");
-    CHECK(contains(closed, ">>> bot to HSN-café Feedback die werkt\nUitslag stippenstemming: "
-                           "HSN-café Feedback die werkt"));
+    CHECK(contains(closed,
+                   ">>> bot to HSN-café Feedback die werkt\nUitslag stippenstemming: "
+                   "HSN-café Feedback die werkt"));
     CHECK(contains(closed, "  #1 Rekenen in groep 8  ####################  4 stippen"));
     CHECK(contains(closed, "4 van de 10 leden stemden."));
     // The list is now in order of dots (the casus keeps its place).
@@ -228,15 +241,17 @@ TEST_CASE("members add items, dot-vote, and the digest publishes the settled age
     CHECK(contains(chat.say("agenda parkeer 2"), "Punt #2 is geparkeerd: Kleuters observeren."));
     const auto merged = chat.say("agenda samenvoegen 1 3");
     CHECK(contains(merged, ">>> bot to Marieke Jansen (privé)"));
-    CHECK(contains(merged, "Punt #3 is samengevoegd met punt #1:\n- #1 Rekenen in groep 8 / "
-                           "Feedback met **digitale** tools <b>nu</b> [klik](http://x): we lopen "
-                           "vast bij breuken · van Anna de Vries (leidt in) en Joost van Dijk "
-                           "(naam verborgen)"));
+    CHECK(contains(merged,
+                   "Punt #3 is samengevoegd met punt #1:\n- #1 Rekenen in groep 8 / "
+                   "Feedback met **digitale** tools <b>nu</b> [klik](http://x): we lopen "
+                   "vast bij breuken · van Anna de Vries (leidt in) en Joost van Dijk "
+                   "(naam verborgen)"));
     CHECK_FALSE(chat.store->agenda_item(3).has_value());
     CHECK(item(chat, 1).submitters.size() == 2);
     CHECK(item(chat, 1).dots == 5);  // 4 + Anna's dot on #3
     CHECK(contains(chat.say("agenda accepteer 4"), "Punt #4 staat vast op de agenda: casus."));
-    CHECK(contains(chat.say("agenda volgorde 5 1"), "Nieuwe volgorde (vastgesteld): #5, #1 en #4."));
+    CHECK(
+        contains(chat.say("agenda volgorde 5 1"), "Nieuwe volgorde (vastgesteld): #5, #1 en #4."));
     CHECK(contains(chat.say("agenda 5 voorbereider Lotte"), "Lotte Mulder bereidt punt #5 voor."));
     CHECK(contains(chat.say("agenda 5 minuten 20"), "Punt #5 krijgt 20 minuten."));
     CHECK(contains(chat.say("agenda wijzig 1 minuten 30 min"), "Punt #1 krijgt 30 minuten."));
@@ -246,8 +261,9 @@ TEST_CASE("members add items, dot-vote, and the digest publishes the settled age
     CHECK(item(chat, 1).minutes == 30);
 
     const auto settled = chat.say("agenda");
-    CHECK(contains(settled, "Vastgesteld\n- 15:30–15:50 #5 Begrijpend lezen · van Lotte Mulder · "
-                            "voorbereider: Lotte Mulder · 20 min"));
+    CHECK(contains(settled,
+                   "Vastgesteld\n- 15:30–15:50 #5 Begrijpend lezen · van Lotte Mulder · "
+                   "voorbereider: Lotte Mulder · 20 min"));
     CHECK(contains(settled, "- 16:20–16:45 #4 Ruzie in de klas · casus"));
     CHECK(contains(settled, "Geparkeerd\n- #2 Kleuters observeren"));
     CHECK(contains(settled, "Vastgestelde punten: 75 van 120 minuten."));
@@ -257,11 +273,12 @@ TEST_CASE("members add items, dot-vote, and the digest publishes the settled age
     CHECK(contains(chat.say("herinnering wijzig 5 | 7 dagen voor"), "7 dagen voor de bijeenkomst"));
     const auto digest = chat.say("/tijd 2027-02-02 09:00");
     CHECK(contains(digest, "Over 7 dagen: HSN-café Feedback die werkt"));
-    CHECK(contains(digest, "  Agenda         3 punten\n"
-                           "  15:30–15:50    Begrijpend lezen · voorbereider: Lotte Mulder · 20 min\n"
-                           "  15:50–16:20    Rekenen in groep 8 / Feedback met **digitale** tools "
-                           "<b>nu</b> [klik](http://x) · voorbereider: Anna de Vries · 30 min\n"
-                           "  16:20–16:45    Casus (inbreng voor intervisie) · 25 min"));
+    CHECK(contains(digest,
+                   "  Agenda         3 punten\n"
+                   "  15:30–15:50    Begrijpend lezen · voorbereider: Lotte Mulder · 20 min\n"
+                   "  15:50–16:20    Rekenen in groep 8 / Feedback met **digitale** tools "
+                   "<b>nu</b> [klik](http://x) · voorbereider: Anna de Vries · 30 min\n"
+                   "  16:20–16:45    Casus (inbreng voor intervisie) · 25 min"));
     CHECK_FALSE(contains(digest, "Ruzie"));
     CHECK_FALSE(contains(digest, "Kleuters"));
 
@@ -269,8 +286,9 @@ TEST_CASE("members add items, dot-vote, and the digest publishes the settled age
     chat.say("/tijd 2027-02-10 09:00");
     const auto next = chat.say("agenda");
     CHECK(contains(next, "voor de bijeenkomst van di 18 mei 2027 15:30 (#3)"));
-    CHECK(contains(next, "Voorgesteld\n- #2 Kleuters observeren: hoe leg je vast wat je ziet? · "
-                         "succes of leermoment · van Sanne Bakker (leidt in)"));
+    CHECK(contains(next,
+                   "Voorgesteld\n- #2 Kleuters observeren: hoe leg je vast wat je ziet? · "
+                   "succes of leermoment · van Sanne Bakker (leidt in)"));
     CHECK_FALSE(contains(next, "Begrijpend lezen"));
     CHECK(item(chat, 2).meeting_id == std::optional<Id>(3));
     CHECK(item(chat, 2).status == AgendaStatus::proposed);
@@ -312,21 +330,25 @@ TEST_CASE("agenda commands that cannot be used get an example that works", "[age
                        "de nummers, en dan bijvoorbeeld agenda accepteer 3."));
         CHECK(contains(chat.say("agenda accepteer 1 99"), "geen agendapunt \"99\""));
         CHECK(item(chat, 1).status == AgendaStatus::proposed);  // all or nothing
-        CHECK(contains(chat.say("agenda accepteer"), "Welk punt? Typ het nummer erachter, "
-                                                     "bijvoorbeeld agenda accepteer 3."));
+        CHECK(contains(chat.say("agenda accepteer"),
+                       "Welk punt? Typ het nummer erachter, "
+                       "bijvoorbeeld agenda accepteer 3."));
         CHECK(contains(chat.say("agenda 1 minuten twintig"),
                        "\"twintig\" is geen aantal minuten. Typ een getal van 1 tot en met 240"));
         CHECK(contains(chat.say("agenda 1 minuten 500"), "is geen aantal minuten"));
-        CHECK(contains(chat.say("agenda 1 kleur rood"), "Wat wil je aanpassen? Bijvoorbeeld "
-                                                        "agenda 3 voorbereider Bram"));
-        CHECK(contains(chat.say("agenda 1 voorbereider Kees"), "Ik vind niemand die \"Kees\" heet"));
+        CHECK(contains(chat.say("agenda 1 kleur rood"),
+                       "Wat wil je aanpassen? Bijvoorbeeld "
+                       "agenda 3 voorbereider Bram"));
+        CHECK(
+            contains(chat.say("agenda 1 voorbereider Kees"), "Ik vind niemand die \"Kees\" heet"));
         CHECK(contains(chat.say("agenda samenvoegen 1"), "Welke twee punten?"));
         CHECK(contains(chat.say("agenda samenvoegen 1 1"), "Een punt samenvoegen met zichzelf"));
         CHECK(contains(chat.say("agenda volgorde 1 9"),
                        "Er zijn 5 punten voorgesteld; kies een plaats van 1 tot en met 5"));
         CHECK(contains(chat.say("agenda verplaats 1 naar 3 maart"),
                        "Bij \"3 maart\" vind ik geen komende bijeenkomst"));
-        CHECK(contains(chat.say("agenda 1 tekst " + std::string(301, 'x')), "Dat punt is 301 tekens"));
+        CHECK(contains(chat.say("agenda 1 tekst " + std::string(301, 'x')),
+                       "Dat punt is 301 tekens"));
         CHECK(contains(chat.say("agenda kleur"), "Typ agenda voor de lijst."));
         CHECK(item(chat, 1).meeting_id == std::optional<Id>(2));
         CHECK(item(chat, 1).minutes == 0);
@@ -382,7 +404,8 @@ TEST_CASE("a dot vote with a deadline closes itself; English works too", "[agend
     ConsoleFixture chat;
     chat.as("Anna");
     chat.say("taal en");
-    const auto added = chat.say("agenda item Fractions in year 6 | we get stuck | i can introduce it");
+    const auto added =
+        chat.say("agenda item Fractions in year 6 | we get stuck | i can introduce it");
     CHECK(contains(added, "Agenda item #1 is on the list for the meeting of"));
     CHECK(contains(added, "Great that you can introduce it!"));
     chat.as("Lotte");
@@ -416,8 +439,9 @@ TEST_CASE("a dot vote with a deadline closes itself; English works too", "[agend
     REQUIRE(round.has_value());
     CHECK_FALSE(round->open);
     CHECK(contains(chat.say("dots 1"), "No dot vote is running now."));
-    CHECK(contains(chat.say("agenda"), "#1 Fractions in year 6: we get stuck · from Anna de Vries "
-                                       "(introduces it) · 2 dots"));
+    CHECK(contains(chat.say("agenda"),
+                   "#1 Fractions in year 6: we get stuck · from Anna de Vries "
+                   "(introduces it) · 2 dots"));
 }
 
 TEST_CASE("help lists the agenda commands for who may use them", "[agenda][help]") {
@@ -430,10 +454,10 @@ TEST_CASE("help lists the agenda commands for who may use them", "[agenda][help]
     CHECK_FALSE(contains(member_help, "agenda accepteer"));
     chat.as("Marieke");
     const auto manager_help = chat.say("hulp");
-    for (const auto* phrase : {"agenda accepteer 3", "agenda parkeer 4", "agenda samenvoegen 3 5",
-                               "agenda volgorde 5 1", "agenda 3 voorbereider Bram",
-                               "agenda verplaats 3", "agenda stemmen tot", "agenda stemmen sluiten",
-                               "agenda stand"}) {
+    for (const auto* phrase :
+         {"agenda accepteer 3", "agenda parkeer 4", "agenda samenvoegen 3 5", "agenda volgorde 5 1",
+          "agenda 3 voorbereider Bram", "agenda verplaats 3", "agenda stemmen tot",
+          "agenda stemmen sluiten", "agenda stand"}) {
         CHECK(contains(manager_help, phrase));
     }
     CHECK(contains(chat.say("hulp stip"), "stip 3 3 5 geeft twee stippen aan punt 3"));
