@@ -536,12 +536,15 @@ void set_status(Turn& turn, CommandId command, const std::string& args, AgendaSt
     }
     agenda_meeting(turn.store, network->id, turn.now);  // roll over first
     std::vector<AgendaItem> items;
+    std::set<Id> seen;
     for (const auto& part : parts) {
         auto item = find_item(turn, *network, part, example);
         if (!item) {
             return;  // nothing changed: all or nothing
         }
-        items.push_back(std::move(*item));
+        if (seen.insert(item->id).second) {
+            items.push_back(std::move(*item));
+        }
     }
     std::vector<std::string> done;
     for (auto& item : items) {

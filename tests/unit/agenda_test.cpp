@@ -462,3 +462,21 @@ TEST_CASE("help lists the agenda commands for who may use them", "[agenda][help]
     }
     CHECK(contains(chat.say("hulp stip"), "stip 3 3 5 geeft twee stippen aan punt 3"));
 }
+
+TEST_CASE("items wait for a meeting to be planned and then join its list", "[agenda][rollover]") {
+    // After the school year's last demo meeting (18 May 2027): nothing is planned.
+    ConsoleFixture chat(":memory:", testing::utc(2027, 6, 1, 8));
+    chat.as("Fatima");
+    CHECK(contains(chat.say("agendapunt NT2 in de onderbouw"),
+                   "Agendapunt #1 staat op de lijst voor de volgende bijeenkomst (nog niet "
+                   "gepland): NT2 in de onderbouw."));
+    CHECK_FALSE(item(chat, 1).meeting_id.has_value());
+    chat.as("Marieke");
+    CHECK(contains(chat.say("agenda"), "voor de volgende bijeenkomst (nog niet gepland)"));
+    chat.say("plan bijeenkomst 15 juni 2027 15:30 | De Fontein | Taal");
+    CHECK(contains(chat.say("ja"), "staat gepland"));
+    const auto listed = chat.say("agenda");
+    CHECK(contains(listed, "voor de bijeenkomst van di 15 jun 2027 15:30 (#4)"));
+    CHECK(contains(listed, "- #1 NT2 in de onderbouw · van Fatima El Amrani"));
+    CHECK(item(chat, 1).meeting_id == std::optional<Id>(4));
+}
