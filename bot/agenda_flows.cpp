@@ -1313,9 +1313,13 @@ void show_agenda(Turn& turn, const std::string& args) {
                 text += turn.t("agenda.time_prefix", {{"time", times[i]}});
             }
             text += item_line(turn.store, item, view);
+            // A case, or a hidden name this reader may see (their own, or anyone's for those
+            // who run the network), is not for the room.
             private_parts = private_parts || item.kind == AgendaItemKind::case_study ||
                             std::any_of(item.submitters.begin(), item.submitters.end(),
-                                        [](const AgendaSubmitter& s) { return s.hidden; });
+                                        [&](const AgendaSubmitter& s) {
+                                            return s.hidden && (manager || s.member_id == view.me);
+                                        });
         }
     }
     if (!any) {
@@ -1336,8 +1340,8 @@ void show_agenda(Turn& turn, const std::string& args) {
     } else {
         text += "\n\n" + turn.t("agenda.member_hint");
     }
-    if (manager && private_parts) {
-        turn.reply_privately(TextContent{text, {}});  // hidden names and cases: not for the room
+    if (private_parts) {
+        turn.reply_privately(TextContent{text, {}});
     } else {
         turn.reply(TextContent{text, {}});
     }

@@ -163,6 +163,17 @@ TEST_CASE("members add items, dot-vote, and the digest publishes the settled age
     CHECK_FALSE(contains(members_view, "Joost"));
     CHECK(contains(last_markdown(chat), "\\*\\*digitale\\*\\*"));
 
+    // Who brought in a case or stayed hidden sees it in their own list, privately.
+    chat.as("Pieter");
+    const auto own_case = chat.say("agenda");
+    CHECK(contains(own_case, ">>> bot to Pieter Visser (privé)"));
+    CHECK(contains(own_case, "- #4 Ruzie in de klas · casus · van Pieter Visser"));
+    chat.as("Joost");
+    const auto own_hidden = chat.say("agenda");
+    CHECK(contains(own_hidden, ">>> bot to Joost van Dijk (privé)"));
+    CHECK(contains(own_hidden, "van Joost van Dijk (naam verborgen)"));
+    CHECK_FALSE(contains(own_hidden, "Ruzie"));
+
     // The facilitator sees everything, privately.
     chat.as("Marieke");
     const auto full_view = chat.say("agenda");
