@@ -490,4 +490,11 @@ TEST_CASE("items wait for a meeting to be planned and then join its list", "[age
     CHECK(contains(listed, "voor de bijeenkomst van di 15 jun 2027 15:30 (#4)"));
     CHECK(contains(listed, "- #1 NT2 in de onderbouw · van Fatima El Amrani"));
     CHECK(item(chat, 1).meeting_id == std::optional<Id>(4));
+
+    // Accepted for a meeting that is then cancelled: it is a proposal again, waiting.
+    chat.say("agenda accepteer 1");
+    CHECK(contains(chat.say("annuleer bijeenkomst 4"), "geannuleerd"));
+    CHECK(contains(chat.say("agenda"), "Voorgesteld\n- #1 NT2 in de onderbouw"));
+    CHECK_FALSE(item(chat, 1).meeting_id.has_value());
+    CHECK(item(chat, 1).status == AgendaStatus::proposed);
 }
