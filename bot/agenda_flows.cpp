@@ -1292,25 +1292,35 @@ void show_agenda(Turn& turn, const std::string& args) {
     bool any = false;
     for (const auto status :
          {AgendaStatus::accepted, AgendaStatus::proposed, AgendaStatus::parked}) {
-        std::vector<AgendaItem> shown;
+        // Settled cases the reader may not see keep their slot (and its time) without their text.
+        const bool settled = status == AgendaStatus::accepted;
+        std::vector<AgendaItem> listed;
         for (const auto& item : next.items) {
-            if (item.status == status && visible(item, view)) {
-                shown.push_back(item);
+            if (item.status == status &&
+                (visible(item, view) || (settled && item.kind == AgendaItemKind::case_study))) {
+                listed.push_back(item);
             }
         }
-        if (shown.empty()) {
+        if (listed.empty()) {
             continue;
         }
         any = true;
         text += "\n\n" + turn.t("agenda.section." + std::string(agenda_status_code(status)));
-        const auto times = status == AgendaStatus::accepted && next.meeting
-                               ? time_labels(*next.meeting, shown)
-                               : std::vector<std::string>();
-        for (std::size_t i = 0; i < shown.size(); ++i) {
-            const auto& item = shown[i];
+        const auto times = settled && next.meeting ? time_labels(*next.meeting, listed)
+                                                   : std::vector<std::string>();
+        for (std::size_t i = 0; i < listed.size(); ++i) {
+            const auto& item = listed[i];
             text += "\n- ";
             if (i < times.size()) {
                 text += turn.t("agenda.time_prefix", {{"time", times[i]}});
+            }
+            if (!visible(item, view)) {
+                text += turn.t("agenda.digest_case");
+                if (item.minutes > 0) {
+                    text += " · " +
+                            turn.t("agenda.minutes", {{"minutes", std::to_string(item.minutes)}});
+                }
+                continue;
             }
             text += item_line(turn.store, item, view);
             // A case, or a hidden name this reader may see (their own, or anyone's for those

@@ -278,6 +278,13 @@ TEST_CASE("members add items, dot-vote, and the digest publishes the settled age
     CHECK(contains(settled, "- 16:20–16:45 #4 Ruzie in de klas · casus"));
     CHECK(contains(settled, "Geparkeerd\n- #2 Kleuters observeren"));
     CHECK(contains(settled, "Vastgestelde punten: 75 van 120 minuten."));
+    chat.as("Thomas");  // a member sees the case's slot and time, not the case
+    const auto members_agenda = chat.say("agenda");
+    CHECK(contains(members_agenda, ">>> bot to HSN-café Feedback die werkt"));
+    CHECK(contains(members_agenda, "- 16:20–16:45 Casus (inbreng voor intervisie) · 25 min"));
+    CHECK_FALSE(contains(members_agenda, "Ruzie"));
+    CHECK_FALSE(contains(members_agenda, "Kleuters"));  // parked: for those who run it
+    chat.as("Marieke");
 
     // The digest of a Tuesday meeting would fall on the day of its reminder; a week before, it
     // goes out on its own.
