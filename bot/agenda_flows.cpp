@@ -1009,11 +1009,19 @@ void open_round(Turn& turn, const std::string& args) {
     // "tot vrijdag 17:00", "until friday 5 pm"
     auto deadline_text = std::string(trim(args));
     {
+        // "agenda stemmen open tot vrijdag": "open" says what the command does already.
         auto parts = typed_words(deadline_text);
-        if (!parts.empty() && is_word(fold(parts[0]), {"tot", "until", "till", "deadline", "t/m",
-                                                       "tm", "voor", "before", "by"})) {
-            deadline_text = rest_after(parts, 1);
+        std::size_t skip = 0;
+        if (skip < parts.size() &&
+            is_word(fold(parts[skip]), {"open", "openen", "start", "starten", "begin"})) {
+            ++skip;
         }
+        if (skip < parts.size() &&
+            is_word(fold(parts[skip]),
+                    {"tot", "until", "till", "deadline", "t/m", "tm", "voor", "before", "by"})) {
+            ++skip;
+        }
+        deadline_text = rest_after(parts, skip);
     }
     const auto next = next_list(turn.store, network->id, turn.now);
     std::optional<Instant> closes_at;

@@ -433,7 +433,7 @@ TEST_CASE("a dot vote with a deadline closes itself; English works too", "[agend
     // Opened in a private chat: the network's conversation hears it.
     chat.as("Marieke");
     chat.session.handle_line("/prive");
-    const auto opened = chat.say("agenda stemmen tot 4 december 17:00");
+    const auto opened = chat.say("agenda stemmen open tot 4 december 17:00");
     CHECK(contains(opened, ">>> bot to Marieke Jansen (privé)\nStippenstemming"));
     CHECK(contains(opened, ">>> bot to HSN-café Feedback die werkt\nStippenstemming"));
     CHECK(contains(opened, "De stemming sluit vr 4 dec 2026 17:00."));
