@@ -826,6 +826,27 @@ void handle_message(Turn& turn) {
         case CommandId::forget_me:
             forget_me(turn);
             break;
+        case CommandId::agenda_item:
+            submit_agenda_item(turn, command->args);
+            break;
+        case CommandId::agenda:
+            show_agenda(turn, command->args);
+            break;
+        case CommandId::dots:
+            place_dots(turn, command->args);
+            break;
+        case CommandId::agenda_accept:
+        case CommandId::agenda_park:
+        case CommandId::agenda_merge:
+        case CommandId::agenda_order:
+        case CommandId::agenda_edit:
+        case CommandId::agenda_move:
+        case CommandId::agenda_remove:
+        case CommandId::agenda_vote_open:
+        case CommandId::agenda_vote_close:
+        case CommandId::agenda_tally:
+            manage_agenda(turn, command->id, command->args);
+            break;
         case CommandId::yes:
             answer_confirmation(turn, std::nullopt, true);
             break;
@@ -876,6 +897,10 @@ void handle_action(Turn& turn) {
     }
     if (action.action_id == "form:plan_meeting") {
         plan_meeting_form(turn, action);
+        return;
+    }
+    if (action.action_id == "form:agenda_item") {
+        submit_agenda_form(turn, action);
         return;
     }
     turn.reply_text("action.unknown");
@@ -1067,6 +1092,11 @@ void Bot::run_job(const Job& job, Instant now) {
         store_.transaction([&] {
             housekeeping(now);
             schedule_housekeeping(now + std::chrono::hours(1));
+        });
+    } else if (job.kind == detail::kAgendaRoundJob) {
+        store_.transaction([&] {
+            detail::close_agenda_round_job(store_, settings_, job, now);
+            store_.finish_job(job.id);
         });
     } else if (job.kind == detail::kReminderJob) {
         store_.transaction([&] {

@@ -441,6 +441,10 @@ void send_meeting_reminder(Mailer& mail, const ReminderRule& rule, const Network
         args.emplace_back("In", tr(lang, std::string(key) + "_capital", {{"days", n}}));
         return args;
     };
+    if (rule.kind == ReminderKind::agenda_digest) {
+        // What was left over from an earlier meeting joins this one's list first.
+        agenda_meeting(store, network.id, mail.now);
+    }
     std::function<Content(Lang)> make;
     switch (rule.kind) {
         case ReminderKind::preparer_nudge:
@@ -485,6 +489,10 @@ void send_meeting_reminder(Mailer& mail, const ReminderRule& rule, const Network
                     {tr(lang, "reminder.row_attendance"),
                      attendance_line(store, meeting, roster, lang)},
                 };
+                // The accepted agenda in order, with times and preparers (when there is one).
+                for (auto& row : agenda_digest_rows(store, meeting, lang)) {
+                    summary.rows.push_back(std::move(row));
+                }
                 summary.footnote = tr(lang, "reminder.digest_footnote");
                 return summary;
             };

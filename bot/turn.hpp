@@ -129,5 +129,26 @@ void forget_me(Turn& turn);
 bool is_forget_me(const PendingAction& pending);
 /// The answer to the "vergeet mij" question.
 void answer_forget_me(Turn& turn, const PendingAction& pending, bool yes);
+// Agenda input and the dot vote (agenda_flows.cpp).
+inline constexpr std::string_view kAgendaRoundJob = "agenda_round";
+/// `agendapunt <tekst> | toelichting | ik leid in | casus | anoniem`; without text: the form.
+void submit_agenda_item(Turn& turn, const std::string& args);
+/// The form "form:agenda_item" sent back.
+void submit_agenda_form(Turn& turn, const ActionSubmission& action);
+/// `agenda`: the list for the next meeting; `agenda 3 voorbereider Bram` and the like: changes.
+void show_agenda(Turn& turn, const std::string& args);
+/// The facilitator's agenda commands (accept, park, merge, order, edit, move, remove, the vote).
+void manage_agenda(Turn& turn, CommandId command, const std::string& args);
+/// `stip 3 3 5`: a member's three dots, replacing earlier ones.
+void place_dots(Turn& turn, const std::string& args);
+/// Scheduler job: a dot vote's deadline has come; it closes and its result goes to the network.
+void close_agenda_round_job(Store& store, const BotSettings& settings, const Job& job,
+                            Instant now);
+/// The network's next meeting (nullopt: none planned), after moving to it what was not accepted
+/// for a meeting that has passed or was cancelled, and what waited for a meeting to be planned.
+std::optional<Meeting> agenda_meeting(Store& store, Id network_id, Instant now);
+/// The agenda digest's rows for a meeting's accepted items, in order, with their start times;
+/// empty when nothing was accepted.
+std::vector<SummaryRow> agenda_digest_rows(Store& store, const Meeting& meeting, Lang lang);
 
 }  // namespace leernetwerk::detail

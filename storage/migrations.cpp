@@ -249,11 +249,67 @@ CREATE TABLE rsvps (
 CREATE INDEX rsvps_by_member ON rsvps (member_id);
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations{{
+// Agenda input: items members submit for a meeting (with who brought them in), and the dot vote
+// that prioritises them: at most one round per network, each member's dots per item.
+// AUTOINCREMENT: an item's number is what members type ("agenda accepteer 12"); a removed item's
+// number is never given to a new one.
+constexpr std::string_view kSchemaV5 = R"sql(
+CREATE TABLE agenda_items (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    network_id  INTEGER NOT NULL REFERENCES networks (id) ON DELETE CASCADE,
+    meeting_id  INTEGER REFERENCES meetings (id) ON DELETE SET NULL,  -- NULL: not planned yet
+    kind        TEXT NOT NULL CHECK (kind IN ('practice_question', 'case', 'success', 'topic',
+                                              'expert_question')),
+    text        TEXT NOT NULL,
+    explanation TEXT NOT NULL DEFAULT '',
+    status      TEXT NOT NULL CHECK (status IN ('proposed', 'accepted', 'parked')),
+    position    INTEGER NOT NULL,
+    preparer_id INTEGER REFERENCES members (id) ON DELETE SET NULL,
+    minutes     INTEGER NOT NULL DEFAULT 0 CHECK (minutes BETWEEN 0 AND 1440),
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX agenda_items_by_meeting ON agenda_items (network_id, meeting_id, position);
+CREATE INDEX agenda_items_by_preparer ON agenda_items (preparer_id);
+
+CREATE TABLE agenda_submitters (
+    item_id    INTEGER NOT NULL REFERENCES agenda_items (id) ON DELETE CASCADE,
+    member_id  INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    position   INTEGER NOT NULL,
+    hidden     INTEGER NOT NULL CHECK (hidden IN (0, 1)),
+    introduces INTEGER NOT NULL CHECK (introduces IN (0, 1)),
+    PRIMARY KEY (item_id, member_id)
+) WITHOUT ROWID;
+CREATE INDEX agenda_submitters_by_member ON agenda_submitters (member_id);
+
+CREATE TABLE agenda_dots (
+    item_id    INTEGER NOT NULL REFERENCES agenda_items (id) ON DELETE CASCADE,
+    member_id  INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    network_id INTEGER NOT NULL REFERENCES networks (id) ON DELETE CASCADE,
+    dots       INTEGER NOT NULL CHECK (dots BETWEEN 1 AND 3),
+    PRIMARY KEY (item_id, member_id)
+) WITHOUT ROWID;
+CREATE INDEX agenda_dots_by_network ON agenda_dots (network_id, member_id);
+CREATE INDEX agenda_dots_by_member ON agenda_dots (member_id);
+
+CREATE TABLE agenda_rounds (
+    network_id INTEGER PRIMARY KEY REFERENCES networks (id) ON DELETE CASCADE,
+    meeting_id INTEGER REFERENCES meetings (id) ON DELETE SET NULL,
+    open       INTEGER NOT NULL CHECK (open IN (0, 1)),
+    opened_by  INTEGER REFERENCES members (id) ON DELETE SET NULL,
+    opened_at  INTEGER NOT NULL,
+    closes_at  INTEGER,
+    closed_at  INTEGER
+);
+CREATE INDEX agenda_rounds_by_meeting ON agenda_rounds (meeting_id);
+CREATE INDEX agenda_rounds_by_member ON agenda_rounds (opened_by);
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations{{
     {1, "initial schema", kSchemaV1},
     {2, "conversation references", kSchemaV2},
     {3, "outbox by remote id, adapter state", kSchemaV3},
     {4, "reminder rules, RSVPs, meeting revision", kSchemaV4},
+    {5, "agenda items, submitters, dot vote", kSchemaV5},
 }};
 
 }  // namespace

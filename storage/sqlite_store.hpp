@@ -117,6 +117,18 @@ public:
     std::vector<Rsvp> rsvps_of_member(Id member_id) override;
     int outbox_count_for_member(Id member_id) override;
     void erase_member(Id member_id) override;
+    // ---- agenda (sqlite_agenda.cpp)
+    Id create_agenda_item(const AgendaItem& item) override;
+    std::optional<AgendaItem> agenda_item(Id id) override;
+    std::vector<AgendaItem> agenda_items(Id network_id) override;
+    void update_agenda_item(const AgendaItem& item) override;
+    void delete_agenda_item(Id id) override;
+    void merge_agenda_items(Id into, Id from) override;
+    void set_agenda_dots(Id network_id, Id member_id, const std::vector<AgendaDot>& dots) override;
+    std::vector<AgendaDot> agenda_dots(Id network_id) override;
+    void clear_agenda_dots(Id network_id) override;
+    std::optional<AgendaRound> agenda_round(Id network_id) override;
+    void save_agenda_round(const AgendaRound& round) override;
 
 private:
     struct Impl;
