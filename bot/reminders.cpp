@@ -611,7 +611,7 @@ std::vector<ReminderRule> default_reminder_rules(Id network_id, Instant now) {
         rule_of(network_id, K::preparer_nudge, A::meeting, -21, 9, Audience::preparers, now),
         rule_of(network_id, K::agenda_call, A::meeting, -14, 9, Audience::group, now),
         rule_of(network_id, K::rsvp_nudge, A::meeting, -5, 9, Audience::not_responded, now),
-        rule_of(network_id, K::agenda_digest, A::meeting, -3, 9, Audience::group, now),
+        rule_of(network_id, K::agenda_digest, A::meeting, -7, 9, Audience::group, now),
         rule_of(network_id, K::meeting_reminder, A::meeting, -1, 16, Audience::group, now),
         rule_of(network_id, K::evaluation_prompt, A::meeting, 1, 15, Audience::group, now),
     };

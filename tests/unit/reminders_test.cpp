@@ -257,8 +257,9 @@ std::vector<Sent> expected_group_year() {
     return {
         {utc(2026, 10, 13, 7), kRoom, "agenda call"},  // Tue 09:00 CEST
         // Herfstvakantie (17-25 Oct) and the weekend: the café-week announcement goes out on
-        // Monday 08:00 CET, which is 07:00 UTC now that the clocks went back. The digest would
-        // land on the day of the day-before reminder, which carries the same: it is left out.
+        // Monday 08:00 CET, which is 07:00 UTC now that the clocks went back. The digest (due in
+        // the holiday, a week before) would land on the day of the day-before reminder, which
+        // carries the same: it is left out.
         {utc(2026, 10, 26, 7), kRoom, "café week (this week)"},
         {utc(2026, 10, 26, 15), kRoom, "meeting reminder"},  // Mon 16:00 CET
         {utc(2026, 10, 28, 14), kRoom, "evaluation"},        // Wed 15:00 CET
@@ -269,11 +270,12 @@ std::vector<Sent> expected_group_year() {
         {utc(2027, 1, 5, 14), kRoom, "evaluation"},
         {utc(2027, 3, 16, 8), kRoom, "agenda call"},        // Tue 09:00 CET
         {utc(2027, 3, 22, 8), kRoom, "café week"},          // Mon 09:00 CET, the week before
+        {utc(2027, 3, 23, 8), kRoom, "digest"},             // Tue 09:00 CET, a week before
         {utc(2027, 3, 29, 14), kRoom, "meeting reminder"},  // Mon 16:00 CEST (after 28 March)
         {utc(2027, 3, 31, 13), kRoom, "evaluation"},        // Wed 15:00 CEST
         {utc(2027, 5, 27, 7), kRoom, "agenda call"},
         {utc(2027, 5, 31, 7), kRoom, "café week"},
-        {utc(2027, 6, 7, 7), kRoom, "digest"},  // Mon 09:00 CEST for a Thursday meeting
+        {utc(2027, 6, 3, 7), kRoom, "digest"},  // Thu 09:00 CEST, a week before
         {utc(2027, 6, 9, 14), kRoom, "meeting reminder"},
         {utc(2027, 6, 11, 13), kRoom, "evaluation"},
     };
@@ -386,41 +388,49 @@ TEST_CASE("after two days down, the catch-up windows decide what is still sent",
         CHECK(after[before] == Sent{utc(2027, 3, 31, 13), kRoom, "evaluation"});
     }
     SECTION("a digest found late at night waits for the morning, within its two days") {
-        year.run_until(local(2027, 6, 5, 12));
+        year.run_until(local(2027, 6, 2, 12));
         const auto before = year.sent_to(kRoom).size();
-        // Down from Saturday 5 June until Tuesday 21:00: the digest of Monday 09:00 is deferred
-        // to Wednesday 08:00, still within two days and before Thursday's meeting.
-        year.now = local(2027, 6, 8, 21);
+        // Down from Wednesday 2 June noon until Thursday 21:00: the digest of Thursday 09:00 is
+        // deferred to Friday 08:00, still within two days and before next Thursday's meeting.
+        year.now = local(2027, 6, 3, 21);
         REQUIRE(year.bot->tick(year.now));
         CHECK(has_text(log.lines, "reminder deferred to the next allowed moment: agenda_digest"));
         year.run_until(local(2027, 6, 12, 12));
         const auto after = year.sent_to(kRoom);
         REQUIRE(after.size() == before + 3);
-        CHECK(after[before] == Sent{local(2027, 6, 9, 8), kRoom, "digest"});
+        CHECK(after[before] == Sent{local(2027, 6, 4, 8), kRoom, "digest"});
         CHECK(after[before + 1] == Sent{local(2027, 6, 9, 16), kRoom, "meeting reminder"});
         CHECK(after[before + 2] == Sent{local(2027, 6, 11, 15), kRoom, "evaluation"});
-        // Bram's nudge (due Monday 08:00) waited with it.
-        CHECK(year.sent_to("dm:Bram").back() == Sent{local(2027, 6, 9, 8), "dm:Bram", "rsvp nudge"});
+        // Bram's nudge (five days before: a Saturday) went out on Monday morning.
+        CHECK(year.sent_to("dm:Bram").back() == Sent{local(2027, 6, 7, 8), "dm:Bram", "rsvp nudge"});
     }
 }
 
 TEST_CASE("an agenda call found after the digest went out is not sent", "[reminders][downtime]") {
-    {
-        SchoolYear later;
-        later.run_until(local(2027, 5, 20, 12));
-        const auto sent_before = later.sent_to(kRoom).size();
-        // Down from 20 May to Tuesday 8 June 10:00: the agenda call (27 May) and the café-week
-        // announcement (31 May) are past their windows; the digest (7 June 09:00) is a day late
-        // but within its two days.
-        later.now = local(2027, 6, 8, 10);
-        REQUIRE(later.bot->tick(later.now));
-        later.run_until(local(2027, 6, 12, 12));
-        const auto room = later.sent_to(kRoom);
-        REQUIRE(room.size() == sent_before + 3);
-        CHECK(room[sent_before] == Sent{local(2027, 6, 8, 10), kRoom, "digest"});
-        CHECK(room[sent_before + 1].kind == "meeting reminder");
-        CHECK(room[sent_before + 2].kind == "evaluation");
+    SchoolYear later;
+    later.run_until(local(2027, 5, 20, 12));
+    // This facilitator wants the digest ten days before (Monday 31 May 09:00 for the Thursday
+    // 10 June meeting): within the agenda call's own seven days (from Thursday 27 May).
+    CHECK(has_text(later.say(later.marieke, "herinnering wijzig 5 | 10 dagen voor"), "is aangepast"));
+    const auto sent_before = later.sent_to(kRoom).size();
+    // Down from 26 May to Tuesday 1 June 10:00: the agenda call is five days late, within its
+    // window, but the digest is due before now: asking for agenda items would ask for what is
+    // settled. The digest itself is a day late, within its two days.
+    later.run_until(local(2027, 5, 26, 12));
+    later.now = local(2027, 6, 1, 10);
+    REQUIRE(later.bot->tick(later.now));
+    later.run_until(local(2027, 6, 12, 12));
+    const auto room = later.sent_to(kRoom);
+    REQUIRE(room.size() > sent_before);
+    std::vector<std::string> kinds;
+    for (auto i = sent_before; i < room.size(); ++i) {
+        kinds.push_back(room[i].kind);
     }
+    CHECK(std::count(kinds.begin(), kinds.end(), "agenda call") == 0);
+    CHECK(std::find(room.begin(), room.end(), Sent{local(2027, 6, 1, 10), kRoom, "digest"}) !=
+          room.end());
+    CHECK(kinds.back() == "evaluation");
+    CHECK(std::count(kinds.begin(), kinds.end(), "meeting reminder") == 1);
 }
 
 namespace {
