@@ -199,6 +199,20 @@ std::string decimal(double value, Lang lang) {
     return text;
 }
 
+/// `days` days after today, at 17:00 in the network's zone (a deadline people can remember).
+Instant default_deadline(const Network& network, const BotSettings& settings, Instant now,
+                         int days) {
+    const auto zone = zone_of(network, settings);
+    const auto local = to_local(now, zone);
+    if (local) {
+        const auto day = date::floor<date::days>(*local) + date::days(days);
+        if (const auto at = to_instant(LocalTime{day} + std::chrono::hours(17), zone)) {
+            return at->instant;
+        }
+    }
+    return std::chrono::floor<std::chrono::seconds>(now + date::days(days));
+}
+
 std::string action_id(const Poll& poll, std::size_t index) {
     return "poll:" + std::to_string(poll.id) + ":" + std::to_string(index + 1);
 }
@@ -209,7 +223,8 @@ Content question_content(const Poll& poll, const Network& network, const BotSett
     const auto& question = poll.questions[index];
     std::string prompt;
     if (!intro_key.empty()) {
-        prompt = tr(lang, std::string(intro_key),
+        const bool single = poll.questions.size() == 1 && intro_key == "poll.intro";
+        prompt = tr(lang, single ? std::string("poll.intro_single") : std::string(intro_key),
                     {{"title", title_of(poll, lang)},
                      {"number", std::to_string(poll.id)},
                      {"network", network.name},
@@ -1294,8 +1309,8 @@ void start_poll(Turn& turn, const std::string& args) {
     poll.lang = turn.lang;
     poll.anonymous = options.anonymous.value_or(false);
     poll.live = options.live;
-    poll.deadline = options.deadline.value_or(
-        std::chrono::floor<std::chrono::seconds>(turn.now + date::days(3)));
+    poll.deadline =
+        options.deadline.value_or(default_deadline(*network, turn.settings, turn.now, 3));
     poll.audience = options.audience.value_or(PollAudience::network);
     poll.role = options.role;
     poll.created_at = turn.now;
@@ -1353,8 +1368,8 @@ void start_evaluation(Turn& turn, const std::string& args) {
     poll.created_by = turn.me->id;
     poll.anonymous = options.anonymous.value_or(true);
     poll.live = options.live;
-    poll.deadline = options.deadline.value_or(
-        std::chrono::floor<std::chrono::seconds>(turn.now + date::days(chosen->days)));
+    poll.deadline =
+        options.deadline.value_or(default_deadline(*network, turn.settings, turn.now, chosen->days));
     poll.audience = options.audience.value_or(chosen->code == "a" ? PollAudience::attended
                                                                   : PollAudience::network);
     poll.role = options.role;
@@ -1387,7 +1402,7 @@ Id start_meeting_evaluation(Store& store, const BotSettings& settings, const Net
     Poll poll = poll_from_template(*template_by_code("a"), settings.default_language);
     poll.network_id = network.id;
     poll.anonymous = true;
-    poll.deadline = std::chrono::floor<std::chrono::seconds>(now + date::days(7));
+    poll.deadline = default_deadline(network, settings, now, 7);
     poll.audience = PollAudience::attended;
     poll.meeting_id = meeting.id;
     poll.created_at = now;
@@ -1588,6 +1603,21 @@ bool answer_typed(Turn& turn, const std::string& text) {
             open = *it;
             index = *next;
             break;
+        }
+    }
+    if (!open) {
+        // Typed again after answering a one-question poll: a new choice replaces the old one.
+        for (auto it = polls.rbegin(); it != polls.rend() && !open; ++it) {
+            if (it->questions.size() != 1 || it->questions.front().kind == K::text ||
+                turn.now >= it->deadline ||
+                !turn.store.membership(it->network_id, turn.me->id)) {
+                continue;
+            }
+            const auto invitees = turn.store.poll_invitees(it->id);
+            if (std::find(invitees.begin(), invitees.end(), turn.me->id) != invitees.end()) {
+                open = *it;
+                index = 0;
+            }
         }
     }
     if (!open) {

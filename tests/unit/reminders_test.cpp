@@ -271,25 +271,26 @@ std::vector<Sent> expected_group_year() {
         {utc(2026, 10, 26, 7), kRoom, "café week (this week)"},
         {utc(2026, 10, 26, 15), kRoom, "meeting reminder"},  // Mon 16:00 CET
         {utc(2026, 10, 28, 14), kRoom, "evaluation"},        // Wed 15:00 CET
-        // The evaluation after the meeting (set A, a week to answer) posts its results.
-        {utc(2026, 11, 4, 14), kRoom, "evaluation results"},
+        // The evaluation after the meeting (set A, a week to answer: until 17:00) posts its
+        // results.
+        {utc(2026, 11, 4, 16), kRoom, "evaluation results"},
         // Everything before the 4 January meeting fell in the Christmas holiday: the day-before
         // reminder comes on the morning itself, without an agenda call or digest beside it.
         {utc(2027, 1, 4, 7), kRoom, "café week (this week)"},
         {utc(2027, 1, 4, 7), kRoom, "meeting reminder"},
         {utc(2027, 1, 5, 14), kRoom, "evaluation"},
-        {utc(2027, 1, 12, 14), kRoom, "evaluation results"},
+        {utc(2027, 1, 12, 16), kRoom, "evaluation results"},
         {utc(2027, 3, 16, 8), kRoom, "agenda call"},        // Tue 09:00 CET
         {utc(2027, 3, 22, 8), kRoom, "café week"},          // Mon 09:00 CET, the week before
         {utc(2027, 3, 29, 14), kRoom, "meeting reminder"},  // Mon 16:00 CEST (after 28 March)
         {utc(2027, 3, 31, 13), kRoom, "evaluation"},        // Wed 15:00 CEST
-        {utc(2027, 4, 7, 13), kRoom, "evaluation results"},
+        {utc(2027, 4, 7, 15), kRoom, "evaluation results"},
         {utc(2027, 5, 27, 7), kRoom, "agenda call"},
         {utc(2027, 5, 31, 7), kRoom, "café week"},
         {utc(2027, 6, 7, 7), kRoom, "digest"},  // Mon 09:00 CEST for a Thursday meeting
         {utc(2027, 6, 9, 14), kRoom, "meeting reminder"},
         {utc(2027, 6, 11, 13), kRoom, "evaluation"},
-        {utc(2027, 6, 18, 13), kRoom, "evaluation results"},
+        {utc(2027, 6, 18, 15), kRoom, "evaluation results"},
     };
 }
 
@@ -331,42 +332,42 @@ TEST_CASE("a whole school year: every reminder once, at the right local time",
           std::vector<Sent>{
               {utc(2026, 10, 6, 7), "dm:Bram", "preparer"},
               {utc(2026, 10, 28, 14), "dm:Bram", "evaluation question"},
-              {utc(2026, 11, 3, 14), "dm:Bram", "evaluation reminder"},
+              {utc(2026, 11, 3, 16), "dm:Bram", "evaluation reminder"},
               {utc(2026, 12, 14, 8), "dm:Bram", "preparer"},
               {utc(2027, 1, 5, 14), "dm:Bram", "evaluation question"},
-              {utc(2027, 1, 11, 14), "dm:Bram", "evaluation reminder"},
+              {utc(2027, 1, 11, 16), "dm:Bram", "evaluation reminder"},
               {utc(2027, 3, 25, 8), "dm:Bram", "rsvp nudge"},
               {utc(2027, 6, 7, 6), "dm:Bram", "rsvp nudge"},
               {utc(2027, 6, 11, 13), "dm:Bram", "evaluation question"},
-              {utc(2027, 6, 17, 13), "dm:Bram", "evaluation reminder"},
+              {utc(2027, 6, 17, 15), "dm:Bram", "evaluation reminder"},
           });
     const auto anna = year.sent_to("dm:Anna");
     // Anna answered for spring: no nudge for it, only her preparer note; and as the only one
     // who said she came, she alone is asked to evaluate the spring meeting.
     CHECK(anna == std::vector<Sent>{
                       {utc(2026, 10, 28, 14), "dm:Anna", "evaluation question"},
-                      {utc(2026, 11, 3, 14), "dm:Anna", "evaluation reminder"},
+                      {utc(2026, 11, 3, 16), "dm:Anna", "evaluation reminder"},
                       {utc(2026, 12, 14, 8), "dm:Anna", "preparer"},
                       {utc(2027, 1, 5, 14), "dm:Anna", "evaluation question"},
-                      {utc(2027, 1, 11, 14), "dm:Anna", "evaluation reminder"},
+                      {utc(2027, 1, 11, 16), "dm:Anna", "evaluation reminder"},
                       {utc(2027, 3, 9, 8), "dm:Anna", "preparer"},
                       {utc(2027, 3, 31, 13), "dm:Anna", "evaluation question"},
-                      {utc(2027, 4, 6, 13), "dm:Anna", "evaluation reminder"},
+                      {utc(2027, 4, 6, 15), "dm:Anna", "evaluation reminder"},
                       {utc(2027, 6, 7, 6), "dm:Anna", "rsvp nudge"},
                       {utc(2027, 6, 11, 13), "dm:Anna", "evaluation question"},
-                      {utc(2027, 6, 17, 13), "dm:Anna", "evaluation reminder"},
+                      {utc(2027, 6, 17, 15), "dm:Anna", "evaluation reminder"},
                   });
     const auto marieke = year.sent_to("dm:Marieke");
     CHECK(marieke == std::vector<Sent>{
                          {utc(2026, 10, 28, 14), "dm:Marieke", "evaluation question"},
-                         {utc(2026, 11, 3, 14), "dm:Marieke", "evaluation reminder"},
+                         {utc(2026, 11, 3, 16), "dm:Marieke", "evaluation reminder"},
                          {utc(2027, 1, 5, 14), "dm:Marieke", "evaluation question"},
-                         {utc(2027, 1, 11, 14), "dm:Marieke", "evaluation reminder"},
+                         {utc(2027, 1, 11, 16), "dm:Marieke", "evaluation reminder"},
                          {utc(2027, 3, 25, 8), "dm:Marieke", "rsvp nudge"},
                          {utc(2027, 5, 20, 7), "dm:Marieke", "preparer"},  // nobody prepares
                          {utc(2027, 6, 7, 6), "dm:Marieke", "rsvp nudge"},
                          {utc(2027, 6, 11, 13), "dm:Marieke", "evaluation question"},
-                         {utc(2027, 6, 17, 13), "dm:Marieke", "evaluation reminder"},
+                         {utc(2027, 6, 17, 15), "dm:Marieke", "evaluation reminder"},
                      });
 
     // Nothing at night, at the weekend or in a holiday.
