@@ -34,6 +34,9 @@ struct BotSettings {
     /// database ([polls] secret). Empty: a random key for this process only, so a restart can no
     /// longer recognise who answered an open poll.
     std::string poll_secret;
+    /// Results of an anonymous poll show from this many answers, unless a network sets its own
+    /// (`peiling drempel`).
+    int min_anonymous_respondents = 3;
 };
 
 /// What applying an event did.

@@ -430,18 +430,19 @@ std::vector<Tally> tally(const Poll& poll, const std::vector<PollAnswer>& answer
     return out;
 }
 
-int min_respondents(Store& store, Id network_id) {
-    return store.poll_min_respondents(network_id).value_or(kDefaultPollMinRespondents);
+int min_respondents(Store& store, int default_min, Id network_id) {
+    return store.poll_min_respondents(network_id).value_or(default_min);
 }
 
 /// True when the poll's results may be shown (named, or enough anonymous answers).
-bool showable(Store& store, const Poll& poll, std::size_t respondents) {
+bool showable(Store& store, int default_min, const Poll& poll, std::size_t respondents) {
     return !poll.anonymous ||
-           static_cast<int>(respondents) >= min_respondents(store, poll.network_id);
+           static_cast<int>(respondents) >= min_respondents(store, default_min, poll.network_id);
 }
 
 /// The previous closed run of the same question set in the network, when its results may show.
-std::optional<std::pair<Poll, std::vector<Tally>>> previous_run(Store& store, const Poll& poll) {
+std::optional<std::pair<Poll, std::vector<Tally>>> previous_run(Store& store, int default_min,
+                                                                const Poll& poll) {
     if (poll.template_code.empty()) {
         return std::nullopt;
     }
@@ -450,7 +451,7 @@ std::optional<std::pair<Poll, std::vector<Tally>>> previous_run(Store& store, co
             other.state != PollState::closed) {
             continue;
         }
-        if (!showable(store, other, store.poll_respondents(other.id).size())) {
+        if (!showable(store, default_min, other, store.poll_respondents(other.id).size())) {
             return std::nullopt;
         }
         auto counts = tally(other, store.poll_answers(other.id));
@@ -477,14 +478,15 @@ Summary results_summary(Store& store, const BotSettings& settings, const Poll& p
              ? tr(lang, "poll.state_closed")
              : tr(lang, "poll.state_open",
                   {{"deadline", moment(poll.deadline, network, settings, lang)}})});
-    if (!showable(store, poll, respondents)) {
+    const int default_min = settings.min_anonymous_respondents;
+    if (!showable(store, default_min, poll, respondents)) {
         summary.footnote =
             tr(lang, "poll.results_too_few",
-               {{"min", std::to_string(min_respondents(store, poll.network_id))}});
+               {{"min", std::to_string(min_respondents(store, default_min, poll.network_id))}});
         return summary;
     }
     const auto counts = tally(poll, store.poll_answers(poll.id));
-    const auto previous = previous_run(store, poll);
+    const auto previous = previous_run(store, default_min, poll);
     const bool several = poll.questions.size() > 1;
     for (std::size_t i = 0; i < poll.questions.size(); ++i) {
         const auto& question = poll.questions[i];
@@ -538,9 +540,10 @@ Summary results_summary(Store& store, const BotSettings& settings, const Poll& p
 }
 
 /// The open answers, without names, in random order; nullopt when there are none to show.
-std::optional<TextContent> open_answers(Store& store, const Poll& poll, Lang lang) {
+std::optional<TextContent> open_answers(Store& store, const BotSettings& settings,
+                                       const Poll& poll, Lang lang) {
     const auto respondents = store.poll_respondents(poll.id).size();
-    if (!showable(store, poll, respondents)) {
+    if (!showable(store, settings.min_anonymous_respondents, poll, respondents)) {
         return std::nullopt;
     }
     auto counts = tally(poll, store.poll_answers(poll.id));
@@ -584,9 +587,9 @@ void post_results(Asker& asker, const Poll& poll, const Network& network) {
     asker.to_group(network, fallback, [&](Lang lang) -> Content {
         return results_summary(asker.store, asker.settings, poll, network, lang);
     });
-    if (open_answers(asker.store, poll, asker.settings.default_language)) {
+    if (open_answers(asker.store, asker.settings, poll, asker.settings.default_language)) {
         asker.to_group(network, fallback, [&](Lang lang) -> Content {
-            return *open_answers(asker.store, poll, lang);
+            return *open_answers(asker.store, asker.settings, poll, lang);
         });
     }
 }
@@ -1118,7 +1121,7 @@ std::string csv_field(std::string_view value) {
     return quoted + "\"";
 }
 
-PollExport poll_results_csv(Store& store, Id poll_id, Lang lang) {
+PollExport poll_results_csv(Store& store, Id poll_id, Lang lang, int default_min_respondents) {
     PollExport result;
     const auto poll = store.poll(poll_id);
     if (!poll) {
@@ -1126,7 +1129,7 @@ PollExport poll_results_csv(Store& store, Id poll_id, Lang lang) {
         return result;
     }
     const auto respondents = store.poll_respondents(poll->id);
-    if (!showable(store, *poll, respondents.size())) {
+    if (!showable(store, default_min_respondents, *poll, respondents.size())) {
         result.error = PollExportError::too_few_answers;
         return result;
     }
@@ -1471,7 +1474,7 @@ void show_poll_results(Turn& turn, const std::string& args) {
         return;
     }
     turn.reply(results_summary(turn.store, turn.settings, *poll, *network, turn.lang));
-    if (auto texts = open_answers(turn.store, *poll, turn.lang)) {
+    if (auto texts = open_answers(turn.store, turn.settings, *poll, turn.lang)) {
         turn.reply(std::move(*texts));
     }
 }
@@ -1508,11 +1511,14 @@ void export_poll(Turn& turn, const std::string& args) {
     if (!poll) {
         return;
     }
-    const auto exported = poll_results_csv(turn.store, poll->id, turn.lang);
+    const auto exported = poll_results_csv(turn.store, poll->id, turn.lang,
+                                           turn.settings.min_anonymous_respondents);
     if (!exported.csv) {
         turn.reply_privately(TextContent{
             turn.t("poll.export_too_few",
-                   {{"min", std::to_string(min_respondents(turn.store, network->id))}}),
+                   {{"min", std::to_string(min_respondents(
+                                turn.store, turn.settings.min_anonymous_respondents,
+                                network->id))}}),
             {}});
         return;
     }
@@ -1531,7 +1537,9 @@ void set_poll_threshold(Turn& turn, const std::string& args) {
     const auto typed = std::string(trim(args));
     if (typed.empty()) {
         turn.reply_text("poll.threshold_show",
-                        {{"min", std::to_string(min_respondents(turn.store, network->id))},
+                        {{"min", std::to_string(min_respondents(
+                                     turn.store, turn.settings.min_anonymous_respondents,
+                                     network->id))},
                          {"network", network->name}});
         return;
     }
