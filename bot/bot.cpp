@@ -748,13 +748,14 @@ void handle_message(Turn& turn) {
         return;
     }
     const auto command = parse_command(text);
-    // In a direct chat, text that is no command (or a "ja, ..." that reads as one) may answer
-    // the member's open poll question.
-    if (turn.me && (!command || ((command->id == CommandId::yes || command->id == CommandId::no) &&
-                                 !command->args.empty()))) {
-        if (answer_typed(turn, text)) {
-            return;
-        }
+    // In a direct chat, text that is no command may answer the member's open poll question; so
+    // may "ja" / "nee" (an option, or the start of an open answer) unless a Ja/Nee confirmation
+    // is waiting for them.
+    const bool yes_no =
+        command && (command->id == CommandId::yes || command->id == CommandId::no) &&
+        (!command->args.empty() || (turn.me && turn.store.pending_of_member(turn.me->id).empty()));
+    if (turn.me && (!command || yes_no) && answer_typed(turn, text)) {
+        return;
     }
     if (!command) {
         if (auto suggestion = suggest_command(text, turn.lang)) {

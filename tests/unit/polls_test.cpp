@@ -155,14 +155,16 @@ TEST_CASE("a mid-term evaluation: one question at a time, results only from the 
     CHECK_FALSE(has(early, "Inhoud"));
     CHECK_FALSE(has(early, "lesvoorbeelden"));
 
-    chat.answer_all("Joost van Dijk",
-                    midterm_answers(5, "De sfeer", "Een <b>kortere</b> pauze"));
+    auto joost = midterm_answers(5, "De sfeer", "Een <b>kortere</b> pauze");
+    joost[6] = "ja";  // reads as the option "Ja", not as a Ja/Nee confirmation
+    chat.answer_all("Joost van Dijk", joost);
     const auto results = chat.in_group("Marieke Jansen", "peiling uitslag 1");
     CHECK(has(results, "3 van 10"));
     CHECK(has(results, "Inhoud (1–5)"));
     CHECK(has(results, "4,0 (n=3)"));  // (4 + 3 + 5) / 3, with a Dutch decimal comma
-    CHECK(has(results, "Doel in zicht?: Deels  ####################  3 (100%)"));
-    CHECK(has(results, "Doel in zicht?: Ja  ....................  0 (0%)"));
+    CHECK(has(results, "Doel in zicht?: Deels  #############.......  2 (67%)"));
+    CHECK(has(results, "Doel in zicht?: Ja  #######.............  1 (33%)"));
+    CHECK(has(results, "Doel in zicht?: Nee  ....................  0 (0%)"));
     // Open answers: there, without names, and Markdown shown as typed.
     CHECK(has(results, "Open antwoorden bij peiling #1"));
     CHECK(has(results, "- Het delen van lesvoorbeelden"));
@@ -191,6 +193,8 @@ TEST_CASE("a one-line poll with a deadline: reminder to who has not answered, cl
     CHECK(count_of(started, "  2. 19 maart") == 10);
 
     CHECK(has(chat.in_private("Anna de Vries", "2"), "Dank je, genoteerd: 19 maart"));
+    // "ja" in a private chat that answers no open question of hers is the usual "ja".
+    CHECK(has(chat.say("ja"), "Er staat niets open om te bevestigen."));
     CHECK(has(chat.click("Sanne Bakker", "poll:1:1", {"3"}), "Dank je, genoteerd: 26 maart"));
     // Joost changes his mind: the second answer replaces the first, and he hears so.
     chat.in_private("Joost van Dijk", "antwoord 1 1");
@@ -471,6 +475,29 @@ TEST_CASE("bad input to polls gets a clear reply and changes nothing it should n
         CHECK(has(chat.say("peiling Wie? | a | b | voor aanwezigen"),
                   "niemand gezegd dat hij kwam"));
         CHECK(chat.store->polls_of(chat.demo.network_id).empty());
+    }
+
+    SECTION("a poll for one role, or for who came to the last meeting, asks only them") {
+        const auto started = chat.say("peiling Wat? | a | b | voor workshopleiders");
+        CHECK(has(started, "Ik heb het 1 mensen privé gevraagd"));
+        CHECK(count_of(started, "(privé)") == 1);
+        CHECK(has(started, ">>> bot to Bram de Boer (privé)"));
+        // Sanne and Pieter said they came to the October meeting.
+        const auto october = chat.store->meetings_of(chat.demo.network_id).front();
+        REQUIRE(october.starts_at < testing::demo_now());
+        chat.store->transaction([&] {
+            for (const auto* name : {"Sanne Bakker", "Pieter Visser"}) {
+                chat.store->set_rsvp(
+                    {october.id, chat.member_id(name), RsvpAnswer::coming, "", october.created_at});
+            }
+            chat.store->set_rsvp({october.id, chat.member_id("Lotte Mulder"),
+                                  RsvpAnswer::not_coming, "", october.created_at});
+        });
+        const auto attended = chat.say("evaluatie na");  // set A: to who came, by default
+        CHECK(has(attended, "staat uit bij 2 mensen"));
+        CHECK(has(attended, ">>> bot to Sanne Bakker (privé)"));
+        CHECK(has(attended, ">>> bot to Pieter Visser (privé)"));
+        CHECK_FALSE(has(attended, ">>> bot to Lotte Mulder (privé)"));
     }
 
     SECTION("a participant cannot start a poll and is told who can") {
