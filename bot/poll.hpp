@@ -36,16 +36,16 @@ enum class PollState { open, closed };
 struct Poll {
     Id id = 0;
     Id network_id = 0;
-    Id created_by = 0;      ///< 0: the bot (an evaluation after a meeting)
-    std::string title;      ///< the question of a one-question poll, or the form's name
+    Id created_by = 0;          ///< 0: the bot (an evaluation after a meeting)
+    std::string title;          ///< the question of a one-question poll, or the form's name
     std::string template_code;  ///< "a".."g" for DOMAIN.md's question sets; empty for custom
-    Lang lang = Lang::nl;   ///< the language the questions were written in
+    Lang lang = Lang::nl;       ///< the language the questions were written in
     bool anonymous = true;
     bool live = false;  ///< results may be seen while the poll is open
     Instant deadline{};
     PollAudience audience = PollAudience::network;
-    Role role = Role::participant;    ///< for PollAudience::role
-    std::optional<Id> meeting_id;     ///< the meeting an evaluation is about
+    Role role = Role::participant;  ///< for PollAudience::role
+    std::optional<Id> meeting_id;   ///< the meeting an evaluation is about
     PollState state = PollState::open;
     Instant created_at{};
     std::optional<Instant> closed_at;

@@ -15,7 +15,6 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
-#include <mutex>
 #include <random>
 #include <set>
 
@@ -60,8 +59,8 @@ const std::vector<PollTemplate>& templates() {
     static const TemplateItem Y{K::single, "poll.options.yes_partly_no"};
     static const std::vector<PollTemplate> all = {
         {"a",
-         {"na", "na de bijeenkomst", "na bijeenkomst", "nabespreking", "after",
-          "after the meeting", "after meeting", "post-meeting"},
+         {"na", "na de bijeenkomst", "na bijeenkomst", "nabespreking", "after", "after the meeting",
+          "after meeting", "post-meeting"},
          {R, T, {K::single, "poll.options.a3"}, R, R, T},
          7},
         {"b",
@@ -295,8 +294,8 @@ std::string respondent_token(const BotSettings& settings, Id poll_id, Id member_
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int length = 0;
     if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-             reinterpret_cast<const unsigned char*>(message.data()), message.size(),
-             digest.data(), &length) == nullptr) {
+             reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest.data(),
+             &length) == nullptr) {
         throw std::runtime_error("HMAC-SHA256 failed");
     }
     static constexpr char kHex[] = "0123456789abcdef";
@@ -465,13 +464,13 @@ Summary results_summary(Store& store, const BotSettings& settings, const Poll& p
     const auto respondents = store.poll_respondents(poll.id).size();
     const auto invited = store.poll_invitees(poll.id).size();
     Summary summary;
-    summary.title = tr(lang, poll.state == PollState::closed ? "poll.results_title"
-                                                             : "poll.results_title_live",
-                       {{"title", title_of(poll, lang)}, {"number", std::to_string(poll.id)}});
-    summary.rows.push_back({tr(lang, "poll.row_answers"),
-                            tr(lang, "poll.row_answers_value",
-                               {{"count", std::to_string(respondents)},
-                                {"invited", std::to_string(invited)}})});
+    summary.title =
+        tr(lang, poll.state == PollState::closed ? "poll.results_title" : "poll.results_title_live",
+           {{"title", title_of(poll, lang)}, {"number", std::to_string(poll.id)}});
+    summary.rows.push_back(
+        {tr(lang, "poll.row_answers"),
+         tr(lang, "poll.row_answers_value",
+            {{"count", std::to_string(respondents)}, {"invited", std::to_string(invited)}})});
     summary.rows.push_back(
         {tr(lang, "poll.row_state"),
          poll.state == PollState::closed
@@ -511,9 +510,8 @@ Summary results_summary(Store& store, const BotSettings& settings, const Poll& p
             if (previous && i < previous->second.size() && previous->second[i].answered > 0 &&
                 t.answered > 0) {
                 const auto& before = previous->second[i];
-                summary.rows.push_back(
-                    {label, decimal(before.sum / before.answered, lang) + " → " +
-                                decimal(t.sum / t.answered, lang)});
+                summary.rows.push_back({label, decimal(before.sum / before.answered, lang) + " → " +
+                                                   decimal(t.sum / t.answered, lang)});
             }
             continue;
         }
@@ -524,24 +522,23 @@ Summary results_summary(Store& store, const BotSettings& settings, const Poll& p
             bar.value = t.counts[o];
             bar.max = std::max(t.answered, 1);
             const int percent =
-                t.answered > 0
-                    ? static_cast<int>(std::lround(100.0 * t.counts[o] / t.answered))
-                    : 0;
+                t.answered > 0 ? static_cast<int>(std::lround(100.0 * t.counts[o] / t.answered))
+                               : 0;
             bar.display = std::to_string(t.counts[o]) + " (" + std::to_string(percent) + "%)";
             summary.bars.push_back(std::move(bar));
         }
     }
     summary.footnote = tr(lang, poll.anonymous ? "poll.footnote_anonymous" : "poll.footnote_named");
     if (previous) {
-        summary.footnote +=
-            " " + tr(lang, "poll.footnote_previous", {{"number", std::to_string(previous->first.id)}});
+        summary.footnote += " " + tr(lang, "poll.footnote_previous",
+                                     {{"number", std::to_string(previous->first.id)}});
     }
     return summary;
 }
 
 /// The open answers, without names, in random order; nullopt when there are none to show.
-std::optional<TextContent> open_answers(Store& store, const BotSettings& settings,
-                                       const Poll& poll, Lang lang) {
+std::optional<TextContent> open_answers(Store& store, const BotSettings& settings, const Poll& poll,
+                                        Lang lang) {
     const auto respondents = store.poll_respondents(poll.id).size();
     if (!showable(store, settings.min_anonymous_respondents, poll, respondents)) {
         return std::nullopt;
@@ -596,8 +593,7 @@ void post_results(Asker& asker, const Poll& poll, const Network& network) {
 
 // ---- asking ---------------------------------------------------------------------------------
 
-std::optional<std::size_t> next_question(Store& store, const Poll& poll,
-                                         const std::string& token) {
+std::optional<std::size_t> next_question(Store& store, const Poll& poll, const std::string& token) {
     std::set<int> done;
     for (const auto& answer : store.poll_answers_of(poll.id, token)) {
         done.insert(answer.question);
@@ -617,16 +613,15 @@ std::string job_key(Id poll_id, std::string_view what) {
 /// The reminder a day before the deadline (halfway for short polls), and the closing.
 void schedule_poll_jobs(Store& store, const Poll& poll, Instant now) {
     const auto left = poll.deadline - now;
-    const auto remind_at = left >= std::chrono::hours(48) ? poll.deadline - std::chrono::hours(24)
-                                                          : now + left / 2;
+    const auto remind_at =
+        left >= std::chrono::hours(48) ? poll.deadline - std::chrono::hours(24) : now + left / 2;
     if (left >= std::chrono::hours(2)) {
         store.schedule_job({0, std::string(detail::kPollJob), job_key(poll.id, "remind"),
                             std::chrono::floor<std::chrono::seconds>(remind_at), "",
                             JobState::due});
     }
-    store.schedule_job(
-        {0, std::string(detail::kPollJob), job_key(poll.id, "close"), poll.deadline, "",
-         JobState::due});
+    store.schedule_job({0, std::string(detail::kPollJob), job_key(poll.id, "close"), poll.deadline,
+                        "", JobState::due});
 }
 
 /// Who is asked; empty when nobody fits (the reason in `why`).
@@ -721,8 +716,8 @@ std::string strip_quotes(std::string_view text) {
              {"\"", "\""}, {"“", "”"}, {"'", "'"}, {"„", "”"}, {"‘", "’"}}) {
         if (out.size() >= open.size() + close.size() && out.rfind(open, 0) == 0 &&
             out.compare(out.size() - close.size(), close.size(), close) == 0) {
-            return std::string(trim(out.substr(open.size(), out.size() - open.size() -
-                                                                 close.size())));
+            return std::string(
+                trim(out.substr(open.size(), out.size() - open.size() - close.size())));
         }
     }
     return out;
@@ -909,8 +904,8 @@ std::optional<std::pair<Poll, Network>> answerable(detail::Turn& turn, Id poll_i
         return refuse("poll.not_invited", number);
     }
     if (poll->state == PollState::closed || turn.now >= poll->deadline) {
-        return refuse("poll.closed_for_answers",
-                      {{"number", std::to_string(poll->id)}, {"title", title_of(*poll, turn.lang)}});
+        return refuse("poll.closed_for_answers", {{"number", std::to_string(poll->id)},
+                                                  {"title", title_of(*poll, turn.lang)}});
     }
     return std::make_pair(std::move(*poll), std::move(*network));
 }
@@ -920,8 +915,8 @@ enum class ValueError { none, bad_option, too_many, empty };
 /// Checks choice ids ("1".."n") against a question; the stored value, or why not.
 std::string choice_value(const PollQuestion& question, const std::vector<std::string>& ids,
                          ValueError& error) {
-    const std::size_t points =
-        question.kind == K::rating ? static_cast<std::size_t>(question.scale) : question.options.size();
+    const std::size_t points = question.kind == K::rating ? static_cast<std::size_t>(question.scale)
+                                                          : question.options.size();
     std::set<int> chosen;
     for (const auto& id : ids) {
         if (!all_digits(id) || id.size() > 3) {
@@ -959,8 +954,7 @@ std::vector<std::string> typed_choices(const Poll& poll, std::size_t index, Lang
     std::string spaced(typed);
     std::replace(spaced.begin(), spaced.end(), ',', ' ');
     const auto parts = words(spaced);
-    if (!parts.empty() &&
-        std::all_of(parts.begin(), parts.end(), [](const std::string& p) {
+    if (!parts.empty() && std::all_of(parts.begin(), parts.end(), [](const std::string& p) {
             return all_digits(p) && p.size() <= 3;
         })) {
         return parts;
@@ -984,9 +978,8 @@ bool is_skip(std::string_view typed) {
 }
 
 /// Stores one answer of the sender and asks the next question.
-void record_answer(detail::Turn& turn, const Poll& poll, const Network& network,
-                   std::size_t index, const std::string& value,
-                   const ActionSubmission* clicked) {
+void record_answer(detail::Turn& turn, const Poll& poll, const Network& network, std::size_t index,
+                   const std::string& value, const ActionSubmission* clicked) {
     Asker asker{turn.store, turn.settings, turn.now, &turn};
     const auto token = respondent_token(turn.settings, poll.id, turn.me->id);
     turn.store.add_poll_respondent(poll.id, token,
@@ -1038,8 +1031,9 @@ void record_answer(detail::Turn& turn, const Poll& poll, const Network& network,
             asker.to_member(*turn.me, network.id, [&](Lang) -> Content { return closed; });
         }
     } else {
-        asker.to_member(*turn.me, network.id,
-                        [&](Lang) -> Content { return TextContent{note, {}}; });
+        asker.to_member(*turn.me, network.id, [&](Lang) -> Content {
+            return TextContent{note, {}};
+        });
     }
     if (next) {
         asker.to_member(*turn.me, network.id, [&](Lang lang) {
@@ -1047,11 +1041,11 @@ void record_answer(detail::Turn& turn, const Poll& poll, const Network& network,
         });
     } else if (!replaced || value.empty()) {
         asker.to_member(*turn.me, network.id, [&](Lang lang) -> Content {
-            return TextContent{tr(lang, poll.live ? "poll.done_live" : "poll.done",
-                                  {{"number", std::to_string(poll.id)},
-                                   {"deadline", moment(poll.deadline, network, turn.settings,
-                                                       lang)}}),
-                               {}};
+            return TextContent{
+                tr(lang, poll.live ? "poll.done_live" : "poll.done",
+                   {{"number", std::to_string(poll.id)},
+                    {"deadline", moment(poll.deadline, network, turn.settings, lang)}}),
+                {}};
         });
     }
 }
@@ -1059,6 +1053,9 @@ void record_answer(detail::Turn& turn, const Poll& poll, const Network& network,
 /// Answers question `index` with what was typed; replies when it does not fit.
 void answer_with_text(detail::Turn& turn, const Poll& poll, const Network& network,
                       std::size_t index, const std::string& typed) {
+    if (poll.anonymous) {
+        turn.confidential = true;  // even an answer that does not fit is never logged
+    }
     const auto& question = poll.questions[index];
     if (is_skip(typed)) {
         record_answer(turn, poll, network, index, "", nullptr);
@@ -1075,11 +1072,10 @@ void answer_with_text(detail::Turn& turn, const Poll& poll, const Network& netwo
         return;
     }
     ValueError error = ValueError::none;
-    const auto value =
-        choice_value(question, typed_choices(poll, index, turn.lang, typed), error);
+    const auto value = choice_value(question, typed_choices(poll, index, turn.lang, typed), error);
     if (error != ValueError::none) {
-        const auto points = question.kind == K::rating ? question.scale
-                                                       : static_cast<int>(question.options.size());
+        const auto points =
+            question.kind == K::rating ? question.scale : static_cast<int>(question.options.size());
         turn.reply_privately(TextContent{
             turn.t(error == ValueError::too_many ? "poll.too_many_choices" : "poll.bad_typed",
                    {{"count", std::to_string(points)},
@@ -1137,10 +1133,10 @@ PollExport poll_results_csv(Store& store, Id poll_id, Lang lang, int default_min
     const auto counts = tally(*poll, answers);
     const auto plain = [](const std::string& markdown) { return markdown_to_plain(markdown); };
     std::string out;
-    csv_row(out, {tr(lang, "poll.csv.poll"), tr(lang, "poll.csv.question"),
-                  tr(lang, "poll.csv.prompt"), tr(lang, "poll.csv.kind"),
-                  tr(lang, "poll.csv.option"), tr(lang, "poll.csv.count"),
-                  tr(lang, "poll.csv.percent"), tr(lang, "poll.csv.average")});
+    csv_row(out,
+            {tr(lang, "poll.csv.poll"), tr(lang, "poll.csv.question"), tr(lang, "poll.csv.prompt"),
+             tr(lang, "poll.csv.kind"), tr(lang, "poll.csv.option"), tr(lang, "poll.csv.count"),
+             tr(lang, "poll.csv.percent"), tr(lang, "poll.csv.average")});
     const auto id = std::to_string(poll->id);
     for (std::size_t i = 0; i < poll->questions.size(); ++i) {
         const auto& question = poll->questions[i];
@@ -1149,9 +1145,9 @@ PollExport poll_results_csv(Store& store, Id poll_id, Lang lang, int default_min
         const auto prompt = plain(prompt_of(*poll, i, lang));
         const auto kind = std::string(poll_question_kind_code(question.kind));
         const auto percent = [&](int count) {
-            return t.answered > 0 ? std::to_string(static_cast<int>(
-                                        std::lround(100.0 * count / t.answered)))
-                                  : std::string("0");
+            return t.answered > 0
+                       ? std::to_string(static_cast<int>(std::lround(100.0 * count / t.answered)))
+                       : std::string("0");
         };
         if (question.kind == K::text) {
             csv_row(out, {id, number, prompt, kind, "", std::to_string(t.answered), "", ""});
@@ -1173,8 +1169,8 @@ PollExport poll_results_csv(Store& store, Id poll_id, Lang lang, int default_min
         }
         const auto options = options_of(*poll, i, lang);
         for (std::size_t o = 0; o < options.size() && o < t.counts.size(); ++o) {
-            csv_row(out, {id, number, prompt, kind, plain(options[o]),
-                          std::to_string(t.counts[o]), percent(t.counts[o]), ""});
+            csv_row(out, {id, number, prompt, kind, plain(options[o]), std::to_string(t.counts[o]),
+                          percent(t.counts[o]), ""});
         }
     }
     if (!poll->anonymous) {
@@ -1294,8 +1290,8 @@ void start_poll(Turn& turn, const std::string& args) {
         }
         question.options = answers;
         if (options.multiple) {
-            const int max = *options.multiple == 0 ? static_cast<int>(answers.size())
-                                                   : *options.multiple;
+            const int max =
+                *options.multiple == 0 ? static_cast<int>(answers.size()) : *options.multiple;
             if (max < 2 || max > static_cast<int>(answers.size())) {
                 turn.reply_text("poll.bad_multiple_count",
                                 {{"count", std::to_string(answers.size())}});
@@ -1326,11 +1322,11 @@ void start_poll(Turn& turn, const std::string& args) {
     }
     Asker asker{turn.store, turn.settings, turn.now, &turn};
     poll = launch(asker, std::move(poll), *network, audience);
-    const MessageArgs facts = {{"number", std::to_string(poll.id)},
-                               {"title", poll.title},
-                               {"count", std::to_string(audience.size())},
-                               {"deadline", moment(poll.deadline, *network, turn.settings,
-                                                   turn.lang)}};
+    const MessageArgs facts = {
+        {"number", std::to_string(poll.id)},
+        {"title", poll.title},
+        {"count", std::to_string(audience.size())},
+        {"deadline", moment(poll.deadline, *network, turn.settings, turn.lang)}};
     turn.reply_text(poll.anonymous ? "poll.started_anonymous" : "poll.started", facts);
     turn.announce(network->id, "poll.announce", facts);
 }
@@ -1343,9 +1339,9 @@ void start_evaluation(Turn& turn, const std::string& args) {
     const auto parts = split(args, '|');
     const auto* chosen = parts.empty() ? nullptr : template_by_word(trim(parts[0]));
     if (!chosen) {
-        turn.reply_text(parts.empty() || trim(parts[0]).empty() ? "evaluation.usage"
-                                                                : "evaluation.unknown",
-                        {{"typed", parts.empty() ? std::string() : std::string(trim(parts[0]))}});
+        turn.reply_text(
+            parts.empty() || trim(parts[0]).empty() ? "evaluation.usage" : "evaluation.unknown",
+            {{"typed", parts.empty() ? std::string() : std::string(trim(parts[0]))}});
         return;
     }
     PollOptions options;
@@ -1371,8 +1367,8 @@ void start_evaluation(Turn& turn, const std::string& args) {
     poll.created_by = turn.me->id;
     poll.anonymous = options.anonymous.value_or(true);
     poll.live = options.live;
-    poll.deadline =
-        options.deadline.value_or(default_deadline(*network, turn.settings, turn.now, chosen->days));
+    poll.deadline = options.deadline.value_or(
+        default_deadline(*network, turn.settings, turn.now, chosen->days));
     poll.audience = options.audience.value_or(chosen->code == "a" ? PollAudience::attended
                                                                   : PollAudience::network);
     poll.role = options.role;
@@ -1385,12 +1381,12 @@ void start_evaluation(Turn& turn, const std::string& args) {
     }
     Asker asker{turn.store, turn.settings, turn.now, &turn};
     poll = launch(asker, std::move(poll), *network, audience);
-    const MessageArgs facts = {{"number", std::to_string(poll.id)},
-                               {"title", poll.title},
-                               {"count", std::to_string(audience.size())},
-                               {"questions", std::to_string(poll.questions.size())},
-                               {"deadline", moment(poll.deadline, *network, turn.settings,
-                                                   turn.lang)}};
+    const MessageArgs facts = {
+        {"number", std::to_string(poll.id)},
+        {"title", poll.title},
+        {"count", std::to_string(audience.size())},
+        {"questions", std::to_string(poll.questions.size())},
+        {"deadline", moment(poll.deadline, *network, turn.settings, turn.lang)}};
     turn.reply_text(poll.anonymous ? "evaluation.started_anonymous" : "evaluation.started", facts);
     turn.announce(network->id, "poll.announce", facts);
 }
@@ -1440,13 +1436,13 @@ void list_polls(Turn& turn) {
     for (std::size_t i = 0; i < polls.size() && i < kShown; ++i) {
         const auto& poll = polls[i];
         const bool open = poll.state == PollState::open && turn.now < poll.deadline;
-        text += "\n" + turn.t(open ? "polls.line_open" : "polls.line_closed",
-                              {{"number", std::to_string(poll.id)},
-                               {"title", title_of(poll, turn.lang)},
-                               {"count", std::to_string(turn.store.poll_respondents(poll.id).size())},
-                               {"invited", std::to_string(turn.store.poll_invitees(poll.id).size())},
-                               {"deadline", moment(poll.deadline, *network, turn.settings,
-                                                   turn.lang)}});
+        text += "\n" +
+                turn.t(open ? "polls.line_open" : "polls.line_closed",
+                       {{"number", std::to_string(poll.id)},
+                        {"title", title_of(poll, turn.lang)},
+                        {"count", std::to_string(turn.store.poll_respondents(poll.id).size())},
+                        {"invited", std::to_string(turn.store.poll_invitees(poll.id).size())},
+                        {"deadline", moment(poll.deadline, *network, turn.settings, turn.lang)}});
     }
     turn.reply(TextContent{text, {}});
 }
@@ -1469,8 +1465,7 @@ void show_poll_results(Turn& turn, const std::string& args) {
                         {{"number", std::to_string(poll->id)},
                          {"count", std::to_string(turn.store.poll_respondents(poll->id).size())},
                          {"invited", std::to_string(turn.store.poll_invitees(poll->id).size())},
-                         {"deadline",
-                          moment(poll->deadline, *network, turn.settings, turn.lang)}});
+                         {"deadline", moment(poll->deadline, *network, turn.settings, turn.lang)}});
         return;
     }
     turn.reply(results_summary(turn.store, turn.settings, *poll, *network, turn.lang));
@@ -1511,22 +1506,22 @@ void export_poll(Turn& turn, const std::string& args) {
     if (!poll) {
         return;
     }
-    const auto exported = poll_results_csv(turn.store, poll->id, turn.lang,
-                                           turn.settings.min_anonymous_respondents);
+    const auto exported =
+        poll_results_csv(turn.store, poll->id, turn.lang, turn.settings.min_anonymous_respondents);
     if (!exported.csv) {
         turn.reply_privately(TextContent{
-            turn.t("poll.export_too_few",
-                   {{"min", std::to_string(min_respondents(
-                                turn.store, turn.settings.min_anonymous_respondents,
-                                network->id))}}),
+            turn.t(
+                "poll.export_too_few",
+                {{"min", std::to_string(min_respondents(
+                             turn.store, turn.settings.min_anonymous_respondents, network->id))}}),
             {}});
         return;
     }
     // CSV is data, not Markdown: every character is escaped so it arrives as typed.
-    turn.reply_privately(TextContent{
-        turn.t("poll.export_intro", {{"number", std::to_string(poll->id)}}) + "\n\n" +
-            escape_markdown(*exported.csv),
-        {}});
+    turn.reply_privately(
+        TextContent{turn.t("poll.export_intro", {{"number", std::to_string(poll->id)}}) + "\n\n" +
+                        escape_markdown(*exported.csv),
+                    {}});
 }
 
 void set_poll_threshold(Turn& turn, const std::string& args) {
@@ -1536,11 +1531,11 @@ void set_poll_threshold(Turn& turn, const std::string& args) {
     }
     const auto typed = std::string(trim(args));
     if (typed.empty()) {
-        turn.reply_text("poll.threshold_show",
-                        {{"min", std::to_string(min_respondents(
-                                     turn.store, turn.settings.min_anonymous_respondents,
-                                     network->id))},
-                         {"network", network->name}});
+        turn.reply_text(
+            "poll.threshold_show",
+            {{"min", std::to_string(min_respondents(
+                         turn.store, turn.settings.min_anonymous_respondents, network->id))},
+             {"network", network->name}});
         return;
     }
     if (!all_digits(typed) || typed.size() > 3 || std::stoi(typed) < kMinThreshold ||
@@ -1554,14 +1549,15 @@ void set_poll_threshold(Turn& turn, const std::string& args) {
     turn.reply_text("poll.threshold_set", {{"min", typed}, {"network", network->name}});
 }
 
-// ---- answering -----------------------------------------------------------------------------------
+// ---- answering
+// -----------------------------------------------------------------------------------
 
 void answer_poll(Turn& turn, const std::string& args) {
     const auto text = std::string(trim(args));
     const auto space = text.find(' ');
     const auto number = read_number(text.substr(0, space));
-    const auto rest = space == std::string::npos ? std::string()
-                                                 : std::string(trim(text.substr(space)));
+    const auto rest =
+        space == std::string::npos ? std::string() : std::string(trim(text.substr(space)));
     if (!number || rest.empty()) {
         turn.reply_text("poll.answer_usage");
         return;
@@ -1571,6 +1567,7 @@ void answer_poll(Turn& turn, const std::string& args) {
         return;
     }
     const auto& [poll, network] = *found;
+    turn.confidential = turn.confidential || poll.anonymous;
     if (poll.anonymous && turn.event.conversation.kind == Conversation::Kind::group) {
         turn.reply_privately(TextContent{
             turn.t("poll.answer_privately", {{"number", std::to_string(poll.id)}}), {}});
@@ -1617,8 +1614,7 @@ bool answer_typed(Turn& turn, const std::string& text) {
         // Typed again after answering a one-question poll: a new choice replaces the old one.
         for (auto it = polls.rbegin(); it != polls.rend() && !open; ++it) {
             if (it->questions.size() != 1 || it->questions.front().kind == K::text ||
-                turn.now >= it->deadline ||
-                !turn.store.membership(it->network_id, turn.me->id)) {
+                turn.now >= it->deadline || !turn.store.membership(it->network_id, turn.me->id)) {
                 continue;
             }
             const auto invitees = turn.store.poll_invitees(it->id);
@@ -1650,8 +1646,8 @@ bool answer_typed(Turn& turn, const std::string& text) {
 void poll_click(Turn& turn, const ActionSubmission& action) {
     // "poll:<poll>:<question>", both numbers; anything else is not ours.
     const auto parts = split(action.action_id, ':');
-    if (parts.size() != 3 || parts[0] != "poll" || !all_digits(parts[1]) ||
-        !all_digits(parts[2]) || parts[2].size() > 3) {
+    if (parts.size() != 3 || parts[0] != "poll" || !all_digits(parts[1]) || !all_digits(parts[2]) ||
+        parts[2].size() > 3) {
         turn.reply_text("action.unknown");
         return;
     }
@@ -1724,8 +1720,8 @@ bool run_poll_job(Store& store, const BotSettings& settings, const Job& job, Ins
             });
             ++sent;
         }
-        log_line(LogLevel::info, "poll reminder " + job.key + ": " + std::to_string(sent) +
-                                     " member(s) reminded");
+        log_line(LogLevel::info,
+                 "poll reminder " + job.key + ": " + std::to_string(sent) + " member(s) reminded");
         return true;
     }
     if (what == "close") {

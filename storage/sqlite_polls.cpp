@@ -128,8 +128,7 @@ std::vector<Poll> SqliteStore::read_polls(std::string_view sql, std::optional<Id
         while (query.step()) {
             PollQuestion question;
             const std::string kind = query.column_text(0);
-            question.kind =
-                decode(parse_poll_question_kind_code(kind), "poll question kind", kind);
+            question.kind = decode(parse_poll_question_kind_code(kind), "poll question kind", kind);
             question.prompt = query.column_text(1);
             question.label = query.column_text(2);
             question.options = read_options(query.column_text(3));
@@ -173,18 +172,18 @@ void SqliteStore::close_poll(Id id, Instant now) {
 
 void SqliteStore::add_poll_invitees(Id poll_id, const std::vector<Id>& member_ids) {
     for (const auto member_id : member_ids) {
-        Query query = impl_->query(
-            "INSERT OR IGNORE INTO poll_invitees (poll_id, member_id) VALUES (?1, ?2)",
-            "add_poll_invitees");
+        Query query =
+            impl_->query("INSERT OR IGNORE INTO poll_invitees (poll_id, member_id) VALUES (?1, ?2)",
+                         "add_poll_invitees");
         query.bind_int(1, poll_id).bind_int(2, member_id);
         query.run();
     }
 }
 
 std::vector<Id> SqliteStore::poll_invitees(Id poll_id) {
-    Query query = impl_->query(
-        "SELECT member_id FROM poll_invitees WHERE poll_id = ?1 ORDER BY member_id",
-        "poll_invitees");
+    Query query =
+        impl_->query("SELECT member_id FROM poll_invitees WHERE poll_id = ?1 ORDER BY member_id",
+                     "poll_invitees");
     query.bind_int(1, poll_id);
     std::vector<Id> ids;
     while (query.step()) {
@@ -243,8 +242,8 @@ std::vector<PollAnswer> SqliteStore::poll_answers(Id poll_id) {
     query.bind_int(1, poll_id);
     std::vector<PollAnswer> out;
     while (query.step()) {
-        out.push_back({query.column_text(0), static_cast<int>(query.column_int(1)),
-                       query.column_text(2)});
+        out.push_back(
+            {query.column_text(0), static_cast<int>(query.column_int(1)), query.column_text(2)});
     }
     return out;
 }
@@ -257,15 +256,15 @@ std::vector<PollAnswer> SqliteStore::poll_answers_of(Id poll_id, std::string_vie
     query.bind_int(1, poll_id).bind_text(2, token);
     std::vector<PollAnswer> out;
     while (query.step()) {
-        out.push_back({query.column_text(0), static_cast<int>(query.column_int(1)),
-                       query.column_text(2)});
+        out.push_back(
+            {query.column_text(0), static_cast<int>(query.column_int(1)), query.column_text(2)});
     }
     return out;
 }
 
 std::optional<int> SqliteStore::poll_min_respondents(Id network_id) {
-    Query query = impl_->query(
-        "SELECT min_respondents FROM poll_settings WHERE network_id = ?1", "poll_min_respondents");
+    Query query = impl_->query("SELECT min_respondents FROM poll_settings WHERE network_id = ?1",
+                               "poll_min_respondents");
     query.bind_int(1, network_id);
     if (!query.step()) {
         return std::nullopt;

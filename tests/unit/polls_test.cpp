@@ -3,11 +3,11 @@
 // to the group; anonymous answers cannot be tied to anyone, not even with the database file.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -99,7 +99,8 @@ struct PollChat : ConsoleFixture {
 };
 
 /// Thirteen answers to the mid-term evaluation (set B): eleven scales, goal in sight, two texts.
-std::vector<std::string> midterm_answers(int score, const std::string& top, const std::string& tip) {
+std::vector<std::string> midterm_answers(int score, const std::string& top,
+                                         const std::string& tip) {
     std::vector<std::string> lines;
     for (int i = 0; i < 6; ++i) {
         lines.push_back(std::to_string(score));
@@ -115,7 +116,8 @@ std::vector<std::string> midterm_answers(int score, const std::string& top, cons
 
 struct CapturedLog {
     CapturedLog() {
-        set_log_sink([this](LogLevel, std::string_view text) { lines += std::string(text) + "\n"; });
+        set_log_sink(
+            [this](LogLevel, std::string_view text) { lines += std::string(text) + "\n"; });
     }
     ~CapturedLog() { set_log_sink({}); }
     std::string lines;
@@ -213,7 +215,8 @@ TEST_CASE("a one-line poll with a deadline: reminder to who has not answered, cl
 
     // Friday 17:00 it closes by itself; the summary goes to the group.
     const auto friday = chat.say("/tijd 4 december 17:05");
-    CHECK(has(friday, ">>> bot to HSN-café Feedback die werkt\nUitslag peiling #1: Welke datum past?"));
+    CHECK(has(friday,
+              ">>> bot to HSN-café Feedback die werkt\nUitslag peiling #1: Welke datum past?"));
     CHECK(has(friday, "3 van 10"));
     CHECK(has(friday, "19 maart  #############.......  2 (67%)"));
     CHECK(has(friday, "26 maart  #######.............  1 (33%)"));
@@ -300,10 +303,8 @@ TEST_CASE("the CSV export: counts per option, names only for a named poll, safe 
         chat.in_group("Marieke Jansen", "peiling Welk thema? | Rubrics | Feedback | anoniem");
         chat.in_private("Anna de Vries", "1");
         chat.in_private("Sanne Bakker", "1");
-        CHECK(poll_results_csv(*chat.store, 2, Lang::nl).error ==
-              PollExportError::too_few_answers);
-        CHECK(has(chat.in_group("Marieke Jansen", "peiling export 2"),
-                  "minder dan 3 antwoorden"));
+        CHECK(poll_results_csv(*chat.store, 2, Lang::nl).error == PollExportError::too_few_answers);
+        CHECK(has(chat.in_group("Marieke Jansen", "peiling export 2"), "minder dan 3 antwoorden"));
         chat.in_private("Joost van Dijk", "2");
         const auto anonymous = poll_results_csv(*chat.store, 2, Lang::en);
         REQUIRE(anonymous.csv);
@@ -413,7 +414,8 @@ TEST_CASE("an anonymous poll leaves nothing in the database that ties an answer 
         }
     }
     std::ifstream file(path, std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    const std::string bytes((std::istreambuf_iterator<char>(file)),
+                            std::istreambuf_iterator<char>());
     CHECK_FALSE(has(bytes, secret));
 
     // The outbox: an answer's text appears only in the group's results, never in a message to or
@@ -464,16 +466,18 @@ TEST_CASE("bad input to polls gets a clear reply and changes nothing it should n
         for (int i = 1; i <= 50; ++i) {
             fifty += " | dag " + std::to_string(i);
         }
-        CHECK(has(chat.say(fifty), "50 opties is te veel om op een telefoon te kiezen: hooguit 10"));
+        CHECK(
+            has(chat.say(fifty), "50 opties is te veel om op een telefoon te kiezen: hooguit 10"));
         CHECK(has(chat.say("peiling"), "Zo start je een peiling: peiling \"Welke datum past?\""));
         CHECK(has(chat.say("peiling Wat? | a | a"), "staat er twee keer in"));
         CHECK(has(chat.say("peiling Wat? | a | b | tot vandaag 8:30"), "is al voorbij"));
         CHECK(has(chat.say("peiling Wat? | a | b | tot ooit eens"),
                   "Ik begrijp \"ooit eens\" niet als moment. Bijvoorbeeld: tot vrijdag 17:00"));
         CHECK(has(chat.say("peiling Wat? | a | b | meerdere 5"), "een aantal van 2 tot en met 2"));
-        CHECK(has(chat.say("evaluatie halfjaarlijks"), "Een evaluatie \"halfjaarlijks\" ken ik niet"));
-        CHECK(has(chat.say("peiling Wie? | a | b | voor aanwezigen"),
-                  "niemand gezegd dat hij kwam"));
+        CHECK(has(chat.say("evaluatie halfjaarlijks"),
+                  "Een evaluatie \"halfjaarlijks\" ken ik niet"));
+        CHECK(
+            has(chat.say("peiling Wie? | a | b | voor aanwezigen"), "niemand gezegd dat hij kwam"));
         CHECK(chat.store->polls_of(chat.demo.network_id).empty());
     }
 
@@ -508,8 +512,9 @@ TEST_CASE("bad input to polls gets a clear reply and changes nothing it should n
     }
 
     SECTION("answers that do not fit, forged clicks, strangers and closed polls") {
-        chat.say("peiling Wat kies je? | **vet** | <b>html</b> | [link](http://x.nl) | anoniem | "
-                 "meerdere 2");
+        chat.say(
+            "peiling Wat kies je? | **vet** | <b>html</b> | [link](http://x.nl) | anoniem | "
+            "meerdere 2");
         const Id poll = chat.newest_poll();
         REQUIRE(poll == 1);
         // Markup in options is shown as text: the question carries it escaped.
@@ -531,12 +536,10 @@ TEST_CASE("bad input to polls gets a clear reply and changes nothing it should n
                   "Die keuze hoort niet bij deze vraag"));
         CHECK(has(chat.click("Anna de Vries", "poll:1:1", {"1", "1"}), "hoort niet bij"));
         CHECK(has(chat.click("Anna de Vries", "poll:1:x", {"1"}), "Die knop hoort bij iets"));
-        CHECK(has(chat.click("Anna de Vries", "poll:1:1", {"1", "2", "3"}),
-                  "hooguit 2 keuzes"));
+        CHECK(has(chat.click("Anna de Vries", "poll:1:1", {"1", "2", "3"}), "hooguit 2 keuzes"));
         CHECK(chat.store->poll_respondents(poll).empty());
         // A typed answer that fits nothing is no answer.
-        CHECK(has(chat.in_private("Anna de Vries", "antwoord 1 7"),
-                  "typ een nummer van 1 tot 3"));
+        CHECK(has(chat.in_private("Anna de Vries", "antwoord 1 7"), "typ een nummer van 1 tot 3"));
         CHECK(chat.store->poll_respondents(poll).empty());
         // In the group an anonymous poll is not answered: it would show the choice to everyone.
         CHECK(has(chat.in_group("Anna de Vries", "antwoord 1 2"),
@@ -594,8 +597,8 @@ TEST_CASE("every question set exists in Dutch and English and starts with one co
           "[polls][templates]") {
     PollChat chat;
     const std::vector<std::pair<std::string, std::size_t>> nl = {
-        {"na", 6},     {"tussentijds", 13}, {"eind", 11},    {"intake", 8},
-        {"start", 7},  {"terugkom", 3},     {"energie", 1}};
+        {"na", 6},    {"tussentijds", 13}, {"eind", 11},  {"intake", 8},
+        {"start", 7}, {"terugkom", 3},     {"energie", 1}};
     for (const auto& [word, count] : nl) {
         INFO(word);
         CHECK(has(chat.say("evaluatie " + word + " | voor iedereen"), "Anonieme evaluatie"));
