@@ -103,8 +103,10 @@ std::optional<std::string> poll_secret(const app::Config& config, const std::str
             return std::nullopt;
         }
         if (key.size() < 16) {
-            spdlog::error("the poll key file {} holds fewer than 16 characters; restore it (or "
-                          "set [polls] secret_file)", path.string());
+            spdlog::error(
+                "the poll key file {} holds fewer than 16 characters; restore it (or "
+                "set [polls] secret_file)",
+                path.string());
             return std::nullopt;
         }
         return key;
@@ -124,8 +126,10 @@ std::optional<std::string> poll_secret(const app::Config& config, const std::str
         return std::nullopt;
     }
     ::close(fd);
-    spdlog::info("created the poll key file {} (keep it with the database's backups, apart "
-                 "from them)", path.string());
+    spdlog::info(
+        "created the poll key file {} (keep it with the database's backups, apart "
+        "from them)",
+        path.string());
     return key;
 }
 

@@ -815,9 +815,10 @@ TEST_CASE("matrix: a private chat someone else joins gets nothing meant for one 
     CHECK(f.spec_errors() == 0);
 }
 
-TEST_CASE("matrix: an anonymous poll is answered by number in private chats, a named one by "
-          "voting, and the results reach the room",
-          "[matrix][adapter][conversation][polls]") {
+TEST_CASE(
+    "matrix: an anonymous poll is answered by number in private chats, a named one by "
+    "voting, and the results reach the room",
+    "[matrix][adapter][conversation][polls]") {
     REQUIRE_PEER(f);
     constexpr const char* kBram = "@bram:localhost";
     constexpr const char* kCees = "@cees:localhost";
@@ -846,8 +847,8 @@ TEST_CASE("matrix: an anonymous poll is answered by number in private chats, a n
         CHECK(asked.find("Welk thema nemen we?") != std::string::npos);
         CHECK(asked.find("3. Toetsing") != std::string::npos);
         CHECK(asked.find("Je antwoord is anoniem.") != std::string::npos);
-        REQUIRE(f.push(json::array({f.text_event(user, number, chat->conversation_id)}))["status"] ==
-                200);
+        REQUIRE(f.push(json::array(
+                    {f.text_event(user, number, chat->conversation_id)}))["status"] == 200);
         REQUIRE(f.drained());
         const auto after = f.direct_texts(user);
         CHECK(after.find("Dank je, je antwoord is opgeslagen.") != std::string::npos);
@@ -888,14 +889,14 @@ TEST_CASE("matrix: an anonymous poll is answered by number in private chats, a n
         }
     }
     REQUIRE(!poll_id.empty());
-    REQUIRE(f.push(json::array({{{"room_id", anna_chat->conversation_id},
-                                 {"type", "org.matrix.msc3381.poll.response"},
-                                 {"sender", kAnna},
-                                 {"content",
-                                  {{"m.relates_to",
-                                    {{"rel_type", "m.reference"}, {"event_id", poll_id}}},
-                                   {"org.matrix.msc3381.poll.response",
-                                    {{"answers", {answers[1]["id"]}}}}}}}}))["status"] == 200);
+    REQUIRE(f.push(json::array(
+                {{{"room_id", anna_chat->conversation_id},
+                  {"type", "org.matrix.msc3381.poll.response"},
+                  {"sender", kAnna},
+                  {"content",
+                   {{"m.relates_to", {{"rel_type", "m.reference"}, {"event_id", poll_id}}},
+                    {"org.matrix.msc3381.poll.response",
+                     {{"answers", {answers[1]["id"]}}}}}}}}))["status"] == 200);
     REQUIRE(f.drained());
     CHECK(f.store->poll_respondents(2).size() == 1);
     CHECK(f.store->poll_answers(2).front().value == "2");

@@ -607,9 +607,10 @@ TEST_CASE("teams: reminders reach the channel as cards, and a click is confirmed
     CHECK(f.rows() == rows);
 }
 
-TEST_CASE("teams: an anonymous poll asked in 1:1 chats, answered by clicking, summed up in the "
-          "channel",
-          "[teams][adapter][conversation][polls]") {
+TEST_CASE(
+    "teams: an anonymous poll asked in 1:1 chats, answered by clicking, summed up in the "
+    "channel",
+    "[teams][adapter][conversation][polls]") {
     Fixture f;
     int next_id = 0;
     const auto sent_everything = [&] {
@@ -629,9 +630,9 @@ TEST_CASE("teams: an anonymous poll asked in 1:1 chats, answered by clicking, su
     };
     const auto say = [&](const std::string& text) {
         const auto before = f.connector.requests.size();
-        REQUIRE(f.post(channel_message("c" + std::to_string(++next_id), "29:marieke", "Marieke",
-                                       text))
-                    .first == 200);
+        REQUIRE(
+            f.post(channel_message("c" + std::to_string(++next_id), "29:marieke", "Marieke", text))
+                .first == 200);
         REQUIRE(sent_everything());
         std::string said;
         for (const auto& [index, activity] : posted_to(kChannel, before)) {
@@ -684,24 +685,24 @@ TEST_CASE("teams: an anonymous poll asked in 1:1 chats, answered by clicking, su
             }
         }
         REQUIRE(button.is_object());
-        json click = {{"type", "invoke"},
-                      {"name", "adaptiveCard/action"},
-                      {"id", "invoke-" + std::to_string(m)},
-                      {"channelId", "msteams"},
-                      {"serviceUrl", kConnector},
-                      {"from", {{"id", user}, {"name", name}}},
-                      {"recipient", {{"id", "28:app-id"}, {"name", "Leernetwerk bot"}}},
-                      {"conversation",
-                       {{"id", chat->conversation_id}, {"conversationType", "personal"}}},
-                      {"channelData", {{"tenant", {{"id", "tenant-1"}}}}},
-                      {"replyToId", card_id},
-                      {"value",
-                       {{"action",
-                         {{"type", "Action.Execute"},
-                          {"title", button["title"]},
-                          {"verb", button["verb"]},
-                          {"data", button["data"]}}},
-                        {"trigger", "manual"}}}};
+        json click = {
+            {"type", "invoke"},
+            {"name", "adaptiveCard/action"},
+            {"id", "invoke-" + std::to_string(m)},
+            {"channelId", "msteams"},
+            {"serviceUrl", kConnector},
+            {"from", {{"id", user}, {"name", name}}},
+            {"recipient", {{"id", "28:app-id"}, {"name", "Leernetwerk bot"}}},
+            {"conversation", {{"id", chat->conversation_id}, {"conversationType", "personal"}}},
+            {"channelData", {{"tenant", {{"id", "tenant-1"}}}}},
+            {"replyToId", card_id},
+            {"value",
+             {{"action",
+               {{"type", "Action.Execute"},
+                {"title", button["title"]},
+                {"verb", button["verb"]},
+                {"data", button["data"]}}},
+              {"trigger", "manual"}}}};
         const auto [status, body] = f.post(click.dump());
         CHECK(status == 200);
         const auto answer = json::parse(body);
@@ -718,8 +719,7 @@ TEST_CASE("teams: an anonymous poll asked in 1:1 chats, answered by clicking, su
     const auto results = say("peiling sluiten 1");
     INFO(results);
     CHECK(results.find("is gesloten; de uitslag staat in de groep") != std::string::npos);
-    CHECK(results.find("1: Welk thema nemen we?**\",\"type\":\"TextBlock\"") !=
-          std::string::npos);
+    CHECK(results.find("1: Welk thema nemen we?**\",\"type\":\"TextBlock\"") != std::string::npos);
     CHECK(results.find("Uitslag peiling") != std::string::npos);
     CHECK(results.find("Rubrics") != std::string::npos);
     CHECK(results.find("2 (67%)") != std::string::npos);

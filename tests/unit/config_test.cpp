@@ -588,8 +588,8 @@ TEST_CASE("config: describe_config of the defaults", "[config]") {
                                      "  holiday_region: midden (built-in school holidays for "
                                      "2025-2026, 2026-2027)\n"
                                      "  holiday: (none)\n"
-                          "[polls]\n"
-                          "  secret: (not set: a key file next to the database)\n"));
+                                     "[polls]\n"
+                                     "  secret: (not set: a key file next to the database)\n"));
 }
 
 TEST_CASE("config: load_config_file", "[config]") {
