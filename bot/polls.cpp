@@ -1,6 +1,7 @@
 // Polls and quick evaluations (DOMAIN.md §5.3, issue 6): a facilitator asks, each member answers
 // privately one question at a time, one reminder goes to who has not answered, and a neutral
-// summary goes back to the group when the poll closes.
+// summary goes back to the group when the poll closes. The question sets are in
+// poll_questions.cpp, the summary and the CSV export in poll_results.cpp.
 //
 // Anonymity: an answer is stored under the respondent token, HMAC-SHA256(key, poll id, member id)
 // with the key outside the database (BotSettings::poll_secret). The token finds a member's own
@@ -11,11 +12,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
-#include <cmath>
-#include <cstdio>
-#include <map>
-#include <random>
 #include <set>
 
 #include <openssl/evp.h>
@@ -23,12 +19,14 @@
 #include <openssl/rand.h>
 
 #include "bot/log.hpp"
+#include "bot/poll_parts.hpp"
 #include "bot/text.hpp"
 #include "bot/turn.hpp"
 
 namespace leernetwerk {
 namespace {
 
+using namespace detail;
 using K = PollQuestion::Kind;
 
 constexpr std::size_t kMaxOptions = 10;
@@ -38,239 +36,6 @@ constexpr std::size_t kMaxAnswerChars = 1000;
 constexpr int kMaxDeadlineDays = 60;
 constexpr int kMinThreshold = 2;
 constexpr int kMaxThreshold = 20;
-
-// ---- the question sets of DOMAIN.md §5.3 -------------------------------------------------------
-
-struct TemplateItem {
-    K kind = K::rating;
-    std::string_view options_key;  ///< for single: "|"-separated options in the catalogue
-};
-
-struct PollTemplate {
-    std::string_view code;
-    std::vector<std::string_view> words;  ///< folded words that choose it
-    std::vector<TemplateItem> items;
-    int days = 7;  ///< how long it stays open unless the facilitator says
-};
-
-const std::vector<PollTemplate>& templates() {
-    static const TemplateItem R{K::rating, {}};
-    static const TemplateItem T{K::text, {}};
-    static const TemplateItem Y{K::single, "poll.options.yes_partly_no"};
-    static const std::vector<PollTemplate> all = {
-        {"a",
-         {"na", "na de bijeenkomst", "na bijeenkomst", "nabespreking", "after", "after the meeting",
-          "after meeting", "post-meeting"},
-         {R, T, {K::single, "poll.options.a3"}, R, R, T},
-         7},
-        {"b",
-         {"tussentijds", "tussentijdse", "tussentijdse evaluatie", "halverwege", "midterm",
-          "mid-term", "mid term", "halfway"},
-         {R, R, R, R, R, R, Y, R, R, R, R, T, T},
-         14},
-        {"c",
-         {"eind", "einde", "eindevaluatie", "eind evaluatie", "end", "final", "end of year"},
-         {R, T, T, T, R, Y, T, R, T, T, R},
-         14},
-        {"d", {"intake", "kennismaking", "introduction", "joining"}, {T, T, Y, T, T, Y, Y, Y}, 14},
-        {"e",
-         {"start", "startbijeenkomst", "startdocument", "kick-off", "kickoff", "kick off"},
-         {T, T, T, T, T, T, T},
-         7},
-        {"f",
-         {"terugkom", "terugkommoment", "terugkomen", "terugkomdag", "reunion", "follow-up",
-          "follow up"},
-         {T, T, Y},
-         14},
-        {"g", {"energie", "energiecheck", "pulse", "energy", "energy check"}, {R}, 3},
-    };
-    return all;
-}
-
-const PollTemplate* template_by_code(std::string_view code) {
-    for (const auto& t : templates()) {
-        if (t.code == code) {
-            return &t;
-        }
-    }
-    return nullptr;
-}
-
-const PollTemplate* template_by_word(std::string_view typed) {
-    const auto folded = fold(typed);
-    for (const auto& t : templates()) {
-        if (std::find(t.words.begin(), t.words.end(), folded) != t.words.end()) {
-            return &t;
-        }
-    }
-    return nullptr;
-}
-
-std::string item_key(const Poll& poll, std::size_t index) {
-    return "poll.tpl." + poll.template_code + "." + std::to_string(index + 1);
-}
-
-const TemplateItem* template_item(const Poll& poll, std::size_t index) {
-    const auto* t = template_by_code(poll.template_code);
-    return t && index < t->items.size() ? &t->items[index] : nullptr;
-}
-
-/// A poll of one of the question sets, in `lang` (stored so that exports read as asked).
-Poll poll_from_template(const PollTemplate& t, Lang lang) {
-    Poll poll;
-    poll.template_code = std::string(t.code);
-    poll.lang = lang;
-    poll.title = tr(lang, "poll.tpl." + poll.template_code + ".title");
-    for (std::size_t i = 0; i < t.items.size(); ++i) {
-        PollQuestion question;
-        question.kind = t.items[i].kind;
-        question.prompt = tr(lang, item_key(poll, i));
-        question.label = tr(lang, item_key(poll, i) + ".label");
-        if (!t.items[i].options_key.empty()) {
-            question.options = split(tr(lang, t.items[i].options_key), '|');
-        }
-        if (question.kind == K::rating) {
-            question.low_label = tr(lang, "poll.scale.low");
-            question.high_label = tr(lang, "poll.scale.high");
-        }
-        poll.questions.push_back(std::move(question));
-    }
-    return poll;
-}
-
-// ---- what a member sees of a question, in their language ------------------------------------
-
-/// Markdown: a template's wording from the catalogue, a facilitator's text escaped.
-std::string prompt_of(const Poll& poll, std::size_t index, Lang lang) {
-    if (template_item(poll, index)) {
-        return tr(lang, item_key(poll, index));
-    }
-    return escape_markdown(poll.questions[index].prompt);
-}
-
-std::string label_of(const Poll& poll, std::size_t index, Lang lang) {
-    if (template_item(poll, index)) {
-        return tr(lang, item_key(poll, index) + ".label");
-    }
-    const auto& question = poll.questions[index];
-    return escape_markdown(question.label.empty() ? question.prompt : question.label);
-}
-
-std::vector<std::string> options_of(const Poll& poll, std::size_t index, Lang lang) {
-    const auto* item = template_item(poll, index);
-    std::vector<std::string> out;
-    if (item && !item->options_key.empty()) {
-        for (const auto& option : split(tr(lang, item->options_key), '|')) {
-            out.push_back(option);
-        }
-        return out;
-    }
-    for (const auto& option : poll.questions[index].options) {
-        out.push_back(escape_markdown(option));
-    }
-    return out;
-}
-
-std::string title_of(const Poll& poll, Lang lang) {
-    if (template_by_code(poll.template_code)) {
-        return tr(lang, "poll.tpl." + poll.template_code + ".title");
-    }
-    return poll.title;  // data: inserted through tr arguments, which escape it
-}
-
-std::string zone_of(const Network& network, const BotSettings& settings) {
-    return network.time_zone.empty() ? settings.default_time_zone : network.time_zone;
-}
-
-std::string moment(Instant instant, const Network& network, const BotSettings& settings,
-                   Lang lang) {
-    const auto local = to_local(instant, zone_of(network, settings));
-    return local ? format_moment(*local, lang) : std::string();
-}
-
-std::string decimal(double value, Lang lang) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.1f", value);
-    std::string text = buffer;
-    if (lang == Lang::nl) {
-        std::replace(text.begin(), text.end(), '.', ',');
-    }
-    return text;
-}
-
-/// `days` days after today, at 17:00 in the network's zone (a deadline people can remember).
-Instant default_deadline(const Network& network, const BotSettings& settings, Instant now,
-                         int days) {
-    const auto zone = zone_of(network, settings);
-    const auto local = to_local(now, zone);
-    if (local) {
-        const auto day = date::floor<date::days>(*local) + date::days(days);
-        if (const auto at = to_instant(LocalTime{day} + std::chrono::hours(17), zone)) {
-            return at->instant;
-        }
-    }
-    return std::chrono::floor<std::chrono::seconds>(now + date::days(days));
-}
-
-std::string action_id(const Poll& poll, std::size_t index) {
-    return "poll:" + std::to_string(poll.id) + ":" + std::to_string(index + 1);
-}
-
-/// The message that asks question `index`; with `intro` a first line naming the poll.
-Content question_content(const Poll& poll, const Network& network, const BotSettings& settings,
-                         std::size_t index, Lang lang, std::string_view intro_key) {
-    const auto& question = poll.questions[index];
-    std::string prompt;
-    if (!intro_key.empty()) {
-        const bool single = poll.questions.size() == 1 && intro_key == "poll.intro";
-        prompt = tr(lang, single ? std::string("poll.intro_single") : std::string(intro_key),
-                    {{"title", title_of(poll, lang)},
-                     {"number", std::to_string(poll.id)},
-                     {"network", network.name},
-                     {"count", std::to_string(poll.questions.size())},
-                     {"deadline", moment(poll.deadline, network, settings, lang)}}) +
-                 " " + tr(lang, poll.anonymous ? "poll.is_anonymous" : "poll.is_named") + "\n\n";
-    }
-    if (poll.questions.size() > 1) {
-        prompt += tr(lang, "poll.question_number",
-                     {{"n", std::to_string(index + 1)},
-                      {"total", std::to_string(poll.questions.size())}}) +
-                  " ";
-    }
-    prompt += prompt_of(poll, index, lang);
-    if (question.kind == K::text) {
-        return TextContent{
-            prompt + "\n\n" + tr(lang, "poll.type_answer", {{"number", std::to_string(poll.id)}}),
-            {}};
-    }
-    ChoiceQuestion choice;
-    choice.action_id = action_id(poll, index);
-    choice.prompt = std::move(prompt);
-    choice.anonymous = poll.anonymous;
-    choice.deadline = poll.deadline;
-    if (question.kind == K::rating) {
-        choice.kind = ChoiceQuestion::Kind::rating;
-        for (int point = 1; point <= question.scale; ++point) {
-            choice.choices.push_back({std::to_string(point), std::to_string(point)});
-        }
-        if (template_item(poll, index)) {
-            choice.low_label = tr(lang, "poll.scale.low");
-            choice.high_label = tr(lang, "poll.scale.high");
-        } else {
-            choice.low_label = escape_markdown(question.low_label);
-            choice.high_label = escape_markdown(question.high_label);
-        }
-    } else {
-        choice.kind = question.kind == K::multiple ? ChoiceQuestion::Kind::multiple
-                                                   : ChoiceQuestion::Kind::single;
-        choice.max_choices = question.max_choices;
-        const auto options = options_of(poll, index, lang);
-        for (std::size_t i = 0; i < options.size(); ++i) {
-            choice.choices.push_back({std::to_string(i + 1), options[i]});
-        }
-    }
-    return choice;
-}
 
 // ---- respondent tokens -------------------------------------------------------------------------
 
@@ -381,193 +146,6 @@ struct Asker {
         }
     }
 };
-
-// ---- results -------------------------------------------------------------------------------
-
-struct Tally {
-    std::vector<int> counts;  ///< per option, or per scale point
-    int answered = 0;
-    double sum = 0;
-    std::vector<std::string> texts;
-};
-
-std::vector<Tally> tally(const Poll& poll, const std::vector<PollAnswer>& answers) {
-    std::vector<Tally> out(poll.questions.size());
-    for (std::size_t i = 0; i < poll.questions.size(); ++i) {
-        const auto& question = poll.questions[i];
-        out[i].counts.assign(question.kind == K::rating ? question.scale : question.options.size(),
-                             0);
-    }
-    for (const auto& answer : answers) {
-        if (answer.question < 0 || static_cast<std::size_t>(answer.question) >= out.size() ||
-            answer.value.empty()) {
-            continue;  // skipped
-        }
-        auto& t = out[answer.question];
-        const auto& question = poll.questions[answer.question];
-        if (question.kind == K::text) {
-            t.texts.push_back(answer.value);
-            ++t.answered;
-            continue;
-        }
-        bool counted = false;
-        for (const auto& part : split(answer.value, ',')) {
-            int number = 0;
-            const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), number);
-            if (ec != std::errc() || number < 1 ||
-                static_cast<std::size_t>(number) > t.counts.size()) {
-                continue;
-            }
-            ++t.counts[number - 1];
-            if (question.kind == K::rating) {
-                t.sum += number;
-            }
-            counted = true;
-        }
-        t.answered += counted ? 1 : 0;
-    }
-    return out;
-}
-
-int min_respondents(Store& store, int default_min, Id network_id) {
-    return store.poll_min_respondents(network_id).value_or(default_min);
-}
-
-/// True when the poll's results may be shown (named, or enough anonymous answers).
-bool showable(Store& store, int default_min, const Poll& poll, std::size_t respondents) {
-    return !poll.anonymous ||
-           static_cast<int>(respondents) >= min_respondents(store, default_min, poll.network_id);
-}
-
-/// The previous closed run of the same question set in the network, when its results may show.
-std::optional<std::pair<Poll, std::vector<Tally>>> previous_run(Store& store, int default_min,
-                                                                const Poll& poll) {
-    if (poll.template_code.empty()) {
-        return std::nullopt;
-    }
-    for (const auto& other : store.polls_of(poll.network_id)) {
-        if (other.id >= poll.id || other.template_code != poll.template_code ||
-            other.state != PollState::closed) {
-            continue;
-        }
-        if (!showable(store, default_min, other, store.poll_respondents(other.id).size())) {
-            return std::nullopt;
-        }
-        auto counts = tally(other, store.poll_answers(other.id));
-        return std::make_pair(other, std::move(counts));
-    }
-    return std::nullopt;
-}
-
-Summary results_summary(Store& store, const BotSettings& settings, const Poll& poll,
-                        const Network& network, Lang lang) {
-    const auto respondents = store.poll_respondents(poll.id).size();
-    const auto invited = store.poll_invitees(poll.id).size();
-    Summary summary;
-    summary.title =
-        tr(lang, poll.state == PollState::closed ? "poll.results_title" : "poll.results_title_live",
-           {{"title", title_of(poll, lang)}, {"number", std::to_string(poll.id)}});
-    summary.rows.push_back(
-        {tr(lang, "poll.row_answers"),
-         tr(lang, "poll.row_answers_value",
-            {{"count", std::to_string(respondents)}, {"invited", std::to_string(invited)}})});
-    summary.rows.push_back(
-        {tr(lang, "poll.row_state"),
-         poll.state == PollState::closed
-             ? tr(lang, "poll.state_closed")
-             : tr(lang, "poll.state_open",
-                  {{"deadline", moment(poll.deadline, network, settings, lang)}})});
-    const int default_min = settings.min_anonymous_respondents;
-    if (!showable(store, default_min, poll, respondents)) {
-        summary.footnote =
-            tr(lang, "poll.results_too_few",
-               {{"min", std::to_string(min_respondents(store, default_min, poll.network_id))}});
-        return summary;
-    }
-    const auto counts = tally(poll, store.poll_answers(poll.id));
-    const auto previous = previous_run(store, default_min, poll);
-    const bool several = poll.questions.size() > 1;
-    for (std::size_t i = 0; i < poll.questions.size(); ++i) {
-        const auto& question = poll.questions[i];
-        const auto& t = counts[i];
-        const auto label = label_of(poll, i, lang);
-        if (question.kind == K::text) {
-            summary.rows.push_back({label, tr(lang, "poll.row_text_answers",
-                                              {{"count", std::to_string(t.answered)}})});
-            continue;
-        }
-        if (question.kind == K::rating) {
-            Bar bar;
-            bar.label = label + " (1–" + std::to_string(question.scale) + ")";
-            bar.max = question.scale;
-            if (t.answered > 0) {
-                bar.value = t.sum / t.answered;
-                bar.display = decimal(bar.value, lang) + " (n=" + std::to_string(t.answered) + ")";
-            } else {
-                bar.display = "–";
-            }
-            summary.bars.push_back(std::move(bar));
-            if (previous && i < previous->second.size() && previous->second[i].answered > 0 &&
-                t.answered > 0) {
-                const auto& before = previous->second[i];
-                summary.rows.push_back({label, decimal(before.sum / before.answered, lang) + " → " +
-                                                   decimal(t.sum / t.answered, lang)});
-            }
-            continue;
-        }
-        const auto options = options_of(poll, i, lang);
-        for (std::size_t o = 0; o < options.size() && o < t.counts.size(); ++o) {
-            Bar bar;
-            bar.label = several ? label + ": " + options[o] : options[o];
-            bar.value = t.counts[o];
-            bar.max = std::max(t.answered, 1);
-            const int percent =
-                t.answered > 0 ? static_cast<int>(std::lround(100.0 * t.counts[o] / t.answered))
-                               : 0;
-            bar.display = std::to_string(t.counts[o]) + " (" + std::to_string(percent) + "%)";
-            summary.bars.push_back(std::move(bar));
-        }
-    }
-    summary.footnote = tr(lang, poll.anonymous ? "poll.footnote_anonymous" : "poll.footnote_named");
-    if (previous) {
-        summary.footnote += " " + tr(lang, "poll.footnote_previous",
-                                     {{"number", std::to_string(previous->first.id)}});
-    }
-    return summary;
-}
-
-/// The open answers, without names, in random order; nullopt when there are none to show.
-std::optional<TextContent> open_answers(Store& store, const BotSettings& settings, const Poll& poll,
-                                        Lang lang) {
-    const auto respondents = store.poll_respondents(poll.id).size();
-    if (!showable(store, settings.min_anonymous_respondents, poll, respondents)) {
-        return std::nullopt;
-    }
-    auto counts = tally(poll, store.poll_answers(poll.id));
-    std::string text;
-    std::random_device seed;
-    std::mt19937 shuffle_with(seed());
-    for (std::size_t i = 0; i < poll.questions.size(); ++i) {
-        auto& texts = counts[i].texts;
-        if (poll.questions[i].kind != K::text || texts.empty()) {
-            continue;
-        }
-        std::shuffle(texts.begin(), texts.end(), shuffle_with);
-        text += (text.empty() ? "" : "\n\n") + std::string("**") + label_of(poll, i, lang) + "**";
-        for (const auto& answer : texts) {
-            std::string line = escape_markdown(answer);
-            std::replace(line.begin(), line.end(), '\n', ' ');
-            text += "\n- " + line;
-        }
-    }
-    if (text.empty()) {
-        return std::nullopt;
-    }
-    return TextContent{tr(lang, "poll.open_answers_title",
-                          {{"title", title_of(poll, lang)}, {"number", std::to_string(poll.id)}}) +
-                           "\n\n" + text,
-                       {}};
-}
 
 std::vector<Member> invitee_members(Store& store, const Poll& poll) {
     std::vector<Member> out;
@@ -828,7 +406,7 @@ PartRead read_part(detail::Turn& turn, const Network& network, std::string_view 
         const auto rest = space == std::string::npos
                               ? std::string()
                               : std::string(trim(std::string(trim(part)).substr(space)));
-        const auto zone = zone_of(network, turn.settings);
+        const auto zone = network_zone(network, turn.settings);
         WhenError why = WhenError::not_understood;
         const auto when = parse_when(rest, turn.today(zone), &why);
         if (!when || when->kind == When::Kind::week) {
@@ -1087,134 +665,7 @@ void answer_with_text(detail::Turn& turn, const Poll& poll, const Network& netwo
     record_answer(turn, poll, network, index, value, nullptr);
 }
 
-// ---- CSV ------------------------------------------------------------------------------------
-
-void csv_row(std::string& out, const std::vector<std::string>& fields) {
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-        out += (i ? "," : "") + csv_field(fields[i]);
-    }
-    out += "\r\n";
-}
-
 }  // namespace
-
-std::string csv_field(std::string_view value) {
-    std::string text(value);
-    if (!text.empty() && (text.front() == '=' || text.front() == '+' || text.front() == '-' ||
-                          text.front() == '@' || text.front() == '\t' || text.front() == '\r')) {
-        text.insert(text.begin(), '\'');
-    }
-    if (text.find_first_of(",\"\r\n") == std::string::npos) {
-        return text;
-    }
-    std::string quoted = "\"";
-    for (const char c : text) {
-        quoted += c;
-        if (c == '"') {
-            quoted += '"';
-        }
-    }
-    return quoted + "\"";
-}
-
-PollExport poll_results_csv(Store& store, Id poll_id, Lang lang, int default_min_respondents) {
-    PollExport result;
-    const auto poll = store.poll(poll_id);
-    if (!poll) {
-        result.error = PollExportError::no_such_poll;
-        return result;
-    }
-    const auto respondents = store.poll_respondents(poll->id);
-    if (!showable(store, default_min_respondents, *poll, respondents.size())) {
-        result.error = PollExportError::too_few_answers;
-        return result;
-    }
-    const auto answers = store.poll_answers(poll->id);
-    const auto counts = tally(*poll, answers);
-    const auto plain = [](const std::string& markdown) { return markdown_to_plain(markdown); };
-    std::string out;
-    csv_row(out,
-            {tr(lang, "poll.csv.poll"), tr(lang, "poll.csv.question"), tr(lang, "poll.csv.prompt"),
-             tr(lang, "poll.csv.kind"), tr(lang, "poll.csv.option"), tr(lang, "poll.csv.count"),
-             tr(lang, "poll.csv.percent"), tr(lang, "poll.csv.average")});
-    const auto id = std::to_string(poll->id);
-    for (std::size_t i = 0; i < poll->questions.size(); ++i) {
-        const auto& question = poll->questions[i];
-        const auto& t = counts[i];
-        const auto number = std::to_string(i + 1);
-        const auto prompt = plain(prompt_of(*poll, i, lang));
-        const auto kind = std::string(poll_question_kind_code(question.kind));
-        const auto percent = [&](int count) {
-            return t.answered > 0
-                       ? std::to_string(static_cast<int>(std::lround(100.0 * count / t.answered)))
-                       : std::string("0");
-        };
-        if (question.kind == K::text) {
-            csv_row(out, {id, number, prompt, kind, "", std::to_string(t.answered), "", ""});
-            if (poll->anonymous) {
-                for (const auto& text : t.texts) {  // ordered by token: not by who or when
-                    csv_row(out, {id, number, prompt, kind, text, "", "", ""});
-                }
-            }
-            continue;
-        }
-        if (question.kind == K::rating) {
-            for (std::size_t p = 0; p < t.counts.size(); ++p) {
-                csv_row(out, {id, number, prompt, kind, std::to_string(p + 1),
-                              std::to_string(t.counts[p]), percent(t.counts[p]), ""});
-            }
-            csv_row(out, {id, number, prompt, kind, "", std::to_string(t.answered), "",
-                          t.answered ? decimal(t.sum / t.answered, lang) : ""});
-            continue;
-        }
-        const auto options = options_of(*poll, i, lang);
-        for (std::size_t o = 0; o < options.size() && o < t.counts.size(); ++o) {
-            csv_row(out, {id, number, prompt, kind, plain(options[o]), std::to_string(t.counts[o]),
-                          percent(t.counts[o]), ""});
-        }
-    }
-    if (!poll->anonymous) {
-        out += "\r\n";
-        csv_row(out, {tr(lang, "poll.csv.member"), tr(lang, "poll.csv.question"),
-                      tr(lang, "poll.csv.prompt"), tr(lang, "poll.csv.answer")});
-        std::map<std::string, std::string> names;
-        for (const auto& respondent : respondents) {
-            if (respondent.member_id) {
-                const auto member = store.member(*respondent.member_id);
-                names[respondent.token] = member ? member->display_name : std::string();
-            }
-        }
-        std::vector<std::vector<std::string>> rows;
-        for (const auto& answer : answers) {
-            if (answer.question < 0 ||
-                static_cast<std::size_t>(answer.question) >= poll->questions.size()) {
-                continue;
-            }
-            const auto index = static_cast<std::size_t>(answer.question);
-            const auto& question = poll->questions[index];
-            std::string shown = answer.value;
-            if (question.kind == K::single || question.kind == K::multiple) {
-                const auto options = options_of(*poll, index, lang);
-                shown.clear();
-                for (const auto& part : split(answer.value, ',')) {
-                    int n = 0;
-                    std::from_chars(part.data(), part.data() + part.size(), n);
-                    if (n >= 1 && static_cast<std::size_t>(n) <= options.size()) {
-                        shown += (shown.empty() ? "" : "; ") + plain(options[n - 1]);
-                    }
-                }
-            }
-            rows.push_back({names[answer.token], std::to_string(index + 1),
-                            plain(prompt_of(*poll, index, lang)), shown});
-        }
-        std::sort(rows.begin(), rows.end());
-        for (const auto& row : rows) {
-            csv_row(out, row);
-        }
-    }
-    result.csv = std::move(out);
-    return result;
-}
 
 namespace detail {
 
@@ -1691,7 +1142,7 @@ bool run_poll_job(Store& store, const BotSettings& settings, const Job& job, Ins
         log_line(LogLevel::info, "poll job " + job.key + " skipped: the poll is gone");
         return true;
     }
-    const auto allowed = next_allowed(now, zone_of(*network, settings), settings.send_window);
+    const auto allowed = next_allowed(now, network_zone(*network, settings), settings.send_window);
     Asker asker{store, settings, now, nullptr};
     if (what == "remind") {
         if (poll->state == PollState::closed || now >= poll->deadline) {

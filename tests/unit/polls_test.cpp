@@ -130,7 +130,7 @@ TEST_CASE("a mid-term evaluation: one question at a time, results only from the 
     PollChat chat;
     const auto started = chat.say("evaluatie tussentijds | live");
     CHECK(has(started, "Anonieme evaluatie #1 (Tussentijdse evaluatie, vragen: 13)"));
-    CHECK(has(started, "staat uit bij 10 mensen"));
+    CHECK(has(started, "Privé gevraagd aan: 10."));
     // Each member got the first question privately, with what it is and until when.
     CHECK(count_of(started, "Vraag 1/13: Sluit de inhoud aan bij jouw leervraag?") == 10);
     CHECK(has(started, "Anoniem: niemand ziet wat jij antwoordt."));
@@ -483,7 +483,7 @@ TEST_CASE("bad input to polls gets a clear reply and changes nothing it should n
 
     SECTION("a poll for one role, or for who came to the last meeting, asks only them") {
         const auto started = chat.say("peiling Wat? | a | b | voor workshopleiders");
-        CHECK(has(started, "Ik heb het 1 mensen privé gevraagd"));
+        CHECK(has(started, "Privé gevraagd aan: 1."));
         CHECK(count_of(started, "(privé)") == 1);
         CHECK(has(started, ">>> bot to Bram de Boer (privé)"));
         // Sanne and Pieter said they came to the October meeting.
@@ -498,7 +498,7 @@ TEST_CASE("bad input to polls gets a clear reply and changes nothing it should n
                                   RsvpAnswer::not_coming, "", october.created_at});
         });
         const auto attended = chat.say("evaluatie na");  // set A: to who came, by default
-        CHECK(has(attended, "staat uit bij 2 mensen"));
+        CHECK(has(attended, "Privé gevraagd aan: 2."));
         CHECK(has(attended, ">>> bot to Sanne Bakker (privé)"));
         CHECK(has(attended, ">>> bot to Pieter Visser (privé)"));
         CHECK_FALSE(has(attended, ">>> bot to Lotte Mulder (privé)"));
