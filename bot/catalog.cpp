@@ -576,7 +576,7 @@ constexpr Entry kCatalogue[] = {
     {"poll.tpl.a.3.label", "Waar sta je nu?", "Where you stand"},
     {"poll.tpl.a.4", "Heb je iets kunnen halen?", "Could you get something today?"},
     {"poll.tpl.a.4.label", "Halen", "Take"},
-    {"poll.tpl.a.5", "En brengen?", "And give something?"},
+    {"poll.tpl.a.5", "En heb je iets kunnen brengen?", "And could you give something?"},
     {"poll.tpl.a.5.label", "Brengen", "Give"},
     {"poll.tpl.a.6", "Wat heb je nodig in de volgende bijeenkomst?", "What do you want from the next meeting?"},
     {"poll.tpl.a.6.label", "Wens voor volgende keer", "Wish for next time"},
