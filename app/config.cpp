@@ -764,6 +764,14 @@ void read_extra_holidays(Section& section, std::vector<HolidayPeriod>& holidays)
     }
 }
 
+void read_polls(Section& section, PollsConfig& polls) {
+    polls.secret = section.read_secret("secret");
+    if (polls.secret.is_set() && polls.secret.value.size() < 16) {
+        section.fail("secret", "expected at least 16 characters (a random key), got " +
+                                   std::to_string(polls.secret.value.size()));
+    }
+}
+
 void read_reminders(Section& section, RemindersConfig& reminders) {
     if (auto quiet = section.read_string("quiet_hours")) {
         if (parse_quiet_hours(*quiet)) {
@@ -840,6 +848,7 @@ ConfigResult check_config(const toml::table& root, const std::string& file) {
         {"teams", [](Section& s, Config& c) { read_teams(s, c.teams); }},
         {"matrix", [](Section& s, Config& c) { read_matrix(s, c.matrix); }},
         {"reminders", [](Section& s, Config& c) { read_reminders(s, c.reminders); }},
+        {"polls", [](Section& s, Config& c) { read_polls(s, c.polls); }},
     };
 
     std::vector<Section> sections;
@@ -1046,6 +1055,11 @@ std::string describe_config(const Config& config) {
         out << "  holiday: " << holiday.name << ", " << day_text(holiday.first)
             << (holiday.last == holiday.first ? "" : " .. " + day_text(holiday.last)) << "\n";
     }
+    out << "[polls]\n"
+        << "  secret: "
+        << (config.polls.secret.is_set() ? secret_summary(config.polls.secret)
+                                         : "(not set: a key file next to the database)")
+        << "\n";
     return out.str();
 }
 

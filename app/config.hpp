@@ -107,6 +107,13 @@ struct RemindersConfig {
     std::vector<HolidayPeriod> extra_holidays;
 };
 
+/// Polls and evaluations. The key of the respondent tokens that keep anonymous answers
+/// anonymous lives here or in a file, never in the database. Not set: `serve` and `console` keep
+/// a random key in a file next to the database (mode 0600), made on first start.
+struct PollsConfig {
+    Secret secret;  ///< `secret`, `secret_file` or `secret_env`; at least 16 characters
+};
+
 /// All settings. A default-constructed Config is what the bot uses without a config file.
 struct Config {
     BotConfig bot;
@@ -116,6 +123,7 @@ struct Config {
     TeamsConfig teams;
     MatrixConfig matrix;
     RemindersConfig reminders;
+    PollsConfig polls;
 };
 
 /// The rules reminders follow: the quiet hours, the school days, the region's built-in holidays

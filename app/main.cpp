@@ -6,6 +6,10 @@
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <random>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -25,6 +29,7 @@
 #include "app/teams_package.hpp"
 #include "bot/bot.hpp"
 #include "bot/log.hpp"
+#include "bot/polls.hpp"
 #include "storage/sqlite_store.hpp"
 
 namespace {
@@ -71,7 +76,61 @@ BotSettings bot_settings(const app::Config& config) {
     settings.default_time_zone = config.bot.time_zone;
     settings.bot_name = config.bot.name;
     settings.send_window = app::send_window_for(config.reminders);
+    settings.min_anonymous_respondents = config.bot.min_anonymous_respondents;
     return settings;
+}
+
+/// The key of poll respondent tokens: [polls] secret, else a key file next to the database
+/// (`<database>.poll-key`, mode 0600), made with random bytes the first time. Never inside the
+/// database, so the database alone cannot tie an anonymous answer to anyone. Empty for an
+/// in-memory database (a key for the process only); nullopt after logging why it failed.
+std::optional<std::string> poll_secret(const app::Config& config, const std::string& database) {
+    if (config.polls.secret.is_set()) {
+        return config.polls.secret.value;
+    }
+    if (database == ":memory:") {
+        return std::string();
+    }
+    const std::filesystem::path path = database + ".poll-key";
+    if (std::filesystem::exists(path)) {
+        std::ifstream in(path, std::ios::binary);
+        std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) {
+            key.pop_back();
+        }
+        if (!in.good() && !in.eof()) {
+            spdlog::error("cannot read the poll key file {}", path.string());
+            return std::nullopt;
+        }
+        if (key.size() < 16) {
+            spdlog::error(
+                "the poll key file {} holds fewer than 16 characters; restore it (or "
+                "set [polls] secret_file)",
+                path.string());
+            return std::nullopt;
+        }
+        return key;
+    }
+    std::random_device random;
+    std::string key;
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (int i = 0; i < 64; ++i) {
+        key += kHex[random() % 16];
+    }
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0 || ::write(fd, key.data(), key.size()) != static_cast<ssize_t>(key.size())) {
+        if (fd >= 0) {
+            ::close(fd);
+        }
+        spdlog::error("cannot create the poll key file {}", path.string());
+        return std::nullopt;
+    }
+    ::close(fd);
+    spdlog::info(
+        "created the poll key file {} (keep it with the database's backups, apart "
+        "from them)",
+        path.string());
+    return key;
 }
 
 /// Reads "2026-12-02 09:00" (local time in `zone`) for --now.
@@ -138,7 +197,13 @@ int run_console(const app::Config& config, bool demo, const std::string& db_over
         return kExitStartupError;
     }
     spdlog::info("database {} (schema version {})", path, store->user_version());
-    Bot bot(*store, bot_settings(config));
+    auto settings = bot_settings(config);
+    const auto secret = poll_secret(config, path);
+    if (!secret) {
+        return kExitStartupError;
+    }
+    settings.poll_secret = *secret;
+    Bot bot(*store, std::move(settings));
     console::ConsoleSession session(bot, *store, std::cout, now);
     if (demo) {
         const auto seeded = app::seed_demo(*store, now, config.bot.time_zone);
@@ -171,7 +236,13 @@ int run_serve(const app::Config& config) {
         return kExitStartupError;
     }
     spdlog::info("database {} (schema version {})", config.storage.path, store->user_version());
-    Bot bot(*store, bot_settings(config));
+    auto settings = bot_settings(config);
+    const auto secret = poll_secret(config, config.storage.path);
+    if (!secret) {
+        return kExitStartupError;
+    }
+    settings.poll_secret = *secret;
+    Bot bot(*store, std::move(settings));
 
     net::EventLoop loop;
     net::Metrics metrics;
@@ -466,6 +537,44 @@ int run_export_ics(const app::Config& config, const std::string& database,
     return 0;
 }
 
+/// Writes a poll's results as CSV (aggregates; named answers only for named polls).
+int run_export_poll(const app::Config& config, const std::string& database, long long poll_id,
+                    const std::string& output) {
+    if (!std::filesystem::exists(database)) {
+        std::cerr << "no database at " << database
+                  << " (name one with --db, or with [storage] path in --config)\n";
+        return kExitConfigError;
+    }
+    const auto store = open_store(database);
+    if (!store) {
+        return kExitStartupError;
+    }
+    const auto exported = poll_results_csv(*store, poll_id, config.bot.language,
+                                           config.bot.min_anonymous_respondents);
+    if (!exported.csv) {
+        if (exported.error == PollExportError::no_such_poll) {
+            std::cerr << "no poll " << poll_id << " in " << database << "\n";
+            return kExitConfigError;
+        }
+        std::cerr << "poll " << poll_id << " is anonymous and has fewer answers than its minimum; "
+                  << "there is nothing to export without making someone recognisable\n";
+        return kExitConfigError;
+    }
+    if (output == "-") {
+        std::cout << *exported.csv << std::flush;
+        return 0;
+    }
+    std::ofstream out(output, std::ios::binary);
+    out << *exported.csv;
+    out.close();
+    if (!out) {
+        std::cerr << "cannot write " << output << "\n";
+        return kExitStartupError;
+    }
+    std::cout << "wrote " << output << ": the results of poll " << poll_id << "\n";
+    return 0;
+}
+
 /// Reads café weeks from a school calendar export; replaces those of each school year found.
 int run_import_cafeweken(const app::Config& config, const std::string& database,
                          const std::string& file, const std::string& match, bool dry_run) {
@@ -605,6 +714,19 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     import_cmd->add_flag("--dry-run", ics_dry_run, "Show the weeks found, store nothing");
 
+    auto* poll_cmd = cli.add_subcommand(
+        "export-poll", "Write a poll's results as CSV (names only for named polls)");
+    long long poll_id = 0;
+    std::string poll_output = "-";
+    poll_cmd->add_option("--config", config_path, "TOML configuration file");
+    poll_cmd->add_option("--db", ics_db, "SQLite database file (overrides the configuration)");
+    poll_cmd->add_flag("--demo", ics_demo, "Use the demo database of `console --demo`");
+    poll_cmd->add_option("--poll", poll_id, "The poll's number (see `peilingen` in chat)")
+        ->required()
+        ->check(CLI::PositiveNumber);
+    poll_cmd->add_option("--out", poll_output, "The file to write, - for stdout")
+        ->capture_default_str();
+
     auto* version_cmd = cli.add_subcommand("version", "Print the version");
 
     CLI11_PARSE(cli, argc, argv);
@@ -631,6 +753,10 @@ int main(int argc, char** argv) {
     if (export_cmd->parsed()) {
         return run_export_ics(*config, calendar_database(*config, ics_demo, ics_db), ics_network,
                               ics_output);
+    }
+    if (poll_cmd->parsed()) {
+        return run_export_poll(*config, calendar_database(*config, ics_demo, ics_db), poll_id,
+                               poll_output);
     }
     if (import_cmd->parsed()) {
         return run_import_cafeweken(*config, calendar_database(*config, ics_demo, ics_db), ics_file,

@@ -120,6 +120,10 @@ void Turn::announce(Id network_id, const std::string& key, const MessageArgs& ar
     }
 }
 
+Id Turn::send(const OutboundMessage& message) {
+    return append(message);
+}
+
 Id Turn::update(Id message_id, const Address& to, Content content, Lang message_lang) {
     OutboundMessage message;
     message.to = to;
@@ -744,6 +748,15 @@ void handle_message(Turn& turn) {
         return;
     }
     const auto command = parse_command(text);
+    // In a direct chat, text that is no command may answer the member's open poll question; so
+    // may "ja" / "nee" (an option, or the start of an open answer) unless a Ja/Nee confirmation
+    // is waiting for them.
+    const bool yes_no =
+        command && (command->id == CommandId::yes || command->id == CommandId::no) &&
+        (!command->args.empty() || (turn.me && turn.store.pending_of_member(turn.me->id).empty()));
+    if (turn.me && (!command || yes_no) && answer_typed(turn, text)) {
+        return;
+    }
     if (!command) {
         if (auto suggestion = suggest_command(text, turn.lang)) {
             turn.reply_text("input.did_you_mean", {{"command", *suggestion}});
@@ -847,6 +860,30 @@ void handle_message(Turn& turn) {
         case CommandId::agenda_tally:
             manage_agenda(turn, command->id, command->args);
             break;
+        case CommandId::poll:
+            start_poll(turn, command->args);
+            break;
+        case CommandId::evaluation:
+            start_evaluation(turn, command->args);
+            break;
+        case CommandId::polls:
+            list_polls(turn);
+            break;
+        case CommandId::poll_results:
+            show_poll_results(turn, command->args);
+            break;
+        case CommandId::poll_close:
+            close_poll_now(turn, command->args);
+            break;
+        case CommandId::poll_export:
+            export_poll(turn, command->args);
+            break;
+        case CommandId::poll_threshold:
+            set_poll_threshold(turn, command->args);
+            break;
+        case CommandId::answer:
+            answer_poll(turn, command->args);
+            break;
         case CommandId::yes:
             answer_confirmation(turn, std::nullopt, true);
             break;
@@ -895,6 +932,10 @@ void handle_action(Turn& turn) {
         rsvp_click(turn, std::stoll(digits), action.choice_ids.front() == "ja");
         return;
     }
+    if (action.action_id.rfind("poll:", 0) == 0) {
+        poll_click(turn, action);
+        return;
+    }
     if (action.action_id == "form:plan_meeting") {
         plan_meeting_form(turn, action);
         return;
@@ -938,6 +979,7 @@ Handled apply_event(Store& store, const BotSettings& settings, const InboundEven
     }
     handled.messages = turn.messages;
     handled.message_ids = turn.sent;
+    handled.confidential = turn.confidential;
     return handled;
 }
 
@@ -966,8 +1008,8 @@ void log_applied(const InboundEvent& event, const Handled& handled) {
                  (handled.duplicate
                       ? ": seen before, ignored"
                       : ": applied, " + std::to_string(handled.messages) + " message(s) queued"));
-    if (event.kind == InboundEvent::Kind::message) {
-        // What members write is confidential: only at trace level.
+    if (event.kind == InboundEvent::Kind::message && !handled.confidential) {
+        // What members write is confidential: only at trace level; an anonymous answer never.
         log_line(LogLevel::trace, "text of " + event.event_id + ": " + event.text);
     }
 }
@@ -1097,6 +1139,12 @@ void Bot::run_job(const Job& job, Instant now) {
         store_.transaction([&] {
             detail::close_agenda_round_job(store_, settings_, job, now);
             store_.finish_job(job.id);
+        });
+    } else if (job.kind == detail::kPollJob) {
+        store_.transaction([&] {
+            if (detail::run_poll_job(store_, settings_, job, now)) {
+                store_.finish_job(job.id);
+            }
         });
     } else if (job.kind == detail::kReminderJob) {
         store_.transaction([&] {

@@ -30,6 +30,13 @@ struct BotSettings {
     /// Platform event ids are remembered this long to apply retries once (retries come within
     /// hours).
     std::chrono::days inbox_retention{30};
+    /// Key of the respondent tokens of polls (HMAC-SHA256 of poll and member): kept outside the
+    /// database ([polls] secret). Empty: a random key for this process only, so a restart can no
+    /// longer recognise who answered an open poll.
+    std::string poll_secret;
+    /// Results of an anonymous poll show from this many answers, unless a network sets its own
+    /// (`peiling drempel`).
+    int min_anonymous_respondents = 3;
 };
 
 /// What applying an event did.
@@ -37,6 +44,7 @@ struct Handled {
     bool duplicate = false;       ///< the event id was applied before: nothing happened now
     int messages = 0;             ///< outbox rows appended
     std::vector<Id> message_ids;  ///< their outbox ids, in order
+    bool confidential = false;    ///< an anonymous answer: its text is not logged
 };
 
 class Bot {

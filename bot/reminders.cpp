@@ -509,11 +509,20 @@ void send_meeting_reminder(Mailer& mail, const ReminderRule& rule, const Network
                 return rsvp_question(meeting, tr(lang, "reminder.rsvp_nudge", facts(lang)), lang);
             };
             break;
-        case ReminderKind::evaluation_prompt:
-            make = [&](Lang lang) -> Content {
-                return TextContent{tr(lang, "reminder.evaluation", facts(lang)), {}};
+        case ReminderKind::evaluation_prompt: {
+            // The "after a meeting" evaluation (DOMAIN.md §5.3, set A) goes to who came; the
+            // group hears it went out.
+            const auto poll_id =
+                start_meeting_evaluation(store, mail.settings, network, meeting, mail.now);
+            make = [&, poll_id](Lang lang) -> Content {
+                auto args = facts(lang);
+                args.emplace_back("number", std::to_string(poll_id));
+                return TextContent{
+                    tr(lang, poll_id ? "reminder.evaluation_started" : "reminder.evaluation", args),
+                    {}};
             };
             break;
+        }
         case ReminderKind::cafe_week_announcement:
         case ReminderKind::custom:
             make = [&](Lang lang) -> Content {

@@ -12,6 +12,7 @@
 #include "bot/agenda.hpp"
 #include "bot/content.hpp"
 #include "bot/model.hpp"
+#include "bot/poll.hpp"
 
 namespace leernetwerk {
 
@@ -214,6 +215,33 @@ public:
     virtual std::optional<AgendaRound> agenda_round(Id network_id) = 0;
     /// Saves (or replaces) the network's dot vote.
     virtual void save_agenda_round(const AgendaRound& round) = 0;
+    // ---- polls and evaluations ---------------------------------------------------------------
+    /// Stores a poll with its questions; returns its id.
+    virtual Id create_poll(const Poll& poll) = 0;
+    virtual std::optional<Poll> poll(Id id) = 0;
+    /// A network's polls, newest first.
+    virtual std::vector<Poll> polls_of(Id network_id) = 0;
+    /// Every open poll, oldest first.
+    virtual std::vector<Poll> open_polls() = 0;
+    virtual void close_poll(Id id, Instant now) = 0;
+    /// Who a poll was sent to (says nothing about who answered).
+    virtual void add_poll_invitees(Id poll_id, const std::vector<Id>& member_ids) = 0;
+    virtual std::vector<Id> poll_invitees(Id poll_id) = 0;
+    /// Records a respondent once; false when the token answered before. `member_id` only for
+    /// named polls.
+    virtual bool add_poll_respondent(Id poll_id, std::string_view token,
+                                     std::optional<Id> member_id) = 0;
+    /// Respondents ordered by token (a keyed hash: no order of answering).
+    virtual std::vector<PollRespondent> poll_respondents(Id poll_id) = 0;
+    /// Stores (or replaces) one answer; true when it replaced an earlier one.
+    virtual bool set_poll_answer(Id poll_id, const PollAnswer& answer) = 0;
+    /// Every answer of a poll, ordered by token and question.
+    virtual std::vector<PollAnswer> poll_answers(Id poll_id) = 0;
+    /// The answers of one respondent, by question.
+    virtual std::vector<PollAnswer> poll_answers_of(Id poll_id, std::string_view token) = 0;
+    /// How many answers an anonymous poll needs before results are shown (nullopt: the default).
+    virtual std::optional<int> poll_min_respondents(Id network_id) = 0;
+    virtual void set_poll_min_respondents(Id network_id, int count) = 0;
 };
 
 }  // namespace leernetwerk

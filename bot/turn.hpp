@@ -25,6 +25,7 @@ public:
     Lang lang;                 ///< the sender's language (the default for strangers)
     int messages = 0;          ///< outbox rows appended so far
     std::vector<Id> sent;      ///< their ids, in order
+    bool confidential = false;  ///< the event was an anonymous answer: never log its text
 
     std::string t(std::string_view key, const MessageArgs& args = {}) const {
         return tr(lang, key, args);
@@ -42,6 +43,8 @@ public:
     Id send_to_member(const Member& member, Content content);
     /// Posts to every conversation bound to a network except the one this event came from.
     void announce(Id network_id, const std::string& key, const MessageArgs& args);
+    /// Appends a message addressed by the caller; returns its outbox id.
+    Id send(const OutboundMessage& message);
     /// Updates an earlier message in place.
     Id update(Id message_id, const Address& to, Content content, Lang lang);
 
@@ -150,5 +153,26 @@ std::optional<Meeting> agenda_meeting(Store& store, Id network_id, Instant now);
 /// The agenda digest's rows for a meeting's accepted items, in order, with their start times;
 /// empty when nothing was accepted.
 std::vector<SummaryRow> agenda_digest_rows(Store& store, const Meeting& meeting, Lang lang);
+// Polls and evaluations (polls.cpp; DOMAIN.md §5.3).
+inline constexpr std::string_view kPollJob = "poll";
+void start_poll(Turn& turn, const std::string& args);
+void start_evaluation(Turn& turn, const std::string& args);
+void list_polls(Turn& turn);
+void show_poll_results(Turn& turn, const std::string& args);
+void close_poll_now(Turn& turn, const std::string& args);
+void export_poll(Turn& turn, const std::string& args);
+void set_poll_threshold(Turn& turn, const std::string& args);
+void answer_poll(Turn& turn, const std::string& args);
+/// A click on a poll question ("poll:<poll>:<question>").
+void poll_click(Turn& turn, const ActionSubmission& action);
+/// Text typed in a direct chat that is no command: the answer to the member's open poll question
+/// when there is one. False when it is not (the caller answers as usual).
+bool answer_typed(Turn& turn, const std::string& text);
+/// Scheduler job of a poll: the reminder or the closing. False: it was moved to later.
+bool run_poll_job(Store& store, const BotSettings& settings, const Job& job, Instant now);
+/// The "after a meeting" evaluation (set A) for a meeting, sent to who came; its number, or 0
+/// when it was started before or nobody can be asked.
+Id start_meeting_evaluation(Store& store, const BotSettings& settings, const Network& network,
+                            const Meeting& meeting, Instant now);
 
 }  // namespace leernetwerk::detail

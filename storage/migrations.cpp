@@ -304,12 +304,80 @@ CREATE INDEX agenda_rounds_by_meeting ON agenda_rounds (meeting_id);
 CREATE INDEX agenda_rounds_by_member ON agenda_rounds (opened_by);
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations{{
+// Polls and evaluations. An anonymous answer is stored under its respondent token only (a keyed
+// hash of poll and member whose key is not in the database); the tables are WITHOUT ROWID and
+// ordered by token, and carry no time, so neither row order nor a timestamp tells who answered
+// when. poll_respondents.member_id is set for named polls only.
+constexpr std::string_view kSchemaV6 = R"sql(
+CREATE TABLE polls (
+    id          INTEGER PRIMARY KEY,
+    network_id  INTEGER NOT NULL REFERENCES networks (id) ON DELETE CASCADE,
+    created_by  INTEGER REFERENCES members (id) ON DELETE SET NULL,
+    title       TEXT NOT NULL,
+    template    TEXT NOT NULL DEFAULT '',
+    language    TEXT NOT NULL CHECK (language IN ('nl', 'en')),
+    anonymous   INTEGER NOT NULL CHECK (anonymous IN (0, 1)),
+    live        INTEGER NOT NULL CHECK (live IN (0, 1)),
+    deadline    INTEGER NOT NULL,
+    audience    TEXT NOT NULL CHECK (audience IN ('network', 'attended', 'role')),
+    role        TEXT NOT NULL CHECK (role IN ('participant', 'organiser', 'facilitator',
+                                              'workshop_leader', 'expert', 'guest')),
+    meeting_id  INTEGER REFERENCES meetings (id) ON DELETE SET NULL,
+    state       TEXT NOT NULL CHECK (state IN ('open', 'closed')),
+    created_at  INTEGER NOT NULL,
+    closed_at   INTEGER
+);
+CREATE INDEX polls_by_network ON polls (network_id, id);
+CREATE INDEX polls_by_state ON polls (state, id);
+
+CREATE TABLE poll_questions (
+    poll_id     INTEGER NOT NULL REFERENCES polls (id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('single', 'multiple', 'rating', 'text')),
+    prompt      TEXT NOT NULL,
+    label       TEXT NOT NULL DEFAULT '',
+    options     TEXT NOT NULL DEFAULT '[]',  -- JSON array of option labels
+    max_choices INTEGER NOT NULL DEFAULT 1,
+    scale       INTEGER NOT NULL DEFAULT 5,
+    low_label   TEXT NOT NULL DEFAULT '',
+    high_label  TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (poll_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE poll_invitees (
+    poll_id   INTEGER NOT NULL REFERENCES polls (id) ON DELETE CASCADE,
+    member_id INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    PRIMARY KEY (poll_id, member_id)
+) WITHOUT ROWID;
+
+CREATE TABLE poll_respondents (
+    poll_id   INTEGER NOT NULL REFERENCES polls (id) ON DELETE CASCADE,
+    token     TEXT NOT NULL,
+    member_id INTEGER REFERENCES members (id) ON DELETE SET NULL,
+    PRIMARY KEY (poll_id, token)
+) WITHOUT ROWID;
+
+CREATE TABLE poll_answers (
+    poll_id  INTEGER NOT NULL REFERENCES polls (id) ON DELETE CASCADE,
+    token    TEXT NOT NULL,
+    question INTEGER NOT NULL,
+    value    TEXT NOT NULL,
+    PRIMARY KEY (poll_id, token, question)
+) WITHOUT ROWID;
+
+CREATE TABLE poll_settings (
+    network_id      INTEGER PRIMARY KEY REFERENCES networks (id) ON DELETE CASCADE,
+    min_respondents INTEGER NOT NULL CHECK (min_respondents >= 1)
+);
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations{{
     {1, "initial schema", kSchemaV1},
     {2, "conversation references", kSchemaV2},
     {3, "outbox by remote id, adapter state", kSchemaV3},
     {4, "reminder rules, RSVPs, meeting revision", kSchemaV4},
     {5, "agenda items, submitters, dot vote", kSchemaV5},
+    {6, "polls and evaluations", kSchemaV6},
 }};
 
 }  // namespace

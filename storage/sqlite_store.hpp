@@ -129,10 +129,28 @@ public:
     void clear_agenda_dots(Id network_id) override;
     std::optional<AgendaRound> agenda_round(Id network_id) override;
     void save_agenda_round(const AgendaRound& round) override;
+    // ---- polls and evaluations (sqlite_polls.cpp)
+    Id create_poll(const Poll& poll) override;
+    std::optional<Poll> poll(Id id) override;
+    std::vector<Poll> polls_of(Id network_id) override;
+    std::vector<Poll> open_polls() override;
+    void close_poll(Id id, Instant now) override;
+    void add_poll_invitees(Id poll_id, const std::vector<Id>& member_ids) override;
+    std::vector<Id> poll_invitees(Id poll_id) override;
+    bool add_poll_respondent(Id poll_id, std::string_view token,
+                             std::optional<Id> member_id) override;
+    std::vector<PollRespondent> poll_respondents(Id poll_id) override;
+    bool set_poll_answer(Id poll_id, const PollAnswer& answer) override;
+    std::vector<PollAnswer> poll_answers(Id poll_id) override;
+    std::vector<PollAnswer> poll_answers_of(Id poll_id, std::string_view token) override;
+    std::optional<int> poll_min_respondents(Id network_id) override;
+    void set_poll_min_respondents(Id network_id, int count) override;
 
 private:
     struct Impl;
     explicit SqliteStore(std::unique_ptr<Impl> impl);
+    /// Reads the polls a query selects, with their questions (sqlite_polls.cpp).
+    std::vector<Poll> read_polls(std::string_view sql, std::optional<Id> bound);
 
     std::unique_ptr<Impl> impl_;
 };

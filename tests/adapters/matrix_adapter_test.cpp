@@ -633,9 +633,9 @@ TEST_CASE("matrix: reminders reach the room and private chats once, and a vote i
     f.now = target;
     f.adapter->wake();
     REQUIRE(f.drained());
-    // Café-week announcement, preparer nudge, agenda call, RSVP nudge, day-before reminder (the
-    // Saturday digest would land on the reminder's Monday and is left out).
-    CHECK(ran == 5);
+    // Café-week announcement, preparer nudge, agenda call, agenda digest (a week before), RSVP
+    // nudge, day-before reminder.
+    CHECK(ran == 6);
     CHECK(f.spec_errors() == 0);
 
     // In the room: the call for agenda items two weeks ahead and the day-before reminder, both
@@ -812,5 +812,96 @@ TEST_CASE("matrix: a private chat someone else joins gets nothing meant for one 
     }
     CHECK(f.direct_texts(kAnna).find("Anonieme vraag") != std::string::npos);
     CHECK(f.store->outbox_in_state(Platform::matrix, OutboxState::failed).size() == 1);
+    CHECK(f.spec_errors() == 0);
+}
+
+TEST_CASE(
+    "matrix: an anonymous poll is answered by number in private chats, a named one by "
+    "voting, and the results reach the room",
+    "[matrix][adapter][conversation][polls]") {
+    REQUIRE_PEER(f);
+    constexpr const char* kBram = "@bram:localhost";
+    constexpr const char* kCees = "@cees:localhost";
+    f.say(kMarieke, "nieuw netwerk HSN-café Feedback");
+    f.say(kMarieke, "koppel netwerk HSN-café Feedback");
+    for (const auto& [name, user] : std::vector<std::pair<std::string, std::string>>{
+             {"Anna de Vries", kAnna}, {"Bram de Boer", kBram}, {"Cees Kok", kCees}}) {
+        CHECK(f.say(kMarieke, "lid toevoegen " + name + " | deelnemer | " + user).find(name) !=
+              std::string::npos);
+    }
+    const auto started =
+        f.say(kMarieke, "peiling Welk thema nemen we? | Rubrics | Feedback | Toetsing | anoniem");
+    CHECK(started.find("Anonieme peiling #1 staat uit") != std::string::npos);
+    // Not asked in the room, where every answer would carry its sender.
+    CHECK(started.find("1. Rubrics") == std::string::npos);
+    CHECK(f.bot_events("org.matrix.msc3381.poll.start").empty());
+
+    const std::vector<std::pair<std::string, std::string>> typed = {
+        {kAnna, "1"}, {kBram, "1"}, {kCees, "3"}};
+    for (const auto& [user, number] : typed) {
+        const auto chat = f.store->direct_conversation_with(Platform::matrix, user);
+        REQUIRE(chat);
+        // Numbered text in the private chat, not a poll.
+        CHECK(f.bot_events("org.matrix.msc3381.poll.start", chat->conversation_id).empty());
+        const auto asked = f.direct_texts(user);
+        CHECK(asked.find("Welk thema nemen we?") != std::string::npos);
+        CHECK(asked.find("3. Toetsing") != std::string::npos);
+        CHECK(asked.find("Je antwoord is anoniem.") != std::string::npos);
+        REQUIRE(f.push(json::array(
+                    {f.text_event(user, number, chat->conversation_id)}))["status"] == 200);
+        REQUIRE(f.drained());
+        const auto after = f.direct_texts(user);
+        CHECK(after.find("Dank je, je antwoord is opgeslagen.") != std::string::npos);
+        CHECK(after.find("genoteerd") == std::string::npos);
+    }
+    // Anna types her number again: it replaces her answer, she hears so, and the count stays.
+    const auto anna_chat = f.store->direct_conversation_with(Platform::matrix, kAnna);
+    REQUIRE(f.push(json::array({f.text_event(kAnna, "2", anna_chat->conversation_id)}))["status"] ==
+            200);
+    REQUIRE(f.drained());
+    CHECK(f.direct_texts(kAnna).find("Je eerdere antwoord is vervangen") != std::string::npos);
+    CHECK(f.store->poll_respondents(1).size() == 3);
+
+    const auto results = f.say(kMarieke, "peiling sluiten 1");
+    CHECK(results.find("Peiling #1 is gesloten") != std::string::npos);
+    CHECK(results.find("Uitslag peiling #1: Welk thema nemen we?") != std::string::npos);
+    CHECK(results.find("3 van 4") != std::string::npos);
+    CHECK(results.find("Rubrics") != std::string::npos);
+    CHECK(results.find("1 (33%)") != std::string::npos);
+    for (const auto* name : {"Anna", "Bram", "Cees"}) {
+        CHECK(results.find(name) == std::string::npos);
+    }
+
+    // A named poll is a native poll in each private chat; Anna votes on it there.
+    CHECK(f.say(kMarieke, "peiling Welke datum past? | 12 maart | 19 maart")
+              .find("Peiling #2 staat uit") != std::string::npos);
+    const auto polls = f.bot_events("org.matrix.msc3381.poll.start", anna_chat->conversation_id);
+    REQUIRE(polls.size() == 1);
+    const auto& answers = polls[0]["org.matrix.msc3381.poll.start"]["answers"];
+    REQUIRE(answers.size() == 2);
+    CHECK(answers[1]["org.matrix.msc1767.text"] == "19 maart");
+    std::string poll_id;
+    const auto dump =
+        f.control("GET", "/_test/rooms/" + net::encode_path_segment(anna_chat->conversation_id));
+    for (const auto& event : dump["timeline"]) {
+        if (event["sender"] == kBot && event["type"] == "org.matrix.msc3381.poll.start") {
+            poll_id = event["event_id"].get<std::string>();
+        }
+    }
+    REQUIRE(!poll_id.empty());
+    REQUIRE(f.push(json::array(
+                {{{"room_id", anna_chat->conversation_id},
+                  {"type", "org.matrix.msc3381.poll.response"},
+                  {"sender", kAnna},
+                  {"content",
+                   {{"m.relates_to", {{"rel_type", "m.reference"}, {"event_id", poll_id}}},
+                    {"org.matrix.msc3381.poll.response",
+                     {{"answers", {answers[1]["id"]}}}}}}}}))["status"] == 200);
+    REQUIRE(f.drained());
+    CHECK(f.store->poll_respondents(2).size() == 1);
+    CHECK(f.store->poll_answers(2).front().value == "2");
+    const auto named = f.say(kMarieke, "peiling sluiten 2");
+    CHECK(named.find("19 maart") != std::string::npos);
+    CHECK(named.find("1 (100%)") != std::string::npos);
     CHECK(f.spec_errors() == 0);
 }

@@ -606,3 +606,126 @@ TEST_CASE("teams: reminders reach the channel as cards, and a click is confirmed
     CHECK(*again == 0);
     CHECK(f.rows() == rows);
 }
+
+TEST_CASE(
+    "teams: an anonymous poll asked in 1:1 chats, answered by clicking, summed up in the "
+    "channel",
+    "[teams][adapter][conversation][polls]") {
+    Fixture f;
+    int next_id = 0;
+    const auto sent_everything = [&] {
+        return run_until(f.io, [&] { return f.store->outbox_depth(Platform::teams) == 0; });
+    };
+    const auto posted_to = [&](const std::string& conversation_id, std::size_t from = 0) {
+        const auto path =
+            "/v3/conversations/" + net::encode_path_segment(conversation_id) + "/activities";
+        std::vector<std::pair<std::size_t, json>> out;
+        for (auto i = from; i < f.connector.requests.size(); ++i) {
+            if (f.connector.requests[i].url.find(path) != std::string::npos &&
+                f.connector.requests[i].method == "POST") {
+                out.emplace_back(i, json::parse(f.connector.requests[i].body));
+            }
+        }
+        return out;
+    };
+    const auto say = [&](const std::string& text) {
+        const auto before = f.connector.requests.size();
+        REQUIRE(
+            f.post(channel_message("c" + std::to_string(++next_id), "29:marieke", "Marieke", text))
+                .first == 200);
+        REQUIRE(sent_everything());
+        std::string said;
+        for (const auto& [index, activity] : posted_to(kChannel, before)) {
+            said += shown(activity) + "\n";
+        }
+        return said;
+    };
+
+    CHECK(say("nieuw netwerk HSN-café Feedback").find("is gestart") != std::string::npos);
+    CHECK(say("koppel netwerk HSN-café Feedback").find("hoort nu bij") != std::string::npos);
+    const std::vector<std::pair<std::string, std::string>> members = {
+        {"29:anna", "Anna de Vries"}, {"29:bram", "Bram de Boer"}, {"29:cees", "Cees Kok"}};
+    for (const auto& [id, name] : members) {
+        CHECK(say("lid toevoegen " + name + " | deelnemer | " + id).find(name) !=
+              std::string::npos);
+    }
+    const auto started =
+        say("peiling Welk thema nemen we? | Rubrics | Feedback | Toetsing | anoniem");
+    INFO(started);
+    CHECK(started.find("Anonieme peiling") != std::string::npos);
+    CHECK(started.find("staat uit: \"Welk thema nemen we?\"") != std::string::npos);
+    // Nobody answers in the channel: the question went to each 1:1 chat as a card.
+    CHECK(started.find("Rubrics") == std::string::npos);
+
+    const std::vector<std::string> picks = {"Rubrics", "Rubrics", "Toetsing"};
+    for (std::size_t m = 0; m < members.size(); ++m) {
+        const auto& [user, name] = members[m];
+        const auto chat = f.store->direct_conversation_with(Platform::teams, user);
+        REQUIRE(chat);
+        json button;
+        std::string card_id;
+        for (const auto& [index, activity] : posted_to(chat->conversation_id)) {
+            if (!activity.contains("attachments")) {
+                continue;
+            }
+            const auto& card = activity["attachments"][0]["content"];
+            CHECK(card.dump().find("Welk thema nemen we?") != std::string::npos);
+            CHECK(card.dump().find("Anoniem") != std::string::npos);
+            for (const auto& block : card["body"]) {
+                if (block["type"] != "ActionSet") {
+                    continue;
+                }
+                REQUIRE(block["actions"].size() == 3);
+                for (const auto& action : block["actions"]) {
+                    if (action["title"] == picks[m]) {
+                        button = action;
+                        card_id = "remote-" + std::to_string(index + 1);
+                    }
+                }
+            }
+        }
+        REQUIRE(button.is_object());
+        json click = {
+            {"type", "invoke"},
+            {"name", "adaptiveCard/action"},
+            {"id", "invoke-" + std::to_string(m)},
+            {"channelId", "msteams"},
+            {"serviceUrl", kConnector},
+            {"from", {{"id", user}, {"name", name}}},
+            {"recipient", {{"id", "28:app-id"}, {"name", "Leernetwerk bot"}}},
+            {"conversation", {{"id", chat->conversation_id}, {"conversationType", "personal"}}},
+            {"channelData", {{"tenant", {{"id", "tenant-1"}}}}},
+            {"replyToId", card_id},
+            {"value",
+             {{"action",
+               {{"type", "Action.Execute"},
+                {"title", button["title"]},
+                {"verb", button["verb"]},
+                {"data", button["data"]}}},
+              {"trigger", "manual"}}}};
+        const auto [status, body] = f.post(click.dump());
+        CHECK(status == 200);
+        const auto answer = json::parse(body);
+        CHECK(answer["statusCode"] == 200);
+        // The clicked card is replaced, for the clicker, by its closed form: saved, and without
+        // repeating the choice (the poll is anonymous).
+        CHECK(answer["type"] == "application/vnd.microsoft.card.adaptive");
+        CHECK(answer.dump().find("je antwoord is opgeslagen") != std::string::npos);
+        CHECK(answer.dump().find(picks[m]) == std::string::npos);
+        REQUIRE(sent_everything());
+    }
+    CHECK(f.store->poll_respondents(1).size() == 3);
+
+    const auto results = say("peiling sluiten 1");
+    INFO(results);
+    CHECK(results.find("is gesloten; de uitslag staat in de groep") != std::string::npos);
+    CHECK(results.find("1: Welk thema nemen we?**\",\"type\":\"TextBlock\"") != std::string::npos);
+    CHECK(results.find("Uitslag peiling") != std::string::npos);
+    CHECK(results.find("Rubrics") != std::string::npos);
+    CHECK(results.find("2 (67%)") != std::string::npos);
+    CHECK(results.find("1 (33%)") != std::string::npos);
+    for (const auto& [user, name] : members) {
+        CHECK(results.find(name) == std::string::npos);
+    }
+    CHECK(f.store->outbox_in_state(Platform::teams, OutboxState::failed).empty());
+}

@@ -251,6 +251,8 @@ TEST_CASE("config: range, type and choice errors name the file and the key", "[c
          "config.toml: server.read_timeout_seconds: expected an integer from 1 to 300, got 1.5 (a "
          "floating-point number)"},
         {"[server]\naddress = \"\"", "config.toml: server.address: must not be empty"},
+        {"[polls]\nsecret = \"short\"",
+         "config.toml: polls.secret: expected at least 16 characters (a random key), got 5"},
         {"[bot]\nmin_anonymous_respondents = 0",
          "config.toml: bot.min_anonymous_respondents: expected an integer from 1 to 100, got 0"},
         {"[bot]\nmin_anonymous_respondents = 101",
@@ -328,13 +330,13 @@ TEST_CASE("config: unknown keys and sections", "[config]") {
           "max_body_bytes, read_timeout_seconds");
     CHECK(load_error("[database]\npath = \"x\"") ==
           "config.toml: database: unknown section; known sections: bot, storage, log, server, "
-          "teams, matrix, reminders");
+          "teams, matrix, reminders, polls");
     CHECK(load_error("language = \"en\"") ==
           "config.toml: language: unknown key outside any section; did you mean to put it under "
           "[bot]?");
     CHECK(load_error("colour = \"blue\"") ==
           "config.toml: colour: unknown key outside any section; known sections: bot, storage, "
-          "log, server, teams, matrix, reminders");
+          "log, server, teams, matrix, reminders, polls");
 }
 
 TEST_CASE("config: TOML syntax errors give line and column", "[config]") {
@@ -541,7 +543,7 @@ a = 1
               "true (set "
               "app_password, app_password_file or app_password_env)",
               "config.toml: extra: unknown section; known sections: bot, storage, log, server, "
-              "teams, matrix, reminders",
+              "teams, matrix, reminders, polls",
           });
     // NOLINTEND(bugprone-suspicious-missing-comma)
 }
@@ -585,7 +587,9 @@ TEST_CASE("config: describe_config of the defaults", "[config]") {
                                      "  school_days: ma, di, wo, do, vr\n"
                                      "  holiday_region: midden (built-in school holidays for "
                                      "2025-2026, 2026-2027)\n"
-                                     "  holiday: (none)\n"));
+                                     "  holiday: (none)\n"
+                                     "[polls]\n"
+                                     "  secret: (not set: a key file next to the database)\n"));
 }
 
 TEST_CASE("config: load_config_file", "[config]") {
@@ -768,8 +772,8 @@ last = 2027-06-03
     CHECK_THAT(text, Catch::Contains("[reminders]\n  quiet_hours: 12:00 - 13:00\n"
                                      "  school_days: mon, di, wo, thu, vr, za\n"
                                      "  holiday_region: noord (built-in school holidays for "));
-    CHECK_THAT(text, Catch::EndsWith("  holiday: Studiedag, 2027-02-12\n"
-                                     "  holiday: Schoolreis, 2027-06-01 .. 2027-06-03\n"));
+    CHECK_THAT(text, Catch::Contains("  holiday: Studiedag, 2027-02-12\n"
+                                     "  holiday: Schoolreis, 2027-06-01 .. 2027-06-03\n[polls]\n"));
 }
 
 TEST_CASE("config: [reminders] without quiet hours or built-in holidays", "[config][reminders]") {

@@ -34,7 +34,10 @@ Instant local(int y, unsigned m, unsigned d, int hour, int minute = 0) {
 /// What kind of reminder a message is, as a member would recognise it.
 std::string kind_of(const Content& content) {
     if (std::holds_alternative<Summary>(content)) {
-        return "digest";
+        // The evaluation after a meeting (a poll since issue 6) posts its results when it closes.
+        return std::get<Summary>(content).title.find("Uitslag peiling") != std::string::npos
+                   ? "evaluation results"
+                   : "digest";
     }
     const std::string text = std::holds_alternative<TextContent>(content)
                                  ? std::get<TextContent>(content).markdown
@@ -44,6 +47,12 @@ std::string kind_of(const Content& content) {
     const auto has = [&](std::string_view needle) {
         return text.find(needle) != std::string::npos;
     };
+    if (has("Nog even: **Na de bijeenkomst**")) {
+        return "evaluation reminder";
+    }
+    if (has("**Na de bijeenkomst**")) {
+        return "evaluation question";
+    }
     if (has("Wat wil je op de agenda?")) {
         return "agenda call";
     }
@@ -263,21 +272,27 @@ std::vector<Sent> expected_group_year() {
         {utc(2026, 10, 26, 7), kRoom, "café week (this week)"},
         {utc(2026, 10, 26, 15), kRoom, "meeting reminder"},  // Mon 16:00 CET
         {utc(2026, 10, 28, 14), kRoom, "evaluation"},        // Wed 15:00 CET
+        // The evaluation after the meeting (set A, a week to answer: until 17:00) posts its
+        // results.
+        {utc(2026, 11, 4, 16), kRoom, "evaluation results"},
         // Everything before the 4 January meeting fell in the Christmas holiday: the day-before
         // reminder comes on the morning itself, without an agenda call or digest beside it.
         {utc(2027, 1, 4, 7), kRoom, "café week (this week)"},
         {utc(2027, 1, 4, 7), kRoom, "meeting reminder"},
         {utc(2027, 1, 5, 14), kRoom, "evaluation"},
+        {utc(2027, 1, 12, 16), kRoom, "evaluation results"},
         {utc(2027, 3, 16, 8), kRoom, "agenda call"},        // Tue 09:00 CET
         {utc(2027, 3, 22, 8), kRoom, "café week"},          // Mon 09:00 CET, the week before
         {utc(2027, 3, 23, 8), kRoom, "digest"},             // Tue 09:00 CET, a week before
         {utc(2027, 3, 29, 14), kRoom, "meeting reminder"},  // Mon 16:00 CEST (after 28 March)
         {utc(2027, 3, 31, 13), kRoom, "evaluation"},        // Wed 15:00 CEST
+        {utc(2027, 4, 7, 15), kRoom, "evaluation results"},
         {utc(2027, 5, 27, 7), kRoom, "agenda call"},
         {utc(2027, 5, 31, 7), kRoom, "café week"},
         {utc(2027, 6, 3, 7), kRoom, "digest"},  // Thu 09:00 CEST, a week before
         {utc(2027, 6, 9, 14), kRoom, "meeting reminder"},
         {utc(2027, 6, 11, 13), kRoom, "evaluation"},
+        {utc(2027, 6, 18, 15), kRoom, "evaluation results"},
     };
 }
 
@@ -312,26 +327,48 @@ TEST_CASE("a whole school year: every reminder once, at the right local time",
 
     // The preparers hear 21 days ahead; the summer meeting has none, so the facilitator hears.
     // Nudges pushed onto the day of the day-before reminder (26 October, 4 January) are left out:
-    // that reminder has the same buttons.
-    CHECK(year.sent_to("dm:Bram") ==
-          std::vector<Sent>{
-              {utc(2026, 10, 6, 7), "dm:Bram", "preparer"},
-              {utc(2026, 12, 14, 8), "dm:Bram", "preparer"},
-              {utc(2027, 3, 25, 8), "dm:Bram", "rsvp nudge"},
-              {utc(2027, 6, 7, 6), "dm:Bram", "rsvp nudge"},
-          });
+    // that reminder has the same buttons. The day after a meeting the evaluation's first question
+    // comes privately, and a day before it closes a reminder to who has not answered: to who
+    // said they came, else (nobody said so) to everyone.
+    CHECK(year.sent_to("dm:Bram") == std::vector<Sent>{
+                                         {utc(2026, 10, 6, 7), "dm:Bram", "preparer"},
+                                         {utc(2026, 10, 28, 14), "dm:Bram", "evaluation question"},
+                                         {utc(2026, 11, 3, 16), "dm:Bram", "evaluation reminder"},
+                                         {utc(2026, 12, 14, 8), "dm:Bram", "preparer"},
+                                         {utc(2027, 1, 5, 14), "dm:Bram", "evaluation question"},
+                                         {utc(2027, 1, 11, 16), "dm:Bram", "evaluation reminder"},
+                                         {utc(2027, 3, 25, 8), "dm:Bram", "rsvp nudge"},
+                                         {utc(2027, 6, 7, 6), "dm:Bram", "rsvp nudge"},
+                                         {utc(2027, 6, 11, 13), "dm:Bram", "evaluation question"},
+                                         {utc(2027, 6, 17, 15), "dm:Bram", "evaluation reminder"},
+                                     });
     const auto anna = year.sent_to("dm:Anna");
-    // Anna answered for spring: no nudge for it, only her preparer note.
+    // Anna answered for spring: no nudge for it, only her preparer note; and as the only one
+    // who said she came, she alone is asked to evaluate the spring meeting.
     CHECK(anna == std::vector<Sent>{
+                      {utc(2026, 10, 28, 14), "dm:Anna", "evaluation question"},
+                      {utc(2026, 11, 3, 16), "dm:Anna", "evaluation reminder"},
                       {utc(2026, 12, 14, 8), "dm:Anna", "preparer"},
+                      {utc(2027, 1, 5, 14), "dm:Anna", "evaluation question"},
+                      {utc(2027, 1, 11, 16), "dm:Anna", "evaluation reminder"},
                       {utc(2027, 3, 9, 8), "dm:Anna", "preparer"},
+                      {utc(2027, 3, 31, 13), "dm:Anna", "evaluation question"},
+                      {utc(2027, 4, 6, 15), "dm:Anna", "evaluation reminder"},
                       {utc(2027, 6, 7, 6), "dm:Anna", "rsvp nudge"},
+                      {utc(2027, 6, 11, 13), "dm:Anna", "evaluation question"},
+                      {utc(2027, 6, 17, 15), "dm:Anna", "evaluation reminder"},
                   });
     const auto marieke = year.sent_to("dm:Marieke");
     CHECK(marieke == std::vector<Sent>{
+                         {utc(2026, 10, 28, 14), "dm:Marieke", "evaluation question"},
+                         {utc(2026, 11, 3, 16), "dm:Marieke", "evaluation reminder"},
+                         {utc(2027, 1, 5, 14), "dm:Marieke", "evaluation question"},
+                         {utc(2027, 1, 11, 16), "dm:Marieke", "evaluation reminder"},
                          {utc(2027, 3, 25, 8), "dm:Marieke", "rsvp nudge"},
                          {utc(2027, 5, 20, 7), "dm:Marieke", "preparer"},  // nobody prepares
                          {utc(2027, 6, 7, 6), "dm:Marieke", "rsvp nudge"},
+                         {utc(2027, 6, 11, 13), "dm:Marieke", "evaluation question"},
+                         {utc(2027, 6, 17, 15), "dm:Marieke", "evaluation reminder"},
                      });
 
     // Nothing at night, at the weekend or in a holiday.
@@ -401,8 +438,12 @@ TEST_CASE("after two days down, the catch-up windows decide what is still sent",
         CHECK(after[before] == Sent{local(2027, 6, 4, 8), kRoom, "digest"});
         CHECK(after[before + 1] == Sent{local(2027, 6, 9, 16), kRoom, "meeting reminder"});
         CHECK(after[before + 2] == Sent{local(2027, 6, 11, 15), kRoom, "evaluation"});
-        // Bram's nudge (five days before: a Saturday) went out on Monday morning.
-        CHECK(year.sent_to("dm:Bram").back() == Sent{local(2027, 6, 7, 8), "dm:Bram", "rsvp nudge"});
+        // Bram's nudge (five days before: a Saturday) went out on Monday morning; the day after
+        // the meeting comes the evaluation's first question.
+        const auto bram = year.sent_to("dm:Bram");
+        REQUIRE(bram.size() >= 2);
+        CHECK(bram[bram.size() - 2] == Sent{local(2027, 6, 7, 8), "dm:Bram", "rsvp nudge"});
+        CHECK(bram.back() == Sent{local(2027, 6, 11, 15), "dm:Bram", "evaluation question"});
     }
 }
 

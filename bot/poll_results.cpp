@@ -1,0 +1,335 @@
+// The results of a poll: counts, percentages, averages and bars, the change since the last run
+// of the same question set, open answers without names in random order, and the CSV export.
+// Nothing of an anonymous poll shows below its minimum number of answers.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <random>
+
+#include "bot/poll_parts.hpp"
+#include "bot/polls.hpp"
+#include "bot/text.hpp"
+
+namespace leernetwerk {
+namespace detail {
+namespace {
+
+using K = PollQuestion::Kind;
+
+struct Tally {
+    std::vector<int> counts;  ///< per option, or per scale point
+    int answered = 0;
+    double sum = 0;
+    std::vector<std::string> texts;
+};
+
+std::vector<Tally> tally(const Poll& poll, const std::vector<PollAnswer>& answers) {
+    std::vector<Tally> out(poll.questions.size());
+    for (std::size_t i = 0; i < poll.questions.size(); ++i) {
+        const auto& question = poll.questions[i];
+        out[i].counts.assign(question.kind == K::rating ? question.scale : question.options.size(),
+                             0);
+    }
+    for (const auto& answer : answers) {
+        if (answer.question < 0 || static_cast<std::size_t>(answer.question) >= out.size() ||
+            answer.value.empty()) {
+            continue;  // skipped
+        }
+        auto& t = out[answer.question];
+        const auto& question = poll.questions[answer.question];
+        if (question.kind == K::text) {
+            t.texts.push_back(answer.value);
+            ++t.answered;
+            continue;
+        }
+        bool counted = false;
+        for (const auto& part : split(answer.value, ',')) {
+            int number = 0;
+            const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), number);
+            if (ec != std::errc() || number < 1 ||
+                static_cast<std::size_t>(number) > t.counts.size()) {
+                continue;
+            }
+            ++t.counts[number - 1];
+            if (question.kind == K::rating) {
+                t.sum += number;
+            }
+            counted = true;
+        }
+        t.answered += counted ? 1 : 0;
+    }
+    return out;
+}
+
+/// True when the poll's results may be shown (named, or enough anonymous answers).
+bool showable(Store& store, int default_min, const Poll& poll, std::size_t respondents) {
+    return !poll.anonymous ||
+           static_cast<int>(respondents) >= min_respondents(store, default_min, poll.network_id);
+}
+
+/// The previous closed run of the same question set in the network, when its results may show.
+std::optional<std::pair<Poll, std::vector<Tally>>> previous_run(Store& store, int default_min,
+                                                                const Poll& poll) {
+    if (poll.template_code.empty()) {
+        return std::nullopt;
+    }
+    for (const auto& other : store.polls_of(poll.network_id)) {
+        if (other.id >= poll.id || other.template_code != poll.template_code ||
+            other.state != PollState::closed) {
+            continue;
+        }
+        if (!showable(store, default_min, other, store.poll_respondents(other.id).size())) {
+            return std::nullopt;
+        }
+        auto counts = tally(other, store.poll_answers(other.id));
+        return std::make_pair(other, std::move(counts));
+    }
+    return std::nullopt;
+}
+
+void csv_row(std::string& out, const std::vector<std::string>& fields) {
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        out += (i ? "," : "") + csv_field(fields[i]);
+    }
+    out += "\r\n";
+}
+
+}  // namespace
+
+int min_respondents(Store& store, int default_min, Id network_id) {
+    return store.poll_min_respondents(network_id).value_or(default_min);
+}
+
+Summary results_summary(Store& store, const BotSettings& settings, const Poll& poll,
+                        const Network& network, Lang lang) {
+    const auto respondents = store.poll_respondents(poll.id).size();
+    const auto invited = store.poll_invitees(poll.id).size();
+    Summary summary;
+    summary.title =
+        tr(lang, poll.state == PollState::closed ? "poll.results_title" : "poll.results_title_live",
+           {{"title", title_of(poll, lang)}, {"number", std::to_string(poll.id)}});
+    summary.rows.push_back(
+        {tr(lang, "poll.row_answers"),
+         tr(lang, "poll.row_answers_value",
+            {{"count", std::to_string(respondents)}, {"invited", std::to_string(invited)}})});
+    summary.rows.push_back(
+        {tr(lang, "poll.row_state"),
+         poll.state == PollState::closed
+             ? tr(lang, "poll.state_closed")
+             : tr(lang, "poll.state_open",
+                  {{"deadline", moment(poll.deadline, network, settings, lang)}})});
+    const int default_min = settings.min_anonymous_respondents;
+    if (!showable(store, default_min, poll, respondents)) {
+        summary.footnote =
+            tr(lang, "poll.results_too_few",
+               {{"min", std::to_string(min_respondents(store, default_min, poll.network_id))}});
+        return summary;
+    }
+    const auto counts = tally(poll, store.poll_answers(poll.id));
+    const auto previous = previous_run(store, default_min, poll);
+    const bool several = poll.questions.size() > 1;
+    for (std::size_t i = 0; i < poll.questions.size(); ++i) {
+        const auto& question = poll.questions[i];
+        const auto& t = counts[i];
+        const auto label = label_of(poll, i, lang);
+        if (question.kind == K::text) {
+            summary.rows.push_back({label, tr(lang, "poll.row_text_answers",
+                                              {{"count", std::to_string(t.answered)}})});
+            continue;
+        }
+        if (question.kind == K::rating) {
+            Bar bar;
+            bar.label = label + " (1–" + std::to_string(question.scale) + ")";
+            bar.max = question.scale;
+            if (t.answered > 0) {
+                bar.value = t.sum / t.answered;
+                bar.display = decimal(bar.value, lang) + " (n=" + std::to_string(t.answered) + ")";
+            } else {
+                bar.display = "–";
+            }
+            summary.bars.push_back(std::move(bar));
+            if (previous && i < previous->second.size() && previous->second[i].answered > 0 &&
+                t.answered > 0) {
+                const auto& before = previous->second[i];
+                summary.rows.push_back({label, decimal(before.sum / before.answered, lang) + " → " +
+                                                   decimal(t.sum / t.answered, lang)});
+            }
+            continue;
+        }
+        const auto options = options_of(poll, i, lang);
+        for (std::size_t o = 0; o < options.size() && o < t.counts.size(); ++o) {
+            Bar bar;
+            bar.label = several ? label + ": " + options[o] : options[o];
+            bar.value = t.counts[o];
+            bar.max = std::max(t.answered, 1);
+            const int percent =
+                t.answered > 0 ? static_cast<int>(std::lround(100.0 * t.counts[o] / t.answered))
+                               : 0;
+            bar.display = std::to_string(t.counts[o]) + " (" + std::to_string(percent) + "%)";
+            summary.bars.push_back(std::move(bar));
+        }
+    }
+    summary.footnote = tr(lang, poll.anonymous ? "poll.footnote_anonymous" : "poll.footnote_named");
+    if (previous) {
+        summary.footnote += " " + tr(lang, "poll.footnote_previous",
+                                     {{"number", std::to_string(previous->first.id)}});
+    }
+    return summary;
+}
+
+/// The open answers, without names, in random order; nullopt when there are none to show.
+std::optional<TextContent> open_answers(Store& store, const BotSettings& settings, const Poll& poll,
+                                        Lang lang) {
+    const auto respondents = store.poll_respondents(poll.id).size();
+    if (!showable(store, settings.min_anonymous_respondents, poll, respondents)) {
+        return std::nullopt;
+    }
+    auto counts = tally(poll, store.poll_answers(poll.id));
+    std::string text;
+    std::random_device seed;
+    std::mt19937 shuffle_with(seed());
+    for (std::size_t i = 0; i < poll.questions.size(); ++i) {
+        auto& texts = counts[i].texts;
+        if (poll.questions[i].kind != K::text || texts.empty()) {
+            continue;
+        }
+        std::shuffle(texts.begin(), texts.end(), shuffle_with);
+        text += (text.empty() ? "" : "\n\n") + std::string("**") + label_of(poll, i, lang) + "**";
+        for (const auto& answer : texts) {
+            std::string line = escape_markdown(answer);
+            std::replace(line.begin(), line.end(), '\n', ' ');
+            text += "\n- " + line;
+        }
+    }
+    if (text.empty()) {
+        return std::nullopt;
+    }
+    return TextContent{tr(lang, "poll.open_answers_title",
+                          {{"title", title_of(poll, lang)}, {"number", std::to_string(poll.id)}}) +
+                           "\n\n" + text,
+                       {}};
+}
+
+}  // namespace detail
+
+std::string csv_field(std::string_view value) {
+    std::string text(value);
+    if (!text.empty() && (text.front() == '=' || text.front() == '+' || text.front() == '-' ||
+                          text.front() == '@' || text.front() == '\t' || text.front() == '\r')) {
+        text.insert(text.begin(), '\'');
+    }
+    if (text.find_first_of(",\"\r\n") == std::string::npos) {
+        return text;
+    }
+    std::string quoted = "\"";
+    for (const char c : text) {
+        quoted += c;
+        if (c == '"') {
+            quoted += '"';
+        }
+    }
+    return quoted + "\"";
+}
+
+PollExport poll_results_csv(Store& store, Id poll_id, Lang lang, int default_min_respondents) {
+    using namespace detail;
+    PollExport result;
+    const auto poll = store.poll(poll_id);
+    if (!poll) {
+        result.error = PollExportError::no_such_poll;
+        return result;
+    }
+    const auto respondents = store.poll_respondents(poll->id);
+    if (!showable(store, default_min_respondents, *poll, respondents.size())) {
+        result.error = PollExportError::too_few_answers;
+        return result;
+    }
+    const auto answers = store.poll_answers(poll->id);
+    const auto counts = tally(*poll, answers);
+    const auto plain = [](const std::string& markdown) { return markdown_to_plain(markdown); };
+    std::string out;
+    csv_row(out,
+            {tr(lang, "poll.csv.poll"), tr(lang, "poll.csv.question"), tr(lang, "poll.csv.prompt"),
+             tr(lang, "poll.csv.kind"), tr(lang, "poll.csv.option"), tr(lang, "poll.csv.count"),
+             tr(lang, "poll.csv.percent"), tr(lang, "poll.csv.average")});
+    const auto id = std::to_string(poll->id);
+    for (std::size_t i = 0; i < poll->questions.size(); ++i) {
+        const auto& question = poll->questions[i];
+        const auto& t = counts[i];
+        const auto number = std::to_string(i + 1);
+        const auto prompt = plain(prompt_of(*poll, i, lang));
+        const auto kind = std::string(poll_question_kind_code(question.kind));
+        const auto percent = [&](int count) {
+            return t.answered > 0
+                       ? std::to_string(static_cast<int>(std::lround(100.0 * count / t.answered)))
+                       : std::string("0");
+        };
+        if (question.kind == K::text) {
+            csv_row(out, {id, number, prompt, kind, "", std::to_string(t.answered), "", ""});
+            if (poll->anonymous) {
+                for (const auto& text : t.texts) {  // ordered by token: not by who or when
+                    csv_row(out, {id, number, prompt, kind, text, "", "", ""});
+                }
+            }
+            continue;
+        }
+        if (question.kind == K::rating) {
+            for (std::size_t p = 0; p < t.counts.size(); ++p) {
+                csv_row(out, {id, number, prompt, kind, std::to_string(p + 1),
+                              std::to_string(t.counts[p]), percent(t.counts[p]), ""});
+            }
+            csv_row(out, {id, number, prompt, kind, "", std::to_string(t.answered), "",
+                          t.answered ? decimal(t.sum / t.answered, lang) : ""});
+            continue;
+        }
+        const auto options = options_of(*poll, i, lang);
+        for (std::size_t o = 0; o < options.size() && o < t.counts.size(); ++o) {
+            csv_row(out, {id, number, prompt, kind, plain(options[o]), std::to_string(t.counts[o]),
+                          percent(t.counts[o]), ""});
+        }
+    }
+    if (!poll->anonymous) {
+        out += "\r\n";
+        csv_row(out, {tr(lang, "poll.csv.member"), tr(lang, "poll.csv.question"),
+                      tr(lang, "poll.csv.prompt"), tr(lang, "poll.csv.answer")});
+        std::map<std::string, std::string> names;
+        for (const auto& respondent : respondents) {
+            if (respondent.member_id) {
+                const auto member = store.member(*respondent.member_id);
+                names[respondent.token] = member ? member->display_name : std::string();
+            }
+        }
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& answer : answers) {
+            if (answer.question < 0 ||
+                static_cast<std::size_t>(answer.question) >= poll->questions.size()) {
+                continue;
+            }
+            const auto index = static_cast<std::size_t>(answer.question);
+            const auto& question = poll->questions[index];
+            std::string shown = answer.value;
+            if (question.kind == K::single || question.kind == K::multiple) {
+                const auto options = options_of(*poll, index, lang);
+                shown.clear();
+                for (const auto& part : split(answer.value, ',')) {
+                    int n = 0;
+                    std::from_chars(part.data(), part.data() + part.size(), n);
+                    if (n >= 1 && static_cast<std::size_t>(n) <= options.size()) {
+                        shown += (shown.empty() ? "" : "; ") + plain(options[n - 1]);
+                    }
+                }
+            }
+            rows.push_back({names[answer.token], std::to_string(index + 1),
+                            plain(prompt_of(*poll, index, lang)), shown});
+        }
+        std::sort(rows.begin(), rows.end());
+        for (const auto& row : rows) {
+            csv_row(out, row);
+        }
+    }
+    result.csv = std::move(out);
+    return result;
+}
+
+}  // namespace leernetwerk

@@ -1,0 +1,635 @@
+// Polls and quick evaluations as the demo network lives them: a facilitator asks, members answer
+// privately one question at a time, a reminder goes to who has not answered, the results come back
+// to the group; anonymous answers cannot be tied to anyone, not even with the database file.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <sqlite3.h>
+
+#include "bot/log.hpp"
+#include "bot/polls.hpp"
+#include "support/console_fixture.hpp"
+
+using namespace leernetwerk;
+using leernetwerk::testing::ConsoleFixture;
+using leernetwerk::testing::utc;
+
+namespace {
+
+bool has(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+std::size_t count_of(const std::string& haystack, const std::string& needle) {
+    std::size_t count = 0;
+    for (auto at = haystack.find(needle); at != std::string::npos;
+         at = haystack.find(needle, at + needle.size())) {
+        ++count;
+    }
+    return count;
+}
+
+/// The demo network in the console, with shortcuts for speaking in a private or group chat.
+struct PollChat : ConsoleFixture {
+    using ConsoleFixture::ConsoleFixture;
+
+    std::string in_private(const std::string& name, const std::string& line) {
+        as(name);
+        say("/prive");
+        return say(line);
+    }
+
+    std::string in_group(const std::string& name, const std::string& line) {
+        as(name);
+        say("/groep");
+        return say(line);
+    }
+
+    Id member_id(const std::string& name) {
+        for (const auto& member : store->members()) {
+            if (member.display_name == name) {
+                return member.id;
+            }
+        }
+        throw std::logic_error("no member " + name);
+    }
+
+    /// A click on a card in `name`'s private chat, as an adapter delivers it.
+    std::string click(const std::string& name, const std::string& action_id,
+                      std::vector<std::string> choices) {
+        const auto id = member_id(name);
+        InboundEvent event;
+        event.kind = InboundEvent::Kind::action;
+        event.event_id = "click-" + std::to_string(++clicks);
+        event.conversation = {Platform::console, "console-dm-" + std::to_string(id),
+                              Conversation::Kind::direct, ""};
+        event.sender.user_id = "member-" + std::to_string(id);
+        event.sender.display_name = name;
+        event.action.action_id = action_id;
+        event.action.choice_ids = std::move(choices);
+        REQUIRE(bot.handle(event, session.now()));
+        output.str("");
+        session.drain();
+        return output.str();
+    }
+
+    /// Everyone answers in their private chat, one line per question.
+    void answer_all(const std::string& name, const std::vector<std::string>& lines) {
+        as(name);
+        say("/prive");
+        for (const auto& line : lines) {
+            const auto printed = say(line);
+            INFO(name << " typed " << line << " and saw: " << printed);
+            REQUIRE((has(printed, "opgeslagen") || has(printed, "Overgeslagen")));
+        }
+    }
+
+    Id newest_poll() {
+        const auto polls = store->polls_of(demo.network_id);
+        REQUIRE(!polls.empty());
+        return polls.front().id;
+    }
+
+    int clicks = 0;
+};
+
+/// Thirteen answers to the mid-term evaluation (set B): eleven scales, goal in sight, two texts.
+std::vector<std::string> midterm_answers(int score, const std::string& top,
+                                         const std::string& tip) {
+    std::vector<std::string> lines;
+    for (int i = 0; i < 6; ++i) {
+        lines.push_back(std::to_string(score));
+    }
+    lines.push_back("Deels");  // B7: yes / partly / no, typed as the option's text
+    for (int i = 0; i < 4; ++i) {
+        lines.push_back(std::to_string(score));
+    }
+    lines.push_back(top);
+    lines.push_back(tip);
+    return lines;
+}
+
+struct CapturedLog {
+    CapturedLog() {
+        set_log_sink(
+            [this](LogLevel, std::string_view text) { lines += std::string(text) + "\n"; });
+    }
+    ~CapturedLog() { set_log_sink({}); }
+    std::string lines;
+};
+
+}  // namespace
+
+TEST_CASE("a mid-term evaluation: one question at a time, results only from the third answer",
+          "[polls][midterm]") {
+    PollChat chat;
+    const auto started = chat.say("evaluatie tussentijds | live");
+    CHECK(has(started, "Anonieme evaluatie #1 (Tussentijdse evaluatie, vragen: 13)"));
+    CHECK(has(started, "Privé gevraagd aan: 10."));
+    // Each member got the first question privately, with what it is and until when.
+    CHECK(count_of(started, "Vraag 1/13: Sluit de inhoud aan bij jouw leervraag?") == 10);
+    CHECK(has(started, "Anoniem: niemand ziet wat jij antwoordt."));
+
+    // Anna answers on her phone: each answer brings the next question.
+    chat.as("Anna de Vries");
+    chat.say("/prive");
+    const auto first = chat.say("4");
+    CHECK(has(first, "Dank je, je antwoord is opgeslagen."));
+    CHECK(has(first, "Vraag 2/13: Helpen de werkvormen je om te leren?"));
+    CHECK_FALSE(has(first, "Vraag 3/13"));
+    // The rest of her answers; the question about the goal is answered with its text.
+    auto rest = midterm_answers(4, "De rubrics uit de vorige keer", "Meer tijd voor **casussen**");
+    rest.erase(rest.begin());
+    chat.answer_all("Anna de Vries", rest);
+
+    chat.answer_all("Sanne Bakker", midterm_answers(3, "Het delen van lesvoorbeelden",
+                                                    "Vaker op een andere school"));
+    // Two answers: not enough to show anything of an anonymous poll.
+    auto early = chat.in_group("Marieke Jansen", "peiling uitslag 1");
+    CHECK(has(early, "Tussenstand peiling #1: Tussentijdse evaluatie"));
+    CHECK(has(early, "2 van 10"));
+    CHECK(has(early, "Nog geen uitslag: een anonieme peiling toont pas iets vanaf 3 antwoorden"));
+    CHECK_FALSE(has(early, "Inhoud"));
+    CHECK_FALSE(has(early, "lesvoorbeelden"));
+
+    auto joost = midterm_answers(5, "De sfeer", "Een <b>kortere</b> pauze");
+    joost[6] = "ja";  // reads as the option "Ja", not as a Ja/Nee confirmation
+    chat.answer_all("Joost van Dijk", joost);
+    const auto results = chat.in_group("Marieke Jansen", "peiling uitslag 1");
+    CHECK(has(results, "3 van 10"));
+    CHECK(has(results, "Inhoud (1–5)"));
+    CHECK(has(results, "4,0 (n=3)"));  // (4 + 3 + 5) / 3, with a Dutch decimal comma
+    CHECK(has(results, "Doel in zicht?: Deels  #############.......  2 (67%)"));
+    CHECK(has(results, "Doel in zicht?: Ja  #######.............  1 (33%)"));
+    CHECK(has(results, "Doel in zicht?: Nee  ....................  0 (0%)"));
+    // Open answers: there, without names, and Markdown shown as typed.
+    CHECK(has(results, "Open antwoorden bij peiling #1"));
+    CHECK(has(results, "- Het delen van lesvoorbeelden"));
+    CHECK(has(results, "- Meer tijd voor **casussen**"));
+    CHECK(has(results, "- Een <b>kortere</b> pauze"));
+    for (const auto* name : {"Anna", "Sanne", "Joost"}) {
+        CHECK_FALSE(has(results, name));
+    }
+    // The markup arrived escaped in the message itself, not as bold.
+    bool escaped = false;
+    for (const auto& row : chat.store->outbox_in_state(Platform::console, OutboxState::sent)) {
+        if (const auto* text = std::get_if<TextContent>(&row.message.content)) {
+            escaped = escaped || has(text->markdown, "Meer tijd voor \\*\\*casussen\\*\\*");
+        }
+    }
+    CHECK(escaped);
+}
+
+TEST_CASE("a one-line poll with a deadline: reminder to who has not answered, closed, summary",
+          "[polls][deadline]") {
+    PollChat chat;
+    const auto started = chat.say(
+        "peiling \"Welke datum past?\" | 12 maart | 19 maart | 26 maart | tot vrijdag 17:00");
+    CHECK(has(started, "Peiling #1 staat uit: \"Welke datum past?\""));
+    CHECK(has(started, "tot vr 4 dec 2026 17:00"));
+    CHECK(count_of(started, "  2. 19 maart") == 10);
+
+    CHECK(has(chat.in_private("Anna de Vries", "2"), "Dank je, genoteerd: 19 maart"));
+    // "ja" in a private chat that answers no open question of hers is the usual "ja".
+    CHECK(has(chat.say("ja"), "Er staat niets open om te bevestigen."));
+    CHECK(has(chat.click("Sanne Bakker", "poll:1:1", {"3"}), "Dank je, genoteerd: 26 maart"));
+    // Joost changes his mind: the second answer replaces the first, and he hears so.
+    chat.in_private("Joost van Dijk", "antwoord 1 1");
+    CHECK(has(chat.say("antwoord 1 2"), "Je eerdere antwoord is vervangen door dit nieuwe."));
+    CHECK(chat.store->poll_respondents(1).size() == 3);
+
+    // Thursday 17:00, a day before the deadline: only the seven who did not answer hear again.
+    chat.as("Marieke Jansen");
+    const auto thursday = chat.say("/tijd 3 december 17:30");
+    CHECK(count_of(thursday, "Nog even: **Welke datum past?**") == 0);  // shown as plain text
+    CHECK(count_of(thursday, "Nog even: Welke datum past?") == 7);
+    for (const auto* answered : {"Anna de Vries", "Sanne Bakker", "Joost van Dijk"}) {
+        CHECK_FALSE(has(thursday, std::string(">>> bot to ") + answered));
+    }
+    CHECK(has(thursday, ">>> bot to Marieke Jansen (privé)\nNog even"));
+
+    // Friday 17:00 it closes by itself; the summary goes to the group.
+    const auto friday = chat.say("/tijd 4 december 17:05");
+    CHECK(has(friday,
+              ">>> bot to HSN-café Feedback die werkt\nUitslag peiling #1: Welke datum past?"));
+    CHECK(has(friday, "3 van 10"));
+    CHECK(has(friday, "19 maart  #############.......  2 (67%)"));
+    CHECK(has(friday, "26 maart  #######.............  1 (33%)"));
+    CHECK(has(friday, "12 maart  ....................  0 (0%)"));
+    CHECK(chat.store->poll(1)->state == PollState::closed);
+
+    // Too late now.
+    const auto late = chat.in_private("Lotte Mulder", "antwoord 1 3");
+    CHECK(has(late, "Peiling #1 (\"Welke datum past?\") is gesloten"));
+    CHECK(chat.store->poll_respondents(1).size() == 3);
+    // The reminder went once: nothing further comes.
+    chat.as("Marieke Jansen");
+    CHECK_FALSE(has(chat.say("/tijd +7d"), "Nog even"));
+}
+
+TEST_CASE("the same evaluation run again shows the change since the last run", "[polls][trend]") {
+    PollChat chat;
+    chat.say("evaluatie energie");
+    chat.in_private("Anna de Vries", "3");
+    chat.in_private("Sanne Bakker", "3");
+    chat.in_private("Joost van Dijk", "4");
+    const auto first = chat.in_group("Marieke Jansen", "peiling sluiten 1");
+    CHECK(has(first, "Energie (1–5)"));
+    CHECK(has(first, "3,3 (n=3)"));
+    CHECK_FALSE(has(first, "→"));
+
+    chat.say("/tijd +14d");
+    chat.say("evaluatie energie");
+    chat.in_private("Anna de Vries", "4");
+    chat.in_private("Sanne Bakker", "4");
+    chat.in_private("Joost van Dijk", "5");
+    const auto second = chat.in_group("Marieke Jansen", "peiling sluiten 2");
+    CHECK(has(second, "Uitslag peiling #2: Energiecheck"));
+    CHECK(has(second, "  Energie     3,3 → 4,3\n"));
+    CHECK(has(second, "de verandering sinds peiling #1"));
+
+    SECTION("in English with a decimal point") {
+        chat.in_private("Marieke Jansen", "language en");
+        const auto english = chat.in_private("Marieke Jansen", "poll results 2");
+        INFO(english);
+        CHECK(has(english, "  Energy   3.3 → 4.3\n"));
+    }
+}
+
+TEST_CASE("the CSV export: counts per option, names only for a named poll, safe for spreadsheets",
+          "[polls][csv]") {
+    CHECK(csv_field("plain") == "plain");
+    CHECK(csv_field("a, b") == "\"a, b\"");
+    CHECK(csv_field("zeg \"ja\"") == "\"zeg \"\"ja\"\"\"");
+    CHECK(csv_field("twee\nregels") == "\"twee\nregels\"");
+    CHECK(csv_field("=SUM(A1:A9)") == "'=SUM(A1:A9)");
+    CHECK(csv_field("+31 6") == "'+31 6");
+    CHECK(csv_field("-2") == "'-2");
+    CHECK(csv_field("@cmd") == "'@cmd");
+    CHECK(csv_field("=HYPERLINK(\"x\",\"y\")") == "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\"");
+
+    PollChat chat;
+    chat.say("peiling Wat past? | =SUM(A1) | Zeg \"ja\", of nee | @thuis | -5 graden");
+    chat.in_private("Anna de Vries", "1");
+    chat.in_private("Sanne Bakker", "2");
+    chat.in_private("Joost van Dijk", "2");
+
+    const auto named = poll_results_csv(*chat.store, 1, Lang::nl);
+    REQUIRE(named.csv);
+    CHECK(has(*named.csv, "peiling,vraag,vraagtekst,soort,optie,aantal,procent,gemiddelde\r\n"));
+    CHECK(has(*named.csv, "1,1,Wat past?,single,'=SUM(A1),1,33,\r\n"));
+    CHECK(has(*named.csv, "1,1,Wat past?,single,\"Zeg \"\"ja\"\", of nee\",2,67,\r\n"));
+    CHECK(has(*named.csv, "1,1,Wat past?,single,'@thuis,0,0,\r\n"));
+    CHECK(has(*named.csv, "1,1,Wat past?,single,'-5 graden,0,0,\r\n"));
+    // A named poll: who answered what.
+    CHECK(has(*named.csv, "deelnemer,vraag,vraagtekst,antwoord\r\n"));
+    CHECK(has(*named.csv, "Anna de Vries,1,Wat past?,'=SUM(A1)\r\n"));
+    CHECK(has(*named.csv, "Joost van Dijk,1,Wat past?,\"Zeg \"\"ja\"\", of nee\"\r\n"));
+
+    // By chat: privately to the facilitator, even when asked in the group.
+    const auto by_chat = chat.in_group("Marieke Jansen", "peiling export 1");
+    CHECK(has(by_chat, ">>> bot to Marieke Jansen (privé)\nUitslag van peiling #1 als CSV"));
+    CHECK(has(by_chat, "Anna de Vries,1,Wat past?,'=SUM(A1)"));
+    // Only facilitators and organisers may export.
+    CHECK(has(chat.in_group("Anna de Vries", "peiling export 1"),
+              "Alleen organisatoren en procesbegeleiders"));
+
+    SECTION("an anonymous poll: aggregates only, no names, nothing below the minimum") {
+        chat.in_group("Marieke Jansen", "peiling Welk thema? | Rubrics | Feedback | anoniem");
+        chat.in_private("Anna de Vries", "1");
+        chat.in_private("Sanne Bakker", "1");
+        CHECK(poll_results_csv(*chat.store, 2, Lang::nl).error == PollExportError::too_few_answers);
+        CHECK(has(chat.in_group("Marieke Jansen", "peiling export 2"), "minder dan 3 antwoorden"));
+        chat.in_private("Joost van Dijk", "2");
+        const auto anonymous = poll_results_csv(*chat.store, 2, Lang::en);
+        REQUIRE(anonymous.csv);
+        CHECK(has(*anonymous.csv, "poll,question,prompt,kind,option,count,percent,average\r\n"));
+        CHECK(has(*anonymous.csv, "2,1,Welk thema?,single,Rubrics,2,67,\r\n"));
+        CHECK_FALSE(has(*anonymous.csv, "member"));
+        for (const auto* name : {"Anna", "Sanne", "Joost"}) {
+            CHECK_FALSE(has(*anonymous.csv, name));
+        }
+    }
+}
+
+TEST_CASE("an anonymous poll leaves nothing in the database that ties an answer to a member",
+          "[polls][anonymity]") {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("leernetwerk-polls-" + std::to_string(::getpid()) + ".db");
+    const std::string secret = "polls-test-secret-0123456789abcdef";
+    for (const auto* suffix : {"", "-wal", "-shm"}) {
+        std::filesystem::remove(path.string() + suffix);
+    }
+    std::set<std::string> answers = {"Ik neem de rubric mee naar groep 5",
+                                     "Een vaste vorm voor de intervisie",
+                                     "Meer tijd voor lesvoorbeelden"};
+    std::map<Id, std::string> asked;
+    {
+        CapturedLog log;
+        BotSettings settings;
+        settings.poll_secret = secret;
+        PollChat chat(path.string(), testing::demo_now(), settings);
+        chat.say("evaluatie na | voor iedereen");
+        const std::vector<std::pair<std::string, std::string>> people = {
+            {"Anna de Vries", "Ik neem de rubric mee naar groep 5"},
+            {"Sanne Bakker", "Een vaste vorm voor de intervisie"},
+            {"Joost van Dijk", "Meer tijd voor lesvoorbeelden"}};
+        for (const auto& [name, text] : people) {
+            chat.answer_all(name, {"4", text, "2", "5", "3", "overslaan"});
+            asked[chat.member_id(name)] = name;
+        }
+        // Anna changes a choice: her earlier answer is found and replaced, still anonymously.
+        CHECK(has(chat.click("Anna de Vries", "poll:1:3", {"3"}),
+                  "Je eerdere antwoord is vervangen"));
+        chat.in_group("Marieke Jansen", "peiling sluiten 1");
+        // The log names no answer text.
+        for (const auto& text : answers) {
+            CHECK_FALSE(has(log.lines, text));
+        }
+    }
+
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open_v2(path.string().c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) ==
+            SQLITE_OK);
+    std::unique_ptr<sqlite3, int (*)(sqlite3*)> db(raw, sqlite3_close);
+    const auto rows = [&](const std::string& sql) {
+        std::vector<std::vector<std::string>> out;
+        sqlite3_stmt* statement = nullptr;
+        REQUIRE(sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &statement, nullptr) == SQLITE_OK);
+        while (sqlite3_step(statement) == SQLITE_ROW) {
+            std::vector<std::string> row;
+            for (int i = 0; i < sqlite3_column_count(statement); ++i) {
+                const auto* text = sqlite3_column_text(statement, i);
+                row.push_back(text ? reinterpret_cast<const char*>(text) : "");
+            }
+            out.push_back(std::move(row));
+        }
+        sqlite3_finalize(statement);
+        return out;
+    };
+
+    // The answers table holds a token, the question and the value: no member, no time, and no
+    // rowid whose order would tell who answered when.
+    std::vector<std::string> columns;
+    for (const auto& row : rows("SELECT name FROM pragma_table_info('poll_answers')")) {
+        columns.push_back(row[0]);
+    }
+    CHECK(columns == std::vector<std::string>{"poll_id", "token", "question", "value"});
+    sqlite3_stmt* rowid = nullptr;
+    CHECK(sqlite3_prepare_v2(db.get(), "SELECT rowid FROM poll_answers", -1, &rowid, nullptr) !=
+          SQLITE_OK);
+    sqlite3_finalize(rowid);
+    const auto stored = rows("SELECT token, question, value FROM poll_answers WHERE poll_id = 1");
+    REQUIRE(stored.size() == 18);  // three people, six questions (one skipped each)
+    std::set<std::string> tokens;
+    for (const auto& row : stored) {
+        tokens.insert(row[0]);
+    }
+    CHECK(tokens.size() == 3);
+    // Respondents are counted by token; an anonymous poll keeps no member with them.
+    CHECK(rows("SELECT COUNT(*) FROM poll_respondents WHERE poll_id = 1 AND member_id IS NOT NULL")
+              .front()
+              .front() == "0");
+    CHECK(rows("SELECT COUNT(*) FROM poll_respondents WHERE poll_id = 1").front().front() == "3");
+
+    // No other table holds a token (so nothing joins on it), and the key is nowhere.
+    for (const auto& table : rows("SELECT name FROM sqlite_master WHERE type = 'table'")) {
+        const auto& name = table[0];
+        if (name == "poll_answers" || name == "poll_respondents" || name.rfind("sqlite_", 0) == 0) {
+            continue;
+        }
+        for (const auto& row : rows("SELECT * FROM \"" + name + "\"")) {
+            for (const auto& value : row) {
+                INFO("table " << name << ": " << value);
+                for (const auto& token : tokens) {
+                    CHECK_FALSE(has(value, token));
+                }
+                CHECK_FALSE(has(value, secret));
+            }
+        }
+    }
+    std::ifstream file(path, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(file)),
+                            std::istreambuf_iterator<char>());
+    CHECK_FALSE(has(bytes, secret));
+
+    // The outbox: an answer's text appears only in the group's results, never in a message to or
+    // about a member; receipts to respondents never repeat a choice.
+    for (const auto& row :
+         rows("SELECT recipient_member_id, direct, content FROM outbox ORDER BY id")) {
+        for (const auto& text : answers) {
+            if (has(row[2], text)) {
+                INFO(row[2]);
+                CHECK(row[0].empty());
+                CHECK(row[1] == "0");
+            }
+        }
+        if (!row[0].empty() && asked.count(std::stoll(row[0]))) {
+            CHECK_FALSE(has(row[2], "genoteerd:"));
+        }
+    }
+    // The inbox keeps event ids and when they came: no sender, no conversation, no text.
+    std::vector<std::string> inbox;
+    for (const auto& row : rows("SELECT name FROM pragma_table_info('inbox')")) {
+        inbox.push_back(row[0]);
+    }
+    CHECK(inbox == std::vector<std::string>{"platform", "event_id", "seen_at"});
+    // Jobs and adapter state mention the poll, never a member or an answer.
+    for (const auto& row : rows("SELECT kind, key, payload FROM jobs WHERE kind = 'poll'")) {
+        CHECK((row[1] == "p1:remind" || row[1] == "p1:close"));
+        CHECK(row[2].empty());
+    }
+    for (const auto& row : rows("SELECT key, value FROM adapter_state")) {
+        for (const auto& text : answers) {
+            CHECK_FALSE(has(row[1], text));
+        }
+    }
+    db.reset();
+    for (const auto* suffix : {"", "-wal", "-shm"}) {
+        std::filesystem::remove(path.string() + suffix);
+    }
+}
+
+TEST_CASE("bad input to polls gets a clear reply and changes nothing it should not",
+          "[polls][bad]") {
+    PollChat chat;
+
+    SECTION("a poll with one option, with fifty, or with none is refused with an example") {
+        CHECK(has(chat.say("peiling Wanneer? | 12 maart"),
+                  "minstens twee opties (ik las er 1). Bijvoorbeeld: peiling"));
+        std::string fifty = "peiling Welke dag?";
+        for (int i = 1; i <= 50; ++i) {
+            fifty += " | dag " + std::to_string(i);
+        }
+        CHECK(
+            has(chat.say(fifty), "50 opties is te veel om op een telefoon te kiezen: hooguit 10"));
+        CHECK(has(chat.say("peiling"), "Zo start je een peiling: peiling \"Welke datum past?\""));
+        CHECK(has(chat.say("peiling Wat? | a | a"), "staat er twee keer in"));
+        CHECK(has(chat.say("peiling Wat? | a | b | tot vandaag 8:30"), "is al voorbij"));
+        CHECK(has(chat.say("peiling Wat? | a | b | tot ooit eens"),
+                  "Ik begrijp \"ooit eens\" niet als moment. Bijvoorbeeld: tot vrijdag 17:00"));
+        CHECK(has(chat.say("peiling Wat? | a | b | meerdere 5"), "een aantal van 2 tot en met 2"));
+        CHECK(has(chat.say("evaluatie halfjaarlijks"),
+                  "Een evaluatie \"halfjaarlijks\" ken ik niet"));
+        CHECK(
+            has(chat.say("peiling Wie? | a | b | voor aanwezigen"), "niemand gezegd dat hij kwam"));
+        CHECK(chat.store->polls_of(chat.demo.network_id).empty());
+    }
+
+    SECTION("a poll for one role, or for who came to the last meeting, asks only them") {
+        const auto started = chat.say("peiling Wat? | a | b | voor workshopleiders");
+        CHECK(has(started, "Privé gevraagd aan: 1."));
+        CHECK(count_of(started, "(privé)") == 1);
+        CHECK(has(started, ">>> bot to Bram de Boer (privé)"));
+        // Sanne and Pieter said they came to the October meeting.
+        const auto october = chat.store->meetings_of(chat.demo.network_id).front();
+        REQUIRE(october.starts_at < testing::demo_now());
+        chat.store->transaction([&] {
+            for (const auto* name : {"Sanne Bakker", "Pieter Visser"}) {
+                chat.store->set_rsvp(
+                    {october.id, chat.member_id(name), RsvpAnswer::coming, "", october.created_at});
+            }
+            chat.store->set_rsvp({october.id, chat.member_id("Lotte Mulder"),
+                                  RsvpAnswer::not_coming, "", october.created_at});
+        });
+        const auto attended = chat.say("evaluatie na");  // set A: to who came, by default
+        CHECK(has(attended, "Privé gevraagd aan: 2."));
+        CHECK(has(attended, ">>> bot to Sanne Bakker (privé)"));
+        CHECK(has(attended, ">>> bot to Pieter Visser (privé)"));
+        CHECK_FALSE(has(attended, ">>> bot to Lotte Mulder (privé)"));
+    }
+
+    SECTION("a participant cannot start a poll and is told who can") {
+        CHECK(has(chat.in_group("Anna de Vries", "peiling Wat? | a | b"),
+                  "Alleen organisatoren en procesbegeleiders van HSN-café Feedback die werkt "
+                  "kunnen peiling gebruiken. Vraag het Marieke Jansen."));
+        CHECK(chat.store->polls_of(chat.demo.network_id).empty());
+    }
+
+    SECTION("answers that do not fit, forged clicks, strangers and closed polls") {
+        chat.say(
+            "peiling Wat kies je? | **vet** | <b>html</b> | [link](http://x.nl) | anoniem | "
+            "meerdere 2");
+        const Id poll = chat.newest_poll();
+        REQUIRE(poll == 1);
+        // Markup in options is shown as text: the question carries it escaped.
+        const auto question = chat.store->outbox_in_state(Platform::console, OutboxState::sent);
+        bool escaped = false;
+        for (const auto& row : question) {
+            if (const auto* q = std::get_if<ChoiceQuestion>(&row.message.content)) {
+                escaped = q->choices.size() == 3 && q->choices[0].label == "\\*\\*vet\\*\\*" &&
+                          q->choices[1].label == "\\<b\\>html\\</b\\>" &&
+                          q->choices[2].label == "\\[link\\](http://x.nl)";
+            }
+        }
+        CHECK(escaped);
+
+        // A forged option id, a question that does not exist, an id that is not ours.
+        CHECK(has(chat.click("Anna de Vries", "poll:1:1", {"99"}),
+                  "Die keuze hoort niet bij deze vraag; er is niets veranderd."));
+        CHECK(has(chat.click("Anna de Vries", "poll:1:7", {"1"}),
+                  "Die keuze hoort niet bij deze vraag"));
+        CHECK(has(chat.click("Anna de Vries", "poll:1:1", {"1", "1"}), "hoort niet bij"));
+        CHECK(has(chat.click("Anna de Vries", "poll:1:x", {"1"}), "Die knop hoort bij iets"));
+        CHECK(has(chat.click("Anna de Vries", "poll:1:1", {"1", "2", "3"}), "hooguit 2 keuzes"));
+        CHECK(chat.store->poll_respondents(poll).empty());
+        // A typed answer that fits nothing is no answer.
+        CHECK(has(chat.in_private("Anna de Vries", "antwoord 1 7"), "typ een nummer van 1 tot 3"));
+        CHECK(chat.store->poll_respondents(poll).empty());
+        // In the group an anonymous poll is not answered: it would show the choice to everyone.
+        CHECK(has(chat.in_group("Anna de Vries", "antwoord 1 2"),
+                  "antwoord in je privéchat met mij"));
+        CHECK(chat.store->poll_respondents(poll).empty());
+        // Clicked properly: counted once; again: replaced, and the member hears so in English.
+        CHECK(has(chat.click("Anna de Vries", "poll:1:1", {"1", "3"}), "opgeslagen"));
+        chat.in_private("Anna de Vries", "taal en");
+        CHECK(has(chat.click("Anna de Vries", "poll:1:1", {"2"}),
+                  "Your earlier answer is replaced by this new one."));
+        CHECK(chat.store->poll_respondents(poll).size() == 1);
+        CHECK(chat.store->poll_answers(poll).front().value == "2");
+
+        // Someone of another network.
+        Member kees;
+        kees.display_name = "Kees Kok";
+        kees.created_at = testing::demo_now();
+        chat.store->transaction([&] {
+            Network other;
+            other.name = "Ander netwerk";
+            other.created_at = testing::demo_now();
+            const auto other_id = chat.store->create_network(other);
+            kees.id = chat.store->create_member(kees);
+            chat.store->link_identity(
+                {Platform::console, "member-" + std::to_string(kees.id), kees.id});
+            chat.store->add_membership({other_id, kees.id, Role::participant, kees.created_at});
+        });
+        CHECK(has(chat.click("Kees Kok", "poll:1:1", {"1"}),
+                  "Peiling #1 is van een netwerk waar je geen lid van bent"));
+        CHECK(has(chat.in_private("Kees Kok", "antwoord 1 1"), "geen lid van bent"));
+        CHECK(chat.store->poll_respondents(poll).size() == 1);
+
+        // Closed early: no more answers.
+        chat.in_group("Marieke Jansen", "peiling sluiten 1");
+        CHECK(has(chat.click("Sanne Bakker", "poll:1:1", {"1"}), "is gesloten"));
+        CHECK(chat.store->poll_respondents(poll).size() == 1);
+        CHECK(has(chat.in_group("Marieke Jansen", "peiling sluiten 1"), "is al gesloten"));
+    }
+
+    SECTION("the minimum for anonymous results is the network's to set, within reason") {
+        CHECK(has(chat.say("peiling drempel 1"), "kies een getal van 2 tot en met 20"));
+        CHECK(has(chat.say("peiling drempel veel"), "kies een getal van 2 tot en met 20"));
+        CHECK(has(chat.say("peiling drempel 4"), "voortaan te zien vanaf 4 antwoorden"));
+        chat.say("evaluatie energie");
+        chat.in_private("Anna de Vries", "3");
+        chat.in_private("Sanne Bakker", "3");
+        chat.in_private("Joost van Dijk", "3");
+        const auto closed = chat.in_group("Marieke Jansen", "peiling sluiten 1");
+        CHECK(has(closed, "pas iets vanaf 4 antwoorden"));
+        CHECK_FALSE(has(closed, "3,0"));
+    }
+}
+
+TEST_CASE("every question set exists in Dutch and English and starts with one command",
+          "[polls][templates]") {
+    PollChat chat;
+    const std::vector<std::pair<std::string, std::size_t>> nl = {
+        {"na", 6},    {"tussentijds", 13}, {"eind", 11},  {"intake", 8},
+        {"start", 7}, {"terugkom", 3},     {"energie", 1}};
+    for (const auto& [word, count] : nl) {
+        INFO(word);
+        CHECK(has(chat.say("evaluatie " + word + " | voor iedereen"), "Anonieme evaluatie"));
+    }
+    chat.say("taal en");
+    for (const auto* word : {"after", "midterm", "end", "intake", "kickoff", "reunion", "energy"}) {
+        INFO(word);
+        CHECK(has(chat.say(std::string("evaluation ") + word + " | for everyone"),
+                  "Anonymous evaluation"));
+    }
+    const auto polls = chat.store->polls_of(chat.demo.network_id);
+    REQUIRE(polls.size() == 14);
+    for (const auto& poll : polls) {
+        for (const auto& question : poll.questions) {
+            INFO(poll.template_code << ": " << question.prompt);
+            CHECK_FALSE(question.prompt.empty());
+            CHECK(question.prompt.front() != '[');
+            CHECK(question.label.front() != '[');
+            for (const auto& option : question.options) {
+                CHECK(option.front() != '[');
+            }
+        }
+    }
+    // Sizes as in DOMAIN.md §5.3 (A4 and B12 are two questions each).
+    for (std::size_t i = 0; i < nl.size(); ++i) {
+        CHECK(polls[polls.size() - 1 - i].questions.size() == nl[i].second);
+    }
+    // B7 and C6 are yes / partly / no.
+    const auto& midterm = polls[polls.size() - 2];
+    CHECK(midterm.questions[6].options == std::vector<std::string>{"Ja", "Deels", "Nee"});
+    CHECK(polls[polls.size() - 3].questions[5].kind == PollQuestion::Kind::single);
+    CHECK(has(chat.say("help evaluation"), "midterm"));
+    CHECK(has(chat.say("help poll"), "multiple"));
+}
