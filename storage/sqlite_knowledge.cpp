@@ -280,10 +280,14 @@ WHERE knowledge_fts MATCH ?1 AND e.status = 'active'
 )sql",
                                            "ORDER BY bm25(knowledge_fts, 5.0, 1.0, 3.0), e.id DESC "
                                            "LIMIT ?3");
-    // The snippet only for the hits shown, not for every match.
+    // Snippets only for the hits shown, not for every match: of the body, where the answer is
+    // (the title is shown anyway); of the tags when only they matched; of whatever matched when
+    // the body is empty.
     static const std::string kSnippet =
-        "SELECT snippet(knowledge_fts, -1, char(1), char(2), '…', 16) FROM knowledge_fts "
-        "WHERE knowledge_fts MATCH ?1 AND rowid = ?2";
+        "SELECT snippet(knowledge_fts, 1, char(1), char(2), '…', 16), "
+        "snippet(knowledge_fts, 2, char(1), char(2), '…', 16), "
+        "snippet(knowledge_fts, -1, char(1), char(2), '…', 16) "
+        "FROM knowledge_fts WHERE knowledge_fts MATCH ?1 AND rowid = ?2";
     const std::string ids = json_ids(network_ids);
     std::string expression;
     std::vector<KnowledgeEntry> entries;
@@ -305,7 +309,18 @@ WHERE knowledge_fts MATCH ?1 AND e.status = 'active'
     for (KnowledgeEntry& entry : entries) {
         Query query = impl_->query(kSnippet, "search_knowledge: snippet");
         query.bind_text(1, expression).bind_int(2, entry.id);
-        std::string snippet = query.step() ? query.column_text(0) : std::string{};
+        std::string snippet;
+        if (query.step()) {
+            const std::string body = query.column_text(0);
+            const std::string tags = query.column_text(1);
+            const auto marked = [](const std::string& text) {
+                return text.find(kMatchOpen) != std::string::npos;
+            };
+            snippet = marked(body)               ? body
+                      : marked(tags)             ? tags
+                      : trim(entry.body).empty() ? query.column_text(2)
+                                                 : body;
+        }
         hits.push_back(KnowledgeHit{std::move(entry), snippet_markdown(snippet)});
     }
     return hits;

@@ -427,6 +427,35 @@ TEST_CASE("the snippet marks the match in bold and escapes Markdown in the data"
           "Oefen \\*\\*tafels\\*\\* met \\<b\\>**kaartjes**\\</b\\> en \\[link\\](x) \\_snel\\_");
 }
 
+TEST_CASE("the snippet shows the body, or the tags when only they matched",
+          "[storage][knowledge][search]") {
+    auto store = SqliteStore::open(":memory:");
+    const Id network = add_network(*store, "Rekenen");
+    add_entry(*store, network, "Breuken", "Met een pizza in acht stukken");
+    KnowledgeEntry tagged;
+    tagged.network_id = network;
+    tagged.title = "Sommen";
+    tagged.body = "Oefenen met geld";
+    tagged.tags = {"verhoudingen"};
+    store->create_knowledge_entry(tagged);
+    KnowledgeEntry bare;
+    bare.network_id = network;
+    bare.kind = KnowledgeKind::resource;
+    bare.title = "Rekenrek";
+    bare.link = "https://example.org";
+    store->create_knowledge_entry(bare);
+
+    auto hits = store->search_knowledge({network}, "breuk", 5);
+    REQUIRE(hits.size() == 1);
+    CHECK(hits[0].snippet == "Met een pizza in acht stukken");  // the title matched
+    hits = store->search_knowledge({network}, "verhouding", 5);
+    REQUIRE(hits.size() == 1);
+    CHECK(hits[0].snippet == "**verhoudingen**");
+    hits = store->search_knowledge({network}, "rekenrek", 5);
+    REQUIRE(hits.size() == 1);
+    CHECK(hits[0].snippet == "**Rekenrek**");  // no body: what matched
+}
+
 TEST_CASE("query syntax is searched as plain words and never reaches FTS5 as syntax",
           "[storage][knowledge][search]") {
     auto store = SqliteStore::open(":memory:");
