@@ -1,11 +1,14 @@
 #include "storage/fts_tokenizer.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <new>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include <libstemmer.h>
 #include <sqlite3.h>
@@ -204,9 +207,25 @@ private:
 
 // ---- the FTS5 tokenizer ------------------------------------------------------------------------
 
+/// Words recur (a few are everywhere): their terms are kept, up to this many words.
+constexpr std::size_t kCachedWords = 20'000;
+
 struct Tokenizer {
     Stemmers stemmers;
-    std::vector<std::string> terms;  ///< reused between words
+    std::unordered_map<std::string, std::vector<std::string>> cache;  ///< word as typed → terms
+
+    const std::vector<std::string>& terms(std::string_view word) {
+        std::string key{word};
+        if (const auto found = cache.find(key); found != cache.end()) {
+            return found->second;
+        }
+        if (cache.size() >= kCachedWords) {
+            cache.clear();
+        }
+        std::vector<std::string> computed;
+        stemmers.terms(word, computed);
+        return cache.emplace(std::move(key), std::move(computed)).first->second;
+    }
 };
 
 int create_tokenizer(void*, const char**, int argument_count, Fts5Tokenizer** out) {
@@ -237,9 +256,9 @@ int tokenize(Fts5Tokenizer* instance, void* context, int /*flags*/, const char* 
         // Documents and queries alike: the terms of a word sit at one position, so a query word
         // matches a document word when any of their terms agree.
         return for_each_word(input, [&](std::size_t begin, std::size_t end) {
-            tokenizer.stemmers.terms(input.substr(begin, end - begin), tokenizer.terms);
+            const auto& terms = tokenizer.terms(input.substr(begin, end - begin));
             int flags = 0;
-            for (const std::string& term : tokenizer.terms) {
+            for (const std::string& term : terms) {
                 const int rc = on_token(context, flags, term.data(), static_cast<int>(term.size()),
                                         static_cast<int>(begin), static_cast<int>(end));
                 if (rc != SQLITE_OK) {
@@ -272,14 +291,93 @@ fts5_api* fts5_of(sqlite3* db) {
     return api;
 }
 
+// ---- the rank function ---------------------------------------------------------------------
+
+/// FTS5's own bm25() (k1 = 1.2, b = 0.75, per-column weights), except that each phrase's
+/// document count comes as an argument instead of from a pass over the phrase's whole doclist on
+/// the first row: for a common word in 100,000 entries that pass costs more than the search.
+/// knowledge_rank(fts, 'count1 count2 ...', weight_column0, weight_column1, ...): lower is better,
+/// like bm25(). Phrases without a count get 1.
+void knowledge_rank(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* result,
+                    int argument_count, sqlite3_value** arguments) {
+    constexpr double k1 = 1.2;
+    constexpr double b = 0.75;
+    sqlite3_int64 rows = 0;
+    sqlite3_int64 total_tokens = 0;
+    int tokens = 0;
+    int rc = api->xRowCount(fts, &rows);
+    if (rc == SQLITE_OK) {
+        rc = api->xColumnTotalSize(fts, -1, &total_tokens);
+    }
+    if (rc == SQLITE_OK) {
+        rc = api->xColumnSize(fts, -1, &tokens);
+    }
+    int instances = 0;
+    if (rc == SQLITE_OK) {
+        rc = api->xInstCount(fts, &instances);
+    }
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(result, rc);
+        return;
+    }
+    const int phrases = api->xPhraseCount(fts);
+    std::vector<double> doc_counts(static_cast<std::size_t>(phrases), 1.0);
+    if (argument_count > 0 && sqlite3_value_type(arguments[0]) == SQLITE_TEXT) {
+        const std::string_view counts{
+            reinterpret_cast<const char*>(sqlite3_value_text(arguments[0])),
+            static_cast<std::size_t>(sqlite3_value_bytes(arguments[0]))};
+        std::size_t phrase = 0;
+        for (const std::string& count : split(counts, ' ')) {
+            if (phrase < doc_counts.size() && !count.empty()) {
+                doc_counts[phrase] = std::strtod(count.c_str(), nullptr);
+            }
+            ++phrase;
+        }
+    }
+    std::vector<double> frequency(static_cast<std::size_t>(phrases), 0.0);
+    for (int i = 0; i < instances; ++i) {
+        int phrase = 0;
+        int column = 0;
+        int offset = 0;
+        if (api->xInst(fts, i, &phrase, &column, &offset) != SQLITE_OK || phrase < 0 ||
+            phrase >= phrases) {
+            continue;
+        }
+        const int weight_index = 1 + column;
+        const double weight =
+            weight_index < argument_count ? sqlite3_value_double(arguments[weight_index]) : 1.0;
+        frequency[static_cast<std::size_t>(phrase)] += weight;
+    }
+    const double average =
+        rows > 0 ? static_cast<double>(total_tokens) / static_cast<double>(rows) : 1.0;
+    const double length_part = k1 * (1 - b + b * static_cast<double>(tokens) / average);
+    double score = 0;
+    for (std::size_t phrase = 0; phrase < frequency.size(); ++phrase) {
+        if (frequency[phrase] == 0) {
+            continue;
+        }
+        const double n = std::max(doc_counts[phrase], 0.0);
+        double idf = std::log((static_cast<double>(rows) - n + 0.5) / (n + 0.5));
+        if (idf <= 0.0) {
+            idf = 1e-6;
+        }
+        score += idf * (frequency[phrase] * (k1 + 1)) / (frequency[phrase] + length_part);
+    }
+    sqlite3_result_double(result, -score);
+}
+
 }  // namespace
 
-void register_knowledge_tokenizer(sqlite3* db) {
+void register_knowledge_search(sqlite3* db) {
     fts5_api* api = fts5_of(db);
     fts5_tokenizer tokenizer{create_tokenizer, delete_tokenizer, tokenize};
     if (api->xCreateTokenizer(api, kKnowledgeTokenizer, nullptr, &tokenizer, nullptr) !=
         SQLITE_OK) {
         throw StoreError(std::string{"cannot register the knowledge tokenizer: "} +
+                         sqlite3_errmsg(db));
+    }
+    if (api->xCreateFunction(api, kKnowledgeRank, nullptr, knowledge_rank, nullptr) != SQLITE_OK) {
+        throw StoreError(std::string{"cannot register the knowledge rank function: "} +
                          sqlite3_errmsg(db));
     }
 }

@@ -275,7 +275,11 @@ CREATE TABLE knowledge_entries (
     question_id      INTEGER,  -- the routed question the entry came from, if any
     status           TEXT NOT NULL CHECK (status IN ('active', 'retired')),
     created_at       INTEGER NOT NULL,
-    updated_at       INTEGER NOT NULL
+    updated_at       INTEGER NOT NULL,
+    -- The entry's network and the networks it is shared with as words of the index ("n12 n40";
+    -- kept by the store and the share triggers below): a search names the member's networks in
+    -- the MATCH itself, so the index narrows to them before any row is read.
+    network_term     TEXT NOT NULL
 );
 CREATE INDEX knowledge_entries_by_network ON knowledge_entries (network_id, created_at);
 CREATE INDEX knowledge_entries_by_author ON knowledge_entries (author_member_id, created_at);
@@ -293,24 +297,38 @@ CREATE INDEX knowledge_shares_by_network ON knowledge_shares (network_id, entry_
 CREATE INDEX knowledge_shares_by_member ON knowledge_shares (shared_by_member_id);
 
 CREATE VIRTUAL TABLE knowledge_fts USING fts5 (
-    title, body, tags,
+    title, body, tags, network_term,
     content = 'knowledge_entries', content_rowid = 'id', tokenize = 'leernetwerk'
 );
 CREATE TRIGGER knowledge_entries_indexed AFTER INSERT ON knowledge_entries BEGIN
-    INSERT INTO knowledge_fts (rowid, title, body, tags)
-    VALUES (new.id, new.title, new.body, new.tags);
+    INSERT INTO knowledge_fts (rowid, title, body, tags, network_term)
+    VALUES (new.id, new.title, new.body, new.tags, new.network_term);
 END;
 CREATE TRIGGER knowledge_entries_unindexed AFTER DELETE ON knowledge_entries BEGIN
-    INSERT INTO knowledge_fts (knowledge_fts, rowid, title, body, tags)
-    VALUES ('delete', old.id, old.title, old.body, old.tags);
+    INSERT INTO knowledge_fts (knowledge_fts, rowid, title, body, tags, network_term)
+    VALUES ('delete', old.id, old.title, old.body, old.tags, old.network_term);
 END;
-CREATE TRIGGER knowledge_entries_reindexed AFTER UPDATE OF title, body, tags ON knowledge_entries
+CREATE TRIGGER knowledge_entries_reindexed
+AFTER UPDATE OF title, body, tags, network_term ON knowledge_entries
 BEGIN
-    INSERT INTO knowledge_fts (knowledge_fts, rowid, title, body, tags)
-    VALUES ('delete', old.id, old.title, old.body, old.tags);
-    INSERT INTO knowledge_fts (rowid, title, body, tags)
-    VALUES (new.id, new.title, new.body, new.tags);
+    INSERT INTO knowledge_fts (knowledge_fts, rowid, title, body, tags, network_term)
+    VALUES ('delete', old.id, old.title, old.body, old.tags, old.network_term);
+    INSERT INTO knowledge_fts (rowid, title, body, tags, network_term)
+    VALUES (new.id, new.title, new.body, new.tags, new.network_term);
 END;
+CREATE TRIGGER knowledge_shares_added AFTER INSERT ON knowledge_shares BEGIN
+    UPDATE knowledge_entries SET network_term = network_term || ' n' || new.network_id
+    WHERE id = new.entry_id;
+END;
+CREATE TRIGGER knowledge_shares_removed AFTER DELETE ON knowledge_shares BEGIN
+    UPDATE knowledge_entries
+    SET network_term = 'n' || network_id ||
+        coalesce((SELECT group_concat(' n' || s.network_id, '') FROM knowledge_shares AS s
+                  WHERE s.entry_id = old.entry_id), '')
+    WHERE id = old.entry_id;
+END;
+-- How many entries hold a term: the rank function's document counts, read per query word.
+CREATE VIRTUAL TABLE knowledge_vocab USING fts5vocab (knowledge_fts, 'row');
 )sql";
 
 constexpr std::array<Migration, 5> kMigrations{{
@@ -338,7 +356,7 @@ int read_user_version(sqlite3* db) {
 void migrate(sqlite3* db, int target) {
     // The knowledge base's index needs its tokenizer on this connection (registering again is
     // harmless), also for a connection the store did not open.
-    register_knowledge_tokenizer(db);
+    register_knowledge_search(db);
     const int current = read_user_version(db);
     if (current > target) {
         throw StoreError("migrate: database is at schema version " + std::to_string(current) +

@@ -103,10 +103,9 @@ bool is_stop_word(const std::string& word) {
     return std::find(kStopWords.begin(), kStopWords.end(), folded) != kStopWords.end();
 }
 
-/// The words of what a member typed, as an FTS5 query: every word a quoted string (so `OR`,
-/// `NEAR`, `*`, `-`, `col:` are words or separators, never syntax), joined by AND or OR. Empty
-/// when nothing searchable is left.
-std::string match_expression(std::string_view typed, bool any) {
+/// The words of what a member typed that are searched: distinct (folded), stop words left out
+/// unless nothing else is left, at most kMaxQueryWords.
+std::vector<std::string> query_words(std::string_view typed) {
     std::vector<std::string> words;
     std::vector<std::string> folded;
     for (std::string& word : search_words(typed)) {
@@ -126,29 +125,26 @@ std::string match_expression(std::string_view typed, bool any) {
     if (words.size() > kMaxQueryWords) {
         words.resize(kMaxQueryWords);
     }
-    std::string expression;
-    for (const std::string& word : words) {
-        if (!expression.empty()) {
+    return words;
+}
+
+/// The words as an FTS5 query over the text columns: every word a quoted string (so `OR`,
+/// `NEAR`, `*`, `-`, `col:` typed by a member are words or separators, never syntax), joined by
+/// AND or OR. Phrase i of the query is word i.
+std::string match_expression(const std::vector<std::string>& words, bool any) {
+    // Only the text columns: a typed "n12" must not match the network term column.
+    std::string expression = "{title body tags} : (";
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        if (i > 0) {
             expression += any ? " OR " : " ";
         }
         // A word holds letters and digits only (search_words), so it never contains a quote.
         expression += '"';
-        expression += word;
+        expression += words[i];
         expression += '"';
     }
+    expression += ')';
     return expression;
-}
-
-std::string json_ids(const std::vector<Id>& ids) {
-    std::string json = "[";
-    for (const Id id : ids) {
-        if (json.size() > 1) {
-            json += ',';
-        }
-        json += std::to_string(id);
-    }
-    json += ']';
-    return json;
 }
 
 /// A snippet with match marks as core Markdown: matches in bold, everything escaped, one line.
@@ -186,8 +182,8 @@ std::string snippet_markdown(std::string_view marked) {
 Id SqliteStore::create_knowledge_entry(const KnowledgeEntry& entry) {
     Query query = impl_->query(R"sql(
 INSERT INTO knowledge_entries (network_id, kind, title, body, link, tags, author_member_id,
-                               question_id, status, created_at, updated_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                               question_id, status, created_at, updated_at, network_term)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'n' || ?1)
 RETURNING id
 )sql",
                                "create_knowledge_entry");
@@ -265,40 +261,62 @@ std::vector<KnowledgeEntry> SqliteStore::knowledge_entries_by_author(Id member_i
 }
 
 std::vector<KnowledgeHit> SqliteStore::search_knowledge(const std::vector<Id>& network_ids,
-                                                        std::string_view words, int limit) {
+                                                        std::string_view typed, int limit) {
     if (network_ids.empty() || limit <= 0) {
         return {};
     }
-    // The index finds the matches; the entry's network (or a share) decides who may see them.
-    // Title matches weigh most, then tags, then the body.
+    // The index finds the matches within the member's networks itself: each entry's network,
+    // and every network it is shared with, is a word of its `network_term` column. Title matches
+    // weigh most, then tags, then the body; the network term not at all.
     static const std::string kSearch = sql(R"sql(
 FROM knowledge_fts JOIN knowledge_entries AS e ON e.id = knowledge_fts.rowid
 WHERE knowledge_fts MATCH ?1 AND e.status = 'active'
-  AND (e.network_id IN (SELECT value FROM json_each(?2))
-       OR EXISTS (SELECT 1 FROM knowledge_shares AS s
-                  WHERE s.entry_id = e.id AND s.network_id IN (SELECT value FROM json_each(?2))))
 )sql",
-                                           "ORDER BY bm25(knowledge_fts, 5.0, 1.0, 3.0), e.id DESC "
-                                           "LIMIT ?3");
+                                           "ORDER BY knowledge_rank(knowledge_fts, ?2, 5.0, 1.0, "
+                                           "3.0, 0.0), e.id DESC LIMIT ?3");
     // Snippets only for the hits shown, not for every match: of the body, where the answer is
-    // (the title is shown anyway); of the tags when only they matched; of whatever matched when
-    // the body is empty.
+    // (the title is shown anyway); of the tags when only they matched; of the title when the body
+    // is empty.
     static const std::string kSnippet =
         "SELECT snippet(knowledge_fts, 1, char(1), char(2), '…', 16), "
         "snippet(knowledge_fts, 2, char(1), char(2), '…', 16), "
-        "snippet(knowledge_fts, -1, char(1), char(2), '…', 16) "
+        "snippet(knowledge_fts, 0, char(1), char(2), '…', 16) "
         "FROM knowledge_fts WHERE knowledge_fts MATCH ?1 AND rowid = ?2";
-    const std::string ids = json_ids(network_ids);
+    const auto words = query_words(typed);
+    if (words.empty()) {
+        return {};
+    }
+    // Phrase i is word i: its document count is that of its most frequent term (its terms sit at
+    // one position, so that is close to the phrase's own count); the network phrases come last
+    // and weigh nothing.
+    std::string doc_counts;
+    for (const std::string& word : words) {
+        std::int64_t count = 0;
+        for (const std::string& term : index_terms(word)) {
+            Query vocab = impl_->query("SELECT doc FROM knowledge_vocab WHERE term = ?1",
+                                       "search_knowledge: term count");
+            vocab.bind_text(1, term);
+            if (vocab.step()) {
+                count = std::max(count, vocab.column_int(0));
+            }
+        }
+        doc_counts += (doc_counts.empty() ? "" : " ") + std::to_string(count);
+    }
+    std::string own_networks;
+    for (const Id id : network_ids) {
+        own_networks += (own_networks.empty() ? "\"n" : " OR \"n") + std::to_string(id) + '"';
+    }
     std::string expression;
     std::vector<KnowledgeEntry> entries;
     for (const bool any : {false, true}) {
-        const std::string candidate = match_expression(words, any);
-        if (candidate.empty() || candidate == expression) {
-            break;  // nothing to search, or OR would search the same single word again
+        if (any && words.size() == 1) {
+            break;  // OR would search the same single word again
         }
-        expression = candidate;
+        expression = match_expression(words, any);
         Query query = impl_->query(kSearch, "search_knowledge");
-        query.bind_text(1, expression).bind_text(2, ids).bind_int(3, limit);
+        query.bind_text(1, expression + " AND network_term : (" + own_networks + ")")
+            .bind_text(2, doc_counts)
+            .bind_int(3, limit);
         entries = read_entries(query);
         if (!entries.empty()) {
             break;
@@ -319,7 +337,7 @@ WHERE knowledge_fts MATCH ?1 AND e.status = 'active'
             snippet = marked(body)               ? body
                       : marked(tags)             ? tags
                       : trim(entry.body).empty() ? query.column_text(2)
-                                                 : body;
+                                                 : body;  // only the title matched
         }
         hits.push_back(KnowledgeHit{std::move(entry), snippet_markdown(snippet)});
     }

@@ -331,7 +331,7 @@ Connection open_connection(const std::string& path) {
                              "' mode)");
         }
     }
-    register_knowledge_tokenizer(db.get());  // before anything reads the knowledge base's index
+    register_knowledge_search(db.get());  // before anything reads the knowledge base's index
     exec(db.get(), "PRAGMA foreign_keys = ON", "foreign_keys");
     if (query_text(db.get(), "PRAGMA foreign_keys", "foreign_keys") != "1") {
         throw StoreError("foreign_keys: this SQLite does not enforce foreign keys");

@@ -30,7 +30,7 @@ public:
         if (sqlite3_open(":memory:", &db_) != SQLITE_OK) {
             throw std::runtime_error("cannot open :memory:");
         }
-        storage::register_knowledge_tokenizer(db_);
+        storage::register_knowledge_search(db_);
         exec("CREATE VIRTUAL TABLE t USING fts5 (x, tokenize = 'leernetwerk')");
     }
     ~TokenizerDb() { sqlite3_close(db_); }
@@ -330,7 +330,7 @@ TEST_CASE("a deleted author leaves their entries anonymous; a deleted network ta
         // A second connection, as a purge script would use: it needs the tokenizer too.
         sqlite3* raw = nullptr;
         REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
-        storage::register_knowledge_tokenizer(raw);
+        storage::register_knowledge_search(raw);
         sqlite3_exec(raw, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
         const std::string sql = "DELETE FROM members WHERE id = " + std::to_string(anna) +
                                 "; DELETE FROM networks WHERE id = " + std::to_string(taal);
@@ -383,6 +383,131 @@ TEST_CASE("a version 4 database gains the knowledge base with its old networks k
     std::filesystem::remove(path);
     std::filesystem::remove(path + "-wal");
     std::filesystem::remove(path + "-shm");
+}
+
+/// A file database with a raw second connection to look at the index directly.
+class IndexedFile {
+public:
+    IndexedFile()
+        : path_((std::filesystem::temp_directory_path() /
+                 ("leernetwerk-knowledge-index-" + std::to_string(::getpid()) + ".db"))
+                    .string()) {
+        remove();
+        store = SqliteStore::open(path_);
+    }
+    ~IndexedFile() {
+        store.reset();
+        remove();
+    }
+    IndexedFile(const IndexedFile&) = delete;
+    IndexedFile& operator=(const IndexedFile&) = delete;
+
+    /// FTS5's integrity check, comparing the index with the entries (the content table).
+    int integrity() {
+        return exec(
+            "INSERT INTO knowledge_fts (knowledge_fts, rank) "
+            "VALUES ('integrity-check', 1)");
+    }
+
+    int exec(const std::string& sql) {
+        sqlite3* raw = nullptr;
+        sqlite3_open(path_.c_str(), &raw);
+        storage::register_knowledge_search(raw);
+        sqlite3_exec(raw, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+        const int rc = sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr);
+        sqlite3_close(raw);
+        return rc;
+    }
+
+    /// Row ids of the first column of a query, in order.
+    std::vector<Id> ids(const std::string& sql) {
+        sqlite3* raw = nullptr;
+        sqlite3_open(path_.c_str(), &raw);
+        storage::register_knowledge_search(raw);
+        sqlite3_stmt* stmt = nullptr;
+        std::vector<Id> result;
+        if (sqlite3_prepare_v2(raw, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
+            while (sqlite3_step(stmt) == SQLITE_ROW) {
+                result.push_back(sqlite3_column_int64(stmt, 0));
+            }
+        }
+        sqlite3_finalize(stmt);
+        sqlite3_close(raw);
+        return result;
+    }
+
+    std::unique_ptr<SqliteStore> store;
+
+private:
+    void remove() {
+        for (const char* suffix : {"", "-wal", "-shm"}) {
+            std::filesystem::remove(path_ + suffix);
+        }
+    }
+    std::string path_;
+};
+
+TEST_CASE("the index stays true to the entries through edits, shares and deletions",
+          "[storage][knowledge][index]") {
+    IndexedFile file;
+    Store& store = *file.store;
+    const Id rekenen = add_network(store, "Rekenen");
+    const Id taal = add_network(store, "Taal");
+    const Id burgerschap = add_network(store, "Burgerschap");
+    const Id first = add_entry(store, rekenen, "Breuken", "met pizza");
+    const Id second = add_entry(store, taal, "Spelling", "met pizza");
+    const Id third = add_entry(store, rekenen, "Tafels", "met kaartjes");
+    CHECK(file.integrity() == SQLITE_OK);
+
+    store.share_knowledge_entry(first, taal, std::nullopt, at(1));
+    store.share_knowledge_entry(first, burgerschap, std::nullopt, at(2));
+    store.share_knowledge_entry(second, rekenen, std::nullopt, at(3));
+    auto entry = *store.knowledge_entry(first);
+    entry.body = "met taart";
+    entry.author_member_id.reset();
+    store.update_knowledge_entry(entry);
+    CHECK(file.integrity() == SQLITE_OK);
+    CHECK(ids_of(store.search_knowledge({burgerschap}, "taart", 5)) == std::vector<Id>{first});
+
+    store.unshare_knowledge_entry(first, burgerschap);
+    CHECK(store.search_knowledge({burgerschap}, "taart", 5).empty());
+    CHECK(ids_of(store.search_knowledge({taal}, "taart", 5)) == std::vector<Id>{first});
+    CHECK(file.integrity() == SQLITE_OK);
+
+    store.delete_knowledge_entry(first);  // its share goes with it
+    CHECK(file.integrity() == SQLITE_OK);
+    // A network that entries were shared with goes: the entries stay, found in their own.
+    CHECK(file.exec("DELETE FROM networks WHERE id = " + std::to_string(rekenen)) == SQLITE_OK);
+    CHECK(file.integrity() == SQLITE_OK);
+    CHECK_FALSE(store.knowledge_entry(third).has_value());
+    CHECK(ids_of(store.search_knowledge({taal}, "pizza", 5)) == std::vector<Id>{second});
+    CHECK(store.knowledge_shares(second).empty());
+}
+
+TEST_CASE("the rank orders as FTS5's bm25 does", "[storage][knowledge][search]") {
+    IndexedFile file;
+    Store& store = *file.store;
+    const Id network = add_network(store, "Rekenen");
+    add_entry(store, network, "Tafels oefenen", "Met een spel; ook rekenen komt terug");
+    add_entry(store, network, "Rekenen in groep 5", "Rekenen met geld: rekenen wordt concreet");
+    add_entry(store, network, "Rekenen",
+              "Over van alles en nog wat, heel lang verhaal over "
+              "lezen, schrijven en spelling");
+    add_entry(store, network, "Spelling", "Dictee met woordkaartjes");
+    add_entry(store, network, "Geld", "Rekenen met geld in de winkelhoek");
+    for (const std::string words : {"rekenen", "geld", "rekenen geld", "spelling"}) {
+        INFO(words);
+        std::string expression = "{title body tags} : (";
+        for (const auto& word : storage::search_words(words)) {
+            expression += "\"" + word + "\" ";
+        }
+        expression += ")";
+        const auto expected =
+            file.ids("SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH '" + expression +
+                     "' ORDER BY bm25(knowledge_fts, 5.0, 1.0, 3.0, 0.0), rowid DESC");
+        CHECK(ids_of(store.search_knowledge({network}, words, 10)) == expected);
+        CHECK_FALSE(expected.empty());
+    }
 }
 
 // ---- search ----------------------------------------------------------------------------------
@@ -497,6 +622,8 @@ TEST_CASE("search sees only the given networks, shares, and active entries",
     CHECK(ids_of(store->search_knowledge({taal}, "pizza", 10)) == std::vector<Id>{theirs});
     CHECK(store->search_knowledge({third}, "pizza", 10).empty());
     CHECK(store->search_knowledge({}, "pizza", 10).empty());
+    // The network's own index term is not text: typing it finds nothing.
+    CHECK(store->search_knowledge({rekenen}, "n" + std::to_string(rekenen), 10).empty());
     CHECK(store->search_knowledge({rekenen}, "pizza", 0).empty());
 
     store->share_knowledge_entry(theirs, rekenen, std::nullopt, at(50));

@@ -67,7 +67,7 @@ public:
         }
         // Deleting a network cascades into the knowledge base's full-text index, which needs
         // its tokenizer on every connection.
-        storage::register_knowledge_tokenizer(db_);
+        storage::register_knowledge_search(db_);
     }
     ~RawDb() { sqlite3_close(db_); }
     RawDb(const RawDb&) = delete;
