@@ -288,6 +288,7 @@ std::string knowledge_export_csv(Store& store, const Network& network) {
             iso_instant(entry.created_at),
             iso_instant(entry.updated_at)};
         std::vector<std::string> quoted;
+        quoted.reserve(fields.size());
         for (const auto& field : fields) {
             quoted.push_back(csv_field(field));
         }

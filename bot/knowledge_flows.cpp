@@ -19,6 +19,9 @@ constexpr std::size_t kMaxTitleChars = 200;
 constexpr std::size_t kMaxTags = 10;
 constexpr std::size_t kMaxTagChars = 40;
 constexpr std::size_t kMaxAimChars = 500;
+/// A document longer than this goes out in several messages (Teams refuses messages over about
+/// 28 KB), split between lines.
+constexpr std::size_t kMaxDocumentMessageBytes = 12'000;
 constexpr std::string_view kWithdrawAction = "withdraw:";
 constexpr std::string_view kAnonymise = "anonymise";
 constexpr std::string_view kRemove = "remove";
@@ -346,6 +349,22 @@ void apply_withdrawal(Turn& turn, KnowledgeEntry entry, std::string_view choice)
     turn.reply_privately(TextContent{turn.t("knowledge.withdrawn_anonymised", args), {}});
 }
 
+/// Sends a document to the sender alone, in as many messages as its size needs.
+void send_document_privately(Turn& turn, const std::string& document) {
+    std::string part;
+    for (const auto& line : split(document, '\n')) {
+        if (!part.empty() && part.size() + line.size() + 1 > kMaxDocumentMessageBytes) {
+            turn.reply_privately(TextContent{std::string{trim(part)}, {}});
+            part.clear();
+        }
+        part += line;
+        part += '\n';
+    }
+    if (!trim(part).empty()) {
+        turn.reply_privately(TextContent{std::string{trim(part)}, {}});
+    }
+}
+
 }  // namespace
 
 // ---- everyone ------------------------------------------------------------------------------
@@ -617,9 +636,8 @@ void export_knowledge(Turn& turn) {
     if (!network) {
         return;
     }
-    const auto document =
-        knowledge_export_markdown(turn.store, *network, turn.lang, DocumentStyle::chat);
-    turn.reply_privately(TextContent{document, {}});
+    send_document_privately(
+        turn, knowledge_export_markdown(turn.store, *network, turn.lang, DocumentStyle::chat));
     if (turn.event.conversation.kind == Conversation::Kind::group && !turn.event.reply_is_private) {
         turn.reply_text("knowledge.sent_privately");
     }
@@ -639,9 +657,9 @@ void harvest(Turn& turn, const std::string& args) {
         }
         year = *parsed;
     }
-    const auto document =
-        harvest_markdown(turn.store, *network, year, turn.lang, DocumentStyle::chat);
-    turn.reply_privately(TextContent{document + "\n" + turn.t("harvest.cli_hint"), {}});
+    send_document_privately(
+        turn, harvest_markdown(turn.store, *network, year, turn.lang, DocumentStyle::chat) + "\n" +
+                  turn.t("harvest.cli_hint"));
     if (turn.event.conversation.kind == Conversation::Kind::group && !turn.event.reply_is_private) {
         turn.reply_text("knowledge.sent_privately");
     }

@@ -313,8 +313,12 @@ WHERE knowledge_fts MATCH ?1 AND e.status = 'active'
             break;  // OR would search the same single word again
         }
         expression = match_expression(words, any);
+        std::string in_networks = expression;
+        in_networks += " AND network_term : (";
+        in_networks += own_networks;
+        in_networks += ')';
         Query query = impl_->query(kSearch, "search_knowledge");
-        query.bind_text(1, expression + " AND network_term : (" + own_networks + ")")
+        query.bind_text(1, in_networks)
             .bind_text(2, doc_counts)
             .bind_int(3, limit);
         entries = read_entries(query);

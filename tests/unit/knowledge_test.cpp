@@ -526,3 +526,28 @@ TEST_CASE("help lists the knowledge commands by role", "[knowledge][help]") {
     CHECK(contains(reply, "mijn kennis — wat jij aan de kennisbank gaf"));
     CHECK_FALSE(contains(reply, "kennis notitie"));
 }
+
+TEST_CASE("a long export comes in several private messages, nothing lost", "[knowledge][manage]") {
+    ConsoleFixture chat;
+    const std::string body(400, 'x');
+    for (int i = 1; i <= 60; ++i) {
+        add_answer(chat, chat.demo.network_id, "Vraag nummer " + std::to_string(i), body,
+                   std::nullopt);
+    }
+    const auto reply = chat.say("kennis export");
+    std::size_t messages = 0;
+    for (std::size_t at = reply.find(">>> bot to Marieke Jansen (privé)"); at != std::string::npos;
+         at = reply.find(">>> bot to Marieke Jansen (privé)", at + 1)) {
+        ++messages;
+    }
+    CHECK(messages >= 3);
+    for (int i = 1; i <= 60; ++i) {
+        CHECK(
+            contains(reply, "#" + std::to_string(i) + " Vraag nummer " + std::to_string(i) + "\n"));
+    }
+    for (const auto& row : chat.store->outbox_in_state(Platform::console, OutboxState::sent)) {
+        if (const auto* text = std::get_if<TextContent>(&row.message.content)) {
+            CHECK(text->markdown.size() <= 12'000);
+        }
+    }
+}
