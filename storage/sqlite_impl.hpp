@@ -100,4 +100,5 @@ struct SqliteStore::Impl {
     bool in_transaction_ = false;
 };
 
+
 }  // namespace leernetwerk::storage
