@@ -98,9 +98,12 @@ std::vector<KnowledgeEntry> read_entries(Query& query) {
     return entries;
 }
 
+/// A stop word, or a lone letter (the "s" of "collega's", the "t" of "'t"): it would make an
+/// entry without it fail the search.
 bool is_stop_word(const std::string& word) {
     const std::string folded = fold(word);
-    return std::find(kStopWords.begin(), kStopWords.end(), folded) != kStopWords.end();
+    return utf8_length(folded) < 2 ||
+           std::find(kStopWords.begin(), kStopWords.end(), folded) != kStopWords.end();
 }
 
 /// The words of what a member typed that are searched: distinct (folded), stop words left out

@@ -535,6 +535,10 @@ TEST_CASE("search finds stems and folded accents, best match first",
     CHECK(ids_of(store->search_knowledge({network}, "breuken bijeenkomst", 10)) ==
           std::vector<Id>{meeting});
     CHECK(ids_of(store->search_knowledge({network}, "breuken café", 10)).size() == 2);
+    // A lone letter is no word to require: "collega's" finds "collega".
+    const Id colleague = add_entry(*store, network, "Een collega helpt", "");
+    CHECK(ids_of(store->search_knowledge({network}, "collega's", 10)) ==
+          std::vector<Id>{colleague});
     // Stop words are left out while other words remain.
     CHECK(ids_of(store->search_knowledge({network}, "wat weten we over het café?", 10)) ==
           std::vector<Id>{cafe});
