@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 #include <unistd.h>
+#include <optional>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -28,6 +29,7 @@
 #include "app/matrix_registration.hpp"
 #include "app/teams_package.hpp"
 #include "bot/bot.hpp"
+#include "bot/knowledge.hpp"
 #include "bot/log.hpp"
 #include "bot/polls.hpp"
 #include "storage/sqlite_store.hpp"
@@ -575,6 +577,125 @@ int run_export_poll(const app::Config& config, const std::string& database, long
     return 0;
 }
 
+// ---- knowledge base: export-knowledge and harvest ------------------------------------------
+
+/// The store and the named network of a document command; prints why not and sets `exit_code`
+/// when there is none.
+struct DocumentSource {
+    std::unique_ptr<storage::SqliteStore> store;
+    std::optional<Network> network;
+    int exit_code = 0;
+};
+
+DocumentSource open_document_source(const std::string& database, const std::string& network_name) {
+    DocumentSource source;
+    // Opening creates a database; an export from a mistyped path should say so instead.
+    if (!std::filesystem::exists(database)) {
+        std::cerr << "no database at " << database
+                  << " (name one with --db, or with [storage] path in --config)\n";
+        source.exit_code = kExitConfigError;
+        return source;
+    }
+    source.store = open_store(database);
+    if (!source.store) {
+        source.exit_code = kExitStartupError;
+        return source;
+    }
+    source.network = source.store->find_network_by_name(network_name);
+    if (!source.network) {
+        std::cerr << "unknown network \"" << network_name << "\" in " << database;
+        const auto known = source.store->networks();
+        if (known.empty()) {
+            std::cerr << ": it has no networks yet\n";
+        } else {
+            std::cerr << "; known networks:\n";
+            for (const auto& other : known) {
+                std::cerr << "  " << other.name << "\n";
+            }
+        }
+        source.exit_code = kExitConfigError;
+    }
+    return source;
+}
+
+/// Writes a document to a file, or to stdout for "-".
+int write_document(const std::string& document, const std::string& output,
+                   const std::string& what) {
+    if (output == "-") {
+        std::cout << document << std::flush;
+        return 0;
+    }
+    std::ofstream out(output, std::ios::binary);
+    out << document;
+    out.close();
+    if (!out) {
+        std::cerr << "cannot write " << output << "\n";
+        return kExitStartupError;
+    }
+    std::cout << "wrote " << output << ": " << what << "\n";
+    return 0;
+}
+
+/// Writes a network's knowledge base (every entry, archived ones marked) as Markdown or CSV.
+int run_export_knowledge(const app::Config& config, const std::string& database,
+                         const std::string& network_name, const std::string& format,
+                         const std::string& output) {
+    if (format != "md" && format != "csv") {
+        std::cerr << "--format must be md or csv, not \"" << format << "\"\n";
+        return kExitConfigError;
+    }
+    auto source = open_document_source(database, network_name);
+    if (!source.network) {
+        return source.exit_code;
+    }
+    const auto document = format == "csv"
+                              ? knowledge_export_csv(*source.store, *source.network)
+                              : knowledge_export_markdown(*source.store, *source.network,
+                                                          config.bot.language,
+                                                          DocumentStyle::markdown);
+    const auto count = source.store->knowledge_entries(source.network->id).size();
+    return write_document(document, output,
+                          std::to_string(count) + " knowledge entr" + (count == 1 ? "y" : "ies") +
+                              " of " + source.network->name);
+}
+
+/// Writes a network's harvest document of a school year as Markdown or standalone HTML.
+int run_harvest(const app::Config& config, const std::string& database,
+                const std::string& network_name, const std::string& year_text,
+                const std::string& format, const std::string& output) {
+    if (format != "md" && format != "html") {
+        std::cerr << "--format must be md or html, not \"" << format << "\"\n";
+        return kExitConfigError;
+    }
+    std::optional<int> year;
+    if (!year_text.empty()) {
+        year = parse_school_year(year_text);
+        if (!year) {
+            std::cerr << "--year must be a school year such as 2026-2027, not \"" << year_text
+                      << "\"\n";
+            return kExitConfigError;
+        }
+    }
+    auto source = open_document_source(database, network_name);
+    if (!source.network) {
+        return source.exit_code;
+    }
+    if (!year) {
+        const std::string zone = source.network->time_zone.empty() ? config.bot.time_zone
+                                                                   : source.network->time_zone;
+        const auto now = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        const auto local = to_local(now, zone).value_or(LocalTime{now.time_since_epoch()});
+        year = school_year_of(date::floor<date::days>(local));
+    }
+    const auto document =
+        format == "html"
+            ? harvest_html(*source.store, *source.network, *year, config.bot.language)
+            : harvest_markdown(*source.store, *source.network, *year, config.bot.language,
+                               DocumentStyle::markdown);
+    return write_document(document, output,
+                          "harvest " + school_year_label(*year) + " of " + source.network->name);
+}
+
 /// Reads café weeks from a school calendar export; replaces those of each school year found.
 int run_import_cafeweken(const app::Config& config, const std::string& database,
                          const std::string& file, const std::string& match, bool dry_run) {
@@ -726,6 +847,30 @@ int main(int argc, char** argv) {
         ->check(CLI::PositiveNumber);
     poll_cmd->add_option("--out", poll_output, "The file to write, - for stdout")
         ->capture_default_str();
+    auto* knowledge_cmd = cli.add_subcommand(
+        "export-knowledge", "Write a network's knowledge base as Markdown or CSV");
+    auto* harvest_cmd = cli.add_subcommand(
+        "harvest", "Write a network's harvest document of a school year as Markdown or HTML");
+    std::string document_network;
+    std::string document_output = "-";
+    std::string document_db;
+    std::string document_year;
+    std::string knowledge_format = "md";
+    std::string harvest_format = "md";
+    bool document_demo = false;
+    for (auto* command : {knowledge_cmd, harvest_cmd}) {
+        command->add_option("--config", config_path, "TOML configuration file");
+        command->add_option("--db", document_db,
+                            "SQLite database file (overrides the configuration)");
+        command->add_flag("--demo", document_demo, "Use the demo database of `console --demo`");
+        command->add_option("--network", document_network, "The network's name")->required();
+        command->add_option("--out,--output", document_output, "The file to write, - for stdout")
+            ->capture_default_str();
+    }
+    knowledge_cmd->add_option("--format", knowledge_format, "md or csv")->capture_default_str();
+    harvest_cmd->add_option("--format", harvest_format, "md or html")->capture_default_str();
+    harvest_cmd->add_option("--year", document_year,
+                            "The school year, e.g. 2026-2027 (default: the current one)");
 
     auto* version_cmd = cli.add_subcommand("version", "Print the version");
 
@@ -761,6 +906,15 @@ int main(int argc, char** argv) {
     if (import_cmd->parsed()) {
         return run_import_cafeweken(*config, calendar_database(*config, ics_demo, ics_db), ics_file,
                                     ics_match, ics_dry_run);
+    }
+    if (knowledge_cmd->parsed()) {
+        return run_export_knowledge(*config,
+                                    calendar_database(*config, document_demo, document_db),
+                                    document_network, knowledge_format, document_output);
+    }
+    if (harvest_cmd->parsed()) {
+        return run_harvest(*config, calendar_database(*config, document_demo, document_db),
+                           document_network, document_year, harvest_format, document_output);
     }
     if (console_cmd->parsed()) {
         return run_console(*config, demo, db, now_text);

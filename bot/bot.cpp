@@ -890,6 +890,48 @@ void handle_message(Turn& turn) {
         case CommandId::no:
             answer_confirmation(turn, std::nullopt, false);
             break;
+        case CommandId::search:
+            search_knowledge(turn, command->args);
+            break;
+        case CommandId::knowledge:
+            show_knowledge(turn, command->args);
+            break;
+        case CommandId::my_knowledge:
+            my_knowledge(turn);
+            break;
+        case CommandId::knowledge_withdraw:
+            withdraw_knowledge(turn, command->args);
+            break;
+        case CommandId::knowledge_note:
+            add_knowledge(turn, KnowledgeKind::note, command->args);
+            break;
+        case CommandId::knowledge_resource:
+            add_knowledge(turn, KnowledgeKind::resource, command->args);
+            break;
+        case CommandId::knowledge_edit:
+            edit_knowledge(turn, command->args);
+            break;
+        case CommandId::knowledge_retire:
+            set_knowledge_status(turn, command->args, true);
+            break;
+        case CommandId::knowledge_restore:
+            set_knowledge_status(turn, command->args, false);
+            break;
+        case CommandId::knowledge_share:
+            share_knowledge(turn, command->args);
+            break;
+        case CommandId::knowledge_export:
+            export_knowledge(turn);
+            break;
+        case CommandId::harvest:
+            harvest(turn, command->args);
+            break;
+        case CommandId::central_question:
+            network_aim(turn, false, command->args);
+            break;
+        case CommandId::ambition:
+            network_aim(turn, true, command->args);
+            break;
     }
 }
 
@@ -934,6 +976,19 @@ void handle_action(Turn& turn) {
     }
     if (action.action_id.rfind("poll:", 0) == 0) {
         poll_click(turn, action);
+        return;
+    }
+    constexpr std::string_view kWithdraw = "withdraw:";
+    if (action.action_id.rfind(kWithdraw, 0) == 0) {
+        const auto digits = action.action_id.substr(kWithdraw.size());
+        if (digits.empty() || digits.size() > 18 ||
+            !std::all_of(digits.begin(), digits.end(),
+                         [](char c) { return c >= '0' && c <= '9'; }) ||
+            action.choice_ids.size() != 1) {
+            turn.reply_text("action.unknown");
+            return;
+        }
+        withdraw_knowledge_click(turn, std::stoll(digits), action.choice_ids.front());
         return;
     }
     if (action.action_id == "form:plan_meeting") {

@@ -57,6 +57,21 @@ enum class CommandId {
     answer,
     yes,
     no,
+    // knowledge base (knowledge_flows.cpp)
+    search,
+    knowledge,
+    my_knowledge,
+    knowledge_withdraw,
+    knowledge_note,
+    knowledge_resource,
+    knowledge_edit,
+    knowledge_retire,
+    knowledge_restore,
+    knowledge_share,
+    knowledge_export,
+    harvest,
+    central_question,
+    ambition,
 };
 
 /// How a command is typed and who may use it.

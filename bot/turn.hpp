@@ -174,5 +174,24 @@ bool run_poll_job(Store& store, const BotSettings& settings, const Job& job, Ins
 /// when it was started before or nobody can be asked.
 Id start_meeting_evaluation(Store& store, const BotSettings& settings, const Network& network,
                             const Meeting& meeting, Instant now);
+// Knowledge base and harvest (knowledge_flows.cpp).
+/// `zoek <woorden>`: ranked hits over the knowledge the sender may read here.
+void search_knowledge(Turn& turn, const std::string& args);
+/// `kennis`: the network's entries; `kennis 5`: one entry in full.
+void show_knowledge(Turn& turn, const std::string& args);
+void my_knowledge(Turn& turn);
+/// `kennis intrekken 5 [anoniem|verwijder]`: the author's choice, asked when not given.
+void withdraw_knowledge(Turn& turn, const std::string& args);
+/// A click on the withdraw question ("withdraw:<entry id>", choice "anonymise" or "remove").
+void withdraw_knowledge_click(Turn& turn, Id entry_id, std::string_view choice);
+void add_knowledge(Turn& turn, KnowledgeKind kind, const std::string& args);
+void edit_knowledge(Turn& turn, const std::string& args);
+/// Archives (`retire`) or restores an entry.
+void set_knowledge_status(Turn& turn, const std::string& args, bool retire);
+void share_knowledge(Turn& turn, const std::string& args);
+void export_knowledge(Turn& turn);
+void harvest(Turn& turn, const std::string& args);
+/// `ambitie` / `centrale vraag`: shows it, or (facilitators) sets it.
+void network_aim(Turn& turn, bool ambition, const std::string& args);
 
 }  // namespace leernetwerk::detail

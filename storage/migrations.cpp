@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "bot/store.hpp"
+#include "storage/fts_tokenizer.hpp"
 #include "storage/statement.hpp"
 
 namespace leernetwerk::storage {
@@ -371,13 +372,95 @@ CREATE TABLE poll_settings (
 );
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations{{
+// The knowledge base: entries (Q&A, meeting notes, resources) per network, shares with other
+// networks, and a full-text index over title, body and tags. The index keeps no copy of the text
+// (external content): triggers keep it in step with knowledge_entries, and it uses the
+// "leernetwerk" tokenizer (storage/fts_tokenizer.cpp: folded, Dutch and English stems), which
+// every connection registers before it touches these tables. A network gains its central
+// question and ambition (startdocument), for the harvest.
+constexpr std::string_view kSchemaV7 = R"sql(
+ALTER TABLE networks ADD COLUMN central_question TEXT NOT NULL DEFAULT '';
+ALTER TABLE networks ADD COLUMN ambition TEXT NOT NULL DEFAULT '';
+
+-- AUTOINCREMENT: members refer to entries by number ("kennis 5"); a removed entry's number is
+-- never given to another.
+CREATE TABLE knowledge_entries (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    network_id       INTEGER NOT NULL REFERENCES networks (id) ON DELETE CASCADE,
+    kind             TEXT NOT NULL CHECK (kind IN ('answer', 'note', 'resource')),
+    title            TEXT NOT NULL,
+    body             TEXT NOT NULL DEFAULT '',
+    link             TEXT NOT NULL DEFAULT '',
+    tags             TEXT NOT NULL DEFAULT '',  -- one tag a line, in order
+    -- NULL: anonymous. A member who is deleted leaves their consented entries anonymous.
+    author_member_id INTEGER REFERENCES members (id) ON DELETE SET NULL,
+    question_id      INTEGER,  -- the routed question the entry came from, if any
+    status           TEXT NOT NULL CHECK (status IN ('active', 'retired')),
+    created_at       INTEGER NOT NULL,
+    updated_at       INTEGER NOT NULL,
+    -- The entry's network and the networks it is shared with as words of the index ("n12 n40";
+    -- kept by the store and the share triggers below): a search names the member's networks in
+    -- the MATCH itself, so the index narrows to them before any row is read.
+    network_term     TEXT NOT NULL
+);
+CREATE INDEX knowledge_entries_by_network ON knowledge_entries (network_id, created_at);
+CREATE INDEX knowledge_entries_by_author ON knowledge_entries (author_member_id, created_at);
+CREATE INDEX knowledge_entries_by_question ON knowledge_entries (question_id)
+    WHERE question_id IS NOT NULL;
+
+CREATE TABLE knowledge_shares (
+    entry_id            INTEGER NOT NULL REFERENCES knowledge_entries (id) ON DELETE CASCADE,
+    network_id          INTEGER NOT NULL REFERENCES networks (id) ON DELETE CASCADE,
+    shared_by_member_id INTEGER REFERENCES members (id) ON DELETE SET NULL,
+    shared_at           INTEGER NOT NULL,
+    PRIMARY KEY (entry_id, network_id)
+) WITHOUT ROWID;
+CREATE INDEX knowledge_shares_by_network ON knowledge_shares (network_id, entry_id);
+CREATE INDEX knowledge_shares_by_member ON knowledge_shares (shared_by_member_id);
+
+CREATE VIRTUAL TABLE knowledge_fts USING fts5 (
+    title, body, tags, network_term,
+    content = 'knowledge_entries', content_rowid = 'id', tokenize = 'leernetwerk'
+);
+CREATE TRIGGER knowledge_entries_indexed AFTER INSERT ON knowledge_entries BEGIN
+    INSERT INTO knowledge_fts (rowid, title, body, tags, network_term)
+    VALUES (new.id, new.title, new.body, new.tags, new.network_term);
+END;
+CREATE TRIGGER knowledge_entries_unindexed AFTER DELETE ON knowledge_entries BEGIN
+    INSERT INTO knowledge_fts (knowledge_fts, rowid, title, body, tags, network_term)
+    VALUES ('delete', old.id, old.title, old.body, old.tags, old.network_term);
+END;
+CREATE TRIGGER knowledge_entries_reindexed
+AFTER UPDATE OF title, body, tags, network_term ON knowledge_entries
+BEGIN
+    INSERT INTO knowledge_fts (knowledge_fts, rowid, title, body, tags, network_term)
+    VALUES ('delete', old.id, old.title, old.body, old.tags, old.network_term);
+    INSERT INTO knowledge_fts (rowid, title, body, tags, network_term)
+    VALUES (new.id, new.title, new.body, new.tags, new.network_term);
+END;
+CREATE TRIGGER knowledge_shares_added AFTER INSERT ON knowledge_shares BEGIN
+    UPDATE knowledge_entries SET network_term = network_term || ' n' || new.network_id
+    WHERE id = new.entry_id;
+END;
+CREATE TRIGGER knowledge_shares_removed AFTER DELETE ON knowledge_shares BEGIN
+    UPDATE knowledge_entries
+    SET network_term = 'n' || network_id ||
+        coalesce((SELECT group_concat(' n' || s.network_id, '') FROM knowledge_shares AS s
+                  WHERE s.entry_id = old.entry_id), '')
+    WHERE id = old.entry_id;
+END;
+-- How many entries hold a term: the rank function's document counts, read per query word.
+CREATE VIRTUAL TABLE knowledge_vocab USING fts5vocab (knowledge_fts, 'row');
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations{{
     {1, "initial schema", kSchemaV1},
     {2, "conversation references", kSchemaV2},
     {3, "outbox by remote id, adapter state", kSchemaV3},
     {4, "reminder rules, RSVPs, meeting revision", kSchemaV4},
     {5, "agenda items, submitters, dot vote", kSchemaV5},
     {6, "polls and evaluations", kSchemaV6},
+    {7, "knowledge base with full-text search, network aims", kSchemaV7},
 }};
 
 }  // namespace
@@ -395,6 +478,9 @@ int read_user_version(sqlite3* db) {
 }
 
 void migrate(sqlite3* db, int target) {
+    // The knowledge base's index needs its tokenizer on this connection (registering again is
+    // harmless), also for a connection the store did not open.
+    register_knowledge_search(db);
     const int current = read_user_version(db);
     if (current > target) {
         throw StoreError("migrate: database is at schema version " + std::to_string(current) +

@@ -905,3 +905,39 @@ TEST_CASE(
     CHECK(named.find("1 (100%)") != std::string::npos);
     CHECK(f.spec_errors() == 0);
 }
+
+TEST_CASE(
+    "matrix: a search in the room shows the match in bold and data as text; an export is "
+    "private",
+    "[matrix][adapter][conversation][knowledge]") {
+    REQUIRE_PEER(f);
+    f.say(kMarieke, "nieuw netwerk HSN-café Feedback");
+    f.say(kMarieke, "koppel netwerk HSN-café Feedback");
+    f.say(kMarieke,
+          "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | " + std::string(kAnna));
+    CHECK(f.say(kMarieke,
+                "kennis notitie Verslag maart | We zagen hoe <b>Bram</b> rekent met "
+                "breuken | rekenen")
+              .find("Opgeslagen als kennis 1") != std::string::npos);
+
+    // Anna searches with another word form; the room sees the hit.
+    const auto found = f.say(kAnna, "zoek rekenen");
+    CHECK(found.find("#1 Verslag maart") != std::string::npos);
+    const auto messages = f.bot_messages();
+    REQUIRE_FALSE(messages.empty());
+    const auto& hit = messages.back();
+    REQUIRE(hit.contains("formatted_body"));
+    const auto html = hit["formatted_body"].get<std::string>();
+    CHECK(html.find("<strong>rekent</strong>") != std::string::npos);
+    CHECK(html.find("&lt;b&gt;Bram&lt;/b&gt;") != std::string::npos);
+    CHECK(html.find("<b>Bram</b>") == std::string::npos);
+
+    // She may not archive it; the facilitator's export goes to her private chat, not the room.
+    CHECK(f.say(kAnna, "kennis archiveer 1").find("Alleen organisatoren en procesbegeleiders") !=
+          std::string::npos);
+    const auto in_room = f.say(kMarieke, "kennis export");
+    CHECK(in_room.find("Ik heb het je privé gestuurd.") != std::string::npos);
+    CHECK(in_room.find("Verslag maart") == std::string::npos);
+    CHECK(f.direct_texts(kMarieke).find("Kennisbank van HSN-café Feedback") != std::string::npos);
+    CHECK(f.spec_errors() == 0);
+}

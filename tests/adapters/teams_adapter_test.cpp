@@ -729,3 +729,65 @@ TEST_CASE(
     }
     CHECK(f.store->outbox_in_state(Platform::teams, OutboxState::failed).empty());
 }
+
+TEST_CASE(
+    "teams: a search in the channel shows the match in bold and data as text; an export "
+    "goes to a 1:1 chat",
+    "[teams][adapter][conversation][knowledge]") {
+    Fixture f;
+    int next_id = 0;
+    const auto sent_everything = [&] {
+        return run_until(f.io, [&] { return f.store->outbox_depth(Platform::teams) == 0; });
+    };
+    const auto posted_to = [&](const std::string& conversation_id, std::size_t from = 0) {
+        const auto path =
+            "/v3/conversations/" + net::encode_path_segment(conversation_id) + "/activities";
+        std::vector<json> out;
+        for (auto i = from; i < f.connector.requests.size(); ++i) {
+            if (f.connector.requests[i].url.find(path) != std::string::npos) {
+                out.push_back(json::parse(f.connector.requests[i].body));
+            }
+        }
+        return out;
+    };
+    const auto say = [&](const std::string& from_id, const std::string& name,
+                         const std::string& text) {
+        const auto before = f.connector.requests.size();
+        REQUIRE(
+            f.post(channel_message("k" + std::to_string(++next_id), from_id, name, text)).first ==
+            200);
+        REQUIRE(sent_everything());
+        std::string said;
+        for (const auto& activity : posted_to(kChannel, before)) {
+            said += shown(activity) + "\n";
+        }
+        return said;
+    };
+
+    say("29:marieke", "Marieke", "nieuw netwerk HSN-café Feedback");
+    say("29:marieke", "Marieke", "koppel netwerk HSN-café Feedback");
+    say("29:marieke", "Marieke",
+        "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | 29:anna");
+    CHECK(say("29:marieke", "Marieke",
+              "kennis notitie Verslag maart | We zagen hoe <b>Bram</b> rekent met breuken | "
+              "rekenen")
+              .find("Opgeslagen als kennis 1") != std::string::npos);
+
+    const auto found = say("29:anna", "Anna de Vries", "zoek rekenen");
+    // (Teams shows a # as ＃, so that it never starts a heading.)
+    CHECK(found.find("1 Verslag maart**") != std::string::npos);
+    CHECK(found.find("**rekent**") != std::string::npos);
+    CHECK(found.find("<b>Bram</b>") == std::string::npos);
+
+    const auto in_channel = say("29:marieke", "Marieke", "kennis export");
+    CHECK(in_channel.find("Ik heb het je privé gestuurd.") != std::string::npos);
+    CHECK(in_channel.find("Verslag maart") == std::string::npos);
+    const auto chat = f.store->direct_conversation_with(Platform::teams, "29:marieke");
+    REQUIRE(chat);
+    std::string to_marieke;
+    for (const auto& activity : posted_to(chat->conversation_id)) {
+        to_marieke += shown(activity) + "\n";
+    }
+    CHECK(to_marieke.find("Kennisbank van HSN-café Feedback") != std::string::npos);
+    CHECK(to_marieke.find("1 Verslag maart") != std::string::npos);
+}

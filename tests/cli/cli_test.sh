@@ -105,6 +105,35 @@ printf 'Dit is geen agenda\n' >bad.ics
 check "a file that is no calendar exits 2" test $? -eq 2
 check "a file that is no calendar is named" grep -q "bad.ics: no VCALENDAR found" err.txt
 
+# export-knowledge and harvest: the knowledge base and the school year's harvest as files.
+printf 'kennis notitie Verslag <script>x</script> | We oefenden met feedback | feedback\nkennis bron Waaier | https://voorbeeld.nl/w?a=1&b=2 | Vragen\nambitie Feedback die <b>werkt</b>\n' |
+    "$bin" console --demo --db demo.db --now "2026-12-02 09:00" >out.txt 2>err.txt
+check "knowledge added in the console" grep -q "Opgeslagen als kennis 2 (bron)" out.txt
+"$bin" harvest --db demo.db --network "HSN-café Feedback die werkt" --year 2026-2027 --format html --out oogst.html >out.txt 2>err.txt
+check "harvest --format html exits 0" test $? -eq 0
+check "harvest says what it wrote" grep -q "wrote oogst.html: harvest 2026-2027 of HSN-café Feedback die werkt" out.txt
+check "the harvest is a standalone HTML document" grep -q '^<!DOCTYPE html>$' oogst.html
+check "the harvest ends its document" grep -q '^</html>$' oogst.html
+check "the harvest escapes data" grep -q 'Verslag &lt;script&gt;x&lt;/script&gt;' oogst.html
+check "no markup from data in the harvest" bash -c '! grep -q "<script>" oogst.html'
+check "the harvest has the ambition" grep -q 'Feedback die &lt;b&gt;werkt&lt;/b&gt;' oogst.html
+check "the harvest links the resource" grep -q 'href="https://voorbeeld.nl/w?a=1&amp;b=2"' oogst.html
+"$bin" harvest --db demo.db --network "hsn-cafe feedback die werkt" --year 2026-2027 --format md >oogst.md 2>err.txt
+check "harvest --format md writes Markdown to stdout" grep -q "^# Oogst 2026-2027: HSN-café Feedback die werkt$" oogst.md
+check "the Markdown harvest lists the meetings" grep -q "^## Bijeenkomsten$" oogst.md
+"$bin" harvest --db demo.db --network "HSN-café Feedback die werkt" --format pdf >out.txt 2>err.txt
+check "an unknown harvest format exits 2" test $? -eq 2
+"$bin" harvest --db demo.db --network "HSN-café Feedback die werkt" --year volgend >out.txt 2>err.txt
+check "a bad school year exits 2" test $? -eq 2
+"$bin" export-knowledge --db demo.db --network "HSN-café Feedback die werkt" --format csv --out kennis.csv >out.txt 2>err.txt
+check "export-knowledge --format csv exits 0" test $? -eq 0
+check "the CSV has its header" grep -q '^id,kind,status,title,body,link,tags,author,question_id,created_at,updated_at' kennis.csv
+check "the CSV has both entries" test "$(grep -c '^"[0-9]' kennis.csv)" -eq 2
+"$bin" export-knowledge --db demo.db --network "HSN-café Feedback die werkt" >kennis.md 2>err.txt
+check "export-knowledge writes Markdown" grep -q '^## #1 Verslag \\<script\\>x\\</script\\>$' kennis.md
+"$bin" export-knowledge --db demo.db --network "Rekenen" >out.txt 2>err.txt
+check "export-knowledge of an unknown network exits 2" test $? -eq 2
+
 "$bin" version >out.txt
 check "version" grep -q "^leernetwerk [0-9]" out.txt
 

@@ -13,6 +13,7 @@
 
 #include "bot/log.hpp"
 #include "bot/polls.hpp"
+#include "storage/fts_tokenizer.hpp"
 #include "support/console_fixture.hpp"
 
 using namespace leernetwerk;
@@ -357,6 +358,8 @@ TEST_CASE("an anonymous poll leaves nothing in the database that ties an answer 
     REQUIRE(sqlite3_open_v2(path.string().c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) ==
             SQLITE_OK);
     std::unique_ptr<sqlite3, int (*)(sqlite3*)> db(raw, sqlite3_close);
+    // The knowledge base's full-text tables need their tokenizer to be read.
+    storage::register_knowledge_search(db.get());
     const auto rows = [&](const std::string& sql) {
         std::vector<std::vector<std::string>> out;
         sqlite3_stmt* statement = nullptr;

@@ -1,0 +1,43 @@
+#pragma once
+// Documents made from a network's knowledge base: the export (all entries) and the school year's
+// harvest (oogstdocument). The chat sends them; the command line writes them to files.
+#include <string>
+#include <string_view>
+
+#include "bot/lang.hpp"
+#include "bot/store.hpp"
+
+namespace leernetwerk {
+
+/// How a Markdown document is written.
+enum class DocumentStyle {
+    chat,      ///< the core dialect (bold section titles, "- " lists), for a chat message
+    markdown,  ///< a Markdown file: # headings; data escaped the same way
+};
+
+/// Every entry of a network (active and archived), newest first, with kind, tags, author, dates
+/// and shares. Data is escaped: nothing an entry contains becomes markup.
+std::string knowledge_export_markdown(Store& store, const Network& network, Lang lang,
+                                      DocumentStyle style);
+
+/// The same entries as CSV (RFC 4180, a header row, every field quoted; a field a spreadsheet
+/// would read as a formula is prefixed with an apostrophe).
+std::string knowledge_export_csv(Store& store, const Network& network);
+
+/// The harvest document of a school year (`school_year`: its first calendar year): the network's
+/// name, theme, central question and ambition, the year's meetings and their topics, and the
+/// year's active knowledge entries grouped by kind.
+std::string harvest_markdown(Store& store, const Network& network, int school_year, Lang lang,
+                             DocumentStyle style);
+
+/// The harvest as a complete standalone HTML document, every piece of data HTML-escaped.
+std::string harvest_html(Store& store, const Network& network, int school_year, Lang lang);
+
+/// `<`, `>`, `&`, `"` and `'` as character references.
+std::string escape_html(std::string_view text);
+
+/// True for an absolute http(s) address with a host and no spaces, quotes, angle brackets or
+/// control characters: the only links a resource may have.
+bool is_web_link(std::string_view link);
+
+}  // namespace leernetwerk
