@@ -1162,7 +1162,7 @@ TEST_CASE("a version 3 database with meetings upgrades to version 4", "[storage]
             "INSERT INTO meeting_preparers (meeting_id, position, member_id) VALUES (21, 0, 3)");
     }
     auto store = SqliteStore::open(path);
-    REQUIRE(store->user_version() == 4);
+    REQUIRE(store->user_version() == SqliteStore::schema_version());
     const auto meeting = store->meeting(21);
     REQUIRE(meeting.has_value());
     CHECK(meeting->revision == 0);
