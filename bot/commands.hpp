@@ -34,6 +34,12 @@ enum class CommandId {
     edit_reminder,
     yes,
     no,
+    ask,
+    answer,
+    helpful,
+    close_question,
+    pause,
+    route_count,
 };
 
 /// How a command is typed and who may use it.
