@@ -86,6 +86,17 @@ constexpr std::array<std::pair<OutboxState, std::string_view>, 4> kOutboxStates{
     {OutboxState::failed, "failed"},
 }};
 
+constexpr std::array<std::pair<KnowledgeKind, std::string_view>, 3> kKnowledgeKinds{{
+    {KnowledgeKind::answer, "answer"},
+    {KnowledgeKind::note, "note"},
+    {KnowledgeKind::resource, "resource"},
+}};
+
+constexpr std::array<std::pair<KnowledgeStatus, std::string_view>, 2> kKnowledgeStatuses{{
+    {KnowledgeStatus::active, "active"},
+    {KnowledgeStatus::retired, "retired"},
+}};
+
 }  // namespace
 
 std::string_view platform_code(Platform platform) {
@@ -145,6 +156,20 @@ std::string_view outbox_state_code(OutboxState state) {
 }
 std::optional<OutboxState> parse_outbox_state_code(std::string_view code) {
     return find_code(kOutboxStates, code);
+}
+
+std::string_view knowledge_kind_code(KnowledgeKind kind) {
+    return code_of(kKnowledgeKinds, kind);
+}
+std::optional<KnowledgeKind> parse_knowledge_kind_code(std::string_view code) {
+    return find_code(kKnowledgeKinds, code);
+}
+
+std::string_view knowledge_status_code(KnowledgeStatus status) {
+    return code_of(kKnowledgeStatuses, status);
+}
+std::optional<KnowledgeStatus> parse_knowledge_status_code(std::string_view code) {
+    return find_code(kKnowledgeStatuses, code);
 }
 
 }  // namespace leernetwerk

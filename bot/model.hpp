@@ -35,6 +35,8 @@ struct Network {
     std::string time_zone = "Europe/Amsterdam";
     int meeting_cap = 4;  ///< meetings per school year before the bot warns (HSN: 4)
     Instant created_at{};
+    std::string central_question;  ///< the network's central question (startdocument), or empty
+    std::string ambition;          ///< the shared ambition (gezamenlijke ambitie), or empty
 };
 
 struct School {
@@ -196,6 +198,40 @@ struct Job {
     Instant due_at{};
     std::string payload;
     JobState state = JobState::due;
+};
+
+// ---- knowledge base ---------------------------------------------------------------------------
+
+/// What a knowledge entry is: a Q&A, meeting notes, a resource with a link.
+enum class KnowledgeKind { answer, note, resource };
+std::string_view knowledge_kind_code(KnowledgeKind kind);
+std::optional<KnowledgeKind> parse_knowledge_kind_code(std::string_view code);
+
+/// Retired entries are kept (and can be restored) but are not found by search.
+enum class KnowledgeStatus { active, retired };
+std::string_view knowledge_status_code(KnowledgeStatus status);
+std::optional<KnowledgeStatus> parse_knowledge_status_code(std::string_view code);
+
+/// An entry of a network's knowledge base (kennisbank).
+struct KnowledgeEntry {
+    Id id = 0;
+    Id network_id = 0;
+    KnowledgeKind kind = KnowledgeKind::answer;
+    std::string title;  ///< the question; or the note's or resource's title
+    std::string body;   ///< the answer; or the note; or what the resource offers
+    std::string link;   ///< a resource's address (http/https only), else empty
+    std::vector<std::string> tags;
+    std::optional<Id> author_member_id;  ///< nullopt: anonymous (or anonymised later)
+    std::optional<Id> question_id;       ///< the routed question it came from, if any
+    KnowledgeStatus status = KnowledgeStatus::active;
+    Instant created_at{};
+    Instant updated_at{};
+};
+
+/// One search result.
+struct KnowledgeHit {
+    KnowledgeEntry entry;
+    std::string snippet;  ///< core Markdown: the matched words in **bold**, the rest escaped
 };
 
 }  // namespace leernetwerk

@@ -179,7 +179,33 @@ public:
     /// When the earliest job in state `due` is due; nullopt when none is.
     virtual std::optional<Instant> next_job_due() = 0;
 
-    // ---- questions to the network ---------------------------------------------------------
+    // ---- knowledge base ------------------------------------------------------------------------
+    virtual Id create_knowledge_entry(const KnowledgeEntry& entry) = 0;
+    virtual std::optional<KnowledgeEntry> knowledge_entry(Id id) = 0;
+    /// Overwrites every field but id, network and created_at.
+    virtual void update_knowledge_entry(const KnowledgeEntry& entry) = 0;
+    virtual void delete_knowledge_entry(Id id) = 0;
+    /// A network's entries (all states), newest first.
+    virtual std::vector<KnowledgeEntry> knowledge_entries(Id network_id) = 0;
+    /// Entries a member wrote (any network, all states), newest first.
+    virtual std::vector<KnowledgeEntry> knowledge_entries_by_author(Id member_id) = 0;
+    /// Active entries of these networks (and entries shared with them), best match first (bm25).
+    /// `words` is what a member typed: every word is searched as a plain word (no query syntax);
+    /// all words must match, or, when no entry has them all, any of them.
+    virtual std::vector<KnowledgeHit> search_knowledge(const std::vector<Id>& network_ids,
+                                                       std::string_view words, int limit) = 0;
+    /// Shares an entry with another network (its members then find and read it); sharing twice
+    /// keeps one share.
+    virtual void share_knowledge_entry(Id entry_id, Id network_id, std::optional<Id> shared_by,
+                                       Instant now) = 0;
+    virtual void unshare_knowledge_entry(Id entry_id, Id network_id) = 0;
+    /// The networks an entry is shared with (not its own), by id.
+    virtual std::vector<Id> knowledge_shares(Id entry_id) = 0;
+    /// Sets a network's central question and shared ambition (empty: not set).
+    virtual void set_network_aims(Id network_id, std::string_view central_question,
+                                  std::string_view ambition) = 0;
+
+    // ---- questions to the network ---------------------------------------------------------------
     /// Stores a new question (its number is its id, never handed out twice); returns the id.
     virtual Id create_question(const Question& question) = 0;
     virtual std::optional<Question> question(Id id) = 0;

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "bot/store.hpp"
+#include "storage/fts_tokenizer.hpp"
 #include "storage/statement.hpp"
 
 namespace leernetwerk::storage {
@@ -249,12 +250,75 @@ CREATE TABLE rsvps (
 CREATE INDEX rsvps_by_member ON rsvps (member_id);
 )sql";
 
+// The knowledge base: entries (Q&A, meeting notes, resources) per network, shares with other
+// networks, and a full-text index over title, body and tags. The index keeps no copy of the text
+// (external content): triggers keep it in step with knowledge_entries, and it uses the
+// "leernetwerk" tokenizer (storage/fts_tokenizer.cpp: folded, Dutch and English stems), which
+// every connection registers before it touches these tables. A network gains its central
+// question and ambition (startdocument), for the harvest.
+constexpr std::string_view kSchemaV5 = R"sql(
+ALTER TABLE networks ADD COLUMN central_question TEXT NOT NULL DEFAULT '';
+ALTER TABLE networks ADD COLUMN ambition TEXT NOT NULL DEFAULT '';
+
+-- AUTOINCREMENT: members refer to entries by number ("kennis 5"); a removed entry's number is
+-- never given to another.
+CREATE TABLE knowledge_entries (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    network_id       INTEGER NOT NULL REFERENCES networks (id) ON DELETE CASCADE,
+    kind             TEXT NOT NULL CHECK (kind IN ('answer', 'note', 'resource')),
+    title            TEXT NOT NULL,
+    body             TEXT NOT NULL DEFAULT '',
+    link             TEXT NOT NULL DEFAULT '',
+    tags             TEXT NOT NULL DEFAULT '',  -- one tag a line, in order
+    -- NULL: anonymous. A member who is deleted leaves their consented entries anonymous.
+    author_member_id INTEGER REFERENCES members (id) ON DELETE SET NULL,
+    question_id      INTEGER,  -- the routed question the entry came from, if any
+    status           TEXT NOT NULL CHECK (status IN ('active', 'retired')),
+    created_at       INTEGER NOT NULL,
+    updated_at       INTEGER NOT NULL
+);
+CREATE INDEX knowledge_entries_by_network ON knowledge_entries (network_id, created_at);
+CREATE INDEX knowledge_entries_by_author ON knowledge_entries (author_member_id, created_at);
+CREATE INDEX knowledge_entries_by_question ON knowledge_entries (question_id)
+    WHERE question_id IS NOT NULL;
+
+CREATE TABLE knowledge_shares (
+    entry_id            INTEGER NOT NULL REFERENCES knowledge_entries (id) ON DELETE CASCADE,
+    network_id          INTEGER NOT NULL REFERENCES networks (id) ON DELETE CASCADE,
+    shared_by_member_id INTEGER REFERENCES members (id) ON DELETE SET NULL,
+    shared_at           INTEGER NOT NULL,
+    PRIMARY KEY (entry_id, network_id)
+) WITHOUT ROWID;
+CREATE INDEX knowledge_shares_by_network ON knowledge_shares (network_id, entry_id);
+CREATE INDEX knowledge_shares_by_member ON knowledge_shares (shared_by_member_id);
+
+CREATE VIRTUAL TABLE knowledge_fts USING fts5 (
+    title, body, tags,
+    content = 'knowledge_entries', content_rowid = 'id', tokenize = 'leernetwerk'
+);
+CREATE TRIGGER knowledge_entries_indexed AFTER INSERT ON knowledge_entries BEGIN
+    INSERT INTO knowledge_fts (rowid, title, body, tags)
+    VALUES (new.id, new.title, new.body, new.tags);
+END;
+CREATE TRIGGER knowledge_entries_unindexed AFTER DELETE ON knowledge_entries BEGIN
+    INSERT INTO knowledge_fts (knowledge_fts, rowid, title, body, tags)
+    VALUES ('delete', old.id, old.title, old.body, old.tags);
+END;
+CREATE TRIGGER knowledge_entries_reindexed AFTER UPDATE OF title, body, tags ON knowledge_entries
+BEGIN
+    INSERT INTO knowledge_fts (knowledge_fts, rowid, title, body, tags)
+    VALUES ('delete', old.id, old.title, old.body, old.tags);
+    INSERT INTO knowledge_fts (rowid, title, body, tags)
+    VALUES (new.id, new.title, new.body, new.tags);
+END;
+)sql";
+
 // Questions to the network (issue 7): the question (its number is its id: AUTOINCREMENT, never
 // reused), who was asked in which round, the answers, which sent messages show a question (a
 // reply to one is an answer), members' pauses and each network's number of members to ask.
 // The asker of an anonymous question is kept in `questions.asker_member_id` only: no other table
 // names them.
-constexpr std::string_view kSchemaV5 = R"sql(
+constexpr std::string_view kSchemaV6 = R"sql(
 CREATE TABLE questions (
     id                INTEGER PRIMARY KEY AUTOINCREMENT,
     network_id        INTEGER NOT NULL REFERENCES networks (id) ON DELETE CASCADE,
@@ -315,12 +379,13 @@ CREATE TABLE network_question_settings (
 );
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations{{
+constexpr std::array<Migration, 6> kMigrations{{
     {1, "initial schema", kSchemaV1},
     {2, "conversation references", kSchemaV2},
     {3, "outbox by remote id, adapter state", kSchemaV3},
     {4, "reminder rules, RSVPs, meeting revision", kSchemaV4},
-    {5, "questions to the network", kSchemaV5},
+    {5, "knowledge base with full-text search, network aims", kSchemaV5},
+    {6, "questions to the network", kSchemaV6},
 }};
 
 }  // namespace
@@ -338,6 +403,9 @@ int read_user_version(sqlite3* db) {
 }
 
 void migrate(sqlite3* db, int target) {
+    // The knowledge base's index needs its tokenizer on this connection (registering again is
+    // harmless), also for a connection the store did not open.
+    register_knowledge_tokenizer(db);
     const int current = read_user_version(db);
     if (current > target) {
         throw StoreError("migrate: database is at schema version " + std::to_string(current) +

@@ -11,6 +11,7 @@
 
 #include "bot/text.hpp"
 #include "storage/content_json.hpp"
+#include "storage/fts_tokenizer.hpp"
 #include "storage/migrations.hpp"
 #include "storage/sqlite_impl.hpp"
 #include "storage/statement.hpp"
@@ -94,7 +95,8 @@ FROM outbox AS o LEFT JOIN outbox AS r ON r.id = o.replaces_id
 )sql";
 
 constexpr std::string_view kNetworkSelect =
-    "SELECT id, name, theme, time_zone, meeting_cap, created_at FROM networks ";
+    "SELECT id, name, theme, time_zone, meeting_cap, created_at, central_question, ambition "
+    "FROM networks ";
 
 constexpr std::string_view kMemberSelect = R"sql(
 SELECT m.id, m.display_name, m.school_id, COALESCE(s.name, ''), m.language,
@@ -171,6 +173,8 @@ Network read_network(const Query& query) {
     network.time_zone = query.column_text(3);
     network.meeting_cap = static_cast<int>(query.column_int(4));
     network.created_at = query.column_instant(5);
+    network.central_question = query.column_text(6);
+    network.ambition = query.column_text(7);
     return network;
 }
 
@@ -327,6 +331,7 @@ Connection open_connection(const std::string& path) {
                              "' mode)");
         }
     }
+    register_knowledge_tokenizer(db.get());  // before anything reads the knowledge base's index
     exec(db.get(), "PRAGMA foreign_keys = ON", "foreign_keys");
     if (query_text(db.get(), "PRAGMA foreign_keys", "foreign_keys") != "1") {
         throw StoreError("foreign_keys: this SQLite does not enforce foreign keys");
@@ -615,15 +620,17 @@ int SqliteStore::outbox_depth(Platform platform) {
 
 Id SqliteStore::create_network(const Network& network) {
     Query query = impl_->query(
-        "INSERT INTO networks (name, name_key, theme, time_zone, meeting_cap, created_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+        "INSERT INTO networks (name, name_key, theme, time_zone, meeting_cap, created_at, "
+        "central_question, ambition) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
         "create_network");
     query.bind_text(1, network.name)
         .bind_text(2, fold(network.name))
         .bind_text(3, network.theme)
         .bind_text(4, network.time_zone)
         .bind_int(5, network.meeting_cap)
-        .bind_instant(6, network.created_at);
+        .bind_instant(6, network.created_at)
+        .bind_text(7, network.central_question)
+        .bind_text(8, network.ambition);
     query.step();
     const Id id = query.column_int(0);
     query.run();

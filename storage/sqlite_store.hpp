@@ -113,6 +113,22 @@ public:
                                           std::string_view key_prefix) override;
     std::optional<Instant> next_job_due() override;
 
+    // ---- knowledge base (sqlite_knowledge.cpp)
+    Id create_knowledge_entry(const KnowledgeEntry& entry) override;
+    std::optional<KnowledgeEntry> knowledge_entry(Id id) override;
+    void update_knowledge_entry(const KnowledgeEntry& entry) override;
+    void delete_knowledge_entry(Id id) override;
+    std::vector<KnowledgeEntry> knowledge_entries(Id network_id) override;
+    std::vector<KnowledgeEntry> knowledge_entries_by_author(Id member_id) override;
+    std::vector<KnowledgeHit> search_knowledge(const std::vector<Id>& network_ids,
+                                               std::string_view words, int limit) override;
+    void share_knowledge_entry(Id entry_id, Id network_id, std::optional<Id> shared_by,
+                               Instant now) override;
+    void unshare_knowledge_entry(Id entry_id, Id network_id) override;
+    std::vector<Id> knowledge_shares(Id entry_id) override;
+    void set_network_aims(Id network_id, std::string_view central_question,
+                          std::string_view ambition) override;
+
     // ---- questions to the network
     Id create_question(const Question& question) override;
     std::optional<Question> question(Id id) override;

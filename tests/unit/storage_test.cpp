@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "storage/content_json.hpp"
+#include "storage/fts_tokenizer.hpp"
 #include "storage/migrations.hpp"
 #include "storage/sqlite_store.hpp"
 
@@ -64,6 +65,9 @@ public:
         if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) {
             throw std::runtime_error("cannot open " + path);
         }
+        // Deleting a network cascades into the knowledge base's full-text index, which needs
+        // its tokenizer on every connection.
+        storage::register_knowledge_tokenizer(db_);
     }
     ~RawDb() { sqlite3_close(db_); }
     RawDb(const RawDb&) = delete;

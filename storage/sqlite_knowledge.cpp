@@ -1,0 +1,358 @@
+// The knowledge base on SQLite: entries, shares with other networks, and full-text search over
+// the FTS5 index `knowledge_fts` (schema version 5; tokenizer in fts_tokenizer.cpp).
+#include <algorithm>
+#include <array>
+#include <string>
+
+#include "bot/text.hpp"
+#include "storage/fts_tokenizer.hpp"
+#include "storage/sqlite_impl.hpp"
+
+namespace leernetwerk::storage {
+namespace {
+
+constexpr std::string_view kEntryColumns = R"sql(
+e.id, e.network_id, e.kind, e.title, e.body, e.link, e.tags, e.author_member_id, e.question_id,
+e.status, e.created_at, e.updated_at
+)sql";
+
+/// Marks FTS5's snippet() puts around a matched word; turned into Markdown bold afterwards.
+constexpr char kMatchOpen = '\x01';
+constexpr char kMatchClose = '\x02';
+
+/// At most this many words of a query are searched (a pasted paragraph is not a query).
+constexpr std::size_t kMaxQueryWords = 16;
+
+/// Words that say nothing about what is looked for ("wat weten we over rekenen?"): left out of a
+/// query unless nothing else is left. Compared after folding.
+constexpr auto kStopWords = std::to_array<std::string_view>({
+    "de",   "het", "een", "en",  "of",   "in",  "op",  "te",    "van",   "voor", "met",  "is",
+    "zijn", "wat", "hoe", "wie", "waar", "we",  "wij", "je",    "jij",   "ik",   "over", "die",
+    "dat",  "er",  "aan", "bij", "om",   "ook", "als", "naar",  "weten", "the",  "a",    "an",
+    "and",  "or",  "to",  "for", "what", "how", "who", "about", "are",   "do",   "know", "on",
+});
+
+std::string sql(std::string_view before, std::string_view after) {
+    std::string text{"SELECT "};
+    text += kEntryColumns;
+    text += before;
+    text += ' ';
+    text += after;
+    return text;
+}
+
+std::string join_tags(const std::vector<std::string>& tags) {
+    std::string joined;
+    for (const std::string& tag : tags) {
+        std::string clean{trim(tag)};
+        std::replace(clean.begin(), clean.end(), '\n', ' ');
+        std::replace(clean.begin(), clean.end(), '\r', ' ');
+        if (clean.empty()) {
+            continue;
+        }
+        if (!joined.empty()) {
+            joined += '\n';
+        }
+        joined += clean;
+    }
+    return joined;
+}
+
+std::vector<std::string> split_tags(const std::string& joined) {
+    std::vector<std::string> tags;
+    if (joined.empty()) {
+        return tags;
+    }
+    for (std::string& tag : split(joined, '\n')) {
+        if (!tag.empty()) {
+            tags.push_back(std::move(tag));
+        }
+    }
+    return tags;
+}
+
+KnowledgeEntry read_entry(const Query& query) {
+    KnowledgeEntry entry;
+    entry.id = query.column_int(0);
+    entry.network_id = query.column_int(1);
+    const std::string kind = query.column_text(2);
+    entry.kind = decode(parse_knowledge_kind_code(kind), "knowledge kind", kind);
+    entry.title = query.column_text(3);
+    entry.body = query.column_text(4);
+    entry.link = query.column_text(5);
+    entry.tags = split_tags(query.column_text(6));
+    entry.author_member_id = query.column_optional_int(7);
+    entry.question_id = query.column_optional_int(8);
+    const std::string status = query.column_text(9);
+    entry.status = decode(parse_knowledge_status_code(status), "knowledge status", status);
+    entry.created_at = query.column_instant(10);
+    entry.updated_at = query.column_instant(11);
+    return entry;
+}
+
+std::vector<KnowledgeEntry> read_entries(Query& query) {
+    std::vector<KnowledgeEntry> entries;
+    while (query.step()) {
+        entries.push_back(read_entry(query));
+    }
+    return entries;
+}
+
+bool is_stop_word(const std::string& word) {
+    const std::string folded = fold(word);
+    return std::find(kStopWords.begin(), kStopWords.end(), folded) != kStopWords.end();
+}
+
+/// The words of what a member typed, as an FTS5 query: every word a quoted string (so `OR`,
+/// `NEAR`, `*`, `-`, `col:` are words or separators, never syntax), joined by AND or OR. Empty
+/// when nothing searchable is left.
+std::string match_expression(std::string_view typed, bool any) {
+    std::vector<std::string> words;
+    std::vector<std::string> folded;
+    for (std::string& word : search_words(typed)) {
+        std::string key = fold(word);
+        if (std::find(folded.begin(), folded.end(), key) != folded.end()) {
+            continue;
+        }
+        folded.push_back(std::move(key));
+        words.push_back(std::move(word));
+    }
+    std::vector<std::string> meaningful;
+    std::copy_if(words.begin(), words.end(), std::back_inserter(meaningful),
+                 [](const std::string& word) { return !is_stop_word(word); });
+    if (!meaningful.empty()) {
+        words = std::move(meaningful);
+    }
+    if (words.size() > kMaxQueryWords) {
+        words.resize(kMaxQueryWords);
+    }
+    std::string expression;
+    for (const std::string& word : words) {
+        if (!expression.empty()) {
+            expression += any ? " OR " : " ";
+        }
+        // A word holds letters and digits only (search_words), so it never contains a quote.
+        expression += '"';
+        expression += word;
+        expression += '"';
+    }
+    return expression;
+}
+
+std::string json_ids(const std::vector<Id>& ids) {
+    std::string json = "[";
+    for (const Id id : ids) {
+        if (json.size() > 1) {
+            json += ',';
+        }
+        json += std::to_string(id);
+    }
+    json += ']';
+    return json;
+}
+
+/// A snippet with match marks as core Markdown: matches in bold, everything escaped, one line.
+std::string snippet_markdown(std::string_view marked) {
+    std::string out;
+    std::string run;
+    bool in_match = false;
+    const auto flush = [&] {
+        if (run.empty()) {
+            return;
+        }
+        if (in_match) {
+            out += "**" + escape_markdown(run) + "**";
+        } else {
+            out += escape_markdown(run);
+        }
+        run.clear();
+    };
+    for (const char c : marked) {
+        if (c == kMatchOpen || c == kMatchClose) {
+            flush();
+            in_match = c == kMatchOpen;
+        } else if (c == '\n' || c == '\r' || c == '\t') {
+            run += ' ';
+        } else {
+            run += c;
+        }
+    }
+    flush();
+    return out;
+}
+
+}  // namespace
+
+Id SqliteStore::create_knowledge_entry(const KnowledgeEntry& entry) {
+    Query query = impl_->query(R"sql(
+INSERT INTO knowledge_entries (network_id, kind, title, body, link, tags, author_member_id,
+                               question_id, status, created_at, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+RETURNING id
+)sql",
+                               "create_knowledge_entry");
+    query.bind_int(1, entry.network_id)
+        .bind_text(2, knowledge_kind_code(entry.kind))
+        .bind_text(3, entry.title)
+        .bind_text(4, entry.body)
+        .bind_text(5, entry.link)
+        .bind_text(6, join_tags(entry.tags))
+        .bind_optional_int(7, entry.author_member_id)
+        .bind_optional_int(8, entry.question_id)
+        .bind_text(9, knowledge_status_code(entry.status))
+        .bind_instant(10, entry.created_at)
+        .bind_instant(11, entry.updated_at);
+    query.step();
+    const Id id = query.column_int(0);
+    query.run();
+    return id;
+}
+
+std::optional<KnowledgeEntry> SqliteStore::knowledge_entry(Id id) {
+    static const std::string kSql = sql(" FROM knowledge_entries AS e", "WHERE e.id = ?1");
+    Query query = impl_->query(kSql, "knowledge_entry");
+    query.bind_int(1, id);
+    if (!query.step()) {
+        return std::nullopt;
+    }
+    return read_entry(query);
+}
+
+void SqliteStore::update_knowledge_entry(const KnowledgeEntry& entry) {
+    Query query = impl_->query(R"sql(
+UPDATE knowledge_entries
+SET kind = ?2, title = ?3, body = ?4, link = ?5, tags = ?6, author_member_id = ?7,
+    question_id = ?8, status = ?9, updated_at = ?10
+WHERE id = ?1
+)sql",
+                               "update_knowledge_entry");
+    query.bind_int(1, entry.id)
+        .bind_text(2, knowledge_kind_code(entry.kind))
+        .bind_text(3, entry.title)
+        .bind_text(4, entry.body)
+        .bind_text(5, entry.link)
+        .bind_text(6, join_tags(entry.tags))
+        .bind_optional_int(7, entry.author_member_id)
+        .bind_optional_int(8, entry.question_id)
+        .bind_text(9, knowledge_status_code(entry.status))
+        .bind_instant(10, entry.updated_at);
+    Impl::require_changed(query.run(), "update_knowledge_entry", "knowledge entry", entry.id);
+}
+
+void SqliteStore::delete_knowledge_entry(Id id) {
+    Query query =
+        impl_->query("DELETE FROM knowledge_entries WHERE id = ?1", "delete_knowledge_entry");
+    query.bind_int(1, id);
+    query.run();
+}
+
+std::vector<KnowledgeEntry> SqliteStore::knowledge_entries(Id network_id) {
+    static const std::string kSql = sql(" FROM knowledge_entries AS e",
+                                        "WHERE e.network_id = ?1 ORDER BY e.created_at DESC, "
+                                        "e.id DESC");
+    Query query = impl_->query(kSql, "knowledge_entries");
+    query.bind_int(1, network_id);
+    return read_entries(query);
+}
+
+std::vector<KnowledgeEntry> SqliteStore::knowledge_entries_by_author(Id member_id) {
+    static const std::string kSql = sql(" FROM knowledge_entries AS e",
+                                        "WHERE e.author_member_id = ?1 ORDER BY e.created_at "
+                                        "DESC, e.id DESC");
+    Query query = impl_->query(kSql, "knowledge_entries_by_author");
+    query.bind_int(1, member_id);
+    return read_entries(query);
+}
+
+std::vector<KnowledgeHit> SqliteStore::search_knowledge(const std::vector<Id>& network_ids,
+                                                        std::string_view words, int limit) {
+    if (network_ids.empty() || limit <= 0) {
+        return {};
+    }
+    // The index finds the matches; the entry's network (or a share) decides who may see them.
+    // Title matches weigh most, then tags, then the body.
+    static const std::string kSearch = sql(R"sql(
+FROM knowledge_fts JOIN knowledge_entries AS e ON e.id = knowledge_fts.rowid
+WHERE knowledge_fts MATCH ?1 AND e.status = 'active'
+  AND (e.network_id IN (SELECT value FROM json_each(?2))
+       OR EXISTS (SELECT 1 FROM knowledge_shares AS s
+                  WHERE s.entry_id = e.id AND s.network_id IN (SELECT value FROM json_each(?2))))
+)sql",
+                                           "ORDER BY bm25(knowledge_fts, 5.0, 1.0, 3.0), e.id DESC "
+                                           "LIMIT ?3");
+    // The snippet only for the hits shown, not for every match.
+    static const std::string kSnippet =
+        "SELECT snippet(knowledge_fts, -1, char(1), char(2), '…', 16) FROM knowledge_fts "
+        "WHERE knowledge_fts MATCH ?1 AND rowid = ?2";
+    const std::string ids = json_ids(network_ids);
+    std::string expression;
+    std::vector<KnowledgeEntry> entries;
+    for (const bool any : {false, true}) {
+        const std::string candidate = match_expression(words, any);
+        if (candidate.empty() || candidate == expression) {
+            break;  // nothing to search, or OR would search the same single word again
+        }
+        expression = candidate;
+        Query query = impl_->query(kSearch, "search_knowledge");
+        query.bind_text(1, expression).bind_text(2, ids).bind_int(3, limit);
+        entries = read_entries(query);
+        if (!entries.empty()) {
+            break;
+        }
+    }
+    std::vector<KnowledgeHit> hits;
+    hits.reserve(entries.size());
+    for (KnowledgeEntry& entry : entries) {
+        Query query = impl_->query(kSnippet, "search_knowledge: snippet");
+        query.bind_text(1, expression).bind_int(2, entry.id);
+        std::string snippet = query.step() ? query.column_text(0) : std::string{};
+        hits.push_back(KnowledgeHit{std::move(entry), snippet_markdown(snippet)});
+    }
+    return hits;
+}
+
+void SqliteStore::share_knowledge_entry(Id entry_id, Id network_id, std::optional<Id> shared_by,
+                                        Instant now) {
+    Query query = impl_->query(R"sql(
+INSERT INTO knowledge_shares (entry_id, network_id, shared_by_member_id, shared_at)
+VALUES (?1, ?2, ?3, ?4)
+ON CONFLICT (entry_id, network_id) DO NOTHING
+)sql",
+                               "share_knowledge_entry");
+    query.bind_int(1, entry_id)
+        .bind_int(2, network_id)
+        .bind_optional_int(3, shared_by)
+        .bind_instant(4, now);
+    query.run();
+}
+
+void SqliteStore::unshare_knowledge_entry(Id entry_id, Id network_id) {
+    Query query =
+        impl_->query("DELETE FROM knowledge_shares WHERE entry_id = ?1 AND network_id = ?2",
+                     "unshare_knowledge_entry");
+    query.bind_int(1, entry_id).bind_int(2, network_id);
+    query.run();
+}
+
+std::vector<Id> SqliteStore::knowledge_shares(Id entry_id) {
+    Query query = impl_->query(
+        "SELECT network_id FROM knowledge_shares WHERE entry_id = ?1 ORDER BY network_id",
+        "knowledge_shares");
+    query.bind_int(1, entry_id);
+    std::vector<Id> networks;
+    while (query.step()) {
+        networks.push_back(query.column_int(0));
+    }
+    return networks;
+}
+
+void SqliteStore::set_network_aims(Id network_id, std::string_view central_question,
+                                   std::string_view ambition) {
+    Query query =
+        impl_->query("UPDATE networks SET central_question = ?2, ambition = ?3 WHERE id = ?1",
+                     "set_network_aims");
+    query.bind_int(1, network_id).bind_text(2, central_question).bind_text(3, ambition);
+    Impl::require_changed(query.run(), "set_network_aims", "network", network_id);
+}
+
+}  // namespace leernetwerk::storage
