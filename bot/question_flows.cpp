@@ -79,7 +79,8 @@ bool is_stopword(std::string_view word) {
         "en",    "of",   "er",   "is",   "kan",  "kun",   "heeft", "weet", "iemand", "iets",
         "ook",   "nog",  "wel",  "niet", "geen", "naar",  "uit",  "over", "tips",  "the",
         "a",     "an",   "of",   "for",  "with", "how",   "what", "who",  "does",  "do",
-        "anyone", "know", "and", "or",   "to",   "my",    "our",  "is",   "are",   "can"};
+        "anyone", "know", "and", "or",   "to",   "my",    "our",  "are",  "can",   "welke",
+        "jullie", "hebben", "doen", "goed", "graag", "your", "you", "which", "we", "any"};
     return word.size() < 2 || kStop.count(word) > 0;
 }
 
@@ -92,6 +93,14 @@ std::string stem(std::string word) {
             word.erase(word.size() - ending.size());
             break;
         }
+    }
+    // A doubled vowel before the last consonant is single in the longer forms: "observeer"
+    // (observeert) and "observer" (observeren) meet.
+    const auto n = word.size();
+    const auto vowel = [](char c) { return c == 'a' || c == 'e' || c == 'o' || c == 'u'; };
+    if (n >= 5 && word[n - 2] == word[n - 3] && vowel(word[n - 2]) && !vowel(word[n - 1]) &&
+        word[n - 1] != 'i' && word[n - 1] != 'j') {
+        word.erase(n - 2, 1);
     }
     return word;
 }
@@ -117,9 +126,18 @@ std::vector<std::string> content_words(std::string_view text) {
     std::vector<std::string> out;
     for (const auto& word : words(fold(text))) {
         auto clean = bare(word);
-        if (!is_stopword(clean)) {
-            out.push_back(std::move(clean));
+        if (is_stopword(clean)) {
+            continue;
         }
+        if (clean.find('-') != std::string::npos) {
+            // "kleuter-rekenonderwijs": the parts count as words too.
+            for (auto& part : split(clean, '-')) {
+                if (!is_stopword(part)) {
+                    out.push_back(std::move(part));
+                }
+            }
+        }
+        out.push_back(std::move(clean));
     }
     return out;
 }
@@ -727,6 +745,25 @@ void close_prompt(Store& store, const PendingAction& pending, Instant now,
     }
 }
 
+constexpr std::size_t kOfferBodyChars = 400;
+
+/// `text` cut at a word boundary after about `max` characters, with "…" when cut.
+std::string shortened(const std::string& text, std::size_t max) {
+    if (utf8_length(text) <= max) {
+        return text;
+    }
+    std::size_t bytes = 0;
+    for (std::size_t chars = 0; bytes < text.size() && chars < max; ++chars) {
+        const auto lead = static_cast<unsigned char>(text[bytes]);
+        bytes += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    }
+    auto cut = text.rfind(' ', std::min(bytes, text.size()));
+    if (cut == std::string::npos || cut < bytes / 2) {
+        cut = std::min(bytes, text.size());
+    }
+    return text.substr(0, cut) + "…";
+}
+
 void offer_knowledge(Turn& turn, Question question, const std::vector<KnowledgeHit>& hits) {
     question.status = QuestionStatus::draft;
     turn.store.update_question(question);
@@ -738,7 +775,16 @@ void offer_knowledge(Turn& turn, Question question, const std::vector<KnowledgeH
                     int n = 0;
                     for (const auto& hit : hits) {
                         text += "\n\n" + std::to_string(++n) + ". **" +
-                                escape_markdown(hit.entry.title) + "**\n" + hit.snippet;
+                                escape_markdown(hit.entry.title) + "**\n" +
+                                escape_markdown(shortened(hit.entry.body, kOfferBodyChars));
+                        if (!hit.entry.link.empty()) {
+                            text += "\n" + escape_markdown(hit.entry.link);
+                        }
+                        if (hit.entry.author_member_id) {
+                            if (const auto author = turn.store.member(*hit.entry.author_member_id)) {
+                                text += "\n— " + escape_markdown(author->display_name);
+                            }
+                        }
                     }
                     text += "\n\n" + tr(lang, "question.offer_question");
                     prompt.prompt = text;
@@ -927,7 +973,7 @@ void mark_answer_helpful(Turn& turn, Question question, std::size_t position) {
             return Content{TextContent{
                 tr(author_lang, question.anonymous ? "helpful.thanks_anonymous" : "helpful.thanks",
                    {{"number", number_of(question)},
-                    {"asker", asker_label(turn.store, question, author_lang)}}),
+                    {"asker", question.anonymous ? std::string() : turn.me->display_name}}),
                 {}}};
         });
     }
@@ -1149,7 +1195,7 @@ void pause_questions(Turn& turn, const std::string& args) {
         }
     }
     if (!until && !parts.empty() && (parts[0] == "tot" || parts[0] == "until")) {
-        const auto day_text = folded.substr(parts[0].size());
+        const auto day_text = trim(std::string_view(folded).substr(parts[0].size()));
         if (const auto when = parse_when(day_text, turn.today(zone));
             when && when->kind != When::Kind::week) {
             until = at_wall_time(when->day, minutes{0}, zone);
