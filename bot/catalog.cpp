@@ -475,6 +475,7 @@ constexpr Entry kCatalogue[] = {
     {"question.confidential_note", "Vertrouwelijk: deze vraag en de antwoorden komen nooit in de kennisbank.", "Confidential: this question and its answers never go into the knowledge base."},
     {"question.routed", "**Vraag #{number}** uit {network}, van {asker}:\n{text}", "**Question #{number}** from {network}, by {asker}:\n{text}"},
     {"question.routed_why", "Je krijgt deze vraag omdat je verstand hebt van {tags}.", "You get this question because you know about {tags}."},
+    {"question.routed_why_earlier", "Je krijgt deze vraag omdat je eerder vergelijkbare vragen beantwoordde.", "You get this question because you answered similar questions before."},
     {"question.routed_why_load", "Niemand gaf expertise op die past; ik vraag jou omdat je de laatste tijd weinig vragen kreeg.", "Nobody listed expertise that fits; I ask you because you had few questions lately."},
     {"question.routed_why_follow_up", "Er is nog geen antwoord gekomen, dus ik vraag nu ook jou.", "No answer has come yet, so now I am asking you too."},
     {"question.routed_how", "Antwoord met **antwoord {number}** en je antwoord, of reageer op dit bericht. Geen tijd of geen idee? Dan hoef je niets te doen. Even geen vragen? Typ **pauze 2 weken**.",

@@ -494,6 +494,8 @@ TextContent routed_message(Store& store, const Network& network, const Question&
     std::string text = tr(lang, "question.routed", args) + "\n\n";
     if (by_expertise && !candidate.matched_tags.empty()) {
         text += tr(lang, "question.routed_why", {{"tags", tags_text(candidate.matched_tags)}});
+    } else if (by_expertise && candidate.fit > 0) {
+        text += tr(lang, "question.routed_why_earlier");
     } else if (follow_up) {
         text += tr(lang, "question.routed_why_follow_up");
     } else {
@@ -1085,10 +1087,10 @@ bool answer_by_reply(Turn& turn, const std::string& text) {
         return false;
     }
     if (const auto command = parse_command(text)) {
-        // Commands typed as a reply keep their meaning ("nuttig 7 2" under the question).
+        // These commands keep their meaning under a question ("nuttig 7 2"); any other text is
+        // an answer, also when it starts like a command ("Ja, …", "Vraag het de IB'er").
         if (command->id == CommandId::answer || command->id == CommandId::helpful ||
-            command->id == CommandId::close_question || command->id == CommandId::help ||
-            command->id == CommandId::ask) {
+            command->id == CommandId::close_question || command->id == CommandId::help) {
             return false;
         }
     }

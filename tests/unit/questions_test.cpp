@@ -120,7 +120,8 @@ struct Person {
     std::string school;
     std::vector<std::string> expertise;
     /// Setup before the question: "paused", "left", "open question" (an unanswered routed
-    /// question), "asked yesterday" (answered, but asked recently).
+    /// question), "asked yesterday" (answered, but asked recently), "answered rekenen" (an
+    /// earlier question tagged rekenen), "answered rekenen helpfully".
     std::string state;
 };
 
@@ -180,6 +181,14 @@ TEST_CASE("a question goes to the members whose expertise fits best", "[question
          "Welke rekenmethode gebruiken jullie?",
          3,
          {"Yara"}},
+        {"earlier answers count as expertise, helpful ones more",
+         {{"Vera", "A", {}, ""},
+          {"Wim", "B", {}, "answered rekenen"},
+          {"Xander", "B", {}, "answered rekenen helpfully"},
+          {"Yara", "B", {}, ""}},
+         "Welke rekenmethode gebruiken jullie?",
+         3,
+         {"Xander", "Wim"}},
         {"never the asker, even when the asker knows most",
          {{"Vera", "A", {"rekenen", "breuken"}, ""}, {"Wim", "B", {"breuken"}, ""}},
          "Breuken rekenen in groep 6?",
@@ -221,6 +230,19 @@ TEST_CASE("a question goes to the members whose expertise fits best", "[question
                     chat.store->set_member_pause(id, testing::demo_now() + std::chrono::days{14});
                 } else if (person.state == "left") {
                     chat.store->end_membership(network, id, testing::demo_now());
+                } else if (person.state.rfind("answered rekenen", 0) == 0) {
+                    Question earlier;
+                    earlier.network_id = network;
+                    earlier.asker_member_id = ids[test.people.front().name];
+                    earlier.text = "Hoe leer je tafels?";
+                    earlier.tags = {"rekenen"};
+                    earlier.status = QuestionStatus::answered;
+                    earlier.round = 1;
+                    earlier.created_at = testing::demo_now() - std::chrono::days{60};
+                    earlier.id = chat.store->create_question(earlier);
+                    chat.store->create_answer({0, earlier.id, id, "Met liedjes.",
+                                               person.state == "answered rekenen helpfully",
+                                               AnswerConsent::none, earlier.created_at});
                 } else if (person.state == "open question" || person.state == "asked yesterday") {
                     Question earlier;
                     earlier.network_id = network;
@@ -329,13 +351,22 @@ TEST_CASE("answers reach the asker, the thread shows them, and the helpful one c
     REQUIRE(answers.size() == 2);
     CHECK(answers[1].author_member_id == joost);
     CHECK(answers[1].text == event.text);  // "Ja, …" is an answer here, not a confirmation
+    // So is a reply that starts like another command, in the post's thread.
+    event.event_id = "reply-2";
+    event.sender = {"member-" + std::to_string(member_id(chat, "Bram de Boer")), "Bram", ""};
+    event.text = "Vraag het de rekencoördinator, die heeft een mooie kijkwijzer.";
+    event.reply_to_remote_id.clear();
+    event.conversation.thread_id = post->remote_id;
+    REQUIRE(chat.bot.handle(event, chat.session.now()));
+    REQUIRE(chat.store->answers_of(number).size() == 3);
+    CHECK(chat.store->answers_of(number)[2].text == event.text);
 
     // Anyone in the network sees the whole thread.
     chat.as("Lotte");
     reply = chat.say("vraag " + n);
     CHECK(contains(reply, "Vraag #" + n + " · open"));
     CHECK(contains(reply, "Van Anna de Vries (CBS De Regenboog)"));
-    CHECK(contains(reply, "Antwoorden (2)"));
+    CHECK(contains(reply, "Antwoorden (3)"));
     CHECK(contains(reply, "1. Marieke Jansen"));
     CHECK(contains(reply, "Wij werken met **rubrics** en kleuren."));  // as text, escaped
     CHECK(contains(reply, "2. Joost van Dijk"));
@@ -344,7 +375,7 @@ TEST_CASE("answers reach the asker, the thread shows them, and the helpful one c
         chat.as("Lotte");
         CHECK(contains(chat.say("nuttig " + n + " 1"), "Alleen wie vraag #" + n + " stelde"));
         chat.as("Anna");
-        CHECK(contains(chat.say("nuttig " + n + " 3"), "Vraag #" + n + " heeft geen antwoord 3"));
+        CHECK(contains(chat.say("nuttig " + n + " 4"), "Vraag #" + n + " heeft geen antwoord 4"));
         reply = chat.say("nuttig " + n + " 2");
         CHECK(contains(reply, "Vraag #" + n + " is beantwoord en ik heb Joost van Dijk bedankt"));
         CHECK(contains(reply, "Anna de Vries vond je antwoord op vraag #" + n + " nuttig"));
@@ -356,7 +387,7 @@ TEST_CASE("answers reach the asker, the thread shows them, and the helpful one c
         // No more answers now.
         chat.as("Bram");
         CHECK(contains(chat.say("antwoord " + n + " Nog een idee"), "al beantwoord of gesloten"));
-        CHECK(chat.store->answers_of(number).size() == 2);
+        CHECK(chat.store->answers_of(number).size() == 3);
     }
     SECTION("the button under a forwarded answer does the same") {
         InboundEvent click;
