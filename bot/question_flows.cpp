@@ -289,11 +289,11 @@ std::vector<Candidate> rank_candidates(Store& store, const Question& question,
 
 /// Who to ask: the best `count` whose expertise fits; when nobody's does, `count` by load.
 std::vector<Candidate> choose(std::vector<Candidate> ranked, int count, bool& by_expertise) {
-    const auto fitting = std::count_if(ranked.begin(), ranked.end(),
-                                       [](const Candidate& c) { return c.fit > 0; });
+    const auto fitting = static_cast<std::size_t>(std::count_if(
+        ranked.begin(), ranked.end(), [](const Candidate& c) { return c.fit > 0; }));
     by_expertise = fitting > 0;
-    const auto take = std::min<std::ptrdiff_t>(count, by_expertise ? fitting : ranked.size());
-    ranked.resize(static_cast<std::size_t>(std::max<std::ptrdiff_t>(take, 0)));
+    const auto wanted = static_cast<std::size_t>(std::max(count, 0));
+    ranked.resize(std::min(wanted, by_expertise ? fitting : ranked.size()));
     return ranked;
 }
 
@@ -669,7 +669,14 @@ void show_thread(Turn& turn, const Question& question) {
     if (question.status == QuestionStatus::open) {
         text += "\n\n" + turn.t("question.post_how", {{"number", number_of(question)}});
     }
-    turn.reply(TextContent{text, {}});
+    const auto here = turn.store.network_of_conversation(turn.event.conversation.platform,
+                                                         turn.event.conversation.id);
+    if (turn.event.conversation.kind == Conversation::Kind::group && here != question.network_id) {
+        // Asked in another network's conversation: its members must not read this thread.
+        turn.reply_privately(TextContent{text, {}});
+    } else {
+        turn.reply(TextContent{text, {}});
+    }
 }
 
 /// The tags of a new question: its #tags, then the network's expertise tags it matches.

@@ -729,6 +729,15 @@ TEST_CASE("a member of another network cannot see, answer or close a question",
     CHECK(routed(chat, his) == std::vector<std::string>{"Lies Vos"});
     chat.as("Anna");
     CHECK(contains(chat.say("vraag " + std::to_string(his)), "ken ik niet in jouw netwerken"));
+
+    // Lotte is in both networks: asked in the demo network's group, the other network's thread
+    // is shown to her privately, not to the group.
+    chat.store->add_membership({other, member_id(chat, "Lotte Mulder"), Role::participant,
+                                testing::demo_now()});
+    chat.as("Lotte");
+    const auto shown = chat.say("vraag " + std::to_string(his));
+    CHECK(contains(shown, ">>> bot to Lotte Mulder (privé)\nVraag #" + std::to_string(his)));
+    CHECK_FALSE(contains(shown, ">>> bot to HSN-café Feedback die werkt"));
 }
 
 TEST_CASE("wrong input about questions gets a friendly reply and changes nothing",
