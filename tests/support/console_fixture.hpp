@@ -26,9 +26,10 @@ inline Instant utc(int y, unsigned m, unsigned d, int hour, int minute = 0) {
 }
 
 struct ConsoleFixture {
-    explicit ConsoleFixture(const std::string& path = ":memory:", Instant now = demo_now())
+    explicit ConsoleFixture(const std::string& path = ":memory:", Instant now = demo_now(),
+                            BotSettings settings = {})
         : store(storage::SqliteStore::open(path)),
-          bot(*store, BotSettings{}),
+          bot(*store, std::move(settings)),
           demo(app::seed_demo(*store, now, "Europe/Amsterdam")),
           session(bot, *store, output, now) {
         session.speak_as("Marieke Jansen");

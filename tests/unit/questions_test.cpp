@@ -492,6 +492,33 @@ TEST_CASE("a question asked in the evening is followed up in school time",
     CHECK(job->due_at == utc(2026, 12, 10, 7));
 }
 
+TEST_CASE("school holidays do not count, and the timings come from the settings",
+          "[questions][follow-up]") {
+    BotSettings settings;
+    settings.send_window.holidays = dutch_school_holidays("midden", 2026);
+    settings.questions.follow_up_school_days = 2;
+    settings.questions.escalation_school_days = 4;
+    settings.questions.route_count = 1;
+    // Thursday 17 December 2026, 10:00; the Christmas holiday runs from 19 December to 3 January.
+    ConsoleFixture chat(":memory:", utc(2026, 12, 17, 9), settings);
+    chat.as("Anna");
+    const auto number = question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
+    REQUIRE(number > 0);
+    const auto n = std::to_string(number);
+    CHECK(routed(chat, number) == std::vector<std::string>{"Marieke Jansen"});
+    const auto follow_up = chat.store->job(std::string(kFollowUpJob), "q" + n + ":follow_up");
+    const auto escalate = chat.store->job(std::string(kFollowUpJob), "q" + n + ":escalate");
+    REQUIRE(follow_up);
+    REQUIRE(escalate);
+    // Friday 18 December, then Monday 4 January: 10:00 in Amsterdam is 09:00 UTC.
+    CHECK(follow_up->due_at == utc(2027, 1, 4, 9));
+    // Tuesday 5 and Wednesday 6 January.
+    CHECK(escalate->due_at == utc(2027, 1, 6, 9));
+    const auto printed = chat.say("/tijd 2027-01-04 10:30");
+    CHECK(contains(printed, "Er is na 2 schooldagen nog geen antwoord op je vraag #" + n +
+                                ". Ik heb nu ook Joost van Dijk gevraagd."));
+}
+
 // ---- the knowledge base: offered before routing, kept only with consent --------------------
 
 TEST_CASE("a helpful answer is kept in the knowledge base only with its author's consent",
