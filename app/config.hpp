@@ -110,10 +110,10 @@ struct RemindersConfig {
 /// Questions to the network: how many members are asked, and when an unanswered question is
 /// followed up and escalated.
 struct QuestionsConfig {
-    int route_count = 3;              ///< 1..10: members first asked (a network may change it)
-    int follow_up_school_days = 3;    ///< 1..30: no answer after this, the next best are asked
-    int escalation_school_days = 7;   ///< 2..60, more than follow_up: the facilitator is asked
-    int consent_days = 14;            ///< 1..90: how long "may I keep your answer?" stays open
+    int route_count = 3;             ///< 1..10: members first asked (a network may change it)
+    int follow_up_school_days = 3;   ///< 1..30: no answer after this, the next best are asked
+    int escalation_school_days = 7;  ///< 2..60, more than follow_up: the facilitator is asked
+    int consent_days = 14;           ///< 1..90: how long "may I keep your answer?" stays open
 };
 
 /// All settings. A default-constructed Config is what the bot uses without a config file.

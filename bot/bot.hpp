@@ -17,9 +17,9 @@ namespace leernetwerk {
 
 /// Timings and numbers for questions to the network (see [questions] config).
 struct QuestionSettings {
-    int route_count = 3;              ///< members asked per question (a network may change it)
-    int follow_up_school_days = 3;    ///< no answer after this: the next best members are asked
-    int escalation_school_days = 7;   ///< no answer after this: the facilitator is asked
+    int route_count = 3;                ///< members asked per question (a network may change it)
+    int follow_up_school_days = 3;      ///< no answer after this: the next best members are asked
+    int escalation_school_days = 7;     ///< no answer after this: the facilitator is asked
     std::chrono::days consent_ttl{14};  ///< how long "may I keep your answer?" stays open
 };
 

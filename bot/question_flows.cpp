@@ -73,14 +73,14 @@ std::string bare(std::string_view word) {
 
 bool is_stopword(std::string_view word) {
     static const std::set<std::string_view> kStop = {
-        "een",   "het",  "de",   "van",  "voor", "met",   "bij",  "hoe",  "wat",   "wie",
-        "waar",  "als",  "dat",  "die",  "dit",  "deze",  "zijn", "ik",   "je",    "jij",
-        "we",    "wij",  "mijn", "onze", "ons",  "aan",   "op",   "in",   "om",    "te",
-        "en",    "of",   "er",   "is",   "kan",  "kun",   "heeft", "weet", "iemand", "iets",
-        "ook",   "nog",  "wel",  "niet", "geen", "naar",  "uit",  "over", "tips",  "the",
-        "a",     "an",   "of",   "for",  "with", "how",   "what", "who",  "does",  "do",
-        "anyone", "know", "and", "or",   "to",   "my",    "our",  "are",  "can",   "welke",
-        "jullie", "hebben", "doen", "goed", "graag", "your", "you", "which", "we", "any"};
+        "een",    "het",    "de",   "van",  "voor",  "met",  "bij",   "hoe",   "wat",    "wie",
+        "waar",   "als",    "dat",  "die",  "dit",   "deze", "zijn",  "ik",    "je",     "jij",
+        "we",     "wij",    "mijn", "onze", "ons",   "aan",  "op",    "in",    "om",     "te",
+        "en",     "of",     "er",   "is",   "kan",   "kun",  "heeft", "weet",  "iemand", "iets",
+        "ook",    "nog",    "wel",  "niet", "geen",  "naar", "uit",   "over",  "tips",   "the",
+        "a",      "an",     "of",   "for",  "with",  "how",  "what",  "who",   "does",   "do",
+        "anyone", "know",   "and",  "or",   "to",    "my",   "our",   "are",   "can",    "welke",
+        "jullie", "hebben", "doen", "goed", "graag", "your", "you",   "which", "we",     "any"};
     return word.size() < 2 || kStop.count(word) > 0;
 }
 
@@ -289,8 +289,8 @@ std::vector<Candidate> rank_candidates(Store& store, const Question& question,
 
 /// Who to ask: the best `count` whose expertise fits; when nobody's does, `count` by load.
 std::vector<Candidate> choose(std::vector<Candidate> ranked, int count, bool& by_expertise) {
-    const auto fitting = static_cast<std::size_t>(std::count_if(
-        ranked.begin(), ranked.end(), [](const Candidate& c) { return c.fit > 0; }));
+    const auto fitting = static_cast<std::size_t>(
+        std::count_if(ranked.begin(), ranked.end(), [](const Candidate& c) { return c.fit > 0; }));
     by_expertise = fitting > 0;
     const auto wanted = static_cast<std::size_t>(std::max(count, 0));
     ranked.resize(std::min(wanted, by_expertise ? fitting : ranked.size()));
@@ -306,8 +306,8 @@ int route_count(Store& store, const BotSettings& settings, Id network_id) {
 /// Appends messages either as part of a member's turn or from a scheduler job.
 class Courier {
 public:
-    explicit Courier(Turn& turn) : store(turn.store), settings(turn.settings), now(turn.now),
-                                   turn_(&turn) {}
+    explicit Courier(Turn& turn)
+        : store(turn.store), settings(turn.settings), now(turn.now), turn_(&turn) {}
     Courier(Store& store_in, const BotSettings& settings_in, Instant now_in)
         : store(store_in), settings(settings_in), now(now_in) {}
 
@@ -463,21 +463,20 @@ std::optional<Instant> after_school_days(Instant from, int count, const std::str
 
 std::string zone_of_network(Store& store, const BotSettings& settings, Id network_id) {
     const auto network = store.network(network_id);
-    return network && !network->time_zone.empty() ? network->time_zone
-                                                  : settings.default_time_zone;
+    return network && !network->time_zone.empty() ? network->time_zone : settings.default_time_zone;
 }
 
 void schedule_follow_ups(Store& store, const BotSettings& settings, const Question& question) {
     const auto zone = zone_of_network(store, settings, question.network_id);
     const auto& window = settings.send_window;
     const auto& timing = settings.questions;
-    if (const auto at = after_school_days(question.created_at, timing.follow_up_school_days, zone,
-                                          window)) {
+    if (const auto at =
+            after_school_days(question.created_at, timing.follow_up_school_days, zone, window)) {
         store.schedule_job({0, std::string(kQuestionFollowUpJob),
                             "q" + number_of(question) + ":follow_up", *at, "", JobState::due});
     }
-    if (const auto at = after_school_days(question.created_at, timing.escalation_school_days,
-                                          zone, window)) {
+    if (const auto at =
+            after_school_days(question.created_at, timing.escalation_school_days, zone, window)) {
         store.schedule_job({0, std::string(kQuestionFollowUpJob),
                             "q" + number_of(question) + ":escalate", *at, "", JobState::due});
     }
@@ -513,8 +512,8 @@ void ask_members(Courier& courier, const Network& network, const Question& quest
                  const std::vector<Candidate>& chosen, bool by_expertise, bool follow_up) {
     for (const auto& candidate : chosen) {
         const auto id = courier.to_member(candidate.member, [&](Lang lang) {
-            return Content{routed_message(courier.store, network, question, candidate,
-                                          by_expertise, follow_up, lang)};
+            return Content{routed_message(courier.store, network, question, candidate, by_expertise,
+                                          follow_up, lang)};
         });
         courier.store.add_question_route(
             {question.id, candidate.member.id, question.round, courier.now});
@@ -582,7 +581,7 @@ void route(Turn& turn, Question question) {
     MessageArgs mine = {{"number", number_of(question)},
                         {"network", network->name},
                         {"names", join_names(names_of(chosen), turn.lang)}};
-    std::string receipt = turn.t(chosen.empty()       ? "question.sent_nobody"
+    std::string receipt = turn.t(chosen.empty() ? "question.sent_nobody"
                                  : by_expertise ? "question.sent"
                                                 : "question.sent_load",
                                  mine);
@@ -627,13 +626,13 @@ std::string day_label(Instant instant, const std::string& zone, Lang lang) {
 void show_thread(Turn& turn, const Question& question) {
     const auto network = turn.store.network(question.network_id);
     const auto zone = network ? turn.zone_of(*network) : turn.settings.default_time_zone;
-    std::string text = turn.t("question.thread_title",
-                              {{"number", number_of(question)},
-                               {"status", status_label(question, turn.lang)},
-                               {"network", network ? network->name : ""},
-                               {"day", day_label(question.created_at, zone, turn.lang)},
-                               {"asker", asker_label(turn.store, question, turn.lang)},
-                               {"text", question.text}});
+    std::string text =
+        turn.t("question.thread_title", {{"number", number_of(question)},
+                                         {"status", status_label(question, turn.lang)},
+                                         {"network", network ? network->name : ""},
+                                         {"day", day_label(question.created_at, zone, turn.lang)},
+                                         {"asker", asker_label(turn.store, question, turn.lang)},
+                                         {"text", question.text}});
     if (!question.tags.empty()) {
         text += "\n" + turn.t("question.post_tags", {{"tags", tags_text(question.tags)}});
     }
@@ -653,8 +652,8 @@ void show_thread(Turn& turn, const Question& question) {
     if (answers.empty()) {
         text += "\n\n" + turn.t("question.thread_no_answers");
     } else {
-        text += "\n\n" + turn.t("question.thread_answers", {{"count",
-                                                              std::to_string(answers.size())}});
+        text +=
+            "\n\n" + turn.t("question.thread_answers", {{"count", std::to_string(answers.size())}});
         for (std::size_t i = 0; i < answers.size(); ++i) {
             const auto author = turn.store.member(answers[i].author_member_id);
             text += "\n" + turn.t(answers[i].helpful ? "question.thread_answer_helpful"
@@ -776,31 +775,31 @@ std::string shortened(const std::string& text, std::size_t max) {
 void offer_knowledge(Turn& turn, Question question, const std::vector<KnowledgeHit>& hits) {
     question.status = QuestionStatus::draft;
     turn.store.update_question(question);
-    open_prompt(turn, *turn.me, kOfferPending, question.network_id, number_of(question),
-                turn.now + turn.settings.confirmation_ttl, [&](Id pending_id, Lang lang) {
-                    ChoiceQuestion prompt;
-                    prompt.action_id = "offer:" + std::to_string(pending_id);
-                    std::string text = tr(lang, "question.offer_intro");
-                    int n = 0;
-                    for (const auto& hit : hits) {
-                        text += "\n\n" + std::to_string(++n) + ". **" +
-                                escape_markdown(hit.entry.title) + "**\n" +
-                                escape_markdown(shortened(hit.entry.body, kOfferBodyChars));
-                        if (!hit.entry.link.empty()) {
-                            text += "\n" + escape_markdown(hit.entry.link);
-                        }
-                        if (hit.entry.author_member_id) {
-                            if (const auto author = turn.store.member(*hit.entry.author_member_id)) {
-                                text += "\n— " + escape_markdown(author->display_name);
-                            }
-                        }
+    open_prompt(
+        turn, *turn.me, kOfferPending, question.network_id, number_of(question),
+        turn.now + turn.settings.confirmation_ttl, [&](Id pending_id, Lang lang) {
+            ChoiceQuestion prompt;
+            prompt.action_id = "offer:" + std::to_string(pending_id);
+            std::string text = tr(lang, "question.offer_intro");
+            int n = 0;
+            for (const auto& hit : hits) {
+                text += "\n\n" + std::to_string(++n) + ". **" + escape_markdown(hit.entry.title) +
+                        "**\n" + escape_markdown(shortened(hit.entry.body, kOfferBodyChars));
+                if (!hit.entry.link.empty()) {
+                    text += "\n" + escape_markdown(hit.entry.link);
+                }
+                if (hit.entry.author_member_id) {
+                    if (const auto author = turn.store.member(*hit.entry.author_member_id)) {
+                        text += "\n— " + escape_markdown(author->display_name);
                     }
-                    text += "\n\n" + tr(lang, "question.offer_question");
-                    prompt.prompt = text;
-                    prompt.choices = {{"help", tr(lang, "question.offer_helps")},
-                                      {"send", tr(lang, "question.offer_send")}};
-                    return prompt;
-                });
+                }
+            }
+            text += "\n\n" + tr(lang, "question.offer_question");
+            prompt.prompt = text;
+            prompt.choices = {{"help", tr(lang, "question.offer_helps")},
+                              {"send", tr(lang, "question.offer_send")}};
+            return prompt;
+        });
 }
 
 /// The offer of earlier answers was answered: it helped (nothing is sent on) or not (route).
@@ -913,9 +912,10 @@ void give_answer(Turn& turn, Question question, const std::string& typed) {
     Courier courier(turn);
     const auto lang = turn.settings.default_language;
     post_in_thread(courier, question,
-                   TextContent{tr(lang, "answer.in_thread", {{"number", number_of(question)},
-                                                             {"author", turn.me->display_name},
-                                                             {"text", text}}),
+                   TextContent{tr(lang, "answer.in_thread",
+                                  {{"number", number_of(question)},
+                                   {"author", turn.me->display_name},
+                                   {"text", text}}),
                                {}},
                    &turn.event.conversation);
     if (const auto asker = asker_of(turn.store, question)) {
@@ -934,8 +934,8 @@ void give_answer(Turn& turn, Question question, const std::string& typed) {
     turn.reply_privately(TextContent{
         turn.t(question.anonymous ? "answer.thanks_anonymous" : "answer.thanks",
                {{"number", number_of(question)},
-                {"asker", question.anonymous ? std::string() : asker_label(turn.store, question,
-                                                                            turn.lang)}}),
+                {"asker", question.anonymous ? std::string()
+                                             : asker_label(turn.store, question, turn.lang)}}),
         {}});
 }
 
@@ -1085,8 +1085,8 @@ bool answer_by_reply(Turn& turn, const std::string& text) {
         if (remote.empty() || question_id) {
             continue;
         }
-        if (const auto row = turn.store.outbox_row_by_remote_id(event.conversation.platform,
-                                                                remote)) {
+        if (const auto row =
+                turn.store.outbox_row_by_remote_id(event.conversation.platform, remote)) {
             question_id = turn.store.question_of_message(row->message.id);
         }
     }
@@ -1152,11 +1152,11 @@ void close_question(Turn& turn, const std::string& args) {
     turn.store.update_question(*question);
     cancel_follow_ups(turn.store, *question);
     Courier courier(turn);
-    post_in_thread(courier, *question,
-                   TextContent{tr(turn.settings.default_language, "close_question.in_thread",
-                                  message_args),
-                               {}},
-                   &turn.event.conversation);
+    post_in_thread(
+        courier, *question,
+        TextContent{tr(turn.settings.default_language, "close_question.in_thread", message_args),
+                    {}},
+        &turn.event.conversation);
     if (!asker) {
         if (const auto member = asker_of(turn.store, *question)) {
             courier.to_member(*member, [&](Lang lang) {
@@ -1279,7 +1279,8 @@ bool question_action(Turn& turn, const ActionSubmission& action) {
     }
     if (kind == "offer" && (choice == "help" || choice == "send")) {
         answer_offer(turn, *pending, choice == "help");
-    } else if (kind == "consent" && (choice == "named" || choice == "anonymous" || choice == "no")) {
+    } else if (kind == "consent" &&
+               (choice == "named" || choice == "anonymous" || choice == "no")) {
         keep_answer(turn, *pending,
                     choice == "named"       ? AnswerConsent::named
                     : choice == "anonymous" ? AnswerConsent::anonymous
@@ -1333,8 +1334,8 @@ bool expire_question_prompt(Store& store, const BotSettings& settings, const Job
         return false;
     }
     const auto member = store.member(pending->member_id);
-    const auto lang = member ? member->language.value_or(settings.default_language)
-                             : settings.default_language;
+    const auto lang =
+        member ? member->language.value_or(settings.default_language) : settings.default_language;
     close_prompt(store, *pending, now, tr(lang, "confirm.closed_expired"));
     Courier courier(store, settings, now);
     const auto payload_id = read_id(pending->payload);

@@ -86,9 +86,9 @@ inline std::string_view answer_consent_code(AnswerConsent consent) {
 }
 
 inline std::optional<AnswerConsent> parse_answer_consent_code(std::string_view code) {
-    for (auto consent : {AnswerConsent::none, AnswerConsent::asked, AnswerConsent::named,
-                         AnswerConsent::anonymous, AnswerConsent::refused,
-                         AnswerConsent::expired}) {
+    for (auto consent :
+         {AnswerConsent::none, AnswerConsent::asked, AnswerConsent::named, AnswerConsent::anonymous,
+          AnswerConsent::refused, AnswerConsent::expired}) {
         if (answer_consent_code(consent) == code) {
             return consent;
         }

@@ -146,8 +146,7 @@ bool question_action(Turn& turn, const ActionSubmission& action);
 /// A typed ja/nee when the member's newest open prompt is a question's; false otherwise.
 bool answer_question_prompt(Turn& turn, bool yes, const std::string& args);
 /// Scheduler job: a question's prompt expired. False when the job's prompt is not a question's.
-bool expire_question_prompt(Store& store, const BotSettings& settings, const Job& job,
-                            Instant now);
+bool expire_question_prompt(Store& store, const BotSettings& settings, const Job& job, Instant now);
 enum class FollowUpOutcome { sent, skipped, deferred };
 /// Scheduler job: an unanswered question gets more members asked, or its facilitator. `deferred`:
 /// moved to the next allowed moment (the job stays due).

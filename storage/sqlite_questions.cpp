@@ -238,8 +238,8 @@ std::vector<Answer> SqliteStore::answers_of(Id question_id) {
 }
 
 void SqliteStore::update_answer(const Answer& answer) {
-    Query query =
-        impl_->query("UPDATE answers SET helpful = ?2, consent = ?3 WHERE id = ?1", "update_answer");
+    Query query = impl_->query("UPDATE answers SET helpful = ?2, consent = ?3 WHERE id = ?1",
+                               "update_answer");
     query.bind_int(1, answer.id)
         .bind_int(2, answer.helpful ? 1 : 0)
         .bind_text(3, answer_consent_code(answer.consent));

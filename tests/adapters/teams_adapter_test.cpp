@@ -620,8 +620,7 @@ TEST_CASE("teams: a question mentions the routed member in the channel, who answ
     };
     const auto say = [&](const std::string& from_id, const std::string& name,
                          const std::string& text) {
-        post(json::parse(
-            channel_message("q" + std::to_string(++next_id), from_id, name, text)));
+        post(json::parse(channel_message("q" + std::to_string(++next_id), from_id, name, text)));
     };
     say("29:marieke", "Marieke", "nieuw netwerk HSN-café Feedback");
     say("29:marieke", "Marieke", "koppel netwerk HSN-café Feedback");
@@ -653,9 +652,9 @@ TEST_CASE("teams: a question mentions the routed member in the channel, who answ
     REQUIRE(question_post["entities"].is_array());
     bool bram_mentioned = false;
     for (const auto& entity : question_post["entities"]) {
-        bram_mentioned = bram_mentioned || (entity["type"] == "mention" &&
-                                            entity["mentioned"]["id"] == "29:bram" &&
-                                            entity["text"] == "<at>Bram de Boer</at>");
+        bram_mentioned = bram_mentioned ||
+                         (entity["type"] == "mention" && entity["mentioned"]["id"] == "29:bram" &&
+                          entity["text"] == "<at>Bram de Boer</at>");
     }
     CHECK(bram_mentioned);
     // And asked in a 1:1 chat.
@@ -692,9 +691,8 @@ TEST_CASE("teams: a question mentions the routed member in the channel, who answ
     const auto before_helpful = f.connector.requests.size();
     say("29:anna", "Anna de Vries", "nuttig 1 1");
     const auto thread_path =
-        "/v3/conversations/" + net::encode_path_segment(std::string(kChannel) + ";messageid=" +
-                                                        post_id) +
-        "/activities";
+        "/v3/conversations/" +
+        net::encode_path_segment(std::string(kChannel) + ";messageid=" + post_id) + "/activities";
     bool in_thread = false;
     for (auto i = before_helpful; i < f.connector.requests.size(); ++i) {
         const auto& request = f.connector.requests[i];

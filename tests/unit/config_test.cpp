@@ -650,9 +650,8 @@ TEST_CASE("config: the shipped example loads and documents every key", "[config]
     const std::string text = read_text(path);
     // The extra-holiday form is shown, commented out.
     CHECK(text.find("\n# [[reminders.holiday]]\n") != std::string::npos);
-    for (const char* section :
-         {"[bot]", "[storage]", "[log]", "[server]", "[teams]", "[matrix]", "[reminders]",
-          "[questions]"}) {
+    for (const char* section : {"[bot]", "[storage]", "[log]", "[server]", "[teams]", "[matrix]",
+                                "[reminders]", "[questions]"}) {
         INFO(section);
         CHECK(text.find(std::string("\n") + section + "\n") != std::string::npos);
     }

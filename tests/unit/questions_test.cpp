@@ -3,10 +3,10 @@
 // anonymity checked in the database, and isolation between networks.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <filesystem>
 #include <map>
 #include <regex>
-#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -254,9 +254,8 @@ TEST_CASE("a question goes to the members whose expertise fits best", "[question
                     earlier.id = chat.store->create_question(earlier);
                     chat.store->add_question_route({earlier.id, id, 1, earlier.created_at});
                     if (person.state == "asked yesterday") {
-                        chat.store->create_answer(
-                            {0, earlier.id, id, "Zo doe ik het.", false, AnswerConsent::none,
-                             earlier.created_at});
+                        chat.store->create_answer({0, earlier.id, id, "Zo doe ik het.", false,
+                                                   AnswerConsent::none, earlier.created_at});
                     }
                 }
             }
@@ -332,8 +331,8 @@ TEST_CASE("answers reach the asker, the thread shows them, and the helpful one c
     CHECK(contains(reply, ">>> bot to Anna de Vries (privé)"));
     CHECK(contains(reply, "Antwoord 1 op je vraag #" + n + ", van Marieke Jansen"));
     CHECK(contains(reply, "Dit hielp me"));
-    CHECK(contains(reply, "Dank je! Ik heb je antwoord op vraag #" + n +
-                              " doorgestuurd naar Anna de Vries"));
+    CHECK(contains(
+        reply, "Dank je! Ik heb je antwoord op vraag #" + n + " doorgestuurd naar Anna de Vries"));
 
     // A reply to the question's post is an answer too.
     const auto post = chat.store->outbox_row(chat.store->question_posts(number).front());
@@ -402,7 +401,8 @@ TEST_CASE("answers reach the asker, the thread shows them, and the helpful one c
     }
     SECTION("the asker or a facilitator closes it; others cannot") {
         chat.as("Lotte");
-        CHECK(contains(chat.say("sluit vraag " + n), "alleen de vraagsteller of een procesbegeleider"));
+        CHECK(contains(chat.say("sluit vraag " + n),
+                       "alleen de vraagsteller of een procesbegeleider"));
         chat.as("Marieke");  // the organiser
         reply = chat.say("sluit vraag " + n);
         CHECK(contains(reply, "Vraag #" + n + " is gesloten."));
@@ -451,10 +451,10 @@ TEST_CASE("an unanswered question is followed up after 3 and escalated after 7 s
     // A follow-up never fires twice.
     printed = chat.say("/tijd 2026-12-31 12:00");
     CHECK_FALSE(contains(printed, "vraag #" + n));
-    CHECK(chat.store->job(std::string(kFollowUpJob), "q" + n + ":follow_up")
-              ->state == JobState::done);
-    CHECK(chat.store->job(std::string(kFollowUpJob), "q" + n + ":escalate")
-              ->state == JobState::done);
+    CHECK(chat.store->job(std::string(kFollowUpJob), "q" + n + ":follow_up")->state ==
+          JobState::done);
+    CHECK(chat.store->job(std::string(kFollowUpJob), "q" + n + ":escalate")->state ==
+          JobState::done);
 }
 
 TEST_CASE("an answer or closing cancels the follow-up", "[questions][follow-up]") {
@@ -473,10 +473,10 @@ TEST_CASE("an answer or closing cancels the follow-up", "[questions][follow-up]"
     const auto printed = chat.say("/tijd 2026-12-31 12:00");
     CHECK_FALSE(contains(printed, "schooldagen"));
     CHECK(routed(chat, number).size() == 2);
-    CHECK(chat.store->job(std::string(kFollowUpJob), "q" + n + ":follow_up")
-              ->state == JobState::cancelled);
-    CHECK(chat.store->job(std::string(kFollowUpJob), "q" + n + ":escalate")
-              ->state == JobState::cancelled);
+    CHECK(chat.store->job(std::string(kFollowUpJob), "q" + n + ":follow_up")->state ==
+          JobState::cancelled);
+    CHECK(chat.store->job(std::string(kFollowUpJob), "q" + n + ":escalate")->state ==
+          JobState::cancelled);
 }
 
 TEST_CASE("a question asked in the evening is followed up in school time",
@@ -485,8 +485,8 @@ TEST_CASE("a question asked in the evening is followed up in school time",
     chat.say("/tijd 2026-12-04 21:00");  // Friday evening
     chat.as("Anna");
     const auto number = question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
-    const auto job = chat.store->job(std::string(kFollowUpJob),
-                                     "q" + std::to_string(number) + ":follow_up");
+    const auto job =
+        chat.store->job(std::string(kFollowUpJob), "q" + std::to_string(number) + ":follow_up");
     REQUIRE(job);
     // Mon, Tue, Wed → Wednesday 9 December 21:00 is quiet time: Thursday 08:00 (07:00 UTC).
     CHECK(job->due_at == utc(2026, 12, 10, 7));
@@ -612,7 +612,8 @@ TEST_CASE("a confidential question is never offered for the knowledge base",
     REQUIRE(number > 0);
     const auto n = std::to_string(number);
     CHECK(contains(reply, "Je vraag is vertrouwelijk"));
-    CHECK(contains(reply, "Vertrouwelijk: deze vraag en de antwoorden komen nooit in de kennisbank"));
+    CHECK(
+        contains(reply, "Vertrouwelijk: deze vraag en de antwoorden komen nooit in de kennisbank"));
     CHECK(chat.store->question(number)->confidential);
     chat.as("Marieke");
     chat.say("antwoord " + n + " Bel de ouder op en luister eerst.");
@@ -713,7 +714,8 @@ TEST_CASE("an anonymous asker appears in no message, no other table and no log l
                 "'%Sanne%' OR tags LIKE '%Sanne%'") == 0);
     // The question's messages (posts and private questions) are none of Sanne's.
     CHECK(count("SELECT count(*) FROM question_messages m JOIN outbox o ON o.id = m.message_id "
-                "WHERE o.recipient_member_id = " + s + " OR o.user_id = 'member-" + s + "'") == 0);
+                "WHERE o.recipient_member_id = " +
+                s + " OR o.user_id = 'member-" + s + "'") == 0);
     // Every outbox row that names her or goes to her account is addressed to her.
     CHECK(count("SELECT count(*) FROM outbox WHERE (content LIKE '%Sanne%' OR user_id = 'member-" +
                 s + "') AND recipient_member_id IS NOT " + s) == 0);
@@ -759,8 +761,8 @@ TEST_CASE("a member of another network cannot see, answer or close a question",
 
     // Lotte is in both networks: asked in the demo network's group, the other network's thread
     // is shown to her privately, not to the group.
-    chat.store->add_membership({other, member_id(chat, "Lotte Mulder"), Role::participant,
-                                testing::demo_now()});
+    chat.store->add_membership(
+        {other, member_id(chat, "Lotte Mulder"), Role::participant, testing::demo_now()});
     chat.as("Lotte");
     const auto shown = chat.say("vraag " + std::to_string(his));
     CHECK(contains(shown, ">>> bot to Lotte Mulder (privé)\nVraag #" + std::to_string(his)));
@@ -813,8 +815,7 @@ TEST_CASE("wrong input about questions gets a friendly reply and changes nothing
 
 // ---- pauses and the number of members to ask --------------------------------------------------
 
-TEST_CASE("members pause being asked; facilitators set how many are asked",
-          "[questions][pause]") {
+TEST_CASE("members pause being asked; facilitators set how many are asked", "[questions][pause]") {
     ConsoleFixture chat;
     chat.as("Joost");
     CHECK(contains(chat.say("pauze"), "Je hebt geen pauze"));
