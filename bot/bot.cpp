@@ -847,6 +847,9 @@ void handle_message(Turn& turn) {
         case CommandId::ask:
             ask_question(turn, command->args);
             break;
+        case CommandId::questions:
+            list_questions(turn);
+            break;
         case CommandId::answer:
             answer_question(turn, command->args);
             break;

@@ -434,6 +434,13 @@ constexpr Entry kCatalogue[] = {
 
     // ---- questions to the network
     {"cmd.ask", "**vraag** je vraag — stel een vraag aan het netwerk (ook **vraag anoniem** … of **vraag vertrouwelijk** …); **vraag** 7 toont vraag 7 met de antwoorden", "**ask** your question — ask the network (also **ask anonymous** … or **ask confidential** …); **ask** 7 shows question 7 with its answers"},
+    {"cmd.questions", "**vragen** — de open vragen in je netwerk", "**questions** — the open questions in your network"},
+    {"help.questions", "**vragen** toont de open vragen van je netwerk, nieuwste eerst, met hoeveel antwoorden er al zijn. **vraag** 7 toont er één met alle antwoorden.",
+     "**questions** shows your network's open questions, newest first, with how many answers they have. **ask** 7 shows one with all its answers."},
+    {"questions.none", "Er staan geen open vragen in {network}.", "There are no open questions in {network}."},
+    {"questions.title", "**Open vragen in {network}:**", "**Open questions in {network}:**"},
+    {"questions.line", "- #{number} {text} ({count} antwoorden)", "- #{number} {text} ({count} answers)"},
+    {"questions.how", "Typ **vraag** en het nummer om een vraag met de antwoorden te zien, of **antwoord** en het nummer om te antwoorden.", "Type **ask** and the number to see a question with its answers, or **answer** and the number to answer it."},
     {"cmd.answer", "**antwoord** 7 je antwoord — beantwoord vraag 7", "**answer** 7 your answer — answer question 7"},
     {"cmd.helpful", "**nuttig** 7 2 — antwoord 2 op jouw vraag 7 hielp je", "**helpful** 7 2 — answer 2 to your question 7 helped you"},
     {"cmd.close_question", "**sluit vraag** 7 — sluit je vraag", "**close question** 7 — close your question"},

@@ -35,6 +35,7 @@ enum class CommandId {
     yes,
     no,
     ask,
+    questions,
     answer,
     helpful,
     close_question,

@@ -27,6 +27,7 @@ constexpr std::string_view kConsentPending = "question_consent";
 constexpr std::size_t kMaxQuestionTags = 8;
 constexpr std::size_t kMinQuestionChars = 3;
 constexpr int kKnowledgeOffers = 3;
+constexpr int kListedQuestions = 10;
 
 // ---- small readers -----------------------------------------------------------------------------
 
@@ -1065,6 +1066,32 @@ void ask_question(Turn& turn, const std::string& args) {
         return;
     }
     route(turn, question);
+}
+
+void list_questions(Turn& turn) {
+    auto network = turn.require_network();
+    if (!network) {
+        return;
+    }
+    if (!turn.membership_in(network->id)) {
+        turn.reply_text("question.not_member", {{"network", network->name}});
+        return;
+    }
+    const auto open =
+        turn.store.questions_of_network(network->id, QuestionStatus::open, kListedQuestions);
+    if (open.empty()) {
+        turn.reply_text("questions.none", {{"network", network->name}});
+        return;
+    }
+    std::string text = turn.t("questions.title", {{"network", network->name}});
+    for (const auto& question : open) {
+        const auto answers = turn.store.answers_of(question.id).size();
+        text += "\n" + turn.t("questions.line", {{"number", number_of(question)},
+                                                 {"text", shortened(question.text, 80)},
+                                                 {"count", std::to_string(answers)}});
+    }
+    text += "\n\n" + turn.t("questions.how");
+    turn.reply(TextContent{text, {}});
 }
 
 void answer_question(Turn& turn, const std::string& args) {

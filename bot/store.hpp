@@ -213,6 +213,9 @@ public:
     virtual void update_question(const Question& question) = 0;
     /// Deletes a question that was never sent on (a draft), with everything attached to it.
     virtual void delete_question(Id id) = 0;
+    /// A network's questions in a state, newest first, at most `limit`.
+    virtual std::vector<Question> questions_of_network(Id network_id, QuestionStatus status,
+                                                       int limit) = 0;
     /// Records that a member was asked to answer (once per question and member).
     virtual void add_question_route(const QuestionRoute& route) = 0;
     /// Who was asked, in the order they were asked.

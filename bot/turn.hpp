@@ -128,6 +128,8 @@ void meeting_changed(Turn& turn, const Network& network, const Meeting& before,
 inline constexpr std::string_view kQuestionFollowUpJob = "question_follow_up";
 /// `vraag <tekst>` (also `anoniem`, `vertrouwelijk`), or `vraag 7` to show a question's thread.
 void ask_question(Turn& turn, const std::string& args);
+/// `vragen`: the network's open questions, newest first.
+void list_questions(Turn& turn);
 /// `antwoord 7 <tekst>`.
 void answer_question(Turn& turn, const std::string& args);
 /// A message replying to one of a question's messages is an answer to it. False when the message

@@ -146,6 +146,19 @@ void SqliteStore::delete_question(Id id) {
     query.run();
 }
 
+std::vector<Question> SqliteStore::questions_of_network(Id network_id, QuestionStatus status,
+                                                       int limit) {
+    static const std::string kSql =
+        sql(kQuestionSelect, "WHERE network_id = ?1 AND status = ?2 ORDER BY id DESC LIMIT ?3");
+    Query query = impl_->query(kSql, "questions_of_network");
+    query.bind_int(1, network_id).bind_text(2, question_status_code(status)).bind_int(3, limit);
+    std::vector<Question> out;
+    while (query.step()) {
+        out.push_back(read_question(query));
+    }
+    return out;
+}
+
 void SqliteStore::add_question_route(const QuestionRoute& route) {
     Query query = impl_->query(R"sql(
 INSERT INTO question_routes (question_id, member_id, round, routed_at) VALUES (?1, ?2, ?3, ?4)

@@ -134,6 +134,8 @@ public:
     std::optional<Question> question(Id id) override;
     void update_question(const Question& question) override;
     void delete_question(Id id) override;
+    std::vector<Question> questions_of_network(Id network_id, QuestionStatus status,
+                                               int limit) override;
     void add_question_route(const QuestionRoute& route) override;
     std::vector<QuestionRoute> question_routes(Id question_id) override;
     std::vector<RouteLoad> route_loads() override;

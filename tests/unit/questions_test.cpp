@@ -369,6 +369,10 @@ TEST_CASE("answers reach the asker, the thread shows them, and the helpful one c
     CHECK(contains(reply, "1. Marieke Jansen"));
     CHECK(contains(reply, "Wij werken met **rubrics** en kleuren."));  // as text, escaped
     CHECK(contains(reply, "2. Joost van Dijk"));
+    // And the list of open questions.
+    reply = chat.say("vragen");
+    CHECK(contains(reply, "Open vragen in HSN-café Feedback die werkt:"));
+    CHECK(contains(reply, "#" + n + " Hoe geven jullie feedback op rekenwerk? (3 antwoorden)"));
 
     SECTION("only the asker marks the helpful answer") {
         chat.as("Lotte");
@@ -756,6 +760,9 @@ TEST_CASE("a member of another network cannot see, answer or close a question",
     const auto his = question_number(chat.say("vraag Hoe oefenen jullie de tafels met feedback?"));
     REQUIRE(his > 0);
     CHECK(routed(chat, his) == std::vector<std::string>{"Lies Vos"});
+    const auto listed = chat.say("vragen");
+    CHECK(contains(listed, "#" + std::to_string(his) + " Hoe oefenen jullie de tafels"));
+    CHECK_FALSE(contains(listed, "rekenwerk"));
     chat.as("Anna");
     CHECK(contains(chat.say("vraag " + std::to_string(his)), "ken ik niet in jouw netwerken"));
 
