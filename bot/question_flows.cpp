@@ -381,6 +381,7 @@ std::string tags_text(const std::vector<std::string>& tags) {
 
 std::vector<std::string> names_of(const std::vector<Candidate>& chosen) {
     std::vector<std::string> names;
+    names.reserve(chosen.size());
     for (const auto& candidate : chosen) {
         names.push_back(candidate.member.display_name);
     }
@@ -526,6 +527,7 @@ void ask_members(Courier& courier, const Network& network, const Question& quest
 
 std::vector<Mention> mentions_of(const std::vector<Candidate>& chosen) {
     std::vector<Mention> out;
+    out.reserve(chosen.size());
     for (const auto& candidate : chosen) {
         out.push_back({candidate.member.id, candidate.member.display_name});
     }
