@@ -834,6 +834,11 @@ TEST_CASE("members pause being asked; facilitators set how many are asked", "[qu
     CHECK(routed(chat, number) == std::vector<std::string>{"Marieke Jansen"});
     chat.as("Joost");
     CHECK(contains(chat.say("pauze uit"), "Je pauze is voorbij"));
+    // In English too.
+    chat.say("language en");
+    CHECK(contains(chat.say("pause 3 days"), "until Saturday 5 December"));
+    CHECK(contains(chat.say("pause until 1 March"), "until Monday 1 March"));
+    CHECK(contains(chat.say("pause off"), "Your pause is over"));
 
     chat.as("Marieke");
     CHECK(contains(chat.say("experts per vraag"), "eerst naar 3 leden"));
@@ -842,4 +847,24 @@ TEST_CASE("members pause being asked; facilitators set how many are asked", "[qu
     chat.as("Bram");
     number = question_number(chat.say("vraag Hoe organiseer ik een schoolreisje?"));
     CHECK(routed(chat, number).size() == 1);
+}
+
+TEST_CASE("questions work in English for members who chose it", "[questions][english]") {
+    ConsoleFixture chat;
+    chat.as("Joost");
+    chat.say("language en");
+    auto reply = chat.say("ask How do you give feedback with rubrics?");
+    const std::regex kNumber(R"(Your question #(\d+) is in HSN-café Feedback die werkt)");
+    std::smatch match;
+    REQUIRE(std::regex_search(reply, match, kNumber));
+    const auto n = match[1].str();
+    CHECK(contains(reply, "I have asked"));
+    CHECK(contains(reply, "Bram de Boer"));  // rubrics
+    chat.as("Bram");
+    chat.say("answer " + n + " We score each criterion with a colour.");
+    chat.as("Joost");
+    reply = chat.say("helpful " + n + " 1");
+    CHECK(
+        contains(reply, "Great! Question #" + n + " is answered and I have thanked Bram de Boer."));
+    CHECK(contains(chat.say("questions"), "There are no open questions"));
 }
