@@ -832,6 +832,29 @@ void read_reminders(Section& section, RemindersConfig& reminders) {
     read_extra_holidays(section, reminders.extra_holidays);
 }
 
+void read_questions(Section& section, QuestionsConfig& questions) {
+    if (auto count = section.read_int("route_count", 1, 10)) {
+        questions.route_count = static_cast<int>(*count);
+    }
+    if (auto days = section.read_int("follow_up_school_days", 1, 30)) {
+        questions.follow_up_school_days = static_cast<int>(*days);
+    }
+    if (auto days = section.read_int("escalation_school_days", 2, 60)) {
+        if (*days > questions.follow_up_school_days) {
+            questions.escalation_school_days = static_cast<int>(*days);
+        } else {
+            // The facilitator is asked after the other members, never before.
+            section.fail("escalation_school_days",
+                         "must be more than follow_up_school_days (" +
+                             std::to_string(questions.follow_up_school_days) + "), got " +
+                             std::to_string(*days));
+        }
+    }
+    if (auto days = section.read_int("consent_days", 1, 90)) {
+        questions.consent_days = static_cast<int>(*days);
+    }
+}
+
 ConfigResult check_config(const toml::table& root, const std::string& file) {
     Config config;
     std::vector<ConfigError> errors;
@@ -849,6 +872,7 @@ ConfigResult check_config(const toml::table& root, const std::string& file) {
         {"matrix", [](Section& s, Config& c) { read_matrix(s, c.matrix); }},
         {"reminders", [](Section& s, Config& c) { read_reminders(s, c.reminders); }},
         {"polls", [](Section& s, Config& c) { read_polls(s, c.polls); }},
+        {"questions", [](Section& s, Config& c) { read_questions(s, c.questions); }},
     };
 
     std::vector<Section> sections;
@@ -1060,6 +1084,12 @@ std::string describe_config(const Config& config) {
         << (config.polls.secret.is_set() ? secret_summary(config.polls.secret)
                                          : "(not set: a key file next to the database)")
         << "\n";
+    const QuestionsConfig& questions = config.questions;
+    out << "[questions]\n"
+        << "  route_count: " << questions.route_count << "\n"
+        << "  follow_up_school_days: " << questions.follow_up_school_days << "\n"
+        << "  escalation_school_days: " << questions.escalation_school_days << "\n"
+        << "  consent_days: " << questions.consent_days << "\n";
     return out.str();
 }
 

@@ -114,6 +114,15 @@ struct PollsConfig {
     Secret secret;  ///< `secret`, `secret_file` or `secret_env`; at least 16 characters
 };
 
+/// Questions to the network: how many members are asked, and when an unanswered question is
+/// followed up and escalated.
+struct QuestionsConfig {
+    int route_count = 3;             ///< 1..10: members first asked (a network may change it)
+    int follow_up_school_days = 3;   ///< 1..30: no answer after this, the next best are asked
+    int escalation_school_days = 7;  ///< 2..60, more than follow_up: the facilitator is asked
+    int consent_days = 14;           ///< 1..90: how long "may I keep your answer?" stays open
+};
+
 /// All settings. A default-constructed Config is what the bot uses without a config file.
 struct Config {
     BotConfig bot;
@@ -124,6 +133,7 @@ struct Config {
     MatrixConfig matrix;
     RemindersConfig reminders;
     PollsConfig polls;
+    QuestionsConfig questions;
 };
 
 /// The rules reminders follow: the quiet hours, the school days, the region's built-in holidays

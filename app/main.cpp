@@ -79,6 +79,10 @@ BotSettings bot_settings(const app::Config& config) {
     settings.bot_name = config.bot.name;
     settings.send_window = app::send_window_for(config.reminders);
     settings.min_anonymous_respondents = config.bot.min_anonymous_respondents;
+    settings.questions.route_count = config.questions.route_count;
+    settings.questions.follow_up_school_days = config.questions.follow_up_school_days;
+    settings.questions.escalation_school_days = config.questions.escalation_school_days;
+    settings.questions.consent_ttl = std::chrono::days{config.questions.consent_days};
     return settings;
 }
 

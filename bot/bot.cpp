@@ -124,6 +124,15 @@ Id Turn::send(const OutboundMessage& message) {
     return append(message);
 }
 
+Id Turn::send(const Address& to, Id recipient_member_id, Lang message_lang, Content content) {
+    OutboundMessage message;
+    message.to = to;
+    message.recipient_member_id = recipient_member_id;
+    message.lang = message_lang;
+    message.content = std::move(content);
+    return append(message);
+}
+
 Id Turn::update(Id message_id, const Address& to, Content content, Lang message_lang) {
     OutboundMessage message;
     message.to = to;
@@ -747,6 +756,12 @@ void handle_message(Turn& turn) {
                          {"max", std::to_string(turn.settings.max_message_chars)}});
         return;
     }
+    if (!turn.event.reply_to_remote_id.empty() || !turn.event.conversation.thread_id.empty()) {
+        // A reply to a question's post or private message is an answer to it.
+        if (answer_by_reply(turn, text)) {
+            return;
+        }
+    }
     const auto command = parse_command(text);
     // In a direct chat, text that is no command may answer the member's open poll question; so
     // may "ja" / "nee" (an option, or the start of an open answer) unless a Ja/Nee confirmation
@@ -881,14 +896,39 @@ void handle_message(Turn& turn) {
         case CommandId::poll_threshold:
             set_poll_threshold(turn, command->args);
             break;
-        case CommandId::answer:
+        case CommandId::poll_answer:
             answer_poll(turn, command->args);
             break;
         case CommandId::yes:
-            answer_confirmation(turn, std::nullopt, true);
+            if (!answer_question_prompt(turn, true, command->args)) {
+                answer_confirmation(turn, std::nullopt, true);
+            }
             break;
         case CommandId::no:
-            answer_confirmation(turn, std::nullopt, false);
+            if (!answer_question_prompt(turn, false, command->args)) {
+                answer_confirmation(turn, std::nullopt, false);
+            }
+            break;
+        case CommandId::ask:
+            ask_question(turn, command->args);
+            break;
+        case CommandId::questions:
+            list_questions(turn);
+            break;
+        case CommandId::answer:
+            answer_question(turn, command->args);
+            break;
+        case CommandId::helpful:
+            mark_helpful(turn, command->args);
+            break;
+        case CommandId::close_question:
+            close_question(turn, command->args);
+            break;
+        case CommandId::pause:
+            pause_questions(turn, command->args);
+            break;
+        case CommandId::route_count:
+            set_route_count(turn, command->args);
             break;
         case CommandId::search:
             search_knowledge(turn, command->args);
@@ -997,6 +1037,9 @@ void handle_action(Turn& turn) {
     }
     if (action.action_id == "form:agenda_item") {
         submit_agenda_form(turn, action);
+        return;
+    }
+    if (question_action(turn, action)) {
         return;
     }
     turn.reply_text("action.unknown");
@@ -1182,8 +1225,17 @@ Result<int> Bot::tick(Instant now) {
 void Bot::run_job(const Job& job, Instant now) {
     if (job.kind == detail::kPendingExpiryJob) {
         store_.transaction([&] {
-            detail::expire_confirmation(store_, settings_, job, now);
+            if (!detail::expire_question_prompt(store_, settings_, job, now)) {
+                detail::expire_confirmation(store_, settings_, job, now);
+            }
             store_.finish_job(job.id);
+        });
+    } else if (job.kind == detail::kQuestionFollowUpJob) {
+        store_.transaction([&] {
+            const auto outcome = detail::run_question_follow_up(store_, settings_, job, now);
+            if (outcome != detail::FollowUpOutcome::deferred) {
+                store_.finish_job(job.id);
+            }
         });
     } else if (job.kind == kHousekeepingJob) {
         store_.transaction([&] {

@@ -15,6 +15,14 @@
 
 namespace leernetwerk {
 
+/// Timings and numbers for questions to the network (see [questions] config).
+struct QuestionSettings {
+    int route_count = 3;                ///< members asked per question (a network may change it)
+    int follow_up_school_days = 3;      ///< no answer after this: the next best members are asked
+    int escalation_school_days = 7;     ///< no answer after this: the facilitator is asked
+    std::chrono::days consent_ttl{14};  ///< how long "may I keep your answer?" stays open
+};
+
 struct BotSettings {
     Lang default_language = Lang::nl;
     std::string default_time_zone = "Europe/Amsterdam";
@@ -37,6 +45,7 @@ struct BotSettings {
     /// Results of an anonymous poll show from this many answers, unless a network sets its own
     /// (`peiling drempel`).
     int min_anonymous_respondents = 3;
+    QuestionSettings questions;
 };
 
 /// What applying an event did.

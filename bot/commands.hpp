@@ -54,7 +54,7 @@ enum class CommandId {
     poll_close,
     poll_export,
     poll_threshold,
-    answer,
+    poll_answer,
     yes,
     no,
     // knowledge base (knowledge_flows.cpp)
@@ -72,6 +72,13 @@ enum class CommandId {
     harvest,
     central_question,
     ambition,
+    ask,
+    questions,
+    answer,
+    helpful,
+    close_question,
+    pause,
+    route_count,
 };
 
 /// How a command is typed and who may use it.

@@ -13,6 +13,7 @@
 #include "bot/content.hpp"
 #include "bot/model.hpp"
 #include "bot/poll.hpp"
+#include "bot/questions.hpp"
 
 namespace leernetwerk {
 
@@ -267,6 +268,43 @@ public:
     /// Sets a network's central question and shared ambition (empty: not set).
     virtual void set_network_aims(Id network_id, std::string_view central_question,
                                   std::string_view ambition) = 0;
+
+    // ---- questions to the network ---------------------------------------------------------------
+    /// Stores a new question (its number is its id, never handed out twice); returns the id.
+    virtual Id create_question(const Question& question) = 0;
+    virtual std::optional<Question> question(Id id) = 0;
+    /// Overwrites status, tags, round, escalated, helpful answer and closed_at.
+    virtual void update_question(const Question& question) = 0;
+    /// Deletes a question that was never sent on (a draft), with everything attached to it.
+    virtual void delete_question(Id id) = 0;
+    /// A network's questions in a state, newest first, at most `limit`.
+    virtual std::vector<Question> questions_of_network(Id network_id, QuestionStatus status,
+                                                       int limit) = 0;
+    /// Records that a member was asked to answer (once per question and member).
+    virtual void add_question_route(const QuestionRoute& route) = 0;
+    /// Who was asked, in the order they were asked.
+    virtual std::vector<QuestionRoute> question_routes(Id question_id) = 0;
+    /// The routing load of every member that was ever asked (members not listed were never asked).
+    virtual std::vector<RouteLoad> route_loads() = 0;
+    virtual Id create_answer(const Answer& answer) = 0;
+    virtual std::optional<Answer> answer(Id id) = 0;
+    /// A question's answers, oldest first (their position is the number members type).
+    virtual std::vector<Answer> answers_of(Id question_id) = 0;
+    /// Overwrites helpful and consent.
+    virtual void update_answer(const Answer& answer) = 0;
+    /// Every answer given in a network, with its question's tags: who knows what.
+    virtual std::vector<AnswerEvidence> answer_evidence(Id network_id) = 0;
+    /// Links a sent message (outbox id) to the question it shows, so a reply to it is an answer.
+    virtual void add_question_message(Id question_id, Id message_id, QuestionMessageKind kind) = 0;
+    virtual std::optional<Id> question_of_message(Id message_id) = 0;
+    /// The outbox ids of a question's posts in network conversations, oldest first.
+    virtual std::vector<Id> question_posts(Id question_id) = 0;
+    /// Until when a member does not want to be asked questions; nullopt clears the pause.
+    virtual void set_member_pause(Id member_id, std::optional<Instant> until) = 0;
+    virtual std::optional<Instant> member_pause(Id member_id) = 0;
+    /// How many members a network's questions go to; nullopt: the default.
+    virtual std::optional<int> question_route_count(Id network_id) = 0;
+    virtual void set_question_route_count(Id network_id, int count) = 0;
 };
 
 }  // namespace leernetwerk

@@ -45,6 +45,8 @@ public:
     void announce(Id network_id, const std::string& key, const MessageArgs& args);
     /// Appends a message addressed by the caller; returns its outbox id.
     Id send(const OutboundMessage& message);
+    /// Sends content to an address (a network conversation, a thread in it); returns the outbox id.
+    Id send(const Address& to, Id recipient_member_id, Lang message_lang, Content content);
     /// Updates an earlier message in place.
     Id update(Id message_id, const Address& to, Content content, Lang lang);
 
@@ -193,5 +195,36 @@ void export_knowledge(Turn& turn);
 void harvest(Turn& turn, const std::string& args);
 /// `ambitie` / `centrale vraag`: shows it, or (facilitators) sets it.
 void network_aim(Turn& turn, bool ambition, const std::string& args);
+// Questions to the network (question_flows.cpp): asking, routing, answering, follow-up and the
+// consent to keep a helpful answer in the knowledge base.
+inline constexpr std::string_view kQuestionFollowUpJob = "question_follow_up";
+/// `vraag <tekst>` (also `anoniem`, `vertrouwelijk`), or `vraag 7` to show a question's thread.
+void ask_question(Turn& turn, const std::string& args);
+/// `vragen`: the network's open questions, newest first.
+void list_questions(Turn& turn);
+/// `antwoord 7 <tekst>`.
+void answer_question(Turn& turn, const std::string& args);
+/// A message replying to one of a question's messages is an answer to it. False when the message
+/// refers to no question (or is the asker's own, or a command): read it as usual.
+bool answer_by_reply(Turn& turn, const std::string& text);
+/// `nuttig 7 2`: the asker marks answer 2 of question 7 as the one that helped.
+void mark_helpful(Turn& turn, const std::string& args);
+/// `sluit vraag 7`, for the asker or a facilitator.
+void close_question(Turn& turn, const std::string& args);
+/// `pauze 2 weken`, `pauze tot 1 maart`, `pauze uit`: not being asked questions for a while.
+void pause_questions(Turn& turn, const std::string& args);
+/// `experts per vraag 4`: how many members a network's questions go to.
+void set_route_count(Turn& turn, const std::string& args);
+/// A click on a question's card ("offer:", "consent:", "helpful:"); false when not one of these.
+bool question_action(Turn& turn, const ActionSubmission& action);
+/// A typed ja/nee when the member's newest open prompt is a question's; false otherwise.
+bool answer_question_prompt(Turn& turn, bool yes, const std::string& args);
+/// Scheduler job: a question's prompt expired. False when the job's prompt is not a question's.
+bool expire_question_prompt(Store& store, const BotSettings& settings, const Job& job, Instant now);
+enum class FollowUpOutcome { sent, skipped, deferred };
+/// Scheduler job: an unanswered question gets more members asked, or its facilitator. `deferred`:
+/// moved to the next allowed moment (the job stays due).
+FollowUpOutcome run_question_follow_up(Store& store, const BotSettings& settings, const Job& job,
+                                       Instant now);
 
 }  // namespace leernetwerk::detail

@@ -453,7 +453,73 @@ END;
 CREATE VIRTUAL TABLE knowledge_vocab USING fts5vocab (knowledge_fts, 'row');
 )sql";
 
-constexpr std::array<Migration, 7> kMigrations{{
+// Questions to the network (issue 7): the question (its number is its id: AUTOINCREMENT, never
+// reused), who was asked in which round, the answers, which sent messages show a question (a
+// reply to one is an answer), members' pauses and each network's number of members to ask.
+// The asker of an anonymous question is kept in `questions.asker_member_id` only: no other table
+// names them.
+constexpr std::string_view kSchemaV8 = R"sql(
+CREATE TABLE questions (
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
+    network_id        INTEGER NOT NULL REFERENCES networks (id) ON DELETE CASCADE,
+    asker_member_id   INTEGER REFERENCES members (id) ON DELETE SET NULL,
+    anonymous         INTEGER NOT NULL CHECK (anonymous IN (0, 1)),
+    confidential      INTEGER NOT NULL CHECK (confidential IN (0, 1)),
+    text              TEXT NOT NULL,
+    tags              TEXT NOT NULL DEFAULT '',  -- one tag per line
+    status            TEXT NOT NULL CHECK (status IN ('draft', 'open', 'answered', 'closed')),
+    round             INTEGER NOT NULL DEFAULT 0 CHECK (round >= 0),
+    escalated         INTEGER NOT NULL DEFAULT 0 CHECK (escalated IN (0, 1)),
+    helpful_answer_id INTEGER,
+    created_at        INTEGER NOT NULL,
+    closed_at         INTEGER
+);
+CREATE INDEX questions_by_network ON questions (network_id, status, id);
+CREATE INDEX questions_by_asker ON questions (asker_member_id);
+
+CREATE TABLE question_routes (
+    id          INTEGER PRIMARY KEY,  -- the order in which members were asked
+    question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+    member_id   INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    round       INTEGER NOT NULL CHECK (round >= 1),
+    routed_at   INTEGER NOT NULL,
+    UNIQUE (question_id, member_id)
+);
+CREATE INDEX question_routes_by_member ON question_routes (member_id, routed_at);
+
+CREATE TABLE answers (
+    id               INTEGER PRIMARY KEY,
+    question_id      INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+    author_member_id INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    text             TEXT NOT NULL,
+    helpful          INTEGER NOT NULL DEFAULT 0 CHECK (helpful IN (0, 1)),
+    consent          TEXT NOT NULL DEFAULT 'none' CHECK (consent IN ('none', 'asked', 'named',
+                                                                     'anonymous', 'refused',
+                                                                     'expired')),
+    created_at       INTEGER NOT NULL
+);
+CREATE INDEX answers_by_question ON answers (question_id, id);
+CREATE INDEX answers_by_author ON answers (author_member_id);
+
+CREATE TABLE question_messages (
+    message_id  INTEGER PRIMARY KEY REFERENCES outbox (id) ON DELETE CASCADE,
+    question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL CHECK (kind IN ('post', 'routed'))
+);
+CREATE INDEX question_messages_by_question ON question_messages (question_id, kind);
+
+CREATE TABLE member_pauses (
+    member_id INTEGER PRIMARY KEY REFERENCES members (id) ON DELETE CASCADE,
+    until     INTEGER NOT NULL
+);
+
+CREATE TABLE network_question_settings (
+    network_id  INTEGER PRIMARY KEY REFERENCES networks (id) ON DELETE CASCADE,
+    route_count INTEGER NOT NULL CHECK (route_count BETWEEN 1 AND 10)
+);
+)sql";
+
+constexpr std::array<Migration, 8> kMigrations{{
     {1, "initial schema", kSchemaV1},
     {2, "conversation references", kSchemaV2},
     {3, "outbox by remote id, adapter state", kSchemaV3},
@@ -461,6 +527,7 @@ constexpr std::array<Migration, 7> kMigrations{{
     {5, "agenda items, submitters, dot vote", kSchemaV5},
     {6, "polls and evaluations", kSchemaV6},
     {7, "knowledge base with full-text search, network aims", kSchemaV7},
+    {8, "questions to the network", kSchemaV8},
 }};
 
 }  // namespace

@@ -161,6 +161,29 @@ public:
     void set_network_aims(Id network_id, std::string_view central_question,
                           std::string_view ambition) override;
 
+    // ---- questions to the network
+    Id create_question(const Question& question) override;
+    std::optional<Question> question(Id id) override;
+    void update_question(const Question& question) override;
+    void delete_question(Id id) override;
+    std::vector<Question> questions_of_network(Id network_id, QuestionStatus status,
+                                               int limit) override;
+    void add_question_route(const QuestionRoute& route) override;
+    std::vector<QuestionRoute> question_routes(Id question_id) override;
+    std::vector<RouteLoad> route_loads() override;
+    Id create_answer(const Answer& answer) override;
+    std::optional<Answer> answer(Id id) override;
+    std::vector<Answer> answers_of(Id question_id) override;
+    void update_answer(const Answer& answer) override;
+    std::vector<AnswerEvidence> answer_evidence(Id network_id) override;
+    void add_question_message(Id question_id, Id message_id, QuestionMessageKind kind) override;
+    std::optional<Id> question_of_message(Id message_id) override;
+    std::vector<Id> question_posts(Id question_id) override;
+    void set_member_pause(Id member_id, std::optional<Instant> until) override;
+    std::optional<Instant> member_pause(Id member_id) override;
+    std::optional<int> question_route_count(Id network_id) override;
+    void set_question_route_count(Id network_id, int count) override;
+
 private:
     struct Impl;
     explicit SqliteStore(std::unique_ptr<Impl> impl);

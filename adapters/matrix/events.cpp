@@ -304,6 +304,11 @@ Decoded decode_event(const RoomEvent& event, const DecodeContext& context) {
     decoded.event.text =
         strip_bot_mention(event.body, context.bot_user_id, context.bot_display_name);
     decoded.event.reply_to_remote_id = event.in_reply_to;
+    if (event.relates_rel_type == "m.thread" && !event.relates_event_id.empty()) {
+        // A message in a thread: the bot's answer stays in it, and the thread's root tells what
+        // the message is about (a question's post) whichever message in it was replied to.
+        decoded.event.conversation.thread_id = event.relates_event_id;
+    }
     return decoded;
 }
 

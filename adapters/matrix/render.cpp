@@ -295,6 +295,14 @@ std::string render_message(const OutboundMessage& message, std::string_view repl
                                     {"event_id", std::string(replaces_event_id)}};
             return edit;
         }
+        const auto& thread = message.to.thread_id;
+        if (!thread.empty() && thread.front() == '$') {
+            // In the thread of that event; clients without threads show it as a reply to it.
+            content["m.relates_to"] = {{"rel_type", "m.thread"},
+                                       {"event_id", thread},
+                                       {"is_falling_back", true},
+                                       {"m.in_reply_to", {{"event_id", thread}}}};
+        }
         return content;
     };
     auto content = build(text);

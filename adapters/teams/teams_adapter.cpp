@@ -491,6 +491,37 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         return render_options;
     }
 
+    /// The options for one message: with the Teams ids of the members it mentions (a "29:" id
+    /// when the member has one, else their AAD object id), so they become native mentions.
+    RenderOptions render_options_for(const OutboundMessage& message) const {
+        RenderOptions render_options = render_options_for();
+        const auto* text = std::get_if<TextContent>(&message.content);
+        if (!text) {
+            return render_options;
+        }
+        for (const auto& mention : text->mentions) {
+            std::vector<Identity> identities;
+            try {
+                identities = store.identities_of(mention.member_id);
+            } catch (const StoreError& error) {
+                log_line(LogLevel::warn,
+                         std::string("teams: a mention is sent as plain text: ") + error.what());
+                continue;
+            }
+            std::string id;
+            for (const auto& identity : identities) {
+                if (identity.platform == Platform::teams &&
+                    (id.empty() || identity.user_id.rfind("29:", 0) == 0)) {
+                    id = identity.user_id;
+                }
+            }
+            if (!id.empty()) {
+                render_options.mention_ids[mention.member_id] = {id, mention.display_name};
+            }
+        }
+        return render_options;
+    }
+
     void wake() { pump.wake(); }
 
     static std::string conversation_key(const Address& to) {
@@ -634,7 +665,7 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
     }
 
     void deliver(OutboxRow row, std::string key, const ConversationRef& ref) {
-        auto rendered = render_activity(row.message, render_options_for());
+        auto rendered = render_activity(row.message, render_options_for(row.message));
         if (!rendered) {
             give_up(row, key, "cannot render: " + rendered.error().message);
             return;

@@ -941,3 +941,76 @@ TEST_CASE(
     CHECK(f.direct_texts(kMarieke).find("Kennisbank van HSN-café Feedback") != std::string::npos);
     CHECK(f.spec_errors() == 0);
 }
+
+TEST_CASE("matrix: a question pills the routed member, who answers with a reply",
+          "[matrix][adapter][conversation][questions]") {
+    REQUIRE_PEER(f);
+    f.say(kMarieke, "nieuw netwerk HSN-café Feedback");
+    f.say(kMarieke, "koppel netwerk HSN-café Feedback");
+    f.say(kMarieke,
+          "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | " + std::string(kAnna));
+    f.say(kAnna, "expertise rekenen, rubrics");
+
+    // Marieke asks in the room: Anna is mentioned with a pill and in m.mentions.
+    const auto said = f.say(kMarieke, "vraag Hoe oefenen jullie rekenen met feedback?");
+    CHECK(said.find("Vraag #1") != std::string::npos);
+    const auto ids = f.bot_event_ids("m.room.message");
+    const auto messages = f.bot_messages();
+    REQUIRE(ids.size() == messages.size());
+    std::string post_id;
+    json post;
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        if (messages[i]["body"].get<std::string>().find("Vraag #1") != std::string::npos) {
+            post = messages[i];
+            post_id = ids[i];
+        }
+    }
+    REQUIRE(post.is_object());
+    REQUIRE(post["m.mentions"]["user_ids"].is_array());
+    CHECK(post["m.mentions"]["user_ids"] == json::array({kAnna}));
+    CHECK(post["formatted_body"].get<std::string>().find(
+              "<a href=\"https://matrix.to/#/@anna:localhost\">Anna de Vries</a>") !=
+          std::string::npos);
+    CHECK(f.direct_texts(kAnna).find("Je krijgt deze vraag omdat je verstand hebt van rekenen") !=
+          std::string::npos);
+
+    // Anna replies to the post (a rich reply): that is her answer.
+    auto reply = f.text_event(kAnna, "Met een rekenmuur en korte feedback.");
+    reply["content"]["m.relates_to"] = {{"m.in_reply_to", {{"event_id", post_id}}}};
+    f.push_and_read(json::array({reply}));
+    const auto answers = f.store->answers_of(1);
+    REQUIRE(answers.size() == 1);
+    CHECK(answers[0].text == "Met een rekenmuur en korte feedback.");
+
+    // Marieke gets it privately, as a poll with "Dit hielp me".
+    const auto marieke_chat = f.store->direct_conversation_with(Platform::matrix, kMarieke);
+    REQUIRE(marieke_chat);
+    const auto polls = f.bot_events("org.matrix.msc3381.poll.start", marieke_chat->conversation_id);
+    REQUIRE(polls.size() == 1);
+    const auto prompt = polls[0]["org.matrix.msc1767.text"].get<std::string>();
+    CHECK(prompt.find("Met een rekenmuur en korte feedback.") != std::string::npos);
+    CHECK(prompt.find("van Anna de Vries") != std::string::npos);
+
+    // Marieke marks it helpful: the room hears it in the question's thread.
+    f.say(kMarieke, "nuttig 1 1");
+    CHECK(f.store->question(1)->status == QuestionStatus::answered);
+    bool in_thread = false;
+    for (const auto& message : f.bot_messages()) {
+        if (message["body"].get<std::string>().find("is beantwoord") != std::string::npos &&
+            message.contains("m.relates_to")) {
+            in_thread = message["m.relates_to"]["rel_type"] == "m.thread" &&
+                        message["m.relates_to"]["event_id"] == post_id;
+        }
+    }
+    CHECK(in_thread);
+    // Anna answering in that thread later (not a reply) still counts as an answer to it.
+    auto threaded = f.text_event(kAnna, "Nog een tip: laat ze elkaar overhoren.");
+    threaded["content"]["m.relates_to"] = {{"rel_type", "m.thread"},
+                                           {"event_id", post_id},
+                                           {"is_falling_back", true},
+                                           {"m.in_reply_to", {{"event_id", post_id}}}};
+    f.push_and_read(json::array({threaded}));
+    CHECK(f.store->answers_of(1).size() == 1);  // answered and closed: no more answers
+    CHECK(f.direct_texts(kAnna).find("al beantwoord of gesloten") != std::string::npos);
+    CHECK(f.spec_errors() == 0);
+}

@@ -791,3 +791,100 @@ TEST_CASE(
     CHECK(to_marieke.find("Kennisbank van HSN-café Feedback") != std::string::npos);
     CHECK(to_marieke.find("1 Verslag maart") != std::string::npos);
 }
+
+TEST_CASE("teams: a question mentions the routed member in the channel, who answers in the thread",
+          "[teams][adapter][conversation][questions]") {
+    Fixture f;
+    int next_id = 0;
+    const auto sent_everything = [&] {
+        return run_until(f.io, [&] { return f.store->outbox_depth(Platform::teams) == 0; });
+    };
+    const auto post = [&](const json& activity) {
+        REQUIRE(f.post(activity.dump()).first == 200);
+        REQUIRE(sent_everything());
+    };
+    const auto say = [&](const std::string& from_id, const std::string& name,
+                         const std::string& text) {
+        post(json::parse(channel_message("q" + std::to_string(++next_id), from_id, name, text)));
+    };
+    say("29:marieke", "Marieke", "nieuw netwerk HSN-café Feedback");
+    say("29:marieke", "Marieke", "koppel netwerk HSN-café Feedback");
+    say("29:marieke", "Marieke",
+        "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | 29:anna");
+    say("29:marieke", "Marieke", "lid toevoegen Bram de Boer | deelnemer | Het Kompas | 29:bram");
+    say("29:bram", "Bram de Boer", "expertise rekenen, rubrics");
+    const auto before = f.connector.requests.size();
+
+    // Anna asks in the channel.
+    say("29:anna", "Anna de Vries", "vraag Hoe oefenen jullie rekenen met feedback?");
+    std::string post_id;
+    json question_post;
+    const auto channel_path =
+        "/v3/conversations/" + net::encode_path_segment(kChannel) + "/activities";
+    for (auto i = before; i < f.connector.requests.size(); ++i) {
+        const auto& request = f.connector.requests[i];
+        if (request.url.find(channel_path) != std::string::npos &&
+            request.body.find("Hoe oefenen jullie") != std::string::npos) {
+            question_post = json::parse(request.body);
+            post_id = "remote-" + std::to_string(i + 1);  // the scripted connector's answer
+        }
+    }
+    REQUIRE(question_post.is_object());
+    // Bram is mentioned natively: an <at> tag in the text and a mention entity with his id.
+    const auto text = question_post["text"].get<std::string>();
+    CHECK(text.find("<at>Bram de Boer</at>") != std::string::npos);
+    CHECK(text.find("Hoe oefenen jullie rekenen met feedback?") != std::string::npos);
+    REQUIRE(question_post["entities"].is_array());
+    bool bram_mentioned = false;
+    for (const auto& entity : question_post["entities"]) {
+        bram_mentioned = bram_mentioned ||
+                         (entity["type"] == "mention" && entity["mentioned"]["id"] == "29:bram" &&
+                          entity["text"] == "<at>Bram de Boer</at>");
+    }
+    CHECK(bram_mentioned);
+    // And asked in a 1:1 chat.
+    const auto bram_chat = f.store->direct_conversation_with(Platform::teams, "29:bram");
+    REQUIRE(bram_chat);
+
+    // Bram answers by replying in the question's thread.
+    auto reply = json::parse(channel_message("q-reply", "29:bram", "Bram de Boer",
+                                             "Wij oefenen met een rekenmuur en korte feedback."));
+    reply["conversation"]["id"] = std::string(kChannel) + ";messageid=" + post_id;
+    reply["replyToId"] = post_id;
+    const auto before_reply = f.connector.requests.size();
+    post(reply);
+    const auto answers = f.store->answers_of(1);
+    REQUIRE(answers.size() == 1);
+    CHECK(answers[0].text == "Wij oefenen met een rekenmuur en korte feedback.");
+
+    // Anna gets it privately, as a card with a button to say it helped.
+    const auto anna_chat = f.store->direct_conversation_with(Platform::teams, "29:anna");
+    REQUIRE(anna_chat);
+    const auto anna_path =
+        "/v3/conversations/" + net::encode_path_segment(anna_chat->conversation_id) + "/activities";
+    std::string to_anna;
+    for (auto i = before_reply; i < f.connector.requests.size(); ++i) {
+        if (f.connector.requests[i].url.find(anna_path) != std::string::npos) {
+            to_anna += f.connector.requests[i].body;
+        }
+    }
+    CHECK(to_anna.find("Wij oefenen met een rekenmuur") != std::string::npos);
+    CHECK(to_anna.find("Dit hielp me") != std::string::npos);
+    CHECK(to_anna.find("Bram de Boer") != std::string::npos);
+
+    // Anna marks it helpful: the channel hears it in the question's thread.
+    const auto before_helpful = f.connector.requests.size();
+    say("29:anna", "Anna de Vries", "nuttig 1 1");
+    const auto thread_path =
+        "/v3/conversations/" +
+        net::encode_path_segment(std::string(kChannel) + ";messageid=" + post_id) + "/activities";
+    bool in_thread = false;
+    for (auto i = before_helpful; i < f.connector.requests.size(); ++i) {
+        const auto& request = f.connector.requests[i];
+        in_thread = in_thread || (request.url.find(thread_path) != std::string::npos &&
+                                  request.body.find("is beantwoord") != std::string::npos);
+    }
+    CHECK(in_thread);
+    CHECK(f.store->question(1)->status == QuestionStatus::answered);
+    CHECK(f.store->outbox_in_state(Platform::teams, OutboxState::failed).empty());
+}

@@ -330,13 +330,13 @@ TEST_CASE("config: unknown keys and sections", "[config]") {
           "max_body_bytes, read_timeout_seconds");
     CHECK(load_error("[database]\npath = \"x\"") ==
           "config.toml: database: unknown section; known sections: bot, storage, log, server, "
-          "teams, matrix, reminders, polls");
+          "teams, matrix, reminders, polls, questions");
     CHECK(load_error("language = \"en\"") ==
           "config.toml: language: unknown key outside any section; did you mean to put it under "
           "[bot]?");
     CHECK(load_error("colour = \"blue\"") ==
           "config.toml: colour: unknown key outside any section; known sections: bot, storage, "
-          "log, server, teams, matrix, reminders, polls");
+          "log, server, teams, matrix, reminders, polls, questions");
 }
 
 TEST_CASE("config: TOML syntax errors give line and column", "[config]") {
@@ -543,7 +543,7 @@ a = 1
               "true (set "
               "app_password, app_password_file or app_password_env)",
               "config.toml: extra: unknown section; known sections: bot, storage, log, server, "
-              "teams, matrix, reminders, polls",
+              "teams, matrix, reminders, polls, questions",
           });
     // NOLINTEND(bugprone-suspicious-missing-comma)
 }
@@ -589,7 +589,11 @@ TEST_CASE("config: describe_config of the defaults", "[config]") {
                                      "2025-2026, 2026-2027)\n"
                                      "  holiday: (none)\n"
                                      "[polls]\n"
-                                     "  secret: (not set: a key file next to the database)\n"));
+                                     "  secret: (not set: a key file next to the database)\n"
+
+                                     "[questions]\n  route_count: 3\n"
+                                     "  follow_up_school_days: 3\n"
+                                     "  escalation_school_days: 7\n  consent_days: 14\n"));
 }
 
 TEST_CASE("config: load_config_file", "[config]") {
@@ -651,8 +655,8 @@ TEST_CASE("config: the shipped example loads and documents every key", "[config]
     const std::string text = read_text(path);
     // The extra-holiday form is shown, commented out.
     CHECK(text.find("\n# [[reminders.holiday]]\n") != std::string::npos);
-    for (const char* section :
-         {"[bot]", "[storage]", "[log]", "[server]", "[teams]", "[matrix]", "[reminders]"}) {
+    for (const char* section : {"[bot]", "[storage]", "[log]", "[server]", "[teams]", "[matrix]",
+                                "[reminders]", "[questions]"}) {
         INFO(section);
         CHECK(text.find(std::string("\n") + section + "\n") != std::string::npos);
     }
@@ -688,7 +692,11 @@ TEST_CASE("config: the shipped example loads and documents every key", "[config]
                                            "allowed_inviters",
                                            "quiet_hours",
                                            "school_days",
-                                           "holiday_region"};
+                                           "holiday_region",
+                                           "route_count",
+                                           "follow_up_school_days",
+                                           "escalation_school_days",
+                                           "consent_days"};
     for (const std::string& key : keys) {
         INFO(key);
         // Each key appears as a setting line, active or commented out.
@@ -865,4 +873,51 @@ TEST_CASE("config: a bad [reminders] entry does not hide the others", "[config][
               "config.toml: reminders.holiday[1].last: before first: 2027-02-11 is earlier than "
               "2027-02-12",
           });
+}
+
+// ---- [questions] ------------------------------------------------------------------------------
+
+TEST_CASE("config: [questions] keys are read and shown", "[config][questions]") {
+    const Config defaults;
+    CHECK(defaults.questions.route_count == 3);
+    CHECK(defaults.questions.follow_up_school_days == 3);
+    CHECK(defaults.questions.escalation_school_days == 7);
+    CHECK(defaults.questions.consent_days == 14);
+    const Config config = load_ok(
+        "[questions]\nroute_count = 2\nfollow_up_school_days = 4\nescalation_school_days = 10\n"
+        "consent_days = 30\n");
+    CHECK(config.questions.route_count == 2);
+    CHECK(config.questions.follow_up_school_days == 4);
+    CHECK(config.questions.escalation_school_days == 10);
+    CHECK(config.questions.consent_days == 30);
+    CHECK_THAT(describe_config(config),
+               Catch::EndsWith("[questions]\n  route_count: 2\n  follow_up_school_days: 4\n"
+                               "  escalation_school_days: 10\n  consent_days: 30\n"));
+}
+
+TEST_CASE("config: [questions] errors name the key and the expected form", "[config][questions]") {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"[questions]\nroute_count = 0",
+         "config.toml: questions.route_count: expected an integer from 1 to 10, got 0"},
+        {"[questions]\nroute_count = \"3\"",
+         "config.toml: questions.route_count: expected an integer from 1 to 10, got \"3\" (a "
+         "string)"},
+        {"[questions]\nfollow_up_school_days = 31",
+         "config.toml: questions.follow_up_school_days: expected an integer from 1 to 30, got 31"},
+        {"[questions]\nfollow_up_school_days = 5\nescalation_school_days = 5",
+         "config.toml: questions.escalation_school_days: must be more than "
+         "follow_up_school_days (5), got 5"},
+        {"[questions]\nescalation_school_days = 2",
+         "config.toml: questions.escalation_school_days: must be more than "
+         "follow_up_school_days (3), got 2"},
+        {"[questions]\nconsent_days = 365",
+         "config.toml: questions.consent_days: expected an integer from 1 to 90, got 365"},
+        {"[questions]\nroutes = 3",
+         "config.toml: questions.routes: unknown key; known keys in [questions]: route_count, "
+         "follow_up_school_days, escalation_school_days, consent_days"},
+    };
+    for (const auto& [toml, expected] : cases) {
+        INFO(toml);
+        CHECK(load_error(toml) == expected);
+    }
 }

@@ -200,8 +200,8 @@ TEST_CASE("a one-line poll with a deadline: reminder to who has not answered, cl
     CHECK(has(chat.say("ja"), "Er staat niets open om te bevestigen."));
     CHECK(has(chat.click("Sanne Bakker", "poll:1:1", {"3"}), "Dank je, genoteerd: 26 maart"));
     // Joost changes his mind: the second answer replaces the first, and he hears so.
-    chat.in_private("Joost van Dijk", "antwoord 1 1");
-    CHECK(has(chat.say("antwoord 1 2"), "Je eerdere antwoord is vervangen door dit nieuwe."));
+    chat.in_private("Joost van Dijk", "stem 1 1");
+    CHECK(has(chat.say("stem 1 2"), "Je eerdere antwoord is vervangen door dit nieuwe."));
     CHECK(chat.store->poll_respondents(1).size() == 3);
 
     // Thursday 17:00, a day before the deadline: only the seven who did not answer hear again.
@@ -225,7 +225,7 @@ TEST_CASE("a one-line poll with a deadline: reminder to who has not answered, cl
     CHECK(chat.store->poll(1)->state == PollState::closed);
 
     // Too late now.
-    const auto late = chat.in_private("Lotte Mulder", "antwoord 1 3");
+    const auto late = chat.in_private("Lotte Mulder", "stem 1 3");
     CHECK(has(late, "Peiling #1 (\"Welke datum past?\") is gesloten"));
     CHECK(chat.store->poll_respondents(1).size() == 3);
     // The reminder went once: nothing further comes.
@@ -542,10 +542,10 @@ TEST_CASE("bad input to polls gets a clear reply and changes nothing it should n
         CHECK(has(chat.click("Anna de Vries", "poll:1:1", {"1", "2", "3"}), "hooguit 2 keuzes"));
         CHECK(chat.store->poll_respondents(poll).empty());
         // A typed answer that fits nothing is no answer.
-        CHECK(has(chat.in_private("Anna de Vries", "antwoord 1 7"), "typ een nummer van 1 tot 3"));
+        CHECK(has(chat.in_private("Anna de Vries", "stem 1 7"), "typ een nummer van 1 tot 3"));
         CHECK(chat.store->poll_respondents(poll).empty());
         // In the group an anonymous poll is not answered: it would show the choice to everyone.
-        CHECK(has(chat.in_group("Anna de Vries", "antwoord 1 2"),
+        CHECK(has(chat.in_group("Anna de Vries", "stem 1 2"),
                   "antwoord in je privéchat met mij"));
         CHECK(chat.store->poll_respondents(poll).empty());
         // Clicked properly: counted once; again: replaced, and the member hears so in English.
@@ -572,7 +572,7 @@ TEST_CASE("bad input to polls gets a clear reply and changes nothing it should n
         });
         CHECK(has(chat.click("Kees Kok", "poll:1:1", {"1"}),
                   "Peiling #1 is van een netwerk waar je geen lid van bent"));
-        CHECK(has(chat.in_private("Kees Kok", "antwoord 1 1"), "geen lid van bent"));
+        CHECK(has(chat.in_private("Kees Kok", "stem 1 1"), "geen lid van bent"));
         CHECK(chat.store->poll_respondents(poll).size() == 1);
 
         // Closed early: no more answers.

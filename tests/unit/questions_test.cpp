@@ -1,0 +1,870 @@
+// Questions to the network, as members have them through the console: who a question goes to,
+// answers and the thread, the follow-up over school days, the consent to keep a helpful answer,
+// anonymity checked in the database, and isolation between networks.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+#include <filesystem>
+#include <map>
+#include <regex>
+
+#include <sqlite3.h>
+
+#include "bot/log.hpp"
+#include "support/console_fixture.hpp"
+
+using leernetwerk::testing::ConsoleFixture;
+using leernetwerk::testing::utc;
+using namespace leernetwerk;
+
+namespace {
+
+bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+/// The number in "Je vraag #12 staat in …" (0 when the reply has none).
+Id question_number(const std::string& reply) {
+    static const std::regex kNumber(R"(Je vraag #(\d+))");
+    std::smatch match;
+    return std::regex_search(reply, match, kNumber) ? std::stoll(match[1].str()) : 0;
+}
+
+Id member_id(ConsoleFixture& chat, const std::string& name) {
+    for (const auto& member : chat.store->members()) {
+        if (member.display_name == name) {
+            return member.id;
+        }
+    }
+    throw std::logic_error("no member " + name);
+}
+
+/// Who a question was routed to, in the order they were asked.
+std::vector<std::string> routed(ConsoleFixture& chat, Id question_id) {
+    std::vector<std::string> names;
+    for (const auto& route : chat.store->question_routes(question_id)) {
+        names.push_back(chat.store->member(route.member_id)->display_name);
+    }
+    return names;
+}
+
+/// The texts of every outbox row so far, with who it was for ("" for a group conversation).
+std::vector<std::pair<Id, std::string>> outbox_texts(ConsoleFixture& chat) {
+    std::vector<std::pair<Id, std::string>> out;
+    for (Id id = 1;; ++id) {
+        const auto row = chat.store->outbox_row(id);
+        if (!row) {
+            if (id > 2000) {
+                break;
+            }
+            continue;
+        }
+        std::string text;
+        if (const auto* content = std::get_if<TextContent>(&row->message.content)) {
+            text = content->markdown;
+            for (const auto& mention : content->mentions) {
+                text += " @" + mention.display_name;
+            }
+        } else if (const auto* question = std::get_if<ChoiceQuestion>(&row->message.content)) {
+            text = question->prompt + " " + question->closed_note;
+        } else if (const auto* summary = std::get_if<Summary>(&row->message.content)) {
+            text = summary->title;
+        }
+        out.emplace_back(row->message.recipient_member_id, text + " " + row->message.to.user_id);
+    }
+    return out;
+}
+
+/// A second network with its own people, reachable from the console in private chats.
+struct OtherNetwork {
+    Id id = 0;
+    std::map<std::string, Id> people;
+};
+
+Id add_person(ConsoleFixture& chat, Id network_id, const std::string& name,
+              const std::string& school, const std::vector<std::string>& expertise,
+              Role role = Role::participant) {
+    auto& store = *chat.store;
+    Member member;
+    member.display_name = name;
+    member.created_at = testing::demo_now();
+    const auto id = store.create_member(member);
+    if (!school.empty()) {
+        store.set_member_school(id, store.school_id(school));
+    }
+    store.set_member_expertise(id, expertise);
+    store.link_identity({Platform::console, "member-" + std::to_string(id), id});
+    store.add_membership({network_id, id, role, testing::demo_now()});
+    store.set_active_network(id, network_id);
+    return id;
+}
+
+Id add_network(ConsoleFixture& chat, const std::string& name) {
+    Network network;
+    network.name = name;
+    network.time_zone = "Europe/Amsterdam";
+    network.created_at = testing::demo_now();
+    return chat.store->create_network(network);
+}
+
+constexpr std::string_view kFollowUpJob = "question_follow_up";
+
+}  // namespace
+
+// ---- routing ------------------------------------------------------------------------------------
+
+namespace {
+
+struct Person {
+    std::string name;
+    std::string school;
+    std::vector<std::string> expertise;
+    /// Setup before the question: "paused", "left", "open question" (an unanswered routed
+    /// question), "asked yesterday" (answered, but asked recently), "answered rekenen" (an
+    /// earlier question tagged rekenen), "answered rekenen helpfully".
+    std::string state;
+};
+
+struct RoutingCase {
+    std::string what;
+    std::vector<Person> people;  ///< the first one asks
+    std::string question;
+    int route_count = 3;
+    std::vector<std::string> expected;  ///< who is asked, best first
+    bool by_load = false;               ///< nobody fits: the post says so
+};
+
+}  // namespace
+
+TEST_CASE("a question goes to the members whose expertise fits best", "[questions][routing]") {
+    const std::vector<RoutingCase> cases = {
+        {"expertise tags decide, not the order of the roster",
+         {{"Vera", "A", {}, ""},
+          {"Wim", "B", {"bewegingsonderwijs"}, ""},
+          {"Xander", "B", {"rekenen"}, ""},
+          {"Yara", "B", {"begrijpend lezen"}, ""}},
+         "Hoe leer ik groep 5 breuken rekenen?",
+         3,
+         {"Xander"}},
+        {"tags match stems and compounds: rekenonderwijs, observeren, kleuters",
+         {{"Vera", "A", {}, ""},
+          {"Wim", "B", {"rekenen"}, ""},
+          {"Xander", "B", {"kleuters", "observeren"}, ""},
+          {"Yara", "B", {"NT2"}, ""}},
+         "Wie observeert kleuter-rekenonderwijs met een kijkwijzer?",
+         3,
+         {"Xander", "Wim"}},
+        {"another school than the asker's comes first",
+         {{"Vera", "A", {}, ""}, {"Wim", "A", {"rekenen"}, ""}, {"Xander", "B", {"rekenen"}, ""}},
+         "Tips voor rekenen met sterke rekenaars?",
+         1,
+         {"Xander"}},
+        {"someone with an open unanswered question is asked after the others",
+         {{"Vera", "A", {}, ""},
+          {"Wim", "B", {"rekenen"}, "open question"},
+          {"Xander", "B", {"rekenen"}, ""}},
+         "Welke rekenmethode gebruiken jullie?",
+         1,
+         {"Xander"}},
+        {"someone asked yesterday is asked later",
+         {{"Vera", "A", {}, ""},
+          {"Wim", "B", {"rekenen"}, ""},
+          {"Xander", "B", {"rekenen"}, "asked yesterday"}},
+         "Welke rekenmethode gebruiken jullie?",
+         2,
+         {"Wim", "Xander"}},
+        {"members who paused are skipped, and so are those who left",
+         {{"Vera", "A", {}, ""},
+          {"Wim", "B", {"rekenen"}, "paused"},
+          {"Xander", "B", {"rekenen"}, "left"},
+          {"Yara", "B", {"rekenen"}, ""}},
+         "Welke rekenmethode gebruiken jullie?",
+         3,
+         {"Yara"}},
+        {"earlier answers count as expertise, helpful ones more",
+         {{"Vera", "A", {}, ""},
+          {"Wim", "B", {}, "answered rekenen"},
+          {"Xander", "B", {}, "answered rekenen helpfully"},
+          {"Yara", "B", {}, ""}},
+         "Welke rekenmethode gebruiken jullie?",
+         3,
+         {"Xander", "Wim"}},
+        {"never the asker, even when the asker knows most",
+         {{"Vera", "A", {"rekenen", "breuken"}, ""}, {"Wim", "B", {"breuken"}, ""}},
+         "Breuken rekenen in groep 6?",
+         3,
+         {"Wim"}},
+        {"the network's number of members to ask is used",
+         {{"Vera", "A", {}, ""},
+          {"Wim", "B", {"rekenen"}, ""},
+          {"Xander", "C", {"rekenen"}, ""},
+          {"Yara", "D", {"rekenen"}, ""},
+          {"Zoë", "E", {"rekenen"}, ""}},
+         "Welke rekenmethode gebruiken jullie?",
+         2,
+         {"Wim", "Xander"}},
+        {"nobody fits: the least asked, said honestly",
+         {{"Vera", "A", {}, ""},
+          {"Wim", "B", {"gym"}, "open question"},
+          {"Xander", "B", {"muziek"}, ""},
+          {"Yara", "A", {"drama"}, ""}},
+         "Hoe organiseer ik een schoolreisje?",
+         2,
+         {"Xander", "Yara"},
+         true},
+    };
+    for (const auto& test : cases) {
+        DYNAMIC_SECTION(test.what) {
+            ConsoleFixture chat;
+            const auto network = add_network(chat, "Netwerk Rekenen");
+            std::map<std::string, Id> ids;
+            for (const auto& person : test.people) {
+                ids[person.name] =
+                    add_person(chat, network, person.name, person.school, person.expertise);
+            }
+            chat.store->set_question_route_count(network, test.route_count);
+            // Load from earlier questions of another member.
+            for (const auto& person : test.people) {
+                const auto id = ids[person.name];
+                if (person.state == "paused") {
+                    chat.store->set_member_pause(id, testing::demo_now() + std::chrono::days{14});
+                } else if (person.state == "left") {
+                    chat.store->end_membership(network, id, testing::demo_now());
+                } else if (person.state.rfind("answered rekenen", 0) == 0) {
+                    Question earlier;
+                    earlier.network_id = network;
+                    earlier.asker_member_id = ids[test.people.front().name];
+                    earlier.text = "Hoe leer je tafels?";
+                    earlier.tags = {"rekenen"};
+                    earlier.status = QuestionStatus::answered;
+                    earlier.round = 1;
+                    earlier.created_at = testing::demo_now() - std::chrono::days{60};
+                    earlier.id = chat.store->create_question(earlier);
+                    chat.store->create_answer({0, earlier.id, id, "Met liedjes.",
+                                               person.state == "answered rekenen helpfully",
+                                               AnswerConsent::none, earlier.created_at});
+                } else if (person.state == "open question" || person.state == "asked yesterday") {
+                    Question earlier;
+                    earlier.network_id = network;
+                    earlier.asker_member_id = ids[test.people.front().name];
+                    earlier.text = "Een eerdere vraag";
+                    earlier.status = QuestionStatus::open;
+                    earlier.round = 1;
+                    earlier.created_at = testing::demo_now() - std::chrono::hours{24};
+                    earlier.id = chat.store->create_question(earlier);
+                    chat.store->add_question_route({earlier.id, id, 1, earlier.created_at});
+                    if (person.state == "asked yesterday") {
+                        chat.store->create_answer({0, earlier.id, id, "Zo doe ik het.", false,
+                                                   AnswerConsent::none, earlier.created_at});
+                    }
+                }
+            }
+            chat.as(test.people.front().name);
+            chat.say("/prive");
+            const auto reply = chat.say("vraag " + test.question);
+            const auto number = question_number(reply);
+            REQUIRE(number > 0);
+            CHECK(routed(chat, number) == test.expected);
+            const auto question = chat.store->question(number);
+            REQUIRE(question);
+            CHECK(question->status == QuestionStatus::open);
+            // The asker hears who was asked, by name.
+            for (const auto& name : test.expected) {
+                CHECK(contains(reply, name));
+            }
+            CHECK(contains(reply, "Niemand gaf expertise op") == test.by_load);
+        }
+    }
+}
+
+TEST_CASE("the routed members are mentioned in the post and asked privately",
+          "[questions][routing]") {
+    ConsoleFixture chat;
+    chat.as("Anna");
+    const auto reply = chat.say("vraag Hoe geven jullie feedback op rekenwerk? #toetsing");
+    const auto number = question_number(reply);
+    REQUIRE(number > 0);
+    // Marieke knows feedback (another school than Anna's); Joost's "digitale feedbacktools" fits
+    // partly. Nobody else's tags do, so two are asked rather than three.
+    CHECK(routed(chat, number) == std::vector<std::string>{"Marieke Jansen", "Joost van Dijk"});
+    const auto question = chat.store->question(number);
+    REQUIRE(question);
+    // Its tags: the #tag typed, then the network's expertise tags it matches.
+    CHECK(question->tags == std::vector<std::string>{"toetsing", "rekenen", "feedback"});
+
+    // The post in the group, with native mentions of both.
+    const auto posts = chat.store->question_posts(number);
+    REQUIRE(posts.size() == 1);
+    const auto post = chat.store->outbox_row(posts.front());
+    REQUIRE(post);
+    CHECK_FALSE(post->message.to.direct);
+    const auto& content = std::get<TextContent>(post->message.content);
+    REQUIRE(content.mentions.size() == 2);
+    CHECK(content.mentions[0].display_name == "Marieke Jansen");
+    CHECK(content.mentions[1].display_name == "Joost van Dijk");
+    CHECK(contains(content.markdown, "Vraag #" + std::to_string(number) + "** van Anna de Vries"));
+    CHECK(contains(reply, ">>> bot to HSN-café Feedback die werkt"));
+    CHECK(contains(reply, ">>> bot to Marieke Jansen (privé)"));
+    CHECK(contains(reply, "Je krijgt deze vraag omdat je verstand hebt van feedback."));
+    CHECK(contains(reply, ">>> bot to Joost van Dijk (privé)"));
+    CHECK(contains(reply, "Ik heb Marieke Jansen en Joost van Dijk gevraagd"));
+    // The next question on the same subject spreads the load: Joost and Marieke now have an open
+    // question each, but still fit best; someone else's question about ICT goes to Joost only.
+    chat.as("Sanne");
+    const auto second = question_number(chat.say("vraag Welke ICT gebruiken jullie in de klas?"));
+    CHECK(routed(chat, second) == std::vector<std::string>{"Joost van Dijk"});
+}
+
+// ---- answers and the thread ---------------------------------------------------------------------
+
+TEST_CASE("answers reach the asker, the thread shows them, and the helpful one closes it",
+          "[questions][answers]") {
+    ConsoleFixture chat;
+    chat.as("Anna");
+    const auto number = question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
+    REQUIRE(number > 0);
+    const auto n = std::to_string(number);
+
+    chat.as("Marieke");
+    auto reply = chat.say("antwoord " + n + " Wij werken met **rubrics** en kleuren.");
+    // To Anna privately, with a button; in the group the answer is there already (typed there).
+    CHECK(contains(reply, ">>> bot to Anna de Vries (privé)"));
+    CHECK(contains(reply, "Antwoord 1 op je vraag #" + n + ", van Marieke Jansen"));
+    CHECK(contains(reply, "Dit hielp me"));
+    CHECK(contains(
+        reply, "Dank je! Ik heb je antwoord op vraag #" + n + " doorgestuurd naar Anna de Vries"));
+
+    // A reply to the question's post is an answer too.
+    const auto post = chat.store->outbox_row(chat.store->question_posts(number).front());
+    REQUIRE(post);
+    InboundEvent event;
+    event.kind = InboundEvent::Kind::message;
+    event.event_id = "reply-1";
+    event.conversation = {Platform::console, "console", Conversation::Kind::group, ""};
+    const auto joost = member_id(chat, "Joost van Dijk");
+    event.sender = {"member-" + std::to_string(joost), "Joost van Dijk", ""};
+    event.text = "Ja, met een feedbackapp die de leerlingen zelf invullen.";
+    event.reply_to_remote_id = post->remote_id;
+    REQUIRE(chat.bot.handle(event, chat.session.now()));
+    const auto answers = chat.store->answers_of(number);
+    REQUIRE(answers.size() == 2);
+    CHECK(answers[1].author_member_id == joost);
+    CHECK(answers[1].text == event.text);  // "Ja, …" is an answer here, not a confirmation
+    // So is a reply that starts like another command, in the post's thread.
+    event.event_id = "reply-2";
+    event.sender = {"member-" + std::to_string(member_id(chat, "Bram de Boer")), "Bram", ""};
+    event.text = "Vraag het de rekencoördinator, die heeft een mooie kijkwijzer.";
+    event.reply_to_remote_id.clear();
+    event.conversation.thread_id = post->remote_id;
+    REQUIRE(chat.bot.handle(event, chat.session.now()));
+    REQUIRE(chat.store->answers_of(number).size() == 3);
+    CHECK(chat.store->answers_of(number)[2].text == event.text);
+
+    // Anyone in the network sees the whole thread.
+    chat.as("Lotte");
+    reply = chat.say("vraag " + n);
+    CHECK(contains(reply, "Vraag #" + n + " · open"));
+    CHECK(contains(reply, "Van Anna de Vries (CBS De Regenboog)"));
+    CHECK(contains(reply, "Antwoorden (3)"));
+    CHECK(contains(reply, "1. Marieke Jansen"));
+    CHECK(contains(reply, "Wij werken met **rubrics** en kleuren."));  // as text, escaped
+    CHECK(contains(reply, "2. Joost van Dijk"));
+    // And the list of open questions.
+    reply = chat.say("vragen");
+    CHECK(contains(reply, "Open vragen in HSN-café Feedback die werkt:"));
+    CHECK(contains(reply, "#" + n + " Hoe geven jullie feedback op rekenwerk? (3 antwoorden)"));
+
+    SECTION("only the asker marks the helpful answer") {
+        chat.as("Lotte");
+        CHECK(contains(chat.say("nuttig " + n + " 1"), "Alleen wie vraag #" + n + " stelde"));
+        chat.as("Anna");
+        CHECK(contains(chat.say("nuttig " + n + " 4"), "Vraag #" + n + " heeft geen antwoord 4"));
+        reply = chat.say("nuttig " + n + " 2");
+        CHECK(contains(reply, "Vraag #" + n + " is beantwoord en ik heb Joost van Dijk bedankt"));
+        CHECK(contains(reply, "Anna de Vries vond je antwoord op vraag #" + n + " nuttig"));
+        CHECK(contains(reply, "Vraag #" + n + " is beantwoord: het antwoord van Joost van Dijk"));
+        const auto question = chat.store->question(number);
+        CHECK(question->status == QuestionStatus::answered);
+        CHECK(question->helpful_answer_id == answers[1].id);
+        CHECK(chat.store->answers_of(number)[1].helpful);
+        // No more answers now.
+        chat.as("Bram");
+        CHECK(contains(chat.say("antwoord " + n + " Nog een idee"), "al beantwoord of gesloten"));
+        CHECK(chat.store->answers_of(number).size() == 3);
+    }
+    SECTION("the button under a forwarded answer does the same") {
+        InboundEvent click;
+        click.kind = InboundEvent::Kind::action;
+        click.event_id = "click-1";
+        click.conversation = {Platform::console, "console-dm", Conversation::Kind::direct, ""};
+        click.sender = {"member-" + std::to_string(member_id(chat, "Anna de Vries")), "Anna", ""};
+        click.action.action_id = "helpful:" + std::to_string(answers[0].id);
+        click.action.choice_ids = {"yes"};
+        REQUIRE(chat.bot.handle(click, chat.session.now()));
+        CHECK(chat.store->question(number)->helpful_answer_id == answers[0].id);
+    }
+    SECTION("the asker or a facilitator closes it; others cannot") {
+        chat.as("Lotte");
+        CHECK(contains(chat.say("sluit vraag " + n),
+                       "alleen de vraagsteller of een procesbegeleider"));
+        chat.as("Marieke");  // the organiser
+        reply = chat.say("sluit vraag " + n);
+        CHECK(contains(reply, "Vraag #" + n + " is gesloten."));
+        CHECK(contains(reply, "Marieke Jansen heeft je vraag #" + n + " gesloten."));
+        CHECK(chat.store->question(number)->status == QuestionStatus::closed);
+        CHECK(contains(chat.say("sluit vraag " + n), "al beantwoord of gesloten"));
+    }
+}
+
+// ---- follow-up and escalation -------------------------------------------------------------------
+
+TEST_CASE("an unanswered question is followed up after 3 and escalated after 7 school days",
+          "[questions][follow-up]") {
+    ConsoleFixture chat;  // Wednesday 2 December 2026, 09:00
+    chat.as("Anna");
+    const auto number = question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
+    REQUIRE(number > 0);
+    const auto n = std::to_string(number);
+    CHECK(routed(chat, number) == std::vector<std::string>{"Marieke Jansen", "Joost van Dijk"});
+
+    // Thursday, Friday and the weekend pass: nothing yet.
+    auto printed = chat.say("/tijd 2026-12-07 08:59");
+    CHECK_FALSE(contains(printed, "vraag #" + n));
+    // Monday 09:00, three school days later: the next best are asked, not the same ones again.
+    printed = chat.say("/tijd 2026-12-07 09:30");
+    CHECK(contains(printed, "Er is na 3 schooldagen nog geen antwoord op je vraag #" + n));
+    CHECK(contains(printed, "Nog geen antwoord op vraag #" + n + ". Ik vraag nu ook"));
+    CHECK(contains(printed, "Er is nog geen antwoord gekomen, dus ik vraag nu ook jou."));
+    const auto asked = routed(chat, number);
+    REQUIRE(asked.size() == 5);
+    CHECK(asked[0] == "Marieke Jansen");
+    CHECK(asked[1] == "Joost van Dijk");
+    CHECK(std::count(asked.begin(), asked.end(), "Marieke Jansen") == 1);
+    CHECK(std::find(asked.begin(), asked.end(), "Anna de Vries") == asked.end());
+    CHECK(chat.store->question(number)->round == 2);
+
+    // Nothing more until Friday 11 December 09:00 (seven school days): then the facilitator.
+    printed = chat.say("/tijd 2026-12-11 08:59");
+    CHECK_FALSE(contains(printed, "vraag #" + n));
+    printed = chat.say("/tijd 2026-12-11 12:00");
+    CHECK(contains(printed, ">>> bot to Marieke Jansen (privé)"));
+    CHECK(contains(printed, "heeft na 7 schooldagen nog geen antwoord"));
+    CHECK(contains(printed, "Ik heb Marieke Jansen (procesbegeleiding) gevraagd om te helpen."));
+    CHECK(chat.store->question(number)->escalated);
+
+    // A follow-up never fires twice.
+    printed = chat.say("/tijd 2026-12-31 12:00");
+    CHECK_FALSE(contains(printed, "vraag #" + n));
+    CHECK(chat.store->job(std::string(kFollowUpJob), "q" + n + ":follow_up")->state ==
+          JobState::done);
+    CHECK(chat.store->job(std::string(kFollowUpJob), "q" + n + ":escalate")->state ==
+          JobState::done);
+}
+
+TEST_CASE("an answer or closing cancels the follow-up", "[questions][follow-up]") {
+    ConsoleFixture chat;
+    chat.as("Anna");
+    const auto number = question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
+    const auto n = std::to_string(number);
+    SECTION("answered on Thursday") {
+        chat.say("/tijd 2026-12-03 10:00");
+        chat.as("Joost");
+        chat.say("antwoord " + n + " Met een exit-ticket.");
+    }
+    SECTION("closed by the asker") {
+        chat.say("sluit vraag " + n);
+    }
+    const auto printed = chat.say("/tijd 2026-12-31 12:00");
+    CHECK_FALSE(contains(printed, "schooldagen"));
+    CHECK(routed(chat, number).size() == 2);
+    CHECK(chat.store->job(std::string(kFollowUpJob), "q" + n + ":follow_up")->state ==
+          JobState::cancelled);
+    CHECK(chat.store->job(std::string(kFollowUpJob), "q" + n + ":escalate")->state ==
+          JobState::cancelled);
+}
+
+TEST_CASE("a question asked in the evening is followed up in school time",
+          "[questions][follow-up]") {
+    ConsoleFixture chat;
+    chat.say("/tijd 2026-12-04 21:00");  // Friday evening
+    chat.as("Anna");
+    const auto number = question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
+    const auto job =
+        chat.store->job(std::string(kFollowUpJob), "q" + std::to_string(number) + ":follow_up");
+    REQUIRE(job);
+    // Mon, Tue, Wed → Wednesday 9 December 21:00 is quiet time: Thursday 08:00 (07:00 UTC).
+    CHECK(job->due_at == utc(2026, 12, 10, 7));
+}
+
+TEST_CASE("school holidays do not count, and the timings come from the settings",
+          "[questions][follow-up]") {
+    BotSettings settings;
+    settings.send_window.holidays = dutch_school_holidays("midden", 2026);
+    settings.questions.follow_up_school_days = 2;
+    settings.questions.escalation_school_days = 4;
+    settings.questions.route_count = 1;
+    // Thursday 17 December 2026, 10:00; the Christmas holiday runs from 19 December to 3 January.
+    ConsoleFixture chat(":memory:", utc(2026, 12, 17, 9), settings);
+    chat.as("Anna");
+    const auto number = question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
+    REQUIRE(number > 0);
+    const auto n = std::to_string(number);
+    CHECK(routed(chat, number) == std::vector<std::string>{"Marieke Jansen"});
+    const auto follow_up = chat.store->job(std::string(kFollowUpJob), "q" + n + ":follow_up");
+    const auto escalate = chat.store->job(std::string(kFollowUpJob), "q" + n + ":escalate");
+    REQUIRE(follow_up);
+    REQUIRE(escalate);
+    // Friday 18 December, then Monday 4 January: 10:00 in Amsterdam is 09:00 UTC.
+    CHECK(follow_up->due_at == utc(2027, 1, 4, 9));
+    // Tuesday 5 and Wednesday 6 January.
+    CHECK(escalate->due_at == utc(2027, 1, 6, 9));
+    const auto printed = chat.say("/tijd 2027-01-04 10:30");
+    CHECK(contains(printed, "Er is na 2 schooldagen nog geen antwoord op je vraag #" + n +
+                                ". Ik heb nu ook Joost van Dijk gevraagd."));
+}
+
+// ---- the knowledge base: offered before routing, kept only with consent --------------------
+
+TEST_CASE("a helpful answer is kept in the knowledge base only with its author's consent",
+          "[questions][consent]") {
+    ConsoleFixture chat;
+    chat.as("Anna");
+    const auto number = question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
+    const auto n = std::to_string(number);
+    chat.as("Marieke");
+    chat.say("antwoord " + n + " Met rubrics en een kleurcode per criterium.");
+    chat.as("Anna");
+    auto reply = chat.say("nuttig " + n + " 1");
+    CHECK(contains(reply, ">>> bot to Marieke Jansen (privé)"));
+    CHECK(contains(reply, "Mag ik je antwoord op vraag #" + n + " bewaren in de kennisbank"));
+    CHECK(contains(reply, "Ja, met mijn naam"));
+    CHECK(contains(reply, "Ja, anoniem"));
+    CHECK(chat.store->answers_of(number)[0].consent == AnswerConsent::asked);
+    CHECK(chat.store->knowledge_entries(chat.demo.network_id).empty());
+
+    chat.as("Marieke");
+    SECTION("yes, with the name") {
+        CHECK(contains(chat.say("ja"), "Met je naam of anoniem?"));  // a plain yes is not enough
+        reply = chat.say("ja met naam");
+        CHECK(contains(reply, "staat in de kennisbank, met je naam"));
+        CHECK(contains(reply, "Bewaard met naam"));  // the question's buttons are closed
+        const auto entries = chat.store->knowledge_entries(chat.demo.network_id);
+        REQUIRE(entries.size() == 1);
+        CHECK(entries[0].kind == KnowledgeKind::answer);
+        CHECK(entries[0].title == "Hoe geven jullie feedback op rekenwerk?");
+        CHECK(entries[0].body == "Met rubrics en een kleurcode per criterium.");
+        CHECK(entries[0].author_member_id == member_id(chat, "Marieke Jansen"));
+        CHECK(entries[0].question_id == number);
+        CHECK(entries[0].tags == std::vector<std::string>{"rekenen", "feedback"});
+        CHECK(chat.store->answers_of(number)[0].consent == AnswerConsent::named);
+
+        // The next member with the same question is offered the answer first.
+        chat.as("Bram");
+        reply = chat.say("vraag Hoe geef ik feedback op rekenwerk?");
+        CHECK(contains(reply, "Is dit wat je zoekt?"));
+        CHECK(contains(reply, "Hoe geven jullie feedback op rekenwerk?"));
+        CHECK(contains(reply, "Nee, stuur mijn vraag door"));
+        CHECK_FALSE(contains(reply, "staat in HSN-café"));  // not routed yet
+        SECTION("it helps: nothing is sent on") {
+            reply = chat.say("1");
+            CHECK(contains(reply, "Fijn dat het helpt!"));
+            CHECK_FALSE(contains(reply, "(privé)\n**Vraag"));
+        }
+        SECTION("it does not help: the question is routed after all") {
+            reply = chat.say("nee");
+            const auto second = question_number(reply);
+            REQUIRE(second > 0);
+            CHECK(chat.store->question(second)->status == QuestionStatus::open);
+            CHECK_FALSE(routed(chat, second).empty());
+        }
+        SECTION("no answer to the offer: it expires, nothing is sent on") {
+            reply = chat.say("/tijd +2d");
+            CHECK(contains(reply, "Je vraag is niet doorgestuurd"));
+            CHECK(chat.store->knowledge_entries(chat.demo.network_id).size() == 1);
+        }
+    }
+    SECTION("yes, anonymously") {
+        reply = chat.say("ja anoniem");
+        CHECK(contains(reply, "zonder je naam"));
+        const auto entries = chat.store->knowledge_entries(chat.demo.network_id);
+        REQUIRE(entries.size() == 1);
+        CHECK_FALSE(entries[0].author_member_id.has_value());
+        CHECK(chat.store->answers_of(number)[0].consent == AnswerConsent::anonymous);
+    }
+    SECTION("no: nothing is stored") {
+        reply = chat.say("nee");
+        CHECK(contains(reply, "ik bewaar je antwoord op vraag #" + n + " niet"));
+        CHECK(chat.store->knowledge_entries(chat.demo.network_id).empty());
+        CHECK(chat.store->answers_of(number)[0].consent == AnswerConsent::refused);
+    }
+    SECTION("no answer within two weeks: the prompt expires, nothing is stored") {
+        reply = chat.say("/tijd +15d");
+        CHECK(contains(reply, "Verlopen zonder antwoord"));
+        CHECK(chat.store->answers_of(number)[0].consent == AnswerConsent::expired);
+        CHECK(contains(chat.say("ja met naam"), "Er staat niets open om te bevestigen"));
+        CHECK(chat.store->knowledge_entries(chat.demo.network_id).empty());
+    }
+}
+
+TEST_CASE("a confidential question is never offered for the knowledge base",
+          "[questions][consent][confidential]") {
+    ConsoleFixture chat;
+    chat.as("Anna");
+    chat.say("/prive");
+    auto reply = chat.say("vraag vertrouwelijk Een ouder is boos over mijn feedback op rekenwerk.");
+    const auto number = question_number(reply);
+    REQUIRE(number > 0);
+    const auto n = std::to_string(number);
+    CHECK(contains(reply, "Je vraag is vertrouwelijk"));
+    CHECK(
+        contains(reply, "Vertrouwelijk: deze vraag en de antwoorden komen nooit in de kennisbank"));
+    CHECK(chat.store->question(number)->confidential);
+    chat.as("Marieke");
+    chat.say("antwoord " + n + " Bel de ouder op en luister eerst.");
+    chat.as("Anna");
+    reply = chat.say("nuttig " + n + " 1");
+    CHECK(contains(reply, "is beantwoord"));
+    CHECK_FALSE(contains(reply, "kennisbank"));
+    CHECK(chat.store->answers_of(number)[0].consent == AnswerConsent::none);
+    CHECK(chat.store->pending_of_member(member_id(chat, "Marieke Jansen")).empty());
+    CHECK(chat.store->knowledge_entries(chat.demo.network_id).empty());
+    // Nor is its answer searchable.
+    CHECK(chat.store->search_knowledge({chat.demo.network_id}, "ouder boos", 5).empty());
+}
+
+// ---- anonymity ----------------------------------------------------------------------------------
+
+TEST_CASE("an anonymous asker appears in no message, no other table and no log line",
+          "[questions][anonymous]") {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("leernetwerk-questions-" + std::to_string(::getpid()) + ".db");
+    std::filesystem::remove(path);
+    std::vector<std::string> logged;
+    set_log_sink([&](LogLevel, std::string_view line) { logged.emplace_back(line); });
+    Id number = 0;
+    Id sanne = 0;
+    {
+        ConsoleFixture chat(path.string());
+        sanne = member_id(chat, "Sanne Bakker");
+        chat.as("Sanne");
+        SECTION("typed in the group it is refused: the group saw the name") {
+            const auto reply = chat.say("vraag anoniem Hoe geef je feedback aan een collega?");
+            CHECK(contains(reply, "Een anonieme vraag stel je in een privégesprek met mij"));
+            CHECK(question_number(reply) == 0);
+            set_log_sink({});
+            return;
+        }
+        chat.say("/prive");
+        auto reply =
+            chat.say("vraag anoniem Hoe geef ik feedback aan een collega die niet wil luisteren?");
+        number = question_number(reply);
+        REQUIRE(number > 0);
+        const auto n = std::to_string(number);
+        CHECK(contains(reply, "alleen ik weet dat jij het vroeg"));
+        CHECK(contains(reply, "van een collega (anoniem)"));
+        chat.as("Marieke");
+        reply = chat.say("antwoord " + n + " Vraag eerst wat hij zelf wil bereiken.");
+        CHECK(contains(reply, "doorgestuurd naar de vraagsteller"));
+        CHECK(contains(reply, ">>> bot to Sanne Bakker (privé)"));  // forwarded by the bot
+        reply = chat.say("vraag " + n);
+        CHECK(contains(reply, "Van een collega (anoniem)"));
+        CHECK_FALSE(contains(reply, "Sanne"));
+        chat.as("Sanne");
+        reply = chat.say("nuttig " + n + " 1");
+        CHECK(contains(reply, "De vraagsteller vond je antwoord op vraag #" + n + " nuttig"));
+        chat.as("Marieke");
+        chat.say("ja met naam");
+        chat.say("/tijd 2026-12-20 12:00");  // every job there is has run
+
+        // No message to anyone but Sanne names her or carries her account.
+        for (const auto& [recipient, text] : outbox_texts(chat)) {
+            if (recipient != sanne) {
+                CHECK_FALSE(contains(text, "Sanne"));
+                CHECK_FALSE(contains(text, "member-" + std::to_string(sanne)));
+            }
+        }
+        const auto entries = chat.store->knowledge_entries(chat.demo.network_id);
+        REQUIRE(entries.size() == 1);
+        CHECK(entries[0].author_member_id == member_id(chat, "Marieke Jansen"));
+    }
+    set_log_sink({});
+    for (const auto& line : logged) {
+        CHECK_FALSE(contains(line, "Sanne"));
+        CHECK_FALSE(contains(line, "member-" + std::to_string(sanne)));
+    }
+
+    // In the database file: the asker is in questions.asker_member_id and nowhere else that
+    // refers to the question (routes, answers, prompts, jobs, knowledge base).
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open_v2(path.string().c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) ==
+            SQLITE_OK);
+    const auto count = [&](const std::string& sql) {
+        sqlite3_stmt* statement = nullptr;
+        REQUIRE(sqlite3_prepare_v2(raw, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK);
+        REQUIRE(sqlite3_step(statement) == SQLITE_ROW);
+        const auto value = sqlite3_column_int64(statement, 0);
+        sqlite3_finalize(statement);
+        return value;
+    };
+    const auto s = std::to_string(sanne);
+    const auto q = std::to_string(number);
+    CHECK(count("SELECT count(*) FROM questions WHERE id = " + q + " AND asker_member_id = " + s +
+                " AND anonymous = 1") == 1);
+    CHECK(count("SELECT count(*) FROM question_routes WHERE member_id = " + s) == 0);
+    CHECK(count("SELECT count(*) FROM answers WHERE author_member_id = " + s) == 0);
+    CHECK(count("SELECT count(*) FROM pending_actions WHERE member_id = " + s) == 0);
+    CHECK(count("SELECT count(*) FROM knowledge_entries WHERE author_member_id = " + s) == 0);
+    CHECK(count("SELECT count(*) FROM knowledge_entries WHERE title LIKE '%Sanne%' OR body LIKE "
+                "'%Sanne%' OR tags LIKE '%Sanne%'") == 0);
+    // The question's messages (posts and private questions) are none of Sanne's.
+    CHECK(count("SELECT count(*) FROM question_messages m JOIN outbox o ON o.id = m.message_id "
+                "WHERE o.recipient_member_id = " +
+                s + " OR o.user_id = 'member-" + s + "'") == 0);
+    // Every outbox row that names her or goes to her account is addressed to her.
+    CHECK(count("SELECT count(*) FROM outbox WHERE (content LIKE '%Sanne%' OR user_id = 'member-" +
+                s + "') AND recipient_member_id IS NOT " + s) == 0);
+    sqlite3_close(raw);
+    for (const auto* suffix : {"", "-wal", "-shm"}) {
+        std::filesystem::remove(path.string() + suffix);
+    }
+}
+
+// ---- isolation and bad input --------------------------------------------------------------------
+
+TEST_CASE("a member of another network cannot see, answer or close a question",
+          "[questions][isolation]") {
+    ConsoleFixture chat;
+    const auto other = add_network(chat, "HSN-café Rekenen");
+    add_person(chat, other, "Kees Prins", "OBS Het Anker", {"rekenen", "feedback"});
+    add_person(chat, other, "Lies Vos", "OBS De Linde", {"rekenen"});
+    chat.as("Anna");
+    const auto number = question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
+    REQUIRE(number > 0);
+    const auto n = std::to_string(number);
+    // Kees fits by expertise but is in another network: never asked.
+    CHECK(routed(chat, number) == std::vector<std::string>{"Marieke Jansen", "Joost van Dijk"});
+
+    chat.as("Kees");
+    chat.say("/prive");
+    const auto unknown = "Vraag " + n + " ken ik niet in jouw netwerken.";
+    const auto missing = "Vraag 99999 ken ik niet in jouw netwerken.";
+    CHECK(contains(chat.say("vraag " + n), unknown));
+    CHECK(contains(chat.say("vraag 99999"), missing));  // the same words: existence is not told
+    CHECK(contains(chat.say("antwoord " + n + " Zo doe ik het."), unknown));
+    CHECK(contains(chat.say("nuttig " + n + " 1"), unknown));
+    CHECK(contains(chat.say("sluit vraag " + n), unknown));
+    CHECK(chat.store->answers_of(number).empty());
+    CHECK(chat.store->question(number)->status == QuestionStatus::open);
+
+    // Kees's own question stays in his network.
+    const auto his = question_number(chat.say("vraag Hoe oefenen jullie de tafels met feedback?"));
+    REQUIRE(his > 0);
+    CHECK(routed(chat, his) == std::vector<std::string>{"Lies Vos"});
+    const auto listed = chat.say("vragen");
+    CHECK(contains(listed, "#" + std::to_string(his) + " Hoe oefenen jullie de tafels"));
+    CHECK_FALSE(contains(listed, "rekenwerk"));
+    chat.as("Anna");
+    CHECK(contains(chat.say("vraag " + std::to_string(his)), "ken ik niet in jouw netwerken"));
+
+    // Lotte is in both networks: asked in the demo network's group, the other network's thread
+    // is shown to her privately, not to the group.
+    chat.store->add_membership(
+        {other, member_id(chat, "Lotte Mulder"), Role::participant, testing::demo_now()});
+    chat.as("Lotte");
+    const auto shown = chat.say("vraag " + std::to_string(his));
+    CHECK(contains(shown, ">>> bot to Lotte Mulder (privé)\nVraag #" + std::to_string(his)));
+    CHECK_FALSE(contains(shown, ">>> bot to HSN-café Feedback die werkt"));
+}
+
+TEST_CASE("wrong input about questions gets a friendly reply and changes nothing",
+          "[questions][input]") {
+    ConsoleFixture chat;
+    chat.as("Anna");
+    CHECK(contains(chat.say("vraag"), "Typ vraag en dan je vraag"));
+    CHECK(contains(chat.say("vraag ?"), "Ik zie nog geen vraag"));
+    CHECK(contains(chat.say("vraag anoniem"), "Ik zie nog geen vraag"));
+    CHECK(contains(chat.say("antwoord"), "Typ antwoord, het nummer van de vraag"));
+    CHECK(contains(chat.say("antwoord 12345 Zo dus."), "Vraag 12345 ken ik niet"));
+    CHECK(contains(chat.say("nuttig"), "Typ nuttig, het nummer van je vraag"));
+    CHECK(contains(chat.say("sluit vraag"), "Typ sluit vraag en het nummer"));
+    CHECK(contains(chat.say("pauze morgen misschien"), "Typ bijvoorbeeld pauze 2 weken"));
+    CHECK(contains(chat.say("experts per vraag 4"), "Alleen organisatoren en procesbegeleiders"));
+
+    const auto number =
+        question_number(chat.say("vraag Wat doet **dit** en <b>dat</b> en [klik](http://x.nl)?"));
+    REQUIRE(number > 0);
+    const auto n = std::to_string(number);
+    const auto post = chat.store->outbox_row(chat.store->question_posts(number).front());
+    const auto& markdown = std::get<TextContent>(post->message.content).markdown;
+    CHECK(contains(markdown, "\\*\\*dit\\*\\* en \\<b\\>dat\\</b\\> en \\[klik\\](http://x.nl)"));
+
+    CHECK(contains(chat.say("antwoord " + n + " Mijn eigen antwoord"), "je eigen vraag"));
+    chat.as("Marieke");
+    CHECK(contains(chat.say("antwoord " + n), "Je antwoord op vraag #" + n + " is leeg"));
+    CHECK(chat.store->answers_of(number).empty());
+    chat.as("Anna");
+    chat.say("sluit vraag " + n);
+    chat.as("Marieke");
+    CHECK(contains(chat.say("antwoord " + n + " Te laat"), "al beantwoord of gesloten"));
+    CHECK(chat.store->answers_of(number).empty());
+
+    // Someone the bot does not know.
+    InboundEvent event;
+    event.kind = InboundEvent::Kind::message;
+    event.event_id = "stranger-1";
+    event.conversation = {Platform::console, "console", Conversation::Kind::group, ""};
+    event.sender = {"someone-else", "Onbekend", ""};
+    event.text = "antwoord " + n + " Ik weet het!";
+    const auto handled = chat.bot.handle(event, chat.session.now());
+    REQUIRE(handled);
+    CHECK(chat.store->answers_of(number).empty());
+}
+
+// ---- pauses and the number of members to ask --------------------------------------------------
+
+TEST_CASE("members pause being asked; facilitators set how many are asked", "[questions][pause]") {
+    ConsoleFixture chat;
+    chat.as("Joost");
+    CHECK(contains(chat.say("pauze"), "Je hebt geen pauze"));
+    CHECK(contains(chat.say("pauze 2 weken"), "tot woensdag 16 december"));
+    CHECK(contains(chat.say("pauze"), "Je hebt pauze tot woensdag 16 december"));
+    CHECK(contains(chat.say("pauze tot 1 maart"), "tot maandag 1 maart"));
+    chat.as("Anna");
+    auto number = question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
+    CHECK(routed(chat, number) == std::vector<std::string>{"Marieke Jansen"});
+    chat.as("Joost");
+    CHECK(contains(chat.say("pauze uit"), "Je pauze is voorbij"));
+    // In English too.
+    chat.say("language en");
+    CHECK(contains(chat.say("pause 3 days"), "until Saturday 5 December"));
+    CHECK(contains(chat.say("pause until 1 March"), "until Monday 1 March"));
+    CHECK(contains(chat.say("pause off"), "Your pause is over"));
+
+    chat.as("Marieke");
+    CHECK(contains(chat.say("experts per vraag"), "eerst naar 3 leden"));
+    CHECK(contains(chat.say("experts per vraag 11"), "Typ een aantal van 1 tot 10"));
+    CHECK(contains(chat.say("experts per vraag 1"), "voortaan eerst naar 1 leden"));
+    chat.as("Bram");
+    number = question_number(chat.say("vraag Hoe organiseer ik een schoolreisje?"));
+    CHECK(routed(chat, number).size() == 1);
+}
+
+TEST_CASE("questions work in English for members who chose it", "[questions][english]") {
+    ConsoleFixture chat;
+    chat.as("Joost");
+    chat.say("language en");
+    auto reply = chat.say("ask How do you give feedback with rubrics?");
+    const std::regex kNumber(R"(Your question #(\d+) is in HSN-café Feedback die werkt)");
+    std::smatch match;
+    REQUIRE(std::regex_search(reply, match, kNumber));
+    const auto n = match[1].str();
+    CHECK(contains(reply, "I have asked"));
+    CHECK(contains(reply, "Bram de Boer"));  // rubrics
+    chat.as("Bram");
+    chat.say("answer " + n + " We score each criterion with a colour.");
+    chat.as("Joost");
+    reply = chat.say("helpful " + n + " 1");
+    CHECK(
+        contains(reply, "Great! Question #" + n + " is answered and I have thanked Bram de Boer."));
+    CHECK(contains(chat.say("questions"), "There are no open questions"));
+}
