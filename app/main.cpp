@@ -693,9 +693,10 @@ int run_harvest(const app::Config& config, const std::string& database,
     }
     const auto document =
         format == "html"
-            ? harvest_html(*source.store, *source.network, *year, config.bot.language)
+            ? harvest_html(*source.store, *source.network, *year, config.bot.language,
+                           config.bot.min_anonymous_respondents)
             : harvest_markdown(*source.store, *source.network, *year, config.bot.language,
-                               DocumentStyle::markdown);
+                               DocumentStyle::markdown, config.bot.min_anonymous_respondents);
     return write_document(document, output,
                           "harvest " + school_year_label(*year) + " of " + source.network->name);
 }

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "bot/i18n.hpp"
+#include "bot/polls.hpp"
 #include "bot/text.hpp"
 
 namespace leernetwerk {
@@ -103,9 +104,11 @@ struct HarvestData {
     int school_year = 0;
     std::vector<Meeting> meetings;        ///< planned meetings of the year, by start
     std::vector<KnowledgeEntry> entries;  ///< active entries created in the year, oldest first
+    std::vector<EvaluationResult> evaluations;  ///< evaluations closed in the year, oldest first
 };
 
-HarvestData harvest_data(Store& store, const Network& network, int school_year) {
+HarvestData harvest_data(Store& store, const Network& network, int school_year, Lang lang,
+                         int min_respondents) {
     HarvestData data;
     data.network = network;
     data.school_year = school_year;
@@ -123,6 +126,11 @@ HarvestData harvest_data(Store& store, const Network& network, int school_year) 
         }
     }
     std::reverse(data.entries.begin(), data.entries.end());
+    for (auto& evaluation : evaluation_results(store, network.id, lang, min_respondents)) {
+        if (school_year_of(local_day(evaluation.closed_at, zone)) == school_year) {
+            data.evaluations.push_back(std::move(evaluation));
+        }
+    }
     return data;
 }
 
@@ -141,24 +149,6 @@ std::string kind_key(std::string_view prefix, KnowledgeKind kind) {
 }
 
 // ---- CSV -------------------------------------------------------------------------------------
-
-std::string csv_field(std::string_view value) {
-    std::string out = "\"";
-    // A spreadsheet runs a cell starting with = + - @ (or a tab/CR) as a formula.
-    if (!value.empty() &&
-        (value.front() == '=' || value.front() == '+' || value.front() == '-' ||
-         value.front() == '@' || value.front() == '\t' || value.front() == '\r')) {
-        out += '\'';
-    }
-    for (const char c : value) {
-        if (c == '"') {
-            out += '"';
-        }
-        out += c;
-    }
-    out += '"';
-    return out;
-}
 
 std::string iso_instant(Instant instant) {
     return date::format("%Y-%m-%dT%H:%M:%SZ", instant);
@@ -290,7 +280,7 @@ std::string knowledge_export_csv(Store& store, const Network& network) {
         std::vector<std::string> quoted;
         quoted.reserve(fields.size());
         for (const auto& field : fields) {
-            quoted.push_back(csv_field(field));
+            quoted.push_back(csv_field(field, true));
         }
         out += join(quoted, ",") + "\r\n";
     }
@@ -298,9 +288,9 @@ std::string knowledge_export_csv(Store& store, const Network& network) {
 }
 
 std::string harvest_markdown(Store& store, const Network& network, int school_year, Lang lang,
-                             DocumentStyle style) {
+                             DocumentStyle style, int min_respondents) {
     const bool file = style == DocumentStyle::markdown;
-    const HarvestData data = harvest_data(store, network, school_year);
+    const HarvestData data = harvest_data(store, network, school_year, lang, min_respondents);
     const std::string zone = zone_of(network);
     Authors authors{store, lang};
     const auto section = [file](const std::string& title, int level) {
@@ -337,6 +327,36 @@ std::string harvest_markdown(Store& store, const Network& network, int school_ye
     }
     out += "\n";
 
+    out += section(tr(lang, "harvest.evaluations"), 2);
+    if (data.evaluations.empty()) {
+        out += tr(lang, "harvest.no_evaluations") + "\n";
+    }
+    for (const auto& evaluation : data.evaluations) {
+        out += (file ? "" : "\n") +
+               section(tr(lang, "harvest.evaluation_line",
+                          {{"title", evaluation.title},
+                           {"date", format_day(local_day(evaluation.closed_at, zone), lang)},
+                           {"count", std::to_string(evaluation.respondents)},
+                           {"invited", std::to_string(evaluation.invited)}}),
+                       3);
+        if (!evaluation.shown) {
+            out += tr(lang, "harvest.evaluation_too_few",
+                      {{"min", std::to_string(evaluation.minimum)}}) +
+                   "\n";
+        }
+        for (const auto& row : evaluation.results) {
+            out += "- **" + row.label + "**: " + row.value + "\n";
+        }
+        for (const auto& open : evaluation.open) {
+            out += "- **" + open.label + "**\n";
+            for (const auto& text : open.texts) {
+                out += "  - " + escape_markdown(one_line(text)) + "\n";
+            }
+        }
+        out += file ? "\n" : "";
+    }
+    out += file ? "" : "\n";
+
     out += section(tr(lang, "harvest.knowledge"), 2);
     if (data.entries.empty()) {
         out += tr(lang, "harvest.no_knowledge") + "\n";
@@ -365,8 +385,9 @@ std::string harvest_markdown(Store& store, const Network& network, int school_ye
     return out;
 }
 
-std::string harvest_html(Store& store, const Network& network, int school_year, Lang lang) {
-    const HarvestData data = harvest_data(store, network, school_year);
+std::string harvest_html(Store& store, const Network& network, int school_year, Lang lang,
+                         int min_respondents) {
+    const HarvestData data = harvest_data(store, network, school_year, lang, min_respondents);
     const std::string zone = zone_of(network);
     Authors authors{store, lang};
     const auto label = [lang](std::string_view key) { return escape_html(tr(lang, key)); };
@@ -408,6 +429,41 @@ std::string harvest_html(Store& store, const Network& network, int school_year, 
                    html("harvest.meeting_line",
                         {{"when", format_moment(meeting.local_start, lang)}, {"topic", topic}}) +
                    "</li>\n";
+        }
+        out += "</ul>\n";
+    }
+
+    out += "<h2>" + label("harvest.evaluations") + "</h2>\n";
+    if (data.evaluations.empty()) {
+        out += "<p>" + label("harvest.no_evaluations") + "</p>\n";
+    }
+    const auto plain = [](const std::string& markdown) {
+        return escape_html(markdown_to_plain(markdown));
+    };
+    for (const auto& evaluation : data.evaluations) {
+        out += "<h3>" +
+               html("harvest.evaluation_line",
+                    {{"title", evaluation.title},
+                     {"date", format_day(local_day(evaluation.closed_at, zone), lang)},
+                     {"count", std::to_string(evaluation.respondents)},
+                     {"invited", std::to_string(evaluation.invited)}}) +
+               "</h3>\n";
+        if (!evaluation.shown) {
+            out += "<p>" +
+                   html("harvest.evaluation_too_few", {{"min", std::to_string(evaluation.minimum)}}) +
+                   "</p>\n";
+            continue;
+        }
+        out += "<ul>\n";
+        for (const auto& row : evaluation.results) {
+            out += "<li><strong>" + plain(row.label) + "</strong>: " + plain(row.value) + "</li>\n";
+        }
+        for (const auto& open : evaluation.open) {
+            out += "<li><strong>" + plain(open.label) + "</strong><ul>\n";
+            for (const auto& text : open.texts) {
+                out += "<li>" + escape_html(one_line(text)) + "</li>\n";
+            }
+            out += "</ul></li>\n";
         }
         out += "</ul>\n";
     }

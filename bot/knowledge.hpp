@@ -25,13 +25,15 @@ std::string knowledge_export_markdown(Store& store, const Network& network, Lang
 std::string knowledge_export_csv(Store& store, const Network& network);
 
 /// The harvest document of a school year (`school_year`: its first calendar year): the network's
-/// name, theme, central question and ambition, the year's meetings and their topics, and the
-/// year's active knowledge entries grouped by kind.
+/// name, theme, central question and ambition, the year's meetings and their topics, the results
+/// of the evaluations closed that year (an anonymous one only from `min_respondents` answers, or
+/// the network's own minimum), and the year's active knowledge entries grouped by kind.
 std::string harvest_markdown(Store& store, const Network& network, int school_year, Lang lang,
-                             DocumentStyle style);
+                             DocumentStyle style, int min_respondents = 3);
 
 /// The harvest as a complete standalone HTML document, every piece of data HTML-escaped.
-std::string harvest_html(Store& store, const Network& network, int school_year, Lang lang);
+std::string harvest_html(Store& store, const Network& network, int school_year, Lang lang,
+                         int min_respondents = 3);
 
 /// `<`, `>`, `&`, `"` and `'` as character references.
 std::string escape_html(std::string_view text);

@@ -213,23 +213,65 @@ std::optional<TextContent> open_answers(Store& store, const BotSettings& setting
 
 }  // namespace detail
 
-std::string csv_field(std::string_view value) {
-    std::string text(value);
-    if (!text.empty() && (text.front() == '=' || text.front() == '+' || text.front() == '-' ||
-                          text.front() == '@' || text.front() == '\t' || text.front() == '\r')) {
-        text.insert(text.begin(), '\'');
-    }
-    if (text.find_first_of(",\"\r\n") == std::string::npos) {
-        return text;
-    }
-    std::string quoted = "\"";
-    for (const char c : text) {
-        quoted += c;
-        if (c == '"') {
-            quoted += '"';
+std::vector<EvaluationResult> evaluation_results(Store& store, Id network_id, Lang lang,
+                                                 int default_min_respondents) {
+    using namespace detail;
+    std::vector<EvaluationResult> results;
+    std::random_device seed;
+    std::mt19937 shuffle_with(seed());
+    auto polls = store.polls_of(network_id);
+    std::sort(polls.begin(), polls.end(), [](const Poll& a, const Poll& b) { return a.id < b.id; });
+    for (const auto& poll : polls) {
+        if (poll.template_code.empty() || poll.state != PollState::closed) {
+            continue;
         }
+        EvaluationResult result;
+        result.title = title_of(poll, lang);
+        result.closed_at = poll.closed_at.value_or(poll.deadline);
+        result.respondents = static_cast<int>(store.poll_respondents(poll.id).size());
+        result.invited = static_cast<int>(store.poll_invitees(poll.id).size());
+        result.minimum = min_respondents(store, default_min_respondents, network_id);
+        result.shown = showable(store, default_min_respondents, poll,
+                                static_cast<std::size_t>(result.respondents));
+        if (result.shown) {
+            auto counts = tally(poll, store.poll_answers(poll.id));
+            for (std::size_t i = 0; i < poll.questions.size(); ++i) {
+                const auto& question = poll.questions[i];
+                auto& t = counts[i];
+                const auto label = label_of(poll, i, lang);
+                if (question.kind == K::text) {
+                    std::shuffle(t.texts.begin(), t.texts.end(), shuffle_with);
+                    if (!t.texts.empty()) {
+                        result.open.push_back({label, std::move(t.texts)});
+                    }
+                    continue;
+                }
+                if (t.answered == 0) {
+                    continue;
+                }
+                if (question.kind == K::rating) {
+                    result.results.push_back(
+                        {label + " (1–" + std::to_string(question.scale) + ")",
+                         decimal(t.sum / t.answered, lang) + " (n=" +
+                             std::to_string(t.answered) + ")"});
+                    continue;
+                }
+                std::string value;
+                const auto options = options_of(poll, i, lang);
+                for (std::size_t o = 0; o < options.size() && o < t.counts.size(); ++o) {
+                    const int percent =
+                        static_cast<int>(std::lround(100.0 * t.counts[o] / t.answered));
+                    value += (value.empty() ? "" : ", ") + options[o] + " " +
+                             std::to_string(t.counts[o]) + " (" + std::to_string(percent) + "%)";
+                }
+                result.results.push_back({label, value});
+            }
+        }
+        results.push_back(std::move(result));
     }
-    return quoted + "\"";
+    std::stable_sort(results.begin(), results.end(),
+                     [](const auto& a, const auto& b) { return a.closed_at < b.closed_at; });
+    return results;
 }
 
 PollExport poll_results_csv(Store& store, Id poll_id, Lang lang, int default_min_respondents) {

@@ -1,8 +1,10 @@
 #pragma once
-// What the app needs of polls outside a conversation: the CSV export of the command line.
+// What the app and other features need of polls outside a conversation: the CSV export of the
+// command line, and the evaluations the harvest reports.
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bot/store.hpp"
 
@@ -21,7 +23,27 @@ struct PollExport {
 };
 PollExport poll_results_csv(Store& store, Id poll_id, Lang lang, int default_min_respondents = 3);
 
-/// One CSV field, quoted when it must be and neutralised against formula injection.
-std::string csv_field(std::string_view value);
+/// What a closed evaluation (one of the question sets) gives the harvest. Labels and results are
+/// core Markdown (a facilitator's text escaped); open answers are plain text, without names and in
+/// random order. Below the minimum of answers of an anonymous evaluation, nothing but the counts.
+struct EvaluationResult {
+    std::string title;  ///< the question set's name
+    Instant closed_at{};
+    int respondents = 0;
+    int invited = 0;
+    int minimum = 0;     ///< an anonymous evaluation shows results from this many answers
+    bool shown = false;  ///< false: too few answers; `results` and `open` stay empty
+    std::vector<SummaryRow> results;  ///< per question: "Energie" → "3,8 (n=7)", or choice counts
+    struct OpenAnswers {
+        std::string label;
+        std::vector<std::string> texts;
+    };
+    std::vector<OpenAnswers> open;
+};
+
+/// The network's closed evaluations, oldest first.
+std::vector<EvaluationResult> evaluation_results(Store& store, Id network_id, Lang lang,
+                                                 int default_min_respondents = 3);
+
 
 }  // namespace leernetwerk

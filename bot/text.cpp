@@ -288,4 +288,23 @@ std::string markdown_to_plain(std::string_view markdown) {
     return out;
 }
 
+std::string csv_field(std::string_view value, bool always_quote) {
+    std::string text(value);
+    if (!text.empty() && (text.front() == '=' || text.front() == '+' || text.front() == '-' ||
+                          text.front() == '@' || text.front() == '\t' || text.front() == '\r')) {
+        text.insert(text.begin(), '\'');
+    }
+    if (!always_quote && text.find_first_of(",\"\r\n") == std::string::npos) {
+        return text;
+    }
+    std::string quoted = "\"";
+    for (const char c : text) {
+        quoted += c;
+        if (c == '"') {
+            quoted += '"';
+        }
+    }
+    return quoted + "\"";
+}
+
 }  // namespace leernetwerk

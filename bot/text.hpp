@@ -30,6 +30,11 @@ std::string escape_markdown(std::string_view text);
 /// The dialect as plain text: "**" removed, backslash escapes resolved.
 std::string markdown_to_plain(std::string_view markdown);
 
+/// One CSV field (RFC 4180): quoted when it holds a comma, quote or line break (or always), and
+/// prefixed with an apostrophe when a spreadsheet would run it as a formula (it starts with = + -
+/// @, a tab or a carriage return).
+std::string csv_field(std::string_view value, bool always_quote = false);
+
 /// True when `text` is valid UTF-8.
 bool is_valid_utf8(std::string_view text);
 

@@ -457,7 +457,7 @@ TEST_CASE("the harvest gathers the school year for the facilitator", "[knowledge
     CHECK(contains(reply, "Verslagen en notities\n- Verslag oktober"));
     CHECK(contains(reply, "Bronnen\n- Waaier"));
     CHECK_FALSE(contains(reply, "Oud verslag"));  // archived
-    CHECK_FALSE(contains(reply, "Evaluaties"));
+    CHECK(contains(reply, "Evaluaties\nDit schooljaar is er geen evaluatie afgesloten."));
     CHECK(contains(reply, "Ik heb het je privé gestuurd."));
     // In the Markdown, the data is text.
     const auto rows = chat.store->outbox_in_state(Platform::console, OutboxState::sent);

@@ -12,7 +12,9 @@
 #include <sqlite3.h>
 
 #include "bot/log.hpp"
+#include "bot/knowledge.hpp"
 #include "bot/polls.hpp"
+#include "bot/text.hpp"
 #include "storage/fts_tokenizer.hpp"
 #include "support/console_fixture.hpp"
 
@@ -635,4 +637,48 @@ TEST_CASE("every question set exists in Dutch and English and starts with one co
     CHECK(polls[polls.size() - 3].questions[5].kind == PollQuestion::Kind::single);
     CHECK(has(chat.say("help evaluation"), "midterm"));
     CHECK(has(chat.say("help poll"), "multiple"));
+}
+
+TEST_CASE("the harvest reports the year's evaluations, anonymously and from the minimum on",
+          "[polls][harvest]") {
+    PollChat chat;
+    chat.say("evaluatie tussentijds");
+    chat.answer_all("Anna de Vries", midterm_answers(4, "Het delen van lesvoorbeelden", "Minder"));
+    chat.answer_all("Sanne Bakker", midterm_answers(3, "De <b>sfeer</b>", "Meer tijd"));
+    chat.answer_all("Joost van Dijk", midterm_answers(5, "Samen oefenen", "Kortere pauze"));
+    chat.in_group("Marieke Jansen", "peiling sluiten 1");
+    chat.say("evaluatie energie");
+    chat.answer_all("Anna de Vries", {"4"});
+    chat.in_group("Marieke Jansen", "peiling sluiten 2");
+
+    const auto harvest = chat.in_group("Marieke Jansen", "oogst");
+    CHECK(has(harvest, "Evaluaties"));
+    CHECK(has(harvest, "Tussentijdse evaluatie, afgesloten woensdag 2 december 2026: 3 van 10 gaven "
+                       "antwoord"));
+    CHECK(has(harvest, "- Inhoud (1–5): 4,0 (n=3)"));
+    CHECK(has(harvest, "- Doel in zicht?: Ja 0 (0%), Deels 3 (100%), Nee 0 (0%)"));
+    // The open answers, under their question (the console shows nested lists flat).
+    CHECK(has(harvest, "- Tops\n"));
+    CHECK(has(harvest, "- Het delen van lesvoorbeelden\n"));
+    CHECK(has(harvest, "- De <b>sfeer</b>\n"));  // as typed, not as markup
+    CHECK(has(harvest, "- Tips\n"));
+    // In the order they ran.
+    CHECK(harvest.find("Tussentijdse evaluatie, afgesloten") < harvest.find("Energiecheck, afgesloten"));
+    // One answer to the energy check is too few to show anything.
+    CHECK(has(harvest, "Energiecheck, afgesloten woensdag 2 december 2026: 1 van 10 gaven antwoord"));
+    CHECK(has(harvest, "Te weinig antwoorden om uitkomsten te tonen (minimaal 3)"));
+    for (const auto* name : {"Anna", "Sanne", "Joost"}) {
+        CHECK_FALSE(has(harvest.substr(harvest.find("Evaluaties")), name));
+    }
+
+    const auto network = chat.store->network(chat.demo.network_id);
+    const auto html = harvest_html(*chat.store, *network, 2026, Lang::nl);
+    CHECK(has(html, "<h2>Evaluaties</h2>"));
+    CHECK(has(html, "<li><strong>Inhoud (1–5)</strong>: 4,0 (n=3)</li>"));
+    CHECK(has(html, "<li>De &lt;b&gt;sfeer&lt;/b&gt;</li>"));
+    CHECK(has(html, "<p>Te weinig antwoorden om uitkomsten te tonen (minimaal 3), zodat niemand "
+                    "herkenbaar is.</p>"));
+    // An earlier school year has none.
+    CHECK(has(harvest_markdown(*chat.store, *network, 2025, Lang::nl, DocumentStyle::markdown),
+              "## Evaluaties\n\nDit schooljaar is er geen evaluatie afgesloten."));
 }
