@@ -1,7 +1,8 @@
 // End to end: the real `leernetwerk serve` with Teams enabled (auth off, test mode) against
 // Microsoft's headless Teams playground, which plays the Teams client and the Bot Connector.
 // A facilitator starts a network in a group chat, adds a participant, plans a meeting outside a
-// café week, confirms it on the card; the participant's click on the same card is refused.
+// café week, confirms it on the card; the participant's click on the same card is refused. A
+// member puts an item on the agenda, the facilitator keeps a note, and a search finds it.
 // Prints "N passed, M failed" and exits non-zero on any failure.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -226,6 +227,22 @@ auth = false
   check('bijeenkomsten lists the meeting', await waitFor('meetings', created('Feedback geven in groep 7')) !== null);
   const refusedText = frames.some((f) => f.action === 'createMessage' && contentOf(f).includes('Deze vraag is voor'));
   check('the refusal went only to the participant, not to the chat', !refusedText);
+
+  // ---- agenda input and the knowledge base, in the group chat
+  await say(ANNA, 'agendapunt Rekenen in groep 8 | we lopen vast bij breuken | ik leid in');
+  check('a member puts an item on the agenda', await waitFor('agenda item', created('staat op de lijst voor de bijeenkomst')) !== null);
+  await say(MARIEKE, 'agenda');
+  const agenda = await waitFor('agenda list', created('Rekenen in groep 8'));
+  check('the facilitator sees the item on the agenda', agenda !== null && contentOf(agenda).includes('Anna de Vries'));
+
+  await say(MARIEKE, 'kennis notitie Verslag maart | We zagen hoe <b>Anna</b> rekent met breuken | rekenen');
+  check('the facilitator keeps a note in the knowledge base', await waitFor('note kept', created('Opgeslagen als kennis')) !== null);
+  await say(ANNA, 'zoek rekenen');
+  const found = await waitFor('search result', created('Dit vond ik in de kennisbank'));
+  check('a search finds the note by another form of the word, the match in bold',
+    found !== null && contentOf(found).includes('**rekent**'), found ? contentOf(found) : '');
+  check('the markup in the note reaches Teams as text, not as HTML',
+    found !== null && contentOf(found).includes('Anna') && !contentOf(found).includes('<b>Anna</b>'), found ? contentOf(found) : '');
   return finish(0);
 }
 
