@@ -284,25 +284,13 @@ namespace {
 
 // ---- simple commands ---------------------------------------------------------------------------
 
-void show_help(Turn& turn, const std::string& args) {
-    if (!args.empty()) {
-        if (auto parsed = parse_command(args)) {
-            const auto& spec = command_spec(parsed->id);
-            turn.reply_text("help." + std::string(spec.key));
-            return;
-        }
-    }
-    std::optional<Network> network;
-    if (turn.me) {
-        network = turn.current_network();
-    }
-    const bool manager = network ? turn.manages(network->id) : turn.manages_any();
-    std::string text =
-        turn.t(turn.me ? "help.intro" : "help.intro_stranger",
-               {{"name", turn.me ? turn.me->display_name : turn.event.sender.display_name}});
-    text += "\n\n" + turn.t("help.everyone") + "\n";
+/// The commands of one help topic for the sender: everyone's, then (for organisers and
+/// facilitators) the ones that run the network.
+void show_help_topic(Turn& turn, HelpTopic topic, bool manager) {
+    const std::string word{help_topic_word(topic, turn.lang)};
+    std::string text = turn.t("help.topic." + std::string(help_topic_word(topic, Lang::en))) + "\n";
     for (const auto& spec : command_specs()) {
-        if (!spec.manage && spec.id != CommandId::yes && spec.id != CommandId::no &&
+        if (help_topic(spec.id) == topic && !spec.manage &&
             spec.id != CommandId::create_network) {
             text += "- " + turn.t("cmd." + std::string(spec.key)) + "\n";
         }
@@ -310,10 +298,54 @@ void show_help(Turn& turn, const std::string& args) {
     if (manager) {
         text += "\n" + turn.t("help.managers") + "\n";
         for (const auto& spec : command_specs()) {
-            if (spec.manage || spec.id == CommandId::create_network) {
+            if (help_topic(spec.id) == topic &&
+                (spec.manage || spec.id == CommandId::create_network)) {
                 text += "- " + turn.t("cmd." + std::string(spec.key)) + "\n";
             }
         }
+    }
+    text += "\n" + turn.t("help.more");
+    turn.reply(TextContent{text, {}});
+}
+
+void show_help(Turn& turn, const std::string& args) {
+    std::optional<Network> network;
+    if (turn.me) {
+        network = turn.current_network();
+    }
+    const bool manager = network ? turn.manages(network->id) : turn.manages_any();
+    if (!trim(args).empty()) {
+        if (const auto topic = parse_help_topic(args)) {
+            show_help_topic(turn, *topic, manager);
+            return;
+        }
+        if (auto parsed = parse_command(args)) {
+            const auto& spec = command_spec(parsed->id);
+            turn.reply_text("help." + std::string(spec.key));
+            return;
+        }
+    }
+    // An overview that fits a phone: per topic the commands everyone uses, and where to read on.
+    std::string text =
+        turn.t(turn.me ? "help.intro" : "help.intro_stranger",
+               {{"name", turn.me ? turn.me->display_name : turn.event.sender.display_name}});
+    text += "\n\n" + turn.t("help.everyone") + "\n";
+    for (const auto topic : help_topics()) {
+        std::string phrases;
+        for (const auto& spec : command_specs()) {
+            if (help_topic(spec.id) == topic && !spec.manage &&
+                spec.id != CommandId::create_network) {
+                phrases += (phrases.empty() ? "**" : ", **") +
+                           escape_markdown(turn.lang == Lang::nl ? spec.phrase_nl : spec.phrase_en) +
+                           "**";
+            }
+        }
+        const std::string word{help_topic_word(topic, turn.lang)};
+        text += "- " + turn.t("help.topic." + std::string(help_topic_word(topic, Lang::en))) +
+                ": " + phrases + " — " + turn.t("help.topic_more", {{"word", word}}) + "\n";
+    }
+    if (manager) {
+        text += "\n" + turn.t("help.managers_topics") + "\n";
     }
     text += "\n" + turn.t("help.more");
     turn.reply(TextContent{text, {}});

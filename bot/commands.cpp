@@ -362,6 +362,29 @@ std::vector<CommandSpec> make_specs() {
     };
 }
 
+struct TopicWords {
+    HelpTopic topic;
+    std::string_view nl;
+    std::string_view en;
+    std::vector<std::string_view> aliases;  ///< folded
+};
+
+const std::vector<TopicWords>& topic_words() {
+    static const std::vector<TopicWords> words{
+        {HelpTopic::meetings, "bijeenkomsten", "meetings",
+         {"bijeenkomsten", "bijeenkomst", "meetings", "meeting"}},
+        {HelpTopic::agenda, "agenda", "agenda", {"agenda"}},
+        {HelpTopic::polls, "peilingen", "polls",
+         {"peilingen", "polls", "evaluaties", "evaluations"}},
+        {HelpTopic::questions, "vragen", "questions", {"vragen", "questions"}},
+        {HelpTopic::knowledge, "kennis", "knowledge",
+         {"kennis", "kennisbank", "knowledge", "knowledge base"}},
+        {HelpTopic::network, "netwerk", "network",
+         {"netwerk", "netwerken", "network", "networks", "privacy"}},
+    };
+    return words;
+}
+
 /// A command's words, split once.
 struct Phrase {
     CommandId id;
@@ -382,6 +405,114 @@ const std::vector<Phrase>& phrases() {
 }
 
 }  // namespace
+
+const std::vector<HelpTopic>& help_topics() {
+    static const std::vector<HelpTopic> topics{HelpTopic::meetings,  HelpTopic::agenda,
+                                               HelpTopic::polls,     HelpTopic::questions,
+                                               HelpTopic::knowledge, HelpTopic::network};
+    return topics;
+}
+
+HelpTopic help_topic(CommandId id) {
+    using C = CommandId;
+    switch (id) {
+        case C::help:
+        case C::yes:
+        case C::no:
+            return HelpTopic::none;
+        case C::meetings:
+        case C::cafe_weeks:
+        case C::rsvp_yes:
+        case C::rsvp_no:
+        case C::attendance:
+        case C::reminders:
+        case C::plan_meeting:
+        case C::move_meeting:
+        case C::cancel_meeting:
+        case C::edit_reminder:
+            return HelpTopic::meetings;
+        case C::agenda_item:
+        case C::agenda:
+        case C::dots:
+        case C::agenda_accept:
+        case C::agenda_park:
+        case C::agenda_merge:
+        case C::agenda_order:
+        case C::agenda_edit:
+        case C::agenda_move:
+        case C::agenda_remove:
+        case C::agenda_vote_open:
+        case C::agenda_vote_close:
+        case C::agenda_tally:
+            return HelpTopic::agenda;
+        case C::poll:
+        case C::evaluation:
+        case C::polls:
+        case C::poll_results:
+        case C::poll_close:
+        case C::poll_export:
+        case C::poll_threshold:
+        case C::poll_answer:
+            return HelpTopic::polls;
+        case C::ask:
+        case C::questions:
+        case C::answer:
+        case C::helpful:
+        case C::close_question:
+        case C::pause:
+        case C::route_count:
+            return HelpTopic::questions;
+        case C::search:
+        case C::knowledge:
+        case C::my_knowledge:
+        case C::knowledge_withdraw:
+        case C::knowledge_note:
+        case C::knowledge_resource:
+        case C::knowledge_edit:
+        case C::knowledge_retire:
+        case C::knowledge_restore:
+        case C::knowledge_share:
+        case C::knowledge_export:
+        case C::harvest:
+            return HelpTopic::knowledge;
+        case C::members:
+        case C::expertise:
+        case C::language:
+        case C::networks:
+        case C::switch_network:
+        case C::create_network:
+        case C::link_conversation:
+        case C::add_member:
+        case C::remove_member:
+        case C::central_question:
+        case C::ambition:
+        case C::my_data:
+        case C::forget_me:
+            return HelpTopic::network;
+    }
+    return HelpTopic::none;
+}
+
+std::string_view help_topic_word(HelpTopic topic, Lang lang) {
+    for (const auto& words : topic_words()) {
+        if (words.topic == topic) {
+            return lang == Lang::nl ? words.nl : words.en;
+        }
+    }
+    return {};
+}
+
+std::optional<HelpTopic> parse_help_topic(std::string_view text) {
+    const auto folded = fold(text);
+    for (const auto& words : topic_words()) {
+        for (const auto alias : words.aliases) {
+            if (folded == alias) {
+                return words.topic;
+            }
+        }
+    }
+    return std::nullopt;
+}
 
 const std::vector<CommandSpec>& command_specs() {
     static const std::vector<CommandSpec> specs = make_specs();

@@ -96,6 +96,18 @@ struct ParsedCommand {
     std::string args;  ///< what followed the command words, as typed (spaces collapsed)
 };
 
+/// The subjects `hulp` groups the commands in, so that it fits a phone screen.
+enum class HelpTopic { meetings, agenda, polls, questions, knowledge, network, none };
+
+/// Every topic that help lists, in order.
+const std::vector<HelpTopic>& help_topics();
+/// Which topic a command is listed under (none: yes, no and help itself).
+HelpTopic help_topic(CommandId id);
+/// The word that names a topic after "hulp" ("bijeenkomsten" / "meetings").
+std::string_view help_topic_word(HelpTopic topic, Lang lang);
+/// The topic typed after "hulp" ("agenda", "Peilingen", "questions"), if it names one.
+std::optional<HelpTopic> parse_help_topic(std::string_view text);
+
 /// Every command the bot knows, in the order help lists them.
 const std::vector<CommandSpec>& command_specs();
 const CommandSpec& command_spec(CommandId id);

@@ -465,13 +465,13 @@ TEST_CASE("a dot vote with a deadline closes itself; English works too", "[agend
 TEST_CASE("help lists the agenda commands for who may use them", "[agenda][help]") {
     ConsoleFixture chat;
     chat.as("Anna");
-    const auto member_help = chat.say("hulp");
+    const auto member_help = chat.say("hulp agenda");
     CHECK(contains(member_help, "- agendapunt Rekenen in groep 8 | toelichting | ik leid in"));
     CHECK(contains(member_help, "- agenda — de punten voor de volgende bijeenkomst"));
     CHECK(contains(member_help, "- stip 3 3 5"));
     CHECK_FALSE(contains(member_help, "agenda accepteer"));
     chat.as("Marieke");
-    const auto manager_help = chat.say("hulp");
+    const auto manager_help = chat.say("hulp agenda");
     for (const auto* phrase :
          {"agenda accepteer 3", "agenda parkeer 4", "agenda samenvoegen 3 5", "agenda volgorde 5 1",
           "agenda 3 voorbereider Bram", "agenda verplaats 3", "agenda stemmen tot",

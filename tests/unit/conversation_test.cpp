@@ -50,14 +50,23 @@ TEST_CASE("everyone can ask for help, in their own language", "[conversation][he
         const auto reply = chat.say("hulp");
         CHECK(contains(reply, ">>> bot to HSN-café Feedback die werkt"));
         CHECK(contains(reply, "Hoi Anna de Vries!"));
-        CHECK(contains(reply, "bijeenkomsten — de komende bijeenkomsten"));
+        // An overview that fits a phone: per topic what everyone uses, and where to read on.
+        CHECK(contains(reply, "- Bijeenkomsten: bijeenkomsten, caféweken, ik kom, ik kan niet, "
+                              "wie komt, herinneringen — meer: hulp bijeenkomsten"));
+        CHECK(contains(reply, "- Vragen aan het netwerk: vraag, vragen, antwoord"));
         CHECK_FALSE(contains(reply, "plan bijeenkomst"));
         CHECK(contains(reply, "<<<"));
+        const auto topic = chat.say("hulp bijeenkomsten");
+        CHECK(contains(topic, "bijeenkomsten — de komende bijeenkomsten"));
+        CHECK_FALSE(contains(topic, "plan bijeenkomst"));
     }
     SECTION("the facilitator also sees how to run the network") {
-        const auto reply = chat.say("hulp");
+        CHECK(contains(chat.say("hulp"), "Als organisator of procesbegeleider zie je bij elk "
+                                         "onderwerp ook wat jij kunt regelen"));
+        const auto reply = chat.say("hulp bijeenkomsten");
         CHECK(contains(reply, "Voor organisatoren en procesbegeleiders"));
         CHECK(contains(reply, "plan bijeenkomst 12 maart 15:30"));
+        CHECK_FALSE(contains(reply, "agenda accepteer"));  // another topic's
     }
     SECTION("help about one command") {
         CHECK(contains(chat.say("hulp plan bijeenkomst"), "Valt de datum buiten een caféweek"));
@@ -72,7 +81,8 @@ TEST_CASE("everyone can ask for help, in their own language", "[conversation][he
         CHECK(contains(chat.say("language en"), "I will talk English to you"));
         const auto reply = chat.say("help");
         CHECK(contains(reply, "What you can ask"));
-        CHECK(contains(reply, "meetings — the coming meetings"));
+        CHECK(contains(reply, "- Meetings: meetings, café weeks"));
+        CHECK(contains(chat.say("help meetings"), "meetings — the coming meetings"));
         CHECK(contains(chat.say("taal nl"), "Nederlands"));
         CHECK(contains(chat.say("hulp"), "Wat je kunt vragen"));
     }

@@ -516,13 +516,13 @@ TEST_CASE("the knowledge export as CSV quotes every field and defuses formulas",
 
 TEST_CASE("help lists the knowledge commands by role", "[knowledge][help]") {
     ConsoleFixture chat;
-    auto reply = chat.say("hulp");
+    auto reply = chat.say("hulp kennis");
     CHECK(contains(reply, "zoek woorden — zoek in de kennisbank van je netwerk"));
     CHECK(contains(reply, "kennis notitie titel | tekst | tags"));
     CHECK(contains(reply, "oogst 2026-2027 — het oogstdocument van een schooljaar"));
     CHECK(contains(chat.say("hulp kennis intrekken"), "Jij kiest: anoniem"));
     chat.as("Anna");
-    reply = chat.say("hulp");
+    reply = chat.say("hulp kennis");
     CHECK(contains(reply, "mijn kennis — wat jij aan de kennisbank gaf"));
     CHECK_FALSE(contains(reply, "kennis notitie"));
 }
