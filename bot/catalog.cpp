@@ -741,6 +741,7 @@ constexpr Entry kCatalogue[] = {
     {"poll.state_closed", "gesloten", "closed"},
     {"poll.state_open", "open tot {deadline}", "open until {deadline}"},
     {"poll.row_text_answers", "{count} open antwoord(en), hieronder", "{count} open answer(s), below"},
+    {"poll.row_too_few", "{count} antwoord(en): te weinig om te tonen (vanaf {min})", "{count} answer(s): too few to show (from {min})"},
     {"poll.results_too_few", "Nog geen uitslag: een anonieme peiling toont pas iets vanaf {min} antwoorden, zodat niemand herkenbaar is.", "No results yet: an anonymous poll shows nothing below {min} answers, so nobody can be recognised."},
     {"poll.footnote_anonymous", "Anoniem: alleen totalen, geen namen.", "Anonymous: totals only, no names."},
     {"poll.footnote_named", "Met naam gevraagd; hier alleen de totalen.", "Asked with names; only the totals here."},

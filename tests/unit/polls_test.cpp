@@ -633,3 +633,34 @@ TEST_CASE("every question set exists in Dutch and English and starts with one co
     CHECK(has(chat.say("help evaluation"), "midterm"));
     CHECK(has(chat.say("help poll"), "multiple"));
 }
+
+TEST_CASE("an anonymous question that few answered shows nothing, even when the poll has enough",
+          "[polls][anonymity][minimum]") {
+    // Three answered the evaluation, but two skipped everything after the first question: the
+    // poll has its three answers, yet what Anna alone gave must not show (Sanne and Joost would
+    // know it was hers).
+    PollChat chat;
+    chat.say("evaluatie na | voor iedereen");
+    chat.answer_all("Anna de Vries", {"4", "Alleen Anna schreef dit", "2", "5", "3", "overslaan"});
+    for (const auto* name : {"Sanne Bakker", "Joost van Dijk"}) {
+        chat.answer_all(name, {"4", "overslaan", "overslaan", "overslaan", "overslaan",
+                               "overslaan"});
+    }
+    const auto closed = chat.in_group("Marieke Jansen", "peiling sluiten 1");
+    INFO(closed);
+    CHECK(has(closed, "Waardering (1–5)  ################....  4,0 (n=3)"));
+    CHECK(has(closed, "Halen                    1 antwoord(en): te weinig om te tonen (vanaf 3)"));
+    CHECK(has(closed, "Wat neem je mee?         1 antwoord(en): te weinig om te tonen (vanaf 3)"));
+    CHECK_FALSE(has(closed, "n=1"));
+    CHECK_FALSE(has(closed, "Er zit beweging in"));
+    CHECK_FALSE(has(closed, "Alleen Anna schreef dit"));
+    // Asked again later, and in the CSV: the same.
+    CHECK_FALSE(has(chat.in_group("Anna de Vries", "peiling uitslag 1"), "Alleen Anna"));
+    const auto csv = poll_results_csv(*chat.store, 1, Lang::nl);
+    REQUIRE(csv.csv);
+    CHECK(has(*csv.csv, "1,1,Hoe waardevol was deze bijeenkomst voor jou?,rating,4,3,100,\r\n"));
+    CHECK(has(*csv.csv, "1,4,Heb je iets kunnen halen?,rating,,1,,\r\n"));
+    CHECK_FALSE(has(*csv.csv, "Alleen Anna schreef dit"));
+    CHECK_FALSE(has(*csv.csv, "Er zit beweging in"));
+    CHECK_FALSE(has(*csv.csv, "\"5,0\""));  // the average of Anna alone
+}
