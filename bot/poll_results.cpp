@@ -195,6 +195,26 @@ Summary results_summary(Store& store, const BotSettings& settings, const Poll& p
     return summary;
 }
 
+std::string answer_text(const Poll& poll, std::size_t index, const std::string& value, Lang lang) {
+    const auto& question = poll.questions[index];
+    if (value.empty()) {
+        return tr(lang, "poll.answer_skipped");
+    }
+    if (question.kind == K::text || question.kind == K::rating) {
+        return escape_markdown(value);
+    }
+    const auto options = options_of(poll, index, lang);
+    std::string shown;
+    for (const auto& part : split(value, ',')) {
+        int n = 0;
+        std::from_chars(part.data(), part.data() + part.size(), n);
+        if (n >= 1 && static_cast<std::size_t>(n) <= options.size()) {
+            shown += (shown.empty() ? "" : ", ") + options[n - 1];
+        }
+    }
+    return shown;
+}
+
 /// The open answers, without names, in random order; nullopt when there are none to show.
 std::optional<TextContent> open_answers(Store& store, const BotSettings& settings, const Poll& poll,
                                         Lang lang) {

@@ -643,8 +643,8 @@ TEST_CASE("an anonymous question that few answered shows nothing, even when the 
     chat.say("evaluatie na | voor iedereen");
     chat.answer_all("Anna de Vries", {"4", "Alleen Anna schreef dit", "2", "5", "3", "overslaan"});
     for (const auto* name : {"Sanne Bakker", "Joost van Dijk"}) {
-        chat.answer_all(name, {"4", "overslaan", "overslaan", "overslaan", "overslaan",
-                               "overslaan"});
+        chat.answer_all(name,
+                        {"4", "overslaan", "overslaan", "overslaan", "overslaan", "overslaan"});
     }
     const auto closed = chat.in_group("Marieke Jansen", "peiling sluiten 1");
     INFO(closed);
