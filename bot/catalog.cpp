@@ -671,6 +671,7 @@ constexpr Entry kCatalogue[] = {
     {"poll.usage", "Zo start je een peiling: **peiling** \"Welke datum past?\" | 12 maart | 19 maart | 26 maart (met opties erachter, bijvoorbeeld | anoniem | tot vrijdag 17:00). Typ **hulp peiling** voor alles wat kan.",
      "This is how to start a poll: **poll** \"Which date suits you?\" | 12 March | 19 March | 26 March (with options after it, e.g. | anonymous | until friday 17:00). Type **help poll** for everything you can add."},
     {"poll.question_too_long", "De vraag is te lang: hooguit {max} tekens, dan leest hij ook op een telefoon goed.", "The question is too long: at most {max} characters, so it reads well on a phone too."},
+    {"poll.empty_option", "Een optie is leeg (\"\"): geef elke optie een tekst. Bijvoorbeeld: **peiling** \"Welke datum past?\" | 12 maart | 19 maart", "An option is empty (\"\"): give each option some text. For example: **poll** \"Which date suits you?\" | 12 March | 19 March"},
     {"poll.option_too_long", "Een optie is te lang: hooguit {max} tekens per optie.", "An option is too long: at most {max} characters each."},
     {"poll.duplicate_option", "De optie \"{option}\" staat er twee keer in. Noem elke optie één keer.", "The option \"{option}\" appears twice. Name each option once."},
     {"poll.no_options_for_kind", "Een schaal of open vraag heeft geen opties. Bijvoorbeeld: **peiling** \"Hoe tevreden ben je?\" | schaal 1-5, of **peiling** \"Wat wil je volgende keer bespreken?\" | open",

@@ -704,6 +704,10 @@ void start_poll(Turn& turn, const std::string& args) {
                 break;
             case PartRead::option: {
                 const auto option = strip_quotes(part);
+                if (option.empty()) {
+                    turn.reply_text("poll.empty_option");
+                    return;
+                }
                 if (utf8_length(option) > kMaxOptionChars) {
                     turn.reply_text("poll.option_too_long",
                                     {{"max", std::to_string(kMaxOptionChars)}});

@@ -470,6 +470,10 @@ TEST_CASE("bad input to polls gets a clear reply and changes nothing it should n
             has(chat.say(fifty), "50 opties is te veel om op een telefoon te kiezen: hooguit 10"));
         CHECK(has(chat.say("peiling"), "Zo start je een peiling: peiling \"Welke datum past?\""));
         CHECK(has(chat.say("peiling Wat? | a | a"), "staat er twee keer in"));
+        // An option in quotes with nothing between them would be a blank line to choose.
+        CHECK(has(chat.say("peiling Wat? | \"\" | b | c"), "Een optie is leeg"));
+        CHECK(has(chat.say("peiling Wat? | a | \"  \" | b"), "Een optie is leeg"));
+        CHECK(has(chat.say("peiling \"\" | a | b"), "Zo start je een peiling"));
         CHECK(has(chat.say("peiling Wat? | a | b | tot vandaag 8:30"), "is al voorbij"));
         CHECK(has(chat.say("peiling Wat? | a | b | tot ooit eens"),
                   "Ik begrijp \"ooit eens\" niet als moment. Bijvoorbeeld: tot vrijdag 17:00"));
