@@ -668,3 +668,26 @@ TEST_CASE("an anonymous question that few answered shows nothing, even when the 
     CHECK_FALSE(has(*csv.csv, "Er zit beweging in"));
     CHECK_FALSE(has(*csv.csv, "\"5,0\""));  // the average of Anna alone
 }
+
+TEST_CASE("with two polls open a bare number is not guessed into one of them", "[polls][typed]") {
+    PollChat chat;
+    chat.say("peiling Welke dag? | maandag | dinsdag | anoniem");
+    chat.say("peiling Welke tijd? | 15:00 | 16:00 | 17:00 | anoniem");
+    // Anna reads the first question and types "1": it could be either poll's.
+    const auto which = chat.in_private("Anna de Vries", "1");
+    CHECK(has(which, "Er staan meer peilingen voor je open: #2 (Welke tijd?) en #1 (Welke dag?)"));
+    CHECK(has(which, "Er is nog niets opgeslagen."));
+    CHECK(chat.store->poll_respondents(1).empty());
+    CHECK(chat.store->poll_respondents(2).empty());
+    // Text that answers nothing is still ordinary text.
+    CHECK_FALSE(has(chat.say("hoe gaat het"), "Er staan meer peilingen"));
+    // Named by number it is clear; then only the other poll waits, and "3" is for it.
+    CHECK(has(chat.say("antwoord 1 2"), "opgeslagen"));
+    CHECK(chat.store->poll_respondents(1).size() == 1);
+    CHECK(has(chat.say("3"), "Welke tijd?\n-> Dank je, je antwoord is opgeslagen."));
+    CHECK(chat.store->poll_respondents(2).size() == 1);
+    // Both answered: a new number could replace either answer, so she is asked again.
+    CHECK(has(chat.say("1"), "Er staan meer peilingen voor je open"));
+    CHECK(chat.store->poll_answers(1).front().value == "2");
+    CHECK(chat.store->poll_answers(2).front().value == "3");
+}
