@@ -505,3 +505,22 @@ TEST_CASE("items wait for a meeting to be planned and then join its list", "[age
     CHECK_FALSE(item(chat, 1).meeting_id.has_value());
     CHECK(item(chat, 1).status == AgendaStatus::proposed);
 }
+
+TEST_CASE("merging a hidden item into a member's visible one keeps their name hidden",
+          "[agenda][merge][privacy]") {
+    ConsoleFixture chat;
+    chat.as("Joost");
+    chat.say("agendapunt Feedback geven in groep 7");
+    chat.say("agendapunt Een collega die nooit feedback wil | anoniem");
+    REQUIRE(item(chat, 2).submitters.front().hidden);
+    chat.as("Marieke Jansen");
+    chat.say("agenda samenvoegen 1 en 2");
+    const auto merged = item(chat, 1);
+    REQUIRE(merged.submitters.size() == 1);
+    // He asked to stay hidden with the second text: the merged item carries it, so he stays hidden.
+    CHECK(merged.submitters.front().hidden);
+    chat.as("Anna");
+    const auto list = chat.say("agenda");
+    CHECK(contains(list, "#1 Feedback geven in groep 7 / Een collega die nooit feedback wil"));
+    CHECK_FALSE(contains(list, "Joost"));
+}
