@@ -743,6 +743,15 @@ void start_poll(Turn& turn, const std::string& args) {
                                                       {"max", std::to_string(kMaxOptions)}});
             return;
         }
+        for (std::size_t i = 0; i < answers.size(); ++i) {
+            // A typed "4" chooses option 4: an option that is itself another number would be
+            // chosen by mistake (in an anonymous poll without the receipt saying so).
+            const auto& option = answers[i];
+            if (all_digits(option) && option != std::to_string(i + 1)) {
+                turn.reply_text("poll.number_option", {{"option", option}});
+                return;
+            }
+        }
         question.options = answers;
         if (options.multiple) {
             const int max =

@@ -485,6 +485,22 @@ TEST_CASE("bad input to polls gets a clear reply and changes nothing it should n
         CHECK(chat.store->polls_of(chat.demo.network_id).empty());
     }
 
+    SECTION("an option that is another number than its place is refused") {
+        // "4" typed would choose the fourth option, "8": options that are other numbers are not
+        // taken; numbers in their own place are.
+        CHECK(has(chat.say("peiling Hoeveel uur? | 1 | 2 | 4 | 8 | anoniem"),
+                  "De optie \"4\" is alleen een getal"));
+        CHECK(chat.store->polls_of(chat.demo.network_id).empty());
+        CHECK(has(chat.say("peiling Hoeveel uur? | 1 uur | 2 uur | 4 uur | 8 uur | anoniem"),
+                  "  3. 4 uur\n"));
+        CHECK(has(chat.in_private("Anna de Vries", "4 uur"), "opgeslagen"));
+        CHECK(chat.store->poll_answers(1).front().value == "3");
+        chat.as("Marieke Jansen");
+        chat.say("/groep");
+        CHECK(has(chat.say("peiling Welk cijfer? | 1 | 2 | 3"), "Peiling #2 staat uit"));
+        CHECK(chat.store->polls_of(chat.demo.network_id).size() == 2);
+    }
+
     SECTION("a poll for one role, or for who came to the last meeting, asks only them") {
         const auto started = chat.say("peiling Wat? | a | b | voor workshopleiders");
         CHECK(has(started, "Privé gevraagd aan: 1."));
