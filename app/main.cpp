@@ -625,6 +625,11 @@ int run_export_poll(const app::Config& config, const std::string& database, long
             std::cerr << "no poll " << poll_id << " in " << database << "\n";
             return kExitConfigError;
         }
+        if (exported.error == PollExportError::not_closed) {
+            std::cerr << "poll " << poll_id << " is anonymous and still open; its results, and "
+                      << "their export, come after it closes\n";
+            return kExitConfigError;
+        }
         std::cerr << "poll " << poll_id << " is anonymous and has fewer answers than its minimum; "
                   << "there is nothing to export without making someone recognisable\n";
         return kExitConfigError;

@@ -739,6 +739,7 @@ constexpr Entry kCatalogue[] = {
     {"poll.already_closed", "Peiling #{number} is al gesloten.", "Poll #{number} is already closed."},
     {"poll.closed_now", "Peiling #{number} is gesloten; de uitslag staat in de groep.", "Poll #{number} is closed; the results are in the group."},
     {"poll.export_usage", "Welke peiling? Bijvoorbeeld **peiling export** 3.", "Which poll? For example **export poll** 3."},
+    {"poll.export_not_closed", "Peiling #{number} is anoniem en de uitslag komt pas na het sluiten ({deadline}); ook de export. Wil je nu al sluiten? Typ **peiling sluiten** {number}.", "Poll #{number} is anonymous and its results come only after it closes ({deadline}); so does the export. Want to close it now? Type **close poll** {number}."},
     {"poll.export_too_few", "Deze anonieme peiling heeft nog minder dan {min} antwoorden; dan is er niets te exporteren zonder dat iemand herkenbaar wordt.", "This anonymous poll has fewer than {min} answers; there is nothing to export without making someone recognisable."},
     {"poll.export_intro", "Uitslag van peiling #{number} als CSV (kopieer het in een .csv-bestand):", "Results of poll #{number} as CSV (copy it into a .csv file):"},
     {"poll.threshold_show", "Anonieme uitslagen van {network} zijn te zien vanaf {min} antwoorden. Veranderen: **peiling drempel** 5", "Anonymous results of {network} show from {min} answers. To change it: **poll threshold** 5"},

@@ -279,6 +279,10 @@ PollExport poll_results_csv(Store& store, Id poll_id, Lang lang, int default_min
         result.error = PollExportError::no_such_poll;
         return result;
     }
+    if (poll->anonymous && !poll->live && poll->state == PollState::open) {
+        result.error = PollExportError::not_closed;
+        return result;
+    }
     const auto respondents = store.poll_respondents(poll->id);
     if (!showable(store, default_min_respondents, *poll, respondents.size())) {
         result.error = PollExportError::too_few_answers;

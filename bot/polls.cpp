@@ -972,6 +972,14 @@ void export_poll(Turn& turn, const std::string& args) {
     }
     const auto exported =
         poll_results_csv(turn.store, poll->id, turn.lang, turn.settings.min_anonymous_respondents);
+    if (!exported.csv && exported.error == PollExportError::not_closed) {
+        turn.reply_privately(TextContent{
+            turn.t("poll.export_not_closed",
+                   {{"number", std::to_string(poll->id)},
+                    {"deadline", moment(poll->deadline, *network, turn.settings, turn.lang)}}),
+            {}});
+        return;
+    }
     if (!exported.csv) {
         turn.reply_privately(TextContent{
             turn.t(

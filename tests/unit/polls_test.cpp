@@ -303,9 +303,13 @@ TEST_CASE("the CSV export: counts per option, names only for a named poll, safe 
         chat.in_group("Marieke Jansen", "peiling Welk thema? | Rubrics | Feedback | anoniem");
         chat.in_private("Anna de Vries", "1");
         chat.in_private("Sanne Bakker", "1");
-        CHECK(poll_results_csv(*chat.store, 2, Lang::nl).error == PollExportError::too_few_answers);
-        CHECK(has(chat.in_group("Marieke Jansen", "peiling export 2"), "minder dan 3 antwoorden"));
         chat.in_private("Joost van Dijk", "2");
+        // While it runs its results wait for the closing, and so does the export: exported after
+        // each new answer, it would tell what that answer was.
+        CHECK(poll_results_csv(*chat.store, 2, Lang::nl).error == PollExportError::not_closed);
+        CHECK(has(chat.in_group("Marieke Jansen", "peiling export 2"),
+                  "Peiling #2 is anoniem en de uitslag komt pas na het sluiten"));
+        chat.in_group("Marieke Jansen", "peiling sluiten 2");
         const auto anonymous = poll_results_csv(*chat.store, 2, Lang::en);
         REQUIRE(anonymous.csv);
         CHECK(has(*anonymous.csv, "poll,question,prompt,kind,option,count,percent,average\r\n"));
@@ -314,6 +318,14 @@ TEST_CASE("the CSV export: counts per option, names only for a named poll, safe 
         for (const auto* name : {"Anna", "Sanne", "Joost"}) {
             CHECK_FALSE(has(*anonymous.csv, name));
         }
+        // A live poll shows its results while it runs, but not below the minimum.
+        chat.in_group("Marieke Jansen", "peiling Welke dag? | maandag | dinsdag | anoniem | live");
+        chat.in_private("Anna de Vries", "1");
+        chat.in_private("Sanne Bakker", "1");
+        CHECK(poll_results_csv(*chat.store, 3, Lang::nl).error == PollExportError::too_few_answers);
+        CHECK(has(chat.in_group("Marieke Jansen", "peiling export 3"), "minder dan 3 antwoorden"));
+        chat.in_private("Joost van Dijk", "2");
+        CHECK(poll_results_csv(*chat.store, 3, Lang::nl).csv);
     }
 }
 
