@@ -570,8 +570,12 @@ void record_answer(detail::Turn& turn, const Poll& poll, const Network& network,
     const auto& question = poll.questions[index];
     const auto next = next_question(turn.store, poll, token);
     std::string note;
-    if (value.empty()) {
+    if (value.empty() && !poll.anonymous) {
         note = turn.t("poll.skipped");
+    } else if (value.empty()) {
+        // An anonymous skip is receipted like an answer: the receipt stays in the outbox with the
+        // member's name, and the skips of a token (empty answers) would otherwise match it.
+        note = turn.t("poll.received");
     } else if (replaced) {
         note = turn.t("poll.replaced");
     } else if (!poll.anonymous && question.kind != K::text) {

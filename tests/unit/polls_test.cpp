@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
 #include <set>
 #include <sstream>
 
@@ -718,4 +719,36 @@ TEST_CASE("with two polls open a bare number is not guessed into one of them", "
     CHECK(has(chat.say("1"), "Er staan meer peilingen voor je open"));
     CHECK(chat.store->poll_answers(1).front().value == "2");
     CHECK(chat.store->poll_answers(2).front().value == "3");
+}
+
+TEST_CASE("the receipt of an anonymous skip does not tell it from an answer",
+          "[polls][anonymity][skip]") {
+    // The receipts stay in the outbox under the member's name for weeks. Had Anna's said
+    // "Overgeslagen" at question 2, the one token with an empty second answer would be hers, and
+    // with it every answer she gave.
+    PollChat chat;
+    chat.say("evaluatie na | voor iedereen");
+    chat.answer_all("Anna de Vries", {"4", "overslaan", "2", "5", "3", "Meer lesvoorbeelden"});
+    chat.answer_all("Sanne Bakker", {"3", "De rubric", "1", "4", "4", "Tijd"});
+    chat.answer_all("Joost van Dijk", {"5", "Feedbackvormen", "3", "3", "2", "Koffie"});
+    const auto anna = chat.member_id("Anna de Vries");
+    std::vector<std::string> receipts;
+    for (const auto& row : chat.store->outbox_in_state(Platform::console, OutboxState::sent)) {
+        if (row.message.recipient_member_id != anna) {
+            continue;
+        }
+        if (const auto* text = std::get_if<TextContent>(&row.message.content)) {
+            receipts.push_back(text->markdown);
+        } else if (const auto* question = std::get_if<ChoiceQuestion>(&row.message.content)) {
+            receipts.push_back(question->closed_note);
+        }
+    }
+    CHECK(count_of(std::accumulate(receipts.begin(), receipts.end(), std::string()),
+                   "Dank je, je antwoord is opgeslagen.") == 6);
+    for (const auto& receipt : receipts) {
+        CHECK_FALSE(has(receipt, "Overgeslagen"));
+    }
+    // A named poll may say so: its answers carry the name anyway.
+    chat.in_group("Marieke Jansen", "peiling Wat? | a | b");
+    CHECK(has(chat.in_private("Anna de Vries", "overslaan"), "Overgeslagen."));
 }
