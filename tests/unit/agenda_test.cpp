@@ -524,3 +524,25 @@ TEST_CASE("merging a hidden item into a member's visible one keeps their name hi
     CHECK(contains(list, "#1 Feedback geven in groep 7 / Een collega die nooit feedback wil"));
     CHECK_FALSE(contains(list, "Joost"));
 }
+
+TEST_CASE("a merge stays within what a typed item may be, on one line", "[agenda][merge][bad]") {
+    ConsoleFixture chat;
+    const std::string long_a(200, 'a');
+    const std::string long_b(200, 'b');
+    chat.as("Anna");
+    chat.say("agendapunt " + long_a);
+    chat.say("agendapunt " + long_b);
+    chat.say("agendapunt Breuken | we lopen vast");
+    chat.say("agendapunt Kommagetallen | - en de ouders klagen");
+    chat.as("Marieke Jansen");
+    // 403 characters would not fit the digest line that a typed item is kept to.
+    CHECK(contains(chat.say("agenda samenvoegen 1 en 2"),
+                   "Samen wordt de tekst 403 tekens, meer dan de 300 die passen; er is niets "
+                   "samengevoegd."));
+    CHECK(item(chat, 1).text == long_a);
+    CHECK(chat.store->agenda_item(2).has_value());
+    // The explanations join on one line, so the second cannot start a list item of its own.
+    chat.say("agenda samenvoegen 3 en 4");
+    CHECK(item(chat, 3).explanation == "we lopen vast / - en de ouders klagen");
+    CHECK_FALSE(contains(chat.say("agenda"), "\n- en de ouders"));
+}
