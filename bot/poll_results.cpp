@@ -201,7 +201,10 @@ std::string answer_text(const Poll& poll, std::size_t index, const std::string& 
         return tr(lang, "poll.answer_skipped");
     }
     if (question.kind == K::text || question.kind == K::rating) {
-        return escape_markdown(value);
+        auto line = escape_markdown(value);  // on one line: it is shown as a list item
+        std::replace_if(
+            line.begin(), line.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+        return line;
     }
     const auto options = options_of(poll, index, lang);
     std::string shown;

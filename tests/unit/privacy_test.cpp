@@ -190,14 +190,24 @@ TEST_CASE("my data lists agenda items, dots and named poll answers; forget me er
         chat.say("antwoord 2 feedback");
         chat.as("Marieke Jansen");
         chat.say("/groep");
+        chat.say("peiling Wat neem je mee? | open");  // named, open text: #3
+        // Typed on a phone, over two lines: in the export it stays one list item.
+        InboundEvent typed;
+        typed.kind = InboundEvent::Kind::message;
+        typed.event_id = "two-lines";
+        typed.conversation = {Platform::console, "console-dm-" + std::to_string(anna_id),
+                              Conversation::Kind::direct, ""};
+        typed.sender.user_id = "member-" + std::to_string(anna_id);
+        typed.text = "antwoord 3 De rubric\n- en de kijkwijzer";
+        REQUIRE(chat.bot.handle(typed, leernetwerk::testing::demo_now()));
         chat.say("agenda stemmen");
         chat.as("Anna de Vries");
         chat.say("stip 1 1");
 
         const auto overview = chat.say("mijn gegevens");
         CHECK(has(overview,
-                  "2 agendapunt(en), stippen op 1 punt(en), 1 antwoord(en) in "
-                  "peilingen met naam, 2 open peiling(en) voor jou"));
+                  "2 agendapunt(en), stippen op 1 punt(en), 2 antwoord(en) in "
+                  "peilingen met naam, 3 open peiling(en) voor jou"));
         const auto all = chat.say("mijn gegevens export");
         CHECK(has(all, "Agendapunten die je inbracht"));
         CHECK(has(all, "- HSN-café Feedback die werkt: #1 Breuken in groep 5 (voorgesteld)"));
@@ -208,6 +218,7 @@ TEST_CASE("my data lists agenda items, dots and named poll answers; forget me er
         CHECK(has(all,
                   "- HSN-café Feedback die werkt, peiling #1 (Welke dag past?), vraag 1: "
                   "dinsdag"));
+        CHECK(has(all, "peiling #3 (Wat neem je mee?), vraag 1: De rubric - en de kijkwijzer"));
         CHECK(has(all, "Open peilingen waarvoor je gevraagd bent"));
         CHECK(has(all, "peiling #2 (Welk thema?), tot"));
         // Her anonymous answer is hers alone: not even her own export can find it.
@@ -227,7 +238,7 @@ TEST_CASE("my data lists agenda items, dots and named poll answers; forget me er
     const auto id = std::to_string(anna_id);
     CHECK(count_rows(file.path, "SELECT count(*) FROM poll_respondents WHERE member_id = " + id) ==
           0);
-    CHECK(count_rows(file.path, "SELECT count(*) FROM poll_answers WHERE poll_id = 1") == 0);
+    CHECK(count_rows(file.path, "SELECT count(*) FROM poll_answers WHERE poll_id IN (1, 3)") == 0);
     CHECK(count_rows(file.path, "SELECT count(*) FROM poll_invitees WHERE member_id = " + id) == 0);
     CHECK(count_rows(file.path, "SELECT count(*) FROM agenda_submitters WHERE member_id = " + id) ==
           0);
