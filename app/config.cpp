@@ -529,7 +529,8 @@ void read_bot(Section& section, BotConfig& bot) {
     if (auto name = section.read_string("name")) {
         bot.name = *name;
     }
-    if (auto min = section.read_int("min_anonymous_respondents", 1, 100)) {
+    // At least two: with one, an anonymous poll would show its first answer on its own.
+    if (auto min = section.read_int("min_anonymous_respondents", 2, 100)) {
         bot.min_anonymous_respondents = static_cast<int>(*min);
     }
 }

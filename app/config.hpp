@@ -46,7 +46,7 @@ struct BotConfig {
     Lang language = Lang::nl;  ///< the default language for members who have not chosen one
     std::string time_zone = "Europe/Amsterdam";  ///< an IANA zone known to the system tz database
     std::string name = "Leernetwerk bot";  ///< display name; a leading @mention of it is stripped
-    int min_anonymous_respondents = 3;     ///< 1..100
+    int min_anonymous_respondents = 3;     ///< 2..100
 };
 
 struct StorageConfig {

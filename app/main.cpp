@@ -1,5 +1,6 @@
 // The `leernetwerk` executable: the composition root, and the only place that sees every layer.
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -86,36 +87,86 @@ BotSettings bot_settings(const app::Config& config) {
     return settings;
 }
 
+/// The poll key file of a database when no [polls] secret is set: `<database>.poll-key`.
+std::filesystem::path poll_key_path(const std::string& database) {
+    return database + ".poll-key";
+}
+
+/// An existing poll key file: its key, or what is wrong with it.
+struct PollKeyFile {
+    std::string key;
+    std::string problem;  ///< empty when the key can be used
+    std::string warning;  ///< e.g. readable by others; the key can still be used
+};
+
+PollKeyFile read_poll_key_file(const std::filesystem::path& path) {
+    PollKeyFile file;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        file.problem = "cannot be read";
+        return file;
+    }
+    file.key.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (in.bad()) {
+        file.problem = "cannot be read";
+        return file;
+    }
+    while (!file.key.empty() && (file.key.back() == '\n' || file.key.back() == '\r')) {
+        file.key.pop_back();
+    }
+    if (file.key.size() < 16) {
+        file.problem = "holds " + std::to_string(file.key.size()) +
+                       " characters, fewer than 16 (empty or cut short); restore it from the "
+                       "backup of the database";
+        return file;
+    }
+    std::error_code error;
+    const auto permissions = std::filesystem::status(path, error).permissions();
+    using std::filesystem::perms;
+    if (!error && (permissions & (perms::group_all | perms::others_all)) != perms::none) {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%03o", static_cast<unsigned>(permissions) & 0777U);
+        file.warning = std::string("can be read by others than its owner (mode ") + mode +
+                       "): whoever reads it with the database can tell who gave an anonymous "
+                       "answer; make it private with chmod 600";
+    }
+    return file;
+}
+
 /// The key of poll respondent tokens: [polls] secret, else a key file next to the database
 /// (`<database>.poll-key`, mode 0600), made with random bytes the first time. Never inside the
 /// database, so the database alone cannot tie an anonymous answer to anyone. Empty for an
-/// in-memory database (a key for the process only); nullopt after logging why it failed.
-std::optional<std::string> poll_secret(const app::Config& config, const std::string& database) {
+/// in-memory database (a key for the process only); nullopt after logging why it failed. A new
+/// key is not made while polls are open: their answers so far were stored under the old one, and
+/// with another key everyone could answer them again.
+std::optional<std::string> poll_secret(const app::Config& config, const std::string& database,
+                                       Store& store) {
     if (config.polls.secret.is_set()) {
         return config.polls.secret.value;
     }
     if (database == ":memory:") {
         return std::string();
     }
-    const std::filesystem::path path = database + ".poll-key";
+    const std::filesystem::path path = poll_key_path(database);
     if (std::filesystem::exists(path)) {
-        std::ifstream in(path, std::ios::binary);
-        std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) {
-            key.pop_back();
-        }
-        if (!in.good() && !in.eof()) {
-            spdlog::error("cannot read the poll key file {}", path.string());
+        auto file = read_poll_key_file(path);
+        if (!file.problem.empty()) {
+            spdlog::error("the poll key file {} {} (or set [polls] secret_file)", path.string(),
+                          file.problem);
             return std::nullopt;
         }
-        if (key.size() < 16) {
-            spdlog::error(
-                "the poll key file {} holds fewer than 16 characters; restore it (or "
-                "set [polls] secret_file)",
-                path.string());
-            return std::nullopt;
+        if (!file.warning.empty()) {
+            spdlog::warn("the poll key file {} {}", path.string(), file.warning);
         }
-        return key;
+        return std::move(file.key);
+    }
+    if (const auto open = store.open_polls().size(); open > 0) {
+        spdlog::error(
+            "the poll key file {} is missing while {} poll(s) are open: their answers so far "
+            "cannot be recognised without it, and members could answer twice; restore the file "
+            "from the backup of the database (or set [polls] secret_file)",
+            path.string(), open);
+        return std::nullopt;
     }
     std::random_device random;
     std::string key;
@@ -204,7 +255,7 @@ int run_console(const app::Config& config, bool demo, const std::string& db_over
     }
     spdlog::info("database {} (schema version {})", path, store->user_version());
     auto settings = bot_settings(config);
-    const auto secret = poll_secret(config, path);
+    const auto secret = poll_secret(config, path, *store);
     if (!secret) {
         return kExitStartupError;
     }
@@ -243,7 +294,7 @@ int run_serve(const app::Config& config) {
     }
     spdlog::info("database {} (schema version {})", config.storage.path, store->user_version());
     auto settings = bot_settings(config);
-    const auto secret = poll_secret(config, config.storage.path);
+    const auto secret = poll_secret(config, config.storage.path, *store);
     if (!secret) {
         return kExitStartupError;
     }
@@ -414,6 +465,24 @@ int run_check_config(const std::string& path) {
         std::cerr << path << ": " << config.error().size() << " problem(s)\n";
         return kExitConfigError;
     }
+    // The poll key file next to the database (when no [polls] secret is set) is part of the
+    // configuration: a server that would refuse to start on it is reported here already.
+    if (!config->polls.secret.is_set() && config->storage.path != ":memory:") {
+        const auto key_path = poll_key_path(config->storage.path);
+        if (std::filesystem::exists(key_path)) {
+            const auto file = read_poll_key_file(key_path);
+            if (!file.problem.empty()) {
+                std::cerr << path << ": polls.secret: not set, and the poll key file "
+                          << key_path.string() << " " << file.problem << "\n";
+                std::cerr << path << ": 1 problem(s)\n";
+                return kExitConfigError;
+            }
+            if (!file.warning.empty()) {
+                std::cerr << path << ": polls.secret: warning: the poll key file "
+                          << key_path.string() << " " << file.warning << "\n";
+            }
+        }
+    }
     std::cout << path << ": OK\n" << app::describe_config(*config);
     return 0;
 }
@@ -560,6 +629,11 @@ int run_export_poll(const app::Config& config, const std::string& database, long
     if (!exported.csv) {
         if (exported.error == PollExportError::no_such_poll) {
             std::cerr << "no poll " << poll_id << " in " << database << "\n";
+            return kExitConfigError;
+        }
+        if (exported.error == PollExportError::not_closed) {
+            std::cerr << "poll " << poll_id << " is anonymous and still open; its results, and "
+                      << "their export, come after it closes\n";
             return kExitConfigError;
         }
         std::cerr << "poll " << poll_id << " is anonymous and has fewer answers than its minimum; "

@@ -600,9 +600,22 @@ void merge_items(Turn& turn, const std::string& args) {
         turn.reply_text("agenda.merge_same");
         return;
     }
+    // Both texts (and explanations) on one line, within the limits a typed item has: a merged
+    // item is shown, edited and published like any other.
     into->text = into->text + " / " + from->text;
     if (!from->explanation.empty()) {
-        into->explanation += (into->explanation.empty() ? "" : "\n") + from->explanation;
+        into->explanation += (into->explanation.empty() ? "" : " / ") + from->explanation;
+    }
+    if (utf8_length(into->text) > kMaxItemChars ||
+        utf8_length(into->explanation) > kMaxExplanationChars) {
+        const bool text = utf8_length(into->text) > kMaxItemChars;
+        turn.reply_text(
+            "agenda.merge_too_long",
+            {{"what", turn.t(text ? "agenda.merge_part_text" : "agenda.merge_part_explanation")},
+             {"length", std::to_string(utf8_length(text ? into->text : into->explanation))},
+             {"max", std::to_string(text ? kMaxItemChars : kMaxExplanationChars)},
+             {"number", std::to_string(into->id)}});
+        return;
     }
     if (from->kind == AgendaItemKind::case_study) {
         into->kind = AgendaItemKind::case_study;  // the more private of the two

@@ -56,6 +56,9 @@ Instant default_deadline(const Network& network, const BotSettings& settings, In
 Content question_content(const Poll& poll, const Network& network, const BotSettings& settings,
                          std::size_t index, Lang lang, std::string_view intro_key);
 
+/// A stored answer as the member gave it (Markdown): the options' text, the scale point, the text.
+std::string answer_text(const Poll& poll, std::size_t index, const std::string& value, Lang lang);
+
 /// How many answers an anonymous poll of the network needs before anything of it shows.
 int min_respondents(Store& store, int default_min, Id network_id);
 /// The neutral summary: counts, percentages, averages, bars, and the change since the last run.

@@ -68,6 +68,13 @@ bool showable(Store& store, int default_min, const Poll& poll, std::size_t respo
            static_cast<int>(respondents) >= min_respondents(store, default_min, poll.network_id);
 }
 
+/// True when one question's tally may be shown: in an anonymous poll a question with fewer answers
+/// than the minimum shows nothing, or those who skipped it would know who gave the few answers
+/// (the poll's own count includes everyone who answered any question).
+bool question_showable(Store& store, int default_min, const Poll& poll, int answered) {
+    return !poll.anonymous || answered >= min_respondents(store, default_min, poll.network_id);
+}
+
 /// The previous closed run of the same question set in the network, when its results may show.
 std::optional<std::pair<Poll, std::vector<Tally>>> previous_run(Store& store, int default_min,
                                                                 const Poll& poll) {
@@ -133,6 +140,14 @@ Summary results_summary(Store& store, const BotSettings& settings, const Poll& p
         const auto& question = poll.questions[i];
         const auto& t = counts[i];
         const auto label = label_of(poll, i, lang);
+        if (!question_showable(store, default_min, poll, t.answered)) {
+            summary.rows.push_back(
+                {label, tr(lang, "poll.row_too_few",
+                           {{"count", std::to_string(t.answered)},
+                            {"min", std::to_string(
+                                        min_respondents(store, default_min, poll.network_id))}})});
+            continue;
+        }
         if (question.kind == K::text) {
             summary.rows.push_back({label, tr(lang, "poll.row_text_answers",
                                               {{"count", std::to_string(t.answered)}})});
@@ -150,6 +165,8 @@ Summary results_summary(Store& store, const BotSettings& settings, const Poll& p
             }
             summary.bars.push_back(std::move(bar));
             if (previous && i < previous->second.size() && previous->second[i].answered > 0 &&
+                question_showable(store, default_min, previous->first,
+                                  previous->second[i].answered) &&
                 t.answered > 0) {
                 const auto& before = previous->second[i];
                 summary.rows.push_back({label, decimal(before.sum / before.answered, lang) + " → " +
@@ -178,6 +195,29 @@ Summary results_summary(Store& store, const BotSettings& settings, const Poll& p
     return summary;
 }
 
+std::string answer_text(const Poll& poll, std::size_t index, const std::string& value, Lang lang) {
+    const auto& question = poll.questions[index];
+    if (value.empty()) {
+        return tr(lang, "poll.answer_skipped");
+    }
+    if (question.kind == K::text || question.kind == K::rating) {
+        auto line = escape_markdown(value);  // on one line: it is shown as a list item
+        std::replace_if(
+            line.begin(), line.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+        return line;
+    }
+    const auto options = options_of(poll, index, lang);
+    std::string shown;
+    for (const auto& part : split(value, ',')) {
+        int n = 0;
+        std::from_chars(part.data(), part.data() + part.size(), n);
+        if (n >= 1 && static_cast<std::size_t>(n) <= options.size()) {
+            shown += (shown.empty() ? "" : ", ") + options[n - 1];
+        }
+    }
+    return shown;
+}
+
 /// The open answers, without names, in random order; nullopt when there are none to show.
 std::optional<TextContent> open_answers(Store& store, const BotSettings& settings, const Poll& poll,
                                         Lang lang) {
@@ -191,7 +231,9 @@ std::optional<TextContent> open_answers(Store& store, const BotSettings& setting
     std::mt19937 shuffle_with(seed());
     for (std::size_t i = 0; i < poll.questions.size(); ++i) {
         auto& texts = counts[i].texts;
-        if (poll.questions[i].kind != K::text || texts.empty()) {
+        if (poll.questions[i].kind != K::text || texts.empty() ||
+            !question_showable(store, settings.min_anonymous_respondents, poll,
+                               counts[i].answered)) {
             continue;
         }
         std::shuffle(texts.begin(), texts.end(), shuffle_with);
@@ -282,6 +324,10 @@ PollExport poll_results_csv(Store& store, Id poll_id, Lang lang, int default_min
         result.error = PollExportError::no_such_poll;
         return result;
     }
+    if (poll->anonymous && !poll->live && poll->state == PollState::open) {
+        result.error = PollExportError::not_closed;
+        return result;
+    }
     const auto respondents = store.poll_respondents(poll->id);
     if (!showable(store, default_min_respondents, *poll, respondents.size())) {
         result.error = PollExportError::too_few_answers;
@@ -307,6 +353,11 @@ PollExport poll_results_csv(Store& store, Id poll_id, Lang lang, int default_min
                        ? std::to_string(static_cast<int>(std::lround(100.0 * count / t.answered)))
                        : std::string("0");
         };
+        if (!question_showable(store, default_min_respondents, *poll, t.answered)) {
+            // Too few answers to this question: how many, and nothing of what they were.
+            csv_row(out, {id, number, prompt, kind, "", std::to_string(t.answered), "", ""});
+            continue;
+        }
         if (question.kind == K::text) {
             csv_row(out, {id, number, prompt, kind, "", std::to_string(t.answered), "", ""});
             if (poll->anonymous) {

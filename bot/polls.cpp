@@ -570,8 +570,12 @@ void record_answer(detail::Turn& turn, const Poll& poll, const Network& network,
     const auto& question = poll.questions[index];
     const auto next = next_question(turn.store, poll, token);
     std::string note;
-    if (value.empty()) {
+    if (value.empty() && !poll.anonymous) {
         note = turn.t("poll.skipped");
+    } else if (value.empty()) {
+        // An anonymous skip is receipted like an answer: the receipt stays in the outbox with the
+        // member's name, and the skips of a token (empty answers) would otherwise match it.
+        note = turn.t("poll.received");
     } else if (replaced) {
         note = turn.t("poll.replaced");
     } else if (!poll.anonymous && question.kind != K::text) {
@@ -704,6 +708,10 @@ void start_poll(Turn& turn, const std::string& args) {
                 break;
             case PartRead::option: {
                 const auto option = strip_quotes(part);
+                if (option.empty()) {
+                    turn.reply_text("poll.empty_option");
+                    return;
+                }
                 if (utf8_length(option) > kMaxOptionChars) {
                     turn.reply_text("poll.option_too_long",
                                     {{"max", std::to_string(kMaxOptionChars)}});
@@ -738,6 +746,15 @@ void start_poll(Turn& turn, const std::string& args) {
             turn.reply_text("poll.too_many_options", {{"count", std::to_string(answers.size())},
                                                       {"max", std::to_string(kMaxOptions)}});
             return;
+        }
+        for (std::size_t i = 0; i < answers.size(); ++i) {
+            // A typed "4" chooses option 4: an option that is itself another number would be
+            // chosen by mistake (in an anonymous poll without the receipt saying so).
+            const auto& option = answers[i];
+            if (all_digits(option) && option != std::to_string(i + 1)) {
+                turn.reply_text("poll.number_option", {{"option", option}});
+                return;
+            }
         }
         question.options = answers;
         if (options.multiple) {
@@ -959,6 +976,14 @@ void export_poll(Turn& turn, const std::string& args) {
     }
     const auto exported =
         poll_results_csv(turn.store, poll->id, turn.lang, turn.settings.min_anonymous_respondents);
+    if (!exported.csv && exported.error == PollExportError::not_closed) {
+        turn.reply_privately(TextContent{
+            turn.t("poll.export_not_closed",
+                   {{"number", std::to_string(poll->id)},
+                    {"deadline", moment(poll->deadline, *network, turn.settings, turn.lang)}}),
+            {}});
+        return;
+    }
     if (!exported.csv) {
         turn.reply_privately(TextContent{
             turn.t(
@@ -1041,56 +1066,69 @@ bool answer_typed(Turn& turn, const std::string& text) {
     if (!turn.me || turn.event.conversation.kind != Conversation::Kind::direct) {
         return false;
     }
-    // The member's newest open poll that still has a question for them.
-    std::optional<Poll> open;
-    std::size_t index = 0;
+    struct Candidate {
+        Poll poll;
+        std::size_t index = 0;
+    };
     const auto polls = turn.store.open_polls();
-    for (auto it = polls.rbegin(); it != polls.rend(); ++it) {
-        if (turn.now >= it->deadline || !turn.store.membership(it->network_id, turn.me->id)) {
-            continue;
-        }
-        const auto invitees = turn.store.poll_invitees(it->id);
-        if (std::find(invitees.begin(), invitees.end(), turn.me->id) == invitees.end()) {
-            continue;
-        }
-        const auto next =
-            next_question(turn.store, *it, respondent_token(turn.settings, it->id, turn.me->id));
-        if (next) {
-            open = *it;
-            index = *next;
-            break;
-        }
-    }
-    if (!open) {
-        // Typed again after answering a one-question poll: a new choice replaces the old one.
-        for (auto it = polls.rbegin(); it != polls.rend() && !open; ++it) {
-            if (it->questions.size() != 1 || it->questions.front().kind == K::text ||
-                turn.now >= it->deadline || !turn.store.membership(it->network_id, turn.me->id)) {
-                continue;
-            }
-            const auto invitees = turn.store.poll_invitees(it->id);
-            if (std::find(invitees.begin(), invitees.end(), turn.me->id) != invitees.end()) {
-                open = *it;
-                index = 0;
-            }
-        }
-    }
-    if (!open) {
-        return false;
-    }
-    const auto& question = open->questions[index];
-    if (question.kind != K::text && !is_skip(text)) {
-        // Only something that looks like an answer is taken as one; other text goes on as usual.
-        const auto ids = typed_choices(*open, index, turn.lang, text);
-        if (ids.size() == 1 && ids.front() == "0") {
+    const auto asked = [&](const Poll& poll) {
+        if (turn.now >= poll.deadline || !turn.store.membership(poll.network_id, turn.me->id)) {
             return false;
         }
+        const auto invitees = turn.store.poll_invitees(poll.id);
+        return std::find(invitees.begin(), invitees.end(), turn.me->id) != invitees.end();
+    };
+    // The member's open polls that still have a question for them, newest first.
+    std::vector<Candidate> open;
+    for (auto it = polls.rbegin(); it != polls.rend(); ++it) {
+        if (!asked(*it)) {
+            continue;
+        }
+        if (const auto next = next_question(turn.store, *it,
+                                            respondent_token(turn.settings, it->id, turn.me->id))) {
+            open.push_back({*it, *next});
+        }
     }
-    const auto network = turn.store.network(open->network_id);
+    if (open.empty()) {
+        // Typed again after answering a one-question poll: a new choice replaces the old one.
+        for (auto it = polls.rbegin(); it != polls.rend(); ++it) {
+            if (it->questions.size() == 1 && it->questions.front().kind != K::text && asked(*it)) {
+                open.push_back({*it, 0});
+            }
+        }
+    }
+    // Only something that looks like an answer is taken as one; other text goes on as usual.
+    const auto fits = [&](const Candidate& candidate) {
+        if (candidate.poll.questions[candidate.index].kind == K::text || is_skip(text)) {
+            return true;
+        }
+        const auto ids = typed_choices(candidate.poll, candidate.index, turn.lang, text);
+        return !(ids.size() == 1 && ids.front() == "0");
+    };
+    if (std::none_of(open.begin(), open.end(), fits)) {
+        return false;
+    }
+    if (open.size() > 1) {
+        // Two polls wait for this member: a bare "2" could be meant for either, and an answer
+        // stored in the wrong (anonymous) poll could not be found again. Ask which one.
+        std::vector<std::string> names;
+        for (const auto& candidate : open) {
+            turn.confidential = turn.confidential || candidate.poll.anonymous;
+            names.push_back("#" + std::to_string(candidate.poll.id) + " (" +
+                            title_of(candidate.poll, turn.lang) + ")");
+        }
+        turn.reply_privately(TextContent{
+            turn.t("poll.which_poll", {{"polls", join_names(names, turn.lang)},
+                                       {"number", std::to_string(open.front().poll.id)}}),
+            {}});
+        return true;
+    }
+    const auto& [poll, index] = open.front();
+    const auto network = turn.store.network(poll.network_id);
     if (!network) {
         return false;
     }
-    answer_with_text(turn, *open, *network, index, text);
+    answer_with_text(turn, poll, *network, index, text);
     return true;
 }
 

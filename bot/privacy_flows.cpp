@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "bot/poll_parts.hpp"
 #include "bot/text.hpp"
 #include "bot/turn.hpp"
 
@@ -126,6 +127,87 @@ std::string describe(Turn& turn, const Member& me, bool full) {
         text += "\n\n" + turn.t("mydata.counts",
                                 {{"rsvps", std::to_string(answers.size())},
                                  {"preparing", std::to_string(preparing.size())}});
+    }
+    // Agenda items they brought in and their dots; answers of named polls (an anonymous answer
+    // is not theirs to find: nothing links it to them); polls still waiting for their answer.
+    std::vector<std::string> items;
+    std::vector<std::string> dots;
+    std::vector<std::string> poll_answers;
+    std::vector<std::string> invitations;
+    for (const auto network_id : network_ids) {
+        const auto network = store.network(network_id);
+        if (!network) {
+            continue;
+        }
+        for (const auto& item : store.agenda_items(network_id)) {
+            const auto mine = std::find_if(
+                item.submitters.begin(), item.submitters.end(),
+                [&](const AgendaSubmitter& submitter) { return submitter.member_id == me.id; });
+            if (mine == item.submitters.end()) {
+                continue;
+            }
+            auto line = turn.t("mydata.agenda_item",
+                               {{"network", network->name},
+                                {"number", std::to_string(item.id)},
+                                {"text", item.text},
+                                {"status", turn.t("agenda.status." +
+                                                  std::string(agenda_status_code(item.status)))}});
+            if (mine->hidden) {
+                line += " " + turn.t("agenda.hidden");
+            }
+            items.push_back(std::move(line));
+        }
+        for (const auto& dot : store.agenda_dots(network_id)) {
+            if (dot.member_id == me.id) {
+                dots.push_back(
+                    turn.t("mydata.agenda_dots", {{"network", network->name},
+                                                  {"number", std::to_string(dot.item_id)},
+                                                  {"count", std::to_string(dot.dots)}}));
+            }
+        }
+        for (const auto& poll : store.polls_of(network_id)) {
+            const auto facts = MessageArgs{{"network", network->name},
+                                           {"number", std::to_string(poll.id)},
+                                           {"title", title_of(poll, turn.lang)}};
+            if (!poll.anonymous) {
+                for (const auto& respondent : store.poll_respondents(poll.id)) {
+                    if (respondent.member_id != me.id) {
+                        continue;
+                    }
+                    for (const auto& answer : store.poll_answers_of(poll.id, respondent.token)) {
+                        if (answer.question < 0 ||
+                            static_cast<std::size_t>(answer.question) >= poll.questions.size()) {
+                            continue;
+                        }
+                        const auto index = static_cast<std::size_t>(answer.question);
+                        auto args = facts;
+                        args.push_back({"question", std::to_string(index + 1)});
+                        poll_answers.push_back(turn.t("mydata.poll_answer", args) + " " +
+                                               answer_text(poll, index, answer.value, turn.lang));
+                    }
+                }
+            }
+            const auto invitees = store.poll_invitees(poll.id);
+            if (poll.state == PollState::open && turn.now < poll.deadline &&
+                std::find(invitees.begin(), invitees.end(), me.id) != invitees.end()) {
+                auto args = facts;
+                args.push_back(
+                    {"deadline", moment(poll.deadline, *network, turn.settings, turn.lang)});
+                invitations.push_back(turn.t("mydata.poll_invitation", args));
+            }
+        }
+    }
+    if (full) {
+        text += "\n\n" + turn.t("mydata.agenda") + list_or_none(turn, items);
+        text += "\n\n" + turn.t("mydata.dots") + list_or_none(turn, dots);
+        text += "\n\n" + turn.t("mydata.poll_answers") + list_or_none(turn, poll_answers);
+        text += "\n\n" + turn.t("mydata.poll_invitations") + list_or_none(turn, invitations);
+    } else {
+        text += "\n\n" + turn.t("mydata.agenda_poll_counts",
+                                {{"items", std::to_string(items.size())},
+                                 {"dots", std::to_string(dots.size())},
+                                 {"answers", std::to_string(poll_answers.size())},
+                                 {"invitations", std::to_string(invitations.size())}});
     }
     const auto open = store.pending_of_member(me.id);
     text += "\n\n" + turn.t("mydata.messages",

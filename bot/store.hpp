@@ -189,9 +189,10 @@ public:
     /// How many messages to this member the outbox still keeps (sent ones until the nightly
     /// housekeeping deletes them).
     virtual int outbox_count_for_member(Id member_id) = 0;
-    /// Erases a member: their profile, accounts, memberships, answers, preparer roles and open
-    /// confirmations, and every kept message addressed to them alone (except one being sent right
-    /// now). What they wrote in shared places stays without their name.
+    /// Erases a member: their profile, accounts, memberships, answers (RSVPs, named poll answers),
+    /// poll invitations, agenda dots, preparer roles and open confirmations, and every kept message
+    /// addressed to them alone (except one being sent right now). What they wrote in shared places
+    /// (agenda items) stays without their name.
     virtual void erase_member(Id member_id) = 0;
     // ---- agenda: items for meetings, and the dot vote ------------------------------------------
     /// Stores a new item (with its submitters) at the end of its meeting's list; returns its id.

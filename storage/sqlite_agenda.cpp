@@ -199,6 +199,8 @@ void SqliteStore::merge_agenda_items(Id into, Id from) {
             Impl::require_changed(0, kOperation, "agenda item pair", from);
         }
     }
+    // Someone who brought in both items stays hidden when they asked for it on either: the merged
+    // item carries the text they did not want their name on.
     Query submitters = impl_->query(R"sql(
 INSERT INTO agenda_submitters (item_id, member_id, position, hidden, introduces)
 SELECT ?1, member_id,
@@ -207,7 +209,8 @@ SELECT ?1, member_id,
        hidden, introduces
 FROM agenda_submitters WHERE item_id = ?2
 ON CONFLICT (item_id, member_id) DO UPDATE SET
-    introduces = MAX(introduces, excluded.introduces)
+    introduces = MAX(introduces, excluded.introduces),
+    hidden = MAX(hidden, excluded.hidden)
 )sql",
                                     kOperation);
     submitters.bind_int(1, into).bind_int(2, from);

@@ -47,8 +47,22 @@ void SqliteStore::erase_member(Id member_id) {
         "DELETE FROM outbox WHERE recipient_member_id = ?1 AND state <> 'sending'", kOperation);
     messages.bind_int(1, member_id);
     messages.run();
-    // Profile, expertise, accounts, memberships, RSVPs, preparer roles and open confirmations go
-    // with the member row (ON DELETE CASCADE).
+    // Their answers to named polls: found through the respondent row that names them (an
+    // anonymous poll's row names nobody, so its answers cannot be found and stay as totals).
+    Query answers = impl_->query(
+        "DELETE FROM poll_answers WHERE EXISTS (SELECT 1 FROM poll_respondents r "
+        "WHERE r.member_id = ?1 AND r.poll_id = poll_answers.poll_id "
+        "AND r.token = poll_answers.token)",
+        kOperation);
+    answers.bind_int(1, member_id);
+    answers.run();
+    Query respondents =
+        impl_->query("DELETE FROM poll_respondents WHERE member_id = ?1", kOperation);
+    respondents.bind_int(1, member_id);
+    respondents.run();
+    // Profile, expertise, accounts, memberships, RSVPs, preparer roles, open confirmations, poll
+    // invitations, the agenda items' "brought in by" and dots go with the member row (ON DELETE
+    // CASCADE); the items themselves stay with the network, without their name.
     Query member = impl_->query("DELETE FROM members WHERE id = ?1", kOperation);
     member.bind_int(1, member_id);
     member.run();

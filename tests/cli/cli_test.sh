@@ -88,6 +88,32 @@ check "export-poll names who answered a named poll" grep -q "^Anna de Vries,1,Wa
 check "an unknown poll exits 2" test $? -eq 2
 check "an unknown poll is named" grep -q "no poll 9" err.txt
 
+# The poll key file after a restart: poll 1 is still open, so a missing key file is not silently
+# replaced (everyone could answer again); one readable by others is named; an empty one stops
+# the bot, and check-config names the file and the key.
+printf '[storage]\npath = "poll.db"\n' >poll.toml
+key=$(cat poll.db.poll-key)
+mv poll.db.poll-key poll.key.saved
+printf 'peilingen\n' | "$bin" console --db poll.db --now "2026-12-02 10:00" >out.txt 2>err.txt
+check "a missing poll key file with an open poll stops the console" test $? -eq 1
+check "the missing key file is named" grep -q "poll.db.poll-key is missing while 1 poll(s) are open" err.txt
+check "no new key file was made" test ! -e poll.db.poll-key
+mv poll.key.saved poll.db.poll-key
+chmod 644 poll.db.poll-key
+printf '%s\n' '/als Anna' '/prive' '2' | "$bin" console --db poll.db --now "2026-12-02 10:00" >out.txt 2>err.txt
+check "the restored key still knows Anna's answer" grep -q "Je eerdere antwoord is vervangen" out.txt
+check "a key file readable by others is warned about" grep -q "poll.db.poll-key can be read by others than its owner (mode 644)" err.txt
+"$bin" check-config --config poll.toml >out.txt 2>err.txt
+check "check-config warns about the key file's mode" grep -q "poll.toml: polls.secret: warning: the poll key file poll.db.poll-key can be read by others" err.txt
+chmod 600 poll.db.poll-key
+: >poll.db.poll-key
+"$bin" check-config --config poll.toml >out.txt 2>err.txt
+check "check-config refuses an empty key file" test $? -eq 2
+check "check-config names the file and the key" grep -q "poll.toml: polls.secret: not set, and the poll key file poll.db.poll-key holds 0 characters" err.txt
+printf 'peilingen\n' | "$bin" console --db poll.db --now "2026-12-02 10:00" >out.txt 2>err.txt
+check "an empty poll key file stops the console" test $? -eq 1
+printf '%s' "$key" >poll.db.poll-key
+
 # import-cafeweken: café weeks from a school's calendar export, per school year.
 fixture="$src/tests/fixtures/ics/parnassys_jaarplanning.ics"
 "$bin" import-cafeweken --file "$fixture" --db demo.db --dry-run >out.txt 2>err.txt

@@ -505,3 +505,44 @@ TEST_CASE("items wait for a meeting to be planned and then join its list", "[age
     CHECK_FALSE(item(chat, 1).meeting_id.has_value());
     CHECK(item(chat, 1).status == AgendaStatus::proposed);
 }
+
+TEST_CASE("merging a hidden item into a member's visible one keeps their name hidden",
+          "[agenda][merge][privacy]") {
+    ConsoleFixture chat;
+    chat.as("Joost");
+    chat.say("agendapunt Feedback geven in groep 7");
+    chat.say("agendapunt Een collega die nooit feedback wil | anoniem");
+    REQUIRE(item(chat, 2).submitters.front().hidden);
+    chat.as("Marieke Jansen");
+    chat.say("agenda samenvoegen 1 en 2");
+    const auto merged = item(chat, 1);
+    REQUIRE(merged.submitters.size() == 1);
+    // He asked to stay hidden with the second text: the merged item carries it, so he stays hidden.
+    CHECK(merged.submitters.front().hidden);
+    chat.as("Anna");
+    const auto list = chat.say("agenda");
+    CHECK(contains(list, "#1 Feedback geven in groep 7 / Een collega die nooit feedback wil"));
+    CHECK_FALSE(contains(list, "Joost"));
+}
+
+TEST_CASE("a merge stays within what a typed item may be, on one line", "[agenda][merge][bad]") {
+    ConsoleFixture chat;
+    const std::string long_a(200, 'a');
+    const std::string long_b(200, 'b');
+    chat.as("Anna");
+    chat.say("agendapunt " + long_a);
+    chat.say("agendapunt " + long_b);
+    chat.say("agendapunt Breuken | we lopen vast");
+    chat.say("agendapunt Kommagetallen | - en de ouders klagen");
+    chat.as("Marieke Jansen");
+    // 403 characters would not fit the digest line that a typed item is kept to.
+    CHECK(contains(chat.say("agenda samenvoegen 1 en 2"),
+                   "Samen wordt de tekst 403 tekens, meer dan de 300 die passen; er is niets "
+                   "samengevoegd."));
+    CHECK(item(chat, 1).text == long_a);
+    CHECK(chat.store->agenda_item(2).has_value());
+    // The explanations join on one line, so the second cannot start a list item of its own.
+    chat.say("agenda samenvoegen 3 en 4");
+    CHECK(item(chat, 3).explanation == "we lopen vast / - en de ouders klagen");
+    CHECK_FALSE(contains(chat.say("agenda"), "\n- en de ouders"));
+}

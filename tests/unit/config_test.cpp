@@ -254,9 +254,12 @@ TEST_CASE("config: range, type and choice errors name the file and the key", "[c
         {"[polls]\nsecret = \"short\"",
          "config.toml: polls.secret: expected at least 16 characters (a random key), got 5"},
         {"[bot]\nmin_anonymous_respondents = 0",
-         "config.toml: bot.min_anonymous_respondents: expected an integer from 1 to 100, got 0"},
+         "config.toml: bot.min_anonymous_respondents: expected an integer from 2 to 100, got 0"},
+        // One would show an anonymous poll's first answer on its own.
+        {"[bot]\nmin_anonymous_respondents = 1",
+         "config.toml: bot.min_anonymous_respondents: expected an integer from 2 to 100, got 1"},
         {"[bot]\nmin_anonymous_respondents = 101",
-         "config.toml: bot.min_anonymous_respondents: expected an integer from 1 to 100, got 101"},
+         "config.toml: bot.min_anonymous_respondents: expected an integer from 2 to 100, got 101"},
         {"[bot]\nlanguage = \"fr\"",
          R"(config.toml: bot.language: expected "nl" or "en", got "fr")"},
         {"[bot]\nlanguage = 1",
@@ -534,7 +537,7 @@ a = 1
     CHECK(errors ==
           std::vector<std::string>{
               R"(config.toml: bot.language: expected "nl" or "en", got "de")",
-              "config.toml: bot.min_anonymous_respondents: expected an integer from 1 to 100, "
+              "config.toml: bot.min_anonymous_respondents: expected an integer from 2 to 100, "
               "got 0",
               "config.toml: server.port: expected an integer from 0 to 65535, got 99999",
               "config.toml: server.hostname: unknown key; known keys in [server]: address, port, "

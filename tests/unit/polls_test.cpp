@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
 #include <set>
 #include <sstream>
 
@@ -306,9 +307,13 @@ TEST_CASE("the CSV export: counts per option, names only for a named poll, safe 
         chat.in_group("Marieke Jansen", "peiling Welk thema? | Rubrics | Feedback | anoniem");
         chat.in_private("Anna de Vries", "1");
         chat.in_private("Sanne Bakker", "1");
-        CHECK(poll_results_csv(*chat.store, 2, Lang::nl).error == PollExportError::too_few_answers);
-        CHECK(has(chat.in_group("Marieke Jansen", "peiling export 2"), "minder dan 3 antwoorden"));
         chat.in_private("Joost van Dijk", "2");
+        // While it runs its results wait for the closing, and so does the export: exported after
+        // each new answer, it would tell what that answer was.
+        CHECK(poll_results_csv(*chat.store, 2, Lang::nl).error == PollExportError::not_closed);
+        CHECK(has(chat.in_group("Marieke Jansen", "peiling export 2"),
+                  "Peiling #2 is anoniem en de uitslag komt pas na het sluiten"));
+        chat.in_group("Marieke Jansen", "peiling sluiten 2");
         const auto anonymous = poll_results_csv(*chat.store, 2, Lang::en);
         REQUIRE(anonymous.csv);
         CHECK(has(*anonymous.csv, "poll,question,prompt,kind,option,count,percent,average\r\n"));
@@ -317,6 +322,14 @@ TEST_CASE("the CSV export: counts per option, names only for a named poll, safe 
         for (const auto* name : {"Anna", "Sanne", "Joost"}) {
             CHECK_FALSE(has(*anonymous.csv, name));
         }
+        // A live poll shows its results while it runs, but not below the minimum.
+        chat.in_group("Marieke Jansen", "peiling Welke dag? | maandag | dinsdag | anoniem | live");
+        chat.in_private("Anna de Vries", "1");
+        chat.in_private("Sanne Bakker", "1");
+        CHECK(poll_results_csv(*chat.store, 3, Lang::nl).error == PollExportError::too_few_answers);
+        CHECK(has(chat.in_group("Marieke Jansen", "peiling export 3"), "minder dan 3 antwoorden"));
+        chat.in_private("Joost van Dijk", "2");
+        CHECK(poll_results_csv(*chat.store, 3, Lang::nl).csv);
     }
 }
 
@@ -475,6 +488,10 @@ TEST_CASE("bad input to polls gets a clear reply and changes nothing it should n
             has(chat.say(fifty), "50 opties is te veel om op een telefoon te kiezen: hooguit 10"));
         CHECK(has(chat.say("peiling"), "Zo start je een peiling: peiling \"Welke datum past?\""));
         CHECK(has(chat.say("peiling Wat? | a | a"), "staat er twee keer in"));
+        // An option in quotes with nothing between them would be a blank line to choose.
+        CHECK(has(chat.say("peiling Wat? | \"\" | b | c"), "Een optie is leeg"));
+        CHECK(has(chat.say("peiling Wat? | a | \"  \" | b"), "Een optie is leeg"));
+        CHECK(has(chat.say("peiling \"\" | a | b"), "Zo start je een peiling"));
         CHECK(has(chat.say("peiling Wat? | a | b | tot vandaag 8:30"), "is al voorbij"));
         CHECK(has(chat.say("peiling Wat? | a | b | tot ooit eens"),
                   "Ik begrijp \"ooit eens\" niet als moment. Bijvoorbeeld: tot vrijdag 17:00"));
@@ -484,6 +501,22 @@ TEST_CASE("bad input to polls gets a clear reply and changes nothing it should n
         CHECK(
             has(chat.say("peiling Wie? | a | b | voor aanwezigen"), "niemand gezegd dat hij kwam"));
         CHECK(chat.store->polls_of(chat.demo.network_id).empty());
+    }
+
+    SECTION("an option that is another number than its place is refused") {
+        // "4" typed would choose the fourth option, "8": options that are other numbers are not
+        // taken; numbers in their own place are.
+        CHECK(has(chat.say("peiling Hoeveel uur? | 1 | 2 | 4 | 8 | anoniem"),
+                  "De optie \"4\" is alleen een getal"));
+        CHECK(chat.store->polls_of(chat.demo.network_id).empty());
+        CHECK(has(chat.say("peiling Hoeveel uur? | 1 uur | 2 uur | 4 uur | 8 uur | anoniem"),
+                  "  3. 4 uur\n"));
+        CHECK(has(chat.in_private("Anna de Vries", "4 uur"), "opgeslagen"));
+        CHECK(chat.store->poll_answers(1).front().value == "3");
+        chat.as("Marieke Jansen");
+        chat.say("/groep");
+        CHECK(has(chat.say("peiling Welk cijfer? | 1 | 2 | 3"), "Peiling #2 staat uit"));
+        CHECK(chat.store->polls_of(chat.demo.network_id).size() == 2);
     }
 
     SECTION("a poll for one role, or for who came to the last meeting, asks only them") {
@@ -681,4 +714,90 @@ TEST_CASE("the harvest reports the year's evaluations, anonymously and from the 
     // An earlier school year has none.
     CHECK(has(harvest_markdown(*chat.store, *network, 2025, Lang::nl, DocumentStyle::markdown),
               "## Evaluaties\n\nDit schooljaar is er geen evaluatie afgesloten."));
+}
+
+TEST_CASE("an anonymous question that few answered shows nothing, even when the poll has enough",
+          "[polls][anonymity][minimum]") {
+    // Three answered the evaluation, but two skipped everything after the first question: the
+    // poll has its three answers, yet what Anna alone gave must not show (Sanne and Joost would
+    // know it was hers).
+    PollChat chat;
+    chat.say("evaluatie na | voor iedereen");
+    chat.answer_all("Anna de Vries", {"4", "Alleen Anna schreef dit", "2", "5", "3", "overslaan"});
+    for (const auto* name : {"Sanne Bakker", "Joost van Dijk"}) {
+        chat.answer_all(name,
+                        {"4", "overslaan", "overslaan", "overslaan", "overslaan", "overslaan"});
+    }
+    const auto closed = chat.in_group("Marieke Jansen", "peiling sluiten 1");
+    INFO(closed);
+    CHECK(has(closed, "Waardering (1–5)  ################....  4,0 (n=3)"));
+    CHECK(has(closed, "Halen                    1 antwoord(en): te weinig om te tonen (vanaf 3)"));
+    CHECK(has(closed, "Wat neem je mee?         1 antwoord(en): te weinig om te tonen (vanaf 3)"));
+    CHECK_FALSE(has(closed, "n=1"));
+    CHECK_FALSE(has(closed, "Er zit beweging in"));
+    CHECK_FALSE(has(closed, "Alleen Anna schreef dit"));
+    // Asked again later, and in the CSV: the same.
+    CHECK_FALSE(has(chat.in_group("Anna de Vries", "peiling uitslag 1"), "Alleen Anna"));
+    const auto csv = poll_results_csv(*chat.store, 1, Lang::nl);
+    REQUIRE(csv.csv);
+    CHECK(has(*csv.csv, "1,1,Hoe waardevol was deze bijeenkomst voor jou?,rating,4,3,100,\r\n"));
+    CHECK(has(*csv.csv, "1,4,Heb je iets kunnen halen?,rating,,1,,\r\n"));
+    CHECK_FALSE(has(*csv.csv, "Alleen Anna schreef dit"));
+    CHECK_FALSE(has(*csv.csv, "Er zit beweging in"));
+    CHECK_FALSE(has(*csv.csv, "\"5,0\""));  // the average of Anna alone
+}
+
+TEST_CASE("with two polls open a bare number is not guessed into one of them", "[polls][typed]") {
+    PollChat chat;
+    chat.say("peiling Welke dag? | maandag | dinsdag | anoniem");
+    chat.say("peiling Welke tijd? | 15:00 | 16:00 | 17:00 | anoniem");
+    // Anna reads the first question and types "1": it could be either poll's.
+    const auto which = chat.in_private("Anna de Vries", "1");
+    CHECK(has(which, "Er staan meer peilingen voor je open: #2 (Welke tijd?) en #1 (Welke dag?)"));
+    CHECK(has(which, "Er is nog niets opgeslagen."));
+    CHECK(chat.store->poll_respondents(1).empty());
+    CHECK(chat.store->poll_respondents(2).empty());
+    // Text that answers nothing is still ordinary text.
+    CHECK_FALSE(has(chat.say("hoe gaat het"), "Er staan meer peilingen"));
+    // Named by number it is clear; then only the other poll waits, and "3" is for it.
+    CHECK(has(chat.say("stem 1 2"), "opgeslagen"));
+    CHECK(chat.store->poll_respondents(1).size() == 1);
+    CHECK(has(chat.say("3"), "Welke tijd?\n-> Dank je, je antwoord is opgeslagen."));
+    CHECK(chat.store->poll_respondents(2).size() == 1);
+    // Both answered: a new number could replace either answer, so she is asked again.
+    CHECK(has(chat.say("1"), "Er staan meer peilingen voor je open"));
+    CHECK(chat.store->poll_answers(1).front().value == "2");
+    CHECK(chat.store->poll_answers(2).front().value == "3");
+}
+
+TEST_CASE("the receipt of an anonymous skip does not tell it from an answer",
+          "[polls][anonymity][skip]") {
+    // The receipts stay in the outbox under the member's name for weeks. Had Anna's said
+    // "Overgeslagen" at question 2, the one token with an empty second answer would be hers, and
+    // with it every answer she gave.
+    PollChat chat;
+    chat.say("evaluatie na | voor iedereen");
+    chat.answer_all("Anna de Vries", {"4", "overslaan", "2", "5", "3", "Meer lesvoorbeelden"});
+    chat.answer_all("Sanne Bakker", {"3", "De rubric", "1", "4", "4", "Tijd"});
+    chat.answer_all("Joost van Dijk", {"5", "Feedbackvormen", "3", "3", "2", "Koffie"});
+    const auto anna = chat.member_id("Anna de Vries");
+    std::vector<std::string> receipts;
+    for (const auto& row : chat.store->outbox_in_state(Platform::console, OutboxState::sent)) {
+        if (row.message.recipient_member_id != anna) {
+            continue;
+        }
+        if (const auto* text = std::get_if<TextContent>(&row.message.content)) {
+            receipts.push_back(text->markdown);
+        } else if (const auto* question = std::get_if<ChoiceQuestion>(&row.message.content)) {
+            receipts.push_back(question->closed_note);
+        }
+    }
+    CHECK(count_of(std::accumulate(receipts.begin(), receipts.end(), std::string()),
+                   "Dank je, je antwoord is opgeslagen.") == 6);
+    for (const auto& receipt : receipts) {
+        CHECK_FALSE(has(receipt, "Overgeslagen"));
+    }
+    // A named poll may say so: its answers carry the name anyway.
+    chat.in_group("Marieke Jansen", "peiling Wat? | a | b");
+    CHECK(has(chat.in_private("Anna de Vries", "overslaan"), "Overgeslagen."));
 }

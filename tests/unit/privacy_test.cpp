@@ -164,3 +164,86 @@ TEST_CASE("forget me erases a member after they confirm, and only then", "[priva
                                     "'%ouderavond%' OR content LIKE '%Wil je dat ik alles%'") == 0);
     }
 }
+
+TEST_CASE("my data lists agenda items, dots and named poll answers; forget me erases them",
+          "[privacy][polls][agenda]") {
+    TempFile file;
+    Id anna_id = 0;
+    {
+        BotSettings settings;
+        settings.poll_secret = "privacy-test-secret-0123456789";
+        leernetwerk::testing::ConsoleFixture chat(file.path, leernetwerk::testing::demo_now(),
+                                                  settings);
+        for (const auto& member : chat.store->members()) {
+            if (member.display_name == "Anna de Vries") {
+                anna_id = member.id;
+            }
+        }
+        REQUIRE(anna_id != 0);
+        chat.say("peiling Welke dag past? | maandag | dinsdag");         // named: poll #1
+        chat.say("peiling Welk thema? | rubrics | feedback | anoniem");  // anonymous: #2
+        chat.as("Anna de Vries");
+        chat.say("agendapunt Breuken in groep 5 | ik leid in");
+        chat.say("agendapunt Een lastige ouder | anoniem");
+        chat.say("/prive");
+        chat.say("stem 1 dinsdag");
+        chat.say("stem 2 feedback");
+        chat.as("Marieke Jansen");
+        chat.say("/groep");
+        chat.say("peiling Wat neem je mee? | open");  // named, open text: #3
+        // Typed on a phone, over two lines: in the export it stays one list item.
+        InboundEvent typed;
+        typed.kind = InboundEvent::Kind::message;
+        typed.event_id = "two-lines";
+        typed.conversation = {Platform::console, "console-dm-" + std::to_string(anna_id),
+                              Conversation::Kind::direct, ""};
+        typed.sender.user_id = "member-" + std::to_string(anna_id);
+        typed.text = "stem 3 De rubric\n- en de kijkwijzer";
+        REQUIRE(chat.bot.handle(typed, leernetwerk::testing::demo_now()));
+        chat.say("agenda stemmen");
+        chat.as("Anna de Vries");
+        chat.say("stip 1 1");
+
+        const auto overview = chat.say("mijn gegevens");
+        CHECK(has(overview,
+                  "2 agendapunt(en), stippen op 1 punt(en), 2 antwoord(en) in "
+                  "peilingen met naam, 3 open peiling(en) voor jou"));
+        const auto all = chat.say("mijn gegevens export");
+        CHECK(has(all, "Agendapunten die je inbracht"));
+        CHECK(has(all, "- HSN-café Feedback die werkt: #1 Breuken in groep 5 (voorgesteld)"));
+        CHECK(has(all,
+                  "- HSN-café Feedback die werkt: #2 Een lastige ouder (voorgesteld) "
+                  "(naam verborgen)"));
+        CHECK(has(all, "- HSN-café Feedback die werkt: 2 op #1"));
+        CHECK(has(all,
+                  "- HSN-café Feedback die werkt, peiling #1 (Welke dag past?), vraag 1: "
+                  "dinsdag"));
+        CHECK(has(all, "peiling #3 (Wat neem je mee?), vraag 1: De rubric - en de kijkwijzer"));
+        CHECK(has(all, "Open peilingen waarvoor je gevraagd bent"));
+        CHECK(has(all, "peiling #2 (Welk thema?), tot"));
+        // Her anonymous answer is hers alone: not even her own export can find it.
+        CHECK_FALSE(has(all, "vraag 1: feedback"));
+        // Another member's data does not show Anna's hidden item.
+        chat.as("Sanne Bakker");
+        CHECK_FALSE(has(chat.say("mijn gegevens export"), "lastige ouder"));
+
+        chat.as("Anna de Vries");
+        chat.say("vergeet mij");
+        CHECK(has(chat.say("ja"), "ik heb alles over je gewist"));
+        // The named poll goes on without her answer; the anonymous one keeps its total.
+        CHECK(chat.store->poll_respondents(1).empty());
+        CHECK(chat.store->poll_answers(1).empty());
+        CHECK(chat.store->poll_respondents(2).size() == 1);
+    }
+    const auto id = std::to_string(anna_id);
+    CHECK(count_rows(file.path, "SELECT count(*) FROM poll_respondents WHERE member_id = " + id) ==
+          0);
+    CHECK(count_rows(file.path, "SELECT count(*) FROM poll_answers WHERE poll_id IN (1, 3)") == 0);
+    CHECK(count_rows(file.path, "SELECT count(*) FROM poll_invitees WHERE member_id = " + id) == 0);
+    CHECK(count_rows(file.path, "SELECT count(*) FROM agenda_submitters WHERE member_id = " + id) ==
+          0);
+    CHECK(count_rows(file.path, "SELECT count(*) FROM agenda_dots WHERE member_id = " + id) == 0);
+    CHECK(count_rows(file.path,
+                     "SELECT count(*) FROM outbox WHERE content LIKE '%dinsdag%' AND "
+                     "content LIKE '%genoteerd%'") == 0);
+}
