@@ -281,6 +281,15 @@ std::vector<EvaluationResult> evaluation_results(Store& store, Id network_id, La
                 const auto& question = poll.questions[i];
                 auto& t = counts[i];
                 const auto label = label_of(poll, i, lang);
+                if (t.answered > 0 &&
+                    !question_showable(store, default_min_respondents, poll, t.answered)) {
+                    // Those who skipped it would know whose the few answers are.
+                    result.results.push_back(
+                        {label, tr(lang, "poll.row_too_few",
+                                   {{"count", std::to_string(t.answered)},
+                                    {"min", std::to_string(result.minimum)}})});
+                    continue;
+                }
                 if (question.kind == K::text) {
                     std::shuffle(t.texts.begin(), t.texts.end(), shuffle_with);
                     if (!t.texts.empty()) {

@@ -683,6 +683,13 @@ TEST_CASE("the harvest reports the year's evaluations, anonymously and from the 
     chat.say("evaluatie energie");
     chat.answer_all("Anna de Vries", {"4"});
     chat.in_group("Marieke Jansen", "peiling sluiten 2");
+    // After a meeting: three answered, but only Anna wrote what she takes back.
+    chat.say("evaluatie na | voor iedereen");
+    chat.answer_all("Anna de Vries", {"4", "Alleen Anna schreef dit", "2", "5", "3", "overslaan"});
+    for (const auto* name : {"Sanne Bakker", "Joost van Dijk"}) {
+        chat.answer_all(name, {"4", "overslaan", "overslaan", "overslaan", "overslaan", "overslaan"});
+    }
+    chat.in_group("Marieke Jansen", "peiling sluiten 3");
 
     const auto harvest = chat.in_group("Marieke Jansen", "oogst");
     CHECK(has(harvest, "Evaluaties"));
@@ -703,6 +710,10 @@ TEST_CASE("the harvest reports the year's evaluations, anonymously and from the 
     for (const auto* name : {"Anna", "Sanne", "Joost"}) {
         CHECK_FALSE(has(harvest.substr(harvest.find("Evaluaties")), name));
     }
+    // A question too few answered shows only how many did.
+    CHECK(has(harvest, "- Waardering (1–5): 4,0 (n=3)"));
+    CHECK(has(harvest, "- Wat neem je mee?: 1 antwoord(en): te weinig om te tonen (vanaf 3)"));
+    CHECK_FALSE(has(harvest, "Alleen Anna schreef dit"));
 
     const auto network = chat.store->network(chat.demo.network_id);
     const auto html = harvest_html(*chat.store, *network, 2026, Lang::nl);
