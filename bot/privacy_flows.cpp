@@ -11,6 +11,8 @@ namespace leernetwerk::detail {
 namespace {
 
 constexpr std::string_view kForgetMeKind = "forget_me";
+/// Every question of a network in a state (the store reads them newest first, up to a limit).
+constexpr int kAllQuestions = 1000000;
 /// How long the "really erase?" question stays open.
 constexpr std::chrono::hours kForgetMeTtl{24};
 
@@ -208,6 +210,62 @@ std::string describe(Turn& turn, const Member& me, bool full) {
                                  {"dots", std::to_string(dots.size())},
                                  {"answers", std::to_string(poll_answers.size())},
                                  {"invitations", std::to_string(invitations.size())}});
+    }
+    // Questions they asked (an anonymous one too: it is theirs, and only they see this), answers
+    // they gave, what they added to the knowledge base, and a pause.
+    std::vector<std::string> asked;
+    std::vector<std::string> answered;
+    for (const auto network_id : network_ids) {
+        const auto network = store.network(network_id);
+        if (!network) {
+            continue;
+        }
+        for (const auto status : {QuestionStatus::draft, QuestionStatus::open,
+                                  QuestionStatus::answered, QuestionStatus::closed}) {
+            for (const auto& question :
+                 store.questions_of_network(network_id, status, kAllQuestions)) {
+                const MessageArgs facts{
+                    {"network", network->name},
+                    {"number", std::to_string(question.id)},
+                    {"text", question.text},
+                    {"status", turn.t("question.status." +
+                                      std::string(question_status_code(question.status)))}};
+                if (question.asker_member_id == me.id) {
+                    asked.push_back(turn.t(question.anonymous ? "mydata.question_anonymous"
+                                                              : "mydata.question",
+                                           facts));
+                }
+                for (const auto& answer : store.answers_of(question.id)) {
+                    if (answer.author_member_id == me.id) {
+                        auto args = facts;
+                        args.push_back({"answer", answer.text});
+                        answered.push_back(turn.t("mydata.question_answer", args));
+                    }
+                }
+            }
+        }
+    }
+    std::vector<std::string> entries;
+    for (const auto& entry : store.knowledge_entries_by_author(me.id)) {
+        entries.push_back(turn.t(
+            "mydata.knowledge_entry",
+            {{"network", network_name(store, entry.network_id)},
+             {"number", std::to_string(entry.id)},
+             {"title", entry.title},
+             {"status", std::string(knowledge_status_code(entry.status))}}));
+    }
+    if (full) {
+        text += "\n\n" + turn.t("mydata.questions") + list_or_none(turn, asked);
+        text += "\n\n" + turn.t("mydata.question_answers") + list_or_none(turn, answered);
+        text += "\n\n" + turn.t("mydata.knowledge") + list_or_none(turn, entries);
+    } else {
+        text += "\n\n" + turn.t("mydata.question_counts",
+                                {{"asked", std::to_string(asked.size())},
+                                 {"answered", std::to_string(answered.size())},
+                                 {"entries", std::to_string(entries.size())}});
+    }
+    if (const auto pause = store.member_pause(me.id); pause && *pause > turn.now) {
+        text += "\n\n" + turn.t("mydata.pause", {{"date", day_of(turn, *pause)}});
     }
     const auto open = store.pending_of_member(me.id);
     text += "\n\n" + turn.t("mydata.messages",

@@ -849,7 +849,9 @@ void keep_answer(Turn& turn, const PendingAction& pending, AnswerConsent consent
     entry.body = answer->text;
     entry.tags = question->tags;
     if (consent == AnswerConsent::named) {
-        entry.author_member_id = answer->author_member_id;
+        entry.author_member_id = answer->author_member_id != 0
+                                     ? std::optional<Id>{answer->author_member_id}
+                                     : std::nullopt;
     }
     entry.question_id = question->id;
     entry.status = KnowledgeStatus::active;

@@ -100,7 +100,7 @@ inline std::optional<AnswerConsent> parse_answer_consent_code(std::string_view c
 struct Answer {
     Id id = 0;
     Id question_id = 0;
-    Id author_member_id = 0;
+    Id author_member_id = 0;  ///< 0: the author had themselves erased; the answer stays nameless
     std::string text;
     bool helpful = false;
     AnswerConsent consent = AnswerConsent::none;
@@ -122,7 +122,7 @@ struct RouteLoad {
 
 /// An earlier answer in a network, as evidence of what its author knows.
 struct AnswerEvidence {
-    Id author_member_id = 0;
+    Id author_member_id = 0;  ///< 0: the author had themselves erased; the answer stays nameless
     std::vector<std::string> question_tags;
     std::string question_text;
     bool helpful = false;

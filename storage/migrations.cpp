@@ -490,7 +490,8 @@ CREATE INDEX question_routes_by_member ON question_routes (member_id, routed_at)
 CREATE TABLE answers (
     id               INTEGER PRIMARY KEY,
     question_id      INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
-    author_member_id INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    -- NULL once the author had themselves erased ("vergeet mij"): the answer stays, nameless.
+    author_member_id INTEGER REFERENCES members (id) ON DELETE SET NULL,
     text             TEXT NOT NULL,
     helpful          INTEGER NOT NULL DEFAULT 0 CHECK (helpful IN (0, 1)),
     consent          TEXT NOT NULL DEFAULT 'none' CHECK (consent IN ('none', 'asked', 'named',

@@ -64,7 +64,7 @@ Answer read_answer(const Query& query) {
     Answer answer;
     answer.id = query.column_int(0);
     answer.question_id = query.column_int(1);
-    answer.author_member_id = query.column_int(2);
+    answer.author_member_id = query.column_optional_int(2).value_or(0);
     answer.text = query.column_text(3);
     answer.helpful = query.column_int(4) != 0;
     const auto consent = query.column_text(5);
@@ -218,7 +218,7 @@ RETURNING id
 )sql",
                                "create_answer");
     query.bind_int(1, answer.question_id)
-        .bind_int(2, answer.author_member_id)
+        .bind_optional_int(2, id_or_null(answer.author_member_id))
         .bind_text(3, answer.text)
         .bind_int(4, answer.helpful ? 1 : 0)
         .bind_text(5, answer_consent_code(answer.consent))
@@ -270,7 +270,7 @@ WHERE q.network_id = ?1 ORDER BY a.id
     std::vector<AnswerEvidence> out;
     while (query.step()) {
         AnswerEvidence evidence;
-        evidence.author_member_id = query.column_int(0);
+        evidence.author_member_id = query.column_optional_int(0).value_or(0);
         evidence.question_tags = split_tags(query.column_text(1));
         evidence.question_text = query.column_text(2);
         evidence.helpful = query.column_int(3) != 0;

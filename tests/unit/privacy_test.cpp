@@ -247,3 +247,72 @@ TEST_CASE("my data lists agenda items, dots and named poll answers; forget me er
                      "SELECT count(*) FROM outbox WHERE content LIKE '%dinsdag%' AND "
                      "content LIKE '%genoteerd%'") == 0);
 }
+
+TEST_CASE("my data lists questions, answers and knowledge; forget me leaves them nameless",
+          "[privacy][questions][knowledge]") {
+    TempFile file;
+    Id marieke_id = 0;
+    Id anna_id = 0;
+    {
+        leernetwerk::testing::ConsoleFixture chat(file.path);
+        for (const auto& member : chat.store->members()) {
+            marieke_id = member.display_name == "Marieke Jansen" ? member.id : marieke_id;
+            anna_id = member.display_name == "Anna de Vries" ? member.id : anna_id;
+        }
+        chat.as("Anna de Vries");
+        chat.say("/prive");  // asked anonymously: not in front of the group
+        CHECK(has(chat.say("vraag anoniem Hoe geven jullie feedback op rekenwerk?"),
+                  "Je vraag #1 staat in"));
+        chat.say("vraag Wie heeft een goede rubric voor begrijpend lezen?");
+        chat.as("Marieke Jansen");
+        chat.say("antwoord 1 Met rubrics en een kleurcode per criterium.");
+        chat.as("Anna de Vries");
+        chat.say("nuttig 1 1");
+        chat.as("Marieke Jansen");
+        CHECK(has(chat.say("ja met naam"), "staat in de kennisbank, met je naam"));
+        chat.say("pauze 2 weken");
+
+        chat.as("Anna de Vries");
+        const auto anna = chat.say("mijn gegevens export");
+        CHECK(has(anna, "Je vragen aan het netwerk"));
+        CHECK(has(anna, "vraag #1: Hoe geven jullie feedback op rekenwerk? (beantwoord; anoniem "
+                        "gesteld: alleen jij en ik weten dat hij van jou is)"));
+        CHECK(has(anna, "vraag #2: Wie heeft een goede rubric voor begrijpend lezen? (open)"));
+        chat.as("Marieke Jansen");
+        const auto marieke = chat.say("mijn gegevens export");
+        // Not Anna's anonymous question: Marieke only answered it.
+        CHECK_FALSE(has(marieke, "anoniem gesteld"));
+        CHECK(has(marieke, "Je antwoorden op vragen"));
+        CHECK(has(marieke, "vraag #1 (Hoe geven jullie feedback op rekenwerk?): Met rubrics"));
+        CHECK(has(marieke, "Wat je aan de kennisbank gaf"));
+        CHECK(has(marieke, ": #1 Hoe geven jullie feedback op rekenwerk? (active)"));
+        CHECK(has(marieke, "Je krijgt tot "));
+        CHECK(has(chat.say("mijn gegevens"), "1 antwoord(en) gegeven, 1 bijdrage(n) aan de "
+                                             "kennisbank"));
+
+        const auto question = chat.say("vergeet mij");
+        CHECK(has(question, "blijven staan zonder je naam"));
+        CHECK(has(chat.say("ja"), "ik heb alles over je gewist"));
+        // What she gave stays for the others, without her name.
+        chat.as("Anna de Vries");
+        const auto thread = chat.say("vraag 1");
+        CHECK(has(thread, "Met rubrics en een kleurcode per criterium."));
+        CHECK_FALSE(has(thread, "Marieke"));
+        const auto found = chat.say("zoek rubrics kleurcode");
+        CHECK(has(found, "Hoe geven jullie feedback op rekenwerk?"));
+        CHECK_FALSE(has(found, "Marieke"));
+    }
+    const auto id = std::to_string(marieke_id);
+    CHECK(count_rows(file.path, "SELECT count(*) FROM answers WHERE author_member_id IS NULL") ==
+          1);
+    CHECK(count_rows(file.path, "SELECT count(*) FROM answers WHERE author_member_id = " + id) ==
+          0);
+    CHECK(count_rows(file.path, "SELECT count(*) FROM knowledge_entries WHERE author_member_id = " +
+                                    id) == 0);
+    CHECK(count_rows(file.path, "SELECT count(*) FROM question_routes WHERE member_id = " + id) ==
+          0);
+    CHECK(count_rows(file.path, "SELECT count(*) FROM member_pauses WHERE member_id = " + id) ==
+          0);
+    CHECK(count_rows(file.path, "SELECT count(*) FROM questions WHERE asker_member_id = " +
+                                    std::to_string(anna_id)) == 2);
+}
