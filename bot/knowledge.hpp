@@ -35,9 +35,6 @@ std::string harvest_markdown(Store& store, const Network& network, int school_ye
 std::string harvest_html(Store& store, const Network& network, int school_year, Lang lang,
                          int min_respondents = 3);
 
-/// `<`, `>`, `&`, `"` and `'` as character references.
-std::string escape_html(std::string_view text);
-
 /// True for an absolute http(s) address with a host and no spaces, quotes, angle brackets or
 /// control characters: the only links a resource may have.
 bool is_web_link(std::string_view link);

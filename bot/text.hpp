@@ -27,6 +27,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 /// Escapes the core Markdown dialect's special characters (\\ * _ [ ] < > ` # | ~) with a
 /// backslash, so that data (names, topics) can never become markup.
 std::string escape_markdown(std::string_view text);
+/// `<`, `>`, `&`, `"` and `'` as character references, for HTML (Matrix messages, the harvest).
+std::string escape_html(std::string_view text);
+
 /// The dialect as plain text: "**" removed, backslash escapes resolved.
 std::string markdown_to_plain(std::string_view markdown);
 

@@ -21,8 +21,6 @@ struct RenderOptions {
 /// escapes resolved, everything else HTML-escaped, newlines → <br>.
 std::string markdown_to_html(std::string_view markdown);
 
-/// Escapes & < > " ' for HTML text and attribute values.
-std::string escape_html(std::string_view text);
 
 /// The plain `body` and HTML `formatted_body` of a message's content.
 struct RenderedText {
