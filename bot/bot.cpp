@@ -77,25 +77,15 @@ Id Turn::reply_privately(Content content) {
 }
 
 Id Turn::send_to_member(const Member& member, Content content) {
-    const auto identities = store.identities_of(member.id);
-    if (identities.empty()) {
+    const auto to = direct_address(store, member.id, {event.conversation.platform});
+    if (!to) {
         return 0;
     }
-    const Identity* chosen = &identities.front();
-    for (const auto& identity : identities) {
-        if (identity.platform == event.conversation.platform) {
-            chosen = &identity;
-            break;
-        }
-    }
     OutboundMessage message;
-    message.to.platform = chosen->platform;
-    message.to.user_id = chosen->user_id;
-    message.to.direct = true;
+    message.to = *to;
     // Replying in the direct conversation the member is writing in, when that is where we are.
     if (event.conversation.kind == Conversation::Kind::direct &&
-        event.conversation.platform == chosen->platform &&
-        event.sender.user_id == chosen->user_id) {
+        event.conversation.platform == to->platform && event.sender.user_id == to->user_id) {
         message.to.conversation_id = event.conversation.id;
     }
     message.recipient_member_id = member.id;
@@ -231,6 +221,28 @@ std::optional<Network> Turn::require_manager(CommandId command) {
 }
 
 // ---- shared helpers --------------------------------------------------------------------------
+
+std::optional<Address> direct_address(Store& store, Id member_id,
+                                      const std::vector<Platform>& preferred) {
+    const auto identities = store.identities_of(member_id);
+    if (identities.empty()) {
+        return std::nullopt;
+    }
+    const Identity* chosen = &identities.front();
+    for (const auto platform : preferred) {
+        const auto it = std::find_if(identities.begin(), identities.end(),
+                                     [&](const Identity& i) { return i.platform == platform; });
+        if (it != identities.end()) {
+            chosen = &*it;
+            break;
+        }
+    }
+    Address to;
+    to.platform = chosen->platform;
+    to.user_id = chosen->user_id;
+    to.direct = true;
+    return to;
+}
 
 MemberMatch find_in_roster(const std::vector<RosterEntry>& roster, std::string_view name) {
     MemberMatch match;

@@ -91,10 +91,6 @@ struct Asker {
     /// Privately to one member: on the platform of this event when they are on it, else on one
     /// of the network's platforms, else their first account. 0 when they have no account.
     Id to_member(const Member& member, Id network_id, const std::function<Content(Lang)>& make) {
-        const auto identities = store.identities_of(member.id);
-        if (identities.empty()) {
-            return 0;
-        }
         std::vector<Platform> preferred;
         if (turn) {
             preferred.push_back(turn->event.conversation.platform);
@@ -102,22 +98,15 @@ struct Asker {
         for (const auto& binding : store.conversations_of_network(network_id)) {
             preferred.push_back(binding.platform);
         }
-        const Identity* chosen = &identities.front();
-        for (const auto platform : preferred) {
-            const auto it = std::find_if(identities.begin(), identities.end(),
-                                         [&](const Identity& i) { return i.platform == platform; });
-            if (it != identities.end()) {
-                chosen = &*it;
-                break;
-            }
+        const auto to = direct_address(store, member.id, preferred);
+        if (!to) {
+            return 0;
         }
         OutboundMessage message;
-        message.to.platform = chosen->platform;
-        message.to.user_id = chosen->user_id;
-        message.to.direct = true;
+        message.to = *to;
         if (turn && turn->event.conversation.kind == Conversation::Kind::direct &&
-            turn->event.conversation.platform == chosen->platform &&
-            turn->event.sender.user_id == chosen->user_id) {
+            turn->event.conversation.platform == to->platform &&
+            turn->event.sender.user_id == to->user_id) {
             message.to.conversation_id = turn->event.conversation.id;
         }
         message.recipient_member_id = member.id;

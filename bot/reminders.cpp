@@ -285,23 +285,12 @@ struct Mailer {
     /// To one member directly, preferring a platform the network's group is on.
     bool to_member(const Member& member, const std::vector<Platform>& preferred,
                    const std::function<Content(Lang)>& make) {
-        const auto identities = store.identities_of(member.id);
-        if (identities.empty()) {
+        const auto to = direct_address(store, member.id, preferred);
+        if (!to) {
             return false;
         }
-        const Identity* chosen = &identities.front();
-        for (const auto platform : preferred) {
-            const auto it = std::find_if(identities.begin(), identities.end(),
-                                         [&](const Identity& i) { return i.platform == platform; });
-            if (it != identities.end()) {
-                chosen = &*it;
-                break;
-            }
-        }
         OutboundMessage message;
-        message.to.platform = chosen->platform;
-        message.to.user_id = chosen->user_id;
-        message.to.direct = true;
+        message.to = *to;
         message.recipient_member_id = member.id;
         message.lang = lang_of(member);
         message.content = make(message.lang);

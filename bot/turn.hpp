@@ -71,6 +71,11 @@ private:
     Id append(const OutboundMessage& message);
 };
 
+/// Where a private message to a member goes: their account on the first of `preferred` they have
+/// one on, else their first account; nullopt when they have none.
+std::optional<Address> direct_address(Store& store, Id member_id,
+                                      const std::vector<Platform>& preferred);
+
 /// A member of a roster found by name: exact (folded) first, then by unique first-name or prefix.
 struct MemberMatch {
     std::optional<RosterEntry> entry;
