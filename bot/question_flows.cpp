@@ -436,6 +436,19 @@ std::optional<Member> asker_of(Store& store, const Question& question) {
     return store.member(question.asker_member_id);
 }
 
+/// The asker of an anonymous question acting in a group conversation: nothing is done and they
+/// are told privately, so the group sees from the bot what it sees when anyone else tries the
+/// same (nothing), and cannot tell who asked. True when so.
+bool anonymous_asker_in_group(Turn& turn, const Question& question) {
+    if (!question.anonymous || question.asker_member_id != turn.me->id ||
+        turn.event.conversation.kind != Conversation::Kind::group) {
+        return false;
+    }
+    turn.reply_privately(TextContent{
+        turn.t("question.anonymous_asker_in_group", {{"number", number_of(question)}}), {}});
+    return true;
+}
+
 void cancel_follow_ups(Store& store, const Question& question) {
     store.cancel_job(kQuestionFollowUpJob, "q" + number_of(question) + ":follow_up");
     store.cancel_job(kQuestionFollowUpJob, "q" + number_of(question) + ":escalate");
@@ -948,6 +961,9 @@ void mark_answer_helpful(Turn& turn, Question question, std::size_t position) {
         turn.reply_privately(TextContent{turn.t("helpful.not_asker", args), {}});
         return;
     }
+    if (anonymous_asker_in_group(turn, question)) {
+        return;  // marking it would post in the thread, right after the asker's command
+    }
     if (question.status == QuestionStatus::answered) {
         turn.reply_privately(TextContent{turn.t("helpful.already", args), {}});
         return;
@@ -1131,8 +1147,13 @@ bool answer_by_reply(Turn& turn, const std::string& text) {
         }
     }
     const auto question = turn.store.question(*question_id);
-    if (!question || question->asker_member_id == turn.me->id) {
-        return false;  // the asker's own reply under their question: read as a command
+    if (!question) {
+        return false;
+    }
+    if (question->asker_member_id == turn.me->id) {
+        // Anyone else's reply here is an answer, acknowledged privately; the anonymous asker's
+        // must look the same to the group. Otherwise the asker's reply is read as a command.
+        return anonymous_asker_in_group(turn, *question);
     }
     if (!turn.membership_in(question->network_id)) {
         turn.reply_privately(
@@ -1171,6 +1192,9 @@ void close_question(Turn& turn, const std::string& args) {
     if (!asker && !turn.manages(question->network_id)) {
         turn.reply_privately(TextContent{turn.t("close_question.not_allowed", message_args), {}});
         return;
+    }
+    if (anonymous_asker_in_group(turn, *question)) {
+        return;  // closing would post in the network's other conversations
     }
     if (question->status != QuestionStatus::open) {
         turn.reply_privately(TextContent{turn.t("answer.closed", message_args), {}});

@@ -729,6 +729,66 @@ TEST_CASE("an anonymous asker appears in no message, no other table and no log l
     }
 }
 
+TEST_CASE("what the anonymous asker does in the group looks to the group like anyone else's try",
+          "[questions][anonymous]") {
+    ConsoleFixture chat;
+    const auto sanne = member_id(chat, "Sanne Bakker");
+    const auto lotte = member_id(chat, "Lotte Mulder");
+    chat.as("Sanne");
+    chat.say("/prive");
+    const auto number = question_number(
+        chat.say("vraag anoniem Hoe geef ik feedback aan een collega die niet wil luisteren?"));
+    REQUIRE(number > 0);
+    const auto n = std::to_string(number);
+    chat.say("/groep");
+    chat.as("Marieke");
+    chat.say("antwoord " + n + " Vraag eerst wat hij zelf wil bereiken.");
+    const auto group = ">>> bot to HSN-café Feedback die werkt";
+    const auto post = chat.store->outbox_row(chat.store->question_posts(number).front());
+    REQUIRE(post);
+
+    // A reply in the question's thread in the group: from anyone else it is an answer,
+    // acknowledged privately; from Sanne the group must not see anything different either.
+    const auto reply_in_thread = [&](Id who, const std::string& event_id) {
+        InboundEvent event;
+        event.kind = InboundEvent::Kind::message;
+        event.event_id = event_id;
+        event.conversation = {Platform::console, "console", Conversation::Kind::group,
+                              post->remote_id};
+        event.sender = {"member-" + std::to_string(who), "", ""};
+        event.text = "Dank jullie wel allemaal!";
+        REQUIRE(chat.bot.handle(event, chat.session.now()));
+        chat.output.str("");
+        chat.session.drain();
+        return chat.output.str();
+    };
+    auto seen = reply_in_thread(lotte, "thread-lotte");
+    CHECK_FALSE(contains(seen, group));
+    seen = reply_in_thread(sanne, "thread-sanne");
+    CHECK_FALSE(contains(seen, group));
+    CHECK(contains(seen, ">>> bot to Sanne Bakker (privé)\nJe vraag #" + n + " is anoniem"));
+    CHECK(chat.store->answers_of(number).size() == 2);  // Marieke's and Lotte's
+
+    // Marking an answer helpful or closing the question, typed in the group.
+    chat.as("Lotte");
+    CHECK_FALSE(contains(chat.say("nuttig " + n + " 1"), group));
+    CHECK_FALSE(contains(chat.say("sluit vraag " + n), group));
+    chat.as("Sanne");
+    seen = chat.say("nuttig " + n + " 1");
+    CHECK_FALSE(contains(seen, group));
+    CHECK(contains(seen, "Doe het hier, in ons privégesprek"));
+    seen = chat.say("sluit vraag " + n);
+    CHECK_FALSE(contains(seen, group));
+    CHECK(contains(seen, "Doe het hier, in ons privégesprek"));
+    CHECK(chat.store->question(number)->status == QuestionStatus::open);
+
+    // In the private chat it works, and the group hears only that the question is answered.
+    chat.say("/prive");
+    seen = chat.say("nuttig " + n + " 1");
+    CHECK(contains(seen, "Vraag #" + n + " is beantwoord: het antwoord van Marieke Jansen hielp"));
+    CHECK(chat.store->question(number)->status == QuestionStatus::answered);
+}
+
 // ---- isolation and bad input --------------------------------------------------------------------
 
 TEST_CASE("a member of another network cannot see, answer or close a question",
