@@ -590,6 +590,26 @@ TEST_CASE("a helpful answer is kept in the knowledge base only with its author's
         REQUIRE(entries.size() == 1);
         CHECK_FALSE(entries[0].author_member_id.has_value());
         CHECK(chat.store->answers_of(number)[0].consent == AnswerConsent::anonymous);
+        const auto e = std::to_string(entries[0].id);
+
+        // Still hers to withdraw: she sees it among her contributions (privately), nobody else
+        // can withdraw it, and she can have it removed.
+        reply = chat.say("mijn kennis");
+        CHECK(contains(reply, ">>> bot to Marieke Jansen (privé)"));
+        CHECK(contains(reply, "#" + e + " Hoe geven jullie feedback op rekenwerk?"));
+        CHECK(contains(reply, "anoniem"));
+        chat.as("Anna");  // the asker
+        CHECK_FALSE(contains(chat.say("mijn kennis"), "rekenwerk"));
+        CHECK(contains(chat.say("kennis intrekken " + e + " verwijderen"),
+                       "staat niet op jouw naam"));
+        chat.as("Joost");
+        CHECK(contains(chat.say("kennis intrekken " + e + " verwijderen"),
+                       "staat niet op jouw naam"));
+        REQUIRE(chat.store->knowledge_entry(entries[0].id));
+        chat.as("Marieke");
+        reply = chat.say("kennis intrekken " + e + " verwijderen");
+        CHECK(contains(reply, "is uit de kennisbank verwijderd"));
+        CHECK_FALSE(chat.store->knowledge_entry(entries[0].id));
     }
     SECTION("no: nothing is stored") {
         reply = chat.say("nee");
