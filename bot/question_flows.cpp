@@ -28,6 +28,8 @@ constexpr std::size_t kMaxQuestionTags = 8;
 constexpr std::size_t kMinQuestionChars = 3;
 constexpr int kKnowledgeOffers = 3;
 constexpr int kListedQuestions = 10;
+/// A pause lasts at most a year.
+constexpr int kMaxPauseDays = 366;
 
 // ---- small readers -----------------------------------------------------------------------------
 
@@ -1248,7 +1250,9 @@ void pause_questions(Turn& turn, const std::string& args) {
         const auto [end, error] =
             std::from_chars(parts[0].data(), parts[0].data() + parts[0].size(), count);
         const auto& unit = parts[1];
-        if (error == std::errc() && end == parts[0].data() + parts[0].size() && count > 0) {
+        // Bounded before it is multiplied: "pauze 613566757 weken" must not wrap to 3 days.
+        if (error == std::errc() && end == parts[0].data() + parts[0].size() && count > 0 &&
+            count <= kMaxPauseDays) {
             if (unit == "week" || unit == "weken" || unit == "weeks") {
                 until = turn.now + days{7 * count};
             } else if (unit == "dag" || unit == "dagen" || unit == "day" || unit == "days") {
@@ -1263,7 +1267,7 @@ void pause_questions(Turn& turn, const std::string& args) {
             until = at_wall_time(when->day, minutes{0}, zone);
         }
     }
-    if (!until || *until <= turn.now || *until - turn.now > days{366}) {
+    if (!until || *until <= turn.now || *until - turn.now > days{kMaxPauseDays}) {
         turn.reply_text("pause.usage");
         return;
     }

@@ -909,6 +909,14 @@ TEST_CASE("members pause being asked; facilitators set how many are asked", "[qu
     CHECK(contains(chat.say("pauze 2 weken"), "tot woensdag 16 december"));
     CHECK(contains(chat.say("pauze"), "Je hebt pauze tot woensdag 16 december"));
     CHECK(contains(chat.say("pauze tot 1 maart"), "tot maandag 1 maart"));
+    // Too long, or so large it would wrap around to a few days: refused, the pause kept.
+    for (const auto* typed :
+         {"pauze 613566757 weken", "pauze 2147483647 dagen", "pauze 53 weken", "pauze 367 dagen",
+          "pauze 0 dagen", "pauze -2 weken", "pauze 99999999999 dagen", "pauze tot 31 februari"}) {
+        INFO(typed);
+        CHECK(contains(chat.say(typed), "Typ bijvoorbeeld pauze 2 weken"));
+        CHECK(contains(chat.say("pauze"), "Je hebt pauze tot maandag 1 maart"));
+    }
     chat.as("Anna");
     auto number = question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
     CHECK(routed(chat, number) == std::vector<std::string>{"Marieke Jansen"});
