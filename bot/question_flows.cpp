@@ -906,6 +906,7 @@ void ask_consent(Turn& turn, const Question& question, Answer answer, const Memb
 void give_answer(Turn& turn, Question question, const std::string& typed) {
     const auto text = std::string(trim(typed));
     MessageArgs args = {{"number", number_of(question)}};
+    turn.confidential = turn.confidential || question.confidential;  // its answers are, too
     if (question.status != QuestionStatus::open) {
         turn.reply_privately(TextContent{turn.t("answer.closed", args), {}});
         return;
@@ -1044,6 +1045,9 @@ void ask_question(Turn& turn, const std::string& args) {
         }
         rest = after;
     }
+    // What an anonymous asker typed is tied to them by the event: never logged, nor is a
+    // confidential question.
+    turn.confidential = turn.confidential || anonymous || confidential;
     if (utf8_length(rest) < kMinQuestionChars || content_words(rest).empty()) {
         turn.reply_text("question.empty");
         return;
