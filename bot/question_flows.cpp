@@ -1025,7 +1025,11 @@ void ask_question(Turn& turn, const std::string& args) {
         turn.reply_text("question.usage");
         return;
     }
-    if (read_id(rest)) {
+    // A number (also one too long to be a question's) asks to see that question's thread: it is
+    // never sent to the network as a question itself.
+    const auto number = rest.front() == '#' ? std::string_view(rest).substr(1) : rest;
+    if (!number.empty() &&
+        std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         if (const auto question = visible_question(turn, rest)) {
             show_thread(turn, *question);
         }

@@ -879,6 +879,14 @@ TEST_CASE("wrong input about questions gets a friendly reply and changes nothing
     CHECK(contains(chat.say("vraag anoniem"), "Ik zie nog geen vraag"));
     CHECK(contains(chat.say("antwoord"), "Typ antwoord, het nummer van de vraag"));
     CHECK(contains(chat.say("antwoord 12345 Zo dus."), "Vraag 12345 ken ik niet"));
+    // A number too long to be a question's is not sent to the network as a question either.
+    for (const auto* typed : {"vraag 99999999999999999999", "vraag #1234567890123"}) {
+        INFO(typed);
+        const auto reply = chat.say(typed);
+        CHECK(contains(reply, "ken ik niet in jouw netwerken"));
+        CHECK(question_number(reply) == 0);
+    }
+    CHECK(chat.store->questions_of_network(chat.demo.network_id, QuestionStatus::open, 10).empty());
     CHECK(contains(chat.say("nuttig"), "Typ nuttig, het nummer van je vraag"));
     CHECK(contains(chat.say("sluit vraag"), "Typ sluit vraag en het nummer"));
     CHECK(contains(chat.say("pauze morgen misschien"), "Typ bijvoorbeeld pauze 2 weken"));
