@@ -1119,7 +1119,15 @@ void list_questions(Turn& turn) {
                                                  {"count", std::to_string(answers)}});
     }
     text += "\n\n" + turn.t("questions.how");
-    turn.reply(TextContent{text, {}});
+    const auto here = turn.store.network_of_conversation(turn.event.conversation.platform,
+                                                         turn.event.conversation.id);
+    if (turn.event.conversation.kind == Conversation::Kind::group && here != network->id) {
+        // A group that is not this network's (a chat with others, another network's channel):
+        // its people must not read the network's questions.
+        turn.reply_privately(TextContent{text, {}});
+    } else {
+        turn.reply(TextContent{text, {}});
+    }
 }
 
 void answer_question(Turn& turn, const std::string& args) {

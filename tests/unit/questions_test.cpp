@@ -860,6 +860,29 @@ TEST_CASE("a member of another network cannot see, answer or close a question",
     chat.as("Anna");
     CHECK(contains(chat.say("vraag " + std::to_string(his)), "ken ik niet in jouw netwerken"));
 
+    // The list of open questions, asked in a group that is no network's (a chat with others):
+    // Anna gets it privately, the group does not.
+    InboundEvent list;
+    list.kind = InboundEvent::Kind::message;
+    list.event_id = "list-elsewhere";
+    list.conversation = {Platform::console, "lerarenkamer", Conversation::Kind::group, ""};
+    list.sender = {"member-" + std::to_string(member_id(chat, "Anna de Vries")), "Anna", ""};
+    list.text = "vragen";
+    const auto handled = chat.bot.handle(list, chat.session.now());
+    REQUIRE(handled);
+    REQUIRE_FALSE(handled->message_ids.empty());
+    int private_lists = 0;
+    for (const auto id : handled->message_ids) {
+        const auto row = chat.store->outbox_row(id);
+        REQUIRE(row);
+        if (contains(std::get<TextContent>(row->message.content).markdown, "rekenwerk")) {
+            ++private_lists;
+            CHECK(row->message.to.direct);
+            CHECK(row->message.to.conversation_id != "lerarenkamer");
+        }
+    }
+    CHECK(private_lists == 1);
+
     // Lotte is in both networks: asked in the demo network's group, the other network's thread
     // is shown to her privately, not to the group.
     chat.store->add_membership(
