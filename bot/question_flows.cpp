@@ -483,17 +483,18 @@ std::string zone_of_network(Store& store, const BotSettings& settings, Id networ
     return network && !network->time_zone.empty() ? network->time_zone : settings.default_time_zone;
 }
 
-void schedule_follow_ups(Store& store, const BotSettings& settings, const Question& question) {
+/// The follow-up and the escalation, counted in school days from `sent` (when the question went
+/// out to the members, which is later than its creation when earlier answers were offered first).
+void schedule_follow_ups(Store& store, const BotSettings& settings, const Question& question,
+                         Instant sent) {
     const auto zone = zone_of_network(store, settings, question.network_id);
     const auto& window = settings.send_window;
     const auto& timing = settings.questions;
-    if (const auto at =
-            after_school_days(question.created_at, timing.follow_up_school_days, zone, window)) {
+    if (const auto at = after_school_days(sent, timing.follow_up_school_days, zone, window)) {
         store.schedule_job({0, std::string(kQuestionFollowUpJob),
                             "q" + number_of(question) + ":follow_up", *at, "", JobState::due});
     }
-    if (const auto at =
-            after_school_days(question.created_at, timing.escalation_school_days, zone, window)) {
+    if (const auto at = after_school_days(sent, timing.escalation_school_days, zone, window)) {
         store.schedule_job({0, std::string(kQuestionFollowUpJob),
                             "q" + number_of(question) + ":escalate", *at, "", JobState::due});
     }
@@ -594,7 +595,7 @@ void route(Turn& turn, Question question) {
         store.add_question_message(question.id, id, QuestionMessageKind::post);
     }
     ask_members(courier, *network, question, chosen, by_expertise, false);
-    schedule_follow_ups(store, turn.settings, question);
+    schedule_follow_ups(store, turn.settings, question, turn.now);
 
     MessageArgs mine = {{"number", number_of(question)},
                         {"network", network->name},

@@ -496,6 +496,30 @@ TEST_CASE("a question asked in the evening is followed up in school time",
     CHECK(job->due_at == utc(2026, 12, 10, 7));
 }
 
+TEST_CASE("the school days are counted from when the question is sent on, not from the offer",
+          "[questions][follow-up]") {
+    ConsoleFixture chat;  // Wednesday 2 December 2026, 09:00
+    chat.as("Marieke");
+    chat.say("kennis notitie Feedback op rekenwerk | Met rubrics en een kleurcode.");
+    chat.as("Anna");
+    chat.say("/prive");
+    CHECK(contains(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"),
+                   "Is dit wat je zoekt?"));
+    // Thursday 08:00, the offer still open: not what she needed, so it is sent on now.
+    chat.say("/tijd 2026-12-03 08:00");
+    const auto number = question_number(chat.say("nee"));
+    REQUIRE(number > 0);
+    const auto n = std::to_string(number);
+    const auto follow_up = chat.store->job(std::string(kFollowUpJob), "q" + n + ":follow_up");
+    const auto escalate = chat.store->job(std::string(kFollowUpJob), "q" + n + ":escalate");
+    REQUIRE(follow_up);
+    REQUIRE(escalate);
+    // Friday, Monday, Tuesday: Tuesday 8 December 08:00 in Amsterdam (07:00 UTC); seven school
+    // days: Monday 14 December.
+    CHECK(follow_up->due_at == utc(2026, 12, 8, 7));
+    CHECK(escalate->due_at == utc(2026, 12, 14, 7));
+}
+
 TEST_CASE("school holidays do not count, and the timings come from the settings",
           "[questions][follow-up]") {
     BotSettings settings;
