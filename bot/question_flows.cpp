@@ -798,7 +798,7 @@ void offer_knowledge(Turn& turn, Question question, const std::vector<KnowledgeH
         turn, *turn.me, kOfferPending, question.network_id, number_of(question),
         turn.now + turn.settings.confirmation_ttl, [&](Id pending_id, Lang lang) {
             ChoiceQuestion prompt;
-            prompt.action_id = "offer:" + std::to_string(pending_id);
+            prompt.action_id = "offer:" + std::to_string(pending_id) + ":" + number_of(question);
             std::string text = tr(lang, "question.offer_intro");
             int n = 0;
             for (const auto& hit : hits) {
@@ -889,7 +889,8 @@ void ask_consent(Turn& turn, const Question& question, Answer answer, const Memb
     open_prompt(turn, author, kConsentPending, question.network_id, std::to_string(answer.id),
                 turn.now + turn.settings.questions.consent_ttl, [&](Id pending_id, Lang lang) {
                     ChoiceQuestion prompt;
-                    prompt.action_id = "consent:" + std::to_string(pending_id);
+                    prompt.action_id =
+                        "consent:" + std::to_string(pending_id) + ":" + std::to_string(answer.id);
                     prompt.prompt = tr(lang, "consent.prompt",
                                        {{"number", number_of(question)},
                                         {"network", network ? network->name : ""},
@@ -1322,7 +1323,14 @@ bool question_action(Turn& turn, const ActionSubmission& action) {
     if (kind != "offer" && kind != "consent" && kind != "helpful") {
         return false;
     }
-    const auto id = read_id(std::string_view(action.action_id).substr(colon + 1));
+    // "helpful:<answer>", "offer:<prompt>:<question>", "consent:<prompt>:<answer>": a prompt's
+    // card names what it was about too, because a prompt's number is given again once it is
+    // answered, and a click on the old card must not answer the new prompt.
+    const auto rest = std::string_view(action.action_id).substr(colon + 1);
+    const auto second = rest.find(':');
+    const auto id = read_id(rest.substr(0, second));
+    const auto about =
+        second == std::string_view::npos ? std::string_view() : rest.substr(second + 1);
     if (!id || action.choice_ids.size() != 1) {
         turn.reply_text("action.unknown");
         return true;
@@ -1343,7 +1351,7 @@ bool question_action(Turn& turn, const ActionSubmission& action) {
     }
     const auto pending = turn.store.pending(*id);
     const auto expected = kind == "offer" ? kOfferPending : kConsentPending;
-    if (!pending || pending->kind != expected) {
+    if (!pending || pending->kind != expected || pending->payload != about) {
         turn.reply_privately(TextContent{turn.t("confirm.gone"), {}});
         return true;
     }

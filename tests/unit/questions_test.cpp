@@ -650,6 +650,66 @@ TEST_CASE("a helpful answer is kept in the knowledge base only with its author's
     }
 }
 
+TEST_CASE("a click on an answered consent card never answers a later prompt",
+          "[questions][consent]") {
+    ConsoleFixture chat;
+    const auto marieke = member_id(chat, "Marieke Jansen");
+    chat.as("Anna");
+    const auto first = question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
+    chat.as("Marieke");
+    chat.say("antwoord " + std::to_string(first) + " Met rubrics.");
+    chat.as("Anna");
+    chat.say("nuttig " + std::to_string(first) + " 1");
+    auto open = chat.store->pending_of_member(marieke);
+    REQUIRE(open.size() == 1);
+    const auto old_prompt = open.front();
+    const auto old_card = chat.store->outbox_row(*old_prompt.question_message_id);
+    REQUIRE(old_card);
+    const auto old_action = std::get<ChoiceQuestion>(old_card->message.content).action_id;
+    chat.as("Marieke");
+    CHECK(contains(chat.say("nee"), "ik bewaar je antwoord op vraag #" + std::to_string(first)));
+
+    // A second helpful answer of hers: a new prompt, which may get the old prompt's number.
+    chat.as("Lotte");
+    const auto second = question_number(
+        chat.say("vraag Welke gesprekstechnieken gebruiken jullie bij oudergesprekken?"));
+    chat.as("Marieke");
+    chat.say("antwoord " + std::to_string(second) + " Actief luisteren en samenvatten.");
+    chat.as("Lotte");
+    chat.say("nuttig " + std::to_string(second) + " 1");
+    REQUIRE(chat.store->pending_of_member(marieke).size() == 1);
+
+    // "Ja, met mijn naam" on the first card (a client that still shows its buttons): about the
+    // first answer, which she said no to. Nothing is kept, the new prompt stays open.
+    InboundEvent click;
+    click.kind = InboundEvent::Kind::action;
+    click.event_id = "old-card";
+    click.conversation = {Platform::console, "console-dm", Conversation::Kind::direct, ""};
+    click.sender = {"member-" + std::to_string(marieke), "Marieke Jansen", ""};
+    click.action.action_id = old_action;
+    click.action.choice_ids = {"named"};
+    click.action.message_remote_id = old_card->remote_id;
+    REQUIRE(chat.bot.handle(click, chat.session.now()));
+    chat.output.str("");
+    chat.session.drain();
+    CHECK(contains(chat.output.str(), "al beantwoord of verlopen"));
+    CHECK(chat.store->knowledge_entries(chat.demo.network_id).empty());
+    CHECK(chat.store->answers_of(second)[0].consent == AnswerConsent::asked);
+    REQUIRE(chat.store->pending_of_member(marieke).size() == 1);
+
+    // The new card works.
+    const auto new_card =
+        chat.store->outbox_row(*chat.store->pending_of_member(marieke).front().question_message_id);
+    click.event_id = "new-card";
+    click.action.action_id = std::get<ChoiceQuestion>(new_card->message.content).action_id;
+    click.action.message_remote_id = new_card->remote_id;
+    REQUIRE(chat.bot.handle(click, chat.session.now()));
+    const auto entries = chat.store->knowledge_entries(chat.demo.network_id);
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0].body == "Actief luisteren en samenvatten.");
+    CHECK(entries[0].author_member_id == marieke);
+}
+
 TEST_CASE("a confidential question is never offered for the knowledge base",
           "[questions][consent][confidential]") {
     std::vector<std::string> logged;
