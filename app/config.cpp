@@ -837,19 +837,25 @@ void read_questions(Section& section, QuestionsConfig& questions) {
     if (auto count = section.read_int("route_count", 1, 10)) {
         questions.route_count = static_cast<int>(*count);
     }
-    if (auto days = section.read_int("follow_up_school_days", 1, 30)) {
-        questions.follow_up_school_days = static_cast<int>(*days);
+    const auto follow_up = section.read_int("follow_up_school_days", 1, 30);
+    if (follow_up) {
+        questions.follow_up_school_days = static_cast<int>(*follow_up);
     }
+    // The facilitator is asked after the other members, never before: also when only the
+    // follow-up is set, past the default escalation.
     if (auto days = section.read_int("escalation_school_days", 2, 60)) {
         if (*days > questions.follow_up_school_days) {
             questions.escalation_school_days = static_cast<int>(*days);
         } else {
-            // The facilitator is asked after the other members, never before.
             section.fail("escalation_school_days",
                          "must be more than follow_up_school_days (" +
                              std::to_string(questions.follow_up_school_days) + "), got " +
                              std::to_string(*days));
         }
+    } else if (follow_up && *follow_up >= questions.escalation_school_days) {
+        section.fail("follow_up_school_days", "must be less than escalation_school_days (" +
+                                                  std::to_string(questions.escalation_school_days) +
+                                                  "), got " + std::to_string(*follow_up));
     }
     if (auto days = section.read_int("consent_days", 1, 90)) {
         questions.consent_days = static_cast<int>(*days);

@@ -1151,7 +1151,8 @@ void log_applied(const InboundEvent& event, const Handled& handled) {
                       ? ": seen before, ignored"
                       : ": applied, " + std::to_string(handled.messages) + " message(s) queued"));
     if (event.kind == InboundEvent::Kind::message && !handled.confidential) {
-        // What members write is confidential: only at trace level; an anonymous answer never.
+        // What members write is confidential: only at trace level; an anonymous answer or an
+        // anonymous or confidential question never.
         log_line(LogLevel::trace, "text of " + event.event_id + ": " + event.text);
     }
 }

@@ -53,7 +53,7 @@ struct Handled {
     bool duplicate = false;       ///< the event id was applied before: nothing happened now
     int messages = 0;             ///< outbox rows appended
     std::vector<Id> message_ids;  ///< their outbox ids, in order
-    bool confidential = false;    ///< an anonymous answer: its text is not logged
+    bool confidential = false;    ///< its text is not logged (see Turn::confidential)
 };
 
 class Bot {

@@ -1092,6 +1092,8 @@ constexpr Entry kCatalogue[] = {
      "I do not see a question yet. Type for example: **ask** How do you give feedback on maths work?"},
     {"question.anonymous_in_group", "Een anonieme vraag stel je in een privégesprek met mij: hier ziet iedereen dat hij van jou komt. Ik heb deze vraag niet doorgestuurd.",
      "Ask an anonymous question in a private chat with me: here everyone can see it comes from you. I have not sent this question on."},
+    {"question.anonymous_asker_in_group", "Je vraag #{number} is anoniem: wat je in de groep typt, ziet iedereen met jouw naam. Daarom heb ik er niets mee gedaan. Doe het hier, in ons privégesprek, dan blijft je vraag anoniem.",
+     "Your question #{number} is anonymous: what you type in the group, everyone sees with your name. So I have done nothing with it. Do it here, in our private chat, and your question stays anonymous."},
     {"question.not_member", "Je zit niet in {network}, dus je kunt daar geen vraag stellen.", "You are not in {network}, so you cannot ask a question there."},
     {"question.unknown", "Vraag {number} ken ik niet in jouw netwerken. Kijk het nummer na.", "I do not know question {number} in your networks. Check the number."},
     {"question.anonymous_asker", "een collega (anoniem)", "a colleague (anonymous)"},

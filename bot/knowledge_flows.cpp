@@ -325,10 +325,20 @@ std::optional<std::string_view> withdraw_choice(std::string_view word) {
     return std::nullopt;
 }
 
+/// True when the entry is the sender's: under their name, or kept without it from their answer.
+bool is_own_entry(Turn& turn, const KnowledgeEntry& entry) {
+    if (entry.author_member_id) {
+        return *entry.author_member_id == turn.me->id;
+    }
+    const auto anonymous = turn.store.anonymous_knowledge_entries_of(turn.me->id);
+    return std::any_of(anonymous.begin(), anonymous.end(),
+                       [&](const KnowledgeEntry& mine) { return mine.id == entry.id; });
+}
+
 /// The sender's own entry with this number; replies and returns nullopt when it is not theirs.
 std::optional<KnowledgeEntry> own_entry(Turn& turn, Id number) {
     auto entry = turn.store.knowledge_entry(number);
-    if (!entry || entry->author_member_id != turn.me->id) {
+    if (!entry || !is_own_entry(turn, *entry)) {
         turn.reply_privately(TextContent{
             turn.t("knowledge.withdraw_not_yours", {{"number", std::to_string(number)}}), {}});
         return std::nullopt;
@@ -426,16 +436,27 @@ void show_knowledge(Turn& turn, const std::string& args) {
 }
 
 void my_knowledge(Turn& turn) {
-    const auto entries = turn.store.knowledge_entries_by_author(turn.me->id);
+    // Under their name, and kept from their answers without it (shown to them alone, here).
+    auto entries = turn.store.knowledge_entries_by_author(turn.me->id);
+    for (auto& entry : turn.store.anonymous_knowledge_entries_of(turn.me->id)) {
+        entries.push_back(std::move(entry));
+    }
     if (entries.empty()) {
         turn.reply_privately(TextContent{turn.t("knowledge.mine_none"), {}});
         return;
     }
+    std::stable_sort(
+        entries.begin(), entries.end(), [](const KnowledgeEntry& a, const KnowledgeEntry& b) {
+            return a.created_at != b.created_at ? a.created_at > b.created_at : a.id > b.id;
+        });
     std::string text = turn.t("knowledge.mine_title", {{"count", std::to_string(entries.size())}});
     for (const auto& entry : entries) {
         text += "\n" + list_line(turn, entry);
         if (const auto network = turn.store.network(entry.network_id)) {
             text += " · " + escape_markdown(network->name);
+        }
+        if (!entry.author_member_id) {
+            text += " · " + turn.t("knowledge.anonymous");
         }
     }
     text += "\n\n" + turn.t("knowledge.mine_hint");

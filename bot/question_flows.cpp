@@ -28,6 +28,8 @@ constexpr std::size_t kMaxQuestionTags = 8;
 constexpr std::size_t kMinQuestionChars = 3;
 constexpr int kKnowledgeOffers = 3;
 constexpr int kListedQuestions = 10;
+/// A pause lasts at most a year.
+constexpr int kMaxPauseDays = 366;
 
 // ---- small readers -----------------------------------------------------------------------------
 
@@ -436,6 +438,19 @@ std::optional<Member> asker_of(Store& store, const Question& question) {
     return store.member(question.asker_member_id);
 }
 
+/// The asker of an anonymous question acting in a group conversation: nothing is done and they
+/// are told privately, so the group sees from the bot what it sees when anyone else tries the
+/// same (nothing), and cannot tell who asked. True when so.
+bool anonymous_asker_in_group(Turn& turn, const Question& question) {
+    if (!question.anonymous || question.asker_member_id != turn.me->id ||
+        turn.event.conversation.kind != Conversation::Kind::group) {
+        return false;
+    }
+    turn.reply_privately(TextContent{
+        turn.t("question.anonymous_asker_in_group", {{"number", number_of(question)}}), {}});
+    return true;
+}
+
 void cancel_follow_ups(Store& store, const Question& question) {
     store.cancel_job(kQuestionFollowUpJob, "q" + number_of(question) + ":follow_up");
     store.cancel_job(kQuestionFollowUpJob, "q" + number_of(question) + ":escalate");
@@ -468,17 +483,18 @@ std::string zone_of_network(Store& store, const BotSettings& settings, Id networ
     return network && !network->time_zone.empty() ? network->time_zone : settings.default_time_zone;
 }
 
-void schedule_follow_ups(Store& store, const BotSettings& settings, const Question& question) {
+/// The follow-up and the escalation, counted in school days from `sent` (when the question went
+/// out to the members, which is later than its creation when earlier answers were offered first).
+void schedule_follow_ups(Store& store, const BotSettings& settings, const Question& question,
+                         Instant sent) {
     const auto zone = zone_of_network(store, settings, question.network_id);
     const auto& window = settings.send_window;
     const auto& timing = settings.questions;
-    if (const auto at =
-            after_school_days(question.created_at, timing.follow_up_school_days, zone, window)) {
+    if (const auto at = after_school_days(sent, timing.follow_up_school_days, zone, window)) {
         store.schedule_job({0, std::string(kQuestionFollowUpJob),
                             "q" + number_of(question) + ":follow_up", *at, "", JobState::due});
     }
-    if (const auto at =
-            after_school_days(question.created_at, timing.escalation_school_days, zone, window)) {
+    if (const auto at = after_school_days(sent, timing.escalation_school_days, zone, window)) {
         store.schedule_job({0, std::string(kQuestionFollowUpJob),
                             "q" + number_of(question) + ":escalate", *at, "", JobState::due});
     }
@@ -579,7 +595,7 @@ void route(Turn& turn, Question question) {
         store.add_question_message(question.id, id, QuestionMessageKind::post);
     }
     ask_members(courier, *network, question, chosen, by_expertise, false);
-    schedule_follow_ups(store, turn.settings, question);
+    schedule_follow_ups(store, turn.settings, question, turn.now);
 
     MessageArgs mine = {{"number", number_of(question)},
                         {"network", network->name},
@@ -782,7 +798,7 @@ void offer_knowledge(Turn& turn, Question question, const std::vector<KnowledgeH
         turn, *turn.me, kOfferPending, question.network_id, number_of(question),
         turn.now + turn.settings.confirmation_ttl, [&](Id pending_id, Lang lang) {
             ChoiceQuestion prompt;
-            prompt.action_id = "offer:" + std::to_string(pending_id);
+            prompt.action_id = "offer:" + std::to_string(pending_id) + ":" + number_of(question);
             std::string text = tr(lang, "question.offer_intro");
             int n = 0;
             for (const auto& hit : hits) {
@@ -875,7 +891,8 @@ void ask_consent(Turn& turn, const Question& question, Answer answer, const Memb
     open_prompt(turn, author, kConsentPending, question.network_id, std::to_string(answer.id),
                 turn.now + turn.settings.questions.consent_ttl, [&](Id pending_id, Lang lang) {
                     ChoiceQuestion prompt;
-                    prompt.action_id = "consent:" + std::to_string(pending_id);
+                    prompt.action_id =
+                        "consent:" + std::to_string(pending_id) + ":" + std::to_string(answer.id);
                     prompt.prompt = tr(lang, "consent.prompt",
                                        {{"number", number_of(question)},
                                         {"network", network ? network->name : ""},
@@ -893,6 +910,7 @@ void ask_consent(Turn& turn, const Question& question, Answer answer, const Memb
 void give_answer(Turn& turn, Question question, const std::string& typed) {
     const auto text = std::string(trim(typed));
     MessageArgs args = {{"number", number_of(question)}};
+    turn.confidential = turn.confidential || question.confidential;  // its answers are, too
     if (question.status != QuestionStatus::open) {
         turn.reply_privately(TextContent{turn.t("answer.closed", args), {}});
         return;
@@ -949,6 +967,9 @@ void mark_answer_helpful(Turn& turn, Question question, std::size_t position) {
     if (question.asker_member_id != turn.me->id) {
         turn.reply_privately(TextContent{turn.t("helpful.not_asker", args), {}});
         return;
+    }
+    if (anonymous_asker_in_group(turn, question)) {
+        return;  // marking it would post in the thread, right after the asker's command
     }
     if (question.status == QuestionStatus::answered) {
         turn.reply_privately(TextContent{turn.t("helpful.already", args), {}});
@@ -1008,7 +1029,11 @@ void ask_question(Turn& turn, const std::string& args) {
         turn.reply_text("question.usage");
         return;
     }
-    if (read_id(rest)) {
+    // A number (also one too long to be a question's) asks to see that question's thread: it is
+    // never sent to the network as a question itself.
+    const auto number = rest.front() == '#' ? std::string_view(rest).substr(1) : rest;
+    if (!number.empty() &&
+        std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         if (const auto question = visible_question(turn, rest)) {
             show_thread(turn, *question);
         }
@@ -1028,6 +1053,9 @@ void ask_question(Turn& turn, const std::string& args) {
         }
         rest = after;
     }
+    // What an anonymous asker typed is tied to them by the event: never logged, nor is a
+    // confidential question.
+    turn.confidential = turn.confidential || anonymous || confidential;
     if (utf8_length(rest) < kMinQuestionChars || content_words(rest).empty()) {
         turn.reply_text("question.empty");
         return;
@@ -1095,7 +1123,15 @@ void list_questions(Turn& turn) {
                                                  {"count", std::to_string(answers)}});
     }
     text += "\n\n" + turn.t("questions.how");
-    turn.reply(TextContent{text, {}});
+    const auto here = turn.store.network_of_conversation(turn.event.conversation.platform,
+                                                         turn.event.conversation.id);
+    if (turn.event.conversation.kind == Conversation::Kind::group && here != network->id) {
+        // A group that is not this network's (a chat with others, another network's channel):
+        // its people must not read the network's questions.
+        turn.reply_privately(TextContent{text, {}});
+    } else {
+        turn.reply(TextContent{text, {}});
+    }
 }
 
 void answer_question(Turn& turn, const std::string& args) {
@@ -1133,8 +1169,13 @@ bool answer_by_reply(Turn& turn, const std::string& text) {
         }
     }
     const auto question = turn.store.question(*question_id);
-    if (!question || question->asker_member_id == turn.me->id) {
-        return false;  // the asker's own reply under their question: read as a command
+    if (!question) {
+        return false;
+    }
+    if (question->asker_member_id == turn.me->id) {
+        // Anyone else's reply here is an answer, acknowledged privately; the anonymous asker's
+        // must look the same to the group. Otherwise the asker's reply is read as a command.
+        return anonymous_asker_in_group(turn, *question);
     }
     if (!turn.membership_in(question->network_id)) {
         turn.reply_privately(
@@ -1173,6 +1214,9 @@ void close_question(Turn& turn, const std::string& args) {
     if (!asker && !turn.manages(question->network_id)) {
         turn.reply_privately(TextContent{turn.t("close_question.not_allowed", message_args), {}});
         return;
+    }
+    if (anonymous_asker_in_group(turn, *question)) {
+        return;  // closing would post in the network's other conversations
     }
     if (question->status != QuestionStatus::open) {
         turn.reply_privately(TextContent{turn.t("answer.closed", message_args), {}});
@@ -1226,7 +1270,9 @@ void pause_questions(Turn& turn, const std::string& args) {
         const auto [end, error] =
             std::from_chars(parts[0].data(), parts[0].data() + parts[0].size(), count);
         const auto& unit = parts[1];
-        if (error == std::errc() && end == parts[0].data() + parts[0].size() && count > 0) {
+        // Bounded before it is multiplied: "pauze 613566757 weken" must not wrap to 3 days.
+        if (error == std::errc() && end == parts[0].data() + parts[0].size() && count > 0 &&
+            count <= kMaxPauseDays) {
             if (unit == "week" || unit == "weken" || unit == "weeks") {
                 until = turn.now + days{7 * count};
             } else if (unit == "dag" || unit == "dagen" || unit == "day" || unit == "days") {
@@ -1241,7 +1287,7 @@ void pause_questions(Turn& turn, const std::string& args) {
             until = at_wall_time(when->day, minutes{0}, zone);
         }
     }
-    if (!until || *until <= turn.now || *until - turn.now > days{366}) {
+    if (!until || *until <= turn.now || *until - turn.now > days{kMaxPauseDays}) {
         turn.reply_text("pause.usage");
         return;
     }
@@ -1279,7 +1325,14 @@ bool question_action(Turn& turn, const ActionSubmission& action) {
     if (kind != "offer" && kind != "consent" && kind != "helpful") {
         return false;
     }
-    const auto id = read_id(std::string_view(action.action_id).substr(colon + 1));
+    // "helpful:<answer>", "offer:<prompt>:<question>", "consent:<prompt>:<answer>": a prompt's
+    // card names what it was about too, because a prompt's number is given again once it is
+    // answered, and a click on the old card must not answer the new prompt.
+    const auto rest = std::string_view(action.action_id).substr(colon + 1);
+    const auto second = rest.find(':');
+    const auto id = read_id(rest.substr(0, second));
+    const auto about =
+        second == std::string_view::npos ? std::string_view() : rest.substr(second + 1);
     if (!id || action.choice_ids.size() != 1) {
         turn.reply_text("action.unknown");
         return true;
@@ -1300,7 +1353,7 @@ bool question_action(Turn& turn, const ActionSubmission& action) {
     }
     const auto pending = turn.store.pending(*id);
     const auto expected = kind == "offer" ? kOfferPending : kConsentPending;
-    if (!pending || pending->kind != expected) {
+    if (!pending || pending->kind != expected || pending->payload != about) {
         turn.reply_privately(TextContent{turn.t("confirm.gone"), {}});
         return true;
     }

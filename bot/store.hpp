@@ -254,6 +254,9 @@ public:
     virtual std::vector<KnowledgeEntry> knowledge_entries(Id network_id) = 0;
     /// Entries a member wrote (any network, all states), newest first.
     virtual std::vector<KnowledgeEntry> knowledge_entries_by_author(Id member_id) = 0;
+    /// Entries without an author that were kept from a member's helpful answers (consent given
+    /// anonymously, or the name withdrawn later), newest first: still theirs to withdraw.
+    virtual std::vector<KnowledgeEntry> anonymous_knowledge_entries_of(Id member_id) = 0;
     /// Active entries of these networks (and entries shared with them), best match first (bm25).
     /// `words` is what a member typed: every word is searched as a plain word (no query syntax);
     /// all words must match, or, when no entry has them all, any of them.

@@ -25,7 +25,9 @@ public:
     Lang lang;                 ///< the sender's language (the default for strangers)
     int messages = 0;          ///< outbox rows appended so far
     std::vector<Id> sent;      ///< their ids, in order
-    bool confidential = false;  ///< the event was an anonymous answer: never log its text
+    /// The event's text is never logged: an anonymous answer, an anonymous or confidential
+    /// question, an answer to a confidential question.
+    bool confidential = false;
 
     std::string t(std::string_view key, const MessageArgs& args = {}) const {
         return tr(lang, key, args);

@@ -263,6 +263,19 @@ std::vector<KnowledgeEntry> SqliteStore::knowledge_entries_by_author(Id member_i
     return read_entries(query);
 }
 
+std::vector<KnowledgeEntry> SqliteStore::anonymous_knowledge_entries_of(Id member_id) {
+    // The entry names no author; the answer it was kept from (its question's helpful answer)
+    // does, in `answers`, which only the bot reads.
+    static const std::string kSql =
+        sql(" FROM knowledge_entries AS e JOIN questions AS q ON q.id = e.question_id "
+            "JOIN answers AS a ON a.id = q.helpful_answer_id",
+            "WHERE e.author_member_id IS NULL AND e.kind = 'answer' AND a.author_member_id = ?1 "
+            "ORDER BY e.created_at DESC, e.id DESC");
+    Query query = impl_->query(kSql, "anonymous_knowledge_entries_of");
+    query.bind_int(1, member_id);
+    return read_entries(query);
+}
+
 std::vector<KnowledgeHit> SqliteStore::search_knowledge(const std::vector<Id>& network_ids,
                                                         std::string_view typed, int limit) {
     if (network_ids.empty() || limit <= 0) {

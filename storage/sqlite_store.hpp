@@ -152,6 +152,7 @@ public:
     void delete_knowledge_entry(Id id) override;
     std::vector<KnowledgeEntry> knowledge_entries(Id network_id) override;
     std::vector<KnowledgeEntry> knowledge_entries_by_author(Id member_id) override;
+    std::vector<KnowledgeEntry> anonymous_knowledge_entries_of(Id member_id) override;
     std::vector<KnowledgeHit> search_knowledge(const std::vector<Id>& network_ids,
                                                std::string_view words, int limit) override;
     void share_knowledge_entry(Id entry_id, Id network_id, std::optional<Id> shared_by,

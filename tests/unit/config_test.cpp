@@ -893,6 +893,9 @@ TEST_CASE("config: [questions] keys are read and shown", "[config][questions]") 
     CHECK(config.questions.follow_up_school_days == 4);
     CHECK(config.questions.escalation_school_days == 10);
     CHECK(config.questions.consent_days == 30);
+    // The follow-up alone, still before the default escalation.
+    CHECK(load_ok("[questions]\nfollow_up_school_days = 6\n").questions.follow_up_school_days ==
+          6);
     CHECK_THAT(describe_config(config),
                Catch::EndsWith("[questions]\n  route_count: 2\n  follow_up_school_days: 4\n"
                                "  escalation_school_days: 10\n  consent_days: 30\n"));
@@ -910,6 +913,12 @@ TEST_CASE("config: [questions] errors name the key and the expected form", "[con
         {"[questions]\nfollow_up_school_days = 5\nescalation_school_days = 5",
          "config.toml: questions.escalation_school_days: must be more than "
          "follow_up_school_days (5), got 5"},
+        {"[questions]\nfollow_up_school_days = 10",
+         "config.toml: questions.follow_up_school_days: must be less than "
+         "escalation_school_days (7), got 10"},
+        {"[questions]\nfollow_up_school_days = 7",
+         "config.toml: questions.follow_up_school_days: must be less than "
+         "escalation_school_days (7), got 7"},
         {"[questions]\nescalation_school_days = 2",
          "config.toml: questions.escalation_school_days: must be more than "
          "follow_up_school_days (3), got 2"},

@@ -496,6 +496,30 @@ TEST_CASE("a question asked in the evening is followed up in school time",
     CHECK(job->due_at == utc(2026, 12, 10, 7));
 }
 
+TEST_CASE("the school days are counted from when the question is sent on, not from the offer",
+          "[questions][follow-up]") {
+    ConsoleFixture chat;  // Wednesday 2 December 2026, 09:00
+    chat.as("Marieke");
+    chat.say("kennis notitie Feedback op rekenwerk | Met rubrics en een kleurcode.");
+    chat.as("Anna");
+    chat.say("/prive");
+    CHECK(contains(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"),
+                   "Is dit wat je zoekt?"));
+    // Thursday 08:00, the offer still open: not what she needed, so it is sent on now.
+    chat.say("/tijd 2026-12-03 08:00");
+    const auto number = question_number(chat.say("nee"));
+    REQUIRE(number > 0);
+    const auto n = std::to_string(number);
+    const auto follow_up = chat.store->job(std::string(kFollowUpJob), "q" + n + ":follow_up");
+    const auto escalate = chat.store->job(std::string(kFollowUpJob), "q" + n + ":escalate");
+    REQUIRE(follow_up);
+    REQUIRE(escalate);
+    // Friday, Monday, Tuesday: Tuesday 8 December 08:00 in Amsterdam (07:00 UTC); seven school
+    // days: Monday 14 December.
+    CHECK(follow_up->due_at == utc(2026, 12, 8, 7));
+    CHECK(escalate->due_at == utc(2026, 12, 14, 7));
+}
+
 TEST_CASE("school holidays do not count, and the timings come from the settings",
           "[questions][follow-up]") {
     BotSettings settings;
@@ -590,6 +614,26 @@ TEST_CASE("a helpful answer is kept in the knowledge base only with its author's
         REQUIRE(entries.size() == 1);
         CHECK_FALSE(entries[0].author_member_id.has_value());
         CHECK(chat.store->answers_of(number)[0].consent == AnswerConsent::anonymous);
+        const auto e = std::to_string(entries[0].id);
+
+        // Still hers to withdraw: she sees it among her contributions (privately), nobody else
+        // can withdraw it, and she can have it removed.
+        reply = chat.say("mijn kennis");
+        CHECK(contains(reply, ">>> bot to Marieke Jansen (privé)"));
+        CHECK(contains(reply, "#" + e + " Hoe geven jullie feedback op rekenwerk?"));
+        CHECK(contains(reply, "anoniem"));
+        chat.as("Anna");  // the asker
+        CHECK_FALSE(contains(chat.say("mijn kennis"), "rekenwerk"));
+        CHECK(contains(chat.say("kennis intrekken " + e + " verwijderen"),
+                       "staat niet op jouw naam"));
+        chat.as("Joost");
+        CHECK(contains(chat.say("kennis intrekken " + e + " verwijderen"),
+                       "staat niet op jouw naam"));
+        REQUIRE(chat.store->knowledge_entry(entries[0].id));
+        chat.as("Marieke");
+        reply = chat.say("kennis intrekken " + e + " verwijderen");
+        CHECK(contains(reply, "is uit de kennisbank verwijderd"));
+        CHECK_FALSE(chat.store->knowledge_entry(entries[0].id));
     }
     SECTION("no: nothing is stored") {
         reply = chat.say("nee");
@@ -606,8 +650,70 @@ TEST_CASE("a helpful answer is kept in the knowledge base only with its author's
     }
 }
 
+TEST_CASE("a click on an answered consent card never answers a later prompt",
+          "[questions][consent]") {
+    ConsoleFixture chat;
+    const auto marieke = member_id(chat, "Marieke Jansen");
+    chat.as("Anna");
+    const auto first = question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
+    chat.as("Marieke");
+    chat.say("antwoord " + std::to_string(first) + " Met rubrics.");
+    chat.as("Anna");
+    chat.say("nuttig " + std::to_string(first) + " 1");
+    auto open = chat.store->pending_of_member(marieke);
+    REQUIRE(open.size() == 1);
+    const auto old_prompt = open.front();
+    const auto old_card = chat.store->outbox_row(*old_prompt.question_message_id);
+    REQUIRE(old_card);
+    const auto old_action = std::get<ChoiceQuestion>(old_card->message.content).action_id;
+    chat.as("Marieke");
+    CHECK(contains(chat.say("nee"), "ik bewaar je antwoord op vraag #" + std::to_string(first)));
+
+    // A second helpful answer of hers: a new prompt, which may get the old prompt's number.
+    chat.as("Lotte");
+    const auto second = question_number(
+        chat.say("vraag Welke gesprekstechnieken gebruiken jullie bij oudergesprekken?"));
+    chat.as("Marieke");
+    chat.say("antwoord " + std::to_string(second) + " Actief luisteren en samenvatten.");
+    chat.as("Lotte");
+    chat.say("nuttig " + std::to_string(second) + " 1");
+    REQUIRE(chat.store->pending_of_member(marieke).size() == 1);
+
+    // "Ja, met mijn naam" on the first card (a client that still shows its buttons): about the
+    // first answer, which she said no to. Nothing is kept, the new prompt stays open.
+    InboundEvent click;
+    click.kind = InboundEvent::Kind::action;
+    click.event_id = "old-card";
+    click.conversation = {Platform::console, "console-dm", Conversation::Kind::direct, ""};
+    click.sender = {"member-" + std::to_string(marieke), "Marieke Jansen", ""};
+    click.action.action_id = old_action;
+    click.action.choice_ids = {"named"};
+    click.action.message_remote_id = old_card->remote_id;
+    REQUIRE(chat.bot.handle(click, chat.session.now()));
+    chat.output.str("");
+    chat.session.drain();
+    CHECK(contains(chat.output.str(), "al beantwoord of verlopen"));
+    CHECK(chat.store->knowledge_entries(chat.demo.network_id).empty());
+    CHECK(chat.store->answers_of(second)[0].consent == AnswerConsent::asked);
+    REQUIRE(chat.store->pending_of_member(marieke).size() == 1);
+
+    // The new card works.
+    const auto new_card =
+        chat.store->outbox_row(*chat.store->pending_of_member(marieke).front().question_message_id);
+    click.event_id = "new-card";
+    click.action.action_id = std::get<ChoiceQuestion>(new_card->message.content).action_id;
+    click.action.message_remote_id = new_card->remote_id;
+    REQUIRE(chat.bot.handle(click, chat.session.now()));
+    const auto entries = chat.store->knowledge_entries(chat.demo.network_id);
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0].body == "Actief luisteren en samenvatten.");
+    CHECK(entries[0].author_member_id == marieke);
+}
+
 TEST_CASE("a confidential question is never offered for the knowledge base",
           "[questions][consent][confidential]") {
+    std::vector<std::string> logged;
+    set_log_sink([&](LogLevel, std::string_view line) { logged.emplace_back(line); });
     ConsoleFixture chat;
     chat.as("Anna");
     chat.say("/prive");
@@ -630,9 +736,25 @@ TEST_CASE("a confidential question is never offered for the knowledge base",
     CHECK(chat.store->knowledge_entries(chat.demo.network_id).empty());
     // Nor is its answer searchable.
     CHECK(chat.store->search_knowledge({chat.demo.network_id}, "ouder boos", 5).empty());
+    // Neither the question nor its answer is written to the log, not even at trace level.
+    set_log_sink({});
+    REQUIRE_FALSE(logged.empty());
+    for (const auto& line : logged) {
+        CHECK_FALSE(contains(line, "ouder is boos"));
+        CHECK_FALSE(contains(line, "luister eerst"));
+    }
 }
 
 // ---- anonymity ----------------------------------------------------------------------------------
+
+TEST_CASE("an anonymous question typed in the group is refused: the group saw the name",
+          "[questions][anonymous]") {
+    ConsoleFixture chat;
+    chat.as("Sanne");
+    const auto reply = chat.say("vraag anoniem Hoe geef je feedback aan een collega?");
+    CHECK(contains(reply, "Een anonieme vraag stel je in een privégesprek met mij"));
+    CHECK(question_number(reply) == 0);
+}
 
 TEST_CASE("an anonymous asker appears in no message, no other table and no log line",
           "[questions][anonymous]") {
@@ -647,13 +769,6 @@ TEST_CASE("an anonymous asker appears in no message, no other table and no log l
         ConsoleFixture chat(path.string());
         sanne = member_id(chat, "Sanne Bakker");
         chat.as("Sanne");
-        SECTION("typed in the group it is refused: the group saw the name") {
-            const auto reply = chat.say("vraag anoniem Hoe geef je feedback aan een collega?");
-            CHECK(contains(reply, "Een anonieme vraag stel je in een privégesprek met mij"));
-            CHECK(question_number(reply) == 0);
-            set_log_sink({});
-            return;
-        }
         chat.say("/prive");
         auto reply =
             chat.say("vraag anoniem Hoe geef ik feedback aan een collega die niet wil luisteren?");
@@ -688,9 +803,12 @@ TEST_CASE("an anonymous asker appears in no message, no other table and no log l
         CHECK(entries[0].author_member_id == member_id(chat, "Marieke Jansen"));
     }
     set_log_sink({});
+    REQUIRE_FALSE(logged.empty());
     for (const auto& line : logged) {
         CHECK_FALSE(contains(line, "Sanne"));
         CHECK_FALSE(contains(line, "member-" + std::to_string(sanne)));
+        // Not even at trace level is the text logged next to the event that ties it to her.
+        CHECK_FALSE(contains(line, "niet wil luisteren"));
     }
 
     // In the database file: the asker is in questions.asker_member_id and nowhere else that
@@ -727,6 +845,66 @@ TEST_CASE("an anonymous asker appears in no message, no other table and no log l
     for (const auto* suffix : {"", "-wal", "-shm"}) {
         std::filesystem::remove(path.string() + suffix);
     }
+}
+
+TEST_CASE("what the anonymous asker does in the group looks to the group like anyone else's try",
+          "[questions][anonymous]") {
+    ConsoleFixture chat;
+    const auto sanne = member_id(chat, "Sanne Bakker");
+    const auto lotte = member_id(chat, "Lotte Mulder");
+    chat.as("Sanne");
+    chat.say("/prive");
+    const auto number = question_number(
+        chat.say("vraag anoniem Hoe geef ik feedback aan een collega die niet wil luisteren?"));
+    REQUIRE(number > 0);
+    const auto n = std::to_string(number);
+    chat.say("/groep");
+    chat.as("Marieke");
+    chat.say("antwoord " + n + " Vraag eerst wat hij zelf wil bereiken.");
+    const auto group = ">>> bot to HSN-café Feedback die werkt";
+    const auto post = chat.store->outbox_row(chat.store->question_posts(number).front());
+    REQUIRE(post);
+
+    // A reply in the question's thread in the group: from anyone else it is an answer,
+    // acknowledged privately; from Sanne the group must not see anything different either.
+    const auto reply_in_thread = [&](Id who, const std::string& event_id) {
+        InboundEvent event;
+        event.kind = InboundEvent::Kind::message;
+        event.event_id = event_id;
+        event.conversation = {Platform::console, "console", Conversation::Kind::group,
+                              post->remote_id};
+        event.sender = {"member-" + std::to_string(who), "", ""};
+        event.text = "Dank jullie wel allemaal!";
+        REQUIRE(chat.bot.handle(event, chat.session.now()));
+        chat.output.str("");
+        chat.session.drain();
+        return chat.output.str();
+    };
+    auto seen = reply_in_thread(lotte, "thread-lotte");
+    CHECK_FALSE(contains(seen, group));
+    seen = reply_in_thread(sanne, "thread-sanne");
+    CHECK_FALSE(contains(seen, group));
+    CHECK(contains(seen, ">>> bot to Sanne Bakker (privé)\nJe vraag #" + n + " is anoniem"));
+    CHECK(chat.store->answers_of(number).size() == 2);  // Marieke's and Lotte's
+
+    // Marking an answer helpful or closing the question, typed in the group.
+    chat.as("Lotte");
+    CHECK_FALSE(contains(chat.say("nuttig " + n + " 1"), group));
+    CHECK_FALSE(contains(chat.say("sluit vraag " + n), group));
+    chat.as("Sanne");
+    seen = chat.say("nuttig " + n + " 1");
+    CHECK_FALSE(contains(seen, group));
+    CHECK(contains(seen, "Doe het hier, in ons privégesprek"));
+    seen = chat.say("sluit vraag " + n);
+    CHECK_FALSE(contains(seen, group));
+    CHECK(contains(seen, "Doe het hier, in ons privégesprek"));
+    CHECK(chat.store->question(number)->status == QuestionStatus::open);
+
+    // In the private chat it works, and the group hears only that the question is answered.
+    chat.say("/prive");
+    seen = chat.say("nuttig " + n + " 1");
+    CHECK(contains(seen, "Vraag #" + n + " is beantwoord: het antwoord van Marieke Jansen hielp"));
+    CHECK(chat.store->question(number)->status == QuestionStatus::answered);
 }
 
 // ---- isolation and bad input --------------------------------------------------------------------
@@ -766,6 +944,29 @@ TEST_CASE("a member of another network cannot see, answer or close a question",
     chat.as("Anna");
     CHECK(contains(chat.say("vraag " + std::to_string(his)), "ken ik niet in jouw netwerken"));
 
+    // The list of open questions, asked in a group that is no network's (a chat with others):
+    // Anna gets it privately, the group does not.
+    InboundEvent list;
+    list.kind = InboundEvent::Kind::message;
+    list.event_id = "list-elsewhere";
+    list.conversation = {Platform::console, "lerarenkamer", Conversation::Kind::group, ""};
+    list.sender = {"member-" + std::to_string(member_id(chat, "Anna de Vries")), "Anna", ""};
+    list.text = "vragen";
+    const auto handled = chat.bot.handle(list, chat.session.now());
+    REQUIRE(handled);
+    REQUIRE_FALSE(handled->message_ids.empty());
+    int private_lists = 0;
+    for (const auto id : handled->message_ids) {
+        const auto row = chat.store->outbox_row(id);
+        REQUIRE(row);
+        if (contains(std::get<TextContent>(row->message.content).markdown, "rekenwerk")) {
+            ++private_lists;
+            CHECK(row->message.to.direct);
+            CHECK(row->message.to.conversation_id != "lerarenkamer");
+        }
+    }
+    CHECK(private_lists == 1);
+
     // Lotte is in both networks: asked in the demo network's group, the other network's thread
     // is shown to her privately, not to the group.
     chat.store->add_membership(
@@ -785,6 +986,14 @@ TEST_CASE("wrong input about questions gets a friendly reply and changes nothing
     CHECK(contains(chat.say("vraag anoniem"), "Ik zie nog geen vraag"));
     CHECK(contains(chat.say("antwoord"), "Typ antwoord, het nummer van de vraag"));
     CHECK(contains(chat.say("antwoord 12345 Zo dus."), "Vraag 12345 ken ik niet"));
+    // A number too long to be a question's is not sent to the network as a question either.
+    for (const auto* typed : {"vraag 99999999999999999999", "vraag #1234567890123"}) {
+        INFO(typed);
+        const auto reply = chat.say(typed);
+        CHECK(contains(reply, "ken ik niet in jouw netwerken"));
+        CHECK(question_number(reply) == 0);
+    }
+    CHECK(chat.store->questions_of_network(chat.demo.network_id, QuestionStatus::open, 10).empty());
     CHECK(contains(chat.say("nuttig"), "Typ nuttig, het nummer van je vraag"));
     CHECK(contains(chat.say("sluit vraag"), "Typ sluit vraag en het nummer"));
     CHECK(contains(chat.say("pauze morgen misschien"), "Typ bijvoorbeeld pauze 2 weken"));
@@ -829,6 +1038,14 @@ TEST_CASE("members pause being asked; facilitators set how many are asked", "[qu
     CHECK(contains(chat.say("pauze 2 weken"), "tot woensdag 16 december"));
     CHECK(contains(chat.say("pauze"), "Je hebt pauze tot woensdag 16 december"));
     CHECK(contains(chat.say("pauze tot 1 maart"), "tot maandag 1 maart"));
+    // Too long, or so large it would wrap around to a few days: refused, the pause kept.
+    for (const auto* typed :
+         {"pauze 613566757 weken", "pauze 2147483647 dagen", "pauze 53 weken", "pauze 367 dagen",
+          "pauze 0 dagen", "pauze -2 weken", "pauze 99999999999 dagen", "pauze tot 31 februari"}) {
+        INFO(typed);
+        CHECK(contains(chat.say(typed), "Typ bijvoorbeeld pauze 2 weken"));
+        CHECK(contains(chat.say("pauze"), "Je hebt pauze tot maandag 1 maart"));
+    }
     chat.as("Anna");
     auto number = question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
     CHECK(routed(chat, number) == std::vector<std::string>{"Marieke Jansen"});
