@@ -258,7 +258,9 @@ std::vector<Candidate> rank_candidates(Store& store, const Question& question,
         }
         candidate.fit += std::min(earlier, kMaxEvidence);
         candidate.score = candidate.fit;
-        if (asker && asker->school_id && member.school_id &&
+        // Another school than the asker's first, but not for an anonymous question: who was
+        // passed over would hint at the asker's school.
+        if (!question.anonymous && asker && asker->school_id && member.school_id &&
             *asker->school_id != *member.school_id) {
             candidate.score += kOtherSchoolBonus;
         }

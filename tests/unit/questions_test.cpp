@@ -132,6 +132,7 @@ struct RoutingCase {
     int route_count = 3;
     std::vector<std::string> expected;  ///< who is asked, best first
     bool by_load = false;               ///< nobody fits: the post says so
+    bool anonymous = false;             ///< asked with "vraag anoniem"
 };
 
 }  // namespace
@@ -159,6 +160,13 @@ TEST_CASE("a question goes to the members whose expertise fits best", "[question
          "Tips voor rekenen met sterke rekenaars?",
          1,
          {"Xander"}},
+        {"an anonymous question gives no hint of the asker's school: no other-school preference",
+         {{"Vera", "A", {}, ""}, {"Wim", "A", {"rekenen"}, ""}, {"Xander", "B", {"rekenen"}, ""}},
+         "Tips voor rekenen met sterke rekenaars?",
+         1,
+         {"Wim"},
+         false,
+         true},
         {"someone with an open unanswered question is asked after the others",
          {{"Vera", "A", {}, ""},
           {"Wim", "B", {"rekenen"}, "open question"},
@@ -261,7 +269,8 @@ TEST_CASE("a question goes to the members whose expertise fits best", "[question
             }
             chat.as(test.people.front().name);
             chat.say("/prive");
-            const auto reply = chat.say("vraag " + test.question);
+            const auto reply =
+                chat.say(std::string(test.anonymous ? "vraag anoniem " : "vraag ") + test.question);
             const auto number = question_number(reply);
             REQUIRE(number > 0);
             CHECK(routed(chat, number) == test.expected);
