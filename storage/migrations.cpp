@@ -520,7 +520,38 @@ CREATE TABLE network_question_settings (
 );
 )sql";
 
-constexpr std::array<Migration, 8> kMigrations{{
+// A confirmation's id is on the card that asks it ("confirm:12"): it must never be handed out
+// again, or a click on an old card would answer a newer question (another meeting, "vergeet
+// mij"). The table is rebuilt with AUTOINCREMENT, counting on from the highest id ever used (every
+// confirmation had an expiry job keyed by its id, kept after it ran).
+constexpr std::string_view kSchemaV9 = R"sql(
+CREATE TABLE pending_actions_new (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    member_id           INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    network_id          INTEGER REFERENCES networks (id) ON DELETE CASCADE,
+    kind                TEXT NOT NULL,
+    payload             TEXT NOT NULL DEFAULT '',
+    created_at          INTEGER NOT NULL,
+    expires_at          INTEGER NOT NULL,
+    question_message_id INTEGER REFERENCES outbox (id) ON DELETE SET NULL
+);
+INSERT INTO pending_actions_new
+    SELECT id, member_id, network_id, kind, payload, created_at, expires_at, question_message_id
+    FROM pending_actions;
+DROP TABLE pending_actions;
+ALTER TABLE pending_actions_new RENAME TO pending_actions;
+CREATE INDEX pending_actions_by_member ON pending_actions (member_id);
+CREATE INDEX pending_actions_by_network ON pending_actions (network_id);
+CREATE INDEX pending_actions_by_expiry ON pending_actions (expires_at);
+CREATE INDEX pending_actions_by_question ON pending_actions (question_message_id);
+DELETE FROM sqlite_sequence WHERE name = 'pending_actions';
+INSERT INTO sqlite_sequence (name, seq)
+    SELECT 'pending_actions', max(COALESCE((SELECT max(id) FROM pending_actions), 0),
+                                  COALESCE((SELECT max(CAST(key AS INTEGER)) FROM jobs
+                                            WHERE kind = 'pending_expiry'), 0));
+)sql";
+
+constexpr std::array<Migration, 9> kMigrations{{
     {1, "initial schema", kSchemaV1},
     {2, "conversation references", kSchemaV2},
     {3, "outbox by remote id, adapter state", kSchemaV3},
@@ -529,6 +560,7 @@ constexpr std::array<Migration, 8> kMigrations{{
     {6, "polls and evaluations", kSchemaV6},
     {7, "knowledge base with full-text search, network aims", kSchemaV7},
     {8, "questions to the network", kSchemaV8},
+    {9, "confirmation ids never handed out twice", kSchemaV9},
 }};
 
 }  // namespace

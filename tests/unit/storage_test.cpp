@@ -252,6 +252,37 @@ TEST_CASE("a database at any earlier schema version is migrated with its data ke
     }
 }
 
+TEST_CASE("a confirmation's id is never handed out again, also across the upgrade",
+          "[storage][migrations][pending]") {
+    TempDir dir;
+    const std::string path = dir.file("old.db");
+    {
+        RawDb raw{path};
+        storage::migrate(raw.get(), 8);
+        raw.exec("INSERT INTO members (id, display_name, name_key, created_at) "
+                 "VALUES (3, 'Anna', 'anna', 1)");
+        raw.exec("INSERT INTO pending_actions (id, member_id, kind, created_at, expires_at) "
+                 "VALUES (5, 3, 'plan_meeting', 1, 2)");
+        // Confirmations 6 to 9 came and went; their expiry jobs remember them.
+        raw.exec("INSERT INTO jobs (kind, key, due_at, payload, state) "
+                 "VALUES ('pending_expiry', '9', 2, '', 'done')");
+    }
+    auto store = SqliteStore::open(path);
+    const auto kept = store->pending(5);
+    REQUIRE(kept);
+    CHECK(kept->kind == "plan_meeting");
+    PendingAction pending;
+    pending.member_id = 3;
+    pending.kind = "forget_me";
+    pending.created_at = at(10);
+    pending.expires_at = at(20);
+    const auto next = store->create_pending(pending);
+    CHECK(next == 10);
+    store->delete_pending(next);
+    store->delete_pending(5);
+    CHECK(store->create_pending(pending) == 11);  // not 10 again, though the table is empty
+}
+
 TEST_CASE("each migration step bumps user_version in order", "[storage][migrations]") {
     const auto steps = storage::migrations();
     for (std::size_t i = 0; i < steps.size(); ++i) {
