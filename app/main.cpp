@@ -435,8 +435,8 @@ int run_serve(const app::Config& config) {
                 *next, std::chrono::system_clock::now()));
         }
     });
-    if (const auto changed = bot.reschedule_all(date::floor<std::chrono::seconds>(
-            std::chrono::system_clock::now()));
+    if (const auto changed =
+            bot.reschedule_all(date::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
         changed && *changed > 0) {
         spdlog::info("reminders: {} job(s) brought in line with the rules and settings", *changed);
     }
@@ -726,11 +726,10 @@ int run_export_knowledge(const app::Config& config, const std::string& database,
     if (!source.network) {
         return source.exit_code;
     }
-    const auto document = format == "csv"
-                              ? knowledge_export_csv(*source.store, *source.network)
-                              : knowledge_export_markdown(*source.store, *source.network,
-                                                          config.bot.language,
-                                                          DocumentStyle::markdown);
+    const auto document =
+        format == "csv" ? knowledge_export_csv(*source.store, *source.network)
+                        : knowledge_export_markdown(*source.store, *source.network,
+                                                    config.bot.language, DocumentStyle::markdown);
     const auto count = source.store->knowledge_entries(source.network->id).size();
     return write_document(document, output,
                           std::to_string(count) + " knowledge entr" + (count == 1 ? "y" : "ies") +
@@ -759,8 +758,8 @@ int run_harvest(const app::Config& config, const std::string& database,
         return source.exit_code;
     }
     if (!year) {
-        const std::string zone = source.network->time_zone.empty() ? config.bot.time_zone
-                                                                   : source.network->time_zone;
+        const std::string zone =
+            source.network->time_zone.empty() ? config.bot.time_zone : source.network->time_zone;
         const auto now = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
         const auto local = to_local(now, zone).value_or(LocalTime{now.time_since_epoch()});
         year = school_year_of(date::floor<date::days>(local));
@@ -926,8 +925,8 @@ int main(int argc, char** argv) {
         ->check(CLI::PositiveNumber);
     poll_cmd->add_option("--out", poll_output, "The file to write, - for stdout")
         ->capture_default_str();
-    auto* knowledge_cmd = cli.add_subcommand(
-        "export-knowledge", "Write a network's knowledge base as Markdown or CSV");
+    auto* knowledge_cmd = cli.add_subcommand("export-knowledge",
+                                             "Write a network's knowledge base as Markdown or CSV");
     auto* harvest_cmd = cli.add_subcommand(
         "harvest", "Write a network's harvest document of a school year as Markdown or HTML");
     std::string document_network;
@@ -987,8 +986,7 @@ int main(int argc, char** argv) {
                                     ics_match, ics_dry_run);
     }
     if (knowledge_cmd->parsed()) {
-        return run_export_knowledge(*config,
-                                    calendar_database(*config, document_demo, document_db),
+        return run_export_knowledge(*config, calendar_database(*config, document_demo, document_db),
                                     document_network, knowledge_format, document_output);
     }
     if (harvest_cmd->parsed()) {

@@ -302,8 +302,7 @@ void show_help_topic(Turn& turn, HelpTopic topic, bool manager) {
     const std::string word{help_topic_word(topic, turn.lang)};
     std::string text = turn.t("help.topic." + std::string(help_topic_word(topic, Lang::en))) + "\n";
     for (const auto& spec : command_specs()) {
-        if (help_topic(spec.id) == topic && !spec.manage &&
-            spec.id != CommandId::create_network) {
+        if (help_topic(spec.id) == topic && !spec.manage && spec.id != CommandId::create_network) {
             text += "- " + turn.t("cmd." + std::string(spec.key)) + "\n";
         }
     }
@@ -347,9 +346,9 @@ void show_help(Turn& turn, const std::string& args) {
         for (const auto& spec : command_specs()) {
             if (help_topic(spec.id) == topic && !spec.manage &&
                 spec.id != CommandId::create_network) {
-                phrases += (phrases.empty() ? "**" : ", **") +
-                           escape_markdown(turn.lang == Lang::nl ? spec.phrase_nl : spec.phrase_en) +
-                           "**";
+                phrases +=
+                    (phrases.empty() ? "**" : ", **") +
+                    escape_markdown(turn.lang == Lang::nl ? spec.phrase_nl : spec.phrase_en) + "**";
             }
         }
         const std::string word{help_topic_word(topic, turn.lang)};
@@ -1163,10 +1162,9 @@ Result<Handled> Bot::handle(const InboundEvent& event, Instant now) {
     return std::move(handle_batch({event}, now).front());
 }
 
-std::vector<Result<Handled>> Bot::handle_batch(
-    const std::vector<InboundEvent>& events, Instant now,
-    const std::function<void(std::size_t)>& before_each,
-    const std::vector<std::string>& order_keys) {
+std::vector<Result<Handled>> Bot::handle_batch(const std::vector<InboundEvent>& events, Instant now,
+                                               const std::function<void(std::size_t)>& before_each,
+                                               const std::vector<std::string>& order_keys) {
     std::vector<Result<Handled>> results(events.size(), Handled{});
     std::set<std::string> failed_keys;
     const auto key_of = [&](std::size_t i) {
@@ -1181,8 +1179,9 @@ std::vector<Result<Handled>> Bot::handle_batch(
                     continue;
                 }
                 if (!key_of(i).empty() && failed_keys.count(key_of(i))) {
-                    results[i] = fail(ErrorCode::storage,
-                                      "held back: an earlier event of its conversation failed", 503);
+                    results[i] =
+                        fail(ErrorCode::storage,
+                             "held back: an earlier event of its conversation failed", 503);
                     continue;
                 }
                 try {
@@ -1311,8 +1310,8 @@ void Bot::run_job(const Job& job, Instant now) {
         log_line(LogLevel::warn, "job of unknown kind '" + job.kind + "' (" + job.key +
                                      ") left for a version that knows it");
         store_.transaction([&] {
-            store_.schedule_job({0, job.kind, job.key, now + std::chrono::hours(24), job.payload,
-                                 JobState::due});
+            store_.schedule_job(
+                {0, job.kind, job.key, now + std::chrono::hours(24), job.payload, JobState::due});
         });
         return;
     }
@@ -1322,12 +1321,11 @@ void Bot::run_job(const Job& job, Instant now) {
 void Bot::housekeeping(Instant now) {
     const auto messages = store_.prune_outbox(now - settings_.outbox_retention);
     const auto events = store_.prune_inbox(now - settings_.inbox_retention);
-    log_line(LogLevel::info, "housekeeping: deleted " + std::to_string(messages) +
-                                 " sent message(s) older than " +
-                                 std::to_string(settings_.outbox_retention.count()) +
-                                 " days and forgot " + std::to_string(events) +
-                                 " event id(s) older than " +
-                                 std::to_string(settings_.inbox_retention.count()) + " days");
+    log_line(LogLevel::info,
+             "housekeeping: deleted " + std::to_string(messages) + " sent message(s) older than " +
+                 std::to_string(settings_.outbox_retention.count()) + " days and forgot " +
+                 std::to_string(events) + " event id(s) older than " +
+                 std::to_string(settings_.inbox_retention.count()) + " days");
 }
 
 void Bot::schedule_housekeeping(Instant after) {
@@ -1337,7 +1335,8 @@ void Bot::schedule_housekeeping(Instant after) {
     for (int i = 0; i < 3; ++i, day += date::days{1}) {
         if (const auto at = at_wall_time(day, std::chrono::minutes(3 * 60 + 30), zone);
             at && *at > after) {
-            store_.schedule_job({0, std::string(kHousekeepingJob), "daily", *at, "", JobState::due});
+            store_.schedule_job(
+                {0, std::string(kHousekeepingJob), "daily", *at, "", JobState::due});
             return;
         }
     }
@@ -1355,9 +1354,8 @@ Result<int> Bot::reschedule_all(Instant now) {
             }
         });
         for (const auto& network : store_.networks()) {
-            store_.transaction([&] {
-                changed += detail::reschedule_network(store_, settings_, network.id, now);
-            });
+            store_.transaction(
+                [&] { changed += detail::reschedule_network(store_, settings_, network.id, now); });
         }
     } catch (const StoreError& error) {
         log_line(LogLevel::error, std::string("reminders not rescheduled: ") + error.what());

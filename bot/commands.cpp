@@ -120,8 +120,8 @@ std::vector<CommandSpec> make_specs() {
          true},
         {C::my_data,
          "my_data",
-         {"mijn gegevens", "wat bewaar je", "wat weet je van mij", "gegevens", "privacy",
-          "my data", "what do you store", "what do you keep"},
+         {"mijn gegevens", "wat bewaar je", "wat weet je van mij", "gegevens", "privacy", "my data",
+          "what do you store", "what do you keep"},
          "mijn gegevens",
          "my data"},
         {C::forget_me,
@@ -371,15 +371,23 @@ struct TopicWords {
 
 const std::vector<TopicWords>& topic_words() {
     static const std::vector<TopicWords> words{
-        {HelpTopic::meetings, "bijeenkomsten", "meetings",
+        {HelpTopic::meetings,
+         "bijeenkomsten",
+         "meetings",
          {"bijeenkomsten", "bijeenkomst", "meetings", "meeting"}},
         {HelpTopic::agenda, "agenda", "agenda", {"agenda"}},
-        {HelpTopic::polls, "peilingen", "polls",
+        {HelpTopic::polls,
+         "peilingen",
+         "polls",
          {"peilingen", "polls", "evaluaties", "evaluations"}},
         {HelpTopic::questions, "vragen", "questions", {"vragen", "questions"}},
-        {HelpTopic::knowledge, "kennis", "knowledge",
+        {HelpTopic::knowledge,
+         "kennis",
+         "knowledge",
          {"kennis", "kennisbank", "knowledge", "knowledge base"}},
-        {HelpTopic::network, "netwerk", "network",
+        {HelpTopic::network,
+         "netwerk",
+         "network",
          {"netwerk", "netwerken", "network", "networks", "privacy"}},
     };
     return words;

@@ -422,9 +422,10 @@ std::string harvest_html(Store& store, const Network& network, int school_year, 
                      {"invited", std::to_string(evaluation.invited)}}) +
                "</h3>\n";
         if (!evaluation.shown) {
-            out += "<p>" +
-                   html("harvest.evaluation_too_few", {{"min", std::to_string(evaluation.minimum)}}) +
-                   "</p>\n";
+            out +=
+                "<p>" +
+                html("harvest.evaluation_too_few", {{"min", std::to_string(evaluation.minimum)}}) +
+                "</p>\n";
             continue;
         }
         out += "<ul>\n";

@@ -680,8 +680,8 @@ void harvest(Turn& turn, const std::string& args) {
     }
     send_document_privately(
         turn, harvest_markdown(turn.store, *network, year, turn.lang, DocumentStyle::chat,
-                                   turn.settings.min_anonymous_respondents) + "\n" +
-                  turn.t("harvest.cli_hint"));
+                               turn.settings.min_anonymous_respondents) +
+                  "\n" + turn.t("harvest.cli_hint"));
     if (turn.event.conversation.kind == Conversation::Kind::group && !turn.event.reply_is_private) {
         turn.reply_text("knowledge.sent_privately");
     }

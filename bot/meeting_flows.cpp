@@ -803,7 +803,7 @@ void expire_confirmation(Store& store, const BotSettings& settings, const Job& j
     notice.to = row->message.to;
     notice.recipient_member_id = row->message.recipient_member_id;
     notice.lang = lang;
-    const std::string_view expired = is_forget_me(*pending)          ? "forget.expired"
+    const std::string_view expired = is_forget_me(*pending)            ? "forget.expired"
                                      : pending->kind == "move_meeting" ? "confirm.move_expired"
                                                                        : "confirm.plan_expired";
     notice.content = TextContent{tr(lang, expired), {}};

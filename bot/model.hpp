@@ -135,7 +135,8 @@ struct PendingAction {
     std::optional<Id> question_message_id;  ///< outbox id of the Ja/Nee question, to update it
 };
 
-/// What a reminder rule is for (issue: reminders). Each kind has its own wording and catch-up window.
+/// What a reminder rule is for (issue: reminders). Each kind has its own wording and catch-up
+/// window.
 enum class ReminderKind {
     cafe_week_announcement,  ///< the Monday before a café week, to the network
     preparer_nudge,          ///< weeks before a meeting, to those who prepare it
@@ -168,13 +169,14 @@ enum class Audience {
 std::string_view audience_code(Audience audience);
 std::optional<Audience> parse_audience_code(std::string_view code);
 
-/// A network's rule: "`offset_days` from the anchor day, at `time_of_day` local time, to `audience`".
+/// A network's rule: "`offset_days` from the anchor day, at `time_of_day` local time, to
+/// `audience`".
 struct ReminderRule {
     Id id = 0;
     Id network_id = 0;
     ReminderKind kind = ReminderKind::custom;
     ReminderAnchor anchor = ReminderAnchor::meeting;
-    int offset_days = 0;                  ///< negative: before the anchor day
+    int offset_days = 0;                       ///< negative: before the anchor day
     std::chrono::minutes time_of_day{9 * 60};  ///< local wall time in the network's zone
     Audience audience = Audience::group;
     Role role = Role::participant;  ///< for Audience::role

@@ -301,10 +301,9 @@ std::vector<EvaluationResult> evaluation_results(Store& store, Id network_id, La
                     continue;
                 }
                 if (question.kind == K::rating) {
-                    result.results.push_back(
-                        {label + " (1–" + std::to_string(question.scale) + ")",
-                         decimal(t.sum / t.answered, lang) + " (n=" +
-                             std::to_string(t.answered) + ")"});
+                    result.results.push_back({label + " (1–" + std::to_string(question.scale) + ")",
+                                              decimal(t.sum / t.answered, lang) +
+                                                  " (n=" + std::to_string(t.answered) + ")"});
                     continue;
                 }
                 std::string value;

@@ -46,5 +46,4 @@ struct EvaluationResult {
 std::vector<EvaluationResult> evaluation_results(Store& store, Id network_id, Lang lang,
                                                  int default_min_respondents = 3);
 
-
 }  // namespace leernetwerk

@@ -46,12 +46,12 @@ std::string describe(Turn& turn, const Member& me, bool full) {
 
     std::vector<std::string> profile;
     profile.push_back(turn.t("mydata.name", {{"name", me.display_name}}));
-    profile.push_back(turn.t("mydata.school", {{"school", me.school_name.empty()
-                                                              ? turn.t("mydata.none")
-                                                              : me.school_name}}));
-    profile.push_back(turn.t("mydata.language",
-                             {{"language", me.language ? std::string(lang_code(*me.language))
-                                                       : turn.t("mydata.language_default")}}));
+    profile.push_back(
+        turn.t("mydata.school",
+               {{"school", me.school_name.empty() ? turn.t("mydata.none") : me.school_name}}));
+    profile.push_back(
+        turn.t("mydata.language", {{"language", me.language ? std::string(lang_code(*me.language))
+                                                            : turn.t("mydata.language_default")}}));
     std::string tags;
     for (const auto& tag : me.expertise) {
         tags += (tags.empty() ? "" : ", ") + tag;
@@ -63,25 +63,25 @@ std::string describe(Turn& turn, const Member& me, bool full) {
 
     std::vector<std::string> accounts;
     for (const auto& identity : store.identities_of(me.id)) {
-        accounts.push_back(turn.t("mydata.account", {{"platform", std::string(platform_code(
-                                                                      identity.platform))},
-                                                     {"id", identity.user_id}}));
+        accounts.push_back(
+            turn.t("mydata.account", {{"platform", std::string(platform_code(identity.platform))},
+                                      {"id", identity.user_id}}));
     }
     text += "\n\n" + turn.t("mydata.accounts") + list_or_none(turn, accounts);
 
     std::vector<std::string> networks;
     for (const auto& membership : store.memberships_of(me.id)) {
-        networks.push_back(turn.t("mydata.membership",
-                                  {{"network", network_name(store, membership.network_id)},
-                                   {"role", role_label(membership.role, turn.lang)},
-                                   {"date", day_of(turn, membership.joined_at)}}));
+        networks.push_back(
+            turn.t("mydata.membership", {{"network", network_name(store, membership.network_id)},
+                                         {"role", role_label(membership.role, turn.lang)},
+                                         {"date", day_of(turn, membership.joined_at)}}));
     }
     for (const auto& past : store.ended_memberships_of(me.id)) {
-        networks.push_back(turn.t("mydata.past_membership",
-                                  {{"network", network_name(store, past.network_id)},
-                                   {"role", role_label(past.role, turn.lang)},
-                                   {"from", day_of(turn, past.joined_at)},
-                                   {"until", day_of(turn, past.left_at)}}));
+        networks.push_back(
+            turn.t("mydata.past_membership", {{"network", network_name(store, past.network_id)},
+                                              {"role", role_label(past.role, turn.lang)},
+                                              {"from", day_of(turn, past.joined_at)},
+                                              {"until", day_of(turn, past.left_at)}}));
     }
     text += "\n\n" + turn.t("mydata.networks") + list_or_none(turn, networks);
 
@@ -102,10 +102,10 @@ std::string describe(Turn& turn, const Member& me, bool full) {
         if (!meeting) {
             continue;
         }
-        auto line = turn.t(rsvp.answer == RsvpAnswer::coming ? "mydata.rsvp_coming"
-                                                             : "mydata.rsvp_not_coming",
-                           {{"network", network_name(store, meeting->network_id)},
-                            {"date", format_moment(meeting->local_start, turn.lang)}});
+        auto line = turn.t(
+            rsvp.answer == RsvpAnswer::coming ? "mydata.rsvp_coming" : "mydata.rsvp_not_coming",
+            {{"network", network_name(store, meeting->network_id)},
+             {"date", format_moment(meeting->local_start, turn.lang)}});
         if (!rsvp.reason.empty()) {
             line += " " + turn.t("mydata.rsvp_reason", {{"reason", rsvp.reason}});
         }
@@ -115,10 +115,9 @@ std::string describe(Turn& turn, const Member& me, bool full) {
         for (const auto& meeting : store.meetings_of(network_id)) {
             if (std::find(meeting.preparer_ids.begin(), meeting.preparer_ids.end(), me.id) !=
                 meeting.preparer_ids.end()) {
-                preparing.push_back(turn.t("mydata.preparer",
-                                           {{"network", network_name(store, network_id)},
-                                            {"date", format_moment(meeting.local_start,
-                                                                   turn.lang)}}));
+                preparing.push_back(turn.t(
+                    "mydata.preparer", {{"network", network_name(store, network_id)},
+                                        {"date", format_moment(meeting.local_start, turn.lang)}}));
             }
         }
     }
@@ -126,9 +125,8 @@ std::string describe(Turn& turn, const Member& me, bool full) {
         text += "\n\n" + turn.t("mydata.rsvps") + list_or_none(turn, answers);
         text += "\n\n" + turn.t("mydata.preparing") + list_or_none(turn, preparing);
     } else {
-        text += "\n\n" + turn.t("mydata.counts",
-                                {{"rsvps", std::to_string(answers.size())},
-                                 {"preparing", std::to_string(preparing.size())}});
+        text += "\n\n" + turn.t("mydata.counts", {{"rsvps", std::to_string(answers.size())},
+                                                  {"preparing", std::to_string(preparing.size())}});
     }
     // Agenda items they brought in and their dots; answers of named polls (an anonymous answer
     // is not theirs to find: nothing links it to them); polls still waiting for their answer.
@@ -231,9 +229,9 @@ std::string describe(Turn& turn, const Member& me, bool full) {
                     {"status", turn.t("question.status." +
                                       std::string(question_status_code(question.status)))}};
                 if (question.asker_member_id == me.id) {
-                    asked.push_back(turn.t(question.anonymous ? "mydata.question_anonymous"
-                                                              : "mydata.question",
-                                           facts));
+                    asked.push_back(
+                        turn.t(question.anonymous ? "mydata.question_anonymous" : "mydata.question",
+                               facts));
                 }
                 for (const auto& answer : store.answers_of(question.id)) {
                     if (answer.author_member_id == me.id) {
@@ -247,22 +245,21 @@ std::string describe(Turn& turn, const Member& me, bool full) {
     }
     std::vector<std::string> entries;
     for (const auto& entry : store.knowledge_entries_by_author(me.id)) {
-        entries.push_back(turn.t(
-            "mydata.knowledge_entry",
-            {{"network", network_name(store, entry.network_id)},
-             {"number", std::to_string(entry.id)},
-             {"title", entry.title},
-             {"status", std::string(knowledge_status_code(entry.status))}}));
+        entries.push_back(turn.t("mydata.knowledge_entry",
+                                 {{"network", network_name(store, entry.network_id)},
+                                  {"number", std::to_string(entry.id)},
+                                  {"title", entry.title},
+                                  {"status", std::string(knowledge_status_code(entry.status))}}));
     }
     if (full) {
         text += "\n\n" + turn.t("mydata.questions") + list_or_none(turn, asked);
         text += "\n\n" + turn.t("mydata.question_answers") + list_or_none(turn, answered);
         text += "\n\n" + turn.t("mydata.knowledge") + list_or_none(turn, entries);
     } else {
-        text += "\n\n" + turn.t("mydata.question_counts",
-                                {{"asked", std::to_string(asked.size())},
-                                 {"answered", std::to_string(answered.size())},
-                                 {"entries", std::to_string(entries.size())}});
+        text += "\n\n" +
+                turn.t("mydata.question_counts", {{"asked", std::to_string(asked.size())},
+                                                  {"answered", std::to_string(answered.size())},
+                                                  {"entries", std::to_string(entries.size())}});
     }
     if (const auto pause = store.member_pause(me.id); pause && *pause > turn.now) {
         text += "\n\n" + turn.t("mydata.pause", {{"date", day_of(turn, *pause)}});
@@ -336,8 +333,8 @@ void forget_me(Turn& turn) {
     std::string prompt = turn.t("forget.question");
     const auto unmanaged = networks_left_unmanaged(turn, *turn.me);
     if (!unmanaged.empty()) {
-        prompt += "\n\n" + turn.t("forget.last_manager", {{"networks", join_names(unmanaged,
-                                                                                   turn.lang)}});
+        prompt += "\n\n" +
+                  turn.t("forget.last_manager", {{"networks", join_names(unmanaged, turn.lang)}});
     }
     ChoiceQuestion question;
     question.action_id = "confirm:" + std::to_string(pending.id);

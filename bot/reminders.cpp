@@ -175,8 +175,8 @@ std::optional<Instant> due_for(const ReminderRule& rule, LocalDay anchor_day,
 }
 
 std::vector<Occurrence> occurrences(Store& store, const BotSettings& settings,
-                                    const Network& network,
-                                    const std::vector<ReminderRule>& rules, Instant now) {
+                                    const Network& network, const std::vector<ReminderRule>& rules,
+                                    Instant now) {
     std::vector<Occurrence> out;
     const auto& zone = network.time_zone;
     const auto& window = settings.send_window;
@@ -338,13 +338,13 @@ std::string names_of(Store& store, const std::vector<Id>& ids, Lang lang) {
 /// The placeholders every meeting message uses.
 MessageArgs meeting_facts(Store& store, const Network& network, const Meeting& meeting, Lang lang) {
     const auto preparers = names_of(store, meeting.preparer_ids, lang);
-    return {{"network", network.name},
-            {"number", std::to_string(meeting.id)},
-            {"when", format_moment(meeting.local_start, lang)},
-            {"location", meeting.location.empty() ? tr(lang, "meeting.no_location")
-                                                  : meeting.location},
-            {"topic", meeting.topic.empty() ? tr(lang, "meeting.no_topic") : meeting.topic},
-            {"preparers", preparers.empty() ? tr(lang, "meeting.no_preparers") : preparers}};
+    return {
+        {"network", network.name},
+        {"number", std::to_string(meeting.id)},
+        {"when", format_moment(meeting.local_start, lang)},
+        {"location", meeting.location.empty() ? tr(lang, "meeting.no_location") : meeting.location},
+        {"topic", meeting.topic.empty() ? tr(lang, "meeting.no_topic") : meeting.topic},
+        {"preparers", preparers.empty() ? tr(lang, "meeting.no_preparers") : preparers}};
 }
 
 /// "4 komen, 1 kan niet, 5 nog niet gereageerd".
@@ -438,23 +438,23 @@ void send_meeting_reminder(Mailer& mail, const ReminderRule& rule, const Network
     switch (rule.kind) {
         case ReminderKind::preparer_nudge:
             make = [&](Lang lang) -> Content {
-                return TextContent{tr(lang, meeting.preparer_ids.empty()
-                                                ? "reminder.preparer_none"
-                                                : "reminder.preparer",
+                return TextContent{tr(lang,
+                                      meeting.preparer_ids.empty() ? "reminder.preparer_none"
+                                                                   : "reminder.preparer",
                                       facts(lang)),
                                    {}};
             };
             break;
         case ReminderKind::agenda_call:
             make = [&](Lang lang) -> Content {
-                return rsvp_question(meeting,
-                                     tr(lang, meeting.preparer_ids.empty()
-                                                  ? "reminder.agenda_call_no_preparers"
-                                                  : "reminder.agenda_call",
-                                        facts(lang)) +
-                                         "\n\n" +
-                                         tr(lang, "rsvp.question"),
-                                     lang);
+                return rsvp_question(
+                    meeting,
+                    tr(lang,
+                       meeting.preparer_ids.empty() ? "reminder.agenda_call_no_preparers"
+                                                    : "reminder.agenda_call",
+                       facts(lang)) +
+                        "\n\n" + tr(lang, "rsvp.question"),
+                    lang);
             };
             break;
         case ReminderKind::agenda_digest:
@@ -633,8 +633,9 @@ int reschedule_network(Store& store, const BotSettings& settings, Id network_id,
     }
     if (!is_known_zone(network->time_zone)) {
         // Nothing can be placed in time; keep what is scheduled rather than cancel it all.
-        log_line(LogLevel::warn, "reminders of " + network->name + " not rescheduled: unknown time zone '" +
-                                     network->time_zone + "'");
+        log_line(LogLevel::warn, "reminders of " + network->name +
+                                     " not rescheduled: unknown time zone '" + network->time_zone +
+                                     "'");
         return 0;
     }
     const auto rules = rules_of(store, network_id, now);
@@ -658,8 +659,8 @@ int reschedule_network(Store& store, const BotSettings& settings, Id network_id,
             it->second.due_at == occurrence.due) {
             continue;
         }
-        if (it != existing.end() && it->second.state == JobState::due &&
-            it->second.due_at <= now && occurrence.due <= now) {
+        if (it != existing.end() && it->second.state == JobState::due && it->second.due_at <= now &&
+            occurrence.due <= now) {
             continue;  // overdue already: the scheduler decides whether it is still worth it
         }
         store.schedule_job({0, std::string(kReminderJob), occurrence.key, occurrence.due,
@@ -751,8 +752,8 @@ ReminderOutcome run_reminder(Store& store, const BotSettings& settings, const Jo
             return ReminderOutcome::dropped;
         }
         // Found late in quiet hours: it waits for the morning, still meant for `intended`.
-        store.schedule_job({0, std::string(kReminderJob), job.key, *allowed, job.payload,
-                            JobState::due});
+        store.schedule_job(
+            {0, std::string(kReminderJob), job.key, *allowed, job.payload, JobState::due});
         log_line(LogLevel::info, "reminder deferred to the next allowed moment: " + describe());
         return ReminderOutcome::deferred;
     }
@@ -767,8 +768,8 @@ ReminderOutcome run_reminder(Store& store, const BotSettings& settings, const Jo
         }
         send_week_reminder(mail, *rule, *network, week, *monday);
     }
-    log_line(LogLevel::info, "reminder sent: " + describe() + ", " +
-                                 std::to_string(mail.sent) + " message(s)");
+    log_line(LogLevel::info,
+             "reminder sent: " + describe() + ", " + std::to_string(mail.sent) + " message(s)");
     return ReminderOutcome::sent;
 }
 

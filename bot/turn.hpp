@@ -154,8 +154,7 @@ void manage_agenda(Turn& turn, CommandId command, const std::string& args);
 /// `stip 3 3 5`: a member's three dots, replacing earlier ones.
 void place_dots(Turn& turn, const std::string& args);
 /// Scheduler job: a dot vote's deadline has come; it closes and its result goes to the network.
-void close_agenda_round_job(Store& store, const BotSettings& settings, const Job& job,
-                            Instant now);
+void close_agenda_round_job(Store& store, const BotSettings& settings, const Job& job, Instant now);
 /// The network's next meeting (nullopt: none planned), after moving to it what was not accepted
 /// for a meeting that has passed or was cancelled, and what waited for a meeting to be planned.
 std::optional<Meeting> agenda_meeting(Store& store, Id network_id, Instant now);

@@ -100,5 +100,4 @@ struct SqliteStore::Impl {
     bool in_transaction_ = false;
 };
 
-
 }  // namespace leernetwerk::storage

@@ -334,9 +334,7 @@ WHERE knowledge_fts MATCH ?1 AND e.status = 'active'
         in_networks += own_networks;
         in_networks += ')';
         Query query = impl_->query(kSearch, "search_knowledge");
-        query.bind_text(1, in_networks)
-            .bind_text(2, doc_counts)
-            .bind_int(3, limit);
+        query.bind_text(1, in_networks).bind_text(2, doc_counts).bind_int(3, limit);
         entries = read_entries(query);
         if (!entries.empty()) {
             break;

@@ -147,7 +147,7 @@ void SqliteStore::delete_question(Id id) {
 }
 
 std::vector<Question> SqliteStore::questions_of_network(Id network_id, QuestionStatus status,
-                                                       int limit) {
+                                                        int limit) {
     static const std::string kSql =
         sql(kQuestionSelect, "WHERE network_id = ?1 AND status = ?2 ORDER BY id DESC LIMIT ?3");
     Query query = impl_->query(kSql, "questions_of_network");

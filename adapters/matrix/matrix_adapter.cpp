@@ -15,8 +15,8 @@
 #include "adapters/matrix/events.hpp"
 #include "adapters/matrix/render.hpp"
 #include "adapters/matrix/sync.hpp"
-#include "adapters/net/retry.hpp"
 #include "adapters/net/outbox_pump.hpp"
+#include "adapters/net/retry.hpp"
 #include "adapters/net/send_pacer.hpp"
 #include "bot/i18n.hpp"
 #include "bot/log.hpp"
@@ -95,7 +95,6 @@ std::optional<std::vector<std::size_t>> numbered_answer(std::string_view text, s
     return picked;
 }
 
-
 }  // namespace
 
 struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
@@ -147,8 +146,8 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
     net::SendPacer pacer;
     net::OutboxPump pump{io, store, pacer,
                          net::OutboxPump::Setup{Platform::matrix, "matrix dispatcher",
-                                                kPollInterval, [this] { return clock(); },
-                                                room_key, [this](net::ClaimedRow claimed) {
+                                                kPollInterval, [this] { return clock(); }, room_key,
+                                                [this](net::ClaimedRow claimed) {
                                                     send_row(std::move(claimed.row),
                                                              std::move(claimed.key));
                                                 }}};
@@ -498,13 +497,13 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         auto results = bot.handle_batch(inbound.events, clock(), {}, rooms);
         for (std::size_t i = 0; i < results.size(); ++i) {
             if (!results[i]) {
-                log_line(LogLevel::error, "matrix: " + inbound.origins[i] +
-                                              " not applied (it is delivered again): " +
-                                              results[i].error().message);
+                log_line(LogLevel::error,
+                         "matrix: " + inbound.origins[i] +
+                             " not applied (it is delivered again): " + results[i].error().message);
             } else if (!results[i]->duplicate) {
-                metrics.count("leernetwerk_events_total",
-                              {{"platform", "matrix"},
-                               {"kind", kind_name(inbound.events[i].kind)}});
+                metrics.count(
+                    "leernetwerk_events_total",
+                    {{"platform", "matrix"}, {"kind", kind_name(inbound.events[i].kind)}});
             }
         }
         return results;
@@ -578,9 +577,9 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
             // Kept with the adapter's state, not the inbox: the inbox forgets after a month.
             const auto key = "matrix.encrypted_room_noted:" + room_id;
             // Earlier versions kept the mark in the inbox: a room told then is not told again.
-            const bool told = store.adapter_state(key).value_or("") == "1" ||
-                              !store.remember_event(Platform::matrix, "encrypted-room:" + room_id,
-                                                    clock());
+            const bool told =
+                store.adapter_state(key).value_or("") == "1" ||
+                !store.remember_event(Platform::matrix, "encrypted-room:" + room_id, clock());
             store.set_adapter_state(key, "1", clock());
             if (told) {
                 return;
@@ -1009,8 +1008,10 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                 if (!ref || !ref->direct) {
                     // Answers in a shared room are events everyone there can read, with the
                     // sender.
-                    give_up(row, key, "an anonymous question goes to members' private chats "
-                                      "only, not to room " + room);
+                    give_up(row, key,
+                            "an anonymous question goes to members' private chats "
+                            "only, not to room " +
+                                room);
                     return;
                 }
             }
@@ -1154,8 +1155,8 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
             }
             self->metrics.count("leernetwerk_sends_total",
                                 {{"platform", "matrix"}, {"result", "ok"}});
-            self->record_sent({std::move(row.message), std::move(room_id), std::move(remote_id),
-                               std::move(key)});
+            self->record_sent(
+                {std::move(row.message), std::move(room_id), std::move(remote_id), std::move(key)});
         });
     }
 

@@ -21,7 +21,6 @@ struct RenderOptions {
 /// escapes resolved, everything else HTML-escaped, newlines → <br>.
 std::string markdown_to_html(std::string_view markdown);
 
-
 /// The plain `body` and HTML `formatted_body` of a message's content.
 struct RenderedText {
     std::string body;

@@ -55,7 +55,8 @@ struct OutboxPump::State : std::enable_shared_from_this<State> {
         }
         std::vector<ClaimedRow> chosen;
         try {
-            chosen = claim_due_rows(store, setup.platform, setup.clock(), pacer, setup.key_of, next);
+            chosen =
+                claim_due_rows(store, setup.platform, setup.clock(), pacer, setup.key_of, next);
         } catch (const StoreError& error) {
             log_line(LogLevel::error, setup.name + ": " + error.what());
             schedule(next);

@@ -25,7 +25,7 @@ public:
         std::chrono::milliseconds poll_interval{1000};
         std::function<Instant()> clock;
         std::function<std::string(const Address&)> key_of;  ///< the conversation a row paces on
-        std::function<void(ClaimedRow)> send;  ///< starts sending one claimed row
+        std::function<void(ClaimedRow)> send;               ///< starts sending one claimed row
     };
 
     OutboxPump(boost::asio::io_context& io, Store& store, SendPacer& pacer, Setup setup);

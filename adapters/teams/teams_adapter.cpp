@@ -11,8 +11,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
-#include "adapters/net/retry.hpp"
 #include "adapters/net/outbox_pump.hpp"
+#include "adapters/net/retry.hpp"
 #include "adapters/net/send_pacer.hpp"
 #include "adapters/teams/activity.hpp"
 #include "adapters/teams/cards.hpp"

@@ -562,8 +562,7 @@ TEST_CASE("matrix: an anonymous question is asked only in a private chat, as num
     // Her typed "2" there reaches the core as her answer to that question.
     const auto actions_before =
         f.metrics.value("leernetwerk_events_total", {{"platform", "matrix"}, {"kind", "action"}});
-    REQUIRE(f.push(json::array({f.text_event(kAnna, "2", ref->conversation_id)}))["status"] ==
-            200);
+    REQUIRE(f.push(json::array({f.text_event(kAnna, "2", ref->conversation_id)}))["status"] == 200);
     REQUIRE(f.drained());
     CHECK(f.metrics.value("leernetwerk_events_total",
                           {{"platform", "matrix"}, {"kind", "action"}}) == actions_before + 1);
@@ -707,8 +706,12 @@ TEST_CASE("matrix: after a 429 a room's messages still arrive in the order they 
           "[matrix][adapter][order]") {
     REQUIRE_PEER(f);
     f.control("POST", "/_test/fail",
-              {{"path", "/send/"}, {"method", "PUT"}, {"status", 429}, {"count", 1},
-               {"errcode", "M_LIMIT_EXCEEDED"}, {"retry_after_ms", 300}});
+              {{"path", "/send/"},
+               {"method", "PUT"},
+               {"status", 429},
+               {"count", 1},
+               {"errcode", "M_LIMIT_EXCEEDED"},
+               {"retry_after_ms", 300}});
     for (const auto* text : {"Eerste", "Tweede"}) {
         OutboundMessage message;
         message.to.platform = Platform::matrix;
@@ -735,8 +738,12 @@ TEST_CASE("matrix: a room held after a 429 with a backlog does not hold up other
     const auto other = f.control("POST", "/_test/rooms", {{"members", {kAnna, kBot}}})["room_id"]
                            .get<std::string>();
     f.control("POST", "/_test/fail",
-              {{"path", "/send/"}, {"method", "PUT"}, {"status", 429}, {"count", 1},
-               {"errcode", "M_LIMIT_EXCEEDED"}, {"retry_after_ms", 4000}});
+              {{"path", "/send/"},
+               {"method", "PUT"},
+               {"status", 429},
+               {"count", 1},
+               {"errcode", "M_LIMIT_EXCEEDED"},
+               {"retry_after_ms", 4000}});
     const auto queue = [&](const std::string& room, const std::string& text) {
         OutboundMessage message;
         message.to.platform = Platform::matrix;
@@ -773,8 +780,8 @@ TEST_CASE("matrix: a private chat someone else joins gets nothing meant for one 
                    {"state_key", kBot},
                    {"content", {{"membership", "invite"}, {"is_direct", true}}}};
     REQUIRE(f.push(json::array({invite}), {{"store", false}})["status"] == 200);
-    REQUIRE(run_until(
-        f.io, [&] { return f.requests("joinRoomById") + f.requests("joinRoom") >= 1; }));
+    REQUIRE(
+        run_until(f.io, [&] { return f.requests("joinRoomById") + f.requests("joinRoom") >= 1; }));
     REQUIRE(f.drained());
     REQUIRE(f.store->direct_conversation_with(Platform::matrix, kAnna));
     // Marieke joins it: three people now read along.

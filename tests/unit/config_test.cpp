@@ -894,8 +894,7 @@ TEST_CASE("config: [questions] keys are read and shown", "[config][questions]") 
     CHECK(config.questions.escalation_school_days == 10);
     CHECK(config.questions.consent_days == 30);
     // The follow-up alone, still before the default escalation.
-    CHECK(load_ok("[questions]\nfollow_up_school_days = 6\n").questions.follow_up_school_days ==
-          6);
+    CHECK(load_ok("[questions]\nfollow_up_school_days = 6\n").questions.follow_up_school_days == 6);
     CHECK_THAT(describe_config(config),
                Catch::EndsWith("[questions]\n  route_count: 2\n  follow_up_school_days: 4\n"
                                "  escalation_school_days: 10\n  consent_days: 30\n"));

@@ -51,8 +51,9 @@ TEST_CASE("everyone can ask for help, in their own language", "[conversation][he
         CHECK(contains(reply, ">>> bot to HSN-café Feedback die werkt"));
         CHECK(contains(reply, "Hoi Anna de Vries!"));
         // An overview that fits a phone: per topic what everyone uses, and where to read on.
-        CHECK(contains(reply, "- Bijeenkomsten: bijeenkomsten, caféweken, ik kom, ik kan niet, "
-                              "wie komt, herinneringen — meer: hulp bijeenkomsten"));
+        CHECK(contains(reply,
+                       "- Bijeenkomsten: bijeenkomsten, caféweken, ik kom, ik kan niet, "
+                       "wie komt, herinneringen — meer: hulp bijeenkomsten"));
         CHECK(contains(reply, "- Vragen aan het netwerk: vraag, vragen, antwoord"));
         CHECK_FALSE(contains(reply, "plan bijeenkomst"));
         CHECK(contains(reply, "<<<"));
@@ -61,8 +62,9 @@ TEST_CASE("everyone can ask for help, in their own language", "[conversation][he
         CHECK_FALSE(contains(topic, "plan bijeenkomst"));
     }
     SECTION("the facilitator also sees how to run the network") {
-        CHECK(contains(chat.say("hulp"), "Als organisator of procesbegeleider zie je bij elk "
-                                         "onderwerp ook wat jij kunt regelen"));
+        CHECK(contains(chat.say("hulp"),
+                       "Als organisator of procesbegeleider zie je bij elk "
+                       "onderwerp ook wat jij kunt regelen"));
         const auto reply = chat.say("hulp bijeenkomsten");
         CHECK(contains(reply, "Voor organisatoren en procesbegeleiders"));
         CHECK(contains(reply, "plan bijeenkomst 12 maart 15:30"));

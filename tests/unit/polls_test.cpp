@@ -12,8 +12,8 @@
 
 #include <sqlite3.h>
 
-#include "bot/log.hpp"
 #include "bot/knowledge.hpp"
+#include "bot/log.hpp"
 #include "bot/polls.hpp"
 #include "bot/text.hpp"
 #include "storage/fts_tokenizer.hpp"
@@ -580,8 +580,7 @@ TEST_CASE("bad input to polls gets a clear reply and changes nothing it should n
         CHECK(has(chat.in_private("Anna de Vries", "stem 1 7"), "typ een nummer van 1 tot 3"));
         CHECK(chat.store->poll_respondents(poll).empty());
         // In the group an anonymous poll is not answered: it would show the choice to everyone.
-        CHECK(has(chat.in_group("Anna de Vries", "stem 1 2"),
-                  "antwoord in je privéchat met mij"));
+        CHECK(has(chat.in_group("Anna de Vries", "stem 1 2"), "antwoord in je privéchat met mij"));
         CHECK(chat.store->poll_respondents(poll).empty());
         // Clicked properly: counted once; again: replaced, and the member hears so in English.
         CHECK(has(chat.click("Anna de Vries", "poll:1:1", {"1", "3"}), "opgeslagen"));
@@ -687,14 +686,16 @@ TEST_CASE("the harvest reports the year's evaluations, anonymously and from the 
     chat.say("evaluatie na | voor iedereen");
     chat.answer_all("Anna de Vries", {"4", "Alleen Anna schreef dit", "2", "5", "3", "overslaan"});
     for (const auto* name : {"Sanne Bakker", "Joost van Dijk"}) {
-        chat.answer_all(name, {"4", "overslaan", "overslaan", "overslaan", "overslaan", "overslaan"});
+        chat.answer_all(name,
+                        {"4", "overslaan", "overslaan", "overslaan", "overslaan", "overslaan"});
     }
     chat.in_group("Marieke Jansen", "peiling sluiten 3");
 
     const auto harvest = chat.in_group("Marieke Jansen", "oogst");
     CHECK(has(harvest, "Evaluaties"));
-    CHECK(has(harvest, "Tussentijdse evaluatie, afgesloten woensdag 2 december 2026: 3 van 10 gaven "
-                       "antwoord"));
+    CHECK(has(harvest,
+              "Tussentijdse evaluatie, afgesloten woensdag 2 december 2026: 3 van 10 gaven "
+              "antwoord"));
     CHECK(has(harvest, "- Inhoud (1–5): 4,0 (n=3)"));
     CHECK(has(harvest, "- Doel in zicht?: Ja 0 (0%), Deels 3 (100%), Nee 0 (0%)"));
     // The open answers, under their question (the console shows nested lists flat).
@@ -703,9 +704,11 @@ TEST_CASE("the harvest reports the year's evaluations, anonymously and from the 
     CHECK(has(harvest, "- De <b>sfeer</b>\n"));  // as typed, not as markup
     CHECK(has(harvest, "- Tips\n"));
     // In the order they ran.
-    CHECK(harvest.find("Tussentijdse evaluatie, afgesloten") < harvest.find("Energiecheck, afgesloten"));
+    CHECK(harvest.find("Tussentijdse evaluatie, afgesloten") <
+          harvest.find("Energiecheck, afgesloten"));
     // One answer to the energy check is too few to show anything.
-    CHECK(has(harvest, "Energiecheck, afgesloten woensdag 2 december 2026: 1 van 10 gaven antwoord"));
+    CHECK(
+        has(harvest, "Energiecheck, afgesloten woensdag 2 december 2026: 1 van 10 gaven antwoord"));
     CHECK(has(harvest, "Te weinig antwoorden om uitkomsten te tonen (minimaal 3)"));
     for (const auto* name : {"Anna", "Sanne", "Joost"}) {
         CHECK_FALSE(has(harvest.substr(harvest.find("Evaluaties")), name));
@@ -720,8 +723,9 @@ TEST_CASE("the harvest reports the year's evaluations, anonymously and from the 
     CHECK(has(html, "<h2>Evaluaties</h2>"));
     CHECK(has(html, "<li><strong>Inhoud (1–5)</strong>: 4,0 (n=3)</li>"));
     CHECK(has(html, "<li>De &lt;b&gt;sfeer&lt;/b&gt;</li>"));
-    CHECK(has(html, "<p>Te weinig antwoorden om uitkomsten te tonen (minimaal 3), zodat niemand "
-                    "herkenbaar is.</p>"));
+    CHECK(has(html,
+              "<p>Te weinig antwoorden om uitkomsten te tonen (minimaal 3), zodat niemand "
+              "herkenbaar is.</p>"));
     // An earlier school year has none.
     CHECK(has(harvest_markdown(*chat.store, *network, 2025, Lang::nl, DocumentStyle::markdown),
               "## Evaluaties\n\nDit schooljaar is er geen evaluatie afgesloten."));

@@ -2,9 +2,9 @@
 // erased; what is erased is gone from the database file too.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -89,8 +89,7 @@ TEST_CASE("someone the bot does not know is told nothing is kept", "[privacy]") 
         REQUIRE(handled->message_ids.size() == 1);
         const auto row = chat.store->outbox_row(handled->message_ids.front());
         REQUIRE(row);
-        CHECK(has(std::get<TextContent>(row->message.content).markdown,
-                  "ik bewaar niets over je"));
+        CHECK(has(std::get<TextContent>(row->message.content).markdown, "ik bewaar niets over je"));
     }
 }
 
@@ -150,18 +149,21 @@ TEST_CASE("forget me erases a member after they confirm, and only then", "[priva
             CHECK_FALSE(has(chat.say("wie komt 3"), "Anna"));
         }
     }
-    const bool erased = count_rows(file.path, "SELECT count(*) FROM members WHERE "
-                                              "display_name = 'Anna de Vries'") == 0;
+    const bool erased = count_rows(file.path,
+                                   "SELECT count(*) FROM members WHERE "
+                                   "display_name = 'Anna de Vries'") == 0;
     if (erased) {
         // Nothing in the file still carries her: no account, no answer, no message to her alone.
-        CHECK(count_rows(file.path, "SELECT count(*) FROM identities i LEFT JOIN members m "
-                                    "ON m.id = i.member_id WHERE m.id IS NULL") == 0);
-        CHECK(count_rows(file.path, "SELECT count(*) FROM rsvps WHERE reason LIKE '%ouderavond%'") ==
-              0);
-        CHECK(count_rows(file.path, "SELECT count(*) FROM member_expertise WHERE tag = 'breuken'") ==
-              0);
-        CHECK(count_rows(file.path, "SELECT count(*) FROM outbox WHERE content LIKE "
-                                    "'%ouderavond%' OR content LIKE '%Wil je dat ik alles%'") == 0);
+        CHECK(count_rows(file.path,
+                         "SELECT count(*) FROM identities i LEFT JOIN members m "
+                         "ON m.id = i.member_id WHERE m.id IS NULL") == 0);
+        CHECK(count_rows(file.path,
+                         "SELECT count(*) FROM rsvps WHERE reason LIKE '%ouderavond%'") == 0);
+        CHECK(count_rows(file.path,
+                         "SELECT count(*) FROM member_expertise WHERE tag = 'breuken'") == 0);
+        CHECK(count_rows(file.path,
+                         "SELECT count(*) FROM outbox WHERE content LIKE "
+                         "'%ouderavond%' OR content LIKE '%Wil je dat ik alles%'") == 0);
     }
 }
 
@@ -275,8 +277,9 @@ TEST_CASE("my data lists questions, answers and knowledge; forget me leaves them
         chat.as("Anna de Vries");
         const auto anna = chat.say("mijn gegevens export");
         CHECK(has(anna, "Je vragen aan het netwerk"));
-        CHECK(has(anna, "vraag #1: Hoe geven jullie feedback op rekenwerk? (beantwoord; anoniem "
-                        "gesteld: alleen jij en ik weten dat hij van jou is)"));
+        CHECK(has(anna,
+                  "vraag #1: Hoe geven jullie feedback op rekenwerk? (beantwoord; anoniem "
+                  "gesteld: alleen jij en ik weten dat hij van jou is)"));
         CHECK(has(anna, "vraag #2: Wie heeft een goede rubric voor begrijpend lezen? (open)"));
         chat.as("Marieke Jansen");
         const auto marieke = chat.say("mijn gegevens export");
@@ -287,8 +290,9 @@ TEST_CASE("my data lists questions, answers and knowledge; forget me leaves them
         CHECK(has(marieke, "Wat je aan de kennisbank gaf"));
         CHECK(has(marieke, ": #1 Hoe geven jullie feedback op rekenwerk? (active)"));
         CHECK(has(marieke, "Je krijgt tot "));
-        CHECK(has(chat.say("mijn gegevens"), "1 antwoord(en) gegeven, 1 bijdrage(n) aan de "
-                                             "kennisbank"));
+        CHECK(has(chat.say("mijn gegevens"),
+                  "1 antwoord(en) gegeven, 1 bijdrage(n) aan de "
+                  "kennisbank"));
 
         const auto question = chat.say("vergeet mij");
         CHECK(has(question, "blijven staan zonder je naam"));
@@ -307,12 +311,11 @@ TEST_CASE("my data lists questions, answers and knowledge; forget me leaves them
           1);
     CHECK(count_rows(file.path, "SELECT count(*) FROM answers WHERE author_member_id = " + id) ==
           0);
-    CHECK(count_rows(file.path, "SELECT count(*) FROM knowledge_entries WHERE author_member_id = " +
-                                    id) == 0);
+    CHECK(count_rows(file.path,
+                     "SELECT count(*) FROM knowledge_entries WHERE author_member_id = " + id) == 0);
     CHECK(count_rows(file.path, "SELECT count(*) FROM question_routes WHERE member_id = " + id) ==
           0);
-    CHECK(count_rows(file.path, "SELECT count(*) FROM member_pauses WHERE member_id = " + id) ==
-          0);
+    CHECK(count_rows(file.path, "SELECT count(*) FROM member_pauses WHERE member_id = " + id) == 0);
     CHECK(count_rows(file.path, "SELECT count(*) FROM questions WHERE asker_member_id = " +
                                     std::to_string(anna_id)) == 2);
 }

@@ -3,11 +3,11 @@
 // nor loses one; downtime applies the catch-up windows.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
-#include <unistd.h>
 
 #include "bot/bot.hpp"
 #include "bot/log.hpp"
@@ -26,8 +26,9 @@ constexpr const char* kZone = "Europe/Amsterdam";
 constexpr const char* kRoom = "cafe-rekenen";
 
 Instant local(int y, unsigned m, unsigned d, int hour, int minute = 0) {
-    const LocalTime wall = LocalTime{date::local_days{date::year{y} / date::month{m} / date::day{d}}} +
-                           hours{hour} + minutes{minute};
+    const LocalTime wall =
+        LocalTime{date::local_days{date::year{y} / date::month{m} / date::day{d}}} + hours{hour} +
+        minutes{minute};
     return to_instant(wall, kZone)->instant;
 }
 
@@ -39,11 +40,10 @@ std::string kind_of(const Content& content) {
                    ? "evaluation results"
                    : "digest";
     }
-    const std::string text = std::holds_alternative<TextContent>(content)
-                                 ? std::get<TextContent>(content).markdown
-                                 : std::holds_alternative<ChoiceQuestion>(content)
-                                       ? std::get<ChoiceQuestion>(content).prompt
-                                       : std::string();
+    const std::string text =
+        std::holds_alternative<TextContent>(content)      ? std::get<TextContent>(content).markdown
+        : std::holds_alternative<ChoiceQuestion>(content) ? std::get<ChoiceQuestion>(content).prompt
+                                                          : std::string();
     const auto has = [&](std::string_view needle) {
         return text.find(needle) != std::string::npos;
     };
@@ -88,8 +88,8 @@ struct Sent {
 struct SchoolYear {
     SchoolYear() {
         path = std::filesystem::temp_directory_path() /
-               ("leernetwerk-year-" + std::to_string(::getpid()) + "-" +
-                std::to_string(counter++) + ".db");
+               ("leernetwerk-year-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
+                ".db");
         std::filesystem::remove(path);
         open();
         seed();
@@ -135,8 +135,8 @@ struct SchoolYear {
         Meeting meeting;
         meeting.network_id = network;
         meeting.local_start =
-            LocalTime{date::local_days{date::year{y} / date::month{m} / date::day{d}}} +
-            hours{15} + minutes{30};
+            LocalTime{date::local_days{date::year{y} / date::month{m} / date::day{d}}} + hours{15} +
+            minutes{30};
         meeting.starts_at = local(y, m, d, 15, 30);
         meeting.location = "De Wegwijzer";
         meeting.topic = "Rekenen";
@@ -157,12 +157,12 @@ struct SchoolYear {
             bram = add_member("Bram", Role::participant);
             cees = add_member("Cees", Role::participant);
             std::vector<CafeWeek> weeks;
-            for (const auto [year, week] : {std::pair{2026, 44u}, {2027, 1u}, {2027, 13u},
-                                            {2027, 23u}}) {
+            for (const auto [year, week] :
+                 {std::pair{2026, 44u}, {2027, 1u}, {2027, 13u}, {2027, 23u}}) {
                 weeks.push_back({2026, year, week});
             }
             store->set_cafe_weeks(2026, weeks);
-            autumn = add_meeting(2026, 10, 27, {bram});     // after the clocks go back
+            autumn = add_meeting(2026, 10, 27, {bram});      // after the clocks go back
             winter = add_meeting(2027, 1, 4, {bram, anna});  // right after the Christmas holiday
             spring = add_meeting(2027, 3, 30, {anna});       // after the clocks go forward
             summer = add_meeting(2027, 6, 10, {});           // nobody prepares it yet
@@ -452,7 +452,8 @@ TEST_CASE("an agenda call found after the digest went out is not sent", "[remind
     later.run_until(local(2027, 5, 20, 12));
     // This facilitator wants the digest ten days before (Monday 31 May 09:00 for the Thursday
     // 10 June meeting): within the agenda call's own seven days (from Thursday 27 May).
-    CHECK(has_text(later.say(later.marieke, "herinnering wijzig 5 | 10 dagen voor"), "is aangepast"));
+    CHECK(
+        has_text(later.say(later.marieke, "herinnering wijzig 5 | 10 dagen voor"), "is aangepast"));
     const auto sent_before = later.sent_to(kRoom).size();
     // Down from 26 May to Tuesday 1 June 10:00: the agenda call is five days late, within its
     // window, but the digest is due before now: asking for agenda items would ask for what is
@@ -498,17 +499,19 @@ TEST_CASE("a facilitator lists, switches off, changes and adds reminders by chat
               "om 09:00, aan de groep)."));
     // The day-before reminder two days ahead at 17:00: that Sunday is no school day, so Monday.
     const auto changed = chat.say("herinnering wijzig 6 | 2 dagen voor | 17:00");
-    CHECK(has(changed, "Herinnering 6 (Herinnering bijeenkomst) is aangepast: 2 dagen voor de "
-                       "bijeenkomst om 17:00, aan de groep."));
+    CHECK(has(changed,
+              "Herinnering 6 (Herinnering bijeenkomst) is aangepast: 2 dagen voor de "
+              "bijeenkomst om 17:00, aan de groep."));
     CHECK(has(changed, "volgende: ma 8 feb 2027 08:00"));
-    const auto added =
-        chat.say("herinnering toevoegen 7 dagen voor | 10:00 | iedereen | Neem je lesvoorbeeld mee");
-    CHECK(has(added, "Herinnering 8 is toegevoegd: 7 dagen voor de bijeenkomst om 10:00, aan "
-                     "iedereen apart."));
+    const auto added = chat.say(
+        "herinnering toevoegen 7 dagen voor | 10:00 | iedereen | Neem je lesvoorbeeld mee");
+    CHECK(has(added,
+              "Herinnering 8 is toegevoegd: 7 dagen voor de bijeenkomst om 10:00, aan "
+              "iedereen apart."));
     CHECK(has(added, "volgende: di 2 feb 2027 10:00"));
 
     const auto january = chat.say("/tijd 2027-01-27 12:00");
-    CHECK(has(january, "Je bereidt de bijeenkomst"));     // the preparers' nudge still comes
+    CHECK(has(january, "Je bereidt de bijeenkomst"));       // the preparers' nudge still comes
     CHECK_FALSE(has(january, "Wat wil je op de agenda?"));  // the agenda call is off
     const auto february = chat.say("/tijd 2027-02-02 12:00");
     CHECK(has(february, ">>> bot to Anna de Vries (privé)\nNeem je lesvoorbeeld mee"));
@@ -568,17 +571,19 @@ TEST_CASE("members say whether they come, and the facilitator sees who", "[remin
 
     SECTION("a moved meeting asks again, and tells those who answered") {
         const auto moved = chat.say("verplaats bijeenkomst 2 naar 10 februari 2027 15:30");
-        CHECK(has(moved, ">>> bot to Anna de Vries (privé)\nDe bijeenkomst van HSN-café Feedback "
-                         "die werkt is verplaatst van di 9 feb 2027 15:30 naar wo 10 feb 2027 "
-                         "15:30 (je zou komen). Kom je op de nieuwe datum?"));
+        CHECK(has(moved,
+                  ">>> bot to Anna de Vries (privé)\nDe bijeenkomst van HSN-café Feedback "
+                  "die werkt is verplaatst van di 9 feb 2027 15:30 naar wo 10 feb 2027 "
+                  "15:30 (je zou komen). Kom je op de nieuwe datum?"));
         CHECK(has(moved, ">>> bot to Bram de Boer (privé)"));
         CHECK(has(chat.say("wie komt"), "Komen (0)"));
         CHECK(has(chat.say("herinneringen"), "volgende: wo 27 jan 2027 09:00"));  // 14 days before
     }
     SECTION("a cancelled meeting tells those who answered, and its reminders stop") {
         const auto cancelled = chat.say("annuleer bijeenkomst 2");
-        CHECK(has(cancelled, ">>> bot to Anna de Vries (privé)\nDe bijeenkomst van HSN-café "
-                             "Feedback die werkt op di 9 feb 2027 15:30 gaat niet door"));
+        CHECK(has(cancelled,
+                  ">>> bot to Anna de Vries (privé)\nDe bijeenkomst van HSN-café "
+                  "Feedback die werkt op di 9 feb 2027 15:30 gaat niet door"));
         // The next agenda call is the one for the May meeting.
         CHECK(has(chat.say("herinneringen"), "volgende: di 4 mei 2027 09:00"));
         CHECK(has(chat.say("ik kom 2"), "al geweest of gaat niet door"));
@@ -588,20 +593,28 @@ TEST_CASE("members say whether they come, and the facilitator sees who", "[remin
 TEST_CASE("the nightly housekeeping deletes old sent messages and forgets old event ids",
           "[reminders][housekeeping]") {
     SchoolYear year;
-    const auto sent_id = year.store->append_outbox(
-        OutboundMessage{0, {Platform::console, kRoom, "", false, ""}, 0, Lang::nl,
-                        TextContent{"oud", {}}, std::nullopt},
-        year.start);
+    const auto sent_id =
+        year.store->append_outbox(OutboundMessage{0,
+                                                  {Platform::console, kRoom, "", false, ""},
+                                                  0,
+                                                  Lang::nl,
+                                                  TextContent{"oud", {}},
+                                                  std::nullopt},
+                                  year.start);
     year.store->mark_outbox_sent(sent_id, "r1", year.start);
-    const auto waiting_id = year.store->append_outbox(
-        OutboundMessage{0, {Platform::console, kRoom, "", false, ""}, 0, Lang::nl,
-                        TextContent{"wacht", {}}, std::nullopt},
-        year.start);
+    const auto waiting_id =
+        year.store->append_outbox(OutboundMessage{0,
+                                                  {Platform::console, kRoom, "", false, ""},
+                                                  0,
+                                                  Lang::nl,
+                                                  TextContent{"wacht", {}},
+                                                  std::nullopt},
+                                  year.start);
     REQUIRE(year.store->remember_event(Platform::console, "old-event", year.start));
     // 91 days on, after 03:30.
     year.run_until(year.start + std::chrono::days{91} + hours{4});
-    CHECK_FALSE(year.store->outbox_row(sent_id));        // sent 91 days ago: gone
-    CHECK(year.store->outbox_row(waiting_id));           // never sent: kept
+    CHECK_FALSE(year.store->outbox_row(sent_id));  // sent 91 days ago: gone
+    CHECK(year.store->outbox_row(waiting_id));     // never sent: kept
     CHECK(year.store->remember_event(Platform::console, "old-event", year.now));  // forgotten
 }
 
@@ -639,10 +652,11 @@ TEST_CASE("a removed rule's number is not reused, so its successor still fires",
 TEST_CASE("a rule after the meeting still fires weeks later, across reschedules",
           "[reminders][chat]") {
     leernetwerk::testing::ConsoleFixture chat;
-    CHECK(has(chat.say("herinnering toevoegen 14 dagen na | 10:00 | groep | Heb je het geprobeerd?"),
-              "14 dagen na de bijeenkomst om 10:00"));
+    CHECK(
+        has(chat.say("herinnering toevoegen 14 dagen na | 10:00 | groep | Heb je het geprobeerd?"),
+            "14 dagen na de bijeenkomst om 10:00"));
     chat.say("/tijd 2027-02-18 12:00");  // nine days after the 9 February meeting
-    chat.say("herinneringen");             // reschedules
+    chat.say("herinneringen");           // reschedules
     CHECK(has(chat.say("/tijd 2027-02-24 12:00"), "Heb je het geprobeerd?"));
 }
 

@@ -259,13 +259,16 @@ TEST_CASE("a confirmation's id is never handed out again, also across the upgrad
     {
         RawDb raw{path};
         storage::migrate(raw.get(), 8);
-        raw.exec("INSERT INTO members (id, display_name, name_key, created_at) "
-                 "VALUES (3, 'Anna', 'anna', 1)");
-        raw.exec("INSERT INTO pending_actions (id, member_id, kind, created_at, expires_at) "
-                 "VALUES (5, 3, 'plan_meeting', 1, 2)");
+        raw.exec(
+            "INSERT INTO members (id, display_name, name_key, created_at) "
+            "VALUES (3, 'Anna', 'anna', 1)");
+        raw.exec(
+            "INSERT INTO pending_actions (id, member_id, kind, created_at, expires_at) "
+            "VALUES (5, 3, 'plan_meeting', 1, 2)");
         // Confirmations 6 to 9 came and went; their expiry jobs remember them.
-        raw.exec("INSERT INTO jobs (kind, key, due_at, payload, state) "
-                 "VALUES ('pending_expiry', '9', 2, '', 'done')");
+        raw.exec(
+            "INSERT INTO jobs (kind, key, due_at, payload, state) "
+            "VALUES ('pending_expiry', '9', 2, '', 'done')");
     }
     auto store = SqliteStore::open(path);
     const auto kept = store->pending(5);
