@@ -25,6 +25,7 @@
 
 #include <unistd.h>
 
+#include "bench/report.hpp"
 #include "bench/server_process.hpp"
 #include "bot/bot.hpp"
 #include "bot/log.hpp"
@@ -36,6 +37,11 @@ namespace {
 
 using namespace leernetwerk;
 using Clock = std::chrono::steady_clock;
+using bench::file_size_or_zero;
+using bench::fixed;
+using bench::remove_database;
+using bench::row;
+using bench::seconds_since;
 using std::chrono::days;
 using std::chrono::hours;
 using std::chrono::minutes;
@@ -97,10 +103,6 @@ std::optional<Options> parse_options(int argc, char** argv) {
         return std::nullopt;
     }
     return options;
-}
-
-double seconds_since(Clock::time_point start) {
-    return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 Instant local_instant(LocalTime local) {
@@ -273,29 +275,6 @@ int meeting_reminders_done(Store& store, Id network_id) {
         return done;
     }
     return 0;
-}
-
-void row(const std::string& label, const std::string& value) {
-    std::printf("  %-26s %s\n", label.c_str(), value.c_str());
-}
-
-std::string fixed(double value, int decimals) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-    return buffer;
-}
-
-std::uintmax_t file_size_or_zero(const std::filesystem::path& path) {
-    std::error_code error;
-    const auto size = std::filesystem::file_size(path, error);
-    return error ? 0 : size;
-}
-
-void remove_database(const std::filesystem::path& path) {
-    std::error_code ignored;
-    for (const auto* suffix : {"", "-wal", "-shm"}) {
-        std::filesystem::remove(path.string() + suffix, ignored);
-    }
 }
 
 }  // namespace
