@@ -49,7 +49,8 @@ std::string network_zone(const Network& network, const BotSettings& settings);
 std::string moment(Instant instant, const Network& network, const BotSettings& settings, Lang lang);
 /// One decimal, with a comma in Dutch: "3,4".
 std::string decimal(double value, Lang lang);
-/// `days` days after today, at 17:00 in the network's zone (a deadline people can remember).
+/// `days` days after today, at 17:00 in the network's zone (a deadline people can remember), on the
+/// next school day when that day is a weekend or holiday day.
 Instant default_deadline(const Network& network, const BotSettings& settings, Instant now,
                          int days);
 /// The message that asks question `index`; with an intro key, a first line naming the poll.

@@ -166,7 +166,11 @@ Instant default_deadline(const Network& network, const BotSettings& settings, In
     const auto zone = network_zone(network, settings);
     const auto local = to_local(now, zone);
     if (local) {
-        const auto day = date::floor<date::days>(*local) + date::days(days);
+        auto day = date::floor<date::days>(*local) + date::days(days);
+        // Not on a Saturday or in a holiday: on the next school day.
+        for (int tries = 0; tries < 60 && !is_school_day(day, settings.send_window); ++tries) {
+            day += date::days(1);
+        }
         if (const auto at = to_instant(LocalTime{day} + std::chrono::hours(17), zone)) {
             return at->instant;
         }

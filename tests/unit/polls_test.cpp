@@ -816,3 +816,14 @@ TEST_CASE("the receipt of an anonymous skip does not tell it from an answer",
     chat.in_group("Marieke Jansen", "peiling Wat? | a | b");
     CHECK(has(chat.in_private("Anna de Vries", "overslaan"), "Overgeslagen."));
 }
+
+TEST_CASE("a poll's default deadline falls on a school day, not on a Saturday",
+          "[polls][deadline]") {
+    PollChat chat;  // Wednesday 2 December 2026: three days on is a Saturday
+    const auto started = chat.say("peiling \"Welke datum past?\" | 12 maart | 19 maart");
+    CHECK(has(started, "tot ma 7 dec 2026 17:00"));
+    CHECK_FALSE(has(started, "za 5 dec"));
+    const auto poll = chat.store->poll(chat.newest_poll());
+    REQUIRE(poll);
+    CHECK(poll->deadline == utc(2026, 12, 7, 16));  // 17:00 in Amsterdam
+}
