@@ -361,15 +361,10 @@ int main(int argc, char** argv) {
     }
     const Options& options = *parsed;
     const bool keep_db = !options.db.empty();
-    const std::filesystem::path db_path =
-        keep_db ? std::filesystem::path(options.db)
-                : std::filesystem::temp_directory_path() /
-                      ("knowledge_search-" + std::to_string(getpid()) + ".db");
-    if (keep_db && std::filesystem::exists(db_path)) {
-        std::cerr << db_path.string() << " exists already; give a path to a new file\n";
+    const auto db_path = bench::bench_database(options.db, "knowledge_search");
+    if (db_path.empty()) {
         return 2;
     }
-    remove_database(db_path);
 
     const Instant now = date::sys_days{date::year{2026} / 12 / 2} + std::chrono::hours{8};
     const Vocabulary vocabulary;

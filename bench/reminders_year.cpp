@@ -287,16 +287,10 @@ int main(int argc, char** argv) {
     }
     const Options& options = *parsed;
     const bool keep_db = !options.db.empty();
-    const std::filesystem::path db_path =
-        keep_db ? std::filesystem::path(options.db)
-                : std::filesystem::temp_directory_path() /
-                      ("reminders_year-" + std::to_string(getpid()) + ".db");
-    if (keep_db && std::filesystem::exists(db_path)) {
-        // Never overwrite a database that may hold real data: the year needs a fresh one.
-        std::cerr << db_path.string() << " exists already; give a path to a new file\n";
+    const auto db_path = bench::bench_database(options.db, "reminders_year");
+    if (db_path.empty()) {
         return 2;
     }
-    remove_database(db_path);  // a temporary file left by a crashed run with the same pid
 
     ReminderLog log;
     set_log_sink([&log](LogLevel level, std::string_view line) { log.take(level, line); });

@@ -1,7 +1,10 @@
 #include "bench/report.hpp"
 
 #include <cstdio>
+#include <iostream>
 #include <system_error>
+
+#include <unistd.h>
 
 namespace leernetwerk::bench {
 
@@ -30,6 +33,20 @@ void remove_database(const std::filesystem::path& path) {
     for (const auto* suffix : {"", "-wal", "-shm"}) {
         std::filesystem::remove(path.string() + suffix, ignored);
     }
+}
+
+std::filesystem::path bench_database(const std::string& asked, const std::string& bench_name) {
+    if (!asked.empty()) {
+        if (std::filesystem::exists(asked)) {
+            std::cerr << asked << " exists already; give a path to a new file\n";
+            return {};
+        }
+        return asked;
+    }
+    const auto path = std::filesystem::temp_directory_path() /
+                      (bench_name + "-" + std::to_string(getpid()) + ".db");
+    remove_database(path);
+    return path;
 }
 
 }  // namespace leernetwerk::bench

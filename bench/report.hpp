@@ -17,5 +17,10 @@ std::string fixed(double value, int decimals);
 std::uintmax_t file_size_or_zero(const std::filesystem::path& path);
 /// Removes an SQLite database with its -wal and -shm files.
 void remove_database(const std::filesystem::path& path);
+/// The database a bench writes: `asked` (a new file, kept afterwards), or a temporary one named
+/// after the bench and this process, cleared of what a crashed run with the same pid left. Empty
+/// after telling why when `asked` exists already: a bench never overwrites a database that may
+/// hold real data.
+std::filesystem::path bench_database(const std::string& asked, const std::string& bench_name);
 
 }  // namespace leernetwerk::bench

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <sqlite3.h>
 
@@ -30,6 +31,11 @@ Enum decode(std::optional<Enum> value, std::string_view what, const std::string&
 inline std::optional<std::int64_t> id_or_null(Id id) {
     return id != 0 ? std::optional<std::int64_t>{id} : std::nullopt;
 }
+
+/// Tags as one column: one per line; a line break inside a tag becomes a space, and empty tags
+/// are left out (knowledge entries, questions).
+std::string join_tags(const std::vector<std::string>& tags);
+std::vector<std::string> split_tags(const std::string& joined);
 
 // ---- the store's state -------------------------------------------------------------------------
 

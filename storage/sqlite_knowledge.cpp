@@ -41,36 +41,6 @@ std::string sql(std::string_view before, std::string_view after) {
     return text;
 }
 
-std::string join_tags(const std::vector<std::string>& tags) {
-    std::string joined;
-    for (const std::string& tag : tags) {
-        std::string clean{trim(tag)};
-        std::replace(clean.begin(), clean.end(), '\n', ' ');
-        std::replace(clean.begin(), clean.end(), '\r', ' ');
-        if (clean.empty()) {
-            continue;
-        }
-        if (!joined.empty()) {
-            joined += '\n';
-        }
-        joined += clean;
-    }
-    return joined;
-}
-
-std::vector<std::string> split_tags(const std::string& joined) {
-    std::vector<std::string> tags;
-    if (joined.empty()) {
-        return tags;
-    }
-    for (std::string& tag : split(joined, '\n')) {
-        if (!tag.empty()) {
-            tags.push_back(std::move(tag));
-        }
-    }
-    return tags;
-}
-
 KnowledgeEntry read_entry(const Query& query) {
     KnowledgeEntry entry;
     entry.id = query.column_int(0);

@@ -8,27 +8,6 @@
 namespace leernetwerk::storage {
 namespace {
 
-std::string join_tags(const std::vector<std::string>& tags) {
-    std::string out;
-    for (const auto& tag : tags) {
-        out += (out.empty() ? "" : "\n") + tag;
-    }
-    return out;
-}
-
-std::vector<std::string> split_tags(const std::string& text) {
-    std::vector<std::string> tags;
-    if (text.empty()) {
-        return tags;
-    }
-    for (auto& part : split(text, '\n')) {
-        if (!part.empty()) {
-            tags.push_back(std::move(part));
-        }
-    }
-    return tags;
-}
-
 constexpr std::string_view kQuestionSelect = R"sql(
 SELECT id, network_id, asker_member_id, anonymous, confidential, text, tags, status, round,
        escalated, helpful_answer_id, created_at, closed_at

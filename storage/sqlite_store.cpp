@@ -1,5 +1,6 @@
 #include "storage/sqlite_store.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdio>
@@ -385,6 +386,36 @@ std::vector<Member> SqliteStore::Impl::read_members(Query& query) {
         result.push_back(read_member(query));
     }
     return result;
+}
+
+std::string join_tags(const std::vector<std::string>& tags) {
+    std::string joined;
+    for (const std::string& tag : tags) {
+        std::string clean{trim(tag)};
+        std::replace(clean.begin(), clean.end(), '\n', ' ');
+        std::replace(clean.begin(), clean.end(), '\r', ' ');
+        if (clean.empty()) {
+            continue;
+        }
+        if (!joined.empty()) {
+            joined += '\n';
+        }
+        joined += clean;
+    }
+    return joined;
+}
+
+std::vector<std::string> split_tags(const std::string& joined) {
+    std::vector<std::string> tags;
+    if (joined.empty()) {
+        return tags;
+    }
+    for (std::string& tag : split(joined, '\n')) {
+        if (!tag.empty()) {
+            tags.push_back(std::move(tag));
+        }
+    }
+    return tags;
 }
 
 SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -107,6 +107,28 @@ struct Fixture {
         });
     }
 
+    /// Runs the I/O until every Teams message was sent.
+    bool sent_everything() {
+        return run_until(io, [&] { return store->outbox_depth(Platform::teams) == 0; });
+    }
+
+    /// Activities sent to a conversation (posted or updated) from connector request `from` on.
+    std::vector<json> posted_to(const std::string& conversation_id, std::size_t from = 0) {
+        const auto path =
+            "/v3/conversations/" + net::encode_path_segment(conversation_id) + "/activities";
+        std::vector<json> out;
+        for (auto i = from; i < connector.requests.size(); ++i) {
+            if (connector.requests[i].url.find(path) != std::string::npos) {
+                out.push_back(json::parse(connector.requests[i].body));
+            }
+        }
+        return out;
+    }
+
+    /// Says something in the channel and returns what the bot posted there in answer.
+    std::string say_in_channel(const std::string& from_id, const std::string& name,
+                               const std::string& text);
+
     int rows() {
         int count = 0;
         for (auto state :
@@ -126,6 +148,7 @@ struct Fixture {
     std::unique_ptr<teams::TeamsAdapter> adapter;
     std::uint16_t port = 0;
     Instant now = std::chrono::sys_days{std::chrono::year{2026} / 12 / 2} + std::chrono::hours{8};
+    int said = 0;  ///< channel messages sent by say_in_channel, for their ids
 };
 
 std::string message(const std::string& id, const std::string& text,
@@ -449,53 +472,37 @@ std::string shown(const json& activity) {
     return activity.value("text", std::string());
 }
 
+std::string Fixture::say_in_channel(const std::string& from_id, const std::string& name,
+                                    const std::string& text) {
+    const auto before = connector.requests.size();
+    REQUIRE(post(channel_message("said-" + std::to_string(++said), from_id, name, text)).first ==
+            200);
+    REQUIRE(sent_everything());
+    std::string out;
+    for (const auto& activity : posted_to(kChannel, before)) {
+        out += shown(activity) + "\n";
+    }
+    return out;
+}
+
 }  // namespace
 
 TEST_CASE("teams: reminders reach the channel as cards, and a click is confirmed to the clicker",
           "[teams][adapter][conversation][reminders]") {
     using namespace std::chrono;
     Fixture f;
-    int next_id = 0;
-    const auto sent_everything = [&] {
-        return run_until(f.io, [&] { return f.store->outbox_depth(Platform::teams) == 0; });
-    };
-    // Activities posted to a conversation from request `from` on, as the connector got them.
-    const auto posted_to = [&](const std::string& conversation_id, std::size_t from = 0) {
-        const auto path =
-            "/v3/conversations/" + net::encode_path_segment(conversation_id) + "/activities";
-        std::vector<json> out;
-        for (auto i = from; i < f.connector.requests.size(); ++i) {
-            if (f.connector.requests[i].url.find(path) != std::string::npos) {
-                out.push_back(json::parse(f.connector.requests[i].body));
-            }
-        }
-        return out;
-    };
-    // Says something in the channel and returns what the bot posted there in answer.
-    const auto say = [&](const std::string& from_id, const std::string& name,
-                         const std::string& text) {
-        const auto before = f.connector.requests.size();
-        REQUIRE(
-            f.post(channel_message("c" + std::to_string(++next_id), from_id, name, text)).first ==
-            200);
-        REQUIRE(sent_everything());
-        std::string said;
-        for (const auto& activity : posted_to(kChannel, before)) {
-            said += shown(activity) + "\n";
-        }
-        return said;
-    };
 
-    CHECK(say("29:marieke", "Marieke", "nieuw netwerk HSN-café Feedback").find("is gestart") !=
-          std::string::npos);
-    CHECK(say("29:marieke", "Marieke", "koppel netwerk HSN-café Feedback").find("hoort nu bij") !=
-          std::string::npos);
-    CHECK(say("29:marieke", "Marieke",
-              "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | 29:anna")
+    CHECK(f.say_in_channel("29:marieke", "Marieke", "nieuw netwerk HSN-café Feedback")
+              .find("is gestart") != std::string::npos);
+    CHECK(f.say_in_channel("29:marieke", "Marieke", "koppel netwerk HSN-café Feedback")
+              .find("hoort nu bij") != std::string::npos);
+    CHECK(f.say_in_channel("29:marieke", "Marieke",
+                           "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | 29:anna")
               .find("Anna de Vries") != std::string::npos);
-    CHECK(say("29:marieke", "Marieke", "caféweken 2026-2027: 6").find("opgeslagen") !=
+    CHECK(f.say_in_channel("29:marieke", "Marieke", "caféweken 2026-2027: 6").find("opgeslagen") !=
           std::string::npos);
-    CHECK(say("29:marieke", "Marieke", "plan bijeenkomst 2027-02-09 15:30 | Het Kompas | Feedback")
+    CHECK(f.say_in_channel("29:marieke", "Marieke",
+                           "plan bijeenkomst 2027-02-09 15:30 | Het Kompas | Feedback")
               .find("staat gepland") != std::string::npos);
     const auto before_reminders = f.connector.requests.size();
 
@@ -511,14 +518,14 @@ TEST_CASE("teams: reminders reach the channel as cards, and a click is confirmed
     }
     f.now = target;
     f.adapter->wake();
-    REQUIRE(sent_everything());
+    REQUIRE(f.sent_everything());
     CHECK(f.store->outbox_in_state(Platform::teams, OutboxState::failed).empty());
 
     // The channel got the call for agenda items and the day-before reminder as cards with
     // "Ik kom" / "Ik kan niet" buttons (Action.Execute, Action.Submit as fallback).
     std::vector<json> questions;
     std::string channel;
-    for (const auto& activity : posted_to(kChannel, before_reminders)) {
+    for (const auto& activity : f.posted_to(kChannel, before_reminders)) {
         channel += shown(activity) + "\n";
         if (shown(activity).find("Kom je?") != std::string::npos) {
             questions.push_back(activity["attachments"][0]["content"]);
@@ -548,7 +555,7 @@ TEST_CASE("teams: reminders reach the channel as cards, and a click is confirmed
     const auto anna_chat = f.store->direct_conversation_with(Platform::teams, "29:anna");
     REQUIRE(anna_chat);
     std::string to_anna;
-    for (const auto& activity : posted_to(anna_chat->conversation_id)) {
+    for (const auto& activity : f.posted_to(anna_chat->conversation_id)) {
         to_anna += shown(activity) + "\n";
     }
     CHECK(to_anna.find("Kom je naar HSN-café Feedback") != std::string::npos);
@@ -556,7 +563,7 @@ TEST_CASE("teams: reminders reach the channel as cards, and a click is confirmed
     const auto marieke_chat = f.store->direct_conversation_with(Platform::teams, "29:marieke");
     REQUIRE(marieke_chat);
     std::string to_marieke;
-    for (const auto& activity : posted_to(marieke_chat->conversation_id)) {
+    for (const auto& activity : f.posted_to(marieke_chat->conversation_id)) {
         to_marieke += shown(activity) + "\n";
     }
     CHECK(to_marieke.find("bereidt nog niemand iets voor") != std::string::npos);
@@ -590,11 +597,11 @@ TEST_CASE("teams: reminders reach the channel as cards, and a click is confirmed
     CHECK(answer["statusCode"] == 200);
     CHECK(answer["type"] == "application/vnd.microsoft.activity.message");
     CHECK(answer["value"].get<std::string>().find("Genoteerd: je komt") != std::string::npos);
-    REQUIRE(sent_everything());
+    REQUIRE(f.sent_everything());
     f.io.run_for(milliseconds(100));
     CHECK(f.connector.requests.size() == requests_before_click);
 
-    const auto attendance = say("29:marieke", "Marieke", "wie komt");
+    const auto attendance = f.say_in_channel("29:marieke", "Marieke", "wie komt");
     const auto coming = attendance.find("Komen (1)");
     REQUIRE(coming != std::string::npos);
     CHECK(attendance.find("Anna de Vries", coming) < attendance.find("Kunnen niet"));
@@ -735,57 +742,30 @@ TEST_CASE(
     "goes to a 1:1 chat",
     "[teams][adapter][conversation][knowledge]") {
     Fixture f;
-    int next_id = 0;
-    const auto sent_everything = [&] {
-        return run_until(f.io, [&] { return f.store->outbox_depth(Platform::teams) == 0; });
-    };
-    const auto posted_to = [&](const std::string& conversation_id, std::size_t from = 0) {
-        const auto path =
-            "/v3/conversations/" + net::encode_path_segment(conversation_id) + "/activities";
-        std::vector<json> out;
-        for (auto i = from; i < f.connector.requests.size(); ++i) {
-            if (f.connector.requests[i].url.find(path) != std::string::npos) {
-                out.push_back(json::parse(f.connector.requests[i].body));
-            }
-        }
-        return out;
-    };
-    const auto say = [&](const std::string& from_id, const std::string& name,
-                         const std::string& text) {
-        const auto before = f.connector.requests.size();
-        REQUIRE(
-            f.post(channel_message("k" + std::to_string(++next_id), from_id, name, text)).first ==
-            200);
-        REQUIRE(sent_everything());
-        std::string said;
-        for (const auto& activity : posted_to(kChannel, before)) {
-            said += shown(activity) + "\n";
-        }
-        return said;
-    };
 
-    say("29:marieke", "Marieke", "nieuw netwerk HSN-café Feedback");
-    say("29:marieke", "Marieke", "koppel netwerk HSN-café Feedback");
-    say("29:marieke", "Marieke",
-        "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | 29:anna");
-    CHECK(say("29:marieke", "Marieke",
-              "kennis notitie Verslag maart | We zagen hoe <b>Bram</b> rekent met breuken | "
-              "rekenen")
+    f.say_in_channel("29:marieke", "Marieke", "nieuw netwerk HSN-café Feedback");
+    f.say_in_channel("29:marieke", "Marieke", "koppel netwerk HSN-café Feedback");
+    f.say_in_channel("29:marieke", "Marieke",
+                     "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | 29:anna");
+    CHECK(f.say_in_channel(
+               "29:marieke", "Marieke",
+               "kennis notitie Verslag maart | We zagen hoe <b>Bram</b> rekent met breuken | "
+               "rekenen")
               .find("Opgeslagen als kennis 1") != std::string::npos);
 
-    const auto found = say("29:anna", "Anna de Vries", "zoek rekenen");
+    const auto found = f.say_in_channel("29:anna", "Anna de Vries", "zoek rekenen");
     // (Teams shows a # as ＃, so that it never starts a heading.)
     CHECK(found.find("1 Verslag maart**") != std::string::npos);
     CHECK(found.find("**rekent**") != std::string::npos);
     CHECK(found.find("<b>Bram</b>") == std::string::npos);
 
-    const auto in_channel = say("29:marieke", "Marieke", "kennis export");
+    const auto in_channel = f.say_in_channel("29:marieke", "Marieke", "kennis export");
     CHECK(in_channel.find("Ik heb het je privé gestuurd.") != std::string::npos);
     CHECK(in_channel.find("Verslag maart") == std::string::npos);
     const auto chat = f.store->direct_conversation_with(Platform::teams, "29:marieke");
     REQUIRE(chat);
     std::string to_marieke;
-    for (const auto& activity : posted_to(chat->conversation_id)) {
+    for (const auto& activity : f.posted_to(chat->conversation_id)) {
         to_marieke += shown(activity) + "\n";
     }
     CHECK(to_marieke.find("Kennisbank van HSN-café Feedback") != std::string::npos);
@@ -796,12 +776,9 @@ TEST_CASE("teams: a question mentions the routed member in the channel, who answ
           "[teams][adapter][conversation][questions]") {
     Fixture f;
     int next_id = 0;
-    const auto sent_everything = [&] {
-        return run_until(f.io, [&] { return f.store->outbox_depth(Platform::teams) == 0; });
-    };
     const auto post = [&](const json& activity) {
         REQUIRE(f.post(activity.dump()).first == 200);
-        REQUIRE(sent_everything());
+        REQUIRE(f.sent_everything());
     };
     const auto say = [&](const std::string& from_id, const std::string& name,
                          const std::string& text) {
