@@ -104,6 +104,7 @@ struct SqliteStore::Impl {
     Connection connection_;      // declared first: closed last
     StatementCache statements_;  // finalized before the connection closes
     bool in_transaction_ = false;
+    bool compact_requested_ = false;  ///< compact_after_commit() was called in this transaction
 };
 
 }  // namespace leernetwerk::storage
