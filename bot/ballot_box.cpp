@@ -2,63 +2,25 @@
 #include "bot/ballot_box.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
+#include <cstring>
 #include <limits>
-#include <memory>
 #include <set>
 #include <stdexcept>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
-
 #include "bot/log.hpp"
+#include "bot/seal.hpp"
 
 namespace leernetwerk {
 namespace {
 
 constexpr std::size_t kSlotBytes = 16;
 constexpr std::size_t kLabelBytes = 16;
-constexpr std::size_t kNonceBytes = 12;
-constexpr std::size_t kTagBytes = 16;
-constexpr std::size_t kKeyBytes = 32;
 constexpr std::string_view kMagic = "LNB1";
 /// Room for a choice answer ("1,2,…,10") or a scale point.
 constexpr std::size_t kChoiceRoom = 64;
 /// Room for the token (64 hex digits) with its length.
 constexpr std::size_t kTokenRoom = 4 + 64;
-
-std::string random_bytes(std::size_t count) {
-    std::string bytes(count, '\0');
-    if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(count)) != 1) {
-        throw std::runtime_error("no random bytes for a ballot");
-    }
-    return bytes;
-}
-
-std::string hex(std::string_view bytes) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (const auto byte : bytes) {
-        const auto value = static_cast<unsigned char>(byte);
-        out += kHex[value >> 4];
-        out += kHex[value & 0xF];
-    }
-    return out;
-}
-
-std::string hmac_sha256(const std::string& key, const std::string& message) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int length = 0;
-    if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-             reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest.data(),
-             &length) == nullptr) {
-        throw std::runtime_error("HMAC-SHA256 failed");
-    }
-    return std::string(reinterpret_cast<const char*>(digest.data()), length);
-}
 
 /// A uniform random number generator on OpenSSL's generator, for shuffling.
 struct SecureRandom {
@@ -67,9 +29,8 @@ struct SecureRandom {
     static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
     result_type operator()() const {
         result_type value = 0;
-        if (RAND_bytes(reinterpret_cast<unsigned char*>(&value), sizeof value) != 1) {
-            throw std::runtime_error("no random bytes for a shuffle");
-        }
+        const auto bytes = random_bytes(sizeof value);
+        std::memcpy(&value, bytes.data(), sizeof value);
         return value;
     }
 };
@@ -139,81 +100,28 @@ Ballot decode_ballot(std::string_view in) {
     return ballot;
 }
 
-// ---- sealing: AES-256-GCM, the poll's number as associated data --------------------------------
-
-struct CipherDeleter {
-    void operator()(EVP_CIPHER_CTX* context) const { EVP_CIPHER_CTX_free(context); }
-};
-using Cipher = std::unique_ptr<EVP_CIPHER_CTX, CipherDeleter>;
+// ---- sealing: the poll's number is authenticated with each ballot ------------------------------
 
 std::string poll_label(Id poll_id) {
     return "leernetwerk-ballot:" + std::to_string(poll_id);
 }
 
 std::string ballot_key(const BotSettings& settings, Id poll_id) {
-    auto key = hmac_sha256(poll_key(settings), poll_label(poll_id) + ":key");
-    key.resize(kKeyBytes);
-    return key;
+    return hmac_sha256(poll_key(settings), poll_label(poll_id) + ":key");
 }
 
 std::string seal(const std::string& key, Id poll_id, const std::string& plain) {
-    const auto nonce = random_bytes(kNonceBytes);
-    const auto aad = poll_label(poll_id);
-    Cipher context(EVP_CIPHER_CTX_new());
-    std::string out = nonce;
-    out.resize(kNonceBytes + plain.size() + kTagBytes);
-    auto* cipher = reinterpret_cast<unsigned char*>(out.data()) + kNonceBytes;
-    int length = 0;
-    int final_length = 0;
-    if (!context ||
-        EVP_EncryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr,
-                           reinterpret_cast<const unsigned char*>(key.data()),
-                           reinterpret_cast<const unsigned char*>(nonce.data())) != 1 ||
-        EVP_EncryptUpdate(context.get(), nullptr, &length,
-                          reinterpret_cast<const unsigned char*>(aad.data()),
-                          static_cast<int>(aad.size())) != 1 ||
-        EVP_EncryptUpdate(context.get(), cipher, &length,
-                          reinterpret_cast<const unsigned char*>(plain.data()),
-                          static_cast<int>(plain.size())) != 1 ||
-        EVP_EncryptFinal_ex(context.get(), cipher + length, &final_length) != 1 ||
-        EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagBytes),
-                            cipher + plain.size()) != 1) {
-        throw std::runtime_error("a ballot could not be sealed");
-    }
-    return out;
+    return seal_bytes(key, poll_label(poll_id), plain);
 }
 
 std::string unseal(const std::string& key, Id poll_id, const std::string& sealed) {
-    if (sealed.size() < kNonceBytes + kTagBytes) {
-        throw std::runtime_error("a sealed ballot of poll " + std::to_string(poll_id) +
-                                 " is cut short");
-    }
-    const auto aad = poll_label(poll_id);
-    const auto size = sealed.size() - kNonceBytes - kTagBytes;
-    std::string plain(size, '\0');
-    std::string tag = sealed.substr(kNonceBytes + size);
-    Cipher context(EVP_CIPHER_CTX_new());
-    int length = 0;
-    int final_length = 0;
-    const auto* cipher = reinterpret_cast<const unsigned char*>(sealed.data()) + kNonceBytes;
-    if (!context ||
-        EVP_DecryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr,
-                           reinterpret_cast<const unsigned char*>(key.data()),
-                           reinterpret_cast<const unsigned char*>(sealed.data())) != 1 ||
-        EVP_DecryptUpdate(context.get(), nullptr, &length,
-                          reinterpret_cast<const unsigned char*>(aad.data()),
-                          static_cast<int>(aad.size())) != 1 ||
-        EVP_DecryptUpdate(context.get(), reinterpret_cast<unsigned char*>(plain.data()), &length,
-                          cipher, static_cast<int>(size)) != 1 ||
-        EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagBytes),
-                            tag.data()) != 1 ||
-        EVP_DecryptFinal_ex(context.get(), reinterpret_cast<unsigned char*>(plain.data()) + length,
-                            &final_length) != 1) {
+    auto plain = unseal_bytes(key, poll_label(poll_id), sealed);
+    if (!plain) {
         throw std::runtime_error("a sealed ballot of poll " + std::to_string(poll_id) +
                                  " cannot be opened: the poll key is not the one it was sealed "
                                  "with, or the ballot was changed");
     }
-    return plain;
+    return std::move(*plain);
 }
 
 bool answered(const Ballot& ballot) {
@@ -235,13 +143,13 @@ const std::string& poll_key(const BotSettings& settings) {
     static const std::string key = [] {
         log_line(LogLevel::warn,
                  "polls: no [polls] secret configured; using a key for this process only");
-        return random_bytes(kKeyBytes);
+        return random_bytes(kSealKeyBytes);
     }();
     return key;
 }
 
 std::string respondent_token(const BotSettings& settings, Id poll_id, Id member_id) {
-    return hex(hmac_sha256(poll_key(settings), "leernetwerk-poll:" + std::to_string(poll_id) +
+    return to_hex(hmac_sha256(poll_key(settings), "leernetwerk-poll:" + std::to_string(poll_id) +
                                                    ":" + std::to_string(member_id)));
 }
 
@@ -367,7 +275,7 @@ void BallotBox::count() {
         if (!answered(ballot)) {
             continue;
         }
-        const auto label = hex(random_bytes(kLabelBytes));
+        const auto label = to_hex(random_bytes(kLabelBytes));
         store_.add_poll_respondent(poll_.id, label, std::nullopt);
         for (const auto& [question, value] : ballot.answers) {
             store_.set_poll_answer(poll_.id, {label, question, value});

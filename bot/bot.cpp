@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "bot/ballot_box.hpp"
 #include "bot/log.hpp"
+#include "bot/seal.hpp"
 #include "bot/text.hpp"
 #include "bot/turn.hpp"
 
@@ -48,6 +50,13 @@ Address Turn::reply_address() const {
 }
 
 Id Turn::append(const OutboundMessage& message) {
+    if (anonymous_poll != 0 && (message.to.direct || message.recipient_member_id != 0) &&
+        !message.sealed) {
+        // Part of answering an anonymous poll: whom it goes to is sealed with what it says.
+        auto sealed = message;
+        sealed.sealed = true;
+        return append(sealed);
+    }
     const auto id = store.append_outbox(message, now);
     sent.push_back(id);
     ++messages;
@@ -1091,7 +1100,10 @@ void handle_action(Turn& turn) {
 }  // namespace
 }  // namespace detail
 
-Bot::Bot(Store& store, BotSettings settings) : store_(store), settings_(std::move(settings)) {}
+Bot::Bot(Store& store, BotSettings settings) : store_(store), settings_(std::move(settings)) {
+    // The messages an anonymous poll causes to members are stored sealed (ballot_box.hpp).
+    store_.use_sealing_key(hmac_sha256(poll_key(settings_), "leernetwerk-outbox:key"));
+}
 
 namespace {
 

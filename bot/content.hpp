@@ -104,6 +104,9 @@ struct OutboundMessage {
     Lang lang = Lang::nl;
     Content content;
     std::optional<Id> replaces;  ///< update that earlier message in place (its outbox id)
+    /// Stored encrypted: whom it goes to and what it says are not in a copy of the database (the
+    /// messages an anonymous poll causes to a member; Store::use_sealing_key).
+    bool sealed = false;
 };
 
 enum class OutboxState { pending, sending, sent, failed };

@@ -50,8 +50,12 @@ struct Asker {
     Id anonymous_poll = 0;
 
     Id send(const OutboundMessage& message) {
-        const Id id = turn ? turn->send(message) : store.append_outbox(message, now);
-        if (anonymous_poll != 0 && message.recipient_member_id != 0) {
+        const bool anonymous =
+            anonymous_poll != 0 && (message.recipient_member_id != 0 || message.to.direct);
+        auto copy = message;
+        copy.sealed = copy.sealed || anonymous;  // whom it goes to and what it says: sealed
+        const Id id = turn ? turn->send(copy) : store.append_outbox(copy, now);
+        if (anonymous) {
             store.link_poll_message(id, anonymous_poll);
         }
         return id;

@@ -49,6 +49,9 @@ public:
     virtual int prune_inbox(Instant before) = 0;
 
     // ---- outbox: messages to send ----------------------------------------------------------
+    /// The key (32 bytes) of sealed outbox rows (OutboundMessage::sealed): their address,
+    /// recipient, language and content are stored encrypted, and read back through this key.
+    virtual void use_sealing_key(std::string key) = 0;
     /// Appends a message (state pending, due now); returns its id.
     virtual Id append_outbox(const OutboundMessage& message, Instant now) = 0;
     /// Pending rows of a platform whose next attempt is due, oldest (lowest id) first, from after

@@ -557,7 +557,8 @@ INSERT INTO sqlite_sequence (name, seq)
 // answer re-seals every ballot of the poll under fresh random slots, so no row, page or size
 // tells whose ballot changed. At the closing the ballots are counted into poll_answers under
 // random labels, in random order, and removed. poll_messages lists the messages to members that
-// an anonymous poll caused (questions, receipts, reminders): they are removed when it closes.
+// an anonymous poll caused (questions, receipts, reminders): they are stored sealed, and removed
+// when it closes.
 constexpr std::string_view kSchemaV10 = R"sql(
 CREATE TABLE poll_ballots (
     poll_id INTEGER NOT NULL REFERENCES polls (id) ON DELETE CASCADE,
@@ -571,6 +572,10 @@ CREATE TABLE poll_messages (
     poll_id    INTEGER NOT NULL REFERENCES polls (id) ON DELETE CASCADE
 );
 CREATE INDEX poll_messages_by_poll ON poll_messages (poll_id);
+
+-- A sealed message (to a member, caused by an anonymous poll) keeps its address, recipient,
+-- language and content only here, encrypted; the plain columns hold nothing of them.
+ALTER TABLE outbox ADD COLUMN sealed BLOB;
 )sql";
 
 constexpr std::array<Migration, 10> kMigrations{{

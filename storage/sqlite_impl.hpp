@@ -105,6 +105,7 @@ struct SqliteStore::Impl {
     StatementCache statements_;  // finalized before the connection closes
     bool in_transaction_ = false;
     bool compact_requested_ = false;  ///< compact_after_commit() was called in this transaction
+    std::string sealing_key_;         ///< of sealed outbox rows; empty until use_sealing_key
 };
 
 }  // namespace leernetwerk::storage

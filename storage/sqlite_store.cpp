@@ -8,8 +8,10 @@
 #include <system_error>
 #include <utility>
 
+#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include "bot/seal.hpp"
 #include "bot/text.hpp"
 #include "storage/content_json.hpp"
 #include "storage/fts_tokenizer.hpp"
@@ -91,7 +93,7 @@ constexpr std::string_view kOutboxSelect = R"sql(
 SELECT o.id, o.platform, o.conversation_id, o.user_id, o.direct, o.thread_id,
        o.recipient_member_id, o.lang, o.content, o.replaces_id, o.state, o.attempts,
        o.created_at, o.next_attempt_at, o.remote_id, o.last_error,
-       CASE WHEN r.state = 'sent' THEN r.remote_id ELSE '' END
+       CASE WHEN r.state = 'sent' THEN r.remote_id ELSE '' END, o.sealed
 FROM outbox AS o LEFT JOIN outbox AS r ON r.id = o.replaces_id
 )sql";
 
@@ -136,7 +138,53 @@ std::string sql(std::string_view select, std::string_view rest) {
 
 // ---- row readers -----------------------------------------------------------------------------
 
-OutboxRow read_outbox_row(const Query& query) {
+constexpr std::string_view kSealedContext = "leernetwerk-outbox";
+
+/// A sealed message's address, recipient, language and content, padded so that its size tells
+/// little of what it says.
+std::string seal_message(const std::string& key, const OutboundMessage& message) {
+    if (key.empty()) {
+        throw StoreError("append_outbox: a sealed message needs the sealing key");
+    }
+    nlohmann::json plain = {{"conversation", message.to.conversation_id},
+                            {"user", message.to.user_id},
+                            {"direct", message.to.direct},
+                            {"thread", message.to.thread_id},
+                            {"recipient", message.recipient_member_id},
+                            {"lang", std::string(lang_code(message.lang))},
+                            {"content", content_to_json(message.content)}};
+    auto text = plain.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::size_t size = 1024;
+    while (size < text.size()) {
+        size *= 2;
+    }
+    text.resize(size, ' ');  // JSON ignores trailing white space
+    return seal_bytes(key, kSealedContext, text);
+}
+
+void unseal_message(const std::string& key, const std::string& sealed, OutboundMessage& message) {
+    const auto plain = unseal_bytes(key, kSealedContext, sealed);
+    if (!plain) {
+        throw StoreError("outbox row " + std::to_string(message.id) +
+                         ": sealed with another key than this one (was the poll key changed?)");
+    }
+    const auto json = nlohmann::json::parse(*plain, nullptr, false);
+    if (!json.is_object() || !json.contains("content") || !json["content"].is_string() ||
+        !json.contains("lang") || !json["lang"].is_string()) {
+        throw StoreError("outbox row " + std::to_string(message.id) + ": a corrupt sealed message");
+    }
+    message.to.conversation_id = json.value("conversation", "");
+    message.to.user_id = json.value("user", "");
+    message.to.direct = json.value("direct", false);
+    message.to.thread_id = json.value("thread", "");
+    message.recipient_member_id = json.value("recipient", Id{0});
+    const auto lang = json["lang"].get<std::string>();
+    message.lang = decode(parse_lang(lang), "language", lang);
+    message.content = content_from_json(json["content"].get<std::string>());
+    message.sealed = true;
+}
+
+OutboxRow read_outbox_row(const Query& query, const std::string& sealing_key) {
     OutboxRow row;
     OutboundMessage& message = row.message;
     message.id = query.column_int(0);
@@ -149,10 +197,13 @@ OutboxRow read_outbox_row(const Query& query) {
     message.recipient_member_id = query.column_optional_int(6).value_or(0);
     const std::string lang = query.column_text(7);
     message.lang = decode(parse_lang(lang), "language", lang);
-    try {
-        message.content = content_from_json(query.column_text(8));
-    } catch (const StoreError& error) {
-        throw StoreError("outbox row " + std::to_string(message.id) + ": " + error.what());
+    const auto sealed = query.column_blob(17);
+    if (sealed.empty()) {
+        try {
+            message.content = content_from_json(query.column_text(8));
+        } catch (const StoreError& error) {
+            throw StoreError("outbox row " + std::to_string(message.id) + ": " + error.what());
+        }
     }
     message.replaces = query.column_optional_int(9);
     const std::string state = query.column_text(10);
@@ -163,6 +214,15 @@ OutboxRow read_outbox_row(const Query& query) {
     row.remote_id = query.column_text(14);
     row.last_error = query.column_text(15);
     row.replaces_remote_id = query.column_text(16);
+    if (!sealed.empty()) {
+        try {
+            unseal_message(sealing_key, sealed, message);
+        } catch (const StoreError&) {
+            throw;
+        } catch (const std::exception& error) {
+            throw StoreError("outbox row " + std::to_string(message.id) + ": " + error.what());
+        }
+    }
     return row;
 }
 
@@ -378,7 +438,7 @@ void check_database(sqlite3* db) {
 std::vector<OutboxRow> SqliteStore::Impl::read_outbox_rows(Query& query) {
     std::vector<OutboxRow> rows;
     while (query.step()) {
-        rows.push_back(read_outbox_row(query));
+        rows.push_back(read_outbox_row(query, sealing_key_));
     }
     return rows;
 }
@@ -532,25 +592,44 @@ int SqliteStore::prune_outbox(Instant before) {
 
 // ---- outbox ----------------------------------------------------------------------------------
 
+void SqliteStore::use_sealing_key(std::string key) {
+    if (key.size() != kSealKeyBytes) {
+        throw StoreError("use_sealing_key: a sealing key has 32 bytes");
+    }
+    impl_->sealing_key_ = std::move(key);
+}
+
 Id SqliteStore::append_outbox(const OutboundMessage& message, Instant now) {
-    const std::string content = content_to_json(message.content);
     Query query = impl_->query(R"sql(
 INSERT INTO outbox (platform, conversation_id, user_id, direct, thread_id, recipient_member_id,
-                    lang, content, replaces_id, state, attempts, created_at, next_attempt_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', 0, ?10, ?10)
+                    lang, content, replaces_id, state, attempts, created_at, next_attempt_at,
+                    sealed)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', 0, ?10, ?10, ?11)
 RETURNING id
 )sql",
                                "append_outbox");
-    query.bind_text(1, platform_code(message.to.platform))
-        .bind_text(2, message.to.conversation_id)
-        .bind_text(3, message.to.user_id)
-        .bind_int(4, message.to.direct ? 1 : 0)
-        .bind_text(5, message.to.thread_id)
-        .bind_optional_int(6, id_or_null(message.recipient_member_id))
-        .bind_text(7, lang_code(message.lang))
-        .bind_text(8, content)
-        .bind_optional_int(9, message.replaces)
-        .bind_instant(10, now);
+    query.bind_text(1, platform_code(message.to.platform));
+    if (message.sealed) {
+        // Nothing in the plain columns says whom it is for or what it says.
+        query.bind_text(2, "")
+            .bind_text(3, "")
+            .bind_int(4, 1)
+            .bind_text(5, "")
+            .bind_null(6)
+            .bind_text(7, lang_code(Lang::nl))
+            .bind_text(8, "")
+            .bind_blob(11, seal_message(impl_->sealing_key_, message));
+    } else {
+        query.bind_text(2, message.to.conversation_id)
+            .bind_text(3, message.to.user_id)
+            .bind_int(4, message.to.direct ? 1 : 0)
+            .bind_text(5, message.to.thread_id)
+            .bind_optional_int(6, id_or_null(message.recipient_member_id))
+            .bind_text(7, lang_code(message.lang))
+            .bind_text(8, content_to_json(message.content))
+            .bind_null(11);
+    }
+    query.bind_optional_int(9, message.replaces).bind_instant(10, now);
     query.step();
     const Id id = query.column_int(0);
     query.run();
@@ -594,7 +673,7 @@ std::optional<OutboxRow> SqliteStore::outbox_row(Id id) {
     if (!query.step()) {
         return std::nullopt;
     }
-    return read_outbox_row(query);
+    return read_outbox_row(query, impl_->sealing_key_);
 }
 
 std::optional<OutboxRow> SqliteStore::outbox_row_by_remote_id(Platform platform,
@@ -609,7 +688,7 @@ std::optional<OutboxRow> SqliteStore::outbox_row_by_remote_id(Platform platform,
     if (!query.step()) {
         return std::nullopt;
     }
-    return read_outbox_row(query);
+    return read_outbox_row(query, impl_->sealing_key_);
 }
 
 std::optional<std::string> SqliteStore::adapter_state(std::string_view key) {
@@ -793,7 +872,12 @@ void SqliteStore::save_conversation_ref(const ConversationRef& ref) {
         "ON CONFLICT (platform, conversation_id) DO UPDATE SET kind = excluded.kind, "
         "service_url = excluded.service_url, tenant_id = excluded.tenant_id, "
         "user_id = CASE WHEN excluded.user_id = '' THEN user_id ELSE excluded.user_id END, "
-        "bot_id = excluded.bot_id, updated_at = excluded.updated_at",
+        "bot_id = excluded.bot_id, updated_at = excluded.updated_at "
+        // Unchanged, nothing is written: a time per member's message would tell when each
+        // member last wrote (next to a sealed answer of that moment).
+        "WHERE kind IS NOT excluded.kind OR service_url IS NOT excluded.service_url OR "
+        "tenant_id IS NOT excluded.tenant_id OR bot_id IS NOT excluded.bot_id OR "
+        "(excluded.user_id <> '' AND user_id IS NOT excluded.user_id)",
         "save_conversation_ref");
     query.bind_text(1, platform_code(ref.platform))
         .bind_text(2, ref.conversation_id)

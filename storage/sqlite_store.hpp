@@ -34,6 +34,7 @@ public:
     int prune_inbox(Instant before) override;
     int prune_outbox(Instant before) override;
 
+    void use_sealing_key(std::string key) override;
     Id append_outbox(const OutboundMessage& message, Instant now) override;
     std::vector<OutboxRow> due_outbox(Platform platform, Instant now, int limit,
                                       Id after_id = 0) override;

@@ -1149,6 +1149,12 @@ TEST_CASE("conversation references are saved, refreshed and found", "[storage][c
     CHECK(moved->user_id == "29:anna");
     CHECK(store->latest_conversation_ref(Platform::teams)->conversation_id == "a:1xyz");
     CHECK_FALSE(store->latest_conversation_ref(Platform::matrix));
+
+    // Saved again unchanged (every message of Anna's brings it): nothing is written, so the
+    // database keeps no time of each member's last message.
+    direct.updated_at = at(400);
+    store->save_conversation_ref(direct);
+    CHECK(store->conversation_ref(Platform::teams, "a:1xyz")->updated_at == at(300));
 }
 
 TEST_CASE("a sent message is found by its remote id, and adapter state persists",
