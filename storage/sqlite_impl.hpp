@@ -37,6 +37,9 @@ inline std::optional<std::int64_t> id_or_null(Id id) {
 std::string join_tags(const std::vector<std::string>& tags);
 std::vector<std::string> split_tags(const std::string& joined);
 
+/// The member a sealed outbox row is for (0: a group, or it cannot be opened with `key`).
+Id sealed_recipient(const std::string& key, const std::string& sealed);
+
 // ---- the store's state -------------------------------------------------------------------------
 
 struct SqliteStore::Impl {
@@ -99,6 +102,8 @@ struct SqliteStore::Impl {
     }
 
     std::vector<OutboxRow> read_outbox_rows(Query& query);
+    /// The ids of sealed outbox rows (not being sent) for this member.
+    std::vector<Id> sealed_rows_for(Id member_id);
     std::vector<Member> read_members(Query& query);
 
     Connection connection_;      // declared first: closed last

@@ -27,7 +27,9 @@ int SqliteStore::outbox_count_for_member(Id member_id) {
                                "outbox_count_for_member");
     query.bind_int(1, member_id);
     query.step();
-    return static_cast<int>(query.column_int(0));
+    // With the sealed messages an open anonymous poll caused them, which only the key opens.
+    return static_cast<int>(query.column_int(0)) +
+           static_cast<int>(impl_->sealed_rows_for(member_id).size());
 }
 
 void SqliteStore::erase_member(Id member_id) {
@@ -47,6 +49,15 @@ void SqliteStore::erase_member(Id member_id) {
         "DELETE FROM outbox WHERE recipient_member_id = ?1 AND state <> 'sending'", kOperation);
     messages.bind_int(1, member_id);
     messages.run();
+    // The sealed ones (an open anonymous poll's questions and receipts to them), with their
+    // updates; their answers stay in the poll's ballots, which name nobody.
+    for (const auto id : impl_->sealed_rows_for(member_id)) {
+        Query sealed = impl_->query(
+            "DELETE FROM outbox WHERE state <> 'sending' AND (id = ?1 OR replaces_id = ?1)",
+            kOperation);
+        sealed.bind_int(1, id);
+        sealed.run();
+    }
     // Their answers to named polls: found through the respondent row that names them (an
     // anonymous poll's row names nobody, so its answers cannot be found and stay as totals).
     Query answers = impl_->query(

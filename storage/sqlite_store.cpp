@@ -184,6 +184,23 @@ void unseal_message(const std::string& key, const std::string& sealed, OutboundM
     message.sealed = true;
 }
 
+}  // namespace
+
+Id sealed_recipient(const std::string& key, const std::string& sealed) {
+    if (key.empty()) {
+        return 0;
+    }
+    OutboundMessage message;
+    try {
+        unseal_message(key, sealed, message);
+    } catch (const std::exception&) {
+        return 0;
+    }
+    return message.recipient_member_id;
+}
+
+namespace {
+
 OutboxRow read_outbox_row(const Query& query, const std::string& sealing_key) {
     OutboxRow row;
     OutboundMessage& message = row.message;
@@ -441,6 +458,19 @@ std::vector<OutboxRow> SqliteStore::Impl::read_outbox_rows(Query& query) {
         rows.push_back(read_outbox_row(query, sealing_key_));
     }
     return rows;
+}
+
+std::vector<Id> SqliteStore::Impl::sealed_rows_for(Id member_id) {
+    Query query = this->query(
+        "SELECT id, sealed FROM outbox WHERE sealed IS NOT NULL AND state <> 'sending'",
+        "sealed rows of a member");
+    std::vector<Id> ids;
+    while (query.step()) {
+        if (sealed_recipient(sealing_key_, query.column_blob(1)) == member_id) {
+            ids.push_back(query.column_int(0));
+        }
+    }
+    return ids;
 }
 
 std::vector<Member> SqliteStore::Impl::read_members(Query& query) {

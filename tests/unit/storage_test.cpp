@@ -412,6 +412,57 @@ TEST_CASE("an inbound event is remembered once per platform", "[storage][inbox]"
 
 // ---- outbox ----------------------------------------------------------------------------------
 
+TEST_CASE("a sealed message keeps whom it is for and what it says only in its sealed column",
+          "[storage][outbox][sealed]") {
+    TempDir dir;
+    const std::string path = dir.file("sealed.db");
+    auto store = SqliteStore::open(path);
+    store->use_sealing_key(std::string(32, 'k'));
+    const Id anna = add_member(*store, "Anna");
+    const Id bram = add_member(*store, "Bram");
+    OutboundMessage message = text_message(Platform::matrix, "Dank je, ontvangen (anoniem).");
+    message.to.conversation_id = "!dm-anna:school.nl";
+    message.to.user_id = "@anna:school.nl";
+    message.to.direct = true;
+    message.recipient_member_id = anna;
+    message.lang = Lang::en;
+    message.sealed = true;
+    const Id id = store->append_outbox(message, at(100));
+    message.to.conversation_id = "!dm-bram:school.nl";
+    message.to.user_id = "@bram:school.nl";
+    message.recipient_member_id = bram;
+    message.sealed = false;
+    store->append_outbox(message, at(101));
+
+    // Read back through the store: as it was written.
+    const auto row = store->outbox_row(id);
+    REQUIRE(row);
+    CHECK(row->message.to.conversation_id == "!dm-anna:school.nl");
+    CHECK(row->message.to.user_id == "@anna:school.nl");
+    CHECK(row->message.recipient_member_id == anna);
+    CHECK(row->message.lang == Lang::en);
+    CHECK(std::get<TextContent>(row->message.content).markdown ==
+          "Dank je, ontvangen (anoniem).");
+    CHECK(store->outbox_count_for_member(anna) == 1);
+    // In the file: nothing of it in the clear, only Bram's plain message.
+    store->compact_after_commit();
+    std::ifstream file(path, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(file)),
+                            std::istreambuf_iterator<char>());
+    CHECK(bytes.find("dm-anna") == std::string::npos);
+    CHECK(bytes.find("@anna:school.nl") == std::string::npos);
+    CHECK(bytes.find("dm-bram") != std::string::npos);
+    // Another key cannot read it, and says why.
+    auto other = SqliteStore::open(path);
+    other->use_sealing_key(std::string(32, 'x'));
+    CHECK_THROWS_WITH(other->outbox_row(id), Catch::Contains("sealed with another key"));
+    other.reset();
+    // Forgetting Anna takes her sealed message too; Bram's stays.
+    store->erase_member(anna);
+    CHECK_FALSE(store->outbox_row(id));
+    CHECK(store->outbox_count_for_member(bram) == 1);
+}
+
 TEST_CASE("an outbox row goes pending, sending, sent", "[storage][outbox]") {
     auto store = memory_store();
     const Id member_id = add_member(*store, "Bram");
