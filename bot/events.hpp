@@ -19,7 +19,7 @@ struct Conversation {
 struct Sender {
     std::string user_id;  ///< the platform's id for the person
     std::string display_name;
-    std::string alt_user_id;  ///< a second stable id (Teams: the AAD object id), may be empty
+    std::string alt_user_id{};  ///< a second stable id (Teams: the AAD object id), may be empty
 };
 
 /// A click on a card or a submitted form.
