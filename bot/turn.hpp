@@ -85,6 +85,46 @@ struct MemberMatch {
 };
 MemberMatch find_in_roster(const std::vector<RosterEntry>& roster, std::string_view name);
 
+// Numbers members type (numbers.cpp). Polls, questions, agenda items and knowledge entries are
+// numbered within their network; a number of a network the sender is not in is never found, so
+// it gets the same reply as a number that does not exist.
+enum class NumberedKind { poll, question, agenda_item, knowledge };
+/// Where a number typed in this event is looked up. `args` is what followed the number: when it
+/// ends with one of the sender's networks ("… in HSN-café Rekenen"), that network, and the name is
+/// cut off `args`; another network named there: nothing (and the name is cut off). Otherwise in a
+/// network's group conversation that network (nothing when the
+/// sender is not its member), elsewhere (a private chat, a group of no network) every network of
+/// the sender's.
+std::vector<Network> number_networks(Turn& turn, std::string& args);
+/// Tells the sender that a number is found in several of their networks (`found`) and how to say
+/// which; the example keeps what they typed after the number only when `keep_rest`.
+void ask_which_network(Turn& turn, NumberedKind kind, int number, const std::vector<Network>& found,
+                       bool keep_rest);
+/// The one item a number means among `networks`: `find(network)` gives that network's item with
+/// the number when it has one that counts. None: nullopt (the caller says it does not know the
+/// number). Several: the sender is asked which network, `asked` is set, and nullopt.
+template <typename Item, typename Find>
+std::optional<Item> find_numbered(Turn& turn, NumberedKind kind, int number,
+                                  const std::vector<Network>& networks, bool keep_rest, bool& asked,
+                                  Find find) {
+    std::vector<Network> where;
+    std::vector<Item> items;
+    for (const auto& network : networks) {
+        if (auto item = find(network)) {
+            where.push_back(network);
+            items.push_back(std::move(*item));
+        }
+    }
+    asked = items.size() > 1;
+    if (asked) {
+        ask_which_network(turn, kind, number, where, keep_rest);
+    }
+    if (items.size() != 1) {
+        return std::nullopt;
+    }
+    return std::move(items.front());
+}
+
 /// "procesbegeleider" / "facilitator".
 std::string role_label(Role role, Lang lang);
 /// Names joined as "Anna, Bram en Cees" / "Anna, Bram and Cees".
