@@ -973,6 +973,7 @@ constexpr Entry kCatalogue[] = {
     {"knowledge.search_usage", "Waar wil je naar zoeken? Typ bijvoorbeeld **zoek** feedback rubrics.", "What do you want to search for? Type for example **search** feedback rubrics."},
     {"knowledge.search_title", "**Dit vond ik in de kennisbank over '{words}':**", "**This is what I found in the knowledge base about '{words}':**"},
     {"knowledge.hit_meta", "({author}, {date})", "({author}, {date})"},
+    {"knowledge.hit_meta_network", "({author}, {date}, {network})", "({author}, {date}, {network})"},
     {"knowledge.search_hint", "Typ **kennis** {number} om een nummer helemaal te lezen.", "Type **knowledge** {number} to read a number in full."},
     {"knowledge.search_none", "Ik vond niets over '{words}' in de kennisbank. Probeer andere of minder woorden, of stel je vraag aan het netwerk met **vraag** en je vraag.",
      "I found nothing about '{words}' in the knowledge base. Try other or fewer words, or ask the network with **ask** and your question."},

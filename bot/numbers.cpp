@@ -69,6 +69,18 @@ std::string typed_up_to(std::string_view typed, int number, bool keep_rest) {
 
 }  // namespace
 
+std::optional<std::size_t> cut_network_name(std::string& args,
+                                            const std::vector<Network>& networks) {
+    for (std::size_t i = 0; i < networks.size(); ++i) {
+        std::size_t cut = 0;
+        if (ends_with_network(args, networks[i].name, cut)) {
+            args = std::string(trim(std::string_view(args).substr(0, cut)));
+            return i;
+        }
+    }
+    return std::nullopt;
+}
+
 std::vector<Network> number_networks(Turn& turn, std::string& args) {
     std::vector<Network> own;
     if (turn.me) {
@@ -79,20 +91,12 @@ std::vector<Network> number_networks(Turn& turn, std::string& args) {
         }
     }
     // "… in HSN-café Rekenen": one of the sender's networks, wherever they type it.
-    for (const auto& network : own) {
-        std::size_t cut = 0;
-        if (ends_with_network(args, network.name, cut)) {
-            args = std::string(trim(std::string_view(args).substr(0, cut)));
-            return {network};
-        }
+    if (const auto named = cut_network_name(args, own)) {
+        return {own[*named]};
     }
     // Another network, named: nothing of it is found, as for a number that does not exist.
-    for (const auto& network : turn.store.networks()) {
-        std::size_t cut = 0;
-        if (ends_with_network(args, network.name, cut)) {
-            args = std::string(trim(std::string_view(args).substr(0, cut)));
-            return {};
-        }
+    if (cut_network_name(args, turn.store.networks())) {
+        return {};
     }
     if (turn.event.conversation.kind == Conversation::Kind::group) {
         if (const auto bound = turn.store.network_of_conversation(turn.event.conversation.platform,

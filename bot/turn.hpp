@@ -96,6 +96,10 @@ enum class NumberedKind { poll, question, agenda_item, knowledge };
 /// sender is not its member), elsewhere (a private chat, a group of no network) every network of
 /// the sender's.
 std::vector<Network> number_networks(Turn& turn, std::string& args);
+/// Which of `networks` is named at the end of `args` ("… in HSN-café Rekenen"), if one is; the
+/// name is then cut off `args`.
+std::optional<std::size_t> cut_network_name(std::string& args,
+                                            const std::vector<Network>& networks);
 /// Tells the sender that a number is found in several of their networks (`found`) and how to say
 /// which; the example keeps what they typed after the number only when `keep_rest`.
 void ask_which_network(Turn& turn, NumberedKind kind, int number, const std::vector<Network>& found,

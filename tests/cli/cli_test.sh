@@ -153,7 +153,7 @@ check "an unknown harvest format exits 2" test $? -eq 2
 check "a bad school year exits 2" test $? -eq 2
 "$bin" export-knowledge --db demo.db --network "HSN-café Feedback die werkt" --format csv --out kennis.csv >out.txt 2>err.txt
 check "export-knowledge --format csv exits 0" test $? -eq 0
-check "the CSV has its header" grep -q '^id,kind,status,title,body,link,tags,author,question_id,created_at,updated_at' kennis.csv
+check "the CSV has its header" grep -q '^number,kind,status,title,body,link,tags,author,question,created_at,updated_at' kennis.csv
 check "the CSV has both entries" test "$(grep -c '^"[0-9]' kennis.csv)" -eq 2
 "$bin" export-knowledge --db demo.db --network "HSN-café Feedback die werkt" >kennis.md 2>err.txt
 check "export-knowledge writes Markdown" grep -q '^## #1 Verslag \\<script\\>x\\</script\\>$' kennis.md
