@@ -748,7 +748,6 @@ constexpr Entry kCatalogue[] = {
     {"number.what.knowledge", "Kennis #{number}", "Knowledge entry #{number}"},
     {"poll.unknown", "Peiling #{number} ken ik niet. **peilingen** toont welke er lopen.", "I do not know poll #{number}. **polls** shows which are running."},
     {"poll.not_found", "{network} heeft geen peiling #{number}. **peilingen** toont welke er zijn.", "{network} has no poll #{number}. **polls** shows which there are."},
-    {"poll.not_member", "Peiling #{number} is van een netwerk waar je geen lid van bent, dus je kunt er niet op antwoorden.", "Poll #{number} belongs to a network you are not a member of, so you cannot answer it."},
     {"poll.not_invited", "Peiling #{number} is niet aan jou gevraagd (hij ging naar een deel van het netwerk), dus je antwoord telt niet mee.", "Poll #{number} was not sent to you (it went to part of the network), so your answer does not count."},
     {"poll.closed_for_answers", "Peiling #{number} (\"{title}\") is gesloten; er kan niet meer geantwoord worden. **peiling uitslag** {number} toont de uitslag.", "Poll #{number} (\"{title}\") is closed; answers are no longer taken. **poll results** {number} shows the results."},
     {"poll.bad_option", "Die keuze hoort niet bij deze vraag; er is niets veranderd. Kies een van de knoppen.", "That choice does not belong to this question; nothing changed. Choose one of the buttons."},

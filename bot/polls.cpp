@@ -944,7 +944,15 @@ void show_poll_results(Turn& turn, const std::string& args) {
         return;
     }
     if (!turn.membership_in(network->id)) {
-        turn.reply_text("poll.not_member", {{"number", std::string(trim(args))}});
+        // Not their network (its group conversation): none of its polls is there for them, and
+        // they hear what a number that does not exist gets.
+        const auto typed = words(args);
+        const auto number = typed.empty() ? std::nullopt : read_number(typed.front());
+        if (!number) {
+            turn.reply_text("poll.results_usage");
+            return;
+        }
+        turn.reply_text("poll.unknown", {{"number", std::to_string(*number)}});
         return;
     }
     auto poll = poll_of_network(turn, *network, args, "poll.results_usage");

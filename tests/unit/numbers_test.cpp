@@ -223,6 +223,18 @@ TEST_CASE("a number of another network gets the same reply as a number that does
         // Naming the other network does not help.
         CHECK(chat.say("stem 1 1 in HSN-café Rekenen") == one);
     }
+    // In the other network's own group conversation, where she is no member, the same.
+    const auto marieke = chat.demo.facilitator_id;
+    const auto there = [&](const std::string& text) {
+        return in_rekenen_group(chat, marieke, text);
+    };
+    CHECK(there("stem 1 1") == replaced(there("stem 99 1"), "99", "1"));
+    CHECK(contains(there("stem 1 1"), "Peiling #1 ken ik niet."));
+    CHECK(there("peiling uitslag 1") == replaced(there("peiling uitslag 99"), "99", "1"));
+    CHECK(there("vraag 1") == replaced(there("vraag 99"), "99", "1"));
+    CHECK(contains(there("vraag 1"), "Vraag 1 ken ik niet in jouw netwerken."));
+    CHECK(there("kennis 1") == replaced(there("kennis 99"), "99", "1"));
+
     // The poll's card, clicked by someone it was not sent to: the same words again.
     chat.say("/prive");
     const auto clicked = [&] {
