@@ -499,6 +499,9 @@ std::optional<Poll> poll_to_answer(detail::Turn& turn, int number, std::string& 
             turn, detail::NumberedKind::poll, number, networks, false, asked,
             [&](const Network& network) -> std::optional<Poll> {
                 auto found = turn.store.poll_by_number(network.id, number);
+                // What follows the number may be an anonymous answer: never logged, also when
+                // the bot only asks which network was meant.
+                turn.confidential = turn.confidential || (found && found->anonymous);
                 if (found && only_open && !open_for_me(*found)) {
                     return std::nullopt;
                 }

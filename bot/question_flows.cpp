@@ -644,6 +644,9 @@ std::optional<Question> visible_question(Turn& turn, std::string_view typed, std
             turn, NumberedKind::question, number, networks, keep_rest, asked,
             [&](const Network& network) -> std::optional<Question> {
                 auto found = turn.store.question_by_number(network.id, number);
+                // An answer to a confidential question is never logged, also when the bot only
+                // asks which network was meant.
+                turn.confidential = turn.confidential || (found && found->confidential);
                 if (found && found->status == QuestionStatus::draft) {
                     return std::nullopt;  // not sent on yet: nobody else knows it
                 }

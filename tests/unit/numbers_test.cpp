@@ -6,7 +6,9 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
+#include "bot/log.hpp"
 #include "support/console_fixture.hpp"
 
 using leernetwerk::testing::ConsoleFixture;
@@ -358,4 +360,34 @@ TEST_CASE("in a private chat a number several of your networks have: the bot ask
     chat.as("Pim");
     chat.say("/prive");
     CHECK(contains(chat.say("vraag 1"), "Hoe oefenen jullie de tafels?"));
+}
+
+TEST_CASE("an anonymous answer typed with a number two networks have is asked about, never logged",
+          "[numbers][private][anonymity]") {
+    ConsoleFixture chat;
+    const auto rekenen = add_rekenen(chat);
+    chat.as("Marieke");
+    chat.say("/groep");
+    CHECK(contains(chat.say("peiling \"Wat wil je kwijt?\" | open | anoniem"),
+                   "Anonieme peiling #1 staat uit"));
+    CHECK(contains(in_rekenen_group(chat, rekenen.rob, "peiling \"Wat mist er?\" | open | anoniem"),
+                   "Anonieme peiling **#1** staat uit"));
+
+    std::vector<std::string> logged;
+    set_log_sink([&](LogLevel, std::string_view line) { logged.emplace_back(line); });
+    chat.as("Anna");
+    chat.say("/prive");
+    const auto reply = chat.say("stem 1 Mijn eerlijke mening over de sfeer");
+    set_log_sink({});
+    CHECK(contains(reply, "Peiling #1 bestaat in meer dan één van je netwerken"));
+    CHECK(contains(reply, "bijvoorbeeld stem 1 … in HSN-café Feedback die werkt"));
+    CHECK_FALSE(contains(reply, "eerlijke mening"));  // the answer is not repeated back
+    REQUIRE_FALSE(logged.empty());
+    for (const auto& line : logged) {
+        INFO(line);
+        CHECK_FALSE(contains(line, "eerlijke mening"));
+    }
+    for (const auto network : {chat.demo.network_id, rekenen.network_id}) {
+        CHECK(chat.store->poll_answers(chat.store->poll_by_number(network, 1)->id).empty());
+    }
 }
