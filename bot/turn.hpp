@@ -91,10 +91,9 @@ MemberMatch find_in_roster(const std::vector<RosterEntry>& roster, std::string_v
 enum class NumberedKind { poll, question, agenda_item, knowledge };
 /// Where a number typed in this event is looked up. `args` is what followed the number: when it
 /// ends with one of the sender's networks ("… in HSN-café Rekenen"), that network, and the name is
-/// cut off `args`; another network named there: nothing (and the name is cut off). Otherwise in a
-/// network's group conversation that network (nothing when the
-/// sender is not its member), elsewhere (a private chat, a group of no network) every network of
-/// the sender's.
+/// cut off `args`; another network named there: nothing (and the name is cut off). Otherwise in
+/// a network's group conversation that network (nothing when the sender is not its member),
+/// elsewhere (a private chat, a group of no network) every network of the sender's.
 std::vector<Network> number_networks(Turn& turn, std::string& args);
 /// Which of `networks` is named at the end of `args` ("… in HSN-café Rekenen"), if one is; the
 /// name is then cut off `args`.
