@@ -623,7 +623,7 @@ void route(Turn& turn, Question question) {
         receipt += "\n\n" + turn.t("question.sent_confidential");
     }
     turn.reply_privately(TextContent{receipt, {}});
-    log_line(LogLevel::info, "question #" + id_of(question) + " routed to " +
+    log_line(LogLevel::info, "question id " + id_of(question) + " routed to " +
                                  std::to_string(chosen.size()) + " member(s)");
 }
 
@@ -1548,7 +1548,7 @@ FollowUpOutcome run_question_follow_up(Store& store, const BotSettings& settings
                     {}}};
             });
         }
-        log_line(LogLevel::info, "question #" + id_of(*question) + " followed up: " +
+        log_line(LogLevel::info, "question id " + id_of(*question) + " followed up: " +
                                      std::to_string(chosen.size()) + " more member(s) asked");
         return FollowUpOutcome::sent;
     }
@@ -1599,7 +1599,7 @@ FollowUpOutcome run_question_follow_up(Store& store, const BotSettings& settings
                 {}}};
         });
     }
-    log_line(LogLevel::info, "question #" + id_of(*question) + " escalated to " +
+    log_line(LogLevel::info, "question id " + id_of(*question) + " escalated to " +
                                  std::to_string(helpers.size()) + " facilitator(s)");
     return FollowUpOutcome::sent;
 }
