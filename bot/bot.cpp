@@ -1118,6 +1118,11 @@ Handled apply_event(Store& store, const BotSettings& settings, const InboundEven
         case InboundEvent::Kind::reaction:
             break;  // no feature reacts to reactions yet; the event is recorded as seen
     }
+    if (turn.anonymous_poll != 0) {
+        for (const auto id : turn.sent) {
+            store.link_poll_message(id, turn.anonymous_poll);
+        }
+    }
     handled.messages = turn.messages;
     handled.message_ids = turn.sent;
     handled.confidential = turn.confidential;
@@ -1321,6 +1326,14 @@ void Bot::run_job(const Job& job, Instant now) {
 void Bot::housekeeping(Instant now) {
     const auto messages = store_.prune_outbox(now - settings_.outbox_retention);
     const auto events = store_.prune_inbox(now - settings_.inbox_retention);
+    // Messages an anonymous poll caused that were still on their way when it closed.
+    int poll_messages = 0;
+    for (const auto poll_id : store_.closed_polls_with_messages()) {
+        poll_messages += store_.forget_poll_messages(poll_id);
+    }
+    if (poll_messages > 0) {
+        store_.compact_after_commit();
+    }
     log_line(LogLevel::info,
              "housekeeping: deleted " + std::to_string(messages) + " sent message(s) older than " +
                  std::to_string(settings_.outbox_retention.count()) + " days and forgot " +

@@ -61,6 +61,13 @@ struct PollAnswer {
     std::string value;  ///< choice numbers "1,3", a scale point "4", text; empty: skipped
 };
 
+/// One sealed ballot of an open anonymous poll as stored: a random slot and the encrypted ballot
+/// (see bot/ballot_box.hpp). Neither says whose it is.
+struct SealedBallot {
+    std::string slot;
+    std::string sealed;
+};
+
 /// Someone who answered: a token; the member only for named polls.
 struct PollRespondent {
     std::string token;

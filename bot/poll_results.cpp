@@ -7,6 +7,7 @@
 #include <map>
 #include <random>
 
+#include "bot/ballot_box.hpp"
 #include "bot/poll_parts.hpp"
 #include "bot/polls.hpp"
 #include "bot/text.hpp"
@@ -110,7 +111,7 @@ int min_respondents(Store& store, int default_min, Id network_id) {
 
 Summary results_summary(Store& store, const BotSettings& settings, const Poll& poll,
                         const Network& network, Lang lang) {
-    const auto respondents = store.poll_respondents(poll.id).size();
+    const auto respondents = respondent_count(store, settings, poll);
     const auto invited = store.poll_invitees(poll.id).size();
     Summary summary;
     summary.title =
@@ -133,7 +134,7 @@ Summary results_summary(Store& store, const BotSettings& settings, const Poll& p
                {{"min", std::to_string(min_respondents(store, default_min, poll.network_id))}});
         return summary;
     }
-    const auto counts = tally(poll, store.poll_answers(poll.id));
+    const auto counts = tally(poll, answers_of(store, settings, poll));
     const auto previous = previous_run(store, default_min, poll);
     const bool several = poll.questions.size() > 1;
     for (std::size_t i = 0; i < poll.questions.size(); ++i) {
@@ -221,11 +222,11 @@ std::string answer_text(const Poll& poll, std::size_t index, const std::string& 
 /// The open answers, without names, in random order; nullopt when there are none to show.
 std::optional<TextContent> open_answers(Store& store, const BotSettings& settings, const Poll& poll,
                                         Lang lang) {
-    const auto respondents = store.poll_respondents(poll.id).size();
+    const auto respondents = respondent_count(store, settings, poll);
     if (!showable(store, settings.min_anonymous_respondents, poll, respondents)) {
         return std::nullopt;
     }
-    auto counts = tally(poll, store.poll_answers(poll.id));
+    auto counts = tally(poll, answers_of(store, settings, poll));
     std::string text;
     std::random_device seed;
     std::mt19937 shuffle_with(seed());
@@ -333,7 +334,9 @@ PollExport poll_results_csv(Store& store, Id poll_id, Lang lang, int default_min
         result.error = PollExportError::no_such_poll;
         return result;
     }
-    if (poll->anonymous && !poll->live && poll->state == PollState::open) {
+    // An open anonymous poll's answers are sealed (even a live one's): its CSV waits for the
+    // closing, when they are counted.
+    if (poll->anonymous && poll->state == PollState::open) {
         result.error = PollExportError::not_closed;
         return result;
     }

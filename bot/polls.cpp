@@ -14,10 +14,7 @@
 #include <array>
 #include <set>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
-
+#include "bot/ballot_box.hpp"
 #include "bot/log.hpp"
 #include "bot/poll_parts.hpp"
 #include "bot/text.hpp"
@@ -32,45 +29,10 @@ using K = PollQuestion::Kind;
 constexpr std::size_t kMaxOptions = 10;
 constexpr std::size_t kMaxPromptChars = 300;
 constexpr std::size_t kMaxOptionChars = 100;
-constexpr std::size_t kMaxAnswerChars = 1000;
+constexpr std::size_t kMaxAnswerChars = kMaxOpenAnswerChars;
 constexpr int kMaxDeadlineDays = 60;
 constexpr int kMinThreshold = 2;
 constexpr int kMaxThreshold = 20;
-
-// ---- respondent tokens -------------------------------------------------------------------------
-
-const std::string& process_key() {
-    static const std::string key = [] {
-        std::array<unsigned char, 32> bytes{};
-        if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-            throw std::runtime_error("no random bytes for the poll key");
-        }
-        log_line(LogLevel::warn,
-                 "polls: no [polls] secret configured; using a key for this process only");
-        return std::string(bytes.begin(), bytes.end());
-    }();
-    return key;
-}
-
-std::string respondent_token(const BotSettings& settings, Id poll_id, Id member_id) {
-    const std::string& key = settings.poll_secret.empty() ? process_key() : settings.poll_secret;
-    const std::string message =
-        "leernetwerk-poll:" + std::to_string(poll_id) + ":" + std::to_string(member_id);
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int length = 0;
-    if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-             reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest.data(),
-             &length) == nullptr) {
-        throw std::runtime_error("HMAC-SHA256 failed");
-    }
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < length; ++i) {
-        out += kHex[digest[i] >> 4];
-        out += kHex[digest[i] & 0xF];
-    }
-    return out;
-}
 
 // ---- sending, inside a conversation turn or a scheduler job ------------------------------------
 
@@ -84,8 +46,15 @@ struct Asker {
         return member.language.value_or(settings.default_language);
     }
 
+    /// An anonymous poll whose messages to members are removed when it closes (0: none).
+    Id anonymous_poll = 0;
+
     Id send(const OutboundMessage& message) {
-        return turn ? turn->send(message) : store.append_outbox(message, now);
+        const Id id = turn ? turn->send(message) : store.append_outbox(message, now);
+        if (anonymous_poll != 0 && message.recipient_member_id != 0) {
+            store.link_poll_message(id, anonymous_poll);
+        }
+        return id;
     }
 
     /// Privately to one member: on the platform of this event when they are on it, else on one
@@ -160,9 +129,10 @@ void post_results(Asker& asker, const Poll& poll, const Network& network) {
 
 // ---- asking ---------------------------------------------------------------------------------
 
-std::optional<std::size_t> next_question(Store& store, const Poll& poll, const std::string& token) {
+std::optional<std::size_t> next_question(Store& store, const BotSettings& settings, const Poll& poll,
+                                         const std::string& token) {
     std::set<int> done;
-    for (const auto& answer : store.poll_answers_of(poll.id, token)) {
+    for (const auto& answer : answers_of_token(store, settings, poll, token)) {
         done.insert(answer.question);
     }
     for (std::size_t i = 0; i < poll.questions.size(); ++i) {
@@ -249,6 +219,14 @@ Poll launch(Asker& asker, Poll poll, const Network& network, const std::vector<M
         ids.push_back(member.id);
     }
     asker.store.add_poll_invitees(poll.id, ids);
+    if (poll.anonymous) {
+        std::vector<std::string> tokens;
+        for (const auto id : ids) {
+            tokens.push_back(respondent_token(asker.settings, poll.id, id));
+        }
+        BallotBox(asker.store, asker.settings, poll).open(tokens);
+        asker.anonymous_poll = poll.id;
+    }
     for (const auto& member : audience) {
         asker.to_member(member, network.id, [&](Lang lang) {
             return question_content(poll, network, asker.settings, 0, lang, "poll.intro");
@@ -259,6 +237,18 @@ Poll launch(Asker& asker, Poll poll, const Network& network, const std::vector<M
                                  std::to_string(network.id) + ": " +
                                  std::to_string(audience.size()) + " member(s) asked");
     return poll;
+}
+
+/// Closes a poll. An anonymous poll's ballots are counted (ballot_box.hpp), and the messages it
+/// caused to members are forgotten: which question each was last sent, whom the reminder went to.
+void close_and_count(Store& store, const BotSettings& settings, const Poll& poll, Instant now) {
+    if (poll.anonymous && poll.state == PollState::open) {
+        BallotBox(store, settings, poll).count();
+    }
+    store.close_poll(poll.id, now);
+    if (poll.anonymous) {
+        store.forget_poll_messages(poll.id);
+    }
 }
 
 // ---- reading commands ----------------------------------------------------------------------
@@ -502,6 +492,9 @@ std::optional<Poll> poll_to_answer(detail::Turn& turn, int number, std::string& 
                 // What follows the number may be an anonymous answer: never logged, also when
                 // the bot only asks which network was meant.
                 turn.confidential = turn.confidential || (found && found->anonymous);
+                if (found && found->anonymous) {
+                    turn.anonymous_poll = found->id;  // the question is forgotten at closing
+                }
                 if (found && only_open && !open_for_me(*found)) {
                     return std::nullopt;
                 }
@@ -586,15 +579,19 @@ void record_answer(detail::Turn& turn, const Poll& poll, const Network& network,
                    const std::string& value, const ActionSubmission* clicked) {
     Asker asker{turn.store, turn.settings, turn.now, &turn};
     const auto token = respondent_token(turn.settings, poll.id, turn.me->id);
-    turn.store.add_poll_respondent(poll.id, token,
-                                   poll.anonymous ? std::nullopt : std::optional<Id>(turn.me->id));
-    const bool replaced =
-        turn.store.set_poll_answer(poll.id, {token, static_cast<int>(index), value});
+    bool replaced = false;
     if (poll.anonymous) {
+        // Sealed in the member's ballot; every ballot of the poll is sealed anew (ballot_box.hpp).
         turn.confidential = true;
+        turn.anonymous_poll = poll.id;
+        replaced = BallotBox(turn.store, turn.settings, poll)
+                       .cast(token, static_cast<int>(index), value);
+    } else {
+        turn.store.add_poll_respondent(poll.id, token, turn.me->id);
+        replaced = turn.store.set_poll_answer(poll.id, {token, static_cast<int>(index), value});
     }
     const auto& question = poll.questions[index];
-    const auto next = next_question(turn.store, poll, token);
+    const auto next = next_question(turn.store, turn.settings, poll, token);
     std::string note;
     if (value.empty() && !poll.anonymous) {
         note = turn.t("poll.skipped");
@@ -663,6 +660,7 @@ void answer_with_text(detail::Turn& turn, const Poll& poll, const Network& netwo
                       std::size_t index, const std::string& typed) {
     if (poll.anonymous) {
         turn.confidential = true;  // even an answer that does not fit is never logged
+        turn.anonymous_poll = poll.id;
     }
     const auto& question = poll.questions[index];
     if (is_skip(typed)) {
@@ -934,7 +932,7 @@ void list_polls(Turn& turn) {
                 turn.t(open ? "polls.line_open" : "polls.line_closed",
                        {{"number", std::to_string(poll.number)},
                         {"title", title_of(poll, turn.lang)},
-                        {"count", std::to_string(turn.store.poll_respondents(poll.id).size())},
+                        {"count", std::to_string(respondent_count(turn.store, turn.settings, poll))},
                         {"invited", std::to_string(turn.store.poll_invitees(poll.id).size())},
                         {"deadline", moment(poll.deadline, *network, turn.settings, turn.lang)}});
     }
@@ -965,7 +963,7 @@ void show_poll_results(Turn& turn, const std::string& args) {
     if (poll->state == PollState::open && !poll->live) {
         turn.reply_text("poll.results_later",
                         {{"number", std::to_string(poll->number)},
-                         {"count", std::to_string(turn.store.poll_respondents(poll->id).size())},
+                         {"count", std::to_string(respondent_count(turn.store, turn.settings, *poll))},
                          {"invited", std::to_string(turn.store.poll_invitees(poll->id).size())},
                          {"deadline", moment(poll->deadline, *network, turn.settings, turn.lang)}});
         return;
@@ -989,7 +987,7 @@ void close_poll_now(Turn& turn, const std::string& args) {
         turn.reply_text("poll.already_closed", {{"number", std::to_string(poll->number)}});
         return;
     }
-    turn.store.close_poll(poll->id, turn.now);
+    close_and_count(turn.store, turn.settings, *poll, turn.now);
     turn.store.cancel_job(kPollJob, job_key(poll->id, "remind"));
     turn.store.cancel_job(kPollJob, job_key(poll->id, "close"));
     poll->state = PollState::closed;
@@ -1086,13 +1084,16 @@ void answer_poll(Turn& turn, const std::string& args) {
     }
     const auto& [poll, network] = *found;
     turn.confidential = turn.confidential || poll.anonymous;
+    if (poll.anonymous) {
+        turn.anonymous_poll = poll.id;
+    }
     if (poll.anonymous && turn.event.conversation.kind == Conversation::Kind::group) {
         turn.reply_privately(TextContent{
             turn.t("poll.answer_privately", {{"number", std::to_string(poll.number)}}), {}});
         return;
     }
     const auto token = respondent_token(turn.settings, poll.id, turn.me->id);
-    auto index = next_question(turn.store, poll, token);
+    auto index = next_question(turn.store, turn.settings, poll, token);
     if (!index) {
         if (poll.questions.size() != 1) {
             turn.reply_privately(TextContent{
@@ -1126,8 +1127,9 @@ bool answer_typed(Turn& turn, const std::string& text) {
         if (!asked(*it)) {
             continue;
         }
-        if (const auto next = next_question(turn.store, *it,
-                                            respondent_token(turn.settings, it->id, turn.me->id))) {
+        if (const auto next =
+                next_question(turn.store, turn.settings, *it,
+                              respondent_token(turn.settings, it->id, turn.me->id))) {
             open.push_back({*it, *next});
         }
     }
@@ -1160,6 +1162,9 @@ bool answer_typed(Turn& turn, const std::string& text) {
         std::vector<std::string> names;
         for (const auto& candidate : open) {
             turn.confidential = turn.confidential || candidate.poll.anonymous;
+            if (candidate.poll.anonymous) {
+                turn.anonymous_poll = candidate.poll.id;
+            }
             std::string where;
             if (const auto network = turn.store.network(candidate.poll.network_id);
                 networks && network) {
@@ -1253,8 +1258,11 @@ bool run_poll_job(Store& store, const BotSettings& settings, const Job& job, Ins
             return true;
         }
         std::set<std::string> answered;
-        for (const auto& respondent : store.poll_respondents(poll->id)) {
-            answered.insert(respondent.token);
+        for (const auto& answer : answers_of(store, settings, *poll)) {
+            answered.insert(answer.token);
+        }
+        if (poll->anonymous) {
+            asker.anonymous_poll = poll->id;  // whom it reminds says who had not answered
         }
         int sent = 0;
         for (const auto& member : invitee_members(store, *poll)) {
@@ -1273,7 +1281,7 @@ bool run_poll_job(Store& store, const BotSettings& settings, const Job& job, Ins
     }
     if (what == "close") {
         if (poll->state == PollState::open) {
-            store.close_poll(poll->id, now);
+            close_and_count(store, settings, *poll, now);
             store.cancel_job(kPollJob, job_key(poll->id, "remind"));
         }
         if (allowed && *allowed > now) {

@@ -246,6 +246,24 @@ public:
     virtual std::vector<PollAnswer> poll_answers(Id poll_id) = 0;
     /// The answers of one respondent, by question.
     virtual std::vector<PollAnswer> poll_answers_of(Id poll_id, std::string_view token) = 0;
+    /// Removes every respondent and answer of a poll (an open anonymous poll of an earlier
+    /// version, whose answers are moved into sealed ballots).
+    virtual void remove_poll_answers(Id poll_id) = 0;
+    /// Replaces every sealed ballot of an open anonymous poll (an empty list removes them).
+    virtual void replace_poll_ballots(Id poll_id, const std::vector<SealedBallot>& ballots) = 0;
+    /// The sealed ballots of a poll, in slot order (random).
+    virtual std::vector<SealedBallot> poll_ballots(Id poll_id) = 0;
+    /// Links a message to a member (outbox id) to the anonymous poll that caused it.
+    virtual void link_poll_message(Id message_id, Id poll_id) = 0;
+    /// Removes the messages a closed poll caused that are delivered (or given up); those still on
+    /// their way stay linked until a later call. Returns how many were removed.
+    virtual int forget_poll_messages(Id poll_id) = 0;
+    /// Closed polls that still have linked messages (on their way when the poll closed).
+    virtual std::vector<Id> closed_polls_with_messages() = 0;
+    /// Asks that, once the current transaction has committed, the write-ahead log is folded into
+    /// the database and emptied, so no earlier version of a page stays in a file (after a poll's
+    /// ballots are counted and its messages removed). Freed pages are always overwritten.
+    virtual void compact_after_commit() = 0;
     /// How many answers an anonymous poll needs before results are shown (nullopt: the default).
     virtual std::optional<int> poll_min_respondents(Id network_id) = 0;
     virtual void set_poll_min_respondents(Id network_id, int count) = 0;

@@ -28,6 +28,9 @@ public:
     /// The event's text is never logged: an anonymous answer, an anonymous or confidential
     /// question, an answer to a confidential question.
     bool confidential = false;
+    /// An anonymous poll this event answered (or tried to): every message it sends is forgotten
+    /// when the poll closes, so nothing tells afterwards who answered it (0: none).
+    Id anonymous_poll = 0;
 
     std::string t(std::string_view key, const MessageArgs& args = {}) const {
         return tr(lang, key, args);

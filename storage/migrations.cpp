@@ -551,6 +551,28 @@ INSERT INTO sqlite_sequence (name, seq)
                                             WHERE kind = 'pending_expiry'), 0));
 )sql";
 
+// Anonymous answers that no copy of the database links to a person (issue 12). While an
+// anonymous poll is open, every invitee has one sealed ballot: their answers and token, padded to
+// one size and encrypted with a key derived from the poll key (outside the database). Every
+// answer re-seals every ballot of the poll under fresh random slots, so no row, page or size
+// tells whose ballot changed. At the closing the ballots are counted into poll_answers under
+// random labels, in random order, and removed. poll_messages lists the messages to members that
+// an anonymous poll caused (questions, receipts, reminders): they are removed when it closes.
+constexpr std::string_view kSchemaV10 = R"sql(
+CREATE TABLE poll_ballots (
+    poll_id INTEGER NOT NULL REFERENCES polls (id) ON DELETE CASCADE,
+    slot    BLOB NOT NULL,
+    sealed  BLOB NOT NULL,
+    PRIMARY KEY (poll_id, slot)
+) WITHOUT ROWID;
+
+CREATE TABLE poll_messages (
+    message_id INTEGER PRIMARY KEY REFERENCES outbox (id) ON DELETE CASCADE,
+    poll_id    INTEGER NOT NULL REFERENCES polls (id) ON DELETE CASCADE
+);
+CREATE INDEX poll_messages_by_poll ON poll_messages (poll_id);
+)sql";
+
 // Numbers per network (issue 12): polls, questions, agenda items and knowledge entries get the
 // number members see and type ("stem 3 1", "vraag 7") from their own network's sequence, so an
 // outsider cannot tell another network's items from ones that do not exist, nor count them. The
@@ -559,7 +581,7 @@ INSERT INTO sqlite_sequence (name, seq)
 // shared with another network gets a number of that network's sequence on the share. Existing
 // rows are numbered per network in id order (shares after the network's own entries, in the order
 // they were shared).
-constexpr std::string_view kSchemaV10 = R"sql(
+constexpr std::string_view kSchemaV11 = R"sql(
 CREATE TABLE network_numbers (
     network_id INTEGER NOT NULL REFERENCES networks (id) ON DELETE CASCADE,
     kind       TEXT NOT NULL CHECK (kind IN ('poll', 'question', 'agenda_item', 'knowledge')),
@@ -617,7 +639,7 @@ INSERT INTO network_numbers (network_id, kind, last)
     GROUP BY network_id;
 )sql";
 
-constexpr std::array<Migration, 10> kMigrations{{
+constexpr std::array<Migration, 11> kMigrations{{
     {1, "initial schema", kSchemaV1},
     {2, "conversation references", kSchemaV2},
     {3, "outbox by remote id, adapter state", kSchemaV3},
@@ -627,7 +649,8 @@ constexpr std::array<Migration, 10> kMigrations{{
     {7, "knowledge base with full-text search, network aims", kSchemaV7},
     {8, "questions to the network", kSchemaV8},
     {9, "confirmation ids never handed out twice", kSchemaV9},
-    {10, "numbers per network for polls, questions, agenda items, knowledge", kSchemaV10},
+    {10, "sealed ballots of anonymous polls, messages a poll caused", kSchemaV10},
+    {11, "numbers per network for polls, questions, agenda items, knowledge", kSchemaV11},
 }};
 
 }  // namespace

@@ -132,6 +132,7 @@ RETURNING last
     Connection connection_;      // declared first: closed last
     StatementCache statements_;  // finalized before the connection closes
     bool in_transaction_ = false;
+    bool compact_requested_ = false;  ///< compact_after_commit() was called in this transaction
 };
 
 }  // namespace leernetwerk::storage

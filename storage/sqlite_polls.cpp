@@ -273,6 +273,72 @@ std::vector<PollAnswer> SqliteStore::poll_answers_of(Id poll_id, std::string_vie
     return out;
 }
 
+void SqliteStore::remove_poll_answers(Id poll_id) {
+    for (const auto* sql : {"DELETE FROM poll_answers WHERE poll_id = ?1",
+                            "DELETE FROM poll_respondents WHERE poll_id = ?1"}) {
+        Query query = impl_->query(sql, "remove_poll_answers");
+        query.bind_int(1, poll_id);
+        query.run();
+    }
+}
+
+void SqliteStore::replace_poll_ballots(Id poll_id, const std::vector<SealedBallot>& ballots) {
+    Query remove = impl_->query("DELETE FROM poll_ballots WHERE poll_id = ?1", "replace_poll_ballots");
+    remove.bind_int(1, poll_id);
+    remove.run();
+    for (const auto& ballot : ballots) {
+        Query insert = impl_->query(
+            "INSERT INTO poll_ballots (poll_id, slot, sealed) VALUES (?1, ?2, ?3)",
+            "replace_poll_ballots");
+        insert.bind_int(1, poll_id).bind_blob(2, ballot.slot).bind_blob(3, ballot.sealed);
+        insert.run();
+    }
+}
+
+std::vector<SealedBallot> SqliteStore::poll_ballots(Id poll_id) {
+    Query query = impl_->query(
+        "SELECT slot, sealed FROM poll_ballots WHERE poll_id = ?1 ORDER BY slot", "poll_ballots");
+    query.bind_int(1, poll_id);
+    std::vector<SealedBallot> out;
+    while (query.step()) {
+        out.push_back({query.column_blob(0), query.column_blob(1)});
+    }
+    return out;
+}
+
+void SqliteStore::link_poll_message(Id message_id, Id poll_id) {
+    Query query = impl_->query(
+        "INSERT OR IGNORE INTO poll_messages (message_id, poll_id) VALUES (?1, ?2)",
+        "link_poll_message");
+    query.bind_int(1, message_id).bind_int(2, poll_id);
+    query.run();
+}
+
+int SqliteStore::forget_poll_messages(Id poll_id) {
+    // The link goes with the message (ON DELETE CASCADE); so do a question's links to it.
+    Query query = impl_->query(R"sql(
+DELETE FROM outbox WHERE state IN ('sent', 'failed') AND id IN (
+    SELECT message_id FROM poll_messages WHERE poll_id = ?1)
+  AND NOT EXISTS (SELECT 1 FROM outbox later WHERE later.replaces_id = outbox.id
+                                               AND later.state IN ('pending', 'sending'))
+)sql",
+                               "forget_poll_messages");
+    query.bind_int(1, poll_id);
+    return query.run();
+}
+
+std::vector<Id> SqliteStore::closed_polls_with_messages() {
+    Query query = impl_->query(
+        "SELECT DISTINCT m.poll_id FROM poll_messages m JOIN polls p ON p.id = m.poll_id "
+        "WHERE p.state = 'closed' ORDER BY m.poll_id",
+        "closed_polls_with_messages");
+    std::vector<Id> out;
+    while (query.step()) {
+        out.push_back(query.column_int(0));
+    }
+    return out;
+}
+
 std::optional<int> SqliteStore::poll_min_respondents(Id network_id) {
     Query query = impl_->query("SELECT min_respondents FROM poll_settings WHERE network_id = ?1",
                                "poll_min_respondents");

@@ -338,6 +338,9 @@ Connection open_connection(const std::string& path) {
         throw StoreError("foreign_keys: this SQLite does not enforce foreign keys");
     }
     exec(db.get(), "PRAGMA synchronous = NORMAL", "synchronous");
+    // Deleted rows are overwritten with zeros, not left in free pages: a removed message or
+    // sealed ballot cannot be read back from the file.
+    exec(db.get(), "PRAGMA secure_delete = ON", "secure_delete");
     // A bigger page cache (16 MB): the hot pages (inbox, outbox, members) are served without a
     // read() system call per page.
     exec(db.get(), "PRAGMA cache_size = -16384", "cache_size");
@@ -454,12 +457,34 @@ void SqliteStore::transaction(const std::function<void()>& work) {
         impl_->query("COMMIT", "transaction: commit").run();
     } catch (...) {
         impl_->in_transaction_ = false;
+        impl_->compact_requested_ = false;
         if (sqlite3_get_autocommit(impl_->db()) == 0) {
             sqlite3_exec(impl_->db(), "ROLLBACK", nullptr, nullptr, nullptr);
         }
         throw;
     }
     impl_->in_transaction_ = false;
+    if (impl_->compact_requested_) {
+        impl_->compact_requested_ = false;
+        compact_after_commit();
+    }
+}
+
+void SqliteStore::compact_after_commit() {
+    if (impl_->in_transaction_) {
+        impl_->compact_requested_ = true;
+        return;
+    }
+    // TRUNCATE: every frame is copied into the database and the log file is cut to zero bytes,
+    // so the versions of pages it held (who was written to, and when) are gone from the files.
+    // A reader holding an old snapshot makes it return busy; it is asked again next time.
+    int log_frames = 0;
+    int copied = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(impl_->db(), nullptr, SQLITE_CHECKPOINT_TRUNCATE,
+                                             &log_frames, &copied);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) {
+        throw_sqlite_error(impl_->db(), "compact: wal checkpoint");
+    }
 }
 
 void SqliteStore::savepoint(const std::function<void()>& work) {

@@ -145,6 +145,13 @@ public:
     bool set_poll_answer(Id poll_id, const PollAnswer& answer) override;
     std::vector<PollAnswer> poll_answers(Id poll_id) override;
     std::vector<PollAnswer> poll_answers_of(Id poll_id, std::string_view token) override;
+    void remove_poll_answers(Id poll_id) override;
+    void replace_poll_ballots(Id poll_id, const std::vector<SealedBallot>& ballots) override;
+    std::vector<SealedBallot> poll_ballots(Id poll_id) override;
+    void link_poll_message(Id message_id, Id poll_id) override;
+    int forget_poll_messages(Id poll_id) override;
+    std::vector<Id> closed_polls_with_messages() override;
+    void compact_after_commit() override;
     std::optional<int> poll_min_respondents(Id network_id) override;
     void set_poll_min_respondents(Id network_id, int count) override;
     // ---- knowledge base (sqlite_knowledge.cpp)

@@ -87,6 +87,15 @@ Query& Query::bind_text(int index, std::string_view value) {
     return *this;
 }
 
+Query& Query::bind_blob(int index, std::string_view bytes) {
+    const char* data = bytes.data() != nullptr ? bytes.data() : "";
+    if (sqlite3_bind_blob64(statement_->get(), index, data, bytes.size(), SQLITE_TRANSIENT) !=
+        SQLITE_OK) {
+        throw_sqlite_error(db_, operation_);
+    }
+    return *this;
+}
+
 Query& Query::bind_null(int index) {
     if (sqlite3_bind_null(statement_->get(), index) != SQLITE_OK) {
         throw_sqlite_error(db_, operation_);
@@ -134,6 +143,12 @@ std::string Query::column_text(int column) const {
     const auto* text = sqlite3_column_text(statement_->get(), column);
     const int size = sqlite3_column_bytes(statement_->get(), column);
     return text != nullptr ? std::string(reinterpret_cast<const char*>(text), size) : std::string{};
+}
+
+std::string Query::column_blob(int column) const {
+    const auto* bytes = sqlite3_column_blob(statement_->get(), column);
+    const int size = sqlite3_column_bytes(statement_->get(), column);
+    return bytes != nullptr ? std::string(static_cast<const char*>(bytes), size) : std::string{};
 }
 
 Instant Query::column_instant(int column) const {

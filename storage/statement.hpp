@@ -63,6 +63,8 @@ public:
 
     Query& bind_int(int index, std::int64_t value);
     Query& bind_text(int index, std::string_view value);
+    /// Bytes, stored as a BLOB (sealed ballots).
+    Query& bind_blob(int index, std::string_view bytes);
     Query& bind_null(int index);
     /// Binds NULL for nullopt.
     Query& bind_optional_int(int index, std::optional<std::int64_t> value);
@@ -77,6 +79,7 @@ public:
     std::optional<std::int64_t> column_optional_int(int column) const;
     /// Empty for NULL.
     std::string column_text(int column) const;
+    std::string column_blob(int column) const;
     Instant column_instant(int column) const;
 
 private:

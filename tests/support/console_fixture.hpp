@@ -9,6 +9,7 @@
 
 #include "adapters/console/console.hpp"
 #include "app/demo.hpp"
+#include "bot/ballot_box.hpp"
 #include "storage/sqlite_store.hpp"
 
 namespace leernetwerk::testing {
@@ -54,6 +55,15 @@ struct ConsoleFixture {
 
     /// Switches speaker.
     void as(const std::string& name) { session.speak_as(name); }
+
+    /// How many answered a poll, and their answers: an open anonymous poll's from its sealed
+    /// ballots (bot/ballot_box.hpp), as the bot itself reads them.
+    std::size_t respondents(Id poll_id) {
+        return respondent_count(*store, bot.settings(), *store->poll(poll_id));
+    }
+    std::vector<PollAnswer> answers(Id poll_id) {
+        return answers_of(*store, bot.settings(), *store->poll(poll_id));
+    }
 
     int meeting_count() {
         int planned = 0;

@@ -205,7 +205,7 @@ TEST_CASE("a one-line poll with a deadline: reminder to who has not answered, cl
     // Joost changes his mind: the second answer replaces the first, and he hears so.
     chat.in_private("Joost van Dijk", "stem 1 1");
     CHECK(has(chat.say("stem 1 2"), "Je eerdere antwoord is vervangen door dit nieuwe."));
-    CHECK(chat.store->poll_respondents(1).size() == 3);
+    CHECK(chat.respondents(1) == 3);
 
     // Thursday 17:00, a day before the deadline: only the seven who did not answer hear again.
     chat.as("Marieke Jansen");
@@ -230,7 +230,7 @@ TEST_CASE("a one-line poll with a deadline: reminder to who has not answered, cl
     // Too late now.
     const auto late = chat.in_private("Lotte Mulder", "stem 1 3");
     CHECK(has(late, "Peiling #1 (\"Welke datum past?\") is gesloten"));
-    CHECK(chat.store->poll_respondents(1).size() == 3);
+    CHECK(chat.respondents(1) == 3);
     // The reminder went once: nothing further comes.
     chat.as("Marieke Jansen");
     CHECK_FALSE(has(chat.say("/tijd +7d"), "Nog even"));
@@ -322,14 +322,23 @@ TEST_CASE("the CSV export: counts per option, names only for a named poll, safe 
         for (const auto* name : {"Anna", "Sanne", "Joost"}) {
             CHECK_FALSE(has(*anonymous.csv, name));
         }
-        // A live poll shows its results while it runs, but not below the minimum.
+        // A live poll shows its results in the chat while it runs (not below the minimum), but
+        // its answers stay sealed: the CSV waits for the closing, and then for the minimum.
         chat.in_group("Marieke Jansen", "peiling Welke dag? | maandag | dinsdag | anoniem | live");
         chat.in_private("Anna de Vries", "1");
         chat.in_private("Sanne Bakker", "1");
-        CHECK(poll_results_csv(*chat.store, 3, Lang::nl).error == PollExportError::too_few_answers);
-        CHECK(has(chat.in_group("Marieke Jansen", "peiling export 3"), "minder dan 3 antwoorden"));
+        CHECK(has(chat.in_group("Anna de Vries", "peiling uitslag 3"), "pas iets vanaf 3 antwoorden"));
         chat.in_private("Joost van Dijk", "2");
+        CHECK(has(chat.in_group("Anna de Vries", "peiling uitslag 3"), "maandag"));
+        CHECK(poll_results_csv(*chat.store, 3, Lang::nl).error == PollExportError::not_closed);
+        chat.in_group("Marieke Jansen", "peiling sluiten 3");
         CHECK(poll_results_csv(*chat.store, 3, Lang::nl).csv);
+        chat.in_group("Marieke Jansen", "peiling Welke maand? | mei | juni | anoniem | live");
+        chat.in_private("Anna de Vries", "1");
+        chat.in_private("Sanne Bakker", "1");
+        chat.in_group("Marieke Jansen", "peiling sluiten 4");
+        CHECK(poll_results_csv(*chat.store, 4, Lang::nl).error == PollExportError::too_few_answers);
+        CHECK(has(chat.in_group("Marieke Jansen", "peiling export 4"), "minder dan 3 antwoorden"));
     }
 }
 
@@ -512,7 +521,7 @@ TEST_CASE("bad input to polls gets a clear reply and changes nothing it should n
         CHECK(has(chat.say("peiling Hoeveel uur? | 1 uur | 2 uur | 4 uur | 8 uur | anoniem"),
                   "  3. 4 uur\n"));
         CHECK(has(chat.in_private("Anna de Vries", "4 uur"), "opgeslagen"));
-        CHECK(chat.store->poll_answers(1).front().value == "3");
+        CHECK(chat.answers(1).front().value == "3");
         chat.as("Marieke Jansen");
         chat.say("/groep");
         CHECK(has(chat.say("peiling Welk cijfer? | 1 | 2 | 3"), "Peiling #2 staat uit"));
@@ -575,20 +584,20 @@ TEST_CASE("bad input to polls gets a clear reply and changes nothing it should n
         CHECK(has(chat.click("Anna de Vries", "poll:1:1", {"1", "1"}), "hoort niet bij"));
         CHECK(has(chat.click("Anna de Vries", "poll:1:x", {"1"}), "Die knop hoort bij iets"));
         CHECK(has(chat.click("Anna de Vries", "poll:1:1", {"1", "2", "3"}), "hooguit 2 keuzes"));
-        CHECK(chat.store->poll_respondents(poll).empty());
+        CHECK(chat.respondents(poll) == 0);
         // A typed answer that fits nothing is no answer.
         CHECK(has(chat.in_private("Anna de Vries", "stem 1 7"), "typ een nummer van 1 tot 3"));
-        CHECK(chat.store->poll_respondents(poll).empty());
+        CHECK(chat.respondents(poll) == 0);
         // In the group an anonymous poll is not answered: it would show the choice to everyone.
         CHECK(has(chat.in_group("Anna de Vries", "stem 1 2"), "antwoord in je privéchat met mij"));
-        CHECK(chat.store->poll_respondents(poll).empty());
+        CHECK(chat.respondents(poll) == 0);
         // Clicked properly: counted once; again: replaced, and the member hears so in English.
         CHECK(has(chat.click("Anna de Vries", "poll:1:1", {"1", "3"}), "opgeslagen"));
         chat.in_private("Anna de Vries", "taal en");
         CHECK(has(chat.click("Anna de Vries", "poll:1:1", {"2"}),
                   "Your earlier answer is replaced by this new one."));
-        CHECK(chat.store->poll_respondents(poll).size() == 1);
-        CHECK(chat.store->poll_answers(poll).front().value == "2");
+        CHECK(chat.respondents(poll) == 1);
+        CHECK(chat.answers(poll).front().value == "2");
 
         // Someone of another network.
         Member kees;
@@ -606,12 +615,12 @@ TEST_CASE("bad input to polls gets a clear reply and changes nothing it should n
         });
         CHECK(has(chat.click("Kees Kok", "poll:1:1", {"1"}), "Peiling #1 ken ik niet."));
         CHECK(has(chat.in_private("Kees Kok", "stem 1 1"), "Peiling #1 ken ik niet."));
-        CHECK(chat.store->poll_respondents(poll).size() == 1);
+        CHECK(chat.respondents(poll) == 1);
 
         // Closed early: no more answers.
         chat.in_group("Marieke Jansen", "peiling sluiten 1");
         CHECK(has(chat.click("Sanne Bakker", "poll:1:1", {"1"}), "is gesloten"));
-        CHECK(chat.store->poll_respondents(poll).size() == 1);
+        CHECK(chat.respondents(poll) == 1);
         CHECK(has(chat.in_group("Marieke Jansen", "peiling sluiten 1"), "is al gesloten"));
     }
 
@@ -769,19 +778,19 @@ TEST_CASE("with two polls open a bare number is not guessed into one of them", "
     const auto which = chat.in_private("Anna de Vries", "1");
     CHECK(has(which, "Er staan meer peilingen voor je open: #2 (Welke tijd?) en #1 (Welke dag?)"));
     CHECK(has(which, "Er is nog niets opgeslagen."));
-    CHECK(chat.store->poll_respondents(1).empty());
-    CHECK(chat.store->poll_respondents(2).empty());
+    CHECK(chat.respondents(1) == 0);
+    CHECK(chat.respondents(2) == 0);
     // Text that answers nothing is still ordinary text.
     CHECK_FALSE(has(chat.say("hoe gaat het"), "Er staan meer peilingen"));
     // Named by number it is clear; then only the other poll waits, and "3" is for it.
     CHECK(has(chat.say("stem 1 2"), "opgeslagen"));
-    CHECK(chat.store->poll_respondents(1).size() == 1);
+    CHECK(chat.respondents(1) == 1);
     CHECK(has(chat.say("3"), "Welke tijd?\n-> Dank je, je antwoord is opgeslagen."));
-    CHECK(chat.store->poll_respondents(2).size() == 1);
+    CHECK(chat.respondents(2) == 1);
     // Both answered: a new number could replace either answer, so she is asked again.
     CHECK(has(chat.say("1"), "Er staan meer peilingen voor je open"));
-    CHECK(chat.store->poll_answers(1).front().value == "2");
-    CHECK(chat.store->poll_answers(2).front().value == "3");
+    CHECK(chat.answers(1).front().value == "2");
+    CHECK(chat.answers(2).front().value == "3");
 }
 
 TEST_CASE("the receipt of an anonymous skip does not tell it from an answer",

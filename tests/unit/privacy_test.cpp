@@ -233,9 +233,9 @@ TEST_CASE("my data lists agenda items, dots and named poll answers; forget me er
         chat.say("vergeet mij");
         CHECK(has(chat.say("ja"), "ik heb alles over je gewist"));
         // The named poll goes on without her answer; the anonymous one keeps its total.
-        CHECK(chat.store->poll_respondents(1).empty());
-        CHECK(chat.store->poll_answers(1).empty());
-        CHECK(chat.store->poll_respondents(2).size() == 1);
+        CHECK(chat.respondents(1) == 0);
+        CHECK(chat.answers(1).empty());
+        CHECK(chat.respondents(2) == 1);
     }
     const auto id = std::to_string(anna_id);
     CHECK(count_rows(file.path, "SELECT count(*) FROM poll_respondents WHERE member_id = " + id) ==

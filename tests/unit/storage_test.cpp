@@ -292,7 +292,7 @@ TEST_CASE("the upgrade to numbers per network numbers existing rows in id order"
     const std::string path = dir.file("old.db");
     {
         RawDb raw{path};
-        storage::migrate(raw.get(), 9);
+        storage::migrate(raw.get(), 10);
         raw.exec(
             "INSERT INTO networks (id, name, name_key, time_zone, meeting_cap, created_at) VALUES "
             "(1, 'Eén', 'een', 'Europe/Amsterdam', 4, 1), "
