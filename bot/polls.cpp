@@ -425,6 +425,23 @@ PartRead read_part(detail::Turn& turn, const Network& network, std::string_view 
     return PartRead::option;
 }
 
+/// An anonymous poll for fewer people than its minimum of answers could never show a result:
+/// the facilitator hears so, with what to do instead, and it is not started.
+bool too_few_for_results(detail::Turn& turn, const Poll& poll, const Network& network,
+                         std::size_t audience) {
+    const auto min = min_respondents(turn.store, turn.settings.min_anonymous_respondents,
+                                     network.id);
+    if (!poll.anonymous || audience >= static_cast<std::size_t>(min)) {
+        return false;
+    }
+    turn.reply_text("poll.too_few_invited",
+                    {{"count", std::to_string(audience)},
+                     {"min", std::to_string(min)},
+                     {"lowest", std::to_string(std::max<std::size_t>(audience, kMinThreshold))},
+                     {"network", network.name}});
+    return true;
+}
+
 std::optional<Poll> poll_of_network(detail::Turn& turn, const Network& network,
                                     const std::string& args, std::string_view usage_key) {
     const auto number = read_number(words(args).empty() ? std::string() : words(args).front());
@@ -595,10 +612,11 @@ void record_answer(detail::Turn& turn, const Poll& poll, const Network& network,
     std::string note;
     if (value.empty() && !poll.anonymous) {
         note = turn.t("poll.skipped");
-    } else if (value.empty()) {
-        // An anonymous skip is receipted like an answer: the receipt stays in the outbox with the
-        // member's name, and the skips of a token (empty answers) would otherwise match it.
-        note = turn.t("poll.received");
+    } else if (poll.anonymous && !replaced) {
+        // One receipt for an anonymous answer and a skip alike: it stays in the outbox, with the
+        // member's name, until the poll closes, and a skip told apart would match the one
+        // respondent whose answer to that question is empty.
+        note = turn.t("poll.received_anonymous");
     } else if (replaced) {
         note = turn.t("poll.replaced");
     } else if (!poll.anonymous && question.kind != K::text) {
@@ -812,6 +830,9 @@ void start_poll(Turn& turn, const std::string& args) {
         turn.reply_text(why, {{"network", network->name}});
         return;
     }
+    if (too_few_for_results(turn, poll, *network, audience.size())) {
+        return;
+    }
     Asker asker{turn.store, turn.settings, turn.now, &turn};
     poll = launch(asker, std::move(poll), *network, audience);
     const MessageArgs facts = {
@@ -871,6 +892,9 @@ void start_evaluation(Turn& turn, const std::string& args) {
         turn.reply_text(why, {{"network", network->name}});
         return;
     }
+    if (too_few_for_results(turn, poll, *network, audience.size())) {
+        return;
+    }
     Asker asker{turn.store, turn.settings, turn.now, &turn};
     poll = launch(asker, std::move(poll), *network, audience);
     const MessageArgs facts = {
@@ -899,16 +923,40 @@ Id start_meeting_evaluation(Store& store, const BotSettings& settings, const Net
     poll.created_at = now;
     std::string why;
     auto audience = audience_of(store, poll, now, why);
+    const auto min = static_cast<std::size_t>(
+        min_respondents(store, settings.min_anonymous_respondents, network.id));
     if (audience.empty()) {
         // Nobody said they came: everyone is asked (those who were not there can skip it).
         poll.audience = PollAudience::network;
         audience = audience_of(store, poll, now, why);
     }
-    if (audience.empty()) {
+    Asker asker{store, settings, now, nullptr};
+    if (audience.size() < min) {
+        // Fewer than the anonymous minimum could answer: the results could never show. Not
+        // started; the facilitators hear why and what they can do (ask everyone, ask named, or
+        // lower the minimum).
+        const auto* key = poll.audience == PollAudience::attended ? "evaluation.auto_too_few_came"
+                                                                  : "evaluation.auto_too_few";
+        for (const auto& entry : store.roster(network.id)) {
+            if (!can_manage_network(entry.membership.role)) {
+                continue;
+            }
+            asker.to_member(entry.member, network.id, [&](Lang lang) -> Content {
+                return TextContent{
+                    tr(lang, key,
+                       {{"network", network.name},
+                        {"count", std::to_string(audience.size())},
+                        {"min", std::to_string(min)},
+                        {"lowest", std::to_string(std::max<std::size_t>(audience.size(),
+                                                                        kMinThreshold))}}),
+                    {}};
+            });
+        }
+        log_line(LogLevel::info, "evaluation after meeting " + std::to_string(meeting.id) +
+                                     " not started: fewer than the anonymous minimum to ask");
         return 0;
     }
-    Asker asker{store, settings, now, nullptr};
-    return launch(asker, std::move(poll), network, audience).number;
+    return launch(asker, std::move(poll), network, audience).id;
 }
 
 // ---- looking at polls --------------------------------------------------------------------------

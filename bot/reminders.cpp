@@ -505,10 +505,14 @@ void send_meeting_reminder(Mailer& mail, const ReminderRule& rule, const Network
                 start_meeting_evaluation(store, mail.settings, network, meeting, mail.now);
             make = [&, poll_id](Lang lang) -> Content {
                 auto args = facts(lang);
-                args.emplace_back("number", std::to_string(poll_id));
-                return TextContent{
-                    tr(lang, poll_id ? "reminder.evaluation_started" : "reminder.evaluation", args),
-                    {}};
+                // The poll's own number in its network ({number} in the facts is the meeting's).
+                const auto poll = poll_id ? store.poll(poll_id) : std::nullopt;
+                args.emplace_back("poll", std::to_string(poll ? poll->number : 0));
+                const auto* key = !poll ? "reminder.evaluation"
+                                  : poll->audience == PollAudience::attended
+                                      ? "reminder.evaluation_started"
+                                      : "reminder.evaluation_started_all";
+                return TextContent{tr(lang, key, args), {}};
             };
             break;
         }

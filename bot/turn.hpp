@@ -224,8 +224,8 @@ void poll_click(Turn& turn, const ActionSubmission& action);
 bool answer_typed(Turn& turn, const std::string& text);
 /// Scheduler job of a poll: the reminder or the closing. False: it was moved to later.
 bool run_poll_job(Store& store, const BotSettings& settings, const Job& job, Instant now);
-/// The "after a meeting" evaluation (set A) for a meeting, sent to who came; its number, or 0
-/// when it was started before or nobody can be asked.
+/// The "after a meeting" evaluation (set A) for a meeting, sent to who came; its id (members see
+/// its number), or 0 when it was started before or nobody can be asked.
 Id start_meeting_evaluation(Store& store, const BotSettings& settings, const Network& network,
                             const Meeting& meeting, Instant now);
 // Knowledge base and harvest (knowledge_flows.cpp).

@@ -258,7 +258,7 @@ RunResult play_and_attack(unsigned seed) {
             chat.say("/prive");
             const auto printed = chat.say(person.lines[next[who]]);
             INFO(person.name << " typed " << person.lines[next[who]] << ": " << printed);
-            REQUIRE((has(printed, "opgeslagen") || has(printed, "Overgeslagen")));
+            REQUIRE(has(printed, "ontvangen (anoniem)"));
             ++next[who];
             observe(person.name);
             if (person.name == "Anna de Vries" && next[who] == 4 && !anna_changed) {
@@ -411,7 +411,7 @@ RunResult play_and_attack(unsigned seed) {
                 copies[i], scratch.path,
                 "SELECT recipient_member_id, count(*) FROM outbox WHERE recipient_member_id IS "
                 "NOT NULL AND (content LIKE '%poll:1:%' OR content LIKE '%opgeslagen%' OR "
-                "content LIKE '%Overgeslagen%') GROUP BY 1"));
+                "content LIKE '%Overgeslagen%' OR content LIKE '%ontvangen%') GROUP BY 1"));
             for (const auto& [name, id] : member_ids) {
                 if (kept.count(id)) {
                     claimed.insert(name);
@@ -519,7 +519,7 @@ TEST_CASE("a process killed at any point of an anonymous answer loses nothing an
         }
         chat.as("Anna de Vries");
         chat.say("/prive");
-        REQUIRE(has(chat.say("4"), "opgeslagen"));
+        REQUIRE(has(chat.say("4"), "ontvangen (anoniem)"));
     }
     for (const auto& suffix : kSuffixes) {
         if (fs::exists(database.string() + suffix)) {
@@ -582,7 +582,7 @@ TEST_CASE("a process killed at any point of an anonymous answer loses nothing an
             for (const auto& row : store->outbox_in_state(Platform::console, OutboxState::pending)) {
                 const auto* text = std::get_if<TextContent>(&row.message.content);
                 receipts += (text && row.message.recipient_member_id == anna &&
-                             has(text->markdown, "opgeslagen"))
+                             has(text->markdown, "ontvangen (anoniem)"))
                                 ? 1
                                 : 0;
             }

@@ -89,7 +89,8 @@ struct PollChat : ConsoleFixture {
         for (const auto& line : lines) {
             const auto printed = say(line);
             INFO(name << " typed " << line << " and saw: " << printed);
-            REQUIRE((has(printed, "opgeslagen") || has(printed, "Overgeslagen")));
+            REQUIRE((has(printed, "opgeslagen") || has(printed, "Overgeslagen") ||
+                     has(printed, "ontvangen (anoniem)")));
         }
     }
 
@@ -143,7 +144,7 @@ TEST_CASE("a mid-term evaluation: one question at a time, results only from the 
     chat.as("Anna de Vries");
     chat.say("/prive");
     const auto first = chat.say("4");
-    CHECK(has(first, "Dank je, je antwoord is opgeslagen."));
+    CHECK(has(first, "Dank je, ontvangen (anoniem)."));
     CHECK(has(first, "Vraag 2/13: Helpen de werkvormen je om te leren?"));
     CHECK_FALSE(has(first, "Vraag 3/13"));
     // The rest of her answers; the question about the goal is answered with its text.
@@ -520,7 +521,7 @@ TEST_CASE("bad input to polls gets a clear reply and changes nothing it should n
         CHECK(chat.store->polls_of(chat.demo.network_id).empty());
         CHECK(has(chat.say("peiling Hoeveel uur? | 1 uur | 2 uur | 4 uur | 8 uur | anoniem"),
                   "  3. 4 uur\n"));
-        CHECK(has(chat.in_private("Anna de Vries", "4 uur"), "opgeslagen"));
+        CHECK(has(chat.in_private("Anna de Vries", "4 uur"), "ontvangen (anoniem)"));
         CHECK(chat.answers(1).front().value == "3");
         chat.as("Marieke Jansen");
         chat.say("/groep");
@@ -544,7 +545,13 @@ TEST_CASE("bad input to polls gets a clear reply and changes nothing it should n
             chat.store->set_rsvp({october.id, chat.member_id("Lotte Mulder"),
                                   RsvpAnswer::not_coming, "", october.created_at});
         });
-        const auto attended = chat.say("evaluatie na");  // set A: to who came, by default
+        // Set A goes to who came, by default; two is fewer than the anonymous minimum (3), so
+        // it could never show a result: not started, and the facilitator hears what to do.
+        const auto too_few = chat.say("evaluatie na");
+        CHECK(has(too_few, "gaat naar te weinig mensen (2)"));
+        CHECK(has(too_few, "met naam"));
+        CHECK(chat.store->polls_of(chat.demo.network_id).size() == 1);  // the named one above
+        const auto attended = chat.say("evaluatie na | met naam");
         CHECK(has(attended, "Privé gevraagd aan: 2."));
         CHECK(has(attended, ">>> bot to Sanne Bakker (privé)"));
         CHECK(has(attended, ">>> bot to Pieter Visser (privé)"));
@@ -592,7 +599,7 @@ TEST_CASE("bad input to polls gets a clear reply and changes nothing it should n
         CHECK(has(chat.in_group("Anna de Vries", "stem 1 2"), "antwoord in je privéchat met mij"));
         CHECK(chat.respondents(poll) == 0);
         // Clicked properly: counted once; again: replaced, and the member hears so in English.
-        CHECK(has(chat.click("Anna de Vries", "poll:1:1", {"1", "3"}), "opgeslagen"));
+        CHECK(has(chat.click("Anna de Vries", "poll:1:1", {"1", "3"}), "ontvangen (anoniem)"));
         chat.in_private("Anna de Vries", "taal en");
         CHECK(has(chat.click("Anna de Vries", "poll:1:1", {"2"}),
                   "Your earlier answer is replaced by this new one."));
@@ -783,9 +790,9 @@ TEST_CASE("with two polls open a bare number is not guessed into one of them", "
     // Text that answers nothing is still ordinary text.
     CHECK_FALSE(has(chat.say("hoe gaat het"), "Er staan meer peilingen"));
     // Named by number it is clear; then only the other poll waits, and "3" is for it.
-    CHECK(has(chat.say("stem 1 2"), "opgeslagen"));
+    CHECK(has(chat.say("stem 1 2"), "ontvangen (anoniem)"));
     CHECK(chat.respondents(1) == 1);
-    CHECK(has(chat.say("3"), "Welke tijd?\n-> Dank je, je antwoord is opgeslagen."));
+    CHECK(has(chat.say("3"), "Welke tijd?\n-> Dank je, ontvangen (anoniem)."));
     CHECK(chat.respondents(2) == 1);
     // Both answered: a new number could replace either answer, so she is asked again.
     CHECK(has(chat.say("1"), "Er staan meer peilingen voor je open"));
@@ -816,13 +823,57 @@ TEST_CASE("the receipt of an anonymous skip does not tell it from an answer",
         }
     }
     CHECK(count_of(std::accumulate(receipts.begin(), receipts.end(), std::string()),
-                   "Dank je, je antwoord is opgeslagen.") == 6);
+                   "Dank je, ontvangen (anoniem).") == 6);
     for (const auto& receipt : receipts) {
         CHECK_FALSE(has(receipt, "Overgeslagen"));
+        // A skip is not called a saved answer either (issue 14, point 29).
+        CHECK_FALSE(has(receipt, "je antwoord is opgeslagen"));
     }
     // A named poll may say so: its answers carry the name anyway.
     chat.in_group("Marieke Jansen", "peiling Wat? | a | b");
     CHECK(has(chat.in_private("Anna de Vries", "overslaan"), "Overgeslagen."));
+}
+
+TEST_CASE("an anonymous poll for fewer people than its minimum is not started, and says why",
+          "[polls][minimum]") {
+    PollChat chat;
+    // Only Bram is a workshop leader: one answer can never show under a minimum of 3.
+    const auto refused = chat.say("peiling Wat? | a | b | voor workshopleiders | anoniem");
+    CHECK(has(refused, "gaat naar te weinig mensen (1)"));
+    CHECK(has(refused, "Kies: voor iedereen in plaats van de rol, met naam,"));
+    CHECK(has(refused, "peiling drempel 2"));
+    CHECK_FALSE(has(refused, ">>> bot to Bram de Boer (privé)"));
+    CHECK(chat.store->polls_of(chat.demo.network_id).empty());
+    // Named, the same poll goes out; and so does an anonymous one for everyone.
+    CHECK(has(chat.say("peiling Wat? | a | b | voor workshopleiders"), "Privé gevraagd aan: 1."));
+    CHECK(has(chat.say("peiling Wat? | a | b | anoniem"), "Privé gevraagd aan: 10."));
+}
+
+TEST_CASE("the evaluation after a meeting names its own poll number, and is not started for too "
+          "few",
+          "[polls][after-meeting]") {
+    SECTION("the group hears the poll's number, not the meeting's") {
+        PollChat chat;
+        // The February meeting (the demo's second) is on Tuesday 9 February at 15:30; the
+        // evaluation starts the next afternoon, the network's first poll.
+        const auto day_after = chat.say("/tijd 2027-02-10 16:00");
+        CHECK(has(day_after, "Ik heb iedereen privé een korte, anonieme evaluatie gestuurd "
+                             "(peiling #1)"));
+        CHECK_FALSE(has(day_after, "(peiling #2)"));
+        REQUIRE(chat.store->polls_of(chat.demo.network_id).size() == 1);
+        CHECK(chat.store->polls_of(chat.demo.network_id).front().id == 1);
+    }
+    SECTION("a network smaller than the anonymous minimum gets no evaluation, and its "
+            "facilitator hears why") {
+        PollChat chat;
+        chat.say("peiling drempel 12");
+        const auto day_after = chat.say("/tijd 2027-02-10 16:00");
+        CHECK(has(day_after, ">>> bot to Marieke Jansen (privé)\nDe evaluatie na de bijeenkomst "
+                             "van HSN-café Feedback die werkt heb ik niet gestart: er zijn maar 10 "
+                             "leden"));
+        CHECK(has(day_after, "Typ evaluatie na | met naam"));
+        CHECK(chat.store->polls_of(chat.demo.network_id).empty());
+    }
 }
 
 TEST_CASE("a poll's default deadline falls on a school day, not on a Saturday",
