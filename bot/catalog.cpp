@@ -1040,7 +1040,7 @@ constexpr Entry kCatalogue[] = {
     {"knowledge.share_own_network", "Kennis {number} hoort al bij {network}.", "Knowledge {number} already belongs to {network}."},
     {"knowledge.share_retired", "Kennis {number} is gearchiveerd; zet het eerst terug met **kennis herstel** {number}.", "Knowledge {number} is archived; bring it back first with **knowledge restore** {number}."},
     {"knowledge.share_already", "Kennis {number} was al gedeeld met {network}.", "Knowledge {number} was already shared with {network}."},
-    {"knowledge.shared", "Kennis {number} '{title}' is gedeeld met {network}: de leden daarvan vinden het nu ook.", "Knowledge {number} '{title}' is shared with {network}: its members now find it too."},
+    {"knowledge.shared", "Kennis {number} '{title}' is gedeeld met {network}: de leden daarvan vinden het nu ook, daar als kennis {there}.", "Knowledge {number} '{title}' is shared with {network}: its members now find it too, there as knowledge {there}."},
     {"knowledge.sent_privately", "Ik heb het je privé gestuurd.", "I sent it to you privately."},
     {"doc.export_title", "Kennisbank van {network}", "Knowledge base of {network}"},
     {"doc.export_none", "Er staat nog niets in de kennisbank.", "There is nothing in the knowledge base yet."},

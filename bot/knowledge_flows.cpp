@@ -748,7 +748,10 @@ void share_knowledge(Turn& turn, const std::string& args) {
         return;
     }
     turn.store.share_knowledge_entry(entry->id, target->id, turn.me->id, turn.now);
-    turn.reply_text("knowledge.shared", reply_args);
+    auto shared_args = reply_args;
+    shared_args.emplace_back(
+        "there", std::to_string(turn.store.knowledge_number_in(entry->id, target->id).value_or(0)));
+    turn.reply_text("knowledge.shared", shared_args);
 }
 
 void export_knowledge(Turn& turn) {
