@@ -751,6 +751,8 @@ constexpr Entry kCatalogue[] = {
     {"poll.done_live", "Klaar, dank je wel! **peiling uitslag** {number} toont de tussenstand; tot {deadline} kun je een antwoord nog veranderen.", "Done, thank you! **poll results** {number} shows how it stands; until {deadline} you can still change an answer."},
     {"number.which_network", "{what} bestaat in meer dan één van je netwerken: {networks}. Welk netwerk bedoel je? Zet de naam erachter, bijvoorbeeld **{example}**, of typ het in het groepsgesprek van dat netwerk. Ik heb nog niets gedaan.",
      "{what} exists in more than one of your networks: {networks}. Which network do you mean? Add its name, for example **{example}**, or type it in that network's group conversation. I have not done anything yet."},
+    {"number.other_network", "Dit gaat over {network}: daar zoek ik nummer {number}. Bedoel je {named}? Kies dat netwerk met **netwerk** {named}, of typ het in het groepsgesprek van dat netwerk.",
+     "This is about {network}: that is where I look for number {number}. Do you mean {named}? Choose that network with **network** {named}, or type it in that network's group conversation."},
     {"number.what.poll", "Peiling #{number}", "Poll #{number}"},
     {"number.what.question", "Vraag {number}", "Question {number}"},
     {"number.what.agenda_item", "Agendapunt #{number}", "Agenda item #{number}"},

@@ -341,6 +341,16 @@ TEST_CASE("in a private chat a number several of your networks have: the bot ask
     CHECK(chat.store->poll_respondents(other_poll).size() == 1);
     CHECK(chat.store->poll_respondents(demo_poll).empty());
 
+    // The poll commands that work on one network's list use her chosen network; naming another
+    // one is not silently read as it.
+    CHECK(contains(chat.say("peiling uitslag 1 in HSN-café Rekenen"),
+                   "Dit gaat over HSN-café Feedback die werkt: daar zoek ik nummer 1. Bedoel je "
+                   "HSN-café Rekenen? Kies dat netwerk met netwerk HSN-café Rekenen"));
+    chat.say("netwerk HSN-café Rekenen");
+    CHECK(contains(chat.say("peiling uitslag 1 in HSN-café Rekenen"),
+                   "Tot nu toe antwoordden 1 van de 3."));  // Rekenen's poll: Rob, Pim, Anna
+    chat.say("netwerk HSN-café Feedback die werkt");
+
     // Questions and knowledge the same way; in English when she speaks English.
     reply = chat.say("vraag 1");
     CHECK(contains(reply, "Vraag 1 bestaat in meer dan één van je netwerken"));
