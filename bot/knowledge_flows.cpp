@@ -248,6 +248,12 @@ std::optional<KnowledgeEntry> managed_entry(Turn& turn, CommandId command, std::
         turn.reply_text("knowledge.usage." + std::string{command_spec(command).key});
         return std::nullopt;
     }
+    // "kennis archiveer 5 in <another network>" is not read as this network's 5 (sharing names
+    // its target network after the number, without "in"; editing has "|" parts).
+    if (command != CommandId::knowledge_share && command != CommandId::knowledge_edit &&
+        names_other_network(turn, *network, *number, rest)) {
+        return std::nullopt;
+    }
     // The number is this network's: one of its own entries, or one shared with it.
     auto entry = turn.store.knowledge_entry_by_number(network->id, *number);
     if (entry && entry->network_id == network->id) {

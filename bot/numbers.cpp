@@ -115,6 +115,19 @@ std::vector<Network> number_networks(Turn& turn, std::string& args) {
     return own;
 }
 
+bool names_other_network(Turn& turn, const Network& network, int number, std::string_view after) {
+    std::string text = " " + std::string(after);
+    const auto networks = turn.store.networks();
+    const auto named = cut_network_name(text, networks);
+    if (!named || networks[*named].id == network.id) {
+        return false;
+    }
+    turn.reply_text("number.other_network", {{"network", network.name},
+                                             {"number", std::to_string(number)},
+                                             {"named", networks[*named].name}});
+    return true;
+}
+
 void ask_which_network(Turn& turn, NumberedKind kind, int number, const std::vector<Network>& found,
                        bool keep_rest) {
     std::vector<std::string> names;

@@ -452,16 +452,11 @@ std::optional<Poll> poll_of_network(detail::Turn& turn, const Network& network,
     // These commands work on `network` (the conversation's, or the one chosen with `netwerk`): a
     // network named after the number, as `stem` takes it, is not silently read as this one.
     const auto text = std::string(trim(args));
-    if (const auto space = text.find(' '); space != std::string::npos) {
-        std::string after = text.substr(space);
-        const auto networks = turn.store.networks();
-        if (const auto named = detail::cut_network_name(after, networks);
-            named && networks[*named].id != network.id) {
-            turn.reply_text("number.other_network", {{"network", network.name},
-                                                     {"number", std::to_string(*number)},
-                                                     {"named", networks[*named].name}});
-            return std::nullopt;
-        }
+    const auto space = text.find(' ');
+    if (space != std::string::npos &&
+        detail::names_other_network(turn, network, static_cast<int>(*number),
+                                    std::string_view(text).substr(space))) {
+        return std::nullopt;
     }
     auto poll = turn.store.poll_by_number(network.id, static_cast<int>(*number));
     if (!poll) {

@@ -102,6 +102,11 @@ std::vector<Network> number_networks(Turn& turn, std::string& args);
 /// name is then cut off `args`.
 std::optional<std::size_t> cut_network_name(std::string& args,
                                             const std::vector<Network>& networks);
+/// For a command that works on one network's list (`network`: the conversation's or the chosen
+/// one): when `after` (what followed the number) ends with another network's name ("… in
+/// HSN-café Rekenen"), tells the sender which network the command is about and how to choose
+/// the other, and returns true; the number is then not looked up.
+bool names_other_network(Turn& turn, const Network& network, int number, std::string_view after);
 /// Tells the sender that a number is found in several of their networks (`found`) and how to say
 /// which; the example keeps what they typed after the number only when `keep_rest`.
 void ask_which_network(Turn& turn, NumberedKind kind, int number, const std::vector<Network>& found,

@@ -171,6 +171,11 @@ TEST_CASE("two networks each have poll, question, agenda item and knowledge entr
     CHECK(contains(chat.say("kennis 1"), "Verslag maart"));
     CHECK(contains(chat.say("agenda"), "#1 Feedback in groep 8"));
     CHECK(contains(chat.say("peilingen"), "#1"));
+    // A facilitator's command on this network's list, with the other network named: not read as
+    // this network's number 1.
+    CHECK(contains(chat.say("kennis archiveer 1 in HSN-café Rekenen"),
+                   "Dit gaat over HSN-café Feedback die werkt: daar zoek ik nummer 1."));
+    CHECK(chat.store->knowledge_entry_by_number(demo, 1)->status == KnowledgeStatus::active);
     auto reply = in_rekenen_group(chat, rekenen.pim, "vraag 1");
     CHECK(contains(reply, "Hoe oefenen jullie de tafels?"));
     CHECK_FALSE(contains(reply, "rekenwerk"));
