@@ -612,49 +612,6 @@ int run_export_ics(const app::Config& config, const std::string& database,
     return 0;
 }
 
-/// Writes a poll's results as CSV (aggregates; named answers only for named polls).
-int run_export_poll(const app::Config& config, const std::string& database, long long poll_id,
-                    const std::string& output) {
-    if (!std::filesystem::exists(database)) {
-        std::cerr << "no database at " << database
-                  << " (name one with --db, or with [storage] path in --config)\n";
-        return kExitConfigError;
-    }
-    const auto store = open_store(database);
-    if (!store) {
-        return kExitStartupError;
-    }
-    const auto exported = poll_results_csv(*store, poll_id, config.bot.language,
-                                           config.bot.min_anonymous_respondents);
-    if (!exported.csv) {
-        if (exported.error == PollExportError::no_such_poll) {
-            std::cerr << "no poll " << poll_id << " in " << database << "\n";
-            return kExitConfigError;
-        }
-        if (exported.error == PollExportError::not_closed) {
-            std::cerr << "poll " << poll_id << " is anonymous and still open; its results, and "
-                      << "their export, come after it closes\n";
-            return kExitConfigError;
-        }
-        std::cerr << "poll " << poll_id << " is anonymous and has fewer answers than its minimum; "
-                  << "there is nothing to export without making someone recognisable\n";
-        return kExitConfigError;
-    }
-    if (output == "-") {
-        std::cout << *exported.csv << std::flush;
-        return 0;
-    }
-    std::ofstream out(output, std::ios::binary);
-    out << *exported.csv;
-    out.close();
-    if (!out) {
-        std::cerr << "cannot write " << output << "\n";
-        return kExitStartupError;
-    }
-    std::cout << "wrote " << output << ": the results of poll " << poll_id << "\n";
-    return 0;
-}
-
 // ---- knowledge base: export-knowledge and harvest ------------------------------------------
 
 /// The store and the named network of a document command; prints why not and sets `exit_code`
@@ -694,6 +651,49 @@ DocumentSource open_document_source(const std::string& database, const std::stri
         source.exit_code = kExitConfigError;
     }
     return source;
+}
+
+/// Writes a poll's results as CSV (aggregates; named answers only for named polls). Poll numbers
+/// are per network, as members see them: the network is named too.
+int run_export_poll(const app::Config& config, const std::string& database,
+                    const std::string& network_name, int poll_number, const std::string& output) {
+    const auto source = open_document_source(database, network_name);
+    if (!source.network) {
+        return source.exit_code;
+    }
+    const auto poll = source.store->poll_by_number(source.network->id, poll_number);
+    if (!poll) {
+        std::cerr << source.network->name << " has no poll " << poll_number << " in " << database
+                  << "\n";
+        return kExitConfigError;
+    }
+    const auto exported = poll_results_csv(*source.store, poll->id, config.bot.language,
+                                           config.bot.min_anonymous_respondents);
+    if (!exported.csv) {
+        if (exported.error == PollExportError::not_closed) {
+            std::cerr << "poll " << poll_number << " is anonymous and still open; its results, and "
+                      << "their export, come after it closes\n";
+            return kExitConfigError;
+        }
+        std::cerr << "poll " << poll_number
+                  << " is anonymous and has fewer answers than its minimum; "
+                  << "there is nothing to export without making someone recognisable\n";
+        return kExitConfigError;
+    }
+    if (output == "-") {
+        std::cout << *exported.csv << std::flush;
+        return 0;
+    }
+    std::ofstream out(output, std::ios::binary);
+    out << *exported.csv;
+    out.close();
+    if (!out) {
+        std::cerr << "cannot write " << output << "\n";
+        return kExitStartupError;
+    }
+    std::cout << "wrote " << output << ": the results of poll " << poll_number << " of "
+              << source.network->name << "\n";
+    return 0;
 }
 
 /// Writes a document to a file, or to stdout for "-".
@@ -915,12 +915,16 @@ int main(int argc, char** argv) {
 
     auto* poll_cmd = cli.add_subcommand(
         "export-poll", "Write a poll's results as CSV (names only for named polls)");
-    long long poll_id = 0;
+    int poll_number = 0;
+    std::string poll_network;
     std::string poll_output = "-";
     poll_cmd->add_option("--config", config_path, "TOML configuration file");
     poll_cmd->add_option("--db", ics_db, "SQLite database file (overrides the configuration)");
     poll_cmd->add_flag("--demo", ics_demo, "Use the demo database of `console --demo`");
-    poll_cmd->add_option("--poll", poll_id, "The poll's number (see `peilingen` in chat)")
+    poll_cmd->add_option("--network", poll_network, "The poll's network, by name")->required();
+    poll_cmd
+        ->add_option("--poll", poll_number,
+                     "The poll's number in its network (see `peilingen` in chat)")
         ->required()
         ->check(CLI::PositiveNumber);
     poll_cmd->add_option("--out", poll_output, "The file to write, - for stdout")
@@ -978,8 +982,8 @@ int main(int argc, char** argv) {
                               ics_output);
     }
     if (poll_cmd->parsed()) {
-        return run_export_poll(*config, calendar_database(*config, ics_demo, ics_db), poll_id,
-                               poll_output);
+        return run_export_poll(*config, calendar_database(*config, ics_demo, ics_db), poll_network,
+                               poll_number, poll_output);
     }
     if (import_cmd->parsed()) {
         return run_import_cafeweken(*config, calendar_database(*config, ics_demo, ics_db), ics_file,

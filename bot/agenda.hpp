@@ -42,6 +42,8 @@ struct AgendaSubmitter {
 struct AgendaItem {
     Id id = 0;
     Id network_id = 0;
+    /// What members see and type ("agenda parkeer 3"): 1, 2, 3… within its network; by the store.
+    int number = 0;
     std::optional<Id> meeting_id;
     AgendaItemKind kind = AgendaItemKind::topic;
     std::string text;

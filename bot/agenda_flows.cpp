@@ -30,6 +30,9 @@ bool all_digits(std::string_view text) {
            std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+/// The largest number an item can have (a number is an int).
+constexpr Id kMaxItemNumber = 999'999'999;
+
 /// "#12", "12", "12," as a number; nullopt otherwise.
 std::optional<Id> item_number(std::string_view word) {
     auto text = trim(word);
@@ -346,7 +349,7 @@ bool visible(const AgendaItem& item, const View& view) {
 std::string item_line(Store& store, const AgendaItem& item, const View& view) {
     const auto lang = view.lang;
     std::string line = tr(lang, item.explanation.empty() ? "agenda.line" : "agenda.line_explained",
-                          {{"number", std::to_string(item.id)},
+                          {{"number", std::to_string(item.number)},
                            {"text", item.text},
                            {"explanation", item.explanation}});
     if (item.kind != AgendaItemKind::topic) {
@@ -423,8 +426,10 @@ std::optional<Network> member_network(Turn& turn) {
 std::optional<AgendaItem> find_item(Turn& turn, const Network& network, std::string_view typed,
                                     std::string_view example_key) {
     const auto number = item_number(typed);
-    auto item = number ? turn.store.agenda_item(*number) : std::nullopt;
-    if (!item || item->network_id != network.id) {
+    auto item = number && *number <= kMaxItemNumber
+                    ? turn.store.agenda_item_by_number(network.id, static_cast<int>(*number))
+                    : std::nullopt;
+    if (!item) {
         turn.reply_text("agenda.unknown_item", {{"typed", std::string(trim(typed))},
                                                 {"network", network.name},
                                                 {"example", turn.t(example_key)}});
@@ -472,8 +477,11 @@ void store_submission(Turn& turn, const Network& network, Submission submission)
     item.submitters = {{turn.me->id, submission.hidden, submission.introduces}};
     item.created_at = turn.now;
     item.id = turn.store.create_agenda_item(item);
+    if (const auto stored = turn.store.agenda_item(item.id)) {
+        item.number = stored->number;
+    }
 
-    std::string text = turn.t("agenda.submitted", {{"number", std::to_string(item.id)},
+    std::string text = turn.t("agenda.submitted", {{"number", std::to_string(item.number)},
                                                    {"text", item.text},
                                                    {"meeting", meeting_label(meeting, turn.lang)}});
     if (item.kind != AgendaItemKind::topic) {
@@ -550,7 +558,7 @@ void set_status(Turn& turn, CommandId command, const std::string& args, AgendaSt
     for (auto& item : items) {
         item.status = status;
         turn.store.update_agenda_item(item);
-        done.push_back("#" + std::to_string(item.id));
+        done.push_back("#" + std::to_string(item.number));
     }
     const auto key = status == AgendaStatus::accepted
                          ? (items.size() == 1 ? "agenda.accepted_one" : "agenda.accepted")
@@ -614,7 +622,7 @@ void merge_items(Turn& turn, const std::string& args) {
             {{"what", turn.t(text ? "agenda.merge_part_text" : "agenda.merge_part_explanation")},
              {"length", std::to_string(utf8_length(text ? into->text : into->explanation))},
              {"max", std::to_string(text ? kMaxItemChars : kMaxExplanationChars)},
-             {"number", std::to_string(into->id)}});
+             {"number", std::to_string(into->number)}});
         return;
     }
     if (from->kind == AgendaItemKind::case_study) {
@@ -633,8 +641,8 @@ void merge_items(Turn& turn, const std::string& args) {
     turn.store.merge_agenda_items(into->id, from->id);
     const auto merged = turn.store.agenda_item(into->id);
     View view{turn.lang, true, turn.me->id, true};
-    const auto text = turn.t("agenda.merged", {{"from", std::to_string(from->id)},
-                                               {"into", std::to_string(into->id)}}) +
+    const auto text = turn.t("agenda.merged", {{"from", std::to_string(from->number)},
+                                               {"into", std::to_string(into->number)}}) +
                       "\n- " + item_line(turn.store, merged.value_or(*into), view);
     // The line names hidden submitters: for the facilitator's eyes.
     const bool private_parts =
@@ -690,7 +698,9 @@ void reorder_item(Turn& turn, const std::string& args) {
     save_order(turn.store, list, group, order);
     std::vector<std::string> numbers;
     for (const auto id : order) {
-        numbers.push_back("#" + std::to_string(id));
+        const auto it = std::find_if(list.begin(), list.end(),
+                                     [&](const AgendaItem& other) { return other.id == id; });
+        numbers.push_back("#" + std::to_string(it != list.end() ? it->number : 0));
     }
     turn.reply_text(
         "agenda.reordered",
@@ -751,14 +761,14 @@ void move_item(Turn& turn, const std::string& args) {
         return;
     }
     if (item->meeting_id == target->id) {
-        turn.reply_text("agenda.move_same", {{"number", std::to_string(item->id)},
+        turn.reply_text("agenda.move_same", {{"number", std::to_string(item->number)},
                                              {"meeting", meeting_label(target, turn.lang)}});
         return;
     }
     item->meeting_id = target->id;
     item->position = last_position(list_of(turn.store.agenda_items(network->id), target->id)) + 1;
     turn.store.update_agenda_item(*item);
-    turn.reply_text("agenda.moved", {{"number", std::to_string(item->id)},
+    turn.reply_text("agenda.moved", {{"number", std::to_string(item->number)},
                                      {"meeting", meeting_label(target, turn.lang)}});
 }
 
@@ -777,7 +787,7 @@ void remove_item(Turn& turn, const std::string& args) {
         return;
     }
     turn.store.delete_agenda_item(item->id);
-    turn.reply_text("agenda.removed", {{"number", std::to_string(item->id)}});
+    turn.reply_text("agenda.removed", {{"number", std::to_string(item->number)}});
 }
 
 /// "3 voorbereider Bram", "3 minuten 20", "3 tekst …", "3 toelichting …", "3 soort casus".
@@ -821,7 +831,7 @@ void edit_item(Turn& turn, const std::string& args) {
     if (!item) {
         return;
     }
-    const auto number = std::to_string(item->id);
+    const auto number = std::to_string(item->number);
     switch (*which) {
         case Field::preparer: {
             if (clear) {
@@ -937,7 +947,7 @@ Summary tally_summary(Store& store, const Network& network, const std::vector<Ag
                        {{"network", network.name}});
     for (const auto& item : ranked) {
         summary.bars.push_back({tr(lang, "agenda.bar_label",
-                                   {{"number", std::to_string(item.id)}, {"text", item.text}}),
+                                   {{"number", std::to_string(item.number)}, {"text", item.text}}),
                                 static_cast<double>(item.dots), static_cast<double>(most),
                                 tr(lang, item.dots == 1 ? "agenda.dot_one" : "agenda.dots",
                                    {{"count", std::to_string(item.dots)}})});
@@ -1429,12 +1439,12 @@ void place_dots(Turn& turn, const std::string& args) {
         return;
     }
     const auto next = next_list(turn.store, network->id, turn.now);
-    std::set<Id> open_ids;
+    std::map<Id, Id> open_ids;  // by the number members type
     std::vector<std::string> open_numbers;
     for (const auto& item : next.items) {
         if (votable(item)) {
-            open_ids.insert(item.id);
-            open_numbers.push_back("#" + std::to_string(item.id));
+            open_ids[item.number] = item.id;
+            open_numbers.push_back("#" + std::to_string(item.number));
         }
     }
     const auto numbers_text = join_names(open_numbers, turn.lang);
@@ -1480,24 +1490,25 @@ void place_dots(Turn& turn, const std::string& args) {
                         {}});
         return;
     }
-    for (const auto id : order) {
-        if (!open_ids.count(id)) {
+    for (const auto number : order) {
+        if (!open_ids.count(number)) {
             turn.reply_privately(
                 TextContent{turn.t("agenda.dots_unknown",
-                                   {{"number", std::to_string(id)}, {"numbers", numbers_text}}),
+                                   {{"number", std::to_string(number)}, {"numbers", numbers_text}}),
                             {}});
             return;
         }
     }
     std::vector<AgendaDot> dots;
     std::vector<std::string> described;
-    for (const auto id : order) {
-        dots.push_back({id, turn.me->id, chosen[id]});
+    for (const auto number : order) {
+        const auto id = open_ids[number];
+        dots.push_back({id, turn.me->id, chosen[number]});
         const auto it = std::find_if(next.items.begin(), next.items.end(),
                                      [&](const AgendaItem& item) { return item.id == id; });
-        described.push_back(turn.t(chosen[id] == 1 ? "agenda.dots_on_one" : "agenda.dots_on",
-                                   {{"count", std::to_string(chosen[id])},
-                                    {"number", std::to_string(id)},
+        described.push_back(turn.t(chosen[number] == 1 ? "agenda.dots_on_one" : "agenda.dots_on",
+                                   {{"count", std::to_string(chosen[number])},
+                                    {"number", std::to_string(number)},
                                     {"text", it != next.items.end() ? it->text : std::string()}}));
     }
     turn.store.set_agenda_dots(network->id, turn.me->id, dots);

@@ -199,7 +199,7 @@ std::string knowledge_export_markdown(Store& store, const Network& network, Lang
     }
     for (const auto& entry : entries) {
         const std::string heading =
-            "#" + std::to_string(entry.id) + " " + escape_markdown(entry.title);
+            "#" + std::to_string(entry.number) + " " + escape_markdown(entry.title);
         out += file ? "## " + heading + "\n\n" : "**" + heading + "**\n";
         std::vector<std::string> meta{tr(lang, kind_key("knowledge.kind.", entry.kind)),
                                       escape_markdown(authors.name(entry)),
@@ -236,10 +236,12 @@ std::string knowledge_export_markdown(Store& store, const Network& network, Lang
 std::string knowledge_export_csv(Store& store, const Network& network) {
     Authors authors{store, Lang::en};
     std::string out =
-        "id,kind,status,title,body,link,tags,author,question_id,created_at,updated_at\r\n";
+        "number,kind,status,title,body,link,tags,author,question,created_at,updated_at\r\n";
     for (const auto& entry : store.knowledge_entries(network.id)) {
+        // Numbers as members of the network see them ("kennis 5", "vraag 7"), not ids.
+        const auto question = entry.question_id ? store.question(*entry.question_id) : std::nullopt;
         const std::vector<std::string> fields{
-            std::to_string(entry.id),
+            std::to_string(entry.number),
             std::string{knowledge_kind_code(entry.kind)},
             std::string{knowledge_status_code(entry.status)},
             entry.title,
@@ -247,7 +249,7 @@ std::string knowledge_export_csv(Store& store, const Network& network) {
             entry.link,
             join(entry.tags, "; "),
             entry.author_member_id ? authors.name(entry) : std::string{},
-            entry.question_id ? std::to_string(*entry.question_id) : std::string{},
+            question ? std::to_string(question->number) : std::string{},
             iso_instant(entry.created_at),
             iso_instant(entry.updated_at)};
         std::vector<std::string> quoted;

@@ -26,16 +26,16 @@ constexpr std::string_view kWithdrawAction = "withdraw:";
 constexpr std::string_view kAnonymise = "anonymise";
 constexpr std::string_view kRemove = "remove";
 
-/// "5" or "#5": an entry number.
-std::optional<Id> entry_number(std::string_view word) {
+/// "5" or "#5": an entry number (at most 9 digits: a number is an int).
+std::optional<int> entry_number(std::string_view word) {
     if (!word.empty() && word.front() == '#') {
         word.remove_prefix(1);
     }
-    if (word.empty() || word.size() > 12 ||
+    if (word.empty() || word.size() > 9 ||
         !std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         return std::nullopt;
     }
-    return std::stoll(std::string{word});
+    return std::stoi(std::string{word});
 }
 
 /// The first word of `args` and the rest (trimmed).
@@ -118,6 +118,38 @@ bool readable(Turn& turn, const KnowledgeEntry& entry, const std::vector<Id>& ne
         return false;
     }
     return visible_to(turn, entry, networks);
+}
+
+/// The network whose number an entry is shown by here: the group conversation's network; elsewhere
+/// its own network when the sender is in it, else the first of theirs it is shared with (else its
+/// own).
+Id shown_in(Turn& turn, const KnowledgeEntry& entry) {
+    if (const auto bound = bound_network(turn)) {
+        return *bound;
+    }
+    const auto mine = own_networks(turn);
+    if (std::find(mine.begin(), mine.end(), entry.network_id) != mine.end()) {
+        return entry.network_id;
+    }
+    for (const Id id : turn.store.knowledge_shares(entry.id)) {
+        if (std::find(mine.begin(), mine.end(), id) != mine.end()) {
+            return id;
+        }
+    }
+    return entry.network_id;
+}
+
+/// The number members of `network_id` know an entry by (its own number in its own network).
+int number_in(Turn& turn, const KnowledgeEntry& entry, Id network_id) {
+    if (network_id == entry.network_id) {
+        return entry.number;
+    }
+    return turn.store.knowledge_number_in(entry.id, network_id).value_or(entry.number);
+}
+
+/// The number the sender knows an entry by here, as text.
+std::string number_here(Turn& turn, const KnowledgeEntry& entry) {
+    return std::to_string(number_in(turn, entry, shown_in(turn, entry)));
 }
 
 /// An unbound group conversation is not a place for a member's knowledge: answer privately.
@@ -216,11 +248,18 @@ std::optional<KnowledgeEntry> managed_entry(Turn& turn, CommandId command, std::
         turn.reply_text("knowledge.usage." + std::string{command_spec(command).key});
         return std::nullopt;
     }
-    auto entry = turn.store.knowledge_entry(*number);
-    if (entry && turn.manages(entry->network_id)) {
+    // "kennis archiveer 5 in <another network>" is not read as this network's 5 (sharing names
+    // its target network after the number, without "in"; editing has "|" parts).
+    if (command != CommandId::knowledge_share && command != CommandId::knowledge_edit &&
+        names_other_network(turn, *network, *number, rest)) {
+        return std::nullopt;
+    }
+    // The number is this network's: one of its own entries, or one shared with it.
+    auto entry = turn.store.knowledge_entry_by_number(network->id, *number);
+    if (entry && entry->network_id == network->id) {
         return entry;
     }
-    if (entry && visible_to(turn, *entry, own_networks(turn))) {
+    if (entry) {
         const auto owner = turn.store.network(entry->network_id);
         turn.reply_text("knowledge.not_managed",
                         {{"number", word}, {"network", owner ? owner->name : ""}});
@@ -232,9 +271,10 @@ std::optional<KnowledgeEntry> managed_entry(Turn& turn, CommandId command, std::
 
 // ---- showing entries -----------------------------------------------------------------------
 
-std::string entry_text(Turn& turn, const KnowledgeEntry& entry) {
-    std::string text =
-        "**#" + std::to_string(entry.id) + " " + escape_markdown(entry.title) + "**\n";
+/// An entry in full, by its number in network `network_id`.
+std::string entry_text(Turn& turn, const KnowledgeEntry& entry, Id network_id) {
+    std::string text = "**#" + std::to_string(number_in(turn, entry, network_id)) + " " +
+                       escape_markdown(entry.title) + "**\n";
     std::vector<std::string> meta{kind_label(turn, entry.kind),
                                   escape_markdown(author_of(turn, entry)), date_of(turn, entry)};
     if (entry.status == KnowledgeStatus::retired) {
@@ -270,8 +310,9 @@ std::string entry_text(Turn& turn, const KnowledgeEntry& entry) {
     return std::string{trim(text)};
 }
 
-std::string list_line(Turn& turn, const KnowledgeEntry& entry) {
-    std::string line = "- **#" + std::to_string(entry.id) + "** " + escape_markdown(entry.title) +
+/// "- **#5** Title · kind", by the number `number`.
+std::string list_line(Turn& turn, const KnowledgeEntry& entry, int number) {
+    std::string line = "- **#" + std::to_string(number) + "** " + escape_markdown(entry.title) +
                        " · " + kind_label(turn, entry.kind);
     if (entry.status == KnowledgeStatus::retired) {
         line += " · " + turn.t("knowledge.retired_mark");
@@ -298,7 +339,7 @@ void list_network_entries(Turn& turn) {
     std::string text = turn.t("knowledge.list_title", {{"network", network->name},
                                                        {"count", std::to_string(shown.size())}});
     for (std::size_t i = 0; i < shown.size() && i < kListedEntries; ++i) {
-        text += "\n" + list_line(turn, shown[i]);
+        text += "\n" + list_line(turn, shown[i], shown[i].number);
     }
     if (shown.size() > kListedEntries) {
         text += "\n" + turn.t("knowledge.list_more",
@@ -335,19 +376,54 @@ bool is_own_entry(Turn& turn, const KnowledgeEntry& entry) {
                        [&](const KnowledgeEntry& mine) { return mine.id == entry.id; });
 }
 
-/// The sender's own entry with this number; replies and returns nullopt when it is not theirs.
-std::optional<KnowledgeEntry> own_entry(Turn& turn, Id number) {
-    auto entry = turn.store.knowledge_entry(number);
+/// The sender's own entry with this id (from a card they were sent); replies and returns nullopt
+/// when it is not theirs.
+std::optional<KnowledgeEntry> own_entry(Turn& turn, Id entry_id) {
+    auto entry = turn.store.knowledge_entry(entry_id);
     if (!entry || !is_own_entry(turn, *entry)) {
         turn.reply_privately(TextContent{
-            turn.t("knowledge.withdraw_not_yours", {{"number", std::to_string(number)}}), {}});
+            turn.t("knowledge.withdraw_not_yours",
+                   {{"number", entry ? std::to_string(entry->number) : std::string("?")}}),
+            {}});
         return std::nullopt;
     }
     return entry;
 }
 
+/// The sender's own entry (see is_own_entry) with this number in its own network, as `mijn
+/// kennis` lists it; "… in <network>" at the end of `rest` names that network (and is cut off).
+/// Otherwise replies: not theirs, or which network when several of theirs have the number.
+std::optional<KnowledgeEntry> own_entry_by_number(Turn& turn, int number, std::string& rest) {
+    auto entries = turn.store.knowledge_entries_by_author(turn.me->id);
+    for (auto& entry : turn.store.anonymous_knowledge_entries_of(turn.me->id)) {
+        entries.push_back(std::move(entry));
+    }
+    std::vector<KnowledgeEntry> matching;
+    std::vector<Network> networks;
+    for (auto& entry : entries) {
+        auto network = turn.store.network(entry.network_id);
+        if (entry.number == number && network) {
+            matching.push_back(std::move(entry));
+            networks.push_back(std::move(*network));
+        }
+    }
+    if (const auto named = cut_network_name(rest, networks)) {
+        return matching[*named];
+    }
+    if (matching.size() == 1) {
+        return matching.front();
+    }
+    if (matching.empty()) {
+        turn.reply_privately(TextContent{
+            turn.t("knowledge.withdraw_not_yours", {{"number", std::to_string(number)}}), {}});
+    } else {
+        ask_which_network(turn, NumberedKind::knowledge, number, networks, true);
+    }
+    return std::nullopt;
+}
+
 void apply_withdrawal(Turn& turn, KnowledgeEntry entry, std::string_view choice) {
-    const MessageArgs args{{"number", std::to_string(entry.id)}, {"title", entry.title}};
+    const MessageArgs args{{"number", std::to_string(entry.number)}, {"title", entry.title}};
     if (choice == kRemove) {
         turn.store.delete_knowledge_entry(entry.id);
         turn.reply_privately(TextContent{turn.t("knowledge.withdrawn_removed", args), {}});
@@ -398,16 +474,21 @@ void search_knowledge(Turn& turn, const std::string& args) {
     }
     std::string text = turn.t("knowledge.search_title", {{"words", words}});
     for (const auto& hit : hits) {
-        text += "\n- **#" + std::to_string(hit.entry.id) + " " + escape_markdown(hit.entry.title) +
+        text += "\n- **#" + number_here(turn, hit.entry) + " " + escape_markdown(hit.entry.title) +
                 "**";
         if (!hit.snippet.empty()) {
             text += " — " + hit.snippet;
         }
-        text += " " + turn.t("knowledge.hit_meta", {{"author", author_of(turn, hit.entry)},
-                                                    {"date", date_of(turn, hit.entry)}});
+        // Numbers are per network: from several networks, each hit says whose number it shows.
+        const auto shown =
+            networks.size() > 1 ? turn.store.network(shown_in(turn, hit.entry)) : std::nullopt;
+        text += " " + turn.t(shown ? "knowledge.hit_meta_network" : "knowledge.hit_meta",
+                             {{"author", author_of(turn, hit.entry)},
+                              {"date", date_of(turn, hit.entry)},
+                              {"network", shown ? shown->name : std::string()}});
     }
     text +=
-        "\n\n" + turn.t("knowledge.search_hint", {{"number", std::to_string(hits[0].entry.id)}});
+        "\n\n" + turn.t("knowledge.search_hint", {{"number", number_here(turn, hits[0].entry)}});
     reply_where_allowed(turn, TextContent{text, {}});
 }
 
@@ -418,21 +499,40 @@ void show_knowledge(Turn& turn, const std::string& args) {
     }
     const auto [word, rest] = first_word(args);
     const auto number = entry_number(word);
-    if (!number || !rest.empty()) {
+    std::string place = rest;
+    const auto networks = number_networks(turn, place);
+    if (!number || !place.empty()) {
         turn.reply_text("knowledge.show_usage");
         return;
     }
-    const auto entry = turn.store.knowledge_entry(*number);
-    if (entry && readable(turn, *entry, readable_here(turn))) {
-        reply_where_allowed(turn, TextContent{entry_text(turn, *entry), {}});
+    // The number of one of the networks where it is looked up: an entry of that network's, or
+    // one shared with it.
+    bool asked = false;
+    const auto found = find_numbered<std::pair<KnowledgeEntry, Id>>(
+        turn, NumberedKind::knowledge, *number, networks, true, asked,
+        [&](const Network& network) -> std::optional<std::pair<KnowledgeEntry, Id>> {
+            auto entry = turn.store.knowledge_entry_by_number(network.id, *number);
+            if (entry && readable(turn, *entry, {network.id})) {
+                return std::pair{std::move(*entry), network.id};
+            }
+            return std::nullopt;
+        });
+    if (asked) {
         return;
     }
-    if (entry && readable(turn, *entry, own_networks(turn))) {
-        // Theirs to read, but not this room's: the member gets it directly.
-        turn.reply_privately(TextContent{entry_text(turn, *entry), {}});
+    if (!found) {
+        turn.reply_text("knowledge.not_found", {{"number", std::to_string(*number)}});
         return;
     }
-    turn.reply_text("knowledge.not_found", {{"number", std::to_string(*number)}});
+    const auto& [entry, network_id] = *found;
+    TextContent text{entry_text(turn, entry, network_id), {}};
+    const auto bound = bound_network(turn);
+    if (bound && *bound != network_id) {
+        // Another network of theirs, named in this network's room: the member gets it directly.
+        turn.reply_privately(std::move(text));
+        return;
+    }
+    reply_where_allowed(turn, std::move(text));
 }
 
 void my_knowledge(Turn& turn) {
@@ -451,7 +551,7 @@ void my_knowledge(Turn& turn) {
         });
     std::string text = turn.t("knowledge.mine_title", {{"count", std::to_string(entries.size())}});
     for (const auto& entry : entries) {
-        text += "\n" + list_line(turn, entry);
+        text += "\n" + list_line(turn, entry, entry.number);  // with its network, below
         if (const auto network = turn.store.network(entry.network_id)) {
             text += " · " + escape_markdown(network->name);
         }
@@ -464,14 +564,16 @@ void my_knowledge(Turn& turn) {
 }
 
 void withdraw_knowledge(Turn& turn, const std::string& args) {
-    const auto [word, rest] = first_word(args);
+    auto [word, rest] = first_word(args);
     const auto number = entry_number(word);
-    const auto choice = withdraw_choice(rest);
-    if (!number || (!rest.empty() && !choice)) {
+    std::string choice_word = rest;
+    number_networks(turn, choice_word);  // "… in <network>" is read by own_entry_by_number
+    const auto choice = withdraw_choice(choice_word);
+    if (!number || (!choice_word.empty() && !choice)) {
         turn.reply_text("knowledge.withdraw_usage");
         return;
     }
-    auto entry = own_entry(turn, *number);
+    auto entry = own_entry_by_number(turn, *number, rest);
     if (!entry) {
         return;
     }
@@ -482,7 +584,7 @@ void withdraw_knowledge(Turn& turn, const std::string& args) {
     ChoiceQuestion question;
     question.action_id = std::string{kWithdrawAction} + std::to_string(entry->id);
     question.prompt = turn.t("knowledge.withdraw_prompt",
-                             {{"number", std::to_string(entry->id)}, {"title", entry->title}});
+                             {{"number", std::to_string(entry->number)}, {"title", entry->title}});
     question.choices = {{std::string{kAnonymise}, turn.t("knowledge.withdraw_choice_anonymise")},
                         {std::string{kRemove}, turn.t("knowledge.withdraw_choice_remove")}};
     turn.reply_privately(question);
@@ -553,7 +655,8 @@ void add_knowledge(Turn& turn, KnowledgeKind kind, const std::string& args) {
         return;
     }
     const Id id = turn.store.create_knowledge_entry(entry);
-    turn.reply_text("knowledge.added", {{"number", std::to_string(id)},
+    const auto stored = turn.store.knowledge_entry(id);
+    turn.reply_text("knowledge.added", {{"number", std::to_string(stored ? stored->number : 0)},
                                         {"title", entry.title},
                                         {"kind", kind_label(turn, kind)},
                                         {"network", network->name}});
@@ -595,7 +698,7 @@ void edit_knowledge(Turn& turn, const std::string& args) {
     entry->updated_at = turn.now;
     turn.store.update_knowledge_entry(*entry);
     turn.reply_text("knowledge.edited",
-                    {{"number", std::to_string(entry->id)}, {"title", entry->title}});
+                    {{"number", std::to_string(entry->number)}, {"title", entry->title}});
 }
 
 void set_knowledge_status(Turn& turn, const std::string& args, bool retire) {
@@ -605,7 +708,8 @@ void set_knowledge_status(Turn& turn, const std::string& args, bool retire) {
     if (!entry) {
         return;
     }
-    const MessageArgs reply_args{{"number", std::to_string(entry->id)}, {"title", entry->title}};
+    const MessageArgs reply_args{{"number", std::to_string(entry->number)},
+                                 {"title", entry->title}};
     const auto wanted = retire ? KnowledgeStatus::retired : KnowledgeStatus::active;
     if (entry->status == wanted) {
         turn.reply_text(retire ? "knowledge.already_retired" : "knowledge.already_active",
@@ -633,8 +737,9 @@ void share_knowledge(Turn& turn, const std::string& args) {
         turn.reply_text("knowledge.share_unknown_network", {{"network", rest}});
         return;
     }
-    const MessageArgs reply_args{
-        {"number", std::to_string(entry->id)}, {"title", entry->title}, {"network", target->name}};
+    const MessageArgs reply_args{{"number", std::to_string(entry->number)},
+                                 {"title", entry->title},
+                                 {"network", target->name}};
     if (target->id == entry->network_id) {
         turn.reply_text("knowledge.share_own_network", reply_args);
         return;
@@ -649,7 +754,10 @@ void share_knowledge(Turn& turn, const std::string& args) {
         return;
     }
     turn.store.share_knowledge_entry(entry->id, target->id, turn.me->id, turn.now);
-    turn.reply_text("knowledge.shared", reply_args);
+    auto shared_args = reply_args;
+    shared_args.emplace_back(
+        "there", std::to_string(turn.store.knowledge_number_in(entry->id, target->id).value_or(0)));
+    turn.reply_text("knowledge.shared", shared_args);
 }
 
 void export_knowledge(Turn& turn) {

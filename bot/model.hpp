@@ -226,6 +226,9 @@ std::optional<KnowledgeStatus> parse_knowledge_status_code(std::string_view code
 struct KnowledgeEntry {
     Id id = 0;
     Id network_id = 0;
+    /// What members of its own network see and type ("kennis 5"), per network, set by the store.
+    /// A network it is shared with gives it a number of its own (Store::knowledge_number_in).
+    int number = 0;
     KnowledgeKind kind = KnowledgeKind::answer;
     std::string title;  ///< the question; or the note's or resource's title
     std::string body;   ///< the answer; or the note; or what the resource offers

@@ -36,6 +36,8 @@ enum class PollState { open, closed };
 struct Poll {
     Id id = 0;
     Id network_id = 0;
+    /// What members see and type ("peiling 3"): 1, 2, 3… within its network; set by the store.
+    int number = 0;
     Id created_by = 0;          ///< 0: the bot (an evaluation after a meeting)
     std::string title;          ///< the question of a one-question poll, or the form's name
     std::string template_code;  ///< "a".."g" for DOMAIN.md's question sets; empty for custom

@@ -187,7 +187,7 @@ Content question_content(const Poll& poll, const Network& network, const BotSett
         const bool single = poll.questions.size() == 1 && intro_key == "poll.intro";
         prompt = tr(lang, single ? std::string("poll.intro_single") : std::string(intro_key),
                     {{"title", title_of(poll, lang)},
-                     {"number", std::to_string(poll.id)},
+                     {"number", std::to_string(poll.number)},
                      {"network", network.name},
                      {"count", std::to_string(poll.questions.size())},
                      {"deadline", moment(poll.deadline, network, settings, lang)}}) +
@@ -202,7 +202,8 @@ Content question_content(const Poll& poll, const Network& network, const BotSett
     prompt += prompt_of(poll, index, lang);
     if (question.kind == K::text) {
         return TextContent{
-            prompt + "\n\n" + tr(lang, "poll.type_answer", {{"number", std::to_string(poll.id)}}),
+            prompt + "\n\n" +
+                tr(lang, "poll.type_answer", {{"number", std::to_string(poll.number)}}),
             {}};
     }
     ChoiceQuestion choice;

@@ -116,7 +116,7 @@ Summary results_summary(Store& store, const BotSettings& settings, const Poll& p
     Summary summary;
     summary.title =
         tr(lang, poll.state == PollState::closed ? "poll.results_title" : "poll.results_title_live",
-           {{"title", title_of(poll, lang)}, {"number", std::to_string(poll.id)}});
+           {{"title", title_of(poll, lang)}, {"number", std::to_string(poll.number)}});
     summary.rows.push_back(
         {tr(lang, "poll.row_answers"),
          tr(lang, "poll.row_answers_value",
@@ -191,7 +191,7 @@ Summary results_summary(Store& store, const BotSettings& settings, const Poll& p
     summary.footnote = tr(lang, poll.anonymous ? "poll.footnote_anonymous" : "poll.footnote_named");
     if (previous) {
         summary.footnote += " " + tr(lang, "poll.footnote_previous",
-                                     {{"number", std::to_string(previous->first.id)}});
+                                     {{"number", std::to_string(previous->first.number)}});
     }
     return summary;
 }
@@ -248,10 +248,11 @@ std::optional<TextContent> open_answers(Store& store, const BotSettings& setting
     if (text.empty()) {
         return std::nullopt;
     }
-    return TextContent{tr(lang, "poll.open_answers_title",
-                          {{"title", title_of(poll, lang)}, {"number", std::to_string(poll.id)}}) +
-                           "\n\n" + text,
-                       {}};
+    return TextContent{
+        tr(lang, "poll.open_answers_title",
+           {{"title", title_of(poll, lang)}, {"number", std::to_string(poll.number)}}) +
+            "\n\n" + text,
+        {}};
 }
 
 }  // namespace detail
@@ -352,7 +353,7 @@ PollExport poll_results_csv(Store& store, Id poll_id, Lang lang, int default_min
             {tr(lang, "poll.csv.poll"), tr(lang, "poll.csv.question"), tr(lang, "poll.csv.prompt"),
              tr(lang, "poll.csv.kind"), tr(lang, "poll.csv.option"), tr(lang, "poll.csv.count"),
              tr(lang, "poll.csv.percent"), tr(lang, "poll.csv.average")});
-    const auto id = std::to_string(poll->id);
+    const auto poll_number = std::to_string(poll->number);
     for (std::size_t i = 0; i < poll->questions.size(); ++i) {
         const auto& question = poll->questions[i];
         const auto& t = counts[i];
@@ -366,30 +367,30 @@ PollExport poll_results_csv(Store& store, Id poll_id, Lang lang, int default_min
         };
         if (!question_showable(store, default_min_respondents, *poll, t.answered)) {
             // Too few answers to this question: how many, and nothing of what they were.
-            csv_row(out, {id, number, prompt, kind, "", std::to_string(t.answered), "", ""});
+            csv_row(out, {poll_number, number, prompt, kind, "", std::to_string(t.answered), "", ""});
             continue;
         }
         if (question.kind == K::text) {
-            csv_row(out, {id, number, prompt, kind, "", std::to_string(t.answered), "", ""});
+            csv_row(out, {poll_number, number, prompt, kind, "", std::to_string(t.answered), "", ""});
             if (poll->anonymous) {
                 for (const auto& text : t.texts) {  // ordered by token: not by who or when
-                    csv_row(out, {id, number, prompt, kind, text, "", "", ""});
+                    csv_row(out, {poll_number, number, prompt, kind, text, "", "", ""});
                 }
             }
             continue;
         }
         if (question.kind == K::rating) {
             for (std::size_t p = 0; p < t.counts.size(); ++p) {
-                csv_row(out, {id, number, prompt, kind, std::to_string(p + 1),
+                csv_row(out, {poll_number, number, prompt, kind, std::to_string(p + 1),
                               std::to_string(t.counts[p]), percent(t.counts[p]), ""});
             }
-            csv_row(out, {id, number, prompt, kind, "", std::to_string(t.answered), "",
+            csv_row(out, {poll_number, number, prompt, kind, "", std::to_string(t.answered), "",
                           t.answered ? decimal(t.sum / t.answered, lang) : ""});
             continue;
         }
         const auto options = options_of(*poll, i, lang);
         for (std::size_t o = 0; o < options.size() && o < t.counts.size(); ++o) {
-            csv_row(out, {id, number, prompt, kind, plain(options[o]), std::to_string(t.counts[o]),
+            csv_row(out, {poll_number, number, prompt, kind, plain(options[o]), std::to_string(t.counts[o]),
                           percent(t.counts[o]), ""});
         }
     }

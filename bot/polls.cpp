@@ -215,6 +215,9 @@ std::vector<Member> audience_of(Store& store, const Poll& poll, Instant now, std
 /// closing. Returns the poll with its id.
 Poll launch(Asker& asker, Poll poll, const Network& network, const std::vector<Member>& audience) {
     poll.id = asker.store.create_poll(poll);
+    if (const auto stored = asker.store.poll(poll.id)) {
+        poll.number = stored->number;
+    }
     std::vector<Id> ids;
     for (const auto& member : audience) {
         ids.push_back(member.id);
@@ -259,13 +262,13 @@ bool all_digits(std::string_view text) {
            std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-/// "3" or "#3".
+/// "3" or "#3"; at most 9 digits (a number members type, or an id in a job key).
 std::optional<Id> read_number(std::string_view word) {
     auto text = trim(word);
     if (!text.empty() && text.front() == '#') {
         text.remove_prefix(1);
     }
-    if (!all_digits(text)) {
+    if (!all_digits(text) || text.size() > 9) {
         return std::nullopt;
     }
     return static_cast<Id>(std::stoll(std::string(text)));
@@ -450,8 +453,17 @@ std::optional<Poll> poll_of_network(detail::Turn& turn, const Network& network,
         turn.reply_text(std::string(usage_key));
         return std::nullopt;
     }
-    auto poll = turn.store.poll(*number);
-    if (!poll || poll->network_id != network.id) {
+    // These commands work on `network` (the conversation's, or the one chosen with `netwerk`): a
+    // network named after the number, as `stem` takes it, is not silently read as this one.
+    const auto text = std::string(trim(args));
+    const auto space = text.find(' ');
+    if (space != std::string::npos &&
+        detail::names_other_network(turn, network, static_cast<int>(*number),
+                                    std::string_view(text).substr(space))) {
+        return std::nullopt;
+    }
+    auto poll = turn.store.poll_by_number(network.id, static_cast<int>(*number));
+    if (!poll) {
         turn.reply_text("poll.not_found",
                         {{"number", std::to_string(*number)}, {"network", network.name}});
         return std::nullopt;
@@ -461,31 +473,68 @@ std::optional<Poll> poll_of_network(detail::Turn& turn, const Network& network,
 
 // ---- answering -----------------------------------------------------------------------------
 
-/// The poll an answer of the sender is for, when they may answer it; otherwise nullopt after
-/// telling them why (privately).
-std::optional<std::pair<Poll, Network>> answerable(detail::Turn& turn, Id poll_id) {
+/// The poll an answer of the sender is for (`poll`, found by its `number`), when they may answer
+/// it; otherwise nullopt after telling them why (privately). A poll of a network they are not in
+/// gets the same reply as a number that does not exist.
+std::optional<std::pair<Poll, Network>> answerable(detail::Turn& turn, std::optional<Poll> poll,
+                                                   long long typed) {
     const auto refuse = [&](std::string_view key, const MessageArgs& args) {
         turn.reply_privately(TextContent{turn.t(std::string(key), args), {}});
         return std::nullopt;
     };
-    const MessageArgs number = {{"number", std::to_string(poll_id)}};
-    auto poll = turn.store.poll(poll_id);
+    const MessageArgs number = {{"number", std::to_string(typed)}};
     if (!poll) {
         return refuse("poll.unknown", number);
     }
     auto network = turn.store.network(poll->network_id);
     if (!network || !turn.membership_in(network->id)) {
-        return refuse("poll.not_member", number);
+        return refuse("poll.unknown", number);
     }
     const auto invitees = turn.store.poll_invitees(poll->id);
     if (std::find(invitees.begin(), invitees.end(), turn.me->id) == invitees.end()) {
         return refuse("poll.not_invited", number);
     }
     if (poll->state == PollState::closed || turn.now >= poll->deadline) {
-        return refuse("poll.closed_for_answers", {{"number", std::to_string(poll->id)},
+        return refuse("poll.closed_for_answers", {{"number", std::to_string(poll->number)},
                                                   {"title", title_of(*poll, turn.lang)}});
     }
     return std::make_pair(std::move(*poll), std::move(*network));
+}
+
+/// The poll a typed number means for the sender: among the networks where it is looked up
+/// (detail::number_networks; "… in <network>" at the end of `rest` names one), the open polls they
+/// were invited to; when none has the number, any poll with it (to say why it cannot be
+/// answered). Several: asks which network, sets `asked`.
+std::optional<Poll> poll_to_answer(detail::Turn& turn, int number, std::string& rest, bool& asked) {
+    const auto networks = detail::number_networks(turn, rest);
+    const auto open_for_me = [&](const Poll& poll) {
+        if (poll.state != PollState::open || turn.now >= poll.deadline) {
+            return false;
+        }
+        const auto invitees = turn.store.poll_invitees(poll.id);
+        return std::find(invitees.begin(), invitees.end(), turn.me->id) != invitees.end();
+    };
+    for (const bool only_open : {true, false}) {
+        auto poll = detail::find_numbered<Poll>(
+            turn, detail::NumberedKind::poll, number, networks, false, asked,
+            [&](const Network& network) -> std::optional<Poll> {
+                auto found = turn.store.poll_by_number(network.id, number);
+                // What follows the number may be an anonymous answer: never logged, also when
+                // the bot only asks which network was meant.
+                turn.confidential = turn.confidential || (found && found->anonymous);
+                if (found && found->anonymous) {
+                    turn.anonymous_poll = found->id;  // the question is forgotten at closing
+                }
+                if (found && only_open && !open_for_me(*found)) {
+                    return std::nullopt;
+                }
+                return found;
+            });
+        if (poll || asked) {
+            return poll;
+        }
+    }
+    return std::nullopt;
 }
 
 enum class ValueError { none, bad_option, too_many, empty };
@@ -630,7 +679,7 @@ void record_answer(detail::Turn& turn, const Poll& poll, const Network& network,
         asker.to_member(*turn.me, network.id, [&](Lang lang) -> Content {
             return TextContent{
                 tr(lang, poll.live ? "poll.done_live" : "poll.done",
-                   {{"number", std::to_string(poll.id)},
+                   {{"number", std::to_string(poll.number)},
                     {"deadline", moment(poll.deadline, network, turn.settings, lang)}}),
                 {}};
         });
@@ -668,7 +717,7 @@ void answer_with_text(detail::Turn& turn, const Poll& poll, const Network& netwo
             turn.t(error == ValueError::too_many ? "poll.too_many_choices" : "poll.bad_typed",
                    {{"count", std::to_string(points)},
                     {"max", std::to_string(question.max_choices)},
-                    {"number", std::to_string(poll.id)}}),
+                    {"number", std::to_string(poll.number)}}),
             {}});
         return;
     }
@@ -800,7 +849,7 @@ void start_poll(Turn& turn, const std::string& args) {
     Asker asker{turn.store, turn.settings, turn.now, &turn};
     poll = launch(asker, std::move(poll), *network, audience);
     const MessageArgs facts = {
-        {"number", std::to_string(poll.id)},
+        {"number", std::to_string(poll.number)},
         {"title", poll.title},
         {"count", std::to_string(audience.size())},
         {"deadline", moment(poll.deadline, *network, turn.settings, turn.lang)}};
@@ -862,7 +911,7 @@ void start_evaluation(Turn& turn, const std::string& args) {
     Asker asker{turn.store, turn.settings, turn.now, &turn};
     poll = launch(asker, std::move(poll), *network, audience);
     const MessageArgs facts = {
-        {"number", std::to_string(poll.id)},
+        {"number", std::to_string(poll.number)},
         {"title", poll.title},
         {"count", std::to_string(audience.size())},
         {"questions", std::to_string(poll.questions.size())},
@@ -942,7 +991,7 @@ void list_polls(Turn& turn) {
         const bool open = poll.state == PollState::open && turn.now < poll.deadline;
         text += "\n" +
                 turn.t(open ? "polls.line_open" : "polls.line_closed",
-                       {{"number", std::to_string(poll.id)},
+                       {{"number", std::to_string(poll.number)},
                         {"title", title_of(poll, turn.lang)},
                         {"count", std::to_string(respondent_count(turn.store, turn.settings, poll))},
                         {"invited", std::to_string(turn.store.poll_invitees(poll.id).size())},
@@ -957,7 +1006,15 @@ void show_poll_results(Turn& turn, const std::string& args) {
         return;
     }
     if (!turn.membership_in(network->id)) {
-        turn.reply_text("poll.not_member", {{"number", std::string(trim(args))}});
+        // Not their network (its group conversation): none of its polls is there for them, and
+        // they hear what a number that does not exist gets.
+        const auto typed = words(args);
+        const auto number = typed.empty() ? std::nullopt : read_number(typed.front());
+        if (!number) {
+            turn.reply_text("poll.results_usage");
+            return;
+        }
+        turn.reply_text("poll.unknown", {{"number", std::to_string(*number)}});
         return;
     }
     auto poll = poll_of_network(turn, *network, args, "poll.results_usage");
@@ -966,7 +1023,7 @@ void show_poll_results(Turn& turn, const std::string& args) {
     }
     if (poll->state == PollState::open && !poll->live) {
         turn.reply_text("poll.results_later",
-                        {{"number", std::to_string(poll->id)},
+                        {{"number", std::to_string(poll->number)},
                          {"count", std::to_string(respondent_count(turn.store, turn.settings, *poll))},
                          {"invited", std::to_string(turn.store.poll_invitees(poll->id).size())},
                          {"deadline", moment(poll->deadline, *network, turn.settings, turn.lang)}});
@@ -988,7 +1045,7 @@ void close_poll_now(Turn& turn, const std::string& args) {
         return;
     }
     if (poll->state == PollState::closed) {
-        turn.reply_text("poll.already_closed", {{"number", std::to_string(poll->id)}});
+        turn.reply_text("poll.already_closed", {{"number", std::to_string(poll->number)}});
         return;
     }
     close_and_count(turn.store, turn.settings, *poll, turn.now);
@@ -996,7 +1053,7 @@ void close_poll_now(Turn& turn, const std::string& args) {
     turn.store.cancel_job(kPollJob, job_key(poll->id, "close"));
     poll->state = PollState::closed;
     poll->closed_at = turn.now;
-    turn.reply_text("poll.closed_now", {{"number", std::to_string(poll->id)}});
+    turn.reply_text("poll.closed_now", {{"number", std::to_string(poll->number)}});
     Asker asker{turn.store, turn.settings, turn.now, &turn};
     post_results(asker, *poll, *network);
 }
@@ -1015,7 +1072,7 @@ void export_poll(Turn& turn, const std::string& args) {
     if (!exported.csv && exported.error == PollExportError::not_closed) {
         turn.reply_privately(TextContent{
             turn.t("poll.export_not_closed",
-                   {{"number", std::to_string(poll->id)},
+                   {{"number", std::to_string(poll->number)},
                     {"deadline", moment(poll->deadline, *network, turn.settings, turn.lang)}}),
             {}});
         return;
@@ -1031,8 +1088,8 @@ void export_poll(Turn& turn, const std::string& args) {
     }
     // CSV is data, not Markdown: every character is escaped so it arrives as typed.
     turn.reply_privately(
-        TextContent{turn.t("poll.export_intro", {{"number", std::to_string(poll->id)}}) + "\n\n" +
-                        escape_markdown(*exported.csv),
+        TextContent{turn.t("poll.export_intro", {{"number", std::to_string(poll->number)}}) +
+                        "\n\n" + escape_markdown(*exported.csv),
                     {}});
 }
 
@@ -1068,14 +1125,22 @@ void answer_poll(Turn& turn, const std::string& args) {
     const auto text = std::string(trim(args));
     const auto space = text.find(' ');
     const auto number = read_number(text.substr(0, space));
-    const auto rest =
-        space == std::string::npos ? std::string() : std::string(trim(text.substr(space)));
+    auto rest = space == std::string::npos ? std::string() : std::string(trim(text.substr(space)));
     if (!number || rest.empty()) {
         turn.reply_text("poll.answer_usage");
         return;
     }
-    auto found = answerable(turn, *number);
+    bool asked = false;
+    auto meant = poll_to_answer(turn, static_cast<int>(*number), rest, asked);
+    if (asked) {
+        return;
+    }
+    auto found = answerable(turn, std::move(meant), *number);
     if (!found) {
+        return;
+    }
+    if (rest.empty()) {
+        turn.reply_text("poll.answer_usage");
         return;
     }
     const auto& [poll, network] = *found;
@@ -1085,7 +1150,7 @@ void answer_poll(Turn& turn, const std::string& args) {
     }
     if (poll.anonymous && turn.event.conversation.kind == Conversation::Kind::group) {
         turn.reply_privately(TextContent{
-            turn.t("poll.answer_privately", {{"number", std::to_string(poll.id)}}), {}});
+            turn.t("poll.answer_privately", {{"number", std::to_string(poll.number)}}), {}});
         return;
     }
     const auto token = respondent_token(turn.settings, poll.id, turn.me->id);
@@ -1093,7 +1158,7 @@ void answer_poll(Turn& turn, const std::string& args) {
     if (!index) {
         if (poll.questions.size() != 1) {
             turn.reply_privately(TextContent{
-                turn.t("poll.all_answered", {{"number", std::to_string(poll.id)}}), {}});
+                turn.t("poll.all_answered", {{"number", std::to_string(poll.number)}}), {}});
             return;
         }
         index = 0;  // a one-question poll: answering again replaces the answer
@@ -1151,18 +1216,27 @@ bool answer_typed(Turn& turn, const std::string& text) {
     if (open.size() > 1) {
         // Two polls wait for this member: a bare "2" could be meant for either, and an answer
         // stored in the wrong (anonymous) poll could not be found again. Ask which one.
+        // Numbers are per network: polls of several networks are named with their network.
+        const bool networks = std::any_of(open.begin(), open.end(), [&](const Candidate& other) {
+            return other.poll.network_id != open.front().poll.network_id;
+        });
         std::vector<std::string> names;
         for (const auto& candidate : open) {
             turn.confidential = turn.confidential || candidate.poll.anonymous;
             if (candidate.poll.anonymous) {
                 turn.anonymous_poll = candidate.poll.id;
             }
-            names.push_back("#" + std::to_string(candidate.poll.id) + " (" +
-                            title_of(candidate.poll, turn.lang) + ")");
+            std::string where;
+            if (const auto network = turn.store.network(candidate.poll.network_id);
+                networks && network) {
+                where = ", " + network->name;
+            }
+            names.push_back("#" + std::to_string(candidate.poll.number) + " (" +
+                            title_of(candidate.poll, turn.lang) + where + ")");
         }
         turn.reply_privately(TextContent{
             turn.t("poll.which_poll", {{"polls", join_names(names, turn.lang)},
-                                       {"number", std::to_string(open.front().poll.id)}}),
+                                       {"number", std::to_string(open.front().poll.number)}}),
             {}});
         return true;
     }
@@ -1183,7 +1257,14 @@ void poll_click(Turn& turn, const ActionSubmission& action) {
         turn.reply_text("action.unknown");
         return;
     }
-    auto found = answerable(turn, std::stoll(parts[1]));
+    // The card names the poll by its id; what the sender reads is its number.
+    auto clicked = turn.store.poll(std::stoll(parts[1]));
+    if (!clicked) {
+        turn.reply_text("action.unknown");
+        return;
+    }
+    const auto number = clicked->number;
+    auto found = answerable(turn, std::move(clicked), number);
     if (!found) {
         return;
     }
@@ -1202,7 +1283,7 @@ void poll_click(Turn& turn, const ActionSubmission& action) {
             turn.t(error == ValueError::too_many ? "poll.too_many_choices" : "poll.bad_option",
                    {{"max", std::to_string(poll.questions[index].max_choices)},
                     {"count", std::to_string(poll.questions[index].options.size())},
-                    {"number", std::to_string(poll.id)}}),
+                    {"number", std::to_string(poll.number)}}),
             {}});
         return;
     }

@@ -139,7 +139,8 @@ std::string describe(Turn& turn, const Member& me, bool full) {
         if (!network) {
             continue;
         }
-        for (const auto& item : store.agenda_items(network_id)) {
+        const auto network_items = store.agenda_items(network_id);
+        for (const auto& item : network_items) {
             const auto mine = std::find_if(
                 item.submitters.begin(), item.submitters.end(),
                 [&](const AgendaSubmitter& submitter) { return submitter.member_id == me.id; });
@@ -148,7 +149,7 @@ std::string describe(Turn& turn, const Member& me, bool full) {
             }
             auto line = turn.t("mydata.agenda_item",
                                {{"network", network->name},
-                                {"number", std::to_string(item.id)},
+                                {"number", std::to_string(item.number)},
                                 {"text", item.text},
                                 {"status", turn.t("agenda.status." +
                                                   std::string(agenda_status_code(item.status)))}});
@@ -159,15 +160,18 @@ std::string describe(Turn& turn, const Member& me, bool full) {
         }
         for (const auto& dot : store.agenda_dots(network_id)) {
             if (dot.member_id == me.id) {
-                dots.push_back(
-                    turn.t("mydata.agenda_dots", {{"network", network->name},
-                                                  {"number", std::to_string(dot.item_id)},
-                                                  {"count", std::to_string(dot.dots)}}));
+                const auto item = std::find_if(
+                    network_items.begin(), network_items.end(),
+                    [&](const AgendaItem& candidate) { return candidate.id == dot.item_id; });
+                const auto number = item != network_items.end() ? item->number : 0;
+                dots.push_back(turn.t("mydata.agenda_dots", {{"network", network->name},
+                                                             {"number", std::to_string(number)},
+                                                             {"count", std::to_string(dot.dots)}}));
             }
         }
         for (const auto& poll : store.polls_of(network_id)) {
             const auto facts = MessageArgs{{"network", network->name},
-                                           {"number", std::to_string(poll.id)},
+                                           {"number", std::to_string(poll.number)},
                                            {"title", title_of(poll, turn.lang)}};
             if (!poll.anonymous) {
                 for (const auto& respondent : store.poll_respondents(poll.id)) {
@@ -224,7 +228,7 @@ std::string describe(Turn& turn, const Member& me, bool full) {
                  store.questions_of_network(network_id, status, kAllQuestions)) {
                 const MessageArgs facts{
                     {"network", network->name},
-                    {"number", std::to_string(question.id)},
+                    {"number", std::to_string(question.number)},
                     {"text", question.text},
                     {"status", turn.t("question.status." +
                                       std::string(question_status_code(question.status)))}};
@@ -247,7 +251,7 @@ std::string describe(Turn& turn, const Member& me, bool full) {
     for (const auto& entry : store.knowledge_entries_by_author(me.id)) {
         entries.push_back(turn.t("mydata.knowledge_entry",
                                  {{"network", network_name(store, entry.network_id)},
-                                  {"number", std::to_string(entry.id)},
+                                  {"number", std::to_string(entry.number)},
                                   {"title", entry.title},
                                   {"status", std::string(knowledge_status_code(entry.status))}}));
     }

@@ -33,6 +33,9 @@ constexpr int kMaxPauseDays = 366;
 
 // ---- small readers -----------------------------------------------------------------------------
 
+/// The largest number a member types for a question (an item's number is an int).
+constexpr Id kMaxTypedNumber = 999'999'999;
+
 std::optional<Id> read_id(std::string_view text) {
     if (!text.empty() && text.front() == '#') {
         text.remove_prefix(1);
@@ -358,7 +361,13 @@ private:
     Turn* turn_ = nullptr;
 };
 
+/// The number members of its network see and type ("vraag 7").
 std::string number_of(const Question& question) {
+    return std::to_string(question.number);
+}
+
+/// The id, for what members never see: job keys, card actions, confirmation payloads.
+std::string id_of(const Question& question) {
     return std::to_string(question.id);
 }
 
@@ -454,8 +463,8 @@ bool anonymous_asker_in_group(Turn& turn, const Question& question) {
 }
 
 void cancel_follow_ups(Store& store, const Question& question) {
-    store.cancel_job(kQuestionFollowUpJob, "q" + number_of(question) + ":follow_up");
-    store.cancel_job(kQuestionFollowUpJob, "q" + number_of(question) + ":escalate");
+    store.cancel_job(kQuestionFollowUpJob, "q" + id_of(question) + ":follow_up");
+    store.cancel_job(kQuestionFollowUpJob, "q" + id_of(question) + ":escalate");
 }
 
 /// `count` school days after `from`, at the same wall-clock time, moved into the send window.
@@ -494,11 +503,11 @@ void schedule_follow_ups(Store& store, const BotSettings& settings, const Questi
     const auto& timing = settings.questions;
     if (const auto at = after_school_days(sent, timing.follow_up_school_days, zone, window)) {
         store.schedule_job({0, std::string(kQuestionFollowUpJob),
-                            "q" + number_of(question) + ":follow_up", *at, "", JobState::due});
+                            "q" + id_of(question) + ":follow_up", *at, "", JobState::due});
     }
     if (const auto at = after_school_days(sent, timing.escalation_school_days, zone, window)) {
         store.schedule_job({0, std::string(kQuestionFollowUpJob),
-                            "q" + number_of(question) + ":escalate", *at, "", JobState::due});
+                            "q" + id_of(question) + ":escalate", *at, "", JobState::due});
     }
 }
 
@@ -614,20 +623,40 @@ void route(Turn& turn, Question question) {
         receipt += "\n\n" + turn.t("question.sent_confidential");
     }
     turn.reply_privately(TextContent{receipt, {}});
-    log_line(LogLevel::info, "question #" + number_of(question) + " routed to " +
+    log_line(LogLevel::info, "question id " + id_of(question) + " routed to " +
                                  std::to_string(chosen.size()) + " member(s)");
 }
 
-/// A question the sender may see: in one of their networks (and sent on). Otherwise replies with
-/// a refusal that does not say whether the number exists.
-std::optional<Question> visible_question(Turn& turn, std::string_view typed) {
+/// The question a typed number means for the sender: sent on, in one of the networks where the
+/// number is looked up (number_networks; "… in <network>" at the end of `rest` names one and is
+/// cut off). Otherwise replies, with the same refusal whether the number does not exist or is
+/// another network's, and returns nullopt; also when it asked which network was meant (the
+/// example repeats `rest` only when `keep_rest`).
+std::optional<Question> visible_question(Turn& turn, std::string_view typed, std::string& rest,
+                                         bool keep_rest) {
     const auto id = read_id(typed);
     std::optional<Question> question;
-    if (id) {
-        question = turn.store.question(*id);
+    if (id && *id <= kMaxTypedNumber) {
+        const auto number = static_cast<int>(*id);
+        const auto networks = number_networks(turn, rest);
+        bool asked = false;
+        question = find_numbered<Question>(
+            turn, NumberedKind::question, number, networks, keep_rest, asked,
+            [&](const Network& network) -> std::optional<Question> {
+                auto found = turn.store.question_by_number(network.id, number);
+                // An answer to a confidential question is never logged, also when the bot only
+                // asks which network was meant.
+                turn.confidential = turn.confidential || (found && found->confidential);
+                if (found && found->status == QuestionStatus::draft) {
+                    return std::nullopt;  // not sent on yet: nobody else knows it
+                }
+                return found;
+            });
+        if (asked) {
+            return std::nullopt;
+        }
     }
-    if (!question || question->status == QuestionStatus::draft ||
-        !turn.membership_in(question->network_id)) {
+    if (!question) {
         turn.reply_privately(
             TextContent{turn.t("question.unknown", {{"number", std::string(trim(typed))}}), {}});
         return std::nullopt;
@@ -797,10 +826,10 @@ void offer_knowledge(Turn& turn, Question question, const std::vector<KnowledgeH
     question.status = QuestionStatus::draft;
     turn.store.update_question(question);
     open_prompt(
-        turn, *turn.me, kOfferPending, question.network_id, number_of(question),
+        turn, *turn.me, kOfferPending, question.network_id, id_of(question),
         turn.now + turn.settings.confirmation_ttl, [&](Id pending_id, Lang lang) {
             ChoiceQuestion prompt;
-            prompt.action_id = "offer:" + std::to_string(pending_id) + ":" + number_of(question);
+            prompt.action_id = "offer:" + std::to_string(pending_id) + ":" + id_of(question);
             std::string text = tr(lang, "question.offer_intro");
             int n = 0;
             for (const auto& hit : hits) {
@@ -1031,15 +1060,24 @@ void ask_question(Turn& turn, const std::string& args) {
         turn.reply_text("question.usage");
         return;
     }
-    // A number (also one too long to be a question's) asks to see that question's thread: it is
-    // never sent to the network as a question itself.
-    const auto number = rest.front() == '#' ? std::string_view(rest).substr(1) : rest;
-    if (!number.empty() &&
-        std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        if (const auto question = visible_question(turn, rest)) {
-            show_thread(turn, *question);
+    // A number (also one too long to be a question's), alone or with the network it is in
+    // ("vraag 3 in HSN-café Rekenen"), asks to see that question's thread: it is never sent to
+    // the network as a question itself.
+    {
+        const auto [first, after] = first_word(rest);
+        const auto number = !first.empty() && first.front() == '#' ? first.substr(1) : first;
+        std::string named = after;
+        number_networks(turn, named);
+        if (!number.empty() &&
+            std::all_of(number.begin(), number.end(),
+                        [](char c) { return c >= '0' && c <= '9'; }) &&
+            trim(named).empty()) {
+            std::string place = std::string(after);
+            if (const auto question = visible_question(turn, first, place, true)) {
+                show_thread(turn, *question);
+            }
+            return;
         }
-        return;
     }
     bool anonymous = false;
     bool confidential = false;
@@ -1085,6 +1123,9 @@ void ask_question(Turn& turn, const std::string& args) {
     question.status = QuestionStatus::draft;
     question.created_at = turn.now;
     question.id = turn.store.create_question(question);
+    if (const auto stored = turn.store.question(question.id)) {
+        question.number = stored->number;
+    }
 
     std::vector<Id> network_ids;
     for (const auto& membership : turn.store.memberships_of(turn.me->id)) {
@@ -1137,12 +1178,13 @@ void list_questions(Turn& turn) {
 }
 
 void answer_question(Turn& turn, const std::string& args) {
-    const auto [number, text] = first_word(args);
+    const auto [number, typed] = first_word(args);
     if (!read_id(number)) {
         turn.reply_text("answer.usage");
         return;
     }
-    if (const auto question = visible_question(turn, number)) {
+    std::string text = std::string(typed);
+    if (const auto question = visible_question(turn, number, text, false)) {
         give_answer(turn, *question, text);
     }
 }
@@ -1189,25 +1231,31 @@ bool answer_by_reply(Turn& turn, const std::string& text) {
 }
 
 void mark_helpful(Turn& turn, const std::string& args) {
-    const auto [number, rest] = first_word(args);
+    const auto [number, typed] = first_word(args);
+    std::string rest = std::string(typed);
+    number_networks(turn, rest);  // without "… in <network>", read again by visible_question
+    std::string place = std::string(typed);
     const auto [position, extra] = first_word(rest);
     const auto n = read_id(position);
     if (!read_id(number) || !n || !extra.empty()) {
         turn.reply_text("helpful.usage");
         return;
     }
-    if (const auto question = visible_question(turn, number)) {
+    if (const auto question = visible_question(turn, number, place, true)) {
         mark_answer_helpful(turn, *question, static_cast<std::size_t>(*n));
     }
 }
 
 void close_question(Turn& turn, const std::string& args) {
-    const auto number = std::string(trim(args));
-    if (!read_id(number)) {
+    const auto [number, typed] = first_word(args);
+    std::string place = std::string(typed);
+    number_networks(turn, place);  // "sluit vraag 7 in <network>"
+    if (!read_id(number) || !trim(place).empty()) {
         turn.reply_text("close_question.usage");
         return;
     }
-    auto question = visible_question(turn, number);
+    place = std::string(typed);
+    auto question = visible_question(turn, number, place, true);
     if (!question) {
         return;
     }
@@ -1500,7 +1548,7 @@ FollowUpOutcome run_question_follow_up(Store& store, const BotSettings& settings
                     {}}};
             });
         }
-        log_line(LogLevel::info, "question #" + number_of(*question) + " followed up: " +
+        log_line(LogLevel::info, "question id " + id_of(*question) + " followed up: " +
                                      std::to_string(chosen.size()) + " more member(s) asked");
         return FollowUpOutcome::sent;
     }
@@ -1551,7 +1599,7 @@ FollowUpOutcome run_question_follow_up(Store& store, const BotSettings& settings
                 {}}};
         });
     }
-    log_line(LogLevel::info, "question #" + number_of(*question) + " escalated to " +
+    log_line(LogLevel::info, "question id " + id_of(*question) + " escalated to " +
                                  std::to_string(helpers.size()) + " facilitator(s)");
     return FollowUpOutcome::sent;
 }

@@ -41,6 +41,8 @@ inline std::optional<QuestionStatus> parse_question_status_code(std::string_view
 struct Question {
     Id id = 0;
     Id network_id = 0;
+    /// What members see and type ("vraag 7"): 1, 2, 3… within its network; set by the store.
+    int number = 0;
     /// Who asked. For an anonymous question this is kept here only (to forward answers to them):
     /// it is never shown, exported, logged, or stored anywhere else.
     Id asker_member_id = 0;

@@ -505,9 +505,9 @@ void send_meeting_reminder(Mailer& mail, const ReminderRule& rule, const Network
                 start_meeting_evaluation(store, mail.settings, network, meeting, mail.now);
             make = [&, poll_id](Lang lang) -> Content {
                 auto args = facts(lang);
-                // The poll's own number ({number} in the facts is the meeting's).
-                args.emplace_back("poll", std::to_string(poll_id));
+                // The poll's own number in its network ({number} in the facts is the meeting's).
                 const auto poll = poll_id ? store.poll(poll_id) : std::nullopt;
+                args.emplace_back("poll", std::to_string(poll ? poll->number : 0));
                 const auto* key = !poll ? "reminder.evaluation"
                                   : poll->audience == PollAudience::attended
                                       ? "reminder.evaluation_started"

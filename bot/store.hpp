@@ -198,9 +198,12 @@ public:
     /// (agenda items) stays without their name.
     virtual void erase_member(Id member_id) = 0;
     // ---- agenda: items for meetings, and the dot vote ------------------------------------------
-    /// Stores a new item (with its submitters) at the end of its meeting's list; returns its id.
+    /// Stores a new item (with its submitters) at the end of its meeting's list, with the next
+    /// number of its network; returns its id.
     virtual Id create_agenda_item(const AgendaItem& item) = 0;
     virtual std::optional<AgendaItem> agenda_item(Id id) = 0;
+    /// The item a network knows by this number, if any.
+    virtual std::optional<AgendaItem> agenda_item_by_number(Id network_id, int number) = 0;
     /// Every item of a network, with submitters and dots, ordered by position then id.
     virtual std::vector<AgendaItem> agenda_items(Id network_id) = 0;
     /// Overwrites every field but id, network and created_at, submitters included.
@@ -221,9 +224,11 @@ public:
     /// Saves (or replaces) the network's dot vote.
     virtual void save_agenda_round(const AgendaRound& round) = 0;
     // ---- polls and evaluations ---------------------------------------------------------------
-    /// Stores a poll with its questions; returns its id.
+    /// Stores a poll with its questions and the next number of its network; returns its id.
     virtual Id create_poll(const Poll& poll) = 0;
     virtual std::optional<Poll> poll(Id id) = 0;
+    /// The poll a network knows by this number, if any.
+    virtual std::optional<Poll> poll_by_number(Id network_id, int number) = 0;
     /// A network's polls, newest first.
     virtual std::vector<Poll> polls_of(Id network_id) = 0;
     /// Every open poll, oldest first.
@@ -266,8 +271,15 @@ public:
     virtual std::optional<int> poll_min_respondents(Id network_id) = 0;
     virtual void set_poll_min_respondents(Id network_id, int count) = 0;
     // ---- knowledge base ------------------------------------------------------------------------
+    /// Stores an entry with the next number of its network; returns its id.
     virtual Id create_knowledge_entry(const KnowledgeEntry& entry) = 0;
     virtual std::optional<KnowledgeEntry> knowledge_entry(Id id) = 0;
+    /// The entry a network knows by this number: one of its own, or one shared with it (under
+    /// the number the share got there), if any.
+    virtual std::optional<KnowledgeEntry> knowledge_entry_by_number(Id network_id, int number) = 0;
+    /// The number an entry has in a network: its own number at home, the share's number in a
+    /// network it is shared with; nullopt elsewhere.
+    virtual std::optional<int> knowledge_number_in(Id entry_id, Id network_id) = 0;
     /// Overwrites every field but id, network and created_at.
     virtual void update_knowledge_entry(const KnowledgeEntry& entry) = 0;
     virtual void delete_knowledge_entry(Id id) = 0;
@@ -283,8 +295,8 @@ public:
     /// all words must match, or, when no entry has them all, any of them.
     virtual std::vector<KnowledgeHit> search_knowledge(const std::vector<Id>& network_ids,
                                                        std::string_view words, int limit) = 0;
-    /// Shares an entry with another network (its members then find and read it); sharing twice
-    /// keeps one share.
+    /// Shares an entry with another network (its members then find and read it, under a number
+    /// of that network's, given here); sharing twice keeps one share and its number.
     virtual void share_knowledge_entry(Id entry_id, Id network_id, std::optional<Id> shared_by,
                                        Instant now) = 0;
     virtual void unshare_knowledge_entry(Id entry_id, Id network_id) = 0;
@@ -295,9 +307,11 @@ public:
                                   std::string_view ambition) = 0;
 
     // ---- questions to the network ---------------------------------------------------------------
-    /// Stores a new question (its number is its id, never handed out twice); returns the id.
+    /// Stores a new question with the next number of its network; returns its id.
     virtual Id create_question(const Question& question) = 0;
     virtual std::optional<Question> question(Id id) = 0;
+    /// The question a network knows by this number, if any (drafts included).
+    virtual std::optional<Question> question_by_number(Id network_id, int number) = 0;
     /// Overwrites status, tags, round, escalated, helpful answer and closed_at.
     virtual void update_question(const Question& question) = 0;
     /// Deletes a question that was never sent on (a draft), with everything attached to it.

@@ -88,6 +88,54 @@ struct MemberMatch {
 };
 MemberMatch find_in_roster(const std::vector<RosterEntry>& roster, std::string_view name);
 
+// Numbers members type (numbers.cpp). Polls, questions, agenda items and knowledge entries are
+// numbered within their network; a number of a network the sender is not in is never found, so
+// it gets the same reply as a number that does not exist.
+enum class NumberedKind { poll, question, agenda_item, knowledge };
+/// Where a number typed in this event is looked up. `args` is what followed the number: when it
+/// ends with one of the sender's networks ("… in HSN-café Rekenen"), that network, and the name is
+/// cut off `args`; another network named there: nothing (and the name is cut off). Otherwise in
+/// a network's group conversation that network (nothing when the sender is not its member),
+/// elsewhere (a private chat, a group of no network) every network of the sender's.
+std::vector<Network> number_networks(Turn& turn, std::string& args);
+/// Which of `networks` is named at the end of `args` ("… in HSN-café Rekenen"), if one is; the
+/// name is then cut off `args`.
+std::optional<std::size_t> cut_network_name(std::string& args,
+                                            const std::vector<Network>& networks);
+/// For a command that works on one network's list (`network`: the conversation's or the chosen
+/// one): when `after` (what followed the number) ends with another network's name ("… in
+/// HSN-café Rekenen"), tells the sender which network the command is about and how to choose
+/// the other, and returns true; the number is then not looked up.
+bool names_other_network(Turn& turn, const Network& network, int number, std::string_view after);
+/// Tells the sender that a number is found in several of their networks (`found`) and how to say
+/// which; the example keeps what they typed after the number only when `keep_rest`.
+void ask_which_network(Turn& turn, NumberedKind kind, int number, const std::vector<Network>& found,
+                       bool keep_rest);
+/// The one item a number means among `networks`: `find(network)` gives that network's item with
+/// the number when it has one that counts. None: nullopt (the caller says it does not know the
+/// number). Several: the sender is asked which network, `asked` is set, and nullopt.
+template <typename Item, typename Find>
+std::optional<Item> find_numbered(Turn& turn, NumberedKind kind, int number,
+                                  const std::vector<Network>& networks, bool keep_rest, bool& asked,
+                                  Find find) {
+    std::vector<Network> where;
+    std::vector<Item> items;
+    for (const auto& network : networks) {
+        if (auto item = find(network)) {
+            where.push_back(network);
+            items.push_back(std::move(*item));
+        }
+    }
+    asked = items.size() > 1;
+    if (asked) {
+        ask_which_network(turn, kind, number, where, keep_rest);
+    }
+    if (items.size() != 1) {
+        return std::nullopt;
+    }
+    return std::move(items.front());
+}
+
 /// "procesbegeleider" / "facilitator".
 std::string role_label(Role role, Lang lang);
 /// Names joined as "Anna, Bram en Cees" / "Anna, Bram and Cees".
@@ -181,8 +229,8 @@ void poll_click(Turn& turn, const ActionSubmission& action);
 bool answer_typed(Turn& turn, const std::string& text);
 /// Scheduler job of a poll: the reminder or the closing. False: it was moved to later.
 bool run_poll_job(Store& store, const BotSettings& settings, const Job& job, Instant now);
-/// The "after a meeting" evaluation (set A) for a meeting, sent to who came; its number, or 0
-/// when it was started before or nobody can be asked.
+/// The "after a meeting" evaluation (set A) for a meeting, sent to who came; its id (members see
+/// its number), or 0 when it was started before or nobody can be asked.
 Id start_meeting_evaluation(Store& store, const BotSettings& settings, const Network& network,
                             const Meeting& meeting, Instant now);
 // Knowledge base and harvest (knowledge_flows.cpp).

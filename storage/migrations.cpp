@@ -578,7 +578,73 @@ CREATE INDEX poll_messages_by_poll ON poll_messages (poll_id);
 ALTER TABLE outbox ADD COLUMN sealed BLOB;
 )sql";
 
-constexpr std::array<Migration, 10> kMigrations{{
+// Numbers per network (issue 12): polls, questions, agenda items and knowledge entries get the
+// number members see and type ("stem 3 1", "vraag 7") from their own network's sequence, so an
+// outsider cannot tell another network's items from ones that do not exist, nor count them. The
+// ids stay internal (card actions, job keys, foreign keys). network_numbers keeps the last number
+// given per network and kind, so a removed item's number is never given again. A knowledge entry
+// shared with another network gets a number of that network's sequence on the share. Existing
+// rows are numbered per network in id order (shares after the network's own entries, in the order
+// they were shared).
+constexpr std::string_view kSchemaV11 = R"sql(
+CREATE TABLE network_numbers (
+    network_id INTEGER NOT NULL REFERENCES networks (id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL CHECK (kind IN ('poll', 'question', 'agenda_item', 'knowledge')),
+    last       INTEGER NOT NULL CHECK (last >= 1),
+    PRIMARY KEY (network_id, kind)
+) WITHOUT ROWID;
+
+ALTER TABLE polls ADD COLUMN number INTEGER NOT NULL DEFAULT 0;
+UPDATE polls SET number = numbered.n
+FROM (SELECT id, row_number() OVER (PARTITION BY network_id ORDER BY id) AS n FROM polls)
+    AS numbered
+WHERE numbered.id = polls.id;
+CREATE UNIQUE INDEX polls_by_number ON polls (network_id, number);
+INSERT INTO network_numbers (network_id, kind, last)
+    SELECT network_id, 'poll', max(number) FROM polls GROUP BY network_id;
+
+ALTER TABLE questions ADD COLUMN number INTEGER NOT NULL DEFAULT 0;
+UPDATE questions SET number = numbered.n
+FROM (SELECT id, row_number() OVER (PARTITION BY network_id ORDER BY id) AS n FROM questions)
+    AS numbered
+WHERE numbered.id = questions.id;
+CREATE UNIQUE INDEX questions_by_number ON questions (network_id, number);
+INSERT INTO network_numbers (network_id, kind, last)
+    SELECT network_id, 'question', max(number) FROM questions GROUP BY network_id;
+
+ALTER TABLE agenda_items ADD COLUMN number INTEGER NOT NULL DEFAULT 0;
+UPDATE agenda_items SET number = numbered.n
+FROM (SELECT id, row_number() OVER (PARTITION BY network_id ORDER BY id) AS n FROM agenda_items)
+    AS numbered
+WHERE numbered.id = agenda_items.id;
+CREATE UNIQUE INDEX agenda_items_by_number ON agenda_items (network_id, number);
+INSERT INTO network_numbers (network_id, kind, last)
+    SELECT network_id, 'agenda_item', max(number) FROM agenda_items GROUP BY network_id;
+
+ALTER TABLE knowledge_entries ADD COLUMN number INTEGER NOT NULL DEFAULT 0;
+UPDATE knowledge_entries SET number = numbered.n
+FROM (SELECT id, row_number() OVER (PARTITION BY network_id ORDER BY id) AS n
+      FROM knowledge_entries) AS numbered
+WHERE numbered.id = knowledge_entries.id;
+CREATE UNIQUE INDEX knowledge_entries_by_number ON knowledge_entries (network_id, number);
+ALTER TABLE knowledge_shares ADD COLUMN number INTEGER NOT NULL DEFAULT 0;
+UPDATE knowledge_shares SET number = numbered.n
+FROM (SELECT s.entry_id, s.network_id,
+             COALESCE((SELECT max(e.number) FROM knowledge_entries AS e
+                       WHERE e.network_id = s.network_id), 0) +
+             row_number() OVER (PARTITION BY s.network_id ORDER BY s.shared_at, s.entry_id) AS n
+      FROM knowledge_shares AS s) AS numbered
+WHERE numbered.entry_id = knowledge_shares.entry_id
+  AND numbered.network_id = knowledge_shares.network_id;
+CREATE UNIQUE INDEX knowledge_shares_by_number ON knowledge_shares (network_id, number);
+INSERT INTO network_numbers (network_id, kind, last)
+    SELECT network_id, 'knowledge', max(number)
+    FROM (SELECT network_id, number FROM knowledge_entries
+          UNION ALL SELECT network_id, number FROM knowledge_shares)
+    GROUP BY network_id;
+)sql";
+
+constexpr std::array<Migration, 11> kMigrations{{
     {1, "initial schema", kSchemaV1},
     {2, "conversation references", kSchemaV2},
     {3, "outbox by remote id, adapter state", kSchemaV3},
@@ -589,6 +655,7 @@ constexpr std::array<Migration, 10> kMigrations{{
     {8, "questions to the network", kSchemaV8},
     {9, "confirmation ids never handed out twice", kSchemaV9},
     {10, "sealed ballots of anonymous polls, messages a poll caused", kSchemaV10},
+    {11, "numbers per network for polls, questions, agenda items, knowledge", kSchemaV11},
 }};
 
 }  // namespace

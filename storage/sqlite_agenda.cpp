@@ -8,7 +8,7 @@ namespace {
 constexpr std::string_view kItemSelect = R"sql(
 SELECT i.id, i.network_id, i.meeting_id, i.kind, i.text, i.explanation, i.status, i.position,
        i.preparer_id, i.minutes, i.created_at,
-       (SELECT COALESCE(SUM(d.dots), 0) FROM agenda_dots d WHERE d.item_id = i.id)
+       (SELECT COALESCE(SUM(d.dots), 0) FROM agenda_dots d WHERE d.item_id = i.id), i.number
 FROM agenda_items i
 )sql";
 
@@ -34,6 +34,7 @@ AgendaItem read_item(const Query& query) {
     item.minutes = static_cast<int>(query.column_int(9));
     item.created_at = query.column_instant(10);
     item.dots = static_cast<int>(query.column_int(11));
+    item.number = static_cast<int>(query.column_int(12));
     return item;
 }
 
@@ -102,13 +103,14 @@ std::optional<std::int64_t> seconds_or_null(std::optional<Instant> instant) {
 Id SqliteStore::create_agenda_item(const AgendaItem& item) {
     constexpr std::string_view kOperation = "create_agenda_item";
     Atomic atomic{impl_->db(), kOperation};
+    const int number = impl_->next_number(item.network_id, "agenda_item");
     Query query = impl_->query(R"sql(
 INSERT INTO agenda_items (network_id, meeting_id, kind, text, explanation, status, position,
-                          preparer_id, minutes, created_at)
+                          preparer_id, minutes, created_at, number)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6,
         (SELECT COALESCE(MAX(position), 0) + 1 FROM agenda_items
          WHERE network_id = ?1 AND meeting_id IS ?2),
-        ?7, ?8, ?9)
+        ?7, ?8, ?9, ?10)
 RETURNING id
 )sql",
                                kOperation);
@@ -120,7 +122,8 @@ RETURNING id
         .bind_text(6, agenda_status_code(item.status))
         .bind_optional_int(7, item.preparer_id)
         .bind_int(8, item.minutes)
-        .bind_instant(9, item.created_at);
+        .bind_instant(9, item.created_at)
+        .bind_int(10, number);
     query.step();
     const Id id = query.column_int(0);
     query.run();
@@ -139,6 +142,12 @@ std::optional<AgendaItem> SqliteStore::agenda_item(Id id) {
     auto item = read_item(query);
     load_submitters(impl_->statements_, item);
     return item;
+}
+
+std::optional<AgendaItem> SqliteStore::agenda_item_by_number(Id network_id, int number) {
+    const auto id = impl_->id_by_number(
+        "SELECT id FROM agenda_items WHERE network_id = ?1 AND number = ?2", network_id, number);
+    return id ? agenda_item(*id) : std::nullopt;
 }
 
 std::vector<AgendaItem> SqliteStore::agenda_items(Id network_id) {

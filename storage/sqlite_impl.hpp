@@ -101,6 +101,34 @@ struct SqliteStore::Impl {
         }
     }
 
+    /// The next number members of a network see for a kind of item ("poll", "question",
+    /// "agenda_item", "knowledge"; table network_numbers): one more than the last one ever given
+    /// there, so a removed item's number is never given again, and no network's numbers say how
+    /// many items another has.
+    int next_number(Id network_id, std::string_view kind) {
+        Query query = this->query(R"sql(
+INSERT INTO network_numbers (network_id, kind, last) VALUES (?1, ?2, 1)
+ON CONFLICT (network_id, kind) DO UPDATE SET last = last + 1
+RETURNING last
+)sql",
+                                  "next number");
+        query.bind_int(1, network_id).bind_text(2, kind);
+        query.step();
+        const auto number = static_cast<int>(query.column_int(0));
+        query.run();
+        return number;
+    }
+
+    /// The id `sql` finds for a network (?1) and a number (?2), if any.
+    std::optional<Id> id_by_number(std::string_view sql, Id network_id, int number) {
+        Query query = this->query(sql, "find by number");
+        query.bind_int(1, network_id).bind_int(2, number);
+        if (!query.step()) {
+            return std::nullopt;
+        }
+        return query.column_int(0);
+    }
+
     std::vector<OutboxRow> read_outbox_rows(Query& query);
     /// The ids of sealed outbox rows (not being sent) for this member.
     std::vector<Id> sealed_rows_for(Id member_id);

@@ -13,7 +13,7 @@ namespace {
 
 constexpr std::string_view kEntryColumns = R"sql(
 e.id, e.network_id, e.kind, e.title, e.body, e.link, e.tags, e.author_member_id, e.question_id,
-e.status, e.created_at, e.updated_at
+e.status, e.created_at, e.updated_at, e.number
 )sql";
 
 /// Marks FTS5's snippet() puts around a matched word; turned into Markdown bold afterwards.
@@ -57,6 +57,7 @@ KnowledgeEntry read_entry(const Query& query) {
     entry.status = decode(parse_knowledge_status_code(status), "knowledge status", status);
     entry.created_at = query.column_instant(10);
     entry.updated_at = query.column_instant(11);
+    entry.number = static_cast<int>(query.column_int(12));
     return entry;
 }
 
@@ -153,10 +154,12 @@ std::string snippet_markdown(std::string_view marked) {
 }  // namespace
 
 Id SqliteStore::create_knowledge_entry(const KnowledgeEntry& entry) {
+    Atomic atomic{impl_->db(), "create_knowledge_entry"};
+    const int number = impl_->next_number(entry.network_id, "knowledge");
     Query query = impl_->query(R"sql(
 INSERT INTO knowledge_entries (network_id, kind, title, body, link, tags, author_member_id,
-                               question_id, status, created_at, updated_at, network_term)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'n' || ?1)
+                               question_id, status, created_at, updated_at, network_term, number)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'n' || ?1, ?12)
 RETURNING id
 )sql",
                                "create_knowledge_entry");
@@ -170,10 +173,12 @@ RETURNING id
         .bind_optional_int(8, entry.question_id)
         .bind_text(9, knowledge_status_code(entry.status))
         .bind_instant(10, entry.created_at)
-        .bind_instant(11, entry.updated_at);
+        .bind_instant(11, entry.updated_at)
+        .bind_int(12, number);
     query.step();
     const Id id = query.column_int(0);
     query.run();
+    atomic.commit();
     return id;
 }
 
@@ -185,6 +190,30 @@ std::optional<KnowledgeEntry> SqliteStore::knowledge_entry(Id id) {
         return std::nullopt;
     }
     return read_entry(query);
+}
+
+std::optional<KnowledgeEntry> SqliteStore::knowledge_entry_by_number(Id network_id, int number) {
+    const auto id = impl_->id_by_number(R"sql(
+SELECT id FROM knowledge_entries WHERE network_id = ?1 AND number = ?2
+UNION ALL
+SELECT entry_id FROM knowledge_shares WHERE network_id = ?1 AND number = ?2
+)sql",
+                                        network_id, number);
+    return id ? knowledge_entry(*id) : std::nullopt;
+}
+
+std::optional<int> SqliteStore::knowledge_number_in(Id entry_id, Id network_id) {
+    Query query = impl_->query(R"sql(
+SELECT number FROM knowledge_entries WHERE id = ?1 AND network_id = ?2
+UNION ALL
+SELECT number FROM knowledge_shares WHERE entry_id = ?1 AND network_id = ?2
+)sql",
+                               "knowledge_number_in");
+    query.bind_int(1, entry_id).bind_int(2, network_id);
+    if (!query.step()) {
+        return std::nullopt;
+    }
+    return static_cast<int>(query.column_int(0));
 }
 
 void SqliteStore::update_knowledge_entry(const KnowledgeEntry& entry) {
@@ -334,17 +363,29 @@ WHERE knowledge_fts MATCH ?1 AND e.status = 'active'
 
 void SqliteStore::share_knowledge_entry(Id entry_id, Id network_id, std::optional<Id> shared_by,
                                         Instant now) {
+    constexpr std::string_view kOperation = "share_knowledge_entry";
+    {
+        Query existing = impl_->query(
+            "SELECT 1 FROM knowledge_shares WHERE entry_id = ?1 AND network_id = ?2", kOperation);
+        existing.bind_int(1, entry_id).bind_int(2, network_id);
+        if (existing.step()) {
+            return;  // shared before: it keeps its number there
+        }
+    }
+    Atomic atomic{impl_->db(), kOperation};
+    const int number = impl_->next_number(network_id, "knowledge");
     Query query = impl_->query(R"sql(
-INSERT INTO knowledge_shares (entry_id, network_id, shared_by_member_id, shared_at)
-VALUES (?1, ?2, ?3, ?4)
-ON CONFLICT (entry_id, network_id) DO NOTHING
+INSERT INTO knowledge_shares (entry_id, network_id, shared_by_member_id, shared_at, number)
+VALUES (?1, ?2, ?3, ?4, ?5)
 )sql",
-                               "share_knowledge_entry");
+                               kOperation);
     query.bind_int(1, entry_id)
         .bind_int(2, network_id)
         .bind_optional_int(3, shared_by)
-        .bind_instant(4, now);
+        .bind_instant(4, now)
+        .bind_int(5, number);
     query.run();
+    atomic.commit();
 }
 
 void SqliteStore::unshare_knowledge_entry(Id entry_id, Id network_id) {

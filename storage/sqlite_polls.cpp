@@ -10,7 +10,7 @@ using json = nlohmann::json;
 
 constexpr std::string_view kPollSelect =
     "SELECT id, network_id, created_by, title, template, language, anonymous, live, deadline, "
-    "audience, role, meeting_id, state, created_at, closed_at FROM polls ";
+    "audience, role, meeting_id, state, created_at, closed_at, number FROM polls ";
 
 Poll read_poll(const Query& query) {
     Poll poll;
@@ -38,6 +38,7 @@ Poll read_poll(const Query& query) {
     if (query.column_optional_int(14)) {
         poll.closed_at = query.column_instant(14);
     }
+    poll.number = static_cast<int>(query.column_int(15));
     return poll;
 }
 
@@ -59,10 +60,12 @@ std::vector<std::string> read_options(const std::string& text) {
 }  // namespace
 
 Id SqliteStore::create_poll(const Poll& poll) {
+    Atomic atomic{impl_->db(), "create_poll"};
+    const int number = impl_->next_number(poll.network_id, "poll");
     Query query = impl_->query(R"sql(
 INSERT INTO polls (network_id, created_by, title, template, language, anonymous, live, deadline,
-                   audience, role, meeting_id, state, created_at, closed_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'open', ?12, NULL)
+                   audience, role, meeting_id, state, created_at, closed_at, number)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'open', ?12, NULL, ?13)
 RETURNING id
 )sql",
                                "create_poll");
@@ -77,7 +80,8 @@ RETURNING id
         .bind_text(9, poll_audience_code(poll.audience))
         .bind_text(10, role_code(poll.role))
         .bind_optional_int(11, poll.meeting_id)
-        .bind_instant(12, poll.created_at);
+        .bind_instant(12, poll.created_at)
+        .bind_int(13, number);
     query.step();
     const Id id = query.column_int(0);
     query.run();
@@ -105,6 +109,7 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
             .bind_text(10, question.high_label);
         insert.run();
     }
+    atomic.commit();
     return id;
 }
 
@@ -149,6 +154,12 @@ std::optional<Poll> SqliteStore::poll(Id id) {
         return std::nullopt;
     }
     return std::move(polls.front());
+}
+
+std::optional<Poll> SqliteStore::poll_by_number(Id network_id, int number) {
+    const auto id = impl_->id_by_number(
+        "SELECT id FROM polls WHERE network_id = ?1 AND number = ?2", network_id, number);
+    return id ? poll(*id) : std::nullopt;
 }
 
 std::vector<Poll> SqliteStore::polls_of(Id network_id) {

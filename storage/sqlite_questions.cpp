@@ -10,7 +10,7 @@ namespace {
 
 constexpr std::string_view kQuestionSelect = R"sql(
 SELECT id, network_id, asker_member_id, anonymous, confidential, text, tags, status, round,
-       escalated, helpful_answer_id, created_at, closed_at
+       escalated, helpful_answer_id, created_at, closed_at, number
 FROM questions
 )sql";
 
@@ -32,6 +32,7 @@ Question read_question(const Query& query) {
     if (const auto closed = query.column_optional_int(12)) {
         question.closed_at = Instant{std::chrono::seconds{*closed}};
     }
+    question.number = static_cast<int>(query.column_int(13));
     return question;
 }
 
@@ -59,10 +60,12 @@ std::string sql(std::string_view select, std::string_view rest) {
 }  // namespace
 
 Id SqliteStore::create_question(const Question& question) {
+    Atomic atomic{impl_->db(), "create_question"};
+    const int number = impl_->next_number(question.network_id, "question");
     Query query = impl_->query(R"sql(
 INSERT INTO questions (network_id, asker_member_id, anonymous, confidential, text, tags, status,
-                       round, escalated, helpful_answer_id, created_at, closed_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                       round, escalated, helpful_answer_id, created_at, closed_at, number)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
 RETURNING id
 )sql",
                                "create_question");
@@ -82,9 +85,11 @@ RETURNING id
     } else {
         query.bind_null(12);
     }
+    query.bind_int(13, number);
     query.step();
     const Id id = query.column_int(0);
     query.run();
+    atomic.commit();
     return id;
 }
 
@@ -92,6 +97,16 @@ std::optional<Question> SqliteStore::question(Id id) {
     static const std::string kSql = sql(kQuestionSelect, "WHERE id = ?1");
     Query query = impl_->query(kSql, "question");
     query.bind_int(1, id);
+    if (!query.step()) {
+        return std::nullopt;
+    }
+    return read_question(query);
+}
+
+std::optional<Question> SqliteStore::question_by_number(Id network_id, int number) {
+    static const std::string kSql = sql(kQuestionSelect, "WHERE network_id = ?1 AND number = ?2");
+    Query query = impl_->query(kSql, "question_by_number");
+    query.bind_int(1, network_id).bind_int(2, number);
     if (!query.step()) {
         return std::nullopt;
     }

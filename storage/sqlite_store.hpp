@@ -121,6 +121,7 @@ public:
     // ---- agenda (sqlite_agenda.cpp)
     Id create_agenda_item(const AgendaItem& item) override;
     std::optional<AgendaItem> agenda_item(Id id) override;
+    std::optional<AgendaItem> agenda_item_by_number(Id network_id, int number) override;
     std::vector<AgendaItem> agenda_items(Id network_id) override;
     void update_agenda_item(const AgendaItem& item) override;
     void delete_agenda_item(Id id) override;
@@ -133,6 +134,7 @@ public:
     // ---- polls and evaluations (sqlite_polls.cpp)
     Id create_poll(const Poll& poll) override;
     std::optional<Poll> poll(Id id) override;
+    std::optional<Poll> poll_by_number(Id network_id, int number) override;
     std::vector<Poll> polls_of(Id network_id) override;
     std::vector<Poll> open_polls() override;
     void close_poll(Id id, Instant now) override;
@@ -156,6 +158,8 @@ public:
     // ---- knowledge base (sqlite_knowledge.cpp)
     Id create_knowledge_entry(const KnowledgeEntry& entry) override;
     std::optional<KnowledgeEntry> knowledge_entry(Id id) override;
+    std::optional<KnowledgeEntry> knowledge_entry_by_number(Id network_id, int number) override;
+    std::optional<int> knowledge_number_in(Id entry_id, Id network_id) override;
     void update_knowledge_entry(const KnowledgeEntry& entry) override;
     void delete_knowledge_entry(Id id) override;
     std::vector<KnowledgeEntry> knowledge_entries(Id network_id) override;
@@ -173,6 +177,7 @@ public:
     // ---- questions to the network
     Id create_question(const Question& question) override;
     std::optional<Question> question(Id id) override;
+    std::optional<Question> question_by_number(Id network_id, int number) override;
     void update_question(const Question& question) override;
     void delete_question(Id id) override;
     std::vector<Question> questions_of_network(Id network_id, QuestionStatus status,

@@ -79,12 +79,12 @@ printf '%s\n' 'peiling "Wat past?" | =1+1 | Zeg "ja", of nee' '/als Anna' '/priv
 check "poll answered in the console" grep -q "genoteerd: =1+1" out.txt
 check "a poll key file next to the database" test -f poll.db.poll-key
 check "the poll key file is private" test "$(stat -c %a poll.db.poll-key)" = 600
-"$bin" export-poll --db poll.db --poll 1 --out poll.csv >out.txt 2>err.txt
+"$bin" export-poll --db poll.db --network "HSN-café Feedback die werkt" --poll 1 --out poll.csv >out.txt 2>err.txt
 check "export-poll exits 0" test $? -eq 0
 check "export-poll neutralises a formula" grep -q $'^1,1,Wat past?,single,\'=1+1,1,50,\r$' poll.csv
 check "export-poll quotes a comma" grep -q '"Zeg ""ja"", of nee"' poll.csv
 check "export-poll names who answered a named poll" grep -q "^Anna de Vries,1,Wat past?," poll.csv
-"$bin" export-poll --db poll.db --poll 9 >out.txt 2>err.txt
+"$bin" export-poll --db poll.db --network "HSN-café Feedback die werkt" --poll 9 >out.txt 2>err.txt
 check "an unknown poll exits 2" test $? -eq 2
 check "an unknown poll is named" grep -q "no poll 9" err.txt
 
@@ -153,7 +153,7 @@ check "an unknown harvest format exits 2" test $? -eq 2
 check "a bad school year exits 2" test $? -eq 2
 "$bin" export-knowledge --db demo.db --network "HSN-café Feedback die werkt" --format csv --out kennis.csv >out.txt 2>err.txt
 check "export-knowledge --format csv exits 0" test $? -eq 0
-check "the CSV has its header" grep -q '^id,kind,status,title,body,link,tags,author,question_id,created_at,updated_at' kennis.csv
+check "the CSV has its header" grep -q '^number,kind,status,title,body,link,tags,author,question,created_at,updated_at' kennis.csv
 check "the CSV has both entries" test "$(grep -c '^"[0-9]' kennis.csv)" -eq 2
 "$bin" export-knowledge --db demo.db --network "HSN-café Feedback die werkt" >kennis.md 2>err.txt
 check "export-knowledge writes Markdown" grep -q '^## #1 Verslag \\<script\\>x\\</script\\>$' kennis.md

@@ -303,52 +303,64 @@ TEST_CASE("networks never see each other's knowledge unless a facilitator shares
     const Id ours = add_answer(chat, chat.demo.network_id, "Feedback op rekenwerk?",
                                "Kort en direct, ook bij pizza-sommen", std::nullopt);
 
+    // Numbers are per network: each entry is number 1 in its own network.
+    REQUIRE(chat.store->knowledge_entry(pizza)->number == 1);
+    REQUIRE(chat.store->knowledge_entry(ours)->number == 1);
+
     // Marieke (demo network only): nothing of the other network, by search, number or export.
-    CHECK(numbers_in(chat.say("zoek pizza")) == std::vector<Id>{ours});
-    CHECK(contains(chat.say("kennis " + std::to_string(pizza)),
-                   "Ik vind geen kennis met nummer " + std::to_string(pizza)));
+    auto reply = chat.say("zoek pizza");
+    CHECK(numbers_in(reply) == std::vector<Id>{1});
+    CHECK_FALSE(contains(reply, "acht stukken"));
+    reply = chat.say("kennis 1");
+    CHECK(contains(reply, "Kort en direct"));
+    CHECK_FALSE(contains(reply, "acht stukken"));
+    CHECK(contains(chat.say("kennis 2"), "Ik vind geen kennis met nummer 2"));
+    CHECK(contains(chat.say("kennis 1 in HSN-café Rekenen"), "Ik vind geen kennis met nummer 1"));
     CHECK_FALSE(contains(chat.say("kennis export"), "Breuken"));
-    CHECK(contains(chat.say("kennis archiveer " + std::to_string(pizza)), "Ik vind geen kennis"));
+    CHECK(contains(chat.say("kennis archiveer 2"), "Ik vind geen kennis"));
     CHECK(chat.store->knowledge_entry(pizza)->status == KnowledgeStatus::active);
     chat.say("/prive");
-    CHECK(numbers_in(chat.say("zoek pizza")) == std::vector<Id>{ours});
+    CHECK(numbers_in(chat.say("zoek pizza")) == std::vector<Id>{1});
 
     // Pim (other network only), in his direct chat: only his network's entry.
     chat.as("Pim");
-    CHECK(numbers_in(chat.say("zoek pizza")) == std::vector<Id>{pizza});
-    CHECK(contains(chat.say("kennis " + std::to_string(ours)), "Ik vind geen kennis"));
+    reply = chat.say("zoek pizza");
+    CHECK(numbers_in(reply) == std::vector<Id>{1});
+    CHECK(contains(reply, "acht stukken"));
+    CHECK(contains(chat.say("kennis 2"), "Ik vind geen kennis"));
 
     // Anna is in both: privately she finds both; in the demo network's room only its own.
     chat.as("Anna");
     CHECK(numbers_in(chat.say("zoek pizza")).size() == 2);
     chat.say("/groep");
-    CHECK(numbers_in(chat.say("zoek pizza")) == std::vector<Id>{ours});
+    reply = chat.say("zoek pizza");
+    CHECK(numbers_in(reply) == std::vector<Id>{1});
+    CHECK_FALSE(contains(reply, "acht stukken"));
     // Asked for the other network's entry in this room, she gets it privately.
-    const auto reply = chat.say("kennis " + std::to_string(pizza));
+    reply = chat.say("kennis 1 in HSN-café Rekenen");
     CHECK(contains(reply, ">>> bot to Anna de Vries (privé)"));
     CHECK(contains(reply, "Met een pizza in acht stukken"));
 
-    // Rob shares his network's entry with the demo network; now Marieke finds it, marked.
+    // Rob shares his network's entry with the demo network; now Marieke finds it, marked, under
+    // the demo network's next number.
     chat.as("Rob");
     chat.say("/prive");
     // The demo network's entry is not his to see, let alone share.
-    CHECK(contains(chat.say("kennis deel " + std::to_string(ours) + " HSN-café Rekenen"),
-                   "Ik vind geen kennis met nummer " + std::to_string(ours)));
-    CHECK(contains(chat.say("kennis deel " + std::to_string(pizza) + " Atlantis"),
-                   "Ik ken geen netwerk 'Atlantis'"));
-    CHECK(
-        contains(chat.say("kennis deel " + std::to_string(pizza) + " hsn-cafe feedback die werkt"),
-                 "is gedeeld met HSN-café Feedback die werkt: de leden daarvan vinden het nu ook"));
-    CHECK(
-        contains(chat.say("kennis deel " + std::to_string(pizza) + " HSN-café Feedback die werkt"),
-                 "was al gedeeld"));
+    CHECK(contains(chat.say("kennis deel 2 HSN-café Rekenen"), "Ik vind geen kennis met nummer 2"));
+    CHECK(contains(chat.say("kennis deel 1 Atlantis"), "Ik ken geen netwerk 'Atlantis'"));
+    CHECK(contains(chat.say("kennis deel 1 hsn-cafe feedback die werkt"),
+                   "is gedeeld met HSN-café Feedback die werkt: de leden daarvan vinden het nu "
+                   "ook, daar als kennis 2."));
+    CHECK(contains(chat.say("kennis deel 1 HSN-café Feedback die werkt"), "was al gedeeld"));
+    CHECK(chat.store->knowledge_number_in(pizza, chat.demo.network_id) == 2);
     chat.as("Marieke");
     chat.say("/groep");
-    CHECK(numbers_in(chat.say("zoek pizza")).size() == 2);
-    CHECK(contains(chat.say("kennis " + std::to_string(pizza)), "gedeeld door HSN-café Rekenen"));
+    CHECK(numbers_in(chat.say("zoek pizza")) == std::vector<Id>{2, 1});
+    reply = chat.say("kennis 2");
+    CHECK(contains(reply, "#2 Breuken uitleggen?"));
+    CHECK(contains(reply, "gedeeld door HSN-café Rekenen"));
     // Sharing lets them read it, not change it.
-    CHECK(contains(chat.say("kennis archiveer " + std::to_string(pizza)),
-                   "hoort bij HSN-café Rekenen"));
+    CHECK(contains(chat.say("kennis archiveer 2"), "hoort bij HSN-café Rekenen"));
 }
 
 TEST_CASE("a member withdraws consent: anonymised or removed, their choice",
@@ -505,7 +517,7 @@ TEST_CASE("the knowledge export as CSV quotes every field and defuses formulas",
     chat.say("kennis notitie =HYPERLINK(\"x\") | regel \"een\", twee | a, b");
     const auto network = chat.store->network(chat.demo.network_id);
     const auto csv = knowledge_export_csv(*chat.store, *network);
-    CHECK(csv.rfind("id,kind,status,title,body,link,tags,author,question_id,created_at,"
+    CHECK(csv.rfind("number,kind,status,title,body,link,tags,author,question,created_at,"
                     "updated_at\r\n",
                     0) == 0);
     CHECK(contains(csv,

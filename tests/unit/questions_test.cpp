@@ -943,15 +943,22 @@ TEST_CASE("a member of another network cannot see, answer or close a question",
     CHECK(chat.store->answers_of(number).empty());
     CHECK(chat.store->question(number)->status == QuestionStatus::open);
 
-    // Kees's own question stays in his network.
+    // Kees's own question stays in his network, where it is number 1 too (numbers are per
+    // network): Anna's "vraag 1" is her own network's question.
     const auto his = question_number(chat.say("vraag Hoe oefenen jullie de tafels met feedback?"));
-    REQUIRE(his > 0);
-    CHECK(routed(chat, his) == std::vector<std::string>{"Lies Vos"});
+    REQUIRE(his == 1);
+    const auto his_id = chat.store->question_by_number(other, static_cast<int>(his))->id;
+    CHECK(routed(chat, his_id) == std::vector<std::string>{"Lies Vos"});
     const auto listed = chat.say("vragen");
     CHECK(contains(listed, "#" + std::to_string(his) + " Hoe oefenen jullie de tafels"));
     CHECK_FALSE(contains(listed, "rekenwerk"));
     chat.as("Anna");
-    CHECK(contains(chat.say("vraag " + std::to_string(his)), "ken ik niet in jouw netwerken"));
+    const auto hers = chat.say("vraag " + std::to_string(his));
+    CHECK(contains(hers, "rekenwerk"));
+    CHECK_FALSE(contains(hers, "tafels"));
+    // Naming Kees's network does not help her: the same reply as for a number that is not there.
+    CHECK(contains(chat.say("vraag " + std::to_string(his) + " in HSN-café Rekenen"),
+                   "Vraag 1 ken ik niet in jouw netwerken."));
 
     // The list of open questions, asked in a group that is no network's (a chat with others):
     // Anna gets it privately, the group does not.
@@ -981,7 +988,7 @@ TEST_CASE("a member of another network cannot see, answer or close a question",
     chat.store->add_membership(
         {other, member_id(chat, "Lotte Mulder"), Role::participant, testing::demo_now()});
     chat.as("Lotte");
-    const auto shown = chat.say("vraag " + std::to_string(his));
+    const auto shown = chat.say("vraag " + std::to_string(his) + " in HSN-café Rekenen");
     CHECK(contains(shown, ">>> bot to Lotte Mulder (privé)\nVraag #" + std::to_string(his)));
     CHECK_FALSE(contains(shown, ">>> bot to HSN-café Feedback die werkt"));
 }

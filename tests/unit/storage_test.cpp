@@ -286,6 +286,122 @@ TEST_CASE("a confirmation's id is never handed out again, also across the upgrad
     CHECK(store->create_pending(pending) == 11);  // not 10 again, though the table is empty
 }
 
+TEST_CASE("the upgrade to numbers per network numbers existing rows in id order",
+          "[storage][migrations][numbers]") {
+    TempDir dir;
+    const std::string path = dir.file("old.db");
+    {
+        RawDb raw{path};
+        storage::migrate(raw.get(), 10);
+        raw.exec(
+            "INSERT INTO networks (id, name, name_key, time_zone, meeting_cap, created_at) VALUES "
+            "(1, 'Eén', 'een', 'Europe/Amsterdam', 4, 1), "
+            "(2, 'Twee', 'twee', 'Europe/Amsterdam', 4, 1)");
+        raw.exec(
+            "INSERT INTO members (id, display_name, name_key, created_at) "
+            "VALUES (3, 'Anna', 'anna', 1)");
+        // Ids as one global sequence would hand them out, the networks taking turns (id 4 is
+        // gone: a removed row).
+        for (const auto& [id, network] :
+             std::vector<std::pair<int, int>>{{1, 1}, {2, 2}, {3, 1}, {5, 2}}) {
+            raw.exec(
+                "INSERT INTO polls (id, network_id, created_by, title, language, anonymous, live, "
+                "deadline, audience, role, state, created_at) VALUES (" +
+                std::to_string(id) + ", " + std::to_string(network) +
+                ", 3, 'Peiling', 'nl', 1, 0, 100, 'network', 'participant', 'open', 1)");
+        }
+        for (const auto& [id, network] :
+             std::vector<std::pair<int, int>>{{10, 2}, {11, 1}, {12, 2}}) {
+            raw.exec(
+                "INSERT INTO questions (id, network_id, asker_member_id, anonymous, confidential, "
+                "text, status, created_at) VALUES (" +
+                std::to_string(id) + ", " + std::to_string(network) +
+                ", 3, 0, 0, 'Vraag', 'open', 1)");
+        }
+        for (const auto& [id, network] : std::vector<std::pair<int, int>>{{4, 1}, {6, 1}, {7, 2}}) {
+            raw.exec(
+                "INSERT INTO agenda_items (id, network_id, kind, text, status, position, "
+                "created_at) VALUES (" +
+                std::to_string(id) + ", " + std::to_string(network) +
+                ", 'topic', 'Punt', 'proposed', " + std::to_string(id) + ", 1)");
+        }
+        for (const auto& [id, network] : std::vector<std::pair<int, int>>{{1, 1}, {2, 2}, {3, 1}}) {
+            raw.exec(
+                "INSERT INTO knowledge_entries (id, network_id, kind, title, status, created_at, "
+                "updated_at, network_term) VALUES (" +
+                std::to_string(id) + ", " + std::to_string(network) + ", 'note', 'Kennis " +
+                std::to_string(id) + "', 'active', 1, 1, 'n" + std::to_string(network) + "')");
+        }
+        // Entry 2 (network 2's) is shared with network 1; entry 1 with network 2.
+        raw.exec(
+            "INSERT INTO knowledge_shares (entry_id, network_id, shared_at) "
+            "VALUES (2, 1, 50), (1, 2, 40)");
+    }
+    auto store = SqliteStore::open(path);
+    REQUIRE(store->user_version() == SqliteStore::schema_version());
+    // Each network counts its own rows, in id order.
+    CHECK(store->poll(1)->number == 1);
+    CHECK(store->poll(3)->number == 2);
+    CHECK(store->poll(2)->number == 1);
+    CHECK(store->poll(5)->number == 2);
+    CHECK(store->question(11)->number == 1);
+    CHECK(store->question(10)->number == 1);
+    CHECK(store->question(12)->number == 2);
+    CHECK(store->agenda_item(4)->number == 1);
+    CHECK(store->agenda_item(6)->number == 2);
+    CHECK(store->agenda_item(7)->number == 1);
+    CHECK(store->knowledge_entry(1)->number == 1);
+    CHECK(store->knowledge_entry(3)->number == 2);
+    CHECK(store->knowledge_entry(2)->number == 1);
+    // A share is numbered after the network's own entries.
+    CHECK(store->knowledge_number_in(2, 1) == 3);
+    CHECK(store->knowledge_number_in(1, 2) == 2);
+    CHECK(store->knowledge_number_in(3, 2) == std::nullopt);
+    CHECK(store->knowledge_entry_by_number(1, 3)->id == 2);
+    CHECK(store->knowledge_entry_by_number(2, 2)->id == 1);
+    CHECK(store->poll_by_number(2, 2)->id == 5);
+    CHECK(store->question_by_number(2, 2)->id == 12);
+    CHECK(store->agenda_item_by_number(1, 2)->id == 6);
+    CHECK_FALSE(store->poll_by_number(1, 3));
+
+    // New items go on from each network's last number.
+    Poll poll;
+    poll.network_id = 1;
+    poll.title = "Nieuw";
+    poll.created_at = at(2);
+    poll.deadline = at(200);
+    CHECK(store->poll(store->create_poll(poll))->number == 3);
+    poll.network_id = 2;
+    CHECK(store->poll(store->create_poll(poll))->number == 3);
+    Question question;
+    question.network_id = 1;
+    question.asker_member_id = 3;
+    question.text = "Nieuwe vraag";
+    question.created_at = at(2);
+    CHECK(store->question(store->create_question(question))->number == 2);
+    AgendaItem item;
+    item.network_id = 2;
+    item.text = "Nieuw punt";
+    item.created_at = at(2);
+    const auto item_id = store->create_agenda_item(item);
+    CHECK(store->agenda_item(item_id)->number == 2);
+    KnowledgeEntry entry;
+    entry.network_id = 2;
+    entry.title = "Nieuwe kennis";
+    entry.created_at = at(2);
+    entry.updated_at = at(2);
+    const auto entry_id = store->create_knowledge_entry(entry);
+    CHECK(store->knowledge_entry(entry_id)->number == 3);  // after the share's 2
+    store->share_knowledge_entry(3, 2, std::nullopt, at(3));
+    CHECK(store->knowledge_number_in(3, 2) == 4);
+    store->share_knowledge_entry(3, 2, std::nullopt, at(4));  // again: keeps its number
+    CHECK(store->knowledge_number_in(3, 2) == 4);
+
+    // A removed item's number is not given again.
+    store->delete_agenda_item(item_id);
+    CHECK(store->agenda_item(store->create_agenda_item(item))->number == 3);
+}
+
 TEST_CASE("each migration step bumps user_version in order", "[storage][migrations]") {
     const auto steps = storage::migrations();
     for (std::size_t i = 0; i < steps.size(); ++i) {
