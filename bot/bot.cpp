@@ -49,6 +49,7 @@ Address Turn::reply_address() const {
 
 Id Turn::append(const OutboundMessage& message) {
     const auto id = store.append_outbox(message, now);
+    remember_prompt(store, message, now);
     sent.push_back(id);
     ++messages;
     return id;
@@ -781,6 +782,8 @@ void welcome(Turn& turn) {
     }
 }
 
+void handle_action(Turn& turn, const ActionSubmission& action);
+
 /// Turns typed text into a command and runs it.
 void handle_message(Turn& turn) {
     const auto text = strip_mention(turn.event.text, turn.settings.bot_name);
@@ -802,6 +805,14 @@ void handle_message(Turn& turn) {
     if (!turn.event.reply_to_remote_id.empty() || !turn.event.conversation.thread_id.empty()) {
         // A reply to a question's post or private message is an answer to it.
         if (answer_by_reply(turn, text)) {
+            return;
+        }
+    }
+    if (turn.me) {
+        // The number or the label of an option of the member's last prompt (a Ja/Nee question,
+        // the knowledge-base consent, "Dit hielp me"), whatever the platform shows.
+        if (const auto action = typed_prompt_answer(turn.store, turn.me->id, text, turn.now)) {
+            handle_action(turn, *action);
             return;
         }
     }
@@ -1018,8 +1029,7 @@ void handle_message(Turn& turn) {
     }
 }
 
-void handle_action(Turn& turn) {
-    const auto& action = turn.event.action;
+void handle_action(Turn& turn, const ActionSubmission& action) {
     if (!turn.me) {
         turn.reply_text("input.stranger");
         return;
@@ -1109,7 +1119,7 @@ Handled apply_event(Store& store, const BotSettings& settings, const InboundEven
             detail::handle_message(turn);
             break;
         case InboundEvent::Kind::action:
-            detail::handle_action(turn);
+            detail::handle_action(turn, event.action);
             break;
         case InboundEvent::Kind::member_joined:
         case InboundEvent::Kind::bot_added:

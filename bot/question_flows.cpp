@@ -336,7 +336,9 @@ public:
         message.recipient_member_id = member.id;
         message.lang = lang_of(member);
         message.content = make(message.lang);
-        return store.append_outbox(message, now);
+        const auto id = store.append_outbox(message, now);
+        remember_prompt(store, message, now);
+        return id;
     }
 
     Id to_address(const Address& to, Content content) {

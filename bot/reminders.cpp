@@ -279,6 +279,7 @@ struct Mailer {
 
     void append(OutboundMessage message) {
         store.append_outbox(message, now);
+        remember_prompt(store, message, now);
         ++sent;
     }
 

@@ -85,6 +85,14 @@ struct MemberMatch {
 };
 MemberMatch find_in_roster(const std::vector<RosterEntry>& roster, std::string_view name);
 
+/// Remembers a choice question sent to one member (not a poll's), so that its number or its label
+/// typed later answers it; a poll question or a closed card forgets the earlier one.
+void remember_prompt(Store& store, const OutboundMessage& message, Instant now);
+/// Typed text (an option's number or its exact label, punctuation and case aside) as the answer
+/// to the member's last prompt that is still open; nullopt when it is not one.
+std::optional<ActionSubmission> typed_prompt_answer(Store& store, Id member_id,
+                                                    std::string_view text, Instant now);
+
 /// "procesbegeleider" / "facilitator".
 std::string role_label(Role role, Lang lang);
 /// Names joined as "Anna, Bram en Cees" / "Anna, Bram and Cees".

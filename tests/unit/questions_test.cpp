@@ -1094,3 +1094,49 @@ TEST_CASE("questions work in English for members who chose it", "[questions][eng
         contains(reply, "Great! Question #" + n + " is answered and I have thanked Bram de Boer."));
     CHECK(contains(chat.say("questions"), "There are no open questions"));
 }
+
+TEST_CASE("a numbered prompt accepts its number and its label, also where no card is clicked",
+          "[questions][consent][prompt]") {
+    // The forwarded answer offers "1. Dit hielp me", the consent "1. Ja, met mijn naam 2. Ja,
+    // anoniem 3. Nee". Each is answered after switching speakers, as on Teams, where no adapter
+    // reads a typed number for the card.
+    for (const auto& [helpful, consent] : std::vector<std::pair<std::string, std::string>>{
+             {"1", "2"}, {"Dit hielp me", "Ja, anoniem"}, {"dit hielp me!", "ja, ANONIEM."}}) {
+        INFO(helpful << " / " << consent);
+        ConsoleFixture chat;
+        chat.as("Anna");
+        const auto number =
+            question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
+        const auto n = std::to_string(number);
+        chat.as("Marieke");
+        chat.say("antwoord " + n + " Met rubrics en een kleurcode per criterium.");
+        chat.as("Anna");
+        auto reply = chat.say(helpful);
+        CHECK(chat.store->question(number)->status == QuestionStatus::answered);
+        CHECK(contains(reply, "Mag ik je antwoord op vraag #" + n + " bewaren in de kennisbank"));
+        chat.as("Marieke");
+        reply = chat.say(consent);
+        CHECK_FALSE(contains(reply, "begrijp ik niet"));
+        const auto entries = chat.store->knowledge_entries(chat.demo.network_id);
+        REQUIRE(entries.size() == 1);
+        CHECK_FALSE(entries[0].author_member_id.has_value());
+        CHECK(chat.store->answers_of(number)[0].consent == AnswerConsent::anonymous);
+        // Answered: a later "2" is not taken as the old prompt's answer again.
+        CHECK_FALSE(contains(chat.say("2"), "kennisbank"));
+    }
+}
+
+TEST_CASE("a prompt in English accepts its English label", "[questions][consent][prompt]") {
+    ConsoleFixture chat;
+    chat.say("taal en");  // Marieke reads English
+    chat.as("Anna");
+    const auto number = question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
+    const auto n = std::to_string(number);
+    chat.as("Marieke");
+    chat.say("antwoord " + n + " Met rubrics.");
+    chat.as("Anna");
+    CHECK(contains(chat.say("nuttig " + n + " 1"), "Yes, anonymously"));
+    chat.as("Marieke");
+    CHECK(contains(chat.say("yes, anonymously."), "without your name"));
+    CHECK(chat.store->answers_of(number)[0].consent == AnswerConsent::anonymous);
+}
