@@ -1118,6 +1118,8 @@ SendWindow send_window_for(const RemindersConfig& reminders) {
         window.school_days = school_days;
     }
     const std::string region = fold(reminders.holiday_region);
+    // A region, or holidays of its own: the administrator keeps a holiday calendar.
+    window.holiday_calendar = !means_none(region) || !reminders.extra_holidays.empty();
     for (const int year : known_holiday_school_years()) {
         for (HolidayPeriod& holiday : dutch_school_holidays(region, year)) {
             window.holidays.push_back(std::move(holiday));

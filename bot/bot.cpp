@@ -1336,6 +1336,48 @@ void Bot::housekeeping(Instant now) {
                  std::to_string(settings_.outbox_retention.count()) + " days and forgot " +
                  std::to_string(events) + " event id(s) older than " +
                  std::to_string(settings_.inbox_retention.count()) + " days");
+    warn_if_holidays_run_out(now);
+}
+
+void Bot::warn_if_holidays_run_out(Instant now) {
+    const auto& window = settings_.send_window;
+    const auto today = date::floor<date::days>(
+        to_local(now, settings_.default_time_zone).value_or(LocalTime{}));
+    if (!holidays_run_out_soon(window, today)) {
+        return;
+    }
+    const auto until = *holidays_known_until(window);
+    log_line(LogLevel::warn,
+             "school holidays are known only until " + format_day(until, Lang::en) +
+                 ": after that, reminders may go out in a holiday. Add the next school year's "
+                 "dates: `leernetwerk import-vakanties --file X.ics` or [[reminders.holiday]] "
+                 "in the configuration (a newer version also knows more years)");
+    constexpr std::string_view kWarnedKey = "core.holiday_warning";
+    const auto until_text = format_day(until, Lang::en);
+    if (store_.adapter_state(kWarnedKey).value_or("") == until_text) {
+        return;  // the organisers were told about this date already
+    }
+    std::set<Id> told;
+    for (const auto& network : store_.networks()) {
+        for (const auto& entry : store_.roster(network.id)) {
+            if (!can_manage_network(entry.membership.role) || !told.insert(entry.member.id).second) {
+                continue;
+            }
+            const auto to = detail::direct_address(store_, entry.member.id, {});
+            if (!to) {
+                continue;
+            }
+            OutboundMessage message;
+            message.to = *to;
+            message.recipient_member_id = entry.member.id;
+            message.lang = entry.member.language.value_or(settings_.default_language);
+            message.content = TextContent{
+                tr(message.lang, "holidays.running_out", {{"until", format_day(until, message.lang)}}),
+                {}};
+            store_.append_outbox(message, now);
+        }
+    }
+    store_.set_adapter_state(kWarnedKey, until_text, now);
 }
 
 void Bot::schedule_housekeeping(Instant after) {
@@ -1362,6 +1404,7 @@ Result<int> Bot::reschedule_all(Instant now) {
             if (!job || job->state != JobState::due) {
                 schedule_housekeeping(now);
             }
+            warn_if_holidays_run_out(now);
         });
         for (const auto& network : store_.networks()) {
             store_.transaction(

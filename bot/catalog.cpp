@@ -361,6 +361,7 @@ constexpr Entry kCatalogue[] = {
     {"reminder.list_label", "{number}. {kind}", "{number}. {kind}"},
     {"reminder.next", "volgende: {when}", "next: {when}"},
     {"reminder.value", "{value}", "{value}"},
+    {"holidays.running_out", "Let op: ik ken de schoolvakanties maar tot en met {until}. Daarna kan ik herinneringen in een vakantie sturen. Vraag je beheerder de vakantiedata van het volgende schooljaar toe te voegen (met **leernetwerk import-vakanties** of **reminders.holiday** in de configuratie).", "Note: I only know the school holidays up to and including {until}. After that I may send reminders during a holiday. Ask your administrator to add the next school year's holiday dates (with **leernetwerk import-vakanties** or **reminders.holiday** in the configuration)."},
     {"reminder.list_footnote", "Niets tussen 18:00 en 08:00, in het weekend of in schoolvakanties.", "Nothing between 18:00 and 08:00, at weekends or in school holidays."},
     {"reminder.list_footnote_manage", "Niets tussen 18:00 en 08:00, in het weekend of in schoolvakanties. Aanpassen: **herinnering uit** 3, **herinnering wijzig** 3 | 2 dagen voor | 16:00, **herinnering toevoegen** 7 dagen voor | 09:00 | groep | je tekst.",
      "Nothing between 18:00 and 08:00, at weekends or in school holidays. To adjust: **reminder off** 3, **reminder change** 3 | 2 days before | 16:00, **reminder add** 7 days before | 09:00 | group | your text."},

@@ -131,6 +131,30 @@ printf 'Dit is geen agenda\n' >bad.ics
 check "a file that is no calendar exits 2" test $? -eq 2
 check "a file that is no calendar is named" grep -q "bad.ics: no VCALENDAR found" err.txt
 
+# import-vakanties: a school's holidays and days off from its calendar export, per school year.
+"$bin" import-vakanties --file "$fixture" --db demo.db --dry-run >out.txt 2>err.txt
+check "import-vakanties --dry-run exits 0" test $? -eq 0
+check "holidays and days off are found" grep -q "4 of 13 event(s) are holidays or days off" out.txt
+check "a holiday with its days" grep -qx "2026-2027: Kerstvakantie, Saturday 19 December 2026 .. Sunday 3 January 2027" out.txt
+check "a study day" grep -qx "2026-2027: Studiedag (leerlingen vrij), Friday 9 October 2026" out.txt
+check "a café week is no holiday" test "$(grep -c "caf" out.txt)" -eq 0
+check "a dry run of the holidays stores nothing" grep -q "dry run: nothing stored" out.txt
+"$bin" import-vakanties --file "$fixture" --db demo.db >out.txt 2>err.txt
+check "import-vakanties exits 0" test $? -eq 0
+check "the import says what it stored" grep -q "stored in demo.db: the holidays of 2026-2027" out.txt
+"$bin" import-vakanties --file bad.ics --db demo.db >out.txt 2>err.txt
+check "a holiday file that is no calendar exits 2" test $? -eq 2
+
+# check-config warns from 60 days before the known school holidays end (here: the school's own).
+soon=$(date -d '+30 days' +%F)
+printf '[reminders]\nholiday_region = "geen"\n[[reminders.holiday]]\nname = "Studiedag"\nfirst = %s\nlast = %s\n[storage]\npath = "none.db"\n' "$soon" "$soon" >holidays.toml
+"$bin" check-config --config holidays.toml >out.txt 2>err.txt
+check "running-out holidays are only a warning" test $? -eq 0
+check "check-config warns that the holidays run out" grep -q "holidays.toml: reminders: warning: school holidays are known only until" err.txt
+check "check-config names how to add holidays" grep -q "import-vakanties" err.txt
+"$bin" check-config --config "$src/config/leernetwerk.example.toml" >out.txt 2>err.txt
+check "the built-in holidays do not warn yet" test "$(grep -c "known only until" err.txt)" -eq 0
+
 # export-knowledge and harvest: the knowledge base and the school year's harvest as files.
 printf 'kennis notitie Verslag <script>x</script> | We oefenden met feedback | feedback\nkennis bron Waaier | https://voorbeeld.nl/w?a=1&b=2 | Vragen\nambitie Feedback die <b>werkt</b>\n' |
     "$bin" console --demo --db demo.db --now "2026-12-02 09:00" >out.txt 2>err.txt

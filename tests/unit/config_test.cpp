@@ -589,7 +589,7 @@ TEST_CASE("config: describe_config of the defaults", "[config]") {
     CHECK_THAT(text, Catch::EndsWith("[reminders]\n  quiet_hours: 18:00-08:00\n"
                                      "  school_days: ma, di, wo, do, vr\n"
                                      "  holiday_region: midden (built-in school holidays for "
-                                     "2025-2026, 2026-2027)\n"
+                                     "2025-2026, 2026-2027, 2027-2028, 2028-2029)\n"
                                      "  holiday: (none)\n"
                                      "[polls]\n"
                                      "  secret: (not set: a key file next to the database)\n"

@@ -701,3 +701,48 @@ TEST_CASE("a job of a kind this version does not know blocks nothing", "[reminde
     REQUIRE(job);
     CHECK(job->state == JobState::due);  // kept for the version that knows it
 }
+
+// ---- the school holidays the bot knows run out ----------------------------------------------
+
+TEST_CASE("organisers hear once, and the log daily, when the known school holidays run out",
+          "[reminders][holidays]") {
+    std::vector<std::string> warnings;
+    set_log_sink([&](LogLevel level, std::string_view text) {
+        if (level == LogLevel::warn && text.find("school holidays") != std::string_view::npos) {
+            warnings.emplace_back(text);
+        }
+    });
+    BotSettings settings;
+    settings.send_window.holiday_calendar = true;
+    settings.send_window.holidays = {
+        {"kerstvakantie", LocalDay{date::year{2026} / 12 / 19}, LocalDay{date::year{2027} / 1 / 3}}};
+    testing::ConsoleFixture chat(":memory:", testing::demo_now(), settings);
+    // At start (2 December 2026, 32 days before the dates end): the log, and the organisers.
+    CHECK(warnings.size() == 1);
+    CHECK(warnings.front().find("known only until Sunday 3 January 2027") != std::string::npos);
+    auto printed = chat.say("mijn gegevens");
+    CHECK(printed.find(">>> bot to Marieke Jansen (privé)\nLet op: ik ken de schoolvakanties maar "
+                       "tot en met zondag 3 januari 2027.") != std::string::npos);
+    // The nightly housekeeping logs it again, but the organisers heard it already.
+    printed = chat.say("/tijd +2d");
+    CHECK(warnings.size() == 3);
+    CHECK(printed.find("schoolvakanties maar") == std::string::npos);
+    set_log_sink({});
+
+    // Dates known well ahead, or no holiday calendar at all: no warning.
+    settings.send_window.holidays.back().last = LocalDay{date::year{2027} / 3 / 1};
+    warnings.clear();
+    set_log_sink([&](LogLevel level, std::string_view text) {
+        if (level == LogLevel::warn && text.find("school holidays") != std::string_view::npos) {
+            warnings.emplace_back(text);
+        }
+    });
+    testing::ConsoleFixture later(":memory:", testing::demo_now(), settings);
+    CHECK(warnings.empty());
+    settings.send_window.holiday_calendar = false;
+    settings.send_window.holidays.back().last = LocalDay{date::year{2027} / 1 / 3};
+    testing::ConsoleFixture none(":memory:", testing::demo_now(), settings);
+    CHECK(warnings.empty());
+    CHECK(none.say("mijn gegevens").find("schoolvakanties maar") == std::string::npos);
+    set_log_sink({});
+}
