@@ -787,6 +787,19 @@ void handle_action(Turn& turn, const ActionSubmission& action);
 /// Turns typed text into a command and runs it.
 void handle_message(Turn& turn) {
     const auto text = strip_mention(turn.event.text, turn.settings.bot_name);
+    // Members talking among themselves in a room the bot reads: only a command, or a reply to
+    // one of the bot's messages, is for the bot; anything else gets no answer at all.
+    const auto from_bot = [&](const std::string& remote_id) {
+        return !remote_id.empty() &&
+               turn.store.outbox_row_by_remote_id(turn.event.conversation.platform, remote_id);
+    };
+    const bool ambient = turn.event.ambient &&
+                         turn.event.conversation.kind == Conversation::Kind::group &&
+                         !from_bot(turn.event.reply_to_remote_id) &&
+                         !from_bot(turn.event.conversation.thread_id);
+    if (ambient && (!is_valid_utf8(text) || !parse_command(text))) {
+        return;
+    }
     if (!is_valid_utf8(text)) {
         turn.reply_text("input.invalid_text");
         return;
@@ -808,7 +821,7 @@ void handle_message(Turn& turn) {
             return;
         }
     }
-    if (turn.me) {
+    if (turn.me && !ambient) {
         // The number or the label of an option of the member's last prompt (a Ja/Nee question,
         // the knowledge-base consent, "Dit hielp me"), whatever the platform shows.
         if (const auto action = typed_prompt_answer(turn.store, turn.me->id, text, turn.now)) {

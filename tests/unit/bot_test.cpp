@@ -438,3 +438,46 @@ TEST_CASE("after an event fails, the later events of its conversation wait for t
         std::filesystem::remove(path + suffix);
     }
 }
+
+TEST_CASE("in a room where members talk among themselves, the bot answers only what is for it",
+          "[bot][group]") {
+    ConsoleFixture chat;
+    const auto anna = member_named(*chat.store, "Anna de Vries");
+    auto said = [&](InboundEvent event) {
+        REQUIRE(chat.bot.handle(event, demo_now()));
+        return take_outbox(*chat.store, demo_now());
+    };
+    take_outbox(*chat.store, demo_now());
+    auto chatter = message_from(anna, "Goedemorgen allemaal! Ik neem donderdag koffie mee.", "m1");
+    chatter.ambient = true;  // a Matrix room: the bot reads every line
+    CHECK(said(chatter).empty());
+    auto typo = message_from(anna, "Heeft iemand de slides van vorige keer?", "m2");
+    typo.ambient = true;
+    CHECK(said(typo).empty());
+
+    // A command is answered, also without naming the bot.
+    auto command = message_from(anna, "bijeenkomsten", "m3");
+    command.ambient = true;
+    const auto meetings = said(command);
+    REQUIRE(meetings.size() == 1);
+    CHECK(contains(meetings.front(), "bijeenkomst"));
+
+    // A reply to one of the bot's messages is for the bot, so is a line that names it (the
+    // adapter then does not mark it ambient).
+    auto reply = message_from(anna, "dank je", "m4");
+    reply.ambient = true;
+    reply.reply_to_remote_id = "test";  // take_outbox marked the bot's messages sent as "test"
+    const auto answered = said(reply);
+    REQUIRE(answered.size() == 1);
+    CHECK(contains(answered.front(), "begrijp ik niet"));
+    const auto named = said(message_from(anna, "goedemorgen", "m5"));
+    REQUIRE(named.size() == 1);
+    CHECK(contains(named.front(), "begrijp ik niet"));
+
+    // In a private chat the bot keeps helping.
+    auto direct = message_from(anna, "Goedemorgen!", "m6");
+    direct.ambient = true;
+    direct.conversation.kind = Conversation::Kind::direct;
+    direct.conversation.id = "console-dm";
+    CHECK_FALSE(said(direct).empty());
+}
