@@ -12,6 +12,35 @@ namespace detail {
 
 // ---- Turn ------------------------------------------------------------------------------------
 
+namespace {
+
+/// A name made from a platform id because the real one was not known: the id itself, or a Matrix
+/// id's localpart ("anna" for "@anna:school.nl").
+bool is_placeholder_name(std::string_view name, std::string_view user_id) {
+    if (name.empty() || name == user_id) {
+        return true;
+    }
+    if (user_id.starts_with('@')) {
+        const auto localpart = user_id.substr(1, user_id.find(':') - 1);
+        return name == localpart;
+    }
+    return false;
+}
+
+}  // namespace
+
+void learn_display_name(Store& store, Member& member, const Sender& sender) {
+    const auto name = std::string(trim(sender.display_name));
+    if (name.empty() || name == member.display_name || sender.user_id.empty() ||
+        is_placeholder_name(name, sender.user_id) ||
+        !is_placeholder_name(member.display_name, sender.user_id) || utf8_length(name) > 100 ||
+        !is_valid_utf8(name)) {
+        return;  // a name a facilitator gave, or no better one
+    }
+    store.set_member_display_name(member.id, name);
+    member.display_name = name;
+}
+
 Turn::Turn(Store& store_in, const BotSettings& settings_in, const InboundEvent& event_in,
            Instant now_in)
     : store(store_in),
@@ -32,6 +61,7 @@ Turn::Turn(Store& store_in, const BotSettings& settings_in, const InboundEvent& 
     }
     if (me) {
         lang = language_of(*me);
+        learn_display_name(store, *me, event.sender);
     }
 }
 
@@ -772,6 +802,9 @@ void welcome(Turn& turn) {
         }
         auto member =
             turn.store.member_by_identity(turn.event.conversation.platform, joined.user_id);
+        if (member) {
+            learn_display_name(turn.store, *member, joined);
+        }
         names.push_back(member
                             ? member->display_name
                             : (joined.display_name.empty() ? joined.user_id : joined.display_name));

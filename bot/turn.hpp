@@ -93,6 +93,10 @@ void remember_prompt(Store& store, const OutboundMessage& message, Instant now);
 std::optional<ActionSubmission> typed_prompt_answer(Store& store, Id member_id,
                                                     std::string_view text, Instant now);
 
+/// Takes the display name a platform sent for a member whose stored name was only made from
+/// their id (a Matrix localpart such as "anna"); a name a facilitator gave stays.
+void learn_display_name(Store& store, Member& member, const Sender& sender);
+
 /// "procesbegeleider" / "facilitator".
 std::string role_label(Role role, Lang lang);
 /// Names joined as "Anna, Bram en Cees" / "Anna, Bram and Cees".

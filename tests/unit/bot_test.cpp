@@ -481,3 +481,42 @@ TEST_CASE("in a room where members talk among themselves, the bot answers only w
     direct.conversation.id = "console-dm";
     CHECK_FALSE(said(direct).empty());
 }
+
+TEST_CASE("a member known only by their Matrix id gets their display name, and is found by it",
+          "[bot][names]") {
+    ConsoleFixture chat;
+    auto& store = *chat.store;
+    Member kees;
+    kees.display_name = "kees";  // made from @kees:school.nl before the room told the bot more
+    kees.created_at = demo_now();
+    kees.id = store.create_member(kees);
+    store.link_identity({Platform::matrix, "@kees:school.nl", kees.id});
+    store.add_membership({chat.demo.network_id, kees.id, Role::facilitator, demo_now()});
+    store.set_active_network(kees.id, chat.demo.network_id);
+
+    InboundEvent event;
+    event.kind = InboundEvent::Kind::message;
+    event.event_id = "$k1";
+    event.conversation = {Platform::matrix, "!dm:school.nl", Conversation::Kind::direct, ""};
+    event.sender = {"@kees:school.nl", "Kees Klaassen", ""};
+    event.text = "hulp";
+    REQUIRE(chat.bot.handle(event, demo_now()));
+    CHECK(store.member(kees.id)->display_name == "Kees Klaassen");
+    const auto rows = store.due_outbox(Platform::matrix, demo_now(), 10);
+    REQUIRE_FALSE(rows.empty());
+    CHECK(contains(std::get<TextContent>(rows.back().message.content).markdown, "Kees Klaassen"));
+
+    // Everyone finds him by that name now: as a preparer, in the member list.
+    auto printed =
+        chat.say("plan bijeenkomst 10 maart 2027 15:30 | De Wegwijzer | Rekenen | Kees Klaassen");
+    printed += chat.say("ja");
+    CHECK_FALSE(contains(printed, "Ik vind niemand"));
+    CHECK(contains(printed, "Kees Klaassen"));
+    CHECK(contains(chat.say("leden"), "Kees Klaassen"));
+
+    // A name a facilitator gave is not replaced by a platform nickname.
+    event.event_id = "$k2";
+    event.sender.display_name = "kk";
+    REQUIRE(chat.bot.handle(event, demo_now()));
+    CHECK(store.member(kees.id)->display_name == "Kees Klaassen");
+}
