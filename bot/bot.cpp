@@ -91,7 +91,14 @@ Id Turn::reply(Content content) {
     message.recipient_member_id = (me && message.to.direct) ? me->id : 0;
     message.lang = lang;
     message.content = std::move(content);
-    return append(message);
+    const auto id = append(message);
+    if (me && message.recipient_member_id == 0) {
+        // A question answering the sender in a group (a Ja/Nee to confirm) is theirs to answer
+        // by typing its number or label too.
+        message.recipient_member_id = me->id;
+        remember_prompt(store, message, now);
+    }
+    return id;
 }
 
 Id Turn::reply_text(std::string_view key, const MessageArgs& args) {
@@ -774,9 +781,8 @@ void remove_member(Turn& turn, const std::string& args) {
             return;
         }
     }
-    turn.store.end_membership(network->id, target.member.id, turn.now);
-    turn.reply_text("remove_member.done",
-                    {{"name", target.member.display_name}, {"network", network->name}});
+    // Asked first (also of a facilitator, or of oneself), and undoable for a day.
+    ask_remove_member(turn, *network, target);
 }
 
 void welcome(Turn& turn) {

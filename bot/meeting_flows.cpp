@@ -607,19 +607,8 @@ void cancel_meeting(Turn& turn, const std::string& args) {
         turn.reply_text("meeting.cancel_closed", {{"number", std::to_string(meeting->id)}});
         return;
     }
-    const auto before = *meeting;
-    meeting->status = MeetingStatus::cancelled;
-    meeting->revision += 1;
-    turn.store.update_meeting(*meeting);
-    meeting_changed(turn, *network, before, *meeting);
-    MessageArgs args_out = {{"number", std::to_string(meeting->id)},
-                            {"when", format_moment(meeting->local_start, turn.lang)},
-                            {"network", network->name}};
-    turn.reply_text("meeting.cancelled", args_out);
-    turn.announce(network->id, "meeting.announce_cancelled",
-                  {{"number", std::to_string(meeting->id)},
-                   {"when", format_moment(meeting->local_start, turn.settings.default_language)},
-                   {"network", network->name}});
+    // Everyone is told and every reminder stops: asked first, and undoable for a day.
+    ask_cancel_meeting(turn, *network, *meeting);
 }
 
 void cafe_weeks(Turn& turn, const std::string& args) {
@@ -713,7 +702,10 @@ void answer_confirmation(Turn& turn, std::optional<Id> pending_id, bool yes) {
     if (pending_id) {
         pending = turn.store.pending(*pending_id);
     } else {
-        const auto open = turn.store.pending_of_member(turn.me->id);
+        // A typed ja/nee answers the newest question, but never an undo offer: a second "ja"
+        // must not take back what the first one did.
+        auto open = turn.store.pending_of_member(turn.me->id);
+        std::erase_if(open, [](const PendingAction& p) { return is_undo_offer(p.kind); });
         if (open.empty()) {
             turn.reply_text("confirm.nothing");
             return;
@@ -733,6 +725,9 @@ void answer_confirmation(Turn& turn, std::optional<Id> pending_id, bool yes) {
     }
     if (is_forget_me(*pending)) {
         answer_forget_me(turn, *pending, yes);
+        return;
+    }
+    if (answer_undoable(turn, *pending, yes)) {
         return;
     }
     const auto network = turn.store.network(pending->network_id);
@@ -794,18 +789,24 @@ void expire_confirmation(Store& store, const BotSettings& settings, const Job& j
         update.to = row->message.to;
         update.lang = row->message.lang;
         auto closed = *question;
-        closed.closed_note = tr(lang, "confirm.closed_expired");
+        closed.closed_note =
+            tr(lang, is_undo_offer(pending->kind) ? "undo.closed_expired" : "confirm.closed_expired");
         update.content = closed;
         update.replaces = row->message.id;
         store.append_outbox(update, now);
+    }
+    if (is_undo_offer(pending->kind)) {
+        return;  // the undo is simply no longer offered
     }
     OutboundMessage notice;
     notice.to = row->message.to;
     notice.recipient_member_id = row->message.recipient_member_id;
     notice.lang = lang;
-    const std::string_view expired = is_forget_me(*pending)            ? "forget.expired"
-                                     : pending->kind == "move_meeting" ? "confirm.move_expired"
-                                                                       : "confirm.plan_expired";
+    const std::string_view expired = is_forget_me(*pending)              ? "forget.expired"
+                                     : pending->kind == "move_meeting"   ? "confirm.move_expired"
+                                     : pending->kind == "cancel_meeting" ? "confirm.cancel_expired"
+                                     : pending->kind == "remove_member"  ? "confirm.remove_expired"
+                                                                         : "confirm.plan_expired";
     notice.content = TextContent{tr(lang, expired), {}};
     store.append_outbox(notice, now);
 }

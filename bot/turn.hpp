@@ -116,6 +116,20 @@ void expire_confirmation(Store& store, const BotSettings& settings, const Job& j
 
 inline constexpr std::string_view kPendingExpiryJob = "pending_expiry";
 
+// Ja/Nee before what cannot simply be typed back, and an undo afterwards (undo_flows.cpp).
+/// `annuleer bijeenkomst 3`, checked: asks the sender Ja/Nee, naming who answered already.
+void ask_cancel_meeting(Turn& turn, const Network& network, const Meeting& meeting);
+/// `lid verwijderen X`, checked: asks Ja/Nee, saying so when X runs the network or is the sender.
+void ask_remove_member(Turn& turn, const Network& network, const RosterEntry& target);
+/// The answer to one of those questions or to an undo offer; false for other confirmations.
+bool answer_undoable(Turn& turn, const PendingAction& pending, bool yes);
+/// An undo offer ("Ongedaan maken"): a typed ja/nee never answers it, only its button or label.
+bool is_undo_offer(std::string_view kind);
+/// Whether a pending confirmation is one of undo_flows'.
+bool is_undoable_kind(std::string_view kind);
+/// A moment in the network's zone as the sender reads it.
+std::string format_moment_of(Turn& turn, const Network& network, Instant instant);
+
 // Reminders (reminders.cpp): rules, their jobs, and sending them.
 inline constexpr std::string_view kReminderJob = "reminder";
 /// The rules every network starts with (issue: reminders; DOMAIN.md §5.1).

@@ -339,13 +339,41 @@ TEST_CASE("meetings are moved and cancelled", "[conversation][meetings]") {
         CHECK(contains(chat.say("annuleer bijeenkomst 42"), "heeft geen bijeenkomst #42"));
         CHECK(contains(chat.say("annuleer bijeenkomst volgende"), "Welke bijeenkomst bedoel je"));
     }
-    SECTION("cancelling") {
-        CHECK(contains(chat.say("annuleer bijeenkomst 3"),
-                       "Bijeenkomst #3 van HSN-café Feedback die werkt op di 18 mei 2027 15:30 is "
-                       "geannuleerd"));
-        CHECK(chat.store->meeting(3)->status == MeetingStatus::cancelled);
-        chat.as("Anna");
-        CHECK_FALSE(contains(chat.say("bijeenkomsten"), "18 mei"));
+    SECTION("cancelling: asked first, undoable for a day") {
+        auto reply = chat.say("annuleer bijeenkomst 3");
+        CHECK(contains(reply, "Bijeenkomst #3 van HSN-café Feedback die werkt op di 18 mei 2027 "
+                              "15:30 annuleren?"));
+        CHECK(contains(reply, "Ja, annuleer"));
+        CHECK(chat.store->meeting(3)->status == MeetingStatus::planned);
+        SECTION("no: it goes ahead") {
+            CHECK(contains(chat.say("nee"), "de bijeenkomst gaat gewoon door"));
+            CHECK(chat.store->meeting(3)->status == MeetingStatus::planned);
+        }
+        SECTION("yes, then undone") {
+            reply = chat.say("ja");
+            CHECK(contains(reply, "Bijeenkomst #3 van HSN-café Feedback die werkt op di 18 mei "
+                                  "2027 15:30 is geannuleerd"));
+            CHECK(contains(reply, "Vergist? Je kunt dit ongedaan maken tot do 3 dec 2026 09:00"));
+            CHECK(chat.store->meeting(3)->status == MeetingStatus::cancelled);
+            chat.as("Anna");
+            CHECK_FALSE(contains(chat.say("bijeenkomsten"), "18 mei"));
+            chat.as("Marieke");
+            // A second "ja" does not take it back; the undo button (or its label) does.
+            CHECK(contains(chat.say("ja"), "Er staat niets open om te bevestigen"));
+            CHECK(chat.store->meeting(3)->status == MeetingStatus::cancelled);
+            reply = chat.say("ongedaan maken");
+            CHECK(contains(reply, "Bijeenkomst #3 op di 18 mei 2027 15:30 gaat toch door"));
+            CHECK(contains(reply, "Marieke Jansen maakte dit ongedaan"));
+            CHECK(chat.store->meeting(3)->status == MeetingStatus::planned);
+            chat.as("Anna");
+            CHECK(contains(chat.say("bijeenkomsten"), "18 mei"));
+        }
+        SECTION("yes, and the undo runs out after a day") {
+            chat.say("ja");
+            CHECK(contains(chat.say("/tijd +25h"), "Niet meer ongedaan te maken"));
+            CHECK_FALSE(contains(chat.say("ongedaan maken"), "gaat toch door"));
+            CHECK(chat.store->meeting(3)->status == MeetingStatus::cancelled);
+        }
     }
 }
 
@@ -391,10 +419,24 @@ TEST_CASE("a facilitator manages the members", "[conversation][members]") {
                        "\"directeur\" ken ik niet als rol"));
         CHECK(chat.store->roster(chat.demo.network_id).size() == 10);
     }
-    SECTION("removing a member") {
-        CHECK(contains(chat.say("lid verwijderen Thomas"), "Thomas Smit zit niet meer in"));
+    SECTION("removing a member: asked first, undoable") {
+        CHECK(contains(chat.say("lid verwijderen Thomas"),
+                       "Thomas Smit uit HSN-café Feedback die werkt verwijderen?"));
+        CHECK(chat.store->roster(chat.demo.network_id).size() == 10);
+        CHECK(contains(chat.say("ja"), "Thomas Smit zit niet meer in"));
         CHECK(chat.store->roster(chat.demo.network_id).size() == 9);
         CHECK(contains(chat.say("lid verwijderen Thomas"), "Ik vind niemand die \"Thomas\" heet"));
+        CHECK(contains(chat.say("Ongedaan maken"), "Thomas Smit zit weer in"));
+        CHECK(chat.store->roster(chat.demo.network_id).size() == 10);
+    }
+    SECTION("removing a facilitator, or oneself, says so") {
+        chat.say("lid toevoegen Kees Klaassen | procesbegeleider | Het Kompas");
+        CHECK(contains(chat.say("lid verwijderen Kees"),
+                       "Kees Klaassen is procesbegeleider van HSN-café Feedback die werkt. Toch "
+                       "verwijderen?"));
+        CHECK(contains(chat.say("nee"), "er verandert niets"));
+        CHECK(contains(chat.say("lid verwijderen Marieke Jansen"), "Je verwijdert jezelf"));
+        CHECK(chat.store->roster(chat.demo.network_id).size() == 11);
     }
     SECTION("the last organiser cannot be removed") {
         CHECK(contains(chat.say("lid verwijderen Marieke Jansen"),
