@@ -135,8 +135,10 @@ Id Turn::send_to_member(const Member& member, Content content) {
 void Turn::announce(Id network_id, const std::string& key, const MessageArgs& args) {
     const auto network_lang = settings.default_language;
     for (const auto& binding : store.conversations_of_network(network_id)) {
+        // The conversation the event came from has the reply already, unless only the sender
+        // saw that reply (a Teams card's invoke response): then it gets the announcement too.
         if (binding.platform == event.conversation.platform &&
-            binding.conversation_id == event.conversation.id) {
+            binding.conversation_id == event.conversation.id && !event.reply_is_private) {
             continue;
         }
         OutboundMessage message;
@@ -869,12 +871,16 @@ void handle_message(Turn& turn) {
         }
     }
     const auto command = parse_command(text);
+    const auto open_prompts =
+        turn.me ? turn.store.pending_of_member(turn.me->id) : std::vector<PendingAction>{};
     // In a direct chat, text that is no command may answer the member's open poll question; so
     // may "ja" / "nee" (an option, or the start of an open answer) unless a Ja/Nee confirmation
     // is waiting for them.
     const bool yes_no =
         command && (command->id == CommandId::yes || command->id == CommandId::no) &&
-        (!command->args.empty() || (turn.me && turn.store.pending_of_member(turn.me->id).empty()));
+        (!command->args.empty() ||
+         (turn.me && std::none_of(open_prompts.begin(), open_prompts.end(),
+                                  [](const PendingAction& p) { return takes_typed_yes_no(p); })));
     if (turn.me && (!command || yes_no) && answer_typed(turn, text)) {
         return;
     }
@@ -1136,7 +1142,8 @@ void handle_action(Turn& turn, const ActionSubmission& action) {
         withdraw_knowledge_click(turn, std::stoll(digits), action.choice_ids.front());
         return;
     }
-    if (action.action_id == "form:plan_meeting") {
+    if (action.action_id == "form:plan_meeting" ||
+        action.action_id.rfind("form:plan_meeting:", 0) == 0) {
         plan_meeting_form(turn, action);
         return;
     }

@@ -274,6 +274,8 @@ constexpr Entry kCatalogue[] = {
     {"undo.meeting_restored_notice", "De bijeenkomst van {network} op {when} gaat toch door. Je antwoord staat nog.", "The meeting of {network} on {when} goes ahead after all. Your answer still stands."},
     {"undo.meeting_restored_announce", "De bijeenkomst van {network} op {when} gaat toch door.", "The meeting of {network} on {when} goes ahead after all."},
     {"meeting.announce_cancelled", "De bijeenkomst van {network} op {when} gaat niet door.", "The meeting of {network} on {when} is cancelled."},
+    {"meeting.form_used", "Dit formulier is al verstuurd (of verlopen); ik heb niets dubbel gepland. Typ **plan bijeenkomst** voor een nieuw formulier.", "This form has been sent already (or has expired); I have not planned anything twice. Type **plan meeting** for a new form."},
+    {"meeting.form_closed", "Verstuurd door {name}", "Sent by {name}"},
     {"meeting.form_title", "Bijeenkomst plannen — {network}", "Plan a meeting — {network}"},
     {"meeting.form_intro", "Alleen de datum en tijd zijn nodig; de rest kan later.", "Only the date and time are needed; the rest can follow."},
     {"meeting.field_when", "Datum en tijd", "Date and time"},

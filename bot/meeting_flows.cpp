@@ -1,6 +1,7 @@
 // Meetings and café weeks: plan, move, cancel, list; the Ja/Nee confirmation when a plan breaks
 // a network rule (outside a café week, more meetings than the yearly cap).
 #include <algorithm>
+#include <charconv>
 #include <set>
 #include <sstream>
 
@@ -9,6 +10,10 @@
 
 namespace leernetwerk::detail {
 namespace {
+
+/// The open "plan bijeenkomst" form, answered once.
+constexpr std::string_view kPlanFormKind = "plan_meeting_form";
+constexpr auto kPlanFormTtl = std::chrono::hours(24 * 7);
 
 /// A meeting as a facilitator asked for it, before it is stored.
 struct MeetingDraft {
@@ -342,16 +347,18 @@ void commit_meeting(Turn& turn, const Network& network, const MeetingDraft& draf
 }
 
 /// Checks a draft and either stores it or asks the facilitator to confirm a broken rule.
-void propose(Turn& turn, const Network& network, const MeetingDraft& draft) {
+/// Plans (or moves) the meeting, or asks Ja/Nee first; false when the moment cannot be used
+/// (the sender was told why).
+bool propose(Turn& turn, const Network& network, const MeetingDraft& draft) {
     std::vector<std::string> notes;
     const auto start = resolve_start(turn, network, draft.local, notes);
     if (!start) {
-        return;
+        return false;
     }
     const auto warnings = rule_warnings(turn, network, draft, notes);
     if (warnings.empty()) {
         commit_meeting(turn, network, draft, *start, notes);
-        return;
+        return true;
     }
     PendingAction pending;
     pending.member_id = turn.me->id;
@@ -378,6 +385,7 @@ void propose(Turn& turn, const Network& network, const MeetingDraft& draft) {
     turn.store.set_pending_question(pending.id, question_id);
     turn.store.schedule_job({0, std::string(kPendingExpiryJob), std::to_string(pending.id),
                              pending.expires_at, "", JobState::due});
+    return true;
 }
 
 /// Builds a draft from typed parts; replies and returns nullopt on the first problem.
@@ -446,6 +454,9 @@ void close_question(Turn& turn, const PendingAction& pending, const std::string&
     if (auto* question = std::get_if<ChoiceQuestion>(&row->message.content)) {
         question->closed_note = note;
         turn.update(row->message.id, row->message.to, *question, row->message.lang);
+    } else if (auto* form = std::get_if<ShortForm>(&row->message.content)) {
+        form->closed_note = note;
+        turn.update(row->message.id, row->message.to, *form, row->message.lang);
     }
 }
 
@@ -495,8 +506,17 @@ void plan_meeting(Turn& turn, const std::string& args) {
         return;
     }
     if (trim(args).empty()) {
+        // The form is answered once: its submission is tied to this open prompt, so a second
+        // click (or a double click) on Plannen plans nothing twice.
+        PendingAction pending;
+        pending.member_id = turn.me->id;
+        pending.network_id = network->id;
+        pending.kind = std::string(kPlanFormKind);
+        pending.created_at = turn.now;
+        pending.expires_at = turn.now + kPlanFormTtl;
+        pending.id = turn.store.create_pending(pending);
         ShortForm form;
-        form.action_id = "form:plan_meeting";
+        form.action_id = "form:plan_meeting:" + std::to_string(pending.id);
         form.title = turn.t("meeting.form_title", {{"network", network->name}});
         form.intro = turn.t("meeting.form_intro");
         form.fields = {
@@ -508,7 +528,9 @@ void plan_meeting(Turn& turn, const std::string& args) {
              turn.t("meeting.field_preparers_example")},
         };
         form.submit_label = turn.t("meeting.form_submit");
-        turn.reply(form);
+        turn.store.set_pending_question(pending.id, turn.reply(form));
+        turn.store.schedule_job({0, std::string(kPendingExpiryJob), std::to_string(pending.id),
+                                 pending.expires_at, "", JobState::due});
         return;
     }
     const auto draft = draft_from_input(turn, *network, read_meeting_args(args));
@@ -532,10 +554,26 @@ void plan_meeting_form(Turn& turn, const ActionSubmission& action) {
         std::replace(value.begin(), value.end(), '\n', ' ');
         return std::string(trim(value));
     };
+    // "form:plan_meeting:<prompt>": a form already sent (or expired) plans nothing again. A form
+    // without a number comes from an older version of the bot.
+    std::optional<PendingAction> form;
+    if (const auto number = action.action_id.substr(std::string_view("form:plan_meeting").size());
+        !number.empty()) {
+        Id id = 0;
+        const auto [ptr, ec] =
+            std::from_chars(number.data() + 1, number.data() + number.size(), id);
+        form = ec == std::errc() ? turn.store.pending(id) : std::nullopt;
+        if (!form || form->kind != kPlanFormKind) {
+            turn.reply_privately(TextContent{turn.t("meeting.form_used"), {}});
+            return;
+        }
+    }
     const MeetingInput input{field("when"), field("location"), field("topic"), field("preparers")};
     const auto draft = draft_from_input(turn, *network, input);
-    if (draft) {
-        propose(turn, *network, *draft);
+    if (draft && propose(turn, *network, *draft) && form) {
+        close_question(turn, *form, turn.t("meeting.form_closed", {{"name", turn.me->display_name}}));
+        turn.store.delete_pending(form->id);
+        turn.store.cancel_job(kPendingExpiryJob, std::to_string(form->id));
     }
 }
 
@@ -705,7 +743,7 @@ void answer_confirmation(Turn& turn, std::optional<Id> pending_id, bool yes) {
         // A typed ja/nee answers the newest question, but never an undo offer: a second "ja"
         // must not take back what the first one did.
         auto open = turn.store.pending_of_member(turn.me->id);
-        std::erase_if(open, [](const PendingAction& p) { return is_undo_offer(p.kind); });
+        std::erase_if(open, [](const PendingAction& p) { return !takes_typed_yes_no(p); });
         if (open.empty()) {
             turn.reply_text("confirm.nothing");
             return;
@@ -784,6 +822,16 @@ void expire_confirmation(Store& store, const BotSettings& settings, const Job& j
     }
     const auto member = store.member(pending->member_id);
     const auto lang = member && member->language ? *member->language : settings.default_language;
+    if (auto* form = std::get_if<ShortForm>(&row->message.content)) {
+        OutboundMessage update;
+        update.to = row->message.to;
+        update.lang = row->message.lang;
+        auto closed = *form;
+        closed.closed_note = tr(lang, "confirm.closed_expired");
+        update.content = closed;
+        update.replaces = row->message.id;
+        store.append_outbox(update, now);
+    }
     if (auto* question = std::get_if<ChoiceQuestion>(&row->message.content)) {
         OutboundMessage update;
         update.to = row->message.to;
@@ -795,8 +843,8 @@ void expire_confirmation(Store& store, const BotSettings& settings, const Job& j
         update.replaces = row->message.id;
         store.append_outbox(update, now);
     }
-    if (is_undo_offer(pending->kind)) {
-        return;  // the undo is simply no longer offered
+    if (is_undo_offer(pending->kind) || pending->kind == kPlanFormKind) {
+        return;  // the undo is simply no longer offered; the form is closed
     }
     OutboundMessage notice;
     notice.to = row->message.to;

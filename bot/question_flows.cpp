@@ -1380,7 +1380,8 @@ bool question_action(Turn& turn, const ActionSubmission& action) {
 }
 
 bool answer_question_prompt(Turn& turn, bool yes, const std::string& args) {
-    const auto open = turn.store.pending_of_member(turn.me->id);
+    auto open = turn.store.pending_of_member(turn.me->id);
+    std::erase_if(open, [](const PendingAction& p) { return !takes_typed_yes_no(p); });
     if (open.empty()) {
         return false;
     }

@@ -125,6 +125,8 @@ void ask_remove_member(Turn& turn, const Network& network, const RosterEntry& ta
 bool answer_undoable(Turn& turn, const PendingAction& pending, bool yes);
 /// An undo offer ("Ongedaan maken"): a typed ja/nee never answers it, only its button or label.
 bool is_undo_offer(std::string_view kind);
+/// Whether a typed "ja"/"nee" may answer this open prompt: not an undo offer, not a form.
+bool takes_typed_yes_no(const PendingAction& pending);
 /// Whether a pending confirmation is one of undo_flows'.
 bool is_undoable_kind(std::string_view kind);
 /// A moment in the network's zone as the sender reads it.

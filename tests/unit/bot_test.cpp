@@ -520,3 +520,44 @@ TEST_CASE("a member known only by their Matrix id gets their display name, and i
     REQUIRE(chat.bot.handle(event, demo_now()));
     CHECK(store.member(kees.id)->display_name == "Kees Klaassen");
 }
+
+TEST_CASE("the plan-meeting form plans once, closes, and is announced in the group",
+          "[bot][form]") {
+    ConsoleFixture chat;
+    const auto marieke = member_named(*chat.store, "Marieke Jansen");
+    REQUIRE(chat.bot.handle(message_from(marieke, "plan bijeenkomst", "f1"), demo_now()));
+    std::string action_id;
+    for (const auto& row : chat.store->due_outbox(Platform::console, demo_now(), 100)) {
+        if (const auto* form = std::get_if<ShortForm>(&row.message.content)) {
+            action_id = form->action_id;
+        }
+    }
+    REQUIRE(action_id.rfind("form:plan_meeting:", 0) == 0);
+    take_outbox(*chat.store, demo_now());
+    const auto before = chat.meeting_count();
+
+    // Teams: the submission is an invoke, whose reply only the clicker sees; clicked twice.
+    auto submit = click(marieke, action_id, "", "f2");
+    submit.action.choice_ids.clear();
+    submit.action.fields = {{"when", "9 februari 2027 15:30"},
+                            {"location", "De Wegwijzer"},
+                            {"topic", "Rekenen"},
+                            {"preparers", ""}};
+    submit.reply_is_private = true;
+    REQUIRE(chat.bot.handle(submit, demo_now()));
+    CHECK(chat.meeting_count() == before + 1);
+    auto texts = take_outbox(*chat.store, demo_now());
+    std::string all;
+    for (const auto& text : texts) {
+        all += text + "\n---\n";
+    }
+    INFO(all);
+    CHECK(contains(all, "Nieuwe bijeenkomst van HSN-café Feedback die werkt"));  // the group post
+    CHECK(contains(all, "Verstuurd door Marieke Jansen"));                       // the form closed
+    submit.event_id = "f3";
+    REQUIRE(chat.bot.handle(submit, demo_now()));
+    CHECK(chat.meeting_count() == before + 1);
+    texts = take_outbox(*chat.store, demo_now());
+    REQUIRE(texts.size() == 1);
+    CHECK(contains(texts.front(), "Dit formulier is al verstuurd"));
+}
