@@ -1048,10 +1048,23 @@ void ask_question(Turn& turn, const std::string& args) {
     while (true) {
         const auto [word, after] = first_word(rest);
         const auto folded = bare(fold(word));
+        const auto [next, after_next] = first_word(after);
+        const auto pair = folded + " " + bare(fold(next));
         if (folded == "anoniem" || folded == "anonymous" || folded == "anon") {
             anonymous = true;
-        } else if (folded == "vertrouwelijk" || folded == "confidential") {
+        } else if (pair == "niet bewaren" || pair == "not saved" || folded == "unsaved") {
+            // Kept out of the knowledge base (the question is still posted with its asker).
             confidential = true;
+            if (folded != "unsaved") {
+                rest = after_next;
+                continue;
+            }
+        } else if (folded == "vertrouwelijk" || folded == "confidential") {
+            // The word promises what the bot does not do: the question would be posted in the
+            // group with the asker's name. Nothing is sent; the sender hears what is possible.
+            turn.confidential = true;
+            turn.reply_privately(TextContent{turn.t("question.no_confidential"), {}});
+            return;
         } else {
             break;
         }

@@ -719,20 +719,26 @@ TEST_CASE("a click on an answered consent card never answers a later prompt",
     CHECK(entries[0].author_member_id == marieke);
 }
 
-TEST_CASE("a confidential question is never offered for the knowledge base",
+TEST_CASE("a question kept out of the knowledge base is never offered for it; 'vertrouwelijk' is refused",
           "[questions][consent][confidential]") {
     std::vector<std::string> logged;
     set_log_sink([&](LogLevel, std::string_view line) { logged.emplace_back(line); });
     ConsoleFixture chat;
     chat.as("Anna");
     chat.say("/prive");
+    // "vertrouwelijk" promises what a question to the network is not: nothing is sent.
     auto reply = chat.say("vraag vertrouwelijk Een ouder is boos over mijn feedback op rekenwerk.");
+    CHECK(question_number(reply) == 0);
+    CHECK(contains(reply, "Een vertrouwelijke vraag kan ik niet stellen"));
+    CHECK(contains(reply, "vraag niet bewaren"));
+    CHECK(chat.store->questions_of_network(chat.demo.network_id, QuestionStatus::open, 10).empty());
+    reply = chat.say("vraag niet bewaren Een ouder is boos over mijn feedback op rekenwerk.");
     const auto number = question_number(reply);
     REQUIRE(number > 0);
     const auto n = std::to_string(number);
-    CHECK(contains(reply, "Je vraag is vertrouwelijk"));
-    CHECK(
-        contains(reply, "Vertrouwelijk: deze vraag en de antwoorden komen nooit in de kennisbank"));
+    CHECK(contains(reply, "Je vraag wordt niet bewaard"));
+    CHECK(contains(reply, "Niet bewaren: deze vraag en de antwoorden komen nooit in de kennisbank"));
+    CHECK(chat.store->question(number)->text == "Een ouder is boos over mijn feedback op rekenwerk.");
     CHECK(chat.store->question(number)->confidential);
     chat.as("Marieke");
     chat.say("antwoord " + n + " Bel de ouder op en luister eerst.");
