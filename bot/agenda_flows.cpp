@@ -277,7 +277,7 @@ void post_to_network(Store& store, const BotSettings& settings, Instant now, con
                      std::optional<Id> skip_member, std::vector<Id>& sent) {
     const auto bindings = store.conversations_of_network(network.id);
     if (!bindings.empty()) {
-        const auto lang = settings.default_language;
+        const auto lang = network_language(store, settings, network.id);
         for (const auto& binding : bindings) {
             if (skip && binding.platform == skip->platform && binding.conversation_id == skip->id) {
                 continue;

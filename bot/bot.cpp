@@ -29,6 +29,17 @@ bool is_placeholder_name(std::string_view name, std::string_view user_id) {
 
 }  // namespace
 
+Lang network_language(Store& store, const BotSettings& settings, Id network_id) {
+    const auto saved = store.adapter_state("core.network_language:" + std::to_string(network_id));
+    const auto parsed = saved ? parse_lang(*saved) : std::nullopt;
+    return parsed.value_or(settings.default_language);
+}
+
+void set_network_language(Store& store, Id network_id, std::optional<Lang> lang, Instant now) {
+    store.set_adapter_state("core.network_language:" + std::to_string(network_id),
+                            lang ? lang_code(*lang) : std::string_view(), now);
+}
+
 void learn_display_name(Store& store, Member& member, const Sender& sender) {
     const auto name = std::string(trim(sender.display_name));
     if (name.empty() || name == member.display_name || sender.user_id.empty() ||
@@ -62,6 +73,13 @@ Turn::Turn(Store& store_in, const BotSettings& settings_in, const InboundEvent& 
     if (me) {
         lang = language_of(*me);
         learn_display_name(store, *me, event.sender);
+    }
+    if (event.conversation.kind == Conversation::Kind::group) {
+        // A group speaks its network's language, whoever writes in it.
+        const auto network_id =
+            store.network_of_conversation(event.conversation.platform, event.conversation.id);
+        lang = network_id ? network_language(store, settings, *network_id)
+                          : settings.default_language;
     }
 }
 
@@ -133,7 +151,7 @@ Id Turn::send_to_member(const Member& member, Content content) {
 }
 
 void Turn::announce(Id network_id, const std::string& key, const MessageArgs& args) {
-    const auto network_lang = settings.default_language;
+    const auto network_lang = network_language(store, settings, network_id);
     for (const auto& binding : store.conversations_of_network(network_id)) {
         // The conversation the event came from has the reply already, unless only the sender
         // saw that reply (a Teams card's invoke response): then it gets the announcement too.
@@ -486,14 +504,33 @@ void language(Turn& turn, const std::string& args) {
         turn.reply_text("language.show");
         return;
     }
-    auto chosen = parse_lang(fold(args));
+    auto typed = words(fold(args));
+    const bool for_group = typed.size() == 2 && (typed[0] == "groep" || typed[0] == "group" ||
+                                                 typed[0] == "netwerk" || typed[0] == "network");
+    auto chosen = parse_lang(for_group ? typed[1] : fold(args));
     if (!chosen) {
         turn.reply_text("language.unknown", {{"typed", std::string(trim(args))}});
         return;
     }
+    if (for_group) {
+        // `taal groep en`: what the network's group conversations speak; its facilitators decide.
+        const auto network = turn.require_network();
+        if (!network) {
+            return;
+        }
+        if (!turn.manages(network->id)) {
+            turn.reply_text("language.group_not_manager", {{"network", network->name}});
+            return;
+        }
+        set_network_language(turn.store, network->id, *chosen, turn.now);
+        turn.lang = *chosen;
+        turn.reply_text("language.group_saved", {{"network", network->name}});
+        return;
+    }
     turn.store.set_member_language(turn.me->id, *chosen);
+    const bool in_group = turn.event.conversation.kind == Conversation::Kind::group;
     turn.lang = *chosen;
-    turn.reply_text("language.saved");
+    turn.reply_text(in_group ? "language.saved_in_group" : "language.saved");
 }
 
 void list_networks(Turn& turn) {

@@ -207,6 +207,9 @@ constexpr Entry kCatalogue[] = {
     {"language.unknown", "\"{typed}\" ken ik niet als taal. Kies **taal nl** (Nederlands) of **taal en** (Engels).",
      "I don't know \"{typed}\" as a language. Choose **language nl** (Dutch) or **language en** (English)."},
     {"language.saved", "Goed, ik praat vanaf nu Nederlands met je.", "Fine, I will talk English to you from now on."},
+    {"language.saved_in_group", "Goed, ik praat vanaf nu Nederlands met je als ik jou persoonlijk iets stuur. In deze groep blijf ik de taal van het netwerk spreken; een procesbegeleider verandert die met **taal groep nl** of **taal groep en**.", "Fine, I will talk English to you from now on when I write to you personally. In this group I keep speaking the network's language; a facilitator changes that with **language group en** or **language group nl**."},
+    {"language.group_saved", "Goed, in de groepsgesprekken van {network} praat ik vanaf nu Nederlands. Persoonlijke berichten blijven in ieders eigen taal.", "Fine, in the group conversations of {network} I will talk English from now on. Personal messages stay in everyone's own language."},
+    {"language.group_not_manager", "De taal van de groepsgesprekken van {network} kiezen de organisatoren en procesbegeleiders. Je eigen taal kies je met **taal en** of **taal nl**.", "The organisers and facilitators of {network} choose the language of its group conversations. You choose your own with **language en** or **language nl**."},
 
     // ---- dates
     {"when.not_understood", "Ik kan \"{typed}\" niet als datum lezen. Zo gaat het wel: 12 maart 15:30, 12-3-2027 15:30, 2027-03-12 15:30, morgen 9:00 of dinsdag week 11 15:30.",

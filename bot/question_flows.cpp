@@ -570,7 +570,7 @@ void route(Turn& turn, Question question) {
     store.update_question(question);
 
     Courier courier(turn);
-    const auto lang = turn.settings.default_language;
+    const auto lang = network_language(store, turn.settings, network->id);
     MessageArgs args = {{"number", number_of(question)},
                         {"asker", asker_label(store, question, lang)},
                         {"text", question.text},
@@ -937,7 +937,7 @@ void give_answer(Turn& turn, Question question, const std::string& typed) {
     cancel_follow_ups(turn.store, question);
 
     Courier courier(turn);
-    const auto lang = turn.settings.default_language;
+    const auto lang = network_language(turn.store, turn.settings, question.network_id);
     post_in_thread(courier, question,
                    TextContent{tr(lang, "answer.in_thread",
                                   {{"number", number_of(question)},
@@ -1002,7 +1002,7 @@ void mark_answer_helpful(Turn& turn, Question question, std::size_t position) {
     const auto author = turn.store.member(answer.author_member_id);
     const auto author_name = author ? author->display_name : turn.t("question.former_member");
     Courier courier(turn);
-    const auto lang = turn.settings.default_language;
+    const auto lang = network_language(turn.store, turn.settings, question.network_id);
     post_in_thread(courier, question,
                    TextContent{tr(lang, "helpful.in_thread",
                                   {{"number", number_of(question)}, {"author", author_name}}),
@@ -1246,7 +1246,8 @@ void close_question(Turn& turn, const std::string& args) {
     Courier courier(turn);
     post_in_thread(
         courier, *question,
-        TextContent{tr(turn.settings.default_language, "close_question.in_thread", message_args),
+        TextContent{tr(network_language(turn.store, turn.settings, question->network_id),
+                       "close_question.in_thread", message_args),
                     {}},
         &turn.event.conversation);
     if (!asker) {

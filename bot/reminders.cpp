@@ -307,7 +307,7 @@ struct Mailer {
             to_each(roster, {}, make);
             return;
         }
-        const auto lang = settings.default_language;
+        const auto lang = network_language(store, settings, network.id);
         for (const auto& binding : bindings) {
             OutboundMessage message;
             message.to.platform = binding.platform;

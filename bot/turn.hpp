@@ -97,6 +97,12 @@ std::optional<ActionSubmission> typed_prompt_answer(Store& store, Id member_id,
 /// their id (a Matrix localpart such as "anna"); a name a facilitator gave stays.
 void learn_display_name(Store& store, Member& member, const Sender& sender);
 
+/// The language a network's group conversations speak: set by its facilitators (`taal groep
+/// en`), else the installation's ([bot] language). Private messages use the member's own.
+Lang network_language(Store& store, const BotSettings& settings, Id network_id);
+/// Sets it (nullopt: back to the installation's).
+void set_network_language(Store& store, Id network_id, std::optional<Lang> lang, Instant now);
+
 /// "procesbegeleider" / "facilitator".
 std::string role_label(Role role, Lang lang);
 /// Names joined as "Anna, Bram en Cees" / "Anna, Bram and Cees".

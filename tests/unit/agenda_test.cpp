@@ -421,6 +421,7 @@ TEST_CASE("agenda commands that cannot be used get an example that works", "[age
 TEST_CASE("a dot vote with a deadline closes itself; English works too", "[agenda][en]") {
     ConsoleFixture chat;
     chat.as("Anna");
+    chat.say("/prive");
     chat.say("taal en");
     const auto added =
         chat.say("agenda item Fractions in year 6 | we get stuck | i can introduce it");
@@ -441,6 +442,7 @@ TEST_CASE("a dot vote with a deadline closes itself; English works too", "[agend
     CHECK(contains(chat.say("agenda stemmen"), "Er loopt al een stippenstemming"));
 
     chat.as("Anna");
+    chat.say("/prive");  // she reads English; the group speaks Dutch
     const auto voted = chat.say("dots 1 1 2");
     CHECK(contains(voted, "Your dots are in:\n- 2 dots on #1 Fractions in year 6\n- 1 dot on #2"));
     CHECK(contains(chat.say("dots 1 2 2 2"), "That is 4 dots; you have 3."));

@@ -410,6 +410,9 @@ TEST_CASE("after an event fails, the later events of its conversation wait for t
                              nullptr, nullptr, nullptr) == SQLITE_OK);
         auto first = message_from(marieke, "taal en", "bad");
         auto second = message_from(marieke, "hulp", "good");
+        // In her private chat: a group speaks its network's language.
+        first.conversation.kind = Conversation::Kind::direct;
+        second.conversation.kind = Conversation::Kind::direct;
         auto elsewhere = message_from(marieke, "hulp", "other");
         elsewhere.conversation.id = "another-room";
         const std::vector<InboundEvent> batch = {first, second, elsewhere};

@@ -80,6 +80,7 @@ TEST_CASE("everyone can ask for help, in their own language", "[conversation][he
     }
     SECTION("a member who switched to English gets English") {
         chat.as("Bram");
+        chat.say("/prive");  // a group keeps its network's language
         CHECK(contains(chat.say("language en"), "I will talk English to you"));
         const auto reply = chat.say("help");
         CHECK(contains(reply, "What you can ask"));
@@ -523,4 +524,27 @@ TEST_CASE("networks are chosen and linked to conversations", "[conversation][net
         chat.say("/prive");
         CHECK(contains(chat.say("koppel netwerk HSN-café Rekenen"), "niet aan een privégesprek"));
     }
+}
+
+TEST_CASE("a group speaks its network's language; private messages the member's own",
+          "[conversation][language]") {
+    ConsoleFixture chat;
+    auto reply = chat.say("taal en");  // Marieke, in the group
+    CHECK(contains(reply, "I will talk English to you from now on when I write to you personally"));
+    // Her plans in the group stay Dutch, for a Dutch group.
+    reply = chat.say("bijeenkomsten");
+    CHECK(contains(reply, "Komende bijeenkomsten van HSN-café"));
+    chat.say("/prive");
+    CHECK(contains(chat.say("bijeenkomsten"), "Coming meetings of HSN-café"));
+    chat.say("/groep");
+    // A participant cannot change the group's language; a facilitator can.
+    chat.as("Anna");
+    CHECK(contains(chat.say("taal groep en"), "kiezen de organisatoren en procesbegeleiders"));
+    chat.as("Marieke");
+    CHECK(contains(chat.say("taal groep en"), "in the group conversations of HSN-café Feedback "
+                                              "die werkt I will talk English from now on"));
+    chat.as("Anna");  // Dutch herself
+    CHECK(contains(chat.say("bijeenkomsten"), "Coming meetings of HSN-café"));
+    chat.say("/prive");
+    CHECK(contains(chat.say("bijeenkomsten"), "Komende bijeenkomsten van HSN-café"));
 }

@@ -640,6 +640,7 @@ TEST_CASE("every question set exists in Dutch and English and starts with one co
         INFO(word);
         CHECK(has(chat.say("evaluatie " + word + " | voor iedereen"), "Anonieme evaluatie"));
     }
+    chat.say("/prive");
     chat.say("taal en");
     for (const auto* word : {"after", "midterm", "end", "intake", "kickoff", "reunion", "energy"}) {
         INFO(word);

@@ -69,6 +69,7 @@ TEST_CASE("a member sees what the bot keeps about them, and all of it on request
     CHECK(has(chat.say("mijn gegevens export"), "Bijeenkomsten die je voorbereidt"));
 
     chat.as("Anna de Vries");
+    chat.say("/prive");
     chat.say("taal en");
     const auto english = chat.say("my data");
     CHECK(has(english, "What I keep about you"));

@@ -1066,7 +1066,8 @@ TEST_CASE("members pause being asked; facilitators set how many are asked", "[qu
     CHECK(routed(chat, number) == std::vector<std::string>{"Marieke Jansen"});
     chat.as("Joost");
     CHECK(contains(chat.say("pauze uit"), "Je pauze is voorbij"));
-    // In English too.
+    // In English too (in her private chat: the group speaks Dutch).
+    chat.say("/prive");
     chat.say("language en");
     CHECK(contains(chat.say("pause 3 days"), "until Saturday 5 December"));
     CHECK(contains(chat.say("pause until 1 March"), "until Monday 1 March"));
@@ -1084,6 +1085,7 @@ TEST_CASE("members pause being asked; facilitators set how many are asked", "[qu
 TEST_CASE("questions work in English for members who chose it", "[questions][english]") {
     ConsoleFixture chat;
     chat.as("Joost");
+    chat.say("/prive");
     chat.say("language en");
     auto reply = chat.say("ask How do you give feedback with rubrics?");
     const std::regex kNumber(R"(Your question #(\d+) is in HSN-café Feedback die werkt)");
@@ -1143,6 +1145,7 @@ TEST_CASE("a prompt in English accepts its English label", "[questions][consent]
     chat.as("Anna");
     CHECK(contains(chat.say("nuttig " + n + " 1"), "Yes, anonymously"));
     chat.as("Marieke");
+    chat.say("/prive");
     CHECK(contains(chat.say("yes, anonymously."), "without your name"));
     CHECK(chat.store->answers_of(number)[0].consent == AnswerConsent::anonymous);
 }

@@ -542,6 +542,7 @@ TEST_CASE("a facilitator lists, switches off, changes and adds reminders by chat
         CHECK(has(chat.say("herinnering uit 1"), "Alleen organisatoren en procesbegeleiders"));
     }
     SECTION("in English") {
+        chat.say("/prive");
         chat.say("language en");
         const auto english = chat.say("reminders");
         CHECK(has(english, "Reminders of HSN-café Feedback die werkt"));
