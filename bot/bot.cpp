@@ -29,6 +29,11 @@ bool is_placeholder_name(std::string_view name, std::string_view user_id) {
 
 }  // namespace
 
+std::string stranger_language_key(const InboundEvent& event) {
+    return "core.stranger_language:" + std::string(platform_code(event.conversation.platform)) +
+           ":" + event.sender.user_id;
+}
+
 Lang network_language(Store& store, const BotSettings& settings, Id network_id) {
     const auto saved = store.adapter_state("core.network_language:" + std::to_string(network_id));
     const auto parsed = saved ? parse_lang(*saved) : std::nullopt;
@@ -73,6 +78,10 @@ Turn::Turn(Store& store_in, const BotSettings& settings_in, const InboundEvent& 
     if (me) {
         lang = language_of(*me);
         learn_display_name(store, *me, event.sender);
+    } else if (!event.sender.user_id.empty()) {
+        // Someone the bot does not know yet may have chosen a language already.
+        const auto saved = store.adapter_state(stranger_language_key(event));
+        lang = parse_lang(saved.value_or("")).value_or(lang);
     }
     if (event.conversation.kind == Conversation::Kind::group) {
         // A group speaks its network's language, whoever writes in it.
@@ -527,6 +536,15 @@ void language(Turn& turn, const std::string& args) {
         turn.reply_text("language.group_saved", {{"network", network->name}});
         return;
     }
+    if (!turn.me) {
+        // Not a member (yet): the choice is kept for their account, and taken over when they
+        // start a network.
+        turn.store.set_adapter_state(stranger_language_key(turn.event), lang_code(*chosen),
+                                     turn.now);
+        turn.lang = *chosen;
+        turn.reply_text("language.saved");
+        return;
+    }
     turn.store.set_member_language(turn.me->id, *chosen);
     const bool in_group = turn.event.conversation.kind == Conversation::Kind::group;
     turn.lang = *chosen;
@@ -611,6 +629,10 @@ void create_network(Turn& turn, const std::string& args) {
                                   ? turn.event.sender.user_id
                                   : turn.event.sender.display_name;
         member.created_at = turn.now;
+        if (const auto chosen =
+                parse_lang(turn.store.adapter_state(stranger_language_key(turn.event)).value_or(""))) {
+            member.language = *chosen;
+        }
         member.id = turn.store.create_member(member);
         turn.store.link_identity(
             {turn.event.conversation.platform, turn.event.sender.user_id, member.id});
@@ -931,7 +953,7 @@ void handle_message(Turn& turn) {
     }
     // Strangers can ask for help and, on a fresh installation, create the first network.
     if (!turn.me && command->id != CommandId::help && command->id != CommandId::my_data &&
-        command->id != CommandId::forget_me &&
+        command->id != CommandId::forget_me && command->id != CommandId::language &&
         !(command->id == CommandId::create_network && turn.store.networks().empty())) {
         turn.reply_text("input.stranger");
         return;

@@ -97,6 +97,8 @@ std::optional<ActionSubmission> typed_prompt_answer(Store& store, Id member_id,
 /// their id (a Matrix localpart such as "anna"); a name a facilitator gave stays.
 void learn_display_name(Store& store, Member& member, const Sender& sender);
 
+/// Where the language chosen by someone who is no member yet is kept.
+std::string stranger_language_key(const InboundEvent& event);
 /// The language a network's group conversations speak: set by its facilitators (`taal groep
 /// en`), else the installation's ([bot] language). Private messages use the member's own.
 Lang network_language(Store& store, const BotSettings& settings, Id network_id);

@@ -564,3 +564,31 @@ TEST_CASE("the plan-meeting form plans once, closes, and is announced in the gro
     REQUIRE(texts.size() == 1);
     CHECK(contains(texts.front(), "Dit formulier is al verstuurd"));
 }
+
+TEST_CASE("someone the bot does not know yet can choose a language and get help",
+          "[bot][stranger]") {
+    ConsoleFixture chat;
+    Member stranger;
+    stranger.id = 999;
+    stranger.display_name = "Nieuwe Collega";
+    auto event = message_from(stranger, "taal en", "s1");
+    event.conversation = {Platform::console, "console-dm-999", Conversation::Kind::direct, ""};
+    REQUIRE(chat.bot.handle(event, demo_now()));
+    auto texts = take_outbox(*chat.store, demo_now());
+    REQUIRE(texts.size() == 1);
+    CHECK(contains(texts.front(), "I will talk English to you"));
+    event.event_id = "s2";
+    event.text = "help";
+    REQUIRE(chat.bot.handle(event, demo_now()));
+    texts = take_outbox(*chat.store, demo_now());
+    REQUIRE(texts.size() == 1);
+    CHECK_FALSE(contains(texts.front(), "I don't know you"));
+    CHECK(contains(texts.front(), "Hi! I am the learning network's bot"));
+    // Something only members can do is still refused, in their language.
+    event.event_id = "s3";
+    event.text = "bijeenkomsten";
+    REQUIRE(chat.bot.handle(event, demo_now()));
+    texts = take_outbox(*chat.store, demo_now());
+    REQUIRE(texts.size() == 1);
+    CHECK(contains(texts.front(), "I don't know you yet"));
+}
