@@ -43,8 +43,20 @@ std::optional<Meeting> meeting_from_args(Turn& turn, const Network& network,
     if (marked) {
         first.erase(0, 1);
     }
-    if (all_digits(first) && (marked || space == std::string::npos)) {
+    // A number, also a negative or an absurdly long one, names a meeting: it is never taken as
+    // "the next meeting" with a note.
+    const auto digits_only = [](std::string_view part) {
+        return !part.empty() &&
+               std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    const bool signed_number = first.size() > 1 && (first.front() == '-' || first.front() == '+') &&
+                               digits_only(std::string_view(first).substr(1));
+    if ((digits_only(first) || signed_number) && (marked || space == std::string::npos)) {
         rest = space == std::string::npos ? std::string() : std::string(trim(text.substr(space)));
+        if (signed_number || first.size() > 18 || std::stoll(first) <= 0) {
+            turn.reply_text("meeting.not_found", {{"number", first}, {"network", network.name}});
+            return std::nullopt;
+        }
         auto meeting = turn.store.meeting(std::stoll(first));
         if (!meeting || meeting->network_id != network.id) {
             turn.reply_text("meeting.not_found", {{"number", first}, {"network", network.name}});

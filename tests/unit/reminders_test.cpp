@@ -748,3 +748,20 @@ TEST_CASE("organisers hear once, and the log daily, when the known school holida
     CHECK(none.say("mijn gegevens").find("schoolvakanties maar") == std::string::npos);
     set_log_sink({});
 }
+
+TEST_CASE("an RSVP for a meeting number that cannot exist is refused, not taken as the next",
+          "[reminders][rsvp]") {
+    testing::ConsoleFixture chat;
+    chat.as("Anna");
+    for (const auto* typed : {"ik kom 99999999999999999999", "ik kom -1", "ik kom 0",
+                              "ik kan niet #-3", "ik kom +2"}) {
+        INFO(typed);
+        const auto reply = chat.say(typed);
+        CHECK(reply.find("heeft geen bijeenkomst") != std::string::npos);
+    }
+    for (const auto& meeting : chat.store->meetings_of(chat.demo.network_id)) {
+        for (const auto& rsvp : chat.store->rsvps_of(meeting.id)) {
+            CHECK(chat.store->member(rsvp.member_id)->display_name != "Anna de Vries");
+        }
+    }
+}
