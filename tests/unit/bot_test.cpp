@@ -542,7 +542,7 @@ TEST_CASE("the plan-meeting form plans once, closes, and is announced in the gro
     // Teams: the submission is an invoke, whose reply only the clicker sees; clicked twice.
     auto submit = click(marieke, action_id, "", "f2");
     submit.action.choice_ids.clear();
-    submit.action.fields = {{"when", "9 februari 2027 15:30"},
+    submit.action.fields = {{"when", "23 maart 2027 15:30"},
                             {"location", "De Wegwijzer"},
                             {"topic", "Rekenen"},
                             {"preparers", ""}};

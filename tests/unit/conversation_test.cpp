@@ -273,7 +273,9 @@ TEST_CASE("daylight saving days keep meetings at their wall-clock time",
                        "die nacht gaat de klok een uur vooruit"));
     }
     SECTION("the afternoon of 29 March 2026 is summer time") {
-        CHECK(contains(chat.say("plan bijeenkomst 29-3-2026 15:30"), "zo 29 mrt 2026 15:30"));
+        // A Sunday: asked first.
+        CHECK(contains(chat.say("plan bijeenkomst 29-3-2026 15:30"), "valt in het weekend"));
+        CHECK(contains(chat.say("ja"), "zo 29 mrt 2026 15:30"));
         bool found = false;
         for (const auto& m : chat.store->meetings_of(chat.demo.network_id)) {
             found = found || (m.starts_at == testing::utc(2026, 3, 29, 13, 30) &&
@@ -292,7 +294,10 @@ TEST_CASE("daylight saving days keep meetings at their wall-clock time",
         CHECK(found);
     }
     SECTION("02:30 on 25 October 2026 happens twice: the first is used, and said") {
-        const auto reply = chat.say("plan bijeenkomst 25 oktober 2026 02:30");
+        // A Sunday night: asked first.
+        auto reply = chat.say("plan bijeenkomst 25 oktober 2026 02:30");
+        CHECK(contains(reply, "02:30 is een ongewoon tijdstip"));
+        reply += chat.say("ja");
         CHECK(contains(reply, "komt die nacht twee keer voor"));
         const auto meetings = chat.store->meetings_of(chat.demo.network_id);
         bool found = false;
@@ -547,4 +552,34 @@ TEST_CASE("a group speaks its network's language; private messages the member's 
     CHECK(contains(chat.say("bijeenkomsten"), "Coming meetings of HSN-café"));
     chat.say("/prive");
     CHECK(contains(chat.say("bijeenkomsten"), "Komende bijeenkomsten van HSN-café"));
+}
+
+TEST_CASE("an implausible meeting moment is asked Ja/Nee first, naming what is odd",
+          "[conversation][meetings]") {
+    BotSettings settings;
+    settings.send_window.holidays = dutch_school_holidays("midden", 2026);
+    ConsoleFixture chat(":memory:", testing::demo_now(), settings);
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"plan bijeenkomst 9 maart 2027 03:00", "03:00 is een ongewoon tijdstip"},
+        {"plan bijeenkomst 9 maart 2027 22:00", "22:00 is een ongewoon tijdstip"},
+        {"plan bijeenkomst 13 maart 2027 15:30", "zaterdag 13 maart 2027 valt in het weekend"},
+        {"plan bijeenkomst 22 december 2026 15:30", "valt in de kerstvakantie"},
+        {"plan bijeenkomst 1 januari 2027 15:30", "is een feestdag (Nieuwjaarsdag)"},
+        {"plan bijeenkomst 29 maart 2027 15:30", "is een feestdag (Tweede Paasdag)"},
+        {"plan bijeenkomst 9 februari 2027 16:00", "is er al bijeenkomst #2"},
+    };
+    for (const auto& [typed, odd] : cases) {
+        INFO(typed);
+        const auto before = chat.meeting_count();
+        const auto reply = chat.say(typed);
+        CHECK(contains(reply, odd));
+        CHECK(contains(reply, "Wil je"));  // the Ja/Nee question
+        CHECK(chat.meeting_count() == before);
+        CHECK(contains(chat.say("nee"), "niets gepland"));
+    }
+    // An ordinary Tuesday afternoon in a café week is planned at once.
+    const auto before = chat.meeting_count();
+    const auto reply = chat.say("plan bijeenkomst 23 maart 2027 15:30");
+    CHECK_FALSE(contains(reply, "Let op"));
+    CHECK(chat.meeting_count() == before + 1);
 }
