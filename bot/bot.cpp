@@ -850,9 +850,17 @@ void welcome(Turn& turn) {
     const auto network_id = turn.store.network_of_conversation(turn.event.conversation.platform,
                                                                turn.event.conversation.id);
     if (turn.event.kind == InboundEvent::Kind::bot_added) {
-        if (network_id) {
+        if (turn.event.conversation.kind == Conversation::Kind::direct) {
+            // Someone's own chat with the bot: greet the person, say what they can do here.
+            const auto name = turn.me ? turn.me->display_name : turn.event.sender.display_name;
+            turn.reply_text(turn.me ? "welcome.bot_added_direct" : "welcome.bot_added_direct_stranger",
+                            {{"name", name}});
+        } else if (network_id) {
             const auto network = turn.store.network(*network_id);
             turn.reply_text("welcome.bot_added_bound", {{"network", network ? network->name : ""}});
+        } else if (turn.store.networks().empty()) {
+            // A fresh installation: there is no network to link yet.
+            turn.reply_text("welcome.bot_added_fresh");
         } else {
             turn.reply_text("welcome.bot_added");
         }

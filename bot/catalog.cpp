@@ -457,6 +457,12 @@ constexpr Entry kCatalogue[] = {
     // ---- joining
     {"welcome.bot_added", "Hoi allemaal! Ik ben de bot van het leernetwerk. Een procesbegeleider koppelt dit gesprek aan een netwerk met **koppel netwerk** naam. Typ **hulp** om te zien wat ik kan.",
      "Hi everyone! I am the learning network's bot. A facilitator links this conversation to a network with **link network** name. Type **help** to see what I can do."},
+    {"welcome.bot_added_fresh", "Hoi allemaal! Ik ben de bot van het leernetwerk. Er is nog geen netwerk: start er een met **nieuw netwerk** naam | thema, dan hoort dit gesprek er meteen bij. Typ **hulp** om te zien wat ik kan.",
+     "Hi everyone! I am the learning network's bot. There is no network yet: start one with **new network** name | theme, and this conversation belongs to it at once. Type **help** to see what I can do."},
+    {"welcome.bot_added_direct", "Hoi {name}! Ik ben de bot van je leernetwerk. Hier stuur ik je wat alleen voor jou is (herinneringen, peilingen, vragen), en hier kun je alles vragen: typ **hulp** om te zien wat je kunt doen, of **bijeenkomsten** voor de komende bijeenkomsten.",
+     "Hi {name}! I am your learning network's bot. Here I send you what is for you alone (reminders, polls, questions), and here you can ask me anything: type **help** to see what you can do, or **meetings** for the coming meetings."},
+    {"welcome.bot_added_direct_stranger", "Hoi {name}! Ik ben de bot van het leernetwerk. Je staat nog niet in een netwerk: vraag de procesbegeleider om je toe te voegen. Typ **hulp** om te zien wat ik kan.",
+     "Hi {name}! I am the learning network's bot. You are not in a network yet: ask the facilitator to add you. Type **help** to see what I can do."},
     {"welcome.bot_added_bound", "Hoi allemaal! Ik ben de bot van {network}. Typ **hulp** om te zien wat ik kan.",
      "Hi everyone! I am the bot of {network}. Type **help** to see what I can do."},
     {"welcome.members", "Welkom {names} bij {network}! Typ **hulp** om te zien wat ik kan.",

@@ -592,3 +592,34 @@ TEST_CASE("someone the bot does not know yet can choose a language and get help"
     REQUIRE(texts.size() == 1);
     CHECK(contains(texts.front(), "I don't know you yet"));
 }
+
+TEST_CASE("added to a person's own chat the bot greets that person; on a fresh installation it "
+          "points to starting a network",
+          "[bot][welcome]") {
+    ConsoleFixture chat;
+    const auto marieke = member_named(*chat.store, "Marieke Jansen");
+    InboundEvent added;
+    added.kind = InboundEvent::Kind::bot_added;
+    added.event_id = "added-dm";
+    added.conversation = {Platform::console, "console-dm-1", Conversation::Kind::direct, ""};
+    added.sender = {"member-" + std::to_string(marieke.id), "Marieke Jansen", ""};
+    REQUIRE(chat.bot.handle(added, demo_now()));
+    auto texts = take_outbox(*chat.store, demo_now());
+    REQUIRE(texts.size() == 1);
+    CHECK(contains(texts[0], "Hoi Marieke Jansen!"));
+    CHECK_FALSE(contains(texts[0], "allemaal"));
+    CHECK_FALSE(contains(texts[0], "koppel netwerk"));
+    CHECK(contains(texts[0], "hulp"));
+
+    auto store = storage::SqliteStore::open(":memory:");
+    Bot bot(*store, BotSettings{});
+    added.event_id = "added-fresh";
+    added.conversation = {Platform::matrix, "!room:hsn.nl", Conversation::Kind::group, ""};
+    added.sender = {"@marieke:hsn.nl", "Marieke", ""};
+    REQUIRE(bot.handle(added, demo_now()));
+    const auto rows = store->due_outbox(Platform::matrix, demo_now(), 10);
+    REQUIRE(rows.size() == 1);
+    const auto& text = std::get<TextContent>(rows[0].message.content).markdown;
+    CHECK(contains(text, "**nieuw netwerk** naam"));
+    CHECK_FALSE(contains(text, "koppel netwerk"));
+}
