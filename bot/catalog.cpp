@@ -351,6 +351,7 @@ constexpr Entry kCatalogue[] = {
     {"rsvp.nobody", "niemand", "nobody"},
     {"rsvp.bar_coming", "Komen", "Coming"},
     {"rsvp.footnote", "Aan- of afmelden: **ik kom** of **ik kan niet** met je reden.", "To answer: **i'm coming** or **i can't come** with your reason."},
+    {"rsvp.reasons_privately", "De redenen van wie niet kan zie je als je **wie komt** in je privégesprek met mij typt.", "You see the reasons of those who cannot come when you type **who's coming** in your private chat with me."},
     {"rsvp.you_were_coming", "je zou komen", "you were coming"},
     {"rsvp.you_were_not_coming", "je had je afgemeld", "you had sent your apologies"},
     {"rsvp.cancelled_notice", "De bijeenkomst van {network} op {before} gaat niet door ({answer}). Je hoeft niets te doen.", "The meeting of {network} on {before} is cancelled ({answer}). You don't need to do anything."},

@@ -463,11 +463,15 @@ void show_attendance(Turn& turn, const std::string& args) {
     if (!meeting) {
         return;
     }
-    // Reasons for not coming are for those who run the network.
-    const bool reasons = turn.manages(network->id);
+    // Reasons for not coming are for those who run the network, and only in a private chat: in
+    // a group the answer stays where it was asked (sending it to a private chat instead cost a
+    // chat to be opened, or another conversation's send, on every `wie komt` of a facilitator).
+    const bool manager = turn.manages(network->id);
+    const bool reasons =
+        manager && turn.event.conversation.kind == Conversation::Kind::direct;
     std::vector<std::string> coming;
     std::vector<std::string> not_coming;
-    bool shows_reason = false;
+    std::vector<bool> not_coming_reasons;
     std::set<Id> answered;
     for (const auto& rsvp : turn.store.rsvps_of(meeting->id)) {
         const auto member = turn.store.member(rsvp.member_id);
@@ -478,7 +482,7 @@ void show_attendance(Turn& turn, const std::string& args) {
         if (rsvp.answer == RsvpAnswer::coming) {
             coming.push_back(member->display_name);
         } else {
-            shows_reason = shows_reason || (reasons && !rsvp.reason.empty());
+            not_coming_reasons.push_back(!rsvp.reason.empty());
             not_coming.push_back(reasons && !rsvp.reason.empty()
                                      ? member->display_name + " (" + rsvp.reason + ")"
                                      : member->display_name);
@@ -505,11 +509,13 @@ void show_attendance(Turn& turn, const std::string& args) {
                      static_cast<double>(coming.size() + not_coming.size() + open.size()),
                      std::to_string(coming.size())}};
     summary.footnote = turn.t("rsvp.footnote");
-    if (shows_reason) {
-        turn.reply_privately(summary);  // reasons can be personal: not in front of the group
-    } else {
-        turn.reply(summary);
+    const bool reasons_elsewhere =
+        manager && !reasons && std::any_of(not_coming_reasons.begin(), not_coming_reasons.end(),
+                                           [](bool has) { return has; });
+    if (reasons_elsewhere) {
+        summary.footnote += " " + turn.t("rsvp.reasons_privately");
     }
+    turn.reply(summary);
 }
 
 void meeting_changed(Turn& turn, const Network& network, const Meeting& before,

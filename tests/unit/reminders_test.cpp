@@ -566,9 +566,11 @@ TEST_CASE("members say whether they come, and the facilitator sees who", "[remin
     CHECK(has(seen, "Kunnen niet (1)"));
     CHECK_FALSE(has(seen, "ouderavond"));  // reasons are for the organisers
     chat.as("Marieke");
+    chat.say("/prive");  // reasons only in her private chat
     const auto organiser = chat.say("wie komt");
     CHECK(has(organiser, "Bram de Boer (ouderavond)"));
     CHECK(has(organiser, "Nog geen antwoord (8)"));
+    chat.say("/groep");
 
     SECTION("a moved meeting asks again, and tells those who answered") {
         const auto moved = chat.say("verplaats bijeenkomst 2 naar 10 februari 2027 15:30");
@@ -680,10 +682,15 @@ TEST_CASE("a reason is not read as a meeting number, and reasons stay with the o
     CHECK(has(chat.say("ik kan niet 2 kinderen ziek"),
               "je kunt niet op di 9 feb 2027 15:30 (2 kinderen ziek)"));
     chat.as("Marieke");
+    // In the group the answer stays in the group, without reasons, and says where they are.
+    const auto in_group = chat.say("wie komt");
+    CHECK(has(in_group, ">>> bot to HSN-café Feedback die werkt\nWie komt"));
+    CHECK_FALSE(has(in_group, "(privé)"));
+    CHECK_FALSE(has(in_group, "kinderen ziek"));
+    CHECK(has(in_group, "in je privégesprek met mij typt"));
+    chat.say("/prive");
     const auto organiser = chat.say("wie komt");
-    // The list with reasons goes to the organiser's private chat, not to the group.
     CHECK(has(organiser, ">>> bot to Marieke Jansen (privé)\nWie komt naar"));
-    CHECK_FALSE(has(organiser, ">>> bot to HSN-café Feedback die werkt\nWie komt"));
     CHECK(has(organiser, "Bram de Boer (2 kinderen ziek)"));
 }
 
