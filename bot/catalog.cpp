@@ -1186,6 +1186,8 @@ constexpr Entry kCatalogue[] = {
     {"answer.in_thread", "**Antwoord van {author}** op vraag #{number}:\n{text}", "**Answer from {author}** to question #{number}:\n{text}"},
     {"answer.forward", "**Antwoord {n}** op je vraag #{number}, van {author}:\n{text}\n\nHielp dit? Klik hieronder of typ **nuttig {number} {n}**.", "**Answer {n}** to your question #{number}, from {author}:\n{text}\n\nDid this help? Click below or type **helpful {number} {n}**."},
     {"answer.helpful_button", "Dit hielp me", "This helped me"},
+    {"answer.helpful_closed_chosen", "Dit antwoord hielp je", "This answer helped you"},
+    {"answer.helpful_closed", "De vraag is beantwoord", "The question has been answered"},
     {"answer.thanks", "Dank je! Ik heb je antwoord op vraag #{number} doorgestuurd naar {asker}.", "Thank you! I have forwarded your answer to question #{number} to {asker}."},
     {"answer.thanks_anonymous", "Dank je! Ik heb je antwoord op vraag #{number} doorgestuurd naar de vraagsteller.", "Thank you! I have forwarded your answer to question #{number} to the asker."},
     {"helpful.usage", "Typ **nuttig**, het nummer van je vraag en het nummer van het antwoord, bijvoorbeeld: **nuttig 7 2**.", "Type **helpful**, your question's number and the answer's number, for example: **helpful 7 2**."},

@@ -843,6 +843,11 @@ void answer_offer(Turn& turn, const PendingAction& pending, bool helps) {
     route(turn, *question);
 }
 
+/// Where the outbox id of the asker's "Dit hielp me" card for an answer is kept.
+std::string forward_key(Id answer_id) {
+    return "core.helpful_card:" + std::to_string(answer_id);
+}
+
 void keep_answer(Turn& turn, const PendingAction& pending, AnswerConsent consent) {
     const auto id = read_id(pending.payload);
     auto answer = id ? turn.store.answer(*id) : std::nullopt;
@@ -946,7 +951,7 @@ void give_answer(Turn& turn, Question question, const std::string& typed) {
                                {}},
                    &turn.event.conversation);
     if (const auto asker = asker_of(turn.store, question)) {
-        courier.to_member(*asker, [&](Lang asker_lang) {
+        const auto forward_id = courier.to_member(*asker, [&](Lang asker_lang) {
             ChoiceQuestion forward;
             forward.action_id = "helpful:" + std::to_string(answer.id);
             forward.prompt = tr(asker_lang, "answer.forward",
@@ -957,6 +962,11 @@ void give_answer(Turn& turn, Question question, const std::string& typed) {
             forward.choices = {{"yes", tr(asker_lang, "answer.helpful_button")}};
             return Content{forward};
         });
+        if (forward_id != 0) {
+            // Remembered, so its button closes once the question is answered.
+            turn.store.set_adapter_state(forward_key(answer.id), std::to_string(forward_id),
+                                         turn.now);
+        }
     }
     turn.reply_privately(TextContent{
         turn.t(question.anonymous ? "answer.thanks_anonymous" : "answer.thanks",
@@ -1015,6 +1025,29 @@ void mark_answer_helpful(Turn& turn, Question question, std::size_t position) {
                     {"asker", question.anonymous ? std::string() : turn.me->display_name}}),
                 {}}};
         });
+    }
+    // The asker's "Dit hielp me" buttons under every answer close: the question is answered.
+    for (const auto& each : answers) {
+        const auto saved = turn.store.adapter_state(forward_key(each.id));
+        const auto forward_id = saved ? read_id(*saved) : std::nullopt;
+        const auto row = forward_id ? turn.store.outbox_row(*forward_id) : std::nullopt;
+        if (row) {
+            if (const auto* card = std::get_if<ChoiceQuestion>(&row->message.content)) {
+                auto closed = *card;
+                closed.closed_note = tr(row->message.lang, each.id == answer.id
+                                                               ? "answer.helpful_closed_chosen"
+                                                               : "answer.helpful_closed");
+                // Addressed to the asker as the card was (an anonymous asker's too).
+                OutboundMessage update = row->message;
+                update.id = 0;
+                update.content = closed;
+                update.replaces = row->message.id;
+                turn.send(update);
+            }
+        }
+        if (saved) {
+            turn.store.set_adapter_state(forward_key(each.id), "", turn.now);
+        }
     }
     args.emplace_back("author", author_name);
     turn.reply_privately(TextContent{turn.t("helpful.done", args), {}});

@@ -1149,3 +1149,20 @@ TEST_CASE("a prompt in English accepts its English label", "[questions][consent]
     CHECK(contains(chat.say("yes, anonymously."), "without your name"));
     CHECK(chat.store->answers_of(number)[0].consent == AnswerConsent::anonymous);
 }
+
+TEST_CASE("after 'nuttig' the asker's 'Dit hielp me' buttons close", "[questions][helpful]") {
+    ConsoleFixture chat;
+    chat.as("Anna");
+    const auto number = question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
+    const auto n = std::to_string(number);
+    chat.as("Marieke");
+    chat.say("antwoord " + n + " Met rubrics.");
+    chat.as("Bram");
+    chat.say("antwoord " + n + " Met een kleurcode.");
+    chat.as("Anna");
+    const auto reply = chat.say("nuttig " + n + " 2");
+    CHECK(contains(reply, "Dit antwoord hielp je"));     // Bram's card
+    CHECK(contains(reply, "De vraag is beantwoord"));    // Marieke's card
+    // Typing "1" afterwards is not read as a click on an old card.
+    CHECK_FALSE(contains(chat.say("1"), "al beantwoord"));
+}
