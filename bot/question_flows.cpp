@@ -421,13 +421,15 @@ std::vector<Address> thread_addresses(Store& store, const Question& question) {
     return out;
 }
 
-/// Posts in the question's thread, except in the conversation the member wrote from (they see
-/// their own message there already).
+/// Posts in the question's thread, except where the member wrote it (they see their own message
+/// there already): the thread itself, or a conversation without threads. A reply to the post in
+/// the room's main timeline (Matrix) is not in the thread, so it is posted there.
 void post_in_thread(Courier& courier, const Question& question, const TextContent& content,
                     const Conversation* skip = nullptr) {
     for (const auto& to : thread_addresses(courier.store, question)) {
         if (skip && skip->kind == Conversation::Kind::group && skip->platform == to.platform &&
-            skip->id == to.conversation_id) {
+            skip->id == to.conversation_id &&
+            (to.thread_id.empty() || skip->thread_id == to.thread_id)) {
             continue;
         }
         courier.to_address(to, content);

@@ -623,3 +623,48 @@ TEST_CASE("added to a person's own chat the bot greets that person; on a fresh i
     CHECK(contains(text, "**nieuw netwerk** naam"));
     CHECK_FALSE(contains(text, "koppel netwerk"));
 }
+
+TEST_CASE("an answer given as a reply to the question's post is posted in its thread",
+          "[bot][questions][thread]") {
+    ConsoleFixture chat;
+    auto& store = *chat.store;
+    store.bind_conversation({Platform::matrix, "!room:hsn.nl", chat.demo.network_id});
+    const auto anna = member_named(store, "Anna de Vries");
+    const auto marieke = member_named(store, "Marieke Jansen");
+    store.link_identity({Platform::matrix, "@anna:hsn.nl", anna.id});
+    store.link_identity({Platform::matrix, "@marieke:hsn.nl", marieke.id});
+    const auto in_room = [](const std::string& user, const std::string& text,
+                            const std::string& id) {
+        InboundEvent event;
+        event.kind = InboundEvent::Kind::message;
+        event.event_id = id;
+        event.conversation = {Platform::matrix, "!room:hsn.nl", Conversation::Kind::group, ""};
+        event.sender = {user, "", ""};
+        event.text = text;
+        return event;
+    };
+    REQUIRE(chat.bot.handle(
+        in_room("@anna:hsn.nl", "vraag Hoe geven jullie feedback op rekenwerk?", "$q"),
+        demo_now()));
+    // The post in the room is sent; the homeserver gave it an event id.
+    std::string post_id;
+    for (const auto& row : store.due_outbox(Platform::matrix, demo_now(), 100)) {
+        store.mark_outbox_sent(row.message.id, "$post" + std::to_string(row.message.id),
+                               demo_now());
+        if (row.message.to.conversation_id == "!room:hsn.nl") {
+            post_id = "$post" + std::to_string(row.message.id);
+        }
+    }
+    REQUIRE_FALSE(post_id.empty());
+    auto reply = in_room("@marieke:hsn.nl", "Met rubrics en een kleurcode.", "$a");
+    reply.reply_to_remote_id = post_id;  // a reply in the main timeline, not in the thread
+    REQUIRE(chat.bot.handle(reply, demo_now()));
+    bool in_thread = false;
+    for (const auto& row : store.due_outbox(Platform::matrix, demo_now(), 100)) {
+        const auto* text = std::get_if<TextContent>(&row.message.content);
+        in_thread = in_thread || (row.message.to.conversation_id == "!room:hsn.nl" &&
+                                  row.message.to.thread_id == post_id && text &&
+                                  contains(text->markdown, "Met rubrics en een kleurcode."));
+    }
+    CHECK(in_thread);
+}
