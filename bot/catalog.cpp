@@ -216,6 +216,7 @@ constexpr Entry kCatalogue[] = {
      "I can't read \"{typed}\" as a date. These work: 12 March 15:30, 12-3-2027 15:30, 2027-03-12 15:30, tomorrow 9:00 or Tuesday week 11 15:30."},
     {"when.invalid_date", "\"{typed}\" bestaat niet in de kalender. Kijk de dag en de maand nog eens na.",
      "\"{typed}\" does not exist in the calendar. Please check the day and the month."},
+    {"when.wrong_weekday", "\"{typed}\" klopt niet: die datum is {day}. Kijk de dag nog eens na.", "\"{typed}\" does not fit: that date is {day}. Please check the day."},
     {"when.invalid_time", "In \"{typed}\" staat een tijd die niet bestaat. Gebruik bijvoorbeeld 15:30.",
      "\"{typed}\" has a time that does not exist. Use 15:30, for example."},
     {"when.need_day", "Op welke dag in week {week}? Bijvoorbeeld: dinsdag week {week} 15:30.",

@@ -478,6 +478,18 @@ bool propose(Turn& turn, const Network& network, const MeetingDraft& draft) {
     return true;
 }
 
+/// Says why a typed moment could not be used, with examples.
+void reply_when_error(Turn& turn, WhenError error, const std::string& typed, LocalDay written) {
+    if (error == WhenError::wrong_weekday) {
+        turn.reply_text("when.wrong_weekday", {{"typed", typed}, {"day", format_day(written, turn.lang)}});
+        return;
+    }
+    const auto key = error == WhenError::invalid_date   ? "when.invalid_date"
+                     : error == WhenError::invalid_time ? "when.invalid_time"
+                                                        : "when.not_understood";
+    turn.reply_text(key, {{"typed", typed}});
+}
+
 /// Builds a draft from typed parts; replies and returns nullopt on the first problem.
 std::optional<MeetingDraft> draft_from_input(Turn& turn, const Network& network,
                                              const MeetingInput& input) {
@@ -486,12 +498,10 @@ std::optional<MeetingDraft> draft_from_input(Turn& turn, const Network& network,
         return std::nullopt;
     }
     WhenError error = WhenError::not_understood;
-    const auto when = parse_when(input.when, turn.today(turn.zone_of(network)), &error);
+    LocalDay written{};
+    const auto when = parse_when(input.when, turn.today(turn.zone_of(network)), &error, &written);
     if (!when) {
-        const auto key = error == WhenError::invalid_date   ? "when.invalid_date"
-                         : error == WhenError::invalid_time ? "when.invalid_time"
-                                                            : "when.not_understood";
-        turn.reply_text(key, {{"typed", input.when}});
+        reply_when_error(turn, error, input.when, written);
         return std::nullopt;
     }
     if (when->kind == When::Kind::week) {
@@ -696,12 +706,10 @@ void move_meeting(Turn& turn, const std::string& args) {
         when_text += (when_text.empty() ? "" : " ") + original[i];
     }
     WhenError error = WhenError::not_understood;
-    auto when = parse_when(when_text, turn.today(turn.zone_of(*network)), &error);
+    LocalDay written{};
+    auto when = parse_when(when_text, turn.today(turn.zone_of(*network)), &error, &written);
     if (!when) {
-        const auto key = error == WhenError::invalid_date   ? "when.invalid_date"
-                         : error == WhenError::invalid_time ? "when.invalid_time"
-                                                            : "when.not_understood";
-        turn.reply_text(key, {{"typed", when_text}});
+        reply_when_error(turn, error, when_text, written);
         return;
     }
     if (when->kind == When::Kind::week) {

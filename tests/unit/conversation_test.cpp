@@ -583,3 +583,15 @@ TEST_CASE("an implausible meeting moment is asked Ja/Nee first, naming what is o
     CHECK_FALSE(contains(reply, "Let op"));
     CHECK(chat.meeting_count() == before + 1);
 }
+
+TEST_CASE("planning reads Dutch clock phrases and says what is wrong with a date",
+          "[conversation][dates]") {
+    ConsoleFixture chat;
+    CHECK(contains(chat.say("plan bijeenkomst wo 9 februari 15:30"),
+                   "die datum is dinsdag 9 februari 2027"));
+    CHECK(contains(chat.say("plan bijeenkomst gisteren 15:30"), "is al voorbij"));
+    const auto before = chat.meeting_count();
+    auto reply = chat.say("plan bijeenkomst di 23-3 om half vier");
+    CHECK(contains(reply, "di 23 mrt 2027 15:30"));
+    CHECK(chat.meeting_count() == before + 1);
+}
