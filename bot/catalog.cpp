@@ -291,7 +291,7 @@ constexpr Entry kCatalogue[] = {
     {"meeting.field_when_example", "12 maart 15:30", "12 March 15:30"},
     {"meeting.field_location", "Plaats", "Place"},
     {"meeting.field_topic", "Onderwerp", "Topic"},
-    {"meeting.field_preparers", "Wie bereidt voor?", "Who prepares?"},
+    {"meeting.field_preparers", "Voorbereiders: wie bereidt voor?", "Preparers: who prepares?"},
     {"meeting.field_preparers_example", "Anna, Bram", "Anna, Bram"},
     {"meeting.form_submit", "Plannen", "Plan"},
     {"meetings.title", "Komende bijeenkomsten van {network}", "Coming meetings of {network}"},

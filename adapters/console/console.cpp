@@ -13,6 +13,23 @@
 namespace leernetwerk::console {
 namespace {
 
+/// The word a console user types for a form field: the first word of its label of four letters
+/// or more, in the reader's language ("datum" for "Datum en tijd"); the field id otherwise.
+std::string field_key(const FormField& field) {
+    for (const auto& word : words(fold(field.label))) {
+        std::string letters;
+        for (const char c : word) {
+            if ((c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80) {
+                letters += c;
+            }
+        }
+        if (letters.size() >= 4) {
+            return letters;
+        }
+    }
+    return field.id;
+}
+
 /// The console shows the core's Markdown dialect as plain text.
 std::string plain(std::string_view markdown) { return markdown_to_plain(markdown); }
 
@@ -74,7 +91,7 @@ struct Renderer {
             out << "\n" << plain(form.intro);
         }
         for (const auto& field : form.fields) {
-            out << "\n  " << field.id << " = " << plain(field.label);
+            out << "\n  " << field_key(field) << " = " << plain(field.label);
             if (field.required) {
                 out << " (" << tr(lang, "console.required") << ")";
             }
@@ -332,8 +349,16 @@ bool ConsoleSession::handle_line(const std::string& raw_line) {
             return true;
         }
         if (eq != std::string::npos && line.front() != '/') {
-            form_values_[std::string(trim(line.substr(0, eq)))] =
-                std::string(trim(line.substr(eq + 1)));
+            // The key as shown ("datum"), the field's label, or its id ("when").
+            auto key = std::string(trim(line.substr(0, eq)));
+            const auto typed = fold(key);
+            for (const auto& field : open_form_->fields) {
+                if (typed == field_key(field) || typed == fold(field.label) || typed == field.id) {
+                    key = field.id;
+                    break;
+                }
+            }
+            form_values_[key] = std::string(trim(line.substr(eq + 1)));
             return true;
         }
         open_form_.reset();

@@ -66,7 +66,7 @@ void collect_items(ConsoleFixture& chat) {
         contains(chat.say("agendapunt Rekenen in groep 8 | we lopen vast bij breuken | ik leid in"),
                  "Agendapunt #1 staat op de lijst"));
     chat.as("Sanne");
-    REQUIRE(contains(chat.say("agendapunt"), "text = Agendapunt (verplicht)"));
+    REQUIRE(contains(chat.say("agendapunt"), "agendapunt = Agendapunt (verplicht)"));
     chat.say("text=Kleuters observeren");
     chat.say("explanation=hoe leg je vast wat je ziet?");
     chat.say("kind=succes");
@@ -116,7 +116,7 @@ TEST_CASE("members add items, dot-vote, and the digest publishes the settled age
     chat.as("Sanne");
     const auto form = chat.say("agendapunt");
     CHECK(contains(form, "Agendapunt voor HSN-café Feedback die werkt"));
-    CHECK(contains(form, "introduce = Ik kan het inleiden"));
+    CHECK(contains(form, "inleiden = Ik kan het inleiden"));
     chat.say("text=Kleuters observeren");
     chat.say("explanation=hoe leg je vast wat je ziet?");
     chat.say("kind=succes");

@@ -167,12 +167,18 @@ TEST_CASE("the plan-meeting form works like the one-line command", "[bot][forms]
     ConsoleFixture chat;
     const auto form = chat.say("plan bijeenkomst");
     CHECK(contains(form, "Bijeenkomst plannen — HSN-café Feedback die werkt"));
-    CHECK(contains(form, "when = Datum en tijd (verplicht), bv. 12 maart 15:30"));
-    chat.say("when=23 maart 15:30");
-    chat.say("location=Het Kompas");
+    // The fields are named in Dutch, and typed so (the field's id still works).
+    CHECK(contains(form, "datum = Datum en tijd (verplicht), bv. 12 maart 15:30"));
+    CHECK(contains(form, "plaats = Plaats"));
+    CHECK(contains(form, "onderwerp = Onderwerp"));
+    CHECK(contains(form, "voorbereiders = Voorbereiders: wie bereidt voor?"));
+    CHECK_FALSE(contains(form, "when ="));
+    chat.say("datum=23 maart 15:30");
+    chat.say("Plaats = Het Kompas");
     chat.say("preparers=Sanne");
     const auto reply = chat.say("");
     CHECK(contains(reply, "staat gepland: di 23 mrt 2027 15:30"));
+    CHECK(contains(reply, "Het Kompas"));
     CHECK(contains(reply, "- voorbereiding: Sanne Bakker"));
     CHECK(chat.meeting_count() == 4);
 }

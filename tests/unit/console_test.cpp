@@ -72,8 +72,8 @@ TEST_CASE("the console renders every content kind", "[console][render]") {
         form.fields = {{"text", "Onderwerp", FormField::Kind::text, true, "Feedback in groep 8"},
                        {"intro", "Ik kan het inleiden", FormField::Kind::toggle, false, ""}};
         const auto text = console::render(message_with(form));
-        CHECK(contains(text, "  text = Onderwerp (verplicht), bv. Feedback in groep 8"));
-        CHECK(contains(text, "  intro = Ik kan het inleiden\n"));
+        CHECK(contains(text, "  onderwerp = Onderwerp (verplicht), bv. Feedback in groep 8"));
+        CHECK(contains(text, "  inleiden = Ik kan het inleiden\n"));
         CHECK(contains(text, "veld=waarde"));
     }
     SECTION("a summary with aligned rows and bars") {
