@@ -498,6 +498,8 @@ constexpr Entry kCatalogue[] = {
     {"mydata.school", "School: {school}", "School: {school}"},
     {"mydata.language", "Taal: {language}", "Language: {language}"},
     {"mydata.language_default", "de standaardtaal", "the default language"},
+    {"language.name.nl", "Nederlands", "Dutch"},
+    {"language.name.en", "Engels", "English"},
     {"mydata.expertise", "Expertise: {tags}", "Expertise: {tags}"},
     {"mydata.since", "Bekend sinds {date}", "Known since {date}"},
     {"mydata.accounts", "**Accounts waarmee je me bereikt**", "**Accounts you reach me from**"},

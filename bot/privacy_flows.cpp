@@ -49,9 +49,10 @@ std::string describe(Turn& turn, const Member& me, bool full) {
     profile.push_back(
         turn.t("mydata.school",
                {{"school", me.school_name.empty() ? turn.t("mydata.none") : me.school_name}}));
-    profile.push_back(
-        turn.t("mydata.language", {{"language", me.language ? std::string(lang_code(*me.language))
-                                                            : turn.t("mydata.language_default")}}));
+    const auto language_name =
+        me.language ? turn.t("language.name." + std::string(lang_code(*me.language)))
+                    : turn.t("mydata.language_default");
+    profile.push_back(turn.t("mydata.language", {{"language", language_name}}));
     std::string tags;
     for (const auto& tag : me.expertise) {
         tags += (tags.empty() ? "" : ", ") + tag;

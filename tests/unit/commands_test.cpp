@@ -78,3 +78,29 @@ TEST_CASE("every message exists in Dutch and English with the same placeholders"
           "gisteren is al voorbij. Kies een moment in de toekomst.");
     CHECK(tr(Lang::en, "no.such.key") == "[no.such.key]");
 }
+
+TEST_CASE("every command has an English form that is understood, and English texts are English",
+          "[commands][catalog][en]") {
+    for (const auto& spec : command_specs()) {
+        INFO(spec.key);
+        REQUIRE_FALSE(spec.phrase_en.empty());
+        const auto parsed = parse_command(std::string(spec.phrase_en));
+        REQUIRE(parsed.has_value());
+        CHECK(parsed->id == spec.id);
+    }
+    // A text left untranslated is the same in both languages; a template of placeholders and
+    // punctuation, or a short label, may be.
+    static const std::regex kPlaceholder(R"(\{[a-z_]+\})");
+    static const std::regex kWord(R"([A-Za-z]{3,})");
+    for (auto key : catalogue_keys()) {
+        INFO(key);
+        const std::string nl(catalogue_template(Lang::nl, key));
+        const auto words = std::regex_replace(nl, kPlaceholder, "");
+        const auto count = std::distance(std::sregex_iterator(words.begin(), words.end(), kWord),
+                                         std::sregex_iterator());
+        if (count >= 3) {
+            CHECK(nl != catalogue_template(Lang::en, key));
+        }
+    }
+    CHECK(parse_command("who comes")->id == CommandId::attendance);
+}

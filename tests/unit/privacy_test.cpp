@@ -73,7 +73,7 @@ TEST_CASE("a member sees what the bot keeps about them, and all of it on request
     chat.say("taal en");
     const auto english = chat.say("my data");
     CHECK(has(english, "What I keep about you"));
-    CHECK(has(english, "Language: en"));
+    CHECK(has(english, "Language: English"));  // a name, not a code
     CHECK(has(chat.say("my data everything please"), "Type my data for an overview"));
 }
 
