@@ -1,4 +1,5 @@
 // The `leernetwerk` executable: the composition root, and the only place that sees every layer.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -506,6 +507,29 @@ int run_check_config(const std::string& path) {
                 std::cerr << path << ": polls.secret: warning: the poll key file "
                           << key_path.string() << " " << file.warning << "\n";
             }
+        }
+    }
+    // Secret files others can read: still usable, but anyone on the machine could act as the bot.
+    const std::pair<const char*, const app::Secret*> secrets[] = {
+        {"teams.app_password_file", &config->teams.app_password},
+        {"teams.webhook_security_token_file", &config->teams.webhook_security_token},
+        {"matrix.as_token_file", &config->matrix.as_token},
+        {"matrix.hs_token_file", &config->matrix.hs_token},
+        {"matrix.access_token_file", &config->matrix.access_token},
+        {"polls.secret_file", &config->polls.secret}};
+    for (const auto& [key, secret] : secrets) {
+        if (secret->source != app::Secret::Source::file) {
+            continue;
+        }
+        std::error_code error;
+        const auto permissions = std::filesystem::status(secret->origin, error).permissions();
+        using std::filesystem::perms;
+        if (!error && (permissions & (perms::group_all | perms::others_all)) != perms::none) {
+            char mode[8];
+            std::snprintf(mode, sizeof mode, "%03o", static_cast<unsigned>(permissions) & 0777U);
+            std::cerr << path << ": " << key << ": warning: " << secret->origin
+                      << " can be read by others than its owner (mode " << mode
+                      << "); make it private with chmod 600\n";
         }
     }
     auto window = app::send_window_for(config->reminders);
@@ -1026,14 +1050,14 @@ int main(int argc, char** argv) {
 
     auto* poll_cmd = cli.add_subcommand(
         "export-poll", "Write a poll's results as CSV (names only for named polls)");
-    long long poll_id = 0;
+    std::string poll_text;
     std::string poll_output = "-";
     poll_cmd->add_option("--config", config_path, "TOML configuration file");
     poll_cmd->add_option("--db", ics_db, "SQLite database file (overrides the configuration)");
     poll_cmd->add_flag("--demo", ics_demo, "Use the demo database of `console --demo`");
-    poll_cmd->add_option("--poll", poll_id, "The poll's number (see `peilingen` in chat)")
-        ->required()
-        ->check(CLI::PositiveNumber);
+    // Read as text: a number that is no poll number is named as typed, not as a range.
+    poll_cmd->add_option("--poll", poll_text, "The poll's number (see `peilingen` in chat)")
+        ->required();
     poll_cmd->add_option("--out", poll_output, "The file to write, - for stdout")
         ->capture_default_str();
     auto* knowledge_cmd = cli.add_subcommand("export-knowledge",
@@ -1063,7 +1087,43 @@ int main(int argc, char** argv) {
 
     auto* version_cmd = cli.add_subcommand("version", "Print the version");
 
-    CLI11_PARSE(cli, argc, argv);
+    // A command the executable does not know is named, with the ones it knows.
+    const auto subcommands = cli.get_subcommands([](const CLI::App*) { return true; });
+    if (argc >= 2 && argv[1][0] != '-' &&
+        std::none_of(subcommands.begin(), subcommands.end(),
+                     [&](const CLI::App* command) { return command->check_name(argv[1]); })) {
+        std::string known;
+        for (const auto* command : subcommands) {
+            known += (known.empty() ? "" : ", ") + command->get_name();
+        }
+        std::cerr << "leernetwerk: unknown command \"" << argv[1] << "\"; the commands are: "
+                  << known << " (--help explains them)\n";
+        return kExitConfigError;
+    }
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return cli.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return cli.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return cli.exit(e);
+    } catch (const CLI::ParseError& e) {
+        // Every usage error exits 2, like a configuration error, with CLI11's own explanation.
+        cli.exit(e);
+        return kExitConfigError;
+    }
+    long long poll_id = 0;
+    if (poll_cmd->parsed()) {
+        const bool digits = !poll_text.empty() && poll_text.size() <= 18 &&
+                            poll_text.find_first_not_of("0123456789") == std::string::npos;
+        poll_id = digits ? std::stoll(poll_text) : 0;
+        if (poll_id <= 0) {
+            std::cerr << "--poll: expected a poll number such as 3 (see `peilingen` in chat), got \""
+                      << poll_text << "\"\n";
+            return kExitConfigError;
+        }
+    }
 
     if (version_cmd->parsed()) {
         std::cout << "leernetwerk " << LEERNETWERK_VERSION << "\n";

@@ -36,7 +36,7 @@ check "every problem is reported" grep -q 'bad.toml: storage.path' err.txt
 check "missing config exits 2" test $? -eq 2
 check "missing config is named" grep -q "missing.toml" err.txt
 
-printf '[teams]\nenabled = true\napp_id = "x"\napp_password_env = "LEERNETWERK_TEST_SECRET"\n' >secret.toml
+printf '[teams]\nenabled = true\napp_id = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"\napp_password_env = "LEERNETWERK_TEST_SECRET"\n' >secret.toml
 LEERNETWERK_TEST_SECRET=hunter2-very-secret "$bin" check-config --config secret.toml >out.txt 2>err.txt
 check "secret from env accepted" test $? -eq 0
 check "secret never printed" bash -c '! grep -q hunter2 out.txt err.txt'
@@ -130,6 +130,27 @@ printf 'Dit is geen agenda\n' >bad.ics
 "$bin" import-cafeweken --file bad.ics --db demo.db >out.txt 2>err.txt
 check "a file that is no calendar exits 2" test $? -eq 2
 check "a file that is no calendar is named" grep -q "bad.ics: no VCALENDAR found" err.txt
+
+# Usage errors exit 2 and name what is wrong; secret files others can read are warned about.
+"$bin" bogus >out.txt 2>err.txt
+check "an unknown command exits 2" test $? -eq 2
+check "an unknown command is named" grep -q 'unknown command "bogus"; the commands are: console' err.txt
+"$bin" check-config >out.txt 2>err.txt
+check "a missing option exits 2" test $? -eq 2
+"$bin" export-poll --poll abc --db demo.db >out.txt 2>err.txt
+check "a poll number that is no number exits 2" test $? -eq 2
+check "a poll number that is no number is named" grep -q -- '--poll: expected a poll number such as 3 (see `peilingen` in chat), got "abc"' err.txt
+"$bin" export-poll --poll 99999999999999999999 --db demo.db >out.txt 2>err.txt
+check "a poll number too large is named as typed" grep -q 'got "99999999999999999999"' err.txt
+timeout 10 "$bin" check-config --config /dev/zero >out.txt 2>err.txt
+check "check-config of a device exits 2 at once" test $? -eq 2
+check "check-config of a device says why" grep -q "is not a regular file" err.txt
+printf 'geheim-wachtwoord\n' >secret.txt
+chmod 644 secret.txt
+printf '[teams]\nenabled = true\napp_id = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"\napp_password_file = "secret.txt"\n[storage]\npath = "none.db"\n' >secretfile.toml
+"$bin" check-config --config secretfile.toml >out.txt 2>err.txt
+check "a readable secret file is only a warning" test $? -eq 0
+check "a secret file readable by others is warned about" grep -q "secretfile.toml: teams.app_password_file: warning: secret.txt can be read by others than its owner (mode 644)" err.txt
 
 # import-vakanties: a school's holidays and days off from its calendar export, per school year.
 "$bin" import-vakanties --file "$fixture" --db demo.db --dry-run >out.txt 2>err.txt
