@@ -410,6 +410,8 @@ constexpr Entry kCatalogue[] = {
     {"reminder.switched_off", "Herinnering {number} ({kind}) staat uit: {rule}.", "Reminder {number} ({kind}) is off: {rule}."},
     {"reminder.switched_on", "Herinnering {number} ({kind}) staat aan: {rule}.", "Reminder {number} ({kind}) is on: {rule}."},
     {"reminder.changed", "Herinnering {number} ({kind}) is aangepast: {rule}.", "Reminder {number} ({kind}) has changed: {rule}."},
+    {"reminder.warn_nobody_with_role", "Let op: niemand in het netwerk is nu {role}, dus deze herinnering gaat naar niemand.", "Note: nobody in the network is {role} now, so this reminder goes to nobody."},
+    {"reminder.warn_quiet_hours", "Let op: {time} valt in de stille uren ({from}–{until}); ik stuur hem daarom om {until}, op de eerstvolgende schooldag.", "Note: {time} is in the quiet hours ({from}–{until}), so I send it at {until}, on the next school day."},
     {"reminder.added", "Herinnering {number} is toegevoegd: {rule}.", "Reminder {number} has been added: {rule}."},
     {"reminder.default_not_removed", "Herinnering {number} hoort bij de standaard; zet hem uit met **herinnering uit** {number}.", "Reminder {number} is one of the defaults; switch it off with **reminder off** {number}."},
     {"reminder.removed", "Herinnering {number} is verwijderd.", "Reminder {number} has been removed."},

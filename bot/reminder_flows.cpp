@@ -425,6 +425,23 @@ void confirm_rule(Turn& turn, const Network& network, const ReminderRule& rule, 
             text += "\n" + turn.t("reminder.next", {{"when", format_moment(*local, turn.lang)}});
         }
     }
+    // What the facilitator may not expect: nobody to send it to, or a time in the quiet hours.
+    if (rule.audience == Audience::role) {
+        const auto roster = turn.store.roster(network.id);
+        if (std::none_of(roster.begin(), roster.end(), [&](const RosterEntry& entry) {
+                return entry.membership.role == rule.role;
+            })) {
+            text += "\n\n" + turn.t("reminder.warn_nobody_with_role",
+                                    {{"role", role_label(rule.role, turn.lang)}});
+        }
+    }
+    if (is_quiet_time(rule.time_of_day, turn.settings.send_window)) {
+        const auto& window = turn.settings.send_window;
+        text += "\n\n" + turn.t("reminder.warn_quiet_hours",
+                                {{"time", format_time_of_day(rule.time_of_day)},
+                                 {"from", format_time_of_day(window.quiet_from)},
+                                 {"until", format_time_of_day(window.quiet_until)}});
+    }
     turn.reply(TextContent{text, {}});
 }
 

@@ -772,3 +772,14 @@ TEST_CASE("an RSVP for a meeting number that cannot exist is refused, not taken 
         }
     }
 }
+
+TEST_CASE("a custom reminder for a role nobody has, or in the quiet hours, says so when set",
+          "[reminders][rules]") {
+    testing::ConsoleFixture chat;
+    auto reply = chat.say("herinnering toevoegen 7 dagen voor | 10:00 | gasten | Welkom!");
+    CHECK(reply.find("niemand in het netwerk is nu gast") != std::string::npos);
+    reply = chat.say("herinnering toevoegen 7 dagen voor | 20:00 | groep | Neem je laptop mee");
+    CHECK(reply.find("20:00 valt in de stille uren (18:00–08:00)") != std::string::npos);
+    reply = chat.say("herinnering toevoegen 6 dagen voor | 10:00 | groep | Neem je rubric mee");
+    CHECK(reply.find("Let op") == std::string::npos);
+}
