@@ -351,7 +351,11 @@ std::vector<std::string> rule_warnings(Turn& turn, const Network& network,
             ++planned;
         }
     }
-    if (planned >= network.meeting_cap) {
+    // Moving a meeting within its school year does not change how many there are.
+    const auto original = draft.meeting_id != 0 ? turn.store.meeting(draft.meeting_id) : std::nullopt;
+    const bool same_year = original && original->status == MeetingStatus::planned &&
+                           school_year_of(date::floor<date::days>(original->local_start)) == year;
+    if (planned >= network.meeting_cap && !same_year) {
         warnings.push_back(turn.t("meeting.warn_cap", {{"count", std::to_string(planned + 1)},
                                                        {"cap", std::to_string(network.meeting_cap)},
                                                        {"year", school_year_label(year)}}));

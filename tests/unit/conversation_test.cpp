@@ -595,3 +595,16 @@ TEST_CASE("planning reads Dutch clock phrases and says what is wrong with a date
     CHECK(contains(reply, "di 23 mrt 2027 15:30"));
     CHECK(chat.meeting_count() == before + 1);
 }
+
+TEST_CASE("moving a meeting within its school year does not warn about the yearly maximum",
+          "[conversation][meetings]") {
+    ConsoleFixture chat;
+    // A fourth and a fifth meeting this school year (the maximum is four): the fifth warns.
+    chat.say("plan bijeenkomst 23 maart 2027 15:30");
+    CHECK(chat.meeting_count() == 4);
+    CHECK(contains(chat.say("plan bijeenkomst 11 mei 2027 15:30"), "dit wordt bijeenkomst 5"));
+    chat.say("ja");
+    // Moving one of them within the year: the count stays, so no warning about it.
+    const auto moved = chat.say("verplaats bijeenkomst 2 naar 16 februari 2027 15:30");
+    CHECK_FALSE(contains(moved, "dit wordt bijeenkomst"));
+}
