@@ -246,24 +246,35 @@ minutes start_of_day(const Meeting& meeting) {
 
 /// The times of accepted items, from the meeting's start and each item's minutes: "15:30–15:50"
 /// (or "15:30" without minutes); "…" once an earlier item has no minutes.
+/// How long an item without a length of its own is assumed to take: an equal share of what the
+/// meeting has left (in steps of 5 minutes, at least 10).
+int assumed_minutes(const Meeting& meeting, const std::vector<AgendaItem>& items) {
+    int set = 0;
+    int unset = 0;
+    for (const auto& item : items) {
+        set += item.minutes > 0 ? item.minutes : 0;
+        unset += item.minutes > 0 ? 0 : 1;
+    }
+    if (unset == 0) {
+        return 0;
+    }
+    const int share = (meeting.duration_minutes - set) / unset / 5 * 5;
+    return std::max(share, 10);
+}
+
 std::vector<std::string> time_labels(const Meeting& meeting, const std::vector<AgendaItem>& items) {
+    // An item without a length gets an assumed one (its times marked "±"), so the items after it
+    // keep their start times.
     std::vector<std::string> out;
     auto at = start_of_day(meeting);
-    bool known = true;
+    const int assumed = assumed_minutes(meeting, items);
     for (const auto& item : items) {
-        if (!known) {
-            out.emplace_back("…");
-            continue;
-        }
         const auto wrap = [](minutes m) { return minutes{m.count() % (24 * 60)}; };
-        if (item.minutes > 0) {
-            const auto end = at + minutes{item.minutes};
-            out.push_back(format_time_of_day(wrap(at)) + "–" + format_time_of_day(wrap(end)));
-            at = end;
-        } else {
-            out.push_back(format_time_of_day(wrap(at)));
-            known = false;
-        }
+        const bool estimated = item.minutes <= 0;
+        const auto end = at + minutes{estimated ? assumed : item.minutes};
+        out.push_back(std::string(estimated ? "±" : "") + format_time_of_day(wrap(at)) + "–" +
+                      format_time_of_day(wrap(end)));
+        at = end;
     }
     return out;
 }
@@ -1200,6 +1211,8 @@ std::vector<SummaryRow> agenda_digest_rows(Store& store, const Meeting& meeting,
         if (item.minutes > 0) {
             value +=
                 " · " + tr(lang, "agenda.minutes", {{"minutes", std::to_string(item.minutes)}});
+        } else {
+            value += " · " + tr(lang, "agenda.minutes_assumed");
         }
         rows.push_back({tr(lang, "agenda.digest_time", {{"time", times[i]}}), value});
     }

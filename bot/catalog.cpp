@@ -603,6 +603,7 @@ constexpr Entry kCatalogue[] = {
     {"agenda.by", "van {names}", "from {names}"},
     {"agenda.preparer", "voorbereider: {name}", "preparer: {name}"},
     {"agenda.minutes", "{minutes} min", "{minutes} min"},
+    {"agenda.minutes_assumed", "duur nog niet vastgesteld (±: geschat)", "length not set yet (±: estimated)"},
     {"agenda.dot_one", "1 stip", "1 dot"},
     {"agenda.dots", "{count} stippen", "{count} dots"},
     {"agenda.time_prefix", "{time} ", "{time} "},

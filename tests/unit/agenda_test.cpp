@@ -549,3 +549,22 @@ TEST_CASE("a merge stays within what a typed item may be, on one line", "[agenda
     CHECK(item(chat, 3).explanation == "we lopen vast / - en de ouders klagen");
     CHECK_FALSE(contains(chat.say("agenda"), "\n- en de ouders"));
 }
+
+TEST_CASE("an item without a length does not hide the start times after it", "[agenda][times]") {
+    ConsoleFixture chat;
+    chat.say("agendapunt Begrijpend lezen");
+    chat.say("agendapunt Rekenen in groep 8");
+    chat.say("agendapunt Kleuters observeren");
+    chat.say("agenda accepteer 1 2 3");
+    chat.say("agenda 1 minuten 20");
+    chat.say("agenda 3 minuten 30");  // #2 has no length: 120 - 50 = 70 minutes assumed
+    const auto settled = chat.say("agenda");
+    CHECK(contains(settled, "15:30–15:50 #1 Begrijpend lezen"));
+    CHECK(contains(settled, "±15:50–17:00 #2 Rekenen in groep 8"));
+    CHECK(contains(settled, "17:00–17:30 #3 Kleuters observeren"));
+    CHECK_FALSE(contains(settled, "…"));
+    const auto digest = chat.say("/tijd 2027-02-02 09:00");
+    CHECK(contains(digest, "±15:50–17:00"));
+    CHECK(contains(digest, "duur nog niet vastgesteld (±: geschat)"));
+    CHECK(contains(digest, "17:00–17:30"));
+}
