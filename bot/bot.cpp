@@ -729,17 +729,25 @@ void add_member(Turn& turn, const std::string& args) {
         if (part.empty()) {
             continue;
         }
+        // Something that looks like an account but is none (an e-mail address, "@kees"): said so,
+        // with what an account looks like.
+        const bool looks_like_account = part.find('@') != std::string::npos ||
+                                        (part.find(':') != std::string::npos &&
+                                         part.find(' ') == std::string::npos);
         if (auto parsed_role = parse_role_word(part)) {
             role = *parsed_role;
         } else if (auto parsed_account = parse_account(part)) {
             account = parsed_account;
+        } else if (looks_like_account) {
+            turn.reply_text("add_member.bad_account", {{"typed", part}});
+            return;
         } else if (i == 1 && parts.size() > 2) {
             turn.reply_text("add_member.unknown_role", {{"typed", part}});
             return;
         } else if (school.empty()) {
             school = part;
         } else {
-            turn.reply_text("add_member.usage");
+            turn.reply_text("add_member.extra_part", {{"typed", part}, {"school", school}});
             return;
         }
     }

@@ -608,3 +608,18 @@ TEST_CASE("moving a meeting within its school year does not warn about the yearl
     const auto moved = chat.say("verplaats bijeenkomst 2 naar 16 februari 2027 15:30");
     CHECK_FALSE(contains(moved, "dit wordt bijeenkomst"));
 }
+
+TEST_CASE("adding a member with a wrong part says which part and what would work",
+          "[conversation][members]") {
+    ConsoleFixture chat;
+    auto reply = chat.say("lid toevoegen Daan Bakker | deelnemer | Het Kompas | daan.bakker@school.nl");
+    CHECK(contains(reply, "\"daan.bakker@school.nl\" is geen account"));
+    CHECK(contains(reply, "@kees:school.nl"));
+    CHECK_FALSE(contains(reply, "Zo voeg je iemand toe"));
+    reply = chat.say("lid toevoegen Daan Bakker | deelnemer | Het Kompas | De Fontein");
+    CHECK(contains(reply, "Ik weet niet wat ik met \"De Fontein\" moet"));
+    CHECK(chat.store->roster(chat.demo.network_id).size() == 10);
+    CHECK(contains(chat.say("lid toevoegen Daan Bakker | deelnemer | Het Kompas | @daan:school.nl"),
+                   "Daan Bakker"));
+    CHECK(chat.store->roster(chat.demo.network_id).size() == 11);
+}
