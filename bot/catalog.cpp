@@ -301,7 +301,7 @@ constexpr Entry kCatalogue[] = {
     {"meetings.row_label", "#{number} · {when}", "#{number} · {when}"},
     {"meetings.row_value", "{topic} · {location} · voorbereiding: {preparers}", "{topic} · {location} · preparers: {preparers}"},
     {"meetings.none", "{network} heeft nog geen komende bijeenkomsten.", "{network} has no coming meetings yet."},
-    {"meetings.earlier", "En {count} eerdere bijeenkomst(en) in {year}.", "Plus {count} earlier meeting(s) in {year}."},
+    {"meetings.earlier", "En {count} eerdere {count:bijeenkomst|bijeenkomsten} in {year}.", "Plus {count} earlier {count:meeting|meetings} in {year}."},
 
     // ---- café weeks
     {"cafe_weeks.none", "Voor {year} zijn nog geen caféweken vastgelegd.", "No café weeks have been set for {year} yet."},
@@ -515,7 +515,7 @@ constexpr Entry kCatalogue[] = {
     {"mydata.networks", "**Netwerken**", "**Networks**"},
     {"mydata.membership", "{network}: {role}, sinds {date}", "{network}: {role}, since {date}"},
     {"mydata.past_membership", "{network}: {role}, van {from} tot {until}", "{network}: {role}, from {from} until {until}"},
-    {"mydata.counts", "**Bijeenkomsten:** {rsvps} aanmelding(en) of afmelding(en), voorbereider van {preparing} bijeenkomst(en).", "**Meetings:** {rsvps} RSVP(s), preparer of {preparing} meeting(s)."},
+    {"mydata.counts", "**Bijeenkomsten:** {rsvps} {rsvps:aanmelding of afmelding|aanmeldingen of afmeldingen}, voorbereider van {preparing} {preparing:bijeenkomst|bijeenkomsten}.", "**Meetings:** {rsvps} {rsvps:RSVP|RSVPs}, preparer of {preparing} {preparing:meeting|meetings}."},
     {"mydata.rsvps", "**Aan- en afmeldingen**", "**RSVPs**"},
     {"mydata.rsvp_coming", "{network}, {date}: ik kom", "{network}, {date}: coming"},
     {"mydata.rsvp_not_coming", "{network}, {date}: ik kan niet", "{network}, {date}: not coming"},
@@ -533,14 +533,14 @@ constexpr Entry kCatalogue[] = {
     {"mydata.question_answer", "{network}, vraag #{number} ({text}): {answer}", "{network}, question #{number} ({text}): {answer}"},
     {"mydata.knowledge", "**Wat je aan de kennisbank gaf**", "**What you gave the knowledge base**"},
     {"mydata.knowledge_entry", "{network}: #{number} {title} ({status})", "{network}: #{number} {title} ({status})"},
-    {"mydata.question_counts", "**Vragen en kennis:** {asked} vraag/vragen gesteld, {answered} antwoord(en) gegeven, {entries} bijdrage(n) aan de kennisbank.", "**Questions and knowledge:** {asked} question(s) asked, {answered} answer(s) given, {entries} knowledge base entr(y/ies)."},
+    {"mydata.question_counts", "**Vragen en kennis:** {asked} {asked:vraag|vragen} gesteld, {answered} {answered:antwoord|antwoorden} gegeven, {entries} {entries:bijdrage|bijdragen} aan de kennisbank.", "**Questions and knowledge:** {asked} {asked:question|questions} asked, {answered} {answered:answer|answers} given, {entries} knowledge base {entries:entry|entries}."},
     {"mydata.pause", "Je krijgt tot {date} geen vragen van me (**pauze uit** zet dat terug).", "You get no questions from me until {date} (**pause off** undoes that)."},
     {"mydata.poll_answers", "**Je antwoorden in peilingen met naam**", "**Your answers in named polls**"},
     {"mydata.poll_answer", "{network}, peiling #{number} ({title}), vraag {question}:", "{network}, poll #{number} ({title}), question {question}:"},
     {"mydata.poll_invitations", "**Open peilingen waarvoor je gevraagd bent**", "**Open polls you are asked to answer**"},
     {"mydata.poll_invitation", "{network}, peiling #{number} ({title}), tot {deadline}", "{network}, poll #{number} ({title}), until {deadline}"},
-    {"mydata.agenda_poll_counts", "**Agenda en peilingen:** {items} agendapunt(en), stippen op {dots} punt(en), {answers} antwoord(en) in peilingen met naam, {invitations} open peiling(en) voor jou.", "**Agenda and polls:** {items} agenda item(s), dots on {dots} item(s), {answers} answer(s) in named polls, {invitations} open poll(s) for you."},
-    {"mydata.messages", "**Berichten:** ik bewaar {messages} bericht(en) aan jou, tot {days} dagen na verzenden. Open vragen aan jou: {open}.", "**Messages:** I keep {messages} message(s) to you, until {days} days after sending. Open questions to you: {open}."},
+    {"mydata.agenda_poll_counts", "**Agenda en peilingen:** {items} {items:agendapunt|agendapunten}, stippen op {dots} {dots:punt|punten}, {answers} {answers:antwoord|antwoorden} in peilingen met naam, {invitations} open {invitations:peiling|peilingen} voor jou.", "**Agenda and polls:** {items} agenda {items:item|items}, dots on {dots} {dots:item|items}, {answers} {answers:answer|answers} in named polls, {invitations} open {invitations:poll|polls} for you."},
+    {"mydata.messages", "**Berichten:** ik bewaar {messages} {messages:bericht|berichten} aan jou, tot {days} dagen na verzenden. Open vragen aan jou: {open}.", "**Messages:** I keep {messages} {messages:message|messages} to you, until {days} days after sending. Open questions to you: {open}."},
     {"mydata.not_kept", "Anonieme antwoorden zijn niet aan jou gekoppeld: die kan niemand aan jou koppelen, ik ook niet.", "Anonymous answers are not linked to you: nobody can link them to you, not even me."},
     {"mydata.more", "Typ **mijn gegevens export** voor alles op een rij, of **vergeet mij** om alles te laten wissen.", "Type **my data export** for all of it, or **forget me** to have it erased."},
     {"forget.question", "Wil je dat ik alles over je wis? Je profiel, expertise, accounts, lidmaatschappen, aanmeldingen en berichten aan jou zijn dan weg, en je bent geen lid meer van je netwerken. Wat je aan de kennisbank gaf en je antwoorden op vragen blijven staan zonder je naam; wil je een bijdrage helemaal weg, gebruik dan eerst **kennis intrekken**. Dit kan niet ongedaan worden gemaakt.", "Do you want me to erase everything about you? Your profile, expertise, accounts, memberships, RSVPs and messages to you will be gone, and you will no longer be a member of your networks. What you gave the knowledge base and your answers to questions stay without your name; to remove an entry altogether, use **knowledge withdraw** first. This cannot be undone."},
@@ -694,7 +694,7 @@ constexpr Entry kCatalogue[] = {
     {"agenda.tally_title", "Tussenstand stippen: {network}", "Dots so far: {network}"},
     {"agenda.result_title", "Uitslag stippenstemming: {network}", "Dot vote result: {network}"},
     {"agenda.bar_label", "#{number} {text}", "#{number} {text}"},
-    {"agenda.tally_footnote", "{voters} van de {members} leden hebben gestemd.", "{voters} of the {members} members have voted."},
+    {"agenda.tally_footnote", "{voters} van de {members} leden {voters:heeft|hebben} gestemd.", "{voters} of the {members} members {voters:has|have} voted."},
     {"agenda.result_footnote", "{voters} van de {members} leden stemden. De punten staan nu op volgorde van stippen; de procesbegeleider stelt de agenda vast.", "{voters} of the {members} members voted. The items are now in order of their dots; the facilitator settles the agenda."},
     {"agenda.dots_usage", "Je hebt drie stippen. Typ **stip** en de nummers, bijvoorbeeld **stip** 3 3 5 (twee op #3, één op #5). Open punten: {numbers}.", "You have three dots. Type **dots** and the numbers, for example **dots** 3 3 5 (two on #3, one on #5). Open items: {numbers}."},
     {"agenda.dots_cleared", "Je stippen zijn weggehaald. Stem opnieuw met bijvoorbeeld **stip** 3 3 5.", "Your dots are taken back. Vote again with for example **dots** 3 3 5."},
@@ -823,8 +823,8 @@ constexpr Entry kCatalogue[] = {
     {"poll.row_state", "Status", "Status"},
     {"poll.state_closed", "gesloten", "closed"},
     {"poll.state_open", "open tot {deadline}", "open until {deadline}"},
-    {"poll.row_text_answers", "{count} open antwoord(en), hieronder", "{count} open answer(s), below"},
-    {"poll.row_too_few", "{count} antwoord(en): te weinig om te tonen (vanaf {min})", "{count} answer(s): too few to show (from {min})"},
+    {"poll.row_text_answers", "{count} open {count:antwoord|antwoorden}, hieronder", "{count} open {count:answer|answers}, below"},
+    {"poll.row_too_few", "{count} {count:antwoord|antwoorden}: te weinig om te tonen (vanaf {min})", "{count} {count:answer|answers}: too few to show (from {min})"},
     {"poll.answer_skipped", "(overgeslagen)", "(skipped)"},
     {"poll.results_too_few", "Nog geen uitslag: een anonieme peiling toont pas iets vanaf {min} antwoorden, zodat niemand herkenbaar is.", "No results yet: an anonymous poll shows nothing below {min} answers, so nobody can be recognised."},
     {"poll.footnote_anonymous", "Anoniem: alleen totalen, geen namen.", "Anonymous: totals only, no names."},
@@ -1117,7 +1117,7 @@ constexpr Entry kCatalogue[] = {
      "**questions** shows your network's open questions, newest first, with how many answers they have. **ask** 7 shows one with all its answers."},
     {"questions.none", "Er staan geen open vragen in {network}.", "There are no open questions in {network}."},
     {"questions.title", "**Open vragen in {network}:**", "**Open questions in {network}:**"},
-    {"questions.line", "- #{number} {text} ({count} antwoorden)", "- #{number} {text} ({count} answers)"},
+    {"questions.line", "- #{number} {text} ({count} {count:antwoord|antwoorden})", "- #{number} {text} ({count} {count:answer|answers})"},
     {"questions.how", "Typ **vraag** en het nummer om een vraag met de antwoorden te zien, of **antwoord** en het nummer om te antwoorden.", "Type **ask** and the number to see a question with its answers, or **answer** and the number to answer it."},
     {"cmd.answer", "**antwoord** 7 je antwoord — beantwoord vraag 7", "**answer** 7 your answer — answer question 7"},
     {"cmd.helpful", "**nuttig** 7 2 — antwoord 2 op jouw vraag 7 hielp je", "**helpful** 7 2 — answer 2 to your question 7 helped you"},
@@ -1154,7 +1154,7 @@ constexpr Entry kCatalogue[] = {
     {"question.status.closed", "gesloten", "closed"},
     {"question.post", "**Vraag #{number}** van {asker}:\n{text}", "**Question #{number}** from {asker}:\n{text}"},
     {"question.post_tags", "Onderwerpen: {tags}", "Topics: {tags}"},
-    {"question.post_asked", "Ik heb {names} gevraagd om mee te denken: zij weten hier veel van.", "I have asked {names} to help: they know a lot about this."},
+    {"question.post_asked", "Ik heb {names} gevraagd om mee te denken: {count:die weet|zij weten} hier veel van.", "I have asked {names} to help: {count:they know|they know} a lot about this."},
     {"question.post_asked_load", "Niemand in het netwerk heeft expertise opgegeven die bij deze vraag past. Ik heb daarom {names} gevraagd, die de laatste tijd de minste vragen kregen.",
      "Nobody in the network has listed expertise that fits this question. So I have asked {names}, who had the fewest questions lately."},
     {"question.post_nobody", "Ik kon niemand in het bijzonder vragen: weet jij het, reageer dan.", "I could not ask anyone in particular: if you know, please reply."},
@@ -1270,10 +1270,22 @@ std::string tr(Lang lang, std::string_view key, const MessageArgs& args) {
         if (text[i] == '{') {
             const auto close = text.find('}', i);
             if (close != std::string_view::npos) {
-                const auto name = text.substr(i + 1, close - i - 1);
+                const auto inner = text.substr(i + 1, close - i - 1);
+                // "{count:bijeenkomst|bijeenkomsten}": the one or the other form of a word, by
+                // whether the argument is 1 (Dutch and English both have these two forms).
+                const auto colon = inner.find(':');
+                const auto bar = inner.find('|');
+                const auto name = colon == std::string_view::npos ? inner : inner.substr(0, colon);
                 const auto found = std::find_if(args.begin(), args.end(),
                                                 [&](const auto& arg) { return arg.first == name; });
-                if (found != args.end()) {
+                if (found != args.end() && colon != std::string_view::npos &&
+                    bar != std::string_view::npos && bar > colon) {
+                    out += found->second == "1" ? inner.substr(colon + 1, bar - colon - 1)
+                                                : inner.substr(bar + 1);
+                    i = close + 1;
+                    continue;
+                }
+                if (found != args.end() && colon == std::string_view::npos) {
                     out += escape_markdown(found->second);  // data never becomes markup
                     i = close + 1;
                     continue;

@@ -576,7 +576,8 @@ void route(Turn& turn, Question question) {
     MessageArgs args = {{"number", number_of(question)},
                         {"asker", asker_label(store, question, lang)},
                         {"text", question.text},
-                        {"names", join_names(names_of(chosen), lang)}};
+                        {"names", join_names(names_of(chosen), lang)},
+                        {"count", std::to_string(chosen.size())}};
     std::string post = tr(lang, "question.post", args) + "\n\n";
     if (!question.tags.empty()) {
         post += tr(lang, "question.post_tags", {{"tags", tags_text(question.tags)}}) + "\n";

@@ -104,3 +104,28 @@ TEST_CASE("every command has an English form that is understood, and English tex
     }
     CHECK(parse_command("who comes")->id == CommandId::attendance);
 }
+
+TEST_CASE("the catalogue has one and other forms of a word", "[catalog][plural]") {
+    CHECK(tr(Lang::nl, "meetings.earlier", {{"count", "1"}, {"year", "2026-2027"}}) ==
+          "En 1 eerdere bijeenkomst in 2026-2027.");
+    CHECK(tr(Lang::nl, "meetings.earlier", {{"count", "2"}, {"year", "2026-2027"}}) ==
+          "En 2 eerdere bijeenkomsten in 2026-2027.");
+    CHECK(tr(Lang::en, "agenda.tally_footnote", {{"voters", "1"}, {"members", "11"}}) ==
+          "1 of the 11 members has voted.");
+    CHECK(tr(Lang::nl, "agenda.tally_footnote", {{"voters", "1"}, {"members", "11"}}) ==
+          "1 van de 11 leden heeft gestemd.");
+    CHECK(tr(Lang::en, "mydata.question_counts", {{"asked", "1"}, {"answered", "0"}, {"entries", "0"}})
+              .find("1 question asked, 0 answers given, 0 knowledge base entries") !=
+          std::string::npos);
+    CHECK(tr(Lang::nl, "question.post_asked", {{"names", "Anna"}, {"count", "1"}}) ==
+          "Ik heb Anna gevraagd om mee te denken: die weet hier veel van.");
+    // No catalogue text writes a plural the old way.
+    for (auto key : catalogue_keys()) {
+        INFO(key);
+        for (const auto lang : {Lang::nl, Lang::en}) {
+            const std::string text(catalogue_template(lang, key));
+            CHECK(text.find("(en)") == std::string::npos);
+            CHECK(text.find("(s)") == std::string::npos);
+        }
+    }
+}

@@ -106,7 +106,7 @@ TEST_CASE("members see the meetings and each other", "[conversation]") {
         CHECK(contains(reply, "voorbereiding: Bram de Boer en Anna de Vries"));
         CHECK(contains(reply, "di 18 mei 2027 15:30"));
         CHECK_FALSE(contains(reply, "okt 2026"));
-        CHECK(contains(reply, "En 1 eerdere bijeenkomst(en) in 2026-2027."));
+        CHECK(contains(reply, "En 1 eerdere bijeenkomst in 2026-2027."));
     }
     SECTION("the members with school, role and expertise") {
         const auto reply = chat.say("leden");

@@ -716,7 +716,7 @@ TEST_CASE("the harvest reports the year's evaluations, anonymously and from the 
     }
     // A question too few answered shows only how many did.
     CHECK(has(harvest, "- Waardering (1–5): 4,0 (n=3)"));
-    CHECK(has(harvest, "- Wat neem je mee?: 1 antwoord(en): te weinig om te tonen (vanaf 3)"));
+    CHECK(has(harvest, "- Wat neem je mee?: 1 antwoord: te weinig om te tonen (vanaf 3)"));
     CHECK_FALSE(has(harvest, "Alleen Anna schreef dit"));
 
     const auto network = chat.store->network(chat.demo.network_id);
@@ -747,8 +747,8 @@ TEST_CASE("an anonymous question that few answered shows nothing, even when the 
     const auto closed = chat.in_group("Marieke Jansen", "peiling sluiten 1");
     INFO(closed);
     CHECK(has(closed, "Waardering (1–5)  ################....  4,0 (n=3)"));
-    CHECK(has(closed, "Halen                    1 antwoord(en): te weinig om te tonen (vanaf 3)"));
-    CHECK(has(closed, "Wat neem je mee?         1 antwoord(en): te weinig om te tonen (vanaf 3)"));
+    CHECK(has(closed, "Halen                    1 antwoord: te weinig om te tonen (vanaf 3)"));
+    CHECK(has(closed, "Wat neem je mee?         1 antwoord: te weinig om te tonen (vanaf 3)"));
     CHECK_FALSE(has(closed, "n=1"));
     CHECK_FALSE(has(closed, "Er zit beweging in"));
     CHECK_FALSE(has(closed, "Alleen Anna schreef dit"));
