@@ -143,8 +143,8 @@ constexpr Entry kCatalogue[] = {
      "There is a network called **{network}** already. Choose another name."},
     {"network.created", "Netwerk **{network}** is gestart en jij bent de procesbegeleider. Voeg leden toe met **lid toevoegen** en koppel een kanaal met **koppel netwerk** {network}.",
      "Network **{network}** has started and you are its facilitator. Add members with **add member** and link a channel with **link network** {network}."},
-    {"network.created_bound", "Netwerk **{network}** is gestart, jij bent de procesbegeleider en dit kanaal hoort er nu bij. Voeg leden toe met **lid toevoegen**.",
-     "Network **{network}** has started, you are its facilitator and this channel now belongs to it. Add members with **add member**."},
+    {"network.created_bound", "Netwerk **{network}** is gestart, jij bent de procesbegeleider en dit gesprek hoort er nu bij. Voeg leden toe met **lid toevoegen**.",
+     "Network **{network}** has started, you are its facilitator and this conversation now belongs to it. Add members with **add member**."},
     {"networks.none", "Je zit nog in geen enkel netwerk.", "You are not in any network yet."},
     {"networks.title", "**Jouw netwerken:**", "**Your networks:**"},
     {"networks.current", "je opdrachten gaan hierover", "your commands are about this one"},
@@ -424,6 +424,8 @@ constexpr Entry kCatalogue[] = {
     {"reminder.text_too_long", "Die tekst is te lang voor een herinnering (hooguit 1000 tekens).", "That text is too long for a reminder (at most 1000 characters)."},
     {"reminder.preparer", "Je bereidt de bijeenkomst van {network} op **{when}** voor ({in}). Onderwerp: {topic}. Spreek de inhoud en werkvorm af met {preparers}, en laat het weten als je hulp nodig hebt.",
      "You are preparing the meeting of {network} on **{when}** ({in}). Topic: {topic}. Agree on content and format with {preparers}, and say so if you need help."},
+    {"reminder.preparer_alone", "Je bereidt de bijeenkomst van {network} op **{when}** voor ({in}). Onderwerp: {topic}. Laat het weten als je hulp nodig hebt.",
+     "You are preparing the meeting of {network} on **{when}** ({in}). Topic: {topic}. Say so if you need help."},
     {"reminder.preparer_none", "Voor de bijeenkomst van {network} op **{when}** ({in}) bereidt nog niemand iets voor. Wie vraag je?",
      "Nobody is preparing the meeting of {network} on **{when}** ({in}) yet. Whom will you ask?"},
     {"reminder.agenda_call", "{In}: **{network}**, {when}, {location}. Onderwerp: {topic}. Wat wil je op de agenda? Typ **agendapunt** en je punt, of stuur het aan {preparers}.",
@@ -1288,6 +1290,12 @@ std::string tr(Lang lang, std::string_view key, const MessageArgs& args) {
                 if (found != args.end() && colon == std::string_view::npos) {
                     out += escape_markdown(found->second);  // data never becomes markup
                     i = close + 1;
+                    // "…scholen?" then the template's "." would read "scholen?.": one is enough.
+                    const auto& value = found->second;
+                    if (i < text.size() && text[i] == '.' && !value.empty() &&
+                        (value.back() == '.' || value.back() == '?' || value.back() == '!')) {
+                        ++i;
+                    }
                     continue;
                 }
             }

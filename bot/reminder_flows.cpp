@@ -522,9 +522,12 @@ void show_attendance(Turn& turn, const std::string& args) {
                                           {"when", format_moment(meeting->local_start, turn.lang)}});
     summary.rows = {row("rsvp.row_coming", coming), row("rsvp.row_not_coming", not_coming),
                     row("rsvp.row_open", open)};
-    summary.bars = {{turn.t("rsvp.bar_coming"), static_cast<double>(coming.size()),
-                     static_cast<double>(coming.size() + not_coming.size() + open.size()),
-                     std::to_string(coming.size())}};
+    // A bar only when there is something to show: an empty one would just end the list.
+    if (!coming.empty()) {
+        summary.bars = {{turn.t("rsvp.bar_coming"), static_cast<double>(coming.size()),
+                         static_cast<double>(coming.size() + not_coming.size() + open.size()),
+                         std::to_string(coming.size())}};
+    }
     summary.footnote = turn.t("rsvp.footnote");
     const bool reasons_elsewhere =
         manager && !reasons && std::any_of(not_coming_reasons.begin(), not_coming_reasons.end(),

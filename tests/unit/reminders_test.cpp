@@ -10,6 +10,7 @@
 #include <set>
 
 #include "bot/bot.hpp"
+#include "bot/i18n.hpp"
 #include "bot/log.hpp"
 #include "bot/send_window.hpp"
 #include "storage/sqlite_store.hpp"
@@ -782,4 +783,30 @@ TEST_CASE("a custom reminder for a role nobody has, or in the quiet hours, says 
     CHECK(reply.find("20:00 valt in de stille uren (18:00–08:00)") != std::string::npos);
     reply = chat.say("herinnering toevoegen 6 dagen voor | 10:00 | groep | Neem je rubric mee");
     CHECK(reply.find("Let op") == std::string::npos);
+}
+
+TEST_CASE("a preparer is told to agree with the other preparers, not with themselves",
+          "[reminders][preparers]") {
+    testing::ConsoleFixture chat;
+    chat.say("plan bijeenkomst 23 maart 2027 15:30 | De Wegwijzer | Rekenen | Anna, Bram");
+    // 21 days before: Tuesday 2 March 2027, 09:00.
+    const auto nudges = chat.say("/tijd 2027-03-02 09:05");
+    const auto anna = nudges.find(">>> bot to Anna de Vries (privé)\nJe bereidt");
+    const auto bram = nudges.find(">>> bot to Bram de Boer (privé)\nJe bereidt");
+    REQUIRE(anna != std::string::npos);
+    REQUIRE(bram != std::string::npos);
+    const auto anna_text = nudges.substr(anna, nudges.find("<<<", anna) - anna);
+    const auto bram_text = nudges.substr(bram, nudges.find("<<<", bram) - bram);
+    CHECK(anna_text.find("af met Bram de Boer") != std::string::npos);
+    CHECK(anna_text.find("Anna de Vries", anna_text.find('\n')) == std::string::npos);
+    CHECK(bram_text.find("af met Anna de Vries") != std::string::npos);
+    // Nobody has answered yet: 'wie komt' ends with its footnote, not an empty bar.
+    CHECK(chat.say("wie komt 4").find("Komen (0)") != std::string::npos);
+}
+
+TEST_CASE("a value ending in punctuation gets no second full stop", "[catalog]") {
+    CHECK(tr(Lang::nl, "agenda.text_set", {{"number", "3"}, {"text", "Hoe betrekken we scholen?"}}) ==
+          "Punt #3 heet nu: Hoe betrekken we scholen?");
+    CHECK(tr(Lang::nl, "agenda.text_set", {{"number", "3"}, {"text", "Rekenen"}}) ==
+          "Punt #3 heet nu: Rekenen.");
 }
