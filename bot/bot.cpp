@@ -381,6 +381,10 @@ void show_help_topic(Turn& turn, HelpTopic topic, bool manager) {
                 text += "- " + turn.t("cmd." + std::string(spec.key)) + "\n";
             }
         }
+        if (topic == HelpTopic::meetings) {
+            // Everyone sees the café weeks; setting them is for those who run the network.
+            text += "- " + turn.t("help.managers_cafe_weeks") + "\n";
+        }
     }
     text += "\n" + turn.t("help.more");
     turn.reply(TextContent{text, {}});
@@ -403,10 +407,14 @@ void show_help(Turn& turn, const std::string& args) {
             return;
         }
     }
+    // Help about something it does not know: said so, before the overview.
+    const std::string unknown =
+        trim(args).empty() ? std::string()
+                           : turn.t("help.unknown_topic", {{"typed", std::string(trim(args))}}) + "\n\n";
     // An overview that fits a phone: per topic the commands everyone uses, and where to read on.
     std::string text =
-        turn.t(turn.me ? "help.intro" : "help.intro_stranger",
-               {{"name", turn.me ? turn.me->display_name : turn.event.sender.display_name}});
+        unknown + turn.t(turn.me ? "help.intro" : "help.intro_stranger",
+                         {{"name", turn.me ? turn.me->display_name : turn.event.sender.display_name}});
     text += "\n\n" + turn.t("help.everyone") + "\n";
     for (const auto topic : help_topics()) {
         std::string phrases;

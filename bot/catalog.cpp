@@ -41,6 +41,8 @@ constexpr Entry kCatalogue[] = {
     {"help.topic.network", "**Het netwerk en jij**", "**The network and you**"},
     {"help.topic_more", "meer: **hulp {word}**", "more: **help {word}**"},
     {"help.managers_topics", "Als organisator of procesbegeleider zie je bij elk onderwerp ook wat jij kunt regelen, bijvoorbeeld met **hulp bijeenkomsten**.", "As an organiser or facilitator you also see, for each topic, what you can arrange, for example with **help meetings**."},
+    {"help.unknown_topic", "Over \"{typed}\" weet ik geen uitleg: het is geen onderwerp of opdracht die ik ken. Dit kan ik:", "I have no explanation about \"{typed}\": it is no topic or command I know. This is what I can do:"},
+    {"help.managers_cafe_weeks", "**caféweken** 2026-2027: 41, 47, 6, 12, 20 — de caféweken van een schooljaar instellen (de beheerder kan ze ook inlezen uit de schoolagenda met leernetwerk import-cafeweken)", "**café weeks** 2026-2027: 41, 47, 6, 12, 20 — set a school year's café weeks (the administrator can also read them from the school calendar with leernetwerk import-cafeweken)"},
     {"help.more", "Typ **hulp** en een opdracht voor meer uitleg, bijvoorbeeld **hulp expertise**.",
      "Type **help** and a command to learn more, for example **help expertise**."},
     {"cmd.help", "**hulp** — dit overzicht", "**help** — this overview"},

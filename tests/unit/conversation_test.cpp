@@ -623,3 +623,14 @@ TEST_CASE("adding a member with a wrong part says which part and what would work
                    "Daan Bakker"));
     CHECK(chat.store->roster(chat.demo.network_id).size() == 11);
 }
+
+TEST_CASE("help about something unknown says so; organisers learn how to set café weeks",
+          "[conversation][help]") {
+    ConsoleFixture chat;
+    const auto unknown = chat.say("hulp onzin");
+    CHECK(contains(unknown, "Over \"onzin\" weet ik geen uitleg"));
+    CHECK(contains(unknown, "Wat je kunt vragen"));  // the overview follows
+    CHECK(contains(chat.say("hulp bijeenkomsten"), "caféweken 2026-2027: 41, 47, 6, 12, 20"));
+    chat.as("Anna");
+    CHECK_FALSE(contains(chat.say("hulp bijeenkomsten"), "caféweken 2026-2027: 41"));
+}
