@@ -473,6 +473,15 @@ void store_submission(Turn& turn, const Network& network, Submission submission)
         return;
     }
     const auto meeting = agenda_meeting(turn.store, network.id, turn.now);
+    // The same item again (a double send, a retyped line): said so, not listed twice.
+    const auto wanted_meeting = meeting ? std::optional<Id>(meeting->id) : std::nullopt;
+    for (const auto& existing : turn.store.agenda_items(network.id)) {
+        if (existing.meeting_id == wanted_meeting && fold(existing.text) == fold(submission.text)) {
+            turn.reply_text("agenda.duplicate", {{"number", std::to_string(existing.id)},
+                                                 {"text", existing.text}});
+            return;
+        }
+    }
     AgendaItem item;
     item.network_id = network.id;
     item.meeting_id = meeting ? std::optional<Id>(meeting->id) : std::nullopt;

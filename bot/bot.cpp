@@ -1473,7 +1473,9 @@ void Bot::run_job(const Job& job, Instant now) {
 void Bot::housekeeping(Instant now) {
     const auto messages = store_.prune_outbox(now - settings_.outbox_retention);
     const auto events = store_.prune_inbox(now - settings_.inbox_retention);
-    log_line(LogLevel::info,
+    // A night with nothing to delete is not worth a line (the console's /tijd printed one per
+    // night).
+    log_line(messages + events > 0 ? LogLevel::info : LogLevel::debug,
              "housekeeping: deleted " + std::to_string(messages) + " sent message(s) older than " +
                  std::to_string(settings_.outbox_retention.count()) + " days and forgot " +
                  std::to_string(events) + " event id(s) older than " +

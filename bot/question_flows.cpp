@@ -1126,6 +1126,14 @@ void ask_question(Turn& turn, const std::string& args) {
         turn.reply_text("question.not_member", {{"network", network->name}});
         return;
     }
+    // The same open question of the same asker again (a double send): not routed twice.
+    for (const auto& open : turn.store.questions_of_network(network->id, QuestionStatus::open, 20)) {
+        if (open.asker_member_id == turn.me->id && fold(open.text) == fold(rest)) {
+            turn.reply_privately(
+                TextContent{turn.t("question.duplicate", {{"number", number_of(open)}}), {}});
+            return;
+        }
+    }
     Question question;
     question.network_id = network->id;
     question.asker_member_id = turn.me->id;

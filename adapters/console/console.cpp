@@ -234,9 +234,11 @@ void ConsoleSession::drain() {
             const auto& message = row.message;
             std::string to;
             if (message.to.direct) {
-                const auto member = message.recipient_member_id
-                                        ? store_.member(message.recipient_member_id)
-                                        : std::nullopt;
+                // Named as a person, also when the message names only the account.
+                const auto member =
+                    message.recipient_member_id
+                        ? store_.member(message.recipient_member_id)
+                        : store_.member_by_identity(Platform::console, message.to.user_id);
                 to = (member ? member->display_name : message.to.user_id) +
                      (message.lang == Lang::nl ? " (privé)" : " (private)");
             } else {

@@ -1166,3 +1166,26 @@ TEST_CASE("after 'nuttig' the asker's 'Dit hielp me' buttons close", "[questions
     // Typing "1" afterwards is not read as a click on an old card.
     CHECK_FALSE(contains(chat.say("1"), "al beantwoord"));
 }
+
+TEST_CASE("the same question or agenda item twice in a row is not taken twice",
+          "[questions][duplicate]") {
+    ConsoleFixture chat;
+    chat.as("Anna");
+    const auto first = question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
+    REQUIRE(first > 0);
+    const auto again = chat.say("vraag hoe geven jullie feedback op rekenwerk?");
+    CHECK(contains(again, "Die vraag heb je al gesteld: vraag #" + std::to_string(first)));
+    CHECK(question_number(again) == 0);
+    chat.say("agendapunt Rekenen in groep 8");
+    CHECK(contains(chat.say("agendapunt Rekenen in groep 8"), "Dat punt staat al op de lijst"));
+    CHECK(chat.store->agenda_items(chat.demo.network_id).size() == 1);
+    // The console names a person, not an account, also on an update of a private card.
+    chat.as("Marieke");
+    chat.say("antwoord " + std::to_string(first) + " Met rubrics.");
+    chat.as("Anna");
+    chat.say("nuttig " + std::to_string(first) + " 1");
+    chat.as("Marieke");
+    const auto kept = chat.say("ja met naam");
+    CHECK(contains(kept, "Bewaard met naam"));
+    CHECK_FALSE(contains(kept, "bot to member-"));
+}
