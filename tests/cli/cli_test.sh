@@ -81,9 +81,10 @@ check "a poll key file next to the database" test -f poll.db.poll-key
 check "the poll key file is private" test "$(stat -c %a poll.db.poll-key)" = 600
 "$bin" export-poll --db poll.db --poll 1 --out poll.csv >out.txt 2>err.txt
 check "export-poll exits 0" test $? -eq 0
-check "export-poll neutralises a formula" grep -q $'^1,1,Wat past?,single,\'=1+1,1,50,\r$' poll.csv
+check "export-poll neutralises a formula" grep -q $'^1;1;Wat past?;single;\'=1+1;1;50;\r$' poll.csv
+check "export-poll starts with a UTF-8 byte order mark for Excel" test "$(head -c 3 poll.csv | od -An -tx1 | tr -d ' ')" = "efbbbf"
 check "export-poll quotes a comma" grep -q '"Zeg ""ja"", of nee"' poll.csv
-check "export-poll names who answered a named poll" grep -q "^Anna de Vries,1,Wat past?," poll.csv
+check "export-poll names who answered a named poll" grep -q "^Anna de Vries;1;Wat past?;" poll.csv
 "$bin" export-poll --db poll.db --poll 9 >out.txt 2>err.txt
 check "an unknown poll exits 2" test $? -eq 2
 check "an unknown poll is named" grep -q "no poll 9" err.txt

@@ -269,6 +269,7 @@ TEST_CASE("the CSV export: counts per option, names only for a named poll, safe 
           "[polls][csv]") {
     CHECK(csv_field("plain") == "plain");
     CHECK(csv_field("a, b") == "\"a, b\"");
+    CHECK(csv_field("a; b") == "\"a; b\"");  // the separator Dutch Excel reads
     CHECK(csv_field("zeg \"ja\"") == "\"zeg \"\"ja\"\"\"");
     CHECK(csv_field("twee\nregels") == "\"twee\nregels\"");
     CHECK(csv_field("=SUM(A1:A9)") == "'=SUM(A1:A9)");
@@ -285,20 +286,20 @@ TEST_CASE("the CSV export: counts per option, names only for a named poll, safe 
 
     const auto named = poll_results_csv(*chat.store, 1, Lang::nl);
     REQUIRE(named.csv);
-    CHECK(has(*named.csv, "peiling,vraag,vraagtekst,soort,optie,aantal,procent,gemiddelde\r\n"));
-    CHECK(has(*named.csv, "1,1,Wat past?,single,'=SUM(A1),1,33,\r\n"));
-    CHECK(has(*named.csv, "1,1,Wat past?,single,\"Zeg \"\"ja\"\", of nee\",2,67,\r\n"));
-    CHECK(has(*named.csv, "1,1,Wat past?,single,'@thuis,0,0,\r\n"));
-    CHECK(has(*named.csv, "1,1,Wat past?,single,'-5 graden,0,0,\r\n"));
+    CHECK(has(*named.csv, "\xEF\xBB\xBFpeiling;vraag;vraagtekst;soort;optie;aantal;procent;gemiddelde\r\n"));
+    CHECK(has(*named.csv, "1;1;Wat past?;single;'=SUM(A1);1;33;\r\n"));
+    CHECK(has(*named.csv, "1;1;Wat past?;single;\"Zeg \"\"ja\"\", of nee\";2;67;\r\n"));
+    CHECK(has(*named.csv, "1;1;Wat past?;single;'@thuis;0;0;\r\n"));
+    CHECK(has(*named.csv, "1;1;Wat past?;single;'-5 graden;0;0;\r\n"));
     // A named poll: who answered what.
-    CHECK(has(*named.csv, "deelnemer,vraag,vraagtekst,antwoord\r\n"));
-    CHECK(has(*named.csv, "Anna de Vries,1,Wat past?,'=SUM(A1)\r\n"));
-    CHECK(has(*named.csv, "Joost van Dijk,1,Wat past?,\"Zeg \"\"ja\"\", of nee\"\r\n"));
+    CHECK(has(*named.csv, "deelnemer;vraag;vraagtekst;antwoord\r\n"));
+    CHECK(has(*named.csv, "Anna de Vries;1;Wat past?;'=SUM(A1)\r\n"));
+    CHECK(has(*named.csv, "Joost van Dijk;1;Wat past?;\"Zeg \"\"ja\"\", of nee\"\r\n"));
 
     // By chat: privately to the facilitator, even when asked in the group.
     const auto by_chat = chat.in_group("Marieke Jansen", "peiling export 1");
     CHECK(has(by_chat, ">>> bot to Marieke Jansen (privé)\nUitslag van peiling #1 als CSV"));
-    CHECK(has(by_chat, "Anna de Vries,1,Wat past?,'=SUM(A1)"));
+    CHECK(has(by_chat, "Anna de Vries;1;Wat past?;'=SUM(A1)"));
     // Only facilitators and organisers may export.
     CHECK(has(chat.in_group("Anna de Vries", "peiling export 1"),
               "Alleen organisatoren en procesbegeleiders"));
@@ -316,8 +317,8 @@ TEST_CASE("the CSV export: counts per option, names only for a named poll, safe 
         chat.in_group("Marieke Jansen", "peiling sluiten 2");
         const auto anonymous = poll_results_csv(*chat.store, 2, Lang::en);
         REQUIRE(anonymous.csv);
-        CHECK(has(*anonymous.csv, "poll,question,prompt,kind,option,count,percent,average\r\n"));
-        CHECK(has(*anonymous.csv, "2,1,Welk thema?,single,Rubrics,2,67,\r\n"));
+        CHECK(has(*anonymous.csv, "poll;question;prompt;kind;option;count;percent;average\r\n"));
+        CHECK(has(*anonymous.csv, "2;1;Welk thema?;single;Rubrics;2;67;\r\n"));
         CHECK_FALSE(has(*anonymous.csv, "member"));
         for (const auto* name : {"Anna", "Sanne", "Joost"}) {
             CHECK_FALSE(has(*anonymous.csv, name));
@@ -756,8 +757,8 @@ TEST_CASE("an anonymous question that few answered shows nothing, even when the 
     CHECK_FALSE(has(chat.in_group("Anna de Vries", "peiling uitslag 1"), "Alleen Anna"));
     const auto csv = poll_results_csv(*chat.store, 1, Lang::nl);
     REQUIRE(csv.csv);
-    CHECK(has(*csv.csv, "1,1,Hoe waardevol was deze bijeenkomst voor jou?,rating,4,3,100,\r\n"));
-    CHECK(has(*csv.csv, "1,4,Heb je iets kunnen halen?,rating,,1,,\r\n"));
+    CHECK(has(*csv.csv, "1;1;Hoe waardevol was deze bijeenkomst voor jou?;rating;4;3;100;\r\n"));
+    CHECK(has(*csv.csv, "1;4;Heb je iets kunnen halen?;rating;;1;;\r\n"));
     CHECK_FALSE(has(*csv.csv, "Alleen Anna schreef dit"));
     CHECK_FALSE(has(*csv.csv, "Er zit beweging in"));
     CHECK_FALSE(has(*csv.csv, "\"5,0\""));  // the average of Anna alone
