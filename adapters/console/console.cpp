@@ -57,8 +57,21 @@ struct Renderer {
             out << "\n-> " << plain(question.closed_note);
             return;
         }
-        for (std::size_t i = 0; i < question.choices.size(); ++i) {
-            out << "\n  " << (i + 1) << ". " << plain(question.choices[i].label);
+        // A scale whose points are just their numbers fits on one line ("1 · 2 · … · 10"), on a
+        // phone too; other choices are numbered one per line.
+        bool plain_scale = question.kind == ChoiceQuestion::Kind::rating;
+        for (std::size_t i = 0; i < question.choices.size() && plain_scale; ++i) {
+            plain_scale = plain(question.choices[i].label) == std::to_string(i + 1);
+        }
+        if (plain_scale) {
+            out << "\n  ";
+            for (std::size_t i = 0; i < question.choices.size(); ++i) {
+                out << (i ? " · " : "") << (i + 1);
+            }
+        } else {
+            for (std::size_t i = 0; i < question.choices.size(); ++i) {
+                out << "\n  " << (i + 1) << ". " << plain(question.choices[i].label);
+            }
         }
         if (question.kind == ChoiceQuestion::Kind::rating &&
             (!question.low_label.empty() || !question.high_label.empty())) {

@@ -380,3 +380,17 @@ TEST_CASE("matrix: a room message that does not name the bot is marked ambient",
                          context({"!dm:localhost"}));
     CHECK_FALSE(decoded.event.ambient);
 }
+
+TEST_CASE("matrix: a scale in numbered text fits on one line", "[matrix][render]") {
+    ChoiceQuestion scale;
+    scale.action_id = "poll:1:1";
+    scale.prompt = "Hoe was het?";
+    scale.kind = ChoiceQuestion::Kind::rating;
+    for (int i = 1; i <= 5; ++i) {
+        scale.choices.push_back({std::to_string(i), std::to_string(i)});
+    }
+    const auto text = render_text(Content{scale}, Lang::nl);
+    CHECK(text.body.find("\n1 · 2 · 3 · 4 · 5") != std::string::npos);
+    CHECK(text.body.find("1. 1") == std::string::npos);
+    CHECK(text.html.find("<ol>") == std::string::npos);
+}

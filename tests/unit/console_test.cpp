@@ -120,3 +120,19 @@ TEST_CASE("the console's own commands", "[console]") {
         CHECK(chat.session.handle_line("hulp"));
     }
 }
+
+TEST_CASE("console: a scale fits on one line", "[console][render]") {
+    ChoiceQuestion scale;
+    scale.action_id = "poll:1:1";
+    scale.prompt = "Hoe was het?";
+    scale.kind = ChoiceQuestion::Kind::rating;
+    for (int i = 1; i <= 10; ++i) {
+        scale.choices.push_back({std::to_string(i), std::to_string(i)});
+    }
+    scale.low_label = "slecht";
+    scale.high_label = "top";
+    const auto text = console::render(message_with(scale));
+    CHECK(contains(text, "\n  1 · 2 · 3 · 4 · 5 · 6 · 7 · 8 · 9 · 10\n"));
+    CHECK_FALSE(contains(text, "1. 1"));
+    CHECK(contains(text, "(1 = slecht, 10 = top)"));
+}
