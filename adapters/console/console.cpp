@@ -176,9 +176,9 @@ Conversation ConsoleSession::conversation() const {
 
 Sender ConsoleSession::sender() const {
     if (speaker_) {
-        return {"member-" + std::to_string(speaker_->id), speaker_->display_name};
+        return {"member-" + std::to_string(speaker_->id), speaker_->display_name, ""};
     }
-    return {"console-guest", "Gast"};
+    return {"console-guest", "Gast", ""};
 }
 
 void ConsoleSession::status_line(const std::string& text) {

@@ -24,7 +24,7 @@ InboundEvent message_from(const Member& member, const std::string& text, const s
     event.kind = InboundEvent::Kind::message;
     event.event_id = id;
     event.conversation = {Platform::console, "console", Conversation::Kind::group, ""};
-    event.sender = {"member-" + std::to_string(member.id), member.display_name};
+    event.sender = {"member-" + std::to_string(member.id), member.display_name, ""};
     event.text = text;
     return event;
 }
@@ -35,7 +35,7 @@ InboundEvent click(const Member& member, const std::string& action_id, const std
     event.kind = InboundEvent::Kind::action;
     event.event_id = id;
     event.conversation = {Platform::console, "console", Conversation::Kind::group, ""};
-    event.sender = {"member-" + std::to_string(member.id), member.display_name};
+    event.sender = {"member-" + std::to_string(member.id), member.display_name, ""};
     event.action.action_id = action_id;
     event.action.choice_ids = {choice};
     return event;
@@ -249,7 +249,7 @@ TEST_CASE("joining people are welcomed in a network's conversation", "[bot][welc
     joined.kind = InboundEvent::Kind::member_joined;
     joined.event_id = "join-1";
     joined.conversation = {Platform::console, "console", Conversation::Kind::group, ""};
-    joined.joined = {{"member-3", "Anna"}, {"someone-new", "Nieuwe Collega"}};
+    joined.joined = {{"member-3", "Anna", ""}, {"someone-new", "Nieuwe Collega", ""}};
     REQUIRE(chat.bot.handle(joined, demo_now()));
     const auto texts = take_outbox(*chat.store, demo_now());
     REQUIRE(texts.size() == 1);
@@ -272,7 +272,7 @@ TEST_CASE("on a fresh installation the first person starts the first network", "
     InboundEvent event;
     event.event_id = "first";
     event.conversation = {Platform::matrix, "!room:hsn.nl", Conversation::Kind::group, ""};
-    event.sender = {"@marieke:hsn.nl", "Marieke"};
+    event.sender = {"@marieke:hsn.nl", "Marieke", ""};
     event.text = "@bot nieuw netwerk HSN-café Rekenen";
     REQUIRE(bot.handle(event, demo_now()));
     const auto network = store->find_network_by_name("HSN-café Rekenen");
@@ -284,7 +284,7 @@ TEST_CASE("on a fresh installation the first person starts the first network", "
 
     // A second stranger cannot start one too.
     event.event_id = "second";
-    event.sender = {"@bram:hsn.nl", "Bram"};
+    event.sender = {"@bram:hsn.nl", "Bram", ""};
     event.text = "nieuw netwerk Van Bram";
     REQUIRE(bot.handle(event, demo_now()));
     CHECK(store->networks().size() == 1);

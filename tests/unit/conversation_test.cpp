@@ -488,7 +488,7 @@ TEST_CASE("strangers are told how to join", "[conversation]") {
     InboundEvent event;
     event.event_id = "stranger-1";
     event.conversation = {Platform::console, "console", Conversation::Kind::group, ""};
-    event.sender = {"unknown-person", "Onbekend"};
+    event.sender = {"unknown-person", "Onbekend", ""};
     event.text = "bijeenkomsten";
     REQUIRE(chat.bot.handle(event, testing::demo_now()));
     chat.output.str("");

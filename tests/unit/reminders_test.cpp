@@ -158,7 +158,7 @@ struct SchoolYear {
             bram = add_member("Bram", Role::participant);
             cees = add_member("Cees", Role::participant);
             std::vector<CafeWeek> weeks;
-            for (const auto [year, week] :
+            for (const auto& [year, week] :
                  {std::pair{2026, 44u}, {2027, 1u}, {2027, 13u}, {2027, 23u}}) {
                 weeks.push_back({2026, year, week});
             }
