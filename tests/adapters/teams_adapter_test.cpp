@@ -754,7 +754,7 @@ TEST_CASE(
               .find("Opgeslagen als kennis 1") != std::string::npos);
 
     const auto found = f.say_in_channel("29:anna", "Anna de Vries", "zoek rekenen");
-    // (Teams shows a # as ＃, so that it never starts a heading.)
+    // (A # is ＃ only at the start of a line, where it would start a heading.)
     CHECK(found.find("1 Verslag maart**") != std::string::npos);
     CHECK(found.find("**rekent**") != std::string::npos);
     CHECK(found.find("<b>Bram</b>") == std::string::npos);
