@@ -12,6 +12,8 @@
 #include <sstream>
 #include <utility>
 
+#include <arpa/inet.h>
+
 // Debian builds toml++ as a shared library: the imported target tomlplusplus::tomlplusplus adds
 // -DTOML_HEADER_ONLY=0 -DTOML_SHARED_LIB=1 and links libtomlplusplus.so. It is built with
 // exceptions, so toml::parse returns a toml::table and throws toml::parse_error.
@@ -221,6 +223,15 @@ tl::expected<std::string, std::string> read_whole_file(const std::string& path) 
     }
     if (status.type() == fs::file_type::directory) {
         return tl::unexpected(quote_path(path) + " is a directory, not a file");
+    }
+    // A device or a pipe (/dev/zero) would be read forever; a configuration or secret is a small
+    // regular file.
+    constexpr std::uintmax_t kMaxFileBytes = 1024 * 1024;
+    if (status.type() != fs::file_type::regular) {
+        return tl::unexpected(quote_path(path) + " is not a regular file");
+    }
+    if (const auto size = fs::file_size(path, ec); !ec && size > kMaxFileBytes) {
+        return tl::unexpected("file " + quote_path(path) + " is larger than 1 MiB");
     }
     errno = 0;
     std::ifstream in(path, std::ios::binary);
@@ -547,9 +558,50 @@ void read_log(Section& section, LogConfig& log) {
     }
 }
 
+/// An IPv4 or IPv6 address the server can listen on ("999.1.1.1" is none).
+bool is_ip_address(const std::string& text) {
+    unsigned char buffer[16];
+    return inet_pton(AF_INET, text.c_str(), buffer) == 1 ||
+           inet_pton(AF_INET6, text.c_str(), buffer) == 1;
+}
+
+/// The Microsoft App ID form: 8-4-4-4-12 hexadecimal digits.
+bool is_guid(std::string_view text) {
+    if (text.size() != 36) {
+        return false;
+    }
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        const char c = text[i];
+        const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+        if (dash ? c != '-' : !hex) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/// http://localhost or http://127.0.0.1 exactly as the host (a port or a path may follow), for a
+/// local test peer; "http://localhost.evil.example/" is not.
+bool is_loopback_http(std::string_view url) {
+    for (const std::string_view prefix : {"http://localhost", "http://127.0.0.1"}) {
+        if (url.starts_with(prefix)) {
+            const auto rest = url.substr(prefix.size());
+            return rest.empty() || rest.front() == ':' || rest.front() == '/';
+        }
+    }
+    return false;
+}
+
 void read_server(Section& section, ServerConfig& server) {
     if (auto address = section.read_string("address")) {
-        server.address = *address;
+        if (is_ip_address(*address)) {
+            server.address = *address;
+        } else {
+            section.fail("address", "expected an IP address to listen on, such as \"127.0.0.1\", "
+                                    "\"0.0.0.0\" or \"::\", got " +
+                                        quote(*address));
+        }
     }
     if (auto port = section.read_int("port", 0, 65535)) {
         server.port = static_cast<int>(*port);
@@ -567,7 +619,13 @@ void read_teams(Section& section, TeamsConfig& teams) {
         teams.enabled = *enabled;
     }
     if (auto app_id = section.read_string("app_id")) {
-        teams.app_id = *app_id;
+        if (is_guid(*app_id)) {
+            teams.app_id = *app_id;
+        } else {
+            section.fail("app_id", "expected the Microsoft App ID, a GUID like "
+                                   "00000000-0000-0000-0000-000000000000, got " +
+                                       quote(*app_id));
+        }
     }
     teams.app_password = section.read_secret("app_password");
     if (auto tenant_id = section.read_string("tenant_id", /*allow_empty=*/true)) {
@@ -599,8 +657,7 @@ void read_teams(Section& section, TeamsConfig& teams) {
         teams.service_url_hosts = std::move(*hosts);
     }
     if (auto url = section.read_string("openid_metadata_url")) {
-        if (url->starts_with("https://") || url->starts_with("http://127.0.0.1") ||
-            url->starts_with("http://localhost")) {
+        if (url->starts_with("https://") || is_loopback_http(*url)) {
             teams.openid_metadata_url = *url;
         } else {
             section.fail("openid_metadata_url", "expected an https:// URL, got " + quote(*url));
@@ -1118,6 +1175,8 @@ SendWindow send_window_for(const RemindersConfig& reminders) {
         window.school_days = school_days;
     }
     const std::string region = fold(reminders.holiday_region);
+    // A region, or holidays of its own: the administrator keeps a holiday calendar.
+    window.holiday_calendar = !means_none(region) || !reminders.extra_holidays.empty();
     for (const int year : known_holiday_school_years()) {
         for (HolidayPeriod& holiday : dutch_school_holidays(region, year)) {
             window.holidays.push_back(std::move(holiday));

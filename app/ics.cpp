@@ -1,6 +1,7 @@
 #include "app/ics.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -505,7 +506,17 @@ std::string ics_uid_domain(std::string_view matrix_user_id, std::string_view bot
     return slug.empty() ? "leernetwerk" : slug;
 }
 
-Result<CafeWeekImport> cafe_weeks_from_ics(std::string_view ics_text, std::string_view match,
+namespace {
+
+/// The occurrences of the events whose summary `matches`, with their summary.
+struct MatchedEvents {
+    int events = 0;
+    int matched = 0;
+    std::vector<std::pair<std::string, Span>> occurrences;
+};
+
+Result<MatchedEvents> matching_occurrences(std::string_view ics_text,
+                                           const std::function<bool(std::string_view)>& matches,
                                            std::string_view zone) {
     // Windows tools write a byte order mark, which libical does not skip.
     if (ics_text.starts_with("\xEF\xBB\xBF")) {
@@ -537,16 +548,13 @@ Result<CafeWeekImport> cafe_weeks_from_ics(std::string_view ics_text, std::strin
         }
     }
 
-    CafeWeekImport result;
+    MatchedEvents result;
     result.events = static_cast<int>(events.size());
-    const std::string needle = fold(match);
     const auto moved = moved_occurrences(events, zone);
-    std::set<WeekKey> weeks;
     for (icalcomponent* event : events) {
         const char* summary = icalcomponent_get_summary(event);
-        const bool matches =
-            needle.empty() || (summary && fold(summary).find(needle) != std::string::npos);
-        if (!matches || icalcomponent_get_status(event) == ICAL_STATUS_CANCELLED) {
+        if (!matches(summary ? summary : "") ||
+            icalcomponent_get_status(event) == ICAL_STATUS_CANCELLED) {
             continue;
         }
         ++result.matched;
@@ -565,12 +573,80 @@ Result<CafeWeekImport> cafe_weeks_from_ics(std::string_view ics_text, std::strin
             return tl::unexpected(spans.error());
         }
         for (const auto& occurrence : *spans) {
-            add_weeks(occurrence, weeks);
+            result.occurrences.emplace_back(summary ? summary : "", occurrence);
         }
     }
+    return result;
+}
+
+}  // namespace
+
+Result<CafeWeekImport> cafe_weeks_from_ics(std::string_view ics_text, std::string_view match,
+                                           std::string_view zone) {
+    const std::string needle = fold(match);
+    const auto found = matching_occurrences(
+        ics_text,
+        [&](std::string_view summary) {
+            return needle.empty() || fold(summary).find(needle) != std::string::npos;
+        },
+        zone);
+    if (!found) {
+        return tl::unexpected(found.error());
+    }
+    std::set<WeekKey> weeks;
+    for (const auto& [summary, occurrence] : found->occurrences) {
+        add_weeks(occurrence, weeks);
+    }
+    CafeWeekImport result;
+    result.events = found->events;
+    result.matched = found->matched;
     for (const auto& [school_year, iso_year, iso_week] : weeks) {
         result.weeks.push_back({school_year, iso_year, iso_week});
     }
+    return result;
+}
+
+Result<HolidayImport> holidays_from_ics(std::string_view ics_text, std::string_view match,
+                                        std::string_view zone) {
+    static constexpr std::string_view kHolidayWords[] = {"vakantie", "vrij",     "studiedag",
+                                                         "feestdag", "holiday",  "vacation",
+                                                         "vrije dag", "day off"};
+    const std::string needle = fold(match);
+    const auto found = matching_occurrences(
+        ics_text,
+        [&](std::string_view summary) {
+            const auto folded = fold(summary);
+            if (match == "*") {
+                return true;
+            }
+            if (!needle.empty()) {
+                return folded.find(needle) != std::string::npos;
+            }
+            return std::any_of(std::begin(kHolidayWords), std::end(kHolidayWords),
+                               [&](std::string_view word) {
+                                   return folded.find(word) != std::string::npos;
+                               });
+        },
+        zone);
+    if (!found) {
+        return tl::unexpected(found.error());
+    }
+    HolidayImport result;
+    result.events = found->events;
+    result.matched = found->matched;
+    for (const auto& [summary, occurrence] : found->occurrences) {
+        const auto first = date::floor<date::days>(occurrence.start);
+        const auto last = occurrence.end > occurrence.start
+                              ? date::floor<date::days>(occurrence.end - seconds{1})
+                              : first;
+        result.holidays.push_back({std::string(trim(summary)), first, last});
+    }
+    std::sort(result.holidays.begin(), result.holidays.end(),
+              [](const HolidayPeriod& a, const HolidayPeriod& b) {
+                  return std::tie(a.first, a.last) < std::tie(b.first, b.last);
+              });
+    result.holidays.erase(std::unique(result.holidays.begin(), result.holidays.end()),
+                          result.holidays.end());
     return result;
 }
 

@@ -1,12 +1,14 @@
 #pragma once
 // iCalendar (RFC 5545): a network's meetings as a calendar file that Outlook, Google and Apple
-// calendars subscribe to, and café weeks read from a school's calendar export (ParnasSys).
+// calendars subscribe to, and café weeks and school holidays read from a school's calendar export
+// (ParnasSys).
 // libical stays inside ics.cpp.
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "bot/model.hpp"
+#include "bot/send_window.hpp"
 #include "bot/result.hpp"
 
 namespace leernetwerk::app {
@@ -41,5 +43,22 @@ struct CafeWeekImport {
 Result<CafeWeekImport> cafe_weeks_from_ics(std::string_view ics_text,
                                            std::string_view match = "caf",
                                            std::string_view zone = "Europe/Amsterdam");
+
+/// What `holidays_from_ics` found.
+struct HolidayImport {
+    /// In calendar order; each named period once.
+    std::vector<HolidayPeriod> holidays;
+    int events = 0;   ///< VEVENTs in the file
+    int matched = 0;  ///< of which the SUMMARY matched and the event was not cancelled
+};
+
+/// Reads school holidays and days off from an iCalendar file (a school's calendar export, or an
+/// overview of the school holidays): every VEVENT whose SUMMARY contains `match` (case- and
+/// accent-insensitive), or with an empty `match` one of "vakantie", "vrij", "studiedag",
+/// "feestdag", "holiday", "vacation", "day off"; `match` "*" takes every event. Each occurrence
+/// gives one period from its first to its last day (an all-day event's DTEND is the day after).
+/// Dates are read as cafe_weeks_from_ics reads them; fails the same way.
+Result<HolidayImport> holidays_from_ics(std::string_view ics_text, std::string_view match = "",
+                                        std::string_view zone = "Europe/Amsterdam");
 
 }  // namespace leernetwerk::app

@@ -1,4 +1,5 @@
 // The `leernetwerk` executable: the composition root, and the only place that sees every layer.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -7,6 +8,7 @@
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <set>
 #include <random>
 
 #include <fcntl.h>
@@ -85,6 +87,26 @@ BotSettings bot_settings(const app::Config& config) {
     settings.questions.escalation_school_days = config.questions.escalation_school_days;
     settings.questions.consent_ttl = std::chrono::days{config.questions.consent_days};
     return settings;
+}
+
+/// Adds the holidays stored by `import-vakanties` to those of the configuration.
+void add_imported_holidays(Store& store, SendWindow& window) {
+    const auto imported = decode_holidays(store.adapter_state(kImportedHolidaysKey).value_or(""));
+    window.holidays.insert(window.holidays.end(), imported.begin(), imported.end());
+    window.holiday_calendar = window.holiday_calendar || !imported.empty();
+}
+
+/// The check-config warning when the known school holidays end within kHolidayWarningDays.
+std::string holiday_warning(const SendWindow& window, const std::string& zone) {
+    const auto now = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    const auto today = date::floor<date::days>(to_local(now, zone).value_or(LocalTime{}));
+    if (!holidays_run_out_soon(window, today)) {
+        return "";
+    }
+    return "reminders: warning: school holidays are known only until " +
+           format_day(*holidays_known_until(window), Lang::en) +
+           "; after that, reminders may go out in a holiday. Add the next school year's dates "
+           "with `leernetwerk import-vakanties --file X.ics` or [[reminders.holiday]]";
 }
 
 /// The poll key file of a database when no [polls] secret is set: `<database>.poll-key`.
@@ -255,6 +277,7 @@ int run_console(const app::Config& config, bool demo, const std::string& db_over
     }
     spdlog::info("database {} (schema version {})", path, store->user_version());
     auto settings = bot_settings(config);
+    add_imported_holidays(*store, settings.send_window);
     const auto secret = poll_secret(config, path, *store);
     if (!secret) {
         return kExitStartupError;
@@ -294,6 +317,7 @@ int run_serve(const app::Config& config) {
     }
     spdlog::info("database {} (schema version {})", config.storage.path, store->user_version());
     auto settings = bot_settings(config);
+    add_imported_holidays(*store, settings.send_window);
     const auto secret = poll_secret(config, config.storage.path, *store);
     if (!secret) {
         return kExitStartupError;
@@ -456,6 +480,8 @@ int run_serve(const app::Config& config) {
     return 0;
 }
 
+std::unique_ptr<storage::SqliteStore> open_store(const std::string& path);
+
 int run_check_config(const std::string& path) {
     auto config = app::load_config_file(path);
     if (!config) {
@@ -482,6 +508,38 @@ int run_check_config(const std::string& path) {
                           << key_path.string() << " " << file.warning << "\n";
             }
         }
+    }
+    // Secret files others can read: still usable, but anyone on the machine could act as the bot.
+    const std::pair<const char*, const app::Secret*> secrets[] = {
+        {"teams.app_password_file", &config->teams.app_password},
+        {"teams.webhook_security_token_file", &config->teams.webhook_security_token},
+        {"matrix.as_token_file", &config->matrix.as_token},
+        {"matrix.hs_token_file", &config->matrix.hs_token},
+        {"matrix.access_token_file", &config->matrix.access_token},
+        {"polls.secret_file", &config->polls.secret}};
+    for (const auto& [key, secret] : secrets) {
+        if (secret->source != app::Secret::Source::file) {
+            continue;
+        }
+        std::error_code error;
+        const auto permissions = std::filesystem::status(secret->origin, error).permissions();
+        using std::filesystem::perms;
+        if (!error && (permissions & (perms::group_all | perms::others_all)) != perms::none) {
+            char mode[8];
+            std::snprintf(mode, sizeof mode, "%03o", static_cast<unsigned>(permissions) & 0777U);
+            std::cerr << path << ": " << key << ": warning: " << secret->origin
+                      << " can be read by others than its owner (mode " << mode
+                      << "); make it private with chmod 600\n";
+        }
+    }
+    auto window = app::send_window_for(config->reminders);
+    if (config->storage.path != ":memory:" && std::filesystem::exists(config->storage.path)) {
+        if (const auto store = open_store(config->storage.path)) {
+            add_imported_holidays(*store, window);
+        }
+    }
+    if (const auto warning = holiday_warning(window, config->bot.time_zone); !warning.empty()) {
+        std::cerr << path << ": " << warning << "\n";
     }
     std::cout << path << ": OK\n" << app::describe_config(*config);
     return 0;
@@ -834,6 +892,74 @@ int run_import_cafeweken(const app::Config& config, const std::string& database,
     return 0;
 }
 
+/// Reads school holidays and days off from a calendar export; replaces the imported holidays of
+/// each school year found (the built-in and configured ones stay).
+int run_import_vakanties(const app::Config& config, const std::string& database,
+                         const std::string& file, const std::string& match, bool dry_run) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        std::cerr << "cannot read " << file << "\n";
+        return kExitConfigError;
+    }
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const auto found = app::holidays_from_ics(text, match, config.bot.time_zone);
+    if (!found) {
+        std::cerr << file << ": " << found.error().message << "\n";
+        return kExitConfigError;
+    }
+    std::cout << file << ": " << found->matched << " of " << found->events
+              << " event(s) are holidays or days off"
+              << (match.empty() ? std::string() : " (matching \"" + match + "\")") << "\n";
+    if (found->holidays.empty()) {
+        std::cout << "no holidays found, nothing stored (try --match)\n";
+        return 0;
+    }
+    std::set<int> years;
+    for (const auto& holiday : found->holidays) {
+        years.insert(school_year_of(holiday.first));
+        std::cout << school_year_label(school_year_of(holiday.first)) << ": " << holiday.name
+                  << ", " << format_day(holiday.first, Lang::en)
+                  << (holiday.last == holiday.first ? ""
+                                                    : " .. " + format_day(holiday.last, Lang::en))
+                  << "\n";
+    }
+    std::string year_list;
+    for (const int year : years) {
+        year_list += (year_list.empty() ? "" : ", ") + school_year_label(year);
+    }
+    if (dry_run) {
+        std::cout << "dry run: nothing stored; without --dry-run these replace the imported "
+                     "holidays of "
+                  << year_list << "\n";
+        return 0;
+    }
+    const auto store = open_store(database);
+    if (!store) {
+        return kExitStartupError;
+    }
+    try {
+        store->transaction([&] {
+            auto kept = decode_holidays(store->adapter_state(kImportedHolidaysKey).value_or(""));
+            std::erase_if(kept, [&](const HolidayPeriod& holiday) {
+                return years.contains(school_year_of(holiday.first));
+            });
+            kept.insert(kept.end(), found->holidays.begin(), found->holidays.end());
+            std::sort(kept.begin(), kept.end(), [](const HolidayPeriod& a, const HolidayPeriod& b) {
+                return a.first < b.first;
+            });
+            store->set_adapter_state(kImportedHolidaysKey, encode_holidays(kept),
+                                     date::floor<std::chrono::seconds>(
+                                         std::chrono::system_clock::now()));
+        });
+    } catch (const StoreError& error) {
+        std::cerr << "nothing stored: " << error.what() << "\n";
+        return kExitStartupError;
+    }
+    std::cout << "stored in " << database << ": the holidays of " << year_list
+              << " (restart `serve` to use them)\n";
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -891,6 +1017,10 @@ int main(int argc, char** argv) {
         "export-ics", "Write a network's meetings as an iCalendar (.ics) file for calendar apps");
     auto* import_cmd = cli.add_subcommand(
         "import-cafeweken", "Read café weeks from a school calendar export (.ics, e.g. ParnasSys)");
+    auto* holidays_cmd = cli.add_subcommand(
+        "import-vakanties",
+        "Read school holidays and days off from a calendar export (.ics) for the reminders");
+    std::string holidays_match;
     std::string ics_network;
     std::string ics_output = "-";
     std::string ics_file;
@@ -898,7 +1028,7 @@ int main(int argc, char** argv) {
     std::string ics_db;
     bool ics_demo = false;
     bool ics_dry_run = false;
-    for (auto* command : {export_cmd, import_cmd}) {
+    for (auto* command : {export_cmd, import_cmd, holidays_cmd}) {
         command->add_option("--config", config_path, "TOML configuration file");
         command->add_option("--db", ics_db, "SQLite database file (overrides the configuration)");
         command->add_flag("--demo", ics_demo, "Use the demo database of `console --demo`");
@@ -912,21 +1042,26 @@ int main(int argc, char** argv) {
                      "Events whose title contains this are café weeks (empty: every event)")
         ->capture_default_str();
     import_cmd->add_flag("--dry-run", ics_dry_run, "Show the weeks found, store nothing");
+    holidays_cmd->add_option("--file", ics_file, "The .ics file")->required();
+    holidays_cmd->add_option("--match", holidays_match,
+                             "Events whose title contains this are holidays (default: titles "
+                             "with vakantie, vrij, studiedag, feestdag, holiday; * for every event)");
+    holidays_cmd->add_flag("--dry-run", ics_dry_run, "Show the holidays found, store nothing");
 
     auto* poll_cmd = cli.add_subcommand(
         "export-poll", "Write a poll's results as CSV (names only for named polls)");
-    int poll_number = 0;
     std::string poll_network;
+    std::string poll_text;
     std::string poll_output = "-";
     poll_cmd->add_option("--config", config_path, "TOML configuration file");
     poll_cmd->add_option("--db", ics_db, "SQLite database file (overrides the configuration)");
     poll_cmd->add_flag("--demo", ics_demo, "Use the demo database of `console --demo`");
     poll_cmd->add_option("--network", poll_network, "The poll's network, by name")->required();
+    // Read as text: a number that is no poll number is named as typed, not as a range.
     poll_cmd
-        ->add_option("--poll", poll_number,
+        ->add_option("--poll", poll_text,
                      "The poll's number in its network (see `peilingen` in chat)")
-        ->required()
-        ->check(CLI::PositiveNumber);
+        ->required();
     poll_cmd->add_option("--out", poll_output, "The file to write, - for stdout")
         ->capture_default_str();
     auto* knowledge_cmd = cli.add_subcommand("export-knowledge",
@@ -956,7 +1091,43 @@ int main(int argc, char** argv) {
 
     auto* version_cmd = cli.add_subcommand("version", "Print the version");
 
-    CLI11_PARSE(cli, argc, argv);
+    // A command the executable does not know is named, with the ones it knows.
+    const auto subcommands = cli.get_subcommands([](const CLI::App*) { return true; });
+    if (argc >= 2 && argv[1][0] != '-' &&
+        std::none_of(subcommands.begin(), subcommands.end(),
+                     [&](const CLI::App* command) { return command->check_name(argv[1]); })) {
+        std::string known;
+        for (const auto* command : subcommands) {
+            known += (known.empty() ? "" : ", ") + command->get_name();
+        }
+        std::cerr << "leernetwerk: unknown command \"" << argv[1] << "\"; the commands are: "
+                  << known << " (--help explains them)\n";
+        return kExitConfigError;
+    }
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return cli.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return cli.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return cli.exit(e);
+    } catch (const CLI::ParseError& e) {
+        // Every usage error exits 2, like a configuration error, with CLI11's own explanation.
+        cli.exit(e);
+        return kExitConfigError;
+    }
+    int poll_number = 0;
+    if (poll_cmd->parsed()) {
+        const bool digits = !poll_text.empty() && poll_text.size() <= 9 &&
+                            poll_text.find_first_not_of("0123456789") == std::string::npos;
+        poll_number = digits ? std::stoi(poll_text) : 0;
+        if (poll_number <= 0) {
+            std::cerr << "--poll: expected a poll number such as 3 (see `peilingen` in chat), got \""
+                      << poll_text << "\"\n";
+            return kExitConfigError;
+        }
+    }
 
     if (version_cmd->parsed()) {
         std::cout << "leernetwerk " << LEERNETWERK_VERSION << "\n";
@@ -984,6 +1155,10 @@ int main(int argc, char** argv) {
     if (poll_cmd->parsed()) {
         return run_export_poll(*config, calendar_database(*config, ics_demo, ics_db), poll_network,
                                poll_number, poll_output);
+    }
+    if (holidays_cmd->parsed()) {
+        return run_import_vakanties(*config, calendar_database(*config, ics_demo, ics_db),
+                                    ics_file, holidays_match, ics_dry_run);
     }
     if (import_cmd->parsed()) {
         return run_import_cafeweken(*config, calendar_database(*config, ics_demo, ics_db), ics_file,

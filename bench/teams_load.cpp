@@ -42,7 +42,7 @@ using Clock = std::chrono::steady_clock;
 std::string teams_config(const std::filesystem::path& dir) {
     return "[server]\naddress = \"127.0.0.1\"\nport = 0\n[storage]\npath = \"" +
            (dir / "bench.db").string() +
-           "\"\n[log]\nlevel = \"info\"\n[teams]\nenabled = true\napp_id = \"bench-app\"\n"
+           "\"\n[log]\nlevel = \"info\"\n[teams]\nenabled = true\napp_id = \"6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f\"\n"
            "auth = false\n";
 }
 
@@ -50,7 +50,7 @@ std::string activity(const std::string& id, const std::string& conversation,
                      const std::string& connector, const std::string& text) {
     return R"({"type":"message","id":")" + id + R"(","channelId":"msteams","serviceUrl":")" +
            connector + R"(","from":{"id":"29:bench","name":"Bench Facilitator"},)" +
-           R"("recipient":{"id":"28:bench-app","name":"Leernetwerk bot"},)" +
+           R"("recipient":{"id":"28:6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f","name":"Leernetwerk bot"},)" +
            R"("conversation":{"id":")" + conversation +
            R"(","conversationType":"personal","tenantId":"bench-tenant"},)" +
            R"("channelData":{"tenant":{"id":"bench-tenant"}},"text":")" + text + R"("})";

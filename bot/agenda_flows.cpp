@@ -249,24 +249,35 @@ minutes start_of_day(const Meeting& meeting) {
 
 /// The times of accepted items, from the meeting's start and each item's minutes: "15:30–15:50"
 /// (or "15:30" without minutes); "…" once an earlier item has no minutes.
+/// How long an item without a length of its own is assumed to take: an equal share of what the
+/// meeting has left (in steps of 5 minutes, at least 10).
+int assumed_minutes(const Meeting& meeting, const std::vector<AgendaItem>& items) {
+    int set = 0;
+    int unset = 0;
+    for (const auto& item : items) {
+        set += item.minutes > 0 ? item.minutes : 0;
+        unset += item.minutes > 0 ? 0 : 1;
+    }
+    if (unset == 0) {
+        return 0;
+    }
+    const int share = (meeting.duration_minutes - set) / unset / 5 * 5;
+    return std::max(share, 10);
+}
+
 std::vector<std::string> time_labels(const Meeting& meeting, const std::vector<AgendaItem>& items) {
+    // An item without a length gets an assumed one (its times marked "±"), so the items after it
+    // keep their start times.
     std::vector<std::string> out;
     auto at = start_of_day(meeting);
-    bool known = true;
+    const int assumed = assumed_minutes(meeting, items);
     for (const auto& item : items) {
-        if (!known) {
-            out.emplace_back("…");
-            continue;
-        }
         const auto wrap = [](minutes m) { return minutes{m.count() % (24 * 60)}; };
-        if (item.minutes > 0) {
-            const auto end = at + minutes{item.minutes};
-            out.push_back(format_time_of_day(wrap(at)) + "–" + format_time_of_day(wrap(end)));
-            at = end;
-        } else {
-            out.push_back(format_time_of_day(wrap(at)));
-            known = false;
-        }
+        const bool estimated = item.minutes <= 0;
+        const auto end = at + minutes{estimated ? assumed : item.minutes};
+        out.push_back(std::string(estimated ? "±" : "") + format_time_of_day(wrap(at)) + "–" +
+                      format_time_of_day(wrap(end)));
+        at = end;
     }
     return out;
 }
@@ -280,7 +291,7 @@ void post_to_network(Store& store, const BotSettings& settings, Instant now, con
                      std::optional<Id> skip_member, std::vector<Id>& sent) {
     const auto bindings = store.conversations_of_network(network.id);
     if (!bindings.empty()) {
-        const auto lang = settings.default_language;
+        const auto lang = network_language(store, settings, network.id);
         for (const auto& binding : bindings) {
             if (skip && binding.platform == skip->platform && binding.conversation_id == skip->id) {
                 continue;
@@ -467,6 +478,15 @@ void store_submission(Turn& turn, const Network& network, Submission submission)
         return;
     }
     const auto meeting = agenda_meeting(turn.store, network.id, turn.now);
+    // The same item again (a double send, a retyped line): said so, not listed twice.
+    const auto wanted_meeting = meeting ? std::optional<Id>(meeting->id) : std::nullopt;
+    for (const auto& existing : turn.store.agenda_items(network.id)) {
+        if (existing.meeting_id == wanted_meeting && fold(existing.text) == fold(submission.text)) {
+            turn.reply_text("agenda.duplicate", {{"number", std::to_string(existing.id)},
+                                                 {"text", existing.text}});
+            return;
+        }
+    }
     AgendaItem item;
     item.network_id = network.id;
     item.meeting_id = meeting ? std::optional<Id>(meeting->id) : std::nullopt;
@@ -1210,6 +1230,8 @@ std::vector<SummaryRow> agenda_digest_rows(Store& store, const Meeting& meeting,
         if (item.minutes > 0) {
             value +=
                 " · " + tr(lang, "agenda.minutes", {{"minutes", std::to_string(item.minutes)}});
+        } else {
+            value += " · " + tr(lang, "agenda.minutes_assumed");
         }
         rows.push_back({tr(lang, "agenda.digest_time", {{"time", times[i]}}), value});
     }

@@ -14,6 +14,51 @@ namespace detail {
 
 // ---- Turn ------------------------------------------------------------------------------------
 
+namespace {
+
+/// A name made from a platform id because the real one was not known: the id itself, or a Matrix
+/// id's localpart ("anna" for "@anna:school.nl").
+bool is_placeholder_name(std::string_view name, std::string_view user_id) {
+    if (name.empty() || name == user_id) {
+        return true;
+    }
+    if (user_id.starts_with('@')) {
+        const auto localpart = user_id.substr(1, user_id.find(':') - 1);
+        return name == localpart;
+    }
+    return false;
+}
+
+}  // namespace
+
+std::string stranger_language_key(const InboundEvent& event) {
+    return "core.stranger_language:" + std::string(platform_code(event.conversation.platform)) +
+           ":" + event.sender.user_id;
+}
+
+Lang network_language(Store& store, const BotSettings& settings, Id network_id) {
+    const auto saved = store.adapter_state("core.network_language:" + std::to_string(network_id));
+    const auto parsed = saved ? parse_lang(*saved) : std::nullopt;
+    return parsed.value_or(settings.default_language);
+}
+
+void set_network_language(Store& store, Id network_id, std::optional<Lang> lang, Instant now) {
+    store.set_adapter_state("core.network_language:" + std::to_string(network_id),
+                            lang ? lang_code(*lang) : std::string_view(), now);
+}
+
+void learn_display_name(Store& store, Member& member, const Sender& sender) {
+    const auto name = std::string(trim(sender.display_name));
+    if (name.empty() || name == member.display_name || sender.user_id.empty() ||
+        is_placeholder_name(name, sender.user_id) ||
+        !is_placeholder_name(member.display_name, sender.user_id) || utf8_length(name) > 100 ||
+        !is_valid_utf8(name)) {
+        return;  // a name a facilitator gave, or no better one
+    }
+    store.set_member_display_name(member.id, name);
+    member.display_name = name;
+}
+
 Turn::Turn(Store& store_in, const BotSettings& settings_in, const InboundEvent& event_in,
            Instant now_in)
     : store(store_in),
@@ -34,6 +79,18 @@ Turn::Turn(Store& store_in, const BotSettings& settings_in, const InboundEvent& 
     }
     if (me) {
         lang = language_of(*me);
+        learn_display_name(store, *me, event.sender);
+    } else if (!event.sender.user_id.empty()) {
+        // Someone the bot does not know yet may have chosen a language already.
+        const auto saved = store.adapter_state(stranger_language_key(event));
+        lang = parse_lang(saved.value_or("")).value_or(lang);
+    }
+    if (event.conversation.kind == Conversation::Kind::group) {
+        // A group speaks its network's language, whoever writes in it.
+        const auto network_id =
+            store.network_of_conversation(event.conversation.platform, event.conversation.id);
+        lang = network_id ? network_language(store, settings, *network_id)
+                          : settings.default_language;
     }
 }
 
@@ -58,6 +115,7 @@ Id Turn::append(const OutboundMessage& message) {
         return append(sealed);
     }
     const auto id = store.append_outbox(message, now);
+    remember_prompt(store, message, now);
     sent.push_back(id);
     ++messages;
     return id;
@@ -69,7 +127,14 @@ Id Turn::reply(Content content) {
     message.recipient_member_id = (me && message.to.direct) ? me->id : 0;
     message.lang = lang;
     message.content = std::move(content);
-    return append(message);
+    const auto id = append(message);
+    if (me && message.recipient_member_id == 0) {
+        // A question answering the sender in a group (a Ja/Nee to confirm) is theirs to answer
+        // by typing its number or label too.
+        message.recipient_member_id = me->id;
+        remember_prompt(store, message, now);
+    }
+    return id;
 }
 
 Id Turn::reply_text(std::string_view key, const MessageArgs& args) {
@@ -104,10 +169,12 @@ Id Turn::send_to_member(const Member& member, Content content) {
 }
 
 void Turn::announce(Id network_id, const std::string& key, const MessageArgs& args) {
-    const auto network_lang = settings.default_language;
+    const auto network_lang = network_language(store, settings, network_id);
     for (const auto& binding : store.conversations_of_network(network_id)) {
+        // The conversation the event came from has the reply already, unless only the sender
+        // saw that reply (a Teams card's invoke response): then it gets the announcement too.
         if (binding.platform == event.conversation.platform &&
-            binding.conversation_id == event.conversation.id) {
+            binding.conversation_id == event.conversation.id && !event.reply_is_private) {
             continue;
         }
         OutboundMessage message;
@@ -323,6 +390,10 @@ void show_help_topic(Turn& turn, HelpTopic topic, bool manager) {
                 text += "- " + turn.t("cmd." + std::string(spec.key)) + "\n";
             }
         }
+        if (topic == HelpTopic::meetings) {
+            // Everyone sees the café weeks; setting them is for those who run the network.
+            text += "- " + turn.t("help.managers_cafe_weeks") + "\n";
+        }
     }
     text += "\n" + turn.t("help.more");
     turn.reply(TextContent{text, {}});
@@ -345,10 +416,14 @@ void show_help(Turn& turn, const std::string& args) {
             return;
         }
     }
+    // Help about something it does not know: said so, before the overview.
+    const std::string unknown =
+        trim(args).empty() ? std::string()
+                           : turn.t("help.unknown_topic", {{"typed", std::string(trim(args))}}) + "\n\n";
     // An overview that fits a phone: per topic the commands everyone uses, and where to read on.
     std::string text =
-        turn.t(turn.me ? "help.intro" : "help.intro_stranger",
-               {{"name", turn.me ? turn.me->display_name : turn.event.sender.display_name}});
+        unknown + turn.t(turn.me ? "help.intro" : "help.intro_stranger",
+                         {{"name", turn.me ? turn.me->display_name : turn.event.sender.display_name}});
     text += "\n\n" + turn.t("help.everyone") + "\n";
     for (const auto topic : help_topics()) {
         std::string phrases;
@@ -455,14 +530,42 @@ void language(Turn& turn, const std::string& args) {
         turn.reply_text("language.show");
         return;
     }
-    auto chosen = parse_lang(fold(args));
+    auto typed = words(fold(args));
+    const bool for_group = typed.size() == 2 && (typed[0] == "groep" || typed[0] == "group" ||
+                                                 typed[0] == "netwerk" || typed[0] == "network");
+    auto chosen = parse_lang(for_group ? typed[1] : fold(args));
     if (!chosen) {
         turn.reply_text("language.unknown", {{"typed", std::string(trim(args))}});
         return;
     }
+    if (for_group) {
+        // `taal groep en`: what the network's group conversations speak; its facilitators decide.
+        const auto network = turn.require_network();
+        if (!network) {
+            return;
+        }
+        if (!turn.manages(network->id)) {
+            turn.reply_text("language.group_not_manager", {{"network", network->name}});
+            return;
+        }
+        set_network_language(turn.store, network->id, *chosen, turn.now);
+        turn.lang = *chosen;
+        turn.reply_text("language.group_saved", {{"network", network->name}});
+        return;
+    }
+    if (!turn.me) {
+        // Not a member (yet): the choice is kept for their account, and taken over when they
+        // start a network.
+        turn.store.set_adapter_state(stranger_language_key(turn.event), lang_code(*chosen),
+                                     turn.now);
+        turn.lang = *chosen;
+        turn.reply_text("language.saved");
+        return;
+    }
     turn.store.set_member_language(turn.me->id, *chosen);
+    const bool in_group = turn.event.conversation.kind == Conversation::Kind::group;
     turn.lang = *chosen;
-    turn.reply_text("language.saved");
+    turn.reply_text(in_group ? "language.saved_in_group" : "language.saved");
 }
 
 void list_networks(Turn& turn) {
@@ -543,6 +646,10 @@ void create_network(Turn& turn, const std::string& args) {
                                   ? turn.event.sender.user_id
                                   : turn.event.sender.display_name;
         member.created_at = turn.now;
+        if (const auto chosen =
+                parse_lang(turn.store.adapter_state(stranger_language_key(turn.event)).value_or(""))) {
+            member.language = *chosen;
+        }
         member.id = turn.store.create_member(member);
         turn.store.link_identity(
             {turn.event.conversation.platform, turn.event.sender.user_id, member.id});
@@ -639,17 +746,25 @@ void add_member(Turn& turn, const std::string& args) {
         if (part.empty()) {
             continue;
         }
+        // Something that looks like an account but is none (an e-mail address, "@kees"): said so,
+        // with what an account looks like.
+        const bool looks_like_account = part.find('@') != std::string::npos ||
+                                        (part.find(':') != std::string::npos &&
+                                         part.find(' ') == std::string::npos);
         if (auto parsed_role = parse_role_word(part)) {
             role = *parsed_role;
         } else if (auto parsed_account = parse_account(part)) {
             account = parsed_account;
+        } else if (looks_like_account) {
+            turn.reply_text("add_member.bad_account", {{"typed", part}});
+            return;
         } else if (i == 1 && parts.size() > 2) {
             turn.reply_text("add_member.unknown_role", {{"typed", part}});
             return;
         } else if (school.empty()) {
             school = part;
         } else {
-            turn.reply_text("add_member.usage");
+            turn.reply_text("add_member.extra_part", {{"typed", part}, {"school", school}});
             return;
         }
     }
@@ -752,18 +867,25 @@ void remove_member(Turn& turn, const std::string& args) {
             return;
         }
     }
-    turn.store.end_membership(network->id, target.member.id, turn.now);
-    turn.reply_text("remove_member.done",
-                    {{"name", target.member.display_name}, {"network", network->name}});
+    // Asked first (also of a facilitator, or of oneself), and undoable for a day.
+    ask_remove_member(turn, *network, target);
 }
 
 void welcome(Turn& turn) {
     const auto network_id = turn.store.network_of_conversation(turn.event.conversation.platform,
                                                                turn.event.conversation.id);
     if (turn.event.kind == InboundEvent::Kind::bot_added) {
-        if (network_id) {
+        if (turn.event.conversation.kind == Conversation::Kind::direct) {
+            // Someone's own chat with the bot: greet the person, say what they can do here.
+            const auto name = turn.me ? turn.me->display_name : turn.event.sender.display_name;
+            turn.reply_text(turn.me ? "welcome.bot_added_direct" : "welcome.bot_added_direct_stranger",
+                            {{"name", name}});
+        } else if (network_id) {
             const auto network = turn.store.network(*network_id);
             turn.reply_text("welcome.bot_added_bound", {{"network", network ? network->name : ""}});
+        } else if (turn.store.networks().empty()) {
+            // A fresh installation: there is no network to link yet.
+            turn.reply_text("welcome.bot_added_fresh");
         } else {
             turn.reply_text("welcome.bot_added");
         }
@@ -780,6 +902,9 @@ void welcome(Turn& turn) {
         }
         auto member =
             turn.store.member_by_identity(turn.event.conversation.platform, joined.user_id);
+        if (member) {
+            learn_display_name(turn.store, *member, joined);
+        }
         names.push_back(member
                             ? member->display_name
                             : (joined.display_name.empty() ? joined.user_id : joined.display_name));
@@ -790,9 +915,24 @@ void welcome(Turn& turn) {
     }
 }
 
+void handle_action(Turn& turn, const ActionSubmission& action);
+
 /// Turns typed text into a command and runs it.
 void handle_message(Turn& turn) {
     const auto text = strip_mention(turn.event.text, turn.settings.bot_name);
+    // Members talking among themselves in a room the bot reads: only a command, or a reply to
+    // one of the bot's messages, is for the bot; anything else gets no answer at all.
+    const auto from_bot = [&](const std::string& remote_id) {
+        return !remote_id.empty() &&
+               turn.store.outbox_row_by_remote_id(turn.event.conversation.platform, remote_id);
+    };
+    const bool ambient = turn.event.ambient &&
+                         turn.event.conversation.kind == Conversation::Kind::group &&
+                         !from_bot(turn.event.reply_to_remote_id) &&
+                         !from_bot(turn.event.conversation.thread_id);
+    if (ambient && (!is_valid_utf8(text) || !parse_command(text))) {
+        return;
+    }
     if (!is_valid_utf8(text)) {
         turn.reply_text("input.invalid_text");
         return;
@@ -814,13 +954,25 @@ void handle_message(Turn& turn) {
             return;
         }
     }
+    if (turn.me && !ambient) {
+        // The number or the label of an option of the member's last prompt (a Ja/Nee question,
+        // the knowledge-base consent, "Dit hielp me"), whatever the platform shows.
+        if (const auto action = typed_prompt_answer(turn.store, turn.me->id, text, turn.now)) {
+            handle_action(turn, *action);
+            return;
+        }
+    }
     const auto command = parse_command(text);
+    const auto open_prompts =
+        turn.me ? turn.store.pending_of_member(turn.me->id) : std::vector<PendingAction>{};
     // In a direct chat, text that is no command may answer the member's open poll question; so
     // may "ja" / "nee" (an option, or the start of an open answer) unless a Ja/Nee confirmation
     // is waiting for them.
     const bool yes_no =
         command && (command->id == CommandId::yes || command->id == CommandId::no) &&
-        (!command->args.empty() || (turn.me && turn.store.pending_of_member(turn.me->id).empty()));
+        (!command->args.empty() ||
+         (turn.me && std::none_of(open_prompts.begin(), open_prompts.end(),
+                                  [](const PendingAction& p) { return takes_typed_yes_no(p); })));
     if (turn.me && (!command || yes_no) && answer_typed(turn, text)) {
         return;
     }
@@ -834,7 +986,7 @@ void handle_message(Turn& turn) {
     }
     // Strangers can ask for help and, on a fresh installation, create the first network.
     if (!turn.me && command->id != CommandId::help && command->id != CommandId::my_data &&
-        command->id != CommandId::forget_me &&
+        command->id != CommandId::forget_me && command->id != CommandId::language &&
         !(command->id == CommandId::create_network && turn.store.networks().empty())) {
         turn.reply_text("input.stranger");
         return;
@@ -1027,8 +1179,7 @@ void handle_message(Turn& turn) {
     }
 }
 
-void handle_action(Turn& turn) {
-    const auto& action = turn.event.action;
+void handle_action(Turn& turn, const ActionSubmission& action) {
     if (!turn.me) {
         turn.reply_text("input.stranger");
         return;
@@ -1083,7 +1234,8 @@ void handle_action(Turn& turn) {
         withdraw_knowledge_click(turn, std::stoll(digits), action.choice_ids.front());
         return;
     }
-    if (action.action_id == "form:plan_meeting") {
+    if (action.action_id == "form:plan_meeting" ||
+        action.action_id.rfind("form:plan_meeting:", 0) == 0) {
         plan_meeting_form(turn, action);
         return;
     }
@@ -1121,7 +1273,7 @@ Handled apply_event(Store& store, const BotSettings& settings, const InboundEven
             detail::handle_message(turn);
             break;
         case InboundEvent::Kind::action:
-            detail::handle_action(turn);
+            detail::handle_action(turn, event.action);
             break;
         case InboundEvent::Kind::member_joined:
         case InboundEvent::Kind::bot_added:
@@ -1346,11 +1498,55 @@ void Bot::housekeeping(Instant now) {
     if (poll_messages > 0) {
         store_.compact_after_commit();
     }
-    log_line(LogLevel::info,
+    // A night with nothing to delete is not worth a line (the console's /tijd printed one per
+    // night).
+    log_line(messages + events > 0 ? LogLevel::info : LogLevel::debug,
              "housekeeping: deleted " + std::to_string(messages) + " sent message(s) older than " +
                  std::to_string(settings_.outbox_retention.count()) + " days and forgot " +
                  std::to_string(events) + " event id(s) older than " +
                  std::to_string(settings_.inbox_retention.count()) + " days");
+    warn_if_holidays_run_out(now);
+}
+
+void Bot::warn_if_holidays_run_out(Instant now) {
+    const auto& window = settings_.send_window;
+    const auto today = date::floor<date::days>(
+        to_local(now, settings_.default_time_zone).value_or(LocalTime{}));
+    if (!holidays_run_out_soon(window, today)) {
+        return;
+    }
+    const auto until = *holidays_known_until(window);
+    log_line(LogLevel::warn,
+             "school holidays are known only until " + format_day(until, Lang::en) +
+                 ": after that, reminders may go out in a holiday. Add the next school year's "
+                 "dates: `leernetwerk import-vakanties --file X.ics` or [[reminders.holiday]] "
+                 "in the configuration (a newer version also knows more years)");
+    constexpr std::string_view kWarnedKey = "core.holiday_warning";
+    const auto until_text = format_day(until, Lang::en);
+    if (store_.adapter_state(kWarnedKey).value_or("") == until_text) {
+        return;  // the organisers were told about this date already
+    }
+    std::set<Id> told;
+    for (const auto& network : store_.networks()) {
+        for (const auto& entry : store_.roster(network.id)) {
+            if (!can_manage_network(entry.membership.role) || !told.insert(entry.member.id).second) {
+                continue;
+            }
+            const auto to = detail::direct_address(store_, entry.member.id, {});
+            if (!to) {
+                continue;
+            }
+            OutboundMessage message;
+            message.to = *to;
+            message.recipient_member_id = entry.member.id;
+            message.lang = entry.member.language.value_or(settings_.default_language);
+            message.content = TextContent{
+                tr(message.lang, "holidays.running_out", {{"until", format_day(until, message.lang)}}),
+                {}};
+            store_.append_outbox(message, now);
+        }
+    }
+    store_.set_adapter_state(kWarnedKey, until_text, now);
 }
 
 void Bot::schedule_housekeeping(Instant after) {
@@ -1377,6 +1573,7 @@ Result<int> Bot::reschedule_all(Instant now) {
             if (!job || job->state != JobState::due) {
                 schedule_housekeeping(now);
             }
+            warn_if_holidays_run_out(now);
         });
         for (const auto& network : store_.networks()) {
             store_.transaction(

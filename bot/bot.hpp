@@ -98,6 +98,9 @@ private:
     void run_job(const Job& job, Instant now);
     /// Deletes what is kept only for a while (sent messages, seen event ids).
     void housekeeping(Instant now);
+    /// When the known school holidays end within kHolidayWarningDays: a warning in the log, and
+    /// once per end date a private message to every network's organisers and facilitators.
+    void warn_if_holidays_run_out(Instant now);
     /// Schedules the nightly housekeeping after `after`.
     void schedule_housekeeping(Instant after);
 

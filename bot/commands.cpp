@@ -104,7 +104,7 @@ std::vector<CommandSpec> make_specs() {
         {C::attendance,
          "attendance",
          {"wie komt", "wie komen er", "wie komt er", "aanmeldingen", "afmeldingen", "who's coming",
-          "whos coming", "who is coming", "attendance"},
+          "whos coming", "who is coming", "who comes", "who will come", "attendance"},
          "wie komt",
          "who's coming"},
         {C::reminders,

@@ -50,6 +50,10 @@ struct InboundEvent {
     /// The platform shows a reply to this event to its sender only (a Teams card's invoke
     /// response), so a private answer can go back the way the event came.
     bool reply_is_private = false;
+    /// A group message the platform delivers whether or not it is meant for the bot (a Matrix
+    /// room: every line between members), and that names no bot: the core answers it only when
+    /// it is a command or replies to one of the bot's messages, and stays silent otherwise.
+    bool ambient = false;
 };
 
 }  // namespace leernetwerk

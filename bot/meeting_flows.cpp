@@ -1,6 +1,7 @@
 // Meetings and café weeks: plan, move, cancel, list; the Ja/Nee confirmation when a plan breaks
 // a network rule (outside a café week, more meetings than the yearly cap).
 #include <algorithm>
+#include <charconv>
 #include <set>
 #include <sstream>
 
@@ -9,6 +10,10 @@
 
 namespace leernetwerk::detail {
 namespace {
+
+/// The open "plan bijeenkomst" form, answered once.
+constexpr std::string_view kPlanFormKind = "plan_meeting_form";
+constexpr auto kPlanFormTtl = std::chrono::hours(24 * 7);
 
 /// A meeting as a facilitator asked for it, before it is stored.
 struct MeetingDraft {
@@ -262,7 +267,65 @@ std::optional<Instant> resolve_start(Turn& turn, const Network& network, LocalTi
     return zoned->instant;
 }
 
-/// The rules a plan may break (café weeks, the yearly cap): warnings to confirm, and notes.
+/// Easter Sunday of a year (the Gregorian computus, "anonymous" algorithm).
+LocalDay easter_sunday(int year) {
+    const int a = year % 19;
+    const int b = year / 100;
+    const int c = year % 100;
+    const int d = b / 4;
+    const int e = b % 4;
+    const int f = (b + 8) / 25;
+    const int g = (b - f + 1) / 3;
+    const int h = (19 * a + b - d - g + 15) % 30;
+    const int i = c / 4;
+    const int k = c % 4;
+    const int l = (32 + 2 * e + 2 * i - h - k) % 7;
+    const int m = (a + 11 * h + 22 * l) / 451;
+    const int month = (h + l - 7 * m + 114) / 31;
+    const int day = ((h + l - 7 * m + 114) % 31) + 1;
+    return LocalDay{date::year{year} / date::month{static_cast<unsigned>(month)} /
+                    date::day{static_cast<unsigned>(day)}};
+}
+
+/// The Dutch public holiday on a day ("Nieuwjaarsdag", "Tweede Paasdag", …), or "".
+std::string public_holiday_on(LocalDay day) {
+    const date::year_month_day ymd{day};
+    const int year = static_cast<int>(ymd.year());
+    const auto month = static_cast<unsigned>(ymd.month());
+    const auto mday = static_cast<unsigned>(ymd.day());
+    if (month == 1 && mday == 1) {
+        return "Nieuwjaarsdag";
+    }
+    if (month == 12 && mday == 25) {
+        return "Eerste Kerstdag";
+    }
+    if (month == 12 && mday == 26) {
+        return "Tweede Kerstdag";
+    }
+    // Koningsdag: 27 April, the 26th when the 27th is a Sunday.
+    const LocalDay kings{date::year{year} / date::April / date::day{27}};
+    const LocalDay kings_day = date::weekday{kings} == date::Sunday ? kings - date::days{1} : kings;
+    if (day == kings_day) {
+        return "Koningsdag";
+    }
+    if (month == 5 && mday == 5) {
+        return "Bevrijdingsdag";
+    }
+    const auto easter = easter_sunday(year);
+    const std::pair<int, const char*> movable[] = {
+        {-2, "Goede Vrijdag"},      {0, "Eerste Paasdag"},     {1, "Tweede Paasdag"},
+        {39, "Hemelvaartsdag"},     {49, "Eerste Pinksterdag"}, {50, "Tweede Pinksterdag"}};
+    for (const auto& [offset, name] : movable) {
+        if (day == easter + date::days{offset}) {
+            return name;
+        }
+    }
+    return "";
+}
+
+/// The rules a plan may break (café weeks, the yearly cap) and moments that are probably a
+/// slip (night hours, a weekend, a holiday, another meeting at the same time): warnings to
+/// confirm, and notes.
 std::vector<std::string> rule_warnings(Turn& turn, const Network& network,
                                        const MeetingDraft& draft, std::vector<std::string>& notes) {
     std::vector<std::string> warnings;
@@ -288,10 +351,46 @@ std::vector<std::string> rule_warnings(Turn& turn, const Network& network,
             ++planned;
         }
     }
-    if (planned >= network.meeting_cap) {
+    // Moving a meeting within its school year does not change how many there are.
+    const auto original = draft.meeting_id != 0 ? turn.store.meeting(draft.meeting_id) : std::nullopt;
+    const bool same_year = original && original->status == MeetingStatus::planned &&
+                           school_year_of(date::floor<date::days>(original->local_start)) == year;
+    if (planned >= network.meeting_cap && !same_year) {
         warnings.push_back(turn.t("meeting.warn_cap", {{"count", std::to_string(planned + 1)},
                                                        {"cap", std::to_string(network.meeting_cap)},
                                                        {"year", school_year_label(year)}}));
+    }
+    // Judgement call: a school meeting starts between 07:00 and 21:00 on a school day.
+    const auto time_of_day =
+        std::chrono::duration_cast<std::chrono::minutes>(draft.local - LocalTime{day});
+    if (time_of_day < std::chrono::hours(7) || time_of_day >= std::chrono::hours(21)) {
+        warnings.push_back(turn.t("meeting.warn_odd_hour",
+                                  {{"time", format_time_of_day(time_of_day)}}));
+    }
+    const date::weekday weekday{day};
+    if (weekday == date::Saturday || weekday == date::Sunday) {
+        warnings.push_back(turn.t("meeting.warn_weekend", {{"day", format_day(day, turn.lang)}}));
+    }
+    if (const auto* holiday = holiday_on(day, turn.settings.send_window)) {
+        warnings.push_back(turn.t("meeting.warn_holiday", {{"day", format_day(day, turn.lang)},
+                                                           {"holiday", holiday->name}}));
+    }
+    if (const auto name = public_holiday_on(day); !name.empty()) {
+        warnings.push_back(
+            turn.t("meeting.warn_public_holiday", {{"day", format_day(day, turn.lang)},
+                                                   {"holiday", name}}));
+    }
+    const auto end = draft.local + std::chrono::minutes(draft.duration_minutes);
+    for (const auto& other : turn.store.meetings_of(network.id)) {
+        if (other.status != MeetingStatus::planned || other.id == draft.meeting_id) {
+            continue;
+        }
+        const auto other_end = other.local_start + std::chrono::minutes(other.duration_minutes);
+        if (other.local_start < end && draft.local < other_end) {
+            warnings.push_back(turn.t("meeting.warn_overlap",
+                                      {{"number", std::to_string(other.id)},
+                                       {"when", format_moment(other.local_start, turn.lang)}}));
+        }
     }
     return warnings;
 }
@@ -342,16 +441,18 @@ void commit_meeting(Turn& turn, const Network& network, const MeetingDraft& draf
 }
 
 /// Checks a draft and either stores it or asks the facilitator to confirm a broken rule.
-void propose(Turn& turn, const Network& network, const MeetingDraft& draft) {
+/// Plans (or moves) the meeting, or asks Ja/Nee first; false when the moment cannot be used
+/// (the sender was told why).
+bool propose(Turn& turn, const Network& network, const MeetingDraft& draft) {
     std::vector<std::string> notes;
     const auto start = resolve_start(turn, network, draft.local, notes);
     if (!start) {
-        return;
+        return false;
     }
     const auto warnings = rule_warnings(turn, network, draft, notes);
     if (warnings.empty()) {
         commit_meeting(turn, network, draft, *start, notes);
-        return;
+        return true;
     }
     PendingAction pending;
     pending.member_id = turn.me->id;
@@ -378,6 +479,19 @@ void propose(Turn& turn, const Network& network, const MeetingDraft& draft) {
     turn.store.set_pending_question(pending.id, question_id);
     turn.store.schedule_job({0, std::string(kPendingExpiryJob), std::to_string(pending.id),
                              pending.expires_at, "", JobState::due});
+    return true;
+}
+
+/// Says why a typed moment could not be used, with examples.
+void reply_when_error(Turn& turn, WhenError error, const std::string& typed, LocalDay written) {
+    if (error == WhenError::wrong_weekday) {
+        turn.reply_text("when.wrong_weekday", {{"typed", typed}, {"day", format_day(written, turn.lang)}});
+        return;
+    }
+    const auto key = error == WhenError::invalid_date   ? "when.invalid_date"
+                     : error == WhenError::invalid_time ? "when.invalid_time"
+                                                        : "when.not_understood";
+    turn.reply_text(key, {{"typed", typed}});
 }
 
 /// Builds a draft from typed parts; replies and returns nullopt on the first problem.
@@ -388,12 +502,10 @@ std::optional<MeetingDraft> draft_from_input(Turn& turn, const Network& network,
         return std::nullopt;
     }
     WhenError error = WhenError::not_understood;
-    const auto when = parse_when(input.when, turn.today(turn.zone_of(network)), &error);
+    LocalDay written{};
+    const auto when = parse_when(input.when, turn.today(turn.zone_of(network)), &error, &written);
     if (!when) {
-        const auto key = error == WhenError::invalid_date   ? "when.invalid_date"
-                         : error == WhenError::invalid_time ? "when.invalid_time"
-                                                            : "when.not_understood";
-        turn.reply_text(key, {{"typed", input.when}});
+        reply_when_error(turn, error, input.when, written);
         return std::nullopt;
     }
     if (when->kind == When::Kind::week) {
@@ -446,6 +558,9 @@ void close_question(Turn& turn, const PendingAction& pending, const std::string&
     if (auto* question = std::get_if<ChoiceQuestion>(&row->message.content)) {
         question->closed_note = note;
         turn.update(row->message.id, row->message.to, *question, row->message.lang);
+    } else if (auto* form = std::get_if<ShortForm>(&row->message.content)) {
+        form->closed_note = note;
+        turn.update(row->message.id, row->message.to, *form, row->message.lang);
     }
 }
 
@@ -495,8 +610,17 @@ void plan_meeting(Turn& turn, const std::string& args) {
         return;
     }
     if (trim(args).empty()) {
+        // The form is answered once: its submission is tied to this open prompt, so a second
+        // click (or a double click) on Plannen plans nothing twice.
+        PendingAction pending;
+        pending.member_id = turn.me->id;
+        pending.network_id = network->id;
+        pending.kind = std::string(kPlanFormKind);
+        pending.created_at = turn.now;
+        pending.expires_at = turn.now + kPlanFormTtl;
+        pending.id = turn.store.create_pending(pending);
         ShortForm form;
-        form.action_id = "form:plan_meeting";
+        form.action_id = "form:plan_meeting:" + std::to_string(pending.id);
         form.title = turn.t("meeting.form_title", {{"network", network->name}});
         form.intro = turn.t("meeting.form_intro");
         form.fields = {
@@ -508,7 +632,9 @@ void plan_meeting(Turn& turn, const std::string& args) {
              turn.t("meeting.field_preparers_example")},
         };
         form.submit_label = turn.t("meeting.form_submit");
-        turn.reply(form);
+        turn.store.set_pending_question(pending.id, turn.reply(form));
+        turn.store.schedule_job({0, std::string(kPendingExpiryJob), std::to_string(pending.id),
+                                 pending.expires_at, "", JobState::due});
         return;
     }
     const auto draft = draft_from_input(turn, *network, read_meeting_args(args));
@@ -532,10 +658,26 @@ void plan_meeting_form(Turn& turn, const ActionSubmission& action) {
         std::replace(value.begin(), value.end(), '\n', ' ');
         return std::string(trim(value));
     };
+    // "form:plan_meeting:<prompt>": a form already sent (or expired) plans nothing again. A form
+    // without a number comes from an older version of the bot.
+    std::optional<PendingAction> form;
+    if (const auto number = action.action_id.substr(std::string_view("form:plan_meeting").size());
+        !number.empty()) {
+        Id id = 0;
+        const auto [ptr, ec] =
+            std::from_chars(number.data() + 1, number.data() + number.size(), id);
+        form = ec == std::errc() ? turn.store.pending(id) : std::nullopt;
+        if (!form || form->kind != kPlanFormKind) {
+            turn.reply_privately(TextContent{turn.t("meeting.form_used"), {}});
+            return;
+        }
+    }
     const MeetingInput input{field("when"), field("location"), field("topic"), field("preparers")};
     const auto draft = draft_from_input(turn, *network, input);
-    if (draft) {
-        propose(turn, *network, *draft);
+    if (draft && propose(turn, *network, *draft) && form) {
+        close_question(turn, *form, turn.t("meeting.form_closed", {{"name", turn.me->display_name}}));
+        turn.store.delete_pending(form->id);
+        turn.store.cancel_job(kPendingExpiryJob, std::to_string(form->id));
     }
 }
 
@@ -568,12 +710,10 @@ void move_meeting(Turn& turn, const std::string& args) {
         when_text += (when_text.empty() ? "" : " ") + original[i];
     }
     WhenError error = WhenError::not_understood;
-    auto when = parse_when(when_text, turn.today(turn.zone_of(*network)), &error);
+    LocalDay written{};
+    auto when = parse_when(when_text, turn.today(turn.zone_of(*network)), &error, &written);
     if (!when) {
-        const auto key = error == WhenError::invalid_date   ? "when.invalid_date"
-                         : error == WhenError::invalid_time ? "when.invalid_time"
-                                                            : "when.not_understood";
-        turn.reply_text(key, {{"typed", when_text}});
+        reply_when_error(turn, error, when_text, written);
         return;
     }
     if (when->kind == When::Kind::week) {
@@ -607,19 +747,8 @@ void cancel_meeting(Turn& turn, const std::string& args) {
         turn.reply_text("meeting.cancel_closed", {{"number", std::to_string(meeting->id)}});
         return;
     }
-    const auto before = *meeting;
-    meeting->status = MeetingStatus::cancelled;
-    meeting->revision += 1;
-    turn.store.update_meeting(*meeting);
-    meeting_changed(turn, *network, before, *meeting);
-    MessageArgs args_out = {{"number", std::to_string(meeting->id)},
-                            {"when", format_moment(meeting->local_start, turn.lang)},
-                            {"network", network->name}};
-    turn.reply_text("meeting.cancelled", args_out);
-    turn.announce(network->id, "meeting.announce_cancelled",
-                  {{"number", std::to_string(meeting->id)},
-                   {"when", format_moment(meeting->local_start, turn.settings.default_language)},
-                   {"network", network->name}});
+    // Everyone is told and every reminder stops: asked first, and undoable for a day.
+    ask_cancel_meeting(turn, *network, *meeting);
 }
 
 void cafe_weeks(Turn& turn, const std::string& args) {
@@ -713,7 +842,10 @@ void answer_confirmation(Turn& turn, std::optional<Id> pending_id, bool yes) {
     if (pending_id) {
         pending = turn.store.pending(*pending_id);
     } else {
-        const auto open = turn.store.pending_of_member(turn.me->id);
+        // A typed ja/nee answers the newest question, but never an undo offer: a second "ja"
+        // must not take back what the first one did.
+        auto open = turn.store.pending_of_member(turn.me->id);
+        std::erase_if(open, [](const PendingAction& p) { return !takes_typed_yes_no(p); });
         if (open.empty()) {
             turn.reply_text("confirm.nothing");
             return;
@@ -733,6 +865,9 @@ void answer_confirmation(Turn& turn, std::optional<Id> pending_id, bool yes) {
     }
     if (is_forget_me(*pending)) {
         answer_forget_me(turn, *pending, yes);
+        return;
+    }
+    if (answer_undoable(turn, *pending, yes)) {
         return;
     }
     const auto network = turn.store.network(pending->network_id);
@@ -789,23 +924,39 @@ void expire_confirmation(Store& store, const BotSettings& settings, const Job& j
     }
     const auto member = store.member(pending->member_id);
     const auto lang = member && member->language ? *member->language : settings.default_language;
-    if (auto* question = std::get_if<ChoiceQuestion>(&row->message.content)) {
+    if (auto* form = std::get_if<ShortForm>(&row->message.content)) {
         OutboundMessage update;
         update.to = row->message.to;
         update.lang = row->message.lang;
-        auto closed = *question;
+        auto closed = *form;
         closed.closed_note = tr(lang, "confirm.closed_expired");
         update.content = closed;
         update.replaces = row->message.id;
         store.append_outbox(update, now);
     }
+    if (auto* question = std::get_if<ChoiceQuestion>(&row->message.content)) {
+        OutboundMessage update;
+        update.to = row->message.to;
+        update.lang = row->message.lang;
+        auto closed = *question;
+        closed.closed_note =
+            tr(lang, is_undo_offer(pending->kind) ? "undo.closed_expired" : "confirm.closed_expired");
+        update.content = closed;
+        update.replaces = row->message.id;
+        store.append_outbox(update, now);
+    }
+    if (is_undo_offer(pending->kind) || pending->kind == kPlanFormKind) {
+        return;  // the undo is simply no longer offered; the form is closed
+    }
     OutboundMessage notice;
     notice.to = row->message.to;
     notice.recipient_member_id = row->message.recipient_member_id;
     notice.lang = lang;
-    const std::string_view expired = is_forget_me(*pending)            ? "forget.expired"
-                                     : pending->kind == "move_meeting" ? "confirm.move_expired"
-                                                                       : "confirm.plan_expired";
+    const std::string_view expired = is_forget_me(*pending)              ? "forget.expired"
+                                     : pending->kind == "move_meeting"   ? "confirm.move_expired"
+                                     : pending->kind == "cancel_meeting" ? "confirm.cancel_expired"
+                                     : pending->kind == "remove_member"  ? "confirm.remove_expired"
+                                                                         : "confirm.plan_expired";
     notice.content = TextContent{tr(lang, expired), {}};
     store.append_outbox(notice, now);
 }

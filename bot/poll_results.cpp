@@ -96,9 +96,11 @@ std::optional<std::pair<Poll, std::vector<Tally>>> previous_run(Store& store, in
     return std::nullopt;
 }
 
+/// One row as Dutch Excel opens it: fields separated by semicolons (a comma is the decimal
+/// separator there, as in the averages "3,8").
 void csv_row(std::string& out, const std::vector<std::string>& fields) {
     for (std::size_t i = 0; i < fields.size(); ++i) {
-        out += (i ? "," : "") + csv_field(fields[i]);
+        out += (i ? ";" : "") + csv_field(fields[i]);
     }
     out += "\r\n";
 }
@@ -348,7 +350,8 @@ PollExport poll_results_csv(Store& store, Id poll_id, Lang lang, int default_min
     const auto answers = store.poll_answers(poll->id);
     const auto counts = tally(*poll, answers);
     const auto plain = [](const std::string& markdown) { return markdown_to_plain(markdown); };
-    std::string out;
+    // A UTF-8 byte order mark: without it Excel reads "café" as "cafÃ©".
+    std::string out = "\xEF\xBB\xBF";
     csv_row(out,
             {tr(lang, "poll.csv.poll"), tr(lang, "poll.csv.question"), tr(lang, "poll.csv.prompt"),
              tr(lang, "poll.csv.kind"), tr(lang, "poll.csv.option"), tr(lang, "poll.csv.count"),

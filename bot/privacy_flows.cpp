@@ -49,9 +49,10 @@ std::string describe(Turn& turn, const Member& me, bool full) {
     profile.push_back(
         turn.t("mydata.school",
                {{"school", me.school_name.empty() ? turn.t("mydata.none") : me.school_name}}));
-    profile.push_back(
-        turn.t("mydata.language", {{"language", me.language ? std::string(lang_code(*me.language))
-                                                            : turn.t("mydata.language_default")}}));
+    const auto language_name =
+        me.language ? turn.t("language.name." + std::string(lang_code(*me.language)))
+                    : turn.t("mydata.language_default");
+    profile.push_back(turn.t("mydata.language", {{"language", language_name}}));
     std::string tags;
     for (const auto& tag : me.expertise) {
         tags += (tags.empty() ? "" : ", ") + tag;
@@ -63,9 +64,17 @@ std::string describe(Turn& turn, const Member& me, bool full) {
 
     std::vector<std::string> accounts;
     for (const auto& identity : store.identities_of(me.id)) {
-        accounts.push_back(
-            turn.t("mydata.account", {{"platform", std::string(platform_code(identity.platform))},
-                                      {"id", identity.user_id}}));
+        // The console is the administrator's test chat (the demo gives every member an account
+        // there): the overview leaves it out for someone asking on Teams or Matrix; the full
+        // export lists it, named as what it is.
+        if (identity.platform == Platform::console && !full &&
+            turn.event.conversation.platform != Platform::console) {
+            continue;
+        }
+        accounts.push_back(turn.t(
+            "mydata.account",
+            {{"platform", turn.t("mydata.platform." + std::string(platform_code(identity.platform)))},
+             {"id", identity.user_id}}));
     }
     text += "\n\n" + turn.t("mydata.accounts") + list_or_none(turn, accounts);
 

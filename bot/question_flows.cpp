@@ -339,7 +339,9 @@ public:
         message.recipient_member_id = member.id;
         message.lang = lang_of(member);
         message.content = make(message.lang);
-        return store.append_outbox(message, now);
+        const auto id = store.append_outbox(message, now);
+        remember_prompt(store, message, now);
+        return id;
     }
 
     Id to_address(const Address& to, Content content) {
@@ -428,13 +430,15 @@ std::vector<Address> thread_addresses(Store& store, const Question& question) {
     return out;
 }
 
-/// Posts in the question's thread, except in the conversation the member wrote from (they see
-/// their own message there already).
+/// Posts in the question's thread, except where the member wrote it (they see their own message
+/// there already): the thread itself, or a conversation without threads. A reply to the post in
+/// the room's main timeline (Matrix) is not in the thread, so it is posted there.
 void post_in_thread(Courier& courier, const Question& question, const TextContent& content,
                     const Conversation* skip = nullptr) {
     for (const auto& to : thread_addresses(courier.store, question)) {
         if (skip && skip->kind == Conversation::Kind::group && skip->platform == to.platform &&
-            skip->id == to.conversation_id) {
+            skip->id == to.conversation_id &&
+            (to.thread_id.empty() || skip->thread_id == to.thread_id)) {
             continue;
         }
         courier.to_address(to, content);
@@ -577,11 +581,12 @@ void route(Turn& turn, Question question) {
     store.update_question(question);
 
     Courier courier(turn);
-    const auto lang = turn.settings.default_language;
+    const auto lang = network_language(store, turn.settings, network->id);
     MessageArgs args = {{"number", number_of(question)},
                         {"asker", asker_label(store, question, lang)},
                         {"text", question.text},
-                        {"names", join_names(names_of(chosen), lang)}};
+                        {"names", join_names(names_of(chosen), lang)},
+                        {"count", std::to_string(chosen.size())}};
     std::string post = tr(lang, "question.post", args) + "\n\n";
     if (!question.tags.empty()) {
         post += tr(lang, "question.post_tags", {{"tags", tags_text(question.tags)}}) + "\n";
@@ -870,6 +875,11 @@ void answer_offer(Turn& turn, const PendingAction& pending, bool helps) {
     route(turn, *question);
 }
 
+/// Where the outbox id of the asker's "Dit hielp me" card for an answer is kept.
+std::string forward_key(Id answer_id) {
+    return "core.helpful_card:" + std::to_string(answer_id);
+}
+
 void keep_answer(Turn& turn, const PendingAction& pending, AnswerConsent consent) {
     const auto id = read_id(pending.payload);
     auto answer = id ? turn.store.answer(*id) : std::nullopt;
@@ -964,7 +974,7 @@ void give_answer(Turn& turn, Question question, const std::string& typed) {
     cancel_follow_ups(turn.store, question);
 
     Courier courier(turn);
-    const auto lang = turn.settings.default_language;
+    const auto lang = network_language(turn.store, turn.settings, question.network_id);
     post_in_thread(courier, question,
                    TextContent{tr(lang, "answer.in_thread",
                                   {{"number", number_of(question)},
@@ -973,7 +983,7 @@ void give_answer(Turn& turn, Question question, const std::string& typed) {
                                {}},
                    &turn.event.conversation);
     if (const auto asker = asker_of(turn.store, question)) {
-        courier.to_member(*asker, [&](Lang asker_lang) {
+        const auto forward_id = courier.to_member(*asker, [&](Lang asker_lang) {
             ChoiceQuestion forward;
             forward.action_id = "helpful:" + std::to_string(answer.id);
             forward.prompt = tr(asker_lang, "answer.forward",
@@ -984,6 +994,11 @@ void give_answer(Turn& turn, Question question, const std::string& typed) {
             forward.choices = {{"yes", tr(asker_lang, "answer.helpful_button")}};
             return Content{forward};
         });
+        if (forward_id != 0) {
+            // Remembered, so its button closes once the question is answered.
+            turn.store.set_adapter_state(forward_key(answer.id), std::to_string(forward_id),
+                                         turn.now);
+        }
     }
     turn.reply_privately(TextContent{
         turn.t(question.anonymous ? "answer.thanks_anonymous" : "answer.thanks",
@@ -1029,7 +1044,7 @@ void mark_answer_helpful(Turn& turn, Question question, std::size_t position) {
     const auto author = turn.store.member(answer.author_member_id);
     const auto author_name = author ? author->display_name : turn.t("question.former_member");
     Courier courier(turn);
-    const auto lang = turn.settings.default_language;
+    const auto lang = network_language(turn.store, turn.settings, question.network_id);
     post_in_thread(courier, question,
                    TextContent{tr(lang, "helpful.in_thread",
                                   {{"number", number_of(question)}, {"author", author_name}}),
@@ -1042,6 +1057,29 @@ void mark_answer_helpful(Turn& turn, Question question, std::size_t position) {
                     {"asker", question.anonymous ? std::string() : turn.me->display_name}}),
                 {}}};
         });
+    }
+    // The asker's "Dit hielp me" buttons under every answer close: the question is answered.
+    for (const auto& each : answers) {
+        const auto saved = turn.store.adapter_state(forward_key(each.id));
+        const auto forward_id = saved ? read_id(*saved) : std::nullopt;
+        const auto row = forward_id ? turn.store.outbox_row(*forward_id) : std::nullopt;
+        if (row) {
+            if (const auto* card = std::get_if<ChoiceQuestion>(&row->message.content)) {
+                auto closed = *card;
+                closed.closed_note = tr(row->message.lang, each.id == answer.id
+                                                               ? "answer.helpful_closed_chosen"
+                                                               : "answer.helpful_closed");
+                // Addressed to the asker as the card was (an anonymous asker's too).
+                OutboundMessage update = row->message;
+                update.id = 0;
+                update.content = closed;
+                update.replaces = row->message.id;
+                turn.send(update);
+            }
+        }
+        if (saved) {
+            turn.store.set_adapter_state(forward_key(each.id), "", turn.now);
+        }
     }
     args.emplace_back("author", author_name);
     turn.reply_privately(TextContent{turn.t("helpful.done", args), {}});
@@ -1084,10 +1122,23 @@ void ask_question(Turn& turn, const std::string& args) {
     while (true) {
         const auto [word, after] = first_word(rest);
         const auto folded = bare(fold(word));
+        const auto [next, after_next] = first_word(after);
+        const auto pair = folded + " " + bare(fold(next));
         if (folded == "anoniem" || folded == "anonymous" || folded == "anon") {
             anonymous = true;
-        } else if (folded == "vertrouwelijk" || folded == "confidential") {
+        } else if (pair == "niet bewaren" || pair == "not saved" || folded == "unsaved") {
+            // Kept out of the knowledge base (the question is still posted with its asker).
             confidential = true;
+            if (folded != "unsaved") {
+                rest = after_next;
+                continue;
+            }
+        } else if (folded == "vertrouwelijk" || folded == "confidential") {
+            // The word promises what the bot does not do: the question would be posted in the
+            // group with the asker's name. Nothing is sent; the sender hears what is possible.
+            turn.confidential = true;
+            turn.reply_privately(TextContent{turn.t("question.no_confidential"), {}});
+            return;
         } else {
             break;
         }
@@ -1112,6 +1163,14 @@ void ask_question(Turn& turn, const std::string& args) {
     if (!turn.membership_in(network->id)) {
         turn.reply_text("question.not_member", {{"network", network->name}});
         return;
+    }
+    // The same open question of the same asker again (a double send): not routed twice.
+    for (const auto& open : turn.store.questions_of_network(network->id, QuestionStatus::open, 20)) {
+        if (open.asker_member_id == turn.me->id && fold(open.text) == fold(rest)) {
+            turn.reply_privately(
+                TextContent{turn.t("question.duplicate", {{"number", number_of(open)}}), {}});
+            return;
+        }
     }
     Question question;
     question.network_id = network->id;
@@ -1279,7 +1338,8 @@ void close_question(Turn& turn, const std::string& args) {
     Courier courier(turn);
     post_in_thread(
         courier, *question,
-        TextContent{tr(turn.settings.default_language, "close_question.in_thread", message_args),
+        TextContent{tr(network_language(turn.store, turn.settings, question->network_id),
+                       "close_question.in_thread", message_args),
                     {}},
         &turn.event.conversation);
     if (!asker) {
@@ -1426,7 +1486,8 @@ bool question_action(Turn& turn, const ActionSubmission& action) {
 }
 
 bool answer_question_prompt(Turn& turn, bool yes, const std::string& args) {
-    const auto open = turn.store.pending_of_member(turn.me->id);
+    auto open = turn.store.pending_of_member(turn.me->id);
+    std::erase_if(open, [](const PendingAction& p) { return !takes_typed_yes_no(p); });
     if (open.empty()) {
         return false;
     }

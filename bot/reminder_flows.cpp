@@ -43,8 +43,20 @@ std::optional<Meeting> meeting_from_args(Turn& turn, const Network& network,
     if (marked) {
         first.erase(0, 1);
     }
-    if (all_digits(first) && (marked || space == std::string::npos)) {
+    // A number, also a negative or an absurdly long one, names a meeting: it is never taken as
+    // "the next meeting" with a note.
+    const auto digits_only = [](std::string_view part) {
+        return !part.empty() &&
+               std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    const bool signed_number = first.size() > 1 && (first.front() == '-' || first.front() == '+') &&
+                               digits_only(std::string_view(first).substr(1));
+    if ((digits_only(first) || signed_number) && (marked || space == std::string::npos)) {
         rest = space == std::string::npos ? std::string() : std::string(trim(text.substr(space)));
+        if (signed_number || first.size() > 18 || std::stoll(first) <= 0) {
+            turn.reply_text("meeting.not_found", {{"number", first}, {"network", network.name}});
+            return std::nullopt;
+        }
         auto meeting = turn.store.meeting(std::stoll(first));
         if (!meeting || meeting->network_id != network.id) {
             turn.reply_text("meeting.not_found", {{"number", first}, {"network", network.name}});
@@ -413,6 +425,23 @@ void confirm_rule(Turn& turn, const Network& network, const ReminderRule& rule, 
             text += "\n" + turn.t("reminder.next", {{"when", format_moment(*local, turn.lang)}});
         }
     }
+    // What the facilitator may not expect: nobody to send it to, or a time in the quiet hours.
+    if (rule.audience == Audience::role) {
+        const auto roster = turn.store.roster(network.id);
+        if (std::none_of(roster.begin(), roster.end(), [&](const RosterEntry& entry) {
+                return entry.membership.role == rule.role;
+            })) {
+            text += "\n\n" + turn.t("reminder.warn_nobody_with_role",
+                                    {{"role", role_label(rule.role, turn.lang)}});
+        }
+    }
+    if (is_quiet_time(rule.time_of_day, turn.settings.send_window)) {
+        const auto& window = turn.settings.send_window;
+        text += "\n\n" + turn.t("reminder.warn_quiet_hours",
+                                {{"time", format_time_of_day(rule.time_of_day)},
+                                 {"from", format_time_of_day(window.quiet_from)},
+                                 {"until", format_time_of_day(window.quiet_until)}});
+    }
     turn.reply(TextContent{text, {}});
 }
 
@@ -451,11 +480,15 @@ void show_attendance(Turn& turn, const std::string& args) {
     if (!meeting) {
         return;
     }
-    // Reasons for not coming are for those who run the network.
-    const bool reasons = turn.manages(network->id);
+    // Reasons for not coming are for those who run the network, and only in a private chat: in
+    // a group the answer stays where it was asked (sending it to a private chat instead cost a
+    // chat to be opened, or another conversation's send, on every `wie komt` of a facilitator).
+    const bool manager = turn.manages(network->id);
+    const bool reasons =
+        manager && turn.event.conversation.kind == Conversation::Kind::direct;
     std::vector<std::string> coming;
     std::vector<std::string> not_coming;
-    bool shows_reason = false;
+    std::vector<bool> not_coming_reasons;
     std::set<Id> answered;
     for (const auto& rsvp : turn.store.rsvps_of(meeting->id)) {
         const auto member = turn.store.member(rsvp.member_id);
@@ -466,7 +499,7 @@ void show_attendance(Turn& turn, const std::string& args) {
         if (rsvp.answer == RsvpAnswer::coming) {
             coming.push_back(member->display_name);
         } else {
-            shows_reason = shows_reason || (reasons && !rsvp.reason.empty());
+            not_coming_reasons.push_back(!rsvp.reason.empty());
             not_coming.push_back(reasons && !rsvp.reason.empty()
                                      ? member->display_name + " (" + rsvp.reason + ")"
                                      : member->display_name);
@@ -489,15 +522,20 @@ void show_attendance(Turn& turn, const std::string& args) {
                                           {"when", format_moment(meeting->local_start, turn.lang)}});
     summary.rows = {row("rsvp.row_coming", coming), row("rsvp.row_not_coming", not_coming),
                     row("rsvp.row_open", open)};
-    summary.bars = {{turn.t("rsvp.bar_coming"), static_cast<double>(coming.size()),
-                     static_cast<double>(coming.size() + not_coming.size() + open.size()),
-                     std::to_string(coming.size())}};
-    summary.footnote = turn.t("rsvp.footnote");
-    if (shows_reason) {
-        turn.reply_privately(summary);  // reasons can be personal: not in front of the group
-    } else {
-        turn.reply(summary);
+    // A bar only when there is something to show: an empty one would just end the list.
+    if (!coming.empty()) {
+        summary.bars = {{turn.t("rsvp.bar_coming"), static_cast<double>(coming.size()),
+                         static_cast<double>(coming.size() + not_coming.size() + open.size()),
+                         std::to_string(coming.size())}};
     }
+    summary.footnote = turn.t("rsvp.footnote");
+    const bool reasons_elsewhere =
+        manager && !reasons && std::any_of(not_coming_reasons.begin(), not_coming_reasons.end(),
+                                           [](bool has) { return has; });
+    if (reasons_elsewhere) {
+        summary.footnote += " " + turn.t("rsvp.reasons_privately");
+    }
+    turn.reply(summary);
 }
 
 void meeting_changed(Turn& turn, const Network& network, const Meeting& before,

@@ -279,6 +279,7 @@ struct Mailer {
 
     void append(OutboundMessage message) {
         store.append_outbox(message, now);
+        remember_prompt(store, message, now);
         ++sent;
     }
 
@@ -306,7 +307,7 @@ struct Mailer {
             to_each(roster, {}, make);
             return;
         }
-        const auto lang = settings.default_language;
+        const auto lang = network_language(store, settings, network.id);
         for (const auto& binding : bindings) {
             OutboundMessage message;
             message.to.platform = binding.platform;
@@ -548,7 +549,31 @@ void send_meeting_reminder(Mailer& mail, const ReminderRule& rule, const Network
                 }
             }
             // Nobody prepares it yet: the organisers hear so and can ask someone.
-            mail.to_each(people.empty() ? managers_of(roster) : people, platforms, make);
+            if (people.empty() || rule.kind != ReminderKind::preparer_nudge) {
+                mail.to_each(people.empty() ? managers_of(roster) : people, platforms, make);
+                break;
+            }
+            // Each preparer hears whom to agree with: the others, never themselves.
+            for (const auto& person : people) {
+                mail.to_each({person}, platforms, [&](Lang lang) -> Content {
+                    std::vector<std::string> others;
+                    for (const auto& other : people) {
+                        if (other.member.id != person.member.id) {
+                            others.push_back(other.member.display_name);
+                        }
+                    }
+                    auto args = facts(lang);
+                    for (auto& [name, value] : args) {
+                        if (name == "preparers") {
+                            value = join_names(others, lang);
+                        }
+                    }
+                    return TextContent{
+                        tr(lang, others.empty() ? "reminder.preparer_alone" : "reminder.preparer",
+                           args),
+                        {}};
+                });
+            }
             break;
         }
         case Audience::not_responded:

@@ -1,6 +1,8 @@
 #include "bot/send_window.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdio>
 
 #include "bot/text.hpp"
 
@@ -70,17 +72,15 @@ constexpr WeekdayName kWeekdayAbbreviations[] = {
 //
 // Source: Rijksoverheid, "Schoolvakanties 2025-2026" and "Schoolvakanties 2026-2027"
 // (https://www.rijksoverheid.nl/onderwerpen/schoolvakanties, "Overzicht schoolvakanties per
-// schooljaar"; also published as open data at opendata.rijksoverheid.nl, type "schoolholidays").
+// schooljaar"; also published as open data at opendata.rijksoverheid.nl, type "schoolholidays"),
+// and "Overzicht schoolvakanties 2027-2028" and "… 2028-2029" (read 2026-12-07, DOMAIN.md §3.1a).
 // The zomervakantie, kerstvakantie and meivakantie are set by the government; herfst- and
-// voorjaarsvakantie are its advisory dates, from which schools may deviate (hence
-// [[reminders.holiday]] in the config). The Rijksoverheid page itself could not be opened when
-// these were entered; every date below was cross-checked against independent copies that agree
-// (school calendars in each region and news reports), and each period runs Saturday to Sunday as
-// published. The meivakantie is the one compulsory week; many schools add the week before.
-//
-// 2027-2028 is left out on purpose: only the dates for regio noord (and the national kerst- and
-// meivakantie) could be confirmed, not which of midden and zuid gets which week. Add the year when
-// the official overview has been checked, rather than guessing.
+// voorjaarsvakantie are its advisory dates ("adviesdata"), from which schools may deviate (hence
+// [[reminders.holiday]] in the config and `import-vakanties`). Each period runs Saturday to
+// Sunday as published. The meivakantie is the one compulsory week; many schools add the week
+// before (advised for 2027-2028: 22–30 April; 2028-2029: 21–29 April), which a school adds itself.
+// When the last year here comes within 60 days of its end, the bot warns (log, check-config, the
+// organisers in chat): add the next year's published dates.
 
 struct HolidayRow {
     std::string_view region;  // "" = heel Nederland
@@ -95,7 +95,7 @@ constexpr date::year_month_day ymd(int year, unsigned month, unsigned day) {
 }
 
 constexpr std::string_view kRegions[] = {"noord", "midden", "zuid"};
-constexpr int kSchoolYears[] = {2025, 2026};
+constexpr int kSchoolYears[] = {2025, 2026, 2027, 2028};
 
 constexpr HolidayRow kHolidays[] = {
     // 2025-2026
@@ -122,6 +122,30 @@ constexpr HolidayRow kHolidays[] = {
     {"noord", 2026, "zomervakantie", ymd(2027, 7, 10), ymd(2027, 8, 22)},
     {"midden", 2026, "zomervakantie", ymd(2027, 7, 17), ymd(2027, 8, 29)},
     {"zuid", 2026, "zomervakantie", ymd(2027, 7, 24), ymd(2027, 9, 5)},
+    // 2027-2028
+    {"noord", 2027, "herfstvakantie", ymd(2027, 10, 16), ymd(2027, 10, 24)},
+    {"midden", 2027, "herfstvakantie", ymd(2027, 10, 16), ymd(2027, 10, 24)},
+    {"zuid", 2027, "herfstvakantie", ymd(2027, 10, 23), ymd(2027, 10, 31)},
+    {"", 2027, "kerstvakantie", ymd(2027, 12, 25), ymd(2028, 1, 9)},
+    {"noord", 2027, "voorjaarsvakantie", ymd(2028, 2, 19), ymd(2028, 2, 27)},
+    {"midden", 2027, "voorjaarsvakantie", ymd(2028, 2, 26), ymd(2028, 3, 5)},
+    {"zuid", 2027, "voorjaarsvakantie", ymd(2028, 2, 26), ymd(2028, 3, 5)},
+    {"", 2027, "meivakantie", ymd(2028, 4, 29), ymd(2028, 5, 7)},
+    {"noord", 2027, "zomervakantie", ymd(2028, 7, 15), ymd(2028, 8, 27)},
+    {"midden", 2027, "zomervakantie", ymd(2028, 7, 8), ymd(2028, 8, 20)},
+    {"zuid", 2027, "zomervakantie", ymd(2028, 7, 22), ymd(2028, 9, 3)},
+    // 2028-2029
+    {"noord", 2028, "herfstvakantie", ymd(2028, 10, 14), ymd(2028, 10, 22)},
+    {"midden", 2028, "herfstvakantie", ymd(2028, 10, 21), ymd(2028, 10, 29)},
+    {"zuid", 2028, "herfstvakantie", ymd(2028, 10, 21), ymd(2028, 10, 29)},
+    {"", 2028, "kerstvakantie", ymd(2028, 12, 23), ymd(2029, 1, 7)},
+    {"noord", 2028, "voorjaarsvakantie", ymd(2029, 2, 17), ymd(2029, 2, 25)},
+    {"midden", 2028, "voorjaarsvakantie", ymd(2029, 2, 17), ymd(2029, 2, 25)},
+    {"zuid", 2028, "voorjaarsvakantie", ymd(2029, 2, 10), ymd(2029, 2, 18)},
+    {"", 2028, "meivakantie", ymd(2029, 4, 28), ymd(2029, 5, 6)},
+    {"noord", 2028, "zomervakantie", ymd(2029, 7, 21), ymd(2029, 9, 2)},
+    {"midden", 2028, "zomervakantie", ymd(2029, 7, 7), ymd(2029, 8, 19)},
+    {"zuid", 2028, "zomervakantie", ymd(2029, 7, 14), ymd(2029, 8, 26)},
 };
 
 }  // namespace
@@ -254,6 +278,82 @@ std::vector<HolidayPeriod> dutch_school_holidays(std::string_view region, int sc
         periods.begin(), periods.end(),
         [](const HolidayPeriod& a, const HolidayPeriod& b) { return a.first < b.first; });
     return periods;
+}
+
+namespace {
+
+std::string format_iso_day(LocalDay day) {
+    const date::year_month_day ymd{day};
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    return text;
+}
+
+std::optional<LocalDay> parse_iso_day(std::string_view text) {
+    int year = 0;
+    unsigned month = 0;
+    unsigned day = 0;
+    const auto number = [&](std::size_t at, std::size_t length, auto& out) {
+        const auto* first = text.data() + at;
+        return std::from_chars(first, first + length, out).ptr == first + length;
+    };
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !number(0, 4, year) ||
+        !number(5, 2, month) || !number(8, 2, day)) {
+        return std::nullopt;
+    }
+    const auto ymd = date::year{year} / date::month{month} / date::day{day};
+    if (!ymd.ok()) {
+        return std::nullopt;
+    }
+    return LocalDay{ymd};
+}
+
+}  // namespace
+
+std::optional<LocalDay> holidays_known_until(const SendWindow& window) {
+    if (!window.holiday_calendar || window.holidays.empty()) {
+        return std::nullopt;
+    }
+    LocalDay last = window.holidays.front().last;
+    for (const HolidayPeriod& holiday : window.holidays) {
+        last = std::max(last, holiday.last);
+    }
+    return last;
+}
+
+bool holidays_run_out_soon(const SendWindow& window, LocalDay today) {
+    const auto until = holidays_known_until(window);
+    return until && today + date::days{kHolidayWarningDays} >= *until;
+}
+
+std::string encode_holidays(const std::vector<HolidayPeriod>& holidays) {
+    std::string text;
+    for (const HolidayPeriod& holiday : holidays) {
+        text += format_iso_day(holiday.first) + "\t" + format_iso_day(holiday.last) + "\t" +
+                holiday.name + "\n";
+    }
+    return text;
+}
+
+std::vector<HolidayPeriod> decode_holidays(std::string_view text) {
+    std::vector<HolidayPeriod> holidays;
+    while (!text.empty()) {
+        const auto end = text.find('\n');
+        const auto line = text.substr(0, end);
+        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+        const auto tab1 = line.find('\t');
+        const auto tab2 = tab1 == std::string_view::npos ? tab1 : line.find('\t', tab1 + 1);
+        if (tab2 == std::string_view::npos) {
+            continue;
+        }
+        const auto first = parse_iso_day(line.substr(0, tab1));
+        const auto last = parse_iso_day(line.substr(tab1 + 1, tab2 - tab1 - 1));
+        if (first && last && *first <= *last) {
+            holidays.push_back({std::string(line.substr(tab2 + 1)), *first, *last});
+        }
+    }
+    return holidays;
 }
 
 }  // namespace leernetwerk

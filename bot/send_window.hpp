@@ -32,7 +32,27 @@ struct SendWindow {
     /// Monday .. Sunday (ISO order).
     std::array<bool, 7> school_days{true, true, true, true, true, false, false};
     std::vector<HolidayPeriod> holidays;
+    /// A holiday calendar is expected (a region is configured): warn before its dates run out.
+    bool holiday_calendar = false;
 };
+
+/// From this many days before the known school holidays end, the bot warns (log, check-config,
+/// the organisers in chat) that reminders will soon go out in holidays.
+inline constexpr int kHolidayWarningDays = 60;
+
+/// The last day of the last known holiday, when a holiday calendar is expected; nullopt when none
+/// is (no region) or no dates are known at all.
+std::optional<LocalDay> holidays_known_until(const SendWindow& window);
+
+/// True when `today` is within kHolidayWarningDays of holidays_known_until (or past it).
+bool holidays_run_out_soon(const SendWindow& window, LocalDay today);
+
+/// Where `import-vakanties` keeps the holidays it read (a named value in the store).
+inline constexpr std::string_view kImportedHolidaysKey = "calendar.holidays";
+/// Holidays as kept under kImportedHolidaysKey: one "YYYY-MM-DD\tYYYY-MM-DD\tname" per line.
+std::string encode_holidays(const std::vector<HolidayPeriod>& holidays);
+/// The lines of encode_holidays; unreadable lines are skipped.
+std::vector<HolidayPeriod> decode_holidays(std::string_view text);
 
 /// Quiet hours as read from "HH:MM-HH:MM".
 struct QuietHours {

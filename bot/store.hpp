@@ -112,6 +112,8 @@ public:
     virtual std::vector<Member> members() = 0;
     virtual void set_member_school(Id member_id, std::optional<Id> school_id) = 0;
     virtual void set_member_language(Id member_id, std::optional<Lang> language) = 0;
+    /// The name shown for a member (from the platform's profile when it was only an id before).
+    virtual void set_member_display_name(Id member_id, std::string_view name) = 0;
     virtual void set_member_expertise(Id member_id, const std::vector<std::string>& tags) = 0;
     virtual void set_active_network(Id member_id, std::optional<Id> network_id) = 0;
     /// Links a platform account to a member (replacing an earlier link of that account).

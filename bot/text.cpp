@@ -294,7 +294,7 @@ std::string csv_field(std::string_view value, bool always_quote) {
                           text.front() == '@' || text.front() == '\t' || text.front() == '\r')) {
         text.insert(text.begin(), '\'');
     }
-    if (!always_quote && text.find_first_of(",\"\r\n") == std::string::npos) {
+    if (!always_quote && text.find_first_of(",;\"\r\n") == std::string::npos) {
         return text;
     }
     std::string quoted = "\"";

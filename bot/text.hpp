@@ -36,6 +36,7 @@ std::string markdown_to_plain(std::string_view markdown);
 /// One CSV field (RFC 4180): quoted when it holds a comma, quote or line break (or always), and
 /// prefixed with an apostrophe when a spreadsheet would run it as a formula (it starts with = + -
 /// @, a tab or a carriage return).
+/// (Quoted when it holds a comma, a semicolon, a quote or a line break.)
 std::string csv_field(std::string_view value, bool always_quote = false);
 
 /// True when `text` is valid UTF-8.

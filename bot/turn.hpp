@@ -136,6 +136,26 @@ std::optional<Item> find_numbered(Turn& turn, NumberedKind kind, int number,
     return std::move(items.front());
 }
 
+/// Remembers a choice question sent to one member (not a poll's), so that its number or its label
+/// typed later answers it; a poll question or a closed card forgets the earlier one.
+void remember_prompt(Store& store, const OutboundMessage& message, Instant now);
+/// Typed text (an option's number or its exact label, punctuation and case aside) as the answer
+/// to the member's last prompt that is still open; nullopt when it is not one.
+std::optional<ActionSubmission> typed_prompt_answer(Store& store, Id member_id,
+                                                    std::string_view text, Instant now);
+
+/// Takes the display name a platform sent for a member whose stored name was only made from
+/// their id (a Matrix localpart such as "anna"); a name a facilitator gave stays.
+void learn_display_name(Store& store, Member& member, const Sender& sender);
+
+/// Where the language chosen by someone who is no member yet is kept.
+std::string stranger_language_key(const InboundEvent& event);
+/// The language a network's group conversations speak: set by its facilitators (`taal groep
+/// en`), else the installation's ([bot] language). Private messages use the member's own.
+Lang network_language(Store& store, const BotSettings& settings, Id network_id);
+/// Sets it (nullopt: back to the installation's).
+void set_network_language(Store& store, Id network_id, std::optional<Lang> lang, Instant now);
+
 /// "procesbegeleider" / "facilitator".
 std::string role_label(Role role, Lang lang);
 /// Names joined as "Anna, Bram en Cees" / "Anna, Bram and Cees".
@@ -154,6 +174,22 @@ void answer_confirmation(Turn& turn, std::optional<Id> pending_id, bool yes);
 void expire_confirmation(Store& store, const BotSettings& settings, const Job& job, Instant now);
 
 inline constexpr std::string_view kPendingExpiryJob = "pending_expiry";
+
+// Ja/Nee before what cannot simply be typed back, and an undo afterwards (undo_flows.cpp).
+/// `annuleer bijeenkomst 3`, checked: asks the sender Ja/Nee, naming who answered already.
+void ask_cancel_meeting(Turn& turn, const Network& network, const Meeting& meeting);
+/// `lid verwijderen X`, checked: asks Ja/Nee, saying so when X runs the network or is the sender.
+void ask_remove_member(Turn& turn, const Network& network, const RosterEntry& target);
+/// The answer to one of those questions or to an undo offer; false for other confirmations.
+bool answer_undoable(Turn& turn, const PendingAction& pending, bool yes);
+/// An undo offer ("Ongedaan maken"): a typed ja/nee never answers it, only its button or label.
+bool is_undo_offer(std::string_view kind);
+/// Whether a typed "ja"/"nee" may answer this open prompt: not an undo offer, not a form.
+bool takes_typed_yes_no(const PendingAction& pending);
+/// Whether a pending confirmation is one of undo_flows'.
+bool is_undoable_kind(std::string_view kind);
+/// A moment in the network's zone as the sender reads it.
+std::string format_moment_of(Turn& turn, const Network& network, Instant instant);
 
 // Reminders (reminders.cpp): rules, their jobs, and sending them.
 inline constexpr std::string_view kReminderJob = "reminder";

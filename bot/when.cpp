@@ -170,6 +170,67 @@ std::optional<Meridiem> meridiem_of(std::string_view word) {
 
 // "15:30", "15.30", "15u30", "9u", "9 uur", "15:30 uur", "3pm", "3 pm", "3:30pm", "3:30 p.m.",
 // optionally after "om" / "at". Only the shape is checked here; ranges are checked later.
+/// An hour on the clock face as a word or a number: "vier", "4" → 4; 1..12 only.
+std::optional<int> clock_hour(std::string_view word) {
+    static constexpr Name kHours[] = {{"een", 1},  {"twee", 2},  {"drie", 3},   {"vier", 4},
+                                      {"vijf", 5}, {"zes", 6},   {"zeven", 7},  {"acht", 8},
+                                      {"negen", 9}, {"tien", 10}, {"elf", 11},  {"twaalf", 12}};
+    if (const auto named = lookup(kHours, word)) {
+        return named;
+    }
+    if (!word.empty() && word.size() <= 2 && all_digits(word)) {
+        const auto number = *parse_number(word, 1, 2);
+        if (number >= 1 && number <= 12) {
+            return number;
+        }
+    }
+    return std::nullopt;
+}
+
+/// Dutch clock phrases: "half vier", "kwart over vier", "kwart voor vier", "vier uur" (also with
+/// digits: "half 4"). Judgement call, as a school would mean them: 1 to 6 o'clock is the
+/// afternoon, 7 to 12 the morning, unless "'s avonds", "'s middags" or "'s ochtends" follows.
+std::optional<Match<RawTime>> parse_clock_phrase(const Tokens& tokens, std::size_t pos) {
+    std::size_t p = pos;
+    int hour = 0;
+    int minute = 0;
+    const auto word = [&](std::size_t i) {
+        return i < tokens.size() ? std::string_view(tokens[i]) : std::string_view();
+    };
+    if (word(p) == "half" && clock_hour(word(p + 1))) {
+        hour = *clock_hour(word(p + 1)) - 1;
+        minute = 30;
+        p += 2;
+    } else if (word(p) == "kwart" && (word(p + 1) == "over" || word(p + 1) == "voor") &&
+               clock_hour(word(p + 2))) {
+        const bool over = word(p + 1) == "over";
+        hour = *clock_hour(word(p + 2)) - (over ? 0 : 1);
+        minute = over ? 15 : 45;
+        p += 3;
+    } else if (clock_hour(word(p)) && !all_digits(word(p)) && word(p + 1) == "uur") {
+        hour = *clock_hour(word(p));
+        p += 2;
+    } else {
+        return std::nullopt;
+    }
+    if (hour == 0) {
+        hour = 12;  // "half een": 12:30
+    }
+    bool evening = hour <= 6;
+    const auto part = word(p) == "s" || word(p) == "'s" ? word(p + 1) : std::string_view();
+    if (part == "avonds" || part == "middags") {
+        evening = hour != 12;
+        p += 2;
+    } else if (part == "ochtends" || part == "morgens") {
+        evening = false;
+        p += 2;
+    }
+    RawTime time;
+    time.hour = evening && hour < 12 ? hour + 12 : hour;
+    time.minute = minute;
+    return Match<RawTime>{time, p - pos};
+}
+
 std::optional<Match<RawTime>> parse_time(const Tokens& tokens, std::size_t pos) {
     std::size_t p = pos;
     if (p < tokens.size() && is_any(tokens[p], "om", "at")) {
@@ -177,6 +238,9 @@ std::optional<Match<RawTime>> parse_time(const Tokens& tokens, std::size_t pos) 
     }
     if (p >= tokens.size()) {
         return std::nullopt;
+    }
+    if (const auto phrase = parse_clock_phrase(tokens, p)) {
+        return Match<RawTime>{phrase->value, p + phrase->used - pos};
     }
     std::string_view token = tokens[p];
     RawTime time;
@@ -472,6 +536,12 @@ std::optional<Match<RawDay>> parse_day(const Tokens& tokens, std::size_t pos) {
     if (is_any(token, "morgen", "tomorrow")) {
         return relative(1, 1);
     }
+    if (is_any(token, "gisteren", "yesterday")) {
+        return relative(-1, 1);  // in the past: the caller says so
+    }
+    if (token == "eergisteren") {
+        return relative(-2, 1);
+    }
     if (token == "overmorgen") {
         return relative(2, 1);
     }
@@ -733,7 +803,8 @@ void append_day_month_year(std::string& out, LocalDay day, bool long_month, Lang
 
 }  // namespace
 
-std::optional<When> parse_when(std::string_view text, LocalDay today, WhenError* error) {
+std::optional<When> parse_when(std::string_view text, LocalDay today, WhenError* error,
+                               LocalDay* actual) {
     const auto fail = [error](WhenError reason) -> std::optional<When> {
         if (error != nullptr) {
             *error = reason;
@@ -776,6 +847,15 @@ std::optional<When> parse_when(std::string_view text, LocalDay today, WhenError*
                          day->form == RawDay::Form::next_week;
     if (time && is_week) {
         return fail(WhenError::not_understood);  // "week 11 15:30": which day?
+    }
+    if (day->form == RawDay::Form::date && day->weekday >= 0) {
+        if (const auto written = resolve_date(day->calendar, today);
+            written && weekday_index(*written) != day->weekday) {
+            if (actual != nullptr) {
+                *actual = *written;
+            }
+            return fail(WhenError::wrong_weekday);
+        }
     }
     const auto resolved = resolve_day(*day, today);
     if (!resolved) {

@@ -40,6 +40,7 @@ enum class WhenError {
     not_understood,  ///< no date could be read at all ("volgende keer", "asdf")
     invalid_date,    ///< looks like a date but does not exist ("31 april", "29-2-2027", "week 54")
     invalid_time,    ///< looks like a time but does not exist ("25:00", "12:60")
+    wrong_weekday,   ///< the date exists but is another weekday ("wo 9 februari" in 2027)
 };
 
 /// Reads a date, optionally with a time, relative to `today` (the member's local date).
@@ -54,7 +55,12 @@ enum class WhenError {
 /// otherwise today). "week N" without a year is the next week N whose Monday is on or after the
 /// Monday of today's week. The whole text must be a date: trailing words are not_understood.
 /// Never guesses: ambiguous or impossible input is an error.
-std::optional<When> parse_when(std::string_view text, LocalDay today, WhenError* error = nullptr);
+/// "half vier" (15:30), "kwart over vier", "kwart voor vier" and "vier uur" are read as a school
+/// means them: 1 to 6 o'clock in the afternoon, 7 to 12 in the morning, unless "'s avonds" or
+/// "'s ochtends" follows. "gisteren" is read (the caller says it is in the past). With
+/// wrong_weekday, `actual` (when given) is the date as written, so the reply can name its weekday.
+std::optional<When> parse_when(std::string_view text, LocalDay today, WhenError* error = nullptr,
+                               LocalDay* actual = nullptr);
 
 /// Reads a time of day alone: "15:30", "15.30", "9u", "9 uur", "15u30", "3:30 pm". nullopt if not.
 std::optional<std::chrono::minutes> parse_time_of_day(std::string_view text);

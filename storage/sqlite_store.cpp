@@ -1058,6 +1058,13 @@ void SqliteStore::set_member_language(Id member_id, std::optional<Lang> language
     Impl::require_changed(query.run(), "set_member_language", "member", member_id);
 }
 
+void SqliteStore::set_member_display_name(Id member_id, std::string_view name) {
+    Query query = impl_->query("UPDATE members SET display_name = ?2 WHERE id = ?1",
+                               "set_member_display_name");
+    query.bind_int(1, member_id).bind_text(2, name);
+    Impl::require_changed(query.run(), "set_member_display_name", "member", member_id);
+}
+
 void SqliteStore::set_member_expertise(Id member_id, const std::vector<std::string>& tags) {
     Atomic atomic{impl_->db(), "set_member_expertise"};
     impl_->require_member(member_id, "set_member_expertise");

@@ -72,6 +72,7 @@ public:
     std::vector<Member> members() override;
     void set_member_school(Id member_id, std::optional<Id> school_id) override;
     void set_member_language(Id member_id, std::optional<Lang> language) override;
+    void set_member_display_name(Id member_id, std::string_view name) override;
     void set_member_expertise(Id member_id, const std::vector<std::string>& tags) override;
     void set_active_network(Id member_id, std::optional<Id> network_id) override;
     void link_identity(const Identity& identity) override;

@@ -13,6 +13,23 @@
 namespace leernetwerk::console {
 namespace {
 
+/// The word a console user types for a form field: the first word of its label of four letters
+/// or more, in the reader's language ("datum" for "Datum en tijd"); the field id otherwise.
+std::string field_key(const FormField& field) {
+    for (const auto& word : words(fold(field.label))) {
+        std::string letters;
+        for (const char c : word) {
+            if ((c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80) {
+                letters += c;
+            }
+        }
+        if (letters.size() >= 4) {
+            return letters;
+        }
+    }
+    return field.id;
+}
+
 /// The console shows the core's Markdown dialect as plain text.
 std::string plain(std::string_view markdown) { return markdown_to_plain(markdown); }
 
@@ -40,8 +57,21 @@ struct Renderer {
             out << "\n-> " << plain(question.closed_note);
             return;
         }
-        for (std::size_t i = 0; i < question.choices.size(); ++i) {
-            out << "\n  " << (i + 1) << ". " << plain(question.choices[i].label);
+        // A scale whose points are just their numbers fits on one line ("1 · 2 · … · 10"), on a
+        // phone too; other choices are numbered one per line.
+        bool plain_scale = question.kind == ChoiceQuestion::Kind::rating;
+        for (std::size_t i = 0; i < question.choices.size() && plain_scale; ++i) {
+            plain_scale = plain(question.choices[i].label) == std::to_string(i + 1);
+        }
+        if (plain_scale) {
+            out << "\n  ";
+            for (std::size_t i = 0; i < question.choices.size(); ++i) {
+                out << (i ? " · " : "") << (i + 1);
+            }
+        } else {
+            for (std::size_t i = 0; i < question.choices.size(); ++i) {
+                out << "\n  " << (i + 1) << ". " << plain(question.choices[i].label);
+            }
         }
         if (question.kind == ChoiceQuestion::Kind::rating &&
             (!question.low_label.empty() || !question.high_label.empty())) {
@@ -74,7 +104,7 @@ struct Renderer {
             out << "\n" << plain(form.intro);
         }
         for (const auto& field : form.fields) {
-            out << "\n  " << field.id << " = " << plain(field.label);
+            out << "\n  " << field_key(field) << " = " << plain(field.label);
             if (field.required) {
                 out << " (" << tr(lang, "console.required") << ")";
             }
@@ -146,9 +176,9 @@ Conversation ConsoleSession::conversation() const {
 
 Sender ConsoleSession::sender() const {
     if (speaker_) {
-        return {"member-" + std::to_string(speaker_->id), speaker_->display_name};
+        return {"member-" + std::to_string(speaker_->id), speaker_->display_name, ""};
     }
-    return {"console-guest", "Gast"};
+    return {"console-guest", "Gast", ""};
 }
 
 void ConsoleSession::status_line(const std::string& text) {
@@ -217,9 +247,11 @@ void ConsoleSession::drain() {
             const auto& message = row.message;
             std::string to;
             if (message.to.direct) {
-                const auto member = message.recipient_member_id
-                                        ? store_.member(message.recipient_member_id)
-                                        : std::nullopt;
+                // Named as a person, also when the message names only the account.
+                const auto member =
+                    message.recipient_member_id
+                        ? store_.member(message.recipient_member_id)
+                        : store_.member_by_identity(Platform::console, message.to.user_id);
                 to = (member ? member->display_name : message.to.user_id) +
                      (message.lang == Lang::nl ? " (privé)" : " (private)");
             } else {
@@ -332,8 +364,16 @@ bool ConsoleSession::handle_line(const std::string& raw_line) {
             return true;
         }
         if (eq != std::string::npos && line.front() != '/') {
-            form_values_[std::string(trim(line.substr(0, eq)))] =
-                std::string(trim(line.substr(eq + 1)));
+            // The key as shown ("datum"), the field's label, or its id ("when").
+            auto key = std::string(trim(line.substr(0, eq)));
+            const auto typed = fold(key);
+            for (const auto& field : open_form_->fields) {
+                if (typed == field_key(field) || typed == fold(field.label) || typed == field.id) {
+                    key = field.id;
+                    break;
+                }
+            }
+            form_values_[key] = std::string(trim(line.substr(eq + 1)));
             return true;
         }
         open_form_.reset();

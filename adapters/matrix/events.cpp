@@ -89,6 +89,15 @@ RoomEvent read_event(const json& j) {
                 event.in_reply_to = string_at(*reply, "event_id");
             }
         }
+        if (const json* mentions = member(*content, "m.mentions"); mentions && mentions->is_object()) {
+            if (const json* users = member(*mentions, "user_ids"); users && users->is_array()) {
+                for (const auto& user : *users) {
+                    if (user.is_string() && event.mentions.size() < kMaxPollAnswers) {
+                        event.mentions.push_back(user.get<std::string>());
+                    }
+                }
+            }
+        }
         if (is_poll_response(event.type)) {
             const json* response = member(*content, event.type);
             const json* answers = response ? member(*response, "answers") : nullptr;
@@ -180,7 +189,10 @@ tl::expected<Transaction, TransactionError> parse_transaction(std::string_view b
 }
 
 std::string strip_bot_mention(std::string_view body, std::string_view bot_user_id,
-                              std::string_view bot_display_name) {
+                              std::string_view bot_display_name, bool* mentioned) {
+    if (mentioned) {
+        *mentioned = false;
+    }
     // A reply fallback ("> <@a:b> quoted" lines and an empty line) comes first in older clients.
     while (body.size() >= 2 && body.substr(0, 2) == "> ") {
         const auto newline = body.find('\n');
@@ -207,6 +219,9 @@ std::string strip_bot_mention(std::string_view body, std::string_view bot_user_i
         }
         if (!rest.empty() && (rest.front() == ':' || rest.front() == ',')) {
             rest.remove_prefix(1);
+        }
+        if (mentioned) {
+            *mentioned = true;
         }
         return std::string(trim(rest));
     }
@@ -301,8 +316,15 @@ Decoded decode_event(const RoomEvent& event, const DecodeContext& context) {
     decoded.event.event_id = event.event_id;
     decoded.event.conversation = conversation();
     decoded.event.sender = sender(event.sender, "");
+    bool mentioned = false;
     decoded.event.text =
-        strip_bot_mention(event.body, context.bot_user_id, context.bot_display_name);
+        strip_bot_mention(event.body, context.bot_user_id, context.bot_display_name, &mentioned);
+    // In a room the bot reads every line between members; only what names it is surely for it
+    // (the core also answers commands and replies to its own messages there).
+    decoded.event.ambient =
+        decoded.event.conversation.kind == Conversation::Kind::group && !mentioned &&
+        std::find(event.mentions.begin(), event.mentions.end(), context.bot_user_id) ==
+            event.mentions.end();
     decoded.event.reply_to_remote_id = event.in_reply_to;
     if (event.relates_rel_type == "m.thread" && !event.relates_event_id.empty()) {
         // A message in a thread: the bot's answer stays in it, and the thread's root tells what

@@ -31,6 +31,7 @@ struct RoomEvent {
     std::string relates_event_id;
     std::string in_reply_to;                ///< m.relates_to.m.in_reply_to.event_id
     std::vector<std::string> poll_answers;  ///< poll.response: the chosen answer ids
+    std::vector<std::string> mentions;      ///< m.mentions.user_ids (intentional mentions)
     bool well_formed = true;  ///< false: a required field is missing or an id is malformed
 };
 
@@ -87,8 +88,9 @@ struct Decoded {
 Decoded decode_event(const RoomEvent& event, const DecodeContext& context);
 
 /// Removes a leading mention of the bot (display name, user id or localpart, with an optional
-/// ':' or ',' after it) and a reply fallback ("> " lines); trims the rest.
+/// ':' or ',' after it) and a reply fallback ("> " lines); trims the rest. `mentioned` (when
+/// given) tells whether a mention was removed.
 std::string strip_bot_mention(std::string_view body, std::string_view bot_user_id,
-                              std::string_view bot_display_name);
+                              std::string_view bot_display_name, bool* mentioned = nullptr);
 
 }  // namespace leernetwerk::matrix

@@ -616,6 +616,26 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
             if (direct) {
                 return;  // a private chat needs no introduction
             }
+            self->welcome_unless_encrypted(room_id, invite_event_id);
+        });
+    }
+
+    /// A room encrypted from the start gets the note that the bot cannot read it, not a welcome
+    /// it could never follow up on.
+    void welcome_unless_encrypted(const std::string& room_id, const std::string& invite_event_id) {
+        net::ClientRequest request;
+        request.method = "GET";
+        request.url = client_url("/rooms/" + net::encode_path_segment(room_id) +
+                                 "/state/m.room.encryption/");
+        auto self = shared_from_this();
+        call(std::move(request), [self, room_id,
+                                  invite_event_id](Result<net::ClientResponse> response) {
+            if (response && response->status == 200) {
+                if (self->note_encrypted(room_id)) {
+                    self->wake();
+                }
+                return;
+            }
             InboundEvent event;
             event.kind = InboundEvent::Kind::bot_added;
             event.event_id = invite_event_id + "/joined";

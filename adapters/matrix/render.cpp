@@ -71,17 +71,32 @@ struct TextVisitor {
             out.html += "<br><br><em>" + markdown_to_html(question.closed_note) + "</em>";
             return out;
         }
-        out.html += "<ol>";
-        std::string labels;
-        for (std::size_t i = 0; i < question.choices.size(); ++i) {
-            const auto label = plain(question.choices[i].label);
-            out.body += "\n" + std::to_string(i + 1) + ". " + label;
-            out.html += "<li>" + markdown_to_html(question.choices[i].label) + "</li>";
-            if (i < 3) {
-                labels += (labels.empty() ? "" : ", ") + ("\"" + label + "\"");
-            }
+        // A scale whose points are just their numbers fits on one line ("1 · 2 · … · 10").
+        bool plain_scale = question.kind == ChoiceQuestion::Kind::rating;
+        for (std::size_t i = 0; i < question.choices.size() && plain_scale; ++i) {
+            plain_scale = plain(question.choices[i].label) == std::to_string(i + 1);
         }
-        out.html += "</ol>";
+        std::string labels;
+        if (plain_scale) {
+            std::string line;
+            for (std::size_t i = 0; i < question.choices.size(); ++i) {
+                line += (i ? " · " : "") + std::to_string(i + 1);
+            }
+            out.body += "\n" + line;
+            out.html += "<p>" + escape_html(line) + "</p>";
+            labels = "\"1\", \"" + std::to_string(question.choices.size()) + "\"";
+        } else {
+            out.html += "<ol>";
+            for (std::size_t i = 0; i < question.choices.size(); ++i) {
+                const auto label = plain(question.choices[i].label);
+                out.body += "\n" + std::to_string(i + 1) + ". " + label;
+                out.html += "<li>" + markdown_to_html(question.choices[i].label) + "</li>";
+                if (i < 3) {
+                    labels += (labels.empty() ? "" : ", ") + ("\"" + label + "\"");
+                }
+            }
+            out.html += "</ol>";
+        }
         std::string hint;
         if (question.kind == ChoiceQuestion::Kind::multiple) {
             hint = dutch(lang) ? "Antwoord met de nummers van je keuzes, bijvoorbeeld \"1, 3\"."

@@ -52,7 +52,9 @@ constexpr int kMaxDataNesting = 32;
 // for escaped characters of the dialect and for stray unescaped ones (the dialect says nothing
 // else is markup). Only "**" (bold) and "- " list lines survive as markup. Braces are included:
 // the chat hides text between { and } (msteams-docs #4956) and TextBlocks read {{DATE(…)}}.
-// The price: copy-pasting such text yields the look-alike, not the ASCII character.
+// The price: copy-pasting such text yields the look-alike, not the ASCII character. So '#' and
+// '|', which are markup only at the start of a line (a heading, a table row), stay themselves
+// anywhere else: "Vraag #1", "#rekenen", "a | b" (issue 14, point 25).
 struct LookAlike {
     char ascii;
     std::string_view shown;
@@ -89,6 +91,19 @@ bool is_dialect_special(char c) {
     return std::string_view("\\*_[]<>`#|~").find(c) != std::string_view::npos;
 }
 
+/// Whether `out` is at the start of a line (only spaces since the last line break).
+bool at_line_start(const std::string& out) {
+    const auto newline = out.find_last_of('\n');
+    const auto from = newline == std::string::npos ? 0 : newline + 1;
+    return out.find_first_not_of(' ', from) == std::string::npos;
+}
+
+/// '#' starts a heading and '|' a table row only at the start of a line: elsewhere ("Vraag #1",
+/// "#rekenen", "a | b") Teams shows them as they are, so they stay ordinary characters.
+bool markup_only_at_line_start(char c) {
+    return c == '#' || c == '|';
+}
+
 /// Converts the dialect; with keep_bold "**" stays bold, otherwise it is dropped (for titles,
 /// labels and choices, which Teams shows without markdown).
 std::string convert(std::string_view markdown, bool keep_bold) {
@@ -96,7 +111,13 @@ std::string convert(std::string_view markdown, bool keep_bold) {
     out.reserve(markdown.size() + markdown.size() / 8);
     for (std::size_t i = 0; i < markdown.size(); ++i) {
         const char c = markdown[i];
-        if (c == '\\' && i + 1 < markdown.size() && is_dialect_special(markdown[i + 1])) {
+        const bool escaped =
+            c == '\\' && i + 1 < markdown.size() && is_dialect_special(markdown[i + 1]);
+        const char shown = escaped ? markdown[i + 1] : c;
+        if (markup_only_at_line_start(shown) && !at_line_start(out)) {
+            out += shown;
+            i += escaped ? 1 : 0;
+        } else if (escaped) {
             out += look_alike(markdown[++i]);
         } else if (c == '*' && i + 1 < markdown.size() && markdown[i + 1] == '*') {
             if (keep_bold) {

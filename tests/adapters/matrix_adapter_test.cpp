@@ -441,6 +441,20 @@ TEST_CASE("matrix: invites from allowed users are accepted, and encrypted rooms 
     const auto notes = f.bot_messages();
     REQUIRE(notes.size() == 1);
     CHECK(notes[0]["body"].get<std::string>().find("versleuteld") != std::string::npos);
+
+    // A room encrypted from the start: no plain welcome first, only the note.
+    const auto secret = f.control("POST", "/_test/rooms",
+                                  {{"members", {kMarieke}}, {"invite", {kBot}}, {"encrypted", true}})
+                            ["room_id"]
+                                .get<std::string>();
+    invite["room_id"] = secret;
+    invite["event_id"] = "$invite-secret";
+    REQUIRE(f.push(json::array({invite}), {{"store", false}})["status"] == 200);
+    REQUIRE(run_until(f.io, [&] { return f.bot_messages(secret).size() >= 1; }));
+    REQUIRE(f.drained());
+    const auto first = f.bot_messages(secret);
+    REQUIRE(first.size() == 1);
+    CHECK(first[0]["body"].get<std::string>().find("versleuteld") != std::string::npos);
     CHECK(f.spec_errors() == 0);
 }
 

@@ -362,3 +362,35 @@ TEST_CASE("matrix: a poll response becomes an action on the poll start", "[matri
     CHECK(decode_one(response("@otherbot:localhost", json::array({"ja"}))).kind ==
           Decoded::Kind::ignored);
 }
+
+TEST_CASE("matrix: a room message that does not name the bot is marked ambient",
+          "[matrix][wire]") {
+    auto decoded = decode_one(message_event("@anna:localhost", "m.text", "Goedemorgen allemaal!"));
+    REQUIRE(decoded.kind == Decoded::Kind::inbound);
+    CHECK(decoded.event.ambient);
+    decoded = decode_one(message_event("@anna:localhost", "m.text", "Leernetwerk bot: wie komt"));
+    CHECK_FALSE(decoded.event.ambient);
+    CHECK(decoded.event.text == "wie komt");
+    // An intentional mention (a pill) in m.mentions.
+    auto body = json::parse(message_event("@anna:localhost", "m.text", "wie komt?"));
+    body["events"][0]["content"]["m.mentions"] = {{"user_ids", {kBot}}};
+    CHECK_FALSE(decode_one(body.dump()).event.ambient);
+    // A private chat is never ambient.
+    decoded = decode_one(message_event("@anna:localhost", "m.text", "Goedemorgen!", "!dm:localhost"),
+                         context({"!dm:localhost"}));
+    CHECK_FALSE(decoded.event.ambient);
+}
+
+TEST_CASE("matrix: a scale in numbered text fits on one line", "[matrix][render]") {
+    ChoiceQuestion scale;
+    scale.action_id = "poll:1:1";
+    scale.prompt = "Hoe was het?";
+    scale.kind = ChoiceQuestion::Kind::rating;
+    for (int i = 1; i <= 5; ++i) {
+        scale.choices.push_back({std::to_string(i), std::to_string(i)});
+    }
+    const auto text = render_text(Content{scale}, Lang::nl);
+    CHECK(text.body.find("\n1 · 2 · 3 · 4 · 5") != std::string::npos);
+    CHECK(text.body.find("1. 1") == std::string::npos);
+    CHECK(text.html.find("<ol>") == std::string::npos);
+}

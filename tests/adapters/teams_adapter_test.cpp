@@ -755,7 +755,7 @@ TEST_CASE(
               .find("Opgeslagen als kennis 1") != std::string::npos);
 
     const auto found = f.say_in_channel("29:anna", "Anna de Vries", "zoek rekenen");
-    // (Teams shows a # as ＃, so that it never starts a heading.)
+    // (A # is ＃ only at the start of a line, where it would start a heading.)
     CHECK(found.find("1 Verslag maart**") != std::string::npos);
     CHECK(found.find("**rekent**") != std::string::npos);
     CHECK(found.find("<b>Bram</b>") == std::string::npos);
@@ -865,4 +865,35 @@ TEST_CASE("teams: a question mentions the routed member in the channel, who answ
     CHECK(in_thread);
     CHECK(f.store->question(1)->status == QuestionStatus::answered);
     CHECK(f.store->outbox_in_state(Platform::teams, OutboxState::failed).empty());
+}
+
+TEST_CASE("teams: 'wie komt' in a channel is answered in the channel, like other commands",
+          "[teams][adapter][conversation][rsvp]") {
+    // Measured before: a facilitator's `wie komt` with a reason among the answers was sent to
+    // her private chat, so it opened one (POST /v3/conversations) and sent to another
+    // conversation; every other command is one send to the channel.
+    Fixture f;
+    f.say_in_channel("29:marieke", "Marieke", "nieuw netwerk HSN-café Feedback");
+    f.say_in_channel("29:marieke", "Marieke", "koppel netwerk HSN-café Feedback");
+    for (const auto* who : {"Anna de Vries | deelnemer | A | 29:anna", "Bram | deelnemer | B | 29:bram",
+                            "Cees | deelnemer | C | 29:cees", "Dirk | deelnemer | D | 29:dirk",
+                            "Eva | deelnemer | E | 29:eva"}) {
+        f.say_in_channel("29:marieke", "Marieke", std::string("lid toevoegen ") + who);
+    }
+    f.say_in_channel("29:marieke", "Marieke", "caféweken 2026-2027: 6");
+    f.say_in_channel("29:marieke", "Marieke",
+                     "plan bijeenkomst 2027-02-09 15:30 | Het Kompas | Feedback");
+    f.say_in_channel("29:anna", "Anna de Vries", "ik kan niet ouderavond");
+    f.say_in_channel("29:bram", "Bram", "ik kom");
+    for (const auto* text : {"bijeenkomsten", "wie komt", "wie komt"}) {
+        INFO(text);
+        const auto before = f.connector.requests.size();
+        const auto out = f.say_in_channel("29:marieke", "Marieke", text);
+        REQUIRE(f.connector.requests.size() == before + 1);  // one send, to the channel
+        CHECK(f.posted_to(kChannel, before).size() == 1);
+        if (std::string(text) == "wie komt") {
+            CHECK(out.find("Anna de Vries") != std::string::npos);
+            CHECK(out.find("ouderavond") == std::string::npos);  // reasons only privately
+        }
+    }
 }

@@ -151,7 +151,11 @@ TEST_CASE("the core dialect becomes Teams markdown that only bolds and lists",
     // Escaped characters become look-alikes that no markdown parser reads as markup.
     CHECK(to_teams_markdown("\\*niet schuin\\*") == "\u2217niet schuin\u2217");
     CHECK(to_teams_markdown("\\_a\\_ \\~\\~b\\~\\~ \\`c\\` \\# d \\| e \\\\ f") ==
-          "\u02CDa\u02CD \u223C\u223Cb\u223C\u223C \u02CBc\u02CB \uFF03 d \u2223 e \u2216 f");
+          "\u02CDa\u02CD \u223C\u223Cb\u223C\u223C \u02CBc\u02CB # d | e \u2216 f");
+    // '#' and '|' are markup only at the start of a line: elsewhere they stay themselves.
+    CHECK(to_teams_markdown("Vraag \\#1 over \\#rekenen: a \\| b") ==
+          "Vraag #1 over #rekenen: a | b");
+    CHECK(to_teams_markdown("\\#1 bovenaan\n  \\| tabel") == "\uFF031 bovenaan\n  \u2223 tabel");
     CHECK(to_teams_markdown("\\[link\\](http://x)") == "\uFF3Blink\uFF3D(http://x)");
     CHECK(to_teams_markdown("\\<at\\>x\\</at\\>") == "\u02C2at\u02C3x\u02C2/at\u02C3");
     // Stray unescaped specials are literal in the dialect, so they are neutralised as well.

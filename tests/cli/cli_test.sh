@@ -36,7 +36,7 @@ check "every problem is reported" grep -q 'bad.toml: storage.path' err.txt
 check "missing config exits 2" test $? -eq 2
 check "missing config is named" grep -q "missing.toml" err.txt
 
-printf '[teams]\nenabled = true\napp_id = "x"\napp_password_env = "LEERNETWERK_TEST_SECRET"\n' >secret.toml
+printf '[teams]\nenabled = true\napp_id = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"\napp_password_env = "LEERNETWERK_TEST_SECRET"\n' >secret.toml
 LEERNETWERK_TEST_SECRET=hunter2-very-secret "$bin" check-config --config secret.toml >out.txt 2>err.txt
 check "secret from env accepted" test $? -eq 0
 check "secret never printed" bash -c '! grep -q hunter2 out.txt err.txt'
@@ -81,9 +81,10 @@ check "a poll key file next to the database" test -f poll.db.poll-key
 check "the poll key file is private" test "$(stat -c %a poll.db.poll-key)" = 600
 "$bin" export-poll --db poll.db --network "HSN-café Feedback die werkt" --poll 1 --out poll.csv >out.txt 2>err.txt
 check "export-poll exits 0" test $? -eq 0
-check "export-poll neutralises a formula" grep -q $'^1,1,Wat past?,single,\'=1+1,1,50,\r$' poll.csv
+check "export-poll neutralises a formula" grep -q $'^1;1;Wat past?;single;\'=1+1;1;50;\r$' poll.csv
+check "export-poll starts with a UTF-8 byte order mark for Excel" test "$(head -c 3 poll.csv | od -An -tx1 | tr -d ' ')" = "efbbbf"
 check "export-poll quotes a comma" grep -q '"Zeg ""ja"", of nee"' poll.csv
-check "export-poll names who answered a named poll" grep -q "^Anna de Vries,1,Wat past?," poll.csv
+check "export-poll names who answered a named poll" grep -q "^Anna de Vries;1;Wat past?;" poll.csv
 "$bin" export-poll --db poll.db --network "HSN-café Feedback die werkt" --poll 9 >out.txt 2>err.txt
 check "an unknown poll exits 2" test $? -eq 2
 check "an unknown poll is named" grep -q "no poll 9" err.txt
@@ -130,6 +131,51 @@ printf 'Dit is geen agenda\n' >bad.ics
 "$bin" import-cafeweken --file bad.ics --db demo.db >out.txt 2>err.txt
 check "a file that is no calendar exits 2" test $? -eq 2
 check "a file that is no calendar is named" grep -q "bad.ics: no VCALENDAR found" err.txt
+
+# Usage errors exit 2 and name what is wrong; secret files others can read are warned about.
+"$bin" bogus >out.txt 2>err.txt
+check "an unknown command exits 2" test $? -eq 2
+check "an unknown command is named" grep -q 'unknown command "bogus"; the commands are: console' err.txt
+"$bin" check-config >out.txt 2>err.txt
+check "a missing option exits 2" test $? -eq 2
+"$bin" export-poll --network "HSN-café Feedback die werkt" --poll abc --db demo.db >out.txt 2>err.txt
+check "a poll number that is no number exits 2" test $? -eq 2
+check "a poll number that is no number is named" grep -q -- '--poll: expected a poll number such as 3 (see `peilingen` in chat), got "abc"' err.txt
+"$bin" export-poll --network "HSN-café Feedback die werkt" --poll 99999999999999999999 --db demo.db >out.txt 2>err.txt
+check "a poll number too large is named as typed" grep -q 'got "99999999999999999999"' err.txt
+timeout 10 "$bin" check-config --config /dev/zero >out.txt 2>err.txt
+check "check-config of a device exits 2 at once" test $? -eq 2
+check "check-config of a device says why" grep -q "is not a regular file" err.txt
+printf 'geheim-wachtwoord\n' >secret.txt
+chmod 644 secret.txt
+printf '[teams]\nenabled = true\napp_id = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"\napp_password_file = "secret.txt"\n[storage]\npath = "none.db"\n' >secretfile.toml
+"$bin" check-config --config secretfile.toml >out.txt 2>err.txt
+check "a readable secret file is only a warning" test $? -eq 0
+check "a secret file readable by others is warned about" grep -q "secretfile.toml: teams.app_password_file: warning: secret.txt can be read by others than its owner (mode 644)" err.txt
+
+# import-vakanties: a school's holidays and days off from its calendar export, per school year.
+"$bin" import-vakanties --file "$fixture" --db demo.db --dry-run >out.txt 2>err.txt
+check "import-vakanties --dry-run exits 0" test $? -eq 0
+check "holidays and days off are found" grep -q "4 of 13 event(s) are holidays or days off" out.txt
+check "a holiday with its days" grep -qx "2026-2027: Kerstvakantie, Saturday 19 December 2026 .. Sunday 3 January 2027" out.txt
+check "a study day" grep -qx "2026-2027: Studiedag (leerlingen vrij), Friday 9 October 2026" out.txt
+check "a café week is no holiday" test "$(grep -c "caf" out.txt)" -eq 0
+check "a dry run of the holidays stores nothing" grep -q "dry run: nothing stored" out.txt
+"$bin" import-vakanties --file "$fixture" --db demo.db >out.txt 2>err.txt
+check "import-vakanties exits 0" test $? -eq 0
+check "the import says what it stored" grep -q "stored in demo.db: the holidays of 2026-2027" out.txt
+"$bin" import-vakanties --file bad.ics --db demo.db >out.txt 2>err.txt
+check "a holiday file that is no calendar exits 2" test $? -eq 2
+
+# check-config warns from 60 days before the known school holidays end (here: the school's own).
+soon=$(date -d '+30 days' +%F)
+printf '[reminders]\nholiday_region = "geen"\n[[reminders.holiday]]\nname = "Studiedag"\nfirst = %s\nlast = %s\n[storage]\npath = "none.db"\n' "$soon" "$soon" >holidays.toml
+"$bin" check-config --config holidays.toml >out.txt 2>err.txt
+check "running-out holidays are only a warning" test $? -eq 0
+check "check-config warns that the holidays run out" grep -q "holidays.toml: reminders: warning: school holidays are known only until" err.txt
+check "check-config names how to add holidays" grep -q "import-vakanties" err.txt
+"$bin" check-config --config "$src/config/leernetwerk.example.toml" >out.txt 2>err.txt
+check "the built-in holidays do not warn yet" test "$(grep -c "known only until" err.txt)" -eq 0
 
 # export-knowledge and harvest: the knowledge base and the school year's harvest as files.
 printf 'kennis notitie Verslag <script>x</script> | We oefenden met feedback | feedback\nkennis bron Waaier | https://voorbeeld.nl/w?a=1&b=2 | Vragen\nambitie Feedback die <b>werkt</b>\n' |

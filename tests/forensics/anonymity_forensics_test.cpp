@@ -206,6 +206,7 @@ RunResult play_and_attack(unsigned seed) {
     std::vector<Copy> copies;
     std::vector<std::set<std::string>> answer_rows;  // "token|question|value" per copy
     std::set<std::string> seen_answering;  // members shown answering by a copy during the poll
+    std::set<std::string> previous_state;  // adapter state and conversation references
     // The strongest attacker also knows which steps answered the open question (as the platform
     // could tell from when the next question was read): the steps are given, not guessed.
     std::set<std::size_t> open_question_steps;
@@ -235,12 +236,41 @@ RunResult play_and_attack(unsigned seed) {
                  "FROM outbox WHERE (recipient_member_id IS NOT NULL OR conversation_id LIKE "
                  "'console-dm-%') AND (content LIKE '%ontvangen%' OR content LIKE '%opgeslagen%' "
                  "OR content LIKE '%Overgeslagen%' OR content LIKE '%poll:1:2%' OR content LIKE "
-                 "'%Nog even%')"});
+                 "'%Nog even%')",
+                 // Small named values and conversation references written at that step.
+                 "SELECT key || '=' || value || '@' || updated_at FROM adapter_state",
+                 "SELECT conversation_id || '@' || updated_at FROM conversation_refs"});
             std::set<std::string> rows;
             for (const auto& row : read[0]) {
                 rows.insert(row[0] + "|" + row[1] + "|" + row[2]);
             }
             answer_rows.push_back(std::move(rows));
+            // A value written under a member's id (".. :12"), or a reference of their private
+            // chat, that changed at this step marks them as the one who acted.
+            std::set<std::string> state;
+            for (const auto& rows : {read[2], read[3]}) {
+                for (const auto& row : rows) {
+                    state.insert(row[0]);
+                }
+            }
+            if (!previous_state.empty() && actors.size() > 1) {
+                for (const auto& entry : state) {
+                    if (previous_state.count(entry)) {
+                        continue;
+                    }
+                    for (const auto& [name, id] : member_ids) {
+                        const auto key = entry.substr(0, entry.find('='));
+                        if (has(key, ":" + id) &&
+                            key.size() == key.find(":" + id) + id.size() + 1) {
+                            seen_answering.insert(name);
+                        }
+                        if (has(entry, "console-dm-" + id + "@")) {
+                            seen_answering.insert(name);
+                        }
+                    }
+                }
+            }
+            previous_state = std::move(state);
             for (const auto& row : read[1]) {
                 for (const auto& [name, id] : member_ids) {
                     if (id == row[0]) {

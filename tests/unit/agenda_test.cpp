@@ -66,7 +66,7 @@ void collect_items(ConsoleFixture& chat) {
         contains(chat.say("agendapunt Rekenen in groep 8 | we lopen vast bij breuken | ik leid in"),
                  "Agendapunt #1 staat op de lijst"));
     chat.as("Sanne");
-    REQUIRE(contains(chat.say("agendapunt"), "text = Agendapunt (verplicht)"));
+    REQUIRE(contains(chat.say("agendapunt"), "agendapunt = Agendapunt (verplicht)"));
     chat.say("text=Kleuters observeren");
     chat.say("explanation=hoe leg je vast wat je ziet?");
     chat.say("kind=succes");
@@ -116,7 +116,7 @@ TEST_CASE("members add items, dot-vote, and the digest publishes the settled age
     chat.as("Sanne");
     const auto form = chat.say("agendapunt");
     CHECK(contains(form, "Agendapunt voor HSN-café Feedback die werkt"));
-    CHECK(contains(form, "introduce = Ik kan het inleiden"));
+    CHECK(contains(form, "inleiden = Ik kan het inleiden"));
     chat.say("text=Kleuters observeren");
     chat.say("explanation=hoe leg je vast wat je ziet?");
     chat.say("kind=succes");
@@ -421,6 +421,7 @@ TEST_CASE("agenda commands that cannot be used get an example that works", "[age
 TEST_CASE("a dot vote with a deadline closes itself; English works too", "[agenda][en]") {
     ConsoleFixture chat;
     chat.as("Anna");
+    chat.say("/prive");
     chat.say("taal en");
     const auto added =
         chat.say("agenda item Fractions in year 6 | we get stuck | i can introduce it");
@@ -441,6 +442,7 @@ TEST_CASE("a dot vote with a deadline closes itself; English works too", "[agend
     CHECK(contains(chat.say("agenda stemmen"), "Er loopt al een stippenstemming"));
 
     chat.as("Anna");
+    chat.say("/prive");  // she reads English; the group speaks Dutch
     const auto voted = chat.say("dots 1 1 2");
     CHECK(contains(voted, "Your dots are in:\n- 2 dots on #1 Fractions in year 6\n- 1 dot on #2"));
     CHECK(contains(chat.say("dots 1 2 2 2"), "That is 4 dots; you have 3."));
@@ -500,7 +502,8 @@ TEST_CASE("items wait for a meeting to be planned and then join its list", "[age
 
     // Accepted for a meeting that is then cancelled: it is a proposal again, waiting.
     chat.say("agenda accepteer 1");
-    CHECK(contains(chat.say("annuleer bijeenkomst 4"), "geannuleerd"));
+    chat.say("annuleer bijeenkomst 4");
+    CHECK(contains(chat.say("ja"), "geannuleerd"));
     CHECK(contains(chat.say("agenda"), "Voorgesteld\n- #1 NT2 in de onderbouw"));
     CHECK_FALSE(item(chat, 1).meeting_id.has_value());
     CHECK(item(chat, 1).status == AgendaStatus::proposed);
@@ -545,4 +548,23 @@ TEST_CASE("a merge stays within what a typed item may be, on one line", "[agenda
     chat.say("agenda samenvoegen 3 en 4");
     CHECK(item(chat, 3).explanation == "we lopen vast / - en de ouders klagen");
     CHECK_FALSE(contains(chat.say("agenda"), "\n- en de ouders"));
+}
+
+TEST_CASE("an item without a length does not hide the start times after it", "[agenda][times]") {
+    ConsoleFixture chat;
+    chat.say("agendapunt Begrijpend lezen");
+    chat.say("agendapunt Rekenen in groep 8");
+    chat.say("agendapunt Kleuters observeren");
+    chat.say("agenda accepteer 1 2 3");
+    chat.say("agenda 1 minuten 20");
+    chat.say("agenda 3 minuten 30");  // #2 has no length: 120 - 50 = 70 minutes assumed
+    const auto settled = chat.say("agenda");
+    CHECK(contains(settled, "15:30–15:50 #1 Begrijpend lezen"));
+    CHECK(contains(settled, "±15:50–17:00 #2 Rekenen in groep 8"));
+    CHECK(contains(settled, "17:00–17:30 #3 Kleuters observeren"));
+    CHECK_FALSE(contains(settled, "…"));
+    const auto digest = chat.say("/tijd 2027-02-02 09:00");
+    CHECK(contains(digest, "±15:50–17:00"));
+    CHECK(contains(digest, "duur nog niet vastgesteld (±: geschat)"));
+    CHECK(contains(digest, "17:00–17:30"));
 }

@@ -24,7 +24,7 @@ InboundEvent message_from(const Member& member, const std::string& text, const s
     event.kind = InboundEvent::Kind::message;
     event.event_id = id;
     event.conversation = {Platform::console, "console", Conversation::Kind::group, ""};
-    event.sender = {"member-" + std::to_string(member.id), member.display_name};
+    event.sender = {"member-" + std::to_string(member.id), member.display_name, ""};
     event.text = text;
     return event;
 }
@@ -35,7 +35,7 @@ InboundEvent click(const Member& member, const std::string& action_id, const std
     event.kind = InboundEvent::Kind::action;
     event.event_id = id;
     event.conversation = {Platform::console, "console", Conversation::Kind::group, ""};
-    event.sender = {"member-" + std::to_string(member.id), member.display_name};
+    event.sender = {"member-" + std::to_string(member.id), member.display_name, ""};
     event.action.action_id = action_id;
     event.action.choice_ids = {choice};
     return event;
@@ -167,12 +167,18 @@ TEST_CASE("the plan-meeting form works like the one-line command", "[bot][forms]
     ConsoleFixture chat;
     const auto form = chat.say("plan bijeenkomst");
     CHECK(contains(form, "Bijeenkomst plannen — HSN-café Feedback die werkt"));
-    CHECK(contains(form, "when = Datum en tijd (verplicht), bv. 12 maart 15:30"));
-    chat.say("when=23 maart 15:30");
-    chat.say("location=Het Kompas");
+    // The fields are named in Dutch, and typed so (the field's id still works).
+    CHECK(contains(form, "datum = Datum en tijd (verplicht), bv. 12 maart 15:30"));
+    CHECK(contains(form, "plaats = Plaats"));
+    CHECK(contains(form, "onderwerp = Onderwerp"));
+    CHECK(contains(form, "voorbereiders = Voorbereiders: wie bereidt voor?"));
+    CHECK_FALSE(contains(form, "when ="));
+    chat.say("datum=23 maart 15:30");
+    chat.say("Plaats = Het Kompas");
     chat.say("preparers=Sanne");
     const auto reply = chat.say("");
     CHECK(contains(reply, "staat gepland: di 23 mrt 2027 15:30"));
+    CHECK(contains(reply, "Het Kompas"));
     CHECK(contains(reply, "- voorbereiding: Sanne Bakker"));
     CHECK(chat.meeting_count() == 4);
 }
@@ -243,7 +249,7 @@ TEST_CASE("joining people are welcomed in a network's conversation", "[bot][welc
     joined.kind = InboundEvent::Kind::member_joined;
     joined.event_id = "join-1";
     joined.conversation = {Platform::console, "console", Conversation::Kind::group, ""};
-    joined.joined = {{"member-3", "Anna"}, {"someone-new", "Nieuwe Collega"}};
+    joined.joined = {{"member-3", "Anna", ""}, {"someone-new", "Nieuwe Collega", ""}};
     REQUIRE(chat.bot.handle(joined, demo_now()));
     const auto texts = take_outbox(*chat.store, demo_now());
     REQUIRE(texts.size() == 1);
@@ -266,7 +272,7 @@ TEST_CASE("on a fresh installation the first person starts the first network", "
     InboundEvent event;
     event.event_id = "first";
     event.conversation = {Platform::matrix, "!room:hsn.nl", Conversation::Kind::group, ""};
-    event.sender = {"@marieke:hsn.nl", "Marieke"};
+    event.sender = {"@marieke:hsn.nl", "Marieke", ""};
     event.text = "@bot nieuw netwerk HSN-café Rekenen";
     REQUIRE(bot.handle(event, demo_now()));
     const auto network = store->find_network_by_name("HSN-café Rekenen");
@@ -278,7 +284,7 @@ TEST_CASE("on a fresh installation the first person starts the first network", "
 
     // A second stranger cannot start one too.
     event.event_id = "second";
-    event.sender = {"@bram:hsn.nl", "Bram"};
+    event.sender = {"@bram:hsn.nl", "Bram", ""};
     event.text = "nieuw netwerk Van Bram";
     REQUIRE(bot.handle(event, demo_now()));
     CHECK(store->networks().size() == 1);
@@ -410,6 +416,9 @@ TEST_CASE("after an event fails, the later events of its conversation wait for t
                              nullptr, nullptr, nullptr) == SQLITE_OK);
         auto first = message_from(marieke, "taal en", "bad");
         auto second = message_from(marieke, "hulp", "good");
+        // In her private chat: a group speaks its network's language.
+        first.conversation.kind = Conversation::Kind::direct;
+        second.conversation.kind = Conversation::Kind::direct;
         auto elsewhere = message_from(marieke, "hulp", "other");
         elsewhere.conversation.id = "another-room";
         const std::vector<InboundEvent> batch = {first, second, elsewhere};
@@ -437,4 +446,231 @@ TEST_CASE("after an event fails, the later events of its conversation wait for t
     for (const auto* suffix : {"", "-wal", "-shm"}) {
         std::filesystem::remove(path + suffix);
     }
+}
+
+TEST_CASE("in a room where members talk among themselves, the bot answers only what is for it",
+          "[bot][group]") {
+    ConsoleFixture chat;
+    const auto anna = member_named(*chat.store, "Anna de Vries");
+    auto said = [&](InboundEvent event) {
+        REQUIRE(chat.bot.handle(event, demo_now()));
+        return take_outbox(*chat.store, demo_now());
+    };
+    take_outbox(*chat.store, demo_now());
+    auto chatter = message_from(anna, "Goedemorgen allemaal! Ik neem donderdag koffie mee.", "m1");
+    chatter.ambient = true;  // a Matrix room: the bot reads every line
+    CHECK(said(chatter).empty());
+    auto typo = message_from(anna, "Heeft iemand de slides van vorige keer?", "m2");
+    typo.ambient = true;
+    CHECK(said(typo).empty());
+
+    // A command is answered, also without naming the bot.
+    auto command = message_from(anna, "bijeenkomsten", "m3");
+    command.ambient = true;
+    const auto meetings = said(command);
+    REQUIRE(meetings.size() == 1);
+    CHECK(contains(meetings.front(), "bijeenkomst"));
+
+    // A reply to one of the bot's messages is for the bot, so is a line that names it (the
+    // adapter then does not mark it ambient).
+    auto reply = message_from(anna, "dank je", "m4");
+    reply.ambient = true;
+    reply.reply_to_remote_id = "test";  // take_outbox marked the bot's messages sent as "test"
+    const auto answered = said(reply);
+    REQUIRE(answered.size() == 1);
+    CHECK(contains(answered.front(), "begrijp ik niet"));
+    const auto named = said(message_from(anna, "goedemorgen", "m5"));
+    REQUIRE(named.size() == 1);
+    CHECK(contains(named.front(), "begrijp ik niet"));
+
+    // In a private chat the bot keeps helping.
+    auto direct = message_from(anna, "Goedemorgen!", "m6");
+    direct.ambient = true;
+    direct.conversation.kind = Conversation::Kind::direct;
+    direct.conversation.id = "console-dm";
+    CHECK_FALSE(said(direct).empty());
+}
+
+TEST_CASE("a member known only by their Matrix id gets their display name, and is found by it",
+          "[bot][names]") {
+    ConsoleFixture chat;
+    auto& store = *chat.store;
+    Member kees;
+    kees.display_name = "kees";  // made from @kees:school.nl before the room told the bot more
+    kees.created_at = demo_now();
+    kees.id = store.create_member(kees);
+    store.link_identity({Platform::matrix, "@kees:school.nl", kees.id});
+    store.add_membership({chat.demo.network_id, kees.id, Role::facilitator, demo_now()});
+    store.set_active_network(kees.id, chat.demo.network_id);
+
+    InboundEvent event;
+    event.kind = InboundEvent::Kind::message;
+    event.event_id = "$k1";
+    event.conversation = {Platform::matrix, "!dm:school.nl", Conversation::Kind::direct, ""};
+    event.sender = {"@kees:school.nl", "Kees Klaassen", ""};
+    event.text = "hulp";
+    REQUIRE(chat.bot.handle(event, demo_now()));
+    CHECK(store.member(kees.id)->display_name == "Kees Klaassen");
+    const auto rows = store.due_outbox(Platform::matrix, demo_now(), 10);
+    REQUIRE_FALSE(rows.empty());
+    CHECK(contains(std::get<TextContent>(rows.back().message.content).markdown, "Kees Klaassen"));
+
+    // Everyone finds him by that name now: as a preparer, in the member list.
+    auto printed =
+        chat.say("plan bijeenkomst 10 maart 2027 15:30 | De Wegwijzer | Rekenen | Kees Klaassen");
+    printed += chat.say("ja");
+    CHECK_FALSE(contains(printed, "Ik vind niemand"));
+    CHECK(contains(printed, "Kees Klaassen"));
+    CHECK(contains(chat.say("leden"), "Kees Klaassen"));
+
+    // A name a facilitator gave is not replaced by a platform nickname.
+    event.event_id = "$k2";
+    event.sender.display_name = "kk";
+    REQUIRE(chat.bot.handle(event, demo_now()));
+    CHECK(store.member(kees.id)->display_name == "Kees Klaassen");
+}
+
+TEST_CASE("the plan-meeting form plans once, closes, and is announced in the group",
+          "[bot][form]") {
+    ConsoleFixture chat;
+    const auto marieke = member_named(*chat.store, "Marieke Jansen");
+    REQUIRE(chat.bot.handle(message_from(marieke, "plan bijeenkomst", "f1"), demo_now()));
+    std::string action_id;
+    for (const auto& row : chat.store->due_outbox(Platform::console, demo_now(), 100)) {
+        if (const auto* form = std::get_if<ShortForm>(&row.message.content)) {
+            action_id = form->action_id;
+        }
+    }
+    REQUIRE(action_id.rfind("form:plan_meeting:", 0) == 0);
+    take_outbox(*chat.store, demo_now());
+    const auto before = chat.meeting_count();
+
+    // Teams: the submission is an invoke, whose reply only the clicker sees; clicked twice.
+    auto submit = click(marieke, action_id, "", "f2");
+    submit.action.choice_ids.clear();
+    submit.action.fields = {{"when", "23 maart 2027 15:30"},
+                            {"location", "De Wegwijzer"},
+                            {"topic", "Rekenen"},
+                            {"preparers", ""}};
+    submit.reply_is_private = true;
+    REQUIRE(chat.bot.handle(submit, demo_now()));
+    CHECK(chat.meeting_count() == before + 1);
+    auto texts = take_outbox(*chat.store, demo_now());
+    std::string all;
+    for (const auto& text : texts) {
+        all += text + "\n---\n";
+    }
+    INFO(all);
+    CHECK(contains(all, "Nieuwe bijeenkomst van HSN-café Feedback die werkt"));  // the group post
+    CHECK(contains(all, "Verstuurd door Marieke Jansen"));                       // the form closed
+    submit.event_id = "f3";
+    REQUIRE(chat.bot.handle(submit, demo_now()));
+    CHECK(chat.meeting_count() == before + 1);
+    texts = take_outbox(*chat.store, demo_now());
+    REQUIRE(texts.size() == 1);
+    CHECK(contains(texts.front(), "Dit formulier is al verstuurd"));
+}
+
+TEST_CASE("someone the bot does not know yet can choose a language and get help",
+          "[bot][stranger]") {
+    ConsoleFixture chat;
+    Member stranger;
+    stranger.id = 999;
+    stranger.display_name = "Nieuwe Collega";
+    auto event = message_from(stranger, "taal en", "s1");
+    event.conversation = {Platform::console, "console-dm-999", Conversation::Kind::direct, ""};
+    REQUIRE(chat.bot.handle(event, demo_now()));
+    auto texts = take_outbox(*chat.store, demo_now());
+    REQUIRE(texts.size() == 1);
+    CHECK(contains(texts.front(), "I will talk English to you"));
+    event.event_id = "s2";
+    event.text = "help";
+    REQUIRE(chat.bot.handle(event, demo_now()));
+    texts = take_outbox(*chat.store, demo_now());
+    REQUIRE(texts.size() == 1);
+    CHECK_FALSE(contains(texts.front(), "I don't know you"));
+    CHECK(contains(texts.front(), "Hi! I am the learning network's bot"));
+    // Something only members can do is still refused, in their language.
+    event.event_id = "s3";
+    event.text = "bijeenkomsten";
+    REQUIRE(chat.bot.handle(event, demo_now()));
+    texts = take_outbox(*chat.store, demo_now());
+    REQUIRE(texts.size() == 1);
+    CHECK(contains(texts.front(), "I don't know you yet"));
+}
+
+TEST_CASE("added to a person's own chat the bot greets that person; on a fresh installation it "
+          "points to starting a network",
+          "[bot][welcome]") {
+    ConsoleFixture chat;
+    const auto marieke = member_named(*chat.store, "Marieke Jansen");
+    InboundEvent added;
+    added.kind = InboundEvent::Kind::bot_added;
+    added.event_id = "added-dm";
+    added.conversation = {Platform::console, "console-dm-1", Conversation::Kind::direct, ""};
+    added.sender = {"member-" + std::to_string(marieke.id), "Marieke Jansen", ""};
+    REQUIRE(chat.bot.handle(added, demo_now()));
+    auto texts = take_outbox(*chat.store, demo_now());
+    REQUIRE(texts.size() == 1);
+    CHECK(contains(texts[0], "Hoi Marieke Jansen!"));
+    CHECK_FALSE(contains(texts[0], "allemaal"));
+    CHECK_FALSE(contains(texts[0], "koppel netwerk"));
+    CHECK(contains(texts[0], "hulp"));
+
+    auto store = storage::SqliteStore::open(":memory:");
+    Bot bot(*store, BotSettings{});
+    added.event_id = "added-fresh";
+    added.conversation = {Platform::matrix, "!room:hsn.nl", Conversation::Kind::group, ""};
+    added.sender = {"@marieke:hsn.nl", "Marieke", ""};
+    REQUIRE(bot.handle(added, demo_now()));
+    const auto rows = store->due_outbox(Platform::matrix, demo_now(), 10);
+    REQUIRE(rows.size() == 1);
+    const auto& text = std::get<TextContent>(rows[0].message.content).markdown;
+    CHECK(contains(text, "**nieuw netwerk** naam"));
+    CHECK_FALSE(contains(text, "koppel netwerk"));
+}
+
+TEST_CASE("an answer given as a reply to the question's post is posted in its thread",
+          "[bot][questions][thread]") {
+    ConsoleFixture chat;
+    auto& store = *chat.store;
+    store.bind_conversation({Platform::matrix, "!room:hsn.nl", chat.demo.network_id});
+    const auto anna = member_named(store, "Anna de Vries");
+    const auto marieke = member_named(store, "Marieke Jansen");
+    store.link_identity({Platform::matrix, "@anna:hsn.nl", anna.id});
+    store.link_identity({Platform::matrix, "@marieke:hsn.nl", marieke.id});
+    const auto in_room = [](const std::string& user, const std::string& text,
+                            const std::string& id) {
+        InboundEvent event;
+        event.kind = InboundEvent::Kind::message;
+        event.event_id = id;
+        event.conversation = {Platform::matrix, "!room:hsn.nl", Conversation::Kind::group, ""};
+        event.sender = {user, "", ""};
+        event.text = text;
+        return event;
+    };
+    REQUIRE(chat.bot.handle(
+        in_room("@anna:hsn.nl", "vraag Hoe geven jullie feedback op rekenwerk?", "$q"),
+        demo_now()));
+    // The post in the room is sent; the homeserver gave it an event id.
+    std::string post_id;
+    for (const auto& row : store.due_outbox(Platform::matrix, demo_now(), 100)) {
+        store.mark_outbox_sent(row.message.id, "$post" + std::to_string(row.message.id),
+                               demo_now());
+        if (row.message.to.conversation_id == "!room:hsn.nl") {
+            post_id = "$post" + std::to_string(row.message.id);
+        }
+    }
+    REQUIRE_FALSE(post_id.empty());
+    auto reply = in_room("@marieke:hsn.nl", "Met rubrics en een kleurcode.", "$a");
+    reply.reply_to_remote_id = post_id;  // a reply in the main timeline, not in the thread
+    REQUIRE(chat.bot.handle(reply, demo_now()));
+    bool in_thread = false;
+    for (const auto& row : store.due_outbox(Platform::matrix, demo_now(), 100)) {
+        const auto* text = std::get_if<TextContent>(&row.message.content);
+        in_thread = in_thread || (row.message.to.conversation_id == "!room:hsn.nl" &&
+                                  row.message.to.thread_id == post_id && text &&
+                                  contains(text->markdown, "Met rubrics en een kleurcode."));
+    }
+    CHECK(in_thread);
 }

@@ -78,3 +78,54 @@ TEST_CASE("every message exists in Dutch and English with the same placeholders"
           "gisteren is al voorbij. Kies een moment in de toekomst.");
     CHECK(tr(Lang::en, "no.such.key") == "[no.such.key]");
 }
+
+TEST_CASE("every command has an English form that is understood, and English texts are English",
+          "[commands][catalog][en]") {
+    for (const auto& spec : command_specs()) {
+        INFO(spec.key);
+        REQUIRE_FALSE(spec.phrase_en.empty());
+        const auto parsed = parse_command(std::string(spec.phrase_en));
+        REQUIRE(parsed.has_value());
+        CHECK(parsed->id == spec.id);
+    }
+    // A text left untranslated is the same in both languages; a template of placeholders and
+    // punctuation, or a short label, may be.
+    static const std::regex kPlaceholder(R"(\{[a-z_]+\})");
+    static const std::regex kWord(R"([A-Za-z]{3,})");
+    for (auto key : catalogue_keys()) {
+        INFO(key);
+        const std::string nl(catalogue_template(Lang::nl, key));
+        const auto words = std::regex_replace(nl, kPlaceholder, "");
+        const auto count = std::distance(std::sregex_iterator(words.begin(), words.end(), kWord),
+                                         std::sregex_iterator());
+        if (count >= 3) {
+            CHECK(nl != catalogue_template(Lang::en, key));
+        }
+    }
+    CHECK(parse_command("who comes")->id == CommandId::attendance);
+}
+
+TEST_CASE("the catalogue has one and other forms of a word", "[catalog][plural]") {
+    CHECK(tr(Lang::nl, "meetings.earlier", {{"count", "1"}, {"year", "2026-2027"}}) ==
+          "En 1 eerdere bijeenkomst in 2026-2027.");
+    CHECK(tr(Lang::nl, "meetings.earlier", {{"count", "2"}, {"year", "2026-2027"}}) ==
+          "En 2 eerdere bijeenkomsten in 2026-2027.");
+    CHECK(tr(Lang::en, "agenda.tally_footnote", {{"voters", "1"}, {"members", "11"}}) ==
+          "1 of the 11 members has voted.");
+    CHECK(tr(Lang::nl, "agenda.tally_footnote", {{"voters", "1"}, {"members", "11"}}) ==
+          "1 van de 11 leden heeft gestemd.");
+    CHECK(tr(Lang::en, "mydata.question_counts", {{"asked", "1"}, {"answered", "0"}, {"entries", "0"}})
+              .find("1 question asked, 0 answers given, 0 knowledge base entries") !=
+          std::string::npos);
+    CHECK(tr(Lang::nl, "question.post_asked", {{"names", "Anna"}, {"count", "1"}}) ==
+          "Ik heb Anna gevraagd om mee te denken: die weet hier veel van.");
+    // No catalogue text writes a plural the old way.
+    for (auto key : catalogue_keys()) {
+        INFO(key);
+        for (const auto lang : {Lang::nl, Lang::en}) {
+            const std::string text(catalogue_template(lang, key));
+            CHECK(text.find("(en)") == std::string::npos);
+            CHECK(text.find("(s)") == std::string::npos);
+        }
+    }
+}

@@ -376,7 +376,7 @@ TEST_CASE("config: secrets inline, from a file, from the environment", "[config]
     TempDir dir;
     SECTION("inline") {
         const Config config =
-            load_ok("[teams]\nenabled = true\napp_id = \"id\"\napp_password = \"pw-inline\"\n");
+            load_ok("[teams]\nenabled = true\napp_id = \"11111111-2222-3333-4444-555555555555\"\napp_password = \"pw-inline\"\n");
         CHECK(config.teams.app_password.value == "pw-inline");
         CHECK(config.teams.app_password.source == Secret::Source::inline_value);
         CHECK(config.teams.app_password.describe() == "inline");
@@ -465,7 +465,7 @@ TEST_CASE("config: teams enabled needs app_id and app_password", "[config]") {
               "config.toml: teams.app_id: required when [teams] enabled = true (unless only the "
               "outgoing webhook is used: then set webhook_security_token)",
           });
-    CHECK(load_errors("[teams]\nenabled = true\napp_id = \"id\"\n") ==
+    CHECK(load_errors("[teams]\nenabled = true\napp_id = \"11111111-2222-3333-4444-555555555555\"\n") ==
           std::vector<std::string>{
               "config.toml: teams.app_password: required when [teams] enabled = true and auth = "
               "true (set app_password, app_password_file or app_password_env)",
@@ -528,7 +528,7 @@ hostname = "x"
 
 [teams]
 enabled = true
-app_id = "id"
+app_id = "11111111-2222-3333-4444-555555555555"
 
 [extra]
 a = 1
@@ -558,7 +558,7 @@ TEST_CASE("config: describe_config shows where secrets come from, never their va
     EnvVar env(env_name, "s3cret-from-env");
     const std::string token_path = dir.write("hs", "s3cret-from-file\n");
     const Config config =
-        load_ok("[teams]\nenabled = true\napp_id = \"app-1\"\napp_password_env = \"" + env_name +
+        load_ok("[teams]\nenabled = true\napp_id = \"11111111-2222-3333-4444-555555555555\"\napp_password_env = \"" + env_name +
                 "\"\n[matrix]\nenabled = true\nhomeserver_url = \"https://m.school.nl\"\n"
                 "user_id = \"@bot:school.nl\"\nas_token = \"s3cret-inline\"\nhs_token_file = '" +
                 token_path + "'\n");
@@ -573,7 +573,7 @@ TEST_CASE("config: describe_config shows where secrets come from, never their va
     CHECK_THAT(text, Catch::Contains("  hs_token: (from file " + token_path + ")\n"));
     CHECK_THAT(text, Catch::Contains("  as_token: (set inline in the config file)\n"));
     CHECK_THAT(text, Catch::Contains("  access_token: (not set)\n"));
-    CHECK_THAT(text, Catch::Contains("  app_id: app-1\n"));
+    CHECK_THAT(text, Catch::Contains("  app_id: 11111111-2222-3333-4444-555555555555\n"));
     CHECK_THAT(text, Catch::Contains("  homeserver_url: https://m.school.nl\n"));
 }
 
@@ -589,7 +589,7 @@ TEST_CASE("config: describe_config of the defaults", "[config]") {
     CHECK_THAT(text, Catch::EndsWith("[reminders]\n  quiet_hours: 18:00-08:00\n"
                                      "  school_days: ma, di, wo, do, vr\n"
                                      "  holiday_region: midden (built-in school holidays for "
-                                     "2025-2026, 2026-2027)\n"
+                                     "2025-2026, 2026-2027, 2027-2028, 2028-2029)\n"
                                      "  holiday: (none)\n"
                                      "[polls]\n"
                                      "  secret: (not set: a key file next to the database)\n"
@@ -931,4 +931,24 @@ TEST_CASE("config: [questions] errors name the key and the expected form", "[con
         INFO(toml);
         CHECK(load_error(toml) == expected);
     }
+}
+
+TEST_CASE("config: what serve or teams-package would refuse is refused here already",
+          "[config][check]") {
+    CHECK(load_error("[teams]\napp_id = \"not-a-guid\"\n") ==
+          "config.toml: teams.app_id: expected the Microsoft App ID, a GUID like "
+          "00000000-0000-0000-0000-000000000000, got \"not-a-guid\"");
+    CHECK(load_error("[server]\naddress = \"999.1.1.1\"\n") ==
+          "config.toml: server.address: expected an IP address to listen on, such as "
+          "\"127.0.0.1\", \"0.0.0.0\" or \"::\", got \"999.1.1.1\"");
+    CHECK(load_ok("[server]\naddress = \"::1\"\n").server.address == "::1");
+    CHECK(load_error("[teams]\nopenid_metadata_url = \"http://localhost.evil.example/x\"\n") ==
+          "config.toml: teams.openid_metadata_url: expected an https:// URL, got "
+          "\"http://localhost.evil.example/x\"");
+    CHECK(load_ok("[teams]\nopenid_metadata_url = \"http://localhost:9000/openid\"\n")
+              .teams.openid_metadata_url == "http://localhost:9000/openid");
+    // A device is never read (it would not end).
+    const auto zero = leernetwerk::app::load_config_file("/dev/zero");
+    REQUIRE_FALSE(zero);
+    CHECK(zero.error().front().to_string().find("is not a regular file") != std::string::npos);
 }

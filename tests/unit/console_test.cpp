@@ -72,8 +72,8 @@ TEST_CASE("the console renders every content kind", "[console][render]") {
         form.fields = {{"text", "Onderwerp", FormField::Kind::text, true, "Feedback in groep 8"},
                        {"intro", "Ik kan het inleiden", FormField::Kind::toggle, false, ""}};
         const auto text = console::render(message_with(form));
-        CHECK(contains(text, "  text = Onderwerp (verplicht), bv. Feedback in groep 8"));
-        CHECK(contains(text, "  intro = Ik kan het inleiden\n"));
+        CHECK(contains(text, "  onderwerp = Onderwerp (verplicht), bv. Feedback in groep 8"));
+        CHECK(contains(text, "  inleiden = Ik kan het inleiden\n"));
         CHECK(contains(text, "veld=waarde"));
     }
     SECTION("a summary with aligned rows and bars") {
@@ -104,7 +104,7 @@ TEST_CASE("the console's own commands", "[console]") {
         CHECK(contains(chat.say("/tijd ooit"), "/tijd +2d, /tijd +3h, /tijd 2026-03-10 09:00"));
         CHECK(chat.session.now() == testing::utc(2027, 3, 10, 8));
         // Meetings before the new clock are now in the past.
-        CHECK(contains(chat.say("bijeenkomsten"), "En 2 eerdere bijeenkomst(en) in 2026-2027."));
+        CHECK(contains(chat.say("bijeenkomsten"), "En 2 eerdere bijeenkomsten in 2026-2027."));
     }
     SECTION("/prive answers in a private conversation") {
         chat.say("/prive");
@@ -119,4 +119,20 @@ TEST_CASE("the console's own commands", "[console]") {
         CHECK_FALSE(chat.session.handle_line("/stop"));
         CHECK(chat.session.handle_line("hulp"));
     }
+}
+
+TEST_CASE("console: a scale fits on one line", "[console][render]") {
+    ChoiceQuestion scale;
+    scale.action_id = "poll:1:1";
+    scale.prompt = "Hoe was het?";
+    scale.kind = ChoiceQuestion::Kind::rating;
+    for (int i = 1; i <= 10; ++i) {
+        scale.choices.push_back({std::to_string(i), std::to_string(i)});
+    }
+    scale.low_label = "slecht";
+    scale.high_label = "top";
+    const auto text = console::render(message_with(scale));
+    CHECK(contains(text, "\n  1 · 2 · 3 · 4 · 5 · 6 · 7 · 8 · 9 · 10\n"));
+    CHECK_FALSE(contains(text, "1. 1"));
+    CHECK(contains(text, "(1 = slecht, 10 = top)"));
 }

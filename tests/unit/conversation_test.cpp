@@ -80,6 +80,7 @@ TEST_CASE("everyone can ask for help, in their own language", "[conversation][he
     }
     SECTION("a member who switched to English gets English") {
         chat.as("Bram");
+        chat.say("/prive");  // a group keeps its network's language
         CHECK(contains(chat.say("language en"), "I will talk English to you"));
         const auto reply = chat.say("help");
         CHECK(contains(reply, "What you can ask"));
@@ -105,7 +106,7 @@ TEST_CASE("members see the meetings and each other", "[conversation]") {
         CHECK(contains(reply, "voorbereiding: Bram de Boer en Anna de Vries"));
         CHECK(contains(reply, "di 18 mei 2027 15:30"));
         CHECK_FALSE(contains(reply, "okt 2026"));
-        CHECK(contains(reply, "En 1 eerdere bijeenkomst(en) in 2026-2027."));
+        CHECK(contains(reply, "En 1 eerdere bijeenkomst in 2026-2027."));
     }
     SECTION("the members with school, role and expertise") {
         const auto reply = chat.say("leden");
@@ -272,7 +273,9 @@ TEST_CASE("daylight saving days keep meetings at their wall-clock time",
                        "die nacht gaat de klok een uur vooruit"));
     }
     SECTION("the afternoon of 29 March 2026 is summer time") {
-        CHECK(contains(chat.say("plan bijeenkomst 29-3-2026 15:30"), "zo 29 mrt 2026 15:30"));
+        // A Sunday: asked first.
+        CHECK(contains(chat.say("plan bijeenkomst 29-3-2026 15:30"), "valt in het weekend"));
+        CHECK(contains(chat.say("ja"), "zo 29 mrt 2026 15:30"));
         bool found = false;
         for (const auto& m : chat.store->meetings_of(chat.demo.network_id)) {
             found = found || (m.starts_at == testing::utc(2026, 3, 29, 13, 30) &&
@@ -291,7 +294,10 @@ TEST_CASE("daylight saving days keep meetings at their wall-clock time",
         CHECK(found);
     }
     SECTION("02:30 on 25 October 2026 happens twice: the first is used, and said") {
-        const auto reply = chat.say("plan bijeenkomst 25 oktober 2026 02:30");
+        // A Sunday night: asked first.
+        auto reply = chat.say("plan bijeenkomst 25 oktober 2026 02:30");
+        CHECK(contains(reply, "02:30 is een ongewoon tijdstip"));
+        reply += chat.say("ja");
         CHECK(contains(reply, "komt die nacht twee keer voor"));
         const auto meetings = chat.store->meetings_of(chat.demo.network_id);
         bool found = false;
@@ -339,13 +345,41 @@ TEST_CASE("meetings are moved and cancelled", "[conversation][meetings]") {
         CHECK(contains(chat.say("annuleer bijeenkomst 42"), "heeft geen bijeenkomst #42"));
         CHECK(contains(chat.say("annuleer bijeenkomst volgende"), "Welke bijeenkomst bedoel je"));
     }
-    SECTION("cancelling") {
-        CHECK(contains(chat.say("annuleer bijeenkomst 3"),
-                       "Bijeenkomst #3 van HSN-café Feedback die werkt op di 18 mei 2027 15:30 is "
-                       "geannuleerd"));
-        CHECK(chat.store->meeting(3)->status == MeetingStatus::cancelled);
-        chat.as("Anna");
-        CHECK_FALSE(contains(chat.say("bijeenkomsten"), "18 mei"));
+    SECTION("cancelling: asked first, undoable for a day") {
+        auto reply = chat.say("annuleer bijeenkomst 3");
+        CHECK(contains(reply, "Bijeenkomst #3 van HSN-café Feedback die werkt op di 18 mei 2027 "
+                              "15:30 annuleren?"));
+        CHECK(contains(reply, "Ja, annuleer"));
+        CHECK(chat.store->meeting(3)->status == MeetingStatus::planned);
+        SECTION("no: it goes ahead") {
+            CHECK(contains(chat.say("nee"), "de bijeenkomst gaat gewoon door"));
+            CHECK(chat.store->meeting(3)->status == MeetingStatus::planned);
+        }
+        SECTION("yes, then undone") {
+            reply = chat.say("ja");
+            CHECK(contains(reply, "Bijeenkomst #3 van HSN-café Feedback die werkt op di 18 mei "
+                                  "2027 15:30 is geannuleerd"));
+            CHECK(contains(reply, "Vergist? Je kunt dit ongedaan maken tot do 3 dec 2026 09:00"));
+            CHECK(chat.store->meeting(3)->status == MeetingStatus::cancelled);
+            chat.as("Anna");
+            CHECK_FALSE(contains(chat.say("bijeenkomsten"), "18 mei"));
+            chat.as("Marieke");
+            // A second "ja" does not take it back; the undo button (or its label) does.
+            CHECK(contains(chat.say("ja"), "Er staat niets open om te bevestigen"));
+            CHECK(chat.store->meeting(3)->status == MeetingStatus::cancelled);
+            reply = chat.say("ongedaan maken");
+            CHECK(contains(reply, "Bijeenkomst #3 op di 18 mei 2027 15:30 gaat toch door"));
+            CHECK(contains(reply, "Marieke Jansen maakte dit ongedaan"));
+            CHECK(chat.store->meeting(3)->status == MeetingStatus::planned);
+            chat.as("Anna");
+            CHECK(contains(chat.say("bijeenkomsten"), "18 mei"));
+        }
+        SECTION("yes, and the undo runs out after a day") {
+            chat.say("ja");
+            CHECK(contains(chat.say("/tijd +25h"), "Niet meer ongedaan te maken"));
+            CHECK_FALSE(contains(chat.say("ongedaan maken"), "gaat toch door"));
+            CHECK(chat.store->meeting(3)->status == MeetingStatus::cancelled);
+        }
     }
 }
 
@@ -391,10 +425,24 @@ TEST_CASE("a facilitator manages the members", "[conversation][members]") {
                        "\"directeur\" ken ik niet als rol"));
         CHECK(chat.store->roster(chat.demo.network_id).size() == 10);
     }
-    SECTION("removing a member") {
-        CHECK(contains(chat.say("lid verwijderen Thomas"), "Thomas Smit zit niet meer in"));
+    SECTION("removing a member: asked first, undoable") {
+        CHECK(contains(chat.say("lid verwijderen Thomas"),
+                       "Thomas Smit uit HSN-café Feedback die werkt verwijderen?"));
+        CHECK(chat.store->roster(chat.demo.network_id).size() == 10);
+        CHECK(contains(chat.say("ja"), "Thomas Smit zit niet meer in"));
         CHECK(chat.store->roster(chat.demo.network_id).size() == 9);
         CHECK(contains(chat.say("lid verwijderen Thomas"), "Ik vind niemand die \"Thomas\" heet"));
+        CHECK(contains(chat.say("Ongedaan maken"), "Thomas Smit zit weer in"));
+        CHECK(chat.store->roster(chat.demo.network_id).size() == 10);
+    }
+    SECTION("removing a facilitator, or oneself, says so") {
+        chat.say("lid toevoegen Kees Klaassen | procesbegeleider | Het Kompas");
+        CHECK(contains(chat.say("lid verwijderen Kees"),
+                       "Kees Klaassen is procesbegeleider van HSN-café Feedback die werkt. Toch "
+                       "verwijderen?"));
+        CHECK(contains(chat.say("nee"), "er verandert niets"));
+        CHECK(contains(chat.say("lid verwijderen Marieke Jansen"), "Je verwijdert jezelf"));
+        CHECK(chat.store->roster(chat.demo.network_id).size() == 11);
     }
     SECTION("the last organiser cannot be removed") {
         CHECK(contains(chat.say("lid verwijderen Marieke Jansen"),
@@ -440,7 +488,7 @@ TEST_CASE("strangers are told how to join", "[conversation]") {
     InboundEvent event;
     event.event_id = "stranger-1";
     event.conversation = {Platform::console, "console", Conversation::Kind::group, ""};
-    event.sender = {"unknown-person", "Onbekend"};
+    event.sender = {"unknown-person", "Onbekend", ""};
     event.text = "bijeenkomsten";
     REQUIRE(chat.bot.handle(event, testing::demo_now()));
     chat.output.str("");
@@ -481,4 +529,108 @@ TEST_CASE("networks are chosen and linked to conversations", "[conversation][net
         chat.say("/prive");
         CHECK(contains(chat.say("koppel netwerk HSN-café Rekenen"), "niet aan een privégesprek"));
     }
+}
+
+TEST_CASE("a group speaks its network's language; private messages the member's own",
+          "[conversation][language]") {
+    ConsoleFixture chat;
+    auto reply = chat.say("taal en");  // Marieke, in the group
+    CHECK(contains(reply, "I will talk English to you from now on when I write to you personally"));
+    // Her plans in the group stay Dutch, for a Dutch group.
+    reply = chat.say("bijeenkomsten");
+    CHECK(contains(reply, "Komende bijeenkomsten van HSN-café"));
+    chat.say("/prive");
+    CHECK(contains(chat.say("bijeenkomsten"), "Coming meetings of HSN-café"));
+    chat.say("/groep");
+    // A participant cannot change the group's language; a facilitator can.
+    chat.as("Anna");
+    CHECK(contains(chat.say("taal groep en"), "kiezen de organisatoren en procesbegeleiders"));
+    chat.as("Marieke");
+    CHECK(contains(chat.say("taal groep en"), "in the group conversations of HSN-café Feedback "
+                                              "die werkt I will talk English from now on"));
+    chat.as("Anna");  // Dutch herself
+    CHECK(contains(chat.say("bijeenkomsten"), "Coming meetings of HSN-café"));
+    chat.say("/prive");
+    CHECK(contains(chat.say("bijeenkomsten"), "Komende bijeenkomsten van HSN-café"));
+}
+
+TEST_CASE("an implausible meeting moment is asked Ja/Nee first, naming what is odd",
+          "[conversation][meetings]") {
+    BotSettings settings;
+    settings.send_window.holidays = dutch_school_holidays("midden", 2026);
+    ConsoleFixture chat(":memory:", testing::demo_now(), settings);
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"plan bijeenkomst 9 maart 2027 03:00", "03:00 is een ongewoon tijdstip"},
+        {"plan bijeenkomst 9 maart 2027 22:00", "22:00 is een ongewoon tijdstip"},
+        {"plan bijeenkomst 13 maart 2027 15:30", "zaterdag 13 maart 2027 valt in het weekend"},
+        {"plan bijeenkomst 22 december 2026 15:30", "valt in de kerstvakantie"},
+        {"plan bijeenkomst 1 januari 2027 15:30", "is een feestdag (Nieuwjaarsdag)"},
+        {"plan bijeenkomst 29 maart 2027 15:30", "is een feestdag (Tweede Paasdag)"},
+        {"plan bijeenkomst 9 februari 2027 16:00", "is er al bijeenkomst #2"},
+    };
+    for (const auto& [typed, odd] : cases) {
+        INFO(typed);
+        const auto before = chat.meeting_count();
+        const auto reply = chat.say(typed);
+        CHECK(contains(reply, odd));
+        CHECK(contains(reply, "Wil je"));  // the Ja/Nee question
+        CHECK(chat.meeting_count() == before);
+        CHECK(contains(chat.say("nee"), "niets gepland"));
+    }
+    // An ordinary Tuesday afternoon in a café week is planned at once.
+    const auto before = chat.meeting_count();
+    const auto reply = chat.say("plan bijeenkomst 23 maart 2027 15:30");
+    CHECK_FALSE(contains(reply, "Let op"));
+    CHECK(chat.meeting_count() == before + 1);
+}
+
+TEST_CASE("planning reads Dutch clock phrases and says what is wrong with a date",
+          "[conversation][dates]") {
+    ConsoleFixture chat;
+    CHECK(contains(chat.say("plan bijeenkomst wo 9 februari 15:30"),
+                   "die datum is dinsdag 9 februari 2027"));
+    CHECK(contains(chat.say("plan bijeenkomst gisteren 15:30"), "is al voorbij"));
+    const auto before = chat.meeting_count();
+    auto reply = chat.say("plan bijeenkomst di 23-3 om half vier");
+    CHECK(contains(reply, "di 23 mrt 2027 15:30"));
+    CHECK(chat.meeting_count() == before + 1);
+}
+
+TEST_CASE("moving a meeting within its school year does not warn about the yearly maximum",
+          "[conversation][meetings]") {
+    ConsoleFixture chat;
+    // A fourth and a fifth meeting this school year (the maximum is four): the fifth warns.
+    chat.say("plan bijeenkomst 23 maart 2027 15:30");
+    CHECK(chat.meeting_count() == 4);
+    CHECK(contains(chat.say("plan bijeenkomst 11 mei 2027 15:30"), "dit wordt bijeenkomst 5"));
+    chat.say("ja");
+    // Moving one of them within the year: the count stays, so no warning about it.
+    const auto moved = chat.say("verplaats bijeenkomst 2 naar 16 februari 2027 15:30");
+    CHECK_FALSE(contains(moved, "dit wordt bijeenkomst"));
+}
+
+TEST_CASE("adding a member with a wrong part says which part and what would work",
+          "[conversation][members]") {
+    ConsoleFixture chat;
+    auto reply = chat.say("lid toevoegen Daan Bakker | deelnemer | Het Kompas | daan.bakker@school.nl");
+    CHECK(contains(reply, "\"daan.bakker@school.nl\" is geen account"));
+    CHECK(contains(reply, "@kees:school.nl"));
+    CHECK_FALSE(contains(reply, "Zo voeg je iemand toe"));
+    reply = chat.say("lid toevoegen Daan Bakker | deelnemer | Het Kompas | De Fontein");
+    CHECK(contains(reply, "Ik weet niet wat ik met \"De Fontein\" moet"));
+    CHECK(chat.store->roster(chat.demo.network_id).size() == 10);
+    CHECK(contains(chat.say("lid toevoegen Daan Bakker | deelnemer | Het Kompas | @daan:school.nl"),
+                   "Daan Bakker"));
+    CHECK(chat.store->roster(chat.demo.network_id).size() == 11);
+}
+
+TEST_CASE("help about something unknown says so; organisers learn how to set café weeks",
+          "[conversation][help]") {
+    ConsoleFixture chat;
+    const auto unknown = chat.say("hulp onzin");
+    CHECK(contains(unknown, "Over \"onzin\" weet ik geen uitleg"));
+    CHECK(contains(unknown, "Wat je kunt vragen"));  // the overview follows
+    CHECK(contains(chat.say("hulp bijeenkomsten"), "caféweken 2026-2027: 41, 47, 6, 12, 20"));
+    chat.as("Anna");
+    CHECK_FALSE(contains(chat.say("hulp bijeenkomsten"), "caféweken 2026-2027: 41"));
 }

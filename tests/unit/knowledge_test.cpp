@@ -127,6 +127,7 @@ TEST_CASE("search finds Dutch word forms and folded accents", "[knowledge][searc
         chat.as("Marieke");
         chat.say("kennis notitie Weekly meeting | Notes of the meeting");
         chat.as("Anna");
+        chat.say("/prive");
         chat.say("taal en");
         reply = chat.say("search meetings");
         CHECK(contains(reply, "This is what I found in the knowledge base about 'meetings':"));

@@ -55,9 +55,9 @@ TEST_CASE("a member sees what the bot keeps about them, and all of it on request
     CHECK(has(overview, "Naam: Anna de Vries"));
     CHECK(has(overview, "School: CBS De Regenboog"));
     CHECK(has(overview, "Expertise: rekenen, groep 5-6"));
-    CHECK(has(overview, "console: member-"));
+    CHECK(has(overview, "console (de testomgeving op de server): member-"));
     CHECK(has(overview, "HSN-café Feedback die werkt: deelnemer, sinds"));
-    CHECK(has(overview, "1 aanmelding(en) of afmelding(en)"));
+    CHECK(has(overview, "1 aanmelding of afmelding"));
     CHECK(has(overview, "mijn gegevens export"));
     CHECK_FALSE(has(overview, "ouderavond"));  // the overview counts; the export shows
 
@@ -69,10 +69,11 @@ TEST_CASE("a member sees what the bot keeps about them, and all of it on request
     CHECK(has(chat.say("mijn gegevens export"), "Bijeenkomsten die je voorbereidt"));
 
     chat.as("Anna de Vries");
+    chat.say("/prive");
     chat.say("taal en");
     const auto english = chat.say("my data");
     CHECK(has(english, "What I keep about you"));
-    CHECK(has(english, "Language: en"));
+    CHECK(has(english, "Language: English"));  // a name, not a code
     CHECK(has(chat.say("my data everything please"), "Type my data for an overview"));
 }
 
@@ -208,8 +209,8 @@ TEST_CASE("my data lists agenda items, dots and named poll answers; forget me er
 
         const auto overview = chat.say("mijn gegevens");
         CHECK(has(overview,
-                  "2 agendapunt(en), stippen op 1 punt(en), 2 antwoord(en) in "
-                  "peilingen met naam, 3 open peiling(en) voor jou"));
+                  "2 agendapunten, stippen op 1 punt, 2 antwoorden in "
+                  "peilingen met naam, 3 open peilingen voor jou"));
         const auto all = chat.say("mijn gegevens export");
         CHECK(has(all, "Agendapunten die je inbracht"));
         CHECK(has(all, "- HSN-café Feedback die werkt: #1 Breuken in groep 5 (voorgesteld)"));
@@ -291,7 +292,7 @@ TEST_CASE("my data lists questions, answers and knowledge; forget me leaves them
         CHECK(has(marieke, ": #1 Hoe geven jullie feedback op rekenwerk? (active)"));
         CHECK(has(marieke, "Je krijgt tot "));
         CHECK(has(chat.say("mijn gegevens"),
-                  "1 antwoord(en) gegeven, 1 bijdrage(n) aan de "
+                  "1 antwoord gegeven, 1 bijdrage aan de "
                   "kennisbank"));
 
         const auto question = chat.say("vergeet mij");
@@ -318,4 +319,27 @@ TEST_CASE("my data lists questions, answers and knowledge; forget me leaves them
     CHECK(count_rows(file.path, "SELECT count(*) FROM member_pauses WHERE member_id = " + id) == 0);
     CHECK(count_rows(file.path, "SELECT count(*) FROM questions WHERE asker_member_id = " +
                                     std::to_string(anna_id)) == 2);
+}
+
+TEST_CASE("on Teams, 'mijn gegevens' lists the accounts a member knows; the export all of them",
+          "[privacy][accounts]") {
+    leernetwerk::testing::ConsoleFixture chat;
+    Id anna = 0;
+    for (const auto& member : chat.store->members()) {
+        anna = member.display_name == "Anna de Vries" ? member.id : anna;
+    }
+    chat.store->link_identity({Platform::teams, "29:anna", anna});
+    InboundEvent event;
+    event.kind = InboundEvent::Kind::message;
+    event.event_id = "teams-1";
+    event.conversation = {Platform::teams, "a:anna", Conversation::Kind::direct, ""};
+    event.sender = {"29:anna", "Anna de Vries", ""};
+    event.text = "mijn gegevens";
+    REQUIRE(chat.bot.handle(event, leernetwerk::testing::demo_now()));
+    const auto rows = chat.store->due_outbox(Platform::teams, leernetwerk::testing::demo_now(), 10);
+    REQUIRE(rows.size() == 1);
+    const auto& overview = std::get<TextContent>(rows[0].message.content).markdown;
+    CHECK(has(overview, "Teams: 29:anna"));
+    CHECK_FALSE(has(overview, "console"));
+    CHECK_FALSE(has(overview, "member-"));
 }

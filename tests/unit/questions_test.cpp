@@ -719,20 +719,26 @@ TEST_CASE("a click on an answered consent card never answers a later prompt",
     CHECK(entries[0].author_member_id == marieke);
 }
 
-TEST_CASE("a confidential question is never offered for the knowledge base",
+TEST_CASE("a question kept out of the knowledge base is never offered for it; 'vertrouwelijk' is refused",
           "[questions][consent][confidential]") {
     std::vector<std::string> logged;
     set_log_sink([&](LogLevel, std::string_view line) { logged.emplace_back(line); });
     ConsoleFixture chat;
     chat.as("Anna");
     chat.say("/prive");
+    // "vertrouwelijk" promises what a question to the network is not: nothing is sent.
     auto reply = chat.say("vraag vertrouwelijk Een ouder is boos over mijn feedback op rekenwerk.");
+    CHECK(question_number(reply) == 0);
+    CHECK(contains(reply, "Een vertrouwelijke vraag kan ik niet stellen"));
+    CHECK(contains(reply, "vraag niet bewaren"));
+    CHECK(chat.store->questions_of_network(chat.demo.network_id, QuestionStatus::open, 10).empty());
+    reply = chat.say("vraag niet bewaren Een ouder is boos over mijn feedback op rekenwerk.");
     const auto number = question_number(reply);
     REQUIRE(number > 0);
     const auto n = std::to_string(number);
-    CHECK(contains(reply, "Je vraag is vertrouwelijk"));
-    CHECK(
-        contains(reply, "Vertrouwelijk: deze vraag en de antwoorden komen nooit in de kennisbank"));
+    CHECK(contains(reply, "Je vraag wordt niet bewaard"));
+    CHECK(contains(reply, "Niet bewaren: deze vraag en de antwoorden komen nooit in de kennisbank"));
+    CHECK(chat.store->question(number)->text == "Een ouder is boos over mijn feedback op rekenwerk.");
     CHECK(chat.store->question(number)->confidential);
     chat.as("Marieke");
     chat.say("antwoord " + n + " Bel de ouder op en luister eerst.");
@@ -1067,7 +1073,8 @@ TEST_CASE("members pause being asked; facilitators set how many are asked", "[qu
     CHECK(routed(chat, number) == std::vector<std::string>{"Marieke Jansen"});
     chat.as("Joost");
     CHECK(contains(chat.say("pauze uit"), "Je pauze is voorbij"));
-    // In English too.
+    // In English too (in her private chat: the group speaks Dutch).
+    chat.say("/prive");
     chat.say("language en");
     CHECK(contains(chat.say("pause 3 days"), "until Saturday 5 December"));
     CHECK(contains(chat.say("pause until 1 March"), "until Monday 1 March"));
@@ -1085,6 +1092,7 @@ TEST_CASE("members pause being asked; facilitators set how many are asked", "[qu
 TEST_CASE("questions work in English for members who chose it", "[questions][english]") {
     ConsoleFixture chat;
     chat.as("Joost");
+    chat.say("/prive");
     chat.say("language en");
     auto reply = chat.say("ask How do you give feedback with rubrics?");
     const std::regex kNumber(R"(Your question #(\d+) is in HSN-café Feedback die werkt)");
@@ -1100,4 +1108,91 @@ TEST_CASE("questions work in English for members who chose it", "[questions][eng
     CHECK(
         contains(reply, "Great! Question #" + n + " is answered and I have thanked Bram de Boer."));
     CHECK(contains(chat.say("questions"), "There are no open questions"));
+}
+
+TEST_CASE("a numbered prompt accepts its number and its label, also where no card is clicked",
+          "[questions][consent][prompt]") {
+    // The forwarded answer offers "1. Dit hielp me", the consent "1. Ja, met mijn naam 2. Ja,
+    // anoniem 3. Nee". Each is answered after switching speakers, as on Teams, where no adapter
+    // reads a typed number for the card.
+    for (const auto& [helpful, consent] : std::vector<std::pair<std::string, std::string>>{
+             {"1", "2"}, {"Dit hielp me", "Ja, anoniem"}, {"dit hielp me!", "ja, ANONIEM."}}) {
+        INFO(helpful << " / " << consent);
+        ConsoleFixture chat;
+        chat.as("Anna");
+        const auto number =
+            question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
+        const auto n = std::to_string(number);
+        chat.as("Marieke");
+        chat.say("antwoord " + n + " Met rubrics en een kleurcode per criterium.");
+        chat.as("Anna");
+        auto reply = chat.say(helpful);
+        CHECK(chat.store->question(number)->status == QuestionStatus::answered);
+        CHECK(contains(reply, "Mag ik je antwoord op vraag #" + n + " bewaren in de kennisbank"));
+        chat.as("Marieke");
+        reply = chat.say(consent);
+        CHECK_FALSE(contains(reply, "begrijp ik niet"));
+        const auto entries = chat.store->knowledge_entries(chat.demo.network_id);
+        REQUIRE(entries.size() == 1);
+        CHECK_FALSE(entries[0].author_member_id.has_value());
+        CHECK(chat.store->answers_of(number)[0].consent == AnswerConsent::anonymous);
+        // Answered: a later "2" is not taken as the old prompt's answer again.
+        CHECK_FALSE(contains(chat.say("2"), "kennisbank"));
+    }
+}
+
+TEST_CASE("a prompt in English accepts its English label", "[questions][consent][prompt]") {
+    ConsoleFixture chat;
+    chat.say("taal en");  // Marieke reads English
+    chat.as("Anna");
+    const auto number = question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
+    const auto n = std::to_string(number);
+    chat.as("Marieke");
+    chat.say("antwoord " + n + " Met rubrics.");
+    chat.as("Anna");
+    CHECK(contains(chat.say("nuttig " + n + " 1"), "Yes, anonymously"));
+    chat.as("Marieke");
+    chat.say("/prive");
+    CHECK(contains(chat.say("yes, anonymously."), "without your name"));
+    CHECK(chat.store->answers_of(number)[0].consent == AnswerConsent::anonymous);
+}
+
+TEST_CASE("after 'nuttig' the asker's 'Dit hielp me' buttons close", "[questions][helpful]") {
+    ConsoleFixture chat;
+    chat.as("Anna");
+    const auto number = question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
+    const auto n = std::to_string(number);
+    chat.as("Marieke");
+    chat.say("antwoord " + n + " Met rubrics.");
+    chat.as("Bram");
+    chat.say("antwoord " + n + " Met een kleurcode.");
+    chat.as("Anna");
+    const auto reply = chat.say("nuttig " + n + " 2");
+    CHECK(contains(reply, "Dit antwoord hielp je"));     // Bram's card
+    CHECK(contains(reply, "De vraag is beantwoord"));    // Marieke's card
+    // Typing "1" afterwards is not read as a click on an old card.
+    CHECK_FALSE(contains(chat.say("1"), "al beantwoord"));
+}
+
+TEST_CASE("the same question or agenda item twice in a row is not taken twice",
+          "[questions][duplicate]") {
+    ConsoleFixture chat;
+    chat.as("Anna");
+    const auto first = question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
+    REQUIRE(first > 0);
+    const auto again = chat.say("vraag hoe geven jullie feedback op rekenwerk?");
+    CHECK(contains(again, "Die vraag heb je al gesteld: vraag #" + std::to_string(first)));
+    CHECK(question_number(again) == 0);
+    chat.say("agendapunt Rekenen in groep 8");
+    CHECK(contains(chat.say("agendapunt Rekenen in groep 8"), "Dat punt staat al op de lijst"));
+    CHECK(chat.store->agenda_items(chat.demo.network_id).size() == 1);
+    // The console names a person, not an account, also on an update of a private card.
+    chat.as("Marieke");
+    chat.say("antwoord " + std::to_string(first) + " Met rubrics.");
+    chat.as("Anna");
+    chat.say("nuttig " + std::to_string(first) + " 1");
+    chat.as("Marieke");
+    const auto kept = chat.say("ja met naam");
+    CHECK(contains(kept, "Bewaard met naam"));
+    CHECK_FALSE(contains(kept, "bot to member-"));
 }

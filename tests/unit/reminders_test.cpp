@@ -10,6 +10,7 @@
 #include <set>
 
 #include "bot/bot.hpp"
+#include "bot/i18n.hpp"
 #include "bot/log.hpp"
 #include "bot/send_window.hpp"
 #include "storage/sqlite_store.hpp"
@@ -554,6 +555,7 @@ TEST_CASE("a facilitator lists, switches off, changes and adds reminders by chat
         CHECK(has(chat.say("herinnering uit 1"), "Alleen organisatoren en procesbegeleiders"));
     }
     SECTION("in English") {
+        chat.say("/prive");
         chat.say("language en");
         const auto english = chat.say("reminders");
         CHECK(has(english, "Reminders of HSN-café Feedback die werkt"));
@@ -577,9 +579,11 @@ TEST_CASE("members say whether they come, and the facilitator sees who", "[remin
     CHECK(has(seen, "Kunnen niet (1)"));
     CHECK_FALSE(has(seen, "ouderavond"));  // reasons are for the organisers
     chat.as("Marieke");
+    chat.say("/prive");  // reasons only in her private chat
     const auto organiser = chat.say("wie komt");
     CHECK(has(organiser, "Bram de Boer (ouderavond)"));
     CHECK(has(organiser, "Nog geen antwoord (8)"));
+    chat.say("/groep");
 
     SECTION("a moved meeting asks again, and tells those who answered") {
         const auto moved = chat.say("verplaats bijeenkomst 2 naar 10 februari 2027 15:30");
@@ -592,7 +596,8 @@ TEST_CASE("members say whether they come, and the facilitator sees who", "[remin
         CHECK(has(chat.say("herinneringen"), "volgende: wo 27 jan 2027 09:00"));  // 14 days before
     }
     SECTION("a cancelled meeting tells those who answered, and its reminders stop") {
-        const auto cancelled = chat.say("annuleer bijeenkomst 2");
+        chat.say("annuleer bijeenkomst 2");
+        const auto cancelled = chat.say("ja");
         CHECK(has(cancelled,
                   ">>> bot to Anna de Vries (privé)\nDe bijeenkomst van HSN-café "
                   "Feedback die werkt op di 9 feb 2027 15:30 gaat niet door"));
@@ -690,10 +695,15 @@ TEST_CASE("a reason is not read as a meeting number, and reasons stay with the o
     CHECK(has(chat.say("ik kan niet 2 kinderen ziek"),
               "je kunt niet op di 9 feb 2027 15:30 (2 kinderen ziek)"));
     chat.as("Marieke");
+    // In the group the answer stays in the group, without reasons, and says where they are.
+    const auto in_group = chat.say("wie komt");
+    CHECK(has(in_group, ">>> bot to HSN-café Feedback die werkt\nWie komt"));
+    CHECK_FALSE(has(in_group, "(privé)"));
+    CHECK_FALSE(has(in_group, "kinderen ziek"));
+    CHECK(has(in_group, "in je privégesprek met mij typt"));
+    chat.say("/prive");
     const auto organiser = chat.say("wie komt");
-    // The list with reasons goes to the organiser's private chat, not to the group.
     CHECK(has(organiser, ">>> bot to Marieke Jansen (privé)\nWie komt naar"));
-    CHECK_FALSE(has(organiser, ">>> bot to HSN-café Feedback die werkt\nWie komt"));
     CHECK(has(organiser, "Bram de Boer (2 kinderen ziek)"));
 }
 
@@ -712,4 +722,103 @@ TEST_CASE("a job of a kind this version does not know blocks nothing", "[reminde
     const auto job = chat.store->job("from_a_newer_version", "7");
     REQUIRE(job);
     CHECK(job->state == JobState::due);  // kept for the version that knows it
+}
+
+// ---- the school holidays the bot knows run out ----------------------------------------------
+
+TEST_CASE("organisers hear once, and the log daily, when the known school holidays run out",
+          "[reminders][holidays]") {
+    std::vector<std::string> warnings;
+    set_log_sink([&](LogLevel level, std::string_view text) {
+        if (level == LogLevel::warn && text.find("school holidays") != std::string_view::npos) {
+            warnings.emplace_back(text);
+        }
+    });
+    BotSettings settings;
+    settings.send_window.holiday_calendar = true;
+    settings.send_window.holidays = {
+        {"kerstvakantie", LocalDay{date::year{2026} / 12 / 19}, LocalDay{date::year{2027} / 1 / 3}}};
+    testing::ConsoleFixture chat(":memory:", testing::demo_now(), settings);
+    // At start (2 December 2026, 32 days before the dates end): the log, and the organisers.
+    CHECK(warnings.size() == 1);
+    CHECK(warnings.front().find("known only until Sunday 3 January 2027") != std::string::npos);
+    auto printed = chat.say("mijn gegevens");
+    CHECK(printed.find(">>> bot to Marieke Jansen (privé)\nLet op: ik ken de schoolvakanties maar "
+                       "tot en met zondag 3 januari 2027.") != std::string::npos);
+    // The nightly housekeeping logs it again, but the organisers heard it already.
+    printed = chat.say("/tijd +2d");
+    CHECK(warnings.size() == 3);
+    CHECK(printed.find("schoolvakanties maar") == std::string::npos);
+    set_log_sink({});
+
+    // Dates known well ahead, or no holiday calendar at all: no warning.
+    settings.send_window.holidays.back().last = LocalDay{date::year{2027} / 3 / 1};
+    warnings.clear();
+    set_log_sink([&](LogLevel level, std::string_view text) {
+        if (level == LogLevel::warn && text.find("school holidays") != std::string_view::npos) {
+            warnings.emplace_back(text);
+        }
+    });
+    testing::ConsoleFixture later(":memory:", testing::demo_now(), settings);
+    CHECK(warnings.empty());
+    settings.send_window.holiday_calendar = false;
+    settings.send_window.holidays.back().last = LocalDay{date::year{2027} / 1 / 3};
+    testing::ConsoleFixture none(":memory:", testing::demo_now(), settings);
+    CHECK(warnings.empty());
+    CHECK(none.say("mijn gegevens").find("schoolvakanties maar") == std::string::npos);
+    set_log_sink({});
+}
+
+TEST_CASE("an RSVP for a meeting number that cannot exist is refused, not taken as the next",
+          "[reminders][rsvp]") {
+    testing::ConsoleFixture chat;
+    chat.as("Anna");
+    for (const auto* typed : {"ik kom 99999999999999999999", "ik kom -1", "ik kom 0",
+                              "ik kan niet #-3", "ik kom +2"}) {
+        INFO(typed);
+        const auto reply = chat.say(typed);
+        CHECK(reply.find("heeft geen bijeenkomst") != std::string::npos);
+    }
+    for (const auto& meeting : chat.store->meetings_of(chat.demo.network_id)) {
+        for (const auto& rsvp : chat.store->rsvps_of(meeting.id)) {
+            CHECK(chat.store->member(rsvp.member_id)->display_name != "Anna de Vries");
+        }
+    }
+}
+
+TEST_CASE("a custom reminder for a role nobody has, or in the quiet hours, says so when set",
+          "[reminders][rules]") {
+    testing::ConsoleFixture chat;
+    auto reply = chat.say("herinnering toevoegen 7 dagen voor | 10:00 | gasten | Welkom!");
+    CHECK(reply.find("niemand in het netwerk is nu gast") != std::string::npos);
+    reply = chat.say("herinnering toevoegen 7 dagen voor | 20:00 | groep | Neem je laptop mee");
+    CHECK(reply.find("20:00 valt in de stille uren (18:00–08:00)") != std::string::npos);
+    reply = chat.say("herinnering toevoegen 6 dagen voor | 10:00 | groep | Neem je rubric mee");
+    CHECK(reply.find("Let op") == std::string::npos);
+}
+
+TEST_CASE("a preparer is told to agree with the other preparers, not with themselves",
+          "[reminders][preparers]") {
+    testing::ConsoleFixture chat;
+    chat.say("plan bijeenkomst 23 maart 2027 15:30 | De Wegwijzer | Rekenen | Anna, Bram");
+    // 21 days before: Tuesday 2 March 2027, 09:00.
+    const auto nudges = chat.say("/tijd 2027-03-02 09:05");
+    const auto anna = nudges.find(">>> bot to Anna de Vries (privé)\nJe bereidt");
+    const auto bram = nudges.find(">>> bot to Bram de Boer (privé)\nJe bereidt");
+    REQUIRE(anna != std::string::npos);
+    REQUIRE(bram != std::string::npos);
+    const auto anna_text = nudges.substr(anna, nudges.find("<<<", anna) - anna);
+    const auto bram_text = nudges.substr(bram, nudges.find("<<<", bram) - bram);
+    CHECK(anna_text.find("af met Bram de Boer") != std::string::npos);
+    CHECK(anna_text.find("Anna de Vries", anna_text.find('\n')) == std::string::npos);
+    CHECK(bram_text.find("af met Anna de Vries") != std::string::npos);
+    // Nobody has answered yet: 'wie komt' ends with its footnote, not an empty bar.
+    CHECK(chat.say("wie komt 4").find("Komen (0)") != std::string::npos);
+}
+
+TEST_CASE("a value ending in punctuation gets no second full stop", "[catalog]") {
+    CHECK(tr(Lang::nl, "agenda.text_set", {{"number", "3"}, {"text", "Hoe betrekken we scholen?"}}) ==
+          "Punt #3 heet nu: Hoe betrekken we scholen?");
+    CHECK(tr(Lang::nl, "agenda.text_set", {{"number", "3"}, {"text", "Rekenen"}}) ==
+          "Punt #3 heet nu: Rekenen.");
 }

@@ -324,6 +324,21 @@ TEST_CASE("the built-in Dutch school holidays are sane", "[send_window][holidays
     REQUIRE(midden.size() == 5);
     CHECK(midden[0].first == ymd(2026, 10, 17));
     CHECK(midden[0].last == ymd(2026, 10, 25));
+    // 2027-2028 and 2028-2029 (DOMAIN.md §3.1a): the regions differ per holiday.
+    const auto zuid_2027 = dutch_school_holidays("zuid", 2027);
+    REQUIRE(zuid_2027.size() == 5);
+    CHECK(zuid_2027[0].first == ymd(2027, 10, 23));  // herfst: a week after noord and midden
+    CHECK(zuid_2027[2].first == ymd(2028, 2, 26));   // voorjaar, leap year: to 5 March
+    CHECK(zuid_2027[2].last == ymd(2028, 3, 5));
+    CHECK(zuid_2027[4].last == ymd(2028, 9, 3));
+    const auto midden_2028 = dutch_school_holidays("midden", 2028);
+    REQUIRE(midden_2028.size() == 5);
+    CHECK(midden_2028[1].first == ymd(2028, 12, 23));
+    CHECK(midden_2028[1].last == ymd(2029, 1, 7));
+    CHECK(midden_2028[4].first == ymd(2029, 7, 7));
+    CHECK(dutch_school_holidays("noord", 2028)[4].last == ymd(2029, 9, 2));
+    CHECK(known_holiday_school_years().back() == 2028);
+
     const auto noord = dutch_school_holidays("noord", 2025);
     REQUIRE(noord.size() == 5);
     CHECK(noord[4].first == ymd(2026, 7, 4));
@@ -332,4 +347,22 @@ TEST_CASE("the built-in Dutch school holidays are sane", "[send_window][holidays
     CHECK(dutch_school_holidays("midden", 2019).empty());
     CHECK(dutch_school_holidays("oost", 2026).empty());
     CHECK(dutch_school_holidays("", 2026).empty());
+}
+
+TEST_CASE("the known holidays end with their last day; a warning comes 60 days before",
+          "[send_window][holidays]") {
+    SendWindow window;
+    window.holidays = dutch_school_holidays("midden", 2028);
+    CHECK_FALSE(holidays_known_until(window).has_value());  // no holiday calendar kept
+    window.holiday_calendar = true;
+    REQUIRE(holidays_known_until(window) == ymd(2029, 8, 19));
+    CHECK_FALSE(holidays_run_out_soon(window, ymd(2029, 6, 19)));
+    CHECK(holidays_run_out_soon(window, ymd(2029, 6, 20)));  // 60 days before
+    CHECK(holidays_run_out_soon(window, ymd(2029, 10, 1)));
+
+    // What import-vakanties keeps reads back the same; broken lines are skipped.
+    const std::vector<HolidayPeriod> kept = {{"Studiedag", ymd(2029, 10, 5), ymd(2029, 10, 5)},
+                                             {"Herfstvakantie", ymd(2029, 10, 13), ymd(2029, 10, 21)}};
+    CHECK(decode_holidays(encode_holidays(kept)) == kept);
+    CHECK(decode_holidays("2029-13-01\t2029-13-02\tx\nrubbish\n").empty());
 }

@@ -232,8 +232,10 @@ TEST_CASE("a weekday with a date must agree with it", "[when][parse]") {
     check_day("donderdag 12 maart 2026", ymd(2026, 3, 12));
     check_day("do 12-3-2026", ymd(2026, 3, 12));
     check_day("vrijdag 12 maart", ymd(2027, 3, 12));  // 12 March 2027 is a Friday
-    CHECK(error_of("dinsdag 12 maart 2026") == WhenError::invalid_date);
-    CHECK(error_of("maandag 12 maart") == WhenError::invalid_date);
+    // The date exists but is another weekday: said so (the caller names the right one).
+    CHECK(error_of("dinsdag 12 maart 2026") == WhenError::wrong_weekday);
+    CHECK(error_of("maandag 12 maart") == WhenError::wrong_weekday);
+    CHECK(error_of("maandag 31 april") == WhenError::invalid_date);
 }
 
 TEST_CASE("ISO weeks", "[when][parse][week]") {
@@ -379,7 +381,7 @@ TEST_CASE("parse_when survives arbitrary input", "[when][parse][fuzz]") {
             CHECK(when->day <= ymd(9999, 12, 31));
         } else {
             CHECK((error == WhenError::not_understood || error == WhenError::invalid_date ||
-                   error == WhenError::invalid_time));
+                   error == WhenError::invalid_time || error == WhenError::wrong_weekday));
         }
     }
     CHECK(parsed_count > 0);
@@ -694,4 +696,34 @@ TEST_CASE("ISO week helpers", "[when][week]") {
     CHECK(iso_year_for_school_week(2026, 53) == 2026);
     CHECK(iso_year_for_school_week(2026, 1) == 2027);
     CHECK(iso_year_for_school_week(2026, 30) == 2027);
+}
+
+TEST_CASE("parse_when reads the Dutch clock: half vier, kwart over, kwart voor, vier uur",
+          "[when][parse][clock]") {
+    const auto january = ymd(2026, 1, 10);  // 10 March 2026 is a Tuesday
+    check_moment("di 10-3 om half vier", local(2026, 3, 10, 15, 30), january);
+    check_moment("dinsdag 10 maart om half vier", local(2026, 3, 10, 15, 30), january);
+    check_moment("10 maart half vier", local(2026, 3, 10, 15, 30), january);
+    check_moment("10 maart om kwart over vier", local(2026, 3, 10, 16, 15), january);
+    check_moment("10 maart kwart voor vier", local(2026, 3, 10, 15, 45), january);
+    check_moment("10 maart vier uur", local(2026, 3, 10, 16, 0), january);
+    check_moment("10 maart half 4", local(2026, 3, 10, 15, 30), january);
+    check_moment("10 maart half negen", local(2026, 3, 10, 8, 30), january);
+    check_moment("10 maart half acht 's avonds", local(2026, 3, 10, 19, 30), january);
+    check_moment("10 maart half een", local(2026, 3, 10, 12, 30), january);
+    // "half" alone, or with a number that is no hour, is no time.
+    CHECK(error_of("10 maart half") == WhenError::not_understood);
+    CHECK(error_of("10 maart half dertien") == WhenError::not_understood);
+}
+
+TEST_CASE("parse_when says when the weekday does not fit the date, and reads gisteren",
+          "[when][parse]") {
+    WhenError error = WhenError::not_understood;
+    LocalDay written{};
+    CHECK_FALSE(parse_when("wo 9 februari 15:30", kToday, &error, &written));
+    CHECK(error == WhenError::wrong_weekday);
+    CHECK(written == ymd(2027, 2, 9));
+    CHECK(format_day(written, Lang::nl) == "dinsdag 9 februari 2027");
+    check_moment("gisteren 15:30", local(2026, 12, 1, 15, 30));
+    check_day("gisteren", ymd(2026, 12, 1));
 }
