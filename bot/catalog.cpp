@@ -829,6 +829,7 @@ constexpr Entry kCatalogue[] = {
     {"poll.close_usage", "Welke peiling? Bijvoorbeeld **peiling sluiten** 3.", "Which poll? For example **close poll** 3."},
     {"poll.already_closed", "Peiling #{number} is al gesloten.", "Poll #{number} is already closed."},
     {"poll.closed_now", "Peiling #{number} is gesloten; de uitslag staat in de groep.", "Poll #{number} is closed; the results are in the group."},
+    {"poll.closed_now_here", "Peiling #{number} is gesloten. De uitslag:", "Poll #{number} is closed. The results:"},
     {"poll.export_usage", "Welke peiling? Bijvoorbeeld **peiling export** 3.", "Which poll? For example **export poll** 3."},
     {"poll.export_not_closed", "Peiling #{number} is anoniem en de uitslag komt pas na het sluiten ({deadline}); ook de export. Wil je nu al sluiten? Typ **peiling sluiten** {number}.", "Poll #{number} is anonymous and its results come only after it closes ({deadline}); so does the export. Want to close it now? Type **close poll** {number}."},
     {"poll.export_too_few", "Deze anonieme peiling heeft nog minder dan {min} antwoorden; dan is er niets te exporteren zonder dat iemand herkenbaar wordt.", "This anonymous poll has fewer than {min} answers; there is nothing to export without making someone recognisable."},

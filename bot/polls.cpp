@@ -1053,7 +1053,11 @@ void close_poll_now(Turn& turn, const std::string& args) {
     turn.store.cancel_job(kPollJob, job_key(poll->id, "close"));
     poll->state = PollState::closed;
     poll->closed_at = turn.now;
-    turn.reply_text("poll.closed_now", {{"number", std::to_string(poll->number)}});
+    // Typed in the group, the results follow right below: no need to say where they are.
+    turn.reply_text(turn.event.conversation.kind == Conversation::Kind::group
+                        ? "poll.closed_now_here"
+                        : "poll.closed_now",
+                    {{"number", std::to_string(poll->number)}});
     Asker asker{turn.store, turn.settings, turn.now, &turn};
     post_results(asker, *poll, *network);
 }

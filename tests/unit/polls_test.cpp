@@ -315,7 +315,10 @@ TEST_CASE("the CSV export: counts per option, names only for a named poll, safe 
         CHECK(poll_results_csv(*chat.store, 2, Lang::nl).error == PollExportError::not_closed);
         CHECK(has(chat.in_group("Marieke Jansen", "peiling export 2"),
                   "Peiling #2 is anoniem en de uitslag komt pas na het sluiten"));
-        chat.in_group("Marieke Jansen", "peiling sluiten 2");
+        const auto closed = chat.in_group("Marieke Jansen", "peiling sluiten 2");
+        // Closed in the group, where the results follow: not told they are "in the group".
+        CHECK(has(closed, "is gesloten. De uitslag:"));
+        CHECK_FALSE(has(closed, "staat in de groep"));
         const auto anonymous = poll_results_csv(*chat.store, 2, Lang::en);
         REQUIRE(anonymous.csv);
         CHECK(has(*anonymous.csv, "poll;question;prompt;kind;option;count;percent;average\r\n"));
