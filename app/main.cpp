@@ -377,6 +377,7 @@ int run_serve(const app::Config& config) {
             spdlog::info("matrix: bot-account mode as {}", config.matrix.user_id);
         }
         options.allowed_inviters = config.matrix.allowed_inviters;
+        options.max_body_bytes = config.server.max_body_bytes;  // [server] applies to every route
         matrix_adapter = std::make_unique<matrix::MatrixAdapter>(loop.io(), bot, *store, client,
                                                                  metrics, std::move(options));
         matrix_adapter->register_routes(server);

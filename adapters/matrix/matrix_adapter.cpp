@@ -12,12 +12,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
+#include "adapters/dispatch/delivery_engine.hpp"
 #include "adapters/matrix/events.hpp"
 #include "adapters/matrix/render.hpp"
 #include "adapters/matrix/sync.hpp"
-#include "adapters/net/outbox_pump.hpp"
 #include "adapters/net/retry.hpp"
-#include "adapters/net/send_pacer.hpp"
 #include "bot/i18n.hpp"
 #include "bot/log.hpp"
 #include "bot/text.hpp"
@@ -30,9 +29,8 @@ using nlohmann::json;
 
 constexpr int kMaxInFlight = 16;
 constexpr std::size_t kMaxRemembered = 50'000;
-constexpr std::chrono::seconds kForgetPacingAfter{60};
-constexpr std::chrono::milliseconds kPollInterval{1000};
-constexpr std::chrono::seconds kRetryAfterCap{300};
+constexpr std::chrono::seconds kSyncRetryCap{60};
+constexpr std::chrono::seconds kSyncRetryAfterCap{300};
 constexpr const char* kClientApi = "/_matrix/client/v3";
 constexpr const char* kNextBatchKey = "matrix.next_batch";
 /// Beyond the long-poll timeout: how long a /sync answer may take to arrive.
@@ -106,15 +104,10 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
           http(http_in),
           metrics(metrics_in),
           options(std::move(options_in)),
-          clock(std::move(clock_in)),
+          clock(clock_in ? std::move(clock_in) : system_clock_seconds()),
           sync_timer(io_in),
           random(std::random_device{}()),
-          pacer(options.room_limits, kMaxInFlight, kForgetPacingAfter) {
-        if (!clock) {
-            clock = [] {
-                return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-            };
-        }
+          engine(io_in, store_in, metrics_in, delivery_side(), options.retry, clock) {
         while (!options.homeserver_url.empty() && options.homeserver_url.back() == '/') {
             options.homeserver_url.pop_back();
         }
@@ -123,14 +116,40 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         metrics.describe(
             "leernetwerk_inbound_rejected_total", "counter",
             "Inbound requests refused before reaching the bot, by platform and reason");
-        metrics.describe("leernetwerk_sends_total", "counter",
-                         "Outbound platform calls, by platform and result (ok, retry, failed)");
-        metrics.describe("leernetwerk_send_seconds", "histogram",
-                         "Latency of outbound platform calls, by platform");
+        metrics.describe("leernetwerk_inbound_skipped_events_total", "counter",
+                         "Events in a pushed transaction that could not be read and were skipped "
+                         "(the rest applied), by platform and reason");
         if (options.mode == ConnectionMode::bot) {
             metrics.describe("leernetwerk_matrix_syncs_total", "counter",
                              "Matrix /sync requests in bot-account mode, by result (ok, retry)");
         }
+    }
+
+    static Clock system_clock_seconds() {
+        return [] {
+            return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        };
+    }
+
+    /// What the delivery engine needs from Matrix: its windows, the room key, a send, and the
+    /// room's open question kept with the row that asked it.
+    dispatch::PlatformSide delivery_side() {
+        dispatch::PlatformSide side;
+        side.platform = Platform::matrix;
+        side.name = "matrix";
+        side.windows = options.room_limits;
+        side.max_in_flight = kMaxInFlight;
+        side.key_of = room_key;
+        // The engine lives inside this Impl and is stopped with it: `this` outlives its calls.
+        side.send = [this](OutboxRow row, dispatch::OutcomeCallback done) {
+            send_row(std::move(row), std::move(done));
+        };
+        side.on_recorded = [this](const OutboxRow& row, const dispatch::Outcome& outcome) {
+            track_question(outcome.conversation_id, row.message);
+        };
+        // The cache ran ahead of the store: read it again from there.
+        side.on_record_failed = [this] { open_questions.clear(); };
+        return side;
     }
 
     asio::io_context& io;
@@ -143,14 +162,7 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
     asio::steady_timer sync_timer;
     std::mt19937_64 random;
     bool running = false;
-    net::SendPacer pacer;
-    net::OutboxPump pump{io, store, pacer,
-                         net::OutboxPump::Setup{Platform::matrix, "matrix dispatcher",
-                                                kPollInterval, [this] { return clock(); }, room_key,
-                                                [this](net::ClaimedRow claimed) {
-                                                    send_row(std::move(claimed.row),
-                                                             std::move(claimed.key));
-                                                }}};
+    dispatch::DeliveryEngine engine;
     /// Display names seen in m.room.member events.
     std::map<std::string, std::string> display_names;
     /// The last open choice question per room, so a typed number can answer it.
@@ -168,9 +180,6 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
     };
     std::vector<Arrival> arrivals;
     bool apply_scheduled = false;
-    struct Sent;
-    std::vector<Sent> sent_batch;
-    bool sent_flush_scheduled = false;
     /// What went wrong with a client-server call, and how long the homeserver asked us to wait.
     struct Failure {
         int status = 0;  ///< 0: no HTTP answer
@@ -326,6 +335,14 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
             reject(respond, 400, "bad_request", transaction.error().errcode,
                    transaction.error().message);
             return;
+        }
+        for (const auto& skipped : transaction->skipped) {
+            // Recorded and skipped: refusing the transaction would make the homeserver send it
+            // again forever, with every later event for the bot waiting behind it.
+            metrics.count("leernetwerk_inbound_skipped_events_total",
+                          {{"platform", "matrix"}, {"reason", skipped.reason}});
+            log_line(LogLevel::warn, "matrix: skipped event " + std::to_string(skipped.index) +
+                                         " of transaction " + txn_id + ": " + skipped.reason);
         }
         // Applied together with the transactions that arrive while the I/O thread is busy: one
         // commit for all of them (group commit), each answered only after that commit.
@@ -850,11 +867,12 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
     /// asked for.
     void sync_failed(std::uint64_t generation, const Failure& failure) {
         ++sync_failures;
-        auto delay =
-            net::backoff_delay(sync_failures, options.retry_base, options.retry_cap, random);
+        auto delay = net::backoff_delay(
+            sync_failures, options.retry.base,
+            std::min<std::chrono::milliseconds>(options.retry.cap, kSyncRetryCap), random);
         if (failure.retry_after) {
-            delay = std::max(
-                delay, std::min<std::chrono::milliseconds>(*failure.retry_after, kRetryAfterCap));
+            delay = std::max(delay, std::min<std::chrono::milliseconds>(*failure.retry_after,
+                                                                        kSyncRetryAfterCap));
         }
         metrics.count("leernetwerk_matrix_syncs_total", {{"result", "retry"}});
         const auto wait = ", next sync in " + std::to_string(delay.count()) + " ms";
@@ -940,7 +958,7 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         return failure;
     }
 
-    void wake() { pump.wake(); }
+    void wake() { engine.wake(); }
 
     static std::string room_key(const Address& to) {
         return to.conversation_id.empty() ? "user:" + to.user_id : to.conversation_id;
@@ -955,19 +973,6 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
             log_line(LogLevel::error, std::string("matrix: ") + what + ": " + error.what());
             return false;
         }
-    }
-
-    void finish(const std::string& key) {
-        pacer.release(key);
-        wake();
-    }
-
-    void give_up(const OutboxRow& row, const std::string& key, const std::string& why) {
-        log_line(LogLevel::error, "matrix: gave up on outbox message " +
-                                      std::to_string(row.message.id) + ": " + why);
-        metrics.count("leernetwerk_sends_total", {{"platform", "matrix"}, {"result", "failed"}});
-        write("mark failed", [&] { store.mark_outbox_failed(row.message.id, why, clock()); });
-        finish(key);
     }
 
     static bool promises_anonymity(const OutboundMessage& message) {
@@ -989,58 +994,47 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         return user;
     }
 
-    void send_row(OutboxRow row, std::string key) {
+    /// The delivery engine's Matrix side: finds (or opens) the room, renders, sends.
+    void send_row(OutboxRow row, dispatch::OutcomeCallback done) {
         const auto& to = row.message.to;
-        if (!to.conversation_id.empty()) {
-            if (!is_valid_room_id(to.conversation_id)) {
-                give_up(row, key, "not a Matrix room id: " + to.conversation_id);
+        try {
+            if (!to.conversation_id.empty()) {
+                if (!is_valid_room_id(to.conversation_id)) {
+                    done(dispatch::Outcome::give_up("not a Matrix room id: " + to.conversation_id));
+                    return;
+                }
+                const auto room = to.conversation_id;
+                if (promises_anonymity(row.message)) {
+                    const auto ref = store.conversation_ref(Platform::matrix, room);
+                    if (!ref || !ref->direct) {
+                        // Answers in a shared room are events everyone there can read, with the
+                        // sender.
+                        done(dispatch::Outcome::give_up(
+                            "an anonymous question goes to members' private chats only, not to "
+                            "room " +
+                            room));
+                        return;
+                    }
+                }
+                deliver(std::move(row), room, std::move(done));
                 return;
             }
-            const auto room = to.conversation_id;
-            if (promises_anonymity(row.message)) {
-                std::optional<ConversationRef> ref;
-                try {
-                    ref = store.conversation_ref(Platform::matrix, room);
-                } catch (const StoreError& error) {
-                    handle_failure(std::move(row), key, fail(ErrorCode::storage, error.what()));
-                    return;
-                }
-                if (!ref || !ref->direct) {
-                    // Answers in a shared room are events everyone there can read, with the
-                    // sender.
-                    give_up(row, key,
-                            "an anonymous question goes to members' private chats "
-                            "only, not to room " +
-                                room);
-                    return;
-                }
+            const auto user = direct_user(row);
+            if (!is_valid_user_id(user)) {
+                done(dispatch::Outcome::give_up("no Matrix user id to open a private chat with"));
+                return;
             }
-            deliver(std::move(row), std::move(key), room);
-            return;
-        }
-        std::string user;
-        std::optional<ConversationRef> existing;
-        try {
-            user = direct_user(row);
-            if (is_valid_user_id(user)) {
-                existing = store.direct_conversation_with(Platform::matrix, user);
+            if (const auto existing = store.direct_conversation_with(Platform::matrix, user)) {
+                deliver(std::move(row), existing->conversation_id, std::move(done));
+                return;
             }
+            create_direct_room(std::move(row), user, std::move(done));
         } catch (const StoreError& error) {
-            handle_failure(std::move(row), key, fail(ErrorCode::storage, error.what()));
-            return;
+            done(dispatch::Outcome::again(std::string("database: ") + error.what()));
         }
-        if (!is_valid_user_id(user)) {
-            give_up(row, key, "no Matrix user id to open a private chat with");
-            return;
-        }
-        if (existing) {
-            deliver(std::move(row), std::move(key), existing->conversation_id);
-            return;
-        }
-        create_direct_room(std::move(row), std::move(key), user);
     }
 
-    void create_direct_room(OutboxRow row, std::string key, std::string user) {
+    void create_direct_room(OutboxRow row, std::string user, dispatch::OutcomeCallback done) {
         net::ClientRequest request;
         request.method = "POST";
         request.url = client_url("/createRoom");
@@ -1049,25 +1043,29 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                             {"invite", json::array({user})}}
                            .dump();
         auto self = shared_from_this();
-        call(std::move(request), [self, row = std::move(row), key = std::move(key),
-                                  user](Result<net::ClientResponse> response) mutable {
-            if (!response || response->status != 200) {
-                self->handle_failure(std::move(row), key, response);
-                return;
-            }
-            const auto parsed = json::parse(response->body, nullptr, false);
-            const json* room =
-                parsed.is_object() && parsed.contains("room_id") ? &parsed["room_id"] : nullptr;
-            if (!room || !room->is_string() || !is_valid_room_id(room->get<std::string>())) {
-                self->give_up(row, key, "createRoom answered without a room id");
-                return;
-            }
-            const auto room_id = room->get<std::string>();
-            log_line(LogLevel::info, "matrix: opened a private chat " + room_id + " with " + user);
-            self->save_direct_room(room_id, user);
-            self->update_direct_account_data(user, room_id);
-            self->deliver(std::move(row), std::move(key), room_id);
-        });
+        call(
+            std::move(request),
+            [self, row = std::move(row), user,
+             done = std::move(done)](Result<net::ClientResponse> response) mutable {
+                if (!response || response->status != 200) {
+                    done(classify(response));
+                    return;
+                }
+                const auto parsed = json::parse(response->body, nullptr, false);
+                const json* room =
+                    parsed.is_object() && parsed.contains("room_id") ? &parsed["room_id"] : nullptr;
+                if (!room || !room->is_string() || !is_valid_room_id(room->get<std::string>())) {
+                    done(dispatch::Outcome::again("createRoom answered without a room id"));
+                    return;
+                }
+                const auto room_id = room->get<std::string>();
+                log_line(LogLevel::info,
+                         "matrix: opened a private chat " + room_id + " with " + user);
+                self->save_direct_room(room_id, user);
+                self->update_direct_account_data(user, room_id);
+                self->deliver(std::move(row), room_id, std::move(done));
+            },
+            options.send_timeout);
     }
 
     /// Adds the room to the bot's m.direct account data (read, merged, written back).
@@ -1115,7 +1113,7 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                std::to_string(row.created_at.time_since_epoch().count());
     }
 
-    void deliver(OutboxRow row, std::string key, std::string room_id) {
+    void deliver(OutboxRow row, std::string room_id, dispatch::OutcomeCallback done) {
         RenderOptions render_options;
         render_options.user_of_member = [this](Id member_id) {
             try {
@@ -1136,67 +1134,23 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                                  net::encode_path_segment(event.type) + "/" +
                                  net::encode_path_segment(transaction_id(row)));
         request.body = std::move(event.content);
-        auto self = shared_from_this();
-        const auto started = std::chrono::steady_clock::now();
-        call(std::move(request), [self, row = std::move(row), key = std::move(key), started,
-                                  replaces, room_id](Result<net::ClientResponse> response) mutable {
-            self->metrics.observe("leernetwerk_send_seconds", {{"platform", "matrix"}},
-                                  std::chrono::duration_cast<std::chrono::microseconds>(
-                                      std::chrono::steady_clock::now() - started));
-            if (!response || response->status != 200) {
-                self->handle_failure(std::move(row), key, response);
-                return;
-            }
-            std::string remote_id = replaces;  // edits keep pointing at the original event
-            const auto parsed = json::parse(response->body, nullptr, false);
-            if (remote_id.empty() && parsed.is_object() && parsed.contains("event_id") &&
-                parsed["event_id"].is_string()) {
-                remote_id = parsed["event_id"].get<std::string>();
-            }
-            self->metrics.count("leernetwerk_sends_total",
-                                {{"platform", "matrix"}, {"result", "ok"}});
-            self->record_sent(
-                {std::move(row.message), std::move(room_id), std::move(remote_id), std::move(key)});
-        });
-    }
-
-    struct Sent {
-        OutboundMessage message;
-        std::string room_id;
-        std::string remote_id;
-        std::string key;
-    };
-
-    /// Sends that succeeded are recorded in batches: one transaction for all that completed
-    /// while the I/O thread was busy. The room stays busy until its row is recorded, so a later
-    /// message cannot overtake it. Should the commit fail, the rows are sent again with the same
-    /// txnId, which the homeserver answers without a second event.
-    void record_sent(Sent sent) {
-        sent_batch.push_back(std::move(sent));
-        if (sent_flush_scheduled) {
-            return;
-        }
-        sent_flush_scheduled = true;
-        auto self = shared_from_this();
-        asio::post(io, [self] { self->flush_sent(); });
-    }
-
-    void flush_sent() {
-        sent_flush_scheduled = false;
-        auto batch = std::move(sent_batch);
-        sent_batch.clear();
-        const bool recorded = write("mark sent", [&] {
-            for (const auto& done : batch) {
-                store.mark_outbox_sent(done.message.id, done.remote_id, clock());
-                track_question(done.room_id, done.message);
-            }
-        });
-        if (!recorded) {
-            open_questions.clear();  // the cache ran ahead of the store: read it again from there
-        }
-        for (const auto& done : batch) {
-            finish(done.key);
-        }
+        call(
+            std::move(request),
+            [replaces, room_id,
+             done = std::move(done)](Result<net::ClientResponse> response) mutable {
+                if (!response || response->status != 200) {
+                    done(classify(response));
+                    return;
+                }
+                std::string remote_id = replaces;  // edits keep pointing at the original event
+                const auto parsed = json::parse(response->body, nullptr, false);
+                if (remote_id.empty() && parsed.is_object() && parsed.contains("event_id") &&
+                    parsed["event_id"].is_string()) {
+                    remote_id = parsed["event_id"].get<std::string>();
+                }
+                done(dispatch::Outcome::delivered(std::move(remote_id), room_id));
+            },
+            options.send_timeout);
     }
 
     /// Runs inside the transaction that marks `message` sent, so what a typed number answers is
@@ -1229,38 +1183,19 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         store.set_adapter_state(key, saved.dump(), clock());
     }
 
-    void handle_failure(OutboxRow row, const std::string& key,
-                        const Result<net::ClientResponse>& response) {
+    /// How the homeserver's answer reads: no answer, 5xx and 429 (with Retry-After or
+    /// retry_after_ms) are worth another attempt; other 4xx will never succeed. A repeated
+    /// txnId is answered with the event already made, so a retry never sends twice.
+    static dispatch::Outcome classify(const Result<net::ClientResponse>& response) {
         const auto failure = describe(response);
         if (failure.bad_input) {
-            give_up(row, key, failure.why);
-            return;
+            return dispatch::Outcome::give_up(failure.why);
         }
         const auto status = failure.status;
-        const auto& retry_after = failure.retry_after;
-        const auto& why = failure.why;
-        const bool retryable = status == 0 || status == 429 || status >= 500;
-        const auto age = clock() - row.created_at;
-        if (!retryable || row.attempts >= options.max_send_attempts || age > options.max_send_age) {
-            give_up(row, key, why + (retryable ? " (attempts used up)" : ""));
-            return;
+        if (status != 0 && status != 408 && status != 429 && status < 500) {
+            return dispatch::Outcome::give_up(failure.why);
         }
-        std::chrono::milliseconds delay;
-        if (retry_after) {
-            delay = std::min<std::chrono::milliseconds>(*retry_after, kRetryAfterCap);
-        } else {
-            delay = net::backoff_delay(row.attempts, options.retry_base, options.retry_cap, random);
-        }
-        log_line(LogLevel::warn, "matrix: outbox message " + std::to_string(row.message.id) + ": " +
-                                     why + ", retry in " + std::to_string(delay.count()) + " ms");
-        metrics.count("leernetwerk_sends_total", {{"platform", "matrix"}, {"result", "retry"}});
-        const auto next = clock() + std::chrono::floor<std::chrono::seconds>(delay);
-        write("mark retry", [&] { store.mark_outbox_retry(row.message.id, next, why); });
-        // Hold the room until the retry time so later messages keep their order.
-        auto self = shared_from_this();
-        auto hold = std::make_shared<asio::steady_timer>(io, delay);
-        hold->async_wait(
-            [self, hold, key](const boost::system::error_code&) { self->finish(key); });
+        return dispatch::Outcome::again(failure.why, failure.retry_after, status == 0);
     }
 };
 
@@ -1324,12 +1259,7 @@ void MatrixAdapter::start() {
     impl.running = true;
     // Rows a crash left `sending` go out again with the same txnId: the homeserver answers a
     // repeated txnId with the event it already made, so nothing is sent twice.
-    impl.write("recovery", [&] {
-        for (const auto& row : impl.store.outbox_in_state(Platform::matrix, OutboxState::sending)) {
-            impl.store.mark_outbox_retry(row.message.id, impl.clock(), "resent after restart");
-        }
-    });
-    impl.pump.start();
+    impl.engine.start();
     if (impl.bot_mode()) {
         impl.start_sync();
     }
@@ -1339,7 +1269,7 @@ void MatrixAdapter::stop() {
     if (impl_ && impl_->running) {
         impl_->running = false;
         ++impl_->sync_generation;
-        impl_->pump.stop();
+        impl_->engine.stop();
         impl_->sync_timer.cancel();
     }
 }

@@ -66,8 +66,8 @@ struct Fixture {
         options.user_id = kBot;
         options.access_token = token;
         options.sync_timeout = std::chrono::milliseconds(2000);
-        options.retry_base = std::chrono::milliseconds(10);
-        options.retry_cap = std::chrono::milliseconds(50);
+        options.retry.base = std::chrono::milliseconds(10);
+        options.retry.cap = std::chrono::milliseconds(50);
         options.room_limits = {{1000, std::chrono::milliseconds(1000)}};
         return options;
     }

@@ -61,9 +61,8 @@ struct Fixture {
         options.app_id = "app-id";
         options.auth = auth;
         options.allow_loopback_service_url = true;
-        options.retry_base = std::chrono::milliseconds(10);
-        options.retry_cap = std::chrono::milliseconds(50);
-        options.max_send_attempts = 4;
+        options.retry.base = std::chrono::milliseconds(10);
+        options.retry.cap = std::chrono::milliseconds(50);
         options.auth_settings.openid_metadata_url = "http://127.0.0.1:9/openid";
         options.webhook_security_token = kWebhookToken;
         adapter = std::make_unique<teams::TeamsAdapter>(io, *bot, *store, connector, metrics,
@@ -266,7 +265,7 @@ TEST_CASE("teams: 429 with Retry-After, 502 and a timeout are retried", "[teams]
                           {{"platform", "teams"}, {"result", "retry"}}) == 3);
 }
 
-TEST_CASE("teams: the dispatcher gives up on 403 and after its attempts",
+TEST_CASE("teams: the dispatcher gives up on 403 and once a reply is past its horizon",
           "[teams][adapter][retry]") {
     Fixture f;
     SECTION("403 is final") {
@@ -279,23 +278,32 @@ TEST_CASE("teams: the dispatcher gives up on 403 and after its attempts",
         CHECK(f.store->outbox_in_state(Platform::teams, OutboxState::failed).front().last_error ==
               "HTTP 403");
     }
-    SECTION("four 503s use up the attempts") {
-        for (int i = 0; i < 4; ++i) {
+    SECTION("503s are retried for days, then given up past the private reply's horizon") {
+        for (int i = 0; i < 6; ++i) {
             f.connector.script.push_back(ScriptedConnector::status(503));
         }
         REQUIRE(f.post(message("m1", "nieuw netwerk HSN-café Test")).first == 200);
-        for (int sent = 1; sent <= 3; ++sent) {
+        for (int sent = 1; sent <= 5; ++sent) {
             REQUIRE(run_until(f.io, [&] {
                 return f.connector.requests.size() == static_cast<std::size_t>(sent);
             }));
             REQUIRE(f.pending_after(sent));
-            f.now += std::chrono::seconds(2);
+            f.now += std::chrono::hours(12);  // five attempts over sixty hours: still worth it
         }
+        CHECK(f.store->outbox_in_state(Platform::teams, OutboxState::failed).empty());
+        f.now += std::chrono::hours(13);  // now 73 hours after the reply was queued
         REQUIRE(run_until(f.io, [&] {
             return f.store->outbox_in_state(Platform::teams, OutboxState::failed).size() == 1;
         }));
+        CHECK(f.connector.requests.size() == 5);
+        CHECK(f.store->outbox_in_state(Platform::teams, OutboxState::failed)
+                  .front()
+                  .last_error.find("no longer useful") != std::string::npos);
         CHECK(f.metrics.value("leernetwerk_sends_total",
                               {{"platform", "teams"}, {"result", "failed"}}) == 1);
+        CHECK(f.metrics.value("leernetwerk_sends_given_up_total",
+                              {{"platform", "teams"}, {"kind", "direct"}, {"reason", "horizon"}}) ==
+              1);
     }
 }
 
