@@ -873,3 +873,63 @@ TEST_CASE("teams: a question mentions the routed member in the channel, who answ
     CHECK(f.store->question(1)->status == QuestionStatus::answered);
     CHECK(f.store->outbox_in_state(Platform::teams, OutboxState::failed).empty());
 }
+
+TEST_CASE("teams: the same activity id in another conversation is another message",
+          "[teams][adapter]") {
+    Fixture f;
+    REQUIRE(f.post(message("1795300000001", "hulp", "a:personal-1")).first == 200);
+    REQUIRE(f.sent_everything());
+    // Channel message ids are millisecond timestamps: another conversation can reuse one.
+    REQUIRE(f.post(message("1795300000001", "hulp", "a:personal-2")).first == 200);
+    REQUIRE(f.sent_everything());
+    CHECK(f.posted_to("a:personal-1").size() == 1);
+    CHECK(f.posted_to("a:personal-2").size() == 1);
+    SECTION("while a retry of the same activity in the same conversation is applied once") {
+        REQUIRE(f.post(message("1795300000001", "hulp", "a:personal-2")).first == 200);
+        f.io.run_for(std::chrono::milliseconds(100));
+        CHECK(f.posted_to("a:personal-2").size() == 1);
+    }
+}
+
+TEST_CASE("teams: a reply in a thread goes into the thread in a channel, into the chat elsewhere",
+          "[teams][adapter][thread]") {
+    Fixture f;
+    constexpr const char* kGroupChat = "19:meeting-group@thread.v2";
+    auto group = json::parse(message("g1", "hulp", kGroupChat));
+    group["conversation"]["conversationType"] = "groupChat";
+    group["conversation"]["isGroup"] = true;
+    REQUIRE(f.post(group.dump()).first == 200);
+    REQUIRE(f.post(channel_message("c1", "29:marieke", "Marieke", "hulp")).first == 200);
+    REQUIRE(f.sent_everything());
+    const auto before = f.connector.requests.size();
+    const auto in_thread = [&](const std::string& conversation, const std::string& text) {
+        OutboundMessage reply;
+        reply.to.platform = Platform::teams;
+        reply.to.conversation_id = conversation;
+        reply.to.thread_id = "1795300000042";
+        reply.content = TextContent{text, {}};
+        f.store->transaction([&] { f.store->append_outbox(reply, f.now); });
+        f.adapter->wake();
+        REQUIRE(f.sent_everything());
+    };
+    const std::string thread = std::string(";messageid=") + "1795300000042";
+
+    in_thread(kGroupChat, "Antwoord van Anna op vraag #1");
+    // A group chat has no reply threads: the answer goes into the chat itself.
+    REQUIRE(f.posted_to(kGroupChat, before).size() == 1);
+    CHECK(f.posted_to(kGroupChat + thread, before).empty());
+    CHECK(f.posted_to(kGroupChat, before)[0]["text"].get<std::string>().find(
+              "Antwoord van Anna op vraag") != std::string::npos);
+
+    in_thread(kChannel, "Antwoord van Anna op vraag #2");
+    CHECK(f.posted_to(kChannel + thread, before).size() == 1);
+
+    SECTION("a thread the connector does not know: the reply goes into the channel") {
+        const auto from = f.connector.requests.size();
+        f.connector.script = {ScriptedConnector::status(404)};
+        in_thread(kChannel, "Antwoord van Anna op vraag #3");
+        CHECK(f.posted_to(kChannel + thread, from).size() == 1);  // refused with 404
+        CHECK(f.posted_to(kChannel, from).size() == 1);           // then into the channel
+        CHECK(f.store->outbox_in_state(Platform::teams, OutboxState::failed).empty());
+    }
+}
