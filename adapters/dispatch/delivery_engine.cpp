@@ -114,7 +114,7 @@ struct DeliveryEngine::State : std::enable_shared_from_this<State> {
             return;
         }
         const auto now = clock();
-        std::erase_if(held, [&](const auto& entry) { return entry.second <= now; });
+        std::erase_if(held, [&](const auto& entry) { return entry.second.until <= now; });
         std::vector<std::pair<OutboxRow, std::string>> chosen;
         try {
             chosen = claim(now, next);
@@ -218,6 +218,7 @@ struct DeliveryEngine::State : std::enable_shared_from_this<State> {
                 metrics.count("leernetwerk_sends_total",
                               {{"platform", side.name}, {"result", "ok"}});
                 record_sent(std::move(row), std::move(outcome), std::move(key));
+                peer_is_back(started);
                 return;
             case Outcome::Kind::permanent:
                 give_up(row, key, outcome.why, "permanent");
@@ -250,9 +251,35 @@ struct DeliveryEngine::State : std::enable_shared_from_this<State> {
         metrics.count("leernetwerk_sends_total", {{"platform", side.name}, {"result", "retry"}});
         write("mark retry", [&] { store.mark_outbox_retry(row.message.id, next, outcome.why); });
         if (next > now) {
-            held[key] = next;
+            held[key] = Hold{next, row.message.id, outcome.why, outcome.unreachable,
+                             std::chrono::steady_clock::now()};
         }
         finish(key);
+    }
+
+    /// A send that started after the peer could not be reached went through: the peer is back,
+    /// so what waits only because it was unreachable is due now (instead of at the end of a
+    /// backoff of up to the ceiling). Waits the peer asked for (Retry-After, 5xx) stay.
+    void peer_is_back(std::chrono::steady_clock::time_point started) {
+        std::vector<std::pair<std::string, Hold>> released;
+        for (auto it = held.begin(); it != held.end();) {
+            if (it->second.unreachable && it->second.id != 0 && it->second.since < started) {
+                released.emplace_back(it->first, it->second);
+                it = held.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        if (released.empty()) {
+            return;
+        }
+        const auto now = clock();
+        write("peer is back", [&] {
+            for (const auto& [key, hold] : released) {
+                store.mark_outbox_retry(hold.id, now, hold.why);
+            }
+        });
+        wake();
     }
 
     void give_up(const OutboxRow& row, const std::string& key, const std::string& why,
@@ -340,8 +367,8 @@ struct DeliveryEngine::State : std::enable_shared_from_this<State> {
         try {
             for (const auto& row : store.outbox_in_state(side.platform, OutboxState::pending)) {
                 if (row.attempts > 0 && row.next_attempt_at > now) {
-                    auto& until = held[side.key_of(row.message.to)];
-                    until = std::max(until, row.next_attempt_at);
+                    auto& hold = held[side.key_of(row.message.to)];
+                    hold.until = std::max(hold.until, row.next_attempt_at);
                 }
             }
         } catch (const StoreError& error) {
@@ -359,8 +386,15 @@ struct DeliveryEngine::State : std::enable_shared_from_this<State> {
     asio::steady_timer timer;
     SendPacer pacer;
     std::mt19937_64 random;
-    /// Conversations whose message waits for its retry, until when (on the store's clock).
-    std::map<std::string, Instant> held;
+    /// A conversation whose message waits for its retry.
+    struct Hold {
+        Instant until{};  ///< on the store's clock: the retry instant
+        Id id = 0;        ///< the waiting row (0: found so after a restart)
+        std::string why;
+        bool unreachable = false;  ///< no answer at all: a success elsewhere ends the wait
+        std::chrono::steady_clock::time_point since{};
+    };
+    std::map<std::string, Hold> held;
     std::vector<Sent> sent_batch;
     bool flush_scheduled = false;
     bool running = false;
