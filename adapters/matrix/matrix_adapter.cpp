@@ -30,6 +30,10 @@ using nlohmann::json;
 constexpr int kMaxInFlight = 16;
 constexpr std::size_t kMaxRemembered = 50'000;
 constexpr std::chrono::seconds kSyncRetryCap{60};
+/// The state event a private chat the bot opens carries: who it is with, and the intent to open
+/// it (so a chat an interrupted attempt opened is found and used instead of a second one).
+constexpr const char* kPrivateChatMarker = "nl.leernetwerk.private_chat";
+constexpr std::size_t kMaxRoomsSearched = 500;
 constexpr std::chrono::seconds kSyncRetryAfterCap{300};
 constexpr const char* kClientApi = "/_matrix/client/v3";
 constexpr const char* kNextBatchKey = "matrix.next_batch";
@@ -1034,13 +1038,38 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         }
     }
 
+    static std::string opening_key(std::string_view user) {
+        return "matrix.opening_private_chat:" + std::string(user);
+    }
+
+    /// Opens a private chat with `user`, at most once however often the bot stops in between:
+    /// the intent is stored before createRoom and the room carries it as a state event
+    /// (kPrivateChatMarker). When an earlier attempt may have made the room (the intent is still
+    /// there), the bot's rooms are searched for it first and a room found is used.
     void create_direct_room(OutboxRow row, std::string user, dispatch::OutcomeCallback done) {
+        std::string intent = store.adapter_state(opening_key(user)).value_or("");
+        if (!intent.empty()) {
+            find_opened_room(std::move(row), std::move(user), std::move(intent), std::move(done));
+            return;
+        }
+        intent = "lnw" + std::to_string(row.message.id) + "." +
+                 std::to_string(clock().time_since_epoch().count());
+        store.transaction([&] { store.set_adapter_state(opening_key(user), intent, clock()); });
+        open_room(std::move(row), std::move(user), std::move(intent), std::move(done));
+    }
+
+    void open_room(OutboxRow row, std::string user, std::string intent,
+                   dispatch::OutcomeCallback done) {
         net::ClientRequest request;
         request.method = "POST";
         request.url = client_url("/createRoom");
         request.body = json{{"preset", "trusted_private_chat"},
                             {"is_direct", true},
-                            {"invite", json::array({user})}}
+                            {"invite", json::array({user})},
+                            {"initial_state",
+                             json::array({{{"type", kPrivateChatMarker},
+                                           {"state_key", ""},
+                                           {"content", {{"user", user}, {"intent", intent}}}}})}}
                            .dump();
         auto self = shared_from_this();
         call(
@@ -1058,14 +1087,100 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                     done(dispatch::Outcome::again("createRoom answered without a room id"));
                     return;
                 }
-                const auto room_id = room->get<std::string>();
-                log_line(LogLevel::info,
-                         "matrix: opened a private chat " + room_id + " with " + user);
-                self->save_direct_room(room_id, user);
-                self->update_direct_account_data(user, room_id);
-                self->deliver(std::move(row), room_id, std::move(done));
+                log_line(LogLevel::info, "matrix: opened a private chat " +
+                                             room->get<std::string>() + " with " + user);
+                self->use_private_chat(std::move(row), user, room->get<std::string>(),
+                                       std::move(done));
             },
             options.send_timeout);
+    }
+
+    /// Records the private chat (and that the intent to open one is fulfilled), then sends.
+    void use_private_chat(OutboxRow row, const std::string& user, const std::string& room_id,
+                          dispatch::OutcomeCallback done) {
+        ConversationRef ref;
+        ref.platform = Platform::matrix;
+        ref.conversation_id = room_id;
+        ref.direct = true;
+        ref.user_id = user;
+        ref.bot_id = options.user_id;
+        ref.updated_at = clock();
+        const bool saved = write("save private chat", [&] {
+            store.save_conversation_ref(ref);
+            store.set_adapter_state(opening_key(user), "", clock());
+        });
+        if (!saved) {
+            done(dispatch::Outcome::again("private chat " + room_id + " not recorded"));
+            return;
+        }
+        update_direct_account_data(user, room_id);
+        deliver(std::move(row), room_id, std::move(done));
+    }
+
+    /// Looks through the bot's rooms for one an earlier attempt opened with `user` (its marker
+    /// names the same intent); opens one when there is none.
+    void find_opened_room(OutboxRow row, std::string user, std::string intent,
+                          dispatch::OutcomeCallback done) {
+        net::ClientRequest request;
+        request.method = "GET";
+        request.url = client_url("/joined_rooms");
+        auto self = shared_from_this();
+        call(std::move(request), [self, row = std::move(row), user, intent, done = std::move(done)](
+                                     Result<net::ClientResponse> response) mutable {
+            if (!response || response->status != 200) {
+                done(classify(response));
+                return;
+            }
+            const auto parsed = json::parse(response->body, nullptr, false);
+            auto rooms = std::make_shared<std::vector<std::string>>();
+            if (parsed.is_object() && parsed.contains("joined_rooms") &&
+                parsed["joined_rooms"].is_array()) {
+                for (const auto& room : parsed["joined_rooms"]) {
+                    if (room.is_string() && rooms->size() < kMaxRoomsSearched) {
+                        rooms->push_back(room.get<std::string>());
+                    }
+                }
+            }
+            // The newest rooms are listed last by most homeservers: look there first.
+            std::reverse(rooms->begin(), rooms->end());
+            self->check_room(std::move(row), std::move(user), std::move(intent), rooms, 0,
+                             std::move(done));
+        });
+    }
+
+    void check_room(OutboxRow row, std::string user, std::string intent,
+                    std::shared_ptr<std::vector<std::string>> rooms, std::size_t index,
+                    dispatch::OutcomeCallback done) {
+        if (index >= rooms->size()) {
+            log_line(LogLevel::info, "matrix: no private chat with " + user +
+                                         " from an earlier attempt; opening one");
+            open_room(std::move(row), std::move(user), std::move(intent), std::move(done));
+            return;
+        }
+        const auto room_id = (*rooms)[index];
+        net::ClientRequest request;
+        request.method = "GET";
+        request.url = client_url("/rooms/" + net::encode_path_segment(room_id) + "/state/" +
+                                 net::encode_path_segment(kPrivateChatMarker) + "/");
+        auto self = shared_from_this();
+        call(std::move(request),
+             [self, row = std::move(row), user, intent, rooms, index, room_id,
+              done = std::move(done)](Result<net::ClientResponse> response) mutable {
+                 if (!response || response->status == 429 || response->status >= 500) {
+                     done(classify(response));  // not known yet: never open a second on a guess
+                     return;
+                 }
+                 const auto parsed = json::parse(response->body, nullptr, false);
+                 if (response->status == 200 && parsed.is_object() &&
+                     parsed.value("user", "") == user && parsed.value("intent", "") == intent) {
+                     log_line(LogLevel::info, "matrix: using the private chat " + room_id +
+                                                  " with " + user + " an earlier attempt opened");
+                     self->use_private_chat(std::move(row), user, room_id, std::move(done));
+                     return;
+                 }
+                 self->check_room(std::move(row), std::move(user), std::move(intent), rooms,
+                                  index + 1, std::move(done));
+             });
     }
 
     /// Adds the room to the bot's m.direct account data (read, merged, written back).

@@ -480,6 +480,35 @@ TEST_CASE("matrix: a private chat is created once, recorded in m.direct and reus
     CHECK(f.spec_errors() == 0);
 }
 
+TEST_CASE("matrix: a private chat an interrupted attempt opened is used, not opened twice",
+          "[matrix][adapter]") {
+    REQUIRE_PEER(f);
+    f.control("POST", "/_test/users", {{"user_id", "@bert:localhost"}});
+    // The homeserver makes the room, but the answer never reaches the bot (as when it is killed
+    // right after the call).
+    f.control("POST", "/_test/fail",
+              {{"path", "/createRoom"}, {"drop", true}, {"after_processing", true}, {"count", 1}});
+    OutboundMessage message;
+    message.to.platform = Platform::matrix;
+    message.to.user_id = "@bert:localhost";
+    message.to.direct = true;
+    message.content = TextContent{"Eerste bericht", {}};
+    f.store->transaction([&] { f.store->append_outbox(message, f.now); });
+    f.adapter->wake();
+    REQUIRE(run_until(f.io, [&] { return f.requests("createRoom") == 1; }));
+    f.now += std::chrono::seconds(5);
+    f.adapter->wake();
+    REQUIRE(f.drained());
+    CHECK(f.requests("createRoom") == 1);
+    const auto ref = f.store->direct_conversation_with(Platform::matrix, "@bert:localhost");
+    REQUIRE(ref);
+    const auto messages = f.bot_messages(ref->conversation_id);
+    REQUIRE(messages.size() == 1);
+    CHECK(messages[0]["body"] == "Eerste bericht");
+    CHECK(f.store->outbox_in_state(Platform::matrix, OutboxState::failed).empty());
+    CHECK(f.spec_errors() == 0);
+}
+
 TEST_CASE("matrix: invites from allowed users are accepted, and encrypted rooms are told once",
           "[matrix][adapter]") {
     REQUIRE_PEER(f);
