@@ -176,6 +176,8 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         bool multiple = false;
     };
     std::map<std::string, OpenQuestion> open_questions;
+    /// Rooms known to be encrypted (true) or not (false); the store has the truth.
+    std::map<std::string, bool> encrypted_rooms;
     /// Pushed transactions waiting for the next group commit.
     struct Arrival {
         std::vector<RoomEvent> events;
@@ -465,21 +467,34 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
             switch (decoded.kind) {
                 case Decoded::Kind::ignored:
                     break;
-                case Decoded::Kind::poll_response: {
-                    const auto known = poll_action(decoded);
-                    if (!known) {
+                case Decoded::Kind::poll_response:
+                case Decoded::Kind::inbound:
+                    if (const auto encrypted = encrypted_room(room_event.room_id); !encrypted) {
                         return false;
+                    } else if (*encrypted) {
+                        // Nothing in plain text where members expect encryption: only, when
+                        // addressed, how to reach the bot privately.
+                        metrics.count("leernetwerk_inbound_rejected_total",
+                                      {{"platform", "matrix"}, {"reason", "encrypted_room"}});
+                        if (decoded.kind == Decoded::Kind::inbound &&
+                            decoded.event.kind == InboundEvent::Kind::message &&
+                            addresses_bot(room_event) && !tell_how_to_reach(room_event)) {
+                            return false;
+                        }
+                        break;
                     }
-                    if (*known) {
+                    if (decoded.kind == Decoded::Kind::inbound) {
+                        if (decoded.event.kind == InboundEvent::Kind::message) {
+                            answer_by_number(decoded.event);
+                        }
+                        queue(std::move(decoded.event));
+                        break;
+                    }
+                    if (const auto known = poll_action(decoded); !known) {
+                        return false;
+                    } else if (*known) {
                         queue(std::move(decoded.event));
                     }
-                    break;
-                }
-                case Decoded::Kind::inbound:
-                    if (decoded.event.kind == InboundEvent::Kind::message) {
-                        answer_by_number(decoded.event);
-                    }
-                    queue(std::move(decoded.event));
                     break;
                 case Decoded::Kind::invite:
                     if (!inviter_allowed(decoded.user_id)) {
@@ -592,28 +607,100 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         return write("save direct room", [&] { store.save_conversation_ref(ref); });
     }
 
+    static std::string encrypted_key(std::string_view room_id) {
+        return "matrix.encrypted_room_noted:" + std::string(room_id);
+    }
+
+    static std::string notice_key(Id outbox_id) {
+        return "matrix.encrypted_room_notice:" + std::to_string(outbox_id);
+    }
+
+    /// Whether the bot has seen encryption in a room (kept in the store, cached here).
+    bool is_encrypted_room(const std::string& room_id) {
+        if (const auto it = encrypted_rooms.find(room_id); it != encrypted_rooms.end()) {
+            return it->second;
+        }
+        const bool encrypted = store.adapter_state(encrypted_key(room_id)).value_or("") == "1";
+        if (encrypted_rooms.size() > kMaxRemembered) {
+            encrypted_rooms.clear();
+        }
+        encrypted_rooms[room_id] = encrypted;
+        return encrypted;
+    }
+
+    /// is_encrypted_room for the inbound path: nullopt (logged) when the store failed.
+    std::optional<bool> encrypted_room(const std::string& room_id) {
+        try {
+            return is_encrypted_room(room_id);
+        } catch (const StoreError& error) {
+            log_line(LogLevel::error, std::string("matrix: room state not read: ") + error.what());
+            return std::nullopt;
+        }
+    }
+
+    /// A message in a room mentions the bot (its user id, localpart or display name).
+    bool addresses_bot(const RoomEvent& event) const {
+        const auto body = fold(event.body);
+        const auto localpart = options.user_id.substr(1, options.user_id.find(':') - 1);
+        for (const auto& name : {options.user_id, localpart, options.display_name}) {
+            if (!name.empty() && body.find(fold(name)) != std::string::npos) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// Queues a notice that may go to an encrypted room (the only ones that may).
+    void queue_room_notice(const std::string& room_id, std::string markdown) {
+        OutboundMessage message;
+        message.to.platform = Platform::matrix;
+        message.to.conversation_id = room_id;
+        message.lang = bot.settings().default_language;
+        message.content = TextContent{std::move(markdown), {}};
+        const auto id = store.append_outbox(message, clock());
+        store.set_adapter_state(notice_key(id), "1", clock());
+    }
+
+    /// Someone addressed the bot in an encrypted room: it says there, once per message, that it
+    /// opens a private chat with them, and says hello in that chat. False when the store failed.
+    bool tell_how_to_reach(const RoomEvent& event) {
+        return write("tell how to reach the bot", [&] {
+            if (!store.remember_event(Platform::matrix, "encrypted-reach:" + event.event_id,
+                                      clock())) {
+                return;  // told already (a transaction delivered again)
+            }
+            const auto lang = bot.settings().default_language;
+            queue_room_notice(event.room_id,
+                              tr(lang, "matrix.encrypted_room_reach", {{"user", event.sender}}));
+            OutboundMessage hello;
+            hello.to.platform = Platform::matrix;
+            hello.to.user_id = event.sender;
+            hello.to.direct = true;
+            hello.lang = lang;
+            hello.content = TextContent{tr(lang, "matrix.encrypted_room_private"), {}};
+            store.append_outbox(hello, clock());
+        });
+    }
+
     /// Says once per room that encrypted rooms are not supported yet.
     bool note_encrypted(const std::string& room_id) {
         return write("note encrypted room", [&] {
             // Kept with the adapter's state, not the inbox: the inbox forgets after a month.
-            const auto key = "matrix.encrypted_room_noted:" + room_id;
+            const auto key = encrypted_key(room_id);
             // Earlier versions kept the mark in the inbox: a room told then is not told again.
             const bool told =
                 store.adapter_state(key).value_or("") == "1" ||
                 !store.remember_event(Platform::matrix, "encrypted-room:" + room_id, clock());
             store.set_adapter_state(key, "1", clock());
+            encrypted_rooms[room_id] = true;
             if (told) {
                 return;
             }
             log_line(LogLevel::warn, "matrix: room " + room_id +
                                          " is encrypted; the bot cannot read it (end-to-end "
                                          "encryption is not supported yet) and says so there once");
-            OutboundMessage message;
-            message.to.platform = Platform::matrix;
-            message.to.conversation_id = room_id;
-            message.lang = bot.settings().default_language;
-            message.content = TextContent{tr(message.lang, "matrix.encrypted_room"), {}};
-            store.append_outbox(message, clock());
+            queue_room_notice(room_id,
+                              tr(bot.settings().default_language, "matrix.encrypted_room"));
         });
     }
 
@@ -1008,6 +1095,12 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                     return;
                 }
                 const auto room = to.conversation_id;
+                if (is_encrypted_room(room) &&
+                    store.adapter_state(notice_key(row.message.id)).value_or("") != "1") {
+                    done(dispatch::Outcome::give_up(
+                        "room " + room + " is encrypted: nothing is sent there in plain text"));
+                    return;
+                }
                 if (promises_anonymity(row.message)) {
                     const auto ref = store.conversation_ref(Platform::matrix, room);
                     if (!ref || !ref->direct) {

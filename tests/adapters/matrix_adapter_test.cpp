@@ -538,6 +538,37 @@ TEST_CASE("matrix: invites from allowed users are accepted, and encrypted rooms 
     REQUIRE(notes.size() == 1);
     CHECK(notes[0]["body"].get<std::string>().find("versleuteld") != std::string::npos);
     CHECK(f.spec_errors() == 0);
+
+    SECTION("after its notice the bot says nothing there but how to reach it privately") {
+        // A message in plain text (not addressed) is not answered in the room.
+        REQUIRE(f.push(json::array({f.text_event(kMarieke, "nieuw netwerk Geheim")}))["status"] ==
+                200);
+        // Nor is anything the bot had to say there sent (a reminder, say).
+        OutboundMessage reminder;
+        reminder.to.platform = Platform::matrix;
+        reminder.to.conversation_id = f.room;
+        reminder.content = TextContent{"Morgen: bijeenkomst", {}};
+        f.store->transaction([&] { f.store->append_outbox(reminder, f.now); });
+        f.adapter->wake();
+        REQUIRE(f.drained());
+        CHECK(f.bot_messages().size() == 1);
+        CHECK(f.store->networks().empty());
+        // Addressed: it says in the room that it writes privately, and does.
+        REQUIRE(f.push(json::array({f.text_event(kMarieke, "leernetwerk: hulp")}))["status"] ==
+                200);
+        REQUIRE(f.drained());
+        const auto room_messages = f.bot_messages();
+        REQUIRE(room_messages.size() == 2);
+        CHECK(room_messages[1]["body"].get<std::string>().find("privébericht") !=
+              std::string::npos);
+        const auto chat = f.store->direct_conversation_with(Platform::matrix, kMarieke);
+        REQUIRE(chat);
+        const auto in_chat = f.bot_messages(chat->conversation_id);
+        REQUIRE(in_chat.size() == 1);
+        CHECK(in_chat[0]["body"].get<std::string>().find("hulp") != std::string::npos);
+        CHECK(f.store->outbox_in_state(Platform::matrix, OutboxState::failed).size() == 1);
+        CHECK(f.spec_errors() == 0);
+    }
 }
 
 TEST_CASE("matrix: a facilitator plans a meeting outside a café week, and a participant cannot",
