@@ -1,6 +1,7 @@
 #include "adapters/matrix/matrix_adapter.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <random>
 #include <set>
@@ -37,6 +38,8 @@ constexpr std::size_t kMaxRoomsSearched = 500;
 constexpr std::chrono::seconds kSyncRetryAfterCap{300};
 constexpr const char* kClientApi = "/_matrix/client/v3";
 constexpr const char* kNextBatchKey = "matrix.next_batch";
+/// When the first sync happened (unix ms): nothing older is answered.
+constexpr const char* kSyncStartKey = "matrix.sync_started_ms";
 /// Beyond the long-poll timeout: how long a /sync answer may take to arrive.
 constexpr std::chrono::seconds kSyncGrace{30};
 
@@ -418,21 +421,6 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         std::vector<std::size_t> arrival;  ///< which pushed transaction each came from
     };
 
-    /// The one path for room events, pushed (transactions) or pulled (/sync, /messages): they
-    /// are decoded and applied in one commit (deduplicated by event id); allowed invites are
-    /// collected in `joins`. False when the store failed: the caller has the whole batch
-    /// delivered again, and what was applied already is then a duplicate.
-    bool apply_events(const std::vector<RoomEvent>& events, const std::string& origin,
-                      std::vector<Join>& joins) {
-        Inbound inbound;
-        if (!decode_events(events, origin, joins, inbound)) {
-            return false;
-        }
-        const auto results = apply_inbound(inbound);
-        return std::all_of(results.begin(), results.end(),
-                           [](const Result<Handled>& result) { return bool(result); });
-    }
-
     /// Decodes room events into `inbound`. Invites, private-chat bookkeeping and the encrypted-room
     /// notice are written at once (a later event in the same batch may depend on them). False when
     /// the store failed.
@@ -520,8 +508,10 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
 
     /// Applies decoded events in one transaction, each in its own savepoint; a failed one is not
     /// stored (its batch comes again).
-    std::vector<Result<Handled>> apply_inbound(const Inbound& inbound) {
-        if (inbound.events.empty()) {
+    std::vector<Result<Handled>> apply_inbound(
+        const Inbound& inbound,
+        const std::function<void(const std::vector<Result<Handled>>&)>& after_all = {}) {
+        if (inbound.events.empty() && !after_all) {
             return {};
         }
         // Events of one room keep their order: after one fails, the room's later ones wait too.
@@ -530,7 +520,7 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         for (const auto& event : inbound.events) {
             rooms.push_back(event.conversation.id);
         }
-        auto results = bot.handle_batch(inbound.events, clock(), {}, rooms);
+        auto results = bot.handle_batch(inbound.events, clock(), {}, rooms, after_all);
         for (std::size_t i = 0; i < results.size(); ++i) {
             if (!results[i]) {
                 log_line(LogLevel::error,
@@ -765,6 +755,8 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
     /// An uploaded filter's id, or the filter itself as JSON when the upload failed.
     std::string sync_filter;
     int sync_failures = 0;
+    /// Bot mode: when the first sync happened (unix ms); older events are not answered.
+    std::int64_t history_before_ms = 0;
     /// Bumped by start and stop, so answers to an earlier loop's requests are dropped.
     std::uint64_t sync_generation = 0;
 
@@ -777,6 +769,10 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         sync_failures = 0;
         try {
             since = store.adapter_state(kNextBatchKey).value_or("");
+            // Databases from before this was kept have none: nothing is held back there.
+            const auto start = store.adapter_state(kSyncStartKey).value_or("");
+            history_before_ms = 0;
+            std::from_chars(start.data(), start.data() + start.size(), history_before_ms);
         } catch (const StoreError& error) {
             log_line(LogLevel::error, std::string("matrix: sync position not read, starting "
                                                   "without history: ") +
@@ -860,7 +856,7 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                     log_line(LogLevel::info,
                              "matrix: first sync: " + std::to_string(shared->joined.size()) +
                                  " joined rooms, earlier messages are not answered");
-                    self->apply_batch(generation, shared);
+                    self->apply_batch(generation, shared, true);
                     return;
                 }
                 self->backfill(generation, shared, 0);
@@ -923,18 +919,46 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         });
     }
 
-    /// Applies a batch through the shared path; only then is its next_batch stored, so a crash
-    /// fetches it again and the event-id dedupe makes that harmless.
-    void apply_batch(std::uint64_t generation, const std::shared_ptr<SyncBatch>& batch) {
+    /// Applies a batch through the shared path and stores its next_batch in the same commit
+    /// (only when every event was applied: otherwise the batch is fetched again and the event-id
+    /// dedupe keeps what was applied from being applied twice). Events older than the first
+    /// sync (a newly joined room's history, a back-fill that reaches too far) are not answered.
+    void apply_batch(std::uint64_t generation, const std::shared_ptr<SyncBatch>& batch,
+                     bool initial = false) {
         std::vector<Join> joins;
-        bool applied = apply_events(batch->invites, "sync", joins);
+        Inbound inbound;
+        bool applied = decode_events(batch->invites, "sync", joins, inbound);
         for (const auto& room : batch->joined) {
-            applied = applied && apply_events(room.events, "sync", joins);
+            std::vector<RoomEvent> recent;
+            for (const auto& event : room.events) {
+                if (event.origin_server_ts > 0 && event.origin_server_ts < history_before_ms) {
+                    metrics.count("leernetwerk_inbound_skipped_events_total",
+                                  {{"platform", "matrix"}, {"reason", "before_start"}});
+                    continue;
+                }
+                recent.push_back(event);
+            }
+            applied = applied && decode_events(recent, "sync", joins, inbound);
         }
+        const auto started_ms = std::to_string(
+            std::chrono::duration_cast<std::chrono::milliseconds>(clock().time_since_epoch())
+                .count());
+        bool stored = false;
         if (applied) {
-            applied = write("store next_batch", [&] {
-                store.set_adapter_state(kNextBatchKey, batch->next_batch, clock());
-            });
+            const auto results =
+                apply_inbound(inbound, [&](const std::vector<Result<Handled>>& so_far) {
+                    if (!std::all_of(so_far.begin(), so_far.end(),
+                                     [](const Result<Handled>& r) { return bool(r); })) {
+                        return;  // fetched again from the stored position
+                    }
+                    store.set_adapter_state(kNextBatchKey, batch->next_batch, clock());
+                    if (initial) {
+                        store.set_adapter_state(kSyncStartKey, started_ms, clock());
+                    }
+                    stored = true;
+                });
+            applied = stored && std::all_of(results.begin(), results.end(),
+                                            [](const Result<Handled>& r) { return bool(r); });
         }
         if (!applied) {
             Failure failure;
@@ -942,6 +966,10 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
             sync_failed(generation, failure);
             wake();
             return;
+        }
+        if (initial) {
+            std::from_chars(started_ms.data(), started_ms.data() + started_ms.size(),
+                            history_before_ms);
         }
         since = batch->next_batch;
         sync_failures = 0;
