@@ -46,6 +46,8 @@ namespace {
 constexpr std::chrono::seconds kForgetPacingAfter{30};
 constexpr int kSpare = 4;          // rows read beyond the free slots, for busy conversations
 constexpr int kMaxScanned = 2048;  // per look: a huge backlog is walked over several looks
+constexpr std::chrono::milliseconds kDepthReadEvery{100};
+constexpr std::chrono::seconds kBusyRetryAfter{5};
 
 std::string hours_text(std::chrono::seconds horizon) {
     return std::to_string(std::chrono::duration_cast<std::chrono::hours>(horizon).count()) + " h";
@@ -72,6 +74,9 @@ struct DeliveryEngine::State : std::enable_shared_from_this<State> {
                          "Outbound platform calls, by platform and result (ok, retry, failed)");
         metrics.describe("leernetwerk_send_seconds", "histogram",
                          "Latency of outbound platform calls, by platform");
+        metrics.describe("leernetwerk_inbound_deferred_total", "counter",
+                         "Inbound requests answered 'busy, retry later' before they were read, "
+                         "because the platform's outbox was deeper than its bound, by platform");
         metrics.describe("leernetwerk_sends_given_up_total", "counter",
                          "Outbound messages given up, by platform, message kind and reason "
                          "(permanent: the platform refused it; horizon: no longer useful)");
@@ -399,6 +404,9 @@ struct DeliveryEngine::State : std::enable_shared_from_this<State> {
     bool flush_scheduled = false;
     bool running = false;
     bool look_queued = false;
+    int depth_bound = 0;
+    int depth = 0;
+    std::chrono::steady_clock::time_point depth_read_at{};
 };
 
 DeliveryEngine::DeliveryEngine(asio::io_context& io, Store& store, net::Metrics& metrics,
@@ -427,6 +435,32 @@ void DeliveryEngine::stop() {
 
 void DeliveryEngine::wake() {
     state_->wake();
+}
+
+void DeliveryEngine::set_depth_bound(int bound) {
+    state_->depth_bound = bound;
+}
+
+std::optional<std::chrono::seconds> DeliveryEngine::busy() {
+    auto& state = *state_;
+    if (state.depth_bound <= 0) {
+        return std::nullopt;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now - state.depth_read_at >= kDepthReadEvery) {
+        try {
+            state.depth = state.store.outbox_depth(state.side.platform);
+            state.depth_read_at = now;
+        } catch (const StoreError& error) {
+            log_line(LogLevel::error,
+                     state.side.name + " dispatcher: outbox depth not read: " + error.what());
+        }
+    }
+    if (state.depth <= state.depth_bound) {
+        return std::nullopt;
+    }
+    state.metrics.count("leernetwerk_inbound_deferred_total", {{"platform", state.side.name}});
+    return kBusyRetryAfter;
 }
 
 }  // namespace leernetwerk::dispatch

@@ -82,6 +82,14 @@ public:
     /// Looks soon (once, however often it is called before the look runs).
     void wake();
 
+    /// Back-pressure: more than `bound` messages waiting (pending or sending) in this platform's
+    /// outbox makes busy() answer; 0: no bound.
+    void set_depth_bound(int bound);
+    /// How long a platform should wait before it sends more, when the outbox is deeper than its
+    /// bound (counted in leernetwerk_inbound_deferred_total); nullopt when it may send now. The
+    /// depth is read at most every 100 ms.
+    std::optional<std::chrono::seconds> busy();
+
 private:
     struct State;
     std::shared_ptr<State> state_;

@@ -1453,6 +1453,7 @@ void MatrixAdapter::register_routes(net::HttpServer& server) {
     auto unavailable = [](const net::Responder& respond) {
         respond(matrix_error(503, "M_UNKNOWN", "shutting down"));
     };
+    impl_->engine.set_depth_bound(impl_->options.max_outbox_depth);
     for (const std::string prefix : {"/_matrix/app/v1/transactions/", "/transactions/"}) {
         server.route_prefix(
             "PUT", prefix,
@@ -1464,7 +1465,18 @@ void MatrixAdapter::register_routes(net::HttpServer& server) {
                     unavailable(respond);
                 }
             },
-            impl_->options.max_body_bytes);
+            impl_->options.max_body_bytes,
+            [weak](const net::Request&) -> std::optional<net::Response> {
+                // Back-pressure: the homeserver sends the transaction again later.
+                const auto impl = weak.lock();
+                const auto wait = impl ? impl->engine.busy() : std::nullopt;
+                if (!wait) {
+                    return std::nullopt;
+                }
+                auto busy = matrix_error(503, "M_UNKNOWN", "busy: too many replies waiting");
+                busy.headers["Retry-After"] = std::to_string(wait->count());
+                return busy;
+            });
     }
     for (const std::string prefix :
          {"/_matrix/app/v1/users/", "/_matrix/app/v1/rooms/", "/users/", "/rooms/"}) {

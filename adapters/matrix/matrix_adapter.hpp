@@ -47,6 +47,10 @@ struct MatrixOptions {
     /// How long a message is retried (its horizon per kind) and how the delay grows; /sync
     /// backs off from the same base (to at most a minute).
     dispatch::RetryPolicy retry;
+    /// Back-pressure: more messages than this waiting in the Matrix outbox makes the
+    /// transactions route answer 503 with Retry-After before reading the body (the homeserver
+    /// sends the transaction again later); 0: no bound.
+    int max_outbox_depth = 0;
     /// One send's (or createRoom's) deadline.
     std::chrono::milliseconds send_timeout{20'000};
     /// Sends allowed per room in each sliding window.

@@ -798,6 +798,7 @@ TeamsAdapter::~TeamsAdapter() {
 
 void TeamsAdapter::register_routes(net::HttpServer& server) {
     std::weak_ptr<Impl> weak = impl_;
+    impl_->engine.set_depth_bound(impl_->options.max_outbox_depth);
     server.route(
         "POST", "/api/messages",
         [weak](net::Request request, net::Responder respond) {
@@ -807,7 +808,18 @@ void TeamsAdapter::register_routes(net::HttpServer& server) {
                 respond(json_error(503, "shutting down"));
             }
         },
-        impl_->options.max_body_bytes);
+        impl_->options.max_body_bytes,
+        [weak](const net::Request&) -> std::optional<net::Response> {
+            // Back-pressure: while the bot catches up, the connector is asked to come back.
+            const auto impl = weak.lock();
+            const auto wait = impl ? impl->engine.busy() : std::nullopt;
+            if (!wait) {
+                return std::nullopt;
+            }
+            auto busy = json_error(503, "busy: too many replies waiting; retry later");
+            busy.headers["Retry-After"] = std::to_string(wait->count());
+            return busy;
+        });
     if (!impl_->options.webhook_security_token.empty()) {
         server.route(
             "POST", "/api/teams-webhook",

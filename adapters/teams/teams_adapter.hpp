@@ -34,6 +34,9 @@ struct TeamsOptions {
     TokenSettings token_settings;  ///< app_id, password and tenant are filled in from above
     /// How long a message is retried (its horizon per kind) and how the delay grows.
     dispatch::RetryPolicy retry;
+    /// Back-pressure: more messages than this waiting in the Teams outbox makes /api/messages
+    /// answer 503 with Retry-After before reading the activity; 0: no bound.
+    int max_outbox_depth = 0;
     /// One connector call's deadline (the connector itself gives up after 15 s).
     std::chrono::milliseconds send_timeout{15'000};
 };

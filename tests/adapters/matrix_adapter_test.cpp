@@ -421,6 +421,53 @@ TEST_CASE("matrix: [server] max_body_bytes applies to transactions", "[matrix][a
     server.stop();
 }
 
+TEST_CASE("matrix: with the outbox deeper than its bound, transactions are deferred unread",
+          "[matrix][adapter][backpressure]") {
+    REQUIRE_PEER(f);
+    auto store = storage::SqliteStore::open(":memory:");
+    Bot bot(*store, BotSettings{});
+    matrix::MatrixOptions options;
+    options.homeserver_url = "http://127.0.0.1:9";
+    options.user_id = kBot;
+    options.hs_token = kHsToken;
+    options.max_outbox_depth = 2;
+    matrix::MatrixAdapter adapter(f.io, bot, *store, f.client, f.metrics, options,
+                                  [&f] { return f.now; });
+    net::HttpServer server(f.io);
+    adapter.register_routes(server);
+    const auto port = server.listen("127.0.0.1", 0);
+    store->transaction([&] {
+        for (int i = 0; i < 3; ++i) {
+            OutboundMessage reply;
+            reply.to.platform = Platform::matrix;
+            reply.to.conversation_id = f.room;
+            reply.content = TextContent{"wacht", {}};
+            store->mark_outbox_retry(store->append_outbox(reply, f.now),
+                                     f.now + std::chrono::hours(1), "HTTP 429");
+        }
+    });
+    adapter.start();
+    auto event = f.text_event(kMarieke, "nieuw netwerk Druk");
+    event["event_id"] = "$druk";
+    event["origin_server_ts"] = 1'800'000'000'000;
+    net::ClientRequest request;
+    request.method = "PUT";
+    request.url = "http://127.0.0.1:" + std::to_string(port) + "/_matrix/app/v1/transactions/d1";
+    request.headers["Content-Type"] = "application/json";
+    request.headers["Authorization"] = std::string("Bearer ") + kHsToken;
+    request.body = json{{"events", json::array({event})}}.dump();
+    std::optional<Result<net::ClientResponse>> got;
+    f.client.send(request, [&](Result<net::ClientResponse> r) { got = r; });
+    REQUIRE(run_until(f.io, [&] { return got.has_value(); }));
+    REQUIRE(got->has_value());
+    CHECK((*got)->status == 503);
+    CHECK((*got)->header("Retry-After") == "5");
+    CHECK(store->networks().empty());
+    CHECK(f.metrics.value("leernetwerk_inbound_deferred_total", {{"platform", "matrix"}}) == 1);
+    adapter.stop();
+    server.stop();
+}
+
 TEST_CASE("matrix: a 429 is retried after retry_after_ms with the same txnId",
           "[matrix][adapter]") {
     REQUIRE_PEER(f);

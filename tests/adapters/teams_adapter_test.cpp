@@ -54,7 +54,7 @@ private:
 constexpr const char* kWebhookToken = "vqF0En+Z0ucuRTM/01o2GuhMH3hKKk/N2bOmlM31zaA=";
 
 struct Fixture {
-    Fixture(bool auth = false) {
+    explicit Fixture(bool auth = false, int max_outbox_depth = 0) {
         store = storage::SqliteStore::open(":memory:");
         bot = std::make_unique<Bot>(*store, BotSettings{});
         teams::TeamsOptions options;
@@ -65,6 +65,7 @@ struct Fixture {
         options.retry.cap = std::chrono::milliseconds(50);
         options.auth_settings.openid_metadata_url = "http://127.0.0.1:9/openid";
         options.webhook_security_token = kWebhookToken;
+        options.max_outbox_depth = max_outbox_depth;
         adapter = std::make_unique<teams::TeamsAdapter>(io, *bot, *store, connector, metrics,
                                                         options, [this] { return now; });
         adapter->register_routes(server);
@@ -932,4 +933,34 @@ TEST_CASE("teams: a reply in a thread goes into the thread in a channel, into th
         CHECK(f.posted_to(kChannel, from).size() == 1);           // then into the channel
         CHECK(f.store->outbox_in_state(Platform::teams, OutboxState::failed).empty());
     }
+}
+
+TEST_CASE("teams: with the outbox deeper than its bound, activities are deferred unread",
+          "[teams][adapter][backpressure]") {
+    Fixture f(false, 3);
+    // Four replies wait (for a connector that asked for an hour, say).
+    std::vector<Id> waiting;
+    f.store->transaction([&] {
+        for (int i = 0; i < 4; ++i) {
+            OutboundMessage reply;
+            reply.to.platform = Platform::teams;
+            reply.to.conversation_id = "a:personal-1";
+            reply.content = TextContent{"wacht", {}};
+            waiting.push_back(f.store->append_outbox(reply, f.now));
+            f.store->mark_outbox_retry(waiting.back(), f.now + std::chrono::hours(1), "HTTP 429");
+        }
+    });
+    const auto [status, body] = f.post(message("m1", "nieuw netwerk HSN-café Druk"));
+    CHECK(status == 503);
+    CHECK(f.store->networks().empty());
+    CHECK(f.metrics.value("leernetwerk_inbound_deferred_total", {{"platform", "teams"}}) == 1);
+    // Caught up: the connector's retry is taken.
+    f.store->transaction([&] {
+        for (const auto id : waiting) {
+            f.store->mark_outbox_failed(id, "test", f.now);
+        }
+    });
+    f.io.run_for(std::chrono::milliseconds(150));
+    CHECK(f.post(message("m1", "nieuw netwerk HSN-café Druk")).first == 200);
+    CHECK(f.store->networks().size() == 1);
 }
