@@ -47,7 +47,8 @@ constexpr std::chrono::seconds kForgetPacingAfter{30};
 constexpr int kSpare = 4;          // rows read beyond the free slots, for busy conversations
 constexpr int kMaxScanned = 2048;  // per look: a huge backlog is walked over several looks
 constexpr std::chrono::milliseconds kDepthReadEvery{100};
-constexpr std::chrono::seconds kBusyRetryAfter{5};
+constexpr std::chrono::seconds kBusyRetryAfter{
+    1};  // a backlog over the bound is gone in about a second
 
 std::string hours_text(std::chrono::seconds horizon) {
     return std::to_string(std::chrono::duration_cast<std::chrono::hours>(horizon).count()) + " h";
