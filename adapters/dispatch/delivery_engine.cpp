@@ -41,6 +41,18 @@ Outcome Outcome::give_up(std::string why) {
     return outcome;
 }
 
+Instant store_clock_now() {
+    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+std::string conversation_key(const Address& to) {
+    return to.conversation_id.empty() ? "user:" + to.user_id : to.conversation_id;
+}
+
+void log_store_failure(std::string_view who, std::string_view what, const StoreError& error) {
+    log_line(LogLevel::error, std::string(who) + ": " + std::string(what) + ": " + error.what());
+}
+
 namespace {
 
 constexpr std::chrono::seconds kForgetPacingAfter{30};
@@ -344,17 +356,9 @@ struct DeliveryEngine::State : std::enable_shared_from_this<State> {
         wake();
     }
 
-    /// Runs a store change in its own transaction; false (logged) when the database failed.
     template <typename Work>
-    bool write(const char* what, Work work) {
-        try {
-            store.transaction(work);
-            return true;
-        } catch (const StoreError& error) {
-            log_line(LogLevel::error,
-                     side.name + " dispatcher: " + std::string(what) + ": " + error.what());
-            return false;
-        }
+    bool write(const char* what, Work&& work) {
+        return write_logged(store, side.name + " dispatcher", what, std::forward<Work>(work));
     }
 
     /// After a restart: rows a crash left `sending` are due again, and a conversation with a

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -47,6 +48,29 @@ struct Outcome {
 };
 
 using OutcomeCallback = std::function<void(Outcome)>;
+
+/// The store's clock: now, in whole seconds (UTC).
+Instant store_clock_now();
+
+/// The conversation a message is ordered and paced on: its conversation, or for a private
+/// message whose chat is not known yet, the member it goes to.
+std::string conversation_key(const Address& to);
+
+/// The log line of write_logged.
+void log_store_failure(std::string_view who, std::string_view what, const StoreError& error);
+
+/// Runs `work` in a store transaction of its own; false (logged, naming `who` and `what`) when
+/// the database failed.
+template <typename Work>
+bool write_logged(Store& store, std::string_view who, std::string_view what, Work&& work) {
+    try {
+        store.transaction(std::forward<Work>(work));
+        return true;
+    } catch (const StoreError& error) {
+        log_store_failure(who, what, error);
+        return false;
+    }
+}
 
 /// What a platform supplies.
 struct PlatformSide {

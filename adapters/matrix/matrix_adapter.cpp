@@ -111,7 +111,7 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
           http(http_in),
           metrics(metrics_in),
           options(std::move(options_in)),
-          clock(clock_in ? std::move(clock_in) : system_clock_seconds()),
+          clock(clock_in ? std::move(clock_in) : Clock(dispatch::store_clock_now)),
           sync_timer(io_in),
           random(std::random_device{}()),
           engine(io_in, store_in, metrics_in, delivery_side(), options.retry, clock) {
@@ -132,12 +132,6 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         }
     }
 
-    static Clock system_clock_seconds() {
-        return [] {
-            return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-        };
-    }
-
     /// What the delivery engine needs from Matrix: its windows, the room key, a send, and the
     /// room's open question kept with the row that asked it.
     dispatch::PlatformSide delivery_side() {
@@ -146,7 +140,7 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         side.name = "matrix";
         side.windows = options.room_limits;
         side.max_in_flight = kMaxInFlight;
-        side.key_of = room_key;
+        side.key_of = dispatch::conversation_key;
         // The engine lives inside this Impl and is stopped with it: `this` outlives its calls.
         side.send = [this](OutboxRow row, dispatch::OutcomeCallback done) {
             send_row(std::move(row), std::move(done));
@@ -1079,19 +1073,9 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
 
     void wake() { engine.wake(); }
 
-    static std::string room_key(const Address& to) {
-        return to.conversation_id.empty() ? "user:" + to.user_id : to.conversation_id;
-    }
-
     template <typename Work>
-    bool write(const char* what, Work work) {
-        try {
-            store.transaction(work);
-            return true;
-        } catch (const StoreError& error) {
-            log_line(LogLevel::error, std::string("matrix: ") + what + ": " + error.what());
-            return false;
-        }
+    bool write(const char* what, Work&& work) {
+        return dispatch::write_logged(store, "matrix", what, std::forward<Work>(work));
     }
 
     static bool promises_anonymity(const OutboundMessage& message) {

@@ -136,7 +136,7 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
           http(http_in),
           metrics(metrics_in),
           options(std::move(options_in)),
-          clock(clock_in ? std::move(clock_in) : system_clock_seconds()),
+          clock(clock_in ? std::move(clock_in) : Clock(dispatch::store_clock_now)),
           send_timeout(options.send_timeout),
           engine(io_in, store_in, metrics_in, delivery_side(), options.retry, clock) {
         if (options.auth) {
@@ -160,12 +160,6 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
             "Inbound requests refused before reaching the bot, by platform and reason");
     }
 
-    static Clock system_clock_seconds() {
-        return [] {
-            return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-        };
-    }
-
     /// What the delivery engine needs from Teams: its windows, the conversation key, a send.
     dispatch::PlatformSide delivery_side() {
         dispatch::PlatformSide side;
@@ -173,7 +167,7 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         side.name = "teams";
         side.windows = kConversationWindows;
         side.max_in_flight = kMaxInFlight;
-        side.key_of = conversation_key;
+        side.key_of = dispatch::conversation_key;
         // The engine lives inside this Impl and is stopped with it: `this` outlives its calls.
         side.send = [this](OutboxRow row, dispatch::OutcomeCallback done) {
             send_row(std::move(row), std::move(done));
@@ -535,21 +529,9 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
 
     void wake() { engine.wake(); }
 
-    static std::string conversation_key(const Address& to) {
-        return to.conversation_id.empty() ? "user:" + to.user_id : to.conversation_id;
-    }
-
-    /// Runs a store change in its own transaction; false (logged) when the database failed.
     template <typename Work>
-    bool write(const char* what, Work work) {
-        try {
-            store.transaction(work);
-            return true;
-        } catch (const StoreError& error) {
-            log_line(LogLevel::error,
-                     std::string("teams dispatcher: ") + what + ": " + error.what());
-            return false;
-        }
+    bool write(const char* what, Work&& work) {
+        return dispatch::write_logged(store, "teams dispatcher", what, std::forward<Work>(work));
     }
 
     /// The delivery engine's Teams side: finds (or opens) the conversation, renders, posts.
