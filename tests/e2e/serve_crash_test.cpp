@@ -18,6 +18,7 @@
 #include <set>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -233,14 +234,15 @@ void seed(const std::filesystem::path& db, std::uint16_t connector_port) {
     });
 }
 
-pid_t start_serve(const std::filesystem::path& dir, int run) {
+pid_t start_serve(const std::filesystem::path& dir, int run,
+                  const std::string& config_name = "crash.toml") {
     const auto log = dir / ("serve-" + std::to_string(run) + ".log");
     const pid_t pid = fork();
     if (pid == 0) {
         const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         dup2(fd, 1);
         dup2(fd, 2);
-        const auto config = (dir / "crash.toml").string();
+        const auto config = (dir / config_name).string();
         execl(LEERNETWERK_BINARY, LEERNETWERK_BINARY, "serve", "--config", config.c_str(),
               static_cast<char*>(nullptr));
         _exit(127);
@@ -305,5 +307,154 @@ TEST_CASE("crash test: serve killed six times during a fan-out loses nothing", "
     CHECK(teams.duplicated <= kKills * 16);  // at most what was in flight at each kill
     CHECK(teams.out_of_order == 0);
     CHECK(matrix.out_of_order == 0);
+    std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+/// A homeserver for a bot account: /sync hands out the room's events from the position asked
+/// for, replies are sent with txnIds it deduplicates.
+struct SyncPeer {
+    explicit SyncPeer(boost::asio::io_context& io_in) : io(io_in), server(io_in) {
+        server.route_prefix("GET", "/_matrix/client/v3/sync",
+                            [this](net::Request request, net::Responder respond) {
+                                sync(std::move(request), std::move(respond));
+                            });
+        server.route_prefix("POST", "/_matrix/client/v3/user/",
+                            [](net::Request, net::Responder respond) {
+                                respond(net::Response::json(200, R"({"filter_id":"1"})"));
+                            });
+        server.route_prefix(
+            "PUT", "/_matrix/client/v3/rooms/",
+            [this](net::Request request, net::Responder respond) {
+                const auto txn = request.path.substr(request.path.rfind('/') + 1);
+                auto& event_id = sent[txn];
+                if (event_id.empty()) {
+                    event_id = "$r" + std::to_string(sent.size());
+                    ++replies;
+                }
+                respond(net::Response::json(200, json{{"event_id", event_id}}.dump()));
+            });
+        port = server.listen("127.0.0.1", 0);
+    }
+
+    /// A member types a command now, in one of ten rooms (one room would measure its pacing).
+    void say(const std::string& text, std::int64_t ts_ms) {
+        rooms_of.push_back("!sync" + std::to_string(events.size() % 10) + ":" + kServer);
+        events.push_back({{"event_id", "$c" + std::to_string(events.size())},
+                          {"type", "m.room.message"},
+                          {"sender", "@member" + std::to_string(events.size() % 7) + ":" + kServer},
+                          {"origin_server_ts", ts_ms},
+                          {"content", {{"msgtype", "m.text"}, {"body", text}}}});
+    }
+
+    void sync(net::Request request, net::Responder respond) {
+        ++syncs;
+        std::size_t from = 0;
+        if (const auto since = request.query.find("since"); since != request.query.end()) {
+            from = std::stoul(since->second.substr(1));
+        }
+        if (from >= events.size() && request.query.count("since") != 0) {
+            // Long-poll, shortly: answer when something new came or after 200 ms.
+            auto timer = std::make_shared<boost::asio::steady_timer>(io, 200ms);
+            timer->async_wait(
+                [this, timer, from, respond = std::move(respond)](auto) { respond(batch(from)); });
+            return;
+        }
+        respond(batch(from));
+    }
+
+    net::Response batch(std::size_t from) {
+        json join = json::object();
+        for (auto i = std::min(from, events.size()); i < events.size(); ++i) {
+            auto& room = join[rooms_of[i]];
+            if (room.is_null()) {
+                room = {{"timeline", {{"events", json::array()}, {"limited", false}}}};
+            }
+            room["timeline"]["events"].push_back(events[i]);
+        }
+        return net::Response::json(200, json{{"next_batch", "s" + std::to_string(events.size())},
+                                             {"rooms", {{"join", join}}}}
+                                            .dump());
+    }
+
+    boost::asio::io_context& io;
+    net::HttpServer server;
+    std::uint16_t port = 0;
+    std::vector<json> events;
+    std::vector<std::string> rooms_of;  ///< per event
+    std::map<std::string, std::string> sent;
+    int replies = 0;
+    int syncs = 0;
+};
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+}  // namespace
+
+TEST_CASE("crash test: a bot account killed between a sync and its replies answers once",
+          "[e2e][crash][sync]") {
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("leernetwerk-sync-crash-" + std::to_string(getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    boost::asio::io_context io;
+    SyncPeer peer(io);
+    // Commands from before the bot's first start: never answered.
+    for (int i = 0; i < 5; ++i) {
+        peer.say("hulp", now_ms() - 60'000);
+    }
+    std::ofstream(dir / "sync.toml")
+        << "[server]\naddress = \"127.0.0.1\"\nport = 0\n[storage]\npath = \""
+        << (dir / "sync.db").string()
+        << "\"\n[log]\nlevel = \"warn\"\n[matrix]\nenabled = true\nmode = \"bot\"\n"
+           "homeserver_url = \"http://127.0.0.1:"
+        << peer.port << "\"\nuser_id = \"@leernetwerk:" << kServer
+        << "\"\naccess_token = \"sync-access-token-0123456789abcdef0123456789\"\n";
+
+    std::mt19937 random(7);
+    std::uniform_int_distribution<int> alive_ms(300, 1200);
+    int asked = 0;
+    int run = 0;
+    const auto speak_for = [&](std::chrono::milliseconds how_long) {
+        // A command every 40 ms while the bot runs (and while it is down).
+        const auto until = std::chrono::steady_clock::now() + how_long;
+        while (std::chrono::steady_clock::now() < until) {
+            peer.say("hulp", now_ms());
+            ++asked;
+            io.run_for(40ms);
+        }
+    };
+    for (; run < kKills; ++run) {
+        const auto pid = start_serve(dir, run, "sync.toml");
+        if (run == 0) {
+            // The first sync only takes the position: what is said from then on counts.
+            for (int i = 0; i < 200 && peer.syncs < 2; ++i) {
+                io.run_for(20ms);
+            }
+        }
+        speak_for(std::chrono::milliseconds(alive_ms(random)));
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+    }
+    const auto pid = start_serve(dir, run, "sync.toml");
+    speak_for(500ms);
+    // Until every command was read and every reply sent (the outbox is empty).
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    do {
+        io.run_for(300ms);
+    } while ((peer.replies < asked || depth(dir / "sync.db") > 0) &&
+             std::chrono::steady_clock::now() < deadline);
+    io.run_for(500ms);  // anything more would be a second answer
+    kill(pid, SIGTERM);
+    waitpid(pid, nullptr, 0);
+    std::cout << "crash test | matrix /sync | " << kKills << " kills | commands " << asked
+              << " (+5 from before the start), replies " << peer.replies << std::endl;
+    // Every command after the first start is answered exactly once; the five from before, never.
+    CHECK(peer.replies == asked);
     std::filesystem::remove_all(dir);
 }
