@@ -338,12 +338,13 @@ struct DeliveryEngine::State : std::enable_shared_from_this<State> {
         const bool recorded = write("mark sent", [&] {
             for (const auto& done : batch) {
                 store.mark_outbox_sent(done.row.message.id, done.outcome.remote_id, clock());
-                if (side.on_recorded) {
+                // The platform's hooks only while it runs: after stop() it may be gone.
+                if (running && side.on_recorded) {
                     side.on_recorded(done.row, done.outcome);
                 }
             }
         });
-        if (!recorded && side.on_record_failed) {
+        if (!recorded && running && side.on_record_failed) {
             side.on_record_failed();
         }
         for (const auto& done : batch) {

@@ -681,15 +681,16 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         call(std::move(request), ref.service_url,
              [self, id, threaded, done = std::move(done),
               remote_for_update](Result<net::ClientResponse> response) mutable {
+                 // Remembered only until the next attempt: it goes into the conversation.
+                 if (threaded && response && response->status == 404) {
+                     self->unthreaded.insert(id);
+                 } else {
+                     self->unthreaded.erase(id);
+                 }
                  if (!response || response->status < 200 || response->status > 299) {
-                     auto outcome = classify(response, threaded);
-                     if (threaded && response && response->status == 404) {
-                         self->unthreaded.insert(id);
-                     }
-                     done(std::move(outcome));
+                     done(classify(response, threaded));
                      return;
                  }
-                 self->unthreaded.erase(id);
                  std::string remote_id = remote_for_update;
                  const auto parsed = json::parse(response->body, nullptr, false);
                  if (remote_id.empty() && !parsed.is_discarded() && parsed.is_object() &&
