@@ -468,7 +468,7 @@ Run run(Platform platform, Scenario scenario, std::chrono::seconds length) {
             return result;
         }
         // An outage is waited out in larger steps of the bot's clock.
-        rig.now += fault_start && !fault_over && scenario == Scenario::outage ? 5s : 1s;
+        rig.now += fault_start && !fault_over && scenario == Scenario::outage ? 15s : 1s;
         rig.wake();
     }
     return Run{rig.figures(), rig.proxy->injected, false};
