@@ -249,9 +249,9 @@ struct DeliveryEngine::State : std::enable_shared_from_this<State> {
 
     void retry(const OutboxRow& row, const std::string& key, const Outcome& outcome) {
         const auto now = clock();
-        const auto delay = outcome.at_once
-                               ? std::chrono::milliseconds(0)
-                               : policy.delay(row.attempts, outcome.retry_after, random);
+        const auto delay = outcome.at_once ? std::chrono::milliseconds(0)
+                                           : policy.delay(row.attempts, outcome.retry_after, random,
+                                                          outcome.unreachable);
         // The retry instant is on the store's clock (whole seconds, rounded up), and the
         // conversation is held until exactly that instant: the row and the hold end together.
         const auto next = now + std::chrono::ceil<std::chrono::seconds>(delay);

@@ -52,13 +52,14 @@ Instant RetryPolicy::useful_until(const OutboundMessage& message, Instant create
 
 std::chrono::milliseconds RetryPolicy::delay(int attempts,
                                              std::optional<std::chrono::milliseconds> retry_after,
-                                             std::mt19937_64& random) const {
+                                             std::mt19937_64& random, bool unreachable) const {
+    const auto limit = unreachable ? std::min(cap, unreachable_cap) : cap;
     // Doubling from `base`, stopped well before it could overflow.
     auto ceiling = base;
-    for (int i = 1; i < attempts && ceiling < cap; ++i) {
+    for (int i = 1; i < attempts && ceiling < limit; ++i) {
         ceiling *= 2;
     }
-    ceiling = std::min(ceiling, cap);
+    ceiling = std::min(ceiling, limit);
     const auto half = ceiling / 2;
     std::uniform_int_distribution<std::int64_t> jitter(0, std::max<std::int64_t>(half.count(), 0));
     auto chosen = half + std::chrono::milliseconds(jitter(random));

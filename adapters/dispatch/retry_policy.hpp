@@ -26,6 +26,9 @@ std::string_view kind_code(MessageKind kind);
 struct RetryPolicy {
     std::chrono::milliseconds base{1000};  ///< the first retry's delay (before jitter)
     std::chrono::milliseconds cap{std::chrono::minutes(4)};  ///< the ceiling of every delay
+    /// The ceiling while the peer does not answer at all (a refused connection costs nothing,
+    /// and the backlog should go out soon after the peer is back).
+    std::chrono::milliseconds unreachable_cap{std::chrono::minutes(1)};
     /// How long after it was queued each kind is still worth delivering. A reply must survive a
     /// platform outage of an hour or more; what one member is waiting for (an answer, a routed
     /// question, a poll prompt) is worth days.
@@ -39,9 +42,10 @@ struct RetryPolicy {
     Instant useful_until(const OutboundMessage& message, Instant created_at) const;
     /// The delay before the retry after `attempts` failed attempts: between half and all of
     /// min(cap, base * 2^(attempts-1)), and at least the peer's Retry-After (up to the cap).
+    /// `unreachable`: the peer did not answer; the ceiling is unreachable_cap.
     std::chrono::milliseconds delay(int attempts,
                                     std::optional<std::chrono::milliseconds> retry_after,
-                                    std::mt19937_64& random) const;
+                                    std::mt19937_64& random, bool unreachable = false) const;
 };
 
 }  // namespace leernetwerk::dispatch

@@ -165,8 +165,9 @@ TEST_CASE("dispatch: an unreachable peer is retried until the message's horizon"
     const auto attempts = f.platform.attempts.size();
     CHECK(attempts > 20);  // not a fixed handful
     CHECK(f.state_of(id) != OutboxState::failed);
-    // The backoff reached its ceiling (4 minutes) and stayed there: no attempt is further
-    // apart than that.
+    // The backoff reached its ceiling for a peer that does not answer (1 minute) and stayed
+    // there: about one attempt a minute, never one every step of the clock.
+    CHECK(attempts >= 90);
     CHECK(attempts < 105 * 2);
     SECTION("the peer comes back: it is delivered") {
         f.platform.fallback = Outcome::delivered("");
@@ -229,4 +230,9 @@ TEST_CASE("dispatch: horizons per kind and a backoff that grows to its ceiling",
     // Retry-After is honoured up to the ceiling.
     CHECK(policy.delay(1, std::chrono::seconds(30), random) >= std::chrono::seconds(30));
     CHECK(policy.delay(1, std::chrono::hours(1), random) == policy.cap);
+    // A peer that does not answer at all is tried at least every minute.
+    for (int attempt = 1; attempt <= 40; ++attempt) {
+        CHECK(policy.delay(attempt, std::nullopt, random, true) <= policy.unreachable_cap);
+    }
+    CHECK(policy.delay(40, std::nullopt, random, true) >= policy.unreachable_cap / 2);
 }
