@@ -612,6 +612,9 @@ void read_server(Section& section, ServerConfig& server) {
     if (auto seconds = section.read_int("read_timeout_seconds", 1, 300)) {
         server.read_timeout_seconds = static_cast<int>(*seconds);
     }
+    if (auto depth = section.read_int("max_outbox_depth", 0, 10000000)) {
+        server.max_outbox_depth = static_cast<int>(*depth);
+    }
 }
 
 void read_teams(Section& section, TeamsConfig& teams) {
@@ -1107,7 +1110,9 @@ std::string describe_config(const Config& config) {
         << "  address: " << server.address << "\n"
         << "  port: " << server.port << "\n"
         << "  max_body_bytes: " << server.max_body_bytes << "\n"
-        << "  read_timeout_seconds: " << server.read_timeout_seconds << "\n";
+        << "  read_timeout_seconds: " << server.read_timeout_seconds << "\n"
+        << "  max_outbox_depth: " << server.max_outbox_depth
+        << (server.max_outbox_depth == 0 ? " (no bound)" : "") << "\n";
     const TeamsConfig& teams = config.teams;
     out << "[teams]\n"
         << "  enabled: " << (teams.enabled ? "true" : "false") << "\n"

@@ -63,6 +63,9 @@ struct ServerConfig {
     int port = 3978;                      ///< 0..65535; 0: any free port (logged)
     std::size_t max_body_bytes = 262144;  ///< 1024..10485760
     int read_timeout_seconds = 10;        ///< 1..300
+    /// Messages waiting in a platform's outbox beyond which new inbound events are refused
+    /// with a retryable answer (back-pressure); 0: no bound. 0..10000000
+    int max_outbox_depth = 10000;
 };
 
 struct TeamsConfig {

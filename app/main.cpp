@@ -381,6 +381,7 @@ int run_serve(const app::Config& config) {
         options.webhook_security_token = config.teams.webhook_security_token.value;
         options.time_zone = config.bot.time_zone;
         options.max_body_bytes = config.server.max_body_bytes;
+        options.max_outbox_depth = config.server.max_outbox_depth;
         options.auth_settings.openid_metadata_url = config.teams.openid_metadata_url;
         teams_adapter = std::make_unique<teams::TeamsAdapter>(loop.io(), bot, *store, client,
                                                               metrics, std::move(options));
@@ -401,6 +402,8 @@ int run_serve(const app::Config& config) {
             spdlog::info("matrix: bot-account mode as {}", config.matrix.user_id);
         }
         options.allowed_inviters = config.matrix.allowed_inviters;
+        options.max_body_bytes = config.server.max_body_bytes;  // [server] applies to every route
+        options.max_outbox_depth = config.server.max_outbox_depth;
         matrix_adapter = std::make_unique<matrix::MatrixAdapter>(loop.io(), bot, *store, client,
                                                                  metrics, std::move(options));
         matrix_adapter->register_routes(server);

@@ -1331,9 +1331,10 @@ Result<Handled> Bot::handle(const InboundEvent& event, Instant now) {
     return std::move(handle_batch({event}, now).front());
 }
 
-std::vector<Result<Handled>> Bot::handle_batch(const std::vector<InboundEvent>& events, Instant now,
-                                               const std::function<void(std::size_t)>& before_each,
-                                               const std::vector<std::string>& order_keys) {
+std::vector<Result<Handled>> Bot::handle_batch(
+    const std::vector<InboundEvent>& events, Instant now,
+    const std::function<void(std::size_t)>& before_each, const std::vector<std::string>& order_keys,
+    const std::function<void(const std::vector<Result<Handled>>&)>& after_all) {
     std::vector<Result<Handled>> results(events.size(), Handled{});
     std::set<std::string> failed_keys;
     const auto key_of = [&](std::size_t i) {
@@ -1380,6 +1381,9 @@ std::vector<Result<Handled>> Bot::handle_batch(const std::vector<InboundEvent>& 
                         results[i] = fail(ErrorCode::internal, again.what(), 500);
                     }
                 }
+            }
+            if (after_all) {
+                after_all(results);
             }
         });
     } catch (const StoreError& error) {

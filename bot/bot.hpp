@@ -71,10 +71,14 @@ public:
     /// `order_keys` (empty, or one per event, e.g. the conversation): once an event fails, the
     /// later events with its key are not applied either, so that when the platform delivers
     /// them again they are applied in their order.
+    /// `after_all(results)` runs inside the same transaction after the last event (e.g. to store
+    /// how far the platform's stream was read, committed together with the events it covers);
+    /// a StoreError it throws takes the whole batch back.
     std::vector<Result<Handled>> handle_batch(
         const std::vector<InboundEvent>& events, Instant now,
         const std::function<void(std::size_t)>& before_each = {},
-        const std::vector<std::string>& order_keys = {});
+        const std::vector<std::string>& order_keys = {},
+        const std::function<void(const std::vector<Result<Handled>>&)>& after_all = {});
 
     /// Runs the scheduler jobs that are due at `now`; returns how many ran.
     Result<int> tick(Instant now);

@@ -1268,6 +1268,10 @@ constexpr Entry kCatalogue[] = {
     {"route_count.show", "Vragen in {network} gaan eerst naar {count} leden.", "Questions in {network} first go to {count} members."},
     {"route_count.saved", "Vragen in {network} gaan voortaan eerst naar {count} leden.", "From now on, questions in {network} first go to {count} members."},
     {"route_count.usage", "Typ een aantal van 1 tot 10, bijvoorbeeld: **experts per vraag 3**.", "Type a number from 1 to 10, for example: **experts per question 3**."},
+
+    // ---- Matrix: encrypted rooms (the delivery work)
+    {"matrix.encrypted_room_reach", "{user}: in deze versleutelde ruimte lees ik niet mee en zeg ik verder niets. Ik stuur je een privébericht in een gesprek zonder versleuteling; daar kun je me gebruiken.", "{user}: in this encrypted room I do not read along and say nothing more. I am sending you a private message in a conversation without encryption; you can use me there."},
+    {"matrix.encrypted_room_private", "Je sprak me aan in een versleutelde ruimte, waar ik niet kan meelezen. Hier kun je me wel gebruiken: typ **hulp** voor wat ik kan.", "You addressed me in an encrypted room, where I cannot read along. You can use me here: type **help** for what I can do."},
 };
 // clang-format on
 

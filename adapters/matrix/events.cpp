@@ -165,25 +165,185 @@ std::string server_of(std::string_view user_id) {
     return std::string(user_id.substr(user_id.find(':') + 1));
 }
 
+namespace {
+
+/// A minimal JSON structure reader over raw text (no escapes decoded, no strings checked): used
+/// only when the whole body does not parse, to find the events it still carries one by one.
+class RawJson {
+public:
+    explicit RawJson(std::string_view text) : text_(text) {}
+
+    /// The elements of the top-level object's "events" array, as text; nullopt when the body
+    /// is not an object of well-nested values.
+    std::optional<std::vector<std::string_view>> events() {
+        skip_space();
+        if (!take('{')) {
+            return std::nullopt;
+        }
+        std::optional<std::vector<std::string_view>> found;
+        skip_space();
+        if (take('}')) {
+            return std::vector<std::string_view>{};
+        }
+        while (true) {
+            skip_space();
+            const auto key = string();
+            skip_space();
+            if (!key || !take(':')) {
+                return std::nullopt;
+            }
+            skip_space();
+            if (*key == "\"events\"" && peek() == '[') {
+                found = elements();
+                if (!found) {
+                    return std::nullopt;
+                }
+            } else if (!value()) {
+                return std::nullopt;
+            }
+            skip_space();
+            if (take('}')) {
+                break;
+            }
+            if (!take(',')) {
+                return std::nullopt;
+            }
+        }
+        skip_space();
+        if (pos_ != text_.size() || !found) {
+            return std::nullopt;
+        }
+        return found;
+    }
+
+private:
+    char peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
+    bool take(char c) {
+        if (peek() != c) {
+            return false;
+        }
+        ++pos_;
+        return true;
+    }
+    void skip_space() {
+        while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n' ||
+                                       text_[pos_] == '\r' || text_[pos_] == '\t')) {
+            ++pos_;
+        }
+    }
+    std::optional<std::string_view> string() {
+        const auto start = pos_;
+        if (!take('"')) {
+            return std::nullopt;
+        }
+        while (pos_ < text_.size() && text_[pos_] != '"') {
+            pos_ += text_[pos_] == '\\' ? 2 : 1;
+        }
+        if (!take('"')) {
+            return std::nullopt;
+        }
+        return text_.substr(start, pos_ - start);
+    }
+    std::optional<std::vector<std::string_view>> elements() {
+        std::vector<std::string_view> out;
+        take('[');
+        skip_space();
+        if (take(']')) {
+            return out;
+        }
+        while (true) {
+            skip_space();
+            const auto start = pos_;
+            if (!value()) {
+                return std::nullopt;
+            }
+            out.push_back(text_.substr(start, pos_ - start));
+            skip_space();
+            if (take(']')) {
+                return out;
+            }
+            if (!take(',')) {
+                return std::nullopt;
+            }
+        }
+    }
+    /// Skips one value: a string, a nested object or array, or a bare literal or number.
+    bool value() {
+        const char c = peek();
+        if (c == '"') {
+            return string().has_value();
+        }
+        if (c == '{' || c == '[') {
+            int depth = 0;
+            while (pos_ < text_.size()) {
+                const char d = text_[pos_];
+                if (d == '"') {
+                    if (!string()) {
+                        return false;
+                    }
+                    continue;
+                }
+                ++pos_;
+                if (d == '{' || d == '[') {
+                    ++depth;
+                } else if (d == '}' || d == ']') {
+                    if (--depth == 0) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+        const auto start = pos_;
+        while (pos_ < text_.size() &&
+               std::string_view(",]} \n\r\t").find(text_[pos_]) == std::string_view::npos) {
+            ++pos_;
+        }
+        return pos_ > start;
+    }
+
+    std::string_view text_;
+    std::size_t pos_ = 0;
+};
+
+/// Adds one event of a transaction, or records why it was skipped (never its text).
+void add_event(Transaction& transaction, std::size_t index, const json& item) {
+    if (item.is_discarded()) {
+        transaction.skipped.push_back({index, "undecodable"});
+    } else if (!item.is_object()) {
+        transaction.skipped.push_back({index, item.is_null() ? "null" : "not_an_object"});
+    } else {
+        transaction.events.push_back(read_event(item));
+    }
+}
+
+}  // namespace
+
 tl::expected<Transaction, TransactionError> parse_transaction(std::string_view body) {
     if (!net::json_nesting_within(body, kMaxJsonDepth)) {
         return tl::unexpected(TransactionError{"M_NOT_JSON", "not JSON or nested too deeply"});
     }
+    Transaction transaction;
     const auto j = json::parse(body, nullptr, false);
     if (j.is_discarded()) {
-        return tl::unexpected(TransactionError{"M_NOT_JSON", "the body is not valid JSON"});
+        // One undecodable event (a lone surrogate in a string, say) must not hold up the rest:
+        // the homeserver would send this transaction again forever. Each event is read alone.
+        auto items = RawJson(body).events();
+        if (!items) {
+            return tl::unexpected(TransactionError{"M_NOT_JSON", "the body is not valid JSON"});
+        }
+        for (std::size_t i = 0; i < items->size(); ++i) {
+            add_event(transaction, i, json::parse((*items)[i], nullptr, false));
+        }
+        return transaction;
     }
     const json* events = member(j, "events");
     if (!j.is_object() || !events || !events->is_array()) {
         return tl::unexpected(TransactionError{"M_BAD_JSON", "expected {\"events\": [...]}"});
     }
-    Transaction transaction;
     transaction.events.reserve(events->size());
-    for (const auto& item : *events) {
-        if (!item.is_object()) {
-            return tl::unexpected(TransactionError{"M_BAD_JSON", "every event must be an object"});
-        }
-        transaction.events.push_back(read_event(item));
+    for (std::size_t i = 0; i < events->size(); ++i) {
+        add_event(transaction, i, (*events)[i]);
     }
     return transaction;
 }

@@ -35,8 +35,15 @@ struct RoomEvent {
     bool well_formed = true;  ///< false: a required field is missing or an id is malformed
 };
 
+/// An event of a transaction that could not be read at all, and why (no text of it is kept).
+struct SkippedEvent {
+    std::size_t index = 0;  ///< its place in the transaction's events
+    std::string reason;     ///< "undecodable" (not valid JSON), "null", "not_an_object"
+};
+
 struct Transaction {
     std::vector<RoomEvent> events;
+    std::vector<SkippedEvent> skipped;
 };
 
 /// Why a transaction body was refused, with the Matrix error code to answer.
@@ -45,9 +52,10 @@ struct TransactionError {
     std::string message;
 };
 
-/// Parses an untrusted `{"events":[…]}` body: not JSON (or nested too deeply) → M_NOT_JSON;
-/// no `events` array of objects → M_BAD_JSON. Single events with missing fields or malformed
-/// ids come back with well_formed = false (skip them).
+/// Parses an untrusted `{"events":[…]}` body: not JSON at all (or nested too deeply) →
+/// M_NOT_JSON; no `events` array → M_BAD_JSON. An event that cannot be read (invalid JSON text
+/// such as a lone surrogate, `null`, not an object) is listed in `skipped` and the others come
+/// back; events with missing fields or malformed ids come back with well_formed = false.
 tl::expected<Transaction, TransactionError> parse_transaction(std::string_view body);
 
 /// "@localpart:server" with a non-empty localpart of allowed characters and a server name.

@@ -1,6 +1,7 @@
 #include "adapters/matrix/matrix_adapter.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <random>
 #include <set>
@@ -12,12 +13,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
+#include "adapters/dispatch/delivery_engine.hpp"
 #include "adapters/matrix/events.hpp"
 #include "adapters/matrix/render.hpp"
 #include "adapters/matrix/sync.hpp"
-#include "adapters/net/outbox_pump.hpp"
 #include "adapters/net/retry.hpp"
-#include "adapters/net/send_pacer.hpp"
 #include "bot/i18n.hpp"
 #include "bot/log.hpp"
 #include "bot/text.hpp"
@@ -30,11 +30,16 @@ using nlohmann::json;
 
 constexpr int kMaxInFlight = 16;
 constexpr std::size_t kMaxRemembered = 50'000;
-constexpr std::chrono::seconds kForgetPacingAfter{60};
-constexpr std::chrono::milliseconds kPollInterval{1000};
-constexpr std::chrono::seconds kRetryAfterCap{300};
+constexpr std::chrono::seconds kSyncRetryCap{60};
+/// The state event a private chat the bot opens carries: who it is with, and the intent to open
+/// it (so a chat an interrupted attempt opened is found and used instead of a second one).
+constexpr const char* kPrivateChatMarker = "nl.leernetwerk.private_chat";
+constexpr std::size_t kMaxRoomsSearched = 500;
+constexpr std::chrono::seconds kSyncRetryAfterCap{300};
 constexpr const char* kClientApi = "/_matrix/client/v3";
 constexpr const char* kNextBatchKey = "matrix.next_batch";
+/// When the first sync happened (unix ms): nothing older is answered.
+constexpr const char* kSyncStartKey = "matrix.sync_started_ms";
 /// Beyond the long-poll timeout: how long a /sync answer may take to arrive.
 constexpr std::chrono::seconds kSyncGrace{30};
 
@@ -106,15 +111,10 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
           http(http_in),
           metrics(metrics_in),
           options(std::move(options_in)),
-          clock(std::move(clock_in)),
+          clock(clock_in ? std::move(clock_in) : Clock(dispatch::store_clock_now)),
           sync_timer(io_in),
           random(std::random_device{}()),
-          pacer(options.room_limits, kMaxInFlight, kForgetPacingAfter) {
-        if (!clock) {
-            clock = [] {
-                return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-            };
-        }
+          engine(io_in, store_in, metrics_in, delivery_side(), options.retry, clock) {
         while (!options.homeserver_url.empty() && options.homeserver_url.back() == '/') {
             options.homeserver_url.pop_back();
         }
@@ -123,14 +123,34 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         metrics.describe(
             "leernetwerk_inbound_rejected_total", "counter",
             "Inbound requests refused before reaching the bot, by platform and reason");
-        metrics.describe("leernetwerk_sends_total", "counter",
-                         "Outbound platform calls, by platform and result (ok, retry, failed)");
-        metrics.describe("leernetwerk_send_seconds", "histogram",
-                         "Latency of outbound platform calls, by platform");
+        metrics.describe("leernetwerk_inbound_skipped_events_total", "counter",
+                         "Events in a pushed transaction that could not be read and were skipped "
+                         "(the rest applied), by platform and reason");
         if (options.mode == ConnectionMode::bot) {
             metrics.describe("leernetwerk_matrix_syncs_total", "counter",
                              "Matrix /sync requests in bot-account mode, by result (ok, retry)");
         }
+    }
+
+    /// What the delivery engine needs from Matrix: its windows, the room key, a send, and the
+    /// room's open question kept with the row that asked it.
+    dispatch::PlatformSide delivery_side() {
+        dispatch::PlatformSide side;
+        side.platform = Platform::matrix;
+        side.name = "matrix";
+        side.windows = options.room_limits;
+        side.max_in_flight = kMaxInFlight;
+        side.key_of = dispatch::conversation_key;
+        // The engine lives inside this Impl and is stopped with it: `this` outlives its calls.
+        side.send = [this](OutboxRow row, dispatch::OutcomeCallback done) {
+            send_row(std::move(row), std::move(done));
+        };
+        side.on_recorded = [this](const OutboxRow& row, const dispatch::Outcome& outcome) {
+            track_question(outcome.conversation_id, row.message);
+        };
+        // The cache ran ahead of the store: read it again from there.
+        side.on_record_failed = [this] { open_questions.clear(); };
+        return side;
     }
 
     asio::io_context& io;
@@ -143,14 +163,7 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
     asio::steady_timer sync_timer;
     std::mt19937_64 random;
     bool running = false;
-    net::SendPacer pacer;
-    net::OutboxPump pump{io, store, pacer,
-                         net::OutboxPump::Setup{Platform::matrix, "matrix dispatcher",
-                                                kPollInterval, [this] { return clock(); }, room_key,
-                                                [this](net::ClaimedRow claimed) {
-                                                    send_row(std::move(claimed.row),
-                                                             std::move(claimed.key));
-                                                }}};
+    dispatch::DeliveryEngine engine;
     /// Display names seen in m.room.member events.
     std::map<std::string, std::string> display_names;
     /// The last open choice question per room, so a typed number can answer it.
@@ -160,6 +173,8 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         bool multiple = false;
     };
     std::map<std::string, OpenQuestion> open_questions;
+    /// Rooms known to be encrypted (true) or not (false); the store has the truth.
+    std::map<std::string, bool> encrypted_rooms;
     /// Pushed transactions waiting for the next group commit.
     struct Arrival {
         std::vector<RoomEvent> events;
@@ -168,9 +183,6 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
     };
     std::vector<Arrival> arrivals;
     bool apply_scheduled = false;
-    struct Sent;
-    std::vector<Sent> sent_batch;
-    bool sent_flush_scheduled = false;
     /// What went wrong with a client-server call, and how long the homeserver asked us to wait.
     struct Failure {
         int status = 0;  ///< 0: no HTTP answer
@@ -327,6 +339,14 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                    transaction.error().message);
             return;
         }
+        for (const auto& skipped : transaction->skipped) {
+            // Recorded and skipped: refusing the transaction would make the homeserver send it
+            // again forever, with every later event for the bot waiting behind it.
+            metrics.count("leernetwerk_inbound_skipped_events_total",
+                          {{"platform", "matrix"}, {"reason", skipped.reason}});
+            log_line(LogLevel::warn, "matrix: skipped event " + std::to_string(skipped.index) +
+                                         " of transaction " + txn_id + ": " + skipped.reason);
+        }
         // Applied together with the transactions that arrive while the I/O thread is busy: one
         // commit for all of them (group commit), each answered only after that commit.
         arrivals.push_back(
@@ -395,21 +415,6 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         std::vector<std::size_t> arrival;  ///< which pushed transaction each came from
     };
 
-    /// The one path for room events, pushed (transactions) or pulled (/sync, /messages): they
-    /// are decoded and applied in one commit (deduplicated by event id); allowed invites are
-    /// collected in `joins`. False when the store failed: the caller has the whole batch
-    /// delivered again, and what was applied already is then a duplicate.
-    bool apply_events(const std::vector<RoomEvent>& events, const std::string& origin,
-                      std::vector<Join>& joins) {
-        Inbound inbound;
-        if (!decode_events(events, origin, joins, inbound)) {
-            return false;
-        }
-        const auto results = apply_inbound(inbound);
-        return std::all_of(results.begin(), results.end(),
-                           [](const Result<Handled>& result) { return bool(result); });
-    }
-
     /// Decodes room events into `inbound`. Invites, private-chat bookkeeping and the encrypted-room
     /// notice are written at once (a later event in the same batch may depend on them). False when
     /// the store failed.
@@ -444,21 +449,34 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
             switch (decoded.kind) {
                 case Decoded::Kind::ignored:
                     break;
-                case Decoded::Kind::poll_response: {
-                    const auto known = poll_action(decoded);
-                    if (!known) {
+                case Decoded::Kind::poll_response:
+                case Decoded::Kind::inbound:
+                    if (const auto encrypted = encrypted_room(room_event.room_id); !encrypted) {
                         return false;
+                    } else if (*encrypted) {
+                        // Nothing in plain text where members expect encryption: only, when
+                        // addressed, how to reach the bot privately.
+                        metrics.count("leernetwerk_inbound_rejected_total",
+                                      {{"platform", "matrix"}, {"reason", "encrypted_room"}});
+                        if (decoded.kind == Decoded::Kind::inbound &&
+                            decoded.event.kind == InboundEvent::Kind::message &&
+                            addresses_bot(room_event) && !tell_how_to_reach(room_event)) {
+                            return false;
+                        }
+                        break;
                     }
-                    if (*known) {
+                    if (decoded.kind == Decoded::Kind::inbound) {
+                        if (decoded.event.kind == InboundEvent::Kind::message) {
+                            answer_by_number(decoded.event);
+                        }
+                        queue(std::move(decoded.event));
+                        break;
+                    }
+                    if (const auto known = poll_action(decoded); !known) {
+                        return false;
+                    } else if (*known) {
                         queue(std::move(decoded.event));
                     }
-                    break;
-                }
-                case Decoded::Kind::inbound:
-                    if (decoded.event.kind == InboundEvent::Kind::message) {
-                        answer_by_number(decoded.event);
-                    }
-                    queue(std::move(decoded.event));
                     break;
                 case Decoded::Kind::invite:
                     if (!inviter_allowed(decoded.user_id)) {
@@ -484,8 +502,10 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
 
     /// Applies decoded events in one transaction, each in its own savepoint; a failed one is not
     /// stored (its batch comes again).
-    std::vector<Result<Handled>> apply_inbound(const Inbound& inbound) {
-        if (inbound.events.empty()) {
+    std::vector<Result<Handled>> apply_inbound(
+        const Inbound& inbound,
+        const std::function<void(const std::vector<Result<Handled>>&)>& after_all = {}) {
+        if (inbound.events.empty() && !after_all) {
             return {};
         }
         // Events of one room keep their order: after one fails, the room's later ones wait too.
@@ -494,7 +514,7 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         for (const auto& event : inbound.events) {
             rooms.push_back(event.conversation.id);
         }
-        auto results = bot.handle_batch(inbound.events, clock(), {}, rooms);
+        auto results = bot.handle_batch(inbound.events, clock(), {}, rooms, after_all);
         for (std::size_t i = 0; i < results.size(); ++i) {
             if (!results[i]) {
                 log_line(LogLevel::error,
@@ -571,28 +591,100 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         return write("save direct room", [&] { store.save_conversation_ref(ref); });
     }
 
+    static std::string encrypted_key(std::string_view room_id) {
+        return "matrix.encrypted_room_noted:" + std::string(room_id);
+    }
+
+    static std::string notice_key(Id outbox_id) {
+        return "matrix.encrypted_room_notice:" + std::to_string(outbox_id);
+    }
+
+    /// Whether the bot has seen encryption in a room (kept in the store, cached here).
+    bool is_encrypted_room(const std::string& room_id) {
+        if (const auto it = encrypted_rooms.find(room_id); it != encrypted_rooms.end()) {
+            return it->second;
+        }
+        const bool encrypted = store.adapter_state(encrypted_key(room_id)).value_or("") == "1";
+        if (encrypted_rooms.size() > kMaxRemembered) {
+            encrypted_rooms.clear();
+        }
+        encrypted_rooms[room_id] = encrypted;
+        return encrypted;
+    }
+
+    /// is_encrypted_room for the inbound path: nullopt (logged) when the store failed.
+    std::optional<bool> encrypted_room(const std::string& room_id) {
+        try {
+            return is_encrypted_room(room_id);
+        } catch (const StoreError& error) {
+            log_line(LogLevel::error, std::string("matrix: room state not read: ") + error.what());
+            return std::nullopt;
+        }
+    }
+
+    /// A message in a room mentions the bot (its user id, localpart or display name).
+    bool addresses_bot(const RoomEvent& event) const {
+        const auto body = fold(event.body);
+        const auto localpart = options.user_id.substr(1, options.user_id.find(':') - 1);
+        for (const auto& name : {options.user_id, localpart, options.display_name}) {
+            if (!name.empty() && body.find(fold(name)) != std::string::npos) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// Queues a notice that may go to an encrypted room (the only ones that may).
+    void queue_room_notice(const std::string& room_id, std::string markdown) {
+        OutboundMessage message;
+        message.to.platform = Platform::matrix;
+        message.to.conversation_id = room_id;
+        message.lang = bot.settings().default_language;
+        message.content = TextContent{std::move(markdown), {}};
+        const auto id = store.append_outbox(message, clock());
+        store.set_adapter_state(notice_key(id), "1", clock());
+    }
+
+    /// Someone addressed the bot in an encrypted room: it says there, once per message, that it
+    /// opens a private chat with them, and says hello in that chat. False when the store failed.
+    bool tell_how_to_reach(const RoomEvent& event) {
+        return write("tell how to reach the bot", [&] {
+            if (!store.remember_event(Platform::matrix, "encrypted-reach:" + event.event_id,
+                                      clock())) {
+                return;  // told already (a transaction delivered again)
+            }
+            const auto lang = bot.settings().default_language;
+            queue_room_notice(event.room_id,
+                              tr(lang, "matrix.encrypted_room_reach", {{"user", event.sender}}));
+            OutboundMessage hello;
+            hello.to.platform = Platform::matrix;
+            hello.to.user_id = event.sender;
+            hello.to.direct = true;
+            hello.lang = lang;
+            hello.content = TextContent{tr(lang, "matrix.encrypted_room_private"), {}};
+            store.append_outbox(hello, clock());
+        });
+    }
+
     /// Says once per room that encrypted rooms are not supported yet.
     bool note_encrypted(const std::string& room_id) {
         return write("note encrypted room", [&] {
             // Kept with the adapter's state, not the inbox: the inbox forgets after a month.
-            const auto key = "matrix.encrypted_room_noted:" + room_id;
+            const auto key = encrypted_key(room_id);
             // Earlier versions kept the mark in the inbox: a room told then is not told again.
             const bool told =
                 store.adapter_state(key).value_or("") == "1" ||
                 !store.remember_event(Platform::matrix, "encrypted-room:" + room_id, clock());
             store.set_adapter_state(key, "1", clock());
+            encrypted_rooms[room_id] = true;
             if (told) {
                 return;
             }
             log_line(LogLevel::warn, "matrix: room " + room_id +
                                          " is encrypted; the bot cannot read it (end-to-end "
                                          "encryption is not supported yet) and says so there once");
-            OutboundMessage message;
-            message.to.platform = Platform::matrix;
-            message.to.conversation_id = room_id;
-            message.lang = bot.settings().default_language;
-            message.content = TextContent{tr(message.lang, "matrix.encrypted_room"), {}};
-            store.append_outbox(message, clock());
+            queue_room_notice(room_id,
+                              tr(bot.settings().default_language, "matrix.encrypted_room"));
         });
     }
 
@@ -677,6 +769,8 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
     /// An uploaded filter's id, or the filter itself as JSON when the upload failed.
     std::string sync_filter;
     int sync_failures = 0;
+    /// Bot mode: when the first sync happened (unix ms); older events are not answered.
+    std::int64_t history_before_ms = 0;
     /// Bumped by start and stop, so answers to an earlier loop's requests are dropped.
     std::uint64_t sync_generation = 0;
 
@@ -689,6 +783,10 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         sync_failures = 0;
         try {
             since = store.adapter_state(kNextBatchKey).value_or("");
+            // Databases from before this was kept have none: nothing is held back there.
+            const auto start = store.adapter_state(kSyncStartKey).value_or("");
+            history_before_ms = 0;
+            std::from_chars(start.data(), start.data() + start.size(), history_before_ms);
         } catch (const StoreError& error) {
             log_line(LogLevel::error, std::string("matrix: sync position not read, starting "
                                                   "without history: ") +
@@ -772,7 +870,7 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                     log_line(LogLevel::info,
                              "matrix: first sync: " + std::to_string(shared->joined.size()) +
                                  " joined rooms, earlier messages are not answered");
-                    self->apply_batch(generation, shared);
+                    self->apply_batch(generation, shared, true);
                     return;
                 }
                 self->backfill(generation, shared, 0);
@@ -835,18 +933,46 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         });
     }
 
-    /// Applies a batch through the shared path; only then is its next_batch stored, so a crash
-    /// fetches it again and the event-id dedupe makes that harmless.
-    void apply_batch(std::uint64_t generation, const std::shared_ptr<SyncBatch>& batch) {
+    /// Applies a batch through the shared path and stores its next_batch in the same commit
+    /// (only when every event was applied: otherwise the batch is fetched again and the event-id
+    /// dedupe keeps what was applied from being applied twice). Events older than the first
+    /// sync (a newly joined room's history, a back-fill that reaches too far) are not answered.
+    void apply_batch(std::uint64_t generation, const std::shared_ptr<SyncBatch>& batch,
+                     bool initial = false) {
         std::vector<Join> joins;
-        bool applied = apply_events(batch->invites, "sync", joins);
+        Inbound inbound;
+        bool applied = decode_events(batch->invites, "sync", joins, inbound);
         for (const auto& room : batch->joined) {
-            applied = applied && apply_events(room.events, "sync", joins);
+            std::vector<RoomEvent> recent;
+            for (const auto& event : room.events) {
+                if (event.origin_server_ts > 0 && event.origin_server_ts < history_before_ms) {
+                    metrics.count("leernetwerk_inbound_skipped_events_total",
+                                  {{"platform", "matrix"}, {"reason", "before_start"}});
+                    continue;
+                }
+                recent.push_back(event);
+            }
+            applied = applied && decode_events(recent, "sync", joins, inbound);
         }
+        const auto started_ms = std::to_string(
+            std::chrono::duration_cast<std::chrono::milliseconds>(clock().time_since_epoch())
+                .count());
+        bool stored = false;
         if (applied) {
-            applied = write("store next_batch", [&] {
-                store.set_adapter_state(kNextBatchKey, batch->next_batch, clock());
-            });
+            const auto results =
+                apply_inbound(inbound, [&](const std::vector<Result<Handled>>& so_far) {
+                    if (!std::all_of(so_far.begin(), so_far.end(),
+                                     [](const Result<Handled>& r) { return bool(r); })) {
+                        return;  // fetched again from the stored position
+                    }
+                    store.set_adapter_state(kNextBatchKey, batch->next_batch, clock());
+                    if (initial) {
+                        store.set_adapter_state(kSyncStartKey, started_ms, clock());
+                    }
+                    stored = true;
+                });
+            applied = stored && std::all_of(results.begin(), results.end(),
+                                            [](const Result<Handled>& r) { return bool(r); });
         }
         if (!applied) {
             Failure failure;
@@ -854,6 +980,10 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
             sync_failed(generation, failure);
             wake();
             return;
+        }
+        if (initial) {
+            std::from_chars(started_ms.data(), started_ms.data() + started_ms.size(),
+                            history_before_ms);
         }
         since = batch->next_batch;
         sync_failures = 0;
@@ -870,11 +1000,12 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
     /// asked for.
     void sync_failed(std::uint64_t generation, const Failure& failure) {
         ++sync_failures;
-        auto delay =
-            net::backoff_delay(sync_failures, options.retry_base, options.retry_cap, random);
+        auto delay = net::backoff_delay(
+            sync_failures, options.retry.base,
+            std::min<std::chrono::milliseconds>(options.retry.cap, kSyncRetryCap), random);
         if (failure.retry_after) {
-            delay = std::max(
-                delay, std::min<std::chrono::milliseconds>(*failure.retry_after, kRetryAfterCap));
+            delay = std::max(delay, std::min<std::chrono::milliseconds>(*failure.retry_after,
+                                                                        kSyncRetryAfterCap));
         }
         metrics.count("leernetwerk_matrix_syncs_total", {{"result", "retry"}});
         const auto wait = ", next sync in " + std::to_string(delay.count()) + " ms";
@@ -960,34 +1091,11 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         return failure;
     }
 
-    void wake() { pump.wake(); }
-
-    static std::string room_key(const Address& to) {
-        return to.conversation_id.empty() ? "user:" + to.user_id : to.conversation_id;
-    }
+    void wake() { engine.wake(); }
 
     template <typename Work>
-    bool write(const char* what, Work work) {
-        try {
-            store.transaction(work);
-            return true;
-        } catch (const StoreError& error) {
-            log_line(LogLevel::error, std::string("matrix: ") + what + ": " + error.what());
-            return false;
-        }
-    }
-
-    void finish(const std::string& key) {
-        pacer.release(key);
-        wake();
-    }
-
-    void give_up(const OutboxRow& row, const std::string& key, const std::string& why) {
-        log_line(LogLevel::error, "matrix: gave up on outbox message " +
-                                      std::to_string(row.message.id) + ": " + why);
-        metrics.count("leernetwerk_sends_total", {{"platform", "matrix"}, {"result", "failed"}});
-        write("mark failed", [&] { store.mark_outbox_failed(row.message.id, why, clock()); });
-        finish(key);
+    bool write(const char* what, Work&& work) {
+        return dispatch::write_logged(store, "matrix", what, std::forward<Work>(work));
     }
 
     static bool promises_anonymity(const OutboundMessage& message) {
@@ -1009,85 +1117,195 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         return user;
     }
 
-    void send_row(OutboxRow row, std::string key) {
+    /// The delivery engine's Matrix side: finds (or opens) the room, renders, sends.
+    void send_row(OutboxRow row, dispatch::OutcomeCallback done) {
         const auto& to = row.message.to;
-        if (!to.conversation_id.empty()) {
-            if (!is_valid_room_id(to.conversation_id)) {
-                give_up(row, key, "not a Matrix room id: " + to.conversation_id);
+        try {
+            if (!to.conversation_id.empty()) {
+                if (!is_valid_room_id(to.conversation_id)) {
+                    done(dispatch::Outcome::give_up("not a Matrix room id: " + to.conversation_id));
+                    return;
+                }
+                const auto room = to.conversation_id;
+                if (is_encrypted_room(room) &&
+                    store.adapter_state(notice_key(row.message.id)).value_or("") != "1") {
+                    done(dispatch::Outcome::give_up(
+                        "room " + room + " is encrypted: nothing is sent there in plain text"));
+                    return;
+                }
+                if (promises_anonymity(row.message)) {
+                    const auto ref = store.conversation_ref(Platform::matrix, room);
+                    if (!ref || !ref->direct) {
+                        // Answers in a shared room are events everyone there can read, with the
+                        // sender.
+                        done(dispatch::Outcome::give_up(
+                            "an anonymous question goes to members' private chats only, not to "
+                            "room " +
+                            room));
+                        return;
+                    }
+                }
+                deliver(std::move(row), room, std::move(done));
                 return;
             }
-            const auto room = to.conversation_id;
-            if (promises_anonymity(row.message)) {
-                std::optional<ConversationRef> ref;
-                try {
-                    ref = store.conversation_ref(Platform::matrix, room);
-                } catch (const StoreError& error) {
-                    handle_failure(std::move(row), key, fail(ErrorCode::storage, error.what()));
-                    return;
-                }
-                if (!ref || !ref->direct) {
-                    // Answers in a shared room are events everyone there can read, with the
-                    // sender.
-                    give_up(row, key,
-                            "an anonymous question goes to members' private chats "
-                            "only, not to room " +
-                                room);
-                    return;
-                }
+            const auto user = direct_user(row);
+            if (!is_valid_user_id(user)) {
+                done(dispatch::Outcome::give_up("no Matrix user id to open a private chat with"));
+                return;
             }
-            deliver(std::move(row), std::move(key), room);
-            return;
-        }
-        std::string user;
-        std::optional<ConversationRef> existing;
-        try {
-            user = direct_user(row);
-            if (is_valid_user_id(user)) {
-                existing = store.direct_conversation_with(Platform::matrix, user);
+            if (const auto existing = store.direct_conversation_with(Platform::matrix, user)) {
+                deliver(std::move(row), existing->conversation_id, std::move(done));
+                return;
             }
+            create_direct_room(std::move(row), user, std::move(done));
         } catch (const StoreError& error) {
-            handle_failure(std::move(row), key, fail(ErrorCode::storage, error.what()));
-            return;
+            done(dispatch::Outcome::again(std::string("database: ") + error.what()));
         }
-        if (!is_valid_user_id(user)) {
-            give_up(row, key, "no Matrix user id to open a private chat with");
-            return;
-        }
-        if (existing) {
-            deliver(std::move(row), std::move(key), existing->conversation_id);
-            return;
-        }
-        create_direct_room(std::move(row), std::move(key), user);
     }
 
-    void create_direct_room(OutboxRow row, std::string key, std::string user) {
+    static std::string opening_key(std::string_view user) {
+        return "matrix.opening_private_chat:" + std::string(user);
+    }
+
+    /// Opens a private chat with `user`, at most once however often the bot stops in between:
+    /// the intent is stored before createRoom and the room carries it as a state event
+    /// (kPrivateChatMarker). When an earlier attempt may have made the room (the intent is still
+    /// there), the bot's rooms are searched for it first and a room found is used.
+    void create_direct_room(OutboxRow row, std::string user, dispatch::OutcomeCallback done) {
+        std::string intent = store.adapter_state(opening_key(user)).value_or("");
+        if (!intent.empty()) {
+            find_opened_room(std::move(row), std::move(user), std::move(intent), std::move(done));
+            return;
+        }
+        intent = "lnw" + std::to_string(row.message.id) + "." +
+                 std::to_string(clock().time_since_epoch().count());
+        store.transaction([&] { store.set_adapter_state(opening_key(user), intent, clock()); });
+        open_room(std::move(row), std::move(user), std::move(intent), std::move(done));
+    }
+
+    void open_room(OutboxRow row, std::string user, std::string intent,
+                   dispatch::OutcomeCallback done) {
         net::ClientRequest request;
         request.method = "POST";
         request.url = client_url("/createRoom");
         request.body = json{{"preset", "trusted_private_chat"},
                             {"is_direct", true},
-                            {"invite", json::array({user})}}
+                            {"invite", json::array({user})},
+                            {"initial_state",
+                             json::array({{{"type", kPrivateChatMarker},
+                                           {"state_key", ""},
+                                           {"content", {{"user", user}, {"intent", intent}}}}})}}
                            .dump();
         auto self = shared_from_this();
-        call(std::move(request), [self, row = std::move(row), key = std::move(key),
-                                  user](Result<net::ClientResponse> response) mutable {
+        call(
+            std::move(request),
+            [self, row = std::move(row), user,
+             done = std::move(done)](Result<net::ClientResponse> response) mutable {
+                if (!response || response->status != 200) {
+                    done(classify(response));
+                    return;
+                }
+                const auto parsed = json::parse(response->body, nullptr, false);
+                const json* room =
+                    parsed.is_object() && parsed.contains("room_id") ? &parsed["room_id"] : nullptr;
+                if (!room || !room->is_string() || !is_valid_room_id(room->get<std::string>())) {
+                    done(dispatch::Outcome::again("createRoom answered without a room id"));
+                    return;
+                }
+                log_line(LogLevel::info, "matrix: opened a private chat " +
+                                             room->get<std::string>() + " with " + user);
+                self->use_private_chat(std::move(row), user, room->get<std::string>(),
+                                       std::move(done));
+            },
+            options.send_timeout);
+    }
+
+    /// Records the private chat (and that the intent to open one is fulfilled), then sends.
+    void use_private_chat(OutboxRow row, const std::string& user, const std::string& room_id,
+                          dispatch::OutcomeCallback done) {
+        ConversationRef ref;
+        ref.platform = Platform::matrix;
+        ref.conversation_id = room_id;
+        ref.direct = true;
+        ref.user_id = user;
+        ref.bot_id = options.user_id;
+        ref.updated_at = clock();
+        const bool saved = write("save private chat", [&] {
+            store.save_conversation_ref(ref);
+            store.set_adapter_state(opening_key(user), "", clock());
+        });
+        if (!saved) {
+            done(dispatch::Outcome::again("private chat " + room_id + " not recorded"));
+            return;
+        }
+        update_direct_account_data(user, room_id);
+        deliver(std::move(row), room_id, std::move(done));
+    }
+
+    /// Looks through the bot's rooms for one an earlier attempt opened with `user` (its marker
+    /// names the same intent); opens one when there is none.
+    void find_opened_room(OutboxRow row, std::string user, std::string intent,
+                          dispatch::OutcomeCallback done) {
+        net::ClientRequest request;
+        request.method = "GET";
+        request.url = client_url("/joined_rooms");
+        auto self = shared_from_this();
+        call(std::move(request), [self, row = std::move(row), user, intent, done = std::move(done)](
+                                     Result<net::ClientResponse> response) mutable {
             if (!response || response->status != 200) {
-                self->handle_failure(std::move(row), key, response);
+                done(classify(response));
                 return;
             }
             const auto parsed = json::parse(response->body, nullptr, false);
-            const json* room =
-                parsed.is_object() && parsed.contains("room_id") ? &parsed["room_id"] : nullptr;
-            if (!room || !room->is_string() || !is_valid_room_id(room->get<std::string>())) {
-                self->give_up(row, key, "createRoom answered without a room id");
-                return;
+            auto rooms = std::make_shared<std::vector<std::string>>();
+            if (parsed.is_object() && parsed.contains("joined_rooms") &&
+                parsed["joined_rooms"].is_array()) {
+                for (const auto& room : parsed["joined_rooms"]) {
+                    if (room.is_string() && rooms->size() < kMaxRoomsSearched) {
+                        rooms->push_back(room.get<std::string>());
+                    }
+                }
             }
-            const auto room_id = room->get<std::string>();
-            log_line(LogLevel::info, "matrix: opened a private chat " + room_id + " with " + user);
-            self->save_direct_room(room_id, user);
-            self->update_direct_account_data(user, room_id);
-            self->deliver(std::move(row), std::move(key), room_id);
+            // The newest rooms are listed last by most homeservers: look there first.
+            std::reverse(rooms->begin(), rooms->end());
+            self->check_room(std::move(row), std::move(user), std::move(intent), rooms, 0,
+                             std::move(done));
         });
+    }
+
+    void check_room(OutboxRow row, std::string user, std::string intent,
+                    std::shared_ptr<std::vector<std::string>> rooms, std::size_t index,
+                    dispatch::OutcomeCallback done) {
+        if (index >= rooms->size()) {
+            log_line(LogLevel::info, "matrix: no private chat with " + user +
+                                         " from an earlier attempt; opening one");
+            open_room(std::move(row), std::move(user), std::move(intent), std::move(done));
+            return;
+        }
+        const auto room_id = (*rooms)[index];
+        net::ClientRequest request;
+        request.method = "GET";
+        request.url = client_url("/rooms/" + net::encode_path_segment(room_id) + "/state/" +
+                                 net::encode_path_segment(kPrivateChatMarker) + "/");
+        auto self = shared_from_this();
+        call(std::move(request),
+             [self, row = std::move(row), user, intent, rooms, index, room_id,
+              done = std::move(done)](Result<net::ClientResponse> response) mutable {
+                 if (!response || response->status == 429 || response->status >= 500) {
+                     done(classify(response));  // not known yet: never open a second on a guess
+                     return;
+                 }
+                 const auto parsed = json::parse(response->body, nullptr, false);
+                 if (response->status == 200 && parsed.is_object() &&
+                     parsed.value("user", "") == user && parsed.value("intent", "") == intent) {
+                     log_line(LogLevel::info, "matrix: using the private chat " + room_id +
+                                                  " with " + user + " an earlier attempt opened");
+                     self->use_private_chat(std::move(row), user, room_id, std::move(done));
+                     return;
+                 }
+                 self->check_room(std::move(row), std::move(user), std::move(intent), rooms,
+                                  index + 1, std::move(done));
+             });
     }
 
     /// Adds the room to the bot's m.direct account data (read, merged, written back).
@@ -1135,7 +1353,7 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                std::to_string(row.created_at.time_since_epoch().count());
     }
 
-    void deliver(OutboxRow row, std::string key, std::string room_id) {
+    void deliver(OutboxRow row, std::string room_id, dispatch::OutcomeCallback done) {
         RenderOptions render_options;
         render_options.user_of_member = [this](Id member_id) {
             try {
@@ -1156,67 +1374,23 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                                  net::encode_path_segment(event.type) + "/" +
                                  net::encode_path_segment(transaction_id(row)));
         request.body = std::move(event.content);
-        auto self = shared_from_this();
-        const auto started = std::chrono::steady_clock::now();
-        call(std::move(request), [self, row = std::move(row), key = std::move(key), started,
-                                  replaces, room_id](Result<net::ClientResponse> response) mutable {
-            self->metrics.observe("leernetwerk_send_seconds", {{"platform", "matrix"}},
-                                  std::chrono::duration_cast<std::chrono::microseconds>(
-                                      std::chrono::steady_clock::now() - started));
-            if (!response || response->status != 200) {
-                self->handle_failure(std::move(row), key, response);
-                return;
-            }
-            std::string remote_id = replaces;  // edits keep pointing at the original event
-            const auto parsed = json::parse(response->body, nullptr, false);
-            if (remote_id.empty() && parsed.is_object() && parsed.contains("event_id") &&
-                parsed["event_id"].is_string()) {
-                remote_id = parsed["event_id"].get<std::string>();
-            }
-            self->metrics.count("leernetwerk_sends_total",
-                                {{"platform", "matrix"}, {"result", "ok"}});
-            self->record_sent(
-                {std::move(row.message), std::move(room_id), std::move(remote_id), std::move(key)});
-        });
-    }
-
-    struct Sent {
-        OutboundMessage message;
-        std::string room_id;
-        std::string remote_id;
-        std::string key;
-    };
-
-    /// Sends that succeeded are recorded in batches: one transaction for all that completed
-    /// while the I/O thread was busy. The room stays busy until its row is recorded, so a later
-    /// message cannot overtake it. Should the commit fail, the rows are sent again with the same
-    /// txnId, which the homeserver answers without a second event.
-    void record_sent(Sent sent) {
-        sent_batch.push_back(std::move(sent));
-        if (sent_flush_scheduled) {
-            return;
-        }
-        sent_flush_scheduled = true;
-        auto self = shared_from_this();
-        asio::post(io, [self] { self->flush_sent(); });
-    }
-
-    void flush_sent() {
-        sent_flush_scheduled = false;
-        auto batch = std::move(sent_batch);
-        sent_batch.clear();
-        const bool recorded = write("mark sent", [&] {
-            for (const auto& done : batch) {
-                store.mark_outbox_sent(done.message.id, done.remote_id, clock());
-                track_question(done.room_id, done.message);
-            }
-        });
-        if (!recorded) {
-            open_questions.clear();  // the cache ran ahead of the store: read it again from there
-        }
-        for (const auto& done : batch) {
-            finish(done.key);
-        }
+        call(
+            std::move(request),
+            [replaces, room_id,
+             done = std::move(done)](Result<net::ClientResponse> response) mutable {
+                if (!response || response->status != 200) {
+                    done(classify(response));
+                    return;
+                }
+                std::string remote_id = replaces;  // edits keep pointing at the original event
+                const auto parsed = json::parse(response->body, nullptr, false);
+                if (remote_id.empty() && parsed.is_object() && parsed.contains("event_id") &&
+                    parsed["event_id"].is_string()) {
+                    remote_id = parsed["event_id"].get<std::string>();
+                }
+                done(dispatch::Outcome::delivered(std::move(remote_id), room_id));
+            },
+            options.send_timeout);
     }
 
     /// Runs inside the transaction that marks `message` sent, so what a typed number answers is
@@ -1249,38 +1423,19 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         store.set_adapter_state(key, saved.dump(), clock());
     }
 
-    void handle_failure(OutboxRow row, const std::string& key,
-                        const Result<net::ClientResponse>& response) {
+    /// How the homeserver's answer reads: no answer, 5xx and 429 (with Retry-After or
+    /// retry_after_ms) are worth another attempt; other 4xx will never succeed. A repeated
+    /// txnId is answered with the event already made, so a retry never sends twice.
+    static dispatch::Outcome classify(const Result<net::ClientResponse>& response) {
         const auto failure = describe(response);
         if (failure.bad_input) {
-            give_up(row, key, failure.why);
-            return;
+            return dispatch::Outcome::give_up(failure.why);
         }
         const auto status = failure.status;
-        const auto& retry_after = failure.retry_after;
-        const auto& why = failure.why;
-        const bool retryable = status == 0 || status == 429 || status >= 500;
-        const auto age = clock() - row.created_at;
-        if (!retryable || row.attempts >= options.max_send_attempts || age > options.max_send_age) {
-            give_up(row, key, why + (retryable ? " (attempts used up)" : ""));
-            return;
+        if (status != 0 && status != 408 && status != 429 && status < 500) {
+            return dispatch::Outcome::give_up(failure.why);
         }
-        std::chrono::milliseconds delay;
-        if (retry_after) {
-            delay = std::min<std::chrono::milliseconds>(*retry_after, kRetryAfterCap);
-        } else {
-            delay = net::backoff_delay(row.attempts, options.retry_base, options.retry_cap, random);
-        }
-        log_line(LogLevel::warn, "matrix: outbox message " + std::to_string(row.message.id) + ": " +
-                                     why + ", retry in " + std::to_string(delay.count()) + " ms");
-        metrics.count("leernetwerk_sends_total", {{"platform", "matrix"}, {"result", "retry"}});
-        const auto next = clock() + std::chrono::floor<std::chrono::seconds>(delay);
-        write("mark retry", [&] { store.mark_outbox_retry(row.message.id, next, why); });
-        // Hold the room until the retry time so later messages keep their order.
-        auto self = shared_from_this();
-        auto hold = std::make_shared<asio::steady_timer>(io, delay);
-        hold->async_wait(
-            [self, hold, key](const boost::system::error_code&) { self->finish(key); });
+        return dispatch::Outcome::again(failure.why, failure.retry_after, status == 0);
     }
 };
 
@@ -1302,6 +1457,7 @@ void MatrixAdapter::register_routes(net::HttpServer& server) {
     auto unavailable = [](const net::Responder& respond) {
         respond(matrix_error(503, "M_UNKNOWN", "shutting down"));
     };
+    impl_->engine.set_depth_bound(impl_->options.max_outbox_depth);
     for (const std::string prefix : {"/_matrix/app/v1/transactions/", "/transactions/"}) {
         server.route_prefix(
             "PUT", prefix,
@@ -1313,7 +1469,18 @@ void MatrixAdapter::register_routes(net::HttpServer& server) {
                     unavailable(respond);
                 }
             },
-            impl_->options.max_body_bytes);
+            impl_->options.max_body_bytes,
+            [weak](const net::Request&) -> std::optional<net::Response> {
+                // Back-pressure: the homeserver sends the transaction again later.
+                const auto impl = weak.lock();
+                const auto wait = impl ? impl->engine.busy() : std::nullopt;
+                if (!wait) {
+                    return std::nullopt;
+                }
+                auto busy = matrix_error(503, "M_UNKNOWN", "busy: too many replies waiting");
+                busy.headers["Retry-After"] = std::to_string(wait->count());
+                return busy;
+            });
     }
     for (const std::string prefix :
          {"/_matrix/app/v1/users/", "/_matrix/app/v1/rooms/", "/users/", "/rooms/"}) {
@@ -1344,12 +1511,7 @@ void MatrixAdapter::start() {
     impl.running = true;
     // Rows a crash left `sending` go out again with the same txnId: the homeserver answers a
     // repeated txnId with the event it already made, so nothing is sent twice.
-    impl.write("recovery", [&] {
-        for (const auto& row : impl.store.outbox_in_state(Platform::matrix, OutboxState::sending)) {
-            impl.store.mark_outbox_retry(row.message.id, impl.clock(), "resent after restart");
-        }
-    });
-    impl.pump.start();
+    impl.engine.start();
     if (impl.bot_mode()) {
         impl.start_sync();
     }
@@ -1359,7 +1521,7 @@ void MatrixAdapter::stop() {
     if (impl_ && impl_->running) {
         impl_->running = false;
         ++impl_->sync_generation;
-        impl_->pump.stop();
+        impl_->engine.stop();
         impl_->sync_timer.cancel();
     }
 }

@@ -4,8 +4,8 @@
 // As a bot account (an ordinary user with an access token, for hosted homeservers): a /sync
 // long-poll loop with a filter, next_batch kept in the store after each applied batch, gaps
 // back-filled with /messages. Both feed the same decode/apply path (deduplicated by event id),
-// and the dispatcher drains the Matrix outbox through the client-server API, idempotently (the
-// outbox row id is the txnId), with per-room pacing, 429/Retry-After and backoff.
+// and the Matrix side of the delivery engine (adapters/dispatch/) sends through the client-server
+// API, idempotently (the outbox row id is the txnId), paced per room.
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/dispatch/retry_policy.hpp"
 #include "adapters/net/http_server.hpp"
 #include "adapters/net/metrics.hpp"
 #include "bot/bot.hpp"
@@ -40,11 +41,18 @@ struct MatrixOptions {
     std::vector<std::string> allowed_inviters;
     /// Other bots whose messages are never answered.
     std::vector<std::string> ignored_senders;
-    std::size_t max_body_bytes = 16 * 1024 * 1024;
-    int max_send_attempts = 8;
-    std::chrono::minutes max_send_age{120};
-    std::chrono::milliseconds retry_base{1000};
-    std::chrono::milliseconds retry_cap{60000};
+    /// [server] max_body_bytes, as for every route (a homeserver batches up to 100 events of at
+    /// most 64 KiB: raise it for very busy rooms).
+    std::size_t max_body_bytes = 256 * 1024;
+    /// How long a message is retried (its horizon per kind) and how the delay grows; /sync
+    /// backs off from the same base (to at most a minute).
+    dispatch::RetryPolicy retry;
+    /// Back-pressure: more messages than this waiting in the Matrix outbox makes the
+    /// transactions route answer 503 with Retry-After before reading the body (the homeserver
+    /// sends the transaction again later); 0: no bound.
+    int max_outbox_depth = 0;
+    /// One send's (or createRoom's) deadline.
+    std::chrono::milliseconds send_timeout{20'000};
     /// Sends allowed per room in each sliding window.
     std::vector<std::pair<int, std::chrono::milliseconds>> room_limits = {
         {5, std::chrono::milliseconds(1000)}, {30, std::chrono::milliseconds(30'000)}};

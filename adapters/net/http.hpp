@@ -49,6 +49,9 @@ struct Response {
 /// A handler answers by calling `respond` exactly once, now or later (after async work).
 using Responder = std::function<void(Response)>;
 using Handler = std::function<void(Request, Responder)>;
+/// Looks at a request whose header has arrived but whose body has not been read: an answer
+/// refuses it there (e.g. 503 while the bot catches up), nullopt lets it in.
+using Gate = std::function<std::optional<Response>(const Request& head)>;
 
 /// An outbound request.
 struct ClientRequest {

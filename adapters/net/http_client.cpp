@@ -50,6 +50,22 @@ struct Connection {
 
     beast::tcp_stream& lowest() { return tls ? tls->next_layer() : *tcp; }
     bool is_open() { return lowest().socket().is_open(); }
+    /// False when the peer has closed the idle connection (its FIN is waiting to be read), so a
+    /// request is not written into a connection that is already gone.
+    bool still_open() {
+        auto& socket = lowest().socket();
+        if (!socket.is_open()) {
+            return false;
+        }
+        boost::system::error_code error;
+        socket.non_blocking(true, error);
+        char byte = 0;
+        const auto got = socket.receive(asio::buffer(&byte, 1), tcp::socket::message_peek, error);
+        boost::system::error_code ignored;
+        socket.non_blocking(false, ignored);
+        // Would block: alive and quiet. Data: for plain HTTP unexpected, for TLS a record.
+        return error == asio::error::would_block || (!error && got > 0);
+    }
     void close() {
         error_code ignored;
         lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -89,9 +105,10 @@ struct ClientState : std::enable_shared_from_this<ClientState> {
         while (it != idle.end() && !it->second.empty()) {
             std::unique_ptr<Connection> connection = std::move(it->second.back());
             it->second.pop_back();
-            if (connection->is_open()) {
+            if (connection->still_open()) {
                 return connection;
             }
+            connection->close();
         }
         return nullptr;
     }
@@ -308,7 +325,14 @@ asio::awaitable<Attempt> exchange(std::shared_ptr<ClientState> client, std::shar
     if (read_error) {
         attempt.result = tl::unexpected<Error>(network_error(
             "reading the response from " + call->where() + " failed: " + read_error.message()));
-        attempt.retry = !parser.got_some() && buffer.size() == 0;
+        // The request went out whole, so the peer may have acted on it before the connection
+        // closed: only a request that is safe to repeat is sent again by itself (RFC 9110
+        // 9.2.2). A POST (a Teams message, a new Matrix room) goes back to its caller instead,
+        // who knows whether a second one is harmless.
+        const auto& method = call->request.method;
+        const bool idempotent = method == "GET" || method == "HEAD" || method == "PUT" ||
+                                method == "DELETE" || method == "OPTIONS";
+        attempt.retry = idempotent && !parser.got_some() && buffer.size() == 0;
         co_return attempt;
     }
 

@@ -47,6 +47,7 @@ struct Route {
     bool prefix = false;
     Handler handler;
     std::size_t body_limit = 0;
+    Gate gate;
 };
 
 /// What routing decided for one request.
@@ -441,6 +442,21 @@ asio::awaitable<bool> serve_request(std::shared_ptr<ServerState> server,
         answer.keep_alive = false;
         co_return co_await write_answer(server, connection, std::move(answer));
     }
+    for (const auto& field : message) {
+        auto [it, inserted] =
+            request.headers.emplace(std::string(field.name_string()), std::string(field.value()));
+        if (!inserted) {
+            it->second += ", " + std::string(field.value());
+        }
+    }
+    request.remote_address = connection->remote_address;
+    if (match.route->gate) {
+        if (auto refusal = match.route->gate(request)) {
+            answer.response = std::move(*refusal);
+            answer.keep_alive = answer.keep_alive && parser.is_done();  // the body stays unread
+            co_return co_await write_answer(server, connection, std::move(answer));
+        }
+    }
     parser.body_limit(limit);
     if (!parser.is_done()) {
         if (beast::iequals(message[http::field::expect], "100-continue")) {
@@ -472,15 +488,7 @@ asio::awaitable<bool> serve_request(std::shared_ptr<ServerState> server,
     }
     connection->stream.expires_never();  // the handler's time is not the peer's
 
-    for (const auto& field : message) {
-        auto [it, inserted] =
-            request.headers.emplace(std::string(field.name_string()), std::string(field.value()));
-        if (!inserted) {
-            it->second += ", " + std::string(field.value());
-        }
-    }
     request.body = std::move(message.body());
-    request.remote_address = connection->remote_address;
 
     if (server->destroyed) {
         co_return false;
@@ -619,15 +627,17 @@ HttpServer::~HttpServer() {
 }
 
 void HttpServer::route(std::string method, std::string path, Handler handler,
-                       std::size_t body_limit) {
-    impl_->routes.push_back(std::make_shared<const Route>(
-        Route{std::move(method), std::move(path), false, std::move(handler), body_limit}));
+                       std::size_t body_limit, Gate gate) {
+    impl_->routes.push_back(
+        std::make_shared<const Route>(Route{std::move(method), std::move(path), false,
+                                            std::move(handler), body_limit, std::move(gate)}));
 }
 
 void HttpServer::route_prefix(std::string method, std::string prefix, Handler handler,
-                              std::size_t body_limit) {
-    impl_->routes.push_back(std::make_shared<const Route>(
-        Route{std::move(method), std::move(prefix), true, std::move(handler), body_limit}));
+                              std::size_t body_limit, Gate gate) {
+    impl_->routes.push_back(
+        std::make_shared<const Route>(Route{std::move(method), std::move(prefix), true,
+                                            std::move(handler), body_limit, std::move(gate)}));
 }
 
 void HttpServer::set_observer(ServerObserver observer) {

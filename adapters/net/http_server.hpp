@@ -39,10 +39,12 @@ public:
 
     /// Routes `method` on an exact path. A request to a known path with another method gets 405;
     /// an unknown path 404. A body over `body_limit` (0: the default) gets 413 before the handler.
-    void route(std::string method, std::string path, Handler handler, std::size_t body_limit = 0);
+    /// A `gate` is asked before the body is read (after the body limit is checked).
+    void route(std::string method, std::string path, Handler handler, std::size_t body_limit = 0,
+               Gate gate = {});
     /// Routes `method` on every path that starts with `prefix` (e.g. "/_matrix/app/v1/users/").
     void route_prefix(std::string method, std::string prefix, Handler handler,
-                      std::size_t body_limit = 0);
+                      std::size_t body_limit = 0, Gate gate = {});
     void set_observer(ServerObserver observer);
 
     /// Starts listening; returns the bound port (useful with port 0). Throws std::runtime_error

@@ -347,8 +347,11 @@ std::optional<std::string> invoke_data(const Activity& activity) {
 
 std::optional<InboundEvent> map_activity(const Activity& activity) {
     InboundEvent event;
-    event.event_id = activity.id.empty() ? derived_event_id(activity) : activity.id;
     event.conversation = conversation_of(activity);
+    // Activity ids are unique within a conversation only (a channel message's id is its
+    // timestamp in milliseconds), so the conversation is part of the key the bot applies it by.
+    event.event_id = activity.id.empty() ? derived_event_id(activity)
+                                         : event.conversation.id + "|" + activity.id;
     event.sender = sender_of(activity.from);
 
     if (activity.type == "message") {

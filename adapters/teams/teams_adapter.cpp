@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <random>
 #include <set>
 #include <sstream>
 
@@ -11,9 +10,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
-#include "adapters/net/outbox_pump.hpp"
+#include "adapters/dispatch/delivery_engine.hpp"
 #include "adapters/net/retry.hpp"
-#include "adapters/net/send_pacer.hpp"
 #include "adapters/teams/activity.hpp"
 #include "adapters/teams/cards.hpp"
 #include "bot/log.hpp"
@@ -27,9 +25,6 @@ using nlohmann::json;
 
 constexpr int kMaxInFlight = 16;
 constexpr std::size_t kMaxRememberedRefs = 50'000;
-constexpr std::chrono::seconds kForgetPacingAfter{30};
-constexpr std::chrono::milliseconds kPollInterval{1000};
-constexpr std::chrono::seconds kRetryAfterCap{60};
 constexpr std::chrono::minutes kWebhookMaxAge{5};
 
 /// Teams' per-conversation send limits (PROTOCOLS.md §3.4).
@@ -141,13 +136,9 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
           http(http_in),
           metrics(metrics_in),
           options(std::move(options_in)),
-          clock(std::move(clock_in)),
-          random(std::random_device{}()) {
-        if (!clock) {
-            clock = [] {
-                return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-            };
-        }
+          clock(clock_in ? std::move(clock_in) : Clock(dispatch::store_clock_now)),
+          send_timeout(options.send_timeout),
+          engine(io_in, store_in, metrics_in, delivery_side(), options.retry, clock) {
         if (options.auth) {
             auto settings = options.auth_settings;
             settings.app_id = options.app_id;
@@ -167,10 +158,21 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         metrics.describe(
             "leernetwerk_inbound_rejected_total", "counter",
             "Inbound requests refused before reaching the bot, by platform and reason");
-        metrics.describe("leernetwerk_sends_total", "counter",
-                         "Outbound platform calls, by platform and result (ok, retry, failed)");
-        metrics.describe("leernetwerk_send_seconds", "histogram",
-                         "Latency of outbound platform calls, by platform");
+    }
+
+    /// What the delivery engine needs from Teams: its windows, the conversation key, a send.
+    dispatch::PlatformSide delivery_side() {
+        dispatch::PlatformSide side;
+        side.platform = Platform::teams;
+        side.name = "teams";
+        side.windows = kConversationWindows;
+        side.max_in_flight = kMaxInFlight;
+        side.key_of = dispatch::conversation_key;
+        // The engine lives inside this Impl and is stopped with it: `this` outlives its calls.
+        side.send = [this](OutboxRow row, dispatch::OutcomeCallback done) {
+            send_row(std::move(row), std::move(done));
+        };
+        return side;
     }
 
     asio::io_context& io;
@@ -182,23 +184,11 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
     Clock clock;
     std::unique_ptr<TokenValidator> validator;
     std::unique_ptr<TokenProvider> tokens;
-    std::mt19937_64 random;
     bool running = false;
-    net::SendPacer pacer{kConversationWindows, kMaxInFlight, kForgetPacingAfter};
-    net::OutboxPump pump{io, store, pacer,
-                         net::OutboxPump::Setup{Platform::teams, "teams dispatcher", kPollInterval,
-                                                [this] { return clock(); }, conversation_key,
-                                                [this](net::ClaimedRow claimed) {
-                                                    send_row(std::move(claimed.row),
-                                                             std::move(claimed.key));
-                                                }}};
-    struct SentRow {
-        Id id;
-        std::string remote_id;
-        std::string key;
-    };
-    std::vector<SentRow> sent_batch;
-    bool sent_flush_scheduled = false;
+    std::chrono::milliseconds send_timeout;
+    dispatch::DeliveryEngine engine;
+    /// Outbox rows whose thread the connector did not know: they go into the conversation.
+    std::set<Id> unthreaded;
     /// The last conversation reference written per conversation, to skip unchanged writes.
     std::map<std::string, std::string> saved_refs;
     /// An activity waiting to be applied, with the request that brought it.
@@ -273,8 +263,13 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
 
     /// Where the activity came from, and a fingerprint of it; nullopt when it carries no
     /// conversation, or when we wrote exactly this before (the common case: nothing to write).
-    std::optional<std::pair<ConversationRef, std::string>> changed_conversation(
-        const Activity& activity) {
+    struct ChangedRef {
+        ConversationRef ref;
+        std::string fingerprint;
+        bool channel = false;
+    };
+
+    std::optional<ChangedRef> changed_conversation(const Activity& activity) {
         if (activity.conversation.id.empty() || activity.service_url.empty()) {
             return std::nullopt;
         }
@@ -288,13 +283,23 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         ref.user_id = ref.direct ? activity.from.id : "";
         ref.bot_id = activity.recipient.id;
         ref.updated_at = clock();
-        auto fingerprint =
-            ref.service_url + '\n' + ref.tenant_id + '\n' + ref.user_id + '\n' + ref.bot_id;
+        const bool channel = activity.conversation.conversation_type == "channel";
+        auto fingerprint = ref.service_url + '\n' + ref.tenant_id + '\n' + ref.user_id + '\n' +
+                           ref.bot_id + '\n' + (channel ? "channel" : "chat");
         const auto known = saved_refs.find(ref.conversation_id);
         if (known != saved_refs.end() && known->second == fingerprint) {
             return std::nullopt;
         }
-        return std::make_pair(std::move(ref), std::move(fingerprint));
+        return ChangedRef{std::move(ref), std::move(fingerprint), channel};
+    }
+
+    /// Saves a conversation reference and whether it is a channel (the only kind with threads).
+    void save_ref(const ChangedRef& changed) {
+        store.save_conversation_ref(changed.ref);
+        if (!changed.ref.direct) {
+            store.set_adapter_state(channel_state_key(changed.ref.conversation_id),
+                                    changed.channel ? "1" : "0", clock());
+        }
     }
 
     void remember_saved(const std::string& conversation_id, std::string fingerprint) {
@@ -311,8 +316,8 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         if (!changed) {
             return;
         }
-        if (write("save conversation", [&] { store.save_conversation_ref(changed->first); })) {
-            remember_saved(changed->first.conversation_id, std::move(changed->second));
+        if (write("save conversation", [&] { save_ref(*changed); })) {
+            remember_saved(changed->ref.conversation_id, std::move(changed->fingerprint));
         }
     }
 
@@ -352,7 +357,7 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         auto batch = std::move(arrivals);
         arrivals.clear();
         std::vector<InboundEvent> events;
-        std::vector<std::optional<std::pair<ConversationRef, std::string>>> refs;
+        std::vector<std::optional<ChangedRef>> refs;
         events.reserve(batch.size());
         for (const auto& arrival : batch) {
             events.push_back(arrival.event);
@@ -368,7 +373,7 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
             events, clock(),
             [&](std::size_t i) {
                 if (refs[i]) {
-                    store.save_conversation_ref(refs[i]->first);
+                    save_ref(*refs[i]);
                 }
             },
             conversations);
@@ -380,7 +385,7 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
                 continue;
             }
             if (refs[i]) {
-                remember_saved(refs[i]->first.conversation_id, std::move(refs[i]->second));
+                remember_saved(refs[i]->ref.conversation_id, std::move(refs[i]->fingerprint));
             }
             metrics.count("leernetwerk_events_total",
                           {{"platform", "teams"}, {"kind", kind_name(arrival.event.kind)}});
@@ -522,81 +527,35 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         return render_options;
     }
 
-    void wake() { pump.wake(); }
+    void wake() { engine.wake(); }
 
-    static std::string conversation_key(const Address& to) {
-        return to.conversation_id.empty() ? "user:" + to.user_id : to.conversation_id;
-    }
-
-    /// Sends that succeeded are recorded in batches: one transaction for all that completed
-    /// while the I/O thread was busy, instead of one per message. The conversation stays busy
-    /// until its row is recorded, so a later message cannot overtake it.
-    void record_sent(Id id, std::string remote_id, const std::string& key) {
-        sent_batch.push_back({id, std::move(remote_id), key});
-        if (sent_flush_scheduled) {
-            return;
-        }
-        sent_flush_scheduled = true;
-        auto self = shared_from_this();
-        asio::post(io, [self] { self->flush_sent(); });
-    }
-
-    void flush_sent() {
-        sent_flush_scheduled = false;
-        auto batch = std::move(sent_batch);
-        sent_batch.clear();
-        write("mark sent", [&] {
-            for (const auto& done : batch) {
-                store.mark_outbox_sent(done.id, done.remote_id, clock());
-            }
-        });
-        for (const auto& done : batch) {
-            finish(done.key);
-        }
-    }
-
-    void finish(const std::string& key) {
-        pacer.release(key);
-        wake();
-    }
-
-    /// Runs a store change in its own transaction; false (logged) when the database failed.
     template <typename Work>
-    bool write(const char* what, Work work) {
-        try {
-            store.transaction(work);
-            return true;
-        } catch (const StoreError& error) {
-            log_line(LogLevel::error,
-                     std::string("teams dispatcher: ") + what + ": " + error.what());
-            return false;
-        }
+    bool write(const char* what, Work&& work) {
+        return dispatch::write_logged(store, "teams dispatcher", what, std::forward<Work>(work));
     }
 
-    void give_up(const OutboxRow& row, const std::string& key, const std::string& why) {
-        log_line(LogLevel::error,
-                 "teams: gave up on outbox message " + std::to_string(row.message.id) + ": " + why);
-        metrics.count("leernetwerk_sends_total", {{"platform", "teams"}, {"result", "failed"}});
-        write("mark failed", [&] { store.mark_outbox_failed(row.message.id, why, clock()); });
-        finish(key);
-    }
-
-    void send_row(OutboxRow row, std::string key) {
+    /// The delivery engine's Teams side: finds (or opens) the conversation, renders, posts.
+    void send_row(OutboxRow row, dispatch::OutcomeCallback done) {
         if (options.app_id.empty()) {
-            give_up(row, key, "no Teams bot registration (app_id) to send with");
+            done(dispatch::Outcome::give_up("no Teams bot registration (app_id) to send with"));
             return;
         }
         const auto& to = row.message.to;
-        if (!to.conversation_id.empty()) {
-            const auto ref = store.conversation_ref(Platform::teams, to.conversation_id);
-            if (!ref) {
-                give_up(row, key, "conversation " + to.conversation_id + " was never seen");
+        try {
+            if (!to.conversation_id.empty()) {
+                const auto ref = store.conversation_ref(Platform::teams, to.conversation_id);
+                if (!ref) {
+                    done(dispatch::Outcome::give_up("conversation " + to.conversation_id +
+                                                    " was never seen"));
+                    return;
+                }
+                deliver(std::move(row), *ref, std::move(done));
                 return;
             }
-            deliver(std::move(row), std::move(key), *ref);
-            return;
+            open_direct_chat(std::move(row), std::move(done));
+        } catch (const StoreError& error) {
+            done(dispatch::Outcome::again(std::string("database: ") + error.what()));
         }
-        open_direct_chat(std::move(row), std::move(key));
     }
 
     /// The Teams user id to open a 1:1 chat with: a "29:" id when the member has one.
@@ -613,15 +572,16 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         return user;
     }
 
-    void open_direct_chat(OutboxRow row, std::string key) {
+    void open_direct_chat(OutboxRow row, dispatch::OutcomeCallback done) {
         const auto user = direct_user_id(row);
         if (auto existing = store.direct_conversation_with(Platform::teams, user)) {
-            deliver(std::move(row), std::move(key), *existing);
+            deliver(std::move(row), *existing, std::move(done));
             return;
         }
         const auto any = store.latest_conversation_ref(Platform::teams);
         if (!any) {
-            give_up(row, key, "no Teams conversation seen yet, so no service URL to open a chat");
+            done(dispatch::Outcome::give_up(
+                "no Teams conversation seen yet, so no service URL to open a chat"));
             return;
         }
         const auto tenant = options.tenant_id.empty() ? any->tenant_id : options.tenant_id;
@@ -638,16 +598,16 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         auto self = shared_from_this();
         const auto service_url = any->service_url;
         call(std::move(request), service_url,
-             [self, row = std::move(row), key = std::move(key), user, tenant, bot_id,
+             [self, row = std::move(row), done = std::move(done), user, tenant, bot_id,
               service_url](Result<net::ClientResponse> response) mutable {
                  if (!response || (response->status != 200 && response->status != 201)) {
-                     self->handle_failure(std::move(row), key, response);
+                     done(classify(response, false));
                      return;
                  }
                  const auto parsed = json::parse(response->body, nullptr, false);
                  if (parsed.is_discarded() || !parsed.is_object() || !parsed.contains("id") ||
                      !parsed["id"].is_string()) {
-                     self->give_up(row, key, "create conversation answered without an id");
+                     done(dispatch::Outcome::again("create conversation answered without an id"));
                      return;
                  }
                  ConversationRef ref;
@@ -660,18 +620,44 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
                  ref.bot_id = bot_id;
                  ref.updated_at = self->clock();
                  self->write("save direct chat", [&] { self->store.save_conversation_ref(ref); });
-                 self->deliver(std::move(row), std::move(key), ref);
+                 self->deliver(std::move(row), ref, std::move(done));
              });
     }
 
-    void deliver(OutboxRow row, std::string key, const ConversationRef& ref) {
+    static std::string channel_state_key(std::string_view conversation_id) {
+        return "teams.channel:" + std::string(conversation_id);
+    }
+
+    /// Whether a conversation is a team channel, the only kind of Teams conversation with reply
+    /// threads (`;messageid=`): group chats and 1:1 chats have none. Kept from the activities that
+    /// came from it; for one seen before that was kept, read from the id (channels are
+    /// "19:…@thread.tacv2" or "…@thread.skype", group chats "19:…@thread.v2").
+    bool is_channel(const ConversationRef& ref) {
+        if (ref.direct) {
+            return false;
+        }
+        if (const auto known = store.adapter_state(channel_state_key(ref.conversation_id));
+            known && !known->empty()) {
+            return *known == "1";
+        }
+        const auto& id = ref.conversation_id;
+        return id.find("@thread.tacv2") != std::string::npos ||
+               id.find("@thread.skype") != std::string::npos;
+    }
+
+    void deliver(OutboxRow row, const ConversationRef& ref, dispatch::OutcomeCallback done) {
         auto rendered = render_activity(row.message, render_options_for(row.message));
         if (!rendered) {
-            give_up(row, key, "cannot render: " + rendered.error().message);
+            done(dispatch::Outcome::give_up("cannot render: " + rendered.error().message));
             return;
         }
+        // A reply that belongs to a thread goes into it in a channel; a group chat or a 1:1
+        // chat has no threads, so it goes into the chat itself (the text names the question).
+        // A thread the connector does not know (404) is left for the channel itself.
         std::string conversation = ref.conversation_id;
-        if (!row.message.to.thread_id.empty() && !ref.direct) {
+        const bool threaded = !row.message.to.thread_id.empty() &&
+                              unthreaded.count(row.message.id) == 0 && is_channel(ref);
+        if (threaded) {
             conversation += ";messageid=" + row.message.to.thread_id;
         }
         net::ClientRequest request;
@@ -690,16 +676,19 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
             request.body = std::move(*rendered);
         }
         auto self = shared_from_this();
-        const auto started = std::chrono::steady_clock::now();
         const auto remote_for_update = update ? row.replaces_remote_id : std::string();
+        const auto id = row.message.id;
         call(std::move(request), ref.service_url,
-             [self, row = std::move(row), key = std::move(key), started,
+             [self, id, threaded, done = std::move(done),
               remote_for_update](Result<net::ClientResponse> response) mutable {
-                 self->metrics.observe("leernetwerk_send_seconds", {{"platform", "teams"}},
-                                       std::chrono::duration_cast<std::chrono::microseconds>(
-                                           std::chrono::steady_clock::now() - started));
+                 // Remembered only until the next attempt: it goes into the conversation.
+                 if (threaded && response && response->status == 404) {
+                     self->unthreaded.insert(id);
+                 } else {
+                     self->unthreaded.erase(id);
+                 }
                  if (!response || response->status < 200 || response->status > 299) {
-                     self->handle_failure(std::move(row), key, response);
+                     done(classify(response, threaded));
                      return;
                  }
                  std::string remote_id = remote_for_update;
@@ -708,9 +697,7 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
                      parsed.contains("id") && parsed["id"].is_string()) {
                      remote_id = parsed["id"].get<std::string>();
                  }
-                 self->metrics.count("leernetwerk_sends_total",
-                                     {{"platform", "teams"}, {"result", "ok"}});
-                 self->record_sent(row.message.id, std::move(remote_id), key);
+                 done(dispatch::Outcome::delivered(std::move(remote_id)));
              });
     }
 
@@ -722,7 +709,7 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
             return;
         }
         request.headers["Content-Type"] = "application/json; charset=utf-8";
-        request.timeout = std::chrono::seconds(15);
+        request.timeout = send_timeout;
         const auto url = net::parse_url(service_url);
         // A local test peer (allowed only with auth off) gets no token: there is none to give.
         if (!tokens || (url && is_loopback_host(url->host))) {
@@ -737,54 +724,48 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
                 return;
             }
             request.headers["Authorization"] = "Bearer " + *token;
-            self->http.send(std::move(request), std::move(done));
+            self->http.send(std::move(request), [self, done = std::move(done)](
+                                                    Result<net::ClientResponse> response) {
+                if (response && response->status == 401 && self->tokens) {
+                    self->tokens->invalidate();  // the next attempt fetches a new one
+                }
+                done(std::move(response));
+            });
         });
     }
 
-    void handle_failure(OutboxRow row, const std::string& key,
-                        const Result<net::ClientResponse>& response) {
-        int status = 0;
-        std::optional<std::chrono::seconds> retry_after;
-        std::string why;
+    /// How the Bot Connector's answer reads: no answer, 5xx, 429, 412 and a first 401 (the token
+    /// is fetched again) are worth another attempt; a 404 on a thread is retried at once in the
+    /// conversation itself; other 4xx will never succeed.
+    static dispatch::Outcome classify(const Result<net::ClientResponse>& response, bool threaded) {
         if (!response) {
-            why = response.error().message;
             if (response.error().code == ErrorCode::bad_input) {
-                give_up(row, key, why);
-                return;
+                return dispatch::Outcome::give_up(response.error().message);
             }
-            retry_after = response.error().retry_after;
-        } else {
-            status = response->status;
-            why = "HTTP " + std::to_string(status);
-            retry_after = net::parse_retry_after(response->header("Retry-After"),
-                                                 std::chrono::system_clock::now());
+            std::optional<std::chrono::milliseconds> retry_after;
+            if (response.error().retry_after) {
+                retry_after = *response.error().retry_after;
+            }
+            return dispatch::Outcome::again(response.error().message, retry_after, true);
         }
-        if (status == 401 && tokens) {
-            tokens->invalidate();
+        const int status = response->status;
+        auto why = "HTTP " + std::to_string(status);
+        if (status == 404 && threaded) {
+            auto outcome = dispatch::Outcome::again(why + " on the thread; posting in the chat");
+            outcome.at_once = true;
+            return outcome;
         }
-        const bool retryable = status == 0 || status == 401 || status == 412 || status == 429 ||
-                               status == 500 || status == 502 || status == 503 || status == 504;
-        const auto age = clock() - row.created_at;
-        if (!retryable || row.attempts >= options.max_send_attempts || age > options.max_send_age) {
-            give_up(row, key, why + (retryable ? " (attempts used up)" : ""));
-            return;
+        const bool retryable =
+            status == 401 || status == 408 || status == 412 || status == 429 || status >= 500;
+        if (!retryable) {
+            return dispatch::Outcome::give_up(why);
         }
-        auto delay =
-            net::backoff_delay(row.attempts, options.retry_base, options.retry_cap, random);
-        if (retry_after) {
-            delay =
-                std::max<std::chrono::milliseconds>(delay, std::min(*retry_after, kRetryAfterCap));
+        std::optional<std::chrono::milliseconds> retry_after;
+        if (const auto header = net::parse_retry_after(response->header("Retry-After"),
+                                                       std::chrono::system_clock::now())) {
+            retry_after = *header;
         }
-        log_line(LogLevel::warn, "teams: outbox message " + std::to_string(row.message.id) + ": " +
-                                     why + ", retry in " + std::to_string(delay.count()) + " ms");
-        metrics.count("leernetwerk_sends_total", {{"platform", "teams"}, {"result", "retry"}});
-        const auto next = clock() + std::chrono::ceil<std::chrono::seconds>(delay);
-        write("mark retry", [&] { store.mark_outbox_retry(row.message.id, next, why); });
-        // Hold the conversation until the retry time so later messages keep their order.
-        auto self = shared_from_this();
-        auto hold = std::make_shared<asio::steady_timer>(io, delay);
-        hold->async_wait(
-            [self, hold, key](const boost::system::error_code&) { self->finish(key); });
+        return dispatch::Outcome::again(why, retry_after);
     }
 };
 
@@ -800,6 +781,7 @@ TeamsAdapter::~TeamsAdapter() {
 
 void TeamsAdapter::register_routes(net::HttpServer& server) {
     std::weak_ptr<Impl> weak = impl_;
+    impl_->engine.set_depth_bound(impl_->options.max_outbox_depth);
     server.route(
         "POST", "/api/messages",
         [weak](net::Request request, net::Responder respond) {
@@ -809,7 +791,18 @@ void TeamsAdapter::register_routes(net::HttpServer& server) {
                 respond(json_error(503, "shutting down"));
             }
         },
-        impl_->options.max_body_bytes);
+        impl_->options.max_body_bytes,
+        [weak](const net::Request&) -> std::optional<net::Response> {
+            // Back-pressure: while the bot catches up, the connector is asked to come back.
+            const auto impl = weak.lock();
+            const auto wait = impl ? impl->engine.busy() : std::nullopt;
+            if (!wait) {
+                return std::nullopt;
+            }
+            auto busy = json_error(503, "busy: too many replies waiting; retry later");
+            busy.headers["Retry-After"] = std::to_string(wait->count());
+            return busy;
+        });
     if (!impl_->options.webhook_security_token.empty()) {
         server.route(
             "POST", "/api/teams-webhook",
@@ -836,26 +829,13 @@ void TeamsAdapter::start() {
                  "use this only for local testing");
     }
     // Rows a crash left in `sending` are sent again: at least once rather than lost.
-    try {
-        impl.store.transaction([&] {
-            for (const auto& row :
-                 impl.store.outbox_in_state(Platform::teams, OutboxState::sending)) {
-                log_line(LogLevel::warn, "teams: outbox message " + std::to_string(row.message.id) +
-                                             " was being sent when the bot stopped; sending it "
-                                             "again (it may arrive twice)");
-                impl.store.mark_outbox_retry(row.message.id, impl.clock(), "resent after restart");
-            }
-        });
-    } catch (const StoreError& error) {
-        log_line(LogLevel::error, std::string("teams: recovery failed: ") + error.what());
-    }
-    impl.pump.start();
+    impl.engine.start();
 }
 
 void TeamsAdapter::stop() {
     if (impl_ && impl_->running) {
         impl_->running = false;
-        impl_->pump.stop();
+        impl_->engine.stop();
     }
 }
 

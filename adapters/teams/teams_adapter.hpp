@@ -1,13 +1,15 @@
 #pragma once
 // Microsoft Teams on the shared HTTP server: POST /api/messages (Bot Framework, JWT-checked),
-// POST /api/teams-webhook (outgoing webhook, HMAC-checked), and the dispatcher that drains the
-// Teams outbox through the Bot Connector with rate limits and retries.
+// POST /api/teams-webhook (outgoing webhook, HMAC-checked), and the Teams side of the delivery
+// engine (adapters/dispatch/): Bot Connector calls, Teams' per-conversation windows, threads in
+// channels only, proactive 1:1 chats.
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "adapters/dispatch/retry_policy.hpp"
 #include "adapters/net/http_server.hpp"
 #include "adapters/net/metrics.hpp"
 #include "adapters/teams/auth.hpp"
@@ -30,10 +32,13 @@ struct TeamsOptions {
     std::size_t max_body_bytes = 256 * 1024;
     AuthSettings auth_settings;    ///< app_id is filled in from above
     TokenSettings token_settings;  ///< app_id, password and tenant are filled in from above
-    int max_send_attempts = 6;
-    std::chrono::minutes max_send_age{120};  ///< a row older than this is given up on
-    std::chrono::milliseconds retry_base{1000};
-    std::chrono::milliseconds retry_cap{30000};
+    /// How long a message is retried (its horizon per kind) and how the delay grows.
+    dispatch::RetryPolicy retry;
+    /// Back-pressure: more messages than this waiting in the Teams outbox makes /api/messages
+    /// answer 503 with Retry-After before reading the activity; 0: no bound.
+    int max_outbox_depth = 0;
+    /// One connector call's deadline (the connector itself gives up after 15 s).
+    std::chrono::milliseconds send_timeout{15'000};
 };
 
 class TeamsAdapter {

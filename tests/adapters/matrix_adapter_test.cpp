@@ -49,8 +49,8 @@ struct Fixture {
         options.user_id = kBot;
         options.as_token = kAsToken;
         options.hs_token = kHsToken;
-        options.retry_base = std::chrono::milliseconds(10);
-        options.retry_cap = std::chrono::milliseconds(50);
+        options.retry.base = std::chrono::milliseconds(10);
+        options.retry.cap = std::chrono::milliseconds(50);
         options.room_limits = {{1000, std::chrono::milliseconds(1000)}};
         adapter = std::make_unique<matrix::MatrixAdapter>(io, *bot, *store, client, metrics,
                                                           options, [this] { return now; });
@@ -90,6 +90,24 @@ struct Fixture {
                 {"type", "m.room.message"},
                 {"sender", sender},
                 {"content", {{"msgtype", "m.text"}, {"body", text}}}};
+    }
+
+    /// PUTs a raw body to the bot's appservice routes; returns the status and the parsed answer.
+    std::pair<int, json> put(const std::string& path, const std::string& body,
+                             const std::string& authorization) {
+        net::ClientRequest request;
+        request.method = "PUT";
+        request.url = "http://127.0.0.1:" + std::to_string(port) + path;
+        request.headers["Content-Type"] = "application/json";
+        if (!authorization.empty()) {
+            request.headers["Authorization"] = authorization;
+        }
+        request.body = body;
+        std::optional<Result<net::ClientResponse>> got;
+        client.send(request, [&](Result<net::ClientResponse> r) { got = r; });
+        REQUIRE(run_until(io, [&] { return got.has_value(); }));
+        REQUIRE(got->has_value());
+        return std::make_pair((*got)->status, json::parse((*got)->body, nullptr, false));
     }
 
     /// Waits until the Matrix outbox is empty (everything sent or given up).
@@ -310,21 +328,7 @@ TEST_CASE("matrix: a missing or wrong hs_token and bad bodies are refused, nothi
     CHECK(f.rows() == 0);
 
     auto put = [&](const std::string& path, const std::string& body,
-                   const std::string& authorization) {
-        net::ClientRequest request;
-        request.method = "PUT";
-        request.url = "http://127.0.0.1:" + std::to_string(f.port) + path;
-        request.headers["Content-Type"] = "application/json";
-        if (!authorization.empty()) {
-            request.headers["Authorization"] = authorization;
-        }
-        request.body = body;
-        std::optional<Result<net::ClientResponse>> got;
-        f.client.send(request, [&](Result<net::ClientResponse> r) { got = r; });
-        REQUIRE(run_until(f.io, [&] { return got.has_value(); }));
-        REQUIRE(got->has_value());
-        return std::make_pair((*got)->status, json::parse((*got)->body, nullptr, false));
-    };
+                   const std::string& authorization) { return f.put(path, body, authorization); };
     const auto bearer = std::string("Bearer ") + kHsToken;
     auto [status, body] = put("/_matrix/app/v1/transactions/t1", "{not json", bearer);
     CHECK(status == 400);
@@ -352,6 +356,117 @@ TEST_CASE("matrix: a missing or wrong hs_token and bad bodies are refused, nothi
     CHECK(f.rows() == 0);
     CHECK(f.metrics.value("leernetwerk_inbound_rejected_total",
                           {{"platform", "matrix"}, {"reason", "forbidden"}}) >= 3);
+}
+
+TEST_CASE("matrix: one undecodable event is skipped and counted, the rest applied and acknowledged",
+          "[matrix][adapter]") {
+    REQUIRE_PEER(f);
+    const auto bearer = std::string("Bearer ") + kHsToken;
+    auto good_event = f.text_event(kMarieke, "nieuw netwerk Rekenen");
+    good_event["event_id"] = "$good";
+    good_event["origin_server_ts"] = 1'800'000'000'000;
+    const auto good = good_event.dump();
+    // A lone surrogate is not valid JSON text: the whole body does not parse.
+    const std::string broken =
+        R"({"event_id":"$broken","room_id":")" + f.room +
+        R"(","sender":"@anna:localhost","type":"m.room.message","content":{"msgtype":"m.text","body":"geheim \udc80"}})";
+    const auto body = R"({"events":[)" + broken + ",null," + good + "]}";
+    REQUIRE(json::parse(body, nullptr, false).is_discarded());
+    auto [status, answer] = f.put("/_matrix/app/v1/transactions/bad1", body, bearer);
+    CHECK(status == 200);
+    REQUIRE(f.store->networks().size() == 1);
+    CHECK(f.store->networks().front().name == "Rekenen");
+    CHECK(f.metrics.value("leernetwerk_inbound_skipped_events_total",
+                          {{"platform", "matrix"}, {"reason", "undecodable"}}) == 1);
+    CHECK(f.metrics.value("leernetwerk_inbound_skipped_events_total",
+                          {{"platform", "matrix"}, {"reason", "null"}}) == 1);
+    // Only a body that cannot be read at all is refused (the homeserver sends it again).
+    std::tie(status, answer) =
+        f.put("/_matrix/app/v1/transactions/bad2", R"({"events":[)" + broken, bearer);
+    CHECK(status == 400);
+    CHECK(answer["errcode"] == "M_NOT_JSON");
+}
+
+TEST_CASE("matrix: [server] max_body_bytes applies to transactions", "[matrix][adapter]") {
+    REQUIRE_PEER(f);
+    // An adapter as `serve` makes it: the [server] limit (default 256 KiB), not a fixed 16 MiB.
+    auto store = storage::SqliteStore::open(":memory:");
+    Bot bot(*store, BotSettings{});
+    matrix::MatrixOptions options;
+    options.homeserver_url = "http://127.0.0.1:9";
+    options.user_id = kBot;
+    options.hs_token = kHsToken;
+    matrix::MatrixAdapter adapter(f.io, bot, *store, f.client, f.metrics, options);
+    net::HttpServer server(f.io);
+    adapter.register_routes(server);
+    const auto port = server.listen("127.0.0.1", 0);
+    adapter.start();
+    json events = json::array();
+    for (int i = 0; i < 20; ++i) {
+        events.push_back(f.text_event(kMarieke, std::string(60'000, 'x')));
+    }
+    net::ClientRequest request;
+    request.method = "PUT";
+    request.url = "http://127.0.0.1:" + std::to_string(port) + "/_matrix/app/v1/transactions/big";
+    request.headers["Content-Type"] = "application/json";
+    request.headers["Authorization"] = std::string("Bearer ") + kHsToken;
+    request.body = json{{"events", events}}.dump();
+    REQUIRE(request.body.size() > 1'000'000);
+    std::optional<Result<net::ClientResponse>> got;
+    f.client.send(request, [&](Result<net::ClientResponse> r) { got = r; });
+    REQUIRE(run_until(f.io, [&] { return got.has_value(); }));
+    REQUIRE(got->has_value());
+    CHECK((*got)->status == 413);
+    CHECK(store->outbox_depth(Platform::matrix) == 0);
+    adapter.stop();
+    server.stop();
+}
+
+TEST_CASE("matrix: with the outbox deeper than its bound, transactions are deferred unread",
+          "[matrix][adapter][backpressure]") {
+    REQUIRE_PEER(f);
+    auto store = storage::SqliteStore::open(":memory:");
+    Bot bot(*store, BotSettings{});
+    matrix::MatrixOptions options;
+    options.homeserver_url = "http://127.0.0.1:9";
+    options.user_id = kBot;
+    options.hs_token = kHsToken;
+    options.max_outbox_depth = 2;
+    matrix::MatrixAdapter adapter(f.io, bot, *store, f.client, f.metrics, options,
+                                  [&f] { return f.now; });
+    net::HttpServer server(f.io);
+    adapter.register_routes(server);
+    const auto port = server.listen("127.0.0.1", 0);
+    store->transaction([&] {
+        for (int i = 0; i < 3; ++i) {
+            OutboundMessage reply;
+            reply.to.platform = Platform::matrix;
+            reply.to.conversation_id = f.room;
+            reply.content = TextContent{"wacht", {}};
+            store->mark_outbox_retry(store->append_outbox(reply, f.now),
+                                     f.now + std::chrono::hours(1), "HTTP 429");
+        }
+    });
+    adapter.start();
+    auto event = f.text_event(kMarieke, "nieuw netwerk Druk");
+    event["event_id"] = "$druk";
+    event["origin_server_ts"] = 1'800'000'000'000;
+    net::ClientRequest request;
+    request.method = "PUT";
+    request.url = "http://127.0.0.1:" + std::to_string(port) + "/_matrix/app/v1/transactions/d1";
+    request.headers["Content-Type"] = "application/json";
+    request.headers["Authorization"] = std::string("Bearer ") + kHsToken;
+    request.body = json{{"events", json::array({event})}}.dump();
+    std::optional<Result<net::ClientResponse>> got;
+    f.client.send(request, [&](Result<net::ClientResponse> r) { got = r; });
+    REQUIRE(run_until(f.io, [&] { return got.has_value(); }));
+    REQUIRE(got->has_value());
+    CHECK((*got)->status == 503);
+    CHECK((*got)->header("Retry-After") == "1");
+    CHECK(store->networks().empty());
+    CHECK(f.metrics.value("leernetwerk_inbound_deferred_total", {{"platform", "matrix"}}) == 1);
+    adapter.stop();
+    server.stop();
 }
 
 TEST_CASE("matrix: a 429 is retried after retry_after_ms with the same txnId",
@@ -413,6 +528,35 @@ TEST_CASE("matrix: a private chat is created once, recorded in m.direct and reus
     CHECK(f.spec_errors() == 0);
 }
 
+TEST_CASE("matrix: a private chat an interrupted attempt opened is used, not opened twice",
+          "[matrix][adapter]") {
+    REQUIRE_PEER(f);
+    f.control("POST", "/_test/users", {{"user_id", "@bert:localhost"}});
+    // The homeserver makes the room, but the answer never reaches the bot (as when it is killed
+    // right after the call).
+    f.control("POST", "/_test/fail",
+              {{"path", "/createRoom"}, {"drop", true}, {"after_processing", true}, {"count", 1}});
+    OutboundMessage message;
+    message.to.platform = Platform::matrix;
+    message.to.user_id = "@bert:localhost";
+    message.to.direct = true;
+    message.content = TextContent{"Eerste bericht", {}};
+    f.store->transaction([&] { f.store->append_outbox(message, f.now); });
+    f.adapter->wake();
+    REQUIRE(run_until(f.io, [&] { return f.requests("createRoom") == 1; }));
+    f.now += std::chrono::seconds(5);
+    f.adapter->wake();
+    REQUIRE(f.drained());
+    CHECK(f.requests("createRoom") == 1);
+    const auto ref = f.store->direct_conversation_with(Platform::matrix, "@bert:localhost");
+    REQUIRE(ref);
+    const auto messages = f.bot_messages(ref->conversation_id);
+    REQUIRE(messages.size() == 1);
+    CHECK(messages[0]["body"] == "Eerste bericht");
+    CHECK(f.store->outbox_in_state(Platform::matrix, OutboxState::failed).empty());
+    CHECK(f.spec_errors() == 0);
+}
+
 TEST_CASE("matrix: invites from allowed users are accepted, and encrypted rooms are told once",
           "[matrix][adapter]") {
     REQUIRE_PEER(f);
@@ -456,6 +600,37 @@ TEST_CASE("matrix: invites from allowed users are accepted, and encrypted rooms 
     REQUIRE(first.size() == 1);
     CHECK(first[0]["body"].get<std::string>().find("versleuteld") != std::string::npos);
     CHECK(f.spec_errors() == 0);
+
+    SECTION("after its notice the bot says nothing there but how to reach it privately") {
+        // A message in plain text (not addressed) is not answered in the room.
+        REQUIRE(f.push(json::array({f.text_event(kMarieke, "nieuw netwerk Geheim")}))["status"] ==
+                200);
+        // Nor is anything the bot had to say there sent (a reminder, say).
+        OutboundMessage reminder;
+        reminder.to.platform = Platform::matrix;
+        reminder.to.conversation_id = f.room;
+        reminder.content = TextContent{"Morgen: bijeenkomst", {}};
+        f.store->transaction([&] { f.store->append_outbox(reminder, f.now); });
+        f.adapter->wake();
+        REQUIRE(f.drained());
+        CHECK(f.bot_messages().size() == 1);
+        CHECK(f.store->networks().empty());
+        // Addressed: it says in the room that it writes privately, and does.
+        REQUIRE(f.push(json::array({f.text_event(kMarieke, "leernetwerk: hulp")}))["status"] ==
+                200);
+        REQUIRE(f.drained());
+        const auto room_messages = f.bot_messages();
+        REQUIRE(room_messages.size() == 2);
+        CHECK(room_messages[1]["body"].get<std::string>().find("privébericht") !=
+              std::string::npos);
+        const auto chat = f.store->direct_conversation_with(Platform::matrix, kMarieke);
+        REQUIRE(chat);
+        const auto in_chat = f.bot_messages(chat->conversation_id);
+        REQUIRE(in_chat.size() == 1);
+        CHECK(in_chat[0]["body"].get<std::string>().find("hulp") != std::string::npos);
+        CHECK(f.store->outbox_in_state(Platform::matrix, OutboxState::failed).size() == 1);
+        CHECK(f.spec_errors() == 0);
+    }
 }
 
 TEST_CASE("matrix: a facilitator plans a meeting outside a café week, and a participant cannot",

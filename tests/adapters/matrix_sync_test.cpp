@@ -66,8 +66,8 @@ struct Fixture {
         options.user_id = kBot;
         options.access_token = token;
         options.sync_timeout = std::chrono::milliseconds(2000);
-        options.retry_base = std::chrono::milliseconds(10);
-        options.retry_cap = std::chrono::milliseconds(50);
+        options.retry.base = std::chrono::milliseconds(10);
+        options.retry.cap = std::chrono::milliseconds(50);
         options.room_limits = {{1000, std::chrono::milliseconds(1000)}};
         return options;
     }
@@ -464,5 +464,59 @@ TEST_CASE("matrix sync: a facilitator plans a meeting outside a café week, a pa
               .find("Alleen organisatoren en procesbegeleiders") != std::string::npos);
     CHECK(f.say(kMarieke, "ja").find("staat gepland") != std::string::npos);
     CHECK(f.say(kAnna, "bijeenkomsten").find("Feedback geven") != std::string::npos);
+    CHECK(f.spec_errors() == 0);
+}
+
+TEST_CASE("matrix sync: a first sync on an empty database answers nothing older than the start",
+          "[matrix][sync]") {
+    REQUIRE_PEER(f);
+    // A room the bot was invited to earlier, with commands from seconds before the start.
+    const auto other =
+        f.control("POST", "/_test/rooms",
+                  {{"members", {kMarieke}}, {"invite", {kBot}}, {"name", "Intern"}})["room_id"]
+            .get<std::string>();
+    f.control("POST", "/_test/room_event",
+              {{"room_id", other},
+               {"sender", kMarieke},
+               {"type", "m.room.message"},
+               {"content", {{"msgtype", "m.text"}, {"body", "nieuw netwerk Oud"}}}});
+    // The bot starts a little later, on the homeserver's clock ("older than the start" is
+    // compared with the events' origin_server_ts).
+    f.now = std::chrono::ceil<std::chrono::seconds>(std::chrono::system_clock::now());
+    f.start();
+    REQUIRE(run_until(f.io, [&] {
+        return f.requests("joinRoom").size() + f.requests("joinRoomById").size() == 1;
+    }));
+    // After the join, a homeserver such as Synapse sends the room's recent history with the
+    // next sync (events from before the bot started): it is not answered.
+    const auto start_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(f.now.time_since_epoch()).count();
+    json old_command = {{"event_id", "$old-command"},
+                        {"type", "m.room.message"},
+                        {"sender", kMarieke},
+                        {"origin_server_ts", start_ms - 30'000},
+                        {"content", {{"msgtype", "m.text"}, {"body", "nieuw netwerk Oud"}}}};
+    f.control("POST", "/_test/sync",
+              {{"user_id", kBot},
+               {"response",
+                {{"rooms",
+                  {{"join",
+                    {{other,
+                      {{"timeline",
+                        {{"events", json::array({old_command})}, {"limited", false}}}}}}}}}}}});
+    f.idle(std::chrono::milliseconds(500));
+    REQUIRE(f.drained());
+    CHECK(f.store->networks().empty());
+    CHECK(f.bot_messages(other).size() == 1);  // the welcome only
+    CHECK(f.bot_messages().empty());           // nor the 'hulp' in the first room
+    CHECK(f.metrics.value("leernetwerk_inbound_skipped_events_total",
+                          {{"platform", "matrix"}, {"reason", "before_start"}}) >= 1);
+    // The start is stored with the position: a restart holds the same line.
+    REQUIRE(f.store->adapter_state("matrix.sync_started_ms"));
+    // What is said after the start is answered.
+    while (std::chrono::system_clock::now() <= f.now) {
+        f.idle(std::chrono::milliseconds(50));
+    }
+    CHECK(f.say(kAnna, "hulp").find("Wat je kunt vragen") != std::string::npos);
     CHECK(f.spec_errors() == 0);
 }

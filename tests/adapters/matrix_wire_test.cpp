@@ -144,8 +144,24 @@ TEST_CASE("matrix: bad transaction bodies and malformed ids are refused", "[matr
     CHECK(parse_transaction(std::string(200, '[') + std::string(200, ']')).error().errcode ==
           "M_NOT_JSON");
     CHECK(parse_transaction(R"({"evts":[]})").error().errcode == "M_BAD_JSON");
-    CHECK(parse_transaction(R"({"events":[1]})").error().errcode == "M_BAD_JSON");
     CHECK(parse_transaction(R"({"events":[]})")->events.empty());
+    // An event that is not an object is skipped with its reason; the others are kept.
+    const auto mixed = parse_transaction(
+        R"({"events":[1,null,{"event_id":"$a","room_id":"!r:x","sender":"@a:x","type":"m.room.message","origin_server_ts":1,"content":{}}]})");
+    REQUIRE(mixed);
+    CHECK(mixed->events.size() == 1);
+    REQUIRE(mixed->skipped.size() == 2);
+    CHECK(mixed->skipped[0].index == 0);
+    CHECK(mixed->skipped[0].reason == "not_an_object");
+    CHECK(mixed->skipped[1].reason == "null");
+    // Invalid JSON text in one event (a lone surrogate): that event alone is skipped.
+    const auto surrogate = parse_transaction(
+        R"({"events":[{"event_id":"$b","content":{"body":"\udc80"}},{"event_id":"$a","room_id":"!r:x","sender":"@a:x","type":"m.room.message","origin_server_ts":1,"content":{}}],"ephemeral":[]})");
+    REQUIRE(surrogate);
+    CHECK(surrogate->events.size() == 1);
+    REQUIRE(surrogate->skipped.size() == 1);
+    CHECK(surrogate->skipped[0].reason == "undecodable");
+    CHECK(parse_transaction(R"({"events":[{"a":"\udc80"},)").error().errcode == "M_NOT_JSON");
 
     CHECK(is_valid_user_id("@anna:localhost"));
     CHECK(is_valid_user_id("@anna:matrix.school.nl:8448"));

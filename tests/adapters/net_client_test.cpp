@@ -224,6 +224,24 @@ TEST_CASE("a stale pooled connection is retried once on a fresh one", "[net][cli
     CHECK(peer.targets == std::vector<std::string>{"/a", "/b"});
 }
 
+TEST_CASE("a POST the peer read but never answered is not sent again by the client",
+          "[net][client]") {
+    asio::io_context io;
+    FakePeer peer(io, FakePeer::Mode::drop_after_first);
+    start(peer);
+    HttpClient client(io);
+    REQUIRE(exchange(io, client, {"POST", url(peer.port, "/a"), {}, "x", 5000ms}).has_value());
+    // The peer may have acted on it (a message posted, a room made): its caller decides.
+    const auto post = exchange(io, client, {"POST", url(peer.port, "/b"), {}, "y", 5000ms});
+    CHECK_FALSE(post.has_value());
+    CHECK(peer.targets == std::vector<std::string>{"/a", "/b"});
+    // A request that is safe to repeat is tried once more on a fresh connection.
+    REQUIRE(exchange(io, client, {"GET", url(peer.port, "/c"), {}, "", 5000ms}).has_value());
+    const auto get = exchange(io, client, {"GET", url(peer.port, "/d"), {}, "", 5000ms});
+    CHECK(get.has_value());
+    CHECK(peer.targets == std::vector<std::string>{"/a", "/b", "/c", "/d", "/d"});
+}
+
 TEST_CASE("a peer that never answers times out as a network error", "[net][client]") {
     asio::io_context io;
     FakePeer peer(io, FakePeer::Mode::silent);

@@ -182,10 +182,11 @@ inline std::string post(std::string_view target, std::string_view body,
 /// A fake HTTP peer for the client tests, with a behaviour per test.
 struct FakePeer {
     enum class Mode {
-        answer,           ///< 200 "ok <n>", keep-alive
-        answer_and_drop,  ///< 200 with keep-alive promised, then closes the connection anyway
-        silent,           ///< reads the request and never answers
-        huge,             ///< 200 with a 10,000 byte body
+        answer,            ///< 200 "ok <n>", keep-alive
+        answer_and_drop,   ///< 200 with keep-alive promised, then closes the connection anyway
+        silent,            ///< reads the request and never answers
+        huge,              ///< 200 with a 10,000 byte body
+        drop_after_first,  ///< answers a connection's first request; reads the next, then closes
     };
 
     FakePeer(asio::io_context& io, Mode peer_mode)
@@ -204,7 +205,7 @@ struct FakePeer {
 
 inline asio::awaitable<void> fake_session(FakePeer* peer, std::shared_ptr<tcp::socket> socket) {
     beast::flat_buffer buffer;
-    for (;;) {
+    for (int on_this_connection = 1;; ++on_this_connection) {
         http::request<http::string_body> request;
         auto [read_error, n] = co_await http::async_read(*socket, buffer, request, kTuple);
         (void)n;
@@ -213,6 +214,11 @@ inline asio::awaitable<void> fake_session(FakePeer* peer, std::shared_ptr<tcp::s
         }
         ++peer->requests;
         peer->targets.emplace_back(request.target());
+        if (peer->mode == FakePeer::Mode::drop_after_first && on_this_connection > 1) {
+            boost::system::error_code ignored;
+            socket->close(ignored);  // read (and maybe acted on), never answered
+            co_return;
+        }
         if (peer->mode == FakePeer::Mode::silent) {
             peer->held.push_back(socket);
             co_return;

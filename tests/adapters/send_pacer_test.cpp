@@ -1,9 +1,9 @@
 // SendPacer: the dispatchers' shared rules for which message may go out now.
 #include <catch2/catch.hpp>
 
-#include "adapters/net/send_pacer.hpp"
+#include "adapters/dispatch/send_pacer.hpp"
 
-using leernetwerk::net::SendPacer;
+using leernetwerk::dispatch::SendPacer;
 using namespace std::chrono_literals;
 
 TEST_CASE("send pacer: one send per conversation, windows, slots, forgetting", "[net][pacer]") {

@@ -171,7 +171,7 @@ TEST_CASE("a channel message that mentions the bot becomes the typed text", "[te
 
     const InboundEvent event = mapped(activity);
     CHECK(event.kind == InboundEvent::Kind::message);
-    CHECK(event.event_id == "1795323612345");
+    CHECK(event.event_id == event.conversation.id + "|1795323612345");
     CHECK(event.conversation.platform == Platform::teams);
     CHECK(event.conversation.kind == Conversation::Kind::group);
     CHECK(event.conversation.id == kChannel);
@@ -186,7 +186,7 @@ TEST_CASE("a channel message that mentions the bot becomes the typed text", "[te
 TEST_CASE("a personal message is a direct conversation without a thread", "[teams][activity]") {
     const InboundEvent event = mapped(parsed_fixture("message_personal.json"));
     CHECK(event.kind == InboundEvent::Kind::message);
-    CHECK(event.event_id == "1795300000001");
+    CHECK(event.event_id == event.conversation.id + "|1795300000001");
     CHECK(event.text == "hulp");
     CHECK(event.conversation.kind == Conversation::Kind::direct);
     CHECK(event.conversation.id == kPersonalChat);
@@ -202,7 +202,7 @@ TEST_CASE("the playground's bot id without 28: still has its mention removed",
     const Activity activity = parsed_fixture("message_playground_group_mention.json");
     const InboundEvent event = mapped(activity);
     CHECK(event.text == "hulp");
-    CHECK(event.event_id == "5d0c9a61-0000-4000-8000-00000000beef");
+    CHECK(event.event_id == event.conversation.id + "|5d0c9a61-0000-4000-8000-00000000beef");
     CHECK(event.conversation.kind == Conversation::Kind::group);
     CHECK(event.conversation.id == "19:group-chat-id@thread.v2");
     CHECK(event.sender.user_id == "user-id-1");
@@ -235,7 +235,7 @@ TEST_CASE("an Action.Submit message becomes an action with the form's fields",
           "[teams][activity]") {
     const InboundEvent event = mapped(parsed_fixture("message_submit.json"));
     CHECK(event.kind == InboundEvent::Kind::action);
-    CHECK(event.event_id == "1795300000077");
+    CHECK(event.event_id == event.conversation.id + "|1795300000077");
     CHECK(event.action.action_id == "form:agenda:7");
     CHECK(event.action.choice_ids.empty());
     CHECK(event.action.message_remote_id == "1795323617771");
@@ -255,7 +255,7 @@ TEST_CASE("an Action.Execute invoke becomes an action with the chosen option",
     CHECK(activity.name == "adaptiveCard/action");
     const InboundEvent event = mapped(activity);
     CHECK(event.kind == InboundEvent::Kind::action);
-    CHECK(event.event_id == "f:5f0e0000-0000-4000-8000-000000000042");
+    CHECK(event.event_id == event.conversation.id + "|f:5f0e0000-0000-4000-8000-000000000042");
     CHECK(event.action.action_id == "confirm:12");
     CHECK(event.action.choice_ids == std::vector<std::string>{"yes"});
     CHECK(event.action.message_remote_id == "1795323617771");
@@ -315,7 +315,7 @@ TEST_CASE("the bot being added and members joining", "[teams][activity]") {
         CHECK(activity.event_type == "teamMemberAdded");
         const InboundEvent event = mapped(activity);
         CHECK(event.kind == InboundEvent::Kind::member_joined);
-        CHECK(event.event_id == "f:8a3c0000-0000-4000-8000-000000000099");
+        CHECK(event.event_id == event.conversation.id + "|f:8a3c0000-0000-4000-8000-000000000099");
         CHECK(event.conversation.id == kTeam);
         REQUIRE(event.joined.size() == 2);
         CHECK(event.joined[0].user_id ==
@@ -337,7 +337,7 @@ TEST_CASE("the bot being added and members joining", "[teams][activity]") {
 TEST_CASE("a reaction refers to the bot's message", "[teams][activity]") {
     const InboundEvent event = mapped(parsed_fixture("message_reaction.json"));
     CHECK(event.kind == InboundEvent::Kind::reaction);
-    CHECK(event.event_id == "f:9f78d1f3");
+    CHECK(event.event_id == event.conversation.id + "|f:9f78d1f3");
     CHECK(event.reaction == "like");
     CHECK(event.reply_to_remote_id == "1795323617771");
     CHECK(event.conversation.id == kChannel);

@@ -55,18 +55,18 @@ private:
 constexpr const char* kWebhookToken = "vqF0En+Z0ucuRTM/01o2GuhMH3hKKk/N2bOmlM31zaA=";
 
 struct Fixture {
-    Fixture(bool auth = false) {
+    explicit Fixture(bool auth = false, int max_outbox_depth = 0) {
         store = storage::SqliteStore::open(":memory:");
         bot = std::make_unique<Bot>(*store, BotSettings{});
         teams::TeamsOptions options;
         options.app_id = "app-id";
         options.auth = auth;
         options.allow_loopback_service_url = true;
-        options.retry_base = std::chrono::milliseconds(10);
-        options.retry_cap = std::chrono::milliseconds(50);
-        options.max_send_attempts = 4;
+        options.retry.base = std::chrono::milliseconds(10);
+        options.retry.cap = std::chrono::milliseconds(50);
         options.auth_settings.openid_metadata_url = "http://127.0.0.1:9/openid";
         options.webhook_security_token = kWebhookToken;
+        options.max_outbox_depth = max_outbox_depth;
         adapter = std::make_unique<teams::TeamsAdapter>(io, *bot, *store, connector, metrics,
                                                         options, [this] { return now; });
         adapter->register_routes(server);
@@ -267,7 +267,7 @@ TEST_CASE("teams: 429 with Retry-After, 502 and a timeout are retried", "[teams]
                           {{"platform", "teams"}, {"result", "retry"}}) == 3);
 }
 
-TEST_CASE("teams: the dispatcher gives up on 403 and after its attempts",
+TEST_CASE("teams: the dispatcher gives up on 403 and once a reply is past its horizon",
           "[teams][adapter][retry]") {
     Fixture f;
     SECTION("403 is final") {
@@ -280,23 +280,32 @@ TEST_CASE("teams: the dispatcher gives up on 403 and after its attempts",
         CHECK(f.store->outbox_in_state(Platform::teams, OutboxState::failed).front().last_error ==
               "HTTP 403");
     }
-    SECTION("four 503s use up the attempts") {
-        for (int i = 0; i < 4; ++i) {
+    SECTION("503s are retried for days, then given up past the private reply's horizon") {
+        for (int i = 0; i < 6; ++i) {
             f.connector.script.push_back(ScriptedConnector::status(503));
         }
         REQUIRE(f.post(message("m1", "nieuw netwerk HSN-café Test")).first == 200);
-        for (int sent = 1; sent <= 3; ++sent) {
+        for (int sent = 1; sent <= 5; ++sent) {
             REQUIRE(run_until(f.io, [&] {
                 return f.connector.requests.size() == static_cast<std::size_t>(sent);
             }));
             REQUIRE(f.pending_after(sent));
-            f.now += std::chrono::seconds(2);
+            f.now += std::chrono::hours(12);  // five attempts over sixty hours: still worth it
         }
+        CHECK(f.store->outbox_in_state(Platform::teams, OutboxState::failed).empty());
+        f.now += std::chrono::hours(13);  // now 73 hours after the reply was queued
         REQUIRE(run_until(f.io, [&] {
             return f.store->outbox_in_state(Platform::teams, OutboxState::failed).size() == 1;
         }));
+        CHECK(f.connector.requests.size() == 5);
+        CHECK(f.store->outbox_in_state(Platform::teams, OutboxState::failed)
+                  .front()
+                  .last_error.find("no longer useful") != std::string::npos);
         CHECK(f.metrics.value("leernetwerk_sends_total",
                               {{"platform", "teams"}, {"result", "failed"}}) == 1);
+        CHECK(f.metrics.value("leernetwerk_sends_given_up_total",
+                              {{"platform", "teams"}, {"kind", "direct"}, {"reason", "horizon"}}) ==
+              1);
     }
 }
 
@@ -898,4 +907,94 @@ TEST_CASE("teams: 'wie komt' in a channel is answered in the channel, like other
             CHECK(out.find("ouderavond") == std::string::npos);  // reasons only privately
         }
     }
+}
+
+TEST_CASE("teams: the same activity id in another conversation is another message",
+          "[teams][adapter]") {
+    Fixture f;
+    REQUIRE(f.post(message("1795300000001", "hulp", "a:personal-1")).first == 200);
+    REQUIRE(f.sent_everything());
+    // Channel message ids are millisecond timestamps: another conversation can reuse one.
+    REQUIRE(f.post(message("1795300000001", "hulp", "a:personal-2")).first == 200);
+    REQUIRE(f.sent_everything());
+    CHECK(f.posted_to("a:personal-1").size() == 1);
+    CHECK(f.posted_to("a:personal-2").size() == 1);
+    SECTION("while a retry of the same activity in the same conversation is applied once") {
+        REQUIRE(f.post(message("1795300000001", "hulp", "a:personal-2")).first == 200);
+        f.io.run_for(std::chrono::milliseconds(100));
+        CHECK(f.posted_to("a:personal-2").size() == 1);
+    }
+}
+
+TEST_CASE("teams: a reply in a thread goes into the thread in a channel, into the chat elsewhere",
+          "[teams][adapter][thread]") {
+    Fixture f;
+    constexpr const char* kGroupChat = "19:meeting-group@thread.v2";
+    auto group = json::parse(message("g1", "hulp", kGroupChat));
+    group["conversation"]["conversationType"] = "groupChat";
+    group["conversation"]["isGroup"] = true;
+    REQUIRE(f.post(group.dump()).first == 200);
+    REQUIRE(f.post(channel_message("c1", "29:marieke", "Marieke", "hulp")).first == 200);
+    REQUIRE(f.sent_everything());
+    const auto before = f.connector.requests.size();
+    const auto in_thread = [&](const std::string& conversation, const std::string& text) {
+        OutboundMessage reply;
+        reply.to.platform = Platform::teams;
+        reply.to.conversation_id = conversation;
+        reply.to.thread_id = "1795300000042";
+        reply.content = TextContent{text, {}};
+        f.store->transaction([&] { f.store->append_outbox(reply, f.now); });
+        f.adapter->wake();
+        REQUIRE(f.sent_everything());
+    };
+    const std::string thread = std::string(";messageid=") + "1795300000042";
+
+    in_thread(kGroupChat, "Antwoord van Anna op vraag #1");
+    // A group chat has no reply threads: the answer goes into the chat itself.
+    REQUIRE(f.posted_to(kGroupChat, before).size() == 1);
+    CHECK(f.posted_to(kGroupChat + thread, before).empty());
+    CHECK(f.posted_to(kGroupChat, before)[0]["text"].get<std::string>().find(
+              "Antwoord van Anna op vraag") != std::string::npos);
+
+    in_thread(kChannel, "Antwoord van Anna op vraag #2");
+    CHECK(f.posted_to(kChannel + thread, before).size() == 1);
+
+    SECTION("a thread the connector does not know: the reply goes into the channel") {
+        const auto from = f.connector.requests.size();
+        f.connector.script = {ScriptedConnector::status(404)};
+        in_thread(kChannel, "Antwoord van Anna op vraag #3");
+        CHECK(f.posted_to(kChannel + thread, from).size() == 1);  // refused with 404
+        CHECK(f.posted_to(kChannel, from).size() == 1);           // then into the channel
+        CHECK(f.store->outbox_in_state(Platform::teams, OutboxState::failed).empty());
+    }
+}
+
+TEST_CASE("teams: with the outbox deeper than its bound, activities are deferred unread",
+          "[teams][adapter][backpressure]") {
+    Fixture f(false, 3);
+    // Four replies wait (for a connector that asked for an hour, say).
+    std::vector<Id> waiting;
+    f.store->transaction([&] {
+        for (int i = 0; i < 4; ++i) {
+            OutboundMessage reply;
+            reply.to.platform = Platform::teams;
+            reply.to.conversation_id = "a:personal-1";
+            reply.content = TextContent{"wacht", {}};
+            waiting.push_back(f.store->append_outbox(reply, f.now));
+            f.store->mark_outbox_retry(waiting.back(), f.now + std::chrono::hours(1), "HTTP 429");
+        }
+    });
+    const auto [status, body] = f.post(message("m1", "nieuw netwerk HSN-café Druk"));
+    CHECK(status == 503);
+    CHECK(f.store->networks().empty());
+    CHECK(f.metrics.value("leernetwerk_inbound_deferred_total", {{"platform", "teams"}}) == 1);
+    // Caught up: the connector's retry is taken.
+    f.store->transaction([&] {
+        for (const auto id : waiting) {
+            f.store->mark_outbox_failed(id, "test", f.now);
+        }
+    });
+    f.io.run_for(std::chrono::milliseconds(150));
+    CHECK(f.post(message("m1", "nieuw netwerk HSN-café Druk")).first == 200);
+    CHECK(f.store->networks().size() == 1);
 }

@@ -243,6 +243,25 @@ auth = false
     found !== null && contentOf(found).includes('**rekent**'), found ? contentOf(found) : '');
   check('the markup in the note reaches Teams as text, not as HTML',
     found !== null && contentOf(found).includes('Anna') && !contentOf(found).includes('<b>Anna</b>'), found ? contentOf(found) : '');
+
+  // ---- a question asked in the group chat, answered with antwoord: a group chat has no reply
+  // threads, so what belongs to the question's thread comes into the chat itself, naming it
+  await say(MARIEKE, 'vraag Hoe geven jullie feedback op rekenwerk in groep 7?');
+  const asked = await waitFor('question posted', created('Hoe geven jullie feedback op rekenwerk'));
+  check('the question is posted in the group chat', asked !== null);
+  // Teams markdown shows '#' as '＃' (a heading otherwise).
+  const number = asked ? (contentOf(asked).match(/[#＃](\d+)/) ?? [])[1] : undefined;
+  check('the posted question has a number', number !== undefined, asked ? contentOf(asked) : '');
+  await say(ANNA, `antwoord ${number ?? 1} Met een rubric die de kinderen zelf invullen`);
+  await say(MARIEKE, `nuttig ${number ?? 1} 1`);
+  const answered = await waitFor('answered in the chat',
+    created(`Vraag ＃${number ?? 1} is beantwoord: het antwoord van Anna de Vries hielp`), 15000);
+  check('"Vraag #N is beantwoord" arrives in the group chat itself', answered !== null);
+  check('it went to the chat itself, not to a reply thread (group chats have none)',
+    answered !== null && answered.actionConversationId === GROUP, answered ? answered.actionConversationId : '');
+  check('nothing was posted to a reply thread of the group chat',
+    !fs.readFileSync(path.join(tmp, 'bot.log'), 'utf8').includes('gave up'),
+    fs.readFileSync(path.join(tmp, 'bot.log'), 'utf8').split('\n').filter((l) => l.includes('gave up')).join('\n'));
   return finish(0);
 }
 

@@ -322,7 +322,7 @@ TEST_CASE("config: long values are cut short in errors", "[config]") {
 TEST_CASE("config: unknown keys and sections", "[config]") {
     CHECK(load_error("[server]\nprot = 1") ==
           "config.toml: server.prot: unknown key; known keys in [server]: address, port, "
-          "max_body_bytes, read_timeout_seconds");
+          "max_body_bytes, read_timeout_seconds, max_outbox_depth");
     CHECK(load_error("[teams]\npassword = \"x\"") ==
           "config.toml: teams.password: unknown key; known keys in [teams]: enabled, app_id, "
           "app_password, app_password_file, app_password_env, tenant_id, auth, "
@@ -330,7 +330,7 @@ TEST_CASE("config: unknown keys and sections", "[config]") {
           "service_url_hosts, openid_metadata_url");
     CHECK(load_error("[server.tls]\ncert = \"x\"") ==
           "config.toml: server.tls: unknown key; known keys in [server]: address, port, "
-          "max_body_bytes, read_timeout_seconds");
+          "max_body_bytes, read_timeout_seconds, max_outbox_depth");
     CHECK(load_error("[database]\npath = \"x\"") ==
           "config.toml: database: unknown section; known sections: bot, storage, log, server, "
           "teams, matrix, reminders, polls, questions");
@@ -541,7 +541,7 @@ a = 1
               "got 0",
               "config.toml: server.port: expected an integer from 0 to 65535, got 99999",
               "config.toml: server.hostname: unknown key; known keys in [server]: address, port, "
-              "max_body_bytes, read_timeout_seconds",
+              "max_body_bytes, read_timeout_seconds, max_outbox_depth",
               "config.toml: teams.app_password: required when [teams] enabled = true and auth = "
               "true (set "
               "app_password, app_password_file or app_password_env)",
@@ -581,7 +581,8 @@ TEST_CASE("config: describe_config of the defaults", "[config]") {
     const std::string text = describe_config(Config{});
     CHECK_THAT(text, Catch::StartsWith("[bot]\n  language: nl\n  time_zone: Europe/Amsterdam\n"));
     CHECK_THAT(text, Catch::Contains("[server]\n  address: 0.0.0.0\n  port: 3978\n"
-                                     "  max_body_bytes: 262144\n  read_timeout_seconds: 10\n"));
+                                     "  max_body_bytes: 262144\n  read_timeout_seconds: 10\n"
+                                     "  max_outbox_depth: 10000\n"));
     CHECK_THAT(text, Catch::Contains("  level: info\n"));
     CHECK_THAT(text, Catch::Contains("  tenant_id: (any tenant)\n"));
     CHECK_THAT(text, Catch::Contains("  app_password: (not set)\n"));
@@ -673,6 +674,7 @@ TEST_CASE("config: the shipped example loads and documents every key", "[config]
                                            "port",
                                            "max_body_bytes",
                                            "read_timeout_seconds",
+                                           "max_outbox_depth",
                                            "enabled",
                                            "app_id",
                                            "app_password",

@@ -1,8 +1,8 @@
 #pragma once
-// Which outbound messages may go out now, shared by the platform dispatchers: one send at a time
-// per conversation (so messages keep their order), a sliding-window limit per conversation, and a
-// cap on sends in flight. Pacing state of quiet conversations is forgotten, so it does not grow
-// with every conversation ever served.
+// Which outbound messages may go out now, the delivery engine's pacing rule for every platform:
+// one send at a time per conversation (so messages keep their order), a sliding-window limit per
+// conversation, and a cap on sends in flight. Pacing state of quiet conversations is forgotten, so
+// it does not grow with every conversation ever served.
 #include <chrono>
 #include <functional>
 #include <map>
@@ -14,7 +14,10 @@
 #include "adapters/net/retry.hpp"
 #include "bot/store.hpp"
 
-namespace leernetwerk::net {
+namespace leernetwerk::dispatch {
+
+using net::SteadyTime;
+using net::WindowLimiter;
 
 class SendPacer {
 public:
@@ -43,21 +46,4 @@ private:
     SteadyTime last_prune_{};
 };
 
-/// A due outbox row the pacer let through, with its conversation key (to release it later).
-struct ClaimedRow {
-    OutboxRow row;
-    std::string key;
-};
-
-/// Reads a platform's due rows in id order, page by page, and claims those whose conversation is
-/// free and not paced, until every free slot is used or nothing more is due. A page is a little
-/// more than the free slots, and the next one reads on after it, so a conversation with a backlog
-/// (or held after a 429) cannot hide the others. `next` is lowered to the shortest window wait
-/// met. The claimed rows are marked `sending` (their attempt counted) in one transaction.
-/// Throws StoreError (then nothing is claimed).
-std::vector<ClaimedRow> claim_due_rows(Store& store, Platform platform, Instant now,
-                                       SendPacer& pacer,
-                                       const std::function<std::string(const Address&)>& key_of,
-                                       std::chrono::milliseconds& next);
-
-}  // namespace leernetwerk::net
+}  // namespace leernetwerk::dispatch
