@@ -45,6 +45,23 @@ Instant store_clock_now() {
     return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
+namespace {
+
+/// `text` with the address's conversation and user ids taken out.
+std::string redacted(std::string text, const Address& to) {
+    for (const auto& id : {to.conversation_id, to.user_id}) {
+        if (id.empty()) {
+            continue;
+        }
+        for (auto at = text.find(id); at != std::string::npos; at = text.find(id, at)) {
+            text.replace(at, id.size(), "(sealed)");
+        }
+    }
+    return text;
+}
+
+}  // namespace
+
 std::string conversation_key(const Address& to) {
     return to.conversation_id.empty() ? "user:" + to.user_id : to.conversation_id;
 }
@@ -228,6 +245,11 @@ struct DeliveryEngine::State : std::enable_shared_from_this<State> {
 
     void settle(OutboxRow row, std::string key, std::chrono::steady_clock::time_point started,
                 Outcome outcome) {
+        if (row.message.sealed) {
+            // A sealed message's conversation and person stay out of the log and of the row's
+            // plain last_error (an anonymous poll's receipt would otherwise name who answered).
+            outcome.why = redacted(std::move(outcome.why), row.message.to);
+        }
         metrics.observe("leernetwerk_send_seconds", {{"platform", side.name}},
                         std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::steady_clock::now() - started));

@@ -10,6 +10,7 @@
 
 #include "adapters/dispatch/delivery_engine.hpp"
 #include "adapters/net_support.hpp"
+#include "bot/log.hpp"
 #include "storage/sqlite_store.hpp"
 
 using namespace leernetwerk;
@@ -200,6 +201,32 @@ TEST_CASE("dispatch: a permanent answer is given up at once", "[dispatch][retry]
     CHECK(f.metrics.value("leernetwerk_sends_given_up_total",
                           {{"platform", "teams"}, {"kind", "reply"}, {"reason", "permanent"}}) ==
           1);
+}
+
+TEST_CASE("dispatch: a sealed message's conversation stays out of its error and the log",
+          "[dispatch][sealed]") {
+    Fixture f;
+    f.store->use_sealing_key(std::string(32, 's'));
+    std::string logged;
+    set_log_sink([&](LogLevel, std::string_view text) { logged += std::string(text) + "\n"; });
+    auto engine = f.make_engine();
+    f.platform.script["a:anna-private"] = {
+        Outcome::give_up("conversation a:anna-private refused the bot (HTTP 403)")};
+    OutboundMessage receipt;
+    receipt.to.platform = Platform::teams;
+    receipt.to.conversation_id = "a:anna-private";
+    receipt.to.direct = true;
+    receipt.recipient_member_id = 0;
+    receipt.content = TextContent{"Dank je, ontvangen (anoniem).", {}};
+    receipt.sealed = true;
+    Id id = 0;
+    f.store->transaction([&] { id = f.store->append_outbox(receipt, f.now); });
+    engine->start();
+    REQUIRE(run_until(f.io, [&] { return f.state_of(id) == OutboxState::failed; }));
+    set_log_sink({});
+    CHECK(f.store->outbox_row(id)->last_error == "conversation (sealed) refused the bot (HTTP 403)");
+    CHECK(logged.find("anna-private") == std::string::npos);
+    CHECK(logged.find("(sealed) refused the bot") != std::string::npos);
 }
 
 TEST_CASE("dispatch: horizons per kind and a backoff that grows to its ceiling",
