@@ -2,7 +2,8 @@
 # Installs what is missing (apt), builds everything with AddressSanitizer and
 # UndefinedBehaviorSanitizer (Debug, in build-test/) and runs the whole test suite with ctest:
 # unit and conversation tests, the Teams adapter against a scripted connector, the end-to-end test
-# against Microsoft's Teams playground (npm), the Matrix test peer, the CLI and a bench smoke run.
+# against Microsoft's Teams playground (npm), the Matrix test peer, the fault rig, the crash test,
+# the anonymity forensics, the CLI and a bench smoke run.
 # One sanitized build keeps the run well within CI's time on two cores; ./run.sh builds the
 # optimised binary separately. LEERNETWERK_TEST_BUILD_TYPE=RelWithDebInfo LEERNETWERK_SANITIZE=OFF
 # give a plain build instead.
