@@ -835,16 +835,24 @@ int run_harvest(const app::Config& config, const std::string& database,
                           "harvest " + school_year_label(*year) + " of " + source.network->name);
 }
 
-/// Reads café weeks from a school calendar export; replaces those of each school year found.
-int run_import_cafeweken(const app::Config& config, const std::string& database,
-                         const std::string& file, const std::string& match, bool dry_run) {
+/// The whole of a calendar file, or nullopt after saying it cannot be read.
+std::optional<std::string> read_calendar_file(const std::string& file) {
     std::ifstream in(file, std::ios::binary);
     if (!in) {
         std::cerr << "cannot read " << file << "\n";
+        return std::nullopt;
+    }
+    return std::string{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// Reads café weeks from a school calendar export; replaces those of each school year found.
+int run_import_cafeweken(const app::Config& config, const std::string& database,
+                         const std::string& file, const std::string& match, bool dry_run) {
+    const auto text = read_calendar_file(file);
+    if (!text) {
         return kExitConfigError;
     }
-    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    const auto found = app::cafe_weeks_from_ics(text, match, config.bot.time_zone);
+    const auto found = app::cafe_weeks_from_ics(*text, match, config.bot.time_zone);
     if (!found) {
         std::cerr << file << ": " << found.error().message << "\n";
         return kExitConfigError;
@@ -899,13 +907,11 @@ int run_import_cafeweken(const app::Config& config, const std::string& database,
 /// each school year found (the built-in and configured ones stay).
 int run_import_vakanties(const app::Config& config, const std::string& database,
                          const std::string& file, const std::string& match, bool dry_run) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        std::cerr << "cannot read " << file << "\n";
+    const auto text = read_calendar_file(file);
+    if (!text) {
         return kExitConfigError;
     }
-    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    const auto found = app::holidays_from_ics(text, match, config.bot.time_zone);
+    const auto found = app::holidays_from_ics(*text, match, config.bot.time_zone);
     if (!found) {
         std::cerr << file << ": " << found.error().message << "\n";
         return kExitConfigError;
