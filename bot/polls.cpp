@@ -133,18 +133,23 @@ void post_results(Asker& asker, const Poll& poll, const Network& network) {
 
 // ---- asking ---------------------------------------------------------------------------------
 
-std::optional<std::size_t> next_question(Store& store, const BotSettings& settings, const Poll& poll,
-                                         const std::string& token) {
-    std::set<int> done;
-    for (const auto& answer : answers_of_token(store, settings, poll, token)) {
-        done.insert(answer.question);
-    }
+/// The first question not in `done`.
+std::optional<std::size_t> first_unanswered(const Poll& poll, const std::set<int>& done) {
     for (std::size_t i = 0; i < poll.questions.size(); ++i) {
         if (!done.count(static_cast<int>(i))) {
             return i;
         }
     }
     return std::nullopt;
+}
+
+std::optional<std::size_t> next_question(Store& store, const BotSettings& settings, const Poll& poll,
+                                         const std::string& token) {
+    std::set<int> done;
+    for (const auto& answer : answers_of_token(store, settings, poll, token)) {
+        done.insert(answer.question);
+    }
+    return first_unanswered(poll, done);
 }
 
 std::string job_key(Id poll_id, std::string_view what) {
@@ -610,18 +615,25 @@ void record_answer(detail::Turn& turn, const Poll& poll, const Network& network,
     Asker asker{turn.store, turn.settings, turn.now, &turn};
     const auto token = respondent_token(turn.settings, poll.id, turn.me->id);
     bool replaced = false;
+    std::optional<std::size_t> next;
     if (poll.anonymous) {
         // Sealed in the member's ballot; every ballot of the poll is sealed anew (ballot_box.hpp).
+        // The next question is read from the same, already opened box.
         turn.confidential = true;
         turn.anonymous_poll = poll.id;
-        replaced = BallotBox(turn.store, turn.settings, poll)
-                       .cast(token, static_cast<int>(index), value);
+        BallotBox box(turn.store, turn.settings, poll);
+        replaced = box.cast(token, static_cast<int>(index), value);
+        std::set<int> done;
+        for (const auto& [answered, ignored] : box.find(token)->answers) {
+            done.insert(answered);
+        }
+        next = first_unanswered(poll, done);
     } else {
         turn.store.add_poll_respondent(poll.id, token, turn.me->id);
         replaced = turn.store.set_poll_answer(poll.id, {token, static_cast<int>(index), value});
+        next = next_question(turn.store, turn.settings, poll, token);
     }
     const auto& question = poll.questions[index];
-    const auto next = next_question(turn.store, turn.settings, poll, token);
     std::string note;
     if (value.empty() && !poll.anonymous) {
         note = turn.t("poll.skipped");

@@ -580,7 +580,8 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                      [&] { store.save_conversation_ref(*ref); });
     }
 
-    bool save_direct_room(const std::string& room_id, const std::string& user_id) {
+    /// The reference of a private chat with `user_id` in `room_id`.
+    ConversationRef direct_room_ref(const std::string& room_id, const std::string& user_id) {
         ConversationRef ref;
         ref.platform = Platform::matrix;
         ref.conversation_id = room_id;
@@ -588,6 +589,11 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         ref.user_id = user_id;
         ref.bot_id = options.user_id;
         ref.updated_at = clock();
+        return ref;
+    }
+
+    bool save_direct_room(const std::string& room_id, const std::string& user_id) {
+        const auto ref = direct_room_ref(room_id, user_id);
         return write("save direct room", [&] { store.save_conversation_ref(ref); });
     }
 
@@ -1223,13 +1229,7 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
     /// Records the private chat (and that the intent to open one is fulfilled), then sends.
     void use_private_chat(OutboxRow row, const std::string& user, const std::string& room_id,
                           dispatch::OutcomeCallback done) {
-        ConversationRef ref;
-        ref.platform = Platform::matrix;
-        ref.conversation_id = room_id;
-        ref.direct = true;
-        ref.user_id = user;
-        ref.bot_id = options.user_id;
-        ref.updated_at = clock();
+        const auto ref = direct_room_ref(room_id, user);
         const bool saved = write("save private chat", [&] {
             store.save_conversation_ref(ref);
             store.set_adapter_state(opening_key(user), "", clock());

@@ -881,6 +881,36 @@ TEST_CASE("the evaluation after a meeting names its own poll number, and is not 
     }
 }
 
+TEST_CASE("an anonymous poll opened by an earlier version moves its answers into sealed ballots",
+          "[polls][anonymity][upgrade]") {
+    PollChat chat;
+    chat.say("evaluatie na | voor iedereen");
+    const auto poll = chat.newest_poll();
+    // As an earlier version left it: no ballots, Anna's first answer in the clear under her token.
+    const auto anna = chat.member_id("Anna de Vries");
+    const auto token = respondent_token(chat.bot.settings(), poll, anna);
+    chat.store->transaction([&] {
+        chat.store->replace_poll_ballots(poll, {});
+        chat.store->add_poll_respondent(poll, token, std::nullopt);
+        chat.store->set_poll_answer(poll, {token, 0, "4"});
+    });
+    // Her next line answers question 2: the earlier answer was found, now in her ballot.
+    CHECK(has(chat.in_private("Anna de Vries", "Meer lesvoorbeelden"), "ontvangen (anoniem)"));
+    CHECK(chat.store->poll_respondents(poll).empty());
+    CHECK(chat.store->poll_answers(poll).empty());
+    CHECK(chat.store->poll_ballots(poll).size() == 10);  // every invitee's, sealed
+    CHECK(chat.respondents(poll) == 1);
+    // Counted at the closing: both answers, under one label that is not her token.
+    chat.in_group("Marieke Jansen", "peiling sluiten 1");
+    const auto counted = chat.store->poll_answers(poll);
+    REQUIRE(counted.size() == 2);
+    CHECK(counted[0].token == counted[1].token);
+    CHECK(counted[0].token != token);
+    CHECK(counted[0].value == "4");
+    CHECK(counted[1].value == "Meer lesvoorbeelden");
+    CHECK(chat.store->poll_ballots(poll).empty());
+}
+
 TEST_CASE("a poll's default deadline falls on a school day, not on a Saturday",
           "[polls][deadline]") {
     PollChat chat;  // Wednesday 2 December 2026: three days on is a Saturday
