@@ -4,6 +4,7 @@
 #include <set>
 
 #include "bot/ballot_box.hpp"
+#include "bot/delivery_notice.hpp"
 #include "bot/log.hpp"
 #include "bot/seal.hpp"
 #include "bot/text.hpp"
@@ -114,11 +115,29 @@ Id Turn::append(const OutboundMessage& message) {
         sealed.sealed = true;
         return append(sealed);
     }
+    if (answers_sender(message)) {
+        // A reply to the sender: should the platform never take it, they are told another way.
+        auto reply = message;
+        reply.cause = ReplyCause{me->id, reply_address()};
+        return append(reply);
+    }
     const auto id = store.append_outbox(message, now);
     remember_prompt(store, message, now);
     sent.push_back(id);
     ++messages;
     return id;
+}
+
+bool Turn::answers_sender(const OutboundMessage& message) const {
+    if (!me || message.cause || message.sealed || message.replaces || confidential ||
+        anonymous_poll != 0 || event.kind == InboundEvent::Kind::bot_added) {
+        return false;
+    }
+    const auto origin = reply_address();
+    const bool in_place = message.to.platform == origin.platform &&
+                          message.to.conversation_id == origin.conversation_id &&
+                          message.to.thread_id == origin.thread_id;
+    return in_place || message.recipient_member_id == me->id;
 }
 
 Id Turn::reply(Content content) {
@@ -1412,6 +1431,12 @@ namespace {
 constexpr std::string_view kHousekeepingJob = "housekeeping";
 }  // namespace
 
+void Bot::delivery_given_up(Id outbox_id, Instant now) {
+    if (detail::schedule_delivery_notice(store_, outbox_id, now) && after_commit_) {
+        after_commit_();
+    }
+}
+
 Result<int> Bot::tick(Instant now) {
     constexpr int kBatch = 100;
     int ran = 0;
@@ -1453,6 +1478,11 @@ void Bot::run_job(const Job& job, Instant now) {
             if (outcome != detail::FollowUpOutcome::deferred) {
                 store_.finish_job(job.id);
             }
+        });
+    } else if (job.kind == detail::kDeliveryNoticeJob) {
+        store_.transaction([&] {
+            detail::run_delivery_notice(store_, settings_, job, now);
+            store_.finish_job(job.id);
         });
     } else if (job.kind == kHousekeepingJob) {
         store_.transaction([&] {

@@ -97,6 +97,11 @@ public:
     /// can move its timer forward when the next job is now due sooner.
     void set_after_commit(std::function<void()> hook) { after_commit_ = std::move(hook); }
 
+    /// The delivery engine gave outbox row `outbox_id` up. Runs inside the transaction that
+    /// marks it failed: when the row answered a member's message, a notice to them by another
+    /// way is scheduled (bot/delivery_notice.hpp) and the after-commit hook moves the timer.
+    void delivery_given_up(Id outbox_id, Instant now);
+
 private:
     /// Runs one due job in its own transaction.
     void run_job(const Job& job, Instant now);

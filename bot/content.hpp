@@ -96,6 +96,13 @@ struct Address {
     std::string thread_id;  ///< reply in this thread (Teams reply chain, Matrix thread root)
 };
 
+/// The member whose message a reply answers, and where they wrote it: when the reply is given up,
+/// the core tells them another way where it can (bot/delivery_notice.hpp).
+struct ReplyCause {
+    Id member_id = 0;
+    Address origin;
+};
+
 /// One message the core wants sent. The dispatcher renders and sends it later (the outbox).
 struct OutboundMessage {
     Id id = 0;  ///< outbox id, set by the store; Matrix uses it as the transaction id
@@ -107,6 +114,8 @@ struct OutboundMessage {
     /// Stored encrypted: whom it goes to and what it says are not in a copy of the database (the
     /// messages an anonymous poll causes to a member; Store::use_sealing_key).
     bool sealed = false;
+    /// Set on replies to a member's message (never on sealed ones); not read back with the row.
+    std::optional<ReplyCause> cause;
 };
 
 enum class OutboxState { pending, sending, sent, failed };

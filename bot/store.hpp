@@ -73,6 +73,9 @@ public:
     virtual void mark_outbox_retry(Id id, Instant next_attempt, std::string_view error) = 0;
     /// Gives up on a row.
     virtual void mark_outbox_failed(Id id, std::string_view error, Instant now) = 0;
+    /// Whose message a row answers and where they wrote it (OutboundMessage::cause); nullopt
+    /// for a row that answers nobody, a sealed row, or one whose member was erased.
+    virtual std::optional<ReplyCause> outbox_cause(Id id) = 0;
     /// Deletes rows that were sent or given up on before `before`; returns how many. Pending and
     /// sending rows are never touched.
     virtual int prune_outbox(Instant before) = 0;

@@ -73,6 +73,9 @@ public:
 
 private:
     Address reply_address() const;
+    /// A message that answers the sender (in place, or to them privately) and is not secret:
+    /// it records them as its cause (OutboundMessage::cause).
+    bool answers_sender(const OutboundMessage& message) const;
     Id append(const OutboundMessage& message);
 };
 

@@ -644,7 +644,16 @@ INSERT INTO network_numbers (network_id, kind, last)
     GROUP BY network_id;
 )sql";
 
-constexpr std::array<Migration, 11> kMigrations{{
+// Replies remember whose message they answer and where it was written (issue 13), so that a reply
+// the platform never took can be followed by a notice to its sender another way. The origin is a
+// small JSON address; the member reference is cleared when the member is erased.
+constexpr std::string_view kSchemaV12 = R"sql(
+ALTER TABLE outbox ADD COLUMN cause_member_id INTEGER REFERENCES members (id) ON DELETE SET NULL;
+ALTER TABLE outbox ADD COLUMN cause_origin TEXT;
+CREATE INDEX outbox_by_cause ON outbox (cause_member_id) WHERE cause_member_id IS NOT NULL;
+)sql";
+
+constexpr std::array<Migration, 12> kMigrations{{
     {1, "initial schema", kSchemaV1},
     {2, "conversation references", kSchemaV2},
     {3, "outbox by remote id, adapter state", kSchemaV3},
@@ -656,6 +665,7 @@ constexpr std::array<Migration, 11> kMigrations{{
     {9, "confirmation ids never handed out twice", kSchemaV9},
     {10, "sealed ballots of anonymous polls, messages a poll caused", kSchemaV10},
     {11, "numbers per network for polls, questions, agenda items, knowledge", kSchemaV11},
+    {12, "whose message an outbox reply answers", kSchemaV12},
 }};
 
 }  // namespace

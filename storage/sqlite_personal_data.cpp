@@ -49,6 +49,13 @@ void SqliteStore::erase_member(Id member_id) {
         "DELETE FROM outbox WHERE recipient_member_id = ?1 AND state <> 'sending'", kOperation);
     messages.bind_int(1, member_id);
     messages.run();
+    // Replies to them in group conversations stay (the group saw them), without saying whose
+    // message they answered or where it was written.
+    Query causes = impl_->query(
+        "UPDATE outbox SET cause_member_id = NULL, cause_origin = NULL WHERE cause_member_id = ?1",
+        kOperation);
+    causes.bind_int(1, member_id);
+    causes.run();
     // The sealed ones (an open anonymous poll's questions and receipts to them), with their
     // updates; their answers stay in the poll's ballots, which name nobody.
     for (const auto id : impl_->sealed_rows_for(member_id)) {

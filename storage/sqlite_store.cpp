@@ -633,8 +633,8 @@ Id SqliteStore::append_outbox(const OutboundMessage& message, Instant now) {
     Query query = impl_->query(R"sql(
 INSERT INTO outbox (platform, conversation_id, user_id, direct, thread_id, recipient_member_id,
                     lang, content, replaces_id, state, attempts, created_at, next_attempt_at,
-                    sealed)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', 0, ?10, ?10, ?11)
+                    sealed, cause_member_id, cause_origin)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', 0, ?10, ?10, ?11, ?12, ?13)
 RETURNING id
 )sql",
                                "append_outbox");
@@ -660,6 +660,18 @@ RETURNING id
             .bind_null(11);
     }
     query.bind_optional_int(9, message.replaces).bind_instant(10, now);
+    if (message.cause && message.cause->member_id != 0 && !message.sealed) {
+        const auto& origin = message.cause->origin;
+        const nlohmann::json where = {{"platform", std::string(platform_code(origin.platform))},
+                                      {"conversation", origin.conversation_id},
+                                      {"user", origin.user_id},
+                                      {"direct", origin.direct},
+                                      {"thread", origin.thread_id}};
+        query.bind_int(12, message.cause->member_id)
+            .bind_text(13, where.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    } else {
+        query.bind_null(12).bind_null(13);
+    }
     query.step();
     const Id id = query.column_int(0);
     query.run();
@@ -770,6 +782,30 @@ void SqliteStore::mark_outbox_failed(Id id, std::string_view error, Instant now)
         "mark_outbox_failed");
     query.bind_int(1, id).bind_text(2, error).bind_instant(3, now);
     Impl::require_changed(query.run(), "mark_outbox_failed", "outbox row", id);
+}
+
+std::optional<ReplyCause> SqliteStore::outbox_cause(Id id) {
+    Query query = impl_->query(
+        "SELECT cause_member_id, cause_origin FROM outbox WHERE id = ?1 "
+        "AND cause_member_id IS NOT NULL AND cause_origin IS NOT NULL",
+        "outbox_cause");
+    query.bind_int(1, id);
+    if (!query.step()) {
+        return std::nullopt;
+    }
+    const auto where = nlohmann::json::parse(query.column_text(1), nullptr, false);
+    if (!where.is_object() || !where.value("platform", nlohmann::json()).is_string()) {
+        throw StoreError("outbox row " + std::to_string(id) + ": a corrupt cause_origin");
+    }
+    ReplyCause cause;
+    cause.member_id = query.column_int(0);
+    const auto platform = where["platform"].get<std::string>();
+    cause.origin.platform = decode(parse_platform_code(platform), "platform", platform);
+    cause.origin.conversation_id = where.value("conversation", "");
+    cause.origin.user_id = where.value("user", "");
+    cause.origin.direct = where.value("direct", false);
+    cause.origin.thread_id = where.value("thread", "");
+    return cause;
 }
 
 int SqliteStore::outbox_depth(Platform platform) {

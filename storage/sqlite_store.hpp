@@ -48,6 +48,7 @@ public:
     void mark_outbox_sent(Id id, std::string_view remote_id, Instant now) override;
     void mark_outbox_retry(Id id, Instant next_attempt, std::string_view error) override;
     void mark_outbox_failed(Id id, std::string_view error, Instant now) override;
+    std::optional<ReplyCause> outbox_cause(Id id) override;
     int outbox_depth(Platform platform) override;
 
     Id create_network(const Network& network) override;

@@ -331,7 +331,13 @@ struct DeliveryEngine::State : std::enable_shared_from_this<State> {
         metrics.count("leernetwerk_sends_total", {{"platform", side.name}, {"result", "failed"}});
         metrics.count("leernetwerk_sends_given_up_total",
                       {{"platform", side.name}, {"kind", std::string(kind)}, {"reason", reason}});
-        write("mark failed", [&] { store.mark_outbox_failed(row.message.id, why, clock()); });
+        write("mark failed", [&] {
+            const auto now = clock();
+            store.mark_outbox_failed(row.message.id, why, now);
+            if (side.on_given_up) {
+                side.on_given_up(row, now);
+            }
+        });
         finish(key);
     }
 

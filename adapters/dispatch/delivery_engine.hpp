@@ -86,6 +86,9 @@ struct PlatformSide {
     std::function<void(const OutboxRow&, const Outcome&)> on_recorded;
     /// Called after that transaction failed (optional; e.g. to drop a cache that ran ahead).
     std::function<void()> on_record_failed;
+    /// Runs inside the transaction that gives a row up, with the store's time (optional; the
+    /// core schedules a notice to the member the row answered).
+    std::function<void(const OutboxRow&, Instant)> on_given_up;
 };
 
 class DeliveryEngine {

@@ -145,6 +145,10 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         side.send = [this](OutboxRow row, dispatch::OutcomeCallback done) {
             send_row(std::move(row), std::move(done));
         };
+        // A reply that is given up: the core tells its member another way where it can.
+        side.on_given_up = [this](const OutboxRow& row, Instant now) {
+            bot.delivery_given_up(row.message.id, now);
+        };
         side.on_recorded = [this](const OutboxRow& row, const dispatch::Outcome& outcome) {
             track_question(outcome.conversation_id, row.message);
         };

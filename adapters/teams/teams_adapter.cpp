@@ -172,6 +172,10 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         side.send = [this](OutboxRow row, dispatch::OutcomeCallback done) {
             send_row(std::move(row), std::move(done));
         };
+        // A reply that is given up: the core tells its member another way where it can.
+        side.on_given_up = [this](const OutboxRow& row, Instant now) {
+            bot.delivery_given_up(row.message.id, now);
+        };
         return side;
     }
 

@@ -998,3 +998,32 @@ TEST_CASE("teams: with the outbox deeper than its bound, activities are deferred
     CHECK(f.post(message("m1", "nieuw netwerk HSN-café Druk")).first == 200);
     CHECK(f.store->networks().size() == 1);
 }
+
+TEST_CASE("teams: a reply the channel refused reaches its sender in a 1:1 chat",
+          "[teams][adapter][notice]") {
+    Fixture f;
+    REQUIRE(f.say_in_channel("29:marieke", "Marieke", "nieuw netwerk HSN-café Feedback")
+                .find("is gestart") != std::string::npos);
+    REQUIRE(f.say_in_channel("29:marieke", "Marieke", "koppel netwerk HSN-café Feedback")
+                .find("hoort nu bij") != std::string::npos);
+    const auto before = f.connector.requests.size();
+    f.connector.script = {ScriptedConnector::status(403)};  // the channel refuses the answer
+    REQUIRE(f.post(channel_message("refused-1", "29:marieke", "Marieke", "bijeenkomsten")).first ==
+            200);
+    REQUIRE(run_until(f.io, [&] {
+        return f.store->outbox_in_state(Platform::teams, OutboxState::failed).size() == 1;
+    }));
+    // The runtime's timer runs the notice the give-up scheduled; the 1:1 chat is opened for it.
+    REQUIRE(f.bot->next_due() <= std::optional<Instant>(f.now));
+    REQUIRE(f.bot->tick(f.now));
+    f.connector.script = {net::ClientResponse{201, {}, R"({"id":"a:1marieke"})"}};
+    f.adapter->wake();
+    REQUIRE(f.sent_everything());
+    const auto direct = f.posted_to("a:1marieke", before);
+    REQUIRE(direct.size() == 2);
+    CHECK(shown(direct[0]).find("Mijn antwoord op je bericht in de groep van HSN-café Feedback is "
+                                "daar niet aangekomen: Teams nam het niet aan.") !=
+          std::string::npos);
+    CHECK(shown(direct[1]) == "HSN-café Feedback heeft nog geen komende bijeenkomsten.");
+    CHECK(f.store->outbox_in_state(Platform::teams, OutboxState::failed).size() == 1);
+}
