@@ -615,6 +615,24 @@ void read_server(Section& section, ServerConfig& server) {
     if (auto depth = section.read_int("max_outbox_depth", 0, 10000000)) {
         server.max_outbox_depth = static_cast<int>(*depth);
     }
+    if (auto seconds = section.read_int("header_timeout_seconds", 1, 300)) {
+        server.header_timeout_seconds = static_cast<int>(*seconds);
+    }
+    if (auto seconds = section.read_int("idle_timeout_seconds", 1, 300)) {
+        server.idle_timeout_seconds = static_cast<int>(*seconds);
+    }
+    if (auto count = section.read_int("max_connections", 16, 100000)) {
+        server.max_connections = static_cast<std::size_t>(*count);
+    }
+    if (auto count = section.read_int("max_connections_per_address", 0, 100000)) {
+        server.max_connections_per_address = static_cast<std::size_t>(*count);
+    }
+    if (auto count = section.read_int("probe_reserve", 0, 1000)) {
+        server.probe_reserve = static_cast<std::size_t>(*count);
+    }
+    if (auto megabytes = section.read_int("min_free_disk_mb", 0, 1000000)) {
+        server.min_free_disk_mb = static_cast<std::uint64_t>(*megabytes);
+    }
 }
 
 void read_teams(Section& section, TeamsConfig& teams) {
@@ -1112,7 +1130,14 @@ std::string describe_config(const Config& config) {
         << "  max_body_bytes: " << server.max_body_bytes << "\n"
         << "  read_timeout_seconds: " << server.read_timeout_seconds << "\n"
         << "  max_outbox_depth: " << server.max_outbox_depth
-        << (server.max_outbox_depth == 0 ? " (no bound)" : "") << "\n";
+        << (server.max_outbox_depth == 0 ? " (no bound)" : "") << "\n"
+        << "  header_timeout_seconds: " << server.header_timeout_seconds << "\n"
+        << "  idle_timeout_seconds: " << server.idle_timeout_seconds << "\n"
+        << "  max_connections: " << server.max_connections << " (of which "
+        << server.probe_reserve << " kept for local health probes)\n"
+        << "  max_connections_per_address: " << server.max_connections_per_address
+        << (server.max_connections_per_address == 0 ? " (no cap)" : "") << "\n"
+        << "  min_free_disk_mb: " << server.min_free_disk_mb << "\n";
     const TeamsConfig& teams = config.teams;
     out << "[teams]\n"
         << "  enabled: " << (teams.enabled ? "true" : "false") << "\n"

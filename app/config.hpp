@@ -3,6 +3,7 @@
 // has a default, so the bot also runs without a file. Loading checks everything at once and reports
 // every problem with the file name and the key, so an administrator can fix them in one go.
 #include <cstddef>
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -66,6 +67,13 @@ struct ServerConfig {
     /// Messages waiting in a platform's outbox beyond which new inbound events are refused
     /// with a retryable answer (back-pressure); 0: no bound. 0..10000000
     int max_outbox_depth = 10000;
+    int header_timeout_seconds = 5;  ///< 1..300: request line and headers
+    int idle_timeout_seconds = 5;    ///< 1..300: a keep-alive connection between requests
+    std::size_t max_connections = 1024;             ///< 16..100000
+    std::size_t max_connections_per_address = 128;  ///< 0..100000; 0: no cap
+    std::size_t probe_reserve = 32;  ///< 0..1000: of max_connections, for local health probes
+    /// /readyz says not ready below this much free space where the database is. 0..1000000
+    std::uint64_t min_free_disk_mb = 200;
 };
 
 struct TeamsConfig {

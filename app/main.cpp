@@ -26,8 +26,10 @@
 #include "adapters/net/http_server.hpp"
 #include "adapters/net/metrics.hpp"
 #include "adapters/teams/teams_adapter.hpp"
+#include "app/backup.hpp"
 #include "app/config.hpp"
 #include "app/demo.hpp"
+#include "app/health.hpp"
 #include "app/ics.hpp"
 #include "app/matrix_registration.hpp"
 #include "app/teams_package.hpp"
@@ -306,8 +308,34 @@ int run_console(const app::Config& config, bool demo, const std::string& db_over
     return 0;
 }
 
-/// /healthz, /metrics and the platform routes on one server; the scheduler wakes when a job is due.
+/// The readiness figures as gauges, so that alerts need no JSON.
+void record_readiness(net::Metrics& metrics, const app::ReadinessReport& report) {
+    metrics.set("leernetwerk_ready", {}, report.ready ? 1 : 0);
+    metrics.set("leernetwerk_database_writable", {}, report.database_writable ? 1 : 0);
+    if (report.disk_free_bytes) {
+        metrics.set("leernetwerk_disk_free_bytes", {}, static_cast<double>(*report.disk_free_bytes));
+    }
+    if (report.scheduler_lag_seconds) {
+        metrics.set("leernetwerk_scheduler_lag_seconds", {},
+                    static_cast<double>(*report.scheduler_lag_seconds));
+    }
+    for (const auto& platform : report.platforms) {
+        metrics.set("leernetwerk_platform_unreachable_seconds", {{"platform", platform.name}},
+                    static_cast<double>(platform.unreachable_seconds.value_or(0)));
+    }
+}
+
+/// /healthz, /readyz, /metrics and the platform routes on one server; the scheduler wakes when a
+/// job is due.
 int run_serve(const app::Config& config) {
+    // One instance per database: a second serve, or a restore, waits for this one to stop.
+    const auto instance = app::InstanceLock::acquire(config.storage.path);
+    if (!instance) {
+        spdlog::error("the database {} is in use by another `leernetwerk serve` (its lock file "
+                      "{}.lock is held)",
+                      config.storage.path, config.storage.path);
+        return kExitStartupError;
+    }
     std::unique_ptr<storage::SqliteStore> store;
     try {
         store = storage::SqliteStore::open(config.storage.path);
@@ -316,6 +344,16 @@ int run_serve(const app::Config& config) {
         return kExitStartupError;
     }
     spdlog::info("database {} (schema version {})", config.storage.path, store->user_version());
+    // A database that can be read but not written (wrong owner, a read-only mount, a full disk)
+    // would answer every message with 500: say so now, naming the file.
+    if (const auto error = app::probe_write(
+            *store, date::floor<std::chrono::seconds>(std::chrono::system_clock::now()))) {
+        spdlog::error("the database {} cannot be written: {} (check that the service's user owns "
+                      "it and its directory, with the -wal and -shm files beside it, and that "
+                      "the disk is not full)",
+                      config.storage.path, *error);
+        return kExitStartupError;
+    }
     auto settings = bot_settings(config);
     add_imported_holidays(*store, settings.send_window);
     const auto secret = poll_secret(config, config.storage.path, *store);
@@ -330,6 +368,11 @@ int run_serve(const app::Config& config) {
     net::ServerOptions server_options;
     server_options.default_body_limit = config.server.max_body_bytes;
     server_options.read_timeout = std::chrono::seconds(config.server.read_timeout_seconds);
+    server_options.header_timeout = std::chrono::seconds(config.server.header_timeout_seconds);
+    server_options.idle_timeout = std::chrono::seconds(config.server.idle_timeout_seconds);
+    server_options.max_connections = config.server.max_connections;
+    server_options.max_connections_per_address = config.server.max_connections_per_address;
+    server_options.probe_reserve = config.server.probe_reserve;
     net::HttpServer server(loop.io(), server_options);
     net::HttpClient client(loop.io());
 
@@ -339,6 +382,22 @@ int run_serve(const app::Config& config) {
                      "Time to answer HTTP requests, by route");
     metrics.describe("leernetwerk_outbox_depth", "gauge",
                      "Outbox messages waiting to be sent (pending or sending), by platform");
+    metrics.describe("leernetwerk_ready", "gauge", "1 when /readyz says ready, else 0");
+    metrics.describe("leernetwerk_database_writable", "gauge",
+                     "1 when a write to the database succeeded (checked at most every 5 s)");
+    metrics.describe("leernetwerk_disk_free_bytes", "gauge",
+                     "Free space on the disk that holds the database");
+    metrics.describe("leernetwerk_scheduler_lag_seconds", "gauge",
+                     "How late the earliest due scheduler job is (0: on time)");
+    metrics.describe("leernetwerk_platform_unreachable_seconds", "gauge",
+                     "How long a platform has not answered the dispatcher at all, by platform "
+                     "(0: it answers)");
+    metrics.describe("leernetwerk_http_connections_open", "gauge", "Open HTTP connections");
+    metrics.describe("leernetwerk_http_connections_refused", "gauge",
+                     "HTTP connections closed at accept since start: over the global or the "
+                     "per-address cap");
+    metrics.describe("leernetwerk_http_connections_evicted", "gauge",
+                     "Idle keep-alive HTTP connections closed since start to make room");
     server.set_observer({[&metrics](std::string_view route, std::string_view method, int status,
                                     std::chrono::microseconds elapsed) {
         const std::string route_label = route.empty() ? "unmatched" : std::string(route);
@@ -355,7 +414,22 @@ int run_serve(const app::Config& config) {
             respond(net::Response::json(503, R"({"status":"database unavailable"})"));
         }
     });
-    server.route("GET", "/metrics", [&store, &metrics](net::Request, net::Responder respond) {
+    // Readiness needs the adapters; it is made once they are (below).
+    std::unique_ptr<app::Readiness> readiness;
+    server.route("GET", "/readyz", [&readiness](net::Request, net::Responder respond) {
+        const auto report = readiness->check(std::chrono::system_clock::now());
+        respond(net::Response::json(report.ready ? 200 : 503, report.json()));
+    });
+    server.route("GET", "/metrics", [&store, &metrics, &readiness, &server](net::Request,
+                                                                          net::Responder respond) {
+        record_readiness(metrics, readiness->check(std::chrono::system_clock::now()));
+        const auto connections = server.stats();
+        metrics.set("leernetwerk_http_connections_open", {},
+                    static_cast<double>(connections.open_connections));
+        metrics.set("leernetwerk_http_connections_refused", {},
+                    static_cast<double>(connections.refused_connections));
+        metrics.set("leernetwerk_http_connections_evicted", {},
+                    static_cast<double>(connections.evicted_connections));
         for (const auto platform : {Platform::teams, Platform::matrix}) {
             try {
                 metrics.set("leernetwerk_outbox_depth",
@@ -413,6 +487,20 @@ int run_serve(const app::Config& config) {
             "no platform is enabled in the configuration ([teams] or [matrix] enabled = "
             "true): only /healthz and /metrics are served");
     }
+
+    std::vector<app::PlatformProbe> probes;
+    if (teams_adapter) {
+        probes.push_back({"teams", [&teams_adapter] { return teams_adapter->delivery_health(); }});
+    }
+    if (matrix_adapter) {
+        probes.push_back(
+            {"matrix", [&matrix_adapter] { return matrix_adapter->delivery_health(); }});
+    }
+    app::ReadinessOptions readiness_options;
+    readiness_options.database_path = config.storage.path;
+    readiness_options.min_free_disk_mb = config.server.min_free_disk_mb;
+    readiness = std::make_unique<app::Readiness>(
+        *store, readiness_options, [&bot] { return bot.next_due(); }, std::move(probes));
 
     std::uint16_t port = 0;
     try {
@@ -969,6 +1057,79 @@ int run_import_vakanties(const app::Config& config, const std::string& database,
     return 0;
 }
 
+/// Copies a private file (the poll key) to `to`, which must not exist, with mode 0600.
+bool copy_private_file(const std::filesystem::path& from, const std::filesystem::path& to) {
+    std::ifstream in(from, std::ios::binary);
+    if (!in) {
+        std::cerr << from.string() << ": cannot be read\n";
+        return false;
+    }
+    const std::string content{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const int fd = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 || ::write(fd, content.data(), content.size()) !=
+                      static_cast<ssize_t>(content.size())) {
+        if (fd >= 0) {
+            ::close(fd);
+        }
+        std::cerr << to.string() << ": cannot be written (does it exist already?)\n";
+        return false;
+    }
+    ::close(fd);
+    return true;
+}
+
+int run_backup(const app::Config& config, const std::string& database, const std::string& to,
+               const std::string& key_to) {
+    const auto made = app::backup_database(database, to);
+    if (!made) {
+        std::cerr << "no backup made: " << made.error() << "\n";
+        return kExitStartupError;
+    }
+    std::cout << "backup of " << database << " written to " << to << " (schema version "
+              << made->schema_version << ", " << made->created_at << ")\n";
+    if (key_to.empty()) {
+        return 0;
+    }
+    if (config.polls.secret.is_set()) {
+        std::cout << "the poll key is set in the configuration ([polls]): back up that secret "
+                     "instead\n";
+        return 0;
+    }
+    if (!copy_private_file(poll_key_path(database), key_to)) {
+        return kExitStartupError;
+    }
+    std::cout << "poll key written to " << key_to << ": keep it apart from the backup\n";
+    return 0;
+}
+
+int run_restore(const app::Config& config, const std::string& database, const std::string& from,
+                const std::string& key_from, bool force) {
+    const auto key_path = poll_key_path(database);
+    if (!key_from.empty() && std::filesystem::exists(key_path) && !force) {
+        std::cerr << "nothing restored: " << key_path.string()
+                  << " exists; add --force to replace it too\n";
+        return kExitStartupError;
+    }
+    const auto restored = app::restore_database(from, database, force);
+    if (!restored) {
+        std::cerr << "nothing restored: " << restored.error() << "\n";
+        return kExitStartupError;
+    }
+    std::cout << "restored " << database << " from " << from << " (made " << restored->created_at
+              << ", schema version " << restored->schema_version << ")\n";
+    if (!key_from.empty()) {
+        std::filesystem::remove(key_path);
+        if (!copy_private_file(key_from, key_path)) {
+            return kExitStartupError;
+        }
+        std::cout << "poll key put back in " << key_path.string() << "\n";
+    } else if (!config.polls.secret.is_set() && !std::filesystem::exists(key_path)) {
+        std::cout << "note: no poll key beside the database: when the backup has open polls, "
+                     "restore its key with --poll-key-from\n";
+    }
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -1098,6 +1259,29 @@ int main(int argc, char** argv) {
     harvest_cmd->add_option("--year", document_year,
                             "The school year, e.g. 2026-2027 (default: the current one)");
 
+    auto* backup_cmd = cli.add_subcommand(
+        "backup", "Copy the database consistently, also while serve runs, with a manifest");
+    auto* restore_cmd =
+        cli.add_subcommand("restore", "Replace the database with a backup (serve must be stopped)");
+    std::string ops_db;
+    std::string backup_to;
+    std::string backup_key_to;
+    std::string restore_from;
+    std::string restore_key_from;
+    bool restore_force = false;
+    for (auto* command : {backup_cmd, restore_cmd}) {
+        command->add_option("--config", config_path, "TOML configuration file");
+        command->add_option("--db", ops_db, "SQLite database file (overrides the configuration)");
+    }
+    backup_cmd->add_option("--to", backup_to, "The backup file to write (must not exist)")
+        ->required();
+    backup_cmd->add_option("--poll-key-to", backup_key_to,
+                           "Also copy the poll key to this file (keep it apart from the backup)");
+    restore_cmd->add_option("--from", restore_from, "The backup file")->required();
+    restore_cmd->add_option("--poll-key-from", restore_key_from,
+                            "The poll key saved with --poll-key-to, put back beside the database");
+    restore_cmd->add_flag("--force", restore_force, "Replace an existing database");
+
     auto* version_cmd = cli.add_subcommand("version", "Print the version");
 
     // A command the executable does not know is named, with the ones it knows.
@@ -1180,6 +1364,14 @@ int main(int argc, char** argv) {
     if (harvest_cmd->parsed()) {
         return run_harvest(*config, calendar_database(*config, document_demo, document_db),
                            document_network, document_year, harvest_format, document_output);
+    }
+    if (backup_cmd->parsed()) {
+        return run_backup(*config, ops_db.empty() ? config->storage.path : ops_db, backup_to,
+                          backup_key_to);
+    }
+    if (restore_cmd->parsed()) {
+        return run_restore(*config, ops_db.empty() ? config->storage.path : ops_db, restore_from,
+                           restore_key_from, restore_force);
     }
     if (console_cmd->parsed()) {
         return run_console(*config, demo, db, now_text);

@@ -253,6 +253,7 @@ struct DeliveryEngine::State : std::enable_shared_from_this<State> {
         metrics.observe("leernetwerk_send_seconds", {{"platform", side.name}},
                         std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::steady_clock::now() - started));
+        note_health(outcome);
         switch (outcome.kind) {
             case Outcome::Kind::sent:
                 metrics.count("leernetwerk_sends_total",
@@ -267,6 +268,19 @@ struct DeliveryEngine::State : std::enable_shared_from_this<State> {
                 retry(row, key, outcome);
                 return;
         }
+    }
+
+    /// Whether the peer answers: since when it has not (for /readyz), and when it last did.
+    void note_health(const Outcome& outcome) {
+        const auto now = std::chrono::system_clock::now();
+        if (outcome.kind == Outcome::Kind::retry && outcome.unreachable) {
+            if (!health.unreachable_since) {
+                health.unreachable_since = now;
+            }
+            return;
+        }
+        health.unreachable_since.reset();
+        health.last_answer = now;
     }
 
     void retry(const OutboxRow& row, const std::string& key, const Outcome& outcome) {
@@ -438,6 +452,7 @@ struct DeliveryEngine::State : std::enable_shared_from_this<State> {
     bool flush_scheduled = false;
     bool running = false;
     bool look_queued = false;
+    DeliveryHealth health;
     int depth_bound = 0;
     int depth = 0;
     std::chrono::steady_clock::time_point depth_read_at{};
@@ -495,6 +510,12 @@ std::optional<std::chrono::seconds> DeliveryEngine::busy() {
     }
     state.metrics.count("leernetwerk_inbound_deferred_total", {{"platform", state.side.name}});
     return kBusyRetryAfter;
+}
+
+DeliveryHealth DeliveryEngine::health() const {
+    auto health = state_->health;
+    health.running = state_->running;
+    return health;
 }
 
 }  // namespace leernetwerk::dispatch

@@ -91,6 +91,15 @@ struct PlatformSide {
     std::function<void(const OutboxRow&, Instant)> on_given_up;
 };
 
+/// Whether a platform answers, for /readyz and /metrics.
+struct DeliveryHealth {
+    bool running = false;
+    /// Since when no send got an answer at all (connection refused, timeout); unset while the
+    /// peer answers (also with an error).
+    std::optional<std::chrono::system_clock::time_point> unreachable_since;
+    std::optional<std::chrono::system_clock::time_point> last_answer;
+};
+
 class DeliveryEngine {
 public:
     using Clock = std::function<Instant()>;
@@ -116,6 +125,7 @@ public:
     /// bound (counted in leernetwerk_inbound_deferred_total); nullopt when it may send now. The
     /// depth is read at most every 100 ms.
     std::optional<std::chrono::seconds> busy();
+    DeliveryHealth health() const;
 
 private:
     struct State;

@@ -1534,4 +1534,8 @@ void MatrixAdapter::wake() {
     impl_->wake();
 }
 
+dispatch::DeliveryHealth MatrixAdapter::delivery_health() const {
+    return impl_->engine.health();
+}
+
 }  // namespace leernetwerk::matrix

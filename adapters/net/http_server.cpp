@@ -6,6 +6,7 @@
 #include <limits>
 #include <set>
 #include <stdexcept>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <boost/asio/as_tuple.hpp>
@@ -74,6 +75,9 @@ struct ServerState : std::enable_shared_from_this<ServerState> {
     ServerObserver observer;
     std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
     std::unordered_set<Connection*> connections;
+    std::unordered_map<std::string, std::size_t> per_address;  ///< open connections by address
+    std::size_t refused_connections = 0;  ///< closed at accept: over a cap
+    std::size_t evicted_connections = 0;  ///< idle keep-alive connections closed to make room
     bool stopping = false;
     bool destroyed = false;
     std::size_t task_failures = 0;  ///< coroutines that ended with an exception (a bug)
@@ -90,10 +94,15 @@ public:
             remote_address = endpoint.address().to_string();
         }
         server->connections.insert(this);
+        ++server->per_address[remote_address];
     }
     ~Connection() {
         if (auto server = server_.lock()) {
             server->connections.erase(this);
+            if (auto it = server->per_address.find(remote_address);
+                it != server->per_address.end() && --it->second == 0) {
+                server->per_address.erase(it);
+            }
         }
     }
     Connection(const Connection&) = delete;
@@ -123,6 +132,9 @@ public:
     std::uint64_t awaiting = 0;  ///< the request whose answer is awaited (0: none)
     std::optional<Response> response_;
     bool idle = true;  ///< waiting for the first byte of a request
+    /// Idle after an answered request (keep-alive), since `idle_since`: may be closed for room.
+    bool kept_alive = false;
+    Clock::time_point idle_since{};
     bool closed = false;
 
 private:
@@ -381,6 +393,8 @@ asio::awaitable<bool> serve_request(std::shared_ptr<ServerState> server,
     auto [header_error, header_bytes] =
         co_await http::async_read_header(connection->stream, connection->buffer, parser, kTuple);
     (void)header_bytes;
+    // The header came in time; the body (and the answer) get read_timeout from here.
+    connection->stream.expires_after(options.read_timeout);
     Answer answer;
     answer.start = Clock::now();
     if (connection->closed) {
@@ -537,6 +551,11 @@ asio::awaitable<void> linger_close(std::shared_ptr<Connection> connection) {
     }
 }
 
+/// How long the request line and headers may take from the first byte (or the accept).
+std::chrono::seconds header_deadline(const ServerOptions& options) {
+    return std::min(options.header_timeout, options.read_timeout);
+}
+
 asio::awaitable<void> serve_connection(std::shared_ptr<ServerState> server,
                                        std::shared_ptr<Connection> connection) {
     const ServerOptions& options = server->options;
@@ -546,7 +565,9 @@ asio::awaitable<void> serve_connection(std::shared_ptr<ServerState> server,
         // The first request must arrive within read_timeout of the accept; a later one may take
         // idle_timeout to start and then read_timeout to arrive.
         connection->idle = true;
-        connection->stream.expires_after(first ? options.read_timeout : options.idle_timeout);
+        connection->kept_alive = !first;
+        connection->idle_since = Clock::now();
+        connection->stream.expires_after(first ? header_deadline(options) : options.idle_timeout);
         if (connection->buffer.size() == 0) {
             auto [ec, n] = co_await connection->stream.async_read_some(
                 connection->buffer.prepare(kReadChunk), kTuple);
@@ -556,8 +577,9 @@ asio::awaitable<void> serve_connection(std::shared_ptr<ServerState> server,
             connection->buffer.commit(n);
         }
         connection->idle = false;
+        connection->kept_alive = false;
         if (!first) {
-            connection->stream.expires_after(options.read_timeout);
+            connection->stream.expires_after(header_deadline(options));
         }
         first = false;
         keep = co_await serve_request(server, connection);
@@ -581,6 +603,58 @@ void swallow_failure(const std::weak_ptr<ServerState>& weak, const std::exceptio
     }
 }
 
+/// Closes the connection that has waited longest for its next keep-alive request; false when
+/// none is waiting so.
+bool evict_idle(ServerState& server) {
+    Connection* oldest = nullptr;
+    for (Connection* connection : server.connections) {
+        if (connection->idle && connection->kept_alive && !connection->closed &&
+            (oldest == nullptr || connection->idle_since < oldest->idle_since)) {
+            oldest = connection;
+        }
+    }
+    if (oldest == nullptr) {
+        return false;
+    }
+    oldest->close();
+    ++server.evicted_connections;
+    return true;
+}
+
+/// Whether a new connection may stay: under the cap per address, and under the global cap (less
+/// the probe reserve for anyone but a local probe), making room by closing idle keep-alive
+/// connections where needed.
+bool admit(ServerState& server, const tcp::socket& socket) {
+    error_code ec;
+    const auto endpoint = socket.remote_endpoint(ec);
+    if (ec) {
+        return false;  // gone already
+    }
+    const auto address = endpoint.address().to_string();
+    const auto& options = server.options;
+    if (options.max_connections_per_address > 0) {
+        const auto it = server.per_address.find(address);
+        if (it != server.per_address.end() && it->second >= options.max_connections_per_address) {
+            return false;
+        }
+    }
+    const auto reserve = std::min(options.probe_reserve, options.max_connections / 4);
+    const auto cap = is_probe_address(address) ? options.max_connections
+                                                : options.max_connections - reserve;
+    // Closed connections leave the set when their coroutine ends: count only the open ones.
+    const auto open = [&server] {
+        return static_cast<std::size_t>(
+            std::count_if(server.connections.begin(), server.connections.end(),
+                          [](const Connection* c) { return !c->closed; }));
+    };
+    while (open() >= cap) {
+        if (!evict_idle(server)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 asio::awaitable<void> accept_loop(std::shared_ptr<ServerState> server, tcp::acceptor* acceptor) {
     for (;;) {
         auto [ec, socket] = co_await acceptor->async_accept(kTuple);
@@ -593,7 +667,8 @@ asio::awaitable<void> accept_loop(std::shared_ptr<ServerState> server, tcp::acce
             co_await pause.async_wait(kTuple);
             continue;
         }
-        if (server->connections.size() >= server->options.max_connections) {
+        if (!admit(*server, socket)) {
+            ++server->refused_connections;
             error_code ignored;
             socket.close(ignored);
             continue;
@@ -609,6 +684,10 @@ asio::awaitable<void> accept_loop(std::shared_ptr<ServerState> server, tcp::acce
 }
 
 }  // namespace
+
+bool is_probe_address(const std::string& address) {
+    return address == "127.0.0.1" || address == "::1" || address == "::ffff:127.0.0.1";
+}
 
 struct HttpServer::Impl : ServerState {
     using ServerState::ServerState;
@@ -642,6 +721,14 @@ void HttpServer::route_prefix(std::string method, std::string prefix, Handler ha
 
 void HttpServer::set_observer(ServerObserver observer) {
     impl_->observer = std::move(observer);
+}
+
+HttpServer::Stats HttpServer::stats() const {
+    Stats stats;
+    stats.open_connections = impl_->connections.size();
+    stats.refused_connections = impl_->refused_connections;
+    stats.evicted_connections = impl_->evicted_connections;
+    return stats;
 }
 
 std::uint16_t HttpServer::listen(const std::string& address, std::uint16_t port) {

@@ -647,14 +647,17 @@ struct TokenValidator::Impl : std::enable_shared_from_this<TokenValidator::Impl>
         if (!service_url || service_url->empty()) {
             return reject("serviceurl claim missing");
         }
+        Claims claims{settings_.issuer, settings_.app_id, *service_url, key.endorsements};
+        if (p.service_url.empty()) {
+            return claims;  // the caller compares once it has read the activity
+        }
         if (*service_url != p.service_url) {
             return reject("serviceurl claim does not match the activity's serviceUrl");
         }
-        if (!key.endorsements.empty() && std::find(key.endorsements.begin(), key.endorsements.end(),
-                                                   p.channel_id) == key.endorsements.end()) {
+        if (!claims.covers(p.service_url, p.channel_id)) {
             return reject("signing key is not endorsed for this channel");
         }
-        return Claims{settings_.issuer, settings_.app_id, *service_url};
+        return claims;
     }
 
     net::HttpTransport& http_;
@@ -670,6 +673,12 @@ struct TokenValidator::Impl : std::enable_shared_from_this<TokenValidator::Impl>
     std::vector<PendingPtr> waiters_;
     int fetches_ = 0;
 };
+
+bool Claims::covers(std::string_view activity_service_url, std::string_view channel_id) const {
+    return service_url == activity_service_url &&
+           (endorsements.empty() ||
+            std::find(endorsements.begin(), endorsements.end(), channel_id) != endorsements.end());
+}
 
 TokenValidator::TokenValidator(net::HttpTransport& http, AuthSettings settings, Clock clock)
     : impl_(std::make_shared<Impl>(http, std::move(settings), std::move(clock))) {}

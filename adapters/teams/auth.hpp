@@ -54,6 +54,11 @@ struct Claims {
     std::string issuer;
     std::string audience;
     std::string service_url;
+    std::vector<std::string> endorsements;  ///< the signing key's channels (empty: any)
+
+    /// Whether the token covers an activity from `service_url` on `channel_id` (for a token
+    /// validated before its activity was read).
+    bool covers(std::string_view activity_service_url, std::string_view channel_id) const;
 };
 
 using ValidateCallback = std::function<void(Result<Claims>)>;
@@ -69,6 +74,8 @@ public:
 
     /// `authorization` is the raw Authorization header. The callback runs once: Claims, or an
     /// Error with code unauthorized and http_status 401 saying why (never the token itself).
+    /// With an empty `service_url` (the activity not read yet) the serviceurl claim and the
+    /// endorsements are not compared: the caller checks them with Claims::covers.
     void validate(std::string_view authorization, std::string_view service_url,
                   std::string_view channel_id, ValidateCallback done);
 

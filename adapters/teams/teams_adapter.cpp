@@ -26,6 +26,7 @@ using nlohmann::json;
 constexpr int kMaxInFlight = 16;
 constexpr std::size_t kMaxRememberedRefs = 50'000;
 constexpr std::chrono::minutes kWebhookMaxAge{5};
+constexpr std::chrono::minutes kWebhookMaxSkew{5};  ///< how far ahead a timestamp may be
 
 /// Teams' per-conversation send limits (PROTOCOLS.md §3.4).
 const std::vector<std::pair<int, std::chrono::milliseconds>> kConversationWindows = {
@@ -224,30 +225,41 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
             reject(respond, 401, "unauthorized", "missing or malformed Authorization header");
             return;
         }
-        auto activity = parse_activity(request.body);
-        if (!activity) {
-            // Without auth this is the first check; with auth the token is checked below before
-            // anything of the activity is used.
-            reject(respond, 400, "bad_request", activity.error().message);
-            return;
-        }
         if (!options.auth) {
+            auto activity = parse_activity(request.body);
+            if (!activity) {
+                reject(respond, 400, "bad_request", activity.error().message);
+                return;
+            }
             process(std::move(*activity), std::move(respond));
             return;
         }
+        // The token first: nothing of the body is read before it is known to come from the
+        // Bot Connector. Its serviceurl claim and key endorsements are compared with the
+        // activity once that is read.
         auto self = shared_from_this();
-        const auto service_url = activity->service_url;
-        const auto channel_id = activity->channel_id;
         validator->validate(
-            authorization, service_url, channel_id,
-            [self, activity = std::move(*activity), respond](Result<Claims> claims) mutable {
+            authorization, "", "",
+            [self, body = std::move(request.body), respond](Result<Claims> claims) mutable {
                 if (!claims) {
                     log_line(LogLevel::warn,
                              "teams: refused an activity: " + claims.error().message);
                     self->reject(respond, 401, "unauthorized", "invalid token");
                     return;
                 }
-                self->process(std::move(activity), std::move(respond));
+                auto activity = parse_activity(body);
+                if (!activity) {
+                    self->reject(respond, 400, "bad_request", activity.error().message);
+                    return;
+                }
+                if (!claims->covers(activity->service_url, activity->channel_id)) {
+                    log_line(LogLevel::warn,
+                             "teams: refused an activity: its serviceUrl or channel is not the "
+                             "token's");
+                    self->reject(respond, 401, "unauthorized", "invalid token");
+                    return;
+                }
+                self->process(std::move(*activity), std::move(respond));
             });
     }
 
@@ -447,6 +459,10 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
     }
 
     void on_webhook(net::Request request, net::Responder respond) {
+        if (!is_json_content_type(request.header("Content-Type"))) {
+            reject(respond, 415, "content_type", "expected Content-Type: application/json");
+            return;
+        }
         if (!verify_webhook_hmac(request.header("Authorization"), request.body,
                                  options.webhook_security_token)) {
             reject(respond, 401, "unauthorized", "invalid HMAC");
@@ -461,6 +477,11 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         const auto sent_at = parse_timestamp(activity->timestamp);
         if (!sent_at || *sent_at < clock() - kWebhookMaxAge) {
             reject(respond, 400, "stale", "missing or stale timestamp");
+            return;
+        }
+        // Nor ones dated ahead (a signed request kept for later): a little clock skew only.
+        if (*sent_at > clock() + kWebhookMaxSkew) {
+            reject(respond, 400, "future", "timestamp in the future");
             return;
         }
         remember_conversation(*activity);
@@ -845,6 +866,10 @@ void TeamsAdapter::stop() {
 
 void TeamsAdapter::wake() {
     impl_->wake();
+}
+
+dispatch::DeliveryHealth TeamsAdapter::delivery_health() const {
+    return impl_->engine.health();
 }
 
 }  // namespace leernetwerk::teams

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/dispatch/delivery_engine.hpp"
 #include "adapters/dispatch/retry_policy.hpp"
 #include "adapters/net/http_server.hpp"
 #include "adapters/net/metrics.hpp"
@@ -58,6 +59,8 @@ public:
     void stop();
     /// New outbox rows may be due: look now instead of at the next poll.
     void wake();
+    /// Whether the platform answers the dispatcher (for /readyz and /metrics).
+    dispatch::DeliveryHealth delivery_health() const;
 
 private:
     struct Impl;

@@ -501,4 +501,126 @@ TEST_CASE("listen() names the address it cannot bind", "[net][server]") {
     CHECK_THROWS_WITH(server.listen("not-an-ip", 0), Catch::Contains("not-an-ip"));
 }
 
+
+namespace {
+
+/// A connection from another loopback address than a local probe's (127.0.0.1).
+asio::awaitable<std::unique_ptr<tcp::socket>> connect_from(const char* source,
+                                                           std::uint16_t port) {
+    auto executor = co_await asio::this_coro::executor;
+    auto socket = std::make_unique<tcp::socket>(executor);
+    socket->open(tcp::v4());
+    socket->bind(tcp::endpoint(asio::ip::make_address(source), 0));
+    co_await socket->async_connect(
+        tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), asio::use_awaitable);
+    co_return socket;
+}
+
+struct Flood {
+    int refused = 0;     ///< of the flood's connections, closed by the server at once
+    int probes_ok = 0;   ///< of 20 probes from 127.0.0.1 during the flood, answered 200
+    int evicted = 0;     ///< kept-alive flood connections closed to make room
+};
+
+/// `idle` connections from 127.0.0.2 that never send a byte, `kept` that send one request and
+/// stay open; then 20 probes from 127.0.0.1, each on a new connection (kept open when
+/// `hold_probes`).
+asio::awaitable<Flood> flood(std::uint16_t port, int idle, int kept, bool hold_probes = false) {
+    std::vector<std::unique_ptr<tcp::socket>> crowd;
+    for (int i = 0; i < idle + kept; ++i) {
+        crowd.push_back(co_await connect_from("127.0.0.2", port));
+    }
+    Flood result;
+    std::string error;
+    for (int i = idle; i < idle + kept; ++i) {
+        const std::string request = get("/hello");
+        auto [write_error, written] =
+            co_await asio::async_write(*crowd[i], asio::buffer(request), kTuple);
+        (void)written;
+        beast::flat_buffer buffer;
+        if (write_error || (co_await read_reply(crowd[i].get(), &buffer, false, &error)).status != 200) {
+            ++result.refused;
+        }
+    }
+    for (int i = 0; i < idle; ++i) {
+        result.refused += (co_await closes_within(crowd[i].get(), 50ms)) ? 1 : 0;
+    }
+    std::vector<std::unique_ptr<tcp::socket>> held;
+    for (int i = 0; i < 20; ++i) {
+        auto probe = co_await connect_from("127.0.0.1", port);
+        const std::string request = get("/healthz");
+        auto [write_error, written] = co_await asio::async_write(*probe, asio::buffer(request), kTuple);
+        (void)written;
+        beast::flat_buffer buffer;
+        result.probes_ok += !write_error &&
+                            (co_await read_reply(probe.get(), &buffer, false, &error)).status == 200;
+        if (hold_probes) {
+            held.push_back(std::move(probe));
+        }
+    }
+    for (int i = idle; i < idle + kept; ++i) {
+        result.evicted += (co_await closes_within(crowd[i].get(), 50ms)) ? 1 : 0;
+    }
+    co_return result;
+}
+
+}  // namespace
+
+TEST_CASE("idle connections from one client leave room for local health probes",
+          "[net][server][limits]") {
+    ServerOptions options;
+    options.max_connections = 40;
+    options.probe_reserve = 8;
+    options.max_connections_per_address = 0;  // only the global cap and its reserve
+    ServerFixture f(options);
+    f.server->route("GET", "/healthz", answer_text("ok"));
+    f.listen();
+    const Flood result = run_task(f.io, flood(f.port, 60, 0), 30s);
+    CHECK(result.refused == 60 - 32);  // 40 less the 8 kept for probes
+    CHECK(result.probes_ok == 20);
+    CHECK(f.server->stats().refused_connections == 28);
+}
+
+TEST_CASE("one address gets at most max_connections_per_address", "[net][server][limits]") {
+    ServerOptions options;
+    options.max_connections_per_address = 5;
+    ServerFixture f(options);
+    f.server->route("GET", "/healthz", answer_text("ok"));
+    f.listen();
+    const Flood result = run_task(f.io, flood(f.port, 12, 0), 30s);
+    CHECK(result.refused == 7);
+    CHECK(result.probes_ok == 20);  // another address is not affected
+}
+
+TEST_CASE("at the cap, the longest-idle keep-alive connection makes room", "[net][server][limits]") {
+    ServerOptions options;
+    options.max_connections = 12;
+    options.probe_reserve = 2;
+    options.max_connections_per_address = 0;
+    ServerFixture f(options);
+    f.server->route("GET", "/hello", answer_text("hallo"));
+    f.server->route("GET", "/healthz", answer_text("ok"));
+    f.listen();
+    // Ten kept-alive connections fill the ten places others than probes may use; the probes, who
+    // keep their connections too, take the reserve, and beyond it the longest idle connections:
+    // first all ten of the flood's, then earlier probes'.
+    const Flood result = run_task(f.io, flood(f.port, 0, 10, true), 30s);
+    CHECK(result.refused == 0);
+    CHECK(result.probes_ok == 20);
+    CHECK(result.evicted == 10);
+    CHECK(f.server->stats().evicted_connections == 18);  // 20 probes in 12 places
+}
+
+TEST_CASE("an idle keep-alive connection is closed after idle_timeout", "[net][server][limits]") {
+    ServerOptions options;
+    options.idle_timeout = 1s;
+    ServerFixture f(options);
+    f.server->route("GET", "/hello", answer_text("hallo"));
+    f.listen();
+    const auto talk = f.converse({{get("/hello")}}, true);
+    REQUIRE(talk.replies.size() == 1);
+    CHECK(talk.replies[0].status == 200);
+    CHECK(talk.closed_by_server);
+}
+
 }  // namespace leernetwerk::net::test

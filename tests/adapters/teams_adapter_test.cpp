@@ -202,8 +202,15 @@ TEST_CASE("teams: with auth on, a missing or invalid token is refused", "[teams]
     CHECK(body.find("eyJ") == std::string::npos);
     CHECK(f.rows() == 0);
     CHECK(f.store->networks().empty());
+    // A body that is no activity at all, with a token: the token is refused before the body
+    // is read (401, not 400).
+    std::tie(status, body) = f.post("{not json", "application/json",
+                                    "Bearer eyJhbGciOiJSUzI1NiIsImtpZCI6ImsifQ.eyJ9.c2ln");
+    CHECK(status == 401);
     CHECK(f.metrics.value("leernetwerk_inbound_rejected_total",
-                          {{"platform", "teams"}, {"reason", "unauthorized"}}) == 3);
+                          {{"platform", "teams"}, {"reason", "unauthorized"}}) == 4);
+    CHECK(f.metrics.value("leernetwerk_inbound_rejected_total",
+                          {{"platform", "teams"}, {"reason", "bad_request"}}) == 0);
 }
 
 TEST_CASE("teams: a reply goes out through the connector and is marked sent", "[teams][adapter]") {
@@ -438,6 +445,26 @@ TEST_CASE("teams: the outgoing webhook answers in the response, after checking t
     SECTION("an old request (a replay) is refused") {
         const auto old = webhook_activity("w2", "nieuw netwerk X", f.now - std::chrono::minutes(6));
         CHECK(f.post(old, "application/json", hmac_header(old), "/api/teams-webhook").first == 400);
+        CHECK(f.store->networks().empty());
+    }
+    SECTION("a request dated ahead (kept for later) is refused, a little skew is not") {
+        const auto ahead =
+            webhook_activity("w3", "nieuw netwerk X", f.now + std::chrono::hours(24 * 365));
+        const auto [status, reply] =
+            f.post(ahead, "application/json", hmac_header(ahead), "/api/teams-webhook");
+        CHECK(status == 400);
+        CHECK(reply.find("future") != std::string::npos);
+        CHECK(f.store->networks().empty());
+        const auto skewed =
+            webhook_activity("w4", "nieuw netwerk Y", f.now + std::chrono::minutes(2));
+        CHECK(f.post(skewed, "application/json", hmac_header(skewed), "/api/teams-webhook")
+                  .first == 200);
+    }
+    SECTION("another Content-Type is refused, signed or not") {
+        CHECK(f.post(body, "text/plain", hmac_header(body), "/api/teams-webhook").first == 415);
+        CHECK(f.post(body, "application/x-www-form-urlencoded", hmac_header(body),
+                     "/api/teams-webhook")
+                  .first == 415);
         CHECK(f.store->networks().empty());
     }
 }
