@@ -10,6 +10,7 @@ packages=(
     libhowardhinnant-date-dev libtomlplusplus-dev libexpected-dev
     libcli11-dev libspdlog-dev libical-dev catch2 zlib1g-dev
     python3-jsonschema python3-yaml
+    systemd   # systemd-analyze, to verify the packaged units in the tests
 )
 
 # Node.js and npm run the Teams test peer. Machines that have them already (from elsewhere than
