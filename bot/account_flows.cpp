@@ -89,7 +89,17 @@ void finish_link(Turn& turn, const LinkCode& code) {
     }
     store.link_identity({platform, turn.event.sender.user_id, code.member_id});
     if (former && former->id != code.member_id) {
+        // An open anonymous poll keeps a sealed ballot per invitee, found by a token made from
+        // the member's id: the joining member's ballot becomes the staying member's.
+        std::vector<Poll> polls;
+        for (auto& poll : store.open_polls()) {
+            const auto invitees = store.poll_invitees(poll.id);
+            if (std::find(invitees.begin(), invitees.end(), former->id) != invitees.end()) {
+                polls.push_back(std::move(poll));
+            }
+        }
         store.merge_members(code.member_id, former->id);
+        merge_ballots(store, turn.settings, polls, code.member_id, former->id);
     }
     store.mark_link_code_used(code.hash, turn.now);
     turn.me = store.member(code.member_id);

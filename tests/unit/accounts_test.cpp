@@ -86,7 +86,7 @@ struct TwoPlatforms {
             if (const auto* text_content = std::get_if<TextContent>(&row->message.content)) {
                 out += text_content->markdown + "\n";
             } else if (const auto* question = std::get_if<ChoiceQuestion>(&row->message.content)) {
-                out += question->prompt + "\n";
+                out += question->prompt + "\n" + question->closed_note + "\n";
             } else if (const auto* summary = std::get_if<Summary>(&row->message.content)) {
                 out += summary->title + "\n";
                 for (const auto& line : summary->rows) {
@@ -387,4 +387,36 @@ TEST_CASE("schools later: a member sets their own, a facilitator sets someone's"
     CHECK(has(anna.chat.say("lid school Bram | " + std::string(81, 'y')), "te lang"));
     CHECK(has(anna.chat.say("leden"), "Bram de Boer · De Fontein"));
     CHECK(has(anna.chat.say("member school Bram | De Fontein"), "is nu"));
+}
+
+TEST_CASE("an open anonymous poll answered on both accounts counts one person once after linking",
+          "[accounts][polls]") {
+    TwoPlatforms anna;
+    auto& store = *anna.chat.store;
+    // Anna's Matrix account was a member of its own, in the network, before the poll started.
+    Member other;
+    other.display_name = "Anna (Matrix)";
+    other.created_at = anna.now;
+    other.active_network_id = anna.chat.demo.network_id;
+    other.id = store.create_member(other);
+    store.link_identity({Platform::matrix, kMatrixAnna, other.id});
+    store.add_membership({anna.chat.demo.network_id, other.id, Role::participant, anna.now});
+
+    anna.chat.as("Marieke Jansen");
+    anna.chat.say("peiling \"Welke datum past?\" | 12 maart | 19 maart | anoniem | tot vrijdag 17:00");
+    const auto polls = store.polls_of(anna.chat.demo.network_id);
+    REQUIRE(polls.size() == 1);
+    const auto poll = polls.front().id;
+    const auto ballots = store.poll_ballots(poll).size();
+
+    anna.matrix("stem 1 2");
+    anna.teams("stem 1 1");
+    CHECK(anna.chat.respondents(poll) == 2);  // two members, as far as the bot knew
+
+    anna.matrix("koppel " + anna.code_from_teams());
+    // One person, one ballot: her Teams answer stays, and she answers once.
+    CHECK(store.poll_ballots(poll).size() == ballots - 1);
+    CHECK(anna.chat.respondents(poll) == 1);
+    CHECK(has(anna.matrix("stem 1 2"), "Je eerdere antwoord is vervangen door dit nieuwe."));
+    CHECK(anna.chat.respondents(poll) == 1);
 }
