@@ -337,12 +337,17 @@ std::size_t respondent_count(Store& store, const BotSettings& settings, const Po
 void merge_ballots(Store& store, const BotSettings& settings, const std::vector<Poll>& polls,
                    Id into, Id from) {
     for (const auto& poll : polls) {
-        if (!sealed_while_open(poll)) {
-            continue;
+        if (poll.state != PollState::open) {
+            continue;  // a closed poll's results are history, and name no tokens
         }
-        BallotBox box(store, settings, poll);
-        box.merge(respondent_token(settings, poll.id, into),
-                  respondent_token(settings, poll.id, from));
+        const auto into_token = respondent_token(settings, poll.id, into);
+        const auto from_token = respondent_token(settings, poll.id, from);
+        if (sealed_while_open(poll)) {
+            BallotBox box(store, settings, poll);
+            box.merge(into_token, from_token);
+        } else {
+            store.merge_poll_respondent(poll.id, into_token, from_token);
+        }
     }
 }
 

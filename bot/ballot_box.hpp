@@ -81,9 +81,9 @@ private:
 std::vector<PollAnswer> answers_of(Store& store, const BotSettings& settings, const Poll& poll);
 /// How many have answered at least one question (a skip counts).
 std::size_t respondent_count(Store& store, const BotSettings& settings, const Poll& poll);
-/// After Store::merge_members(into, from): in every open anonymous poll `from` was invited to,
-/// its ballot becomes `into`'s (BallotBox::merge), so one person answers once. `polls` are the
-/// polls as read before the merge.
+/// After Store::merge_members(into, from): in every open poll `from` was invited to, its ballot
+/// (anonymous: BallotBox::merge) or its named answers (Store::merge_poll_respondent) become
+/// `into`'s, so one person answers once. `polls` are the polls as read before the merge.
 void merge_ballots(Store& store, const BotSettings& settings, const std::vector<Poll>& polls,
                    Id into, Id from);
 /// One respondent's answers, by question.

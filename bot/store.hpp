@@ -283,6 +283,11 @@ public:
     virtual std::vector<PollAnswer> poll_answers(Id poll_id) = 0;
     /// The answers of one respondent, by question.
     virtual std::vector<PollAnswer> poll_answers_of(Id poll_id, std::string_view token) = 0;
+    /// One person answered an open named poll from two accounts that are now one member: the
+    /// answers of `from_token` go to `into_token` where it has none for that question, and the
+    /// `from_token` respondent is removed.
+    virtual void merge_poll_respondent(Id poll_id, std::string_view into_token,
+                                       std::string_view from_token) = 0;
     /// Removes every respondent and answer of a poll (an open anonymous poll of an earlier
     /// version, whose answers are moved into sealed ballots).
     virtual void remove_poll_answers(Id poll_id) = 0;

@@ -84,6 +84,8 @@ public:
     void record_link_failure(Platform platform, std::string_view user_id, Instant now) override;
     int link_failures_since(Platform platform, std::string_view user_id, Instant since) override;
     void merge_members(Id into, Id from) override;
+    void merge_poll_respondent(Id poll_id, std::string_view into_token,
+                               std::string_view from_token) override;
     std::optional<OutboxRow> latest_direct_delivery(Platform platform,
                                                     std::string_view user_id) override;
 

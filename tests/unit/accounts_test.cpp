@@ -420,3 +420,31 @@ TEST_CASE("an open anonymous poll answered on both accounts counts one person on
     CHECK(has(anna.matrix("stem 1 2"), "Je eerdere antwoord is vervangen door dit nieuwe."));
     CHECK(anna.chat.respondents(poll) == 1);
 }
+
+TEST_CASE("an open named poll answered on both accounts keeps one answer per question after linking",
+          "[accounts][polls]") {
+    TwoPlatforms anna;
+    auto& store = *anna.chat.store;
+    Member other;
+    other.display_name = "Anna (Matrix)";
+    other.created_at = anna.now;
+    other.active_network_id = anna.chat.demo.network_id;
+    other.id = store.create_member(other);
+    store.link_identity({Platform::matrix, kMatrixAnna, other.id});
+    store.add_membership({anna.chat.demo.network_id, other.id, Role::participant, anna.now});
+
+    anna.chat.as("Marieke Jansen");
+    anna.chat.say("peiling \"Welke datum past?\" | 12 maart | 19 maart | met naam | tot vrijdag 17:00");
+    const auto poll = store.polls_of(anna.chat.demo.network_id).front().id;
+    anna.matrix("stem 1 2");
+    CHECK(store.poll_respondents(poll).size() == 1);
+
+    anna.matrix("koppel " + anna.code_from_teams());
+    const auto respondents = store.poll_respondents(poll);
+    REQUIRE(respondents.size() == 1);
+    CHECK(respondents.front().member_id == anna.anna);
+    // Answering again on Teams replaces the answer given on Matrix.
+    CHECK(has(anna.teams("stem 1 1"), "Je eerdere antwoord is vervangen door dit nieuwe."));
+    CHECK(store.poll_respondents(poll).size() == 1);
+    CHECK(has(anna.teams("mijn gegevens export"), "12 maart"));
+}
