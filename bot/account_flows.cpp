@@ -120,10 +120,10 @@ void finish_link(Turn& turn, const LinkCode& code) {
         const auto now = store.membership(choice.network_id, code.member_id);
         if (network && now) {
             const auto other = now->role == choice.joining ? choice.staying : choice.joining;
-            text += "\n- " + turn.t("account.linked_role",
-                                    {{"network", network->name},
-                                     {"role", role_label(now->role, turn.lang)},
-                                     {"other", role_label(other, turn.lang)}});
+            text +=
+                "\n- " + turn.t("account.linked_role", {{"network", network->name},
+                                                        {"role", role_label(now->role, turn.lang)},
+                                                        {"other", role_label(other, turn.lang)}});
         }
     }
     text += "\n\n" + turn.t("account.linked_unlink");
@@ -135,12 +135,12 @@ void finish_link(Turn& turn, const LinkCode& code) {
         message.to = *to;
         message.recipient_member_id = code.member_id;
         message.lang = turn.language_of(*turn.me);
-        message.content =
-            TextContent{tr(message.lang, "account.linked_notice",
-                           {{"here", tr(message.lang, "mydata.platform_short." +
-                                                          std::string(platform_code(platform)))},
-                            {"id", turn.event.sender.user_id}}),
-                        {}};
+        message.content = TextContent{
+            tr(message.lang, "account.linked_notice",
+               {{"here",
+                 tr(message.lang, "mydata.platform_short." + std::string(platform_code(platform)))},
+                {"id", turn.event.sender.user_id}}),
+            {}};
         turn.send(message);
     }
 }
@@ -156,9 +156,8 @@ bool looks_like_link_code(std::string_view typed) {
         code += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     }
     return code.size() == kCodeLength &&
-           std::all_of(code.begin(), code.end(), [](char c) {
-               return kCodeAlphabet.find(c) != std::string_view::npos;
-           }) &&
+           std::all_of(code.begin(), code.end(),
+                       [](char c) { return kCodeAlphabet.find(c) != std::string_view::npos; }) &&
            std::any_of(code.begin(), code.end(),
                        [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
 }
@@ -176,8 +175,8 @@ void create_link_code(Turn& turn) {
         message.to.conversation_id = turn.event.conversation.id;
         message.to.user_id = turn.event.sender.user_id;
         message.to.direct = true;
-    } else if (const auto to = direct_address(turn.store, turn.me->id,
-                                              {turn.event.conversation.platform})) {
+    } else if (const auto to =
+                   direct_address(turn.store, turn.me->id, {turn.event.conversation.platform})) {
         message.to = *to;
     } else {
         turn.reply_text("account.code_private");
@@ -195,13 +194,13 @@ void create_link_code(Turn& turn) {
     message.recipient_member_id = turn.me->id;
     message.lang = turn.language_of(*turn.me);
     message.sealed = true;
-    message.content =
-        TextContent{tr(message.lang, "account.code",
-                       {{"code", code},
-                        {"minutes", std::to_string(kCodeValidity.count())},
-                        {"here", tr(message.lang, "mydata.platform_short." +
-                                                      std::string(platform_code(stored.platform)))}}),
-                    {}};
+    message.content = TextContent{
+        tr(message.lang, "account.code",
+           {{"code", code},
+            {"minutes", std::to_string(kCodeValidity.count())},
+            {"here", tr(message.lang,
+                        "mydata.platform_short." + std::string(platform_code(stored.platform)))}}),
+        {}};
     turn.send(message);
     if (!message.to.direct || message.to.conversation_id != turn.event.conversation.id) {
         turn.reply_text("account.code_sent");
@@ -302,7 +301,8 @@ void unlink_account(Turn& turn, const std::string& args) {
         store.set_member_expertise(copy.id, original.expertise);
     }
     for (const auto& membership : store.memberships_of(original.id)) {
-        store.add_membership({membership.network_id, copy.id, membership.role, membership.joined_at});
+        store.add_membership(
+            {membership.network_id, copy.id, membership.role, membership.joined_at});
     }
     if (original.active_network_id) {
         store.set_active_network(copy.id, original.active_network_id);
@@ -312,9 +312,8 @@ void unlink_account(Turn& turn, const std::string& args) {
         store.link_identity(identity);
     }
     const bool typed_from_detached = platform == turn.event.conversation.platform;
-    turn.reply_text("account.unlinked",
-                    {{"platform", platform_name(turn, platform)},
-                     {"other", platform_name(turn, keep.front().platform)}});
+    turn.reply_text("account.unlinked", {{"platform", platform_name(turn, platform)},
+                                         {"other", platform_name(turn, keep.front().platform)}});
     if (typed_from_detached) {
         turn.me = store.member(copy.id);
     }

@@ -255,13 +255,15 @@ bool BallotBox::cast(const std::string& token, int question, const std::string& 
 
 void BallotBox::merge(const std::string& into_token, const std::string& from_token) {
     load();
-    const auto from = std::find_if(ballots_->begin(), ballots_->end(),
-                                   [&](const Ballot& ballot) { return ballot.token == from_token; });
+    const auto from = std::find_if(ballots_->begin(), ballots_->end(), [&](const Ballot& ballot) {
+        return ballot.token == from_token;
+    });
     if (from == ballots_->end()) {
         return;
     }
-    const auto into = std::find_if(ballots_->begin(), ballots_->end(),
-                                   [&](const Ballot& ballot) { return ballot.token == into_token; });
+    const auto into = std::find_if(ballots_->begin(), ballots_->end(), [&](const Ballot& ballot) {
+        return ballot.token == into_token;
+    });
     if (into == ballots_->end()) {
         from->token = into_token;
     } else {

@@ -486,8 +486,7 @@ std::string member_reach(Turn& turn, const Member& member, bool manager) {
     if (!reachable) {
         text += "\n  ⚠ " + turn.t("members.no_account", args);
     } else if (refused) {
-        text += "\n  ⚠ " +
-                turn.t("members.refused." + std::string(platform_code(*refused)), args);
+        text += "\n  ⚠ " + turn.t("members.refused." + std::string(platform_code(*refused)), args);
     }
     return text;
 }
@@ -1012,8 +1011,7 @@ void handle_message(Turn& turn) {
     }
     auto command = parse_command(text);
     if (command && command->id == CommandId::link_conversation &&
-        looks_like_link_code(command->args) &&
-        !turn.store.find_network_by_name(command->args)) {
+        looks_like_link_code(command->args) && !turn.store.find_network_by_name(command->args)) {
         // `koppel ABC123`: a code from `koppel account`, not a network's name.
         command->id = CommandId::link_code;
     }

@@ -141,8 +141,7 @@ public:
     /// Counts a wrong code typed on an account (for the rate limit); tries older than a day are
     /// forgotten.
     virtual void record_link_failure(Platform platform, std::string_view user_id, Instant now) = 0;
-    virtual int link_failures_since(Platform platform, std::string_view user_id,
-                                    Instant since) = 0;
+    virtual int link_failures_since(Platform platform, std::string_view user_id, Instant since) = 0;
     /// Makes `from` part of `into`: its accounts, memberships (the higher role where both have
     /// one), answers, agenda items, questions, knowledge and messages move to `into`; profile
     /// fields `into` lacks are taken from `from`; then `from` is deleted.

@@ -69,8 +69,8 @@ std::optional<LinkCode> SqliteStore::link_code(std::string_view hash) {
 }
 
 void SqliteStore::mark_link_code_used(std::string_view hash, Instant now) {
-    Query query =
-        impl_->query("UPDATE link_codes SET used_at = ?2 WHERE code_hash = ?1", "mark_link_code_used");
+    Query query = impl_->query("UPDATE link_codes SET used_at = ?2 WHERE code_hash = ?1",
+                               "mark_link_code_used");
     query.bind_blob(1, hash).bind_instant(2, now);
     if (query.run() == 0) {
         throw StoreError("mark_link_code_used: no such code");

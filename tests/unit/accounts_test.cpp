@@ -98,9 +98,7 @@ struct TwoPlatforms {
         return out;
     }
     std::string teams(const std::string& text) { return say(Platform::teams, kTeamsAnna, text); }
-    std::string matrix(const std::string& text) {
-        return say(Platform::matrix, kMatrixAnna, text);
-    }
+    std::string matrix(const std::string& text) { return say(Platform::matrix, kMatrixAnna, text); }
 
     /// `koppel account` on Teams; the code from the private answer.
     std::string code_from_teams() {
@@ -134,8 +132,9 @@ TEST_CASE("a member linked on Teams and Matrix says on one that she comes and se
     // The first code was withdrawn by the newer one.
     CHECK(has(anna.matrix("koppel " + code), "Die code ken ik niet"));
     const auto linked = anna.matrix("koppel " + fresh);
-    CHECK(has(linked, "Gekoppeld! Je account op Matrix en je account op Teams zijn nu één lid: "
-                      "**Anna de Vries**"));
+    CHECK(has(linked,
+              "Gekoppeld! Je account op Matrix en je account op Teams zijn nu één lid: "
+              "**Anna de Vries**"));
     CHECK(anna.matrix_member() == anna.anna);
 
     CHECK(has(anna.matrix("ik kom"), "Genoteerd: je komt naar HSN-café Feedback die werkt"));
@@ -176,8 +175,9 @@ TEST_CASE("linking merges an account's own member: networks with the higher role
     const auto code = anna.code_from_teams();
     const auto linked = anna.matrix("koppel " + code);
     CHECK(has(linked, "Wat je op dit account al deed"));
-    CHECK(has(linked, "In HSN-café Feedback die werkt ben je nu organisator (de hoogste rol van "
-                      "je twee accounts; het andere was deelnemer)"));
+    CHECK(has(linked,
+              "In HSN-café Feedback die werkt ben je nu organisator (de hoogste rol van "
+              "je twee accounts; het andere was deelnemer)"));
 
     CHECK_FALSE(store.member(other.id).has_value());
     CHECK(anna.matrix_member() == anna.anna);
@@ -189,8 +189,7 @@ TEST_CASE("linking merges an account's own member: networks with the higher role
     CHECK(store.rsvps_of_member(anna.anna).size() == 1);
     const auto me = store.member(anna.anna);
     CHECK(me->school_name == "CBS De Regenboog");  // hers stays; the other had none
-    CHECK(std::find(me->expertise.begin(), me->expertise.end(), "kleuters") !=
-          me->expertise.end());
+    CHECK(std::find(me->expertise.begin(), me->expertise.end(), "kleuters") != me->expertise.end());
 }
 
 TEST_CASE("unlinking separates the accounts without losing either side's history", "[accounts]") {
@@ -247,8 +246,9 @@ TEST_CASE("forget me of a member with two accounts erases both", "[accounts][pri
     }
     CHECK(count_rows(file.path, "SELECT count(*) FROM members WHERE display_name LIKE 'Anna%'") ==
           0);
-    CHECK(count_rows(file.path, "SELECT count(*) FROM identities WHERE user_id IN "
-                                "('29:anna', '@anna:hsn.nl')") == 0);
+    CHECK(count_rows(file.path,
+                     "SELECT count(*) FROM identities WHERE user_id IN "
+                     "('29:anna', '@anna:hsn.nl')") == 0);
     CHECK(count_rows(file.path, "SELECT count(*) FROM link_codes") == 0);
     CHECK(count_rows(file.path, "SELECT count(*) FROM link_failures") == 0);
     CHECK(count_rows(file.path, "SELECT count(*) FROM rsvps WHERE reason LIKE '%ouderavond%'") ==
@@ -263,9 +263,10 @@ TEST_CASE("link codes: every wrong use gets a clear answer and changes nothing",
 
     SECTION("the code is stored only as a keyed hash, and its message sealed") {
         CHECK(count_rows(file.path, "SELECT count(*) FROM link_codes") == 1);
-        CHECK(count_rows(file.path, "SELECT count(*) FROM link_codes WHERE length(code_hash) = 32 "
-                                    "AND instr(code_hash, '" +
-                                        code + "') = 0") == 1);
+        CHECK(count_rows(file.path,
+                         "SELECT count(*) FROM link_codes WHERE length(code_hash) = 32 "
+                         "AND instr(code_hash, '" +
+                             code + "') = 0") == 1);
         CHECK(count_rows(file.path, "SELECT count(*) FROM outbox WHERE content LIKE '%" + code +
                                         "%' OR user_id = '29:anna'") == 0);
     }
@@ -301,8 +302,9 @@ TEST_CASE("link codes: every wrong use gets a clear answer and changes nothing",
                       "nog " + std::to_string(4 - i) + " keer"));
         }
         CHECK(has(anna.matrix("koppel ZZZZ99"), "nog 0 keer"));
-        CHECK(has(anna.matrix("koppel " + code), "Je hebt in het afgelopen uur 5 keer een "
-                                                 "verkeerde code getypt"));
+        CHECK(has(anna.matrix("koppel " + code),
+                  "Je hebt in het afgelopen uur 5 keer een "
+                  "verkeerde code getypt"));
         CHECK_FALSE(anna.matrix_member());
         anna.now += std::chrono::minutes{61};
         CHECK(has(anna.matrix("koppel " + anna.code_from_teams()), "Gekoppeld!"));
@@ -348,13 +350,16 @@ TEST_CASE("the member list says where members are linked and whom the bot never 
     store.link_identity({Platform::teams, "29:marieke", anna.id_of("Marieke Jansen")});
     const auto list = anna.say(Platform::teams, "29:marieke", "leden");
     INFO(list);
-    CHECK(has(list, "**Anna de Vries** · CBS De Regenboog · deelnemer · expertise: rekenen, "
-                    "groep 5-6 · Teams, console"));
-    CHECK(has(list, "**Sanne Bakker** · CBS De Fontein · deelnemer · expertise: kleuters, "
-                    "observeren · Matrix, console"));
+    CHECK(has(list,
+              "**Anna de Vries** · CBS De Regenboog · deelnemer · expertise: rekenen, "
+              "groep 5-6 · Teams, console"));
+    CHECK(has(list,
+              "**Sanne Bakker** · CBS De Fontein · deelnemer · expertise: kleuters, "
+              "observeren · Matrix, console"));
     CHECK(has(list, "⚠ Teams weigerde mijn bericht: vraag Bram de Boer de bot in Teams te openen"));
-    CHECK(has(list, "⚠ nog geen account: voeg er een toe met **lid toevoegen** Joost van Dijk | "
-                    "@naam:school.nl"));
+    CHECK(has(list,
+              "⚠ nog geen account: voeg er een toe met **lid toevoegen** Joost van Dijk | "
+              "@naam:school.nl"));
     CHECK_FALSE(has(list, "⚠ nog geen account: voeg er een toe met **lid toevoegen** Anna"));
 
     // Members see where others are linked, not the warnings.
@@ -403,7 +408,8 @@ TEST_CASE("an open anonymous poll answered on both accounts counts one person on
     store.add_membership({anna.chat.demo.network_id, other.id, Role::participant, anna.now});
 
     anna.chat.as("Marieke Jansen");
-    anna.chat.say("peiling \"Welke datum past?\" | 12 maart | 19 maart | anoniem | tot vrijdag 17:00");
+    anna.chat.say(
+        "peiling \"Welke datum past?\" | 12 maart | 19 maart | anoniem | tot vrijdag 17:00");
     const auto polls = store.polls_of(anna.chat.demo.network_id);
     REQUIRE(polls.size() == 1);
     const auto poll = polls.front().id;
@@ -421,8 +427,9 @@ TEST_CASE("an open anonymous poll answered on both accounts counts one person on
     CHECK(anna.chat.respondents(poll) == 1);
 }
 
-TEST_CASE("an open named poll answered on both accounts keeps one answer per question after linking",
-          "[accounts][polls]") {
+TEST_CASE(
+    "an open named poll answered on both accounts keeps one answer per question after linking",
+    "[accounts][polls]") {
     TwoPlatforms anna;
     auto& store = *anna.chat.store;
     Member other;
@@ -434,7 +441,8 @@ TEST_CASE("an open named poll answered on both accounts keeps one answer per que
     store.add_membership({anna.chat.demo.network_id, other.id, Role::participant, anna.now});
 
     anna.chat.as("Marieke Jansen");
-    anna.chat.say("peiling \"Welke datum past?\" | 12 maart | 19 maart | met naam | tot vrijdag 17:00");
+    anna.chat.say(
+        "peiling \"Welke datum past?\" | 12 maart | 19 maart | met naam | tot vrijdag 17:00");
     const auto poll = store.polls_of(anna.chat.demo.network_id).front().id;
     anna.matrix("stem 1 2");
     CHECK(store.poll_respondents(poll).size() == 1);
@@ -447,4 +455,29 @@ TEST_CASE("an open named poll answered on both accounts keeps one answer per que
     CHECK(has(anna.teams("stem 1 1"), "Je eerdere antwoord is vervangen door dit nieuwe."));
     CHECK(store.poll_respondents(poll).size() == 1);
     CHECK(has(anna.teams("mijn gegevens export"), "12 maart"));
+}
+
+TEST_CASE("what an account did before it was linked shows in the member's data on both platforms",
+          "[accounts]") {
+    TwoPlatforms anna;
+    auto& store = *anna.chat.store;
+    Member other;
+    other.display_name = "Anna (Matrix)";
+    other.created_at = anna.now;
+    other.active_network_id = anna.chat.demo.network_id;
+    other.id = store.create_member(other);
+    store.link_identity({Platform::matrix, kMatrixAnna, other.id});
+    store.add_membership({anna.chat.demo.network_id, other.id, Role::participant, anna.now});
+    anna.matrix("agendapunt Breuken in groep 8");
+    anna.teams("agendapunt Rekenen met rubrics");
+    anna.matrix("pauze 2 weken");
+
+    anna.matrix("koppel " + anna.code_from_teams());
+    for (const auto& data :
+         {anna.teams("mijn gegevens export"), anna.matrix("mijn gegevens export")}) {
+        CHECK(has(data, "Breuken in groep 8"));
+        CHECK(has(data, "Rekenen met rubrics"));
+        CHECK(has(data, "Matrix: @anna:hsn.nl"));
+    }
+    CHECK(store.member_pause(anna.anna).has_value());
 }
