@@ -253,6 +253,28 @@ bool BallotBox::cast(const std::string& token, int question, const std::string& 
     return replaced;
 }
 
+void BallotBox::merge(const std::string& into_token, const std::string& from_token) {
+    load();
+    const auto from = std::find_if(ballots_->begin(), ballots_->end(), [&](const Ballot& ballot) {
+        return ballot.token == from_token;
+    });
+    if (from == ballots_->end()) {
+        return;
+    }
+    const auto into = std::find_if(ballots_->begin(), ballots_->end(), [&](const Ballot& ballot) {
+        return ballot.token == into_token;
+    });
+    if (into == ballots_->end()) {
+        from->token = into_token;
+    } else {
+        for (const auto& [question, value] : from->answers) {
+            into->answers.emplace(question, value);
+        }
+        ballots_->erase(from);
+    }
+    reseal();
+}
+
 void BallotBox::reseal() {
     // Every ballot gets a fresh slot and nonce, so what changes in the database is the same
     // whoever answered. The order of the rows is the slots' order: random.
@@ -312,6 +334,23 @@ std::size_t respondent_count(Store& store, const BotSettings& settings, const Po
     BallotBox box(store, settings, poll);
     const auto& ballots = box.ballots();
     return static_cast<std::size_t>(std::count_if(ballots.begin(), ballots.end(), answered));
+}
+
+void merge_ballots(Store& store, const BotSettings& settings, const std::vector<Poll>& polls,
+                   Id into, Id from) {
+    for (const auto& poll : polls) {
+        if (poll.state != PollState::open) {
+            continue;  // a closed poll's results are history, and name no tokens
+        }
+        const auto into_token = respondent_token(settings, poll.id, into);
+        const auto from_token = respondent_token(settings, poll.id, from);
+        if (sealed_while_open(poll)) {
+            BallotBox box(store, settings, poll);
+            box.merge(into_token, from_token);
+        } else {
+            store.merge_poll_respondent(poll.id, into_token, from_token);
+        }
+    }
 }
 
 std::vector<PollAnswer> answers_of_token(Store& store, const BotSettings& settings,

@@ -58,6 +58,10 @@ public:
     /// At the closing: the answers go to the poll's results under random labels, in random order,
     /// and the ballots are removed.
     void count();
+    /// Two accounts of one person became one member: the ballot of `from_token` becomes theirs
+    /// (`into_token`); when they have one already, its answers win and the other's fill in the
+    /// questions it lacks, and one ballot is left. Re-seals every ballot.
+    void merge(const std::string& into_token, const std::string& from_token);
 
     /// The bytes every sealed ballot of this poll has, whatever it holds.
     std::size_t sealed_size() const;
@@ -77,6 +81,11 @@ private:
 std::vector<PollAnswer> answers_of(Store& store, const BotSettings& settings, const Poll& poll);
 /// How many have answered at least one question (a skip counts).
 std::size_t respondent_count(Store& store, const BotSettings& settings, const Poll& poll);
+/// After Store::merge_members(into, from): in every open poll `from` was invited to, its ballot
+/// (anonymous: BallotBox::merge) or its named answers (Store::merge_poll_respondent) become
+/// `into`'s, so one person answers once. `polls` are the polls as read before the merge.
+void merge_ballots(Store& store, const BotSettings& settings, const std::vector<Poll>& polls,
+                   Id into, Id from);
 /// One respondent's answers, by question.
 std::vector<PollAnswer> answers_of_token(Store& store, const BotSettings& settings,
                                          const Poll& poll, const std::string& token);

@@ -465,11 +465,57 @@ void show_help(Turn& turn, const std::string& args) {
     turn.reply(TextContent{text, {}});
 }
 
+/// " · Teams, Matrix" for a member's list line: where they are linked. For those who run the
+/// network also a warning when the bot never reached them: no account on Teams or Matrix yet, or
+/// the platform refused the last private message (Store::latest_direct_delivery), with what to do.
+std::string member_reach(Turn& turn, const Member& member, bool manager) {
+    const auto identities = turn.store.identities_of(member.id);
+    std::vector<Platform> platforms;
+    std::optional<Platform> refused;
+    for (const auto& identity : identities) {
+        if (std::find(platforms.begin(), platforms.end(), identity.platform) == platforms.end()) {
+            platforms.push_back(identity.platform);
+        }
+        if (identity.platform != Platform::console && !refused) {
+            const auto last =
+                turn.store.latest_direct_delivery(identity.platform, identity.user_id);
+            if (last && last->state == OutboxState::failed) {
+                refused = identity.platform;
+            }
+        }
+    }
+    std::sort(platforms.begin(), platforms.end(), [](Platform a, Platform b) {
+        // Teams and Matrix first; the console (the test chat) last.
+        return (a == Platform::console) < (b == Platform::console) ||
+               ((a == Platform::console) == (b == Platform::console) && a < b);
+    });
+    std::string names;
+    for (const auto platform : platforms) {
+        names += (names.empty() ? "" : ", ") +
+                 turn.t("mydata.platform_short." + std::string(platform_code(platform)));
+    }
+    std::string text = names.empty() ? "" : " · " + names;
+    if (!manager) {
+        return text;
+    }
+    const bool reachable = std::any_of(identities.begin(), identities.end(), [](const auto& i) {
+        return i.platform != Platform::console;
+    });
+    const MessageArgs args{{"name", member.display_name}};
+    if (!reachable) {
+        text += "\n  ⚠ " + turn.t("members.no_account", args);
+    } else if (refused) {
+        text += "\n  ⚠ " + turn.t("members.refused." + std::string(platform_code(*refused)), args);
+    }
+    return text;
+}
+
 void show_members(Turn& turn) {
     auto network = turn.require_network();
     if (!network) {
         return;
     }
+    const bool manager = turn.manages(network->id);
     const auto roster = turn.store.roster(network->id);
     std::string text = turn.t(
         "members.title", {{"network", network->name}, {"count", std::to_string(roster.size())}});
@@ -486,6 +532,7 @@ void show_members(Turn& turn) {
             }
             text += " · " + turn.t("members.expertise", {{"tags", tags}});
         }
+        text += member_reach(turn, entry.member, manager);
     }
     turn.reply(TextContent{text, {}});
 }
@@ -981,7 +1028,12 @@ void handle_message(Turn& turn) {
             return;
         }
     }
-    const auto command = parse_command(text);
+    auto command = parse_command(text);
+    if (command && command->id == CommandId::link_conversation &&
+        looks_like_link_code(command->args) && !turn.store.find_network_by_name(command->args)) {
+        // `koppel ABC123`: a code from `koppel account`, not a network's name.
+        command->id = CommandId::link_code;
+    }
     const auto open_prompts =
         turn.me ? turn.store.pending_of_member(turn.me->id) : std::vector<PendingAction>{};
     // In a direct chat, text that is no command may answer the member's open poll question; so
@@ -1006,6 +1058,7 @@ void handle_message(Turn& turn) {
     // Strangers can ask for help and, on a fresh installation, create the first network.
     if (!turn.me && command->id != CommandId::help && command->id != CommandId::my_data &&
         command->id != CommandId::forget_me && command->id != CommandId::language &&
+        command->id != CommandId::link_code &&
         !(command->id == CommandId::create_network && turn.store.networks().empty())) {
         turn.reply_text("input.stranger");
         return;
@@ -1037,6 +1090,21 @@ void handle_message(Turn& turn) {
             break;
         case CommandId::link_conversation:
             link_conversation(turn, command->args);
+            break;
+        case CommandId::link_account:
+            create_link_code(turn);
+            break;
+        case CommandId::link_code:
+            enter_link_code(turn, command->args);
+            break;
+        case CommandId::unlink_account:
+            unlink_account(turn, command->args);
+            break;
+        case CommandId::my_school:
+            my_school(turn, command->args);
+            break;
+        case CommandId::member_school:
+            member_school(turn, command->args);
             break;
         case CommandId::add_member:
             add_member(turn, command->args);

@@ -130,6 +130,29 @@ std::vector<CommandSpec> make_specs() {
           "delete my data", "erase my data"},
          "vergeet mij",
          "forget me"},
+        {C::link_account,
+         "link_account",
+         {"koppel account", "account koppelen", "koppel mijn account", "koppel accounts",
+          "link account", "link my account", "link accounts"},
+         "koppel account",
+         "link account"},
+        {C::link_code,
+         "link_code",
+         {"koppel code", "koppelcode", "link code"},
+         "koppel code",
+         "link code"},
+        {C::unlink_account,
+         "unlink_account",
+         {"ontkoppel", "ontkoppel account", "account ontkoppelen", "unlink", "unlink account"},
+         "ontkoppel",
+         "unlink"},
+        {C::my_school, "my_school", {"mijn school", "my school"}, "mijn school", "my school"},
+        {C::member_school,
+         "member_school",
+         {"lid school", "school van lid", "member school"},
+         "lid school",
+         "member school",
+         true},
         {C::agenda_item,
          "agenda_item",
          {"agendapunt", "agenda punt", "nieuw agendapunt", "agendapunt toevoegen", "agenda item",
@@ -496,6 +519,11 @@ HelpTopic help_topic(CommandId id) {
         case C::ambition:
         case C::my_data:
         case C::forget_me:
+        case C::link_account:
+        case C::link_code:
+        case C::unlink_account:
+        case C::my_school:
+        case C::member_school:
             return HelpTopic::network;
     }
     return HelpTopic::none;

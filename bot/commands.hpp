@@ -79,6 +79,12 @@ enum class CommandId {
     close_question,
     pause,
     route_count,
+    // one person, several accounts; schools (account_flows.cpp)
+    link_account,
+    link_code,
+    unlink_account,
+    member_school,
+    my_school,
 };
 
 /// How a command is typed and who may use it.

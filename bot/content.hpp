@@ -115,7 +115,7 @@ struct OutboundMessage {
     /// messages an anonymous poll causes to a member; Store::use_sealing_key).
     bool sealed = false;
     /// Set on replies to a member's message (never on sealed ones); not read back with the row.
-    std::optional<ReplyCause> cause;
+    std::optional<ReplyCause> cause{};
 };
 
 enum class OutboxState { pending, sending, sent, failed };

@@ -23,6 +23,18 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/// A one-time code that links a second account to a member (`koppel account`). Only its keyed
+/// hash is stored.
+struct LinkCode {
+    std::string hash;  ///< HMAC of the code; the code itself is never stored
+    Id member_id = 0;
+    Platform platform = Platform::console;  ///< the account that asked for it
+    std::string user_id;
+    Instant created_at{};
+    Instant expires_at{};
+    std::optional<Instant> used_at;
+};
+
 /// A member with their role in one network.
 struct RosterEntry {
     Member member;
@@ -122,6 +134,25 @@ public:
     /// Links a platform account to a member (replacing an earlier link of that account).
     virtual void link_identity(const Identity& identity) = 0;
     virtual std::vector<Identity> identities_of(Id member_id) = 0;
+
+    // ---- one person, several accounts ---------------------------------------------------------
+    /// Stores a new link code; the member's earlier unused codes are withdrawn, and codes that
+    /// expired long ago are forgotten.
+    virtual void create_link_code(const LinkCode& code) = 0;
+    virtual std::optional<LinkCode> link_code(std::string_view hash) = 0;
+    virtual void mark_link_code_used(std::string_view hash, Instant now) = 0;
+    /// Counts a wrong code typed on an account (for the rate limit); tries older than a day are
+    /// forgotten.
+    virtual void record_link_failure(Platform platform, std::string_view user_id, Instant now) = 0;
+    virtual int link_failures_since(Platform platform, std::string_view user_id, Instant since) = 0;
+    /// Makes `from` part of `into`: its accounts, memberships (the higher role where both have
+    /// one), answers, agenda items, questions, knowledge and messages move to `into`; profile
+    /// fields `into` lacks are taken from `from`; then `from` is deleted.
+    virtual void merge_members(Id into, Id from) = 0;
+    /// The newest private message to this account that was sent or given up on, if any (whether
+    /// the platform delivers to it).
+    virtual std::optional<OutboxRow> latest_direct_delivery(Platform platform,
+                                                            std::string_view user_id) = 0;
 
     // ---- memberships -----------------------------------------------------------------------
     /// Adds a member to a network, or changes their role when they are in it already.
@@ -254,6 +285,11 @@ public:
     virtual std::vector<PollAnswer> poll_answers(Id poll_id) = 0;
     /// The answers of one respondent, by question.
     virtual std::vector<PollAnswer> poll_answers_of(Id poll_id, std::string_view token) = 0;
+    /// One person answered an open named poll from two accounts that are now one member: the
+    /// answers of `from_token` go to `into_token` where it has none for that question, and the
+    /// `from_token` respondent is removed.
+    virtual void merge_poll_respondent(Id poll_id, std::string_view into_token,
+                                       std::string_view from_token) = 0;
     /// Removes every respondent and answer of a poll (an open anonymous poll of an earlier
     /// version, whose answers are moved into sealed ballots).
     virtual void remove_poll_answers(Id poll_id) = 0;

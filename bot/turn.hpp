@@ -231,6 +231,19 @@ void forget_me(Turn& turn);
 bool is_forget_me(const PendingAction& pending);
 /// The answer to the "vergeet mij" question.
 void answer_forget_me(Turn& turn, const PendingAction& pending, bool yes);
+// One person, several accounts; schools (account_flows.cpp).
+/// `koppel account`: a one-time code, sent privately, to type on the member's other platform.
+void create_link_code(Turn& turn);
+/// `koppel ABC123`: the account typing it becomes part of the member who asked for the code.
+void enter_link_code(Turn& turn, const std::string& args);
+/// Whether typed text has the form of a link code (so `koppel ABC123` is no network's name).
+bool looks_like_link_code(std::string_view typed);
+/// `ontkoppel [teams|matrix]`: the account becomes a member of its own again.
+void unlink_account(Turn& turn, const std::string& args);
+/// `mijn school Het Kompas` (without a name: shows it).
+void my_school(Turn& turn, const std::string& args);
+/// `lid school Daan | Het Kompas`, for facilitators.
+void member_school(Turn& turn, const std::string& args);
 // Agenda input and the dot vote (agenda_flows.cpp).
 inline constexpr std::string_view kAgendaRoundJob = "agenda_round";
 /// `agendapunt <tekst> | toelichting | ik leid in | casus | anoniem`; without text: the form.

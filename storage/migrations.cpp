@@ -653,7 +653,33 @@ ALTER TABLE outbox ADD COLUMN cause_origin TEXT;
 CREATE INDEX outbox_by_cause ON outbox (cause_member_id) WHERE cause_member_id IS NOT NULL;
 )sql";
 
-constexpr std::array<Migration, 12> kMigrations{{
+// One person, several accounts (issue 16): a member asks for a one-time code on one account and
+// types it on another. Only the code's HMAC (under a key derived from the poll secret, which is
+// not in the database) is kept, with the account that asked and until when it is valid; a used
+// code is kept until it expires, so typing it again is told apart from a wrong one. Wrong codes
+// are counted per typing account (the rate limit) and forgotten after a day.
+constexpr std::string_view kSchemaV13 = R"sql(
+CREATE TABLE link_codes (
+    code_hash  BLOB PRIMARY KEY,
+    member_id  INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    platform   TEXT NOT NULL CHECK (platform IN ('console', 'teams', 'matrix')),
+    user_id    TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at    INTEGER
+) WITHOUT ROWID;
+CREATE INDEX link_codes_by_member ON link_codes (member_id);
+
+CREATE TABLE link_failures (
+    id       INTEGER PRIMARY KEY,
+    platform TEXT NOT NULL CHECK (platform IN ('console', 'teams', 'matrix')),
+    user_id  TEXT NOT NULL,
+    at       INTEGER NOT NULL
+);
+CREATE INDEX link_failures_by_account ON link_failures (platform, user_id, at);
+)sql";
+
+constexpr std::array<Migration, 13> kMigrations{{
     {1, "initial schema", kSchemaV1},
     {2, "conversation references", kSchemaV2},
     {3, "outbox by remote id, adapter state", kSchemaV3},
@@ -666,6 +692,7 @@ constexpr std::array<Migration, 12> kMigrations{{
     {10, "sealed ballots of anonymous polls, messages a poll caused", kSchemaV10},
     {11, "numbers per network for polls, questions, agenda items, knowledge", kSchemaV11},
     {12, "whose message an outbox reply answers", kSchemaV12},
+    {13, "codes that link a member's accounts, wrong tries", kSchemaV13},
 }};
 
 }  // namespace

@@ -78,7 +78,16 @@ void SqliteStore::erase_member(Id member_id) {
         impl_->query("DELETE FROM poll_respondents WHERE member_id = ?1", kOperation);
     respondents.bind_int(1, member_id);
     respondents.run();
-    // Profile, expertise, accounts, memberships, RSVPs, preparer roles, open confirmations, poll
+    // Wrong link codes typed on any of their accounts (their codes go with the member row).
+    Query failures = impl_->query(
+        "DELETE FROM link_failures WHERE EXISTS (SELECT 1 FROM identities i "
+        "WHERE i.member_id = ?1 AND i.platform = link_failures.platform "
+        "AND i.user_id = link_failures.user_id)",
+        kOperation);
+    failures.bind_int(1, member_id);
+    failures.run();
+    // Profile, expertise, accounts (every one of them: one person may have linked several), link
+    // codes, memberships, RSVPs, preparer roles, open confirmations, poll
     // invitations, the agenda items' "brought in by" and dots go with the member row (ON DELETE
     // CASCADE); the items themselves stay with the network, without their name.
     Query member = impl_->query("DELETE FROM members WHERE id = ?1", kOperation);

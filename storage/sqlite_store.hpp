@@ -78,6 +78,17 @@ public:
     void set_active_network(Id member_id, std::optional<Id> network_id) override;
     void link_identity(const Identity& identity) override;
     std::vector<Identity> identities_of(Id member_id) override;
+    // ---- one person, several accounts (sqlite_accounts.cpp)
+    void create_link_code(const LinkCode& code) override;
+    std::optional<LinkCode> link_code(std::string_view hash) override;
+    void mark_link_code_used(std::string_view hash, Instant now) override;
+    void record_link_failure(Platform platform, std::string_view user_id, Instant now) override;
+    int link_failures_since(Platform platform, std::string_view user_id, Instant since) override;
+    void merge_members(Id into, Id from) override;
+    void merge_poll_respondent(Id poll_id, std::string_view into_token,
+                               std::string_view from_token) override;
+    std::optional<OutboxRow> latest_direct_delivery(Platform platform,
+                                                    std::string_view user_id) override;
 
     void add_membership(const Membership& membership) override;
     void end_membership(Id network_id, Id member_id, Instant now) override;

@@ -322,7 +322,9 @@ TEST_CASE("config: long values are cut short in errors", "[config]") {
 TEST_CASE("config: unknown keys and sections", "[config]") {
     CHECK(load_error("[server]\nprot = 1") ==
           "config.toml: server.prot: unknown key; known keys in [server]: address, port, "
-          "max_body_bytes, read_timeout_seconds, max_outbox_depth");
+          "max_body_bytes, read_timeout_seconds, max_outbox_depth, header_timeout_seconds, "
+              "idle_timeout_seconds, max_connections, max_connections_per_address, probe_reserve, "
+              "min_free_disk_mb");
     CHECK(load_error("[teams]\npassword = \"x\"") ==
           "config.toml: teams.password: unknown key; known keys in [teams]: enabled, app_id, "
           "app_password, app_password_file, app_password_env, tenant_id, auth, "
@@ -330,7 +332,9 @@ TEST_CASE("config: unknown keys and sections", "[config]") {
           "service_url_hosts, openid_metadata_url");
     CHECK(load_error("[server.tls]\ncert = \"x\"") ==
           "config.toml: server.tls: unknown key; known keys in [server]: address, port, "
-          "max_body_bytes, read_timeout_seconds, max_outbox_depth");
+          "max_body_bytes, read_timeout_seconds, max_outbox_depth, header_timeout_seconds, "
+              "idle_timeout_seconds, max_connections, max_connections_per_address, probe_reserve, "
+              "min_free_disk_mb");
     CHECK(load_error("[database]\npath = \"x\"") ==
           "config.toml: database: unknown section; known sections: bot, storage, log, server, "
           "teams, matrix, reminders, polls, questions");
@@ -541,7 +545,9 @@ a = 1
               "got 0",
               "config.toml: server.port: expected an integer from 0 to 65535, got 99999",
               "config.toml: server.hostname: unknown key; known keys in [server]: address, port, "
-              "max_body_bytes, read_timeout_seconds, max_outbox_depth",
+              "max_body_bytes, read_timeout_seconds, max_outbox_depth, header_timeout_seconds, "
+              "idle_timeout_seconds, max_connections, max_connections_per_address, probe_reserve, "
+              "min_free_disk_mb",
               "config.toml: teams.app_password: required when [teams] enabled = true and auth = "
               "true (set "
               "app_password, app_password_file or app_password_env)",
