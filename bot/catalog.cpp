@@ -553,6 +553,8 @@ constexpr Entry kCatalogue[] = {
     {"forget.last_manager", "Let op: je bent de enige die {networks} beheert. Vraag eerst iemand anders om die rol over te nemen.", "Note: you are the only one who manages {networks}. Ask someone else to take over that role first."},
     {"forget.yes", "Ja, wis alles", "Yes, erase everything"},
     {"forget.closed_no", "Niets gewist.", "Nothing erased."},
+    {"forget.closed_title", "**Vergeet mij**", "**Forget me**"},
+    {"forget.closed_yes", "Je gegevens zijn gewist.", "Your data has been erased."},
     {"forget.kept", "Goed, ik heb niets gewist.", "All right, I erased nothing."},
     {"forget.done", "Klaar: ik heb alles over je gewist. Wil je later weer meedoen, vraag dan de procesbegeleider om je toe te voegen.", "Done: I erased everything about you. If you want to join again later, ask the facilitator to add you."},
     {"forget.expired", "Je hebt niet binnen een dag bevestigd, dus ik heb niets gewist. Typ **vergeet mij** als je het alsnog wilt.", "You did not confirm within a day, so I erased nothing. Type **forget me** if you still want to."},
