@@ -766,10 +766,12 @@ TEST_CASE(
               .find("Opgeslagen als kennis 1") != std::string::npos);
 
     const auto found = f.say_in_channel("29:anna", "Anna de Vries", "zoek rekenen");
-    // (A # is ＃ only at the start of a line, where it would start a heading.)
+    // (A # is escaped only at the start of a line, where it would start a heading.)
     CHECK(found.find("1 Verslag maart**") != std::string::npos);
     CHECK(found.find("**rekent**") != std::string::npos);
+    // The typed tags reach Teams as entities, which its chat shows as the characters typed.
     CHECK(found.find("<b>Bram</b>") == std::string::npos);
+    CHECK(found.find("&lt;b&gt;Bram&lt;/b&gt;") != std::string::npos);
 
     const auto in_channel = f.say_in_channel("29:marieke", "Marieke", "kennis export");
     CHECK(in_channel.find("Ik heb het je privé gestuurd.") != std::string::npos);
