@@ -25,6 +25,8 @@ constexpr std::string_view kCardVersion = "1.5";
 constexpr std::size_t kTrimmedChars = 2000;
 /// The notification preview ("summary") length in characters.
 constexpr std::size_t kPreviewChars = 120;
+/// A scale shows at most this many points side by side (a phone's width).
+constexpr std::size_t kScalePointsPerRow = 5;
 /// Bars in a summary are this many cells wide.
 constexpr int kBarCells = 20;
 /// Text inputs accept at most this many characters, so that even 4-byte characters stay within
@@ -364,11 +366,14 @@ public:
             body.push_back(Json{
                 {"type", "ActionSet"},
                 {"actions", Json::array({execute(ui(labels_.submit), data(question.action_id))})}});
-        } else {
-            if (question.kind == ChoiceQuestion::Kind::rating &&
-                (!question.low_label.empty() || !question.high_label.empty())) {
+        } else if (question.kind == ChoiceQuestion::Kind::rating) {
+            for (auto& row : scale_rows(question)) {
+                body.push_back(std::move(row));
+            }
+            if (!question.low_label.empty() || !question.high_label.empty()) {
                 body.push_back(scale_labels(question));
             }
+        } else {
             Json actions = Json::array();
             for (const auto& choice : question.choices) {
                 actions.push_back(
@@ -538,6 +543,40 @@ private:
             return format_moment(*local, message_.lang);
         }
         return format_moment(LocalTime{instant.time_since_epoch()}, message_.lang) + " UTC";
+    }
+
+    /// A scale's points as rows of tappable columns, at most five to a row: 1–5 in one row,
+    /// 1–10 in two. Not an ActionSet: Teams shows at most six actions of one (the rest behind
+    /// "…" on mobile, go-teams-notify #161, msteams-docs #5356) and on a phone lays a set out in
+    /// a scrolling or stacked strip (AdaptiveCards #4758), so ten buttons took ten lines. A
+    /// ColumnSet keeps its columns side by side on every screen, and a column with a
+    /// selectAction is one tap, like a button (a compact Input.ChoiceSet would need a tap to
+    /// open, one to choose and a submit).
+    std::vector<Json> scale_rows(const ChoiceQuestion& question) const {
+        const std::size_t points = question.choices.size();
+        const std::size_t rows = (points + kScalePointsPerRow - 1) / kScalePointsPerRow;
+        const std::size_t per_row = rows == 0 ? 0 : (points + rows - 1) / rows;
+        std::vector<Json> out;
+        for (std::size_t first = 0; first < points; first += per_row) {
+            Json columns = Json::array();
+            for (std::size_t i = first; i < std::min(points, first + per_row); ++i) {
+                const auto& choice = question.choices[i];
+                columns.push_back(Json{
+                    {"type", "Column"},
+                    {"width", "stretch"},
+                    {"style", "emphasis"},
+                    {"verticalContentAlignment", "center"},
+                    {"selectAction", execute(label(choice.label), data(question.action_id,
+                                                                       &choice.id))},
+                    {"items", Json::array({text_block(markdown(choice.label),
+                                                      {{"horizontalAlignment", "center"},
+                                                       {"weight", "bolder"}})})}});
+            }
+            out.push_back(Json{{"type", "ColumnSet"},
+                               {"spacing", "small"},
+                               {"columns", std::move(columns)}});
+        }
+        return out;
     }
 
     Json scale_labels(const ChoiceQuestion& question) const {

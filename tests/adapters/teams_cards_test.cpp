@@ -264,6 +264,37 @@ TEST_CASE("a rating shows what the ends of the scale mean", "[teams][cards]") {
                   {{"leernetwerk", {{"action_id", "poll:7"}, {"choice", "c5"}}}});
 }
 
+TEST_CASE("a scale is one row of tappable points, two rows of five for 1-10", "[teams][cards]") {
+    auto q = question(ChoiceQuestion::Kind::rating, 10);
+    for (int i = 0; i < 10; ++i) {
+        q.choices[i].label = std::to_string(i + 1);
+    }
+    q.low_label = "slecht";
+    q.high_label = "top";
+    const json card = card_of(message_of(q));
+    // No ActionSet (on a phone one button per line): points in ColumnSets, five to a row.
+    CHECK(of_type(card, "ActionSet").empty());
+    const auto sets = of_type(card, "ColumnSet");
+    REQUIRE(sets.size() == 3);  // two rows of points, then what the ends mean
+    for (std::size_t row = 0; row < 2; ++row) {
+        const auto& columns = sets[row].at("columns");
+        REQUIRE(columns.size() == 5);
+        for (std::size_t i = 0; i < 5; ++i) {
+            const auto point = std::to_string(row * 5 + i + 1);
+            CHECK(columns[i].at("items").at(0).at("text") == point);
+            check_execute(columns[i].at("selectAction"), point,
+                          {{"leernetwerk", {{"action_id", "poll:7"}, {"choice", "c" + point}}}});
+        }
+    }
+    CHECK(any_contains(texts_of(card), "slecht"));
+    CHECK(any_contains(texts_of(card), "top"));
+
+    q.choices.resize(5);
+    const auto five = of_type(card_of(message_of(q)), "ColumnSet");
+    REQUIRE(five.size() == 2);
+    CHECK(five[0].at("columns").size() == 5);
+}
+
 TEST_CASE("a multiple-choice question is a multi-select input with one submit", "[teams][cards]") {
     auto q = question(ChoiceQuestion::Kind::multiple, 4);
     q.max_choices = 2;
