@@ -404,13 +404,32 @@ void answer_forget_me(Turn& turn, const PendingAction& pending, bool yes) {
     } else {
         card.reset();
     }
+    forget_prompt(turn.store, pending.member_id, turn.now);
     turn.store.erase_member(pending.member_id);
     turn.me.reset();
     turn.lang = lang;
+    // Where a conversation is named, the platforms need no user id to reach it: the messages
+    // sent after the erasure keep none.
+    const auto nameless = [](Address to) {
+        if (!to.conversation_id.empty()) {
+            to.user_id.clear();
+        }
+        return to;
+    };
     if (card) {
-        turn.update(card->message.id, card->message.to, closed, card->message.lang);
+        turn.update(card->message.id, nameless(card->message.to), closed, card->message.lang);
     }
-    turn.reply_text("forget.done");
+    // Told where the question was asked (their private chat), also when "ja" was typed in a
+    // group: the group need not read that someone had themselves erased.
+    const auto& from = turn.event.conversation;
+    Address to{from.platform, from.id, turn.event.sender.user_id,
+               from.kind == Conversation::Kind::direct, from.thread_id};
+    if (card) {
+        to = card->message.to;
+    } else if (!to.direct) {
+        to.user_id.clear();
+    }
+    turn.send(nameless(to), 0, lang, TextContent{turn.t("forget.done"), {}});
 }
 
 }  // namespace leernetwerk::detail

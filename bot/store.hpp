@@ -200,8 +200,9 @@ public:
     /// (agenda items) stays without their name.
     virtual void erase_member(Id member_id) = 0;
     /// Makes one kept message nobody's before its recipient is erased: it names no member any
-    /// more and says `content` instead (which must not name them either); its address and remote
-    /// id stay, so that this one message can still be updated. A sealed row is left alone.
+    /// more and says `content` instead (which must not name them either); its conversation (or,
+    /// without one, its user id) and remote id stay, so that this one message can still be
+    /// updated. A sealed row is left alone.
     virtual void release_outbox_row(Id id, const Content& content) = 0;
     // ---- agenda: items for meetings, and the dot vote ------------------------------------------
     /// Stores a new item (with its submitters) at the end of its meeting's list, with the next

@@ -83,7 +83,8 @@ void SqliteStore::erase_member(Id member_id) {
 
 void SqliteStore::release_outbox_row(Id id, const Content& content) {
     Query query = impl_->query(
-        "UPDATE outbox SET recipient_member_id = NULL, content = ?2 "
+        "UPDATE outbox SET recipient_member_id = NULL, content = ?2, "
+        "user_id = CASE WHEN conversation_id <> '' THEN '' ELSE user_id END "
         "WHERE id = ?1 AND sealed IS NULL",
         "release_outbox_row");
     query.bind_int(1, id).bind_text(2, content_to_json(content));

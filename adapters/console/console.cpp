@@ -259,7 +259,10 @@ void ConsoleSession::drain() {
                     message.recipient_member_id
                         ? store_.member(message.recipient_member_id)
                         : store_.member_by_identity(Platform::console, message.to.user_id);
-                to = (member ? member->display_name : message.to.user_id) +
+                // (A message to someone erased names only the conversation.)
+                const auto& who = message.to.user_id.empty() ? message.to.conversation_id
+                                                             : message.to.user_id;
+                to = (member ? member->display_name : who) +
                      (message.lang == Lang::nl ? " (privé)" : " (private)");
             } else {
                 const auto network =
