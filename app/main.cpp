@@ -795,8 +795,8 @@ int run_export_poll(const app::Config& config, const std::string& database,
                   << "there is nothing to export without making someone recognisable\n";
         return kExitConfigError;
     }
-    const auto what = "the results of poll " + std::to_string(poll_number) + " of " +
-                      source.network->name;
+    const auto what =
+        "the results of poll " + std::to_string(poll_number) + " of " + source.network->name;
     if (format == "xlsx") {
         return write_spreadsheet(exported.tables, output, what);
     }
@@ -823,10 +823,10 @@ int run_export_knowledge(const app::Config& config, const std::string& database,
         return write_spreadsheet({knowledge_export_table(*source.store, *source.network, lang)},
                                  output, what);
     }
-    const auto document =
-        format == "csv" ? knowledge_export_csv(*source.store, *source.network, lang)
-                        : knowledge_export_markdown(*source.store, *source.network, lang,
-                                                    DocumentStyle::markdown);
+    const auto document = format == "csv"
+                              ? knowledge_export_csv(*source.store, *source.network, lang)
+                              : knowledge_export_markdown(*source.store, *source.network, lang,
+                                                          DocumentStyle::markdown);
     return write_document(document, output, what);
 }
 
@@ -1130,11 +1130,13 @@ int main(int argc, char** argv) {
                             "SQLite database file (overrides the configuration)");
         command->add_flag("--demo", document_demo, "Use the demo database of `console --demo`");
         command->add_option("--network", document_network, "The network's name")->required();
-        command->add_option("--out,--output,--to", document_output,
-                            "The file to write, - for stdout (not for xlsx)")
+        command
+            ->add_option("--out,--output,--to", document_output,
+                         "The file to write, - for stdout (not for xlsx)")
             ->capture_default_str();
     }
-    knowledge_cmd->add_option("--format", knowledge_format, "md, csv or xlsx")->capture_default_str();
+    knowledge_cmd->add_option("--format", knowledge_format, "md, csv or xlsx")
+        ->capture_default_str();
     harvest_cmd->add_option("--format", harvest_format, "md or html")->capture_default_str();
     harvest_cmd->add_option("--year", document_year,
                             "The school year, e.g. 2026-2027 (default: the current one)");

@@ -97,7 +97,6 @@ std::optional<std::pair<Poll, std::vector<Tally>>> previous_run(Store& store, in
     return std::nullopt;
 }
 
-
 }  // namespace
 
 int min_respondents(Store& store, int default_min, Id network_id) {
@@ -346,9 +345,9 @@ PollExport poll_results_csv(Store& store, Id poll_id, Lang lang, int default_min
     using Cell = TableCell;
     Table totals;
     totals.name = tr(lang, "poll.csv.results_sheet");
-    totals.header = {tr(lang, "poll.csv.poll"),   tr(lang, "poll.csv.question"),
-                     tr(lang, "poll.csv.prompt"), tr(lang, "poll.csv.kind"),
-                     tr(lang, "poll.csv.option"), tr(lang, "poll.csv.count"),
+    totals.header = {tr(lang, "poll.csv.poll"),    tr(lang, "poll.csv.question"),
+                     tr(lang, "poll.csv.prompt"),  tr(lang, "poll.csv.kind"),
+                     tr(lang, "poll.csv.option"),  tr(lang, "poll.csv.count"),
                      tr(lang, "poll.csv.percent"), tr(lang, "poll.csv.average")};
     auto& out = totals.rows;
     const auto poll_number = Cell::integer(poll->number);
@@ -373,8 +372,8 @@ PollExport poll_results_csv(Store& store, Id poll_id, Lang lang, int default_min
                            Cell::empty(), Cell::empty()});
             if (poll->anonymous) {
                 for (const auto& text : t.texts) {  // ordered by token: not by who or when
-                    out.push_back({poll_number, number, prompt, kind, Cell::of(text),
-                                   Cell::empty(), Cell::empty(), Cell::empty()});
+                    out.push_back({poll_number, number, prompt, kind, Cell::of(text), Cell::empty(),
+                                   Cell::empty(), Cell::empty()});
                 }
             }
             continue;
@@ -439,11 +438,11 @@ PollExport poll_results_csv(Store& store, Id poll_id, Lang lang, int default_min
             int value = 0;
             const auto [end, error] =
                 std::from_chars(shown.data(), shown.data() + shown.size(), value);
-            named.rows.push_back({Cell::of(name), Cell::integer(static_cast<long long>(question)),
-                                  Cell::of(prompt),
-                                  rating && error == std::errc() && end == shown.data() + shown.size()
-                                      ? Cell::integer(value)
-                                      : Cell::of(shown)});
+            named.rows.push_back(
+                {Cell::of(name), Cell::integer(static_cast<long long>(question)), Cell::of(prompt),
+                 rating && error == std::errc() && end == shown.data() + shown.size()
+                     ? Cell::integer(value)
+                     : Cell::of(shown)});
         }
         result.tables.push_back(std::move(named));
     }

@@ -260,8 +260,8 @@ void ConsoleSession::drain() {
                         ? store_.member(message.recipient_member_id)
                         : store_.member_by_identity(Platform::console, message.to.user_id);
                 // (A message to someone erased names only the conversation.)
-                const auto& who = message.to.user_id.empty() ? message.to.conversation_id
-                                                             : message.to.user_id;
+                const auto& who =
+                    message.to.user_id.empty() ? message.to.conversation_id : message.to.user_id;
                 to = (member ? member->display_name : who) +
                      (message.lang == Lang::nl ? " (privé)" : " (private)");
             } else {

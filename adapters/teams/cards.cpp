@@ -168,8 +168,7 @@ std::string convert(std::string_view markdown, Target target, bool keep_bold) {
             c == '\\' && i + 1 < markdown.size() && is_dialect_special(markdown[i + 1]);
         if (escaped) {
             ++i;
-            append_literal(out, markdown[i], i + 1 < markdown.size() ? markdown[i + 1] : 0,
-                           target);
+            append_literal(out, markdown[i], i + 1 < markdown.size() ? markdown[i + 1] : 0, target);
         } else if (c == '*' && i + 1 < markdown.size() && markdown[i + 1] == '*') {
             if (keep_bold && target != Target::plain) {
                 out += "**";
@@ -221,9 +220,8 @@ std::string trimmed(std::string text, std::size_t cap) {
     }
     text.resize(end);
     // Nothing cut in half: a "**", a backslash without what it escapes, an entity ("&l").
-    if (const auto amp = text.rfind('&');
-        amp != std::string::npos && text.size() - amp <= 5 &&
-        text.find(';', amp) == std::string::npos) {
+    if (const auto amp = text.rfind('&'); amp != std::string::npos && text.size() - amp <= 5 &&
+                                          text.find(';', amp) == std::string::npos) {
         text.resize(amp);
     }
     std::size_t backslashes = 0;
@@ -477,7 +475,10 @@ public:
             // Inside <at>…</at> the name as the chat's HTML shows it: no markdown escapes.
             std::string at_name;
             for (const char c : convert(escape_markdown(name), Target::plain, false)) {
-                at_name += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
+                at_name += c == '<'   ? "&lt;"
+                           : c == '>' ? "&gt;"
+                           : c == '&' ? "&amp;"
+                                      : std::string(1, c);
             }
             const std::string at = "<at>" + at_name + "</at>";
             const auto pos = find_untagged(text, visible, tagged);
@@ -566,15 +567,14 @@ private:
                     {"width", "stretch"},
                     {"style", "emphasis"},
                     {"verticalContentAlignment", "center"},
-                    {"selectAction", execute(label(choice.label), data(question.action_id,
-                                                                       &choice.id))},
-                    {"items", Json::array({text_block(markdown(choice.label),
-                                                      {{"horizontalAlignment", "center"},
-                                                       {"weight", "bolder"}})})}});
+                    {"selectAction",
+                     execute(label(choice.label), data(question.action_id, &choice.id))},
+                    {"items", Json::array({text_block(
+                                  markdown(choice.label),
+                                  {{"horizontalAlignment", "center"}, {"weight", "bolder"}})})}});
             }
-            out.push_back(Json{{"type", "ColumnSet"},
-                               {"spacing", "small"},
-                               {"columns", std::move(columns)}});
+            out.push_back(
+                Json{{"type", "ColumnSet"}, {"spacing", "small"}, {"columns", std::move(columns)}});
         }
         return out;
     }

@@ -429,6 +429,7 @@ TEST_CASE("matrix: a scale in numbered text fits on one line", "[matrix][render]
     CHECK_FALSE(is_poll(message));
     const auto event = render_event(message, "", RenderOptions{});
     CHECK(event.type == "m.room.message");
-    CHECK(event.content.find("1 · 2 · 3 · 4 · 5 · 6 · 7 · 8 · 9 · 10 (1 = helemaal niet, 10 = top)") !=
+    CHECK(event.content.find(
+              "1 · 2 · 3 · 4 · 5 · 6 · 7 · 8 · 9 · 10 (1 = helemaal niet, 10 = top)") !=
           std::string::npos);
 }

@@ -1030,23 +1030,24 @@ TEST_CASE("teams: 'Ja, wis alles' on the forget-me card closes the card, as 'Nee
     REQUIRE(yes.is_object());
     CHECK(yes["title"] == "Ja, wis alles");
 
-    json click = {{"type", "invoke"},
-                  {"name", "adaptiveCard/action"},
-                  {"id", "invoke-forget"},
-                  {"channelId", "msteams"},
-                  {"serviceUrl", kConnector},
-                  {"from", {{"id", "29:anna"}, {"name", "Anna de Vries"}}},
-                  {"recipient", {{"id", "28:app-id"}, {"name", "Leernetwerk bot"}}},
-                  {"conversation", {{"id", chat->conversation_id}, {"conversationType", "personal"}}},
-                  {"channelData", {{"tenant", {{"id", "tenant-1"}}}}},
-                  {"replyToId", card_id},
-                  {"value",
-                   {{"action",
-                     {{"type", "Action.Execute"},
-                      {"title", yes["title"]},
-                      {"verb", yes["verb"]},
-                      {"data", yes["data"]}}},
-                    {"trigger", "manual"}}}};
+    json click = {
+        {"type", "invoke"},
+        {"name", "adaptiveCard/action"},
+        {"id", "invoke-forget"},
+        {"channelId", "msteams"},
+        {"serviceUrl", kConnector},
+        {"from", {{"id", "29:anna"}, {"name", "Anna de Vries"}}},
+        {"recipient", {{"id", "28:app-id"}, {"name", "Leernetwerk bot"}}},
+        {"conversation", {{"id", chat->conversation_id}, {"conversationType", "personal"}}},
+        {"channelData", {{"tenant", {{"id", "tenant-1"}}}}},
+        {"replyToId", card_id},
+        {"value",
+         {{"action",
+           {{"type", "Action.Execute"},
+            {"title", yes["title"]},
+            {"verb", yes["verb"]},
+            {"data", yes["data"]}}},
+          {"trigger", "manual"}}}};
     const auto [status, body] = f.post(click.dump());
     CHECK(status == 200);
     // The clicked card comes back closed: no buttons, the note, nobody named.

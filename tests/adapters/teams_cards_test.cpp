@@ -182,8 +182,7 @@ TEST_CASE("a card shows what a member typed: backslash escapes, no entities, no 
     q.choices[0].label = escape_markdown("**hoi** <b>x</b>");
     const json card = card_of(message_of(q));
     // A TextBlock has markdown but no HTML: '<', '>', '&', '#' and '|' are themselves.
-    CHECK(texts_of(card).front() ==
-          "Onderwerp: \\*\\*hoi\\*\\* <b>x</b> #1 a | b & c \\[d\\](e)");
+    CHECK(texts_of(card).front() == "Onderwerp: \\*\\*hoi\\*\\* <b>x</b> #1 a | b & c \\[d\\](e)");
     // A button title has no markdown at all: the characters as typed.
     std::vector<std::string> shown;
     strings_in(card, shown);
@@ -545,8 +544,8 @@ TEST_CASE("user text cannot become markup, mentions or links", "[teams][cards][e
             CHECK_FALSE(chat.contains("entities"));
             check_markdown(chat.at("text").get<std::string>(), escaped, true);
             // The notification preview is plain text: the characters as typed.
-            CHECK(chat.at("summary").get<std::string>().find(markdown_to_plain(data).substr(0, 3)) !=
-                  std::string::npos);
+            CHECK(chat.at("summary").get<std::string>().find(
+                      markdown_to_plain(data).substr(0, 3)) != std::string::npos);
 
             auto q = question(ChoiceQuestion::Kind::single, 1);
             q.prompt = data;

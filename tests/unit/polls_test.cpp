@@ -928,8 +928,9 @@ TEST_CASE("the midterm evaluation's scales fit on one line each and a typed numb
     const auto started = chat.say("evaluatie tussentijds");
     // DOMAIN.md §5.3 set B: B1–B11 and tops/tips, 13 questions; each scale is one short line.
     CHECK(has(started, "13 korte vragen"));
-    CHECK(has(started, "Vraag 1/13: Sluit de inhoud aan bij jouw leervraag?\n"
-                       "  1 · 2 · 3 · 4 · 5 (1 = helemaal niet, 5 = helemaal wel)\n"));
+    CHECK(has(started,
+              "Vraag 1/13: Sluit de inhoud aan bij jouw leervraag?\n"
+              "  1 · 2 · 3 · 4 · 5 (1 = helemaal niet, 5 = helemaal wel)\n"));
     const auto asked = chat.in_private("Anna de Vries", "4");
     CHECK(has(asked, "Vraag 2/13"));
     CHECK(has(asked, "\n  1 · 2 · 3 · 4 · 5 (1 = helemaal niet, 5 = helemaal wel)\n"));

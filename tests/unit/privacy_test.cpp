@@ -388,9 +388,9 @@ TEST_CASE("after 'Ja, wis alles' the forget-me card closes like after 'Nee', nam
     CHECK(count_rows(file.path, "SELECT count(*) FROM outbox WHERE replaces_id = " + id +
                                     " AND state = 'sent' AND recipient_member_id IS NULL "
                                     "AND content LIKE '%Je gegevens zijn gewist.%'") == 1);
-    CHECK(count_rows(file.path, "SELECT count(*) FROM outbox WHERE content LIKE '%Anna%' "
-                                "OR content LIKE '%ouderavond%' OR content LIKE '%Wil je dat%'") ==
-          0);
+    CHECK(count_rows(file.path,
+                     "SELECT count(*) FROM outbox WHERE content LIKE '%Anna%' "
+                     "OR content LIKE '%ouderavond%' OR content LIKE '%Wil je dat%'") == 0);
     CHECK(count_rows(file.path, "SELECT count(*) FROM members WHERE display_name LIKE 'Anna%'") ==
           0);
     // Her account only where it is the way to her private chat (asked from the group, the chat
@@ -400,8 +400,8 @@ TEST_CASE("after 'Ja, wis alles' the forget-me card closes like after 'Nee', nam
                                     "' AND id < " + id) == 0);
     CHECK(count_rows(file.path, "SELECT count(*) FROM outbox WHERE user_id = '" + user_id +
                                     "' AND direct = 1 AND recipient_member_id IS NULL") == 3);
-    CHECK(count_rows(file.path, "SELECT count(*) FROM identities WHERE user_id = '" + user_id +
-                                    "'") == 0);
+    CHECK(count_rows(file.path,
+                     "SELECT count(*) FROM identities WHERE user_id = '" + user_id + "'") == 0);
     CHECK(count_rows(file.path,
                      "SELECT count(*) FROM adapter_state WHERE value LIKE '%wis alles%'") == 0);
 }
@@ -430,4 +430,3 @@ TEST_CASE("forget me asked in the private chat leaves no account id in what is k
         }
     }
 }
-
