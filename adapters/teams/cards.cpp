@@ -52,8 +52,8 @@ constexpr int kMaxDataNesting = 32;
 //   Framework docs, "Format your bot messages": Teams supports a subset of Markdown and XML/HTML
 //   tags in text messages). So '<', '>' and '&' go as the entities &lt; &gt; &amp;, which the
 //   HTML shows as the characters; the markdown characters * _ ` ~ [ ] \ get a backslash, as
-//   CommonMark escapes any ASCII punctuation; '#', '|' and '>' are markup only at a line's start
-//   (a heading, a table row, a quote) and are escaped only there.
+//   CommonMark escapes any ASCII punctuation; '#' and '|' are markup only at a line's start
+//   (a heading, a table row) and are escaped only there.
 // - Adaptive Card TextBlocks and Facts: the card's own small markdown (bold, italic, lists,
 //   links), no HTML and no entities: Teams mobile shows "&minus;" as typed (msteams-docs #10997),
 //   so '<', '>' and '&' stay themselves, and * _ [ ] \ get a backslash. Mobile used to show that
@@ -111,7 +111,10 @@ void append_literal(std::string& out, char c, char next, Target target) {
                 out += "&lt;";
                 return;
             case '>':
-                out += at_line_start(out) ? "\\&gt;" : "&gt;";
+                // Also at a line's start: a reference cannot start a quote (CommonMark 0.30,
+                // "Entity and numeric character references": they cannot stand in for
+                // structure), and "\&" would show the entity's text.
+                out += "&gt;";
                 return;
             case '&':
                 out += "&amp;";

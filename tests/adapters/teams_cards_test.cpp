@@ -156,7 +156,7 @@ TEST_CASE("the core dialect becomes Teams chat markdown that only bolds and list
     CHECK(to_teams_markdown("Vraag \\#1 over \\#rekenen: a \\| b") ==
           "Vraag #1 over #rekenen: a | b");
     CHECK(to_teams_markdown("\\#1 bovenaan\n  \\| tabel\n\\> quote") ==
-          "\\#1 bovenaan\n  \\| tabel\n\\&gt; quote");
+          "\\#1 bovenaan\n  \\| tabel\n&gt; quote");
     CHECK(to_teams_markdown("\\[link\\](http://x)") == "\\[link\\](http://x)");
     // The chat reads HTML: angle brackets and ampersands go as entities, shown as typed.
     CHECK(to_teams_markdown("\\<at\\>x\\</at\\> & co") == "&lt;at&gt;x&lt;/at&gt; &amp; co");
