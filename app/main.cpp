@@ -33,6 +33,7 @@
 #include "app/ics.hpp"
 #include "app/matrix_registration.hpp"
 #include "app/teams_package.hpp"
+#include "app/xlsx.hpp"
 #include "bot/bot.hpp"
 #include "bot/knowledge.hpp"
 #include "bot/log.hpp"
@@ -802,10 +803,63 @@ DocumentSource open_document_source(const std::string& database, const std::stri
     return source;
 }
 
-/// Writes a poll's results as CSV (aggregates; named answers only for named polls). Poll numbers
+/// Writes a document to a file, or to stdout for "-".
+int write_document(const std::string& document, const std::string& output,
+                   const std::string& what) {
+    if (output == "-") {
+        std::cout << document << std::flush;
+        return 0;
+    }
+    std::ofstream out(output, std::ios::binary);
+    out << document;
+    out.close();
+    if (!out) {
+        std::cerr << "cannot write " << output << "\n";
+        return kExitStartupError;
+    }
+    std::cout << "wrote " << output << ": " << what << "\n";
+    return 0;
+}
+
+/// Writes tables as a spreadsheet file (never to stdout: an .xlsx is binary).
+int write_spreadsheet(const std::vector<Table>& tables, const std::string& output,
+                      const std::string& what) {
+    if (const auto written = app::write_xlsx(tables, output); !written) {
+        std::cerr << written.error().message << "\n";
+        return kExitStartupError;
+    }
+    std::cout << "wrote " << output << ": " << what << "\n";
+    return 0;
+}
+
+/// Whether an export may be written as `format` to `output`; says why not.
+bool export_format_ok(const std::string& format, const std::string& output,
+                      const std::string& formats = "csv or xlsx") {
+    if (format != "csv" && format != "xlsx" && format != "md") {
+        std::cerr << "--format must be " << formats << ", not \"" << format << "\"\n";
+        return false;
+    }
+    if (format == "md" && formats.find("md") == std::string::npos) {
+        std::cerr << "--format must be " << formats << ", not \"" << format << "\"\n";
+        return false;
+    }
+    if (format == "xlsx" && (output.empty() || output == "-")) {
+        std::cerr << "an .xlsx spreadsheet is a binary file: name it with --to FILE.xlsx "
+                     "(only csv can go to stdout)\n";
+        return false;
+    }
+    return true;
+}
+
+/// Writes a poll's results as CSV or a spreadsheet (aggregates; named answers only for named
+/// polls). Poll numbers
 /// are per network, as members see them: the network is named too.
 int run_export_poll(const app::Config& config, const std::string& database,
-                    const std::string& network_name, int poll_number, const std::string& output) {
+                    const std::string& network_name, int poll_number, const std::string& format,
+                    const std::string& output) {
+    if (!export_format_ok(format, output)) {
+        return kExitConfigError;
+    }
     const auto source = open_document_source(database, network_name);
     if (!source.network) {
         return source.exit_code;
@@ -829,60 +883,39 @@ int run_export_poll(const app::Config& config, const std::string& database,
                   << "there is nothing to export without making someone recognisable\n";
         return kExitConfigError;
     }
-    if (output == "-") {
-        std::cout << *exported.csv << std::flush;
-        return 0;
+    const auto what =
+        "the results of poll " + std::to_string(poll_number) + " of " + source.network->name;
+    if (format == "xlsx") {
+        return write_spreadsheet(exported.tables, output, what);
     }
-    std::ofstream out(output, std::ios::binary);
-    out << *exported.csv;
-    out.close();
-    if (!out) {
-        std::cerr << "cannot write " << output << "\n";
-        return kExitStartupError;
-    }
-    std::cout << "wrote " << output << ": the results of poll " << poll_number << " of "
-              << source.network->name << "\n";
-    return 0;
+    return write_document(*exported.csv, output, what);
 }
 
-/// Writes a document to a file, or to stdout for "-".
-int write_document(const std::string& document, const std::string& output,
-                   const std::string& what) {
-    if (output == "-") {
-        std::cout << document << std::flush;
-        return 0;
-    }
-    std::ofstream out(output, std::ios::binary);
-    out << document;
-    out.close();
-    if (!out) {
-        std::cerr << "cannot write " << output << "\n";
-        return kExitStartupError;
-    }
-    std::cout << "wrote " << output << ": " << what << "\n";
-    return 0;
-}
-
-/// Writes a network's knowledge base (every entry, archived ones marked) as Markdown or CSV.
+/// Writes a network's knowledge base (every entry, archived ones marked) as Markdown, CSV or a
+/// spreadsheet.
 int run_export_knowledge(const app::Config& config, const std::string& database,
                          const std::string& network_name, const std::string& format,
                          const std::string& output) {
-    if (format != "md" && format != "csv") {
-        std::cerr << "--format must be md or csv, not \"" << format << "\"\n";
+    if (!export_format_ok(format, output, "md, csv or xlsx")) {
         return kExitConfigError;
     }
     auto source = open_document_source(database, network_name);
     if (!source.network) {
         return source.exit_code;
     }
-    const auto document =
-        format == "csv" ? knowledge_export_csv(*source.store, *source.network)
-                        : knowledge_export_markdown(*source.store, *source.network,
-                                                    config.bot.language, DocumentStyle::markdown);
     const auto count = source.store->knowledge_entries(source.network->id).size();
-    return write_document(document, output,
-                          std::to_string(count) + " knowledge entr" + (count == 1 ? "y" : "ies") +
-                              " of " + source.network->name);
+    const auto what = std::to_string(count) + " knowledge entr" + (count == 1 ? "y" : "ies") +
+                      " of " + source.network->name;
+    const auto lang = config.bot.language;
+    if (format == "xlsx") {
+        return write_spreadsheet({knowledge_export_table(*source.store, *source.network, lang)},
+                                 output, what);
+    }
+    const auto document = format == "csv"
+                              ? knowledge_export_csv(*source.store, *source.network, lang)
+                              : knowledge_export_markdown(*source.store, *source.network, lang,
+                                                          DocumentStyle::markdown);
+    return write_document(document, output, what);
 }
 
 /// Writes a network's harvest document of a school year as Markdown or standalone HTML.
@@ -1219,8 +1252,10 @@ int main(int argc, char** argv) {
     holidays_cmd->add_flag("--dry-run", ics_dry_run, "Show the holidays found, store nothing");
 
     auto* poll_cmd = cli.add_subcommand(
-        "export-poll", "Write a poll's results as CSV (names only for named polls)");
+        "export-poll",
+        "Write a poll's results as CSV or an .xlsx spreadsheet (names only for named polls)");
     std::string poll_network;
+    std::string poll_format = "csv";
     std::string poll_text;
     std::string poll_output = "-";
     poll_cmd->add_option("--config", config_path, "TOML configuration file");
@@ -1232,10 +1267,15 @@ int main(int argc, char** argv) {
         ->add_option("--poll", poll_text,
                      "The poll's number in its network (see `peilingen` in chat)")
         ->required();
-    poll_cmd->add_option("--out", poll_output, "The file to write, - for stdout")
+    poll_cmd->add_option("--out,--to", poll_output, "The file to write, - for stdout (csv only)")
+        ->capture_default_str();
+    poll_cmd
+        ->add_option("--format", poll_format,
+                     "csv (semicolons and a byte order mark, as Excel opens it) or xlsx")
         ->capture_default_str();
     auto* knowledge_cmd = cli.add_subcommand("export-knowledge",
-                                             "Write a network's knowledge base as Markdown or CSV");
+                                             "Write a network's knowledge base as Markdown, "
+                                             "CSV or an .xlsx spreadsheet");
     auto* harvest_cmd = cli.add_subcommand(
         "harvest", "Write a network's harvest document of a school year as Markdown or HTML");
     std::string document_network;
@@ -1251,10 +1291,13 @@ int main(int argc, char** argv) {
                             "SQLite database file (overrides the configuration)");
         command->add_flag("--demo", document_demo, "Use the demo database of `console --demo`");
         command->add_option("--network", document_network, "The network's name")->required();
-        command->add_option("--out,--output", document_output, "The file to write, - for stdout")
+        command
+            ->add_option("--out,--output,--to", document_output,
+                         "The file to write, - for stdout (not for xlsx)")
             ->capture_default_str();
     }
-    knowledge_cmd->add_option("--format", knowledge_format, "md or csv")->capture_default_str();
+    knowledge_cmd->add_option("--format", knowledge_format, "md, csv or xlsx")
+        ->capture_default_str();
     harvest_cmd->add_option("--format", harvest_format, "md or html")->capture_default_str();
     harvest_cmd->add_option("--year", document_year,
                             "The school year, e.g. 2026-2027 (default: the current one)");
@@ -1347,7 +1390,7 @@ int main(int argc, char** argv) {
     }
     if (poll_cmd->parsed()) {
         return run_export_poll(*config, calendar_database(*config, ics_demo, ics_db), poll_network,
-                               poll_number, poll_output);
+                               poll_number, poll_format, poll_output);
     }
     if (holidays_cmd->parsed()) {
         return run_import_vakanties(*config, calendar_database(*config, ics_demo, ics_db),

@@ -233,33 +233,35 @@ std::string knowledge_export_markdown(Store& store, const Network& network, Lang
     return out;
 }
 
-std::string knowledge_export_csv(Store& store, const Network& network) {
-    Authors authors{store, Lang::en};
-    std::string out =
-        "number,kind,status,title,body,link,tags,author,question,created_at,updated_at\r\n";
+Table knowledge_export_table(Store& store, const Network& network, Lang lang) {
+    Authors authors{store, lang};
+    Table table;
+    table.name = tr(lang, "knowledge.csv.sheet");
+    for (const auto* column : {"number", "kind", "status", "title", "body", "link", "tags",
+                               "author", "question", "created_at", "updated_at"}) {
+        table.header.push_back(tr(lang, std::string("knowledge.csv.") + column));
+    }
     for (const auto& entry : store.knowledge_entries(network.id)) {
         // Numbers as members of the network see them ("kennis 5", "vraag 7"), not ids.
         const auto question = entry.question_id ? store.question(*entry.question_id) : std::nullopt;
-        const std::vector<std::string> fields{
-            std::to_string(entry.number),
-            std::string{knowledge_kind_code(entry.kind)},
-            std::string{knowledge_status_code(entry.status)},
-            entry.title,
-            entry.body,
-            entry.link,
-            join(entry.tags, "; "),
-            entry.author_member_id ? authors.name(entry) : std::string{},
-            question ? std::to_string(question->number) : std::string{},
-            iso_instant(entry.created_at),
-            iso_instant(entry.updated_at)};
-        std::vector<std::string> quoted;
-        quoted.reserve(fields.size());
-        for (const auto& field : fields) {
-            quoted.push_back(csv_field(field, true));
-        }
-        out += join(quoted, ",") + "\r\n";
+        table.rows.push_back(
+            {TableCell::integer(entry.number),
+             TableCell::of(tr(lang, kind_key("knowledge.kind.", entry.kind))),
+             TableCell::of(tr(lang, entry.status == KnowledgeStatus::retired
+                                        ? "knowledge.retired_mark"
+                                        : "knowledge.csv.active")),
+             TableCell::of(entry.title), TableCell::of(entry.body), TableCell::of(entry.link),
+             TableCell::of(join(entry.tags, ", ")),
+             TableCell::of(entry.author_member_id ? authors.name(entry) : std::string{}),
+             question ? TableCell::integer(question->number) : TableCell::empty(),
+             TableCell::of(iso_instant(entry.created_at)),
+             TableCell::of(iso_instant(entry.updated_at))});
     }
-    return out;
+    return table;
+}
+
+std::string knowledge_export_csv(Store& store, const Network& network, Lang lang) {
+    return tables_to_csv({knowledge_export_table(store, network, lang)}, lang);
 }
 
 std::string harvest_markdown(Store& store, const Network& network, int school_year, Lang lang,

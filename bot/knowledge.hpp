@@ -6,6 +6,7 @@
 
 #include "bot/lang.hpp"
 #include "bot/store.hpp"
+#include "bot/table.hpp"
 
 namespace leernetwerk {
 
@@ -20,9 +21,12 @@ enum class DocumentStyle {
 std::string knowledge_export_markdown(Store& store, const Network& network, Lang lang,
                                       DocumentStyle style);
 
-/// The same entries as CSV (RFC 4180, a header row, every field quoted; a field a spreadsheet
-/// would read as a formula is prefixed with an apostrophe).
-std::string knowledge_export_csv(Store& store, const Network& network);
+/// The same entries as a table, one row each, with column names and kinds in `lang`: number,
+/// kind, status, title, text, link, tags, author, question number, created and updated (UTC).
+Table knowledge_export_table(Store& store, const Network& network, Lang lang);
+/// That table as CSV for a Dutch Excel (tables_to_csv: byte order mark, semicolons, quoting, a
+/// formula defused).
+std::string knowledge_export_csv(Store& store, const Network& network, Lang lang);
 
 /// The harvest document of a school year (`school_year`: its first calendar year): the network's
 /// name, theme, central question and ambition, the year's meetings and their topics, the results

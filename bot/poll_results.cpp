@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 #include <random>
+#include <tuple>
 
 #include "bot/ballot_box.hpp"
 #include "bot/poll_parts.hpp"
@@ -94,15 +95,6 @@ std::optional<std::pair<Poll, std::vector<Tally>>> previous_run(Store& store, in
         return std::make_pair(other, std::move(counts));
     }
     return std::nullopt;
-}
-
-/// One row as Dutch Excel opens it: fields separated by semicolons (a comma is the decimal
-/// separator there, as in the averages "3,8").
-void csv_row(std::string& out, const std::vector<std::string>& fields) {
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-        out += (i ? ";" : "") + csv_field(fields[i]);
-    }
-    out += "\r\n";
 }
 
 }  // namespace
@@ -350,57 +342,65 @@ PollExport poll_results_csv(Store& store, Id poll_id, Lang lang, int default_min
     const auto answers = store.poll_answers(poll->id);
     const auto counts = tally(*poll, answers);
     const auto plain = [](const std::string& markdown) { return markdown_to_plain(markdown); };
-    // A UTF-8 byte order mark: without it Excel reads "café" as "cafÃ©".
-    std::string out = "\xEF\xBB\xBF";
-    csv_row(out,
-            {tr(lang, "poll.csv.poll"), tr(lang, "poll.csv.question"), tr(lang, "poll.csv.prompt"),
-             tr(lang, "poll.csv.kind"), tr(lang, "poll.csv.option"), tr(lang, "poll.csv.count"),
-             tr(lang, "poll.csv.percent"), tr(lang, "poll.csv.average")});
-    const auto poll_number = std::to_string(poll->number);
+    using Cell = TableCell;
+    Table totals;
+    totals.name = tr(lang, "poll.csv.results_sheet");
+    totals.header = {tr(lang, "poll.csv.poll"),    tr(lang, "poll.csv.question"),
+                     tr(lang, "poll.csv.prompt"),  tr(lang, "poll.csv.kind"),
+                     tr(lang, "poll.csv.option"),  tr(lang, "poll.csv.count"),
+                     tr(lang, "poll.csv.percent"), tr(lang, "poll.csv.average")};
+    auto& out = totals.rows;
+    const auto poll_number = Cell::integer(poll->number);
     for (std::size_t i = 0; i < poll->questions.size(); ++i) {
         const auto& question = poll->questions[i];
         const auto& t = counts[i];
-        const auto number = std::to_string(i + 1);
-        const auto prompt = plain(prompt_of(*poll, i, lang));
-        const auto kind = std::string(poll_question_kind_code(question.kind));
+        const auto number = Cell::integer(static_cast<long long>(i + 1));
+        const auto prompt = Cell::of(plain(prompt_of(*poll, i, lang)));
+        const auto kind = Cell::of(std::string(poll_question_kind_code(question.kind)));
         const auto percent = [&](int count) {
-            return t.answered > 0
-                       ? std::to_string(static_cast<int>(std::lround(100.0 * count / t.answered)))
-                       : std::string("0");
+            return Cell::percent(t.answered > 0 ? static_cast<double>(count) / t.answered : 0.0);
         };
+        const auto answered = Cell::integer(t.answered);
         if (!question_showable(store, default_min_respondents, *poll, t.answered)) {
             // Too few answers to this question: how many, and nothing of what they were.
-            csv_row(out, {poll_number, number, prompt, kind, "", std::to_string(t.answered), "", ""});
+            out.push_back({poll_number, number, prompt, kind, Cell::empty(), answered,
+                           Cell::empty(), Cell::empty()});
             continue;
         }
         if (question.kind == K::text) {
-            csv_row(out, {poll_number, number, prompt, kind, "", std::to_string(t.answered), "", ""});
+            out.push_back({poll_number, number, prompt, kind, Cell::empty(), answered,
+                           Cell::empty(), Cell::empty()});
             if (poll->anonymous) {
                 for (const auto& text : t.texts) {  // ordered by token: not by who or when
-                    csv_row(out, {poll_number, number, prompt, kind, text, "", "", ""});
+                    out.push_back({poll_number, number, prompt, kind, Cell::of(text), Cell::empty(),
+                                   Cell::empty(), Cell::empty()});
                 }
             }
             continue;
         }
         if (question.kind == K::rating) {
             for (std::size_t p = 0; p < t.counts.size(); ++p) {
-                csv_row(out, {poll_number, number, prompt, kind, std::to_string(p + 1),
-                              std::to_string(t.counts[p]), percent(t.counts[p]), ""});
+                out.push_back({poll_number, number, prompt, kind,
+                               Cell::integer(static_cast<long long>(p + 1)),
+                               Cell::integer(t.counts[p]), percent(t.counts[p]), Cell::empty()});
             }
-            csv_row(out, {poll_number, number, prompt, kind, "", std::to_string(t.answered), "",
-                          t.answered ? decimal(t.sum / t.answered, lang) : ""});
+            out.push_back({poll_number, number, prompt, kind, Cell::empty(), answered,
+                           Cell::empty(),
+                           t.answered ? Cell::decimal(t.sum / t.answered) : Cell::empty()});
             continue;
         }
         const auto options = options_of(*poll, i, lang);
         for (std::size_t o = 0; o < options.size() && o < t.counts.size(); ++o) {
-            csv_row(out, {poll_number, number, prompt, kind, plain(options[o]), std::to_string(t.counts[o]),
-                          percent(t.counts[o]), ""});
+            out.push_back({poll_number, number, prompt, kind, Cell::of(plain(options[o])),
+                           Cell::integer(t.counts[o]), percent(t.counts[o]), Cell::empty()});
         }
     }
+    result.tables.push_back(std::move(totals));
     if (!poll->anonymous) {
-        out += "\r\n";
-        csv_row(out, {tr(lang, "poll.csv.member"), tr(lang, "poll.csv.question"),
-                      tr(lang, "poll.csv.prompt"), tr(lang, "poll.csv.answer")});
+        Table named;
+        named.name = tr(lang, "poll.csv.answers_sheet");
+        named.header = {tr(lang, "poll.csv.member"), tr(lang, "poll.csv.question"),
+                        tr(lang, "poll.csv.prompt"), tr(lang, "poll.csv.answer")};
         std::map<std::string, std::string> names;
         for (const auto& respondent : respondents) {
             if (respondent.member_id) {
@@ -408,7 +408,7 @@ PollExport poll_results_csv(Store& store, Id poll_id, Lang lang, int default_min
                 names[respondent.token] = member ? member->display_name : std::string();
             }
         }
-        std::vector<std::vector<std::string>> rows;
+        std::vector<std::tuple<std::string, std::size_t, std::string, std::string>> rows;
         for (const auto& answer : answers) {
             if (answer.question < 0 ||
                 static_cast<std::size_t>(answer.question) >= poll->questions.size()) {
@@ -428,15 +428,25 @@ PollExport poll_results_csv(Store& store, Id poll_id, Lang lang, int default_min
                     }
                 }
             }
-            rows.push_back({names[answer.token], std::to_string(index + 1),
-                            plain(prompt_of(*poll, index, lang)), shown});
+            rows.emplace_back(names[answer.token], index + 1, plain(prompt_of(*poll, index, lang)),
+                              shown);
         }
         std::sort(rows.begin(), rows.end());
-        for (const auto& row : rows) {
-            csv_row(out, row);
+        for (const auto& [name, question, prompt, shown] : rows) {
+            // A rating's answer is a number; any other answer text.
+            const bool rating = poll->questions[question - 1].kind == K::rating;
+            int value = 0;
+            const auto [end, error] =
+                std::from_chars(shown.data(), shown.data() + shown.size(), value);
+            named.rows.push_back(
+                {Cell::of(name), Cell::integer(static_cast<long long>(question)), Cell::of(prompt),
+                 rating && error == std::errc() && end == shown.data() + shown.size()
+                     ? Cell::integer(value)
+                     : Cell::of(shown)});
         }
+        result.tables.push_back(std::move(named));
     }
-    result.csv = std::move(out);
+    result.csv = tables_to_csv(result.tables, lang);
     return result;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "bot/store.hpp"
+#include "bot/table.hpp"
 
 namespace leernetwerk {
 
@@ -20,6 +21,9 @@ enum class PollExportError { no_such_poll, too_few_answers, not_closed };
 /// wait for its closing (not live): exported after each new answer, it would show each answer.
 struct PollExport {
     std::optional<std::string> csv;
+    /// The same as tables (the counts; for a named poll also who answered what), for a
+    /// spreadsheet; empty when there is no export.
+    std::vector<Table> tables;
     PollExportError error = PollExportError::no_such_poll;
 };
 PollExport poll_results_csv(Store& store, Id poll_id, Lang lang, int default_min_respondents = 3);

@@ -1,6 +1,7 @@
 // "Wat bewaar ik?" (DOMAIN.md §5.8 S8): a member sees what the bot keeps about them, gets all of
 // it in one private message, and can have it erased.
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "bot/poll_parts.hpp"
@@ -379,12 +380,56 @@ void answer_forget_me(Turn& turn, const PendingAction& pending, bool yes) {
         turn.reply_text("forget.kept");
         return;
     }
-    // The question itself goes with the rest: it was a message to them alone.
+    // Everything sent to them alone goes with the rest, except the question itself: it is kept,
+    // naming nobody, so that its buttons can go as after "Nee". Its closed form says neither
+    // who they were nor what the question listed (the networks they managed); only its address
+    // and remote id stay, until the outbox's retention prunes it like any sent message.
     const auto lang = turn.lang;
+    std::optional<OutboxRow> card;
+    if (pending.question_message_id) {
+        card = turn.store.outbox_row(*pending.question_message_id);
+    }
+    ChoiceQuestion closed;
+    if (card && !card->message.sealed) {
+        if (const auto* question = std::get_if<ChoiceQuestion>(&card->message.content)) {
+            closed.action_id = question->action_id;
+            closed.prompt = tr(card->message.lang, "forget.closed_title");
+            closed.choices = {{"ja", tr(card->message.lang, "forget.yes")},
+                              {"nee", tr(card->message.lang, "choice.no")}};
+            closed.closed_note = tr(card->message.lang, "forget.closed_yes");
+            turn.store.release_outbox_row(card->message.id, closed);
+        } else {
+            card.reset();
+        }
+    } else {
+        card.reset();
+    }
+    forget_prompt(turn.store, pending.member_id, turn.now);
     turn.store.erase_member(pending.member_id);
     turn.me.reset();
     turn.lang = lang;
-    turn.reply_text("forget.done");
+    // Where a conversation is named, the platforms need no user id to reach it: the messages
+    // sent after the erasure keep none.
+    const auto nameless = [](Address to) {
+        if (!to.conversation_id.empty()) {
+            to.user_id.clear();
+        }
+        return to;
+    };
+    if (card) {
+        turn.update(card->message.id, nameless(card->message.to), closed, card->message.lang);
+    }
+    // Told where the question was asked (their private chat), also when "ja" was typed in a
+    // group: the group need not read that someone had themselves erased.
+    const auto& from = turn.event.conversation;
+    Address to{from.platform, from.id, turn.event.sender.user_id,
+               from.kind == Conversation::Kind::direct, from.thread_id};
+    if (card) {
+        to = card->message.to;
+    } else if (!to.direct) {
+        to.user_id.clear();
+    }
+    turn.send(nameless(to), 0, lang, TextContent{turn.t("forget.done"), {}});
 }
 
 }  // namespace leernetwerk::detail

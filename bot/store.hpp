@@ -233,6 +233,11 @@ public:
     /// addressed to them alone (except one being sent right now). What they wrote in shared places
     /// (agenda items) stays without their name.
     virtual void erase_member(Id member_id) = 0;
+    /// Makes one kept message nobody's before its recipient is erased: it names no member any
+    /// more and says `content` instead (which must not name them either); its conversation (or,
+    /// without one, its user id) and remote id stay, so that this one message can still be
+    /// updated. A sealed row is left alone.
+    virtual void release_outbox_row(Id id, const Content& content) = 0;
     // ---- agenda: items for meetings, and the dot vote ------------------------------------------
     /// Stores a new item (with its submitters) at the end of its meeting's list, with the next
     /// number of its network; returns its id.

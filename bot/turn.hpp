@@ -142,6 +142,8 @@ std::optional<Item> find_numbered(Turn& turn, NumberedKind kind, int number,
 /// Remembers a choice question sent to one member (not a poll's), so that its number or its label
 /// typed later answers it; a poll question or a closed card forgets the earlier one.
 void remember_prompt(Store& store, const OutboundMessage& message, Instant now);
+/// Forgets the member's remembered prompt (its choices), e.g. before they are erased.
+void forget_prompt(Store& store, Id member_id, Instant now);
 /// Typed text (an option's number or its exact label, punctuation and case aside) as the answer
 /// to the member's last prompt that is still open; nullopt when it is not one.
 std::optional<ActionSubmission> typed_prompt_answer(Store& store, Id member_id,

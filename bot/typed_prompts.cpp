@@ -101,6 +101,13 @@ void remember_prompt(Store& store, const OutboundMessage& message, Instant now) 
     store.set_adapter_state(key, saved, now);
 }
 
+void forget_prompt(Store& store, Id member_id, Instant now) {
+    const auto key = prompt_key(member_id);
+    if (!store.adapter_state(key).value_or("").empty()) {
+        store.set_adapter_state(key, "", now);
+    }
+}
+
 std::optional<ActionSubmission> typed_prompt_answer(Store& store, Id member_id,
                                                     std::string_view text, Instant now) {
     const auto key = prompt_key(member_id);

@@ -8,7 +8,7 @@ packages=(
     libboost1.81-dev libboost-url1.81-dev libssl-dev
     nlohmann-json3-dev libsqlite3-dev libstemmer-dev
     libhowardhinnant-date-dev libtomlplusplus-dev libexpected-dev
-    libcli11-dev libspdlog-dev libical-dev catch2 zlib1g-dev
+    libcli11-dev libspdlog-dev libical-dev libxlsxwriter-dev catch2 zlib1g-dev
     python3-jsonschema python3-yaml
     systemd   # systemd-analyze, to verify the packaged units in the tests
 )

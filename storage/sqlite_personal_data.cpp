@@ -1,4 +1,5 @@
 // What the store keeps about one member, for "mijn gegevens" and "vergeet mij".
+#include "storage/content_json.hpp"
 #include "storage/sqlite_impl.hpp"
 
 namespace leernetwerk::storage {
@@ -94,6 +95,16 @@ void SqliteStore::erase_member(Id member_id) {
     member.bind_int(1, member_id);
     member.run();
     atomic.commit();
+}
+
+void SqliteStore::release_outbox_row(Id id, const Content& content) {
+    Query query = impl_->query(
+        "UPDATE outbox SET recipient_member_id = NULL, content = ?2, "
+        "user_id = CASE WHEN conversation_id <> '' THEN '' ELSE user_id END "
+        "WHERE id = ?1 AND sealed IS NULL",
+        "release_outbox_row");
+    query.bind_int(1, id).bind_text(2, content_to_json(content));
+    query.run();
 }
 
 }  // namespace leernetwerk::storage

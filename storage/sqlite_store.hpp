@@ -131,6 +131,7 @@ public:
     std::vector<Rsvp> rsvps_of_member(Id member_id) override;
     int outbox_count_for_member(Id member_id) override;
     void erase_member(Id member_id) override;
+    void release_outbox_row(Id id, const Content& content) override;
     // ---- agenda (sqlite_agenda.cpp)
     Id create_agenda_item(const AgendaItem& item) override;
     std::optional<AgendaItem> agenda_item(Id id) override;

@@ -57,26 +57,33 @@ struct Renderer {
             out << "\n-> " << plain(question.closed_note);
             return;
         }
-        // A scale whose points are just their numbers fits on one line ("1 · 2 · … · 10"), on a
-        // phone too; other choices are numbered one per line.
+        // A scale whose points are just their numbers fits on one line with what its ends mean
+        // ("1 · 2 · … · 10 (1 = slecht, 10 = top)"), on a phone too; other choices are numbered
+        // one per line.
         bool plain_scale = question.kind == ChoiceQuestion::Kind::rating;
         for (std::size_t i = 0; i < question.choices.size() && plain_scale; ++i) {
             plain_scale = plain(question.choices[i].label) == std::to_string(i + 1);
         }
+        const bool ends = question.kind == ChoiceQuestion::Kind::rating &&
+                          (!question.low_label.empty() || !question.high_label.empty());
+        const auto meaning = "(1 = " + plain(question.low_label) + ", " +
+                             std::to_string(question.choices.size()) + " = " +
+                             plain(question.high_label) + ")";
         if (plain_scale) {
             out << "\n  ";
             for (std::size_t i = 0; i < question.choices.size(); ++i) {
                 out << (i ? " · " : "") << (i + 1);
             }
+            if (ends) {
+                out << " " << meaning;
+            }
         } else {
             for (std::size_t i = 0; i < question.choices.size(); ++i) {
                 out << "\n  " << (i + 1) << ". " << plain(question.choices[i].label);
             }
-        }
-        if (question.kind == ChoiceQuestion::Kind::rating &&
-            (!question.low_label.empty() || !question.high_label.empty())) {
-            out << "\n  (1 = " << plain(question.low_label) << ", " << question.choices.size()
-                << " = " << plain(question.high_label) << ")";
+            if (ends) {
+                out << "\n  " << meaning;
+            }
         }
         out << "\n"
             << (question.kind == ChoiceQuestion::Kind::multiple
@@ -252,7 +259,10 @@ void ConsoleSession::drain() {
                     message.recipient_member_id
                         ? store_.member(message.recipient_member_id)
                         : store_.member_by_identity(Platform::console, message.to.user_id);
-                to = (member ? member->display_name : message.to.user_id) +
+                // (A message to someone erased names only the conversation.)
+                const auto& who =
+                    message.to.user_id.empty() ? message.to.conversation_id : message.to.user_id;
+                to = (member ? member->display_name : who) +
                      (message.lang == Lang::nl ? " (privé)" : " (private)");
             } else {
                 const auto network =

@@ -78,9 +78,15 @@ struct TextVisitor {
         }
         std::string labels;
         if (plain_scale) {
+            // With what the ends mean on the same line: "1 · 2 · 3 · 4 · 5 (1 = …, 5 = …)".
             std::string line;
             for (std::size_t i = 0; i < question.choices.size(); ++i) {
                 line += (i ? " · " : "") + std::to_string(i + 1);
+            }
+            if (!question.low_label.empty() || !question.high_label.empty()) {
+                line += " (1 = " + plain(question.low_label) + ", " +
+                        std::to_string(question.choices.size()) + " = " +
+                        plain(question.high_label) + ")";
             }
             out.body += "\n" + line;
             out.html += "<p>" + escape_html(line) + "</p>";
@@ -313,6 +319,7 @@ std::string render_message(const OutboundMessage& message, std::string_view repl
 namespace {
 
 constexpr std::size_t kMaxPollAnswers = 20;
+constexpr std::size_t kMaxScalePollPoints = 5;
 
 std::string dump(const json& content) {
     return content.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -324,6 +331,12 @@ bool is_poll(const OutboundMessage& message) {
     const auto* question = std::get_if<ChoiceQuestion>(&message.content);
     if (!question || question->anonymous || question->choices.empty() ||
         question->choices.size() > kMaxPollAnswers) {
+        return false;
+    }
+    // A poll shows one answer per row: a scale of more than five points (1–10) would fill a
+    // phone's screen, so it goes as text, its points on one line, answered by typing a number.
+    if (question->kind == ChoiceQuestion::Kind::rating &&
+        question->choices.size() > kMaxScalePollPoints) {
         return false;
     }
     return std::all_of(question->choices.begin(), question->choices.end(),

@@ -34,7 +34,8 @@ std::string render_message(const OutboundMessage& message, std::string_view repl
                            const RenderOptions& options);
 
 /// True when `message` goes out as a native poll (MSC3381): a named (not anonymous) choice
-/// question with 1–20 choices, all with ids. Anonymous questions stay numbered text.
+/// question with 1–20 choices, all with ids, and a scale only up to five points. Anonymous
+/// questions and longer scales stay text.
 bool is_poll(const OutboundMessage& message);
 
 /// An event to send: its type (the `{eventType}` of `/send`) and its content as JSON text.

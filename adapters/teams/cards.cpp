@@ -25,6 +25,8 @@ constexpr std::string_view kCardVersion = "1.5";
 constexpr std::size_t kTrimmedChars = 2000;
 /// The notification preview ("summary") length in characters.
 constexpr std::size_t kPreviewChars = 120;
+/// A scale shows at most this many points side by side (a phone's width).
+constexpr std::size_t kScalePointsPerRow = 5;
 /// Bars in a summary are this many cells wide.
 constexpr int kBarCells = 20;
 /// Text inputs accept at most this many characters, so that even 4-byte characters stay within
@@ -42,53 +44,43 @@ constexpr int kMaxDataNesting = 32;
 
 // --- The core Markdown dialect as Teams text -------------------------------------------------
 //
-// Teams has two markdown renderers, the chat's (textFormat "markdown") and the Adaptive Card
-// TextBlock/Fact one, and backslash escapes are unreliable in both: Teams mobile (iOS, Android)
-// shows "\*" with its backslash while desktop hides it (AdaptiveCards #5590, #7474,
-// msteams-docs #5793), the card parser ignores escapes inside emphasis (AdaptiveCards #5758) and
-// runs of backslashes collapse inconsistently (AdaptiveCards #4677). So we never emit a markup
-// character for a literal one: each character that Teams could read as markup is replaced by a
-// visually near-identical Unicode character that no markdown parser treats specially. This holds
-// for escaped characters of the dialect and for stray unescaped ones (the dialect says nothing
-// else is markup). Only "**" (bold) and "- " list lines survive as markup. Braces are included:
-// the chat hides text between { and } (msteams-docs #4956) and TextBlocks read {{DATE(…)}}.
-// The price: copy-pasting such text yields the look-alike, not the ASCII character. So '#' and
-// '|', which are markup only at the start of a line (a heading, a table row), stay themselves
-// anywhere else: "Vraag #1", "#rekenen", "a | b" (issue 14, point 25).
-struct LookAlike {
-    char ascii;
-    std::string_view shown;
+// A member's text must reach the others as the characters they typed: "**hoi**" with its
+// asterisks, "<b>x</b>" with its angle brackets, visibly, not bold and not as look-alike Unicode
+// (issue 14, point 25). Teams reads text three ways, and each gets its own escaping:
+//
+// - Chat text (a message's `text`, textFormat "markdown"): markdown, and HTML in it (the Bot
+//   Framework docs, "Format your bot messages": Teams supports a subset of Markdown and XML/HTML
+//   tags in text messages). So '<', '>' and '&' go as the entities &lt; &gt; &amp;, which the
+//   HTML shows as the characters; the markdown characters * _ ` ~ [ ] \ get a backslash, as
+//   CommonMark escapes any ASCII punctuation; '#' and '|' are markup only at a line's start
+//   (a heading, a table row) and are escaped only there.
+// - Adaptive Card TextBlocks and Facts: the card's own small markdown (bold, italic, lists,
+//   links), no HTML and no entities: Teams mobile shows "&minus;" as typed (msteams-docs #10997),
+//   so '<', '>' and '&' stay themselves, and * _ [ ] \ get a backslash. Mobile used to show that
+//   backslash (AdaptiveCards #5590, #7474, msteams-docs #5793); Microsoft fixed it in Teams
+//   Android and iOS (msteams-docs #5793: "solved on latest", 2022; Teams-AdaptiveCards-Mobile
+//   #58, 2023). Runs of backslashes are still collapsed oddly (AdaptiveCards #4677): a backslash
+//   is escaped only before punctuation, where it would otherwise escape it.
+// - Button titles, choices, input labels and the notification preview: plain text, no markdown:
+//   the characters as they are.
+//
+// Braces stay look-alikes in chat text and cards: the chat hides text between { and }
+// (msteams-docs #4956) and a TextBlock reads {{DATE(…)}} as a function, and no escape is known to
+// work for either. Only "**" (bold) and "- " list lines of the core's own text are markup.
+enum class Target {
+    chat,   ///< a message's text, textFormat "markdown"
+    card,   ///< an Adaptive Card TextBlock or Fact
+    plain,  ///< a title or label shown without markdown
 };
-
-constexpr LookAlike kLookAlikes[] = {
-    {'\\', "\u2216"},  // ∖ SET MINUS
-    {'*', "\u2217"},   // ∗ ASTERISK OPERATOR
-    {'_', "\u02CD"},   // ˍ MODIFIER LETTER LOW MACRON
-    {'[', "\uFF3B"},   // ［ FULLWIDTH LEFT SQUARE BRACKET
-    {']', "\uFF3D"},   // ］ FULLWIDTH RIGHT SQUARE BRACKET
-    {'<', "\u02C2"},   // ˂ MODIFIER LETTER LEFT ARROWHEAD
-    {'>', "\u02C3"},   // ˃ MODIFIER LETTER RIGHT ARROWHEAD
-    {'`', "\u02CB"},   // ˋ MODIFIER LETTER GRAVE ACCENT
-    {'#', "\uFF03"},   // ＃ FULLWIDTH NUMBER SIGN
-    {'|', "\u2223"},   // ∣ DIVIDES
-    {'~', "\u223C"},   // ∼ TILDE OPERATOR
-    {'{', "\uFF5B"},   // ｛ FULLWIDTH LEFT CURLY BRACKET
-    {'}', "\uFF5D"},   // ｝ FULLWIDTH RIGHT CURLY BRACKET
-};
-
-/// The look-alike of a character Teams could read as markup, or "" for any other character.
-std::string_view look_alike(char c) {
-    for (const auto& entry : kLookAlikes) {
-        if (entry.ascii == c) {
-            return entry.shown;
-        }
-    }
-    return {};
-}
 
 /// The characters the dialect escapes with a backslash (bot/text.hpp escape_markdown).
 bool is_dialect_special(char c) {
     return std::string_view("\\*_[]<>`#|~").find(c) != std::string_view::npos;
+}
+
+bool is_ascii_punctuation(char c) {
+    return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
+           (c >= '{' && c <= '~');
 }
 
 /// Whether `out` is at the start of a line (only spaces since the last line break).
@@ -98,52 +90,116 @@ bool at_line_start(const std::string& out) {
     return out.find_first_not_of(' ', from) == std::string::npos;
 }
 
-/// '#' starts a heading and '|' a table row only at the start of a line: elsewhere ("Vraag #1",
-/// "#rekenen", "a | b") Teams shows them as they are, so they stay ordinary characters.
-bool markup_only_at_line_start(char c) {
-    return c == '#' || c == '|';
+/// One literal character (one the member typed, or one the dialect escaped) as `target` shows
+/// it; `next` is the character after it in the source (0 at the end).
+void append_literal(std::string& out, char c, char next, Target target) {
+    if (target == Target::plain) {
+        out += c;
+        return;
+    }
+    if (c == '{') {
+        out += "\uFF5B";  // ｛ FULLWIDTH LEFT CURLY BRACKET (see above)
+        return;
+    }
+    if (c == '}') {
+        out += "\uFF5D";  // ｝ FULLWIDTH RIGHT CURLY BRACKET
+        return;
+    }
+    if (target == Target::chat) {
+        switch (c) {
+            case '<':
+                out += "&lt;";
+                return;
+            case '>':
+                // Also at a line's start: a reference cannot start a quote (CommonMark 0.30,
+                // "Entity and numeric character references": they cannot stand in for
+                // structure), and "\&" would show the entity's text.
+                out += "&gt;";
+                return;
+            case '&':
+                out += "&amp;";
+                return;
+            case '*':
+            case '_':
+            case '`':
+            case '~':
+            case '[':
+            case ']':
+            case '\\':
+                out += '\\';
+                out += c;
+                return;
+            case '#':
+            case '|':
+                if (at_line_start(out)) {
+                    out += '\\';
+                }
+                out += c;
+                return;
+            default:
+                out += c;
+                return;
+        }
+    }
+    switch (c) {  // a card
+        case '*':
+        case '_':
+        case '[':
+        case ']':
+            out += '\\';
+            out += c;
+            return;
+        case '\\':
+            if (is_ascii_punctuation(next) || next == 0) {
+                out += '\\';
+            }
+            out += c;
+            return;
+        default:
+            out += c;
+            return;
+    }
 }
 
-/// Converts the dialect; with keep_bold "**" stays bold, otherwise it is dropped (for titles,
-/// labels and choices, which Teams shows without markdown).
-std::string convert(std::string_view markdown, bool keep_bold) {
+/// Converts the dialect for `target`; with keep_bold "**" stays bold, otherwise it is dropped.
+std::string convert(std::string_view markdown, Target target, bool keep_bold) {
     std::string out;
     out.reserve(markdown.size() + markdown.size() / 8);
     for (std::size_t i = 0; i < markdown.size(); ++i) {
         const char c = markdown[i];
         const bool escaped =
             c == '\\' && i + 1 < markdown.size() && is_dialect_special(markdown[i + 1]);
-        const char shown = escaped ? markdown[i + 1] : c;
-        if (markup_only_at_line_start(shown) && !at_line_start(out)) {
-            out += shown;
-            i += escaped ? 1 : 0;
-        } else if (escaped) {
-            out += look_alike(markdown[++i]);
+        if (escaped) {
+            ++i;
+            append_literal(out, markdown[i], i + 1 < markdown.size() ? markdown[i + 1] : 0, target);
         } else if (c == '*' && i + 1 < markdown.size() && markdown[i + 1] == '*') {
-            if (keep_bold) {
+            if (keep_bold && target != Target::plain) {
                 out += "**";
             }
             ++i;
-        } else if (const auto other = look_alike(c); !other.empty()) {
-            out += other;
         } else {
-            out += c;
+            append_literal(out, c, i + 1 < markdown.size() ? markdown[i + 1] : 0, target);
         }
     }
     return out;
 }
 
-/// After conversion the only '*' left are bold markers: an unpaired last "**" (from the source or
-/// from trimming) is shown as two look-alike asterisks instead of opening bold to the end.
+/// After conversion the only unescaped "**" left are bold markers: an unpaired last one (from
+/// the source or from trimming) is escaped instead of opening bold to the end.
 void balance_bold(std::string& text) {
     std::size_t count = 0;
     std::size_t last = std::string::npos;
-    for (auto pos = text.find("**"); pos != std::string::npos; pos = text.find("**", pos + 2)) {
-        ++count;
-        last = pos;
+    for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+        if (text[i] == '\\') {
+            ++i;  // an escaped character
+        } else if (text[i] == '*' && text[i + 1] == '*') {
+            ++count;
+            last = i;
+            ++i;
+        }
     }
     if (count % 2 == 1) {
-        text.replace(last, 2, "\u2217\u2217");
+        text.replace(last, 2, "\\*\\*");
     }
 }
 
@@ -166,6 +222,18 @@ std::string trimmed(std::string text, std::size_t cap) {
         ++chars;
     }
     text.resize(end);
+    // Nothing cut in half: a "**", a backslash without what it escapes, an entity ("&l").
+    if (const auto amp = text.rfind('&'); amp != std::string::npos && text.size() - amp <= 5 &&
+                                          text.find(';', amp) == std::string::npos) {
+        text.resize(amp);
+    }
+    std::size_t backslashes = 0;
+    while (backslashes < text.size() && text[text.size() - 1 - backslashes] == '\\') {
+        ++backslashes;
+    }
+    if (backslashes % 2 == 1) {
+        text.pop_back();
+    }
     if (!text.empty() && text.back() == '*' && (text.size() < 2 || text[text.size() - 2] != '*')) {
         text.pop_back();  // half of a "**"
     }
@@ -202,9 +270,9 @@ std::string dump(const Json& j) {
     return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-/// The plain-text preview Teams shows in notifications: bold dropped, look-alikes as everywhere.
+/// The plain-text preview Teams shows in notifications: bold dropped, characters as typed.
 std::string preview(std::string_view markdown) {
-    std::string plain = convert(markdown, false);
+    std::string plain = convert(markdown, Target::plain, false);
     std::replace(plain.begin(), plain.end(), '\n', ' ');
     std::replace(plain.begin(), plain.end(), '\r', ' ');
     return trimmed(std::string(trim(plain)), kPreviewChars);
@@ -216,16 +284,25 @@ public:
     CardWriter(const OutboundMessage& message, const RenderOptions& options, std::size_t cap)
         : message_(message), options_(options), cap_(cap), labels_(labels(message.lang)) {}
 
-    /// Text in Teams markdown (TextBlock, Fact, chat text).
+    /// Text in a card's markdown (TextBlock, Fact).
     std::string markdown(std::string_view core) const {
-        auto text = trimmed(convert(core, true), cap_);
+        auto text = trimmed(convert(core, Target::card, true), cap_);
         balance_bold(text);
         return text;
     }
 
-    /// Text shown without markdown (button titles, choices, input labels): same conversion,
-    /// bold markers dropped.
-    std::string label(std::string_view core) const { return trimmed(convert(core, false), cap_); }
+    /// Text in the chat's markdown (a text message).
+    std::string chat(std::string_view core) const {
+        auto text = trimmed(convert(core, Target::chat, true), cap_);
+        balance_bold(text);
+        return text;
+    }
+
+    /// Text shown without markdown (button titles, choices, input labels): the characters as
+    /// they are, bold markers dropped.
+    std::string label(std::string_view core) const {
+        return trimmed(convert(core, Target::plain, false), cap_);
+    }
 
     /// A label of our own (from the two-language table).
     std::string ui(std::string_view text) const { return label(escape_markdown(text)); }
@@ -290,11 +367,14 @@ public:
             body.push_back(Json{
                 {"type", "ActionSet"},
                 {"actions", Json::array({execute(ui(labels_.submit), data(question.action_id))})}});
-        } else {
-            if (question.kind == ChoiceQuestion::Kind::rating &&
-                (!question.low_label.empty() || !question.high_label.empty())) {
+        } else if (question.kind == ChoiceQuestion::Kind::rating) {
+            for (auto& row : scale_rows(question)) {
+                body.push_back(std::move(row));
+            }
+            if (!question.low_label.empty() || !question.high_label.empty()) {
                 body.push_back(scale_labels(question));
             }
+        } else {
             Json actions = Json::array();
             for (const auto& choice : question.choices) {
                 actions.push_back(
@@ -381,7 +461,7 @@ public:
 
     /// The chat message for text content: markdown, hard line breaks, native mentions.
     Json text_message(const TextContent& content) const {
-        std::string text = markdown(content.markdown);
+        std::string text = chat(content.markdown);
         Json entities = Json::array();
         std::vector<std::pair<std::size_t, std::size_t>> tagged;  // inserted <at> ranges
         for (const auto& mention : content.mentions) {
@@ -391,11 +471,19 @@ public:
             }
             const std::string& name =
                 mention.display_name.empty() ? ids->second.second : mention.display_name;
-            const std::string visible = convert(escape_markdown(name), false);
+            const std::string visible = convert(escape_markdown(name), Target::chat, false);
             if (visible.empty()) {
                 continue;
             }
-            const std::string at = "<at>" + visible + "</at>";
+            // Inside <at>…</at> the name as the chat's HTML shows it: no markdown escapes.
+            std::string at_name;
+            for (const char c : convert(escape_markdown(name), Target::plain, false)) {
+                at_name += c == '<'   ? "&lt;"
+                           : c == '>' ? "&gt;"
+                           : c == '&' ? "&amp;"
+                                      : std::string(1, c);
+            }
+            const std::string at = "<at>" + at_name + "</at>";
             const auto pos = find_untagged(text, visible, tagged);
             if (pos == std::string::npos) {
                 text += (text.empty() ? "" : " ");
@@ -459,6 +547,39 @@ private:
             return format_moment(*local, message_.lang);
         }
         return format_moment(LocalTime{instant.time_since_epoch()}, message_.lang) + " UTC";
+    }
+
+    /// A scale's points as rows of tappable columns, at most five to a row: 1–5 in one row,
+    /// 1–10 in two. Not an ActionSet: Teams shows at most six actions of one (the rest behind
+    /// "…" on mobile, go-teams-notify #161, msteams-docs #5356) and on a phone lays a set out in
+    /// a scrolling or stacked strip (AdaptiveCards #4758), so ten buttons took ten lines. A
+    /// ColumnSet keeps its columns side by side on every screen, and a column with a
+    /// selectAction is one tap, like a button (a compact Input.ChoiceSet would need a tap to
+    /// open, one to choose and a submit).
+    std::vector<Json> scale_rows(const ChoiceQuestion& question) const {
+        const std::size_t points = question.choices.size();
+        const std::size_t rows = (points + kScalePointsPerRow - 1) / kScalePointsPerRow;
+        const std::size_t per_row = rows == 0 ? 0 : (points + rows - 1) / rows;
+        std::vector<Json> out;
+        for (std::size_t first = 0; first < points; first += per_row) {
+            Json columns = Json::array();
+            for (std::size_t i = first; i < std::min(points, first + per_row); ++i) {
+                const auto& choice = question.choices[i];
+                columns.push_back(Json{
+                    {"type", "Column"},
+                    {"width", "stretch"},
+                    {"style", "emphasis"},
+                    {"verticalContentAlignment", "center"},
+                    {"selectAction",
+                     execute(label(choice.label), data(question.action_id, &choice.id))},
+                    {"items", Json::array({text_block(
+                                  markdown(choice.label),
+                                  {{"horizontalAlignment", "center"}, {"weight", "bolder"}})})}});
+            }
+            out.push_back(
+                Json{{"type", "ColumnSet"}, {"spacing", "small"}, {"columns", std::move(columns)}});
+        }
+        return out;
     }
 
     Json scale_labels(const ChoiceQuestion& question) const {
@@ -633,7 +754,7 @@ std::optional<ActionSubmission> parse_action_data(std::string_view data_json) {
 
 std::string to_teams_markdown(std::string_view core_markdown) {
     try {
-        auto text = convert(core_markdown, true);
+        auto text = convert(core_markdown, Target::chat, true);
         balance_bold(text);
         return text;
     } catch (const std::exception&) {

@@ -83,6 +83,19 @@ std::string webhook_text(const OutboundMessage& message) {
             if (!question.closed_note.empty()) {
                 return out + "\n\n" + to_teams_markdown(question.closed_note);
             }
+            if (question.kind == ChoiceQuestion::Kind::rating) {
+                // A scale on one line, as in the other text renderings: "1 · 2 · 3 · 4 · 5".
+                std::string line;
+                for (const auto& choice : question.choices) {
+                    line += (line.empty() ? "" : " · ") + to_teams_markdown(choice.label);
+                }
+                if (!question.low_label.empty() || !question.high_label.empty()) {
+                    line += " (1 = " + to_teams_markdown(question.low_label) + ", " +
+                            std::to_string(question.choices.size()) + " = " +
+                            to_teams_markdown(question.high_label) + ")";
+                }
+                return out + "\n\n" + line;
+            }
             for (const auto& choice : question.choices) {
                 out += "\n- " + to_teams_markdown(choice.label);
             }

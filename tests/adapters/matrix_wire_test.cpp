@@ -405,8 +405,31 @@ TEST_CASE("matrix: a scale in numbered text fits on one line", "[matrix][render]
     for (int i = 1; i <= 5; ++i) {
         scale.choices.push_back({std::to_string(i), std::to_string(i)});
     }
+    scale.low_label = "helemaal niet";
+    scale.high_label = "helemaal wel";
     const auto text = render_text(Content{scale}, Lang::nl);
-    CHECK(text.body.find("\n1 · 2 · 3 · 4 · 5") != std::string::npos);
+    CHECK(text.body.find("\n1 · 2 · 3 · 4 · 5 (1 = helemaal niet, 5 = helemaal wel)\n") !=
+          std::string::npos);
     CHECK(text.body.find("1. 1") == std::string::npos);
+    CHECK(text.html.find("<p>1 · 2 · 3 · 4 · 5 (1 = helemaal niet, 5 = helemaal wel)</p>") !=
+          std::string::npos);
     CHECK(text.html.find("<ol>") == std::string::npos);
+
+    // A named scale of five points is a native poll (one tap); of ten, the one line of text:
+    // a poll lists one answer per row.
+    OutboundMessage message;
+    message.to = {Platform::matrix, "!room:localhost", "", false, ""};
+    message.content = scale;
+    CHECK(is_poll(message));
+    for (int i = 6; i <= 10; ++i) {
+        scale.choices.push_back({std::to_string(i), std::to_string(i)});
+    }
+    scale.high_label = "top";
+    message.content = scale;
+    CHECK_FALSE(is_poll(message));
+    const auto event = render_event(message, "", RenderOptions{});
+    CHECK(event.type == "m.room.message");
+    CHECK(event.content.find(
+              "1 · 2 · 3 · 4 · 5 · 6 · 7 · 8 · 9 · 10 (1 = helemaal niet, 10 = top)") !=
+          std::string::npos);
 }

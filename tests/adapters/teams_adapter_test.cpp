@@ -793,10 +793,12 @@ TEST_CASE(
               .find("Opgeslagen als kennis 1") != std::string::npos);
 
     const auto found = f.say_in_channel("29:anna", "Anna de Vries", "zoek rekenen");
-    // (A # is ＃ only at the start of a line, where it would start a heading.)
+    // (A # is escaped only at the start of a line, where it would start a heading.)
     CHECK(found.find("1 Verslag maart**") != std::string::npos);
     CHECK(found.find("**rekent**") != std::string::npos);
+    // The typed tags reach Teams as entities, which its chat shows as the characters typed.
     CHECK(found.find("<b>Bram</b>") == std::string::npos);
+    CHECK(found.find("&lt;b&gt;Bram&lt;/b&gt;") != std::string::npos);
 
     const auto in_channel = f.say_in_channel("29:marieke", "Marieke", "kennis export");
     CHECK(in_channel.find("Ik heb het je privé gestuurd.") != std::string::npos);
@@ -1053,4 +1055,66 @@ TEST_CASE("teams: a reply the channel refused reaches its sender in a 1:1 chat",
           std::string::npos);
     CHECK(shown(direct[1]) == "HSN-café Feedback heeft nog geen komende bijeenkomsten.");
     CHECK(f.store->outbox_in_state(Platform::teams, OutboxState::failed).size() == 1);
+}
+
+TEST_CASE("teams: 'Ja, wis alles' on the forget-me card closes the card, as 'Nee' does",
+          "[teams][adapter][privacy]") {
+    Fixture f;
+    f.say_in_channel("29:marieke", "Marieke", "nieuw netwerk HSN-café Feedback");
+    f.say_in_channel("29:marieke", "Marieke", "koppel netwerk HSN-café Feedback");
+    f.say_in_channel("29:marieke", "Marieke",
+                     "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | 29:anna");
+    const auto before = f.connector.requests.size();
+    f.say_in_channel("29:anna", "Anna de Vries", "vergeet mij");
+    const auto chat = f.store->direct_conversation_with(Platform::teams, "29:anna");
+    REQUIRE(chat);
+    // The card in her 1:1 chat, and its "Ja, wis alles" button.
+    std::string card_id;
+    json yes;
+    for (auto i = before; i < f.connector.requests.size(); ++i) {
+        const auto sent = json::parse(f.connector.requests[i].body, nullptr, false);
+        if (!sent.is_object() || !sent.contains("attachments")) {
+            continue;
+        }
+        card_id = "remote-" + std::to_string(i + 1);  // the scripted connector's answer
+        for (const auto& block : sent["attachments"][0]["content"]["body"]) {
+            if (block["type"] == "ActionSet") {
+                yes = block["actions"][0];
+            }
+        }
+    }
+    REQUIRE(yes.is_object());
+    CHECK(yes["title"] == "Ja, wis alles");
+
+    json click = {
+        {"type", "invoke"},
+        {"name", "adaptiveCard/action"},
+        {"id", "invoke-forget"},
+        {"channelId", "msteams"},
+        {"serviceUrl", kConnector},
+        {"from", {{"id", "29:anna"}, {"name", "Anna de Vries"}}},
+        {"recipient", {{"id", "28:app-id"}, {"name", "Leernetwerk bot"}}},
+        {"conversation", {{"id", chat->conversation_id}, {"conversationType", "personal"}}},
+        {"channelData", {{"tenant", {{"id", "tenant-1"}}}}},
+        {"replyToId", card_id},
+        {"value",
+         {{"action",
+           {{"type", "Action.Execute"},
+            {"title", yes["title"]},
+            {"verb", yes["verb"]},
+            {"data", yes["data"]}}},
+          {"trigger", "manual"}}}};
+    const auto [status, body] = f.post(click.dump());
+    CHECK(status == 200);
+    // The clicked card comes back closed: no buttons, the note, nobody named.
+    const auto answer = json::parse(body);
+    CHECK(answer["statusCode"] == 200);
+    CHECK(answer["type"] == "application/vnd.microsoft.card.adaptive");
+    const auto card = answer["value"].dump();
+    CHECK(card.find("Je gegevens zijn gewist.") != std::string::npos);
+    CHECK(card.find("ActionSet") == std::string::npos);
+    CHECK(card.find("Action.Execute") == std::string::npos);
+    CHECK(card.find("Anna") == std::string::npos);
+    REQUIRE(f.sent_everything());
+    CHECK_FALSE(f.store->member_by_identity(Platform::teams, "29:anna").has_value());
 }

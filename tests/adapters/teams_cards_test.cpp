@@ -144,30 +144,54 @@ void check_execute(const json& action, const std::string& title, const json& dat
 
 }  // namespace
 
-TEST_CASE("the core dialect becomes Teams markdown that only bolds and lists",
+TEST_CASE("the core dialect becomes Teams chat markdown that only bolds and lists",
           "[teams][cards][markdown]") {
     CHECK(to_teams_markdown("**Vet** gewoon") == "**Vet** gewoon");
     CHECK(to_teams_markdown("- een\n- twee") == "- een\n- twee");
-    // Escaped characters become look-alikes that no markdown parser reads as markup.
-    CHECK(to_teams_markdown("\\*niet schuin\\*") == "\u2217niet schuin\u2217");
+    // Escaped characters get a markdown backslash escape: Teams shows the character itself.
+    CHECK(to_teams_markdown("\\*niet schuin\\*") == "\\*niet schuin\\*");
     CHECK(to_teams_markdown("\\_a\\_ \\~\\~b\\~\\~ \\`c\\` \\# d \\| e \\\\ f") ==
-          "\u02CDa\u02CD \u223C\u223Cb\u223C\u223C \u02CBc\u02CB # d | e \u2216 f");
+          "\\_a\\_ \\~\\~b\\~\\~ \\`c\\` # d | e \\\\ f");
     // '#' and '|' are markup only at the start of a line: elsewhere they stay themselves.
     CHECK(to_teams_markdown("Vraag \\#1 over \\#rekenen: a \\| b") ==
           "Vraag #1 over #rekenen: a | b");
-    CHECK(to_teams_markdown("\\#1 bovenaan\n  \\| tabel") == "\uFF031 bovenaan\n  \u2223 tabel");
-    CHECK(to_teams_markdown("\\[link\\](http://x)") == "\uFF3Blink\uFF3D(http://x)");
-    CHECK(to_teams_markdown("\\<at\\>x\\</at\\>") == "\u02C2at\u02C3x\u02C2/at\u02C3");
-    // Stray unescaped specials are literal in the dialect, so they are neutralised as well.
+    CHECK(to_teams_markdown("\\#1 bovenaan\n  \\| tabel\n\\> quote") ==
+          "\\#1 bovenaan\n  \\| tabel\n&gt; quote");
+    CHECK(to_teams_markdown("\\[link\\](http://x)") == "\\[link\\](http://x)");
+    // The chat reads HTML: angle brackets and ampersands go as entities, shown as typed.
+    CHECK(to_teams_markdown("\\<at\\>x\\</at\\> & co") == "&lt;at&gt;x&lt;/at&gt; &amp; co");
+    // Stray unescaped specials are literal in the dialect, so they are escaped as well.
     CHECK(to_teams_markdown("[a](b) <b> _c_ {{DATE(x)}}") ==
-          "\uFF3Ba\uFF3D(b) \u02C2b\u02C3 \u02CDc\u02CD \uFF5B\uFF5BDATE(x)\uFF5D\uFF5D");
+          "\\[a\\](b) &lt;b&gt; \\_c\\_ \uFF5B\uFF5BDATE(x)\uFF5D\uFF5D");
     // An unpaired bold marker does not bold the rest of the text.
-    CHECK(to_teams_markdown("**vet** en **los") == "**vet** en \u2217\u2217los");
-    // Data escaped by the core reads back as the same characters.
-    const std::string data = "Jan *de* [Vries](x) <script>";
+    CHECK(to_teams_markdown("**vet** en **los") == "**vet** en \\*\\*los");
+    // Data escaped by the core reads back as the same characters, without look-alikes.
+    const std::string data = "Jan *de* [Vries](x) <script> **hoi** <b>x</b>";
     const auto shown = to_teams_markdown(escape_markdown(data));
-    CHECK(shown.find_first_of("*[]<>") == std::string::npos);
-    CHECK(shown == "Jan \u2217de\u2217 \uFF3BVries\uFF3D(x) \u02C2script\u02C3");
+    CHECK(shown ==
+          "Jan \\*de\\* \\[Vries\\](x) &lt;script&gt; \\*\\*hoi\\*\\* &lt;b&gt;x&lt;/b&gt;");
+    for (const auto* look_alike : {"\u2217", "\u02C2", "\u02C3", "\uFF03", "\u2223", "\uFF3B"}) {
+        CHECK(shown.find(look_alike) == std::string::npos);
+    }
+}
+
+TEST_CASE("a card shows what a member typed: backslash escapes, no entities, no look-alikes",
+          "[teams][cards][markdown]") {
+    auto q = question(ChoiceQuestion::Kind::single, 2);
+    q.prompt = "Onderwerp: " + escape_markdown("**hoi** <b>x</b> #1 a | b & c [d](e)");
+    q.choices[0].label = escape_markdown("**hoi** <b>x</b>");
+    const json card = card_of(message_of(q));
+    // A TextBlock has markdown but no HTML: '<', '>', '&', '#' and '|' are themselves.
+    CHECK(texts_of(card).front() == "Onderwerp: \\*\\*hoi\\*\\* <b>x</b> #1 a | b & c \\[d\\](e)");
+    // A button title has no markdown at all: the characters as typed.
+    std::vector<std::string> shown;
+    strings_in(card, shown);
+    CHECK(any_contains(shown, "**hoi** <b>x</b>"));
+    for (const auto& text : shown) {
+        CHECK(text.find("\u2217") == std::string::npos);
+        CHECK(text.find("\u02C2") == std::string::npos);
+        CHECK(text.find("&lt;") == std::string::npos);
+    }
 }
 
 TEST_CASE("a text message is markdown with a preview", "[teams][cards]") {
@@ -191,9 +215,9 @@ TEST_CASE("mentioned members become Teams mentions", "[teams][cards]") {
     options.mention_ids[8] = {"29:fatima", "Fatima"};
     options.mention_ids[9] = {"29:piet", "Piet"};
     const json activity = activity_of(message_of(text), options);
-    const std::string jan = "<at>Jan\u02CDJ</at>";
+    const std::string jan = "<at>Jan_J</at>";
     CHECK(activity.at("text") ==
-          "Welkom " + jan + " en <at>Fatima</at>! Jan\u02CDJ, stel je voor. <at>Piet</at>");
+          "Welkom " + jan + " en <at>Fatima</at>! Jan\\_J, stel je voor. <at>Piet</at>");
     REQUIRE(activity.at("entities").size() == 3);
     const json& first = activity.at("entities").at(0);
     CHECK(first.at("type") == "mention");
@@ -237,6 +261,37 @@ TEST_CASE("a rating shows what the ends of the scale mean", "[teams][cards]") {
     REQUIRE(actions.size() == 5);
     check_execute(actions.back(), "Optie 5",
                   {{"leernetwerk", {{"action_id", "poll:7"}, {"choice", "c5"}}}});
+}
+
+TEST_CASE("a scale is one row of tappable points, two rows of five for 1-10", "[teams][cards]") {
+    auto q = question(ChoiceQuestion::Kind::rating, 10);
+    for (int i = 0; i < 10; ++i) {
+        q.choices[i].label = std::to_string(i + 1);
+    }
+    q.low_label = "slecht";
+    q.high_label = "top";
+    const json card = card_of(message_of(q));
+    // No ActionSet (on a phone one button per line): points in ColumnSets, five to a row.
+    CHECK(of_type(card, "ActionSet").empty());
+    const auto sets = of_type(card, "ColumnSet");
+    REQUIRE(sets.size() == 3);  // two rows of points, then what the ends mean
+    for (std::size_t row = 0; row < 2; ++row) {
+        const auto& columns = sets[row].at("columns");
+        REQUIRE(columns.size() == 5);
+        for (std::size_t i = 0; i < 5; ++i) {
+            const auto point = std::to_string(row * 5 + i + 1);
+            CHECK(columns[i].at("items").at(0).at("text") == point);
+            check_execute(columns[i].at("selectAction"), point,
+                          {{"leernetwerk", {{"action_id", "poll:7"}, {"choice", "c" + point}}}});
+        }
+    }
+    CHECK(any_contains(texts_of(card), "slecht"));
+    CHECK(any_contains(texts_of(card), "top"));
+
+    q.choices.resize(5);
+    const auto five = of_type(card_of(message_of(q)), "ColumnSet");
+    REQUIRE(five.size() == 2);
+    CHECK(five[0].at("columns").size() == 5);
 }
 
 TEST_CASE("a multiple-choice question is a multi-select input with one submit", "[teams][cards]") {
@@ -453,18 +508,30 @@ TEST_CASE("user text cannot become markup, mentions or links", "[teams][cards][e
     const std::vector<std::string> hostile = {"**vet**",    "[link](http://x)",
                                               "<at>x</at>", "<script>alert(1)</script>",
                                               "`code`",     "{{DATE(2017-02-14T06:08:00Z)}}"};
-    // Unescaped "**" is bold by the dialect's definition; escaped it must stay literal.
-    auto check_safe = [&](const std::vector<std::string>& shown, bool escaped) {
-        for (const auto& text : shown) {
-            INFO(text);
-            CHECK((!escaped || text.find("**vet") == std::string::npos));
-            CHECK(text.find("](") == std::string::npos);
-            CHECK(text.find("[link") == std::string::npos);
-            CHECK(text.find("<at>") == std::string::npos);
-            CHECK(text.find("<script") == std::string::npos);
-            CHECK(text.find('`') == std::string::npos);
-            CHECK(text.find("{{") == std::string::npos);
+    // Unescaped "**" is bold by the dialect's definition; escaped it must stay literal. In
+    // markdown (chat text, TextBlocks, Facts) a markup character is escaped with a backslash;
+    // the chat also reads HTML, so no '<' reaches it; titles and labels have no markup at all.
+    const auto unescaped = [](const std::string& text, std::string_view needle) {
+        for (auto pos = text.find(needle); pos != std::string::npos;
+             pos = text.find(needle, pos + 1)) {
+            std::size_t backslashes = 0;
+            while (backslashes < pos && text[pos - 1 - backslashes] == '\\') {
+                ++backslashes;
+            }
+            if (backslashes % 2 == 0) {
+                return true;
+            }
         }
+        return false;
+    };
+    auto check_markdown = [&](const std::string& text, bool escaped, bool html) {
+        INFO(text);
+        CHECK((!escaped || !unescaped(text, "**vet")));
+        CHECK_FALSE(unescaped(text, "["));
+        CHECK_FALSE(unescaped(text, "]("));
+        CHECK((!html || text.find('<') == std::string::npos));
+        CHECK((!html || !unescaped(text, "`")));
+        CHECK(text.find("{{") == std::string::npos);
     };
     for (const auto& raw : hostile) {
         for (const bool escaped : {true, false}) {
@@ -475,8 +542,10 @@ TEST_CASE("user text cannot become markup, mentions or links", "[teams][cards][e
             TextContent text{"Onderwerp: " + data, {}};
             const json chat = activity_of(message_of(text));
             CHECK_FALSE(chat.contains("entities"));
-            check_safe({chat.at("text").get<std::string>(), chat.at("summary").get<std::string>()},
-                       escaped);
+            check_markdown(chat.at("text").get<std::string>(), escaped, true);
+            // The notification preview is plain text: the characters as typed.
+            CHECK(chat.at("summary").get<std::string>().find(
+                      markdown_to_plain(data).substr(0, 3)) != std::string::npos);
 
             auto q = question(ChoiceQuestion::Kind::single, 1);
             q.prompt = data;
@@ -486,15 +555,21 @@ TEST_CASE("user text cannot become markup, mentions or links", "[teams][cards][e
                            data,     ""};
             for (const auto& content : std::vector<Content>{q, summary, form}) {
                 const json card = card_of(message_of(content));
-                std::vector<std::string> shown;
-                strings_in(card, shown);
-                check_safe(shown, escaped);
+                for (const auto& block : texts_of(card)) {
+                    check_markdown(block, escaped, false);
+                }
+                for (const auto& facts : of_type(card, "FactSet")) {
+                    for (const auto& fact : facts.at("facts")) {
+                        check_markdown(fact.at("title").get<std::string>(), escaped, false);
+                        check_markdown(fact.at("value").get<std::string>(), escaped, false);
+                    }
+                }
             }
         }
     }
-    // The look-alike still reads as the text: "[link](http://x)" keeps its letters.
+    // The text keeps its characters: "[link](http://x)" reads as typed.
     TextContent text{escape_markdown("[link](http://x)"), {}};
-    CHECK(activity_of(message_of(text)).at("text") == "\uFF3Blink\uFF3D(http://x)");
+    CHECK(activity_of(message_of(text)).at("text") == "\\[link\\](http://x)");
 }
 
 TEST_CASE("invoke responses follow the AdaptiveCardInvokeResponse shapes", "[teams][cards]") {

@@ -21,6 +21,32 @@ check() {  # check <description> <condition...>
     fi
 }
 
+# The cells of a worksheet of an .xlsx (a zip of XML): one "A1 n 3" (number) or "B1 s tekst"
+# (text) line per cell, the style index after a number when it has one ("C2 n 0.5 s2").
+xlsx_cells() {  # xlsx_cells <file> <sheet number>
+    python3 - "$1" "$2" <<'PY'
+import re, sys, zipfile, xml.etree.ElementTree as ET
+ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+z = zipfile.ZipFile(sys.argv[1])
+strings = []
+if "xl/sharedStrings.xml" in z.namelist():
+    for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns):
+        strings.append("".join(t.text or "" for t in si.iter("{%s}t" % ns["m"])))
+sheet = ET.fromstring(z.read("xl/worksheets/sheet%s.xml" % sys.argv[2]))
+for c in sheet.iter("{%s}c" % ns["m"]):
+    v = c.find("m:v", ns)
+    if v is None:
+        continue
+    if c.get("t") == "s":
+        print(c.get("r"), "s", strings[int(v.text)].replace("\n", "\\n"))
+    else:
+        print(c.get("r"), "n", v.text + (" s" + c.get("s") if c.get("s") else ""))
+pane = sheet.find(".//m:pane", ns)
+if pane is not None:
+    print("pane", pane.get("topLeftCell"), pane.get("state"))
+PY
+}
+
 # check-config: the shipped example is valid; a bad file exits 2 naming the file and the key.
 "$bin" check-config --config "$src/config/leernetwerk.example.toml" >out.txt 2>err.txt
 check "example config is valid" test $? -eq 0
@@ -85,6 +111,32 @@ check "export-poll neutralises a formula" grep -q $'^1;1;Wat past?;single;\'=1+1
 check "export-poll starts with a UTF-8 byte order mark for Excel" test "$(head -c 3 poll.csv | od -An -tx1 | tr -d ' ')" = "efbbbf"
 check "export-poll quotes a comma" grep -q '"Zeg ""ja"", of nee"' poll.csv
 check "export-poll names who answered a named poll" grep -q "^Anna de Vries;1;Wat past?;" poll.csv
+# As a spreadsheet: numbers as numbers, the share as a percentage, the header bold and frozen.
+"$bin" export-poll --db poll.db --network "HSN-café Feedback die werkt" --poll 1 --format xlsx --to poll.xlsx >out.txt 2>err.txt
+check "export-poll --format xlsx exits 0" test $? -eq 0
+check "export-poll says what it wrote" grep -q "wrote poll.xlsx: the results of poll 1 of HSN-café Feedback die werkt" out.txt
+xlsx_cells poll.xlsx 1 >poll-cells.txt
+check "the xlsx has the Dutch header" grep -q "^A1 s peiling$" poll-cells.txt
+check "the xlsx header is frozen" grep -q "^pane A2 frozen$" poll-cells.txt
+check "the xlsx keeps a formula as text" grep -q "^E2 s =1+1$" poll-cells.txt
+check "the xlsx count is a number" grep -q "^F2 n 1$" poll-cells.txt
+check "the xlsx share is a number with a % format" grep -Eq "^G2 n 0.5 s[0-9]+$" poll-cells.txt
+xlsx_cells poll.xlsx 2 >answer-cells.txt
+check "the xlsx names who answered on a second sheet" grep -q "^A2 s Anna de Vries$" answer-cells.txt
+check "the bold header style is the header's" python3 -c '
+import re, sys, zipfile
+z = zipfile.ZipFile("poll.xlsx")
+styles = z.read("xl/styles.xml").decode()
+sheet = z.read("xl/worksheets/sheet1.xml").decode()
+index = int(re.search(r"<c r=\"A1\" s=\"(\d+)\"", sheet).group(1))
+fonts = re.findall(r"<font>.*?</font>", re.search(r"<fonts[^>]*>(.*?)</fonts>", styles, re.S).group(1), re.S)
+xfs = re.findall(r"<xf [^>]*>", re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles, re.S).group(1))
+font = int(re.search(r"fontId=\"(\d+)\"", xfs[index]).group(1))
+sys.exit(0 if "<b/>" in fonts[font] else 1)'
+"$bin" export-poll --db poll.db --network "HSN-café Feedback die werkt" --poll 1 --format xlsx >out.txt 2>err.txt
+check "an xlsx to stdout is refused" test $? -eq 2
+check "the refusal says to name a file" grep -q "name it with --to FILE.xlsx" err.txt
+check "nothing binary reaches stdout" test ! -s out.txt
 "$bin" export-poll --db poll.db --network "HSN-café Feedback die werkt" --poll 9 >out.txt 2>err.txt
 check "an unknown poll exits 2" test $? -eq 2
 check "an unknown poll is named" grep -q "no poll 9" err.txt
@@ -199,8 +251,20 @@ check "an unknown harvest format exits 2" test $? -eq 2
 check "a bad school year exits 2" test $? -eq 2
 "$bin" export-knowledge --db demo.db --network "HSN-café Feedback die werkt" --format csv --out kennis.csv >out.txt 2>err.txt
 check "export-knowledge --format csv exits 0" test $? -eq 0
-check "the CSV has its header" grep -q '^number,kind,status,title,body,link,tags,author,question,created_at,updated_at' kennis.csv
-check "the CSV has both entries" test "$(grep -c '^"[0-9]' kennis.csv)" -eq 2
+check "the knowledge CSV starts with a UTF-8 byte order mark for Excel" test "$(head -c 3 kennis.csv | od -An -tx1 | tr -d ' ')" = "efbbbf"
+check "the knowledge CSV has its header, with semicolons" grep -q $'^\xEF\xBB\xBFnummer;soort;status;titel;tekst;link;tags;auteur;vraag;gemaakt (UTC);bijgewerkt (UTC)\r$' kennis.csv
+check "the knowledge CSV has both entries" test "$(grep -c '^[0-9];' kennis.csv)" -eq 2
+check "the knowledge CSV keeps a link whole" grep -q '^2;bron;actief;Waaier;Vragen;https://voorbeeld.nl/w?a=1&b=2;' kennis.csv
+"$bin" export-knowledge --db demo.db --network "HSN-café Feedback die werkt" --format xlsx --to kennis.xlsx >out.txt 2>err.txt
+check "export-knowledge --format xlsx exits 0" test $? -eq 0
+xlsx_cells kennis.xlsx 1 >kennis-cells.txt
+check "the knowledge xlsx has its header" grep -q "^D1 s titel$" kennis-cells.txt
+check "the knowledge xlsx numbers entries as numbers" grep -q "^A2 n [12]$" kennis-cells.txt
+check "the knowledge xlsx keeps the title as typed" grep -q "^D[23] s Verslag <script>x</script>$" kennis-cells.txt
+check "the knowledge xlsx header is frozen" grep -q "^pane A2 frozen$" kennis-cells.txt
+"$bin" export-knowledge --db demo.db --network "HSN-café Feedback die werkt" --format xlsx >out.txt 2>err.txt
+check "a knowledge xlsx to stdout is refused" test $? -eq 2
+check "the knowledge refusal says to name a file" grep -q "name it with --to FILE.xlsx" err.txt
 "$bin" export-knowledge --db demo.db --network "HSN-café Feedback die werkt" >kennis.md 2>err.txt
 check "export-knowledge writes Markdown" grep -q '^## #1 Verslag \\<script\\>x\\</script\\>$' kennis.md
 "$bin" export-knowledge --db demo.db --network "Rekenen" >out.txt 2>err.txt

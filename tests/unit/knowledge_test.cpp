@@ -512,19 +512,23 @@ TEST_CASE("the harvest gathers the school year for the facilitator", "[knowledge
     }
 }
 
-TEST_CASE("the knowledge export as CSV quotes every field and defuses formulas",
+TEST_CASE("the knowledge export as CSV opens in columns in a Dutch Excel and defuses formulas",
           "[knowledge][manage]") {
     ConsoleFixture chat;
-    chat.say("kennis notitie =HYPERLINK(\"x\") | regel \"een\", twee | a, b");
+    chat.say("kennis notitie =HYPERLINK(\"x\") | regel \"een\"; twee | a, b");
     const auto network = chat.store->network(chat.demo.network_id);
-    const auto csv = knowledge_export_csv(*chat.store, *network);
-    CHECK(csv.rfind("number,kind,status,title,body,link,tags,author,question,created_at,"
-                    "updated_at\r\n",
+    const auto csv = knowledge_export_csv(*chat.store, *network, Lang::nl);
+    // A byte order mark (UTF-8 for Excel), Dutch column names, semicolons between them.
+    CHECK(csv.rfind("\xEF\xBB\xBFnummer;soort;status;titel;tekst;link;tags;auteur;vraag;"
+                    "gemaakt (UTC);bijgewerkt (UTC)\r\n",
                     0) == 0);
+    // A number is a number; a semicolon, a quote or a comma in a field is quoted.
     CHECK(contains(csv,
-                   "\"1\",\"note\",\"active\",\"'=HYPERLINK(\"\"x\"\")\",\"regel "
-                   "\"\"een\"\", twee\",\"\",\"a; b\",\"Marieke Jansen\",\"\","
-                   "\"2026-12-02T08:00:00Z\""));
+                   "\r\n1;verslag;actief;\"'=HYPERLINK(\"\"x\"\")\";\"regel \"\"een\"\"; twee\";;"
+                   "\"a, b\";Marieke Jansen;;2026-12-02T08:00:00Z;"));
+    const auto english = knowledge_export_csv(*chat.store, *network, Lang::en);
+    CHECK(english.rfind("\xEF\xBB\xBFnumber;kind;status;title;text;", 0) == 0);
+    CHECK(contains(english, "\r\n1;notes;active;"));
 }
 
 TEST_CASE("help lists the knowledge commands by role", "[knowledge][help]") {

@@ -921,3 +921,19 @@ TEST_CASE("a poll's default deadline falls on a school day, not on a Saturday",
     REQUIRE(poll);
     CHECK(poll->deadline == utc(2026, 12, 7, 16));  // 17:00 in Amsterdam
 }
+
+TEST_CASE("the midterm evaluation's scales fit on one line each and a typed number answers them",
+          "[polls][evaluation][render]") {
+    PollChat chat;
+    const auto started = chat.say("evaluatie tussentijds");
+    // DOMAIN.md §5.3 set B: B1–B11 and tops/tips, 13 questions; each scale is one short line.
+    CHECK(has(started, "13 korte vragen"));
+    CHECK(has(started,
+              "Vraag 1/13: Sluit de inhoud aan bij jouw leervraag?\n"
+              "  1 · 2 · 3 · 4 · 5 (1 = helemaal niet, 5 = helemaal wel)\n"));
+    const auto asked = chat.in_private("Anna de Vries", "4");
+    CHECK(has(asked, "Vraag 2/13"));
+    CHECK(has(asked, "\n  1 · 2 · 3 · 4 · 5 (1 = helemaal niet, 5 = helemaal wel)\n"));
+    CHECK_FALSE(has(asked, "1. 1"));
+    CHECK_FALSE(has(asked, "5. 5"));
+}

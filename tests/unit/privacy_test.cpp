@@ -343,3 +343,90 @@ TEST_CASE("on Teams, 'mijn gegevens' lists the accounts a member knows; the expo
     CHECK_FALSE(has(overview, "console"));
     CHECK_FALSE(has(overview, "member-"));
 }
+
+TEST_CASE("after 'Ja, wis alles' the forget-me card closes like after 'Nee', naming nobody",
+          "[privacy][cards]") {
+    TempFile file;
+    Id question_id = 0;
+    std::string user_id;
+    {
+        leernetwerk::testing::ConsoleFixture chat(file.path);
+        chat.as("Anna de Vries");
+        chat.say("ik kan niet ouderavond");
+        chat.say("vergeet mij");
+        Id anna_id = 0;
+        for (const auto& member : chat.store->members()) {
+            anna_id = member.display_name == "Anna de Vries" ? member.id : anna_id;
+        }
+        const auto pending = chat.store->pending_of_member(anna_id);
+        REQUIRE(pending.size() == 1);
+        REQUIRE(pending.front().question_message_id);
+        question_id = *pending.front().question_message_id;
+        const auto accounts = chat.store->identities_of(anna_id);
+        REQUIRE(accounts.size() == 1);
+        user_id = accounts.front().user_id;
+
+        const auto answer = chat.say("ja");
+        // The card she clicked is updated in place: no buttons, a closed note.
+        CHECK(has(answer, "(bijgewerkt)"));
+        CHECK(has(answer, "Je gegevens zijn gewist."));
+        CHECK(has(answer, "ik heb alles over je gewist"));
+        // Told privately, where the question was, not in the group where "ja" was typed.
+        CHECK_FALSE(has(answer, "Feedback die werkt\nKlaar"));
+
+        // What Teams and Matrix would send: an update of the sent card (PUT of its activity, an
+        // m.replace of its event), closed, to nobody by name.
+        const auto original = chat.store->outbox_row(question_id);
+        REQUIRE(original);
+        CHECK(original->message.recipient_member_id == 0);
+        const auto& card = std::get<ChoiceQuestion>(original->message.content);
+        CHECK(card.closed_note == "Je gegevens zijn gewist.");
+        CHECK_FALSE(has(card.prompt, "Wil je dat ik alles"));
+    }
+    // The update names nobody; nothing else of hers is left.
+    const auto id = std::to_string(question_id);
+    CHECK(count_rows(file.path, "SELECT count(*) FROM outbox WHERE replaces_id = " + id +
+                                    " AND state = 'sent' AND recipient_member_id IS NULL "
+                                    "AND content LIKE '%Je gegevens zijn gewist.%'") == 1);
+    CHECK(count_rows(file.path,
+                     "SELECT count(*) FROM outbox WHERE content LIKE '%Anna%' "
+                     "OR content LIKE '%ouderavond%' OR content LIKE '%Wil je dat%'") == 0);
+    CHECK(count_rows(file.path, "SELECT count(*) FROM members WHERE display_name LIKE 'Anna%'") ==
+          0);
+    // Her account only where it is the way to her private chat (asked from the group, the chat
+    // is opened by the adapter): the card, its update and the "done"; no other message, and
+    // not the choices of the question she answered.
+    CHECK(count_rows(file.path, "SELECT count(*) FROM outbox WHERE user_id = '" + user_id +
+                                    "' AND id < " + id) == 0);
+    CHECK(count_rows(file.path, "SELECT count(*) FROM outbox WHERE user_id = '" + user_id +
+                                    "' AND direct = 1 AND recipient_member_id IS NULL") == 3);
+    CHECK(count_rows(file.path,
+                     "SELECT count(*) FROM identities WHERE user_id = '" + user_id + "'") == 0);
+    CHECK(count_rows(file.path,
+                     "SELECT count(*) FROM adapter_state WHERE value LIKE '%wis alles%'") == 0);
+}
+
+TEST_CASE("forget me asked in the private chat leaves no account id in what is kept",
+          "[privacy][cards]") {
+    leernetwerk::testing::ConsoleFixture chat;
+    chat.as("Anna de Vries");
+    chat.say("/prive");
+    Id anna_id = 0;
+    for (const auto& member : chat.store->members()) {
+        anna_id = member.display_name == "Anna de Vries" ? member.id : anna_id;
+    }
+    const auto user_id = chat.store->identities_of(anna_id).front().user_id;
+    chat.say("vergeet mij");
+    const auto answer = chat.say("ja");
+    CHECK(has(answer, "Je gegevens zijn gewist."));
+    CHECK(has(answer, "ik heb alles over je gewist"));
+    // The private chat is named by its conversation: the card's update and the "done" need no
+    // account id, so none is kept.
+    for (const auto platform : {Platform::console}) {
+        for (const auto state : {OutboxState::pending, OutboxState::sent}) {
+            for (const auto& row : chat.store->outbox_in_state(platform, state)) {
+                CHECK(row.message.to.user_id != user_id);
+            }
+        }
+    }
+}
