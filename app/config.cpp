@@ -42,6 +42,7 @@ constexpr Choice<LogLevel> kLogLevels[] = {
     {"trace", LogLevel::trace}, {"debug", LogLevel::debug}, {"info", LogLevel::info},
     {"warn", LogLevel::warn},   {"error", LogLevel::error}, {"off", LogLevel::off},
 };
+constexpr Choice<LogFormat> kLogFormats[] = {{"text", LogFormat::text}, {"json", LogFormat::json}};
 constexpr Choice<MatrixMode> kMatrixModes[] = {
     {"appservice", MatrixMode::appservice},
     {"bot", MatrixMode::bot},
@@ -555,6 +556,9 @@ void read_storage(Section& section, StorageConfig& storage) {
 void read_log(Section& section, LogConfig& log) {
     if (auto level = section.read_choice("level", kLogLevels)) {
         log.level = *level;
+    }
+    if (auto format = section.read_choice("format", kLogFormats)) {
+        log.format = *format;
     }
 }
 
@@ -1122,7 +1126,8 @@ std::string describe_config(const Config& config) {
         << "  path: " << config.storage.path
         << (config.storage.path == ":memory:" ? " (in memory: nothing is saved)" : "") << "\n";
     out << "[log]\n"
-        << "  level: " << log_level_name(config.log.level) << "\n";
+        << "  level: " << log_level_name(config.log.level) << "\n"
+        << "  format: " << (config.log.format == LogFormat::json ? "json" : "text") << "\n";
     const ServerConfig& server = config.server;
     out << "[server]\n"
         << "  address: " << server.address << "\n"

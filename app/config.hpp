@@ -55,8 +55,13 @@ struct StorageConfig {
     std::string path = "data/leernetwerk.db";
 };
 
+/// How log lines are written to standard error: for people, or one JSON object per line (for
+/// journald, Loki, Elastic and other collectors).
+enum class LogFormat { text, json };
+
 struct LogConfig {
     LogLevel level = LogLevel::info;
+    LogFormat format = LogFormat::text;
 };
 
 struct ServerConfig {

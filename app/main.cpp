@@ -30,6 +30,7 @@
 #include "app/config.hpp"
 #include "app/demo.hpp"
 #include "app/health.hpp"
+#include "app/json_log.hpp"
 #include "app/ics.hpp"
 #include "app/matrix_registration.hpp"
 #include "app/teams_package.hpp"
@@ -62,10 +63,15 @@ std::optional<app::Config> load(const std::string& path) {
     return *config;
 }
 
-void setup_logging(app::LogLevel level) {
-    auto logger = spdlog::stderr_color_mt("leernetwerk");
-    spdlog::set_default_logger(logger);
-    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+void setup_logging(app::LogLevel level, app::LogFormat format) {
+    if (format == app::LogFormat::json) {
+        auto logger = std::make_shared<spdlog::logger>("leernetwerk", app::json_stderr_sink());
+        spdlog::set_default_logger(logger);
+    } else {
+        auto logger = spdlog::stderr_color_mt("leernetwerk");
+        spdlog::set_default_logger(logger);
+        spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+    }
     static constexpr spdlog::level::level_enum kLevels[] = {
         spdlog::level::trace, spdlog::level::debug, spdlog::level::info,
         spdlog::level::warn,  spdlog::level::err,   spdlog::level::off};
@@ -1383,7 +1389,7 @@ int main(int argc, char** argv) {
     if (!config) {
         return kExitConfigError;
     }
-    setup_logging(config->log.level);
+    setup_logging(config->log.level, config->log.format);
     if (export_cmd->parsed()) {
         return run_export_ics(*config, calendar_database(*config, ics_demo, ics_db), ics_network,
                               ics_output);

@@ -45,7 +45,7 @@ start_serve() {
     serve_pid=$!
     port=""
     for _ in $(seq 1 100); do
-        port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$2" | head -1 | cut -d: -f2)
+        port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$2" 2>/dev/null | head -1 | cut -d: -f2)
         [ -n "$port" ] && return 0
         kill -0 "$serve_pid" 2>/dev/null || { serve_pid=""; return 1; }
         sleep 0.1
@@ -111,6 +111,23 @@ out=$(get "$port" /readyz)
 check "low disk: 503" test "${out%% *}" = 503
 check "low disk: the reason" grep -q 'MiB free on the disk' <<<"$out"
 stop_serve
+
+# JSON log lines for a collector: every line one object with time, level and message.
+printf '[server]\naddress = "127.0.0.1"\nport = 0\n[log]\nformat = "json"\n[storage]\npath = "%s"\n' \
+    "$work/json.db" >json.toml
+"$bin" serve --config json.toml >json.log 2>&1 &
+serve_pid=$!
+for _ in $(seq 1 100); do grep -q 'listening on' json.log && break; sleep 0.1; done
+stop_serve
+check "json log: every line is an object with time, level and message" python3 -c "
+import json, sys
+lines = [l for l in open('json.log') if l.strip()]
+assert len(lines) >= 3, lines
+for l in lines:
+    o = json.loads(l)
+    assert set(o) >= {'time', 'level', 'message'}, o
+assert any('listening on 127.0.0.1:' in json.loads(l)['message'] for l in lines)
+"
 
 # ---- backup while writers commit, restore ------------------------------------------------------
 check "serve starts again" start_serve bot.toml serve2.log

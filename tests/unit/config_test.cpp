@@ -589,6 +589,7 @@ TEST_CASE("config: describe_config of the defaults", "[config]") {
     CHECK_THAT(text, Catch::Contains("[server]\n  address: 0.0.0.0\n  port: 3978\n"
                                      "  max_body_bytes: 262144\n  read_timeout_seconds: 10\n"
                                      "  max_outbox_depth: 10000\n"));
+    CHECK_THAT(text, Catch::Contains("  format: text\n"));
     CHECK_THAT(text, Catch::Contains("  level: info\n"));
     CHECK_THAT(text, Catch::Contains("  tenant_id: (any tenant)\n"));
     CHECK_THAT(text, Catch::Contains("  app_password: (not set)\n"));
