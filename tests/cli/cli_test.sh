@@ -2,24 +2,13 @@
 # The `leernetwerk` executable as an administrator and a script would use it.
 # Usage: cli_test.sh <path to leernetwerk> <source dir>
 set -u
+# shellcheck source=check.sh
+source "$(dirname "$(realpath "$0")")/check.sh"
 bin=$1
 src=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-passed=0
-failed=0
-
-check() {  # check <description> <condition...>
-    local what=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAILED: $what" >&2
-    fi
-}
 
 # The cells of a worksheet of an .xlsx (a zip of XML): one "A1 n 3" (number) or "B1 s tekst"
 # (text) line per cell, the style index after a number when it has one ("C2 n 0.5 s2").
@@ -283,5 +272,4 @@ printf '[bot]\nname = "Leernetwerk bot"\n' >noapp.toml
 check "teams-package without an app id exits 2" test $? -eq 2
 check "teams-package names the missing key" grep -q 'noapp.toml: teams.app_id: required' err.txt
 
-echo "$passed passed, $failed failed"
-test "$failed" -eq 0
+finish cli

@@ -4,6 +4,8 @@
 # taken while writers commit, a restore refused while serve runs and checked when it is not.
 # Usage: ops_test.sh <path to leernetwerk>
 set -u
+# shellcheck source=check.sh
+source "$(dirname "$(realpath "$0")")/check.sh"
 bin=$(realpath "$1")
 work=$(mktemp -d)
 serve_pid=""
@@ -13,19 +15,6 @@ cleanup() {
 }
 trap cleanup EXIT
 cd "$work"
-passed=0
-failed=0
-
-check() {  # check <description> <condition...>
-    local what=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAILED: $what" >&2
-    fi
-}
 
 # GET <port> <path>: prints "<status> <body>".
 get() {
@@ -207,5 +196,4 @@ db.execute('PRAGMA user_version = 999'); db.commit()"
 check "a backup of a newer version is refused" test $? -ne 0
 check "naming the schema" grep -q "newer version (schema 999" newer.out
 
-echo "ops: $passed passed, $failed failed"
-test "$failed" -eq 0
+finish ops

@@ -5,27 +5,16 @@
 # do (run against stand-ins for adduser, install, chown, rm that record their calls).
 # Usage: package_test.sh <build dir> <source dir>
 set -u
+# shellcheck source=check.sh
+source "$(dirname "$(realpath "$0")")/check.sh"
 build=$(realpath "$1")
 src=$(realpath "$2")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-check() {  # check <description> <condition...>
-    local what=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAILED: $what" >&2
-    fi
-}
 
 deb=$("$src/scripts/build-package.sh" --build-dir "$build" 2>"$work/build.err" | tail -1)
 check "the package is built" test -f "$deb"
-[ -f "$deb" ] || { cat "$work/build.err" >&2; echo "package: $passed passed, $failed failed"; exit 1; }
+[ -f "$deb" ] || { cat "$work/build.err" >&2; finish package; exit 1; }
 
 control=$(dpkg-deb -f "$deb")
 check "named leernetwerk" grep -q '^Package: leernetwerk$' <<<"$control"
@@ -100,5 +89,4 @@ rm -f "$work/calls"
 LEERNETWERK_PURGE_DATA=yes PATH=$stubs:$PATH sh "$work/control/postrm" purge >/dev/null
 check "purge removes the data when asked" grep -q '^rm -rf /var/lib/leernetwerk' "$work/calls"
 
-echo "package: $passed passed, $failed failed"
-test "$failed" -eq 0
+finish package
