@@ -399,6 +399,11 @@ int run_serve(const app::Config& config) {
     metrics.describe("leernetwerk_platform_unreachable_seconds", "gauge",
                      "How long a platform has not answered the dispatcher at all, by platform "
                      "(0: it answers)");
+    metrics.describe("leernetwerk_reminders_total", "counter",
+                     "Reminder occurrences since start, by result (sent; dropped: too late; "
+                     "skipped: nothing to remind of; deferred: moved out of quiet hours)");
+    metrics.describe("leernetwerk_jobs_failed_total", "counter",
+                     "Scheduler jobs given up after a defect since start");
     metrics.describe("leernetwerk_http_connections_open", "gauge", "Open HTTP connections");
     metrics.describe("leernetwerk_http_connections_refused", "gauge",
                      "HTTP connections closed at accept since start: over the global or the "
@@ -427,9 +432,18 @@ int run_serve(const app::Config& config) {
         const auto report = readiness->check(std::chrono::system_clock::now());
         respond(net::Response::json(report.ready ? 200 : 503, report.json()));
     });
-    server.route("GET", "/metrics", [&store, &metrics, &readiness, &server](net::Request,
-                                                                          net::Responder respond) {
+    server.route("GET", "/metrics", [&store, &metrics, &readiness, &server, &bot](
+                                        net::Request, net::Responder respond) {
         record_readiness(metrics, readiness->check(std::chrono::system_clock::now()));
+        const auto& counts = bot.scheduler_counts();
+        for (const auto& [result, value] :
+             {std::pair{"sent", counts.reminders_sent}, std::pair{"dropped", counts.reminders_dropped},
+              std::pair{"skipped", counts.reminders_skipped},
+              std::pair{"deferred", counts.reminders_deferred}}) {
+            metrics.set("leernetwerk_reminders_total", {{"result", result}},
+                        static_cast<double>(value));
+        }
+        metrics.set("leernetwerk_jobs_failed_total", {}, static_cast<double>(counts.jobs_failed));
         const auto connections = server.stats();
         metrics.set("leernetwerk_http_connections_open", {},
                     static_cast<double>(connections.open_connections));

@@ -1522,6 +1522,7 @@ Result<int> Bot::tick(Instant now) {
                 log_line(LogLevel::error, "job " + job.kind + " " + job.key +
                                               " failed and is given up: " + error.what());
                 store_.transaction([&] { store_.finish_job(job.id); });
+                ++counts_.jobs_failed;
             }
             ++ran;
         }
@@ -1569,12 +1570,19 @@ void Bot::run_job(const Job& job, Instant now) {
             }
         });
     } else if (job.kind == detail::kReminderJob) {
+        auto outcome = detail::ReminderOutcome::skipped;
         store_.transaction([&] {
-            const auto outcome = detail::run_reminder(store_, settings_, job, now);
+            outcome = detail::run_reminder(store_, settings_, job, now);
             if (outcome != detail::ReminderOutcome::deferred) {
                 store_.finish_job(job.id);
             }
         });
+        switch (outcome) {
+            case detail::ReminderOutcome::sent: ++counts_.reminders_sent; break;
+            case detail::ReminderOutcome::dropped: ++counts_.reminders_dropped; break;
+            case detail::ReminderOutcome::skipped: ++counts_.reminders_skipped; break;
+            case detail::ReminderOutcome::deferred: ++counts_.reminders_deferred; break;
+        }
     } else {
         // A kind this version does not know (written by a newer one): looked at again a day
         // later, so it neither blocks the jobs behind it nor wakes the scheduler constantly.

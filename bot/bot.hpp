@@ -2,6 +2,7 @@
 // The bot's behaviour. It takes neutral events and the current time, changes state and appends
 // the messages it wants sent to the outbox, all in one Store transaction. No I/O of its own.
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -93,6 +94,17 @@ public:
 
     const BotSettings& settings() const { return settings_; }
 
+    /// What the scheduler did since start, for /metrics: reminder occurrences by outcome
+    /// (committed ones only) and jobs given up after a defect.
+    struct SchedulerCounts {
+        std::uint64_t reminders_sent = 0;
+        std::uint64_t reminders_dropped = 0;   ///< too late to be useful
+        std::uint64_t reminders_skipped = 0;   ///< nothing to remind of (cancelled, off, nobody)
+        std::uint64_t reminders_deferred = 0;  ///< moved out of quiet hours or a holiday
+        std::uint64_t jobs_failed = 0;
+    };
+    const SchedulerCounts& scheduler_counts() const { return counts_; }
+
     /// Called after each commit of applied events (they may have scheduled jobs), so the runtime
     /// can move its timer forward when the next job is now due sooner.
     void set_after_commit(std::function<void()> hook) { after_commit_ = std::move(hook); }
@@ -116,6 +128,7 @@ private:
     Store& store_;
     BotSettings settings_;
     std::function<void()> after_commit_;
+    SchedulerCounts counts_;
 };
 
 }  // namespace leernetwerk

@@ -430,8 +430,12 @@ TEST_CASE("after two days down, the catch-up windows decide what is still sent",
         // Down from Saturday noon until Monday 29 March 21:00, in quiet hours: the reminder of
         // Monday 16:00 could only go out on Tuesday 08:00, past its six hours.
         year.now = local(2027, 3, 29, 21);
+        const auto counted = year.bot->scheduler_counts();
         REQUIRE(year.bot->tick(year.now));
         CHECK(has_text(log.lines, "reminder dropped: meeting_reminder"));
+        // Counted for /metrics (leernetwerk_reminders_total{result="dropped"}).
+        CHECK(year.bot->scheduler_counts().reminders_dropped == counted.reminders_dropped + 1);
+        CHECK(counted.reminders_sent > 0);
         year.run_until(local(2027, 4, 2, 12));
         const auto after = year.sent_to(kRoom);
         REQUIRE(after.size() == before + 1);
