@@ -208,6 +208,7 @@ void create_link_code(Turn& turn) {
 }
 
 void enter_link_code(Turn& turn, const std::string& args) {
+    turn.confidential = true;  // a code is a key to the account: never in the log, not even trace
     const auto platform = turn.event.conversation.platform;
     const auto& user_id = turn.event.sender.user_id;
     if (user_id.empty()) {
