@@ -723,15 +723,62 @@ std::optional<Identity> parse_account(std::string_view typed) {
     return std::nullopt;
 }
 
+/// The mention a part of a command refers to: its text as the platform left it ("Daan Bakker",
+/// "@Daan Bakker" as typed before the name was picked) or its user id typed in full.
+const InboundMention* mention_in(const InboundEvent& event, std::string_view part) {
+    const auto typed = trim(part);
+    const auto without_at = typed.starts_with('@') ? trim(typed.substr(1)) : typed;
+    for (const auto& mention : event.mentions) {
+        if (mention.user_id == typed ||
+            (!mention.text.empty() &&
+             (fold(mention.text) == fold(typed) || fold(mention.text) == fold(without_at)))) {
+            return &mention;
+        }
+    }
+    return nullptr;
+}
+
 void add_member(Turn& turn, const std::string& args) {
     auto network = turn.require_manager(CommandId::add_member);
     if (!network) {
         return;
     }
     auto parts = split(args, args.find('|') != std::string::npos ? '|' : ',');
-    const auto name = parts.empty() ? std::string() : std::string(trim(parts[0]));
+    auto name = parts.empty() ? std::string() : std::string(trim(parts[0]));
     if (name.empty()) {
         turn.reply_text("add_member.usage");
+        return;
+    }
+    std::optional<Identity> account;
+    // Named the platform's way: a Teams @mention, a Matrix pill or a typed Matrix id. The
+    // account is then certain, and the name is the one the platform shows.
+    const InboundMention* named = mention_in(turn.event, name);
+    if (named && !named->is_person) {
+        turn.reply_text("add_member.mention_not_person", {{"typed", named->text}});
+        return;
+    }
+    if (named) {
+        account = Identity{turn.event.conversation.platform, named->user_id, 0};
+        if (!named->display_name.empty()) {
+            name = named->display_name;
+        } else if (named->text != named->user_id && !named->text.empty()) {
+            name = named->text;
+        } else if (named->user_id.starts_with('@')) {
+            name = named->user_id.substr(1, named->user_id.find(':') - 1);  // until they write
+        }
+    } else if (auto typed = parse_account(name);
+               typed && typed->platform == Platform::matrix &&
+               turn.event.conversation.platform != Platform::teams) {
+        // A Matrix id typed in full where no adapter made it a mention (the console).
+        account = typed;
+        name = typed->user_id.substr(1, typed->user_id.find(':') - 1);  // until they write
+    } else if (name.starts_with('@') && name.find('@', 1) == std::string::npos) {
+        // "@Daan Bakker" typed without picking Daan from the platform's list, or someone who is
+        // not in this conversation: no account to link, and a name with '@' is surely a slip.
+        turn.reply_text(turn.event.conversation.platform == Platform::teams
+                            ? "add_member.mention_unknown"
+                            : "add_member.mention_unknown_matrix",
+                        {{"typed", name}});
         return;
     }
     if (utf8_length(name) > kMaxNameChars) {
@@ -740,17 +787,24 @@ void add_member(Turn& turn, const std::string& args) {
     }
     Role role = Role::participant;
     std::string school;
-    std::optional<Identity> account;
     for (std::size_t i = 1; i < parts.size(); ++i) {
         const auto part = std::string(trim(parts[i]));
         if (part.empty()) {
             continue;
         }
+        if (const InboundMention* mention = mention_in(turn.event, part)) {
+            if (!mention->is_person) {
+                turn.reply_text("add_member.mention_not_person", {{"typed", mention->text}});
+                return;
+            }
+            account = Identity{turn.event.conversation.platform, mention->user_id, 0};
+            continue;
+        }
         // Something that looks like an account but is none (an e-mail address, "@kees"): said so,
         // with what an account looks like.
-        const bool looks_like_account = part.find('@') != std::string::npos ||
-                                        (part.find(':') != std::string::npos &&
-                                         part.find(' ') == std::string::npos);
+        const bool looks_like_account =
+            part.find('@') != std::string::npos ||
+            (part.find(':') != std::string::npos && part.find(' ') == std::string::npos);
         if (auto parsed_role = parse_role_word(part)) {
             role = *parsed_role;
         } else if (auto parsed_account = parse_account(part)) {
@@ -777,7 +831,10 @@ void add_member(Turn& turn, const std::string& args) {
     std::optional<Member> member;
     if (account) {
         member = turn.store.member_by_identity(account->platform, account->user_id);
-        if (member && fold(member->display_name) != fold(name)) {
+        if (!member && named && !named->alt_user_id.empty()) {
+            member = turn.store.member_by_identity(account->platform, named->alt_user_id);
+        }
+        if (member && !named && fold(member->display_name) != fold(name)) {
             turn.reply_text("add_member.account_taken",
                             {{"account", account->user_id}, {"other", member->display_name}});
             return;

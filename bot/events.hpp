@@ -22,6 +22,17 @@ struct Sender {
     std::string alt_user_id{};  ///< a second stable id (Teams: the AAD object id), may be empty
 };
 
+/// Someone named in a message the way the platform lets people name each other: a Teams
+/// @mention, a Matrix pill or `m.mentions` entry, or a Matrix user id typed in full. The bot's own
+/// mention is never among them.
+struct InboundMention {
+    std::string user_id;        ///< the platform's id for the person ("29:…", "@daan:school.nl")
+    std::string display_name;   ///< the name the platform showed, may be empty
+    std::string text;           ///< how the mention reads in InboundEvent::text ("Daan Bakker")
+    std::string alt_user_id{};  ///< a second stable id (Teams: the AAD object id), may be empty
+    bool is_person = true;      ///< false for a Teams channel, team or tag mention
+};
+
 /// A click on a card or a submitted form.
 struct ActionSubmission {
     std::string action_id;                      ///< the ChoiceQuestion/ShortForm action_id
@@ -42,9 +53,11 @@ struct InboundEvent {
     std::string event_id;  ///< the platform's id, unique per platform: used to apply it once
     Conversation conversation;
     Sender sender;
-    std::string text;                ///< for message: what was typed, the bot's mention removed
-    ActionSubmission action;         ///< for action
-    std::vector<Sender> joined;      ///< for member_joined
+    std::string text;            ///< for message: what was typed, the bot's mention removed
+    ActionSubmission action;     ///< for action
+    std::vector<Sender> joined;  ///< for member_joined
+    std::vector<InboundMention>
+        mentions;                    ///< for message: the people it names, in order of mention
     std::string reply_to_remote_id;  ///< for message/reaction: the message it refers to
     std::string reaction;            ///< for reaction: its type ("like", "heart", "👍")
     /// The platform shows a reply to this event to its sender only (a Teams card's invoke

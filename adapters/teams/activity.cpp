@@ -1,5 +1,6 @@
 #include "adapters/teams/activity.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <exception>
 #include <initializer_list>
@@ -297,6 +298,36 @@ std::string typed_text(const Activity& activity) {
     return std::string(trim(text));
 }
 
+/// The people (and channels or tags) a message names besides the bot, each once, with the text
+/// their mention leaves in typed_text.
+std::vector<InboundMention> other_mentions(const Activity& activity) {
+    std::vector<InboundMention> mentions;
+    for (const auto& entity : activity.mentions) {
+        if (entity.mentioned.id.empty() ||
+            same_account(entity.mentioned.id, activity.recipient.id)) {
+            continue;
+        }
+        const bool seen =
+            std::any_of(mentions.begin(), mentions.end(),
+                        [&](const InboundMention& m) { return m.user_id == entity.mentioned.id; });
+        if (seen) {
+            continue;
+        }
+        InboundMention mention;
+        mention.user_id = entity.mentioned.id;
+        mention.display_name = entity.mentioned.name;
+        mention.alt_user_id = entity.mentioned.aad_object_id;
+        mention.text = std::string(trim(decode_entities(drop_tags(entity.text, true))));
+        if (mention.text.empty()) {
+            mention.text = mention.display_name;
+        }
+        // Users are "29:…"; a channel ("19:…@thread…") or a tag can be mentioned too.
+        mention.is_person = mention.user_id.rfind("29:", 0) == 0;
+        mentions.push_back(std::move(mention));
+    }
+    return mentions;
+}
+
 std::uint64_t fnv1a(std::string_view text) {
     std::uint64_t hash = 14695981039346656037ULL;
     for (const char c : text) {
@@ -369,6 +400,7 @@ std::optional<InboundEvent> map_activity(const Activity& activity) {
         }
         event.kind = InboundEvent::Kind::message;
         event.text = typed_text(activity);
+        event.mentions = other_mentions(activity);
         event.reply_to_remote_id = activity.reply_to_id;
         return event;
     }
