@@ -723,6 +723,232 @@ std::optional<Identity> parse_account(std::string_view typed) {
     return std::nullopt;
 }
 
+/// Adds a person to a network (or changes their role) and says so: found by their account, else
+/// by name, else created. `certain`: the platform named the account (a mention, the member list),
+/// so it is linked whatever name the member has in the bot.
+void add_person(Turn& turn, const Network& network, const std::string& name, Role role,
+                const std::string& school, std::optional<Identity> account, bool certain,
+                const std::string& alt_user_id) {
+    // The person may exist already (in another network, or through their account).
+    std::optional<Member> member;
+    if (account) {
+        member = turn.store.member_by_identity(account->platform, account->user_id);
+        if (!member && !alt_user_id.empty()) {
+            member = turn.store.member_by_identity(account->platform, alt_user_id);
+        }
+        if (member && !certain && fold(member->display_name) != fold(name)) {
+            turn.reply_text("add_member.account_taken",
+                            {{"account", account->user_id}, {"other", member->display_name}});
+            return;
+        }
+    }
+    if (!member) {
+        for (auto& candidate : turn.store.members()) {
+            if (fold(candidate.display_name) == fold(name)) {
+                member = candidate;
+                break;
+            }
+        }
+    }
+    if (member) {
+        if (auto existing = turn.store.membership(network.id, member->id)) {
+            if (existing->role == role) {
+                turn.reply_text("add_member.already", {{"name", member->display_name},
+                                                       {"network", network.name},
+                                                       {"role", role_label(role, turn.lang)}});
+                return;
+            }
+            turn.store.add_membership({network.id, member->id, role, existing->joined_at});
+            turn.reply_text("add_member.role_changed", {{"name", member->display_name},
+                                                        {"role", role_label(role, turn.lang)}});
+            return;
+        }
+    } else {
+        Member fresh;
+        fresh.display_name = name;
+        fresh.created_at = turn.now;
+        fresh.id = turn.store.create_member(fresh);
+        member = fresh;
+    }
+    if (!school.empty()) {
+        turn.store.set_member_school(member->id, turn.store.school_id(school));
+    }
+    if (account) {
+        account->member_id = member->id;
+        turn.store.link_identity(*account);
+    }
+    // Every member can be spoken as in the console (`/als <naam>`).
+    turn.store.link_identity(
+        {Platform::console, "member-" + std::to_string(member->id), member->id});
+    turn.store.add_membership({network.id, member->id, role, turn.now});
+    if (!member->active_network_id) {
+        turn.store.set_active_network(member->id, network.id);
+    }
+    const auto stored = turn.store.member(member->id);
+    turn.reply_text(school.empty() && (!stored || stored->school_name.empty())
+                        ? "add_member.done_no_school"
+                        : "add_member.done",
+                    {{"name", member->display_name},
+                     {"network", network.name},
+                     {"role", role_label(role, turn.lang)},
+                     {"school", stored ? stored->school_name : school}});
+}
+
+/// "daan.bakker@school.nl": one '@' with something before it and a domain with a dot after it.
+bool looks_like_email(std::string_view text) {
+    const auto at = text.find('@');
+    if (at == 0 || at == std::string_view::npos || text.size() > 254 ||
+        text.find('@', at + 1) != std::string_view::npos ||
+        text.find_first_of(" \t\n|,<>") != std::string_view::npos) {
+        return false;
+    }
+    const auto domain = text.substr(at + 1);
+    const auto dot = domain.find('.');
+    return dot != std::string_view::npos && dot > 0 && domain.back() != '.';
+}
+
+constexpr std::string_view kRosterRequestPrefix = "core.roster_request:";
+
+/// What a roster request was for, kept in the store until its answer comes (one line each).
+struct PendingRosterAdd {
+    Id network_id = 0;
+    Role role = Role::participant;
+    Lang lang = Lang::nl;
+    std::string school;
+    std::string email;
+    std::string name;  ///< as typed; empty: the name the member list gives
+};
+
+std::string encode(const PendingRosterAdd& pending) {
+    return "add_member\n" + std::to_string(pending.network_id) + "\n" +
+           std::string(role_code(pending.role)) + "\n" + std::string(lang_code(pending.lang)) +
+           "\n" + pending.school + "\n" + pending.email + "\n" + pending.name;
+}
+
+std::optional<PendingRosterAdd> decode_pending(std::string_view text) {
+    std::vector<std::string> lines;
+    for (std::size_t start = 0;;) {
+        const auto end = text.find('\n', start);
+        lines.emplace_back(text.substr(start, end == std::string_view::npos ? text.npos
+                                                                             : end - start));
+        if (end == std::string_view::npos) {
+            break;
+        }
+        start = end + 1;
+    }
+    if (lines.size() != 7 || lines[0] != "add_member") {
+        return std::nullopt;
+    }
+    PendingRosterAdd pending;
+    try {
+        pending.network_id = std::stoll(lines[1]);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+    const auto role = parse_role_code(lines[2]);
+    const auto lang = parse_lang(lines[3]);
+    if (!role || !lang) {
+        return std::nullopt;
+    }
+    pending.role = *role;
+    pending.lang = *lang;
+    pending.school = lines[4];
+    pending.email = lines[5];
+    pending.name = lines[6];
+    return pending;
+}
+
+/// `lid toevoegen daan@school.nl`: the address is looked up in this conversation's member list.
+/// The core does no I/O: it keeps what the request is for and asks the platform (a RosterQuery in
+/// the outbox); the answer comes back as a roster event that complete_roster applies, once.
+void ask_roster_for_email(Turn& turn, const Network& network, const std::string& email,
+                          const std::string& name, Role role, const std::string& school) {
+    const auto& conversation = turn.event.conversation;
+    if (conversation.kind != Conversation::Kind::group) {
+        turn.reply_text("add_member.email_needs_group", {{"email", email}});
+        return;
+    }
+    if (turn.store.network_of_conversation(conversation.platform, conversation.id) !=
+        std::optional<Id>(network.id)) {
+        turn.reply_text("add_member.email_needs_linked",
+                        {{"email", email}, {"network", network.name}});
+        return;
+    }
+    const auto sequence =
+        std::stoll(turn.store.adapter_state("core.roster_request_seq").value_or("0")) + 1;
+    turn.store.set_adapter_state("core.roster_request_seq", std::to_string(sequence), turn.now);
+    const auto request_id = "roster-" + std::to_string(sequence);
+    turn.store.set_adapter_state(std::string(kRosterRequestPrefix) + request_id,
+                                 encode({network.id, role, turn.lang, school, email, name}),
+                                 turn.now);
+    Address to;
+    to.platform = conversation.platform;
+    to.conversation_id = conversation.id;
+    to.thread_id = conversation.thread_id;
+    turn.send(to, 0, turn.lang, RosterQuery{request_id});
+}
+
+/// Applies the platform's answer to a RosterQuery: the pending request is completed and
+/// forgotten in the same transaction, so a second answer (a retry after a crash) finds nothing.
+void complete_roster(Turn& turn) {
+    const auto& answer = turn.event.roster;
+    const auto key = std::string(kRosterRequestPrefix) + answer.request_id;
+    const auto stored = turn.store.adapter_state(key);
+    if (!stored || stored->empty()) {
+        return;  // answered already, or never asked
+    }
+    turn.store.set_adapter_state(key, "", turn.now);
+    const auto pending = decode_pending(*stored);
+    const auto network = pending ? turn.store.network(pending->network_id) : std::nullopt;
+    if (!pending || !network) {
+        return;
+    }
+    turn.lang = pending->lang;
+    if (answer.status == RosterAnswer::Status::forbidden) {
+        turn.reply_text("add_member.roster_forbidden", {{"email", pending->email}});
+        return;
+    }
+    if (answer.status == RosterAnswer::Status::failed) {
+        turn.reply_text("add_member.roster_failed", {{"email", pending->email}});
+        return;
+    }
+    std::vector<const RosterPerson*> found;
+    const auto wanted = fold(pending->email);
+    for (const auto& person : answer.people) {
+        if (!person.user_id.empty() &&
+            (fold(person.email) == wanted || fold(person.user_principal_name) == wanted)) {
+            found.push_back(&person);
+        }
+    }
+    if (found.empty()) {
+        turn.reply_text("add_member.email_unknown", {{"email", pending->email}});
+        return;
+    }
+    if (found.size() > 1) {
+        std::vector<std::string> names;
+        for (const auto* person : found) {
+            names.push_back(person->display_name.empty() ? person->user_id
+                                                         : person->display_name);
+        }
+        turn.reply_text("add_member.email_ambiguous",
+                        {{"email", pending->email}, {"names", join_names(names, turn.lang)}});
+        return;
+    }
+    const auto& person = *found.front();
+    auto name = pending->name;
+    if (name.empty()) {
+        name = person.display_name.empty() ? pending->email.substr(0, pending->email.find('@'))
+                                           : person.display_name;
+    }
+    if (utf8_length(name) > kMaxNameChars) {
+        name = pending->email.substr(0, pending->email.find('@'));
+    }
+    // The account is what the bot needs; the address itself is not kept.
+    add_person(turn, *network, name, pending->role, pending->school,
+               Identity{turn.event.conversation.platform, person.user_id, 0}, true,
+               person.alt_user_id);
+}
+
 /// The mention a part of a command refers to: its text as the platform left it ("Daan Bakker",
 /// "@Daan Bakker" as typed before the name was picked) or its user id typed in full.
 const InboundMention* mention_in(const InboundEvent& event, std::string_view part) {
@@ -750,6 +976,8 @@ void add_member(Turn& turn, const std::string& args) {
         return;
     }
     std::optional<Identity> account;
+    std::optional<std::string> email;
+    bool email_is_name = false;
     // Named the platform's way: a Teams @mention, a Matrix pill or a typed Matrix id. The
     // account is then certain, and the name is the one the platform shows.
     const InboundMention* named = mention_in(turn.event, name);
@@ -766,6 +994,9 @@ void add_member(Turn& turn, const std::string& args) {
         } else if (named->user_id.starts_with('@')) {
             name = named->user_id.substr(1, named->user_id.find(':') - 1);  // until they write
         }
+    } else if (looks_like_email(name)) {
+        email = name;  // the name comes from the conversation's member list
+        email_is_name = true;
     } else if (auto typed = parse_account(name);
                typed && typed->platform == Platform::matrix &&
                turn.event.conversation.platform != Platform::teams) {
@@ -800,6 +1031,10 @@ void add_member(Turn& turn, const std::string& args) {
             account = Identity{turn.event.conversation.platform, mention->user_id, 0};
             continue;
         }
+        if (looks_like_email(part)) {
+            email = part;
+            continue;
+        }
         // Something that looks like an account but is none (an e-mail address, "@kees"): said so,
         // with what an account looks like.
         const bool looks_like_account =
@@ -827,69 +1062,13 @@ void add_member(Turn& turn, const std::string& args) {
         return;
     }
 
-    // The person may exist already (in another network, or through their account).
-    std::optional<Member> member;
-    if (account) {
-        member = turn.store.member_by_identity(account->platform, account->user_id);
-        if (!member && named && !named->alt_user_id.empty()) {
-            member = turn.store.member_by_identity(account->platform, named->alt_user_id);
-        }
-        if (member && !named && fold(member->display_name) != fold(name)) {
-            turn.reply_text("add_member.account_taken",
-                            {{"account", account->user_id}, {"other", member->display_name}});
-            return;
-        }
+    if (email && !account) {
+        ask_roster_for_email(turn, *network, *email, email_is_name ? std::string() : name, role,
+                             school);
+        return;
     }
-    if (!member) {
-        for (auto& candidate : turn.store.members()) {
-            if (fold(candidate.display_name) == fold(name)) {
-                member = candidate;
-                break;
-            }
-        }
-    }
-    if (member) {
-        if (auto existing = turn.store.membership(network->id, member->id)) {
-            if (existing->role == role) {
-                turn.reply_text("add_member.already", {{"name", member->display_name},
-                                                       {"network", network->name},
-                                                       {"role", role_label(role, turn.lang)}});
-                return;
-            }
-            turn.store.add_membership({network->id, member->id, role, existing->joined_at});
-            turn.reply_text("add_member.role_changed", {{"name", member->display_name},
-                                                        {"role", role_label(role, turn.lang)}});
-            return;
-        }
-    } else {
-        Member fresh;
-        fresh.display_name = name;
-        fresh.created_at = turn.now;
-        fresh.id = turn.store.create_member(fresh);
-        member = fresh;
-    }
-    if (!school.empty()) {
-        turn.store.set_member_school(member->id, turn.store.school_id(school));
-    }
-    if (account) {
-        account->member_id = member->id;
-        turn.store.link_identity(*account);
-    }
-    // Every member can be spoken as in the console (`/als <naam>`).
-    turn.store.link_identity(
-        {Platform::console, "member-" + std::to_string(member->id), member->id});
-    turn.store.add_membership({network->id, member->id, role, turn.now});
-    if (!member->active_network_id) {
-        turn.store.set_active_network(member->id, network->id);
-    }
-    const auto stored = turn.store.member(member->id);
-    turn.reply_text(school.empty() && (!stored || stored->school_name.empty())
-                        ? "add_member.done_no_school"
-                        : "add_member.done",
-                    {{"name", member->display_name},
-                     {"network", network->name},
-                     {"role", role_label(role, turn.lang)},
-                     {"school", stored ? stored->school_name : school}});
+    add_person(turn, *network, name, role, school, account, named != nullptr,
+               named ? named->alt_user_id : std::string());
 }
 
 void remove_member(Turn& turn, const std::string& args) {
@@ -1338,6 +1517,9 @@ Handled apply_event(Store& store, const BotSettings& settings, const InboundEven
             break;
         case InboundEvent::Kind::reaction:
             break;  // no feature reacts to reactions yet; the event is recorded as seen
+        case InboundEvent::Kind::roster:
+            detail::complete_roster(turn);
+            break;
     }
     if (turn.anonymous_poll != 0) {
         for (const auto id : turn.sent) {
@@ -1368,7 +1550,7 @@ Handled apply_failure(Store& store, const BotSettings& settings, const InboundEv
 
 void log_applied(const InboundEvent& event, const Handled& handled) {
     static constexpr const char* kKinds[] = {"message", "action", "member_joined", "bot_added",
-                                             "reaction"};
+                                             "reaction", "roster"};
     log_line(LogLevel::debug,
              std::string(platform_code(event.conversation.platform)) + " " +
                  kKinds[static_cast<int>(event.kind)] + " " + event.event_id +

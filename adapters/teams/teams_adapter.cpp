@@ -66,7 +66,7 @@ std::string trim_slash(std::string url) {
 
 std::string kind_name(InboundEvent::Kind kind) {
     static constexpr const char* kNames[] = {"message", "action", "member_joined", "bot_added",
-                                             "reaction"};
+                                             "reaction", "roster"};
     return kNames[static_cast<int>(kind)];
 }
 
@@ -94,6 +94,7 @@ std::string webhook_text(const OutboundMessage& message) {
             }
             return out;
         }
+        std::string operator()(const RosterQuery&) const { return {}; }
         std::string operator()(const Summary& summary) const {
             std::string out = "**" + to_teams_markdown(summary.title) + "**";
             for (const auto& row : summary.rows) {

@@ -169,3 +169,110 @@ TEST_CASE("a Matrix pill or a typed Matrix id links that account", "[bot][joinin
     REQUIRE(fenna);
     CHECK(fenna->display_name == "fenna");
 }
+
+namespace {
+
+RosterPerson daan_in_roster() {
+    return {"29:daan", "6c1f0e52-0000-4000-8000-00000000000d", "Daan Bakker",
+            "Daan.Bakker@school.nl", "daan.bakker@school.nl"};
+}
+
+/// The pending roster queries in the console outbox, marked sent (as a dispatcher would).
+std::vector<OutboxRow> take_roster_queries(Store& store) {
+    std::vector<OutboxRow> queries;
+    for (const auto& row : store.due_outbox(Platform::console, demo_now(), 100)) {
+        if (std::holds_alternative<RosterQuery>(row.message.content)) {
+            queries.push_back(row);
+        }
+    }
+    return queries;
+}
+
+}  // namespace
+
+TEST_CASE("a facilitator adds someone by e-mail: the conversation's member list names them",
+          "[bot][joining][email]") {
+    ConsoleFixture chat;
+    chat.session.set_roster({{"member-1", "", "Marieke Jansen", "marieke@hsn.nl", ""},
+                             daan_in_roster()});
+    CHECK(contains(chat.say("lid toevoegen daan.bakker@school.nl | deelnemer | Het Kompas"),
+                   "Daan Bakker (Het Kompas) zit nu in"));
+    const auto daan = chat.store->member_by_identity(Platform::console, "29:daan");
+    REQUIRE(daan);
+    CHECK(daan->display_name == "Daan Bakker");
+    // A name typed with the address wins; the address is found case-insensitively.
+    chat.session.set_roster(
+        {{"29:fenna", "", "F. de Wit", "", "FENNA@school.nl"}, daan_in_roster()});
+    CHECK(contains(chat.say("lid toevoegen Fenna de Wit | gast | fenna@school.nl"),
+                   "Fenna de Wit zit nu in"));
+    CHECK(chat.store->member_by_identity(Platform::console, "29:fenna"));
+    // The address itself is stored nowhere: the account is what the bot needs.
+    CHECK_FALSE(contains(chat.say("mijn gegevens"), "@school.nl"));
+}
+
+TEST_CASE("an e-mail that matches nobody or two people, or a member list the bot may not "
+          "read, gets a clear reply and changes nothing",
+          "[bot][joining][email]") {
+    ConsoleFixture chat;
+    const auto before = chat.store->members().size();
+    chat.session.set_roster({daan_in_roster()});
+    CHECK(contains(chat.say("lid toevoegen kees@school.nl | deelnemer"),
+                   "Niemand in dit gesprek heeft het e-mailadres kees@school.nl"));
+    auto twin = daan_in_roster();
+    twin.user_id = "29:daan-2";
+    twin.display_name = "Daan Bakker (2)";
+    chat.session.set_roster({daan_in_roster(), twin});
+    CHECK(contains(chat.say("lid toevoegen daan.bakker@school.nl | deelnemer"),
+                   "hoort bij meer dan één persoon in dit gesprek: Daan Bakker en Daan Bakker (2)"));
+    chat.session.set_roster({daan_in_roster()}, /*refused=*/true);
+    CHECK(contains(chat.say("lid toevoegen daan.bakker@school.nl | deelnemer"),
+                   "Ik mag de ledenlijst van dit gesprek niet lezen"));
+    CHECK(chat.store->members().size() == before);
+    CHECK_FALSE(chat.store->member_by_identity(Platform::console, "29:daan"));
+    // In a private chat there is no member list to look in.
+    chat.say("/prive");
+    CHECK(contains(chat.say("lid toevoegen daan.bakker@school.nl | deelnemer"),
+                   "daan.bakker@school.nl in het kanaal, de groepschat of de room"));
+}
+
+TEST_CASE("a roster request survives a restart and its answer is applied exactly once",
+          "[bot][joining][email][outbox]") {
+    ConsoleFixture chat;
+    const auto marieke = member_named(*chat.store, "Marieke Jansen");
+    InboundEvent typed;
+    typed.kind = InboundEvent::Kind::message;
+    typed.event_id = "email-1";
+    typed.conversation = {Platform::console, "console", Conversation::Kind::group, ""};
+    typed.sender = {"member-" + std::to_string(marieke.id), "Marieke Jansen", ""};
+    typed.text = "lid toevoegen daan.bakker@school.nl | workshopleider";
+    REQUIRE(chat.bot.handle(typed, demo_now()));
+    const auto queries = take_roster_queries(*chat.store);
+    REQUIRE(queries.size() == 1);
+    const auto request_id = std::get<RosterQuery>(queries[0].message.content).request_id;
+    CHECK(queries[0].message.to.conversation_id == "console");
+
+    // The process stops here; a new Bot on the same store gets the platform's answer, twice (a
+    // dispatcher that crashed before recording the first).
+    Bot restarted(*chat.store, chat.bot.settings());
+    InboundEvent answer;
+    answer.kind = InboundEvent::Kind::roster;
+    answer.conversation = typed.conversation;
+    answer.roster.request_id = request_id;
+    answer.roster.people = {daan_in_roster()};
+    answer.event_id = "roster-answer-1";
+    const auto first = restarted.handle(answer, demo_now());
+    REQUIRE(first);
+    REQUIRE(first->message_ids.size() == 1);
+    const auto reply = chat.store->outbox_row(first->message_ids.front());
+    REQUIRE(reply);
+    CHECK(contains(std::get<TextContent>(reply->message.content).markdown,
+                   "Daan Bakker zit nu in"));
+    answer.event_id = "roster-answer-2";  // another attempt's answer, not a duplicate event
+    const auto second = restarted.handle(answer, demo_now());
+    REQUIRE(second);
+    CHECK(second->message_ids.empty());
+    const auto roster = chat.store->roster(chat.demo.network_id);
+    CHECK(std::count_if(roster.begin(), roster.end(), [](const RosterEntry& entry) {
+              return entry.member.display_name == "Daan Bakker";
+          }) == 1);
+}
