@@ -864,6 +864,11 @@ std::optional<PendingRosterAdd> decode_pending(std::string_view text) {
 void ask_roster_for_email(Turn& turn, const Network& network, const std::string& email,
                           const std::string& name, Role role, const std::string& school) {
     const auto& conversation = turn.event.conversation;
+    if (conversation.platform == Platform::matrix) {
+        // A Matrix room's member list has user ids and names, no e-mail addresses.
+        turn.reply_text("add_member.email_on_matrix", {{"email", email}});
+        return;
+    }
     if (conversation.kind != Conversation::Kind::group) {
         turn.reply_text("add_member.email_needs_group", {{"email", email}});
         return;

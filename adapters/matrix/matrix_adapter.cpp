@@ -1126,6 +1126,24 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
     /// The delivery engine's Matrix side: finds (or opens) the room, renders, sends.
     void send_row(OutboxRow row, dispatch::OutcomeCallback done) {
         const auto& to = row.message.to;
+        if (const auto* query = std::get_if<RosterQuery>(&row.message.content)) {
+            // Not asked on Matrix yet (members carry no e-mail address there): answered as
+            // failed, so whatever waits for it is told and nothing empty is sent to the room.
+            InboundEvent event;
+            event.kind = InboundEvent::Kind::roster;
+            event.event_id = "roster|" + to.conversation_id + "|" + query->request_id;
+            event.conversation = {Platform::matrix, to.conversation_id, Conversation::Kind::group,
+                                  to.thread_id};
+            event.roster.request_id = query->request_id;
+            event.roster.status = RosterAnswer::Status::failed;
+            if (const auto handled = bot.handle(event, clock()); !handled) {
+                done(dispatch::Outcome::again("database: " + handled.error().message));
+                return;
+            }
+            wake();
+            done(dispatch::Outcome::give_up("member lists are not read on Matrix"));
+            return;
+        }
         try {
             if (!to.conversation_id.empty()) {
                 if (!is_valid_room_id(to.conversation_id)) {

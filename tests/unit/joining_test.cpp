@@ -276,3 +276,11 @@ TEST_CASE("a roster request survives a restart and its answer is applied exactly
               return entry.member.display_name == "Daan Bakker";
           }) == 1);
 }
+
+TEST_CASE("on Matrix an e-mail address gets a clear reply: a room has no addresses",
+          "[bot][joining][email]") {
+    PlatformChat matrix(Platform::matrix);
+    CHECK(contains(matrix.say("lid toevoegen daan@school.nl | deelnemer"),
+                   "In Matrix kan ik iemand niet op e-mailadres (daan@school.nl) vinden"));
+    CHECK(matrix.chat.store->due_outbox(Platform::matrix, demo_now(), 10).size() == 1);
+}
