@@ -726,9 +726,10 @@ std::optional<Identity> parse_account(std::string_view typed) {
 /// Adds a person to a network (or changes their role) and says so: found by their account, else
 /// by name, else created. `certain`: the platform named the account (a mention, the member list),
 /// so it is linked whatever name the member has in the bot.
+/// `quiet`: nothing is said (an import says what it did once, for everyone).
 void add_person(Turn& turn, const Network& network, const std::string& name, Role role,
                 const std::string& school, std::optional<Identity> account, bool certain,
-                const std::string& alt_user_id) {
+                const std::string& alt_user_id, bool quiet = false) {
     // The person may exist already (in another network, or through their account).
     std::optional<Member> member;
     if (account) {
@@ -737,6 +738,9 @@ void add_person(Turn& turn, const Network& network, const std::string& name, Rol
             member = turn.store.member_by_identity(account->platform, alt_user_id);
         }
         if (member && !certain && fold(member->display_name) != fold(name)) {
+            if (quiet) {
+                return;
+            }
             turn.reply_text("add_member.account_taken",
                             {{"account", account->user_id}, {"other", member->display_name}});
             return;
@@ -753,12 +757,18 @@ void add_person(Turn& turn, const Network& network, const std::string& name, Rol
     if (member) {
         if (auto existing = turn.store.membership(network.id, member->id)) {
             if (existing->role == role) {
+                if (quiet) {
+                    return;
+                }
                 turn.reply_text("add_member.already", {{"name", member->display_name},
                                                        {"network", network.name},
                                                        {"role", role_label(role, turn.lang)}});
                 return;
             }
             turn.store.add_membership({network.id, member->id, role, existing->joined_at});
+            if (quiet) {
+                return;
+            }
             turn.reply_text("add_member.role_changed", {{"name", member->display_name},
                                                         {"role", role_label(role, turn.lang)}});
             return;
@@ -783,6 +793,9 @@ void add_person(Turn& turn, const Network& network, const std::string& name, Rol
     turn.store.add_membership({network.id, member->id, role, turn.now});
     if (!member->active_network_id) {
         turn.store.set_active_network(member->id, network.id);
+    }
+    if (quiet) {
+        return;
     }
     const auto stored = turn.store.member(member->id);
     turn.reply_text(school.empty() && (!stored || stored->school_name.empty())
@@ -811,6 +824,7 @@ constexpr std::string_view kRosterRequestPrefix = "core.roster_request:";
 
 /// What a roster request was for, kept in the store until its answer comes (one line each).
 struct PendingRosterAdd {
+    std::string purpose = "add_member";  ///< or "import_members"
     Id network_id = 0;
     Role role = Role::participant;
     Lang lang = Lang::nl;
@@ -820,7 +834,7 @@ struct PendingRosterAdd {
 };
 
 std::string encode(const PendingRosterAdd& pending) {
-    return "add_member\n" + std::to_string(pending.network_id) + "\n" +
+    return pending.purpose + "\n" + std::to_string(pending.network_id) + "\n" +
            std::string(role_code(pending.role)) + "\n" + std::string(lang_code(pending.lang)) +
            "\n" + pending.school + "\n" + pending.email + "\n" + pending.name;
 }
@@ -836,10 +850,11 @@ std::optional<PendingRosterAdd> decode_pending(std::string_view text) {
         }
         start = end + 1;
     }
-    if (lines.size() != 7 || lines[0] != "add_member") {
+    if (lines.size() != 7 || (lines[0] != "add_member" && lines[0] != "import_members")) {
         return std::nullopt;
     }
     PendingRosterAdd pending;
+    pending.purpose = lines[0];
     try {
         pending.network_id = std::stoll(lines[1]);
     } catch (const std::exception&) {
@@ -856,6 +871,21 @@ std::optional<PendingRosterAdd> decode_pending(std::string_view text) {
     pending.email = lines[5];
     pending.name = lines[6];
     return pending;
+}
+
+/// Keeps what a roster request is for and asks the platform for this conversation's members.
+void start_roster_query(Turn& turn, const PendingRosterAdd& pending) {
+    const auto sequence =
+        std::stoll(turn.store.adapter_state("core.roster_request_seq").value_or("0")) + 1;
+    turn.store.set_adapter_state("core.roster_request_seq", std::to_string(sequence), turn.now);
+    const auto request_id = "roster-" + std::to_string(sequence);
+    turn.store.set_adapter_state(std::string(kRosterRequestPrefix) + request_id, encode(pending),
+                                 turn.now);
+    Address to;
+    to.platform = turn.event.conversation.platform;
+    to.conversation_id = turn.event.conversation.id;
+    to.thread_id = turn.event.conversation.thread_id;
+    turn.send(to, 0, turn.lang, RosterQuery{request_id});
 }
 
 /// `lid toevoegen daan@school.nl`: the address is looked up in this conversation's member list.
@@ -879,18 +909,128 @@ void ask_roster_for_email(Turn& turn, const Network& network, const std::string&
                         {{"email", email}, {"network", network.name}});
         return;
     }
-    const auto sequence =
-        std::stoll(turn.store.adapter_state("core.roster_request_seq").value_or("0")) + 1;
-    turn.store.set_adapter_state("core.roster_request_seq", std::to_string(sequence), turn.now);
-    const auto request_id = "roster-" + std::to_string(sequence);
-    turn.store.set_adapter_state(std::string(kRosterRequestPrefix) + request_id,
-                                 encode({network.id, role, turn.lang, school, email, name}),
-                                 turn.now);
-    Address to;
-    to.platform = conversation.platform;
-    to.conversation_id = conversation.id;
-    to.thread_id = conversation.thread_id;
-    turn.send(to, 0, turn.lang, RosterQuery{request_id});
+    start_roster_query(turn, {"add_member", network.id, role, turn.lang, school, email, name});
+}
+
+constexpr std::string_view kImportPrefix = "core.roster_import:";
+constexpr std::size_t kMaxImportChoices = 50;
+
+/// `leden importeren`: everyone in this linked conversation who is not a member yet, proposed
+/// on one card (checkboxes) once the platform has said who is here.
+void import_members(Turn& turn) {
+    auto network = turn.require_manager(CommandId::import_members);
+    if (!network) {
+        return;
+    }
+    const auto& conversation = turn.event.conversation;
+    if (conversation.platform == Platform::matrix) {
+        turn.reply_text("import_members.not_on_matrix");
+        return;
+    }
+    if (conversation.kind != Conversation::Kind::group ||
+        turn.store.network_of_conversation(conversation.platform, conversation.id) !=
+            std::optional<Id>(network->id)) {
+        turn.reply_text("import_members.needs_linked", {{"network", network->name}});
+        return;
+    }
+    start_roster_query(turn, {"import_members", network->id, Role::participant, turn.lang, "", "",
+                              ""});
+}
+
+/// The import card: the people of the member list who are not in the network yet.
+void propose_import(Turn& turn, const Network& network, const RosterAnswer& answer,
+                    const std::string& request_id) {
+    std::string kept;
+    ChoiceQuestion card;
+    card.action_id = "import:" + request_id;
+    card.kind = ChoiceQuestion::Kind::multiple;
+    for (const auto& person : answer.people) {
+        if (person.user_id.empty() || card.choices.size() >= kMaxImportChoices) {
+            continue;
+        }
+        auto known = turn.store.member_by_identity(turn.event.conversation.platform, person.user_id);
+        if (!known && !person.alt_user_id.empty()) {
+            known =
+                turn.store.member_by_identity(turn.event.conversation.platform, person.alt_user_id);
+        }
+        if (known && turn.store.membership(network.id, known->id)) {
+            continue;
+        }
+        const auto name = person.display_name.empty() ? person.user_id : person.display_name;
+        card.choices.push_back({std::to_string(card.choices.size() + 1), name});
+        // Names and accounts only: the e-mail addresses of the list are not kept.
+        kept += person.user_id + "\t" + person.alt_user_id + "\t" + name + "\n";
+    }
+    if (card.choices.empty()) {
+        turn.reply_text("import_members.nobody_new", {{"network", network.name}});
+        return;
+    }
+    turn.store.set_adapter_state(std::string(kImportPrefix) + request_id,
+                                 std::to_string(network.id) + "\n" + kept, turn.now);
+    card.max_choices = static_cast<int>(card.choices.size());
+    card.prompt = turn.t("import_members.prompt",
+                         {{"count", std::to_string(card.choices.size())},
+                          {"network", network.name}});
+    turn.reply(card);
+}
+
+/// A facilitator confirmed the import card: the chosen people join as participants.
+void confirm_import(Turn& turn, const std::string& request_id,
+                    const std::vector<std::string>& chosen) {
+    const auto key = std::string(kImportPrefix) + request_id;
+    const auto stored = turn.store.adapter_state(key).value_or("");
+    if (stored.empty()) {
+        turn.reply_text("import_members.done_already");
+        return;
+    }
+    std::vector<std::string> lines;
+    for (std::size_t start = 0; start < stored.size();) {
+        const auto end = stored.find('\n', start);
+        lines.push_back(stored.substr(start, end == std::string::npos ? end : end - start));
+        start = end == std::string::npos ? stored.size() : end + 1;
+    }
+    Id network_id = 0;
+    try {
+        network_id = lines.empty() ? 0 : std::stoll(lines[0]);
+    } catch (const std::exception&) {
+        network_id = 0;
+    }
+    const auto network = turn.store.network(network_id);
+    if (!network || !turn.manages(network->id)) {
+        turn.reply_text("import_members.refused", {{"network", network ? network->name : ""}});
+        return;
+    }
+    std::vector<std::string> names;
+    for (const auto& choice : chosen) {
+        std::size_t index = 0;
+        try {
+            index = std::stoul(choice);
+        } catch (const std::exception&) {
+            continue;
+        }
+        if (index < 1 || index >= lines.size()) {
+            continue;
+        }
+        const auto& line = lines[index];
+        const auto tab1 = line.find('\t');
+        const auto tab2 = tab1 == std::string::npos ? tab1 : line.find('\t', tab1 + 1);
+        if (tab2 == std::string::npos) {
+            continue;
+        }
+        const auto name = line.substr(tab2 + 1);
+        add_person(turn, *network, name, Role::participant, "",
+                   Identity{turn.event.conversation.platform, line.substr(0, tab1), 0}, true,
+                   line.substr(tab1 + 1, tab2 - tab1 - 1), /*quiet=*/true);
+        names.push_back(name);
+    }
+    if (names.empty()) {
+        turn.reply_text("import_members.none_chosen");
+        return;
+    }
+    turn.store.set_adapter_state(key, "", turn.now);
+    turn.reply_text("import_members.done", {{"names", join_names(names, turn.lang)},
+                                            {"network", network->name},
+                                            {"count", std::to_string(names.size())}});
 }
 
 /// Applies the platform's answer to a RosterQuery: the pending request is completed and
@@ -909,6 +1049,16 @@ void complete_roster(Turn& turn) {
         return;
     }
     turn.lang = pending->lang;
+    if (pending->purpose == "import_members") {
+        if (answer.status != RosterAnswer::Status::ok) {
+            turn.reply_text(answer.status == RosterAnswer::Status::forbidden
+                                ? "import_members.forbidden"
+                                : "import_members.failed");
+            return;
+        }
+        propose_import(turn, *network, answer, answer.request_id);
+        return;
+    }
     if (answer.status == RosterAnswer::Status::forbidden) {
         turn.reply_text("add_member.roster_forbidden", {{"email", pending->email}});
         return;
@@ -1263,6 +1413,9 @@ void handle_message(Turn& turn) {
         case CommandId::add_member:
             add_member(turn, command->args);
             break;
+        case CommandId::import_members:
+            import_members(turn);
+            break;
         case CommandId::remove_member:
             remove_member(turn, command->args);
             break;
@@ -1423,6 +1576,11 @@ void handle_message(Turn& turn) {
 void handle_action(Turn& turn, const ActionSubmission& action) {
     if (!turn.me) {
         turn.reply_text("input.stranger");
+        return;
+    }
+    constexpr std::string_view kImport = "import:";
+    if (action.action_id.rfind(kImport, 0) == 0) {
+        confirm_import(turn, action.action_id.substr(kImport.size()), action.choice_ids);
         return;
     }
     constexpr std::string_view kConfirm = "confirm:";

@@ -57,6 +57,13 @@ std::vector<CommandSpec> make_specs() {
          "lid toevoegen",
          "add member",
          true},
+        {C::import_members,
+         "import_members",
+         {"leden importeren", "importeer leden", "leden ophalen", "import members",
+          "members import"},
+         "leden importeren",
+         "import members",
+         true},
         {C::remove_member,
          "remove_member",
          {"lid verwijderen", "verwijder lid", "lid weg", "remove member", "delete member"},
@@ -491,6 +498,7 @@ HelpTopic help_topic(CommandId id) {
         case C::create_network:
         case C::link_conversation:
         case C::add_member:
+        case C::import_members:
         case C::remove_member:
         case C::central_question:
         case C::ambition:

@@ -22,6 +22,7 @@ enum class CommandId {
     create_network,
     link_conversation,
     add_member,
+    import_members,
     remove_member,
     plan_meeting,
     move_meeting,

@@ -449,7 +449,12 @@ bool ConsoleSession::handle_line(const std::string& raw_line) {
     if (open_question_) {
         const auto folded = fold(line);
         std::vector<std::string> chosen;
-        if (open_question_->kind == ChoiceQuestion::Kind::multiple) {
+        if (open_question_->kind == ChoiceQuestion::Kind::multiple &&
+            (folded == "alle" || folded == "all")) {
+            for (const auto& choice : open_question_->choices) {
+                chosen.push_back(choice.id);
+            }
+        } else if (open_question_->kind == ChoiceQuestion::Kind::multiple) {
             for (const auto& part : split(folded, ',')) {
                 if (is_number(part)) {
                     const auto index = static_cast<std::size_t>(std::stoi(part));

@@ -284,3 +284,30 @@ TEST_CASE("on Matrix an e-mail address gets a clear reply: a room has no address
                    "In Matrix kan ik iemand niet op e-mailadres (daan@school.nl) vinden"));
     CHECK(matrix.chat.store->due_outbox(Platform::matrix, demo_now(), 10).size() == 1);
 }
+
+TEST_CASE("leden importeren proposes everyone in the conversation who is not a member yet, and "
+          "the facilitator's choice joins them as participants, once",
+          "[bot][joining][import]") {
+    ConsoleFixture chat;
+    chat.session.set_roster({{"member-1", "", "Marieke Jansen", "marieke@hsn.nl", ""},
+                             daan_in_roster(),
+                             {"29:fenna", "", "Fenna de Wit", "fenna@school.nl", ""},
+                             {"29:joost", "", "Joost van Dijk", "", ""}});
+    const auto card = chat.say("leden importeren");
+    CHECK(contains(card, "Deze 3 mensen in dit gesprek zitten nog niet in"));
+    CHECK(contains(card, "1. Daan Bakker"));
+    CHECK(contains(card, "3. Joost van Dijk"));
+    CHECK_FALSE(contains(card, "Marieke Jansen"));  // already a member
+    const auto done = chat.say("1, 2");
+    CHECK(contains(done, "Daan Bakker en Fenna de Wit zitten nu in"));
+    const auto daan = chat.store->member_by_identity(Platform::console, "29:daan");
+    REQUIRE(daan);
+    const auto membership = chat.store->membership(chat.demo.network_id, daan->id);
+    REQUIRE(membership);
+    CHECK(membership->role == Role::participant);
+    CHECK_FALSE(chat.store->member_by_identity(Platform::console, "29:joost"));
+    // A second import proposes only Joost; a refused member list says so.
+    CHECK(contains(chat.say("leden importeren"), "Deze 1 mensen"));
+    chat.session.set_roster({}, /*refused=*/true);
+    CHECK(contains(chat.say("leden importeren"), "Ik mag de ledenlijst van dit gesprek niet lezen"));
+}
