@@ -968,7 +968,8 @@ void propose_import(Turn& turn, const Network& network, const RosterAnswer& answ
     turn.store.set_adapter_state(std::string(kImportPrefix) + request_id,
                                  std::to_string(network.id) + "\n" + kept, turn.now);
     card.max_choices = static_cast<int>(card.choices.size());
-    card.prompt = turn.t("import_members.prompt",
+    card.prompt = turn.t(card.choices.size() == 1 ? "import_members.prompt_one"
+                                                  : "import_members.prompt",
                          {{"count", std::to_string(card.choices.size())},
                           {"network", network.name}});
     turn.reply(card);
@@ -1028,7 +1029,8 @@ void confirm_import(Turn& turn, const std::string& request_id,
         return;
     }
     turn.store.set_adapter_state(key, "", turn.now);
-    turn.reply_text("import_members.done", {{"names", join_names(names, turn.lang)},
+    turn.reply_text(names.size() == 1 ? "import_members.done_one" : "import_members.done",
+                    {{"names", join_names(names, turn.lang)},
                                             {"network", network->name},
                                             {"count", std::to_string(names.size())}});
 }

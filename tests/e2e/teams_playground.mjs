@@ -1,7 +1,8 @@
 // End to end: the real `leernetwerk serve` with Teams enabled (auth off, test mode) against
 // Microsoft's headless Teams playground, which plays the Teams client and the Bot Connector.
 // A facilitator starts a network in a group chat, adds a participant (by account, by a real
-// @mention, and by e-mail found in the group chat's paged member list), plans a meeting outside a
+// @mention, by e-mail found in the group chat's paged member list, and by importing the chat's
+// roster from a multi-select card), plans a meeting outside a
 // café week, confirms it on the card; the participant's click on the same card is refused. A
 // member puts an item on the agenda, the facilitator keeps a note, and a search finds it.
 // Prints "N passed, M failed" and exits non-zero on any failure.
@@ -208,6 +209,25 @@ auth = false
   await say(MARIEKE, 'leden');
   const roster = await waitFor('members list', (f) => created('Bram de Boer')(f) && contentOf(f).includes('Sanne Bakker') && contentOf(f).includes('Anna de Vries'));
   check('the members list shows both new members', roster !== null);
+
+  // ---- importing the group chat's roster: one card with a multi-select ChoiceSet of everyone
+  // in the chat who is not a member yet (the playground's users, from its pagedmembers)
+  await say(MARIEKE, 'leden importeren');
+  const importFrame = await waitFor('import card', (f) => f.action === 'createMessage' &&
+    contentOf(f).includes('zitten nog niet in HSN-café Feedback'));
+  check('leden importeren proposes the chat\'s other people on one card', importFrame !== null);
+  if (importFrame) {
+    const importCard = JSON.stringify(importFrame.message.attachments?.[0]?.content ?? {});
+    check('the card is a multi-select ChoiceSet without the members already in', importCard.includes('"isMultiSelect":true') &&
+      importCard.includes('Joost van Dijk') && !importCard.includes('Bram de Boer') && !importCard.includes('Sanne Bakker'),
+      importCard.slice(0, 800));
+    const importId = (importCard.match(/"action_id":"(import:[^"]+)"/) ?? [])[1] ?? 'import:none';
+    const choice = (importCard.match(/\{"title":"Joost van Dijk","value":"(\d+)"\}/) ?? [])[1] ?? '0';
+    const imported = await click(MARIEKE, importFrame.message.messageId, { leernetwerk: { action_id: importId }, choices: choice });
+    check('the facilitator ticks Joost and confirms; the answer (to the clicker) says Joost joined as a participant',
+      imported.status === 200 && imported.body.includes('Joost van Dijk zit nu in HSN-café Feedback als deelnemer'),
+      `${imported.status} ${imported.body.slice(0, 500)}`);
+  }
 
   await say(ANNA, 'hulp');
   const help = await waitFor('help', created('Wat je kunt vragen'));

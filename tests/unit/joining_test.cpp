@@ -307,7 +307,7 @@ TEST_CASE("leden importeren proposes everyone in the conversation who is not a m
     CHECK(membership->role == Role::participant);
     CHECK_FALSE(chat.store->member_by_identity(Platform::console, "29:joost"));
     // A second import proposes only Joost; a refused member list says so.
-    CHECK(contains(chat.say("leden importeren"), "Deze 1 mensen"));
+    CHECK(contains(chat.say("leden importeren"), "Eén persoon in dit gesprek zit nog niet in"));
     chat.session.set_roster({}, /*refused=*/true);
     CHECK(contains(chat.say("leden importeren"), "Ik mag de ledenlijst van dit gesprek niet lezen"));
 }
