@@ -923,10 +923,6 @@ void import_members(Turn& turn) {
         return;
     }
     const auto& conversation = turn.event.conversation;
-    if (conversation.platform == Platform::matrix) {
-        turn.reply_text("import_members.not_on_matrix");
-        return;
-    }
     if (conversation.kind != Conversation::Kind::group ||
         turn.store.network_of_conversation(conversation.platform, conversation.id) !=
             std::optional<Id>(network->id)) {

@@ -1211,3 +1211,26 @@ TEST_CASE("matrix: a question pills the routed member, who answers with a reply"
     CHECK(f.direct_texts(kAnna).find("al beantwoord of gesloten") != std::string::npos);
     CHECK(f.spec_errors() == 0);
 }
+
+TEST_CASE("matrix: leden importeren reads the room's joined members and adds the chosen ones",
+          "[matrix][adapter][roster]") {
+    REQUIRE_PEER(f);
+    f.say(kMarieke, "nieuw netwerk HSN-café Feedback");
+    f.say(kMarieke, "koppel netwerk HSN-café Feedback");
+    // The room: Marieke (a member now), the bot (never proposed) and Anna.
+    const auto proposed = f.say(kMarieke, "leden importeren");
+    CHECK(proposed.find("Eén persoon in dit gesprek zit nog niet in HSN-café Feedback") !=
+          std::string::npos);
+    CHECK(proposed.find("anna") != std::string::npos);
+    CHECK(proposed.find("marieke") == std::string::npos);
+    CHECK(proposed.find("leernetwerk") == std::string::npos);
+    CHECK(f.say(kMarieke, "1").find("zit nu in HSN-café Feedback als deelnemer") !=
+          std::string::npos);
+    const auto anna = f.store->member_by_identity(Platform::matrix, kAnna);
+    REQUIRE(anna);
+    CHECK(f.metrics.value("leernetwerk_events_total",
+                          {{"platform", "matrix"}, {"kind", "roster"}}) == 1);
+    CHECK(f.say(kMarieke, "leden importeren").find("Iedereen in dit gesprek zit al in") !=
+          std::string::npos);
+    CHECK(f.spec_errors() == 0);
+}
