@@ -1260,6 +1260,94 @@ void remove_member(Turn& turn, const std::string& args) {
     ask_remove_member(turn, *network, target);
 }
 
+constexpr std::string_view kAddJoinedKind = "add_joined";
+constexpr std::string_view kRemoveLeftKind = "remove_left";
+/// How long a facilitator's one-click add or remove stays open.
+constexpr auto kMembershipChangeTtl = std::chrono::hours(24 * 7);
+
+/// Asks each facilitator of the network privately, on a card with one button, whether to add
+/// (kind add_joined) or remove (kind remove_left) someone; the payload is "platform user
+/// id\talt id\tname" or the member id.
+void ask_facilitators(Turn& turn, const Network& network, std::string_view kind,
+                      const std::string& payload, const std::string& key,
+                      const MessageArgs& args, const std::string& yes_key) {
+    for (const auto& entry : turn.store.roster(network.id)) {
+        if (!can_manage_network(entry.membership.role)) {
+            continue;
+        }
+        PendingAction pending;
+        pending.member_id = entry.member.id;
+        pending.network_id = network.id;
+        pending.kind = std::string(kind);
+        pending.payload = payload;
+        pending.created_at = turn.now;
+        pending.expires_at = turn.now + kMembershipChangeTtl;
+        pending.id = turn.store.create_pending(pending);
+        const auto lang = turn.language_of(entry.member);
+        ChoiceQuestion question;
+        question.action_id = "confirm:" + std::to_string(pending.id);
+        question.prompt = tr(lang, key, args);
+        question.choices = {{"ja", tr(lang, yes_key)}, {"nee", tr(lang, "choice.no")}};
+        question.deadline = pending.expires_at;
+        const auto question_id = turn.send_to_member(entry.member, question);
+        if (question_id == 0) {
+            turn.store.delete_pending(pending.id);
+            continue;
+        }
+        turn.store.set_pending_question(pending.id, question_id);
+        turn.store.schedule_job({0, std::string(kPendingExpiryJob), std::to_string(pending.id),
+                                 pending.expires_at, "", JobState::due});
+    }
+}
+
+/// People who joined a linked conversation and are not in its network: facilitators may add
+/// them with one click.
+void propose_joined(Turn& turn, const Network& network) {
+    for (const auto& joined : turn.event.joined) {
+        auto member =
+            turn.store.member_by_identity(turn.event.conversation.platform, joined.user_id);
+        if (!member && !joined.alt_user_id.empty()) {
+            member =
+                turn.store.member_by_identity(turn.event.conversation.platform, joined.alt_user_id);
+        }
+        if (member && turn.store.membership(network.id, member->id)) {
+            continue;
+        }
+        const auto name = joined.display_name.empty() ? joined.user_id : joined.display_name;
+        if (name.find('\t') != std::string::npos || joined.user_id.find('\t') != std::string::npos) {
+            continue;
+        }
+        ask_facilitators(turn, network, kAddJoinedKind,
+                         joined.user_id + "\t" + joined.alt_user_id + "\t" + name,
+                         "joined.propose_add", {{"name", name}, {"network", network.name}},
+                         "joined.add_button");
+    }
+}
+
+/// Members who left a linked conversation: facilitators may take them out with one click.
+void propose_left(Turn& turn) {
+    const auto network_id = turn.store.network_of_conversation(turn.event.conversation.platform,
+                                                               turn.event.conversation.id);
+    const auto network = network_id ? turn.store.network(*network_id) : std::nullopt;
+    if (!network) {
+        return;
+    }
+    for (const auto& left : turn.event.left) {
+        auto member = turn.store.member_by_identity(turn.event.conversation.platform, left.user_id);
+        if (!member && !left.alt_user_id.empty()) {
+            member =
+                turn.store.member_by_identity(turn.event.conversation.platform, left.alt_user_id);
+        }
+        if (!member || !turn.store.membership(network->id, member->id)) {
+            continue;
+        }
+        ask_facilitators(turn, *network, kRemoveLeftKind, std::to_string(member->id),
+                         "left.propose_remove",
+                         {{"name", member->display_name}, {"network", network->name}},
+                         "left.remove_button");
+    }
+}
+
 void welcome(Turn& turn) {
     const auto network_id = turn.store.network_of_conversation(turn.event.conversation.platform,
                                                                turn.event.conversation.id);
@@ -1302,6 +1390,78 @@ void welcome(Turn& turn) {
         turn.reply_text("welcome.members",
                         {{"names", join_names(names, turn.lang)}, {"network", network->name}});
     }
+    if (network) {
+        propose_joined(turn, *network);
+    }
+}
+
+/// Closes the card of a pending question with a note shown instead of its buttons.
+void close_membership_card(Turn& turn, const PendingAction& pending, const std::string& note) {
+    if (!pending.question_message_id) {
+        return;
+    }
+    const auto row = turn.store.outbox_row(*pending.question_message_id);
+    if (!row) {
+        return;
+    }
+    if (const auto* question = std::get_if<ChoiceQuestion>(&row->message.content)) {
+        auto closed = *question;
+        closed.closed_note = note;
+        turn.update(row->message.id, row->message.to, closed, row->message.lang);
+    }
+}
+
+bool membership_change_answered(Turn& turn, const PendingAction& pending, bool yes) {
+    if (pending.kind != kAddJoinedKind && pending.kind != kRemoveLeftKind) {
+        return false;
+    }
+    turn.store.delete_pending(pending.id);
+    turn.store.cancel_job(kPendingExpiryJob, std::to_string(pending.id));
+    const auto network = turn.store.network(pending.network_id);
+    if (!network || !turn.manages(network->id)) {
+        close_membership_card(turn, pending, turn.t("confirm.closed_gone"));
+        turn.reply_text("confirm.gone");
+        return true;
+    }
+    if (!yes) {
+        close_membership_card(turn, pending,
+                       turn.t("confirm.closed_no", {{"name", turn.me->display_name}}));
+        turn.reply_text("joined.left_alone");
+        return true;
+    }
+    close_membership_card(turn, pending, turn.t("confirm.closed_yes", {{"name", turn.me->display_name}}));
+    if (pending.kind == kAddJoinedKind) {
+        const auto& payload = pending.payload;
+        const auto tab1 = payload.find('\t');
+        const auto tab2 = tab1 == std::string::npos ? tab1 : payload.find('\t', tab1 + 1);
+        if (tab2 == std::string::npos) {
+            turn.reply_text("confirm.gone");
+            return true;
+        }
+        // The platform of the conversation the person joined: where the card's account lives.
+        const auto row = pending.question_message_id
+                             ? turn.store.outbox_row(*pending.question_message_id)
+                             : std::nullopt;
+        const auto platform = row ? row->message.to.platform : turn.event.conversation.platform;
+        add_person(turn, *network, payload.substr(tab2 + 1), Role::participant, "",
+                   Identity{platform, payload.substr(0, tab1), 0}, true,
+                   payload.substr(tab1 + 1, tab2 - tab1 - 1));
+        return true;
+    }
+    Id member_id = 0;
+    try {
+        member_id = std::stoll(pending.payload);
+    } catch (const std::exception&) {
+        member_id = 0;
+    }
+    const auto member = turn.store.member(member_id);
+    if (!member || !turn.store.membership(network->id, member->id)) {
+        turn.reply_text("confirm.gone");
+        return true;
+    }
+    turn.store.end_membership(network->id, member->id, turn.now);
+    turn.reply_text("left.removed", {{"name", member->display_name}, {"network", network->name}});
+    return true;
 }
 
 void handle_action(Turn& turn, const ActionSubmission& action);
@@ -1647,6 +1807,11 @@ void handle_action(Turn& turn, const ActionSubmission& action) {
 }
 
 }  // namespace
+
+bool answer_membership_change(Turn& turn, const PendingAction& pending, bool yes) {
+    return membership_change_answered(turn, pending, yes);
+}
+
 }  // namespace detail
 
 Bot::Bot(Store& store, BotSettings settings) : store_(store), settings_(std::move(settings)) {
@@ -1681,6 +1846,9 @@ Handled apply_event(Store& store, const BotSettings& settings, const InboundEven
         case InboundEvent::Kind::roster:
             detail::complete_roster(turn);
             break;
+        case InboundEvent::Kind::member_left:
+            detail::propose_left(turn);
+            break;
     }
     if (turn.anonymous_poll != 0) {
         for (const auto id : turn.sent) {
@@ -1711,7 +1879,7 @@ Handled apply_failure(Store& store, const BotSettings& settings, const InboundEv
 
 void log_applied(const InboundEvent& event, const Handled& handled) {
     static constexpr const char* kKinds[] = {"message", "action", "member_joined", "bot_added",
-                                             "reaction", "roster"};
+                                             "reaction", "roster", "member_left"};
     log_line(LogLevel::debug,
              std::string(platform_code(event.conversation.platform)) + " " +
                  kKinds[static_cast<int>(event.kind)] + " " + event.event_id +

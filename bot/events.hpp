@@ -70,6 +70,7 @@ struct InboundEvent {
         bot_added,      ///< the bot was added to a conversation
         reaction,       ///< someone reacted to one of the bot's messages
         roster,         ///< the platform answered a RosterQuery (no sender)
+        member_left,    ///< people left (or were removed from) a conversation the bot is in
     };
     Kind kind = Kind::message;
     std::string event_id;  ///< the platform's id, unique per platform: used to apply it once
@@ -78,6 +79,7 @@ struct InboundEvent {
     std::string text;            ///< for message: what was typed, the bot's mention removed
     ActionSubmission action;     ///< for action
     std::vector<Sender> joined;  ///< for member_joined
+    std::vector<Sender> left;    ///< for member_left
     /// for message: the people it names, in order of mention
     std::vector<InboundMention> mentions;
     RosterAnswer roster;  ///< for roster

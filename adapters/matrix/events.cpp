@@ -667,6 +667,17 @@ Decoded decode_event(const RoomEvent& event, const DecodeContext& context) {
             decoded.event.sender = sender(event.sender, "");
             decoded.event.joined.push_back(sender(*event.state_key, event.displayname));
         }
+        if ((event.membership == "leave" || event.membership == "ban") &&
+            *event.state_key != context.bot_user_id && !from_other_bot &&
+            std::find(context.ignored_senders.begin(), context.ignored_senders.end(),
+                      *event.state_key) == context.ignored_senders.end()) {
+            decoded.kind = Decoded::Kind::inbound;
+            decoded.event.kind = InboundEvent::Kind::member_left;
+            decoded.event.event_id = event.event_id;
+            decoded.event.conversation = conversation();
+            decoded.event.sender = sender(event.sender, "");
+            decoded.event.left.push_back(sender(*event.state_key, ""));
+        }
         return decoded;
     }
 

@@ -58,7 +58,7 @@ bool same_secret(std::string_view a, std::string_view b) {
 
 std::string kind_name(InboundEvent::Kind kind) {
     static constexpr const char* kNames[] = {"message", "action", "member_joined", "bot_added",
-                                             "reaction", "roster"};
+                                             "reaction", "roster", "member_left"};
     return kNames[static_cast<int>(kind)];
 }
 

@@ -345,6 +345,9 @@ std::string derived_event_id(const Activity& activity) {
     for (const auto& added : activity.members_added) {
         key += added.id + ',';
     }
+    for (const auto& removed : activity.members_removed) {
+        key += '-' + removed.id + ',';
+    }
     key += '\n';
     for (const auto& reaction : activity.reactions_added) {
         key += reaction + ',';
@@ -421,7 +424,21 @@ std::optional<InboundEvent> map_activity(const Activity& activity) {
     }
     if (activity.type == "conversationUpdate") {
         if (activity.members_added.empty()) {
-            return std::nullopt;
+            // People removed from (or leaving) the chat or team; the bot's own removal is not
+            // an event for the core.
+            for (const auto& removed : activity.members_removed) {
+                if (same_account(removed.id, activity.recipient.id)) {
+                    return std::nullopt;
+                }
+                if (!removed.id.empty()) {
+                    event.left.push_back(sender_of(removed));
+                }
+            }
+            if (event.left.empty()) {
+                return std::nullopt;
+            }
+            event.kind = InboundEvent::Kind::member_left;
+            return event;
         }
         for (const auto& added : activity.members_added) {
             if (same_account(added.id, activity.recipient.id)) {

@@ -66,7 +66,7 @@ std::string trim_slash(std::string url) {
 
 std::string kind_name(InboundEvent::Kind kind) {
     static constexpr const char* kNames[] = {"message", "action", "member_joined", "bot_added",
-                                             "reaction", "roster"};
+                                             "reaction", "roster", "member_left"};
     return kNames[static_cast<int>(kind)];
 }
 

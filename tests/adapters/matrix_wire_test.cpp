@@ -183,6 +183,15 @@ TEST_CASE("matrix: invites, joins and encryption", "[matrix][wire]") {
     REQUIRE(joined.event.joined.size() == 1);
     CHECK(joined.event.joined.front().display_name == "Anna de Vries");
     CHECK(decode_one(member(kBot, kBot, "join")).kind == Decoded::Kind::ignored);
+    // Leaving, or being removed: the core hears who left; the bot's own leave is nothing.
+    const auto left = decode_one(member("@anna:localhost", "@anna:localhost", "leave"));
+    REQUIRE(left.kind == Decoded::Kind::inbound);
+    CHECK(left.event.kind == InboundEvent::Kind::member_left);
+    REQUIRE(left.event.left.size() == 1);
+    CHECK(left.event.left.front().user_id == "@anna:localhost");
+    CHECK(decode_one(member("@marieke:localhost", "@anna:localhost", "ban")).event.kind ==
+          InboundEvent::Kind::member_left);
+    CHECK(decode_one(member(kBot, kBot, "leave")).kind == Decoded::Kind::ignored);
 
     const auto encrypted = json{{"events",
                                  {{{"event_id", "$x"},

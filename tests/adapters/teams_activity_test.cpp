@@ -362,14 +362,23 @@ TEST_CASE("the bot being added and members joining", "[teams][activity]") {
         CHECK(event.joined[0].alt_user_id == "6c1f0e52-0000-4000-8000-000000000003");
         CHECK(event.joined[1].alt_user_id == "6c1f0e52-0000-4000-8000-000000000004");
     }
-    SECTION("members removed only: nothing for the core") {
+    SECTION("members removed: the core hears who left; the bot's own removal is nothing") {
         const auto body = with("conversation_update_members_added.json", [](json& j) {
             j["membersRemoved"] = j["membersAdded"];
             j.erase("membersAdded");
         });
         const Activity activity = parsed(body);
         CHECK(activity.members_removed.size() == 2);
-        CHECK_FALSE(to_inbound_event(activity).has_value());
+        const InboundEvent event = mapped(activity);
+        CHECK(event.kind == InboundEvent::Kind::member_left);
+        REQUIRE(event.left.size() == 2);
+        CHECK(event.left[0].alt_user_id == "6c1f0e52-0000-4000-8000-000000000003");
+        CHECK(event.joined.empty());
+        const auto bot_removed = with("conversation_update_bot_added.json", [](json& j) {
+            j["membersRemoved"] = j["membersAdded"];
+            j.erase("membersAdded");
+        });
+        CHECK_FALSE(to_inbound_event(parsed(bot_removed)).has_value());
     }
 }
 

@@ -311,3 +311,86 @@ TEST_CASE("leden importeren proposes everyone in the conversation who is not a m
     chat.session.set_roster({}, /*refused=*/true);
     CHECK(contains(chat.say("leden importeren"), "Ik mag de ledenlijst van dit gesprek niet lezen"));
 }
+
+namespace {
+
+/// The private cards a member was sent, newest last.
+std::vector<OutboxRow> cards_to(Store& store, Platform platform, Id member_id) {
+    std::vector<OutboxRow> cards;
+    for (const auto& row : store.due_outbox(platform, demo_now(), 200)) {
+        if (row.message.recipient_member_id == member_id &&
+            std::holds_alternative<ChoiceQuestion>(row.message.content)) {
+            cards.push_back(row);
+        }
+    }
+    return cards;
+}
+
+}  // namespace
+
+TEST_CASE("someone joining or leaving a linked Teams chat is put to the facilitators, who add "
+          "or remove them with one click",
+          "[bot][joining][changes]") {
+    PlatformChat teams(Platform::teams);
+    auto& store = *teams.chat.store;
+    store.bind_conversation({Platform::teams, "19:kompas@thread.v2", teams.chat.demo.network_id});
+    InboundEvent joined;
+    joined.kind = InboundEvent::Kind::member_joined;
+    joined.event_id = "joined-1";
+    joined.conversation = {Platform::teams, "19:kompas@thread.v2", Conversation::Kind::group, ""};
+    joined.joined = {{"29:noor", "Noor Hendriks", "aad-noor"}};
+    REQUIRE(teams.chat.bot.handle(joined, demo_now()));
+    auto cards = cards_to(store, Platform::teams, teams.marieke.id);
+    REQUIRE(cards.size() == 1);
+    const auto card = std::get<ChoiceQuestion>(cards[0].message.content);
+    CHECK(contains(card.prompt, "Noor Hendriks is bij het gesprek van"));
+    CHECK(card.choices[0].label == "Toevoegen");
+    CHECK(cards[0].message.to.direct);
+
+    InboundEvent click;
+    click.kind = InboundEvent::Kind::action;
+    click.event_id = "click-1";
+    click.conversation = {Platform::teams, "a:marieke", Conversation::Kind::direct, ""};
+    click.sender = {"29:marieke", "Marieke Jansen", ""};
+    click.action.action_id = card.action_id;
+    click.action.choice_ids = {"ja"};
+    const auto clicked = teams.chat.bot.handle(click, demo_now());
+    REQUIRE(clicked);
+    for (const auto id : clicked->message_ids) {
+        const auto row = store.outbox_row(id);
+        if (const auto* text = row ? std::get_if<TextContent>(&row->message.content) : nullptr) {
+            INFO(text->markdown);
+            CHECK_FALSE(contains(text->markdown, "niet"));
+        }
+    }
+    const auto noor = store.member_by_identity(Platform::teams, "29:noor");
+    REQUIRE(noor);
+    CHECK(store.membership(teams.chat.demo.network_id, noor->id));
+    // The same card again: nothing more happens.
+    click.event_id = "click-2";
+    REQUIRE(teams.chat.bot.handle(click, demo_now()));
+    CHECK(store.members().size() == teams.chat.store->members().size());
+
+    // Noor leaves the chat: the facilitator may take her out.
+    InboundEvent left;
+    left.kind = InboundEvent::Kind::member_left;
+    left.event_id = "left-1";
+    left.conversation = joined.conversation;
+    left.left = {{"29:noor", "Noor Hendriks", ""}};
+    REQUIRE(teams.chat.bot.handle(left, demo_now()));
+    cards = cards_to(store, Platform::teams, teams.marieke.id);
+    REQUIRE_FALSE(cards.empty());
+    const auto removal = std::get<ChoiceQuestion>(cards.back().message.content);
+    CHECK(contains(removal.prompt, "Noor Hendriks heeft het gesprek van"));
+    click.event_id = "click-3";
+    click.action.action_id = removal.action_id;
+    REQUIRE(teams.chat.bot.handle(click, demo_now()));
+    CHECK_FALSE(store.membership(teams.chat.demo.network_id, noor->id));
+
+    // Someone leaving who was never a member, or a chat that is not linked: nobody is asked.
+    const auto before = cards_to(store, Platform::teams, teams.marieke.id).size();
+    left.event_id = "left-2";
+    left.left = {{"29:stranger", "Iemand", ""}};
+    REQUIRE(teams.chat.bot.handle(left, demo_now()));
+    CHECK(cards_to(store, Platform::teams, teams.marieke.id).size() == before);
+}
