@@ -961,6 +961,13 @@ void propose_import(Turn& turn, const Network& network, const RosterAnswer& answ
         turn.reply_text("import_members.nobody_new", {{"network", network.name}});
         return;
     }
+    // One open import list per network: a newer one replaces the older, whose names and
+    // accounts of non-members are then forgotten.
+    const auto latest_key = "core.roster_import_latest:" + std::to_string(network.id);
+    if (const auto older = turn.store.adapter_state(latest_key); older && !older->empty()) {
+        turn.store.set_adapter_state(std::string(kImportPrefix) + *older, "", turn.now);
+    }
+    turn.store.set_adapter_state(latest_key, request_id, turn.now);
     turn.store.set_adapter_state(std::string(kImportPrefix) + request_id,
                                  std::to_string(network.id) + "\n" + kept, turn.now);
     card.max_choices = static_cast<int>(card.choices.size());
