@@ -1325,7 +1325,8 @@ void propose_joined(Turn& turn, const Network& network) {
             continue;
         }
         ask_facilitators(turn, network, kAddJoinedKind,
-                         joined.user_id + "\t" + joined.alt_user_id + "\t" + name,
+                         std::string(platform_code(turn.event.conversation.platform)) + "\t" +
+                             joined.user_id + "\t" + joined.alt_user_id + "\t" + name,
                          "joined.propose_add", {{"name", name}, {"network", network.name}},
                          "joined.add_button");
     }
@@ -1353,6 +1354,148 @@ void propose_left(Turn& turn) {
                          {{"name", member->display_name}, {"network", network->name}},
                          "left.remove_button");
     }
+}
+
+/// How people who are not members may join a network (`netwerk toetreden`).
+enum class JoinPolicy { open, on_request, closed };
+
+std::string join_policy_key(Id network_id) {
+    return "core.network_join:" + std::to_string(network_id);
+}
+
+JoinPolicy join_policy_of(Store& store, Id network_id) {
+    const auto saved = store.adapter_state(join_policy_key(network_id)).value_or("");
+    return saved == "open" ? JoinPolicy::open
+           : saved == "closed" ? JoinPolicy::closed
+                               : JoinPolicy::on_request;  // the default
+}
+
+std::string join_offer_key(const InboundEvent& event) {
+    return "core.join_offer:" + std::string(platform_code(event.conversation.platform)) + ":" +
+           event.sender.user_id;
+}
+
+/// Sends text privately to the sender, also when the bot does not know them yet.
+void tell_sender_privately(Turn& turn, const std::string& text) {
+    if (turn.me) {
+        if (turn.send_to_member(*turn.me, TextContent{text, {}}) != 0) {
+            return;
+        }
+    }
+    Address to;
+    to.platform = turn.event.conversation.platform;
+    to.user_id = turn.event.sender.user_id;
+    to.direct = true;
+    turn.send(to, 0, turn.lang, TextContent{text, {}});
+}
+
+/// Someone who is not in the network writes in its conversation: they are told once, privately,
+/// what the network is and how to join.
+void explain_joining_once(Turn& turn, const Network& network) {
+    if (turn.event.sender.user_id.empty()) {
+        return;
+    }
+    const auto key = "core.join_explained:" + std::to_string(network.id) + ":" +
+                     std::string(platform_code(turn.event.conversation.platform)) + ":" +
+                     turn.event.sender.user_id;
+    if (turn.store.adapter_state(key).value_or("") == "1") {
+        return;
+    }
+    turn.store.set_adapter_state(key, "1", turn.now);
+    turn.store.set_adapter_state(join_offer_key(turn.event), std::to_string(network.id), turn.now);
+    const auto policy = join_policy_of(turn.store, network.id);
+    tell_sender_privately(turn, turn.t(policy == JoinPolicy::closed ? "join.explain_closed"
+                                       : policy == JoinPolicy::open ? "join.explain_open"
+                                                                    : "join.explain_request",
+                                       {{"network", network.name}}));
+}
+
+/// `doe mee`: join the network of this conversation (or the one explained to you).
+void join_network(Turn& turn) {
+    std::optional<Id> network_id;
+    if (turn.event.conversation.kind == Conversation::Kind::group) {
+        network_id = turn.store.network_of_conversation(turn.event.conversation.platform,
+                                                        turn.event.conversation.id);
+    } else if (const auto offered = turn.store.adapter_state(join_offer_key(turn.event));
+               offered && !offered->empty()) {
+        try {
+            network_id = std::stoll(*offered);
+        } catch (const std::exception&) {
+            network_id.reset();
+        }
+    }
+    const auto network = network_id ? turn.store.network(*network_id) : std::nullopt;
+    if (!network) {
+        turn.reply_text("join.where");
+        return;
+    }
+    if (turn.me && turn.store.membership(network->id, turn.me->id)) {
+        turn.reply_text("join.already", {{"network", network->name}});
+        return;
+    }
+    const auto policy = join_policy_of(turn.store, network->id);
+    if (policy == JoinPolicy::closed) {
+        tell_sender_privately(turn, turn.t("join.closed", {{"network", network->name}}));
+        return;
+    }
+    const auto name = turn.event.sender.display_name.empty() ? turn.event.sender.user_id
+                                                             : turn.event.sender.display_name;
+    if (policy == JoinPolicy::open) {
+        if (turn.me) {
+            turn.store.add_membership({network->id, turn.me->id, Role::participant, turn.now});
+            if (!turn.me->active_network_id) {
+                turn.store.set_active_network(turn.me->id, network->id);
+            }
+        } else {
+            add_person(turn, *network, name, Role::participant, "",
+                       Identity{turn.event.conversation.platform, turn.event.sender.user_id, 0},
+                       true, turn.event.sender.alt_user_id, /*quiet=*/true);
+        }
+        tell_sender_privately(turn, turn.t("join.welcome", {{"network", network->name}}));
+        return;
+    }
+    if (name.find('\t') != std::string::npos) {
+        return;
+    }
+    ask_facilitators(turn, *network, kAddJoinedKind,
+                     std::string(platform_code(turn.event.conversation.platform)) + "\t" +
+                         turn.event.sender.user_id + "\t" + turn.event.sender.alt_user_id + "\t" +
+                         name,
+                     "join.request_prompt", {{"name", name}, {"network", network->name}},
+                     "joined.add_button");
+    tell_sender_privately(turn, turn.t("join.requested", {{"network", network->name}}));
+}
+
+/// `netwerk toetreden open|op verzoek|gesloten`: how people who are not members may join.
+void set_join_policy(Turn& turn, const std::string& args) {
+    auto network = turn.require_manager(CommandId::join_policy);
+    if (!network) {
+        return;
+    }
+    const auto word = fold(trim(args));
+    std::string code;
+    if (word == "open") {
+        code = "open";
+    } else if (word == "op verzoek" || word == "on request" || word == "verzoek" ||
+               word == "request") {
+        code = "request";
+    } else if (word == "gesloten" || word == "dicht" || word == "closed") {
+        code = "closed";
+    } else if (word.empty()) {
+        const auto policy = join_policy_of(turn.store, network->id);
+        turn.reply_text("join_policy.current",
+                        {{"network", network->name},
+                         {"policy", turn.t(policy == JoinPolicy::open     ? "join_policy.open"
+                                           : policy == JoinPolicy::closed ? "join_policy.closed"
+                                                                          : "join_policy.request")}});
+        return;
+    } else {
+        turn.reply_text("join_policy.usage", {{"typed", std::string(trim(args))}});
+        return;
+    }
+    turn.store.set_adapter_state(join_policy_key(network->id), code, turn.now);
+    turn.reply_text("join_policy.set", {{"network", network->name},
+                                        {"policy", turn.t("join_policy." + code)}});
 }
 
 void welcome(Turn& turn) {
@@ -1438,21 +1581,24 @@ bool membership_change_answered(Turn& turn, const PendingAction& pending, bool y
     }
     close_membership_card(turn, pending, turn.t("confirm.closed_yes", {{"name", turn.me->display_name}}));
     if (pending.kind == kAddJoinedKind) {
-        const auto& payload = pending.payload;
-        const auto tab1 = payload.find('\t');
-        const auto tab2 = tab1 == std::string::npos ? tab1 : payload.find('\t', tab1 + 1);
-        if (tab2 == std::string::npos) {
+        // "platform\tuser id\talt id\tname": the account of the platform the person came from.
+        std::vector<std::string> parts;
+        for (std::size_t start = 0;;) {
+            const auto tab = pending.payload.find('\t', start);
+            parts.push_back(pending.payload.substr(start, tab == std::string::npos ? tab
+                                                                                    : tab - start));
+            if (tab == std::string::npos) {
+                break;
+            }
+            start = tab + 1;
+        }
+        const auto platform = parts.size() == 4 ? parse_platform_code(parts[0]) : std::nullopt;
+        if (!platform) {
             turn.reply_text("confirm.gone");
             return true;
         }
-        // The platform of the conversation the person joined: where the card's account lives.
-        const auto row = pending.question_message_id
-                             ? turn.store.outbox_row(*pending.question_message_id)
-                             : std::nullopt;
-        const auto platform = row ? row->message.to.platform : turn.event.conversation.platform;
-        add_person(turn, *network, payload.substr(tab2 + 1), Role::participant, "",
-                   Identity{platform, payload.substr(0, tab1), 0}, true,
-                   payload.substr(tab1 + 1, tab2 - tab1 - 1));
+        add_person(turn, *network, parts[3], Role::participant, "",
+                   Identity{*platform, parts[1], 0}, true, parts[2]);
         return true;
     }
     Id member_id = 0;
@@ -1486,6 +1632,22 @@ void handle_message(Turn& turn) {
                          turn.event.conversation.kind == Conversation::Kind::group &&
                          !from_bot(turn.event.reply_to_remote_id) &&
                          !from_bot(turn.event.conversation.thread_id);
+    const auto typed_command = is_valid_utf8(text) ? parse_command(text) : std::nullopt;
+    const bool about_privacy_or_joining =
+        typed_command && (typed_command->id == CommandId::my_data ||
+                          typed_command->id == CommandId::forget_me ||
+                          typed_command->id == CommandId::join_network);
+    if (turn.event.conversation.kind == Conversation::Kind::group && !about_privacy_or_joining) {
+        // Someone writing in a network's conversation who is not in the network.
+        if (const auto network_id = turn.store.network_of_conversation(
+                turn.event.conversation.platform, turn.event.conversation.id)) {
+            if (!turn.me || !turn.store.membership(*network_id, turn.me->id)) {
+                if (const auto network = turn.store.network(*network_id)) {
+                    explain_joining_once(turn, *network);
+                }
+            }
+        }
+    }
     if (ambient && (!is_valid_utf8(text) || !parse_command(text))) {
         return;
     }
@@ -1542,6 +1704,7 @@ void handle_message(Turn& turn) {
     }
     // Strangers can ask for help and, on a fresh installation, create the first network.
     if (!turn.me && command->id != CommandId::help && command->id != CommandId::my_data &&
+        command->id != CommandId::join_network &&
         command->id != CommandId::forget_me && command->id != CommandId::language &&
         !(command->id == CommandId::create_network && turn.store.networks().empty())) {
         turn.reply_text("input.stranger");
@@ -1580,6 +1743,12 @@ void handle_message(Turn& turn) {
             break;
         case CommandId::import_members:
             import_members(turn);
+            break;
+        case CommandId::join_network:
+            join_network(turn);
+            break;
+        case CommandId::join_policy:
+            set_join_policy(turn, command->args);
             break;
         case CommandId::remove_member:
             remove_member(turn, command->args);

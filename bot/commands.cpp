@@ -64,6 +64,18 @@ std::vector<CommandSpec> make_specs() {
          "leden importeren",
          "import members",
          true},
+        {C::join_network,
+         "join_network",
+         {"doe mee", "meedoen", "ik doe mee", "join network", "join"},
+         "doe mee",
+         "join",
+         false},
+        {C::join_policy,
+         "join_policy",
+         {"netwerk toetreden", "toetreden", "network joining", "joining"},
+         "netwerk toetreden",
+         "network joining",
+         true},
         {C::remove_member,
          "remove_member",
          {"lid verwijderen", "verwijder lid", "lid weg", "remove member", "delete member"},
@@ -499,6 +511,8 @@ HelpTopic help_topic(CommandId id) {
         case C::link_conversation:
         case C::add_member:
         case C::import_members:
+        case C::join_network:
+        case C::join_policy:
         case C::remove_member:
         case C::central_question:
         case C::ambition:

@@ -23,6 +23,8 @@ enum class CommandId {
     link_conversation,
     add_member,
     import_members,
+    join_network,
+    join_policy,
     remove_member,
     plan_meeting,
     move_meeting,

@@ -394,3 +394,81 @@ TEST_CASE("someone joining or leaving a linked Teams chat is put to the facilita
     REQUIRE(teams.chat.bot.handle(left, demo_now()));
     CHECK(cards_to(store, Platform::teams, teams.marieke.id).size() == before);
 }
+
+TEST_CASE("a non-member writing in a linked chat is told once, privately, and can join the way "
+          "the network chose",
+          "[bot][joining][self-join]") {
+    PlatformChat teams(Platform::teams);
+    auto& store = *teams.chat.store;
+    const auto network_id = teams.chat.demo.network_id;
+    store.bind_conversation({Platform::teams, "19:kompas@thread.v2", network_id});
+    const auto write = [&](const std::string& id, const std::string& text) {
+        InboundEvent event;
+        event.kind = InboundEvent::Kind::message;
+        event.event_id = id;
+        event.conversation = {Platform::teams, "19:kompas@thread.v2", Conversation::Kind::group,
+                              ""};
+        event.sender = {"29:noor", "Noor Hendriks", ""};
+        event.text = text;
+        const auto handled = teams.chat.bot.handle(event, demo_now());
+        REQUIRE(handled);
+        std::vector<OutboxRow> rows;
+        for (const auto message_id : handled->message_ids) {
+            rows.push_back(*store.outbox_row(message_id));
+        }
+        return rows;
+    };
+    const auto private_text = [](const std::vector<OutboxRow>& rows) {
+        std::string out;
+        for (const auto& row : rows) {
+            const auto* text = std::get_if<TextContent>(&row.message.content);
+            if (row.message.to.direct && text) {
+                out += text->markdown;
+            }
+        }
+        return out;
+    };
+    // On request (the default): one private explanation, the first time only.
+    auto rows = write("noor-1", "hulp");
+    CHECK(contains(private_text(rows), "Typ **doe mee**, dan vraag ik het de procesbegeleider"));
+    CHECK(rows.front().message.to.user_id == "29:noor");
+    CHECK_FALSE(contains(private_text(write("noor-2", "hulp")), "doe mee"));
+    // "doe mee" asks the facilitator, who approves with one click.
+    CHECK(contains(private_text(write("noor-3", "doe mee")), "Ik heb de procesbegeleider"));
+    const auto cards = cards_to(store, Platform::teams, teams.marieke.id);
+    REQUIRE(cards.size() == 1);
+    const auto card = std::get<ChoiceQuestion>(cards[0].message.content);
+    CHECK(contains(card.prompt, "Noor Hendriks wil meedoen met"));
+    InboundEvent click;
+    click.kind = InboundEvent::Kind::action;
+    click.event_id = "approve-1";
+    click.conversation = {Platform::teams, "a:marieke", Conversation::Kind::direct, ""};
+    click.sender = {"29:marieke", "Marieke Jansen", ""};
+    click.action.action_id = card.action_id;
+    click.action.choice_ids = {"ja"};
+    REQUIRE(teams.chat.bot.handle(click, demo_now()));
+    const auto noor = store.member_by_identity(Platform::teams, "29:noor");
+    REQUIRE(noor);
+    CHECK(store.membership(network_id, noor->id));
+
+    // Closed: nobody joins by themselves; open: anyone does at once.
+    CHECK(contains(teams.say("netwerk toetreden gesloten"), "is nu gesloten"));
+    CHECK(contains(teams.say("netwerk toetreden"), "is gesloten"));
+    CHECK(contains(teams.say("netwerk toetreden misschien"), "ken ik niet"));
+    InboundEvent other;
+    other.kind = InboundEvent::Kind::message;
+    other.event_id = "sem-1";
+    other.conversation = {Platform::teams, "19:kompas@thread.v2", Conversation::Kind::group, ""};
+    other.sender = {"29:sem", "Sem de Groot", ""};
+    other.text = "doe mee";
+    REQUIRE(teams.chat.bot.handle(other, demo_now()));
+    CHECK_FALSE(store.member_by_identity(Platform::teams, "29:sem"));
+    CHECK(contains(teams.say("netwerk toetreden open"), "is nu open"));
+    other.event_id = "sem-2";
+    REQUIRE(teams.chat.bot.handle(other, demo_now()));
+    const auto sem = store.member_by_identity(Platform::teams, "29:sem");
+    REQUIRE(sem);
+    const auto membership = store.membership(network_id, sem->id);
+    REQUIRE(membership);
+    CHECK(membership->role == Role::participant);
+}
