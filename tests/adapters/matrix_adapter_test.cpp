@@ -1234,3 +1234,30 @@ TEST_CASE("matrix: leden importeren reads the room's joined members and adds the
           std::string::npos);
     CHECK(f.spec_errors() == 0);
 }
+
+TEST_CASE("matrix: a member who leaves the linked room is put to the facilitator privately",
+          "[matrix][adapter][changes]") {
+    REQUIRE_PEER(f);
+    f.say(kMarieke, "nieuw netwerk HSN-café Feedback");
+    f.say(kMarieke, "koppel netwerk HSN-café Feedback");
+    f.say(kMarieke, "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | " +
+                        std::string(kAnna));
+    json leave = {{"room_id", f.room},
+                  {"type", "m.room.member"},
+                  {"sender", kAnna},
+                  {"state_key", kAnna},
+                  {"content", {{"membership", "leave"}}}};
+    f.push_and_read(json::array({leave}));
+    // The Ja/Nee card is a native poll in Marieke's private chat.
+    const auto ref = f.store->direct_conversation_with(Platform::matrix, kMarieke);
+    REQUIRE(ref);
+    std::string asked;
+    for (const auto& start : f.bot_events("org.matrix.msc3381.poll.start", ref->conversation_id)) {
+        asked += start.dump();
+    }
+    for (const auto& message : f.bot_messages(ref->conversation_id)) {
+        asked += message.dump();
+    }
+    CHECK(asked.find("Anna de Vries heeft het gesprek van HSN-caf") != std::string::npos);
+    CHECK(f.spec_errors() == 0);
+}
