@@ -789,15 +789,453 @@ std::optional<Identity> parse_account(std::string_view typed) {
     return std::nullopt;
 }
 
+/// Adds a person to a network (or changes their role) and says so: found by their account, else
+/// by name, else created. `certain`: the platform named the account (a mention, the member list),
+/// so it is linked whatever name the member has in the bot.
+/// `quiet`: nothing is said (an import says what it did once, for everyone).
+void add_person(Turn& turn, const Network& network, const std::string& name, Role role,
+                const std::string& school, std::optional<Identity> account, bool certain,
+                const std::string& alt_user_id, bool quiet = false) {
+    // The person may exist already (in another network, or through their account).
+    std::optional<Member> member;
+    if (account) {
+        member = turn.store.member_by_identity(account->platform, account->user_id);
+        if (!member && !alt_user_id.empty()) {
+            member = turn.store.member_by_identity(account->platform, alt_user_id);
+        }
+        if (member && !certain && fold(member->display_name) != fold(name)) {
+            if (quiet) {
+                return;
+            }
+            turn.reply_text("add_member.account_taken",
+                            {{"account", account->user_id}, {"other", member->display_name}});
+            return;
+        }
+    }
+    if (!member) {
+        for (auto& candidate : turn.store.members()) {
+            if (fold(candidate.display_name) == fold(name)) {
+                member = candidate;
+                break;
+            }
+        }
+    }
+    if (member) {
+        if (auto existing = turn.store.membership(network.id, member->id)) {
+            if (existing->role == role) {
+                if (quiet) {
+                    return;
+                }
+                turn.reply_text("add_member.already", {{"name", member->display_name},
+                                                       {"network", network.name},
+                                                       {"role", role_label(role, turn.lang)}});
+                return;
+            }
+            turn.store.add_membership({network.id, member->id, role, existing->joined_at});
+            if (quiet) {
+                return;
+            }
+            turn.reply_text("add_member.role_changed", {{"name", member->display_name},
+                                                        {"role", role_label(role, turn.lang)}});
+            return;
+        }
+    } else {
+        Member fresh;
+        fresh.display_name = name;
+        fresh.created_at = turn.now;
+        fresh.id = turn.store.create_member(fresh);
+        member = fresh;
+    }
+    if (!school.empty()) {
+        turn.store.set_member_school(member->id, turn.store.school_id(school));
+    }
+    if (account) {
+        account->member_id = member->id;
+        turn.store.link_identity(*account);
+    }
+    // Every member can be spoken as in the console (`/als <naam>`).
+    turn.store.link_identity(
+        {Platform::console, "member-" + std::to_string(member->id), member->id});
+    turn.store.add_membership({network.id, member->id, role, turn.now});
+    if (!member->active_network_id) {
+        turn.store.set_active_network(member->id, network.id);
+    }
+    if (quiet) {
+        return;
+    }
+    const auto stored = turn.store.member(member->id);
+    turn.reply_text(school.empty() && (!stored || stored->school_name.empty())
+                        ? "add_member.done_no_school"
+                        : "add_member.done",
+                    {{"name", member->display_name},
+                     {"network", network.name},
+                     {"role", role_label(role, turn.lang)},
+                     {"school", stored ? stored->school_name : school}});
+}
+
+/// "daan.bakker@school.nl": one '@' with something before it and a domain with a dot after it.
+bool looks_like_email(std::string_view text) {
+    const auto at = text.find('@');
+    if (at == 0 || at == std::string_view::npos || text.size() > 254 ||
+        text.find('@', at + 1) != std::string_view::npos ||
+        text.find_first_of(" \t\n|,<>") != std::string_view::npos) {
+        return false;
+    }
+    const auto domain = text.substr(at + 1);
+    const auto dot = domain.find('.');
+    return dot != std::string_view::npos && dot > 0 && domain.back() != '.';
+}
+
+constexpr std::string_view kRosterRequestPrefix = "core.roster_request:";
+
+/// What a roster request was for, kept in the store until its answer comes (one line each).
+struct PendingRosterAdd {
+    std::string purpose = "add_member";  ///< or "import_members"
+    Id network_id = 0;
+    Role role = Role::participant;
+    Lang lang = Lang::nl;
+    std::string school;
+    std::string email;
+    std::string name;  ///< as typed; empty: the name the member list gives
+};
+
+std::string encode(const PendingRosterAdd& pending) {
+    return pending.purpose + "\n" + std::to_string(pending.network_id) + "\n" +
+           std::string(role_code(pending.role)) + "\n" + std::string(lang_code(pending.lang)) +
+           "\n" + pending.school + "\n" + pending.email + "\n" + pending.name;
+}
+
+std::optional<PendingRosterAdd> decode_pending(std::string_view text) {
+    std::vector<std::string> lines;
+    for (std::size_t start = 0;;) {
+        const auto end = text.find('\n', start);
+        lines.emplace_back(text.substr(start, end == std::string_view::npos ? text.npos
+                                                                             : end - start));
+        if (end == std::string_view::npos) {
+            break;
+        }
+        start = end + 1;
+    }
+    if (lines.size() != 7 || (lines[0] != "add_member" && lines[0] != "import_members")) {
+        return std::nullopt;
+    }
+    PendingRosterAdd pending;
+    pending.purpose = lines[0];
+    try {
+        pending.network_id = std::stoll(lines[1]);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+    const auto role = parse_role_code(lines[2]);
+    const auto lang = parse_lang(lines[3]);
+    if (!role || !lang) {
+        return std::nullopt;
+    }
+    pending.role = *role;
+    pending.lang = *lang;
+    pending.school = lines[4];
+    pending.email = lines[5];
+    pending.name = lines[6];
+    return pending;
+}
+
+/// Keeps what a roster request is for and asks the platform for this conversation's members.
+void start_roster_query(Turn& turn, const PendingRosterAdd& pending) {
+    const auto sequence =
+        std::stoll(turn.store.adapter_state("core.roster_request_seq").value_or("0")) + 1;
+    turn.store.set_adapter_state("core.roster_request_seq", std::to_string(sequence), turn.now);
+    const auto request_id = "roster-" + std::to_string(sequence);
+    turn.store.set_adapter_state(std::string(kRosterRequestPrefix) + request_id, encode(pending),
+                                 turn.now);
+    Address to;
+    to.platform = turn.event.conversation.platform;
+    to.conversation_id = turn.event.conversation.id;
+    to.thread_id = turn.event.conversation.thread_id;
+    turn.send(to, 0, turn.lang, RosterQuery{request_id});
+}
+
+/// `lid toevoegen daan@school.nl`: the address is looked up in this conversation's member list.
+/// The core does no I/O: it keeps what the request is for and asks the platform (a RosterQuery in
+/// the outbox); the answer comes back as a roster event that complete_roster applies, once.
+void ask_roster_for_email(Turn& turn, const Network& network, const std::string& email,
+                          const std::string& name, Role role, const std::string& school) {
+    const auto& conversation = turn.event.conversation;
+    if (conversation.platform == Platform::matrix) {
+        // A Matrix room's member list has user ids and names, no e-mail addresses.
+        turn.reply_text("add_member.email_on_matrix", {{"email", email}});
+        return;
+    }
+    if (conversation.kind != Conversation::Kind::group) {
+        turn.reply_text("add_member.email_needs_group", {{"email", email}});
+        return;
+    }
+    if (turn.store.network_of_conversation(conversation.platform, conversation.id) !=
+        std::optional<Id>(network.id)) {
+        turn.reply_text("add_member.email_needs_linked",
+                        {{"email", email}, {"network", network.name}});
+        return;
+    }
+    start_roster_query(turn, {"add_member", network.id, role, turn.lang, school, email, name});
+}
+
+constexpr std::string_view kImportPrefix = "core.roster_import:";
+constexpr std::size_t kMaxImportChoices = 50;
+
+/// `leden importeren`: everyone in this linked conversation who is not a member yet, proposed
+/// on one card (checkboxes) once the platform has said who is here.
+void import_members(Turn& turn) {
+    auto network = turn.require_manager(CommandId::import_members);
+    if (!network) {
+        return;
+    }
+    const auto& conversation = turn.event.conversation;
+    if (conversation.kind != Conversation::Kind::group ||
+        turn.store.network_of_conversation(conversation.platform, conversation.id) !=
+            std::optional<Id>(network->id)) {
+        turn.reply_text("import_members.needs_linked", {{"network", network->name}});
+        return;
+    }
+    start_roster_query(turn, {"import_members", network->id, Role::participant, turn.lang, "", "",
+                              ""});
+}
+
+/// The import card: the people of the member list who are not in the network yet.
+void propose_import(Turn& turn, const Network& network, const RosterAnswer& answer,
+                    const std::string& request_id) {
+    std::string kept;
+    ChoiceQuestion card;
+    card.action_id = "import:" + request_id;
+    card.kind = ChoiceQuestion::Kind::multiple;
+    for (const auto& person : answer.people) {
+        if (person.user_id.empty() || card.choices.size() >= kMaxImportChoices) {
+            continue;
+        }
+        auto known = turn.store.member_by_identity(turn.event.conversation.platform, person.user_id);
+        if (!known && !person.alt_user_id.empty()) {
+            known =
+                turn.store.member_by_identity(turn.event.conversation.platform, person.alt_user_id);
+        }
+        if (known && turn.store.membership(network.id, known->id)) {
+            continue;
+        }
+        const auto name = person.display_name.empty() ? person.user_id : person.display_name;
+        card.choices.push_back({std::to_string(card.choices.size() + 1), name});
+        // Names and accounts only: the e-mail addresses of the list are not kept.
+        kept += person.user_id + "\t" + person.alt_user_id + "\t" + name + "\n";
+    }
+    if (card.choices.empty()) {
+        turn.reply_text("import_members.nobody_new", {{"network", network.name}});
+        return;
+    }
+    // One open import list per network: a newer one replaces the older, whose names and
+    // accounts of non-members are then forgotten.
+    const auto latest_key = "core.roster_import_latest:" + std::to_string(network.id);
+    if (const auto older = turn.store.adapter_state(latest_key); older && !older->empty()) {
+        turn.store.set_adapter_state(std::string(kImportPrefix) + *older, "", turn.now);
+    }
+    turn.store.set_adapter_state(latest_key, request_id, turn.now);
+    turn.store.set_adapter_state(std::string(kImportPrefix) + request_id,
+                                 std::to_string(network.id) + "\n" + kept, turn.now);
+    card.max_choices = static_cast<int>(card.choices.size());
+    card.prompt = turn.t(card.choices.size() == 1 ? "import_members.prompt_one"
+                                                  : "import_members.prompt",
+                         {{"count", std::to_string(card.choices.size())},
+                          {"network", network.name}});
+    turn.reply(card);
+}
+
+/// A facilitator confirmed the import card: the chosen people join as participants.
+void confirm_import(Turn& turn, const std::string& request_id,
+                    const std::vector<std::string>& chosen) {
+    const auto key = std::string(kImportPrefix) + request_id;
+    const auto stored = turn.store.adapter_state(key).value_or("");
+    if (stored.empty()) {
+        turn.reply_text("import_members.done_already");
+        return;
+    }
+    std::vector<std::string> lines;
+    for (std::size_t start = 0; start < stored.size();) {
+        const auto end = stored.find('\n', start);
+        lines.push_back(stored.substr(start, end == std::string::npos ? end : end - start));
+        start = end == std::string::npos ? stored.size() : end + 1;
+    }
+    Id network_id = 0;
+    try {
+        network_id = lines.empty() ? 0 : std::stoll(lines[0]);
+    } catch (const std::exception&) {
+        network_id = 0;
+    }
+    const auto network = turn.store.network(network_id);
+    if (!network || !turn.manages(network->id)) {
+        turn.reply_text("import_members.refused", {{"network", network ? network->name : ""}});
+        return;
+    }
+    std::vector<std::string> names;
+    for (const auto& choice : chosen) {
+        std::size_t index = 0;
+        try {
+            index = std::stoul(choice);
+        } catch (const std::exception&) {
+            continue;
+        }
+        if (index < 1 || index >= lines.size()) {
+            continue;
+        }
+        const auto& line = lines[index];
+        const auto tab1 = line.find('\t');
+        const auto tab2 = tab1 == std::string::npos ? tab1 : line.find('\t', tab1 + 1);
+        if (tab2 == std::string::npos) {
+            continue;
+        }
+        const auto name = line.substr(tab2 + 1);
+        add_person(turn, *network, name, Role::participant, "",
+                   Identity{turn.event.conversation.platform, line.substr(0, tab1), 0}, true,
+                   line.substr(tab1 + 1, tab2 - tab1 - 1), /*quiet=*/true);
+        names.push_back(name);
+    }
+    if (names.empty()) {
+        turn.reply_text("import_members.none_chosen");
+        return;
+    }
+    turn.store.set_adapter_state(key, "", turn.now);
+    turn.reply_text(names.size() == 1 ? "import_members.done_one" : "import_members.done",
+                    {{"names", join_names(names, turn.lang)},
+                                            {"network", network->name},
+                                            {"count", std::to_string(names.size())}});
+}
+
+/// Applies the platform's answer to a RosterQuery: the pending request is completed and
+/// forgotten in the same transaction, so a second answer (a retry after a crash) finds nothing.
+void complete_roster(Turn& turn) {
+    const auto& answer = turn.event.roster;
+    const auto key = std::string(kRosterRequestPrefix) + answer.request_id;
+    const auto stored = turn.store.adapter_state(key);
+    if (!stored || stored->empty()) {
+        return;  // answered already, or never asked
+    }
+    turn.store.set_adapter_state(key, "", turn.now);
+    const auto pending = decode_pending(*stored);
+    const auto network = pending ? turn.store.network(pending->network_id) : std::nullopt;
+    if (!pending || !network) {
+        return;
+    }
+    turn.lang = pending->lang;
+    if (pending->purpose == "import_members") {
+        if (answer.status != RosterAnswer::Status::ok) {
+            turn.reply_text(answer.status == RosterAnswer::Status::forbidden
+                                ? "import_members.forbidden"
+                                : "import_members.failed");
+            return;
+        }
+        propose_import(turn, *network, answer, answer.request_id);
+        return;
+    }
+    if (answer.status == RosterAnswer::Status::forbidden) {
+        turn.reply_text("add_member.roster_forbidden", {{"email", pending->email}});
+        return;
+    }
+    if (answer.status == RosterAnswer::Status::failed) {
+        turn.reply_text("add_member.roster_failed", {{"email", pending->email}});
+        return;
+    }
+    std::vector<const RosterPerson*> found;
+    const auto wanted = fold(pending->email);
+    for (const auto& person : answer.people) {
+        if (!person.user_id.empty() &&
+            (fold(person.email) == wanted || fold(person.user_principal_name) == wanted)) {
+            found.push_back(&person);
+        }
+    }
+    if (found.empty()) {
+        turn.reply_text("add_member.email_unknown", {{"email", pending->email}});
+        return;
+    }
+    if (found.size() > 1) {
+        std::vector<std::string> names;
+        for (const auto* person : found) {
+            names.push_back(person->display_name.empty() ? person->user_id
+                                                         : person->display_name);
+        }
+        turn.reply_text("add_member.email_ambiguous",
+                        {{"email", pending->email}, {"names", join_names(names, turn.lang)}});
+        return;
+    }
+    const auto& person = *found.front();
+    auto name = pending->name;
+    if (name.empty()) {
+        name = person.display_name.empty() ? pending->email.substr(0, pending->email.find('@'))
+                                           : person.display_name;
+    }
+    if (utf8_length(name) > kMaxNameChars) {
+        name = pending->email.substr(0, pending->email.find('@'));
+    }
+    // The account is what the bot needs; the address itself is not kept.
+    add_person(turn, *network, name, pending->role, pending->school,
+               Identity{turn.event.conversation.platform, person.user_id, 0}, true,
+               person.alt_user_id);
+}
+
+/// The mention a part of a command refers to: its text as the platform left it ("Daan Bakker",
+/// "@Daan Bakker" as typed before the name was picked) or its user id typed in full.
+const InboundMention* mention_in(const InboundEvent& event, std::string_view part) {
+    const auto typed = trim(part);
+    const auto without_at = typed.starts_with('@') ? trim(typed.substr(1)) : typed;
+    for (const auto& mention : event.mentions) {
+        if (mention.user_id == typed ||
+            (!mention.text.empty() &&
+             (fold(mention.text) == fold(typed) || fold(mention.text) == fold(without_at)))) {
+            return &mention;
+        }
+    }
+    return nullptr;
+}
+
 void add_member(Turn& turn, const std::string& args) {
     auto network = turn.require_manager(CommandId::add_member);
     if (!network) {
         return;
     }
     auto parts = split(args, args.find('|') != std::string::npos ? '|' : ',');
-    const auto name = parts.empty() ? std::string() : std::string(trim(parts[0]));
+    auto name = parts.empty() ? std::string() : std::string(trim(parts[0]));
     if (name.empty()) {
         turn.reply_text("add_member.usage");
+        return;
+    }
+    std::optional<Identity> account;
+    std::optional<std::string> email;
+    bool email_is_name = false;
+    // Named the platform's way: a Teams @mention, a Matrix pill or a typed Matrix id. The
+    // account is then certain, and the name is the one the platform shows.
+    const InboundMention* named = mention_in(turn.event, name);
+    if (named && !named->is_person) {
+        turn.reply_text("add_member.mention_not_person", {{"typed", named->text}});
+        return;
+    }
+    if (named) {
+        account = Identity{turn.event.conversation.platform, named->user_id, 0};
+        if (!named->display_name.empty()) {
+            name = named->display_name;
+        } else if (named->text != named->user_id && !named->text.empty()) {
+            name = named->text;
+        } else if (named->user_id.starts_with('@')) {
+            name = named->user_id.substr(1, named->user_id.find(':') - 1);  // until they write
+        }
+    } else if (looks_like_email(name)) {
+        email = name;  // the name comes from the conversation's member list
+        email_is_name = true;
+    } else if (auto typed = parse_account(name);
+               typed && typed->platform == Platform::matrix &&
+               turn.event.conversation.platform != Platform::teams) {
+        // A Matrix id typed in full where no adapter made it a mention (the console).
+        account = typed;
+        name = typed->user_id.substr(1, typed->user_id.find(':') - 1);  // until they write
+    } else if (name.starts_with('@') && name.find('@', 1) == std::string::npos) {
+        // "@Daan Bakker" typed without picking Daan from the platform's list, or someone who is
+        // not in this conversation: no account to link, and a name with '@' is surely a slip.
+        turn.reply_text(turn.event.conversation.platform == Platform::teams
+                            ? "add_member.mention_unknown"
+                            : "add_member.mention_unknown_matrix",
+                        {{"typed", name}});
         return;
     }
     if (utf8_length(name) > kMaxNameChars) {
@@ -806,17 +1244,28 @@ void add_member(Turn& turn, const std::string& args) {
     }
     Role role = Role::participant;
     std::string school;
-    std::optional<Identity> account;
     for (std::size_t i = 1; i < parts.size(); ++i) {
         const auto part = std::string(trim(parts[i]));
         if (part.empty()) {
             continue;
         }
+        if (const InboundMention* mention = mention_in(turn.event, part)) {
+            if (!mention->is_person) {
+                turn.reply_text("add_member.mention_not_person", {{"typed", mention->text}});
+                return;
+            }
+            account = Identity{turn.event.conversation.platform, mention->user_id, 0};
+            continue;
+        }
+        if (looks_like_email(part)) {
+            email = part;
+            continue;
+        }
         // Something that looks like an account but is none (an e-mail address, "@kees"): said so,
         // with what an account looks like.
-        const bool looks_like_account = part.find('@') != std::string::npos ||
-                                        (part.find(':') != std::string::npos &&
-                                         part.find(' ') == std::string::npos);
+        const bool looks_like_account =
+            part.find('@') != std::string::npos ||
+            (part.find(':') != std::string::npos && part.find(' ') == std::string::npos);
         if (auto parsed_role = parse_role_word(part)) {
             role = *parsed_role;
         } else if (auto parsed_account = parse_account(part)) {
@@ -839,66 +1288,13 @@ void add_member(Turn& turn, const std::string& args) {
         return;
     }
 
-    // The person may exist already (in another network, or through their account).
-    std::optional<Member> member;
-    if (account) {
-        member = turn.store.member_by_identity(account->platform, account->user_id);
-        if (member && fold(member->display_name) != fold(name)) {
-            turn.reply_text("add_member.account_taken",
-                            {{"account", account->user_id}, {"other", member->display_name}});
-            return;
-        }
+    if (email && !account) {
+        ask_roster_for_email(turn, *network, *email, email_is_name ? std::string() : name, role,
+                             school);
+        return;
     }
-    if (!member) {
-        for (auto& candidate : turn.store.members()) {
-            if (fold(candidate.display_name) == fold(name)) {
-                member = candidate;
-                break;
-            }
-        }
-    }
-    if (member) {
-        if (auto existing = turn.store.membership(network->id, member->id)) {
-            if (existing->role == role) {
-                turn.reply_text("add_member.already", {{"name", member->display_name},
-                                                       {"network", network->name},
-                                                       {"role", role_label(role, turn.lang)}});
-                return;
-            }
-            turn.store.add_membership({network->id, member->id, role, existing->joined_at});
-            turn.reply_text("add_member.role_changed", {{"name", member->display_name},
-                                                        {"role", role_label(role, turn.lang)}});
-            return;
-        }
-    } else {
-        Member fresh;
-        fresh.display_name = name;
-        fresh.created_at = turn.now;
-        fresh.id = turn.store.create_member(fresh);
-        member = fresh;
-    }
-    if (!school.empty()) {
-        turn.store.set_member_school(member->id, turn.store.school_id(school));
-    }
-    if (account) {
-        account->member_id = member->id;
-        turn.store.link_identity(*account);
-    }
-    // Every member can be spoken as in the console (`/als <naam>`).
-    turn.store.link_identity(
-        {Platform::console, "member-" + std::to_string(member->id), member->id});
-    turn.store.add_membership({network->id, member->id, role, turn.now});
-    if (!member->active_network_id) {
-        turn.store.set_active_network(member->id, network->id);
-    }
-    const auto stored = turn.store.member(member->id);
-    turn.reply_text(school.empty() && (!stored || stored->school_name.empty())
-                        ? "add_member.done_no_school"
-                        : "add_member.done",
-                    {{"name", member->display_name},
-                     {"network", network->name},
-                     {"role", role_label(role, turn.lang)},
-                     {"school", stored ? stored->school_name : school}});
+    add_person(turn, *network, name, role, school, account, named != nullptr,
+               named ? named->alt_user_id : std::string());
 }
 
 void remove_member(Turn& turn, const std::string& args) {
@@ -935,6 +1331,237 @@ void remove_member(Turn& turn, const std::string& args) {
     }
     // Asked first (also of a facilitator, or of oneself), and undoable for a day.
     ask_remove_member(turn, *network, target);
+}
+
+constexpr std::string_view kAddJoinedKind = "add_joined";
+constexpr std::string_view kRemoveLeftKind = "remove_left";
+/// How long a facilitator's one-click add or remove stays open.
+constexpr auto kMembershipChangeTtl = std::chrono::hours(24 * 7);
+
+/// Asks each facilitator of the network privately, on a card with one button, whether to add
+/// (kind add_joined) or remove (kind remove_left) someone; the payload is "platform user
+/// id\talt id\tname" or the member id.
+void ask_facilitators(Turn& turn, const Network& network, std::string_view kind,
+                      const std::string& payload, const std::string& key,
+                      const MessageArgs& args, const std::string& yes_key) {
+    for (const auto& entry : turn.store.roster(network.id)) {
+        if (!can_manage_network(entry.membership.role)) {
+            continue;
+        }
+        PendingAction pending;
+        pending.member_id = entry.member.id;
+        pending.network_id = network.id;
+        pending.kind = std::string(kind);
+        pending.payload = payload;
+        pending.created_at = turn.now;
+        pending.expires_at = turn.now + kMembershipChangeTtl;
+        pending.id = turn.store.create_pending(pending);
+        const auto lang = turn.language_of(entry.member);
+        ChoiceQuestion question;
+        question.action_id = "confirm:" + std::to_string(pending.id);
+        question.prompt = tr(lang, key, args);
+        question.choices = {{"ja", tr(lang, yes_key)}, {"nee", tr(lang, "choice.no")}};
+        question.deadline = pending.expires_at;
+        const auto question_id = turn.send_to_member(entry.member, question);
+        if (question_id == 0) {
+            turn.store.delete_pending(pending.id);
+            continue;
+        }
+        turn.store.set_pending_question(pending.id, question_id);
+        turn.store.schedule_job({0, std::string(kPendingExpiryJob), std::to_string(pending.id),
+                                 pending.expires_at, "", JobState::due});
+    }
+}
+
+/// People who joined a linked conversation and are not in its network: facilitators may add
+/// them with one click.
+void propose_joined(Turn& turn, const Network& network) {
+    for (const auto& joined : turn.event.joined) {
+        auto member =
+            turn.store.member_by_identity(turn.event.conversation.platform, joined.user_id);
+        if (!member && !joined.alt_user_id.empty()) {
+            member =
+                turn.store.member_by_identity(turn.event.conversation.platform, joined.alt_user_id);
+        }
+        if (member && turn.store.membership(network.id, member->id)) {
+            continue;
+        }
+        const auto name = joined.display_name.empty() ? joined.user_id : joined.display_name;
+        if (name.find('\t') != std::string::npos || joined.user_id.find('\t') != std::string::npos) {
+            continue;
+        }
+        ask_facilitators(turn, network, kAddJoinedKind,
+                         std::string(platform_code(turn.event.conversation.platform)) + "\t" +
+                             joined.user_id + "\t" + joined.alt_user_id + "\t" + name,
+                         "joined.propose_add", {{"name", name}, {"network", network.name}},
+                         "joined.add_button");
+    }
+}
+
+/// Members who left a linked conversation: facilitators may take them out with one click.
+void propose_left(Turn& turn) {
+    const auto network_id = turn.store.network_of_conversation(turn.event.conversation.platform,
+                                                               turn.event.conversation.id);
+    const auto network = network_id ? turn.store.network(*network_id) : std::nullopt;
+    if (!network) {
+        return;
+    }
+    for (const auto& left : turn.event.left) {
+        auto member = turn.store.member_by_identity(turn.event.conversation.platform, left.user_id);
+        if (!member && !left.alt_user_id.empty()) {
+            member =
+                turn.store.member_by_identity(turn.event.conversation.platform, left.alt_user_id);
+        }
+        if (!member || !turn.store.membership(network->id, member->id)) {
+            continue;
+        }
+        ask_facilitators(turn, *network, kRemoveLeftKind, std::to_string(member->id),
+                         "left.propose_remove",
+                         {{"name", member->display_name}, {"network", network->name}},
+                         "left.remove_button");
+    }
+}
+
+/// How people who are not members may join a network (`netwerk toetreden`).
+enum class JoinPolicy { open, on_request, closed };
+
+std::string join_policy_key(Id network_id) {
+    return "core.network_join:" + std::to_string(network_id);
+}
+
+JoinPolicy join_policy_of(Store& store, Id network_id) {
+    const auto saved = store.adapter_state(join_policy_key(network_id)).value_or("");
+    return saved == "open" ? JoinPolicy::open
+           : saved == "closed" ? JoinPolicy::closed
+                               : JoinPolicy::on_request;  // the default
+}
+
+std::string join_offer_key(const InboundEvent& event) {
+    return "core.join_offer:" + std::string(platform_code(event.conversation.platform)) + ":" +
+           event.sender.user_id;
+}
+
+/// Sends text privately to the sender, also when the bot does not know them yet.
+void tell_sender_privately(Turn& turn, const std::string& text) {
+    if (turn.me) {
+        if (turn.send_to_member(*turn.me, TextContent{text, {}}) != 0) {
+            return;
+        }
+    }
+    Address to;
+    to.platform = turn.event.conversation.platform;
+    to.user_id = turn.event.sender.user_id;
+    to.direct = true;
+    turn.send(to, 0, turn.lang, TextContent{text, {}});
+}
+
+/// Someone who is not in the network writes in its conversation: they are told once, privately,
+/// what the network is and how to join.
+void explain_joining_once(Turn& turn, const Network& network) {
+    if (turn.event.sender.user_id.empty()) {
+        return;
+    }
+    const auto key = "core.join_explained:" + std::to_string(network.id) + ":" +
+                     std::string(platform_code(turn.event.conversation.platform)) + ":" +
+                     turn.event.sender.user_id;
+    if (turn.store.adapter_state(key).value_or("") == "1") {
+        return;
+    }
+    turn.store.set_adapter_state(key, "1", turn.now);
+    turn.store.set_adapter_state(join_offer_key(turn.event), std::to_string(network.id), turn.now);
+    const auto policy = join_policy_of(turn.store, network.id);
+    tell_sender_privately(turn, turn.t(policy == JoinPolicy::closed ? "join.explain_closed"
+                                       : policy == JoinPolicy::open ? "join.explain_open"
+                                                                    : "join.explain_request",
+                                       {{"network", network.name}}));
+}
+
+/// `doe mee`: join the network of this conversation (or the one explained to you).
+void join_network(Turn& turn) {
+    std::optional<Id> network_id;
+    if (turn.event.conversation.kind == Conversation::Kind::group) {
+        network_id = turn.store.network_of_conversation(turn.event.conversation.platform,
+                                                        turn.event.conversation.id);
+    } else if (const auto offered = turn.store.adapter_state(join_offer_key(turn.event));
+               offered && !offered->empty()) {
+        try {
+            network_id = std::stoll(*offered);
+        } catch (const std::exception&) {
+            network_id.reset();
+        }
+    }
+    const auto network = network_id ? turn.store.network(*network_id) : std::nullopt;
+    if (!network) {
+        turn.reply_text("join.where");
+        return;
+    }
+    if (turn.me && turn.store.membership(network->id, turn.me->id)) {
+        turn.reply_text("join.already", {{"network", network->name}});
+        return;
+    }
+    const auto policy = join_policy_of(turn.store, network->id);
+    if (policy == JoinPolicy::closed) {
+        tell_sender_privately(turn, turn.t("join.closed", {{"network", network->name}}));
+        return;
+    }
+    const auto name = turn.event.sender.display_name.empty() ? turn.event.sender.user_id
+                                                             : turn.event.sender.display_name;
+    if (policy == JoinPolicy::open) {
+        if (turn.me) {
+            turn.store.add_membership({network->id, turn.me->id, Role::participant, turn.now});
+            if (!turn.me->active_network_id) {
+                turn.store.set_active_network(turn.me->id, network->id);
+            }
+        } else {
+            add_person(turn, *network, name, Role::participant, "",
+                       Identity{turn.event.conversation.platform, turn.event.sender.user_id, 0},
+                       true, turn.event.sender.alt_user_id, /*quiet=*/true);
+        }
+        tell_sender_privately(turn, turn.t("join.welcome", {{"network", network->name}}));
+        return;
+    }
+    if (name.find('\t') != std::string::npos) {
+        return;
+    }
+    ask_facilitators(turn, *network, kAddJoinedKind,
+                     std::string(platform_code(turn.event.conversation.platform)) + "\t" +
+                         turn.event.sender.user_id + "\t" + turn.event.sender.alt_user_id + "\t" +
+                         name,
+                     "join.request_prompt", {{"name", name}, {"network", network->name}},
+                     "joined.add_button");
+    tell_sender_privately(turn, turn.t("join.requested", {{"network", network->name}}));
+}
+
+/// `netwerk toetreden open|op verzoek|gesloten`: how people who are not members may join.
+void set_join_policy(Turn& turn, const std::string& args) {
+    auto network = turn.require_manager(CommandId::join_policy);
+    if (!network) {
+        return;
+    }
+    const auto word = fold(trim(args));
+    std::string code;
+    if (word == "open") {
+        code = "open";
+    } else if (word == "op verzoek" || word == "on request" || word == "verzoek" ||
+               word == "request") {
+        code = "request";
+    } else if (word == "gesloten" || word == "dicht" || word == "closed") {
+        code = "closed";
+    } else if (word.empty()) {
+        const auto policy = join_policy_of(turn.store, network->id);
+        turn.reply_text("join_policy.current",
+                        {{"network", network->name},
+                         {"policy", turn.t(policy == JoinPolicy::open     ? "join_policy.open"
+                                           : policy == JoinPolicy::closed ? "join_policy.closed"
+                                                                          : "join_policy.request")}});
+        return;
+    } else {
+        turn.reply_text("join_policy.usage", {{"typed", std::string(trim(args))}});
+        return;
+    }
+    turn.store.set_adapter_state(join_policy_key(network->id), code, turn.now);
+    turn.reply_text("join_policy.set", {{"network", network->name},
+                                        {"policy", turn.t("join_policy." + code)}});
 }
 
 void welcome(Turn& turn) {
@@ -979,6 +1606,81 @@ void welcome(Turn& turn) {
         turn.reply_text("welcome.members",
                         {{"names", join_names(names, turn.lang)}, {"network", network->name}});
     }
+    if (network) {
+        propose_joined(turn, *network);
+    }
+}
+
+/// Closes the card of a pending question with a note shown instead of its buttons.
+void close_membership_card(Turn& turn, const PendingAction& pending, const std::string& note) {
+    if (!pending.question_message_id) {
+        return;
+    }
+    const auto row = turn.store.outbox_row(*pending.question_message_id);
+    if (!row) {
+        return;
+    }
+    if (const auto* question = std::get_if<ChoiceQuestion>(&row->message.content)) {
+        auto closed = *question;
+        closed.closed_note = note;
+        turn.update(row->message.id, row->message.to, closed, row->message.lang);
+    }
+}
+
+bool membership_change_answered(Turn& turn, const PendingAction& pending, bool yes) {
+    if (pending.kind != kAddJoinedKind && pending.kind != kRemoveLeftKind) {
+        return false;
+    }
+    turn.store.delete_pending(pending.id);
+    turn.store.cancel_job(kPendingExpiryJob, std::to_string(pending.id));
+    const auto network = turn.store.network(pending.network_id);
+    if (!network || !turn.manages(network->id)) {
+        close_membership_card(turn, pending, turn.t("confirm.closed_gone"));
+        turn.reply_text("confirm.gone");
+        return true;
+    }
+    if (!yes) {
+        close_membership_card(turn, pending,
+                       turn.t("confirm.closed_no", {{"name", turn.me->display_name}}));
+        turn.reply_text("joined.left_alone");
+        return true;
+    }
+    close_membership_card(turn, pending, turn.t("confirm.closed_yes", {{"name", turn.me->display_name}}));
+    if (pending.kind == kAddJoinedKind) {
+        // "platform\tuser id\talt id\tname": the account of the platform the person came from.
+        std::vector<std::string> parts;
+        for (std::size_t start = 0;;) {
+            const auto tab = pending.payload.find('\t', start);
+            parts.push_back(pending.payload.substr(start, tab == std::string::npos ? tab
+                                                                                    : tab - start));
+            if (tab == std::string::npos) {
+                break;
+            }
+            start = tab + 1;
+        }
+        const auto platform = parts.size() == 4 ? parse_platform_code(parts[0]) : std::nullopt;
+        if (!platform) {
+            turn.reply_text("confirm.gone");
+            return true;
+        }
+        add_person(turn, *network, parts[3], Role::participant, "",
+                   Identity{*platform, parts[1], 0}, true, parts[2]);
+        return true;
+    }
+    Id member_id = 0;
+    try {
+        member_id = std::stoll(pending.payload);
+    } catch (const std::exception&) {
+        member_id = 0;
+    }
+    const auto member = turn.store.member(member_id);
+    if (!member || !turn.store.membership(network->id, member->id)) {
+        turn.reply_text("confirm.gone");
+        return true;
+    }
+    turn.store.end_membership(network->id, member->id, turn.now);
+    turn.reply_text("left.removed", {{"name", member->display_name}, {"network", network->name}});
+    return true;
 }
 
 void handle_action(Turn& turn, const ActionSubmission& action);
@@ -996,6 +1698,22 @@ void handle_message(Turn& turn) {
                          turn.event.conversation.kind == Conversation::Kind::group &&
                          !from_bot(turn.event.reply_to_remote_id) &&
                          !from_bot(turn.event.conversation.thread_id);
+    const auto typed_command = is_valid_utf8(text) ? parse_command(text) : std::nullopt;
+    const bool about_privacy_or_joining =
+        typed_command && (typed_command->id == CommandId::my_data ||
+                          typed_command->id == CommandId::forget_me ||
+                          typed_command->id == CommandId::join_network);
+    if (turn.event.conversation.kind == Conversation::Kind::group && !about_privacy_or_joining) {
+        // Someone writing in a network's conversation who is not in the network.
+        if (const auto network_id = turn.store.network_of_conversation(
+                turn.event.conversation.platform, turn.event.conversation.id)) {
+            if (!turn.me || !turn.store.membership(*network_id, turn.me->id)) {
+                if (const auto network = turn.store.network(*network_id)) {
+                    explain_joining_once(turn, *network);
+                }
+            }
+        }
+    }
     if (ambient && (!is_valid_utf8(text) || !parse_command(text))) {
         return;
     }
@@ -1057,6 +1775,7 @@ void handle_message(Turn& turn) {
     }
     // Strangers can ask for help and, on a fresh installation, create the first network.
     if (!turn.me && command->id != CommandId::help && command->id != CommandId::my_data &&
+        command->id != CommandId::join_network &&
         command->id != CommandId::forget_me && command->id != CommandId::language &&
         command->id != CommandId::link_code &&
         !(command->id == CommandId::create_network && turn.store.networks().empty())) {
@@ -1108,6 +1827,15 @@ void handle_message(Turn& turn) {
             break;
         case CommandId::add_member:
             add_member(turn, command->args);
+            break;
+        case CommandId::import_members:
+            import_members(turn);
+            break;
+        case CommandId::join_network:
+            join_network(turn);
+            break;
+        case CommandId::join_policy:
+            set_join_policy(turn, command->args);
             break;
         case CommandId::remove_member:
             remove_member(turn, command->args);
@@ -1271,6 +1999,11 @@ void handle_action(Turn& turn, const ActionSubmission& action) {
         turn.reply_text("input.stranger");
         return;
     }
+    constexpr std::string_view kImport = "import:";
+    if (action.action_id.rfind(kImport, 0) == 0) {
+        confirm_import(turn, action.action_id.substr(kImport.size()), action.choice_ids);
+        return;
+    }
     constexpr std::string_view kConfirm = "confirm:";
     if (action.action_id.rfind(kConfirm, 0) == 0) {
         Id pending_id = 0;
@@ -1337,6 +2070,11 @@ void handle_action(Turn& turn, const ActionSubmission& action) {
 }
 
 }  // namespace
+
+bool answer_membership_change(Turn& turn, const PendingAction& pending, bool yes) {
+    return membership_change_answered(turn, pending, yes);
+}
+
 }  // namespace detail
 
 Bot::Bot(Store& store, BotSettings settings) : store_(store), settings_(std::move(settings)) {
@@ -1368,6 +2106,12 @@ Handled apply_event(Store& store, const BotSettings& settings, const InboundEven
             break;
         case InboundEvent::Kind::reaction:
             break;  // no feature reacts to reactions yet; the event is recorded as seen
+        case InboundEvent::Kind::roster:
+            detail::complete_roster(turn);
+            break;
+        case InboundEvent::Kind::member_left:
+            detail::propose_left(turn);
+            break;
     }
     if (turn.anonymous_poll != 0) {
         for (const auto id : turn.sent) {
@@ -1398,7 +2142,7 @@ Handled apply_failure(Store& store, const BotSettings& settings, const InboundEv
 
 void log_applied(const InboundEvent& event, const Handled& handled) {
     static constexpr const char* kKinds[] = {"message", "action", "member_joined", "bot_added",
-                                             "reaction"};
+                                             "reaction", "roster", "member_left"};
     log_line(LogLevel::debug,
              std::string(platform_code(event.conversation.platform)) + " " +
                  kKinds[static_cast<int>(event.kind)] + " " + event.event_id +

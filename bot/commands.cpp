@@ -57,6 +57,25 @@ std::vector<CommandSpec> make_specs() {
          "lid toevoegen",
          "add member",
          true},
+        {C::import_members,
+         "import_members",
+         {"leden importeren", "importeer leden", "leden ophalen", "import members",
+          "members import"},
+         "leden importeren",
+         "import members",
+         true},
+        {C::join_network,
+         "join_network",
+         {"doe mee", "meedoen", "ik doe mee", "join network", "join"},
+         "doe mee",
+         "join",
+         false},
+        {C::join_policy,
+         "join_policy",
+         {"netwerk toetreden", "toetreden", "network joining", "joining"},
+         "netwerk toetreden",
+         "network joining",
+         true},
         {C::remove_member,
          "remove_member",
          {"lid verwijderen", "verwijder lid", "lid weg", "remove member", "delete member"},
@@ -514,6 +533,9 @@ HelpTopic help_topic(CommandId id) {
         case C::create_network:
         case C::link_conversation:
         case C::add_member:
+        case C::import_members:
+        case C::join_network:
+        case C::join_policy:
         case C::remove_member:
         case C::central_question:
         case C::ambition:

@@ -84,7 +84,15 @@ struct Summary {
     std::string footnote;
 };
 
-using Content = std::variant<TextContent, ChoiceQuestion, ShortForm, Summary>;
+/// Not a message but a request to the platform: list the members of the conversation it is
+/// addressed to (Teams: the Bot Connector's paged members; Matrix: the room's joined members).
+/// The dispatcher answers it with an InboundEvent of kind roster carrying `request_id`, so the
+/// core completes what it started once, whenever the answer comes (also after a restart).
+struct RosterQuery {
+    std::string request_id;
+};
+
+using Content = std::variant<TextContent, ChoiceQuestion, ShortForm, Summary, RosterQuery>;
 
 /// Where a message goes. With an empty conversation_id the adapter opens (or reuses) a direct
 /// conversation with user_id.

@@ -870,6 +870,9 @@ void answer_confirmation(Turn& turn, std::optional<Id> pending_id, bool yes) {
     if (answer_undoable(turn, *pending, yes)) {
         return;
     }
+    if (answer_membership_change(turn, *pending, yes)) {
+        return;
+    }
     const auto network = turn.store.network(pending->network_id);
     const auto draft = decode(pending->payload);
     turn.store.delete_pending(pending->id);
@@ -956,6 +959,9 @@ void expire_confirmation(Store& store, const BotSettings& settings, const Job& j
                                      : pending->kind == "move_meeting"   ? "confirm.move_expired"
                                      : pending->kind == "cancel_meeting" ? "confirm.cancel_expired"
                                      : pending->kind == "remove_member"  ? "confirm.remove_expired"
+                                     : pending->kind == "add_joined" ||
+                                               pending->kind == "remove_left"
+                                           ? "joined.expired"
                                                                          : "confirm.plan_expired";
     notice.content = TextContent{tr(lang, expired), {}};
     store.append_outbox(notice, now);

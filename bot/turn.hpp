@@ -338,4 +338,8 @@ enum class FollowUpOutcome { sent, skipped, deferred };
 FollowUpOutcome run_question_follow_up(Store& store, const BotSettings& settings, const Job& job,
                                        Instant now);
 
+/// A facilitator's answer to "add this newcomer?" / "remove this leaver?" (pending kinds
+/// add_joined and remove_left); false for other pending kinds.
+bool answer_membership_change(Turn& turn, const PendingAction& pending, bool yes);
+
 }  // namespace leernetwerk::detail

@@ -143,6 +143,10 @@ json to_json_value(const ShortForm& form) {
             {"closed_note", form.closed_note}};
 }
 
+json to_json_value(const RosterQuery& query) {
+    return json{{"type", "roster_query"}, {"request_id", query.request_id}};
+}
+
 json to_json_value(const Summary& summary) {
     json rows = json::array();
     for (const SummaryRow& row : summary.rows) {
@@ -253,6 +257,8 @@ Content content_from_json(std::string_view text) {
             return form_from_json(value);
         if (type == "summary")
             return summary_from_json(value);
+        if (type == "roster_query")
+            return RosterQuery{field<std::string>(value, "request_id")};
         throw StoreError("unknown content type '" + type + "'");
     } catch (const json::exception& error) {
         throw StoreError(std::string{"outbox content is corrupt: "} + error.what());

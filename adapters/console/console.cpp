@@ -122,6 +122,8 @@ struct Renderer {
         out << "\n" << tr(lang, "console.form_hint");
     }
 
+    void operator()(const RosterQuery&) {}  // answered by the session, never shown
+
     void operator()(const Summary& summary) {
         out << plain(summary.title);
         std::size_t width = 0;
@@ -243,6 +245,30 @@ void ConsoleSession::send_action(ActionSubmission action) {
     apply(std::move(event));
 }
 
+void ConsoleSession::answer_roster_query(const OutboxRow& row, const RosterQuery& query) {
+    // As a platform dispatcher does: the request is marked sent and its answer applied, with an
+    // event id of its own so that answering twice applies it once.
+    store_.transaction([&] {
+        store_.mark_outbox_sending(row.message.id, now_);
+        store_.mark_outbox_sent(row.message.id, "console-roster-" + std::to_string(row.message.id),
+                                now_);
+    });
+    InboundEvent event;
+    event.kind = InboundEvent::Kind::roster;
+    event.event_id = "console-roster:" + std::to_string(row.message.id);
+    event.conversation = {Platform::console, row.message.to.conversation_id,
+                          Conversation::Kind::group, row.message.to.thread_id};
+    event.roster.request_id = query.request_id;
+    event.roster.status =
+        roster_refused_ ? RosterAnswer::Status::forbidden : RosterAnswer::Status::ok;
+    if (!roster_refused_) {
+        event.roster.people = roster_;
+    }
+    if (const auto result = bot_.handle(event, now_); !result) {
+        status_line("fout / error: " + result.error().message);
+    }
+}
+
 void ConsoleSession::drain() {
     constexpr int kBatch = 100;
     while (true) {
@@ -252,6 +278,10 @@ void ConsoleSession::drain() {
         }
         for (const auto& row : rows) {
             const auto& message = row.message;
+            if (const auto* query = std::get_if<RosterQuery>(&message.content)) {
+                answer_roster_query(row, *query);
+                continue;
+            }
             std::string to;
             if (message.to.direct) {
                 // Named as a person, also when the message names only the account.
@@ -429,7 +459,12 @@ bool ConsoleSession::handle_line(const std::string& raw_line) {
     if (open_question_) {
         const auto folded = fold(line);
         std::vector<std::string> chosen;
-        if (open_question_->kind == ChoiceQuestion::Kind::multiple) {
+        if (open_question_->kind == ChoiceQuestion::Kind::multiple &&
+            (folded == "alle" || folded == "all")) {
+            for (const auto& choice : open_question_->choices) {
+                chosen.push_back(choice.id);
+            }
+        } else if (open_question_->kind == ChoiceQuestion::Kind::multiple) {
             for (const auto& part : split(folded, ',')) {
                 if (is_number(part)) {
                     const auto index = static_cast<std::size_t>(std::stoi(part));

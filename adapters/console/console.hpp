@@ -6,9 +6,11 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bot/bot.hpp"
 #include "bot/content.hpp"
+#include "bot/events.hpp"
 #include "bot/store.hpp"
 
 namespace leernetwerk::console {
@@ -35,10 +37,19 @@ public:
 
     Instant now() const { return now_; }
 
+    /// Who is in the console's conversations, as a platform's member list would say: the answer
+    /// to the bot's roster queries (`lid toevoegen` by e-mail). Empty until set; with
+    /// `refused` the console answers as a platform that does not let the bot read it.
+    void set_roster(std::vector<RosterPerson> people, bool refused = false) {
+        roster_ = std::move(people);
+        roster_refused_ = refused;
+    }
+
 private:
     void send_text(const std::string& text);
     void send_action(ActionSubmission action);
     void apply(InboundEvent event);
+    void answer_roster_query(const OutboxRow& row, const RosterQuery& query);
     void set_clock(const std::string& args);
     void status_line(const std::string& text);
     Conversation conversation() const;
@@ -56,6 +67,8 @@ private:
     std::optional<ChoiceQuestion> open_question_;
     std::optional<ShortForm> open_form_;
     std::map<std::string, std::string> form_values_;
+    std::vector<RosterPerson> roster_;
+    bool roster_refused_ = false;
 };
 
 }  // namespace leernetwerk::console

@@ -1,6 +1,10 @@
 #include "adapters/matrix/events.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <optional>
+#include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -61,6 +65,105 @@ bool sigil_id(std::string_view id, char sigil, bool server_required) {
     return colon > 1 && valid_server_name(id.substr(colon + 1));
 }
 
+constexpr std::size_t kMaxPills = 20;
+constexpr std::string_view kMatrixTo = "https://matrix.to/#/";
+
+bool equals_ci(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+/// %40 → '@', %3A → ':' and any other %XX; nullopt for a broken escape.
+std::optional<std::string> percent_decoded(std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '%') {
+            out += text[i];
+            continue;
+        }
+        if (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
+            !std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+            return std::nullopt;
+        }
+        out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
+        i += 2;
+    }
+    return out;
+}
+
+/// The few entities a client writes in a pill's text.
+std::string decode_basic_entities(std::string_view text) {
+    std::string out(text);
+    for (const auto& [entity, plain] : {std::pair<std::string_view, std::string_view>{"&lt;", "<"},
+                                        {"&gt;", ">"},
+                                        {"&quot;", "\""},
+                                        {"&#39;", "'"},
+                                        {"&apos;", "'"},
+                                        {"&nbsp;", " "},
+                                        {"&amp;", "&"}}) {
+        for (auto at = out.find(entity); at != std::string::npos; at = out.find(entity, at)) {
+            out.replace(at, entity.size(), plain);
+            at += plain.size();
+        }
+    }
+    return out;
+}
+
+/// The user pills of a formatted_body: anchors whose href is a matrix.to link to a user id.
+/// A scan for `<a … href="…">text</a>`, not an HTML parser; anything else is skipped.
+std::vector<std::pair<std::string, std::string>> read_pills(std::string_view html) {
+    std::vector<std::pair<std::string, std::string>> pills;
+    for (std::size_t at = 0; pills.size() < kMaxPills;) {
+        const auto open = html.find('<', at);
+        if (open == std::string_view::npos || open + 3 > html.size()) {
+            break;
+        }
+        at = open + 1;
+        if (!equals_ci(html.substr(open, 3), "<a ")) {
+            continue;
+        }
+        const auto close = html.find('>', open);
+        if (close == std::string_view::npos) {
+            break;
+        }
+        const auto tag = html.substr(open, close - open);
+        std::size_t href = std::string_view::npos;
+        for (std::size_t i = 0; i + 5 < tag.size(); ++i) {
+            if (equals_ci(tag.substr(i, 5), "href=") && (tag[i + 5] == '"' || tag[i + 5] == '\'')) {
+                href = i + 5;
+                break;
+            }
+        }
+        const auto end_anchor = html.find("</a>", close);
+        if (href == std::string_view::npos || end_anchor == std::string_view::npos) {
+            continue;
+        }
+        const auto quote_end = tag.find(tag[href], href + 1);
+        if (quote_end == std::string_view::npos) {
+            continue;
+        }
+        auto link = tag.substr(href + 1, quote_end - href - 1);
+        if (link.substr(0, kMatrixTo.size()) != kMatrixTo) {
+            continue;
+        }
+        link.remove_prefix(kMatrixTo.size());
+        link = link.substr(0, link.find('?'));  // "?via=…"
+        const auto user_id = percent_decoded(link);
+        if (!user_id || !is_valid_user_id(*user_id)) {
+            continue;
+        }
+        const auto label = html.substr(close + 1, end_anchor - close - 1);
+        if (label.find('<') != std::string_view::npos) {
+            continue;  // markup inside the pill: not a plain name
+        }
+        pills.emplace_back(*user_id, std::string(trim(decode_basic_entities(label))));
+        at = end_anchor + 4;
+    }
+    return pills;
+}
+
 RoomEvent read_event(const json& j) {
     RoomEvent event;
     event.event_id = string_at(j, "event_id");
@@ -89,7 +192,8 @@ RoomEvent read_event(const json& j) {
                 event.in_reply_to = string_at(*reply, "event_id");
             }
         }
-        if (const json* mentions = member(*content, "m.mentions"); mentions && mentions->is_object()) {
+        if (const json* mentions = member(*content, "m.mentions");
+            mentions && mentions->is_object()) {
             if (const json* users = member(*mentions, "user_ids"); users && users->is_array()) {
                 for (const auto& user : *users) {
                     if (user.is_string() && event.mentions.size() < kMaxPollAnswers) {
@@ -97,6 +201,9 @@ RoomEvent read_event(const json& j) {
                     }
                 }
             }
+        }
+        if (event.type == "m.room.message") {
+            event.pills = read_pills(string_at(*content, "formatted_body"));
         }
         if (is_poll_response(event.type)) {
             const json* response = member(*content, event.type);
@@ -148,6 +255,70 @@ bool is_valid_user_id(std::string_view id) {
     }
     const auto localpart = id.substr(1, id.find(':') - 1);
     return std::all_of(localpart.begin(), localpart.end(), is_localpart_char);
+}
+
+bool is_typed_user_id(std::string_view id) {
+    if (id.size() < 4 || id.size() > kMaxIdBytes || id.front() != '@') {
+        return false;
+    }
+    const auto colon = id.find(':');
+    if (colon == std::string_view::npos || colon == 1) {
+        return false;
+    }
+    const auto localpart = id.substr(1, colon - 1);
+    const bool local_ok = std::all_of(localpart.begin(), localpart.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+               std::string_view("._=-/+").find(c) != std::string_view::npos;
+    });
+    auto server = id.substr(colon + 1);
+    if (!local_ok || server.empty()) {
+        return false;
+    }
+    std::string_view host = server;
+    std::string_view port;
+    if (server.front() == '[') {  // an IPv6 literal
+        const auto bracket = server.find(']');
+        if (bracket == std::string_view::npos || bracket < 3) {
+            return false;
+        }
+        const auto inside = server.substr(1, bracket - 1);
+        if (!std::all_of(inside.begin(), inside.end(), [](char c) {
+                return std::isxdigit(static_cast<unsigned char>(c)) != 0 || c == ':' || c == '.';
+            })) {
+            return false;
+        }
+        host = {};
+        const auto rest = server.substr(bracket + 1);
+        if (!rest.empty()) {
+            if (rest.front() != ':') {
+                return false;
+            }
+            port = rest.substr(1);
+            if (port.empty()) {
+                return false;
+            }
+        }
+    } else if (const auto port_colon = server.find(':'); port_colon != std::string_view::npos) {
+        host = server.substr(0, port_colon);
+        port = server.substr(port_colon + 1);
+        if (port.empty()) {
+            return false;
+        }
+    }
+    if (port.size() > 5 ||
+        !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return false;
+    }
+    if (server.front() != '[') {
+        if (host.empty() || host.front() == '.' || host.back() == '.' || host.front() == '-' ||
+            host.size() > 253) {
+            return false;
+        }
+        return std::all_of(host.begin(), host.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-';
+        });
+    }
+    return true;
 }
 
 bool is_valid_room_id(std::string_view id) {
@@ -388,6 +559,58 @@ std::string strip_bot_mention(std::string_view body, std::string_view bot_user_i
     return std::string(body);
 }
 
+namespace {
+
+/// The people a message names besides the bot: pills first (with the name they show), then
+/// user ids typed in full in `text`, then m.mentions user ids named neither way; each once.
+std::vector<InboundMention> mentions_of(const RoomEvent& event, std::string_view text,
+                                        const DecodeContext& context) {
+    std::vector<InboundMention> mentions;
+    auto add = [&](const std::string& user_id, std::string shown, std::string span) {
+        if (user_id == context.bot_user_id || mentions.size() >= kMaxPills ||
+            std::any_of(mentions.begin(), mentions.end(),
+                        [&](const InboundMention& m) { return m.user_id == user_id; })) {
+            return;
+        }
+        InboundMention mention;
+        mention.user_id = user_id;
+        mention.display_name = std::move(shown);
+        if (mention.display_name.empty() && context.display_name_of) {
+            mention.display_name = context.display_name_of(user_id);
+        }
+        mention.text = std::move(span);
+        mentions.push_back(std::move(mention));
+    };
+    for (const auto& [user_id, label] : event.pills) {
+        // A pill whose text is its user id shows no name.
+        add(user_id, label == user_id ? std::string() : label, label);
+    }
+    for (std::size_t at = text.find('@'); at != std::string_view::npos;
+         at = text.find('@', at + 1)) {
+        if (at > 0 && text[at - 1] != ' ' && text[at - 1] != '\t' && text[at - 1] != '\n' &&
+            text[at - 1] != '|' && text[at - 1] != ',' && text[at - 1] != '(') {
+            continue;  // part of an e-mail address
+        }
+        auto end = text.find_first_of(" \t\n|,()<>", at);
+        auto token = text.substr(at, end == std::string_view::npos ? text.size() - at : end - at);
+        while (!token.empty() && (token.back() == '.' || token.back() == ':' ||
+                                  token.back() == '!' || token.back() == '?')) {
+            token.remove_suffix(1);  // end of a sentence
+        }
+        if (is_typed_user_id(token)) {
+            add(std::string(token), std::string(), std::string(token));
+        }
+    }
+    for (const auto& user_id : event.mentions) {
+        if (is_valid_user_id(user_id)) {
+            add(user_id, std::string(), std::string());
+        }
+    }
+    return mentions;
+}
+
+}  // namespace
+
 Decoded decode_event(const RoomEvent& event, const DecodeContext& context) {
     Decoded decoded;
     if (!event.well_formed) {
@@ -444,6 +667,17 @@ Decoded decode_event(const RoomEvent& event, const DecodeContext& context) {
             decoded.event.sender = sender(event.sender, "");
             decoded.event.joined.push_back(sender(*event.state_key, event.displayname));
         }
+        if ((event.membership == "leave" || event.membership == "ban") &&
+            *event.state_key != context.bot_user_id && !from_other_bot &&
+            std::find(context.ignored_senders.begin(), context.ignored_senders.end(),
+                      *event.state_key) == context.ignored_senders.end()) {
+            decoded.kind = Decoded::Kind::inbound;
+            decoded.event.kind = InboundEvent::Kind::member_left;
+            decoded.event.event_id = event.event_id;
+            decoded.event.conversation = conversation();
+            decoded.event.sender = sender(event.sender, "");
+            decoded.event.left.push_back(sender(*event.state_key, ""));
+        }
         return decoded;
     }
 
@@ -485,6 +719,7 @@ Decoded decode_event(const RoomEvent& event, const DecodeContext& context) {
         decoded.event.conversation.kind == Conversation::Kind::group && !mentioned &&
         std::find(event.mentions.begin(), event.mentions.end(), context.bot_user_id) ==
             event.mentions.end();
+    decoded.event.mentions = mentions_of(event, decoded.event.text, context);
     decoded.event.reply_to_remote_id = event.in_reply_to;
     if (event.relates_rel_type == "m.thread" && !event.relates_event_id.empty()) {
         // A message in a thread: the bot's answer stays in it, and the thread's root tells what

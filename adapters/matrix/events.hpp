@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "bot/events.hpp"
@@ -23,7 +24,7 @@ struct RoomEvent {
     std::int64_t origin_server_ts = 0;
     // content, the parts the bot reads
     std::string msgtype;
-    std::string body;         ///< plain text; formatted_body is never read
+    std::string body;         ///< plain text; of formatted_body only the pills are read
     std::string membership;   ///< m.room.member: "invite", "join", "leave", ...
     std::string displayname;  ///< m.room.member
     bool is_direct = false;   ///< m.room.member invite
@@ -32,6 +33,9 @@ struct RoomEvent {
     std::string in_reply_to;                ///< m.relates_to.m.in_reply_to.event_id
     std::vector<std::string> poll_answers;  ///< poll.response: the chosen answer ids
     std::vector<std::string> mentions;      ///< m.mentions.user_ids (intentional mentions)
+    /// Pills in formatted_body: {user id, link text} of each <a href="https://matrix.to/#/@…">.
+    /// Only those anchors are looked for; the rest of the HTML is never read.
+    std::vector<std::pair<std::string, std::string>> pills;
     bool well_formed = true;  ///< false: a required field is missing or an id is malformed
 };
 
@@ -60,6 +64,10 @@ tl::expected<Transaction, TransactionError> parse_transaction(std::string_view b
 
 /// "@localpart:server" with a non-empty localpart of allowed characters and a server name.
 bool is_valid_user_id(std::string_view id);
+/// A user id as someone types it today: the current grammar only (localpart of a-z 0-9 . _ = - /
+/// +, a server name that is a host name or an IP literal with an optional port), so that
+/// "@daan:school.nl" is read as an account and "@Daan" or "@daan:" are not.
+bool is_typed_user_id(std::string_view id);
 /// "!opaque" or "!opaque:server" (room versions 12+ drop the server part).
 bool is_valid_room_id(std::string_view id);
 /// "$opaque" (with or without ":server").

@@ -58,7 +58,7 @@ bool same_secret(std::string_view a, std::string_view b) {
 
 std::string kind_name(InboundEvent::Kind kind) {
     static constexpr const char* kNames[] = {"message", "action", "member_joined", "bot_added",
-                                             "reaction"};
+                                             "reaction", "roster", "member_left"};
     return kNames[static_cast<int>(kind)];
 }
 
@@ -1130,6 +1130,11 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
     /// The delivery engine's Matrix side: finds (or opens) the room, renders, sends.
     void send_row(OutboxRow row, dispatch::OutcomeCallback done) {
         const auto& to = row.message.to;
+        if (const auto* query = std::get_if<RosterQuery>(&row.message.content)) {
+            fetch_joined_members(to.conversation_id, to.thread_id, query->request_id,
+                                 std::move(done));
+            return;
+        }
         try {
             if (!to.conversation_id.empty()) {
                 if (!is_valid_room_id(to.conversation_id)) {
@@ -1355,6 +1360,93 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         // database ever be recreated and row ids start again.
         return "lnw" + std::to_string(row.message.id) + "." +
                std::to_string(row.created_at.time_since_epoch().count());
+    }
+
+    /// Answers a RosterQuery: GET /rooms/{roomId}/joined_members (user ids and display names;
+    /// the bot itself left out), given to the bot as a roster event. A refusal (403: the bot is
+    /// not in the room) or an answer that will never be better becomes a roster event saying so;
+    /// what may pass is retried by the engine, and the core applies one answer only.
+    void fetch_joined_members(std::string room_id, std::string thread_id, std::string request_id,
+                              dispatch::OutcomeCallback done) {
+        if (!is_valid_room_id(room_id)) {
+            answer_roster(room_id, thread_id, request_id, RosterAnswer::Status::failed, {});
+            done(dispatch::Outcome::give_up("not a Matrix room id: " + room_id));
+            return;
+        }
+        net::ClientRequest request;
+        request.method = "GET";
+        request.url = client_url("/rooms/" + net::encode_path_segment(room_id) + "/joined_members");
+        auto self = shared_from_this();
+        call(std::move(request),
+             [self, room_id, thread_id, request_id,
+              done = std::move(done)](Result<net::ClientResponse> response) mutable {
+                 if (response && response->status == 403) {
+                     done(self->answered(self->answer_roster(room_id, thread_id, request_id,
+                                                             RosterAnswer::Status::forbidden, {}),
+                                         request_id));
+                     return;
+                 }
+                 if (!response || response->status != 200) {
+                     auto outcome = classify(response);
+                     if (outcome.kind == dispatch::Outcome::Kind::permanent) {
+                         self->answer_roster(room_id, thread_id, request_id,
+                                             RosterAnswer::Status::failed, {});
+                     }
+                     done(std::move(outcome));
+                     return;
+                 }
+                 const auto parsed = json::parse(response->body, nullptr, false);
+                 if (!parsed.is_object() || !parsed.contains("joined") ||
+                     !parsed["joined"].is_object()) {
+                     self->answer_roster(room_id, thread_id, request_id,
+                                         RosterAnswer::Status::failed, {});
+                     done(dispatch::Outcome::give_up("joined_members answered without joined"));
+                     return;
+                 }
+                 std::vector<RosterPerson> people;
+                 for (const auto& [user_id, profile] : parsed["joined"].items()) {
+                     if (!is_valid_user_id(user_id) || user_id == self->options.user_id) {
+                         continue;
+                     }
+                     RosterPerson person;
+                     person.user_id = user_id;
+                     if (profile.is_object() && profile.contains("display_name") &&
+                         profile["display_name"].is_string()) {
+                         person.display_name = profile["display_name"].get<std::string>();
+                     }
+                     people.push_back(std::move(person));
+                 }
+                 done(self->answered(self->answer_roster(room_id, thread_id, request_id,
+                                                         RosterAnswer::Status::ok,
+                                                         std::move(people)),
+                                     request_id));
+             });
+    }
+
+    /// Gives the bot the answer to a roster query; false when the database failed.
+    bool answer_roster(const std::string& room_id, const std::string& thread_id,
+                       const std::string& request_id, RosterAnswer::Status status,
+                       std::vector<RosterPerson> people) {
+        InboundEvent event;
+        event.kind = InboundEvent::Kind::roster;
+        event.event_id = "roster|" + room_id + "|" + request_id;
+        event.conversation = {Platform::matrix, room_id, Conversation::Kind::group, thread_id};
+        event.roster.request_id = request_id;
+        event.roster.status = status;
+        event.roster.people = std::move(people);
+        if (const auto handled = bot.handle(event, clock()); !handled) {
+            log_line(LogLevel::warn,
+                     "matrix: a roster answer was not applied: " + handled.error().message);
+            return false;
+        }
+        metrics.count("leernetwerk_events_total", {{"platform", "matrix"}, {"kind", "roster"}});
+        wake();
+        return true;
+    }
+
+    static dispatch::Outcome answered(bool applied, const std::string& request_id) {
+        return applied ? dispatch::Outcome::delivered("roster:" + request_id)
+                       : dispatch::Outcome::again("database: the roster answer was not stored");
     }
 
     void deliver(OutboxRow row, std::string room_id, dispatch::OutcomeCallback done) {

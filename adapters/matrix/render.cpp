@@ -146,6 +146,8 @@ struct TextVisitor {
         return out;
     }
 
+    RenderedText operator()(const RosterQuery&) const { return {}; }  // a request, not shown
+
     RenderedText operator()(const Summary& summary) const {
         RenderedText out{plain(summary.title),
                          "<strong>" + markdown_to_html(summary.title) + "</strong>"};

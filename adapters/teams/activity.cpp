@@ -1,5 +1,6 @@
 #include "adapters/teams/activity.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <exception>
 #include <initializer_list>
@@ -297,6 +298,36 @@ std::string typed_text(const Activity& activity) {
     return std::string(trim(text));
 }
 
+/// The people (and channels or tags) a message names besides the bot, each once, with the text
+/// their mention leaves in typed_text.
+std::vector<InboundMention> other_mentions(const Activity& activity) {
+    std::vector<InboundMention> mentions;
+    for (const auto& entity : activity.mentions) {
+        if (entity.mentioned.id.empty() ||
+            same_account(entity.mentioned.id, activity.recipient.id)) {
+            continue;
+        }
+        const bool seen =
+            std::any_of(mentions.begin(), mentions.end(),
+                        [&](const InboundMention& m) { return m.user_id == entity.mentioned.id; });
+        if (seen) {
+            continue;
+        }
+        InboundMention mention;
+        mention.user_id = entity.mentioned.id;
+        mention.display_name = entity.mentioned.name;
+        mention.alt_user_id = entity.mentioned.aad_object_id;
+        mention.text = std::string(trim(decode_entities(drop_tags(entity.text, true))));
+        if (mention.text.empty()) {
+            mention.text = mention.display_name;
+        }
+        // Users are "29:…"; a channel ("19:…@thread…") or a tag can be mentioned too.
+        mention.is_person = mention.user_id.rfind("29:", 0) == 0;
+        mentions.push_back(std::move(mention));
+    }
+    return mentions;
+}
+
 std::uint64_t fnv1a(std::string_view text) {
     std::uint64_t hash = 14695981039346656037ULL;
     for (const char c : text) {
@@ -313,6 +344,9 @@ std::string derived_event_id(const Activity& activity) {
                       '\n' + activity.reply_to_id + '\n';
     for (const auto& added : activity.members_added) {
         key += added.id + ',';
+    }
+    for (const auto& removed : activity.members_removed) {
+        key += '-' + removed.id + ',';
     }
     key += '\n';
     for (const auto& reaction : activity.reactions_added) {
@@ -369,6 +403,7 @@ std::optional<InboundEvent> map_activity(const Activity& activity) {
         }
         event.kind = InboundEvent::Kind::message;
         event.text = typed_text(activity);
+        event.mentions = other_mentions(activity);
         event.reply_to_remote_id = activity.reply_to_id;
         return event;
     }
@@ -389,7 +424,21 @@ std::optional<InboundEvent> map_activity(const Activity& activity) {
     }
     if (activity.type == "conversationUpdate") {
         if (activity.members_added.empty()) {
-            return std::nullopt;
+            // People removed from (or leaving) the chat or team; the bot's own removal is not
+            // an event for the core.
+            for (const auto& removed : activity.members_removed) {
+                if (same_account(removed.id, activity.recipient.id)) {
+                    return std::nullopt;
+                }
+                if (!removed.id.empty()) {
+                    event.left.push_back(sender_of(removed));
+                }
+            }
+            if (event.left.empty()) {
+                return std::nullopt;
+            }
+            event.kind = InboundEvent::Kind::member_left;
+            return event;
         }
         for (const auto& added : activity.members_added) {
             if (same_account(added.id, activity.recipient.id)) {

@@ -68,7 +68,8 @@ Conversation conversation_of(const Activity& activity);
 /// (typing, installationUpdate, messageUpdate, unknown types, unknown invoke names).
 /// - message with text: the bot's <at>…</at> mention (entity whose mentioned.id is the
 ///   recipient) removed, HTML entities (&amp; &lt; &gt; &quot; &#39; &nbsp;) decoded, tags like
-///   <p> dropped when textFormat is "xml"/html;
+///   <p> dropped when textFormat is "xml"/html; the other mention entities become
+///   `mentions` (once per id, with the plain name their <at> tag leaves in the text);
 /// - message with `value` (Action.Submit) and invoke "adaptiveCard/action" (data in
 ///   value.action.data): an action event built from the card data (see cards.hpp);
 /// - conversationUpdate: membersAdded containing the recipient → bot_added, otherwise

@@ -458,6 +458,7 @@ public:
     }
 
     Json operator()(const TextContent&) const { return Json(); }
+    Json operator()(const RosterQuery&) const { return Json(); }
 
     /// The chat message for text content: markdown, hard line breaks, native mentions.
     Json text_message(const TextContent& content) const {
@@ -763,6 +764,9 @@ std::string to_teams_markdown(std::string_view core_markdown) {
 }
 
 Result<std::string> render_activity(const OutboundMessage& message, const RenderOptions& options) {
+    if (std::holds_alternative<RosterQuery>(message.content)) {
+        return fail(ErrorCode::bad_input, "a roster query is a request, not a message");
+    }
     try {
         std::size_t size = 0;
         for (const std::size_t cap : {std::size_t{0}, kTrimmedChars}) {

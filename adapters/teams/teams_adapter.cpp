@@ -67,7 +67,7 @@ std::string trim_slash(std::string url) {
 
 std::string kind_name(InboundEvent::Kind kind) {
     static constexpr const char* kNames[] = {"message", "action", "member_joined", "bot_added",
-                                             "reaction"};
+                                             "reaction", "roster", "member_left"};
     return kNames[static_cast<int>(kind)];
 }
 
@@ -108,6 +108,7 @@ std::string webhook_text(const OutboundMessage& message) {
             }
             return out;
         }
+        std::string operator()(const RosterQuery&) const { return {}; }
         std::string operator()(const Summary& summary) const {
             std::string out = "**" + to_teams_markdown(summary.title) + "**";
             for (const auto& row : summary.rows) {
@@ -515,8 +516,9 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         const auto here = conversation_of(*activity).id;
         for (const auto id : handled->message_ids) {
             const auto row = store.outbox_row(id);
-            if (!row || row->message.to.conversation_id != here) {
-                continue;
+            if (!row || row->message.to.conversation_id != here ||
+                std::holds_alternative<RosterQuery>(row->message.content)) {
+                continue;  // a roster query is the dispatcher's to answer
             }
             text += (text.empty() ? "" : "\n\n") + webhook_text(row->message);
             answered_in_response(id, "webhook:" + activity->id);
@@ -587,13 +589,127 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
                                                     " was never seen"));
                     return;
                 }
+                if (const auto* query = std::get_if<RosterQuery>(&row.message.content)) {
+                    const auto request_id = query->request_id;
+                    fetch_members(std::move(row), *ref, request_id, {}, {}, 0, std::move(done));
+                    return;
+                }
                 deliver(std::move(row), *ref, std::move(done));
+                return;
+            }
+            if (std::holds_alternative<RosterQuery>(row.message.content)) {
+                done(dispatch::Outcome::give_up("a roster query needs a conversation"));
                 return;
             }
             open_direct_chat(std::move(row), std::move(done));
         } catch (const StoreError& error) {
             done(dispatch::Outcome::again(std::string("database: ") + error.what()));
         }
+    }
+
+    /// At most this many pages of members (100 each) are read for one roster query.
+    static constexpr int kMaxMemberPages = 100;
+
+    /// Answers a RosterQuery: GET /v3/conversations/{id}/pagedmembers, page after page
+    /// (continuationToken), then gives the bot the whole list as a roster event. A refusal (403)
+    /// or an answer that will never be better becomes a roster event saying so; what may pass
+    /// (429, 5xx, no answer) is retried by the engine, and the core applies one answer only.
+    void fetch_members(OutboxRow row, ConversationRef ref, std::string request_id,
+                       std::vector<RosterPerson> people, std::string continuation, int page,
+                       dispatch::OutcomeCallback done) {
+        net::ClientRequest request;
+        request.method = "GET";
+        request.url = ref.service_url + "/v3/conversations/" +
+                      net::encode_path_segment(ref.conversation_id) + "/pagedmembers?pageSize=100";
+        if (!continuation.empty()) {
+            request.url += "&continuationToken=" + net::encode_path_segment(continuation);
+        }
+        auto self = shared_from_this();
+        const auto service_url = ref.service_url;
+        call(std::move(request), service_url,
+             [self, row = std::move(row), ref = std::move(ref), request_id,
+              people = std::move(people), page,
+              done = std::move(done)](Result<net::ClientResponse> response) mutable {
+                 if (response && response->status == 403) {
+                     done(answered(self->answer_roster(row, request_id,
+                                                       RosterAnswer::Status::forbidden, {}),
+                                   request_id));
+                     return;
+                 }
+                 if (!response || response->status < 200 || response->status > 299) {
+                     auto outcome = classify(response, false);
+                     if (outcome.kind == dispatch::Outcome::Kind::permanent) {
+                         self->answer_roster(row, request_id, RosterAnswer::Status::failed, {});
+                     }
+                     done(std::move(outcome));
+                     return;
+                 }
+                 const auto parsed = json::parse(response->body, nullptr, false);
+                 const json* members =
+                     parsed.is_object() && parsed.contains("members") ? &parsed["members"]
+                                                                      : nullptr;
+                 if (!members || !members->is_array()) {
+                     self->answer_roster(row, request_id, RosterAnswer::Status::failed, {});
+                     done(dispatch::Outcome::give_up("pagedmembers answered without members"));
+                     return;
+                 }
+                 for (const auto& item : *members) {
+                     RosterPerson person;
+                     person.user_id = string_field(item, "id");
+                     person.alt_user_id = string_field(item, "aadObjectId");
+                     person.display_name = string_field(item, "name");
+                     person.email = string_field(item, "email");
+                     person.user_principal_name = string_field(item, "userPrincipalName");
+                     if (!person.user_id.empty()) {
+                         people.push_back(std::move(person));
+                     }
+                 }
+                 const auto next = string_field(parsed, "continuationToken");
+                 if (!next.empty() && page + 1 < kMaxMemberPages) {
+                     self->fetch_members(std::move(row), std::move(ref), std::move(request_id),
+                                         std::move(people), next, page + 1, std::move(done));
+                     return;
+                 }
+                 done(answered(self->answer_roster(row, request_id, RosterAnswer::Status::ok,
+                                                   std::move(people)),
+                               request_id));
+             });
+    }
+
+    static std::string string_field(const json& object, const char* key) {
+        if (!object.is_object()) {
+            return {};
+        }
+        const auto it = object.find(key);
+        return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+    }
+
+    /// Gives the bot the answer to a roster query, as an event of the conversation it was about.
+    /// False when the database failed: the query is then tried again.
+    bool answer_roster(const OutboxRow& row, const std::string& request_id,
+                       RosterAnswer::Status status, std::vector<RosterPerson> people) {
+        InboundEvent event;
+        event.kind = InboundEvent::Kind::roster;
+        event.event_id = "roster|" + row.message.to.conversation_id + "|" + request_id;
+        event.conversation = {Platform::teams, row.message.to.conversation_id,
+                              Conversation::Kind::group, row.message.to.thread_id};
+        event.roster.request_id = request_id;
+        event.roster.status = status;
+        event.roster.people = std::move(people);
+        if (const auto handled = bot.handle(event, clock()); !handled) {
+            log_line(LogLevel::warn, "teams: a roster answer was not applied: " +
+                                         handled.error().message);
+            return false;
+        }
+        metrics.count("leernetwerk_events_total", {{"platform", "teams"}, {"kind", "roster"}});
+        wake();
+        return true;
+    }
+
+    /// The outcome of a roster query whose answer the bot has (or could not store).
+    static dispatch::Outcome answered(bool applied, const std::string& request_id) {
+        return applied ? dispatch::Outcome::delivered("roster:" + request_id)
+                       : dispatch::Outcome::again("database: the roster answer was not stored");
     }
 
     /// The Teams user id to open a 1:1 chat with: a "29:" id when the member has one.

@@ -1211,3 +1211,53 @@ TEST_CASE("matrix: a question pills the routed member, who answers with a reply"
     CHECK(f.direct_texts(kAnna).find("al beantwoord of gesloten") != std::string::npos);
     CHECK(f.spec_errors() == 0);
 }
+
+TEST_CASE("matrix: leden importeren reads the room's joined members and adds the chosen ones",
+          "[matrix][adapter][roster]") {
+    REQUIRE_PEER(f);
+    f.say(kMarieke, "nieuw netwerk HSN-café Feedback");
+    f.say(kMarieke, "koppel netwerk HSN-café Feedback");
+    // The room: Marieke (a member now), the bot (never proposed) and Anna.
+    const auto proposed = f.say(kMarieke, "leden importeren");
+    CHECK(proposed.find("Eén persoon in dit gesprek zit nog niet in HSN-café Feedback") !=
+          std::string::npos);
+    CHECK(proposed.find("anna") != std::string::npos);
+    CHECK(proposed.find("marieke") == std::string::npos);
+    CHECK(proposed.find("leernetwerk") == std::string::npos);
+    CHECK(f.say(kMarieke, "1").find("zit nu in HSN-café Feedback als deelnemer") !=
+          std::string::npos);
+    const auto anna = f.store->member_by_identity(Platform::matrix, kAnna);
+    REQUIRE(anna);
+    CHECK(f.metrics.value("leernetwerk_events_total",
+                          {{"platform", "matrix"}, {"kind", "roster"}}) == 1);
+    CHECK(f.say(kMarieke, "leden importeren").find("Iedereen in dit gesprek zit al in") !=
+          std::string::npos);
+    CHECK(f.spec_errors() == 0);
+}
+
+TEST_CASE("matrix: a member who leaves the linked room is put to the facilitator privately",
+          "[matrix][adapter][changes]") {
+    REQUIRE_PEER(f);
+    f.say(kMarieke, "nieuw netwerk HSN-café Feedback");
+    f.say(kMarieke, "koppel netwerk HSN-café Feedback");
+    f.say(kMarieke, "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | " +
+                        std::string(kAnna));
+    json leave = {{"room_id", f.room},
+                  {"type", "m.room.member"},
+                  {"sender", kAnna},
+                  {"state_key", kAnna},
+                  {"content", {{"membership", "leave"}}}};
+    f.push_and_read(json::array({leave}));
+    // The Ja/Nee card is a native poll in Marieke's private chat.
+    const auto ref = f.store->direct_conversation_with(Platform::matrix, kMarieke);
+    REQUIRE(ref);
+    std::string asked;
+    for (const auto& start : f.bot_events("org.matrix.msc3381.poll.start", ref->conversation_id)) {
+        asked += start.dump();
+    }
+    for (const auto& message : f.bot_messages(ref->conversation_id)) {
+        asked += message.dump();
+    }
+    CHECK(asked.find("Anna de Vries heeft het gesprek van HSN-caf") != std::string::npos);
+    CHECK(f.spec_errors() == 0);
+}

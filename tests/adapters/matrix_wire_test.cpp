@@ -101,6 +101,61 @@ TEST_CASE("matrix: a leading mention of the bot is stripped from the plain body"
     CHECK(strip_bot_mention("  hulp  ", kBot, "Leernetwerk bot") == "hulp");
 }
 
+TEST_CASE("matrix: pills, typed user ids and m.mentions become the message's mentions",
+          "[matrix][wire][mention]") {
+    auto body = json::parse(
+        message_event("@anna:localhost", "m.text",
+                      "Leernetwerk bot: lid toevoegen Daan Bakker | deelnemer | @fenna:school.nl. "
+                      "mail daan@school.nl of @Kees of @kees: of @Lies:school.nl"));
+    auto& content = body["events"][0]["content"];
+    content["formatted_body"] =
+        "<a href=\"https://matrix.to/#/@leernetwerk:localhost\">Leernetwerk bot</a>: lid "
+        "toevoegen <a href='https://matrix.to/#/%40daan%3Aschool.nl?via=school.nl'>Daan "
+        "&amp; co</a> | <A HREF=\"https://matrix.to/#/@broken\">x</A> "
+        "<a href=\"https://example.org/#/@evil:example.org\">Evil</a>";
+    content["m.mentions"] = {{"user_ids", {kBot, "@daan:school.nl", "@piet:school.nl", "nope"}}};
+    auto c = context();
+    c.display_name_of = [](std::string_view user) {
+        return user == "@piet:school.nl" ? std::string("Piet") : std::string();
+    };
+    const auto decoded = decode_one(body.dump(), c);
+    REQUIRE(decoded.kind == Decoded::Kind::inbound);
+    const auto& mentions = decoded.event.mentions;
+    REQUIRE(mentions.size() == 3);
+    // The pill: its user id from the (percent-encoded) link, its text as the name shown.
+    CHECK(mentions[0].user_id == "@daan:school.nl");
+    CHECK(mentions[0].display_name == "Daan & co");
+    CHECK(mentions[0].text == "Daan & co");
+    // A user id typed in full, the sentence's full stop not part of it; an e-mail address,
+    // "@Kees", "@kees:" and an upper-case localpart are no user ids.
+    CHECK(mentions[1].user_id == "@fenna:school.nl");
+    CHECK(mentions[1].text == "@fenna:school.nl");
+    CHECK(mentions[1].display_name.empty());
+    // Named only in m.mentions: no text of its own, the name the room knows.
+    CHECK(mentions[2].user_id == "@piet:school.nl");
+    CHECK(mentions[2].text.empty());
+    CHECK(mentions[2].display_name == "Piet");
+    CHECK(std::all_of(mentions.begin(), mentions.end(),
+                      [](const InboundMention& m) { return m.is_person; }));
+}
+
+TEST_CASE("matrix: a typed user id follows the current grammar", "[matrix][wire][mention]") {
+    CHECK(is_typed_user_id("@daan:school.nl"));
+    CHECK(is_typed_user_id("@d.a_a=n-1/+:school.nl:8448"));
+    CHECK(is_typed_user_id("@daan:[::1]:8448"));
+    CHECK(is_typed_user_id("@daan:127.0.0.1"));
+    CHECK_FALSE(is_typed_user_id("@Daan:school.nl"));
+    CHECK_FALSE(is_typed_user_id("@daan"));
+    CHECK_FALSE(is_typed_user_id("@daan:"));
+    CHECK_FALSE(is_typed_user_id("@:school.nl"));
+    CHECK_FALSE(is_typed_user_id("@daan:school.nl:"));
+    CHECK_FALSE(is_typed_user_id("@daan:school.nl:123456"));
+    CHECK_FALSE(is_typed_user_id("@daan:school_nl"));
+    CHECK_FALSE(is_typed_user_id("@daan:.school.nl"));
+    CHECK_FALSE(is_typed_user_id("daan@school.nl"));
+    CHECK_FALSE(is_typed_user_id("@da an:school.nl"));
+}
+
 TEST_CASE("matrix: invites, joins and encryption", "[matrix][wire]") {
     auto member = [](const std::string& sender, const std::string& state_key,
                      const std::string& membership, bool direct = false) {
@@ -128,6 +183,15 @@ TEST_CASE("matrix: invites, joins and encryption", "[matrix][wire]") {
     REQUIRE(joined.event.joined.size() == 1);
     CHECK(joined.event.joined.front().display_name == "Anna de Vries");
     CHECK(decode_one(member(kBot, kBot, "join")).kind == Decoded::Kind::ignored);
+    // Leaving, or being removed: the core hears who left; the bot's own leave is nothing.
+    const auto left = decode_one(member("@anna:localhost", "@anna:localhost", "leave"));
+    REQUIRE(left.kind == Decoded::Kind::inbound);
+    CHECK(left.event.kind == InboundEvent::Kind::member_left);
+    REQUIRE(left.event.left.size() == 1);
+    CHECK(left.event.left.front().user_id == "@anna:localhost");
+    CHECK(decode_one(member("@marieke:localhost", "@anna:localhost", "ban")).event.kind ==
+          InboundEvent::Kind::member_left);
+    CHECK(decode_one(member(kBot, kBot, "leave")).kind == Decoded::Kind::ignored);
 
     const auto encrypted = json{{"events",
                                  {{{"event_id", "$x"},

@@ -183,6 +183,45 @@ TEST_CASE("a channel message that mentions the bot becomes the typed text", "[te
     CHECK(event.text == "agenda Taal & rekenen <groep 5> met Jan Jansen");
 }
 
+TEST_CASE("other people's mentions reach the core with their account and name",
+          "[teams][activity][mention]") {
+    const InboundEvent event = mapped(parsed_fixture("message_channel_mention.json"));
+    REQUIRE(event.mentions.size() == 1);  // the bot's own mention is not among them
+    CHECK(event.mentions[0].user_id ==
+          "29:1AnonUserJanXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX");
+    CHECK(event.mentions[0].display_name == "Jan Jansen");
+    CHECK(event.mentions[0].text == "Jan Jansen");
+    CHECK(event.mentions[0].is_person);
+    CHECK(event.text.find(event.mentions[0].text) != std::string::npos);
+
+    // "lid toevoegen @Daan Bakker | deelnemer": the name as Teams shows it, entities decoded, the
+    // same person mentioned twice counted once, a channel mention marked as no person.
+    const auto body = with("message_channel_mention.json", [](json& j) {
+        j["text"] =
+            "<at>Leernetwerk</at> lid toevoegen <at>Daan &amp; Bakker</at> | deelnemer "
+            "<at>Daan &amp; Bakker</at> <at>Algemeen</at>";
+        j["entities"][1] = {{"type", "mention"},
+                            {"text", "<at>Daan &amp; Bakker</at>"},
+                            {"mentioned",
+                             {{"id", "29:daan"},
+                              {"name", "Daan & Bakker"},
+                              {"aadObjectId", "6c1f0e52-0000-4000-8000-00000000000d"}}}};
+        j["entities"].push_back(j["entities"][1]);
+        j["entities"].push_back(
+            {{"type", "mention"},
+             {"text", "<at>Algemeen</at>"},
+             {"mentioned", {{"id", "19:general@thread.tacv2"}, {"name", "Algemeen"}}}});
+    });
+    const InboundEvent typed = mapped(parsed(body));
+    CHECK(typed.text == "lid toevoegen Daan & Bakker | deelnemer Daan & Bakker Algemeen");
+    REQUIRE(typed.mentions.size() == 2);
+    CHECK(typed.mentions[0].user_id == "29:daan");
+    CHECK(typed.mentions[0].text == "Daan & Bakker");
+    CHECK(typed.mentions[0].alt_user_id == "6c1f0e52-0000-4000-8000-00000000000d");
+    CHECK(typed.mentions[1].user_id == "19:general@thread.tacv2");
+    CHECK_FALSE(typed.mentions[1].is_person);
+}
+
 TEST_CASE("a personal message is a direct conversation without a thread", "[teams][activity]") {
     const InboundEvent event = mapped(parsed_fixture("message_personal.json"));
     CHECK(event.kind == InboundEvent::Kind::message);
@@ -323,14 +362,23 @@ TEST_CASE("the bot being added and members joining", "[teams][activity]") {
         CHECK(event.joined[0].alt_user_id == "6c1f0e52-0000-4000-8000-000000000003");
         CHECK(event.joined[1].alt_user_id == "6c1f0e52-0000-4000-8000-000000000004");
     }
-    SECTION("members removed only: nothing for the core") {
+    SECTION("members removed: the core hears who left; the bot's own removal is nothing") {
         const auto body = with("conversation_update_members_added.json", [](json& j) {
             j["membersRemoved"] = j["membersAdded"];
             j.erase("membersAdded");
         });
         const Activity activity = parsed(body);
         CHECK(activity.members_removed.size() == 2);
-        CHECK_FALSE(to_inbound_event(activity).has_value());
+        const InboundEvent event = mapped(activity);
+        CHECK(event.kind == InboundEvent::Kind::member_left);
+        REQUIRE(event.left.size() == 2);
+        CHECK(event.left[0].alt_user_id == "6c1f0e52-0000-4000-8000-000000000003");
+        CHECK(event.joined.empty());
+        const auto bot_removed = with("conversation_update_bot_added.json", [](json& j) {
+            j["membersRemoved"] = j["membersAdded"];
+            j.erase("membersAdded");
+        });
+        CHECK_FALSE(to_inbound_event(parsed(bot_removed)).has_value());
     }
 }
 

@@ -1118,3 +1118,112 @@ TEST_CASE("teams: 'Ja, wis alles' on the forget-me card closes the card, as 'Nee
     REQUIRE(f.sent_everything());
     CHECK_FALSE(f.store->member_by_identity(Platform::teams, "29:anna").has_value());
 }
+
+namespace {
+
+/// A pagedmembers page as the Bot Connector answers it.
+Result<net::ClientResponse> members_page(json members, const std::string& continuation = "") {
+    json page = {{"members", std::move(members)}};
+    if (!continuation.empty()) {
+        page["continuationToken"] = continuation;
+    }
+    return net::ClientResponse{200, {}, page.dump()};
+}
+
+json teams_member(const std::string& id, const std::string& name, const std::string& email) {
+    return {{"id", id},
+            {"name", name},
+            {"aadObjectId", "aad-" + id},
+            {"email", email},
+            {"userPrincipalName", email},
+            {"tenantId", "tenant-1"},
+            {"userRole", "user"}};
+}
+
+/// A channel linked to a fresh network that Marieke runs.
+void linked_channel(Fixture& f) {
+    f.say_in_channel("29:marieke", "Marieke", "nieuw netwerk HSN-café Feedback");
+    f.say_in_channel("29:marieke", "Marieke", "koppel netwerk HSN-café Feedback");
+}
+
+}  // namespace
+
+TEST_CASE("teams: a member added by e-mail is found in the channel's paged member list",
+          "[teams][adapter][roster]") {
+    Fixture f;
+    linked_channel(f);
+    const auto before = f.connector.requests.size();
+    f.connector.script = {
+        members_page({teams_member("29:marieke", "Marieke", "marieke@hsn.nl")}, "page 2/2"),
+        members_page({teams_member("29:daan", "Daan Bakker", "Daan.Bakker@school.nl")})};
+    const auto out = f.say_in_channel("29:marieke", "Marieke",
+                                      "lid toevoegen daan.bakker@school.nl | deelnemer | Kompas");
+    CHECK(out.find("Daan Bakker (Kompas) zit nu in HSN-café Feedback") != std::string::npos);
+    // Two pages: the second asked for with the first one's continuation token.
+    REQUIRE(f.connector.requests.size() == before + 3);
+    const auto& first = f.connector.requests[before];
+    CHECK(first.method == "GET");
+    CHECK(first.url == std::string(kConnector) +
+                           "/v3/conversations/19%3Ahsn-cafe%40thread.tacv2/pagedmembers?pageSize=100");
+    CHECK(f.connector.requests[before + 1].url.find("&continuationToken=page%202%2F2") !=
+          std::string::npos);
+    const auto daan = f.store->member_by_identity(Platform::teams, "29:daan");
+    REQUIRE(daan);
+    CHECK(daan->display_name == "Daan Bakker");
+    CHECK(f.metrics.value("leernetwerk_events_total", {{"platform", "teams"}, {"kind", "roster"}}) ==
+          1);
+    // The query row is done, not failed, and never posted as a message.
+    CHECK(f.store->outbox_in_state(Platform::teams, OutboxState::failed).empty());
+}
+
+TEST_CASE("teams: a refused member list (403), an address nobody has and a 502 that passes",
+          "[teams][adapter][roster]") {
+    Fixture f;
+    linked_channel(f);
+    SECTION("403: the bot may not read the members") {
+        f.connector.script = {ScriptedConnector::status(403)};
+        const auto out = f.say_in_channel("29:marieke", "Marieke",
+                                          "lid toevoegen daan.bakker@school.nl | deelnemer");
+        CHECK(out.find("Ik mag de ledenlijst van dit gesprek niet lezen") != std::string::npos);
+    }
+    SECTION("nobody has the address") {
+        f.connector.script = {members_page({teams_member("29:kees", "Kees", "kees@school.nl")})};
+        const auto out = f.say_in_channel("29:marieke", "Marieke",
+                                          "lid toevoegen daan.bakker@school.nl | deelnemer");
+        CHECK(out.find("Niemand in dit gesprek heeft het e-mailadres daan.bakker@school.nl") !=
+              std::string::npos);
+    }
+    SECTION("a 502 is retried, and the answer is applied once") {
+        f.connector.script = {ScriptedConnector::status(502),
+                              members_page({teams_member("29:daan", "Daan", "daan@school.nl")})};
+        const auto before = f.connector.requests.size();
+        REQUIRE(f.post(channel_message("said-retry", "29:marieke", "Marieke",
+                                       "lid toevoegen daan@school.nl | deelnemer"))
+                    .first == 200);
+        REQUIRE(f.pending_after(1));  // the query waits for its retry
+        f.now += std::chrono::seconds(5);
+        REQUIRE(f.sent_everything());
+        const auto posted = f.posted_to(kChannel, before);
+        REQUIRE(posted.size() == 1);
+        CHECK(shown(posted[0]).find("Daan zit nu in") != std::string::npos);
+    }
+    CHECK(f.store->members().size() <= 2);
+}
+
+TEST_CASE("teams: a member added by @mention in the channel gets the mentioned account",
+          "[teams][adapter][mention]") {
+    Fixture f;
+    linked_channel(f);
+    auto activity = json::parse(channel_message("said-mention", "29:marieke", "Marieke",
+                                                "lid toevoegen <at>Daan Bakker</at> | deelnemer"));
+    activity["entities"].push_back({{"type", "mention"},
+                                    {"text", "<at>Daan Bakker</at>"},
+                                    {"mentioned", {{"id", "29:daan"}, {"name", "Daan Bakker"}}}});
+    const auto before = f.connector.requests.size();
+    REQUIRE(f.post(activity.dump()).first == 200);
+    REQUIRE(f.sent_everything());
+    const auto posted = f.posted_to(kChannel, before);
+    REQUIRE(posted.size() == 1);
+    CHECK(shown(posted[0]).find("Daan Bakker zit nu in") != std::string::npos);
+    CHECK(f.store->member_by_identity(Platform::teams, "29:daan"));
+}

@@ -1,6 +1,8 @@
 // End to end: the real `leernetwerk serve` with Teams enabled (auth off, test mode) against
 // Microsoft's headless Teams playground, which plays the Teams client and the Bot Connector.
-// A facilitator starts a network in a group chat, adds a participant, plans a meeting outside a
+// A facilitator starts a network in a group chat, adds a participant (by account, by a real
+// @mention, by e-mail found in the group chat's paged member list, and by importing the chat's
+// roster from a multi-select card), plans a meeting outside a
 // café week, confirms it on the card; the participant's click on the same card is refused. A
 // member puts an item on the agenda, the facilitator keeps a note, and a search finds it.
 // Prints "N passed, M failed" and exits non-zero on any failure.
@@ -152,14 +154,18 @@ auth = false
   const created = (text) => (f) => f.action === 'createMessage' && contentOf(f).includes(text);
 
   let counter = 0;
-  const say = async (user, text) => {
+  // `mentions`: other people named with a real Teams @mention ({ id, name }), as <at>name</at>.
+  const say = async (user, text, mentions = []) => {
     counter += 1;
+    let typed = text;
+    for (const person of mentions) typed = typed.replace(`@${person.name}`, `<at>${person.name}</at>`);
     const activity = {
-      type: 'message', id: `e2e-${Date.now()}-${counter}`, text: `<at>${BOT.name}</at> ${text}`, textFormat: 'plain',
+      type: 'message', id: `e2e-${Date.now()}-${counter}`, text: `<at>${BOT.name}</at> ${typed}`, textFormat: 'plain',
       from: user, recipient: BOT, channelId: 'msteams', serviceUrl: `http://localhost:${pgPort}/_connector`,
       timestamp: new Date().toISOString(),
       conversation: { id: GROUP, conversationType: 'groupChat', isGroup: true, tenantId: TENANT },
-      entities: [{ type: 'mention', text: `<at>${BOT.name}</at>`, mentioned: BOT }],
+      entities: [{ type: 'mention', text: `<at>${BOT.name}</at>`, mentioned: BOT },
+        ...mentions.map((person) => ({ type: 'mention', text: `<at>${person.name}</at>`, mentioned: { id: person.id, name: person.name } }))],
       channelData: { tenant: { id: TENANT } },
     };
     const response = await fetch(`${base}/_internal/v1/customActivities`, {
@@ -185,6 +191,43 @@ auth = false
 
   await say(MARIEKE, 'lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | 29:anna');
   check('the facilitator adds a participant', await waitFor('member added', created('Anna de Vries (CBS De Regenboog) zit nu in')) !== null);
+
+  // ---- joining the Teams way: a real @mention, and an e-mail address looked up in the group
+  // chat's member list (the playground's GET /v3/conversations/{id}/pagedmembers: pages of at
+  // least 50 with a "continuation-token-N", members with id, aadObjectId, name, email and
+  // userPrincipalName)
+  const SANNE = { id: '29:sanne', name: 'Sanne Bakker' };
+  await say(MARIEKE, 'lid toevoegen @Sanne Bakker | deelnemer | Het Kompas', [SANNE]);
+  check('the facilitator adds a participant by @mention',
+    await waitFor('member added by mention', created('Sanne Bakker (Het Kompas) zit nu in')) !== null);
+  await say(MARIEKE, 'lid toevoegen bram@hsn.example | workshopleider');
+  check('the facilitator adds a participant by e-mail, found in the group chat\'s members',
+    await waitFor('member added by e-mail', created('Bram de Boer zit nu in')) !== null);
+  await say(MARIEKE, 'lid toevoegen niemand@hsn.example | deelnemer');
+  check('an address nobody in the chat has gets a clear reply',
+    await waitFor('unknown e-mail', created('Niemand in dit gesprek heeft het e-mailadres niemand@hsn.example')) !== null);
+  await say(MARIEKE, 'leden');
+  const roster = await waitFor('members list', (f) => created('Bram de Boer')(f) && contentOf(f).includes('Sanne Bakker') && contentOf(f).includes('Anna de Vries'));
+  check('the members list shows both new members', roster !== null);
+
+  // ---- importing the group chat's roster: one card with a multi-select ChoiceSet of everyone
+  // in the chat who is not a member yet (the playground's users, from its pagedmembers)
+  await say(MARIEKE, 'leden importeren');
+  const importFrame = await waitFor('import card', (f) => f.action === 'createMessage' &&
+    contentOf(f).includes('zitten nog niet in HSN-café Feedback'));
+  check('leden importeren proposes the chat\'s other people on one card', importFrame !== null);
+  if (importFrame) {
+    const importCard = JSON.stringify(importFrame.message.attachments?.[0]?.content ?? {});
+    check('the card is a multi-select ChoiceSet without the members already in', importCard.includes('"isMultiSelect":true') &&
+      importCard.includes('Joost van Dijk') && !importCard.includes('Bram de Boer') && !importCard.includes('Sanne Bakker'),
+      importCard.slice(0, 800));
+    const importId = (importCard.match(/"action_id":"(import:[^"]+)"/) ?? [])[1] ?? 'import:none';
+    const choice = (importCard.match(/\{"title":"Joost van Dijk","value":"(\d+)"\}/) ?? [])[1] ?? '0';
+    const imported = await click(MARIEKE, importFrame.message.messageId, { leernetwerk: { action_id: importId }, choices: choice });
+    check('the facilitator ticks Joost and confirms; the answer (to the clicker) says Joost joined as a participant',
+      imported.status === 200 && imported.body.includes('Joost van Dijk zit nu in HSN-café Feedback als deelnemer'),
+      `${imported.status} ${imported.body.slice(0, 500)}`);
+  }
 
   await say(ANNA, 'hulp');
   const help = await waitFor('help', created('Wat je kunt vragen'));

@@ -252,9 +252,11 @@ TEST_CASE("joining people are welcomed in a network's conversation", "[bot][welc
     joined.joined = {{"member-3", "Anna", ""}, {"someone-new", "Nieuwe Collega", ""}};
     REQUIRE(chat.bot.handle(joined, demo_now()));
     const auto texts = take_outbox(*chat.store, demo_now());
-    REQUIRE(texts.size() == 1);
+    // The welcome, and (issue 16) a card to the facilitator to add the newcomer who is no member.
+    REQUIRE(texts.size() == 2);
     CHECK(contains(texts[0],
                    "Welkom Anna de Vries en Nieuwe Collega bij HSN-café Feedback die werkt!"));
+    CHECK(contains(texts[1], "Nieuwe Collega is bij het gesprek van HSN-café Feedback die werkt"));
 
     InboundEvent added;
     added.kind = InboundEvent::Kind::bot_added;
