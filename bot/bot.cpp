@@ -1436,9 +1436,18 @@ JoinPolicy join_policy_of(Store& store, Id network_id) {
                                : JoinPolicy::on_request;  // the default
 }
 
-std::string join_offer_key(const InboundEvent& event) {
-    return "core.join_offer:" + std::string(platform_code(event.conversation.platform)) + ":" +
-           event.sender.user_id;
+/// Who a stranger is, as the join markers keep it: an HMAC of their account under a key derived
+/// from the poll key (not in the database), so a copy of the database does not list the people
+/// who wrote in a network's conversation without being members.
+std::string stranger_tag(const Turn& turn) {
+    return to_hex(hmac_sha256(hmac_sha256(poll_key(turn.settings), "leernetwerk-stranger:key"),
+                              std::string(platform_code(turn.event.conversation.platform)) + ":" +
+                                  turn.event.sender.user_id))
+        .substr(0, 32);
+}
+
+std::string join_offer_key(const Turn& turn) {
+    return "core.join_offer:" + stranger_tag(turn);
 }
 
 /// Sends text privately to the sender, also when the bot does not know them yet.
@@ -1461,14 +1470,12 @@ void explain_joining_once(Turn& turn, const Network& network) {
     if (turn.event.sender.user_id.empty()) {
         return;
     }
-    const auto key = "core.join_explained:" + std::to_string(network.id) + ":" +
-                     std::string(platform_code(turn.event.conversation.platform)) + ":" +
-                     turn.event.sender.user_id;
+    const auto key = "core.join_explained:" + std::to_string(network.id) + ":" + stranger_tag(turn);
     if (turn.store.adapter_state(key).value_or("") == "1") {
         return;
     }
     turn.store.set_adapter_state(key, "1", turn.now);
-    turn.store.set_adapter_state(join_offer_key(turn.event), std::to_string(network.id), turn.now);
+    turn.store.set_adapter_state(join_offer_key(turn), std::to_string(network.id), turn.now);
     const auto policy = join_policy_of(turn.store, network.id);
     tell_sender_privately(turn, turn.t(policy == JoinPolicy::closed ? "join.explain_closed"
                                        : policy == JoinPolicy::open ? "join.explain_open"
@@ -1482,7 +1489,7 @@ void join_network(Turn& turn) {
     if (turn.event.conversation.kind == Conversation::Kind::group) {
         network_id = turn.store.network_of_conversation(turn.event.conversation.platform,
                                                         turn.event.conversation.id);
-    } else if (const auto offered = turn.store.adapter_state(join_offer_key(turn.event));
+    } else if (const auto offered = turn.store.adapter_state(join_offer_key(turn));
                offered && !offered->empty()) {
         try {
             network_id = std::stoll(*offered);

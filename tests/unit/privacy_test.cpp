@@ -430,3 +430,25 @@ TEST_CASE("forget me asked in the private chat leaves no account id in what is k
         }
     }
 }
+
+TEST_CASE("a stranger who writes in a network's chat is not listed by account in the database",
+          "[privacy][joining]") {
+    TempFile file;
+    {
+        leernetwerk::testing::ConsoleFixture chat(file.path);
+        chat.store->bind_conversation({Platform::teams, "19:kompas@thread.v2", chat.demo.network_id});
+        InboundEvent event;
+        event.kind = InboundEvent::Kind::message;
+        event.event_id = "noor-1";
+        event.conversation = {Platform::teams, "19:kompas@thread.v2", Conversation::Kind::group, ""};
+        event.sender = {"29:noor-secret-id", "Noor Hendriks", ""};
+        event.text = "hulp";
+        REQUIRE(chat.bot.handle(event, leernetwerk::testing::demo_now()));
+        // She was told how to join (the markers exist) ...
+        REQUIRE(count_rows(file.path, "SELECT count(*) FROM adapter_state WHERE key LIKE "
+                                      "'core.join_explained:%'") == 1);
+    }
+    // ... but no marker names her account.
+    CHECK(count_rows(file.path, "SELECT count(*) FROM adapter_state WHERE key LIKE "
+                                "'%noor-secret-id%' OR value LIKE '%noor-secret-id%'") == 0);
+}
