@@ -822,6 +822,24 @@ void add_person(Turn& turn, const Network& network, const std::string& name, Rol
     }
     if (member) {
         if (auto existing = turn.store.membership(network.id, member->id)) {
+            // A member found by name gets the account named with them (a mention, an address
+            // the roster gave, a typed id), when it is nobody's yet.
+            if (account &&
+                !turn.store.member_by_identity(account->platform, account->user_id)) {
+                account->member_id = member->id;
+                turn.store.link_identity(*account);
+                if (existing->role != role) {
+                    turn.store.add_membership({network.id, member->id, role, existing->joined_at});
+                }
+                if (!quiet) {
+                    turn.reply_text("add_member.linked",
+                                    {{"name", member->display_name},
+                                     {"platform", turn.t("mydata.platform." +
+                                                         std::string(platform_code(account->platform)))},
+                                     {"role", role_label(role, turn.lang)}});
+                }
+                return;
+            }
             if (existing->role == role) {
                 if (quiet) {
                     return;

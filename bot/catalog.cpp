@@ -246,6 +246,7 @@ constexpr Entry kCatalogue[] = {
      "I don't know \"{typed}\" as a role. Choose from: participant, organiser, facilitator, workshop leader, expert, guest."},
     {"add_member.account_taken", "Het account {account} hoort al bij {other}. Controleer het account en probeer het nog eens.",
      "The account {account} already belongs to {other}. Check the account and try again."},
+    {"add_member.linked", "{name} was al lid; ik heb het {platform}-account aan {name} gekoppeld ({role}), zodat ik {name} daar kan bereiken.", "{name} was a member already; I linked the {platform} account to {name} ({role}), so I can reach {name} there."},
     {"add_member.already", "{name} zit al in {network} als {role}. Er is niets veranderd.",
      "{name} is in {network} already as {role}. Nothing changed."},
     {"add_member.role_changed", "{name} is nu {role}.", "{name} is now {role}."},

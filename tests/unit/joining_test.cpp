@@ -136,6 +136,23 @@ TEST_CASE("a mentioned person who is a member already keeps their membership, wh
     CHECK_FALSE(teams.in_network("Daan Bakker (Het Kompas)"));
 }
 
+TEST_CASE("a member added earlier without an account gets the mentioned account linked",
+          "[bot][joining][mention]") {
+    PlatformChat teams(Platform::teams);
+    teams.say("lid toevoegen Daan Bakker | deelnemer");  // no account yet
+    REQUIRE(teams.in_network("Daan Bakker"));
+    REQUIRE_FALSE(teams.chat.store->member_by_identity(Platform::teams, "29:daan"));
+    const auto reply = teams.say("lid toevoegen @Daan Bakker | deelnemer", {daan_on_teams()});
+    CHECK(contains(reply, "Daan Bakker was al lid; ik heb het Teams-account aan Daan Bakker "
+                          "gekoppeld (deelnemer)"));
+    const auto linked = teams.chat.store->member_by_identity(Platform::teams, "29:daan");
+    REQUIRE(linked);
+    CHECK(linked->display_name == "Daan Bakker");
+    // Once linked, the same again is just "already".
+    CHECK(contains(teams.say("lid toevoegen @Daan Bakker | deelnemer", {daan_on_teams()}),
+                   "Daan Bakker zit al in"));
+}
+
 TEST_CASE("an @name that names nobody, or a channel, gets a clear reply and changes nothing",
           "[bot][joining][mention]") {
     PlatformChat teams(Platform::teams);
