@@ -174,6 +174,7 @@ address = "127.0.0.1"
 port = 8080
 max_body_bytes = 1048576
 read_timeout_seconds = 30
+public_url = "https://leernetwerk.school.nl/"
 
 [teams]
 enabled = true
@@ -211,6 +212,7 @@ allowed_inviters = ["@ict:school.nl", "@coordinator:school.nl"]
     CHECK(config.matrix.enabled);
     CHECK(config.matrix.mode == MatrixMode::bot);
     CHECK(config.matrix.homeserver_url == "https://matrix.school.nl");  // trailing '/' removed
+    CHECK(config.server.public_url == "https://leernetwerk.school.nl");  // trailing '/' removed
     CHECK(config.matrix.user_id == "@leernetwerk:school.nl");
     CHECK(config.matrix.as_token.value == "as-tok");
     CHECK(config.matrix.hs_token.value == "hs-tok");
@@ -290,6 +292,13 @@ TEST_CASE("config: range, type and choice errors name the file and the key", "[c
         {"[matrix]\nhomeserver_url = \"https://\"",
          R"(config.toml: matrix.homeserver_url: expected a URL starting with http:// or )"
          R"(https://, got "https://")"},
+        {"[server]\npublic_url = \"leernetwerk.school.nl\"",
+         R"(config.toml: server.public_url: expected the https:// address members reach the bot )"
+         R"(at, such as "https://leernetwerk.school.nl" (no ? or #), got "leernetwerk.school.nl")"},
+        {"[server]\npublic_url = \"http://leernetwerk.school.nl\"",
+         R"(config.toml: server.public_url: expected the https:// address members reach the bot )"
+         R"(at, such as "https://leernetwerk.school.nl" (no ? or #), got )"
+         R"("http://leernetwerk.school.nl")"},
         {"[matrix]\nuser_id = \"leernetwerk\"",
          R"(config.toml: matrix.user_id: expected a Matrix user ID like )"
          R"("@leernetwerk:school.nl", got "leernetwerk")"},
