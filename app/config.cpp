@@ -1152,8 +1152,8 @@ std::string describe_config(const Config& config) {
         << (server.max_outbox_depth == 0 ? " (no bound)" : "") << "\n"
         << "  header_timeout_seconds: " << server.header_timeout_seconds << "\n"
         << "  idle_timeout_seconds: " << server.idle_timeout_seconds << "\n"
-        << "  max_connections: " << server.max_connections << " (of which "
-        << server.probe_reserve << " kept for local health probes)\n"
+        << "  max_connections: " << server.max_connections << " (of which " << server.probe_reserve
+        << " kept for local health probes)\n"
         << "  max_connections_per_address: " << server.max_connections_per_address
         << (server.max_connections_per_address == 0 ? " (no cap)" : "") << "\n"
         << "  min_free_disk_mb: " << server.min_free_disk_mb << "\n"

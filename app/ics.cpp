@@ -511,7 +511,8 @@ std::optional<std::string> calendar_feed_body(Store& store, std::string_view tok
                 coming.insert(rsvp.meeting_id);
             }
         }
-        std::erase_if(meetings, [&](const Meeting& meeting) { return !coming.contains(meeting.id); });
+        std::erase_if(meetings,
+                      [&](const Meeting& meeting) { return !coming.contains(meeting.id); });
     }
     const std::string_view zone = network->time_zone.empty() ? default_zone : network->time_zone;
     auto ics = meetings_to_ics(*network, meetings, zone, uid_domain, now);

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "bot/model.hpp"
-#include "bot/send_window.hpp"
 #include "bot/result.hpp"
+#include "bot/send_window.hpp"
 #include "bot/store.hpp"
 
 namespace leernetwerk::app {

@@ -61,9 +61,9 @@ void calendar_link(Turn& turn, CalendarLink kind) {
     const std::optional<Id> owner =
         kind == CalendarLink::personal ? std::optional<Id>{turn.me->id} : std::nullopt;
     if (kind == CalendarLink::network && turn.store.has_calendar_feed(network->id, owner)) {
-        turn.reply_text(turn.manages(network->id) ? "calendar.shown_once_manager"
-                                                  : "calendar.shown_once",
-                        {{"network", network->name}});
+        turn.reply_text(
+            turn.manages(network->id) ? "calendar.shown_once_manager" : "calendar.shown_once",
+            {{"network", network->name}});
         return;
     }
     const auto to = private_address(turn);
@@ -89,12 +89,11 @@ void calendar_link(Turn& turn, CalendarLink kind) {
     const std::string key = kind == CalendarLink::personal ? "calendar.personal_link"
                             : kind == CalendarLink::renew  ? "calendar.renewed_link"
                                                            : "calendar.network_link";
-    message.content =
-        TextContent{tr(message.lang, key,
-                       {{"network", network->name},
-                        {"url", base + calendar_feed_path(token)},
-                        {"how", tr(message.lang, "calendar.how_to_subscribe")}}),
-                    {}};
+    message.content = TextContent{tr(message.lang, key,
+                                     {{"network", network->name},
+                                      {"url", base + calendar_feed_path(token)},
+                                      {"how", tr(message.lang, "calendar.how_to_subscribe")}}),
+                                  {}};
     turn.send(message);
     if (!to->direct || to->conversation_id != turn.event.conversation.id) {
         turn.reply_text("calendar.sent_privately");

@@ -88,9 +88,10 @@ TEST_CASE("without [server] public_url the bot says the administrator must set i
     CHECK_FALSE(chat.store->has_calendar_feed(chat.demo.network_id, std::nullopt));
 }
 
-TEST_CASE("a member gets the network's calendar link once; a facilitator renews it and the old "
-          "one stops",
-          "[calendar][conversation]") {
+TEST_CASE(
+    "a member gets the network's calendar link once; a facilitator renews it and the old "
+    "one stops",
+    "[calendar][conversation]") {
     ConsoleFixture chat{":memory:", leernetwerk::testing::demo_now(), with_public_url()};
     chat.as("Anna de Vries");
     const auto first = chat.say("agenda-link");
@@ -111,11 +112,11 @@ TEST_CASE("a member gets the network's calendar link once; a facilitator renews 
     const auto body = feed(chat, token);
     REQUIRE(body);
     const auto calendar = parse(*body);
-    CHECK(uids(calendar.get()) ==
-          std::set<std::string>{"meeting-1@school.nl", "meeting-2@school.nl",
-                                "meeting-3@school.nl"});
-    CHECK(std::string(icalcomponent_get_summary(
-              event_with_uid(calendar.get(), "meeting-2@school.nl"))) ==
+    CHECK(uids(calendar.get()) == std::set<std::string>{"meeting-1@school.nl",
+                                                        "meeting-2@school.nl",
+                                                        "meeting-3@school.nl"});
+    CHECK(std::string(
+              icalcomponent_get_summary(event_with_uid(calendar.get(), "meeting-2@school.nl"))) ==
           "Feedback op schrijfopdrachten met rubrics");
 
     // Asked again, the link is not shown: the bot cannot, and says who can make a new one.
@@ -149,9 +150,10 @@ TEST_CASE("a member gets the network's calendar link once; a facilitator renews 
     CHECK(has(chat.say("help calendar link"), "Subscribe to it in Outlook, Google or Apple"));
 }
 
-TEST_CASE("a personal feed holds only the meetings the member comes to; moved and cancelled "
-          "meetings are updated in the calendars",
-          "[calendar][conversation][ics]") {
+TEST_CASE(
+    "a personal feed holds only the meetings the member comes to; moved and cancelled "
+    "meetings are updated in the calendars",
+    "[calendar][conversation][ics]") {
     ConsoleFixture chat{":memory:", leernetwerk::testing::demo_now(), with_public_url()};
     chat.as("Anna de Vries");
     chat.say("ik kom 2");
@@ -203,8 +205,8 @@ TEST_CASE("a personal feed holds only the meetings the member comes to; moved an
 
 TEST_CASE("an unknown or malformed token gives no calendar", "[calendar]") {
     ConsoleFixture chat{":memory:", leernetwerk::testing::demo_now(), with_public_url()};
-    for (const std::string& token : std::vector<std::string>{"", "nonsense", std::string(48, '0'),
-                                                               std::string(48, 'z')}) {
+    for (const std::string& token :
+         std::vector<std::string>{"", "nonsense", std::string(48, '0'), std::string(48, 'z')}) {
         CHECK_FALSE(feed(chat, token).has_value());
     }
     CHECK(calendar_feed_token_from_path("/ics/" + std::string(48, 'a') + ".ics") ==

@@ -332,8 +332,8 @@ TEST_CASE("config: unknown keys and sections", "[config]") {
     CHECK(load_error("[server]\nprot = 1") ==
           "config.toml: server.prot: unknown key; known keys in [server]: address, port, "
           "max_body_bytes, read_timeout_seconds, max_outbox_depth, header_timeout_seconds, "
-              "idle_timeout_seconds, max_connections, max_connections_per_address, probe_reserve, "
-              "min_free_disk_mb, public_url");
+          "idle_timeout_seconds, max_connections, max_connections_per_address, probe_reserve, "
+          "min_free_disk_mb, public_url");
     CHECK(load_error("[teams]\npassword = \"x\"") ==
           "config.toml: teams.password: unknown key; known keys in [teams]: enabled, app_id, "
           "app_password, app_password_file, app_password_env, tenant_id, auth, "
@@ -342,8 +342,8 @@ TEST_CASE("config: unknown keys and sections", "[config]") {
     CHECK(load_error("[server.tls]\ncert = \"x\"") ==
           "config.toml: server.tls: unknown key; known keys in [server]: address, port, "
           "max_body_bytes, read_timeout_seconds, max_outbox_depth, header_timeout_seconds, "
-              "idle_timeout_seconds, max_connections, max_connections_per_address, probe_reserve, "
-              "min_free_disk_mb, public_url");
+          "idle_timeout_seconds, max_connections, max_connections_per_address, probe_reserve, "
+          "min_free_disk_mb, public_url");
     CHECK(load_error("[database]\npath = \"x\"") ==
           "config.toml: database: unknown section; known sections: bot, storage, log, server, "
           "teams, matrix, reminders, polls, questions");
