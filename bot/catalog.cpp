@@ -615,6 +615,7 @@ constexpr Entry kCatalogue[] = {
     {"mydata.knowledge", "**Wat je aan de kennisbank gaf**", "**What you gave the knowledge base**"},
     {"mydata.knowledge_entry", "{network}: #{number} {title} ({status})", "{network}: #{number} {title} ({status})"},
     {"mydata.question_counts", "**Vragen en kennis:** {asked} {asked:vraag|vragen} gesteld, {answered} {answered:antwoord|antwoorden} gegeven, {entries} {entries:bijdrage|bijdragen} aan de kennisbank.", "**Questions and knowledge:** {asked} {asked:question|questions} asked, {answered} {answered:answer|answers} given, {entries} knowledge base {entries:entry|entries}."},
+    {"mydata.calendar_feeds", "Je hebt een persoonlijke agenda-link van {networks}. Daarvan bewaar ik alleen een vingerafdruk; **agenda-link persoonlijk** maakt een nieuwe en zet de oude uit.", "You have a personal calendar link of {networks}. Of it I keep only a fingerprint; **calendar link personal** makes a new one and turns the old one off."},
     {"mydata.pause", "Je krijgt tot {date} geen vragen van me (**pauze uit** zet dat terug).", "You get no questions from me until {date} (**pause off** undoes that)."},
     {"mydata.poll_answers", "**Je antwoorden in peilingen met naam**", "**Your answers in named polls**"},
     {"mydata.poll_answer", "{network}, peiling #{number} ({title}), vraag {question}:", "{network}, poll #{number} ({title}), question {question}:"},

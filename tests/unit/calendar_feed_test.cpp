@@ -1,6 +1,7 @@
 // Calendar feeds as members and facilitators use them (issue 18): `agenda-link` typed in the chat,
 // the feed read with the token from the private answer, and parsed back with libical as a
 // calendar app reads it, moved and cancelled meetings included.
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -201,6 +202,18 @@ TEST_CASE(
     REQUIRE(newer.size() == 48);
     CHECK_FALSE(feed(chat, personal).has_value());
     CHECK(feed(chat, newer).has_value());
+
+    // "mijn gegevens" says she has one; erasing her stops it.
+    CHECK(has(chat.say("mijn gegevens"),
+              "Je hebt een persoonlijke agenda-link van HSN-café Feedback die werkt."));
+    const auto members = chat.store->members();
+    const auto anna = std::find_if(members.begin(), members.end(), [](const Member& member) {
+        return member.display_name == "Anna de Vries";
+    });
+    REQUIRE(anna != members.end());
+    chat.store->erase_member(anna->id);
+    CHECK_FALSE(feed(chat, newer).has_value());
+    CHECK(feed(chat, network).has_value());
 }
 
 TEST_CASE("an unknown or malformed token gives no calendar", "[calendar]") {
