@@ -79,7 +79,7 @@ icalcomponent* event_with_uid(icalcomponent* calendar, const std::string& uid) {
 
 }  // namespace
 
-TEST_CASE("without [server] public_url the bot says the administrator must set it",
+TEST_CASE("without a public URL configured the bot says the administrator must set it",
           "[calendar][conversation]") {
     ConsoleFixture chat;
     chat.as("Anna de Vries");
@@ -90,7 +90,7 @@ TEST_CASE("without [server] public_url the bot says the administrator must set i
 }
 
 TEST_CASE(
-    "a member gets the network's calendar link once; a facilitator renews it and the old "
+    "a member gets the network's calendar link once, and a facilitator renews it and the old "
     "one stops",
     "[calendar][conversation]") {
     ConsoleFixture chat{":memory:", leernetwerk::testing::demo_now(), with_public_url()};
@@ -152,7 +152,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "a personal feed holds only the meetings the member comes to; moved and cancelled "
+    "a personal feed holds only the meetings the member comes to, and moved and cancelled "
     "meetings are updated in the calendars",
     "[calendar][conversation][ics]") {
     ConsoleFixture chat{":memory:", leernetwerk::testing::demo_now(), with_public_url()};
