@@ -637,6 +637,25 @@ void read_server(Section& section, ServerConfig& server) {
     if (auto megabytes = section.read_int("min_free_disk_mb", 0, 1000000)) {
         server.min_free_disk_mb = static_cast<std::uint64_t>(*megabytes);
     }
+    if (auto url = section.read_string("public_url")) {
+        // https:// with a host (a path may follow, e.g. behind a proxy prefix); http:// only for
+        // localhost, to try feeds on this machine. No query or fragment: feed paths are appended.
+        while (url->size() > 8 && url->ends_with('/')) {
+            url->pop_back();
+        }
+        const std::size_t scheme = url->starts_with("https://") ? 8
+                                   : is_loopback_http(*url)     ? 7
+                                                                : 0;
+        const bool has_host = scheme > 0 && url->size() > scheme && (*url)[scheme] != '/';
+        if (has_host && url->find_first_of("?# \t") == std::string::npos) {
+            server.public_url = *url;
+        } else {
+            section.fail("public_url",
+                         "expected the https:// address members reach the bot at, such as "
+                         "\"https://leernetwerk.school.nl\" (no ? or #), got " +
+                             quote(*url));
+        }
+    }
 }
 
 void read_teams(Section& section, TeamsConfig& teams) {
@@ -1138,11 +1157,13 @@ std::string describe_config(const Config& config) {
         << (server.max_outbox_depth == 0 ? " (no bound)" : "") << "\n"
         << "  header_timeout_seconds: " << server.header_timeout_seconds << "\n"
         << "  idle_timeout_seconds: " << server.idle_timeout_seconds << "\n"
-        << "  max_connections: " << server.max_connections << " (of which "
-        << server.probe_reserve << " kept for local health probes)\n"
+        << "  max_connections: " << server.max_connections << " (of which " << server.probe_reserve
+        << " kept for local health probes)\n"
         << "  max_connections_per_address: " << server.max_connections_per_address
         << (server.max_connections_per_address == 0 ? " (no cap)" : "") << "\n"
-        << "  min_free_disk_mb: " << server.min_free_disk_mb << "\n";
+        << "  min_free_disk_mb: " << server.min_free_disk_mb << "\n"
+        << "  public_url: " << or_not_set(server.public_url)
+        << (server.public_url.empty() ? " (no calendar feeds)" : "") << "\n";
     const TeamsConfig& teams = config.teams;
     out << "[teams]\n"
         << "  enabled: " << (teams.enabled ? "true" : "false") << "\n"

@@ -79,6 +79,9 @@ struct ServerConfig {
     std::size_t probe_reserve = 32;  ///< 0..1000: of max_connections, for local health probes
     /// /readyz says not ready below this much free space where the database is. 0..1000000
     std::uint64_t min_free_disk_mb = 200;
+    /// The address members reach the server at from outside ("https://leernetwerk.school.nl",
+    /// no trailing slash): the base of calendar feed URLs. Empty: the bot offers no feeds.
+    std::string public_url;
 };
 
 struct TeamsConfig {

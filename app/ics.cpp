@@ -12,6 +12,7 @@
 #include <date/tz.h>
 #include <libical/ical.h>
 
+#include "bot/calendar_feed.hpp"
 #include "bot/text.hpp"
 
 namespace leernetwerk::app {
@@ -485,6 +486,40 @@ Result<std::string> meetings_to_ics(const Network& network, const std::vector<Me
                        folded_line("X-WR-CALNAME:" + escape_text(network.name)));
     }
     return result;
+}
+
+std::optional<std::string> calendar_feed_body(Store& store, std::string_view token,
+                                              std::string_view default_zone,
+                                              std::string_view uid_domain, Instant now) {
+    // A malformed token is hashed and looked up like any other: one answer, one cost.
+    const auto feed = store.calendar_feed(calendar_feed_token_hash(token));
+    if (!feed) {
+        return std::nullopt;
+    }
+    const auto network = store.network(feed->network_id);
+    if (!network) {
+        return std::nullopt;
+    }
+    auto meetings = store.meetings_of(network->id);
+    if (feed->member_id) {
+        if (!store.membership(network->id, *feed->member_id)) {
+            return std::nullopt;
+        }
+        std::set<Id> coming;
+        for (const auto& rsvp : store.rsvps_of_member(*feed->member_id)) {
+            if (rsvp.answer == RsvpAnswer::coming) {
+                coming.insert(rsvp.meeting_id);
+            }
+        }
+        std::erase_if(meetings,
+                      [&](const Meeting& meeting) { return !coming.contains(meeting.id); });
+    }
+    const std::string_view zone = network->time_zone.empty() ? default_zone : network->time_zone;
+    auto ics = meetings_to_ics(*network, meetings, zone, uid_domain, now);
+    if (!ics) {
+        return std::nullopt;
+    }
+    return std::move(*ics);
 }
 
 std::string ics_uid_domain(std::string_view matrix_user_id, std::string_view bot_name) {

@@ -8,8 +8,9 @@
 #include <vector>
 
 #include "bot/model.hpp"
-#include "bot/send_window.hpp"
 #include "bot/result.hpp"
+#include "bot/send_window.hpp"
+#include "bot/store.hpp"
 
 namespace leernetwerk::app {
 
@@ -20,6 +21,15 @@ namespace leernetwerk::app {
 Result<std::string> meetings_to_ics(const Network& network, const std::vector<Meeting>& meetings,
                                     std::string_view zone, std::string_view uid_domain,
                                     Instant now);
+
+/// The body of the secret calendar feed `GET /ics/<token>.ics` (`agenda-link`): the network's
+/// meetings, or for a personal feed only those its member said they would come to (RSVP yes). The
+/// token is looked up by its hash (calendar_feed.hpp). nullopt, whatever the reason, for a token
+/// that is unknown, revoked or malformed, a personal feed of someone no longer in the network, or
+/// a network whose time zone is unknown: the caller answers each the same (404).
+std::optional<std::string> calendar_feed_body(Store& store, std::string_view token,
+                                              std::string_view default_zone,
+                                              std::string_view uid_domain, Instant now);
 
 /// The domain part of exported UIDs: the server of the Matrix user id ("@bot:school.nl" ->
 /// "school.nl"), else the bot name as a slug ("Leernetwerk bot" -> "leernetwerk-bot").

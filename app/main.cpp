@@ -36,6 +36,7 @@
 #include "app/teams_package.hpp"
 #include "app/xlsx.hpp"
 #include "bot/bot.hpp"
+#include "bot/calendar_feed.hpp"
 #include "bot/knowledge.hpp"
 #include "bot/log.hpp"
 #include "bot/polls.hpp"
@@ -91,6 +92,7 @@ BotSettings bot_settings(const app::Config& config) {
     settings.bot_name = config.bot.name;
     settings.send_window = app::send_window_for(config.reminders);
     settings.min_anonymous_respondents = config.bot.min_anonymous_respondents;
+    settings.public_url = config.server.public_url;
     settings.questions.route_count = config.questions.route_count;
     settings.questions.follow_up_school_days = config.questions.follow_up_school_days;
     settings.questions.escalation_school_days = config.questions.escalation_school_days;
@@ -426,6 +428,34 @@ int run_serve(const app::Config& config) {
             respond(net::Response::json(503, R"({"status":"database unavailable"})"));
         }
     });
+    // Secret calendar feeds (`agenda-link`): an unknown, malformed or revoked token gets the same
+    // empty 404 (one hash lookup each), so the answer tells nothing about which tokens exist.
+    const std::string uid_domain = app::ics_uid_domain(config.matrix.user_id, config.bot.name);
+    server.route_prefix(
+        "GET", "/ics/",
+        [&store, &config, uid_domain](net::Request request, net::Responder respond) {
+            std::optional<std::string> body;
+            try {
+                body = app::calendar_feed_body(
+                    *store, calendar_feed_token_from_path(request.path), config.bot.time_zone,
+                    uid_domain,
+                    date::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+            } catch (const StoreError& error) {
+                spdlog::warn("calendar feed: the database failed: {}", error.what());
+                respond(net::Response::text(503, ""));
+                return;
+            }
+            if (!body) {
+                auto not_found = net::Response::text(404, "");
+                not_found.headers["Cache-Control"] = "no-store";
+                respond(std::move(not_found));
+                return;
+            }
+            auto response = net::Response::text(200, std::move(*body));
+            response.content_type = "text/calendar; charset=utf-8";
+            response.headers["Cache-Control"] = "private, max-age=300";
+            respond(std::move(response));
+        });
     // Readiness needs the adapters; it is made once they are (below).
     std::unique_ptr<app::Readiness> readiness;
     server.route("GET", "/readyz", [&readiness](net::Request, net::Responder respond) {

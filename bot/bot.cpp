@@ -1850,6 +1850,15 @@ void handle_message(Turn& turn) {
         case CommandId::member_school:
             member_school(turn, command->args);
             break;
+        case CommandId::calendar_link:
+            calendar_link(turn, CalendarLink::network);
+            break;
+        case CommandId::calendar_link_renew:
+            calendar_link(turn, CalendarLink::renew);
+            break;
+        case CommandId::calendar_link_personal:
+            calendar_link(turn, CalendarLink::personal);
+            break;
         case CommandId::add_member:
             add_member(turn, command->args);
             break;

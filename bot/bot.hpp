@@ -47,6 +47,9 @@ struct BotSettings {
     /// (`peiling drempel`).
     int min_anonymous_respondents = 3;
     QuestionSettings questions;
+    /// Where `leernetwerk serve` is reached from outside ([server] public_url, e.g.
+    /// "https://leernetwerk.school.nl"), the base of calendar feed URLs; empty: no feeds.
+    std::string public_url;
 };
 
 /// What applying an event did.

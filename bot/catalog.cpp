@@ -690,6 +690,7 @@ constexpr Entry kCatalogue[] = {
     {"mydata.knowledge", "**Wat je aan de kennisbank gaf**", "**What you gave the knowledge base**"},
     {"mydata.knowledge_entry", "{network}: #{number} {title} ({status})", "{network}: #{number} {title} ({status})"},
     {"mydata.question_counts", "**Vragen en kennis:** {asked} {asked:vraag|vragen} gesteld, {answered} {answered:antwoord|antwoorden} gegeven, {entries} {entries:bijdrage|bijdragen} aan de kennisbank.", "**Questions and knowledge:** {asked} {asked:question|questions} asked, {answered} {answered:answer|answers} given, {entries} knowledge base {entries:entry|entries}."},
+    {"mydata.calendar_feeds", "Je hebt een persoonlijke agenda-link van {networks}. Daarvan bewaar ik alleen een vingerafdruk; **agenda-link persoonlijk** maakt een nieuwe en zet de oude uit.", "You have a personal calendar link of {networks}. Of it I keep only a fingerprint; **calendar link personal** makes a new one and turns the old one off."},
     {"mydata.pause", "Je krijgt tot {date} geen vragen van me (**pauze uit** zet dat terug).", "You get no questions from me until {date} (**pause off** undoes that)."},
     {"mydata.poll_answers", "**Je antwoorden in peilingen met naam**", "**Your answers in named polls**"},
     {"mydata.poll_answer", "{network}, peiling #{number} ({title}), vraag {question}:", "{network}, poll #{number} ({title}), question {question}:"},
@@ -1447,6 +1448,35 @@ constexpr Entry kCatalogue[] = {
     // ---- Matrix: encrypted rooms (the delivery work)
     {"matrix.encrypted_room_reach", "{user}: in deze versleutelde ruimte lees ik niet mee en zeg ik verder niets. Ik stuur je een privébericht in een gesprek zonder versleuteling; daar kun je me gebruiken.", "{user}: in this encrypted room I do not read along and say nothing more. I am sending you a private message in a conversation without encryption; you can use me there."},
     {"matrix.encrypted_room_private", "Je sprak me aan in een versleutelde ruimte, waar ik niet kan meelezen. Hier kun je me wel gebruiken: typ **hulp** voor wat ik kan.", "You addressed me in an encrypted room, where I cannot read along. You can use me here: type **help** for what I can do."},
+
+    // ---- calendar feeds (agenda-link)
+    {"cmd.calendar_link", "**agenda-link** — de bijeenkomsten in je eigen agenda (Outlook, Google, Apple)", "**calendar link** — the meetings in your own calendar (Outlook, Google, Apple)"},
+    {"cmd.calendar_link_personal", "**agenda-link persoonlijk** — alleen de bijeenkomsten waarvoor je **ik kom** zei, in je eigen agenda", "**calendar link personal** — only the meetings you said **i'm coming** to, in your own calendar"},
+    {"cmd.calendar_link_renew", "**agenda-link vernieuwen** — een nieuwe agenda-link voor het netwerk; de oude werkt meteen niet meer", "**calendar link renew** — a new calendar link for the network; the old one stops at once"},
+    {"help.calendar_link", "**agenda-link** stuurt je in een privébericht de geheime link naar de agenda van je netwerk. Abonneer je daarop in Outlook, Google of Apple Agenda: de bijeenkomsten (met tijdzone en plaats) staan dan in je eigen agenda, en verplaatsen of annuleren komt er vanzelf in. De link laat ik één keer zien, aan wie hem als eerste vraagt; daarna maakt een procesbegeleider een nieuwe met **agenda-link vernieuwen**. Wil je alleen de bijeenkomsten waarvoor je **ik kom** zei? Typ **agenda-link persoonlijk**.",
+     "**calendar link** sends you, in a private message, the secret link to your network's calendar. Subscribe to it in Outlook, Google or Apple Calendar: the meetings (with time zone and place) then appear in your own calendar, and moving or cancelling shows up by itself. I show the link once, to whoever asks first; after that a facilitator makes a new one with **calendar link renew**. Only the meetings you said **i'm coming** to? Type **calendar link personal**."},
+    {"help.calendar_link_personal", "**agenda-link persoonlijk** stuurt je in een privébericht een link naar je eigen agenda van het netwerk: alleen de bijeenkomsten waarvoor je **ik kom** zei. Vraag je opnieuw, dan krijg je een nieuwe link en werkt de vorige niet meer.",
+     "**calendar link personal** sends you, in a private message, a link to your own calendar of the network: only the meetings you said **i'm coming** to. Ask again and you get a new link; the previous one stops working."},
+    {"help.calendar_link_renew", "**agenda-link vernieuwen** maakt een nieuwe geheime agenda-link voor het netwerk en stuurt die jou in een privébericht. De oude link werkt meteen niet meer: gebruik dit als de link bij de verkeerde mensen terecht is gekomen, of als je hem kwijt bent. Deel de nieuwe met de leden.",
+     "**calendar link renew** makes a new secret calendar link for the network and sends it to you in a private message. The old link stops working at once: use this when the link reached the wrong people, or when you lost it. Share the new one with the members."},
+    {"calendar.network_link", "Dit is de agenda-link van {network}:\n{url}\n{how}\nIk bewaar alleen een vingerafdruk van deze link, dus ik laat hem maar één keer zien: bewaar hem en deel hem alleen met de leden.",
+     "This is the calendar link of {network}:\n{url}\n{how}\nI keep only a fingerprint of this link, so I show it only once: keep it and share it only with the members."},
+    {"calendar.renewed_link", "De nieuwe agenda-link van {network} (de oude werkt niet meer):\n{url}\n{how}\nIk laat hem maar één keer zien: bewaar hem en deel hem met de leden.",
+     "The new calendar link of {network} (the old one no longer works):\n{url}\n{how}\nI show it only once: keep it and share it with the members."},
+    {"calendar.personal_link", "Je persoonlijke agenda-link van {network}, met alleen de bijeenkomsten waarvoor je **ik kom** zei (een eerdere persoonlijke link werkt niet meer):\n{url}\n{how}\nDeze link is alleen voor jou.",
+     "Your personal calendar link of {network}, with only the meetings you said **i'm coming** to (an earlier personal link no longer works):\n{url}\n{how}\nThis link is for you alone."},
+    {"calendar.how_to_subscribe", "Abonneren: in Outlook via Agenda toevoegen > Abonneren vanaf internet, in Google Agenda via Andere agenda's + > Via URL, in Apple Agenda via Archief > Nieuw agenda-abonnement; plak daar de link.",
+     "To subscribe: in Outlook via Add calendar > Subscribe from web, in Google Calendar via Other calendars + > From URL, in Apple Calendar via File > New Calendar Subscription; paste the link there."},
+    {"calendar.shown_once", "De agenda-link van {network} is al gemaakt. Ik bewaar alleen een vingerafdruk ervan, dus ik kan hem niet nog eens laten zien: vraag hem aan een procesbegeleider, die met **agenda-link vernieuwen** ook een nieuwe kan maken. Of neem je eigen link met **agenda-link persoonlijk**.",
+     "The calendar link of {network} has been made already. I keep only a fingerprint of it, so I cannot show it again: ask a facilitator for it, who can also make a new one with **calendar link renew**. Or take your own link with **calendar link personal**."},
+    {"calendar.shown_once_manager", "De agenda-link van {network} is al gemaakt. Ik bewaar alleen een vingerafdruk ervan, dus ik kan hem niet nog eens laten zien. Kwijt? Typ **agenda-link vernieuwen** voor een nieuwe (de oude werkt dan meteen niet meer).",
+     "The calendar link of {network} has been made already. I keep only a fingerprint of it, so I cannot show it again. Lost it? Type **calendar link renew** for a new one (the old one then stops at once)."},
+    {"calendar.no_public_url", "Agenda-links kan ik nog niet maken: de beheerder moet eerst `[server] public_url` instellen (het adres waarop de bot van buitenaf bereikbaar is).",
+     "I cannot make calendar links yet: the administrator must first set `[server] public_url` (the address where the bot is reached from outside)."},
+    {"calendar.private_only", "Ik kan je geen privébericht sturen. Stuur me zelf een privébericht en vraag daar om de agenda-link.",
+     "I cannot send you a private message. Send me a private message yourself and ask for the calendar link there."},
+    {"calendar.sent_privately", "Ik heb je de agenda-link gestuurd in een privébericht.", "I sent you the calendar link in a private message."},
+    {"calendar.not_member", "Je bent geen lid van {network}, dus ik geef je de agenda-link niet.", "You are not a member of {network}, so I do not give you its calendar link."},
 };
 // clang-format on
 

@@ -401,6 +401,29 @@ std::vector<CommandSpec> make_specs() {
          "experts per vraag",
          "experts per question",
          true},
+        {C::calendar_link,
+         "calendar_link",
+         {"agenda-link", "agenda link", "agendalink", "agenda-abonnement", "agenda abonnement",
+          "calendar link", "calendar-link", "calendar feed", "calendar subscription"},
+         "agenda-link",
+         "calendar link"},
+        {C::calendar_link_renew,
+         "calendar_link_renew",
+         {"agenda-link vernieuwen", "agenda link vernieuwen", "agendalink vernieuwen",
+          "agenda-link nieuw", "agenda link nieuw", "vernieuw agenda-link", "vernieuw agenda link",
+          "nieuwe agenda-link", "nieuwe agenda link", "calendar link renew", "calendar-link renew",
+          "renew calendar link", "new calendar link", "calendar link new"},
+         "agenda-link vernieuwen",
+         "calendar link renew",
+         true},
+        {C::calendar_link_personal,
+         "calendar_link_personal",
+         {"agenda-link persoonlijk", "agenda link persoonlijk", "agendalink persoonlijk",
+          "persoonlijke agenda-link", "persoonlijke agenda link", "mijn agenda-link",
+          "mijn agenda link", "calendar link personal", "calendar-link personal",
+          "personal calendar link", "my calendar link"},
+         "agenda-link persoonlijk",
+         "calendar link personal"},
     };
 }
 
@@ -480,6 +503,9 @@ HelpTopic help_topic(CommandId id) {
         case C::move_meeting:
         case C::cancel_meeting:
         case C::edit_reminder:
+        case C::calendar_link:
+        case C::calendar_link_renew:
+        case C::calendar_link_personal:
             return HelpTopic::meetings;
         case C::agenda_item:
         case C::agenda:

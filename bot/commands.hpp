@@ -88,6 +88,10 @@ enum class CommandId {
     unlink_account,
     member_school,
     my_school,
+    // calendar feeds (calendar_flows.cpp)
+    calendar_link,
+    calendar_link_renew,
+    calendar_link_personal,
 };
 
 /// How a command is typed and who may use it.

@@ -278,6 +278,16 @@ std::string describe(Turn& turn, const Member& me, bool full) {
     if (const auto pause = store.member_pause(me.id); pause && *pause > turn.now) {
         text += "\n\n" + turn.t("mydata.pause", {{"date", day_of(turn, *pause)}});
     }
+    std::vector<std::string> feeds;
+    for (const auto& membership : store.memberships_of(me.id)) {
+        if (store.has_calendar_feed(membership.network_id, me.id)) {
+            feeds.push_back(network_name(store, membership.network_id));
+        }
+    }
+    if (!feeds.empty()) {
+        text +=
+            "\n\n" + turn.t("mydata.calendar_feeds", {{"networks", join_names(feeds, turn.lang)}});
+    }
     const auto open = store.pending_of_member(me.id);
     text += "\n\n" + turn.t("mydata.messages",
                             {{"messages", std::to_string(store.outbox_count_for_member(me.id))},

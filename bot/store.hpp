@@ -35,6 +35,15 @@ struct LinkCode {
     std::optional<Instant> used_at;
 };
 
+/// A secret calendar feed (`agenda-link`): a network's, or one member's personal one. Only the
+/// hash of its token is stored (calendar_feed.hpp).
+struct CalendarFeed {
+    std::string token_hash;
+    Id network_id = 0;
+    std::optional<Id> member_id;  ///< a personal feed: only the meetings this member comes to
+    Instant created_at{};
+};
+
 /// A member with their role in one network.
 struct RosterEntry {
     Member member;
@@ -219,6 +228,15 @@ public:
                                                   std::string_view key_prefix) = 0;
     /// When the earliest job in state `due` is due; nullopt when none is.
     virtual std::optional<Instant> next_job_due() = 0;
+
+    // ---- calendar feeds (`agenda-link`) -------------------------------------------------------
+    /// Stores a new feed; the earlier feed of the same network (or of the same member in it)
+    /// stops at once.
+    virtual void replace_calendar_feed(const CalendarFeed& feed) = 0;
+    /// The feed with this token hash, if one is current.
+    virtual std::optional<CalendarFeed> calendar_feed(std::string_view token_hash) = 0;
+    /// Whether a network (member_id nullopt) or a member in it has a current feed.
+    virtual bool has_calendar_feed(Id network_id, std::optional<Id> member_id) = 0;
 
     // ---- personal data: what a member can see, export and have erased ------------------------
     /// Memberships of a member that ended, oldest first.

@@ -246,6 +246,15 @@ void unlink_account(Turn& turn, const std::string& args);
 void my_school(Turn& turn, const std::string& args);
 /// `lid school Daan | Het Kompas`, for facilitators.
 void member_school(Turn& turn, const std::string& args);
+
+// Calendar feeds (calendar_flows.cpp).
+enum class CalendarLink {
+    network,   ///< `agenda-link`: the network's feed, made on first use, then shown only once
+    renew,     ///< `agenda-link vernieuwen`: a new network feed; the old URL stops at once
+    personal,  ///< `agenda-link persoonlijk`: the sender's own feed (meetings they come to)
+};
+/// Sends the sender a feed URL privately, with how to subscribe to it.
+void calendar_link(Turn& turn, CalendarLink kind);
 // Agenda input and the dot vote (agenda_flows.cpp).
 inline constexpr std::string_view kAgendaRoundJob = "agenda_round";
 /// `agendapunt <tekst> | toelichting | ik leid in | casus | anoniem`; without text: the form.

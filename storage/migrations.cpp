@@ -679,7 +679,21 @@ CREATE TABLE link_failures (
 CREATE INDEX link_failures_by_account ON link_failures (platform, user_id, at);
 )sql";
 
-constexpr std::array<Migration, 13> kMigrations{{
+// Calendar feeds (issue 18): a network's secret iCalendar URL, and members' personal ones. Only a
+// hash of the token in the URL is kept, so a copy of the database does not give the URL; one feed
+// per network and one per member in it (a new one replaces the old, which stops at once).
+constexpr std::string_view kSchemaV14 = R"sql(
+CREATE TABLE calendar_feeds (
+    token_hash BLOB PRIMARY KEY,
+    network_id INTEGER NOT NULL REFERENCES networks (id) ON DELETE CASCADE,
+    member_id  INTEGER REFERENCES members (id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX calendar_feeds_one_per_owner ON calendar_feeds (network_id, IFNULL(member_id, 0));
+CREATE INDEX calendar_feeds_by_member ON calendar_feeds (member_id);
+)sql";
+
+constexpr std::array<Migration, 14> kMigrations{{
     {1, "initial schema", kSchemaV1},
     {2, "conversation references", kSchemaV2},
     {3, "outbox by remote id, adapter state", kSchemaV3},
@@ -693,6 +707,7 @@ constexpr std::array<Migration, 13> kMigrations{{
     {11, "numbers per network for polls, questions, agenda items, knowledge", kSchemaV11},
     {12, "whose message an outbox reply answers", kSchemaV12},
     {13, "codes that link a member's accounts, wrong tries", kSchemaV13},
+    {14, "secret calendar feeds of networks and members", kSchemaV14},
 }};
 
 }  // namespace

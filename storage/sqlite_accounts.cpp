@@ -178,6 +178,10 @@ void SqliteStore::merge_members(Id into, Id from) {
     run("UPDATE outbox SET recipient_member_id = ?1 WHERE recipient_member_id = ?2");
     run("UPDATE pending_actions SET member_id = ?1 WHERE member_id = ?2");
     run("DELETE FROM link_codes WHERE member_id = ?2");
+    // A personal calendar feed keeps working for the person (the one `into` had wins).
+    run("DELETE FROM calendar_feeds WHERE member_id = ?2 AND network_id IN "
+        "(SELECT network_id FROM calendar_feeds WHERE member_id = ?1)");
+    run("UPDATE calendar_feeds SET member_id = ?1 WHERE member_id = ?2");
     // What is left of `from` (its expertise, a pause) goes with its row.
     run("DELETE FROM members WHERE id = ?2");
     atomic.commit();

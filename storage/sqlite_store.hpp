@@ -79,6 +79,9 @@ public:
     void link_identity(const Identity& identity) override;
     std::vector<Identity> identities_of(Id member_id) override;
     // ---- one person, several accounts (sqlite_accounts.cpp)
+    void replace_calendar_feed(const CalendarFeed& feed) override;
+    std::optional<CalendarFeed> calendar_feed(std::string_view token_hash) override;
+    bool has_calendar_feed(Id network_id, std::optional<Id> member_id) override;
     void create_link_code(const LinkCode& code) override;
     std::optional<LinkCode> link_code(std::string_view hash) override;
     void mark_link_code_used(std::string_view hash, Instant now) override;

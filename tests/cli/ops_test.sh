@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `leernetwerk serve`, `backup` and `restore` as an operator meets them: readiness that tells the
 # truth (a database that cannot be written, too little disk), one instance per database, a backup
-# taken while writers commit, a restore refused while serve runs and checked when it is not.
+# taken while writers commit, a restore refused while serve runs and checked when it is not; and a
+# calendar feed fetched with a good, a wrong and a revoked token.
 # Usage: ops_test.sh <path to leernetwerk>
 set -u
 # shellcheck source=check.sh
@@ -195,5 +196,54 @@ db.execute('PRAGMA user_version = 999'); db.commit()"
 "$bin" restore --db "$work/other.db" --config bot.toml --from newer.db >newer.out 2>&1
 check "a backup of a newer version is refused" test $? -ne 0
 check "naming the schema" grep -q "newer version (schema 999" newer.out
+
+# ---- calendar feeds: GET /ics/<token>.ics ------------------------------------------------------
+# A member asks for the link in the console (the demo network); serve answers it with the
+# calendar; a wrong token and the token a facilitator revoked get the same empty 404.
+# getfull <port> <path>: prints the status, Content-Type and Cache-Control lines, then the body.
+getfull() {
+    python3 - "$1" "$2" <<'EOF'
+import sys, urllib.request, urllib.error
+try:
+    r = urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}{sys.argv[2]}", timeout=10)
+except urllib.error.HTTPError as e:
+    r = e
+print(r.status)
+print(r.headers.get("Content-Type"))
+print(r.headers.get("Cache-Control"))
+print(r.read().decode(), end="")
+EOF
+}
+feed_token() {  # feed_token <console output>: the token of the first feed URL in it
+    grep -o 'https://leernetwerk.school.nl/ics/[0-9a-f]*\.ics' "$1" | head -1 | sed 's|.*/ics/||; s|\.ics$||'
+}
+config feed.toml "$work/feed.db" 'public_url = "https://leernetwerk.school.nl"'
+printf '%s\n' '/als Anna' 'agenda-link' |
+    "$bin" console --demo --config feed.toml --db "$work/feed.db" --now "2026-12-02 09:00" >feed-console.txt 2>&1
+token=$(feed_token feed-console.txt)
+check "agenda-link gives a feed URL in the console" test "${#token}" -eq 48
+check "feed serve starts" start_serve feed.toml feed-serve.log
+good=$(getfull "$port" "/ics/$token.ics")
+check "feed: 200" test "$(sed -n 1p <<<"$good")" = 200
+check "feed: text/calendar" test "$(sed -n 2p <<<"$good")" = "text/calendar; charset=utf-8"
+check "feed: cached privately for 5 minutes" test "$(sed -n 3p <<<"$good")" = "private, max-age=300"
+check "feed: a calendar with the meeting" grep -q '^SUMMARY:Feedback op schrijfopdrachten met rubrics' <<<"$good"
+check "feed: in the network's time zone" grep -q '^DTSTART;TZID=Europe/Amsterdam:' <<<"$good"
+wrong=$(getfull "$port" "/ics/0123456789abcdef0123456789abcdef0123456789abcdef.ics")
+malformed=$(getfull "$port" "/ics/nonsense")
+check "wrong token: 404" test "$(sed -n 1p <<<"$wrong")" = 404
+check "wrong token: empty body" test -z "$(sed -n '4,$p' <<<"$wrong")"
+check "malformed token: the same answer" test "$malformed" = "$wrong"
+stop_serve
+printf '%s\n' '/als Marieke' 'agenda-link vernieuwen' |
+    "$bin" console --config feed.toml --db "$work/feed.db" --now "2026-12-02 09:05" >feed-renew.txt 2>&1
+renewed=$(feed_token feed-renew.txt)
+check "a facilitator renews the link" test "${#renewed}" -eq 48 -a "$renewed" != "$token"
+check "feed serve starts again" start_serve feed.toml feed-serve2.log
+revoked=$(getfull "$port" "/ics/$token.ics")
+check "revoked token: the same 404 as a wrong one" test "$revoked" = "$wrong"
+fresh=$(getfull "$port" "/ics/$renewed.ics")
+check "the renewed link works" test "$(sed -n 1p <<<"$fresh")" = 200
+stop_serve
 
 finish ops

@@ -174,6 +174,7 @@ address = "127.0.0.1"
 port = 8080
 max_body_bytes = 1048576
 read_timeout_seconds = 30
+public_url = "https://leernetwerk.school.nl/"
 
 [teams]
 enabled = true
@@ -211,6 +212,7 @@ allowed_inviters = ["@ict:school.nl", "@coordinator:school.nl"]
     CHECK(config.matrix.enabled);
     CHECK(config.matrix.mode == MatrixMode::bot);
     CHECK(config.matrix.homeserver_url == "https://matrix.school.nl");  // trailing '/' removed
+    CHECK(config.server.public_url == "https://leernetwerk.school.nl");  // trailing '/' removed
     CHECK(config.matrix.user_id == "@leernetwerk:school.nl");
     CHECK(config.matrix.as_token.value == "as-tok");
     CHECK(config.matrix.hs_token.value == "hs-tok");
@@ -290,6 +292,13 @@ TEST_CASE("config: range, type and choice errors name the file and the key", "[c
         {"[matrix]\nhomeserver_url = \"https://\"",
          R"(config.toml: matrix.homeserver_url: expected a URL starting with http:// or )"
          R"(https://, got "https://")"},
+        {"[server]\npublic_url = \"leernetwerk.school.nl\"",
+         R"(config.toml: server.public_url: expected the https:// address members reach the bot )"
+         R"(at, such as "https://leernetwerk.school.nl" (no ? or #), got "leernetwerk.school.nl")"},
+        {"[server]\npublic_url = \"http://leernetwerk.school.nl\"",
+         R"(config.toml: server.public_url: expected the https:// address members reach the bot )"
+         R"(at, such as "https://leernetwerk.school.nl" (no ? or #), got )"
+         R"("http://leernetwerk.school.nl")"},
         {"[matrix]\nuser_id = \"leernetwerk\"",
          R"(config.toml: matrix.user_id: expected a Matrix user ID like )"
          R"("@leernetwerk:school.nl", got "leernetwerk")"},
@@ -323,8 +332,8 @@ TEST_CASE("config: unknown keys and sections", "[config]") {
     CHECK(load_error("[server]\nprot = 1") ==
           "config.toml: server.prot: unknown key; known keys in [server]: address, port, "
           "max_body_bytes, read_timeout_seconds, max_outbox_depth, header_timeout_seconds, "
-              "idle_timeout_seconds, max_connections, max_connections_per_address, probe_reserve, "
-              "min_free_disk_mb");
+          "idle_timeout_seconds, max_connections, max_connections_per_address, probe_reserve, "
+          "min_free_disk_mb, public_url");
     CHECK(load_error("[teams]\npassword = \"x\"") ==
           "config.toml: teams.password: unknown key; known keys in [teams]: enabled, app_id, "
           "app_password, app_password_file, app_password_env, tenant_id, auth, "
@@ -333,8 +342,8 @@ TEST_CASE("config: unknown keys and sections", "[config]") {
     CHECK(load_error("[server.tls]\ncert = \"x\"") ==
           "config.toml: server.tls: unknown key; known keys in [server]: address, port, "
           "max_body_bytes, read_timeout_seconds, max_outbox_depth, header_timeout_seconds, "
-              "idle_timeout_seconds, max_connections, max_connections_per_address, probe_reserve, "
-              "min_free_disk_mb");
+          "idle_timeout_seconds, max_connections, max_connections_per_address, probe_reserve, "
+          "min_free_disk_mb, public_url");
     CHECK(load_error("[database]\npath = \"x\"") ==
           "config.toml: database: unknown section; known sections: bot, storage, log, server, "
           "teams, matrix, reminders, polls, questions");
@@ -547,7 +556,7 @@ a = 1
               "config.toml: server.hostname: unknown key; known keys in [server]: address, port, "
               "max_body_bytes, read_timeout_seconds, max_outbox_depth, header_timeout_seconds, "
               "idle_timeout_seconds, max_connections, max_connections_per_address, probe_reserve, "
-              "min_free_disk_mb",
+              "min_free_disk_mb, public_url",
               "config.toml: teams.app_password: required when [teams] enabled = true and auth = "
               "true (set "
               "app_password, app_password_file or app_password_env)",

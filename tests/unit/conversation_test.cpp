@@ -53,7 +53,8 @@ TEST_CASE("everyone can ask for help, in their own language", "[conversation][he
         // An overview that fits a phone: per topic what everyone uses, and where to read on.
         CHECK(contains(reply,
                        "- Bijeenkomsten: bijeenkomsten, caféweken, ik kom, ik kan niet, "
-                       "wie komt, herinneringen — meer: hulp bijeenkomsten"));
+                       "wie komt, herinneringen, agenda-link, agenda-link persoonlijk — meer: "
+                       "hulp bijeenkomsten"));
         CHECK(contains(reply, "- Vragen aan het netwerk: vraag, vragen, antwoord"));
         CHECK_FALSE(contains(reply, "plan bijeenkomst"));
         CHECK(contains(reply, "<<<"));
