@@ -2327,6 +2327,12 @@ void Bot::run_job(const Job& job, Instant now) {
             }
         });
     } else if (job.kind == detail::kDeliveryNoticeJob) {
+        // A member-list request the platform never answered is answered "failed", as the
+        // adapter would: the facilitator hears so and the pending request (with the address it
+        // was for) is forgotten.
+        if (const auto given_up = detail::given_up_roster_answer(store_, job)) {
+            (void)handle(*given_up, now);
+        }
         store_.transaction([&] {
             detail::run_delivery_notice(store_, settings_, job, now);
             store_.finish_job(job.id);

@@ -75,6 +75,26 @@ bool schedule_delivery_notice(Store& store, Id outbox_id, Instant now) {
     return true;
 }
 
+std::optional<InboundEvent> given_up_roster_answer(Store& store, const Job& job) {
+    const auto id = outbox_id_of(job);
+    const auto failed = id ? store.outbox_row(*id) : std::nullopt;
+    if (!failed || failed->state != OutboxState::failed) {
+        return std::nullopt;
+    }
+    const auto* query = std::get_if<RosterQuery>(&failed->message.content);
+    if (query == nullptr) {
+        return std::nullopt;
+    }
+    InboundEvent event;
+    event.kind = InboundEvent::Kind::roster;
+    event.event_id = "roster-given-up:" + job.key;
+    event.conversation = {failed->message.to.platform, failed->message.to.conversation_id,
+                          Conversation::Kind::group, failed->message.to.thread_id};
+    event.roster.request_id = query->request_id;
+    event.roster.status = RosterAnswer::Status::failed;
+    return event;
+}
+
 void run_delivery_notice(Store& store, const BotSettings& settings, const Job& job, Instant now) {
     const auto id = outbox_id_of(job);
     if (!id) {
@@ -84,6 +104,9 @@ void run_delivery_notice(Store& store, const BotSettings& settings, const Job& j
     const auto cause = store.outbox_cause(*id);
     if (!failed || failed->state != OutboxState::failed || !cause) {
         return;  // delivered after all, pruned, or its member erased
+    }
+    if (std::holds_alternative<RosterQuery>(failed->message.content)) {
+        return;  // no message of the bot's: answered as a failed roster (given_up_roster_answer)
     }
     const auto member = store.member(cause->member_id);
     if (!member) {

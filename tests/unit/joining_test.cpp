@@ -489,3 +489,37 @@ TEST_CASE("a non-member writing in a linked chat is told once, privately, and ca
     REQUIRE(membership);
     CHECK(membership->role == Role::participant);
 }
+
+TEST_CASE("a member-list request the platform never answers ends as failed, and its address is "
+          "forgotten",
+          "[bot][joining][email][outbox]") {
+    ConsoleFixture chat;
+    const auto marieke = member_named(*chat.store, "Marieke Jansen");
+    InboundEvent typed;
+    typed.kind = InboundEvent::Kind::message;
+    typed.event_id = "email-1";
+    typed.conversation = {Platform::console, "console", Conversation::Kind::group, ""};
+    typed.sender = {"member-" + std::to_string(marieke.id), "Marieke Jansen", ""};
+    typed.text = "lid toevoegen daan.bakker@school.nl | workshopleider";
+    REQUIRE(chat.bot.handle(typed, demo_now()));
+    const auto queries = take_roster_queries(*chat.store);
+    REQUIRE(queries.size() == 1);
+    const auto request_id = std::get<RosterQuery>(queries[0].message.content).request_id;
+    REQUIRE(chat.store->adapter_state("core.roster_request:" + request_id).value_or("") != "");
+
+    // The dispatcher gives the request up (past its horizon), as it does a message.
+    chat.store->transaction([&] {
+        chat.store->mark_outbox_failed(queries[0].message.id, "no longer useful", demo_now());
+        chat.bot.delivery_given_up(queries[0].message.id, demo_now());
+    });
+    REQUIRE(chat.bot.tick(demo_now()));
+    std::string told;
+    for (const auto& row : chat.store->due_outbox(Platform::console, demo_now(), 100)) {
+        if (const auto* text = std::get_if<TextContent>(&row.message.content)) {
+            told += text->markdown + "\n";
+        }
+    }
+    CHECK(contains(told, "daan.bakker@school.nl"));
+    CHECK_FALSE(contains(told, "niet aangekomen"));  // no "my answer did not arrive" for it
+    CHECK(chat.store->adapter_state("core.roster_request:" + request_id).value_or("") == "");
+}
