@@ -32,9 +32,29 @@ bool is_placeholder_name(std::string_view name, std::string_view user_id) {
 
 }  // namespace
 
-std::string stranger_language_key(const InboundEvent& event) {
-    return "core.stranger_language:" + std::string(platform_code(event.conversation.platform)) +
-           ":" + event.sender.user_id;
+std::string stranger_tag(const BotSettings& settings, const InboundEvent& event) {
+    return to_hex(hmac_sha256(hmac_sha256(poll_key(settings), "leernetwerk-stranger:key"),
+                              std::string(platform_code(event.conversation.platform)) + ":" +
+                                  event.sender.user_id))
+        .substr(0, 32);
+}
+
+std::string stranger_language_key(const BotSettings& settings, const InboundEvent& event) {
+    return "core.stranger_language:" + stranger_tag(settings, event);
+}
+
+std::optional<Lang> stranger_language(Store& store, const BotSettings& settings,
+                                      const InboundEvent& event) {
+    if (const auto saved = parse_lang(
+            store.adapter_state(stranger_language_key(settings, event)).value_or(""))) {
+        return saved;
+    }
+    // Kept by an earlier version under the account itself.
+    return parse_lang(store
+                          .adapter_state("core.stranger_language:" +
+                                         std::string(platform_code(event.conversation.platform)) +
+                                         ":" + event.sender.user_id)
+                          .value_or(""));
 }
 
 Lang network_language(Store& store, const BotSettings& settings, Id network_id) {
@@ -83,8 +103,7 @@ Turn::Turn(Store& store_in, const BotSettings& settings_in, const InboundEvent& 
         learn_display_name(store, *me, event.sender);
     } else if (!event.sender.user_id.empty()) {
         // Someone the bot does not know yet may have chosen a language already.
-        const auto saved = store.adapter_state(stranger_language_key(event));
-        lang = parse_lang(saved.value_or("")).value_or(lang);
+        lang = stranger_language(store, settings, event).value_or(lang);
     }
     if (event.conversation.kind == Conversation::Kind::group) {
         // A group speaks its network's language, whoever writes in it.
@@ -622,8 +641,8 @@ void language(Turn& turn, const std::string& args) {
     if (!turn.me) {
         // Not a member (yet): the choice is kept for their account, and taken over when they
         // start a network.
-        turn.store.set_adapter_state(stranger_language_key(turn.event), lang_code(*chosen),
-                                     turn.now);
+        turn.store.set_adapter_state(stranger_language_key(turn.settings, turn.event),
+                                     lang_code(*chosen), turn.now);
         turn.lang = *chosen;
         turn.reply_text("language.saved");
         return;
@@ -712,8 +731,7 @@ void create_network(Turn& turn, const std::string& args) {
                                   ? turn.event.sender.user_id
                                   : turn.event.sender.display_name;
         member.created_at = turn.now;
-        if (const auto chosen =
-                parse_lang(turn.store.adapter_state(stranger_language_key(turn.event)).value_or(""))) {
+        if (const auto chosen = stranger_language(turn.store, turn.settings, turn.event)) {
             member.language = *chosen;
         }
         member.id = turn.store.create_member(member);
@@ -1454,18 +1472,8 @@ JoinPolicy join_policy_of(Store& store, Id network_id) {
                                : JoinPolicy::on_request;  // the default
 }
 
-/// Who a stranger is, as the join markers keep it: an HMAC of their account under a key derived
-/// from the poll key (not in the database), so a copy of the database does not list the people
-/// who wrote in a network's conversation without being members.
-std::string stranger_tag(const Turn& turn) {
-    return to_hex(hmac_sha256(hmac_sha256(poll_key(turn.settings), "leernetwerk-stranger:key"),
-                              std::string(platform_code(turn.event.conversation.platform)) + ":" +
-                                  turn.event.sender.user_id))
-        .substr(0, 32);
-}
-
 std::string join_offer_key(const Turn& turn) {
-    return "core.join_offer:" + stranger_tag(turn);
+    return "core.join_offer:" + stranger_tag(turn.settings, turn.event);
 }
 
 /// Sends text privately to the sender, also when the bot does not know them yet.
@@ -1488,7 +1496,8 @@ void explain_joining_once(Turn& turn, const Network& network) {
     if (turn.event.sender.user_id.empty()) {
         return;
     }
-    const auto key = "core.join_explained:" + std::to_string(network.id) + ":" + stranger_tag(turn);
+    const auto key = "core.join_explained:" + std::to_string(network.id) + ":" +
+                     stranger_tag(turn.settings, turn.event);
     if (turn.store.adapter_state(key).value_or("") == "1") {
         return;
     }

@@ -154,7 +154,14 @@ std::optional<ActionSubmission> typed_prompt_answer(Store& store, Id member_id,
 void learn_display_name(Store& store, Member& member, const Sender& sender);
 
 /// Where the language chosen by someone who is no member yet is kept.
-std::string stranger_language_key(const InboundEvent& event);
+/// Who a stranger (someone the bot does not know) is in what the core keeps of them: an HMAC of
+/// their account under a key derived from the poll key (not in the database), so a copy of the
+/// database does not list the people who wrote to the bot without being members.
+std::string stranger_tag(const BotSettings& settings, const InboundEvent& event);
+std::string stranger_language_key(const BotSettings& settings, const InboundEvent& event);
+/// The language a stranger chose, if they did.
+std::optional<Lang> stranger_language(Store& store, const BotSettings& settings,
+                                      const InboundEvent& event);
 /// The language a network's group conversations speak: set by its facilitators (`taal groep
 /// en`), else the installation's ([bot] language). Private messages use the member's own.
 Lang network_language(Store& store, const BotSettings& settings, Id network_id);

@@ -444,9 +444,24 @@ TEST_CASE("a stranger who writes in a network's chat is not listed by account in
         event.sender = {"29:noor-secret-id", "Noor Hendriks", ""};
         event.text = "hulp";
         REQUIRE(chat.bot.handle(event, leernetwerk::testing::demo_now()));
-        // She was told how to join (the markers exist) ...
+        // She was told how to join (the markers exist), and chooses English in a private chat,
+        // which is kept for her and used ...
         REQUIRE(count_rows(file.path, "SELECT count(*) FROM adapter_state WHERE key LIKE "
                                       "'core.join_explained:%'") == 1);
+        event.conversation = {Platform::teams, "a:noor", Conversation::Kind::direct, ""};
+        event.event_id = "noor-2";
+        event.text = "taal en";
+        REQUIRE(chat.bot.handle(event, leernetwerk::testing::demo_now()));
+        event.event_id = "noor-3";
+        event.text = "hulp";
+        const auto help = chat.bot.handle(event, leernetwerk::testing::demo_now());
+        REQUIRE(help);
+        REQUIRE_FALSE(help->message_ids.empty());
+        const auto reply = chat.store->outbox_row(help->message_ids.front());
+        REQUIRE(reply);
+        CHECK(reply->message.lang == Lang::en);
+        REQUIRE(count_rows(file.path, "SELECT count(*) FROM adapter_state WHERE key LIKE "
+                                      "'core.stranger_language:%'") == 1);
     }
     // ... but no marker names her account.
     CHECK(count_rows(file.path, "SELECT count(*) FROM adapter_state WHERE key LIKE "
