@@ -50,7 +50,7 @@ std::string new_code() {
 /// What is stored of a code: its HMAC under a key derived from the poll secret (not in the
 /// database), so a copy of the database does not reveal a code that is still valid.
 std::string code_hash(const BotSettings& settings, std::string_view code) {
-    return hmac_sha256(hmac_sha256(poll_key(settings), "leernetwerk-link-code:key"), code);
+    return hmac_sha256(derived_key(settings, "leernetwerk-link-code:key"), code);
 }
 
 std::string platform_name(Turn& turn, Platform platform) {

@@ -107,7 +107,7 @@ std::string poll_label(Id poll_id) {
 }
 
 std::string ballot_key(const BotSettings& settings, Id poll_id) {
-    return hmac_sha256(poll_key(settings), poll_label(poll_id) + ":key");
+    return derived_key(settings, poll_label(poll_id) + ":key");
 }
 
 std::string seal(const std::string& key, Id poll_id, const std::string& plain) {
@@ -146,6 +146,10 @@ const std::string& poll_key(const BotSettings& settings) {
         return random_bytes(kSealKeyBytes);
     }();
     return key;
+}
+
+std::string derived_key(const BotSettings& settings, std::string_view purpose) {
+    return hmac_sha256(poll_key(settings), purpose);
 }
 
 std::string respondent_token(const BotSettings& settings, Id poll_id, Id member_id) {

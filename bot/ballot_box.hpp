@@ -31,6 +31,9 @@ inline constexpr std::size_t kMaxOpenAnswerChars = 1000;
 
 /// The key of respondent tokens and ballots: [polls] secret, else one for this process only.
 const std::string& poll_key(const BotSettings& settings);
+/// A key for one purpose ("leernetwerk-outbox:key"), derived from the poll key: what it protects
+/// cannot be opened or matched with the database alone.
+std::string derived_key(const BotSettings& settings, std::string_view purpose);
 
 /// HMAC-SHA256(key, poll id, member id) in hex: finds a member's own ballot, or their answers in a
 /// named poll, without the database naming them.

@@ -33,7 +33,7 @@ bool is_placeholder_name(std::string_view name, std::string_view user_id) {
 }  // namespace
 
 std::string stranger_tag(const BotSettings& settings, const InboundEvent& event) {
-    return to_hex(hmac_sha256(hmac_sha256(poll_key(settings), "leernetwerk-stranger:key"),
+    return to_hex(hmac_sha256(derived_key(settings, "leernetwerk-stranger:key"),
                               std::string(platform_code(event.conversation.platform)) + ":" +
                                   event.sender.user_id))
         .substr(0, 32);
@@ -2122,7 +2122,7 @@ bool answer_membership_change(Turn& turn, const PendingAction& pending, bool yes
 
 Bot::Bot(Store& store, BotSettings settings) : store_(store), settings_(std::move(settings)) {
     // The messages an anonymous poll causes to members are stored sealed (ballot_box.hpp).
-    store_.use_sealing_key(hmac_sha256(poll_key(settings_), "leernetwerk-outbox:key"));
+    store_.use_sealing_key(derived_key(settings_, "leernetwerk-outbox:key"));
 }
 
 namespace {

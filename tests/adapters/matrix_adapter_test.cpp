@@ -1261,3 +1261,29 @@ TEST_CASE("matrix: a member who leaves the linked room is put to the facilitator
     CHECK(asked.find("Anna de Vries heeft het gesprek van HSN-caf") != std::string::npos);
     CHECK(f.spec_errors() == 0);
 }
+
+TEST_CASE("matrix: an answer the homeserver refused in the room reaches its sender privately",
+          "[matrix][adapter][notice]") {
+    REQUIRE_PEER(f);
+    REQUIRE(f.say(kMarieke, "nieuw netwerk HSN-café Feedback").find("is gestart") !=
+            std::string::npos);
+    // The room refuses the bot's next message for good (403), as after a power-level change.
+    f.control("POST", "/_test/fail",
+              {{"path", "/rooms/" + f.room + "/send/m.room.message/"},
+               {"status", 403},
+               {"errcode", "M_FORBIDDEN"},
+               {"count", 1}});
+    f.say(kMarieke, "bijeenkomsten");
+    REQUIRE(f.store->outbox_in_state(Platform::matrix, OutboxState::failed).size() == 1);
+    CHECK(f.direct_texts(kMarieke).empty());
+    // The runtime's timer runs the notice the give-up scheduled.
+    REQUIRE(f.bot->tick(f.now));
+    f.adapter->wake();
+    REQUIRE(f.drained());
+    const auto said = f.direct_texts(kMarieke);
+    CHECK(said.find("Mijn antwoord op je bericht in de groep van HSN-café Feedback is daar niet "
+                    "aangekomen: Matrix nam het niet aan.") != std::string::npos);
+    CHECK(said.find("HSN-café Feedback heeft nog geen komende bijeenkomsten.") !=
+          std::string::npos);
+    CHECK(f.spec_errors() == 0);
+}
