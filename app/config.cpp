@@ -19,9 +19,9 @@
 // exceptions, so toml::parse returns a toml::table and throws toml::parse_error.
 #include <toml++/toml.h>
 
-#include "bot/send_window.hpp"
-#include "bot/text.hpp"
-#include "bot/when.hpp"
+#include "bot/vocab/send_window.hpp"
+#include "bot/vocab/text.hpp"
+#include "bot/vocab/when.hpp"
 
 namespace leernetwerk::app {
 namespace {

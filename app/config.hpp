@@ -11,8 +11,8 @@
 
 #include <tl/expected.hpp>
 
-#include "bot/lang.hpp"
-#include "bot/send_window.hpp"
+#include "bot/i18n/lang.hpp"
+#include "bot/vocab/send_window.hpp"
 
 namespace leernetwerk::app {
 

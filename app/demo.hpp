@@ -1,6 +1,6 @@
 #pragma once
 // The demo network for trying the bot in the console: a believable HSN-café.
-#include "bot/store.hpp"
+#include "bot/ports/store.hpp"
 
 namespace leernetwerk::app {
 

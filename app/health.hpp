@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "adapters/dispatch/delivery_engine.hpp"
-#include "bot/store.hpp"
+#include "bot/ports/store.hpp"
 
 namespace leernetwerk::app {
 

@@ -12,8 +12,8 @@
 #include <date/tz.h>
 #include <libical/ical.h>
 
-#include "bot/calendar_feed.hpp"
-#include "bot/text.hpp"
+#include "bot/features/calendar/calendar_feed.hpp"
+#include "bot/vocab/text.hpp"
 
 namespace leernetwerk::app {
 namespace {

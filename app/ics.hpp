@@ -7,10 +7,10 @@
 #include <string_view>
 #include <vector>
 
-#include "bot/model.hpp"
-#include "bot/result.hpp"
-#include "bot/send_window.hpp"
-#include "bot/store.hpp"
+#include "bot/vocab/model.hpp"
+#include "bot/vocab/result.hpp"
+#include "bot/vocab/send_window.hpp"
+#include "bot/ports/store.hpp"
 
 namespace leernetwerk::app {
 

@@ -35,11 +35,11 @@
 #include "app/matrix_registration.hpp"
 #include "app/teams_package.hpp"
 #include "app/xlsx.hpp"
-#include "bot/bot.hpp"
-#include "bot/calendar_feed.hpp"
-#include "bot/knowledge.hpp"
-#include "bot/log.hpp"
-#include "bot/polls.hpp"
+#include "bot/engine/bot.hpp"
+#include "bot/features/calendar/calendar_feed.hpp"
+#include "bot/features/knowledge/knowledge.hpp"
+#include "bot/vocab/log.hpp"
+#include "bot/features/polls/polls.hpp"
 #include "storage/sqlite_store.hpp"
 
 namespace {

@@ -5,7 +5,7 @@
 
 #include <xlsxwriter.h>
 
-#include "bot/text.hpp"
+#include "bot/vocab/text.hpp"
 
 namespace leernetwerk::app {
 namespace {

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "bot/result.hpp"
-#include "bot/table.hpp"
+#include "bot/vocab/result.hpp"
+#include "bot/vocab/table.hpp"
 
 namespace leernetwerk::app {
 

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "bench/report.hpp"
-#include "bot/ballot_box.hpp"
-#include "bot/bot.hpp"
+#include "bot/features/polls/ballot_box.hpp"
+#include "bot/engine/bot.hpp"
 #include "storage/sqlite_store.hpp"
 
 namespace {

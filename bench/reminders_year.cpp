@@ -27,10 +27,10 @@
 
 #include "bench/report.hpp"
 #include "bench/server_process.hpp"
-#include "bot/bot.hpp"
-#include "bot/log.hpp"
-#include "bot/send_window.hpp"
-#include "bot/when.hpp"
+#include "bot/engine/bot.hpp"
+#include "bot/vocab/log.hpp"
+#include "bot/vocab/send_window.hpp"
+#include "bot/vocab/when.hpp"
 #include "storage/sqlite_store.hpp"
 
 namespace {

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bot/store.hpp"
+#include "bot/ports/store.hpp"
 
 namespace leernetwerk::storage {
 namespace {

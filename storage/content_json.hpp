@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "bot/content.hpp"
+#include "bot/vocab/content.hpp"
 
 namespace leernetwerk::storage {
 

@@ -13,8 +13,8 @@
 #include <libstemmer.h>
 #include <sqlite3.h>
 
-#include "bot/store.hpp"
-#include "bot/text.hpp"
+#include "bot/ports/store.hpp"
+#include "bot/vocab/text.hpp"
 
 namespace leernetwerk::storage {
 namespace {

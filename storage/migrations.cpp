@@ -5,7 +5,7 @@
 
 #include <sqlite3.h>
 
-#include "bot/store.hpp"
+#include "bot/ports/store.hpp"
 #include "storage/fts_tokenizer.hpp"
 #include "storage/statement.hpp"
 

@@ -4,7 +4,7 @@
 #include <array>
 #include <string>
 
-#include "bot/text.hpp"
+#include "bot/vocab/text.hpp"
 #include "storage/fts_tokenizer.hpp"
 #include "storage/sqlite_impl.hpp"
 

@@ -2,7 +2,7 @@
 // that show a question, members' pauses and each network's number of members to ask.
 #include <string>
 
-#include "bot/text.hpp"
+#include "bot/vocab/text.hpp"
 #include "storage/sqlite_impl.hpp"
 
 namespace leernetwerk::storage {

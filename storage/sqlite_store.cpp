@@ -11,8 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
-#include "bot/seal.hpp"
-#include "bot/text.hpp"
+#include "bot/vocab/seal.hpp"
+#include "bot/vocab/text.hpp"
 #include "storage/content_json.hpp"
 #include "storage/fts_tokenizer.hpp"
 #include "storage/migrations.hpp"

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "bot/store.hpp"
+#include "bot/ports/store.hpp"
 
 namespace leernetwerk::storage {
 

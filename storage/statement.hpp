@@ -10,7 +10,7 @@
 
 #include <sqlite3.h>
 
-#include "bot/store.hpp"
+#include "bot/ports/store.hpp"
 
 namespace leernetwerk::storage {
 

@@ -7,8 +7,8 @@
 #include <random>
 #include <sstream>
 
-#include "bot/i18n.hpp"
-#include "bot/text.hpp"
+#include "bot/i18n/i18n.hpp"
+#include "bot/vocab/text.hpp"
 
 namespace leernetwerk::console {
 namespace {

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "bot/bot.hpp"
-#include "bot/content.hpp"
-#include "bot/events.hpp"
-#include "bot/store.hpp"
+#include "bot/engine/bot.hpp"
+#include "bot/vocab/content.hpp"
+#include "bot/vocab/inbound.hpp"
+#include "bot/ports/store.hpp"
 
 namespace leernetwerk::console {
 

@@ -10,7 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "adapters/dispatch/send_pacer.hpp"
-#include "bot/log.hpp"
+#include "bot/vocab/log.hpp"
 
 namespace leernetwerk::dispatch {
 

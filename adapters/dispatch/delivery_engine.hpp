@@ -18,7 +18,7 @@
 
 #include "adapters/dispatch/retry_policy.hpp"
 #include "adapters/net/metrics.hpp"
-#include "bot/store.hpp"
+#include "bot/ports/store.hpp"
 
 namespace boost::asio {
 class io_context;

@@ -8,7 +8,7 @@
 #include <random>
 #include <string_view>
 
-#include "bot/content.hpp"
+#include "bot/vocab/content.hpp"
 
 namespace leernetwerk::dispatch {
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "adapters/net/retry.hpp"
-#include "bot/store.hpp"
+#include "bot/ports/store.hpp"
 
 namespace leernetwerk::dispatch {
 

@@ -14,13 +14,13 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/dispatch/delivery_engine.hpp"
-#include "adapters/matrix/events.hpp"
+#include "adapters/matrix/transaction.hpp"
 #include "adapters/matrix/render.hpp"
 #include "adapters/matrix/sync.hpp"
 #include "adapters/net/retry.hpp"
-#include "bot/i18n.hpp"
-#include "bot/log.hpp"
-#include "bot/text.hpp"
+#include "bot/i18n/i18n.hpp"
+#include "bot/vocab/log.hpp"
+#include "bot/vocab/text.hpp"
 
 namespace leernetwerk::matrix {
 namespace {

@@ -17,7 +17,7 @@
 #include "adapters/dispatch/retry_policy.hpp"
 #include "adapters/net/http_server.hpp"
 #include "adapters/net/metrics.hpp"
-#include "bot/bot.hpp"
+#include "bot/engine/bot.hpp"
 
 namespace leernetwerk::matrix {
 

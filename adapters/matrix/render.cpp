@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bot/text.hpp"
+#include "bot/vocab/text.hpp"
 
 namespace leernetwerk::matrix {
 namespace {

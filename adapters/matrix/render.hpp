@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "bot/content.hpp"
+#include "bot/vocab/content.hpp"
 
 namespace leernetwerk::matrix {
 

@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "adapters/matrix/events.hpp"
-#include "bot/result.hpp"
+#include "adapters/matrix/transaction.hpp"
+#include "bot/vocab/result.hpp"
 
 namespace leernetwerk::matrix {
 

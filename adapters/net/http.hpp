@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "bot/result.hpp"
+#include "bot/vocab/result.hpp"
 
 namespace leernetwerk::net {
 

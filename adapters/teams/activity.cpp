@@ -9,7 +9,7 @@
 
 #include "adapters/net/json_limits.hpp"
 #include "adapters/teams/cards.hpp"
-#include "bot/text.hpp"
+#include "bot/vocab/text.hpp"
 
 namespace leernetwerk::teams {
 namespace {

@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "bot/events.hpp"
-#include "bot/result.hpp"
+#include "bot/vocab/inbound.hpp"
+#include "bot/vocab/result.hpp"
 
 namespace leernetwerk::teams {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "adapters/net/http.hpp"
-#include "bot/result.hpp"
+#include "bot/vocab/result.hpp"
 
 namespace leernetwerk::teams {
 

@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/net/json_limits.hpp"
-#include "bot/text.hpp"
-#include "bot/when.hpp"
+#include "bot/vocab/text.hpp"
+#include "bot/vocab/when.hpp"
 
 namespace leernetwerk::teams {
 namespace {

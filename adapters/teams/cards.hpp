@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
-#include "bot/content.hpp"
-#include "bot/events.hpp"
-#include "bot/result.hpp"
+#include "bot/vocab/content.hpp"
+#include "bot/vocab/inbound.hpp"
+#include "bot/vocab/result.hpp"
 
 namespace leernetwerk::teams {
 

@@ -14,8 +14,8 @@
 #include "adapters/net/retry.hpp"
 #include "adapters/teams/activity.hpp"
 #include "adapters/teams/cards.hpp"
-#include "bot/log.hpp"
-#include "bot/text.hpp"
+#include "bot/vocab/log.hpp"
+#include "bot/vocab/text.hpp"
 
 namespace leernetwerk::teams {
 namespace {

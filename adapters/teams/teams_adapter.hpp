@@ -14,7 +14,7 @@
 #include "adapters/net/http_server.hpp"
 #include "adapters/net/metrics.hpp"
 #include "adapters/teams/auth.hpp"
-#include "bot/bot.hpp"
+#include "bot/engine/bot.hpp"
 
 namespace leernetwerk::teams {
 

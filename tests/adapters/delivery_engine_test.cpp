@@ -10,7 +10,7 @@
 
 #include "adapters/dispatch/delivery_engine.hpp"
 #include "adapters/net_support.hpp"
-#include "bot/log.hpp"
+#include "bot/vocab/log.hpp"
 #include "storage/sqlite_store.hpp"
 
 using namespace leernetwerk;

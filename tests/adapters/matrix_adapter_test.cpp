@@ -16,7 +16,7 @@
 #include "adapters/matrix_peer_support.hpp"
 #include "adapters/net/http_client.hpp"
 #include "adapters/net_support.hpp"
-#include "bot/ballot_box.hpp"
+#include "bot/features/polls/ballot_box.hpp"
 #include "storage/sqlite_store.hpp"
 
 using namespace leernetwerk;

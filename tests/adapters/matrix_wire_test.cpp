@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "adapters/matrix/events.hpp"
+#include "adapters/matrix/transaction.hpp"
 #include "adapters/matrix/render.hpp"
 
 using namespace leernetwerk;

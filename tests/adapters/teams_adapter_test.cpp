@@ -12,7 +12,7 @@
 #include "adapters/net/http_client.hpp"
 #include "adapters/net_support.hpp"
 #include "adapters/teams/teams_adapter.hpp"
-#include "bot/ballot_box.hpp"
+#include "bot/features/polls/ballot_box.hpp"
 #include "storage/sqlite_store.hpp"
 
 using namespace leernetwerk;

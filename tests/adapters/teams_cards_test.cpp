@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/teams/cards.hpp"
-#include "bot/text.hpp"
+#include "bot/vocab/text.hpp"
 
 using namespace leernetwerk;
 using namespace leernetwerk::teams;

@@ -33,8 +33,8 @@
 
 #include <sqlite3.h>
 
-#include "bot/ballot_box.hpp"
-#include "bot/log.hpp"
+#include "bot/features/polls/ballot_box.hpp"
+#include "bot/vocab/log.hpp"
 #include "support/console_fixture.hpp"
 
 using namespace leernetwerk;

@@ -9,7 +9,7 @@
 
 #include "adapters/console/console.hpp"
 #include "app/demo.hpp"
-#include "bot/ballot_box.hpp"
+#include "bot/features/polls/ballot_box.hpp"
 #include "storage/sqlite_store.hpp"
 
 namespace leernetwerk::testing {

@@ -6,7 +6,7 @@
 #include <sqlite3.h>
 #include <catch2/catch.hpp>
 
-#include "bot/log.hpp"
+#include "bot/vocab/log.hpp"
 #include "support/console_fixture.hpp"
 
 using namespace leernetwerk;

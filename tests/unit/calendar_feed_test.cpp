@@ -13,7 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include "app/ics.hpp"
-#include "bot/calendar_feed.hpp"
+#include "bot/features/calendar/calendar_feed.hpp"
 #include "support/console_fixture.hpp"
 
 namespace {

@@ -4,8 +4,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "bot/commands.hpp"
-#include "bot/i18n.hpp"
+#include "bot/parse/commands.hpp"
+#include "bot/i18n/i18n.hpp"
 
 using namespace leernetwerk;
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "bot/knowledge.hpp"
+#include "bot/features/knowledge/knowledge.hpp"
 #include "support/console_fixture.hpp"
 
 using leernetwerk::testing::ConsoleFixture;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "bot/log.hpp"
+#include "bot/vocab/log.hpp"
 #include "support/console_fixture.hpp"
 
 using leernetwerk::testing::ConsoleFixture;

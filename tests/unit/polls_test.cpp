@@ -12,10 +12,10 @@
 
 #include <sqlite3.h>
 
-#include "bot/knowledge.hpp"
-#include "bot/log.hpp"
-#include "bot/polls.hpp"
-#include "bot/text.hpp"
+#include "bot/features/knowledge/knowledge.hpp"
+#include "bot/vocab/log.hpp"
+#include "bot/features/polls/polls.hpp"
+#include "bot/vocab/text.hpp"
 #include "storage/fts_tokenizer.hpp"
 #include "support/console_fixture.hpp"
 

@@ -10,7 +10,7 @@
 
 #include <sqlite3.h>
 
-#include "bot/log.hpp"
+#include "bot/vocab/log.hpp"
 #include "support/console_fixture.hpp"
 
 using leernetwerk::testing::ConsoleFixture;

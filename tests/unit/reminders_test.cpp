@@ -9,10 +9,10 @@
 #include <memory>
 #include <set>
 
-#include "bot/bot.hpp"
-#include "bot/i18n.hpp"
-#include "bot/log.hpp"
-#include "bot/send_window.hpp"
+#include "bot/engine/bot.hpp"
+#include "bot/i18n/i18n.hpp"
+#include "bot/vocab/log.hpp"
+#include "bot/vocab/send_window.hpp"
 #include "storage/sqlite_store.hpp"
 #include "support/console_fixture.hpp"
 

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "bot/send_window.hpp"
+#include "bot/vocab/send_window.hpp"
 
 using namespace leernetwerk;
 using std::chrono::days;

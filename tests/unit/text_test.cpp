@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "bot/lang.hpp"
-#include "bot/text.hpp"
+#include "bot/i18n/lang.hpp"
+#include "bot/vocab/text.hpp"
 
 using namespace leernetwerk;
 

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "bot/when.hpp"
+#include "bot/vocab/when.hpp"
 
 using namespace leernetwerk;
 using std::chrono::hours;
