@@ -68,8 +68,11 @@ public:
     /// The network for a command that needs one, or nullopt after telling the sender why.
     std::optional<Network> require_network();
     /// Like require_network, and the sender must run it; otherwise a friendly refusal naming who
-    /// can.
-    std::optional<Network> require_manager(CommandId command);
+    /// can and the command (its key) they tried. The router calls it (registry.hpp).
+    std::optional<Network> require_manager(std::string_view command);
+    /// The network a command of Access::manager is about, set by the router once it checked
+    /// that the sender runs it.
+    std::optional<Network> managed_network;
 
 private:
     Address reply_address() const;
@@ -173,6 +176,9 @@ std::string role_label(Role role, Lang lang);
 /// Names joined as "Anna, Bram en Cees" / "Anna, Bram and Cees".
 std::string join_names(const std::vector<std::string>& names, Lang lang);
 
+/// `hulp`, `hulp <onderwerp>`, `hulp <opdracht>` (help.cpp).
+void show_help(Turn& turn, const std::string& args);
+
 // Flows, one function per command (meeting_flows.cpp).
 void show_meetings(Turn& turn);
 void plan_meeting(Turn& turn, const std::string& args);
@@ -180,10 +186,8 @@ void plan_meeting_form(Turn& turn, const ActionSubmission& action);
 void move_meeting(Turn& turn, const std::string& args);
 void cancel_meeting(Turn& turn, const std::string& args);
 void cafe_weeks(Turn& turn, const std::string& args);
-/// A click on a Ja/Nee confirmation ("confirm:<id>") or a typed ja/nee.
-void answer_confirmation(Turn& turn, std::optional<Id> pending_id, bool yes);
-/// Scheduler job: an unanswered confirmation expires.
-void expire_confirmation(Store& store, const BotSettings& settings, const Job& job, Instant now);
+/// The answer to "plan (or move) this meeting?" (pending kinds plan_meeting, move_meeting).
+void answer_meeting_draft(Turn& turn, const PendingAction& pending, bool yes);
 
 inline constexpr std::string_view kPendingExpiryJob = "pending_expiry";
 
@@ -196,8 +200,6 @@ void ask_remove_member(Turn& turn, const Network& network, const RosterEntry& ta
 bool answer_undoable(Turn& turn, const PendingAction& pending, bool yes);
 /// An undo offer ("Ongedaan maken"): a typed ja/nee never answers it, only its button or label.
 bool is_undo_offer(std::string_view kind);
-/// Whether a typed "ja"/"nee" may answer this open prompt: not an undo offer, not a form.
-bool takes_typed_yes_no(const PendingAction& pending);
 /// Whether a pending confirmation is one of undo_flows'.
 bool is_undoable_kind(std::string_view kind);
 /// A moment in the network's zone as the sender reads it.
@@ -270,8 +272,6 @@ void submit_agenda_item(Turn& turn, const std::string& args);
 void submit_agenda_form(Turn& turn, const ActionSubmission& action);
 /// `agenda`: the list for the next meeting; `agenda 3 voorbereider Bram` and the like: changes.
 void show_agenda(Turn& turn, const std::string& args);
-/// The facilitator's agenda commands (accept, park, merge, order, edit, move, remove, the vote).
-void manage_agenda(Turn& turn, CommandId command, const std::string& args);
 /// `stip 3 3 5`: a member's three dots, replacing earlier ones.
 void place_dots(Turn& turn, const std::string& args);
 /// Scheduler job: a dot vote's deadline has come; it closes and its result goes to the network.
@@ -345,7 +345,8 @@ void set_route_count(Turn& turn, const std::string& args);
 /// A click on a question's card ("offer:", "consent:", "helpful:"); false when not one of these.
 bool question_action(Turn& turn, const ActionSubmission& action);
 /// A typed ja/nee when the member's newest open prompt is a question's; false otherwise.
-bool answer_question_prompt(Turn& turn, bool yes, const std::string& args);
+bool answer_question_prompt(Turn& turn, const PendingAction& pending, bool yes,
+                            const std::string& args);
 /// Scheduler job: a question's prompt expired. False when the job's prompt is not a question's.
 bool expire_question_prompt(Store& store, const BotSettings& settings, const Job& job, Instant now);
 enum class FollowUpOutcome { sent, skipped, deferred };
@@ -354,8 +355,5 @@ enum class FollowUpOutcome { sent, skipped, deferred };
 FollowUpOutcome run_question_follow_up(Store& store, const BotSettings& settings, const Job& job,
                                        Instant now);
 
-/// A facilitator's answer to "add this newcomer?" / "remove this leaver?" (pending kinds
-/// add_joined and remove_left); false for other pending kinds.
-bool answer_membership_change(Turn& turn, const PendingAction& pending, bool yes);
 
 }  // namespace leernetwerk::detail

@@ -169,10 +169,6 @@ bool is_undoable_kind(std::string_view kind) {
            kind == kUndoRemoveKind;
 }
 
-bool takes_typed_yes_no(const PendingAction& pending) {
-    return !is_undo_offer(pending.kind) && pending.kind != "plan_meeting_form";
-}
-
 bool is_undo_offer(std::string_view kind) {
     return kind == kUndoCancelKind || kind == kUndoRemoveKind;
 }

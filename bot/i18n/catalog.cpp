@@ -47,6 +47,7 @@ constexpr Entry kCatalogue[] = {
      "Type **help** and a command to learn more, for example **help expertise**."},
     {"cmd.help", "**hulp** — dit overzicht", "**help** — this overview"},
     {"cmd.meetings", "**bijeenkomsten** — de komende bijeenkomsten", "**meetings** — the coming meetings"},
+    {"cmd.next_meeting", "**volgende** — de volgende bijeenkomst in één regel", "**next meeting** — the next meeting in one line"},
     {"cmd.members", "**leden** — wie er in het netwerk zit, met school en expertise", "**members** — who is in the network, with school and expertise"},
     {"cmd.expertise", "**expertise** rekenen, feedback — zeg waar je verstand van hebt", "**expertise** maths, feedback — say what you know about"},
     {"cmd.language", "**taal** en — praat Engels met me (of **taal** nl)", "**language** nl — talk Dutch with me (or **language** en)"},
@@ -69,6 +70,8 @@ constexpr Entry kCatalogue[] = {
      "**help** shows what you can ask. **help** followed by a command explains that command."},
     {"help.meetings", "**bijeenkomsten** toont de komende bijeenkomsten van je netwerk: datum, tijd, plaats, onderwerp en wie voorbereidt. Het nummer (#3) gebruik je om een bijeenkomst te verplaatsen of te annuleren.",
      "**meetings** shows your network's coming meetings: date, time, place, topic and who prepares. Use the number (#3) to move or cancel a meeting."},
+    {"help.next_meeting", "**volgende** zegt in één regel wanneer en waar de volgende bijeenkomst van je netwerk is, waarover, en of je al hebt laten weten dat je komt.",
+     "**next meeting** tells you in one line when and where your network's next meeting is, what it is about, and whether you said you are coming."},
     {"help.members", "**leden** toont iedereen in het netwerk met school, rol, expertise en waar ze gekoppeld zijn (Teams, Matrix, console). Procesbegeleiders zien ook wie ik nog nooit kon bereiken (geen account, of het platform weigerde mijn bericht) en wat je dan doet.",
      "**members** shows everyone in the network with school, role, expertise and where they are linked (Teams, Matrix, console). Facilitators also see whom I could never reach (no account, or the platform refused my message) and what to do about it."},
     {"help.expertise", "**expertise** rekenen, feedback, ICT slaat op waar je verstand van hebt (komma's ertussen, maximaal 10). Vragen uit het netwerk komen zo bij de juiste mensen. **expertise** alleen laat zien wat er staat, **expertise wissen** haalt alles weg.",
@@ -378,6 +381,11 @@ constexpr Entry kCatalogue[] = {
     {"meetings.row_label", "#{number} · {when}", "#{number} · {when}"},
     {"meetings.row_value", "{topic} · {location} · voorbereiding: {preparers}", "{topic} · {location} · preparers: {preparers}"},
     {"meetings.none", "{network} heeft nog geen komende bijeenkomsten.", "{network} has no coming meetings yet."},
+    {"next_meeting.line", "Volgende bijeenkomst van {network}: #{number} · {when} · {topic} · {location} · {answer}", "Next meeting of {network}: #{number} · {when} · {topic} · {location} · {answer}"},
+    {"next_meeting.none", "{network} heeft nog geen volgende bijeenkomst gepland.", "{network} has no next meeting planned yet."},
+    {"next_meeting.coming", "je komt", "you are coming"},
+    {"next_meeting.not_coming", "je kunt niet", "you can't come"},
+    {"next_meeting.not_answered", "laat weten of je komt: **ik kom {number}**", "tell whether you come: **i'm coming {number}**"},
     {"meetings.earlier", "En {count} eerdere {count:bijeenkomst|bijeenkomsten} in {year}.", "Plus {count} earlier {count:meeting|meetings} in {year}."},
 
     // ---- café weeks

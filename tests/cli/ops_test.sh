@@ -128,6 +128,7 @@ import sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1], timeout=10)
 db.execute("CREATE TABLE IF NOT EXISTS load_pairs (pair INTEGER, half INTEGER)")
 db.commit()
+open(sys.argv[1] + ".writing", "w").close()
 end = time.time() + 4
 n = 0
 while time.time() < end:
@@ -137,7 +138,9 @@ while time.time() < end:
     n += 1
 EOF
 writer=$!
-sleep 1
+# The backup starts once the writers do (a loaded machine may take seconds to start python).
+for _ in $(seq 100); do [ -e "$work/bot.db.writing" ] && break; sleep 0.1; done
+sleep 0.5
 "$bin" backup --config bot.toml --to "$work/backup.db" --poll-key-to "$work/backup.poll-key" >backup.out 2>&1
 check "backup while serve runs and writers commit" test $? -eq 0
 wait $writer

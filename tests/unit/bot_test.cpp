@@ -485,6 +485,17 @@ TEST_CASE("in a room where members talk among themselves, the bot answers only w
     REQUIRE(named.size() == 1);
     CHECK(contains(named.front(), "begrijp ik niet"));
 
+    // A command that takes nothing after its words, followed by more words, is members talking:
+    // "volgende week ..." is no question for the bot about the next meeting.
+    auto talk = message_from(anna, "volgende week ben ik er niet", "m7");
+    talk.ambient = true;
+    CHECK(said(talk).empty());
+    auto next = message_from(anna, "volgende", "m8");
+    next.ambient = true;
+    const auto next_meeting = said(next);
+    REQUIRE(next_meeting.size() == 1);
+    CHECK(contains(next_meeting.front(), "Volgende bijeenkomst van"));
+
     // In a private chat the bot keeps helping.
     auto direct = message_from(anna, "Goedemorgen!", "m6");
     direct.ambient = true;

@@ -1,5 +1,6 @@
 // Conversations with the demo network through the console, as a facilitator and participants
 // would have them. Every assertion is on what the console printed or on what was stored.
+#include <algorithm>
 #include <set>
 
 #include <catch2/catch.hpp>
@@ -52,7 +53,7 @@ TEST_CASE("everyone can ask for help, in their own language", "[conversation][he
         CHECK(contains(reply, "Hoi Anna de Vries!"));
         // An overview that fits a phone: per topic what everyone uses, and where to read on.
         CHECK(contains(reply,
-                       "- Bijeenkomsten: bijeenkomsten, caféweken, ik kom, ik kan niet, "
+                       "- Bijeenkomsten: bijeenkomsten, volgende, caféweken, ik kom, ik kan niet, "
                        "wie komt, herinneringen, agenda-link, agenda-link persoonlijk — meer: "
                        "hulp bijeenkomsten"));
         CHECK(contains(reply, "- Vragen aan het netwerk: vraag, vragen, antwoord"));
@@ -85,7 +86,7 @@ TEST_CASE("everyone can ask for help, in their own language", "[conversation][he
         CHECK(contains(chat.say("language en"), "I will talk English to you"));
         const auto reply = chat.say("help");
         CHECK(contains(reply, "What you can ask"));
-        CHECK(contains(reply, "- Meetings: meetings, café weeks"));
+        CHECK(contains(reply, "- Meetings: meetings, next meeting, café weeks"));
         CHECK(contains(chat.say("help meetings"), "meetings — the coming meetings"));
         CHECK(contains(chat.say("taal nl"), "Nederlands"));
         CHECK(contains(chat.say("hulp"), "Wat je kunt vragen"));
@@ -127,6 +128,30 @@ TEST_CASE("members see the meetings and each other", "[conversation]") {
         CHECK(contains(chat.say("expertise wissen"), "gewist"));
         CHECK(contains(chat.say("mijn expertise"), "nog geen expertise"));
     }
+}
+
+TEST_CASE("volgende: the next meeting in one line, with whether you said you come",
+          "[conversation][meetings]") {
+    ConsoleFixture chat;
+    chat.as("Sanne");
+    // The console wraps long lines; the line itself is one sentence.
+    const auto one_line = [&](const std::string& typed) {
+        auto printed = chat.say(typed);
+        std::replace(printed.begin(), printed.end(), '\n', ' ');
+        return printed;
+    };
+    CHECK_THAT(one_line("volgende"),
+               Catch::Contains("Volgende bijeenkomst van HSN-café Feedback die werkt: #2 · di 9 "
+                               "feb 2027 15:30 · Feedback op schrijfopdrachten met rubrics · Het "
+                               "Kompas, Nijkerk · laat weten of je komt: **ik kom 2**"));
+    chat.say("ik kom 2");
+    CHECK_THAT(one_line("volgende bijeenkomst"), Catch::Contains("Het Kompas, Nijkerk · je komt"));
+    chat.say("ik kan niet 2");
+    CHECK_THAT(one_line("volgende"), Catch::Contains("Nijkerk · je kunt niet"));
+    // It is listed with the meetings in help, and has help of its own.
+    CHECK_THAT(one_line("hulp bijeenkomsten"),
+               Catch::Contains("volgende — de volgende bijeenkomst in één regel"));
+    CHECK_THAT(one_line("hulp volgende"), Catch::Contains("zegt in één regel"));
 }
 
 TEST_CASE("unclear input gets a friendly reply and changes nothing", "[conversation][input]") {

@@ -13,7 +13,9 @@
 
 #include "bot/parse/commands.hpp"
 #include "bot/vocab/text.hpp"
+#include "bot/engine/registry.hpp"
 #include "bot/engine/turn.hpp"
+#include "bot/features/agenda/agenda_flows.hpp"
 
 namespace leernetwerk::detail {
 namespace {
@@ -550,8 +552,12 @@ std::string short_text(const AgendaItem& item, Lang lang) {
     return item.text;
 }
 
-void set_status(Turn& turn, CommandId command, const std::string& args, AgendaStatus status) {
-    const auto network = turn.require_manager(command);
+}  // namespace
+
+// ---- the facilitator's agenda commands (routes.cpp) ------------------------------------------
+
+void set_status(Turn& turn, const std::string& args, AgendaStatus status) {
+    const auto network = turn.managed_network;
     if (!network) {
         return;
     }
@@ -600,7 +606,7 @@ int status_rank(AgendaStatus status) {
 }
 
 void merge_items(Turn& turn, const std::string& args) {
-    const auto network = turn.require_manager(CommandId::agenda_merge);
+    const auto network = turn.managed_network;
     if (!network) {
         return;
     }
@@ -677,7 +683,7 @@ void merge_items(Turn& turn, const std::string& args) {
 }
 
 void reorder_item(Turn& turn, const std::string& args) {
-    const auto network = turn.require_manager(CommandId::agenda_order);
+    const auto network = turn.managed_network;
     if (!network) {
         return;
     }
@@ -752,7 +758,7 @@ std::optional<Meeting> find_target_meeting(Turn& turn, const Network& network,
 }
 
 void move_item(Turn& turn, const std::string& args) {
-    const auto network = turn.require_manager(CommandId::agenda_move);
+    const auto network = turn.managed_network;
     if (!network) {
         return;
     }
@@ -793,7 +799,7 @@ void move_item(Turn& turn, const std::string& args) {
 }
 
 void remove_item(Turn& turn, const std::string& args) {
-    const auto network = turn.require_manager(CommandId::agenda_remove);
+    const auto network = turn.managed_network;
     if (!network) {
         return;
     }
@@ -812,7 +818,7 @@ void remove_item(Turn& turn, const std::string& args) {
 
 /// "3 voorbereider Bram", "3 minuten 20", "3 tekst …", "3 toelichting …", "3 soort casus".
 void edit_item(Turn& turn, const std::string& args) {
-    const auto network = turn.require_manager(CommandId::agenda_edit);
+    const auto network = turn.managed_network;
     if (!network) {
         return;
     }
@@ -1039,7 +1045,7 @@ void show_tally(Turn& turn, const Network& network) {
 }
 
 void open_round(Turn& turn, const std::string& args) {
-    const auto network = turn.require_manager(CommandId::agenda_vote_open);
+    const auto network = turn.managed_network;
     if (!network) {
         return;
     }
@@ -1136,7 +1142,7 @@ void open_round(Turn& turn, const std::string& args) {
 }
 
 void close_vote(Turn& turn) {
-    const auto network = turn.require_manager(CommandId::agenda_vote_close);
+    const auto network = turn.managed_network;
     if (!network) {
         return;
     }
@@ -1150,8 +1156,6 @@ void close_vote(Turn& turn) {
         return tally_summary(turn.store, *network, list, lang, true);
     });
 }
-
-}  // namespace
 
 // ---- public -----------------------------------------------------------------------------------
 
@@ -1306,18 +1310,18 @@ void show_agenda(Turn& turn, const std::string& args) {
             const auto number = parts.front();
             const auto rest = rest_after(parts, 2);
             if (is_word(verb, {"accepteer", "accepteren", "akkoord", "accept", "vast"})) {
-                set_status(turn, CommandId::agenda_accept, number, AgendaStatus::accepted);
+                route_command(turn, "agenda_accept", number);
             } else if (is_word(verb, {"parkeer", "parkeren", "park"})) {
-                set_status(turn, CommandId::agenda_park, number, AgendaStatus::parked);
+                route_command(turn, "agenda_park", number);
             } else if (is_word(verb, {"naar", "to", "verplaats", "move"})) {
-                move_item(turn, number + " naar " + rest);
+                route_command(turn, "agenda_move", number + " naar " + rest);
             } else if (is_word(verb,
                                {"volgorde", "plaats", "positie", "order", "position", "place"})) {
-                reorder_item(turn, number + " " + rest);
+                route_command(turn, "agenda_order", number + " " + rest);
             } else if (is_word(verb, {"verwijder", "verwijderen", "remove", "delete"})) {
-                remove_item(turn, number);
+                route_command(turn, "agenda_remove", number);
             } else {
-                edit_item(turn, args);
+                route_command(turn, "agenda_edit", args);
             }
             return;
         }
@@ -1407,46 +1411,6 @@ void show_agenda(Turn& turn, const std::string& args) {
         turn.reply_privately(TextContent{text, {}});
     } else {
         turn.reply(TextContent{text, {}});
-    }
-}
-
-void manage_agenda(Turn& turn, CommandId command, const std::string& args) {
-    switch (command) {
-        case CommandId::agenda_accept:
-            set_status(turn, command, args, AgendaStatus::accepted);
-            break;
-        case CommandId::agenda_park:
-            set_status(turn, command, args, AgendaStatus::parked);
-            break;
-        case CommandId::agenda_merge:
-            merge_items(turn, args);
-            break;
-        case CommandId::agenda_order:
-            reorder_item(turn, args);
-            break;
-        case CommandId::agenda_edit:
-            edit_item(turn, args);
-            break;
-        case CommandId::agenda_move:
-            move_item(turn, args);
-            break;
-        case CommandId::agenda_remove:
-            remove_item(turn, args);
-            break;
-        case CommandId::agenda_vote_open:
-            open_round(turn, args);
-            break;
-        case CommandId::agenda_vote_close:
-            close_vote(turn);
-            break;
-        case CommandId::agenda_tally:
-            if (const auto network = turn.require_manager(command)) {
-                show_tally(turn, *network);
-            }
-            break;
-        default:
-            turn.reply_text("agenda.usage");
-            break;
     }
 }
 

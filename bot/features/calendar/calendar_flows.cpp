@@ -44,7 +44,7 @@ std::optional<Address> private_address(Turn& turn) {
 
 void calendar_link(Turn& turn, CalendarLink kind) {
     const auto network = kind == CalendarLink::renew
-                             ? turn.require_manager(CommandId::calendar_link_renew)
+                             ? turn.managed_network
                              : turn.require_network();
     if (!network) {
         return;

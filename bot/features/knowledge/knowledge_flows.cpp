@@ -234,10 +234,11 @@ bool valid_entry(Turn& turn, const KnowledgeEntry& entry) {
 }
 
 /// The entry named by the first word of `args` that the sender runs the network of, after
-/// require_manager; replies and returns nullopt otherwise. `rest` gets what followed the number.
-std::optional<KnowledgeEntry> managed_entry(Turn& turn, CommandId command, std::string_view args,
-                                            std::string& rest) {
-    const auto network = turn.require_manager(command);
+/// the router checked that (Turn::managed_network); replies and returns nullopt otherwise. `rest`
+/// gets what followed the number. `command`: the command's key.
+std::optional<KnowledgeEntry> managed_entry(Turn& turn, std::string_view command,
+                                            std::string_view args, std::string& rest) {
+    const auto network = turn.managed_network;
     if (!network) {
         return std::nullopt;
     }
@@ -245,12 +246,12 @@ std::optional<KnowledgeEntry> managed_entry(Turn& turn, CommandId command, std::
     rest = after;
     const auto number = entry_number(word);
     if (!number) {
-        turn.reply_text("knowledge.usage." + std::string{command_spec(command).key});
+        turn.reply_text("knowledge.usage." + std::string{command});
         return std::nullopt;
     }
     // "kennis archiveer 5 in <another network>" is not read as this network's 5 (sharing names
     // its target network after the number, without "in"; editing has "|" parts).
-    if (command != CommandId::knowledge_share && command != CommandId::knowledge_edit &&
+    if (command != "knowledge_share" && command != "knowledge_edit" &&
         names_other_network(turn, *network, *number, rest)) {
         return std::nullopt;
     }
@@ -624,8 +625,7 @@ void withdraw_knowledge_click(Turn& turn, Id entry_id, std::string_view choice) 
 
 void add_knowledge(Turn& turn, KnowledgeKind kind, const std::string& args) {
     const auto network =
-        turn.require_manager(kind == KnowledgeKind::resource ? CommandId::knowledge_resource
-                                                             : CommandId::knowledge_note);
+        turn.managed_network;
     if (!network) {
         return;
     }
@@ -664,7 +664,7 @@ void add_knowledge(Turn& turn, KnowledgeKind kind, const std::string& args) {
 
 void edit_knowledge(Turn& turn, const std::string& args) {
     std::string rest;
-    auto entry = managed_entry(turn, CommandId::knowledge_edit, args, rest);
+    auto entry = managed_entry(turn, "knowledge_edit", args, rest);
     if (!entry) {
         return;
     }
@@ -704,7 +704,7 @@ void edit_knowledge(Turn& turn, const std::string& args) {
 void set_knowledge_status(Turn& turn, const std::string& args, bool retire) {
     std::string rest;
     auto entry = managed_entry(
-        turn, retire ? CommandId::knowledge_retire : CommandId::knowledge_restore, args, rest);
+        turn, retire ? "knowledge_retire" : "knowledge_restore", args, rest);
     if (!entry) {
         return;
     }
@@ -724,7 +724,7 @@ void set_knowledge_status(Turn& turn, const std::string& args, bool retire) {
 
 void share_knowledge(Turn& turn, const std::string& args) {
     std::string rest;
-    const auto entry = managed_entry(turn, CommandId::knowledge_share, args, rest);
+    const auto entry = managed_entry(turn, "knowledge_share", args, rest);
     if (!entry) {
         return;
     }
@@ -761,7 +761,7 @@ void share_knowledge(Turn& turn, const std::string& args) {
 }
 
 void export_knowledge(Turn& turn) {
-    const auto network = turn.require_manager(CommandId::knowledge_export);
+    const auto network = turn.managed_network;
     if (!network) {
         return;
     }
@@ -773,7 +773,7 @@ void export_knowledge(Turn& turn) {
 }
 
 void harvest(Turn& turn, const std::string& args) {
-    const auto network = turn.require_manager(CommandId::harvest);
+    const auto network = turn.managed_network;
     if (!network) {
         return;
     }
@@ -813,7 +813,7 @@ void network_aim(Turn& turn, bool ambition, const std::string& args) {
         return;
     }
     const auto network =
-        turn.require_manager(ambition ? CommandId::ambition : CommandId::central_question);
+        turn.managed_network;
     if (!network) {
         return;
     }

@@ -605,7 +605,7 @@ void show_meetings(Turn& turn) {
 }
 
 void plan_meeting(Turn& turn, const std::string& args) {
-    auto network = turn.require_manager(CommandId::plan_meeting);
+    auto network = turn.managed_network;
     if (!network) {
         return;
     }
@@ -644,7 +644,7 @@ void plan_meeting(Turn& turn, const std::string& args) {
 }
 
 void plan_meeting_form(Turn& turn, const ActionSubmission& action) {
-    auto network = turn.require_manager(CommandId::plan_meeting);
+    auto network = turn.managed_network;
     if (!network) {
         return;
     }
@@ -682,7 +682,7 @@ void plan_meeting_form(Turn& turn, const ActionSubmission& action) {
 }
 
 void move_meeting(Turn& turn, const std::string& args) {
-    auto network = turn.require_manager(CommandId::move_meeting);
+    auto network = turn.managed_network;
     if (!network) {
         return;
     }
@@ -731,7 +731,7 @@ void move_meeting(Turn& turn, const std::string& args) {
 }
 
 void cancel_meeting(Turn& turn, const std::string& args) {
-    auto network = turn.require_manager(CommandId::cancel_meeting);
+    auto network = turn.managed_network;
     if (!network) {
         return;
     }
@@ -837,42 +837,8 @@ void cafe_weeks(Turn& turn, const std::string& args) {
     turn.reply(TextContent{turn.t("cafe_weeks.saved") + "\n" + describe(year), {}});
 }
 
-void answer_confirmation(Turn& turn, std::optional<Id> pending_id, bool yes) {
-    std::optional<PendingAction> pending;
-    if (pending_id) {
-        pending = turn.store.pending(*pending_id);
-    } else {
-        // A typed ja/nee answers the newest question, but never an undo offer: a second "ja"
-        // must not take back what the first one did.
-        auto open = turn.store.pending_of_member(turn.me->id);
-        std::erase_if(open, [](const PendingAction& p) { return !takes_typed_yes_no(p); });
-        if (open.empty()) {
-            turn.reply_text("confirm.nothing");
-            return;
-        }
-        pending = open.back();
-    }
-    if (!pending) {
-        turn.reply_text("confirm.gone");
-        return;
-    }
-    if (pending->member_id != turn.me->id) {
-        const auto requester = turn.store.member(pending->member_id);
-        turn.reply_privately(TextContent{
-            turn.t("confirm.not_yours", {{"name", requester ? requester->display_name : "?"}}),
-            {}});
-        return;
-    }
-    if (is_forget_me(*pending)) {
-        answer_forget_me(turn, *pending, yes);
-        return;
-    }
-    if (answer_undoable(turn, *pending, yes)) {
-        return;
-    }
-    if (answer_membership_change(turn, *pending, yes)) {
-        return;
-    }
+void answer_meeting_draft(Turn& turn, const PendingAction& answered, bool yes) {
+    const std::optional<PendingAction> pending = answered;
     const auto network = turn.store.network(pending->network_id);
     const auto draft = decode(pending->payload);
     turn.store.delete_pending(pending->id);
@@ -904,67 +870,6 @@ void answer_confirmation(Turn& turn, std::optional<Id> pending_id, bool yes) {
     }
     close_question(turn, *pending, turn.t("confirm.closed_yes", {{"name", turn.me->display_name}}));
     commit_meeting(turn, *network, *draft, *start, notes);
-}
-
-void expire_confirmation(Store& store, const BotSettings& settings, const Job& job, Instant now) {
-    Id pending_id = 0;
-    try {
-        pending_id = std::stoll(job.key);
-    } catch (const std::exception&) {
-        return;
-    }
-    const auto pending = store.pending(pending_id);
-    if (!pending) {
-        return;
-    }
-    store.delete_pending(pending->id);
-    if (!pending->question_message_id) {
-        return;
-    }
-    const auto row = store.outbox_row(*pending->question_message_id);
-    if (!row) {
-        return;
-    }
-    const auto member = store.member(pending->member_id);
-    const auto lang = member && member->language ? *member->language : settings.default_language;
-    if (auto* form = std::get_if<ShortForm>(&row->message.content)) {
-        OutboundMessage update;
-        update.to = row->message.to;
-        update.lang = row->message.lang;
-        auto closed = *form;
-        closed.closed_note = tr(lang, "confirm.closed_expired");
-        update.content = closed;
-        update.replaces = row->message.id;
-        store.append_outbox(update, now);
-    }
-    if (auto* question = std::get_if<ChoiceQuestion>(&row->message.content)) {
-        OutboundMessage update;
-        update.to = row->message.to;
-        update.lang = row->message.lang;
-        auto closed = *question;
-        closed.closed_note =
-            tr(lang, is_undo_offer(pending->kind) ? "undo.closed_expired" : "confirm.closed_expired");
-        update.content = closed;
-        update.replaces = row->message.id;
-        store.append_outbox(update, now);
-    }
-    if (is_undo_offer(pending->kind) || pending->kind == kPlanFormKind) {
-        return;  // the undo is simply no longer offered; the form is closed
-    }
-    OutboundMessage notice;
-    notice.to = row->message.to;
-    notice.recipient_member_id = row->message.recipient_member_id;
-    notice.lang = lang;
-    const std::string_view expired = is_forget_me(*pending)              ? "forget.expired"
-                                     : pending->kind == "move_meeting"   ? "confirm.move_expired"
-                                     : pending->kind == "cancel_meeting" ? "confirm.cancel_expired"
-                                     : pending->kind == "remove_member"  ? "confirm.remove_expired"
-                                     : pending->kind == "add_joined" ||
-                                               pending->kind == "remove_left"
-                                           ? "joined.expired"
-                                                                         : "confirm.plan_expired";
-    notice.content = TextContent{tr(lang, expired), {}};
-    store.append_outbox(notice, now);
 }
 
 }  // namespace leernetwerk::detail

@@ -340,7 +340,7 @@ void my_school(Turn& turn, const std::string& args) {
 }
 
 void member_school(Turn& turn, const std::string& args) {
-    auto network = turn.require_manager(CommandId::member_school);
+    auto network = turn.managed_network;
     if (!network) {
         return;
     }

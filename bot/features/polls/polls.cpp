@@ -743,7 +743,7 @@ namespace detail {
 // ---- starting ---------------------------------------------------------------------------------
 
 void start_poll(Turn& turn, const std::string& args) {
-    auto network = turn.require_manager(CommandId::poll);
+    auto network = turn.managed_network;
     if (!network) {
         return;
     }
@@ -870,7 +870,7 @@ void start_poll(Turn& turn, const std::string& args) {
 }
 
 void start_evaluation(Turn& turn, const std::string& args) {
-    auto network = turn.require_manager(CommandId::evaluation);
+    auto network = turn.managed_network;
     if (!network) {
         return;
     }
@@ -1048,7 +1048,7 @@ void show_poll_results(Turn& turn, const std::string& args) {
 }
 
 void close_poll_now(Turn& turn, const std::string& args) {
-    auto network = turn.require_manager(CommandId::poll_close);
+    auto network = turn.managed_network;
     if (!network) {
         return;
     }
@@ -1075,7 +1075,7 @@ void close_poll_now(Turn& turn, const std::string& args) {
 }
 
 void export_poll(Turn& turn, const std::string& args) {
-    auto network = turn.require_manager(CommandId::poll_export);
+    auto network = turn.managed_network;
     if (!network) {
         return;
     }
@@ -1110,7 +1110,7 @@ void export_poll(Turn& turn, const std::string& args) {
 }
 
 void set_poll_threshold(Turn& turn, const std::string& args) {
-    auto network = turn.require_manager(CommandId::poll_threshold);
+    auto network = turn.managed_network;
     if (!network) {
         return;
     }

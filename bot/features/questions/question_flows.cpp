@@ -1266,8 +1266,8 @@ bool answer_by_reply(Turn& turn, const std::string& text) {
     if (const auto command = parse_command(text)) {
         // These commands keep their meaning under a question ("nuttig 7 2"); any other text is
         // an answer, also when it starts like a command ("Ja, …", "Vraag het de IB'er").
-        if (command->id == CommandId::answer || command->id == CommandId::helpful ||
-            command->id == CommandId::close_question || command->id == CommandId::help) {
+        if (command->key == "answer" || command->key == "helpful" ||
+            command->key == "close_question" || command->key == "help") {
             return false;
         }
     }
@@ -1406,7 +1406,7 @@ void pause_questions(Turn& turn, const std::string& args) {
 }
 
 void set_route_count(Turn& turn, const std::string& args) {
-    auto network = turn.require_manager(CommandId::route_count);
+    auto network = turn.managed_network;
     if (!network) {
         return;
     }
@@ -1485,13 +1485,8 @@ bool question_action(Turn& turn, const ActionSubmission& action) {
     return true;
 }
 
-bool answer_question_prompt(Turn& turn, bool yes, const std::string& args) {
-    auto open = turn.store.pending_of_member(turn.me->id);
-    std::erase_if(open, [](const PendingAction& p) { return !takes_typed_yes_no(p); });
-    if (open.empty()) {
-        return false;
-    }
-    const auto& pending = open.back();
+bool answer_question_prompt(Turn& turn, const PendingAction& pending, bool yes,
+                            const std::string& args) {
     if (pending.kind == kOfferPending) {
         answer_offer(turn, pending, yes);
         return true;

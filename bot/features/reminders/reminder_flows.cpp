@@ -598,7 +598,7 @@ void show_reminders(Turn& turn) {
 }
 
 void edit_reminder(Turn& turn, const std::string& args) {
-    const auto network = turn.require_manager(CommandId::edit_reminder);
+    const auto network = turn.managed_network;
     if (!network) {
         return;
     }
