@@ -7,8 +7,11 @@
 #include <string>
 
 #include "support/console_fixture.hpp"
+#include "support/sent_content.hpp"
 
 using namespace leernetwerk;
+using leernetwerk::testing::bar_of;
+using leernetwerk::testing::newest_summary;
 using leernetwerk::testing::ConsoleFixture;
 
 namespace {
@@ -223,17 +226,31 @@ TEST_CASE("members add items, dot-vote, and the digest publishes the settled age
     chat.as("Marieke");
     const auto tally = chat.say("agenda stand");
     CHECK(contains(tally, ">>> bot to Marieke Jansen (privé)\nTussenstand stippen"));
-    CHECK(contains(tally,
-                   "#1 Rekenen in groep 8  ####################  4 stippen\n  #5 Begrijpend "
-                   "lezen  ####################  4 stippen\n  #2 Kleuters observeren  "
-                   "#####...............  1 stip"));
+    // The dots as sent, most first (the console draws them as bars; console_test checks that).
+    const auto sent_tally = newest_summary(*chat.store, "Tussenstand stippen");
+    REQUIRE(sent_tally);
+    REQUIRE(sent_tally->bars.size() >= 3);
+    CHECK(sent_tally->bars[0].label == "#1 Rekenen in groep 8");
+    CHECK(sent_tally->bars[0].value == 4);
+    CHECK(sent_tally->bars[0].display == "4 stippen");
+    CHECK(sent_tally->bars[1].label == "#5 Begrijpend lezen");
+    CHECK(sent_tally->bars[1].value == 4);
+    CHECK(sent_tally->bars[2].label == "#2 Kleuters observeren");
+    CHECK(sent_tally->bars[2].value == 1);
+    CHECK(sent_tally->bars[2].display == "1 stip");
+    CHECK(contains(tally, "#1 Rekenen in groep 8"));
     CHECK(contains(tally, "4 van de 10 leden hebben gestemd."));
 
     const auto closed = chat.say("agenda stemmen sluiten");
     CHECK(contains(closed,
                    ">>> bot to HSN-café Feedback die werkt\nUitslag stippenstemming: "
                    "HSN-café Feedback die werkt"));
-    CHECK(contains(closed, "  #1 Rekenen in groep 8  ####################  4 stippen"));
+    const auto sent_result = newest_summary(*chat.store, "Uitslag stippenstemming");
+    REQUIRE(sent_result);
+    const auto most = bar_of(*sent_result, "#1 Rekenen in groep 8");
+    REQUIRE(most);
+    CHECK(most->value == 4);
+    CHECK(most->display == "4 stippen");
     CHECK(contains(closed, "4 van de 10 leden stemden."));
     // The list is now in order of dots (the casus keeps its place).
     std::vector<Id> order;
@@ -454,7 +471,12 @@ TEST_CASE("a dot vote with a deadline closes itself; English works too", "[agend
 
     const auto result = chat.say("/tijd 2026-12-04 17:00");
     CHECK(contains(result, "Uitslag stippenstemming: HSN-café Feedback die werkt"));
-    CHECK(contains(result, "#1 Fractions in year 6  ####################  2 stippen"));
+    const auto sent_result = newest_summary(*chat.store, "Uitslag stippenstemming");
+    REQUIRE(sent_result);
+    const auto fractions = bar_of(*sent_result, "#1 Fractions in year 6");
+    REQUIRE(fractions);
+    CHECK(fractions->value == 2);
+    CHECK(fractions->display == "2 stippen");
     const auto round = chat.store->agenda_round(chat.demo.network_id);
     REQUIRE(round.has_value());
     CHECK_FALSE(round->open);
