@@ -88,7 +88,8 @@ Turn::Turn(Store& store_in, const BotSettings& settings_in, const InboundEvent& 
       settings(settings_in),
       event(event_in),
       now(now_in),
-      lang(settings_in.default_language) {
+      lang(settings_in.default_language),
+      postman(store_in, settings_in, now_in, event_in, me) {
     if (!event.sender.user_id.empty()) {
         me = store.member_by_identity(event.conversation.platform, event.sender.user_id);
     }
@@ -114,138 +115,6 @@ Turn::Turn(Store& store_in, const BotSettings& settings_in, const InboundEvent& 
         lang = network_id ? network_language(store, settings, *network_id)
                           : settings.default_language;
     }
-}
-
-Address Turn::reply_address() const {
-    Address to;
-    to.platform = event.conversation.platform;
-    to.conversation_id = event.conversation.id;
-    to.thread_id = event.conversation.thread_id;
-    to.direct = event.conversation.kind == Conversation::Kind::direct;
-    if (to.direct) {
-        to.user_id = event.sender.user_id;
-    }
-    return to;
-}
-
-Id Turn::append(const OutboundMessage& message) {
-    if (anonymous_poll != 0 && (message.to.direct || message.recipient_member_id != 0) &&
-        !message.sealed) {
-        // Part of answering an anonymous poll: whom it goes to is sealed with what it says.
-        auto sealed = message;
-        sealed.sealed = true;
-        return append(sealed);
-    }
-    if (answers_sender(message)) {
-        // A reply to the sender: should the platform never take it, they are told another way.
-        auto reply = message;
-        reply.cause = ReplyCause{me->id, reply_address()};
-        return append(reply);
-    }
-    const auto id = store.append_outbox(message, now);
-    remember_prompt(store, message, now);
-    sent.push_back(id);
-    ++messages;
-    return id;
-}
-
-bool Turn::answers_sender(const OutboundMessage& message) const {
-    if (!me || message.cause || message.sealed || message.replaces || confidential ||
-        anonymous_poll != 0 || event.kind == InboundEvent::Kind::bot_added) {
-        return false;
-    }
-    const auto origin = reply_address();
-    const bool in_place = message.to.platform == origin.platform &&
-                          message.to.conversation_id == origin.conversation_id &&
-                          message.to.thread_id == origin.thread_id;
-    return in_place || message.recipient_member_id == me->id;
-}
-
-Id Turn::reply(Content content) {
-    OutboundMessage message;
-    message.to = reply_address();
-    message.recipient_member_id = (me && message.to.direct) ? me->id : 0;
-    message.lang = lang;
-    message.content = std::move(content);
-    const auto id = append(message);
-    if (me && message.recipient_member_id == 0) {
-        // A question answering the sender in a group (a Ja/Nee to confirm) is theirs to answer
-        // by typing its number or label too.
-        message.recipient_member_id = me->id;
-        remember_prompt(store, message, now);
-    }
-    return id;
-}
-
-Id Turn::reply_text(std::string_view key, const MessageArgs& args) {
-    return reply(TextContent{t(key, args), {}});
-}
-
-Id Turn::reply_privately(Content content) {
-    if (event.conversation.kind == Conversation::Kind::group && me && !event.reply_is_private) {
-        if (const auto id = send_to_member(*me, content)) {
-            return id;
-        }
-    }
-    return reply(std::move(content));
-}
-
-Id Turn::send_to_member(const Member& member, Content content) {
-    const auto to = direct_address(store, member.id, {event.conversation.platform});
-    if (!to) {
-        return 0;
-    }
-    OutboundMessage message;
-    message.to = *to;
-    // Replying in the direct conversation the member is writing in, when that is where we are.
-    if (event.conversation.kind == Conversation::Kind::direct &&
-        event.conversation.platform == to->platform && event.sender.user_id == to->user_id) {
-        message.to.conversation_id = event.conversation.id;
-    }
-    message.recipient_member_id = member.id;
-    message.lang = language_of(member);
-    message.content = std::move(content);
-    return append(message);
-}
-
-void Turn::announce(Id network_id, const std::string& key, const MessageArgs& args) {
-    const auto network_lang = network_language(store, settings, network_id);
-    for (const auto& binding : store.conversations_of_network(network_id)) {
-        // The conversation the event came from has the reply already, unless only the sender
-        // saw that reply (a Teams card's invoke response): then it gets the announcement too.
-        if (binding.platform == event.conversation.platform &&
-            binding.conversation_id == event.conversation.id && !event.reply_is_private) {
-            continue;
-        }
-        OutboundMessage message;
-        message.to.platform = binding.platform;
-        message.to.conversation_id = binding.conversation_id;
-        message.lang = network_lang;
-        message.content = TextContent{tr(network_lang, key, args), {}};
-        append(message);
-    }
-}
-
-Id Turn::send(const OutboundMessage& message) {
-    return append(message);
-}
-
-Id Turn::send(const Address& to, Id recipient_member_id, Lang message_lang, Content content) {
-    OutboundMessage message;
-    message.to = to;
-    message.recipient_member_id = recipient_member_id;
-    message.lang = message_lang;
-    message.content = std::move(content);
-    return append(message);
-}
-
-Id Turn::update(Id message_id, const Address& to, Content content, Lang message_lang) {
-    OutboundMessage message;
-    message.to = to;
-    message.lang = message_lang;
-    message.content = std::move(content);
-    message.replaces = message_id;
-    return append(message);
 }
 
 Lang Turn::language_of(const Member& member) const {
@@ -337,28 +206,6 @@ std::optional<Network> Turn::require_manager(std::string_view command) {
 }
 
 // ---- shared helpers --------------------------------------------------------------------------
-
-std::optional<Address> direct_address(Store& store, Id member_id,
-                                      const std::vector<Platform>& preferred) {
-    const auto identities = store.identities_of(member_id);
-    if (identities.empty()) {
-        return std::nullopt;
-    }
-    const Identity* chosen = &identities.front();
-    for (const auto platform : preferred) {
-        const auto it = std::find_if(identities.begin(), identities.end(),
-                                     [&](const Identity& i) { return i.platform == platform; });
-        if (it != identities.end()) {
-            chosen = &*it;
-            break;
-        }
-    }
-    Address to;
-    to.platform = chosen->platform;
-    to.user_id = chosen->user_id;
-    to.direct = true;
-    return to;
-}
 
 MemberMatch find_in_roster(const std::vector<RosterEntry>& roster, std::string_view name) {
     MemberMatch match;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "bot/engine/bot.hpp"
+#include "bot/engine/sender.hpp"
 #include "bot/parse/commands.hpp"
 #include "bot/i18n/i18n.hpp"
 
@@ -23,14 +24,16 @@ public:
     const Instant now;
     std::optional<Member> me;  ///< the sender, when known
     Lang lang;                 ///< the sender's language (the default for strangers)
-    int messages = 0;          ///< outbox rows appended so far
-    std::vector<Id> sent;      ///< their ids, in order
+    /// Everything this turn sends goes through it; the methods below are its short forms.
+    Postman postman;
+    int& messages = postman.messages;   ///< outbox rows appended so far
+    std::vector<Id>& sent = postman.sent;  ///< their ids, in order
     /// The event's text is never logged: an anonymous answer, an anonymous or confidential
     /// question, an answer to a confidential question.
-    bool confidential = false;
+    bool& confidential = postman.confidential;
     /// An anonymous poll this event answered (or tried to): every message it sends is forgotten
     /// when the poll closes, so nothing tells afterwards who answered it (0: none).
-    Id anonymous_poll = 0;
+    Id& anonymous_poll = postman.anonymous_poll;
 
     std::string t(std::string_view key, const MessageArgs& args = {}) const {
         return tr(lang, key, args);
@@ -73,19 +76,7 @@ public:
     /// The network a command of Access::manager is about, set by the router once it checked
     /// that the sender runs it.
     std::optional<Network> managed_network;
-
-private:
-    Address reply_address() const;
-    /// A message that answers the sender (in place, or to them privately) and is not secret:
-    /// it records them as its cause (OutboundMessage::cause).
-    bool answers_sender(const OutboundMessage& message) const;
-    Id append(const OutboundMessage& message);
 };
-
-/// Where a private message to a member goes: their account on the first of `preferred` they have
-/// one on, else their first account; nullopt when they have none.
-std::optional<Address> direct_address(Store& store, Id member_id,
-                                      const std::vector<Platform>& preferred);
 
 /// A member of a roster found by name: exact (folded) first, then by unique first-name or prefix.
 struct MemberMatch {

@@ -556,6 +556,45 @@ TEST_CASE("school holidays do not count, and the timings come from the settings"
                                 ". Ik heb nu ook Joost van Dijk gevraagd."));
 }
 
+TEST_CASE("the scheduler reaches a member on a platform of the network, as a turn does",
+          "[questions][follow-up][accounts]") {
+    ConsoleFixture chat;  // Wednesday 2 December 2026, 09:00
+    auto& store = *chat.store;
+    // The network has a Teams channel too. Fleur, its facilitator, is on Matrix and on Teams;
+    // her first account (in the order the store lists them) is the Matrix one.
+    store.bind_conversation({Platform::teams, "19:feedback@thread.tacv2", chat.demo.network_id});
+    Member fleur;
+    fleur.display_name = "Fleur Kok";
+    fleur.created_at = testing::demo_now();
+    const auto fleur_id = store.create_member(fleur);
+    store.link_identity({Platform::matrix, "@fleur:hsn.nl", fleur_id});
+    store.link_identity({Platform::teams, "29:fleur", fleur_id});
+    store.add_membership({chat.demo.network_id, fleur_id, Role::facilitator, testing::demo_now()});
+    REQUIRE(store.identities_of(fleur_id).front().platform == Platform::matrix);
+
+    chat.as("Anna");
+    const auto number = question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
+    REQUIRE(number > 0);
+    // Friday 11 December, seven school days later: the scheduler asks the facilitator. Like
+    // every private message about the network, it goes to her account on a platform the
+    // network's conversations are on (Teams), not to her first account (Matrix).
+    chat.say("/tijd 2026-12-11 12:00");
+    REQUIRE(store.question(number)->escalated);
+    std::vector<Address> to_fleur;
+    for (Id id = 1; id < 2000; ++id) {
+        const auto row = store.outbox_row(id);
+        const auto* text = row ? std::get_if<TextContent>(&row->message.content) : nullptr;
+        if (text && row->message.recipient_member_id == fleur_id &&
+            contains(text->markdown, "heeft na 7 schooldagen nog geen antwoord")) {
+            to_fleur.push_back(row->message.to);
+        }
+    }
+    REQUIRE(to_fleur.size() == 1);
+    CHECK(to_fleur.front().platform == Platform::teams);
+    CHECK(to_fleur.front().user_id == "29:fleur");
+    CHECK(to_fleur.front().direct);
+}
+
 // ---- the knowledge base: offered before routing, kept only with consent --------------------
 
 TEST_CASE("a helpful answer is kept in the knowledge base only with its author's consent",

@@ -34,81 +34,6 @@ constexpr int kMaxDeadlineDays = 60;
 constexpr int kMinThreshold = 2;
 constexpr int kMaxThreshold = 20;
 
-// ---- sending, inside a conversation turn or a scheduler job ------------------------------------
-
-struct Asker {
-    Store& store;
-    const BotSettings& settings;
-    Instant now;
-    detail::Turn* turn = nullptr;
-
-    Lang lang_of(const Member& member) const {
-        return member.language.value_or(settings.default_language);
-    }
-
-    /// An anonymous poll whose messages to members are removed when it closes (0: none).
-    Id anonymous_poll = 0;
-
-    Id send(const OutboundMessage& message) {
-        const bool anonymous =
-            anonymous_poll != 0 && (message.recipient_member_id != 0 || message.to.direct);
-        auto copy = message;
-        copy.sealed = copy.sealed || anonymous;  // whom it goes to and what it says: sealed
-        const Id id = turn ? turn->send(copy) : store.append_outbox(copy, now);
-        if (anonymous) {
-            store.link_poll_message(id, anonymous_poll);
-        }
-        return id;
-    }
-
-    /// Privately to one member: on the platform of this event when they are on it, else on one
-    /// of the network's platforms, else their first account. 0 when they have no account.
-    Id to_member(const Member& member, Id network_id, const std::function<Content(Lang)>& make) {
-        std::vector<Platform> preferred;
-        if (turn) {
-            preferred.push_back(turn->event.conversation.platform);
-        }
-        for (const auto& binding : store.conversations_of_network(network_id)) {
-            preferred.push_back(binding.platform);
-        }
-        const auto to = direct_address(store, member.id, preferred);
-        if (!to) {
-            return 0;
-        }
-        OutboundMessage message;
-        message.to = *to;
-        if (turn && turn->event.conversation.kind == Conversation::Kind::direct &&
-            turn->event.conversation.platform == to->platform &&
-            turn->event.sender.user_id == to->user_id) {
-            message.to.conversation_id = turn->event.conversation.id;
-        }
-        message.recipient_member_id = member.id;
-        message.lang = lang_of(member);
-        message.content = make(message.lang);
-        return send(message);
-    }
-
-    /// To the network's group conversations; to `fallback` directly when it has none.
-    void to_group(const Network& network, const std::vector<Member>& fallback,
-                  const std::function<Content(Lang)>& make) {
-        const auto bindings = store.conversations_of_network(network.id);
-        if (bindings.empty()) {
-            for (const auto& member : fallback) {
-                to_member(member, network.id, make);
-            }
-            return;
-        }
-        for (const auto& binding : bindings) {
-            OutboundMessage message;
-            message.to.platform = binding.platform;
-            message.to.conversation_id = binding.conversation_id;
-            message.lang = settings.default_language;
-            message.content = make(message.lang);
-            send(message);
-        }
-    }
-};
-
 std::vector<Member> invitee_members(Store& store, const Poll& poll) {
     std::vector<Member> out;
     for (const auto id : store.poll_invitees(poll.id)) {
@@ -119,15 +44,22 @@ std::vector<Member> invitee_members(Store& store, const Poll& poll) {
     return out;
 }
 
-void post_results(Asker& asker, const Poll& poll, const Network& network) {
-    const auto fallback = invitee_members(asker.store, poll);
-    asker.to_group(network, fallback, [&](Lang lang) -> Content {
-        return results_summary(asker.store, asker.settings, poll, network, lang);
-    });
-    if (open_answers(asker.store, asker.settings, poll, asker.settings.default_language)) {
-        asker.to_group(network, fallback, [&](Lang lang) -> Content {
-            return *open_answers(asker.store, asker.settings, poll, lang);
-        });
+/// The results to the network's group conversations; to the invitees privately when it has none.
+void post_results(Postman& post, const Poll& poll, const Network& network) {
+    // In the installation's language, as always (not the group's: see network_language).
+    const ToGroup how{.lang = post.settings.default_language,
+                      .otherwise = invitee_members(post.store, poll)};
+    post.to_network(
+        network.id,
+        [&](Lang lang) -> Content {
+            return results_summary(post.store, post.settings, poll, network, lang);
+        },
+        how);
+    if (open_answers(post.store, post.settings, poll, post.settings.default_language)) {
+        post.to_network(
+            network.id,
+            [&](Lang lang) -> Content { return *open_answers(post.store, post.settings, poll, lang); },
+            how);
     }
 }
 
@@ -218,30 +150,34 @@ std::vector<Member> audience_of(Store& store, const Poll& poll, Instant now, std
 
 /// Stores the poll, asks everyone in `audience` its first question, schedules reminder and
 /// closing. Returns the poll with its id.
-Poll launch(Asker& asker, Poll poll, const Network& network, const std::vector<Member>& audience) {
-    poll.id = asker.store.create_poll(poll);
-    if (const auto stored = asker.store.poll(poll.id)) {
+Poll launch(Postman& post, Poll poll, const Network& network, const std::vector<Member>& audience) {
+    poll.id = post.store.create_poll(poll);
+    if (const auto stored = post.store.poll(poll.id)) {
         poll.number = stored->number;
     }
     std::vector<Id> ids;
     for (const auto& member : audience) {
         ids.push_back(member.id);
     }
-    asker.store.add_poll_invitees(poll.id, ids);
+    post.store.add_poll_invitees(poll.id, ids);
     if (poll.anonymous) {
         std::vector<std::string> tokens;
         for (const auto id : ids) {
-            tokens.push_back(respondent_token(asker.settings, poll.id, id));
+            tokens.push_back(respondent_token(post.settings, poll.id, id));
         }
-        BallotBox(asker.store, asker.settings, poll).open(tokens);
-        asker.anonymous_poll = poll.id;
+        BallotBox(post.store, post.settings, poll).open(tokens);
     }
+    // An anonymous poll's questions are sealed, and forgotten when it closes.
+    const Privately how{.network_id = network.id, .anonymous_poll = poll.anonymous ? poll.id : 0};
     for (const auto& member : audience) {
-        asker.to_member(member, network.id, [&](Lang lang) {
-            return question_content(poll, network, asker.settings, 0, lang, "poll.intro");
-        });
+        post.to_member(
+            member,
+            [&](Lang lang) {
+                return question_content(poll, network, post.settings, 0, lang, "poll.intro");
+            },
+            how);
     }
-    schedule_poll_jobs(asker.store, poll, asker.now);
+    schedule_poll_jobs(post.store, poll, post.now);
     log_line(LogLevel::info, "poll " + std::to_string(poll.id) + " started in network " +
                                  std::to_string(network.id) + ": " +
                                  std::to_string(audience.size()) + " member(s) asked");
@@ -612,7 +548,8 @@ bool is_skip(std::string_view typed) {
 /// Stores one answer of the sender and asks the next question.
 void record_answer(detail::Turn& turn, const Poll& poll, const Network& network, std::size_t index,
                    const std::string& value, const ActionSubmission* clicked) {
-    Asker asker{turn.store, turn.settings, turn.now, &turn};
+    auto& post = turn.postman;
+    const Privately privately{.network_id = network.id};
     const auto token = respondent_token(turn.settings, poll.id, turn.me->id);
     bool replaced = false;
     std::optional<std::size_t> next;
@@ -676,25 +613,26 @@ void record_answer(detail::Turn& turn, const Poll& poll, const Network& network,
             original->message.recipient_member_id == turn.me->id) {
             turn.update(original->message.id, original->message.to, closed, turn.lang);
         } else {
-            asker.to_member(*turn.me, network.id, [&](Lang) -> Content { return closed; });
+            post.to_member(*turn.me, closed, privately);
         }
     } else {
-        asker.to_member(*turn.me, network.id, [&](Lang) -> Content {
-            return TextContent{note, {}};
-        });
+        post.to_member(*turn.me, TextContent{note, {}}, privately);
     }
     if (next) {
-        asker.to_member(*turn.me, network.id, [&](Lang lang) {
-            return question_content(poll, network, turn.settings, *next, lang, "");
-        });
+        post.to_member(
+            *turn.me,
+            [&](Lang lang) {
+                return question_content(poll, network, turn.settings, *next, lang, "");
+            },
+            privately);
     } else if (!replaced || value.empty()) {
-        asker.to_member(*turn.me, network.id, [&](Lang lang) -> Content {
+        post.to_member(*turn.me, [&](Lang lang) -> Content {
             return TextContent{
                 tr(lang, poll.live ? "poll.done_live" : "poll.done",
                    {{"number", std::to_string(poll.number)},
                     {"deadline", moment(poll.deadline, network, turn.settings, lang)}}),
                 {}};
-        });
+        }, privately);
     }
 }
 
@@ -858,8 +796,7 @@ void start_poll(Turn& turn, const std::string& args) {
     if (too_few_for_results(turn, poll, *network, audience.size())) {
         return;
     }
-    Asker asker{turn.store, turn.settings, turn.now, &turn};
-    poll = launch(asker, std::move(poll), *network, audience);
+    poll = launch(turn.postman, std::move(poll), *network, audience);
     const MessageArgs facts = {
         {"number", std::to_string(poll.number)},
         {"title", poll.title},
@@ -920,8 +857,7 @@ void start_evaluation(Turn& turn, const std::string& args) {
     if (too_few_for_results(turn, poll, *network, audience.size())) {
         return;
     }
-    Asker asker{turn.store, turn.settings, turn.now, &turn};
-    poll = launch(asker, std::move(poll), *network, audience);
+    poll = launch(turn.postman, std::move(poll), *network, audience);
     const MessageArgs facts = {
         {"number", std::to_string(poll.number)},
         {"title", poll.title},
@@ -955,7 +891,7 @@ Id start_meeting_evaluation(Store& store, const BotSettings& settings, const Net
         poll.audience = PollAudience::network;
         audience = audience_of(store, poll, now, why);
     }
-    Asker asker{store, settings, now, nullptr};
+    Postman post(store, settings, now);
     if (audience.size() < min) {
         // Fewer than the anonymous minimum could answer: the results could never show. Not
         // started; the facilitators hear why and what they can do (ask everyone, ask named, or
@@ -966,22 +902,25 @@ Id start_meeting_evaluation(Store& store, const BotSettings& settings, const Net
             if (!can_manage_network(entry.membership.role)) {
                 continue;
             }
-            asker.to_member(entry.member, network.id, [&](Lang lang) -> Content {
-                return TextContent{
-                    tr(lang, key,
-                       {{"network", network.name},
-                        {"count", std::to_string(audience.size())},
-                        {"min", std::to_string(min)},
-                        {"lowest", std::to_string(std::max<std::size_t>(audience.size(),
-                                                                        kMinThreshold))}}),
-                    {}};
-            });
+            post.to_member(
+                entry.member,
+                [&](Lang lang) -> Content {
+                    return TextContent{
+                        tr(lang, key,
+                           {{"network", network.name},
+                            {"count", std::to_string(audience.size())},
+                            {"min", std::to_string(min)},
+                            {"lowest", std::to_string(std::max<std::size_t>(audience.size(),
+                                                                            kMinThreshold))}}),
+                        {}};
+                },
+                {.network_id = network.id});
         }
         log_line(LogLevel::info, "evaluation after meeting " + std::to_string(meeting.id) +
                                      " not started: fewer than the anonymous minimum to ask");
         return 0;
     }
-    return launch(asker, std::move(poll), network, audience).id;
+    return launch(post, std::move(poll), network, audience).id;
 }
 
 // ---- looking at polls --------------------------------------------------------------------------
@@ -1070,8 +1009,7 @@ void close_poll_now(Turn& turn, const std::string& args) {
                         ? "poll.closed_now_here"
                         : "poll.closed_now",
                     {{"number", std::to_string(poll->number)}});
-    Asker asker{turn.store, turn.settings, turn.now, &turn};
-    post_results(asker, *poll, *network);
+    post_results(turn.postman, *poll, *network);
 }
 
 void export_poll(Turn& turn, const std::string& args) {
@@ -1321,7 +1259,7 @@ bool run_poll_job(Store& store, const BotSettings& settings, const Job& job, Ins
         return true;
     }
     const auto allowed = next_allowed(now, network_zone(*network, settings), settings.send_window);
-    Asker asker{store, settings, now, nullptr};
+    Postman post(store, settings, now);
     if (what == "remind") {
         if (poll->state == PollState::closed || now >= poll->deadline) {
             return true;
@@ -1338,18 +1276,23 @@ bool run_poll_job(Store& store, const BotSettings& settings, const Job& job, Ins
         for (const auto& answer : answers_of(store, settings, *poll)) {
             answered.insert(answer.token);
         }
-        if (poll->anonymous) {
-            asker.anonymous_poll = poll->id;  // whom it reminds says who had not answered
-        }
+        // Whom it reminds says who had not answered: an anonymous poll's reminders are sealed.
+        const Privately how{.network_id = network->id,
+                            .anonymous_poll = poll->anonymous ? poll->id : 0};
+        post.remembers_prompts = false;  // as before; a turn's poll questions are remembered
         int sent = 0;
         for (const auto& member : invitee_members(store, *poll)) {
             if (answered.count(respondent_token(settings, poll->id, member.id)) ||
                 !store.membership(poll->network_id, member.id)) {
                 continue;
             }
-            asker.to_member(member, network->id, [&](Lang lang) {
-                return question_content(*poll, *network, settings, 0, lang, "poll.reminder_intro");
-            });
+            post.to_member(
+                member,
+                [&](Lang lang) {
+                    return question_content(*poll, *network, settings, 0, lang,
+                                            "poll.reminder_intro");
+                },
+                how);
             ++sent;
         }
         log_line(LogLevel::info,
@@ -1367,7 +1310,7 @@ bool run_poll_job(Store& store, const BotSettings& settings, const Job& job, Ins
             return false;
         }
         auto closed = store.poll(poll->id);
-        post_results(asker, *closed, *network);
+        post_results(post, *closed, *network);
         log_line(LogLevel::info, "poll " + std::to_string(poll->id) + " closed, results posted");
         return true;
     }

@@ -309,60 +309,6 @@ int route_count(Store& store, const BotSettings& settings, Id network_id) {
     return store.question_route_count(network_id).value_or(settings.questions.route_count);
 }
 
-// ---- sending, in a turn or from the scheduler ---------------------------------------------------
-
-/// Appends messages either as part of a member's turn or from a scheduler job.
-class Courier {
-public:
-    explicit Courier(Turn& turn)
-        : store(turn.store), settings(turn.settings), now(turn.now), turn_(&turn) {}
-    Courier(Store& store_in, const BotSettings& settings_in, Instant now_in)
-        : store(store_in), settings(settings_in), now(now_in) {}
-
-    Lang lang_of(const Member& member) const {
-        return member.language.value_or(settings.default_language);
-    }
-
-    /// To one member directly, in their language. 0 when they cannot be reached.
-    Id to_member(const Member& member, const std::function<Content(Lang)>& make) {
-        if (turn_) {
-            return turn_->send_to_member(member, make(lang_of(member)));
-        }
-        const auto identities = store.identities_of(member.id);
-        if (identities.empty()) {
-            return 0;
-        }
-        OutboundMessage message;
-        message.to.platform = identities.front().platform;
-        message.to.user_id = identities.front().user_id;
-        message.to.direct = true;
-        message.recipient_member_id = member.id;
-        message.lang = lang_of(member);
-        message.content = make(message.lang);
-        const auto id = store.append_outbox(message, now);
-        remember_prompt(store, message, now);
-        return id;
-    }
-
-    Id to_address(const Address& to, Content content) {
-        if (turn_) {
-            return turn_->send(to, 0, settings.default_language, std::move(content));
-        }
-        OutboundMessage message;
-        message.to = to;
-        message.lang = settings.default_language;
-        message.content = std::move(content);
-        return store.append_outbox(message, now);
-    }
-
-    Store& store;
-    const BotSettings& settings;
-    const Instant now;
-
-private:
-    Turn* turn_ = nullptr;
-};
-
 /// The number members of its network see and type ("vraag 7").
 std::string number_of(const Question& question) {
     return std::to_string(question.number);
@@ -433,15 +379,15 @@ std::vector<Address> thread_addresses(Store& store, const Question& question) {
 /// Posts in the question's thread, except where the member wrote it (they see their own message
 /// there already): the thread itself, or a conversation without threads. A reply to the post in
 /// the room's main timeline (Matrix) is not in the thread, so it is posted there.
-void post_in_thread(Courier& courier, const Question& question, const TextContent& content,
+void post_in_thread(Postman& post, const Question& question, const TextContent& content,
                     const Conversation* skip = nullptr) {
-    for (const auto& to : thread_addresses(courier.store, question)) {
+    for (const auto& to : thread_addresses(post.store, question)) {
         if (skip && skip->kind == Conversation::Kind::group && skip->platform == to.platform &&
             skip->id == to.conversation_id &&
             (to.thread_id.empty() || skip->thread_id == to.thread_id)) {
             continue;
         }
-        courier.to_address(to, content);
+        post.to_address(to, 0, post.settings.default_language, content);
     }
 }
 
@@ -541,17 +487,19 @@ TextContent routed_message(Store& store, const Network& network, const Question&
 }
 
 /// Asks the chosen members privately and records that they were asked.
-void ask_members(Courier& courier, const Network& network, const Question& question,
+void ask_members(Postman& post, const Network& network, const Question& question,
                  const std::vector<Candidate>& chosen, bool by_expertise, bool follow_up) {
     for (const auto& candidate : chosen) {
-        const auto id = courier.to_member(candidate.member, [&](Lang lang) {
-            return Content{routed_message(courier.store, network, question, candidate, by_expertise,
-                                          follow_up, lang)};
-        });
-        courier.store.add_question_route(
-            {question.id, candidate.member.id, question.round, courier.now});
+        const auto id = post.to_member(
+            candidate.member,
+            [&](Lang lang) {
+                return Content{routed_message(post.store, network, question, candidate,
+                                              by_expertise, follow_up, lang)};
+            },
+            {.network_id = network.id});
+        post.store.add_question_route({question.id, candidate.member.id, question.round, post.now});
         if (id != 0) {
-            courier.store.add_question_message(question.id, id, QuestionMessageKind::routed);
+            post.store.add_question_message(question.id, id, QuestionMessageKind::routed);
         }
     }
 }
@@ -580,7 +528,7 @@ void route(Turn& turn, Question question) {
     question.round = 1;
     store.update_question(question);
 
-    Courier courier(turn);
+    auto& postman = turn.postman;
     const auto lang = network_language(store, turn.settings, network->id);
     MessageArgs args = {{"number", number_of(question)},
                         {"asker", asker_label(store, question, lang)},
@@ -603,14 +551,12 @@ void route(Turn& turn, Question question) {
         post += "\n\n" + tr(lang, "question.confidential_note");
     }
     const TextContent content{post, mentions_of(chosen)};
-    for (const auto& binding : store.conversations_of_network(network->id)) {
-        Address to;
-        to.platform = binding.platform;
-        to.conversation_id = binding.conversation_id;
-        const auto id = courier.to_address(to, content);
+    for (const auto id : postman.to_network(
+             network->id, [&](Lang) -> Content { return content; },
+             {.lang = turn.settings.default_language})) {
         store.add_question_message(question.id, id, QuestionMessageKind::post);
     }
-    ask_members(courier, *network, question, chosen, by_expertise, false);
+    ask_members(postman, *network, question, chosen, by_expertise, false);
     schedule_follow_ups(store, turn.settings, question, turn.now);
 
     MessageArgs mine = {{"number", number_of(question)},
@@ -769,12 +715,12 @@ Id open_prompt(Turn& turn, const Member& member, std::string_view kind, Id netwo
     pending.created_at = turn.now;
     pending.expires_at = expires_at;
     pending.id = turn.store.create_pending(pending);
-    Courier courier(turn);
-    const auto message_id = courier.to_member(member, [&](Lang lang) {
+    auto& post = turn.postman;
+    const auto message_id = post.to_member(member, [&](Lang lang) {
         auto question = make(pending.id, lang);
         question.deadline = expires_at;
         return Content{question};
-    });
+    }, {.network_id = network_id});
     if (message_id != 0) {
         turn.store.set_pending_question(pending.id, message_id);
     }
@@ -973,9 +919,9 @@ void give_answer(Turn& turn, Question question, const std::string& typed) {
     const auto position = std::to_string(turn.store.answers_of(question.id).size());
     cancel_follow_ups(turn.store, question);
 
-    Courier courier(turn);
+    auto& post = turn.postman;
     const auto lang = network_language(turn.store, turn.settings, question.network_id);
-    post_in_thread(courier, question,
+    post_in_thread(post, question,
                    TextContent{tr(lang, "answer.in_thread",
                                   {{"number", number_of(question)},
                                    {"author", turn.me->display_name},
@@ -983,7 +929,7 @@ void give_answer(Turn& turn, Question question, const std::string& typed) {
                                {}},
                    &turn.event.conversation);
     if (const auto asker = asker_of(turn.store, question)) {
-        const auto forward_id = courier.to_member(*asker, [&](Lang asker_lang) {
+        const auto forward_id = post.to_member(*asker, [&](Lang asker_lang) {
             ChoiceQuestion forward;
             forward.action_id = "helpful:" + std::to_string(answer.id);
             forward.prompt = tr(asker_lang, "answer.forward",
@@ -993,7 +939,7 @@ void give_answer(Turn& turn, Question question, const std::string& typed) {
                                  {"text", text}});
             forward.choices = {{"yes", tr(asker_lang, "answer.helpful_button")}};
             return Content{forward};
-        });
+        }, {.network_id = question.network_id});
         if (forward_id != 0) {
             // Remembered, so its button closes once the question is answered.
             turn.store.set_adapter_state(forward_key(answer.id), std::to_string(forward_id),
@@ -1043,20 +989,20 @@ void mark_answer_helpful(Turn& turn, Question question, std::size_t position) {
 
     const auto author = turn.store.member(answer.author_member_id);
     const auto author_name = author ? author->display_name : turn.t("question.former_member");
-    Courier courier(turn);
+    auto& post = turn.postman;
     const auto lang = network_language(turn.store, turn.settings, question.network_id);
-    post_in_thread(courier, question,
+    post_in_thread(post, question,
                    TextContent{tr(lang, "helpful.in_thread",
                                   {{"number", number_of(question)}, {"author", author_name}}),
                                {}});
     if (author) {
-        courier.to_member(*author, [&](Lang author_lang) {
+        post.to_member(*author, [&](Lang author_lang) {
             return Content{TextContent{
                 tr(author_lang, question.anonymous ? "helpful.thanks_anonymous" : "helpful.thanks",
                    {{"number", number_of(question)},
                     {"asker", question.anonymous ? std::string() : turn.me->display_name}}),
                 {}}};
-        });
+        }, {.network_id = question.network_id});
     }
     // The asker's "Dit hielp me" buttons under every answer close: the question is answered.
     for (const auto& each : answers) {
@@ -1335,21 +1281,21 @@ void close_question(Turn& turn, const std::string& args) {
     question->closed_at = turn.now;
     turn.store.update_question(*question);
     cancel_follow_ups(turn.store, *question);
-    Courier courier(turn);
+    auto& post = turn.postman;
     post_in_thread(
-        courier, *question,
+        post, *question,
         TextContent{tr(network_language(turn.store, turn.settings, question->network_id),
                        "close_question.in_thread", message_args),
                     {}},
         &turn.event.conversation);
     if (!asker) {
         if (const auto member = asker_of(turn.store, *question)) {
-            courier.to_member(*member, [&](Lang lang) {
+            post.to_member(*member, [&](Lang lang) {
                 return Content{TextContent{
                     tr(lang, "close_question.told_asker",
                        {{"number", number_of(*question)}, {"name", turn.me->display_name}}),
                     {}}};
-            });
+            }, {.network_id = question->network_id});
         }
     }
     turn.reply_privately(TextContent{turn.t("close_question.done", message_args), {}});
@@ -1527,7 +1473,7 @@ bool expire_question_prompt(Store& store, const BotSettings& settings, const Job
     const auto lang =
         member ? member->language.value_or(settings.default_language) : settings.default_language;
     close_prompt(store, *pending, now, tr(lang, "confirm.closed_expired"));
-    Courier courier(store, settings, now);
+    Postman post(store, settings, now);
     const auto payload_id = read_id(pending->payload);
     if (pending->kind == kOfferPending) {
         // Not answered: the asker did not want it sent on after all; nothing is kept.
@@ -1535,9 +1481,9 @@ bool expire_question_prompt(Store& store, const BotSettings& settings, const Job
         if (question && question->status == QuestionStatus::draft) {
             store.delete_question(question->id);
             if (member) {
-                courier.to_member(*member, [&](Lang member_lang) {
+                post.to_member(*member, [&](Lang member_lang) {
                     return Content{TextContent{tr(member_lang, "question.offer_expired"), {}}};
-                });
+                }, {.network_id = pending->network_id});
             }
         }
         return true;
@@ -1573,7 +1519,7 @@ FollowUpOutcome run_question_follow_up(Store& store, const BotSettings& settings
         store.schedule_job({0, job.kind, job.key, *allowed, job.payload, JobState::due});
         return FollowUpOutcome::deferred;
     }
-    Courier courier(store, settings, now);
+    Postman post(store, settings, now);
     const auto asker = asker_of(store, *question);
     const auto lang = settings.default_language;
     if (!escalate) {
@@ -1587,22 +1533,22 @@ FollowUpOutcome run_question_follow_up(Store& store, const BotSettings& settings
         question->round += 1;
         store.update_question(*question);
         if (!chosen.empty()) {
-            ask_members(courier, *network, *question, chosen, by_expertise, true);
-            post_in_thread(courier, *question,
+            ask_members(post, *network, *question, chosen, by_expertise, true);
+            post_in_thread(post, *question,
                            TextContent{tr(lang, "follow_up.in_thread",
                                           {{"number", number_of(*question)},
                                            {"names", join_names(names_of(chosen), lang)}}),
                                        mentions_of(chosen)});
         }
         if (asker) {
-            courier.to_member(*asker, [&](Lang asker_lang) {
+            post.to_member(*asker, [&](Lang asker_lang) {
                 return Content{TextContent{
                     tr(asker_lang, chosen.empty() ? "follow_up.asker_nobody" : "follow_up.asker",
                        {{"number", number_of(*question)},
                         {"names", join_names(names_of(chosen), asker_lang)},
                         {"days", std::to_string(settings.questions.follow_up_school_days)}}),
                     {}}};
-            });
+            }, {.network_id = network->id});
         }
         log_line(LogLevel::info, "question id " + id_of(*question) + " followed up: " +
                                      std::to_string(chosen.size()) + " more member(s) asked");
@@ -1631,7 +1577,7 @@ FollowUpOutcome run_question_follow_up(Store& store, const BotSettings& settings
     std::vector<std::string> names;
     for (const auto& helper : helpers) {
         names.push_back(helper.display_name);
-        const auto message_id = courier.to_member(helper, [&](Lang helper_lang) {
+        const auto message_id = post.to_member(helper, [&](Lang helper_lang) {
             return Content{TextContent{
                 tr(helper_lang, "escalate.facilitator",
                    {{"number", number_of(*question)},
@@ -1640,20 +1586,20 @@ FollowUpOutcome run_question_follow_up(Store& store, const BotSettings& settings
                     {"text", question->text},
                     {"days", std::to_string(settings.questions.escalation_school_days)}}),
                 {}}};
-        });
+        }, {.network_id = network->id});
         if (message_id != 0) {
             store.add_question_message(question->id, message_id, QuestionMessageKind::routed);
         }
     }
     if (asker) {
-        courier.to_member(*asker, [&](Lang asker_lang) {
+        post.to_member(*asker, [&](Lang asker_lang) {
             return Content{TextContent{
                 tr(asker_lang, helpers.empty() ? "escalate.asker_nobody" : "escalate.asker",
                    {{"number", number_of(*question)},
                     {"names", join_names(names, asker_lang)},
                     {"days", std::to_string(settings.questions.escalation_school_days)}}),
                 {}}};
-        });
+        }, {.network_id = network->id});
     }
     log_line(LogLevel::info, "question id " + id_of(*question) + " escalated to " +
                                  std::to_string(helpers.size()) + " facilitator(s)");

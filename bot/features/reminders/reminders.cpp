@@ -266,65 +266,25 @@ std::vector<Occurrence> occurrences(Store& store, const BotSettings& settings,
 
 // ---- sending --------------------------------------------------------------------------------
 
-/// Appends reminder messages outside a conversation turn (the scheduler has no event).
-struct Mailer {
-    Store& store;
-    const BotSettings& settings;
-    Instant now;
-    int sent = 0;
-
-    Lang lang_of(const Member& member) const {
-        return member.language.value_or(settings.default_language);
+/// To each of `people` privately (Postman::to_member), preferring the platforms of
+/// `network_id`'s group conversations (0: their first account).
+void to_each(Postman& post, const std::vector<RosterEntry>& people, Id network_id,
+             const std::function<Content(Lang)>& make) {
+    for (const auto& entry : people) {
+        post.to_member(entry.member, make, {.network_id = network_id});
     }
+}
 
-    void append(OutboundMessage message) {
-        store.append_outbox(message, now);
-        remember_prompt(store, message, now);
-        ++sent;
+/// To the network's group conversations, in its language; to each member privately when it has
+/// none.
+void to_group(Postman& post, const Network& network, const std::vector<RosterEntry>& roster,
+              const std::function<Content(Lang)>& make) {
+    ToGroup how;
+    for (const auto& entry : roster) {
+        how.otherwise.push_back(entry.member);
     }
-
-    /// To one member directly, preferring a platform the network's group is on.
-    bool to_member(const Member& member, const std::vector<Platform>& preferred,
-                   const std::function<Content(Lang)>& make) {
-        const auto to = direct_address(store, member.id, preferred);
-        if (!to) {
-            return false;
-        }
-        OutboundMessage message;
-        message.to = *to;
-        message.recipient_member_id = member.id;
-        message.lang = lang_of(member);
-        message.content = make(message.lang);
-        append(std::move(message));
-        return true;
-    }
-
-    /// To the network's group conversations; to each member directly when it has none.
-    void to_group(const Network& network, const std::vector<RosterEntry>& roster,
-                  const std::function<Content(Lang)>& make) {
-        const auto bindings = store.conversations_of_network(network.id);
-        if (bindings.empty()) {
-            to_each(roster, {}, make);
-            return;
-        }
-        const auto lang = network_language(store, settings, network.id);
-        for (const auto& binding : bindings) {
-            OutboundMessage message;
-            message.to.platform = binding.platform;
-            message.to.conversation_id = binding.conversation_id;
-            message.lang = lang;
-            message.content = make(lang);
-            append(std::move(message));
-        }
-    }
-
-    void to_each(const std::vector<RosterEntry>& people, const std::vector<Platform>& preferred,
-                 const std::function<Content(Lang)>& make) {
-        for (const auto& entry : people) {
-            to_member(entry.member, preferred, make);
-        }
-    }
-};
+    post.to_network(network.id, make, how);
+}
 
 std::string names_of(Store& store, const std::vector<Id>& ids, Lang lang) {
     std::vector<std::string> names;
@@ -407,14 +367,10 @@ std::vector<RosterEntry> managers_of(const std::vector<RosterEntry>& roster) {
 }
 
 /// Sends one occurrence of a meeting rule.
-void send_meeting_reminder(Mailer& mail, const ReminderRule& rule, const Network& network,
+void send_meeting_reminder(Postman& mail, const ReminderRule& rule, const Network& network,
                            const Meeting& meeting) {
     Store& store = mail.store;
     const auto roster = store.roster(network.id);
-    std::vector<Platform> platforms;
-    for (const auto& binding : store.conversations_of_network(network.id)) {
-        platforms.push_back(binding.platform);
-    }
     // How far off the meeting is, counted from when this actually goes out (quiet hours and
     // weekends may have moved it).
     const auto today = to_local(mail.now, network.time_zone);
@@ -528,16 +484,16 @@ void send_meeting_reminder(Mailer& mail, const ReminderRule& rule, const Network
     }
     switch (rule.audience) {
         case Audience::group:
-            mail.to_group(network, roster, make);
+            to_group(mail, network, roster, make);
             break;
         case Audience::members:
-            mail.to_each(roster, platforms, make);
+            to_each(mail, roster, network.id, make);
             break;
         case Audience::role: {
             std::vector<RosterEntry> people;
             std::copy_if(roster.begin(), roster.end(), std::back_inserter(people),
                          [&](const RosterEntry& e) { return e.membership.role == rule.role; });
-            mail.to_each(people, platforms, make);
+            to_each(mail, people, network.id, make);
             break;
         }
         case Audience::preparers: {
@@ -550,12 +506,12 @@ void send_meeting_reminder(Mailer& mail, const ReminderRule& rule, const Network
             }
             // Nobody prepares it yet: the organisers hear so and can ask someone.
             if (people.empty() || rule.kind != ReminderKind::preparer_nudge) {
-                mail.to_each(people.empty() ? managers_of(roster) : people, platforms, make);
+                to_each(mail, people.empty() ? managers_of(roster) : people, network.id, make);
                 break;
             }
             // Each preparer hears whom to agree with: the others, never themselves.
             for (const auto& person : people) {
-                mail.to_each({person}, platforms, [&](Lang lang) -> Content {
+                to_each(mail, {person}, network.id, [&](Lang lang) -> Content {
                     std::vector<std::string> others;
                     for (const auto& other : people) {
                         if (other.member.id != person.member.id) {
@@ -577,12 +533,12 @@ void send_meeting_reminder(Mailer& mail, const ReminderRule& rule, const Network
             break;
         }
         case Audience::not_responded:
-            mail.to_each(not_responded(store, meeting, roster), platforms, make);
+            to_each(mail, not_responded(store, meeting, roster), network.id, make);
             break;
     }
 }
 
-void send_week_reminder(Mailer& mail, const ReminderRule& rule, const Network& network,
+void send_week_reminder(Postman& mail, const ReminderRule& rule, const Network& network,
                         const CafeWeek& week, LocalDay monday) {
     Store& store = mail.store;
     const auto roster = store.roster(network.id);
@@ -617,7 +573,7 @@ void send_week_reminder(Mailer& mail, const ReminderRule& rule, const Network& n
     };
     if (rule.audience == Audience::group || rule.audience == Audience::preparers ||
         rule.audience == Audience::not_responded) {
-        mail.to_group(network, roster, make);
+        to_group(mail, network, roster, make);
         return;
     }
     std::vector<RosterEntry> people;
@@ -625,7 +581,8 @@ void send_week_reminder(Mailer& mail, const ReminderRule& rule, const Network& n
                  [&](const RosterEntry& e) {
                      return rule.audience == Audience::members || e.membership.role == rule.role;
                  });
-    mail.to_each(people, {}, make);
+    // Their first account, as always (a meeting's reminders prefer the network's platforms).
+    to_each(mail, people, 0, make);
 }
 
 }  // namespace
@@ -786,7 +743,7 @@ ReminderOutcome run_reminder(Store& store, const BotSettings& settings, const Jo
         log_line(LogLevel::info, "reminder deferred to the next allowed moment: " + describe());
         return ReminderOutcome::deferred;
     }
-    Mailer mail{store, settings, now};
+    Postman mail(store, settings, now);
     if (meeting) {
         send_meeting_reminder(mail, *rule, *network, *meeting);
     } else {
@@ -798,7 +755,7 @@ ReminderOutcome run_reminder(Store& store, const BotSettings& settings, const Jo
         send_week_reminder(mail, *rule, *network, week, *monday);
     }
     log_line(LogLevel::info,
-             "reminder sent: " + describe() + ", " + std::to_string(mail.sent) + " message(s)");
+             "reminder sent: " + describe() + ", " + std::to_string(mail.messages) + " message(s)");
     return ReminderOutcome::sent;
 }
 
