@@ -744,14 +744,15 @@ TEST_CASE("organisers hear once, and the log daily, when the known school holida
     testing::ConsoleFixture chat(":memory:", testing::demo_now(), settings);
     // At start (2 December 2026, 32 days before the dates end): the log, and the organisers.
     CHECK(warnings.size() == 1);
-    CHECK(warnings.front().find("known only until Sunday 3 January 2027") != std::string::npos);
+    CHECK_THAT(warnings.front(), Contains("known only until Sunday 3 January 2027"));
     auto printed = chat.say("mijn gegevens");
-    CHECK(printed.find(">>> bot to Marieke Jansen (privé)\nLet op: ik ken de schoolvakanties maar "
-                       "tot en met zondag 3 januari 2027.") != std::string::npos);
+    CHECK_THAT(printed,
+               Contains(">>> bot to Marieke Jansen (privé)\nLet op: ik ken de schoolvakanties maar "
+                        "tot en met zondag 3 januari 2027."));
     // The nightly housekeeping logs it again, but the organisers heard it already.
     printed = chat.say("/tijd +2d");
     CHECK(warnings.size() == 3);
-    CHECK(printed.find("schoolvakanties maar") == std::string::npos);
+    CHECK_THAT(printed, !Contains("schoolvakanties maar"));
     set_log_sink({});
 
     // Dates known well ahead, or no holiday calendar at all: no warning.
@@ -768,7 +769,7 @@ TEST_CASE("organisers hear once, and the log daily, when the known school holida
     settings.send_window.holidays.back().last = LocalDay{date::year{2027} / 1 / 3};
     testing::ConsoleFixture none(":memory:", testing::demo_now(), settings);
     CHECK(warnings.empty());
-    CHECK(none.say("mijn gegevens").find("schoolvakanties maar") == std::string::npos);
+    CHECK_THAT(none.say("mijn gegevens"), !Contains("schoolvakanties maar"));
     set_log_sink({});
 }
 
@@ -780,7 +781,7 @@ TEST_CASE("an RSVP for a meeting number that cannot exist is refused, not taken 
                               "ik kan niet #-3", "ik kom +2"}) {
         INFO(typed);
         const auto reply = chat.say(typed);
-        CHECK(reply.find("heeft geen bijeenkomst") != std::string::npos);
+        CHECK_THAT(reply, Contains("heeft geen bijeenkomst"));
     }
     for (const auto& meeting : chat.store->meetings_of(chat.demo.network_id)) {
         for (const auto& rsvp : chat.store->rsvps_of(meeting.id)) {
@@ -793,11 +794,11 @@ TEST_CASE("a custom reminder for a role nobody has, or in the quiet hours, says 
           "[reminders][rules]") {
     testing::ConsoleFixture chat;
     auto reply = chat.say("herinnering toevoegen 7 dagen voor | 10:00 | gasten | Welkom!");
-    CHECK(reply.find("niemand in het netwerk is nu gast") != std::string::npos);
+    CHECK_THAT(reply, Contains("niemand in het netwerk is nu gast"));
     reply = chat.say("herinnering toevoegen 7 dagen voor | 20:00 | groep | Neem je laptop mee");
-    CHECK(reply.find("20:00 valt in de stille uren (18:00–08:00)") != std::string::npos);
+    CHECK_THAT(reply, Contains("20:00 valt in de stille uren (18:00–08:00)"));
     reply = chat.say("herinnering toevoegen 6 dagen voor | 10:00 | groep | Neem je rubric mee");
-    CHECK(reply.find("Let op") == std::string::npos);
+    CHECK_THAT(reply, !Contains("Let op"));
 }
 
 TEST_CASE("a preparer is told to agree with the other preparers, not with themselves",
@@ -812,11 +813,11 @@ TEST_CASE("a preparer is told to agree with the other preparers, not with themse
     REQUIRE(bram != std::string::npos);
     const auto anna_text = nudges.substr(anna, nudges.find("<<<", anna) - anna);
     const auto bram_text = nudges.substr(bram, nudges.find("<<<", bram) - bram);
-    CHECK(anna_text.find("af met Bram de Boer") != std::string::npos);
+    CHECK_THAT(anna_text, Contains("af met Bram de Boer"));
     CHECK(anna_text.find("Anna de Vries", anna_text.find('\n')) == std::string::npos);
-    CHECK(bram_text.find("af met Anna de Vries") != std::string::npos);
+    CHECK_THAT(bram_text, Contains("af met Anna de Vries"));
     // Nobody has answered yet: 'wie komt' ends with its footnote, not an empty bar.
-    CHECK(chat.say("wie komt 4").find("Komen (0)") != std::string::npos);
+    CHECK_THAT(chat.say("wie komt 4"), Contains("Komen (0)"));
 }
 
 TEST_CASE("a value ending in punctuation gets no second full stop", "[catalog]") {
