@@ -1,7 +1,7 @@
-// The `leernetwerk` executable: the composition root, and the only place that sees every layer.
-// This file only dispatches: the command line is read in cli.cpp, and each command runs in its
-// own file (serve.cpp, console_command.cpp, and the administration commands of
-// admin_commands.hpp).
+// The entry point of the `leernetwerk` executable (app/ is the composition root, the only place
+// that sees every layer). This file only dispatches: the command line is read in cli.cpp, and each
+// command runs in its own file (serve.cpp, console_command.cpp, and the administration commands
+// of admin_commands.hpp).
 #include <iostream>
 
 #include "app/admin_commands.hpp"
