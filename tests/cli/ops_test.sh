@@ -123,23 +123,26 @@ assert any('listening on 127.0.0.1:' in json.loads(l)['message'] for l in lines)
 check "serve starts again" start_serve bot.toml serve2.log
 # Writers commit pairs of rows in one transaction while the backup runs: a consistent copy has
 # only whole pairs.
-python3 - "$work/bot.db" <<'EOF' &
+# The writer says when its first pair is in (on a busy machine Python can take over a second to
+# get there), and writes on for 4 s after that.
+python3 - "$work/bot.db" "$work/writer.started" <<'EOF' &
 import sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1], timeout=10)
 db.execute("CREATE TABLE IF NOT EXISTS load_pairs (pair INTEGER, half INTEGER)")
 db.commit()
-open(sys.argv[1] + ".writing", "w").close()
-end = time.time() + 4
 n = 0
-while time.time() < end:
+end = None
+while end is None or time.time() < end:
     with db:
         db.execute("INSERT INTO load_pairs VALUES (?, 1)", (n,))
         db.execute("INSERT INTO load_pairs VALUES (?, 2)", (n,))
     n += 1
+    if end is None:
+        open(sys.argv[2], "w").close()
+        end = time.time() + 4
 EOF
 writer=$!
-# The backup starts once the writers do (a loaded machine may take seconds to start python).
-for _ in $(seq 100); do [ -e "$work/bot.db.writing" ] && break; sleep 0.1; done
+for _ in $(seq 1 100); do [ -e "$work/writer.started" ] && break; sleep 0.1; done
 sleep 0.5
 "$bin" backup --config bot.toml --to "$work/backup.db" --poll-key-to "$work/backup.poll-key" >backup.out 2>&1
 check "backup while serve runs and writers commit" test $? -eq 0

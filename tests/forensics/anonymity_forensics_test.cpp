@@ -36,16 +36,15 @@
 #include "bot/features/polls/ballot_box.hpp"
 #include "bot/vocab/log.hpp"
 #include "support/console_fixture.hpp"
+#include "support/matchers.hpp"
 
 using namespace leernetwerk;
+using Catch::Matchers::Contains;
 using leernetwerk::testing::ConsoleFixture;
+using leernetwerk::testing::contains_text;
 namespace fs = std::filesystem;
 
 namespace {
-
-bool has(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
 
 std::string read_file(const fs::path& path) {
     std::ifstream file(path, std::ios::binary);
@@ -70,7 +69,7 @@ const std::vector<std::string> kSuffixes = {"", "-wal", "-shm"};
 struct Copy {
     std::string db, wal, shm;
     bool holds(const std::string& bytes) const {
-        return has(db, bytes) || has(wal, bytes) || has(shm, bytes);
+        return contains_text(db, bytes) || contains_text(wal, bytes) || contains_text(shm, bytes);
     }
 };
 
@@ -260,11 +259,11 @@ RunResult play_and_attack(unsigned seed) {
                     }
                     for (const auto& [name, id] : member_ids) {
                         const auto key = entry.substr(0, entry.find('='));
-                        if (has(key, ":" + id) &&
+                        if (contains_text(key, ":" + id) &&
                             key.size() == key.find(":" + id) + id.size() + 1) {
                             seen_answering.insert(name);
                         }
-                        if (has(entry, "console-dm-" + id + "@")) {
+                        if (contains_text(entry, "console-dm-" + id + "@")) {
                             seen_answering.insert(name);
                         }
                     }
@@ -281,7 +280,7 @@ RunResult play_and_attack(unsigned seed) {
         };
         chat.as("Marieke Jansen");
         chat.say("/groep");
-        REQUIRE(has(chat.say("evaluatie na | voor iedereen"), "Anonieme evaluatie #1"));
+        REQUIRE_THAT(chat.say("evaluatie na | voor iedereen"), Contains("Anonieme evaluatie #1"));
         observe("Marieke Jansen");
 
         // Everyone answers at their own moments, interleaved at random.
@@ -303,7 +302,7 @@ RunResult play_and_attack(unsigned seed) {
             chat.say("/prive");
             const auto printed = chat.say(person.lines[next[who]]);
             INFO(person.name << " typed " << person.lines[next[who]] << ": " << printed);
-            REQUIRE(has(printed, "ontvangen (anoniem)"));
+            REQUIRE_THAT(printed, Contains("ontvangen (anoniem)"));
             ++next[who];
             observe(person.name);
             if (next[who] == 2) {
@@ -329,7 +328,7 @@ RunResult play_and_attack(unsigned seed) {
         }
         chat.as("Marieke Jansen");
         chat.say("/groep");
-        REQUIRE(has(chat.say("peiling sluiten 1"), "gesloten"));
+        REQUIRE_THAT(chat.say("peiling sluiten 1"), Contains("gesloten"));
         observe("Marieke Jansen");
         set_log_sink({});
     }
@@ -450,7 +449,8 @@ RunResult play_and_attack(unsigned seed) {
                 if (kept.count(id)) {
                     claimed.insert(name);
                 }
-                if (has(log_lines, name) || has(log_lines, "member-" + id + " ")) {
+                if (contains_text(log_lines, name) ||
+                    contains_text(log_lines, "member-" + id + " ")) {
                     claimed.insert(name);
                 }
             }
@@ -522,7 +522,7 @@ TEST_CASE("copies of the database taken at every step link no anonymous answer t
         while_open_right += run.answered_while_open_right;
         // The log at info names no member and no answer.
         for (const auto* text : {"Rubrics samen nakijken", "Observaties bij gym", "Anna"}) {
-            CHECK_FALSE(has(run.log, text));
+            CHECK_THAT(run.log, !Contains(text));
         }
     }
     std::cout << "forensics: " << kRuns << " runs, 6 open answers each, a copy after every step\n";
@@ -559,13 +559,13 @@ TEST_CASE("a process killed at any point of an anonymous answer loses nothing an
         ConsoleFixture chat(database.string(), testing::demo_now(), settings);
         chat.as("Marieke Jansen");
         chat.say("/groep");
-        REQUIRE(has(chat.say("evaluatie na | voor iedereen"), "Anonieme evaluatie #1"));
+        REQUIRE_THAT(chat.say("evaluatie na | voor iedereen"), Contains("Anonieme evaluatie #1"));
         for (const auto& member : chat.store->members()) {
             anna = member.display_name == "Anna de Vries" ? member.id : anna;
         }
         chat.as("Anna de Vries");
         chat.say("/prive");
-        REQUIRE(has(chat.say("4"), "ontvangen (anoniem)"));
+        REQUIRE_THAT(chat.say("4"), Contains("ontvangen (anoniem)"));
     }
     for (const auto& suffix : kSuffixes) {
         if (fs::exists(database.string() + suffix)) {
@@ -628,7 +628,7 @@ TEST_CASE("a process killed at any point of an anonymous answer loses nothing an
             for (const auto& row : store->outbox_in_state(Platform::console, OutboxState::pending)) {
                 const auto* text = std::get_if<TextContent>(&row.message.content);
                 receipts += (text && row.message.recipient_member_id == anna &&
-                             has(text->markdown, "ontvangen (anoniem)"))
+                             contains_text(text->markdown, "ontvangen (anoniem)"))
                                 ? 1
                                 : 0;
             }

@@ -8,16 +8,15 @@
 
 #include "bot/vocab/log.hpp"
 #include "support/console_fixture.hpp"
+#include "support/matchers.hpp"
 
 using namespace leernetwerk;
+using Catch::Matchers::Contains;
 using leernetwerk::testing::ConsoleFixture;
+using leernetwerk::testing::contains_text;
 using leernetwerk::testing::demo_now;
 
 namespace {
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
 
 InboundEvent message_from(const Member& member, const std::string& text, const std::string& id) {
     InboundEvent event;
@@ -122,8 +121,8 @@ TEST_CASE("card actions are checked on the server", "[bot][actions]") {
         CHECK(rows[0].message.recipient_member_id == anna.id);
         const auto texts = take_outbox(*chat.store, demo_now());
         REQUIRE(texts.size() == 1);
-        CHECK(contains(texts[0],
-                       "Deze vraag is voor Marieke Jansen; alleen die kan hem beantwoorden."));
+        CHECK_THAT(texts[0],
+                   Contains("Deze vraag is voor Marieke Jansen; alleen die kan hem beantwoorden."));
         CHECK(chat.meeting_count() == 3);
         CHECK(chat.store->pending(pending.front().id));
     }
@@ -134,14 +133,14 @@ TEST_CASE("card actions are checked on the server", "[bot][actions]") {
         CHECK(rows[0].message.replaces == pending.front().question_message_id);
         const auto& card = std::get<ChoiceQuestion>(rows[0].message.content);
         CHECK(card.closed_note == "Marieke Jansen koos: Ja");
-        CHECK(contains(console::render(rows[1].message), "staat gepland"));
+        CHECK_THAT(console::render(rows[1].message), Contains("staat gepland"));
         CHECK(chat.meeting_count() == 4);
         SECTION("clicking again is harmless") {
             take_outbox(*chat.store, demo_now());
             REQUIRE(chat.bot.handle(click(marieke, action_id, "ja", "e4"), demo_now()));
             const auto texts = take_outbox(*chat.store, demo_now());
             REQUIRE(texts.size() == 1);
-            CHECK(contains(texts[0], "al beantwoord of verlopen"));
+            CHECK_THAT(texts[0], Contains("al beantwoord of verlopen"));
             CHECK(chat.meeting_count() == 4);
         }
     }
@@ -155,10 +154,11 @@ TEST_CASE("card actions are checked on the server", "[bot][actions]") {
                                     demo_now()));
             const auto texts = take_outbox(*chat.store, demo_now());
             REQUIRE(texts.size() == 1);
-            CHECK(contains(texts[0], "Die knop hoort bij iets wat ik niet (meer) ken"));
+            CHECK_THAT(texts[0], Contains("Die knop hoort bij iets wat ik niet (meer) ken"));
         }
         REQUIRE(chat.bot.handle(click(marieke, "confirm:424242", "ja", "gone"), demo_now()));
-        CHECK(contains(take_outbox(*chat.store, demo_now()).at(0), "al beantwoord of verlopen"));
+        CHECK_THAT(take_outbox(*chat.store, demo_now()).at(0),
+                   Contains("al beantwoord of verlopen"));
         CHECK(chat.meeting_count() == 3);
     }
 }
@@ -166,20 +166,20 @@ TEST_CASE("card actions are checked on the server", "[bot][actions]") {
 TEST_CASE("the plan-meeting form works like the one-line command", "[bot][forms]") {
     ConsoleFixture chat;
     const auto form = chat.say("plan bijeenkomst");
-    CHECK(contains(form, "Bijeenkomst plannen — HSN-café Feedback die werkt"));
+    CHECK_THAT(form, Contains("Bijeenkomst plannen — HSN-café Feedback die werkt"));
     // The fields are named in Dutch, and typed so (the field's id still works).
-    CHECK(contains(form, "datum = Datum en tijd (verplicht), bv. 12 maart 15:30"));
-    CHECK(contains(form, "plaats = Plaats"));
-    CHECK(contains(form, "onderwerp = Onderwerp"));
-    CHECK(contains(form, "voorbereiders = Voorbereiders: wie bereidt voor?"));
-    CHECK_FALSE(contains(form, "when ="));
+    CHECK_THAT(form, Contains("datum = Datum en tijd (verplicht), bv. 12 maart 15:30"));
+    CHECK_THAT(form, Contains("plaats = Plaats"));
+    CHECK_THAT(form, Contains("onderwerp = Onderwerp"));
+    CHECK_THAT(form, Contains("voorbereiders = Voorbereiders: wie bereidt voor?"));
+    CHECK_THAT(form, !Contains("when ="));
     chat.say("datum=23 maart 15:30");
     chat.say("Plaats = Het Kompas");
     chat.say("preparers=Sanne");
     const auto reply = chat.say("");
-    CHECK(contains(reply, "staat gepland: di 23 mrt 2027 15:30"));
-    CHECK(contains(reply, "Het Kompas"));
-    CHECK(contains(reply, "- voorbereiding: Sanne Bakker"));
+    CHECK_THAT(reply, Contains("staat gepland: di 23 mrt 2027 15:30"));
+    CHECK_THAT(reply, Contains("Het Kompas"));
+    CHECK_THAT(reply, Contains("- voorbereiding: Sanne Bakker"));
     CHECK(chat.meeting_count() == 4);
 }
 
@@ -199,8 +199,8 @@ TEST_CASE("a crash between commit and send loses nothing and sends nothing twice
         CHECK_FALSE(restarted.demo.created);
         restarted.output.str("");
         restarted.session.drain();
-        CHECK(contains(restarted.output.str(),
-                       "Bijeenkomst #4 van HSN-café Feedback die werkt staat gepland"));
+        CHECK_THAT(restarted.output.str(),
+                   Contains("Bijeenkomst #4 van HSN-café Feedback die werkt staat gepland"));
         CHECK(restarted.store->outbox_depth(Platform::console) == 0);
         restarted.output.str("");
         restarted.session.drain();
@@ -254,9 +254,10 @@ TEST_CASE("joining people are welcomed in a network's conversation", "[bot][welc
     const auto texts = take_outbox(*chat.store, demo_now());
     // The welcome, and (issue 16) a card to the facilitator to add the newcomer who is no member.
     REQUIRE(texts.size() == 2);
-    CHECK(contains(texts[0],
-                   "Welkom Anna de Vries en Nieuwe Collega bij HSN-café Feedback die werkt!"));
-    CHECK(contains(texts[1], "Nieuwe Collega is bij het gesprek van HSN-café Feedback die werkt"));
+    CHECK_THAT(texts[0],
+               Contains("Welkom Anna de Vries en Nieuwe Collega bij HSN-café Feedback die werkt!"));
+    CHECK_THAT(texts[1],
+               Contains("Nieuwe Collega is bij het gesprek van HSN-café Feedback die werkt"));
 
     InboundEvent added;
     added.kind = InboundEvent::Kind::bot_added;
@@ -265,7 +266,7 @@ TEST_CASE("joining people are welcomed in a network's conversation", "[bot][welc
     REQUIRE(chat.bot.handle(added, demo_now()));
     const auto intro = take_outbox(*chat.store, demo_now());
     REQUIRE(intro.size() == 1);
-    CHECK(contains(intro[0], "koppel netwerk naam"));
+    CHECK_THAT(intro[0], Contains("koppel netwerk naam"));
 }
 
 TEST_CASE("on a fresh installation the first person starts the first network", "[bot][bootstrap]") {
@@ -303,7 +304,7 @@ TEST_CASE("what members write is logged only at trace level", "[bot][log]") {
     set_log_sink({});
     bool traced = false;
     for (const auto& [level, text] : lines) {
-        const bool has_text = contains(text, "vertrouwelijk-geheim");
+        const bool has_text = contains_text(text, "vertrouwelijk-geheim");
         if (level != LogLevel::trace) {
             CHECK_FALSE(has_text);
         }
@@ -312,7 +313,7 @@ TEST_CASE("what members write is logged only at trace level", "[bot][log]") {
     CHECK(traced);
     CHECK(std::any_of(lines.begin(), lines.end(), [](const auto& line) {
         return line.first == LogLevel::debug &&
-               contains(line.second, "log-1: applied, 1 message(s)");
+               contains_text(line.second, "log-1: applied, 1 message(s)");
     }));
 }
 
@@ -325,15 +326,15 @@ TEST_CASE("data never becomes markup", "[bot][markdown]") {
     });
     REQUIRE(kees != roster.end());
     // The console shows the name exactly as typed, and the stored text escapes it.
-    CHECK(
-        contains(chat.say("leden"), "- **Kees** [klik](http://x) · <b>Het</b> Kompas · deelnemer"));
+    CHECK_THAT(chat.say("leden"),
+               Contains("- **Kees** [klik](http://x) · <b>Het</b> Kompas · deelnemer"));
     const auto marieke = member_named(*chat.store, "Marieke Jansen");
     REQUIRE(chat.bot.handle(message_from(marieke, "leden", "markup-1"), demo_now()));
     const auto rows = chat.store->due_outbox(Platform::console, demo_now(), 10);
     REQUIRE(rows.size() == 1);
     const auto& markdown = std::get<TextContent>(rows[0].message.content).markdown;
-    CHECK(contains(markdown,
-                   "- **\\*\\*Kees\\*\\* \\[klik\\](http://x)** · \\<b\\>Het\\</b\\> Kompas"));
+    CHECK_THAT(markdown,
+               Contains("- **\\*\\*Kees\\*\\* \\[klik\\](http://x)** · \\<b\\>Het\\</b\\> Kompas"));
 }
 
 TEST_CASE("a member added by their second id is recognised and linked", "[bot][identity]") {
@@ -351,7 +352,7 @@ TEST_CASE("a member added by their second id is recognised and linked", "[bot][i
     REQUIRE(handled->message_ids.size() == 1);
     const auto row = chat.store->outbox_row(handled->message_ids.front());
     REQUIRE(row);
-    CHECK(contains(std::get<TextContent>(row->message.content).markdown, "Ilse Wouters"));
+    CHECK_THAT(std::get<TextContent>(row->message.content).markdown, Contains("Ilse Wouters"));
     CHECK(row->message.to.platform == Platform::teams);
     CHECK(row->message.to.conversation_id == "a:1ilse");
     const auto linked = chat.store->member_by_identity(Platform::teams, "29:ilse-mri");
@@ -471,7 +472,7 @@ TEST_CASE("in a room where members talk among themselves, the bot answers only w
     command.ambient = true;
     const auto meetings = said(command);
     REQUIRE(meetings.size() == 1);
-    CHECK(contains(meetings.front(), "bijeenkomst"));
+    CHECK_THAT(meetings.front(), Contains("bijeenkomst"));
 
     // A reply to one of the bot's messages is for the bot, so is a line that names it (the
     // adapter then does not mark it ambient).
@@ -480,10 +481,10 @@ TEST_CASE("in a room where members talk among themselves, the bot answers only w
     reply.reply_to_remote_id = "test";  // take_outbox marked the bot's messages sent as "test"
     const auto answered = said(reply);
     REQUIRE(answered.size() == 1);
-    CHECK(contains(answered.front(), "begrijp ik niet"));
+    CHECK_THAT(answered.front(), Contains("begrijp ik niet"));
     const auto named = said(message_from(anna, "goedemorgen", "m5"));
     REQUIRE(named.size() == 1);
-    CHECK(contains(named.front(), "begrijp ik niet"));
+    CHECK_THAT(named.front(), Contains("begrijp ik niet"));
 
     // A command that takes nothing after its words, followed by more words, is members talking:
     // "volgende week ..." is no question for the bot about the next meeting.
@@ -494,7 +495,7 @@ TEST_CASE("in a room where members talk among themselves, the bot answers only w
     next.ambient = true;
     const auto next_meeting = said(next);
     REQUIRE(next_meeting.size() == 1);
-    CHECK(contains(next_meeting.front(), "Volgende bijeenkomst van"));
+    CHECK_THAT(next_meeting.front(), Contains("Volgende bijeenkomst van"));
 
     // In a private chat the bot keeps helping.
     auto direct = message_from(anna, "Goedemorgen!", "m6");
@@ -526,15 +527,16 @@ TEST_CASE("a member known only by their Matrix id gets their display name, and i
     CHECK(store.member(kees.id)->display_name == "Kees Klaassen");
     const auto rows = store.due_outbox(Platform::matrix, demo_now(), 10);
     REQUIRE_FALSE(rows.empty());
-    CHECK(contains(std::get<TextContent>(rows.back().message.content).markdown, "Kees Klaassen"));
+    CHECK_THAT(std::get<TextContent>(rows.back().message.content).markdown,
+               Contains("Kees Klaassen"));
 
     // Everyone finds him by that name now: as a preparer, in the member list.
     auto printed =
         chat.say("plan bijeenkomst 10 maart 2027 15:30 | De Wegwijzer | Rekenen | Kees Klaassen");
     printed += chat.say("ja");
-    CHECK_FALSE(contains(printed, "Ik vind niemand"));
-    CHECK(contains(printed, "Kees Klaassen"));
-    CHECK(contains(chat.say("leden"), "Kees Klaassen"));
+    CHECK_THAT(printed, !Contains("Ik vind niemand"));
+    CHECK_THAT(printed, Contains("Kees Klaassen"));
+    CHECK_THAT(chat.say("leden"), Contains("Kees Klaassen"));
 
     // A name a facilitator gave is not replaced by a platform nickname.
     event.event_id = "$k2";
@@ -574,14 +576,15 @@ TEST_CASE("the plan-meeting form plans once, closes, and is announced in the gro
         all += text + "\n---\n";
     }
     INFO(all);
-    CHECK(contains(all, "Nieuwe bijeenkomst van HSN-café Feedback die werkt"));  // the group post
-    CHECK(contains(all, "Verstuurd door Marieke Jansen"));                       // the form closed
+    CHECK_THAT(all,
+               Contains("Nieuwe bijeenkomst van HSN-café Feedback die werkt"));  // the group post
+    CHECK_THAT(all, Contains("Verstuurd door Marieke Jansen"));                  // the form closed
     submit.event_id = "f3";
     REQUIRE(chat.bot.handle(submit, demo_now()));
     CHECK(chat.meeting_count() == before + 1);
     texts = take_outbox(*chat.store, demo_now());
     REQUIRE(texts.size() == 1);
-    CHECK(contains(texts.front(), "Dit formulier is al verstuurd"));
+    CHECK_THAT(texts.front(), Contains("Dit formulier is al verstuurd"));
 }
 
 TEST_CASE("someone the bot does not know yet can choose a language and get help",
@@ -595,21 +598,21 @@ TEST_CASE("someone the bot does not know yet can choose a language and get help"
     REQUIRE(chat.bot.handle(event, demo_now()));
     auto texts = take_outbox(*chat.store, demo_now());
     REQUIRE(texts.size() == 1);
-    CHECK(contains(texts.front(), "I will talk English to you"));
+    CHECK_THAT(texts.front(), Contains("I will talk English to you"));
     event.event_id = "s2";
     event.text = "help";
     REQUIRE(chat.bot.handle(event, demo_now()));
     texts = take_outbox(*chat.store, demo_now());
     REQUIRE(texts.size() == 1);
-    CHECK_FALSE(contains(texts.front(), "I don't know you"));
-    CHECK(contains(texts.front(), "Hi! I am the learning network's bot"));
+    CHECK_THAT(texts.front(), !Contains("I don't know you"));
+    CHECK_THAT(texts.front(), Contains("Hi! I am the learning network's bot"));
     // Something only members can do is still refused, in their language.
     event.event_id = "s3";
     event.text = "bijeenkomsten";
     REQUIRE(chat.bot.handle(event, demo_now()));
     texts = take_outbox(*chat.store, demo_now());
     REQUIRE(texts.size() == 1);
-    CHECK(contains(texts.front(), "I don't know you yet"));
+    CHECK_THAT(texts.front(), Contains("I don't know you yet"));
 }
 
 TEST_CASE("added to a person's own chat the bot greets that person; on a fresh installation it "
@@ -625,10 +628,10 @@ TEST_CASE("added to a person's own chat the bot greets that person; on a fresh i
     REQUIRE(chat.bot.handle(added, demo_now()));
     auto texts = take_outbox(*chat.store, demo_now());
     REQUIRE(texts.size() == 1);
-    CHECK(contains(texts[0], "Hoi Marieke Jansen!"));
-    CHECK_FALSE(contains(texts[0], "allemaal"));
-    CHECK_FALSE(contains(texts[0], "koppel netwerk"));
-    CHECK(contains(texts[0], "hulp"));
+    CHECK_THAT(texts[0], Contains("Hoi Marieke Jansen!"));
+    CHECK_THAT(texts[0], !Contains("allemaal"));
+    CHECK_THAT(texts[0], !Contains("koppel netwerk"));
+    CHECK_THAT(texts[0], Contains("hulp"));
 
     auto store = storage::SqliteStore::open(":memory:");
     Bot bot(*store, BotSettings{});
@@ -639,8 +642,8 @@ TEST_CASE("added to a person's own chat the bot greets that person; on a fresh i
     const auto rows = store->due_outbox(Platform::matrix, demo_now(), 10);
     REQUIRE(rows.size() == 1);
     const auto& text = std::get<TextContent>(rows[0].message.content).markdown;
-    CHECK(contains(text, "**nieuw netwerk** naam"));
-    CHECK_FALSE(contains(text, "koppel netwerk"));
+    CHECK_THAT(text, Contains("**nieuw netwerk** naam"));
+    CHECK_THAT(text, !Contains("koppel netwerk"));
 }
 
 TEST_CASE("an answer given as a reply to the question's post is posted in its thread",
@@ -683,7 +686,7 @@ TEST_CASE("an answer given as a reply to the question's post is posted in its th
         const auto* text = std::get_if<TextContent>(&row.message.content);
         in_thread = in_thread || (row.message.to.conversation_id == "!room:hsn.nl" &&
                                   row.message.to.thread_id == post_id && text &&
-                                  contains(text->markdown, "Met rubrics en een kleurcode."));
+                                  contains_text(text->markdown, "Met rubrics en een kleurcode."));
     }
     CHECK(in_thread);
 }

@@ -20,6 +20,7 @@
 
 namespace fs = std::filesystem;
 using namespace leernetwerk::app;
+using Catch::Matchers::Contains;
 using leernetwerk::Lang;
 
 namespace {
@@ -456,7 +457,7 @@ TEST_CASE("config: secrets inline, from a file, from the environment", "[config]
     SECTION("a secret of the wrong type is not echoed") {
         const std::string error = load_error("[teams]\napp_password = 987654321\n");
         CHECK(error == "config.toml: teams.app_password: expected a string, got an integer");
-        CHECK(error.find("987654321") == std::string::npos);
+        CHECK_THAT(error, !Contains("987654321"));
         CHECK(load_error("[matrix]\nhs_token = [\"hs-secret\"]\n") ==
               "config.toml: matrix.hs_token: expected a string, got an array");
         CHECK(load_error("[matrix]\nhs_token_file = 42\n") ==
@@ -583,7 +584,7 @@ TEST_CASE("config: describe_config shows where secrets come from, never their va
 
     const std::string text = describe_config(config);
     INFO(text);
-    CHECK(text.find("s3cret") == std::string::npos);
+    CHECK_THAT(text, !Contains("s3cret"));
     CHECK_THAT(text, Catch::Contains("  app_password: (from env " + env_name + ")\n"));
     CHECK_THAT(text, Catch::Contains("  hs_token: (from file " + token_path + ")\n"));
     CHECK_THAT(text, Catch::Contains("  as_token: (set inline in the config file)\n"));
@@ -674,11 +675,11 @@ TEST_CASE("config: the shipped example loads and documents every key", "[config]
 
     const std::string text = read_text(path);
     // The extra-holiday form is shown, commented out.
-    CHECK(text.find("\n# [[reminders.holiday]]\n") != std::string::npos);
+    CHECK_THAT(text, Contains("\n# [[reminders.holiday]]\n"));
     for (const char* section : {"[bot]", "[storage]", "[log]", "[server]", "[teams]", "[matrix]",
                                 "[reminders]", "[questions]"}) {
         INFO(section);
-        CHECK(text.find(std::string("\n") + section + "\n") != std::string::npos);
+        CHECK_THAT(text, Contains(std::string("\n") + section + "\n"));
     }
     const std::vector<std::string> keys = {"language",
                                            "time_zone",
@@ -968,5 +969,5 @@ TEST_CASE("config: what serve or teams-package would refuse is refused here alre
     // A device is never read (it would not end).
     const auto zero = leernetwerk::app::load_config_file("/dev/zero");
     REQUIRE_FALSE(zero);
-    CHECK(zero.error().front().to_string().find("is not a regular file") != std::string::npos);
+    CHECK_THAT(zero.error().front().to_string(), Contains("is not a regular file"));
 }

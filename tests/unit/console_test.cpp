@@ -5,13 +5,10 @@
 #include "support/console_fixture.hpp"
 
 using namespace leernetwerk;
+using Catch::Matchers::Contains;
 using leernetwerk::testing::ConsoleFixture;
 
 namespace {
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
-
 OutboundMessage message_with(Content content, Lang lang = Lang::nl) {
     OutboundMessage message;
     message.lang = lang;
@@ -32,10 +29,11 @@ TEST_CASE("the console renders every content kind", "[console][render]") {
         question.anonymous = true;
         question.deadline = testing::utc(2027, 3, 1, 16);  // 17:00 in Amsterdam
         const auto text = console::render(message_with(question));
-        CHECK(contains(text, "Welke datum past?\n  1. 12 maart\n  2. 19 maart\n  3. 26 maart"));
-        CHECK(contains(text, "Antwoord met het nummer (1–3)"));
-        CHECK(contains(text, "Je antwoord is anoniem."));
-        CHECK(contains(text, "Antwoord vóór ma 1 mrt 2027 17:00."));
+        CHECK_THAT(text,
+                   Contains("Welke datum past?\n  1. 12 maart\n  2. 19 maart\n  3. 26 maart"));
+        CHECK_THAT(text, Contains("Antwoord met het nummer (1–3)"));
+        CHECK_THAT(text, Contains("Je antwoord is anoniem."));
+        CHECK_THAT(text, Contains("Antwoord vóór ma 1 mrt 2027 17:00."));
     }
     SECTION("a multiple-choice question") {
         ChoiceQuestion question;
@@ -44,7 +42,7 @@ TEST_CASE("the console renders every content kind", "[console][render]") {
         question.prompt = "Which topics?";
         question.choices = {{"1", "Rubrics"}, {"2", "Peer feedback"}, {"3", "Self-assessment"}};
         const auto text = console::render(message_with(question, Lang::en));
-        CHECK(contains(text, "Answer with the numbers, separated by commas (at most 2)."));
+        CHECK_THAT(text, Contains("Answer with the numbers, separated by commas (at most 2)."));
     }
     SECTION("a rating scale with its labels") {
         ChoiceQuestion question;
@@ -55,7 +53,8 @@ TEST_CASE("the console renders every content kind", "[console][render]") {
         }
         question.low_label = "weinig";
         question.high_label = "heel veel";
-        CHECK(contains(console::render(message_with(question)), "(1 = weinig, 5 = heel veel)"));
+        CHECK_THAT(console::render(message_with(question)),
+                   Contains("(1 = weinig, 5 = heel veel)"));
     }
     SECTION("an answered question shows the answer instead of the options") {
         ChoiceQuestion question;
@@ -72,9 +71,9 @@ TEST_CASE("the console renders every content kind", "[console][render]") {
         form.fields = {{"text", "Onderwerp", FormField::Kind::text, true, "Feedback in groep 8"},
                        {"intro", "Ik kan het inleiden", FormField::Kind::toggle, false, ""}};
         const auto text = console::render(message_with(form));
-        CHECK(contains(text, "  onderwerp = Onderwerp (verplicht), bv. Feedback in groep 8"));
-        CHECK(contains(text, "  inleiden = Ik kan het inleiden\n"));
-        CHECK(contains(text, "veld=waarde"));
+        CHECK_THAT(text, Contains("  onderwerp = Onderwerp (verplicht), bv. Feedback in groep 8"));
+        CHECK_THAT(text, Contains("  inleiden = Ik kan het inleiden\n"));
+        CHECK_THAT(text, Contains("veld=waarde"));
     }
     SECTION("a summary with aligned rows and bars") {
         Summary summary;
@@ -83,37 +82,40 @@ TEST_CASE("the console renders every content kind", "[console][render]") {
         summary.bars = {{"12 maart", 6, 10, "6 (60%)"}, {"19 maart", 4, 10, "4 (40%)"}};
         summary.footnote = "Anoniem.";
         const auto text = console::render(message_with(summary));
-        CHECK(contains(text, "  Antwoorden  10\n  Open        2"));
-        CHECK(contains(text, "  12 maart  ############........  6 (60%)"));
-        CHECK(contains(text, "  19 maart  ########............  4 (40%)"));
-        CHECK(contains(text, "\nAnoniem."));
+        CHECK_THAT(text, Contains("  Antwoorden  10\n  Open        2"));
+        CHECK_THAT(text, Contains("  12 maart  ############........  6 (60%)"));
+        CHECK_THAT(text, Contains("  19 maart  ########............  4 (40%)"));
+        CHECK_THAT(text, Contains("\nAnoniem."));
     }
 }
 
 TEST_CASE("the console's own commands", "[console]") {
     ConsoleFixture chat;
     SECTION("/als switches the member you speak as") {
-        CHECK(contains(chat.say("/als fatima"), "# je bent nu / you are now: Fatima El Amrani"));
-        CHECK(contains(chat.say("hulp"), "Hoi Fatima El Amrani!"));
-        CHECK(contains(chat.say("/als niemand"), "wie? / who?"));
+        CHECK_THAT(chat.say("/als fatima"),
+                   Contains("# je bent nu / you are now: Fatima El Amrani"));
+        CHECK_THAT(chat.say("hulp"), Contains("Hoi Fatima El Amrani!"));
+        CHECK_THAT(chat.say("/als niemand"), Contains("wie? / who?"));
     }
     SECTION("/tijd moves the clock forward or to a moment") {
-        CHECK(contains(chat.say("/tijd +2d"), "tijd / time: vr 4 dec 2026 09:00"));
-        CHECK(contains(chat.say("/tijd 2027-03-10 09:00"), "tijd / time: wo 10 mrt 2027 09:00"));
+        CHECK_THAT(chat.say("/tijd +2d"), Contains("tijd / time: vr 4 dec 2026 09:00"));
+        CHECK_THAT(chat.say("/tijd 2027-03-10 09:00"),
+                   Contains("tijd / time: wo 10 mrt 2027 09:00"));
         CHECK(chat.session.now() == testing::utc(2027, 3, 10, 8));
-        CHECK(contains(chat.say("/tijd ooit"), "/tijd +2d, /tijd +3h, /tijd 2026-03-10 09:00"));
+        CHECK_THAT(chat.say("/tijd ooit"),
+                   Contains("/tijd +2d, /tijd +3h, /tijd 2026-03-10 09:00"));
         CHECK(chat.session.now() == testing::utc(2027, 3, 10, 8));
         // Meetings before the new clock are now in the past.
-        CHECK(contains(chat.say("bijeenkomsten"), "En 2 eerdere bijeenkomsten in 2026-2027."));
+        CHECK_THAT(chat.say("bijeenkomsten"), Contains("En 2 eerdere bijeenkomsten in 2026-2027."));
     }
     SECTION("/prive answers in a private conversation") {
         chat.say("/prive");
-        CHECK(contains(chat.say("hulp"), ">>> bot to Marieke Jansen (privé)"));
+        CHECK_THAT(chat.say("hulp"), Contains(">>> bot to Marieke Jansen (privé)"));
         chat.say("/groep");
-        CHECK(contains(chat.say("hulp"), ">>> bot to HSN-café Feedback die werkt\n"));
+        CHECK_THAT(chat.say("hulp"), Contains(">>> bot to HSN-café Feedback die werkt\n"));
     }
     SECTION("an unknown console command shows the ones there are") {
-        CHECK(contains(chat.say("/dans"), "/als <naam>, /tijd +2d, /prive, /groep, /stop"));
+        CHECK_THAT(chat.say("/dans"), Contains("/als <naam>, /tijd +2d, /prive, /groep, /stop"));
     }
     SECTION("/stop ends the session") {
         CHECK_FALSE(chat.session.handle_line("/stop"));
@@ -133,6 +135,7 @@ TEST_CASE("console: a scale fits on one line", "[console][render]") {
     scale.high_label = "top";
     const auto text = console::render(message_with(scale));
     // The points and what the ends mean on one line.
-    CHECK(contains(text, "\n  1 · 2 · 3 · 4 · 5 · 6 · 7 · 8 · 9 · 10 (1 = slecht, 10 = top)\n"));
-    CHECK_FALSE(contains(text, "1. 1"));
+    CHECK_THAT(text,
+               Contains("\n  1 · 2 · 3 · 4 · 5 · 6 · 7 · 8 · 9 · 10 (1 = slecht, 10 = top)\n"));
+    CHECK_THAT(text, !Contains("1. 1"));
 }

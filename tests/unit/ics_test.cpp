@@ -25,6 +25,7 @@ struct ComponentDeleter {
     void operator()(icalcomponent* component) const { icalcomponent_free(component); }
 };
 using Component = std::unique_ptr<icalcomponent, ComponentDeleter>;
+using Catch::Matchers::Contains;
 
 constexpr auto kZone = "Europe/Amsterdam";
 const Instant kNow = date::sys_days{date::year{2026} / 9 / 1} + std::chrono::hours{7};
@@ -156,11 +157,11 @@ TEST_CASE("a calendar app reads each meeting at its Amsterdam time, summer and w
     const auto text = exported(school_year());
     const auto calendar = parse(text);
     CHECK(text.starts_with("BEGIN:VCALENDAR\r\n"));
-    CHECK(text.find("PRODID:-//Leernetwerk bot//NL\r\n") != std::string::npos);
-    CHECK(text.find("VERSION:2.0\r\n") != std::string::npos);
-    CHECK(text.find("METHOD:PUBLISH\r\n") != std::string::npos);
-    CHECK(text.find("CALSCALE:GREGORIAN\r\n") != std::string::npos);
-    CHECK(text.find("X-WR-CALNAME:HSN-café Feedback die werkt\r\n") != std::string::npos);
+    CHECK_THAT(text, Contains("PRODID:-//Leernetwerk bot//NL\r\n"));
+    CHECK_THAT(text, Contains("VERSION:2.0\r\n"));
+    CHECK_THAT(text, Contains("METHOD:PUBLISH\r\n"));
+    CHECK_THAT(text, Contains("CALSCALE:GREGORIAN\r\n"));
+    CHECK_THAT(text, Contains("X-WR-CALNAME:HSN-café Feedback die werkt\r\n"));
 
     auto* summer = event_with_uid(calendar.get(), "meeting-1@school.nl");
     CHECK(utc_span(calendar.get(), summer) ==
@@ -171,8 +172,8 @@ TEST_CASE("a calendar app reads each meeting at its Amsterdam time, summer and w
     // A week before the clocks go forward (28 March 2027) it is still winter time.
     auto* march = event_with_uid(calendar.get(), "meeting-4@school.nl");
     CHECK(utc_span(calendar.get(), march).first == utc(2027, 3, 23, 14, 30));
-    CHECK(text.find("DTSTART;TZID=Europe/Amsterdam:20261008T153000\r\n") != std::string::npos);
-    CHECK(text.find("DTSTAMP:20260901T070000Z\r\n") != std::string::npos);
+    CHECK_THAT(text, Contains("DTSTART;TZID=Europe/Amsterdam:20261008T153000\r\n"));
+    CHECK_THAT(text, Contains("DTSTAMP:20260901T070000Z\r\n"));
 
     CHECK(std::string(icalcomponent_get_summary(summer)) ==
           "Kennismaken en onze gezamenlijke ambitie");
@@ -217,11 +218,11 @@ TEST_CASE("topics with commas, semicolons, newlines and long accented text survi
     const auto text = *meetings_to_ics(
         network("HSN-café Één rubric voor alle groepen, van kleuters tot groep acht"), meetings,
         kZone, "school.nl", kNow);
-    CHECK(text.find("SUMMARY:Rubrics\\, feedback\\; en\\nverder\r\n") != std::string::npos);
+    CHECK_THAT(text, Contains("SUMMARY:Rubrics\\, feedback\\; en\\nverder\r\n"));
     const auto named = meetings_to_ics(network("Rekenen, taal; en meer"), {}, kZone, "x", kNow);
     REQUIRE(named);
-    CHECK(named->find("\r\nX-WR-CALNAME:Rekenen\\, taal\\; en meer\r\n") != std::string::npos);
-    CHECK(named->find("\r\nNAME:Rekenen\\, taal\\; en meer\r\n") != std::string::npos);
+    CHECK_THAT(*named, Contains("\r\nX-WR-CALNAME:Rekenen\\, taal\\; en meer\r\n"));
+    CHECK_THAT(*named, Contains("\r\nNAME:Rekenen\\, taal\\; en meer\r\n"));
 
     const auto calendar = parse(text);
     CHECK(std::string(icalcomponent_get_summary(event_with_uid(
@@ -232,7 +233,7 @@ TEST_CASE("topics with commas, semicolons, newlines and long accented text survi
     bool folded = false;
     for (const auto& line : lines_of(text)) {
         CHECK(line.size() <= 75);
-        CHECK(line.find('\n') == std::string::npos);
+        CHECK_THAT(line, !Contains("\n"));
         if (line.starts_with(" ")) {
             folded = true;
             // A fold inside a UTF-8 character would leave a continuation byte here.
@@ -244,17 +245,17 @@ TEST_CASE("topics with commas, semicolons, newlines and long accented text survi
 
 TEST_CASE("the time zone is described for Outlook: yearly rules where the zone has them", "[ics]") {
     const auto text = exported(school_year());
-    CHECK(text.find("BEGIN:VTIMEZONE\r\nTZID:Europe/Amsterdam\r\n") != std::string::npos);
-    CHECK(text.find("RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\n") != std::string::npos);
-    CHECK(text.find("RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\n") != std::string::npos);
-    CHECK(text.find("TZOFFSETTO:+0200\r\n") != std::string::npos);
-    CHECK(text.find("TZNAME:CEST\r\n") != std::string::npos);
+    CHECK_THAT(text, Contains("BEGIN:VTIMEZONE\r\nTZID:Europe/Amsterdam\r\n"));
+    CHECK_THAT(text, Contains("RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\n"));
+    CHECK_THAT(text, Contains("RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\n"));
+    CHECK_THAT(text, Contains("TZOFFSETTO:+0200\r\n"));
+    CHECK_THAT(text, Contains("TZNAME:CEST\r\n"));
 
     SECTION("a zone without daylight saving has one observance") {
         const auto tokyo = exported({meeting(1, local(2026, 10, 8, 15, 30), "x")}, "Asia/Tokyo");
         const auto calendar = parse(tokyo);
-        CHECK(tokyo.find("BEGIN:DAYLIGHT") == std::string::npos);
-        CHECK(tokyo.find("TZOFFSETTO:+0900\r\n") != std::string::npos);
+        CHECK_THAT(tokyo, !Contains("BEGIN:DAYLIGHT"));
+        CHECK_THAT(tokyo, Contains("TZOFFSETTO:+0900\r\n"));
         CHECK(utc_span(calendar.get(), event_with_uid(calendar.get(), "meeting-1@school.nl"),
                        "Asia/Tokyo")
                   .first == utc(2026, 10, 8, 6, 30));
@@ -264,8 +265,8 @@ TEST_CASE("the time zone is described for Outlook: yearly rules where the zone h
         auto june = meeting(2, local(2019, 6, 1, 10, 0), "winter");
         const auto text_sp = exported({january, june}, "America/Sao_Paulo");
         const auto calendar = parse(text_sp);
-        CHECK(text_sp.find("RRULE") == std::string::npos);
-        CHECK(text_sp.find("RDATE") != std::string::npos);
+        CHECK_THAT(text_sp, !Contains("RRULE"));
+        CHECK_THAT(text_sp, Contains("RDATE"));
         CHECK(utc_span(calendar.get(), event_with_uid(calendar.get(), "meeting-1@school.nl"),
                        "America/Sao_Paulo")
                   .first == utc(2019, 1, 15, 12, 0));
@@ -279,7 +280,7 @@ TEST_CASE("an unknown time zone is a configuration error, not a broken calendar"
     const auto text = meetings_to_ics(network(), school_year(), "Europe/Nijkerk", "x", kNow);
     REQUIRE_FALSE(text);
     CHECK(text.error().code == ErrorCode::config);
-    CHECK(text.error().message.find("Europe/Nijkerk") != std::string::npos);
+    CHECK_THAT(text.error().message, Contains("Europe/Nijkerk"));
 }
 
 TEST_CASE("UIDs use the Matrix server, else the bot's name", "[ics]") {
@@ -379,7 +380,7 @@ TEST_CASE("a file that is not a calendar, or an event without dates, is refused 
             const auto found = cafe_weeks_from_ics(text, "caf");
             REQUIRE_FALSE(found);
             CHECK(found.error().code == ErrorCode::bad_input);
-            CHECK(found.error().message.find("no VCALENDAR found") != std::string::npos);
+            CHECK_THAT(found.error().message, Contains("no VCALENDAR found"));
         }
     }
     SECTION("a café week without DTSTART") {
@@ -395,8 +396,8 @@ TEST_CASE("a file that is not a calendar, or an event without dates, is refused 
             calendar_with(all_day_event("x-2@school.nl", "Caféweek", "2026-13-45", "20261010")),
             "caf");
         REQUIRE_FALSE(found);
-        CHECK(found.error().message.find("UID x-2@school.nl") != std::string::npos);
-        CHECK(found.error().message.find("DTSTART") != std::string::npos);
+        CHECK_THAT(found.error().message, Contains("UID x-2@school.nl"));
+        CHECK_THAT(found.error().message, Contains("DTSTART"));
     }
     SECTION("a café week that ends before it starts") {
         const auto found = cafe_weeks_from_ics(

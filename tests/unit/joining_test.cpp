@@ -5,14 +5,11 @@
 #include "support/console_fixture.hpp"
 
 using namespace leernetwerk;
+using Catch::Matchers::Contains;
 using leernetwerk::testing::ConsoleFixture;
 using leernetwerk::testing::demo_now;
 
 namespace {
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
 
 Member member_named(Store& store, const std::string& name) {
     for (auto& member : store.members()) {
@@ -84,7 +81,7 @@ TEST_CASE("a facilitator adds someone by @mention in Teams and their account is 
     PlatformChat teams(Platform::teams);
     const auto reply =
         teams.say("lid toevoegen Daan Bakker | deelnemer | Het Kompas", {daan_on_teams()});
-    CHECK(contains(reply, "Daan Bakker (Het Kompas) zit nu in"));
+    CHECK_THAT(reply, Contains("Daan Bakker (Het Kompas) zit nu in"));
     const auto linked = teams.chat.store->member_by_identity(Platform::teams, "29:daan");
     REQUIRE(linked);
     CHECK(linked->display_name == "Daan Bakker");
@@ -101,7 +98,7 @@ TEST_CASE("a facilitator adds someone by @mention in Teams and their account is 
     REQUIRE_FALSE(handled->message_ids.empty());
     const auto row = teams.chat.store->outbox_row(handled->message_ids.front());
     REQUIRE(row);
-    CHECK(contains(std::get<TextContent>(row->message.content).markdown, "Daan Bakker"));
+    CHECK_THAT(std::get<TextContent>(row->message.content).markdown, Contains("Daan Bakker"));
 }
 
 TEST_CASE("the name Teams shows wins over the name typed with the mention, and a mention "
@@ -110,14 +107,13 @@ TEST_CASE("the name Teams shows wins over the name typed with the mention, and a
     PlatformChat teams(Platform::teams);
     // Typed "@Daan" and picked Daan Bakker: Teams leaves "Daan Bakker" in the text.
     auto mention = daan_on_teams();
-    CHECK(contains(teams.say("lid toevoegen Daan Bakker | workshopleider", {mention}),
-                   "Daan Bakker zit nu in"));
+    CHECK_THAT(teams.say("lid toevoegen Daan Bakker | workshopleider", {mention}),
+               Contains("Daan Bakker zit nu in"));
     CHECK(teams.chat.store->member_by_identity(Platform::teams, "29:daan"));
 
     PlatformChat other(Platform::teams);
-    CHECK(contains(other.say("lid toevoegen Daan B. | deelnemer | Het Kompas | Daan Bakker",
-                             {mention}),
-                   "Daan B. (Het Kompas) zit nu in"));
+    CHECK_THAT(other.say("lid toevoegen Daan B. | deelnemer | Het Kompas | Daan Bakker", {mention}),
+               Contains("Daan B. (Het Kompas) zit nu in"));
     const auto linked = other.chat.store->member_by_identity(Platform::teams, "29:daan");
     REQUIRE(linked);
     CHECK(linked->display_name == "Daan B.");
@@ -131,8 +127,8 @@ TEST_CASE("a mentioned person who is a member already keeps their membership, wh
     auto renamed = daan_on_teams();
     renamed.display_name = "Daan Bakker (Het Kompas)";
     renamed.text = renamed.display_name;
-    CHECK(contains(teams.say("lid toevoegen Daan Bakker (Het Kompas) | deelnemer", {renamed}),
-                   "Daan Bakker zit al in"));
+    CHECK_THAT(teams.say("lid toevoegen Daan Bakker (Het Kompas) | deelnemer", {renamed}),
+               Contains("Daan Bakker zit al in"));
     CHECK_FALSE(teams.in_network("Daan Bakker (Het Kompas)"));
 }
 
@@ -143,14 +139,14 @@ TEST_CASE("a member added earlier without an account gets the mentioned account 
     REQUIRE(teams.in_network("Daan Bakker"));
     REQUIRE_FALSE(teams.chat.store->member_by_identity(Platform::teams, "29:daan"));
     const auto reply = teams.say("lid toevoegen @Daan Bakker | deelnemer", {daan_on_teams()});
-    CHECK(contains(reply, "Daan Bakker was al lid; ik heb het Teams-account aan Daan Bakker "
-                          "gekoppeld (deelnemer)"));
+    CHECK_THAT(reply, Contains("Daan Bakker was al lid; ik heb het Teams-account aan Daan Bakker "
+                               "gekoppeld (deelnemer)"));
     const auto linked = teams.chat.store->member_by_identity(Platform::teams, "29:daan");
     REQUIRE(linked);
     CHECK(linked->display_name == "Daan Bakker");
     // Once linked, the same again is just "already".
-    CHECK(contains(teams.say("lid toevoegen @Daan Bakker | deelnemer", {daan_on_teams()}),
-                   "Daan Bakker zit al in"));
+    CHECK_THAT(teams.say("lid toevoegen @Daan Bakker | deelnemer", {daan_on_teams()}),
+               Contains("Daan Bakker zit al in"));
 }
 
 TEST_CASE("an @name that names nobody, or a channel, gets a clear reply and changes nothing",
@@ -158,15 +154,15 @@ TEST_CASE("an @name that names nobody, or a channel, gets a clear reply and chan
     PlatformChat teams(Platform::teams);
     const auto before = teams.chat.store->members().size();
     const auto unknown = teams.say("lid toevoegen @Daan Bakker | deelnemer | Het Kompas");
-    CHECK(contains(unknown, "Typ @ en kies de naam uit de lijst die Teams toont"));
+    CHECK_THAT(unknown, Contains("Typ @ en kies de naam uit de lijst die Teams toont"));
     InboundMention channel{"19:general@thread.tacv2", "Algemeen", "Algemeen", "", false};
-    CHECK(contains(teams.say("lid toevoegen Algemeen | deelnemer", {channel}),
-                   "\"Algemeen\" is een kanaal of groep, geen persoon"));
+    CHECK_THAT(teams.say("lid toevoegen Algemeen | deelnemer", {channel}),
+               Contains("\"Algemeen\" is een kanaal of groep, geen persoon"));
     CHECK(teams.chat.store->members().size() == before);
 
     PlatformChat matrix(Platform::matrix);
-    CHECK(contains(matrix.say("lid toevoegen @daan | deelnemer"),
-                   "typ de volledige Matrix-id, zoals @daan:school.nl"));
+    CHECK_THAT(matrix.say("lid toevoegen @daan | deelnemer"),
+               Contains("typ de volledige Matrix-id, zoals @daan:school.nl"));
     CHECK_FALSE(matrix.in_network("@daan"));
 }
 
@@ -174,14 +170,14 @@ TEST_CASE("a Matrix pill or a typed Matrix id links that account", "[bot][joinin
     PlatformChat matrix(Platform::matrix);
     // A pill: the body carries the name the client showed.
     InboundMention pill{"@daan:school.nl", "Daan Bakker", "Daan Bakker", "", true};
-    CHECK(contains(matrix.say("lid toevoegen Daan Bakker | deelnemer | Het Kompas", {pill}),
-                   "Daan Bakker (Het Kompas) zit nu in"));
+    CHECK_THAT(matrix.say("lid toevoegen Daan Bakker | deelnemer | Het Kompas", {pill}),
+               Contains("Daan Bakker (Het Kompas) zit nu in"));
     CHECK(matrix.chat.store->member_by_identity(Platform::matrix, "@daan:school.nl"));
 
     // A typed id with no display name known: the localpart until they write themselves.
     InboundMention typed{"@fenna:school.nl", "", "@fenna:school.nl", "", true};
-    CHECK(contains(matrix.say("lid toevoegen @fenna:school.nl | deelnemer", {typed}),
-                   "fenna zit nu in"));
+    CHECK_THAT(matrix.say("lid toevoegen @fenna:school.nl | deelnemer", {typed}),
+               Contains("fenna zit nu in"));
     const auto fenna = matrix.chat.store->member_by_identity(Platform::matrix, "@fenna:school.nl");
     REQUIRE(fenna);
     CHECK(fenna->display_name == "fenna");
@@ -212,19 +208,19 @@ TEST_CASE("a facilitator adds someone by e-mail: the conversation's member list 
     ConsoleFixture chat;
     chat.session.set_roster({{"member-1", "", "Marieke Jansen", "marieke@hsn.nl", ""},
                              daan_in_roster()});
-    CHECK(contains(chat.say("lid toevoegen daan.bakker@school.nl | deelnemer | Het Kompas"),
-                   "Daan Bakker (Het Kompas) zit nu in"));
+    CHECK_THAT(chat.say("lid toevoegen daan.bakker@school.nl | deelnemer | Het Kompas"),
+               Contains("Daan Bakker (Het Kompas) zit nu in"));
     const auto daan = chat.store->member_by_identity(Platform::console, "29:daan");
     REQUIRE(daan);
     CHECK(daan->display_name == "Daan Bakker");
     // A name typed with the address wins; the address is found case-insensitively.
     chat.session.set_roster(
         {{"29:fenna", "", "F. de Wit", "", "FENNA@school.nl"}, daan_in_roster()});
-    CHECK(contains(chat.say("lid toevoegen Fenna de Wit | gast | fenna@school.nl"),
-                   "Fenna de Wit zit nu in"));
+    CHECK_THAT(chat.say("lid toevoegen Fenna de Wit | gast | fenna@school.nl"),
+               Contains("Fenna de Wit zit nu in"));
     CHECK(chat.store->member_by_identity(Platform::console, "29:fenna"));
     // The address itself is stored nowhere: the account is what the bot needs.
-    CHECK_FALSE(contains(chat.say("mijn gegevens"), "@school.nl"));
+    CHECK_THAT(chat.say("mijn gegevens"), !Contains("@school.nl"));
 }
 
 TEST_CASE("an e-mail that matches nobody or two people, or a member list the bot may not "
@@ -233,23 +229,24 @@ TEST_CASE("an e-mail that matches nobody or two people, or a member list the bot
     ConsoleFixture chat;
     const auto before = chat.store->members().size();
     chat.session.set_roster({daan_in_roster()});
-    CHECK(contains(chat.say("lid toevoegen kees@school.nl | deelnemer"),
-                   "Niemand in dit gesprek heeft het e-mailadres kees@school.nl"));
+    CHECK_THAT(chat.say("lid toevoegen kees@school.nl | deelnemer"),
+               Contains("Niemand in dit gesprek heeft het e-mailadres kees@school.nl"));
     auto twin = daan_in_roster();
     twin.user_id = "29:daan-2";
     twin.display_name = "Daan Bakker (2)";
     chat.session.set_roster({daan_in_roster(), twin});
-    CHECK(contains(chat.say("lid toevoegen daan.bakker@school.nl | deelnemer"),
-                   "hoort bij meer dan één persoon in dit gesprek: Daan Bakker en Daan Bakker (2)"));
+    CHECK_THAT(
+        chat.say("lid toevoegen daan.bakker@school.nl | deelnemer"),
+        Contains("hoort bij meer dan één persoon in dit gesprek: Daan Bakker en Daan Bakker (2)"));
     chat.session.set_roster({daan_in_roster()}, /*refused=*/true);
-    CHECK(contains(chat.say("lid toevoegen daan.bakker@school.nl | deelnemer"),
-                   "Ik mag de ledenlijst van dit gesprek niet lezen"));
+    CHECK_THAT(chat.say("lid toevoegen daan.bakker@school.nl | deelnemer"),
+               Contains("Ik mag de ledenlijst van dit gesprek niet lezen"));
     CHECK(chat.store->members().size() == before);
     CHECK_FALSE(chat.store->member_by_identity(Platform::console, "29:daan"));
     // In a private chat there is no member list to look in.
     chat.say("/prive");
-    CHECK(contains(chat.say("lid toevoegen daan.bakker@school.nl | deelnemer"),
-                   "daan.bakker@school.nl in het kanaal, de groepschat of de room"));
+    CHECK_THAT(chat.say("lid toevoegen daan.bakker@school.nl | deelnemer"),
+               Contains("daan.bakker@school.nl in het kanaal, de groepschat of de room"));
 }
 
 TEST_CASE("a roster request survives a restart and its answer is applied exactly once",
@@ -282,8 +279,8 @@ TEST_CASE("a roster request survives a restart and its answer is applied exactly
     REQUIRE(first->message_ids.size() == 1);
     const auto reply = chat.store->outbox_row(first->message_ids.front());
     REQUIRE(reply);
-    CHECK(contains(std::get<TextContent>(reply->message.content).markdown,
-                   "Daan Bakker zit nu in"));
+    CHECK_THAT(std::get<TextContent>(reply->message.content).markdown,
+               Contains("Daan Bakker zit nu in"));
     answer.event_id = "roster-answer-2";  // another attempt's answer, not a duplicate event
     const auto second = restarted.handle(answer, demo_now());
     REQUIRE(second);
@@ -297,8 +294,8 @@ TEST_CASE("a roster request survives a restart and its answer is applied exactly
 TEST_CASE("on Matrix an e-mail address gets a clear reply: a room has no addresses",
           "[bot][joining][email]") {
     PlatformChat matrix(Platform::matrix);
-    CHECK(contains(matrix.say("lid toevoegen daan@school.nl | deelnemer"),
-                   "In Matrix kan ik iemand niet op e-mailadres (daan@school.nl) vinden"));
+    CHECK_THAT(matrix.say("lid toevoegen daan@school.nl | deelnemer"),
+               Contains("In Matrix kan ik iemand niet op e-mailadres (daan@school.nl) vinden"));
     CHECK(matrix.chat.store->due_outbox(Platform::matrix, demo_now(), 10).size() == 1);
 }
 
@@ -311,12 +308,12 @@ TEST_CASE("leden importeren proposes everyone in the conversation who is not a m
                              {"29:fenna", "", "Fenna de Wit", "fenna@school.nl", ""},
                              {"29:joost", "", "Joost van Dijk", "", ""}});
     const auto card = chat.say("leden importeren");
-    CHECK(contains(card, "Deze 3 mensen in dit gesprek zitten nog niet in"));
-    CHECK(contains(card, "1. Daan Bakker"));
-    CHECK(contains(card, "3. Joost van Dijk"));
-    CHECK_FALSE(contains(card, "Marieke Jansen"));  // already a member
+    CHECK_THAT(card, Contains("Deze 3 mensen in dit gesprek zitten nog niet in"));
+    CHECK_THAT(card, Contains("1. Daan Bakker"));
+    CHECK_THAT(card, Contains("3. Joost van Dijk"));
+    CHECK_THAT(card, !Contains("Marieke Jansen"));  // already a member
     const auto done = chat.say("1, 2");
-    CHECK(contains(done, "Daan Bakker en Fenna de Wit zitten nu in"));
+    CHECK_THAT(done, Contains("Daan Bakker en Fenna de Wit zitten nu in"));
     const auto daan = chat.store->member_by_identity(Platform::console, "29:daan");
     REQUIRE(daan);
     const auto membership = chat.store->membership(chat.demo.network_id, daan->id);
@@ -324,9 +321,11 @@ TEST_CASE("leden importeren proposes everyone in the conversation who is not a m
     CHECK(membership->role == Role::participant);
     CHECK_FALSE(chat.store->member_by_identity(Platform::console, "29:joost"));
     // A second import proposes only Joost; a refused member list says so.
-    CHECK(contains(chat.say("leden importeren"), "Eén persoon in dit gesprek zit nog niet in"));
+    CHECK_THAT(chat.say("leden importeren"),
+               Contains("Eén persoon in dit gesprek zit nog niet in"));
     chat.session.set_roster({}, /*refused=*/true);
-    CHECK(contains(chat.say("leden importeren"), "Ik mag de ledenlijst van dit gesprek niet lezen"));
+    CHECK_THAT(chat.say("leden importeren"),
+               Contains("Ik mag de ledenlijst van dit gesprek niet lezen"));
 }
 
 namespace {
@@ -360,7 +359,7 @@ TEST_CASE("someone joining or leaving a linked Teams chat is put to the facilita
     auto cards = cards_to(store, Platform::teams, teams.marieke.id);
     REQUIRE(cards.size() == 1);
     const auto card = std::get<ChoiceQuestion>(cards[0].message.content);
-    CHECK(contains(card.prompt, "Noor Hendriks is bij het gesprek van"));
+    CHECK_THAT(card.prompt, Contains("Noor Hendriks is bij het gesprek van"));
     CHECK(card.choices[0].label == "Toevoegen");
     CHECK(cards[0].message.to.direct);
 
@@ -377,7 +376,7 @@ TEST_CASE("someone joining or leaving a linked Teams chat is put to the facilita
         const auto row = store.outbox_row(id);
         if (const auto* text = row ? std::get_if<TextContent>(&row->message.content) : nullptr) {
             INFO(text->markdown);
-            CHECK_FALSE(contains(text->markdown, "niet"));
+            CHECK_THAT(text->markdown, !Contains("niet"));
         }
     }
     const auto noor = store.member_by_identity(Platform::teams, "29:noor");
@@ -398,7 +397,7 @@ TEST_CASE("someone joining or leaving a linked Teams chat is put to the facilita
     cards = cards_to(store, Platform::teams, teams.marieke.id);
     REQUIRE_FALSE(cards.empty());
     const auto removal = std::get<ChoiceQuestion>(cards.back().message.content);
-    CHECK(contains(removal.prompt, "Noor Hendriks heeft het gesprek van"));
+    CHECK_THAT(removal.prompt, Contains("Noor Hendriks heeft het gesprek van"));
     click.event_id = "click-3";
     click.action.action_id = removal.action_id;
     REQUIRE(teams.chat.bot.handle(click, demo_now()));
@@ -447,15 +446,16 @@ TEST_CASE("a non-member writing in a linked chat is told once, privately, and ca
     };
     // On request (the default): one private explanation, the first time only.
     auto rows = write("noor-1", "hulp");
-    CHECK(contains(private_text(rows), "Typ **doe mee**, dan vraag ik het de procesbegeleider"));
+    CHECK_THAT(private_text(rows),
+               Contains("Typ **doe mee**, dan vraag ik het de procesbegeleider"));
     CHECK(rows.front().message.to.user_id == "29:noor");
-    CHECK_FALSE(contains(private_text(write("noor-2", "hulp")), "doe mee"));
+    CHECK_THAT(private_text(write("noor-2", "hulp")), !Contains("doe mee"));
     // "doe mee" asks the facilitator, who approves with one click.
-    CHECK(contains(private_text(write("noor-3", "doe mee")), "Ik heb de procesbegeleider"));
+    CHECK_THAT(private_text(write("noor-3", "doe mee")), Contains("Ik heb de procesbegeleider"));
     const auto cards = cards_to(store, Platform::teams, teams.marieke.id);
     REQUIRE(cards.size() == 1);
     const auto card = std::get<ChoiceQuestion>(cards[0].message.content);
-    CHECK(contains(card.prompt, "Noor Hendriks wil meedoen met"));
+    CHECK_THAT(card.prompt, Contains("Noor Hendriks wil meedoen met"));
     InboundEvent click;
     click.kind = InboundEvent::Kind::action;
     click.event_id = "approve-1";
@@ -469,9 +469,9 @@ TEST_CASE("a non-member writing in a linked chat is told once, privately, and ca
     CHECK(store.membership(network_id, noor->id));
 
     // Closed: nobody joins by themselves; open: anyone does at once.
-    CHECK(contains(teams.say("netwerk toetreden gesloten"), "is nu gesloten"));
-    CHECK(contains(teams.say("netwerk toetreden"), "is gesloten"));
-    CHECK(contains(teams.say("netwerk toetreden misschien"), "ken ik niet"));
+    CHECK_THAT(teams.say("netwerk toetreden gesloten"), Contains("is nu gesloten"));
+    CHECK_THAT(teams.say("netwerk toetreden"), Contains("is gesloten"));
+    CHECK_THAT(teams.say("netwerk toetreden misschien"), Contains("ken ik niet"));
     InboundEvent other;
     other.kind = InboundEvent::Kind::message;
     other.event_id = "sem-1";
@@ -480,7 +480,7 @@ TEST_CASE("a non-member writing in a linked chat is told once, privately, and ca
     other.text = "doe mee";
     REQUIRE(teams.chat.bot.handle(other, demo_now()));
     CHECK_FALSE(store.member_by_identity(Platform::teams, "29:sem"));
-    CHECK(contains(teams.say("netwerk toetreden open"), "is nu open"));
+    CHECK_THAT(teams.say("netwerk toetreden open"), Contains("is nu open"));
     other.event_id = "sem-2";
     REQUIRE(teams.chat.bot.handle(other, demo_now()));
     const auto sem = store.member_by_identity(Platform::teams, "29:sem");
@@ -519,7 +519,7 @@ TEST_CASE("a member-list request the platform never answers ends as failed, and 
             told += text->markdown + "\n";
         }
     }
-    CHECK(contains(told, "daan.bakker@school.nl"));
-    CHECK_FALSE(contains(told, "niet aangekomen"));  // no "my answer did not arrive" for it
+    CHECK_THAT(told, Contains("daan.bakker@school.nl"));
+    CHECK_THAT(told, !Contains("niet aangekomen"));  // no "my answer did not arrive" for it
     CHECK(chat.store->adapter_state("core.roster_request:" + request_id).value_or("") == "");
 }

@@ -11,12 +11,9 @@
 
 using leernetwerk::testing::ConsoleFixture;
 using namespace leernetwerk;
+using Catch::Matchers::Contains;
 
 namespace {
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
 
 /// The core Markdown of the last message the bot sent (before the console rendered it).
 std::string last_markdown(ConsoleFixture& chat) {
@@ -106,21 +103,21 @@ TEST_CASE("search finds Dutch word forms and folded accents", "[knowledge][searc
     chat.as("Anna");
 
     auto reply = chat.say("zoek bijeenkomsten");
-    CHECK(contains(reply, "Dit vond ik in de kennisbank over 'bijeenkomsten':"));
-    CHECK(contains(reply, "#1 Verslag van de bijeenkomst"));
-    CHECK(contains(reply, "(Marieke Jansen, woensdag 2 december 2026)"));
-    CHECK(contains(reply, "Typ kennis 1 om een nummer helemaal te lezen."));
-    CHECK_FALSE(contains(reply, "Koffie"));
+    CHECK_THAT(reply, Contains("Dit vond ik in de kennisbank over 'bijeenkomsten':"));
+    CHECK_THAT(reply, Contains("#1 Verslag van de bijeenkomst"));
+    CHECK_THAT(reply, Contains("(Marieke Jansen, woensdag 2 december 2026)"));
+    CHECK_THAT(reply, Contains("Typ kennis 1 om een nummer helemaal te lezen."));
+    CHECK_THAT(reply, !Contains("Koffie"));
 
     reply = chat.say("zoek rekenen");
     CHECK(numbers_in(reply) == std::vector<Id>{1});
     // The snippet marks the matched word in the Markdown the platforms render.
-    CHECK(contains(last_markdown(chat), "hoe een leerling **rekent** met breuken"));
+    CHECK_THAT(last_markdown(chat), Contains("hoe een leerling **rekent** met breuken"));
 
     CHECK(numbers_in(chat.say("zoek cafe")) == std::vector<Id>{2});
     CHECK(numbers_in(chat.say("zoek ideeen")) == std::vector<Id>{2});
     CHECK(numbers_in(chat.say("zoek IDEEËN")) == std::vector<Id>{2});
-    CHECK(contains(last_markdown(chat), "Nieuwe **ideeën** voor feedback"));
+    CHECK_THAT(last_markdown(chat), Contains("Nieuwe **ideeën** voor feedback"));
 
     SECTION("in English, meetings finds meeting") {
         chat.say("kennis notitie Weekly meeting | Notes of the meeting");  // refused: Anna
@@ -130,7 +127,7 @@ TEST_CASE("search finds Dutch word forms and folded accents", "[knowledge][searc
         chat.say("/prive");
         chat.say("taal en");
         reply = chat.say("search meetings");
-        CHECK(contains(reply, "This is what I found in the knowledge base about 'meetings':"));
+        CHECK_THAT(reply, Contains("This is what I found in the knowledge base about 'meetings':"));
         CHECK(numbers_in(reply) == std::vector<Id>{3});
     }
 }
@@ -147,10 +144,10 @@ TEST_CASE("the better match comes first, and nothing found gets a friendly reply
     CHECK(numbers_in(reply) == std::vector<Id>{2, 1});
 
     const auto none = chat.say("zoek pizza");
-    CHECK(contains(none,
-                   "Ik vond niets over 'pizza' in de kennisbank. Probeer andere of minder "
-                   "woorden, of stel je vraag aan het netwerk met vraag en je vraag."));
-    CHECK(contains(chat.say("zoek"), "Waar wil je naar zoeken?"));
+    CHECK_THAT(none,
+               Contains("Ik vond niets over 'pizza' in de kennisbank. Probeer andere of minder "
+                        "woorden, of stel je vraag aan het netwerk met vraag en je vraag."));
+    CHECK_THAT(chat.say("zoek"), Contains("Waar wil je naar zoeken?"));
 }
 
 TEST_CASE("search treats query syntax as words and shows data as text", "[knowledge][search]") {
@@ -169,15 +166,15 @@ TEST_CASE("search treats query syntax as words and shows data as text", "[knowle
          {"zoek \"", "zoek ?!", "zoek \" \"", "zoek * OR -", "zoek NOT", "zoek {title}:"}) {
         INFO(query);
         const auto reply = chat.say(query);
-        CHECK(contains(reply, "Ik vond niets over"));
+        CHECK_THAT(reply, Contains("Ik vond niets over"));
     }
 
     chat.say("zoek feedback");
     const auto markdown = last_markdown(chat);
-    CHECK(contains(markdown, "**#1 \\*\\*Vet\\*\\* en \\<b\\>html\\</b\\>**"));
-    CHECK(contains(markdown,
-                   "Gebruik \\[klik\\](javascript:x) of \\`code\\` en \\_nadruk\\_ bij "
-                   "**feedback**"));
+    CHECK_THAT(markdown, Contains("**#1 \\*\\*Vet\\*\\* en \\<b\\>html\\</b\\>**"));
+    CHECK_THAT(markdown,
+               Contains("Gebruik \\[klik\\](javascript:x) of \\`code\\` en \\_nadruk\\_ bij "
+                        "**feedback**"));
 }
 
 TEST_CASE("facilitators keep notes and resources; participants are told who can",
@@ -188,9 +185,9 @@ TEST_CASE("facilitators keep notes and resources; participants are told who can"
         auto reply = chat.say(
             "kennis notitie Verslag maart | We oefenden met pizza | breuken, "
             "rubrics");
-        CHECK(contains(reply,
-                       "Opgeslagen als kennis 1 (verslag): 'Verslag maart'. Iedereen in "
-                       "HSN-café Feedback die werkt vindt het met zoek."));
+        CHECK_THAT(reply,
+                   Contains("Opgeslagen als kennis 1 (verslag): 'Verslag maart'. Iedereen in "
+                            "HSN-café Feedback die werkt vindt het met zoek."));
         auto stored = chat.store->knowledge_entry(1);
         REQUIRE(stored.has_value());
         CHECK(stored->kind == KnowledgeKind::note);
@@ -198,51 +195,53 @@ TEST_CASE("facilitators keep notes and resources; participants are told who can"
         CHECK(stored->author_member_id == chat.demo.facilitator_id);
 
         reply = chat.say("kennis wijzig 1 | We oefenden met taart");
-        CHECK(contains(reply, "Kennis 1 'Verslag maart' is bijgewerkt."));
+        CHECK_THAT(reply, Contains("Kennis 1 'Verslag maart' is bijgewerkt."));
         CHECK(chat.store->knowledge_entry(1)->body == "We oefenden met taart");
         CHECK(chat.store->knowledge_entry(1)->title == "Verslag maart");
         CHECK(numbers_in(chat.say("zoek taart")) == std::vector<Id>{1});
         CHECK(numbers_in(chat.say("zoek pizza")).empty());
 
         reply = chat.say("kennis archiveer 1");
-        CHECK(contains(reply, "Kennis 1 'Verslag maart' is gearchiveerd"));
+        CHECK_THAT(reply, Contains("Kennis 1 'Verslag maart' is gearchiveerd"));
         CHECK(numbers_in(chat.say("zoek taart")).empty());
-        CHECK(contains(chat.say("kennis 1"), "gearchiveerd"));  // the facilitator still sees it
+        CHECK_THAT(chat.say("kennis 1"),
+                   Contains("gearchiveerd"));  // the facilitator still sees it
         chat.as("Anna");
-        CHECK(
-            contains(chat.say("kennis 1"), "Ik vind geen kennis met nummer 1 die jij kunt lezen"));
+        CHECK_THAT(chat.say("kennis 1"),
+                   Contains("Ik vind geen kennis met nummer 1 die jij kunt lezen"));
         chat.as("Marieke");
-        CHECK(contains(chat.say("kennis archiveer 1"), "was al gearchiveerd"));
-        CHECK(contains(chat.say("kennis herstel 1"), "staat weer in de kennisbank"));
+        CHECK_THAT(chat.say("kennis archiveer 1"), Contains("was al gearchiveerd"));
+        CHECK_THAT(chat.say("kennis herstel 1"), Contains("staat weer in de kennisbank"));
         CHECK(numbers_in(chat.say("zoek taart")) == std::vector<Id>{1});
     }
     SECTION("a resource needs an http(s) link") {
         auto reply = chat.say("kennis bron Waaier | javascript:alert(1) | Vragen | feedback");
-        CHECK(contains(reply, "'javascript:alert(1)' is geen webadres dat ik bewaar"));
+        CHECK_THAT(reply, Contains("'javascript:alert(1)' is geen webadres dat ik bewaar"));
         reply = chat.say("kennis bron Waaier | ftp://x.nl/a | Vragen");
-        CHECK(contains(reply, "is geen webadres dat ik bewaar"));
+        CHECK_THAT(reply, Contains("is geen webadres dat ik bewaar"));
         reply = chat.say("kennis bron Waaier | https://user@evil.example | Vragen");
-        CHECK(contains(reply, "is geen webadres dat ik bewaar"));
+        CHECK_THAT(reply, Contains("is geen webadres dat ik bewaar"));
         CHECK(chat.store->knowledge_entries(chat.demo.network_id).empty());
         reply = chat.say(
             "kennis bron Feedbackwaaier | https://voorbeeld.nl/waaier?x=1 | "
             "Vragen voor het nagesprek | feedback");
-        CHECK(contains(reply, "Opgeslagen als kennis 1 (bron)"));
+        CHECK_THAT(reply, Contains("Opgeslagen als kennis 1 (bron)"));
         CHECK(chat.store->knowledge_entry(1)->link == "https://voorbeeld.nl/waaier?x=1");
         reply = chat.say("kennis 1");
-        CHECK(contains(reply, "Link: https://voorbeeld.nl/waaier?x=1"));
-        CHECK(contains(reply, "Vragen voor het nagesprek"));
+        CHECK_THAT(reply, Contains("Link: https://voorbeeld.nl/waaier?x=1"));
+        CHECK_THAT(reply, Contains("Vragen voor het nagesprek"));
         reply = chat.say("kennis wijzig 1 | mailto:x@y.nl");
-        CHECK(contains(reply, "is geen webadres dat ik bewaar"));
+        CHECK_THAT(reply, Contains("is geen webadres dat ik bewaar"));
         CHECK(chat.store->knowledge_entry(1)->link == "https://voorbeeld.nl/waaier?x=1");
     }
     SECTION("wrong input gets the form that works, and nothing is stored") {
-        CHECK(contains(chat.say("kennis notitie"), "Typ kennis notitie titel | tekst | tags"));
-        CHECK(contains(chat.say("kennis notitie Alleen een titel"), "Typ kennis notitie"));
-        CHECK(contains(chat.say("kennis notitie a | b | c | d"), "Typ kennis notitie"));
-        CHECK(contains(chat.say("kennis archiveer vijf"), "Typ kennis archiveer en het nummer"));
-        CHECK(contains(chat.say("kennis archiveer 99"), "Ik vind geen kennis met nummer 99"));
-        CHECK(contains(chat.say("kennis 1 2"), "Typ kennis met een nummer"));
+        CHECK_THAT(chat.say("kennis notitie"), Contains("Typ kennis notitie titel | tekst | tags"));
+        CHECK_THAT(chat.say("kennis notitie Alleen een titel"), Contains("Typ kennis notitie"));
+        CHECK_THAT(chat.say("kennis notitie a | b | c | d"), Contains("Typ kennis notitie"));
+        CHECK_THAT(chat.say("kennis archiveer vijf"),
+                   Contains("Typ kennis archiveer en het nummer"));
+        CHECK_THAT(chat.say("kennis archiveer 99"), Contains("Ik vind geen kennis met nummer 99"));
+        CHECK_THAT(chat.say("kennis 1 2"), Contains("Typ kennis met een nummer"));
         CHECK(chat.store->knowledge_entries(chat.demo.network_id).empty());
     }
     SECTION("participants are refused politely, naming who can") {
@@ -254,10 +253,9 @@ TEST_CASE("facilitators keep notes and resources; participants are told who can"
               "kennis deel 1 HSN-café Rekenen", "kennis export", "oogst", "ambitie Alles"}) {
             INFO(command);
             const auto reply = chat.say(command);
-            CHECK(contains(reply,
-                           "Alleen organisatoren en procesbegeleiders van HSN-café "
-                           "Feedback die werkt kunnen"));
-            CHECK(contains(reply, "Vraag het Marieke Jansen."));
+            CHECK_THAT(reply, Contains("Alleen organisatoren en procesbegeleiders van HSN-café "
+                                       "Feedback die werkt kunnen"));
+            CHECK_THAT(reply, Contains("Vraag het Marieke Jansen."));
         }
         CHECK(chat.store->knowledge_entries(chat.demo.network_id).size() == 1);
         CHECK(chat.store->knowledge_entry(1)->body == "tekst");
@@ -275,24 +273,26 @@ TEST_CASE("the knowledge base is listed, read in full and exported privately",
 
     chat.as("Anna");
     auto reply = chat.say("kennis");
-    CHECK(contains(reply, "Kennisbank van HSN-café Feedback die werkt (1):"));
-    CHECK(contains(reply, "- #1 Verslag maart · verslag"));
-    CHECK_FALSE(contains(reply, "Waaier"));
+    CHECK_THAT(reply, Contains("Kennisbank van HSN-café Feedback die werkt (1):"));
+    CHECK_THAT(reply, Contains("- #1 Verslag maart · verslag"));
+    CHECK_THAT(reply, !Contains("Waaier"));
     reply = chat.say("kennis 1");
-    CHECK(contains(reply, "#1 Verslag maart\nverslag · Marieke Jansen · woensdag 2 december 2026"));
-    CHECK(contains(reply, "We oefenden met *rubrics*"));
-    CHECK(contains(last_markdown(chat), "We oefenden met \\*rubrics\\*"));
-    CHECK(contains(reply, "Tags: feedback"));
+    CHECK_THAT(reply,
+               Contains("#1 Verslag maart\nverslag · Marieke Jansen · woensdag 2 december 2026"));
+    CHECK_THAT(reply, Contains("We oefenden met *rubrics*"));
+    CHECK_THAT(last_markdown(chat), Contains("We oefenden met \\*rubrics\\*"));
+    CHECK_THAT(reply, Contains("Tags: feedback"));
 
     chat.as("Marieke");
     reply = chat.say("kennis export");
-    CHECK(contains(reply, ">>> bot to Marieke Jansen (privé)"));
-    CHECK(contains(reply, "Kennisbank van HSN-café Feedback die werkt"));
-    CHECK(contains(reply, "#1 Verslag maart"));
-    CHECK(contains(reply, "#2 Waaier"));
-    CHECK(contains(reply, "bron · Marieke Jansen · woensdag 2 december 2026 · gearchiveerd"));
-    CHECK(contains(reply, "Link: https://voorbeeld.nl/w"));
-    CHECK(contains(reply, ">>> bot to HSN-café Feedback die werkt\nIk heb het je privé gestuurd."));
+    CHECK_THAT(reply, Contains(">>> bot to Marieke Jansen (privé)"));
+    CHECK_THAT(reply, Contains("Kennisbank van HSN-café Feedback die werkt"));
+    CHECK_THAT(reply, Contains("#1 Verslag maart"));
+    CHECK_THAT(reply, Contains("#2 Waaier"));
+    CHECK_THAT(reply, Contains("bron · Marieke Jansen · woensdag 2 december 2026 · gearchiveerd"));
+    CHECK_THAT(reply, Contains("Link: https://voorbeeld.nl/w"));
+    CHECK_THAT(reply,
+               Contains(">>> bot to HSN-café Feedback die werkt\nIk heb het je privé gestuurd."));
 }
 
 TEST_CASE("networks never see each other's knowledge unless a facilitator shares it",
@@ -311,14 +311,15 @@ TEST_CASE("networks never see each other's knowledge unless a facilitator shares
     // Marieke (demo network only): nothing of the other network, by search, number or export.
     auto reply = chat.say("zoek pizza");
     CHECK(numbers_in(reply) == std::vector<Id>{1});
-    CHECK_FALSE(contains(reply, "acht stukken"));
+    CHECK_THAT(reply, !Contains("acht stukken"));
     reply = chat.say("kennis 1");
-    CHECK(contains(reply, "Kort en direct"));
-    CHECK_FALSE(contains(reply, "acht stukken"));
-    CHECK(contains(chat.say("kennis 2"), "Ik vind geen kennis met nummer 2"));
-    CHECK(contains(chat.say("kennis 1 in HSN-café Rekenen"), "Ik vind geen kennis met nummer 1"));
-    CHECK_FALSE(contains(chat.say("kennis export"), "Breuken"));
-    CHECK(contains(chat.say("kennis archiveer 2"), "Ik vind geen kennis"));
+    CHECK_THAT(reply, Contains("Kort en direct"));
+    CHECK_THAT(reply, !Contains("acht stukken"));
+    CHECK_THAT(chat.say("kennis 2"), Contains("Ik vind geen kennis met nummer 2"));
+    CHECK_THAT(chat.say("kennis 1 in HSN-café Rekenen"),
+               Contains("Ik vind geen kennis met nummer 1"));
+    CHECK_THAT(chat.say("kennis export"), !Contains("Breuken"));
+    CHECK_THAT(chat.say("kennis archiveer 2"), Contains("Ik vind geen kennis"));
     CHECK(chat.store->knowledge_entry(pizza)->status == KnowledgeStatus::active);
     chat.say("/prive");
     CHECK(numbers_in(chat.say("zoek pizza")) == std::vector<Id>{1});
@@ -327,8 +328,8 @@ TEST_CASE("networks never see each other's knowledge unless a facilitator shares
     chat.as("Pim");
     reply = chat.say("zoek pizza");
     CHECK(numbers_in(reply) == std::vector<Id>{1});
-    CHECK(contains(reply, "acht stukken"));
-    CHECK(contains(chat.say("kennis 2"), "Ik vind geen kennis"));
+    CHECK_THAT(reply, Contains("acht stukken"));
+    CHECK_THAT(chat.say("kennis 2"), Contains("Ik vind geen kennis"));
 
     // Anna is in both: privately she finds both; in the demo network's room only its own.
     chat.as("Anna");
@@ -336,32 +337,34 @@ TEST_CASE("networks never see each other's knowledge unless a facilitator shares
     chat.say("/groep");
     reply = chat.say("zoek pizza");
     CHECK(numbers_in(reply) == std::vector<Id>{1});
-    CHECK_FALSE(contains(reply, "acht stukken"));
+    CHECK_THAT(reply, !Contains("acht stukken"));
     // Asked for the other network's entry in this room, she gets it privately.
     reply = chat.say("kennis 1 in HSN-café Rekenen");
-    CHECK(contains(reply, ">>> bot to Anna de Vries (privé)"));
-    CHECK(contains(reply, "Met een pizza in acht stukken"));
+    CHECK_THAT(reply, Contains(">>> bot to Anna de Vries (privé)"));
+    CHECK_THAT(reply, Contains("Met een pizza in acht stukken"));
 
     // Rob shares his network's entry with the demo network; now Marieke finds it, marked, under
     // the demo network's next number.
     chat.as("Rob");
     chat.say("/prive");
     // The demo network's entry is not his to see, let alone share.
-    CHECK(contains(chat.say("kennis deel 2 HSN-café Rekenen"), "Ik vind geen kennis met nummer 2"));
-    CHECK(contains(chat.say("kennis deel 1 Atlantis"), "Ik ken geen netwerk 'Atlantis'"));
-    CHECK(contains(chat.say("kennis deel 1 hsn-cafe feedback die werkt"),
-                   "is gedeeld met HSN-café Feedback die werkt: de leden daarvan vinden het nu "
-                   "ook, daar als kennis 2."));
-    CHECK(contains(chat.say("kennis deel 1 HSN-café Feedback die werkt"), "was al gedeeld"));
+    CHECK_THAT(chat.say("kennis deel 2 HSN-café Rekenen"),
+               Contains("Ik vind geen kennis met nummer 2"));
+    CHECK_THAT(chat.say("kennis deel 1 Atlantis"), Contains("Ik ken geen netwerk 'Atlantis'"));
+    CHECK_THAT(
+        chat.say("kennis deel 1 hsn-cafe feedback die werkt"),
+        Contains("is gedeeld met HSN-café Feedback die werkt: de leden daarvan vinden het nu "
+                 "ook, daar als kennis 2."));
+    CHECK_THAT(chat.say("kennis deel 1 HSN-café Feedback die werkt"), Contains("was al gedeeld"));
     CHECK(chat.store->knowledge_number_in(pizza, chat.demo.network_id) == 2);
     chat.as("Marieke");
     chat.say("/groep");
     CHECK(numbers_in(chat.say("zoek pizza")) == std::vector<Id>{2, 1});
     reply = chat.say("kennis 2");
-    CHECK(contains(reply, "#2 Breuken uitleggen?"));
-    CHECK(contains(reply, "gedeeld door HSN-café Rekenen"));
+    CHECK_THAT(reply, Contains("#2 Breuken uitleggen?"));
+    CHECK_THAT(reply, Contains("gedeeld door HSN-café Rekenen"));
     // Sharing lets them read it, not change it.
-    CHECK(contains(chat.say("kennis archiveer 2"), "hoort bij HSN-café Rekenen"));
+    CHECK_THAT(chat.say("kennis archiveer 2"), Contains("hoort bij HSN-café Rekenen"));
 }
 
 TEST_CASE("a member withdraws consent: anonymised or removed, their choice",
@@ -377,27 +380,29 @@ TEST_CASE("a member withdraws consent: anonymised or removed, their choice",
 
     chat.as("Anna");
     auto reply = chat.say("mijn kennis");
-    CHECK(contains(reply, ">>> bot to Anna de Vries (privé)"));
-    CHECK(contains(reply, "Jouw bijdragen aan de kennisbank (2):"));
-    CHECK(contains(reply, "#" + std::to_string(first) + " Hoe geef je feedback op rekenwerk?"));
-    CHECK_FALSE(contains(reply, "Kleuters"));
+    CHECK_THAT(reply, Contains(">>> bot to Anna de Vries (privé)"));
+    CHECK_THAT(reply, Contains("Jouw bijdragen aan de kennisbank (2):"));
+    CHECK_THAT(reply,
+               Contains("#" + std::to_string(first) + " Hoe geef je feedback op rekenwerk?"));
+    CHECK_THAT(reply, !Contains("Kleuters"));
 
     SECTION("asked, and anonymised by answering the question") {
         reply = chat.say("kennis intrekken " + std::to_string(first));
-        CHECK(contains(reply, ">>> bot to Anna de Vries (privé)"));
-        CHECK(contains(reply, "Je trekt je toestemming in voor kennis " + std::to_string(first)));
-        CHECK(contains(reply, "Anoniem maken (de tekst blijft, mijn naam gaat eraf)"));
-        CHECK(contains(reply, "Helemaal verwijderen"));
+        CHECK_THAT(reply, Contains(">>> bot to Anna de Vries (privé)"));
+        CHECK_THAT(reply,
+                   Contains("Je trekt je toestemming in voor kennis " + std::to_string(first)));
+        CHECK_THAT(reply, Contains("Anoniem maken (de tekst blijft, mijn naam gaat eraf)"));
+        CHECK_THAT(reply, Contains("Helemaal verwijderen"));
         CHECK(chat.store->knowledge_entry(first)->author_member_id == anna);  // nothing yet
         reply = chat.say("1");
-        CHECK(contains(reply, "staat er nu zonder jouw naam"));
+        CHECK_THAT(reply, Contains("staat er nu zonder jouw naam"));
         const auto entry = chat.store->knowledge_entry(first);
         REQUIRE(entry.has_value());
         CHECK_FALSE(entry->author_member_id.has_value());
         CHECK(entry->body == "Kort en concreet");
         CHECK(numbers_in(chat.say("zoek rekenwerk")) == std::vector<Id>{first});
-        CHECK(contains(chat.say("zoek rekenwerk"), "(anoniem, woensdag 2 december 2026)"));
-        CHECK_FALSE(contains(chat.say("mijn kennis"), "rekenwerk"));
+        CHECK_THAT(chat.say("zoek rekenwerk"), Contains("(anoniem, woensdag 2 december 2026)"));
+        CHECK_THAT(chat.say("mijn kennis"), !Contains("rekenwerk"));
     }
     SECTION("removed with a click on the card, which then closes") {
         chat.say("kennis intrekken " + std::to_string(second));
@@ -418,40 +423,40 @@ TEST_CASE("a member withdraws consent: anonymised or removed, their choice",
         chat.output.str("");
         chat.session.drain();
         reply = chat.output.str();
-        CHECK(contains(reply, "is uit de kennisbank verwijderd"));
-        CHECK(contains(reply, "(bijgewerkt)"));
-        CHECK(contains(reply, "Verwijderd."));
+        CHECK_THAT(reply, Contains("is uit de kennisbank verwijderd"));
+        CHECK_THAT(reply, Contains("(bijgewerkt)"));
+        CHECK_THAT(reply, Contains("Verwijderd."));
         CHECK_FALSE(chat.store->knowledge_entry(second).has_value());
         // A second click changes nothing.
         click.event_id = "click-withdraw-again";
         REQUIRE(chat.bot.handle(click, testing::demo_now()));
         chat.output.str("");
         chat.session.drain();
-        CHECK(contains(chat.output.str(), "staat niet op jouw naam"));
+        CHECK_THAT(chat.output.str(), Contains("staat niet op jouw naam"));
     }
     SECTION("removed by typing the choice") {
         reply = chat.say("kennis intrekken " + std::to_string(second) + " verwijderen");
-        CHECK(contains(reply, "is uit de kennisbank verwijderd"));
+        CHECK_THAT(reply, Contains("is uit de kennisbank verwijderd"));
         CHECK_FALSE(chat.store->knowledge_entry(second).has_value());
         CHECK(numbers_in(chat.say("zoek pictogrammen")).empty());
     }
     SECTION("only the author can withdraw") {
         reply = chat.say("kennis intrekken " + std::to_string(other) + " verwijderen");
-        CHECK(contains(reply, "staat niet op jouw naam in de kennisbank"));
+        CHECK_THAT(reply, Contains("staat niet op jouw naam in de kennisbank"));
         CHECK(chat.store->knowledge_entry(other).has_value());
-        CHECK(contains(chat.say("kennis intrekken " + std::to_string(first) + " misschien"),
-                       "Typ kennis intrekken en het nummer"));
+        CHECK_THAT(chat.say("kennis intrekken " + std::to_string(first) + " misschien"),
+                   Contains("Typ kennis intrekken en het nummer"));
         CHECK(chat.store->knowledge_entry(first)->author_member_id == anna);
     }
 }
 
 TEST_CASE("the harvest gathers the school year for the facilitator", "[knowledge][harvest]") {
     ConsoleFixture chat;
-    CHECK(contains(chat.say("ambitie"), "heeft nog geen gezamenlijke ambitie"));
-    CHECK(contains(chat.say("centrale vraag Hoe maken we feedback <b>die werkt</b>?"),
-                   "De centrale vraag van HSN-café Feedback die werkt is nu"));
-    CHECK(contains(chat.say("ambitie Elke leerling krijgt **wekelijks** feedback"),
-                   "De gezamenlijke ambitie van HSN-café Feedback die werkt is nu"));
+    CHECK_THAT(chat.say("ambitie"), Contains("heeft nog geen gezamenlijke ambitie"));
+    CHECK_THAT(chat.say("centrale vraag Hoe maken we feedback <b>die werkt</b>?"),
+               Contains("De centrale vraag van HSN-café Feedback die werkt is nu"));
+    CHECK_THAT(chat.say("ambitie Elke leerling krijgt **wekelijks** feedback"),
+               Contains("De gezamenlijke ambitie van HSN-café Feedback die werkt is nu"));
     chat.say("kennis notitie Verslag oktober | We <script>alert(1)</script> oefenden | feedback");
     chat.say("kennis bron Waaier | https://voorbeeld.nl/w?a=1&b=2 | Vragen \"voor\" 't nagesprek");
     add_answer(chat, chat.demo.network_id, "Feedback bij kleuters?", "Met duimpjes", std::nullopt);
@@ -459,56 +464,55 @@ TEST_CASE("the harvest gathers the school year for the facilitator", "[knowledge
     chat.say("kennis archiveer 4");
 
     auto reply = chat.say("oogst");
-    CHECK(contains(reply, ">>> bot to Marieke Jansen (privé)"));
-    CHECK(contains(reply, "Oogst 2026-2027: HSN-café Feedback die werkt"));
-    CHECK(contains(reply, "Centrale vraag\nHoe maken we feedback <b>die werkt</b>?"));
-    CHECK(contains(reply, "Ambitie\nElke leerling krijgt **wekelijks** feedback"));
-    CHECK(contains(reply, "- di 6 okt 2026 15:30 — Kennismaken en onze gezamenlijke ambitie"));
-    CHECK(contains(reply, "- di 18 mei 2027 15:30 — Oogst: wat nemen we mee naar onze scholen?"));
-    CHECK(
-        contains(reply, "Vragen en antwoorden\n- Feedback bij kleuters? — Met duimpjes (anoniem"));
-    CHECK(contains(reply, "Verslagen en notities\n- Verslag oktober"));
-    CHECK(contains(reply, "Bronnen\n- Waaier"));
-    CHECK_FALSE(contains(reply, "Oud verslag"));  // archived
-    CHECK(contains(reply, "Evaluaties\nDit schooljaar is er geen evaluatie afgesloten."));
-    CHECK(contains(reply, "Ik heb het je privé gestuurd."));
+    CHECK_THAT(reply, Contains(">>> bot to Marieke Jansen (privé)"));
+    CHECK_THAT(reply, Contains("Oogst 2026-2027: HSN-café Feedback die werkt"));
+    CHECK_THAT(reply, Contains("Centrale vraag\nHoe maken we feedback <b>die werkt</b>?"));
+    CHECK_THAT(reply, Contains("Ambitie\nElke leerling krijgt **wekelijks** feedback"));
+    CHECK_THAT(reply, Contains("- di 6 okt 2026 15:30 — Kennismaken en onze gezamenlijke ambitie"));
+    CHECK_THAT(reply,
+               Contains("- di 18 mei 2027 15:30 — Oogst: wat nemen we mee naar onze scholen?"));
+    CHECK_THAT(reply,
+               Contains("Vragen en antwoorden\n- Feedback bij kleuters? — Met duimpjes (anoniem"));
+    CHECK_THAT(reply, Contains("Verslagen en notities\n- Verslag oktober"));
+    CHECK_THAT(reply, Contains("Bronnen\n- Waaier"));
+    CHECK_THAT(reply, !Contains("Oud verslag"));  // archived
+    CHECK_THAT(reply, Contains("Evaluaties\nDit schooljaar is er geen evaluatie afgesloten."));
+    CHECK_THAT(reply, Contains("Ik heb het je privé gestuurd."));
     // In the Markdown, the data is text.
     const auto rows = chat.store->outbox_in_state(Platform::console, OutboxState::sent);
     const auto& document = std::get<TextContent>(rows[rows.size() - 2].message.content).markdown;
-    CHECK(
-        contains(document, "**Centrale vraag**\nHoe maken we feedback \\<b\\>die werkt\\</b\\>?"));
-    CHECK(contains(document, "We \\<script\\>alert(1)\\</script\\> oefenden"));
+    CHECK_THAT(document,
+               Contains("**Centrale vraag**\nHoe maken we feedback \\<b\\>die werkt\\</b\\>?"));
+    CHECK_THAT(document, Contains("We \\<script\\>alert(1)\\</script\\> oefenden"));
 
     SECTION("another school year has nothing of this one") {
         reply = chat.say("oogst 2025-2026");
-        CHECK(contains(reply, "Oogst 2025-2026"));
-        CHECK(contains(reply, "Geen bijeenkomsten in dit schooljaar."));
-        CHECK(contains(reply, "Dit schooljaar kwam er niets bij in de kennisbank."));
-        CHECK(contains(chat.say("oogst volgend jaar"), "lees ik niet als schooljaar"));
+        CHECK_THAT(reply, Contains("Oogst 2025-2026"));
+        CHECK_THAT(reply, Contains("Geen bijeenkomsten in dit schooljaar."));
+        CHECK_THAT(reply, Contains("Dit schooljaar kwam er niets bij in de kennisbank."));
+        CHECK_THAT(chat.say("oogst volgend jaar"), Contains("lees ik niet als schooljaar"));
     }
     SECTION("the HTML document is standalone and escapes every piece of data") {
         const auto network = chat.store->network(chat.demo.network_id);
         const auto html = harvest_html(*chat.store, *network, 2026, Lang::nl);
         CHECK(html.rfind("<!DOCTYPE html>\n<html lang=\"nl\">", 0) == 0);
-        CHECK(contains(html, "<meta charset=\"utf-8\">"));
-        CHECK(contains(html, "<title>Oogst 2026-2027: HSN-café Feedback die werkt</title>"));
-        CHECK(contains(html,
-                       "<h2>Centrale vraag</h2>\n<p>Hoe maken we feedback &lt;b&gt;die "
-                       "werkt&lt;/b&gt;?</p>"));
-        CHECK(contains(html, "We &lt;script&gt;alert(1)&lt;/script&gt; oefenden"));
-        CHECK_FALSE(contains(html, "<script>"));
-        CHECK(contains(html, "<a href=\"https://voorbeeld.nl/w?a=1&amp;b=2\">"));
-        CHECK(contains(html, "Vragen &quot;voor&quot; &#39;t nagesprek"));
-        CHECK(contains(html, "<h3>Bronnen</h3>"));
+        CHECK_THAT(html, Contains("<meta charset=\"utf-8\">"));
+        CHECK_THAT(html, Contains("<title>Oogst 2026-2027: HSN-café Feedback die werkt</title>"));
+        CHECK_THAT(html, Contains("<h2>Centrale vraag</h2>\n<p>Hoe maken we feedback &lt;b&gt;die "
+                                  "werkt&lt;/b&gt;?</p>"));
+        CHECK_THAT(html, Contains("We &lt;script&gt;alert(1)&lt;/script&gt; oefenden"));
+        CHECK_THAT(html, !Contains("<script>"));
+        CHECK_THAT(html, Contains("<a href=\"https://voorbeeld.nl/w?a=1&amp;b=2\">"));
+        CHECK_THAT(html, Contains("Vragen &quot;voor&quot; &#39;t nagesprek"));
+        CHECK_THAT(html, Contains("<h3>Bronnen</h3>"));
         CHECK(html.size() > 20);
         CHECK(html.substr(html.size() - 8) == "</html>\n");
         const auto markdown =
             harvest_markdown(*chat.store, *network, 2026, Lang::en, DocumentStyle::markdown);
         CHECK(markdown.rfind("# Harvest 2026-2027: HSN-café Feedback die werkt\n", 0) == 0);
-        CHECK(contains(markdown,
-                       "## Central question\n\nHoe maken we feedback \\<b\\>die "
-                       "werkt\\</b\\>?"));
-        CHECK(contains(markdown, "### Meeting notes\n\n- **Verslag oktober**"));
+        CHECK_THAT(markdown, Contains("## Central question\n\nHoe maken we feedback \\<b\\>die "
+                                      "werkt\\</b\\>?"));
+        CHECK_THAT(markdown, Contains("### Meeting notes\n\n- **Verslag oktober**"));
     }
 }
 
@@ -523,25 +527,26 @@ TEST_CASE("the knowledge export as CSV opens in columns in a Dutch Excel and def
                     "gemaakt (UTC);bijgewerkt (UTC)\r\n",
                     0) == 0);
     // A number is a number; a semicolon, a quote or a comma in a field is quoted.
-    CHECK(contains(csv,
-                   "\r\n1;verslag;actief;\"'=HYPERLINK(\"\"x\"\")\";\"regel \"\"een\"\"; twee\";;"
-                   "\"a, b\";Marieke Jansen;;2026-12-02T08:00:00Z;"));
+    CHECK_THAT(
+        csv,
+        Contains("\r\n1;verslag;actief;\"'=HYPERLINK(\"\"x\"\")\";\"regel \"\"een\"\"; twee\";;"
+                 "\"a, b\";Marieke Jansen;;2026-12-02T08:00:00Z;"));
     const auto english = knowledge_export_csv(*chat.store, *network, Lang::en);
     CHECK(english.rfind("\xEF\xBB\xBFnumber;kind;status;title;text;", 0) == 0);
-    CHECK(contains(english, "\r\n1;notes;active;"));
+    CHECK_THAT(english, Contains("\r\n1;notes;active;"));
 }
 
 TEST_CASE("help lists the knowledge commands by role", "[knowledge][help]") {
     ConsoleFixture chat;
     auto reply = chat.say("hulp kennis");
-    CHECK(contains(reply, "zoek woorden — zoek in de kennisbank van je netwerk"));
-    CHECK(contains(reply, "kennis notitie titel | tekst | tags"));
-    CHECK(contains(reply, "oogst 2026-2027 — het oogstdocument van een schooljaar"));
-    CHECK(contains(chat.say("hulp kennis intrekken"), "Jij kiest: anoniem"));
+    CHECK_THAT(reply, Contains("zoek woorden — zoek in de kennisbank van je netwerk"));
+    CHECK_THAT(reply, Contains("kennis notitie titel | tekst | tags"));
+    CHECK_THAT(reply, Contains("oogst 2026-2027 — het oogstdocument van een schooljaar"));
+    CHECK_THAT(chat.say("hulp kennis intrekken"), Contains("Jij kiest: anoniem"));
     chat.as("Anna");
     reply = chat.say("hulp kennis");
-    CHECK(contains(reply, "mijn kennis — wat jij aan de kennisbank gaf"));
-    CHECK_FALSE(contains(reply, "kennis notitie"));
+    CHECK_THAT(reply, Contains("mijn kennis — wat jij aan de kennisbank gaf"));
+    CHECK_THAT(reply, !Contains("kennis notitie"));
 }
 
 TEST_CASE("a long export comes in several private messages, nothing lost", "[knowledge][manage]") {
@@ -559,8 +564,8 @@ TEST_CASE("a long export comes in several private messages, nothing lost", "[kno
     }
     CHECK(messages >= 3);
     for (int i = 1; i <= 60; ++i) {
-        CHECK(
-            contains(reply, "#" + std::to_string(i) + " Vraag nummer " + std::to_string(i) + "\n"));
+        CHECK_THAT(reply,
+                   Contains("#" + std::to_string(i) + " Vraag nummer " + std::to_string(i) + "\n"));
     }
     for (const auto& row : chat.store->outbox_in_state(Platform::console, OutboxState::sent)) {
         if (const auto* text = std::get_if<TextContent>(&row.message.content)) {

@@ -13,12 +13,9 @@
 
 using leernetwerk::testing::ConsoleFixture;
 using namespace leernetwerk;
+using Catch::Matchers::Contains;
 
 namespace {
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
 
 /// Every occurrence of `from` in `text` replaced by `to`.
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
@@ -121,24 +118,25 @@ std::string in_rekenen_group(ConsoleFixture& chat, Id member_id, const std::stri
 void one_of_each(ConsoleFixture& chat, const Rekenen& rekenen) {
     chat.as("Marieke");
     chat.say("/groep");
-    CHECK(contains(chat.say("peiling \"Welke datum past?\" | 12 maart | 19 maart"),
-                   "Peiling #1 staat uit"));
-    CHECK(contains(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"),
-                   "Je vraag #1 staat in"));
-    CHECK(contains(chat.say("agendapunt Feedback in groep 8"), "Agendapunt #1 staat op de lijst"));
-    CHECK(contains(chat.say("kennis notitie Verslag maart | We oefenden met rubrics"),
-                   "Opgeslagen als kennis 1 (verslag)"));
+    CHECK_THAT(chat.say("peiling \"Welke datum past?\" | 12 maart | 19 maart"),
+               Contains("Peiling #1 staat uit"));
+    CHECK_THAT(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"),
+               Contains("Je vraag #1 staat in"));
+    CHECK_THAT(chat.say("agendapunt Feedback in groep 8"),
+               Contains("Agendapunt #1 staat op de lijst"));
+    CHECK_THAT(chat.say("kennis notitie Verslag maart | We oefenden met rubrics"),
+               Contains("Opgeslagen als kennis 1 (verslag)"));
 
-    CHECK(contains(
+    CHECK_THAT(
         in_rekenen_group(chat, rekenen.rob, "peiling \"Welk spel kiezen we?\" | Kwartet | Domino"),
-        "Peiling **#1** staat uit"));
-    CHECK(contains(in_rekenen_group(chat, rekenen.rob, "vraag Hoe oefenen jullie de tafels?"),
-                   "Je vraag #1 staat in HSN-café Rekenen"));
-    CHECK(contains(in_rekenen_group(chat, rekenen.rob, "agendapunt Tafels oefenen met spel"),
-                   "Agendapunt **#1** staat op de lijst"));
-    CHECK(contains(
+        Contains("Peiling **#1** staat uit"));
+    CHECK_THAT(in_rekenen_group(chat, rekenen.rob, "vraag Hoe oefenen jullie de tafels?"),
+               Contains("Je vraag #1 staat in HSN-café Rekenen"));
+    CHECK_THAT(in_rekenen_group(chat, rekenen.rob, "agendapunt Tafels oefenen met spel"),
+               Contains("Agendapunt **#1** staat op de lijst"));
+    CHECK_THAT(
         in_rekenen_group(chat, rekenen.rob, "kennis notitie Verslag april | Tafelspel gespeeld"),
-        "Opgeslagen als kennis 1 (verslag)"));
+        Contains("Opgeslagen als kennis 1 (verslag)"));
 }
 
 }  // namespace
@@ -167,24 +165,24 @@ TEST_CASE("two networks each have poll, question, agenda item and knowledge entr
     // In each network's group, number 1 is that network's.
     chat.as("Marieke");
     chat.say("/groep");
-    CHECK(contains(chat.say("vraag 1"), "Hoe geven jullie feedback op rekenwerk?"));
-    CHECK(contains(chat.say("kennis 1"), "Verslag maart"));
-    CHECK(contains(chat.say("agenda"), "#1 Feedback in groep 8"));
-    CHECK(contains(chat.say("peilingen"), "#1"));
+    CHECK_THAT(chat.say("vraag 1"), Contains("Hoe geven jullie feedback op rekenwerk?"));
+    CHECK_THAT(chat.say("kennis 1"), Contains("Verslag maart"));
+    CHECK_THAT(chat.say("agenda"), Contains("#1 Feedback in groep 8"));
+    CHECK_THAT(chat.say("peilingen"), Contains("#1"));
     // A facilitator's command on this network's list, with the other network named: not read as
     // this network's number 1.
-    CHECK(contains(chat.say("kennis archiveer 1 in HSN-café Rekenen"),
-                   "Dit gaat over HSN-café Feedback die werkt: daar zoek ik nummer 1."));
+    CHECK_THAT(chat.say("kennis archiveer 1 in HSN-café Rekenen"),
+               Contains("Dit gaat over HSN-café Feedback die werkt: daar zoek ik nummer 1."));
     CHECK(chat.store->knowledge_entry_by_number(demo, 1)->status == KnowledgeStatus::active);
     auto reply = in_rekenen_group(chat, rekenen.pim, "vraag 1");
-    CHECK(contains(reply, "Hoe oefenen jullie de tafels?"));
-    CHECK_FALSE(contains(reply, "rekenwerk"));
-    CHECK(contains(in_rekenen_group(chat, rekenen.pim, "kennis 1"), "Verslag april"));
+    CHECK_THAT(reply, Contains("Hoe oefenen jullie de tafels?"));
+    CHECK_THAT(reply, !Contains("rekenwerk"));
+    CHECK_THAT(in_rekenen_group(chat, rekenen.pim, "kennis 1"), Contains("Verslag april"));
     reply = in_rekenen_group(chat, rekenen.pim, "agenda");
     INFO(reply);
-    CHECK(contains(reply, "**#1** Tafels oefenen met spel"));
+    CHECK_THAT(reply, Contains("**#1** Tafels oefenen met spel"));
     reply = in_rekenen_group(chat, rekenen.rob, "agenda parkeer 1");
-    CHECK(contains(reply, "#1"));
+    CHECK_THAT(reply, Contains("#1"));
     CHECK(chat.store->agenda_item_by_number(other, 1)->status == AgendaStatus::parked);
     CHECK(chat.store->agenda_item_by_number(demo, 1)->status == AgendaStatus::proposed);
 
@@ -193,7 +191,7 @@ TEST_CASE("two networks each have poll, question, agenda item and knowledge entr
     const auto other_poll = chat.store->poll_by_number(other, 1)->id;
     chat.as("Pim");
     chat.say("/prive");
-    CHECK(contains(chat.say("stem 1 2"), "genoteerd: Domino"));
+    CHECK_THAT(chat.say("stem 1 2"), Contains("genoteerd: Domino"));
     CHECK(chat.store->poll_respondents(other_poll).size() == 1);
     CHECK(chat.store->poll_respondents(demo_poll).empty());
 }
@@ -218,14 +216,14 @@ TEST_CASE("a number of another network gets the same reply as a number that does
         chat.say("taal nl");  // what the other network's commands sent is printed before this
         const auto one = chat.say("stem 1 1");
         const auto missing = chat.say("stem 99 1");
-        CHECK(contains(one, "Peiling #1 ken ik niet. peilingen toont welke er lopen."));
+        CHECK_THAT(one, Contains("Peiling #1 ken ik niet. peilingen toont welke er lopen."));
         CHECK(one == replaced(missing, "99", "1"));
         CHECK(chat.say("vraag 1") == replaced(chat.say("vraag 99"), "99", "1"));
-        CHECK(contains(chat.say("vraag 1"), "Vraag 1 ken ik niet in jouw netwerken."));
+        CHECK_THAT(chat.say("vraag 1"), Contains("Vraag 1 ken ik niet in jouw netwerken."));
         CHECK(chat.say("antwoord 1 Zo doe ik het.") ==
               replaced(chat.say("antwoord 99 Zo doe ik het."), "99", "1"));
         CHECK(chat.say("kennis 1") == replaced(chat.say("kennis 99"), "99", "1"));
-        CHECK(contains(chat.say("kennis 1"), "Ik vind geen kennis met nummer 1"));
+        CHECK_THAT(chat.say("kennis 1"), Contains("Ik vind geen kennis met nummer 1"));
         CHECK(chat.say("agenda parkeer 1") == replaced(chat.say("agenda parkeer 99"), "99", "1"));
         // Naming the other network does not help.
         CHECK(chat.say("stem 1 1 in HSN-café Rekenen") == one);
@@ -237,12 +235,12 @@ TEST_CASE("a number of another network gets the same reply as a number that does
     };
     // The first line she writes there brings the one-time private explanation of how to join
     // (issue 16); after that every answer stands alone.
-    CHECK(contains(there("hulp"), "daar zit je nog niet in"));
+    CHECK_THAT(there("hulp"), Contains("daar zit je nog niet in"));
     CHECK(there("stem 1 1") == replaced(there("stem 99 1"), "99", "1"));
-    CHECK(contains(there("stem 1 1"), "Peiling #1 ken ik niet."));
+    CHECK_THAT(there("stem 1 1"), Contains("Peiling #1 ken ik niet."));
     CHECK(there("peiling uitslag 1") == replaced(there("peiling uitslag 99"), "99", "1"));
     CHECK(there("vraag 1") == replaced(there("vraag 99"), "99", "1"));
-    CHECK(contains(there("vraag 1"), "Vraag 1 ken ik niet in jouw netwerken."));
+    CHECK_THAT(there("vraag 1"), Contains("Vraag 1 ken ik niet in jouw netwerken."));
     CHECK(there("kennis 1") == replaced(there("kennis 99"), "99", "1"));
 
     // The poll's card, clicked by someone it was not sent to: the same words again.
@@ -283,29 +281,29 @@ TEST_CASE("one network's numbers do not move when another network adds items", "
         in_rekenen_group(chat, rekenen.rob, "peiling \"Spel " + n + "?\" | Ja | Nee");
         in_rekenen_group(chat, rekenen.rob, "agendapunt Tafels ronde " + n);
         in_rekenen_group(chat, rekenen.rob, "kennis notitie Verslag " + n + " | Tafels " + n);
-        CHECK(contains(in_rekenen_group(chat, rekenen.pim,
-                                        "vraag Hoe leer je klokkijken aan groep " + n + "?"),
-                       "Je vraag #" + n + " staat in HSN-café Rekenen"));
+        CHECK_THAT(in_rekenen_group(chat, rekenen.pim,
+                                    "vraag Hoe leer je klokkijken aan groep " + n + "?"),
+                   Contains("Je vraag #" + n + " staat in HSN-café Rekenen"));
     }
     CHECK(chat.store->poll_by_number(rekenen.network_id, 4));
 
     // The demo network's items keep their numbers, and its next ones are 2, not 5.
     chat.as("Marieke");
     chat.say("/groep");
-    CHECK(contains(chat.say("vraag 1"), "Hoe geven jullie feedback op rekenwerk?"));
-    CHECK(contains(chat.say("peiling \"Welk lokaal?\" | A | B"), "Peiling #2 staat uit"));
-    CHECK(contains(chat.say("vraag Hoe plannen jullie spreekbeurten in groep 6?"),
-                   "Je vraag #2 staat in"));
-    CHECK(contains(chat.say("agendapunt Rubrics delen"), "Agendapunt #2"));
-    CHECK(contains(chat.say("kennis notitie Verslag mei | Over rubrics"), "kennis 2"));
+    CHECK_THAT(chat.say("vraag 1"), Contains("Hoe geven jullie feedback op rekenwerk?"));
+    CHECK_THAT(chat.say("peiling \"Welk lokaal?\" | A | B"), Contains("Peiling #2 staat uit"));
+    CHECK_THAT(chat.say("vraag Hoe plannen jullie spreekbeurten in groep 6?"),
+               Contains("Je vraag #2 staat in"));
+    CHECK_THAT(chat.say("agendapunt Rubrics delen"), Contains("Agendapunt #2"));
+    CHECK_THAT(chat.say("kennis notitie Verslag mei | Over rubrics"), Contains("kennis 2"));
     const auto agenda = chat.say("agenda");
-    CHECK(contains(agenda, "#1 Feedback in groep 8"));
-    CHECK(contains(agenda, "#2 Rubrics delen"));
-    CHECK_FALSE(contains(agenda, "#5"));
+    CHECK_THAT(agenda, Contains("#1 Feedback in groep 8"));
+    CHECK_THAT(agenda, Contains("#2 Rubrics delen"));
+    CHECK_THAT(agenda, !Contains("#5"));
 
     // A removed item's number is not given again in its network.
-    CHECK(contains(chat.say("agenda verwijder 2"), "#2"));
-    CHECK(contains(chat.say("agendapunt Nog een punt"), "Agendapunt #3"));
+    CHECK_THAT(chat.say("agenda verwijder 2"), Contains("#2"));
+    CHECK_THAT(chat.say("agendapunt Nog een punt"), Contains("Agendapunt #3"));
     CHECK_FALSE(chat.store->agenda_item_by_number(chat.demo.network_id, 2));
 }
 
@@ -328,11 +326,12 @@ TEST_CASE("in a private chat a number several of your networks have: the bot ask
     chat.as("Anna");
     chat.say("/prive");
     auto reply = chat.say("stem 1 2");
-    CHECK(contains(reply,
-                   "Peiling #1 bestaat in meer dan één van je netwerken: HSN-café Feedback die "
-                   "werkt en HSN-café Rekenen. Welk netwerk bedoel je? Zet de naam erachter, "
-                   "bijvoorbeeld stem 1 … in HSN-café Feedback die werkt, of typ het in het "
-                   "groepsgesprek van dat netwerk. Ik heb nog niets gedaan."));
+    CHECK_THAT(
+        reply,
+        Contains("Peiling #1 bestaat in meer dan één van je netwerken: HSN-café Feedback die "
+                 "werkt en HSN-café Rekenen. Welk netwerk bedoel je? Zet de naam erachter, "
+                 "bijvoorbeeld stem 1 … in HSN-café Feedback die werkt, of typ het in het "
+                 "groepsgesprek van dat netwerk. Ik heb nog niets gedaan."));
     CHECK(chat.store->poll_respondents(demo_poll).empty());
     CHECK(chat.store->poll_respondents(other_poll).empty());
     // A bare "2" is no better: the polls are named with their networks.
@@ -340,44 +339,45 @@ TEST_CASE("in a private chat a number several of your networks have: the bot ask
         chat, anna,
         {Platform::console, "console-dm-" + std::to_string(anna), Conversation::Kind::direct, ""},
         "2");
-    CHECK(contains(reply, "#1 (Welke datum past?, HSN-café Feedback die werkt)"));
-    CHECK(contains(reply, "#1 (Welk spel kiezen we?, HSN-café Rekenen)"));
+    CHECK_THAT(reply, Contains("#1 (Welke datum past?, HSN-café Feedback die werkt)"));
+    CHECK_THAT(reply, Contains("#1 (Welk spel kiezen we?, HSN-café Rekenen)"));
     CHECK(chat.store->poll_respondents(other_poll).empty());
 
     // Naming the network answers there only.
-    CHECK(contains(chat.say("stem 1 2 in HSN-café Rekenen"), "genoteerd: Domino"));
+    CHECK_THAT(chat.say("stem 1 2 in HSN-café Rekenen"), Contains("genoteerd: Domino"));
     CHECK(chat.store->poll_respondents(other_poll).size() == 1);
     CHECK(chat.store->poll_respondents(demo_poll).empty());
 
     // The poll commands that work on one network's list use her chosen network; naming another
     // one is not silently read as it.
-    CHECK(contains(chat.say("peiling uitslag 1 in HSN-café Rekenen"),
-                   "Dit gaat over HSN-café Feedback die werkt: daar zoek ik nummer 1. Bedoel je "
-                   "HSN-café Rekenen? Kies dat netwerk met netwerk HSN-café Rekenen"));
+    CHECK_THAT(
+        chat.say("peiling uitslag 1 in HSN-café Rekenen"),
+        Contains("Dit gaat over HSN-café Feedback die werkt: daar zoek ik nummer 1. Bedoel je "
+                 "HSN-café Rekenen? Kies dat netwerk met netwerk HSN-café Rekenen"));
     chat.say("netwerk HSN-café Rekenen");
-    CHECK(contains(chat.say("peiling uitslag 1 in HSN-café Rekenen"),
-                   "Tot nu toe antwoordden 1 van de 3."));  // Rekenen's poll: Rob, Pim, Anna
+    CHECK_THAT(chat.say("peiling uitslag 1 in HSN-café Rekenen"),
+               Contains("Tot nu toe antwoordden 1 van de 3."));  // Rekenen's poll: Rob, Pim, Anna
     chat.say("netwerk HSN-café Feedback die werkt");
 
     // Questions and knowledge the same way; in English when she speaks English.
     reply = chat.say("vraag 1");
-    CHECK(contains(reply, "Vraag 1 bestaat in meer dan één van je netwerken"));
-    CHECK_FALSE(contains(reply, "rekenwerk"));
+    CHECK_THAT(reply, Contains("Vraag 1 bestaat in meer dan één van je netwerken"));
+    CHECK_THAT(reply, !Contains("rekenwerk"));
     reply = chat.say("vraag 1 in HSN-café Rekenen");
-    CHECK(contains(reply, "Hoe oefenen jullie de tafels?"));
+    CHECK_THAT(reply, Contains("Hoe oefenen jullie de tafels?"));
     CHECK(chat.store->question_by_number(rekenen.network_id, 2) == std::nullopt);  // not asked
     chat.say("taal en");
     reply = chat.say("knowledge 1");
-    CHECK(contains(reply,
-                   "Knowledge entry #1 exists in more than one of your networks: HSN-café "
-                   "Feedback die werkt and HSN-café Rekenen. Which network do you mean?"));
-    CHECK(contains(reply, "knowledge 1 in HSN-café Feedback die werkt"));
-    CHECK(contains(chat.say("knowledge 1 in HSN-café Feedback die werkt"), "Verslag maart"));
+    CHECK_THAT(reply,
+               Contains("Knowledge entry #1 exists in more than one of your networks: HSN-café "
+                        "Feedback die werkt and HSN-café Rekenen. Which network do you mean?"));
+    CHECK_THAT(reply, Contains("knowledge 1 in HSN-café Feedback die werkt"));
+    CHECK_THAT(chat.say("knowledge 1 in HSN-café Feedback die werkt"), Contains("Verslag maart"));
 
     // Someone in one network only is never asked: Pim's "vraag 1" is his network's.
     chat.as("Pim");
     chat.say("/prive");
-    CHECK(contains(chat.say("vraag 1"), "Hoe oefenen jullie de tafels?"));
+    CHECK_THAT(chat.say("vraag 1"), Contains("Hoe oefenen jullie de tafels?"));
 }
 
 TEST_CASE("an anonymous answer typed with a number two networks have is asked about, never logged",
@@ -386,10 +386,10 @@ TEST_CASE("an anonymous answer typed with a number two networks have is asked ab
     const auto rekenen = add_rekenen(chat);
     chat.as("Marieke");
     chat.say("/groep");
-    CHECK(contains(chat.say("peiling \"Wat wil je kwijt?\" | open | anoniem"),
-                   "Anonieme peiling #1 staat uit"));
-    CHECK(contains(in_rekenen_group(chat, rekenen.rob, "peiling \"Wat mist er?\" | open | anoniem"),
-                   "Anonieme peiling **#1** staat uit"));
+    CHECK_THAT(chat.say("peiling \"Wat wil je kwijt?\" | open | anoniem"),
+               Contains("Anonieme peiling #1 staat uit"));
+    CHECK_THAT(in_rekenen_group(chat, rekenen.rob, "peiling \"Wat mist er?\" | open | anoniem"),
+               Contains("Anonieme peiling **#1** staat uit"));
 
     std::vector<std::string> logged;
     set_log_sink([&](LogLevel, std::string_view line) { logged.emplace_back(line); });
@@ -397,13 +397,13 @@ TEST_CASE("an anonymous answer typed with a number two networks have is asked ab
     chat.say("/prive");
     const auto reply = chat.say("stem 1 Mijn eerlijke mening over de sfeer");
     set_log_sink({});
-    CHECK(contains(reply, "Peiling #1 bestaat in meer dan één van je netwerken"));
-    CHECK(contains(reply, "bijvoorbeeld stem 1 … in HSN-café Feedback die werkt"));
-    CHECK_FALSE(contains(reply, "eerlijke mening"));  // the answer is not repeated back
+    CHECK_THAT(reply, Contains("Peiling #1 bestaat in meer dan één van je netwerken"));
+    CHECK_THAT(reply, Contains("bijvoorbeeld stem 1 … in HSN-café Feedback die werkt"));
+    CHECK_THAT(reply, !Contains("eerlijke mening"));  // the answer is not repeated back
     REQUIRE_FALSE(logged.empty());
     for (const auto& line : logged) {
         INFO(line);
-        CHECK_FALSE(contains(line, "eerlijke mening"));
+        CHECK_THAT(line, !Contains("eerlijke mening"));
     }
     for (const auto network : {chat.demo.network_id, rekenen.network_id}) {
         CHECK(chat.store->poll_answers(chat.store->poll_by_number(network, 1)->id).empty());

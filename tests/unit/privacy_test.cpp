@@ -11,12 +11,9 @@
 #include "support/console_fixture.hpp"
 
 using namespace leernetwerk;
+using Catch::Matchers::Contains;
 
 namespace {
-
-bool has(const std::string& text, std::string_view needle) {
-    return text.find(needle) != std::string::npos;
-}
 
 /// Counts rows of a query on a database file, outside the store.
 int count_rows(const std::string& path, const std::string& sql) {
@@ -51,30 +48,30 @@ TEST_CASE("a member sees what the bot keeps about them, and all of it on request
     chat.say("ik kan niet ouderavond op school");
 
     const auto overview = chat.say("mijn gegevens");
-    CHECK(has(overview, "Wat ik over je bewaar"));
-    CHECK(has(overview, "Naam: Anna de Vries"));
-    CHECK(has(overview, "School: CBS De Regenboog"));
-    CHECK(has(overview, "Expertise: rekenen, groep 5-6"));
-    CHECK(has(overview, "console (de testomgeving op de server): member-"));
-    CHECK(has(overview, "HSN-café Feedback die werkt: deelnemer, sinds"));
-    CHECK(has(overview, "1 aanmelding of afmelding"));
-    CHECK(has(overview, "mijn gegevens export"));
-    CHECK_FALSE(has(overview, "ouderavond"));  // the overview counts; the export shows
+    CHECK_THAT(overview, Contains("Wat ik over je bewaar"));
+    CHECK_THAT(overview, Contains("Naam: Anna de Vries"));
+    CHECK_THAT(overview, Contains("School: CBS De Regenboog"));
+    CHECK_THAT(overview, Contains("Expertise: rekenen, groep 5-6"));
+    CHECK_THAT(overview, Contains("console (de testomgeving op de server): member-"));
+    CHECK_THAT(overview, Contains("HSN-café Feedback die werkt: deelnemer, sinds"));
+    CHECK_THAT(overview, Contains("1 aanmelding of afmelding"));
+    CHECK_THAT(overview, Contains("mijn gegevens export"));
+    CHECK_THAT(overview, !Contains("ouderavond"));  // the overview counts; the export shows
 
     const auto everything = chat.say("mijn gegevens export");
-    CHECK(has(everything, "Alles wat ik over je bewaar"));
-    CHECK(has(everything, "ik kan niet (ouderavond op school)"));
+    CHECK_THAT(everything, Contains("Alles wat ik over je bewaar"));
+    CHECK_THAT(everything, Contains("ik kan niet (ouderavond op school)"));
 
     chat.as("Bram de Boer");
-    CHECK(has(chat.say("mijn gegevens export"), "Bijeenkomsten die je voorbereidt"));
+    CHECK_THAT(chat.say("mijn gegevens export"), Contains("Bijeenkomsten die je voorbereidt"));
 
     chat.as("Anna de Vries");
     chat.say("/prive");
     chat.say("taal en");
     const auto english = chat.say("my data");
-    CHECK(has(english, "What I keep about you"));
-    CHECK(has(english, "Language: English"));  // a name, not a code
-    CHECK(has(chat.say("my data everything please"), "Type my data for an overview"));
+    CHECK_THAT(english, Contains("What I keep about you"));
+    CHECK_THAT(english, Contains("Language: English"));  // a name, not a code
+    CHECK_THAT(chat.say("my data everything please"), Contains("Type my data for an overview"));
 }
 
 TEST_CASE("someone the bot does not know is told nothing is kept", "[privacy]") {
@@ -90,7 +87,8 @@ TEST_CASE("someone the bot does not know is told nothing is kept", "[privacy]") 
         REQUIRE(handled->message_ids.size() == 1);
         const auto row = chat.store->outbox_row(handled->message_ids.front());
         REQUIRE(row);
-        CHECK(has(std::get<TextContent>(row->message.content).markdown, "ik bewaar niets over je"));
+        CHECK_THAT(std::get<TextContent>(row->message.content).markdown,
+                   Contains("ik bewaar niets over je"));
     }
 }
 
@@ -112,16 +110,16 @@ TEST_CASE("forget me erases a member after they confirm, and only then", "[priva
 
         SECTION("no keeps everything") {
             const auto question = chat.say("vergeet mij");
-            CHECK(has(question, "Wil je dat ik alles over je wis?"));
-            CHECK(has(chat.say("nee"), "ik heb niets gewist"));
+            CHECK_THAT(question, Contains("Wil je dat ik alles over je wis?"));
+            CHECK_THAT(chat.say("nee"), Contains("ik heb niets gewist"));
             CHECK(chat.store->member(anna_id).has_value());
         }
         SECTION("an unanswered question expires after a day and erases nothing") {
             chat.say("vergeet mij");
             const auto later = chat.say("/tijd 2026-12-03 10:00");
-            CHECK(has(later, "niet binnen een dag bevestigd"));
+            CHECK_THAT(later, Contains("niet binnen een dag bevestigd"));
             CHECK(chat.store->member(anna_id).has_value());
-            CHECK(has(chat.say("ja"), "niets open om te bevestigen"));
+            CHECK_THAT(chat.say("ja"), Contains("niets open om te bevestigen"));
             CHECK(chat.store->member(anna_id).has_value());
         }
         SECTION("someone else cannot confirm it") {
@@ -141,13 +139,13 @@ TEST_CASE("forget me erases a member after they confirm, and only then", "[priva
         }
         SECTION("yes erases everything about them") {
             chat.say("vergeet mij");
-            CHECK(has(chat.say("ja"), "ik heb alles over je gewist"));
+            CHECK_THAT(chat.say("ja"), Contains("ik heb alles over je gewist"));
             CHECK_FALSE(chat.store->member(anna_id).has_value());
             // Anna is a stranger now; the rest of the network goes on without her.
-            CHECK(has(chat.say("bijeenkomsten"), "Ik ken je nog niet"));
+            CHECK_THAT(chat.say("bijeenkomsten"), Contains("Ik ken je nog niet"));
             chat.as("Marieke Jansen");
-            CHECK_FALSE(has(chat.say("leden"), "Anna"));
-            CHECK_FALSE(has(chat.say("wie komt 3"), "Anna"));
+            CHECK_THAT(chat.say("leden"), !Contains("Anna"));
+            CHECK_THAT(chat.say("wie komt 3"), !Contains("Anna"));
         }
     }
     const bool erased = count_rows(file.path,
@@ -208,31 +206,32 @@ TEST_CASE("my data lists agenda items, dots and named poll answers; forget me er
         chat.say("stip 1 1");
 
         const auto overview = chat.say("mijn gegevens");
-        CHECK(has(overview,
-                  "2 agendapunten, stippen op 1 punt, 2 antwoorden in "
-                  "peilingen met naam, 3 open peilingen voor jou"));
+        CHECK_THAT(overview, Contains("2 agendapunten, stippen op 1 punt, 2 antwoorden in "
+                                      "peilingen met naam, 3 open peilingen voor jou"));
         const auto all = chat.say("mijn gegevens export");
-        CHECK(has(all, "Agendapunten die je inbracht"));
-        CHECK(has(all, "- HSN-café Feedback die werkt: #1 Breuken in groep 5 (voorgesteld)"));
-        CHECK(has(all,
-                  "- HSN-café Feedback die werkt: #2 Een lastige ouder (voorgesteld) "
-                  "(naam verborgen)"));
-        CHECK(has(all, "- HSN-café Feedback die werkt: 2 op #1"));
-        CHECK(has(all,
-                  "- HSN-café Feedback die werkt, peiling #1 (Welke dag past?), vraag 1: "
-                  "dinsdag"));
-        CHECK(has(all, "peiling #3 (Wat neem je mee?), vraag 1: De rubric - en de kijkwijzer"));
-        CHECK(has(all, "Open peilingen waarvoor je gevraagd bent"));
-        CHECK(has(all, "peiling #2 (Welk thema?), tot"));
+        CHECK_THAT(all, Contains("Agendapunten die je inbracht"));
+        CHECK_THAT(all,
+                   Contains("- HSN-café Feedback die werkt: #1 Breuken in groep 5 (voorgesteld)"));
+        CHECK_THAT(all,
+                   Contains("- HSN-café Feedback die werkt: #2 Een lastige ouder (voorgesteld) "
+                            "(naam verborgen)"));
+        CHECK_THAT(all, Contains("- HSN-café Feedback die werkt: 2 op #1"));
+        CHECK_THAT(all,
+                   Contains("- HSN-café Feedback die werkt, peiling #1 (Welke dag past?), vraag 1: "
+                            "dinsdag"));
+        CHECK_THAT(
+            all, Contains("peiling #3 (Wat neem je mee?), vraag 1: De rubric - en de kijkwijzer"));
+        CHECK_THAT(all, Contains("Open peilingen waarvoor je gevraagd bent"));
+        CHECK_THAT(all, Contains("peiling #2 (Welk thema?), tot"));
         // Her anonymous answer is hers alone: not even her own export can find it.
-        CHECK_FALSE(has(all, "vraag 1: feedback"));
+        CHECK_THAT(all, !Contains("vraag 1: feedback"));
         // Another member's data does not show Anna's hidden item.
         chat.as("Sanne Bakker");
-        CHECK_FALSE(has(chat.say("mijn gegevens export"), "lastige ouder"));
+        CHECK_THAT(chat.say("mijn gegevens export"), !Contains("lastige ouder"));
 
         chat.as("Anna de Vries");
         chat.say("vergeet mij");
-        CHECK(has(chat.say("ja"), "ik heb alles over je gewist"));
+        CHECK_THAT(chat.say("ja"), Contains("ik heb alles over je gewist"));
         // The named poll goes on without her answer; the anonymous one keeps its total.
         CHECK(chat.respondents(1) == 0);
         CHECK(chat.answers(1).empty());
@@ -264,48 +263,49 @@ TEST_CASE("my data lists questions, answers and knowledge; forget me leaves them
         }
         chat.as("Anna de Vries");
         chat.say("/prive");  // asked anonymously: not in front of the group
-        CHECK(has(chat.say("vraag anoniem Hoe geven jullie feedback op rekenwerk?"),
-                  "Je vraag #1 staat in"));
+        CHECK_THAT(chat.say("vraag anoniem Hoe geven jullie feedback op rekenwerk?"),
+                   Contains("Je vraag #1 staat in"));
         chat.say("vraag Wie heeft een goede rubric voor begrijpend lezen?");
         chat.as("Marieke Jansen");
         chat.say("antwoord 1 Met rubrics en een kleurcode per criterium.");
         chat.as("Anna de Vries");
         chat.say("nuttig 1 1");
         chat.as("Marieke Jansen");
-        CHECK(has(chat.say("ja met naam"), "staat in de kennisbank, met je naam"));
+        CHECK_THAT(chat.say("ja met naam"), Contains("staat in de kennisbank, met je naam"));
         chat.say("pauze 2 weken");
 
         chat.as("Anna de Vries");
         const auto anna = chat.say("mijn gegevens export");
-        CHECK(has(anna, "Je vragen aan het netwerk"));
-        CHECK(has(anna,
-                  "vraag #1: Hoe geven jullie feedback op rekenwerk? (beantwoord; anoniem "
-                  "gesteld: alleen jij en ik weten dat hij van jou is)"));
-        CHECK(has(anna, "vraag #2: Wie heeft een goede rubric voor begrijpend lezen? (open)"));
+        CHECK_THAT(anna, Contains("Je vragen aan het netwerk"));
+        CHECK_THAT(
+            anna, Contains("vraag #1: Hoe geven jullie feedback op rekenwerk? (beantwoord; anoniem "
+                           "gesteld: alleen jij en ik weten dat hij van jou is)"));
+        CHECK_THAT(anna,
+                   Contains("vraag #2: Wie heeft een goede rubric voor begrijpend lezen? (open)"));
         chat.as("Marieke Jansen");
         const auto marieke = chat.say("mijn gegevens export");
         // Not Anna's anonymous question: Marieke only answered it.
-        CHECK_FALSE(has(marieke, "anoniem gesteld"));
-        CHECK(has(marieke, "Je antwoorden op vragen"));
-        CHECK(has(marieke, "vraag #1 (Hoe geven jullie feedback op rekenwerk?): Met rubrics"));
-        CHECK(has(marieke, "Wat je aan de kennisbank gaf"));
-        CHECK(has(marieke, ": #1 Hoe geven jullie feedback op rekenwerk? (active)"));
-        CHECK(has(marieke, "Je krijgt tot "));
-        CHECK(has(chat.say("mijn gegevens"),
-                  "1 antwoord gegeven, 1 bijdrage aan de "
-                  "kennisbank"));
+        CHECK_THAT(marieke, !Contains("anoniem gesteld"));
+        CHECK_THAT(marieke, Contains("Je antwoorden op vragen"));
+        CHECK_THAT(marieke,
+                   Contains("vraag #1 (Hoe geven jullie feedback op rekenwerk?): Met rubrics"));
+        CHECK_THAT(marieke, Contains("Wat je aan de kennisbank gaf"));
+        CHECK_THAT(marieke, Contains(": #1 Hoe geven jullie feedback op rekenwerk? (active)"));
+        CHECK_THAT(marieke, Contains("Je krijgt tot "));
+        CHECK_THAT(chat.say("mijn gegevens"), Contains("1 antwoord gegeven, 1 bijdrage aan de "
+                                                       "kennisbank"));
 
         const auto question = chat.say("vergeet mij");
-        CHECK(has(question, "blijven staan zonder je naam"));
-        CHECK(has(chat.say("ja"), "ik heb alles over je gewist"));
+        CHECK_THAT(question, Contains("blijven staan zonder je naam"));
+        CHECK_THAT(chat.say("ja"), Contains("ik heb alles over je gewist"));
         // What she gave stays for the others, without her name.
         chat.as("Anna de Vries");
         const auto thread = chat.say("vraag 1");
-        CHECK(has(thread, "Met rubrics en een kleurcode per criterium."));
-        CHECK_FALSE(has(thread, "Marieke"));
+        CHECK_THAT(thread, Contains("Met rubrics en een kleurcode per criterium."));
+        CHECK_THAT(thread, !Contains("Marieke"));
         const auto found = chat.say("zoek rubrics kleurcode");
-        CHECK(has(found, "Hoe geven jullie feedback op rekenwerk?"));
-        CHECK_FALSE(has(found, "Marieke"));
+        CHECK_THAT(found, Contains("Hoe geven jullie feedback op rekenwerk?"));
+        CHECK_THAT(found, !Contains("Marieke"));
     }
     const auto id = std::to_string(marieke_id);
     CHECK(count_rows(file.path, "SELECT count(*) FROM answers WHERE author_member_id IS NULL") ==
@@ -339,9 +339,9 @@ TEST_CASE("on Teams, 'mijn gegevens' lists the accounts a member knows; the expo
     const auto rows = chat.store->due_outbox(Platform::teams, leernetwerk::testing::demo_now(), 10);
     REQUIRE(rows.size() == 1);
     const auto& overview = std::get<TextContent>(rows[0].message.content).markdown;
-    CHECK(has(overview, "Teams: 29:anna"));
-    CHECK_FALSE(has(overview, "console"));
-    CHECK_FALSE(has(overview, "member-"));
+    CHECK_THAT(overview, Contains("Teams: 29:anna"));
+    CHECK_THAT(overview, !Contains("console"));
+    CHECK_THAT(overview, !Contains("member-"));
 }
 
 TEST_CASE("after 'Ja, wis alles' the forget-me card closes like after 'Nee', naming nobody",
@@ -368,11 +368,11 @@ TEST_CASE("after 'Ja, wis alles' the forget-me card closes like after 'Nee', nam
 
         const auto answer = chat.say("ja");
         // The card she clicked is updated in place: no buttons, a closed note.
-        CHECK(has(answer, "(bijgewerkt)"));
-        CHECK(has(answer, "Je gegevens zijn gewist."));
-        CHECK(has(answer, "ik heb alles over je gewist"));
+        CHECK_THAT(answer, Contains("(bijgewerkt)"));
+        CHECK_THAT(answer, Contains("Je gegevens zijn gewist."));
+        CHECK_THAT(answer, Contains("ik heb alles over je gewist"));
         // Told privately, where the question was, not in the group where "ja" was typed.
-        CHECK_FALSE(has(answer, "Feedback die werkt\nKlaar"));
+        CHECK_THAT(answer, !Contains("Feedback die werkt\nKlaar"));
 
         // What Teams and Matrix would send: an update of the sent card (PUT of its activity, an
         // m.replace of its event), closed, to nobody by name.
@@ -381,7 +381,7 @@ TEST_CASE("after 'Ja, wis alles' the forget-me card closes like after 'Nee', nam
         CHECK(original->message.recipient_member_id == 0);
         const auto& card = std::get<ChoiceQuestion>(original->message.content);
         CHECK(card.closed_note == "Je gegevens zijn gewist.");
-        CHECK_FALSE(has(card.prompt, "Wil je dat ik alles"));
+        CHECK_THAT(card.prompt, !Contains("Wil je dat ik alles"));
     }
     // The update names nobody; nothing else of hers is left.
     const auto id = std::to_string(question_id);
@@ -418,8 +418,8 @@ TEST_CASE("forget me asked in the private chat leaves no account id in what is k
     const auto user_id = chat.store->identities_of(anna_id).front().user_id;
     chat.say("vergeet mij");
     const auto answer = chat.say("ja");
-    CHECK(has(answer, "Je gegevens zijn gewist."));
-    CHECK(has(answer, "ik heb alles over je gewist"));
+    CHECK_THAT(answer, Contains("Je gegevens zijn gewist."));
+    CHECK_THAT(answer, Contains("ik heb alles over je gewist"));
     // The private chat is named by its conversation: the card's update and the "done" need no
     // account id, so none is kept.
     for (const auto platform : {Platform::console}) {

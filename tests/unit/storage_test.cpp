@@ -565,9 +565,9 @@ TEST_CASE("a sealed message keeps whom it is for and what it says only in its se
     std::ifstream file(path, std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(file)),
                             std::istreambuf_iterator<char>());
-    CHECK(bytes.find("dm-anna") == std::string::npos);
-    CHECK(bytes.find("@anna:school.nl") == std::string::npos);
-    CHECK(bytes.find("dm-bram") != std::string::npos);
+    CHECK_THAT(bytes, !Contains("dm-anna"));
+    CHECK_THAT(bytes, !Contains("@anna:school.nl"));
+    CHECK_THAT(bytes, Contains("dm-bram"));
     // Another key cannot read it, and says why.
     auto other = SqliteStore::open(path);
     other->use_sealing_key(std::string(32, 'x'));

@@ -20,6 +20,7 @@ namespace {
 
 using leernetwerk::app::TeamsPackageInput;
 using json = nlohmann::json;
+using Catch::Matchers::Contains;
 
 constexpr const char* kAppId = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
 
@@ -130,7 +131,7 @@ TEST_CASE("the package holds the filled-in manifest and both icons at its root")
     REQUIRE(files.count("outline.png") == 1);
 
     const auto& text = files.at("manifest.json");
-    CHECK(text.find("{{") == std::string::npos);
+    CHECK_THAT(text, !Contains("{{"));
     const auto manifest = json::parse(text, nullptr, false);
     REQUIRE(!manifest.is_discarded());
     CHECK(manifest.at("manifestVersion").get<std::string>() == "1.17");
@@ -207,7 +208,7 @@ TEST_CASE("what an administrator gets wrong is named") {
         const auto result = leernetwerk::app::teams_package(wrong);
         REQUIRE(!result);
         CHECK(result.error().key == "teams.app_id");
-        CHECK(result.error().message.find("\"leernetwerk\"") != std::string::npos);
+        CHECK_THAT(result.error().message, Contains("\"leernetwerk\""));
     }
     SECTION("a bot name longer than Teams allows") {
         wrong.bot_name = "Leernetwerk bot van het HSN-café Rekenen";
