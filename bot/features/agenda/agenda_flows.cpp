@@ -113,15 +113,9 @@ bool is_introduce_phrase(std::string_view typed) {
                 "i introduce it", "introduce"});
 }
 
-bool is_hidden_phrase(std::string_view typed) {
-    return is_phrase(typed,
-                     {"anoniem", "verborgen", "naam verbergen", "verberg mijn naam", "zonder naam",
-                      "zonder mijn naam", "naam verborgen", "hidden", "anonymous", "hide my name",
-                      "without my name", "hide name", "name hidden"});
-}
-
+/// A card's toggle is on: a yes, or the values toggles send ("true", "1", "on", "aan", "x").
 bool toggle_on(std::string_view value) {
-    return is_word(fold(value), {"true", "ja", "yes", "1", "on", "aan", "x"});
+    return means_yes(value) || is_word(fold(value), {"true", "1", "on", "aan", "x"});
 }
 
 std::string kind_label(AgendaItemKind kind, Lang lang) {
@@ -1224,8 +1218,10 @@ void submit_agenda_item(Turn& turn, const std::string& args) {
         }
         if (is_introduce_phrase(part)) {
             submission.introduces = true;
-        } else if (is_hidden_phrase(part)) {
+        } else if (means_anonymous(part)) {
             submission.hidden = true;
+        } else if (means_named(part)) {
+            submission.hidden = false;  // the default, said out loud: not taken as explanation
         } else if (const auto kind = parse_kind_word(part)) {
             submission.kind = *kind;
         } else {

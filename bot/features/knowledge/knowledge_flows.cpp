@@ -339,12 +339,12 @@ void list_network_entries(Turn& turn) {
 // ---- withdrawing consent -------------------------------------------------------------------
 
 std::optional<std::string_view> withdraw_choice(std::string_view word) {
-    const auto folded = fold(word);
-    if (is_word(folded, {"anoniem", "anonimiseer", "anonimiseren", "anonymous", "anonymise",
-                         "anonymize"})) {
+    if (means_anonymous(word)) {
         return kAnonymise;
     }
-    if (is_word(folded, {"verwijder", "verwijderen", "weg", "wissen", "remove", "delete"})) {
+    // The words for "remove" stay here: elsewhere "verwijder" or "weg" is a command of its own
+    // (an agenda item, a reminder rule), not a choice between keeping it without a name or not.
+    if (is_word(fold(word), {"verwijder", "verwijderen", "weg", "wissen", "remove", "delete"})) {
         return kRemove;
     }
     return std::nullopt;

@@ -315,12 +315,11 @@ PartRead read_part(detail::Turn& turn, const Network& network, std::string_view 
     if (w.empty()) {
         return PartRead::option;
     }
-    if (folded == "anoniem" || folded == "anonymous" || folded == "anonymously") {
+    if (means_anonymous(folded)) {
         options.anonymous = true;
         return PartRead::keyword;
     }
-    if (folded == "met naam" || folded == "met namen" || folded == "niet anoniem" ||
-        folded == "named" || folded == "not anonymous" || folded == "with names") {
+    if (means_named(folded)) {
         options.anonymous = false;
         return PartRead::keyword;
     }

@@ -1083,13 +1083,19 @@ void ask_question(Turn& turn, const std::string& args) {
     bool anonymous = false;
     bool confidential = false;
     while (true) {
+        // Every anonymous word the bot knows, also "verborgen" or "hidden", which could start a
+        // question ("Hidden curriculum: …"): taken wrongly, a question goes without a name and
+        // the receipt says so; missed, it would go out under the name of someone who asked not to.
+        if (auto unnamed = after_leading_phrase(rest, kAnonymousWords)) {
+            anonymous = true;
+            rest = std::move(*unnamed);
+            continue;
+        }
         const auto [word, after] = first_word(rest);
         const auto folded = bare_word(fold(word));
         const auto [next, after_next] = first_word(after);
         const auto pair = folded + " " + bare_word(fold(next));
-        if (is_word(folded, {"anoniem", "anonymous", "anon"})) {
-            anonymous = true;
-        } else if (pair == "niet bewaren" || pair == "not saved" || folded == "unsaved") {
+        if (pair == "niet bewaren" || pair == "not saved" || folded == "unsaved") {
             // Kept out of the knowledge base (the question is still posted with its asker).
             confidential = true;
             if (folded != "unsaved") {
@@ -1464,9 +1470,15 @@ bool answer_question_prompt(Turn& turn, bool yes, const std::string& args) {
         keep_answer(turn, pending, AnswerConsent::refused);
         return true;
     }
-    if (contains_phrase(args, {"anoniem", "anonymous", "anon", "zonder"})) {
+    // Read in this order: "met naam" and "niet anoniem" first (both hold an anonymous word);
+    // then the shared anonymous words, and "zonder" alone, which only here means "without my
+    // name" (elsewhere it starts a sentence); then "naam"/"name" alone, which only here can mean
+    // "with my name" (elsewhere a name is any text).
+    if (contains_phrase(args, kNamedWords)) {
+        keep_answer(turn, pending, AnswerConsent::named);
+    } else if (contains_phrase(args, kAnonymousWords) || contains_phrase(args, {"zonder"})) {
         keep_answer(turn, pending, AnswerConsent::anonymous);
-    } else if (contains_phrase(args, {"naam", "name", "named"})) {
+    } else if (contains_phrase(args, {"naam", "name"})) {
         keep_answer(turn, pending, AnswerConsent::named);
     } else {
         turn.reply_privately(TextContent{turn.t("consent.which"), {}});
