@@ -11,6 +11,7 @@
 #include <date/iso_week.h>
 #include <date/tz.h>
 
+#include "bot/parse/arguments.hpp"
 #include "bot/vocab/text.hpp"
 
 namespace leernetwerk {
@@ -89,18 +90,6 @@ struct Match {
 
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
-}
-
-bool all_digits(std::string_view s) {
-    if (s.empty()) {
-        return false;
-    }
-    for (const char c : s) {
-        if (!is_digit(c)) {
-            return false;
-        }
-    }
-    return true;
 }
 
 // A run of `min_digits`..`max_digits` ASCII digits (at most 9, so it always fits in an int).

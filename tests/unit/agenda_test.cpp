@@ -597,3 +597,23 @@ TEST_CASE("an item without a length does not hide the start times after it", "[a
     CHECK_THAT(digest, Contains("duur nog niet vastgesteld (±: geschat)"));
     CHECK_THAT(digest, Contains("17:00–17:30"));
 }
+
+TEST_CASE("an agenda item understands every anonymous word the bot knows, and 'met naam'",
+          "[agenda][anonymous][arguments]") {
+    // "anon" and "anonymously" were understood by questions and polls only, "anonimiseer" by the
+    // knowledge base only; they now hide the submitter here too.
+    ConsoleFixture chat;
+    chat.as("Joost");
+    const auto* word = GENERATE("anon", "Anonymously", "anonimiseer", "zonder naam.");
+    INFO(word);
+    const auto reply =
+        chat.say(std::string("agendapunt Een collega die nooit feedback wil | ") + word);
+    CHECK(contains(reply, "Andere leden zien niet dat het van jou komt"));
+    CHECK(item(chat, 1).submitters.at(0).hidden);
+    CHECK(item(chat, 1).explanation.empty());  // a keyword, not an explanation
+
+    // "met naam" (understood by polls) says the default out loud: not taken as an explanation.
+    chat.say("agendapunt Feedback geven in groep 7 | met naam");
+    CHECK_FALSE(item(chat, 2).submitters.at(0).hidden);
+    CHECK(item(chat, 2).explanation.empty());
+}

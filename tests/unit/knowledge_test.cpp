@@ -573,3 +573,22 @@ TEST_CASE("a long export comes in several private messages, nothing lost", "[kno
         }
     }
 }
+
+TEST_CASE("withdrawing consent understands every anonymous word the bot knows",
+          "[knowledge][consent][arguments]") {
+    // "verborgen" and "zonder naam" were understood by agenda items only, "anon" by questions
+    // only: here they mean "keep it without my name" too.
+    ConsoleFixture chat;
+    const Id anna = member_named(chat, "Anna de Vries");
+    const Id entry = add_answer(chat, chat.demo.network_id, "Hoe geef je feedback op rekenwerk?",
+                                "Kort en concreet", anna);
+    chat.as("Anna");
+    const auto* word = GENERATE("verborgen", "zonder naam", "anon", "hide my name");
+    INFO(word);
+    const auto reply = chat.say("kennis intrekken " + std::to_string(entry) + " " + word);
+    CHECK(contains(reply, "staat er nu zonder jouw naam"));
+    const auto kept = chat.store->knowledge_entry(entry);
+    REQUIRE(kept.has_value());
+    CHECK_FALSE(kept->author_member_id.has_value());
+    CHECK(kept->body == "Kort en concreet");
+}

@@ -996,3 +996,29 @@ TEST_CASE("the midterm evaluation's scales fit on one line each and a typed numb
     CHECK_THAT(asked, !Contains("1. 1"));
     CHECK_THAT(asked, !Contains("5. 5"));
 }
+
+TEST_CASE("a poll understands every anonymous and named word the bot knows",
+          "[polls][anonymous][arguments]") {
+    // "verborgen" and "zonder naam" were understood by agenda items only, "anon" by questions
+    // only; "with name" is new. They are keywords here now, never options.
+    PollChat chat;
+    SECTION("anonymous") {
+        const auto* word = GENERATE("verborgen", "Zonder naam", "anon", "hide my name");
+        INFO(word);
+        const auto started =
+            chat.say(std::string("peiling Welke dag? | maandag | dinsdag | ") + word);
+        CHECK(has(started, "Privé gevraagd aan: 10."));
+        const auto polls = chat.store->polls_of(chat.demo.network_id);
+        REQUIRE(polls.size() == 1);
+        CHECK(polls[0].anonymous);
+        CHECK(polls[0].questions.at(0).options == std::vector<std::string>{"maandag", "dinsdag"});
+    }
+    SECTION("named: an evaluation is anonymous unless told otherwise") {
+        const auto* word = GENERATE("met mijn naam", "with name", "named");
+        INFO(word);
+        chat.say(std::string("evaluatie energie | ") + word);
+        const auto polls = chat.store->polls_of(chat.demo.network_id);
+        REQUIRE(polls.size() == 1);
+        CHECK_FALSE(polls[0].anonymous);
+    }
+}

@@ -1250,3 +1250,50 @@ TEST_CASE("the same question or agenda item twice in a row is not taken twice",
     CHECK_THAT(kept, Contains("Bewaard met naam"));
     CHECK_THAT(kept, !Contains("bot to member-"));
 }
+
+TEST_CASE("a question is asked anonymously with every anonymous word the bot knows",
+          "[questions][anonymous][arguments]") {
+    // "verborgen", "zonder mijn naam" and "hide my name" were understood by agenda items only,
+    // "anonymously" by polls only; a question now reads them as "anoniem" too.
+    ConsoleFixture chat;
+    chat.as("Sanne");
+    chat.say("/prive");
+    const auto* word = GENERATE("verborgen", "Zonder mijn naam:", "hide my name", "anonymously");
+    INFO(word);
+    const auto reply = chat.say(std::string("vraag ") + word +
+                                " Hoe geef ik feedback aan een collega die niet wil luisteren?");
+    const auto number = question_number(reply);
+    REQUIRE(number > 0);
+    CHECK(contains(reply, "van een collega (anoniem)"));
+    const auto question = chat.store->question(number);
+    REQUIRE(question.has_value());
+    CHECK(question->anonymous);
+    CHECK(question->text == "Hoe geef ik feedback aan een collega die niet wil luisteren?");
+}
+
+TEST_CASE("consent to keep an answer reads the shared anonymous and named words",
+          "[questions][consent][arguments]") {
+    ConsoleFixture chat;
+    chat.as("Anna");
+    const auto number = question_number(chat.say("vraag Hoe geven jullie feedback op rekenwerk?"));
+    const auto n = std::to_string(number);
+    chat.as("Marieke");
+    chat.say("antwoord " + n + " Met rubrics en een kleurcode per criterium.");
+    chat.as("Anna");
+    chat.say("nuttig " + n + " 1");
+    chat.as("Marieke");
+    SECTION("anonymous: words that agenda items understood") {
+        const auto* typed = GENERATE("ja verborgen", "ja hide my name", "ja zonder naam");
+        INFO(typed);
+        const auto said = chat.say(typed);
+        INFO(said);
+        CHECK(contains(said, "zonder je naam"));
+        CHECK(chat.store->answers_of(number)[0].consent == AnswerConsent::anonymous);
+    }
+    SECTION("named: 'niet anoniem' (understood by polls) holds an anonymous word, and wins") {
+        const auto* typed = GENERATE("ja niet anoniem", "yes with my name", "ja met naam");
+        INFO(typed);
+        CHECK(contains(chat.say(typed), "met je naam"));
+        CHECK(chat.store->answers_of(number)[0].consent == AnswerConsent::named);
+    }
+}

@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "bot/parse/arguments.hpp"
 #include "bot/parse/commands.hpp"
 #include "bot/vocab/text.hpp"
 #include "bot/engine/registry.hpp"
@@ -27,29 +28,17 @@ constexpr std::size_t kMaxExplanationChars = 1000;
 constexpr int kDotsPerMember = 3;
 constexpr int kMaxItemMinutes = 240;
 
-bool all_digits(std::string_view text) {
-    return !text.empty() && text.size() <= 12 &&
-           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 /// The largest number an item can have (a number is an int).
 constexpr Id kMaxItemNumber = 999'999'999;
 
-/// "#12", "12", "12," as a number; nullopt otherwise.
+/// "#12", "12", "12," as a number; nullopt otherwise. (Items are listed "#3, #5.", so a
+/// number copied from a list may carry the comma or full stop after it.)
 std::optional<Id> item_number(std::string_view word) {
     auto text = trim(word);
     while (!text.empty() && (text.back() == ',' || text.back() == '.')) {
         text.remove_suffix(1);
     }
-    if (!text.empty() && text.front() == '#') {
-        text.remove_prefix(1);
-    }
-    if (!all_digits(text)) {
-        return std::nullopt;
-    }
-    Id value = 0;
-    std::from_chars(text.data(), text.data() + text.size(), value);
-    return value;
+    return read_hash_number(text);
 }
 
 /// Items are shown on one line: line breaks and tabs typed into them become spaces.
@@ -60,10 +49,6 @@ std::string one_line(std::string_view text) {
     return out;
 }
 
-bool is_word(std::string_view folded, std::initializer_list<std::string_view> options) {
-    return std::find(options.begin(), options.end(), folded) != options.end();
-}
-
 /// The words after the first `skip` ones, as typed.
 std::string rest_after(const std::vector<std::string>& parts, std::size_t skip) {
     std::string rest;
@@ -71,16 +56,6 @@ std::string rest_after(const std::vector<std::string>& parts, std::size_t skip) 
         rest += (rest.empty() ? "" : " ") + parts[i];
     }
     return rest;
-}
-
-std::vector<std::string> typed_words(std::string_view text) {
-    std::vector<std::string> out;
-    for (auto& part : split(trim(text), ' ')) {
-        if (!part.empty()) {
-            out.push_back(std::move(part));
-        }
-    }
-    return out;
 }
 
 std::optional<AgendaItemKind> parse_kind_word(std::string_view typed) {
@@ -133,30 +108,16 @@ std::optional<AgendaItemKind> parse_kind_word(std::string_view typed) {
 }
 
 bool is_introduce_phrase(std::string_view typed) {
-    auto folded = fold(typed);
-    while (!folded.empty() && (folded.back() == '.' || folded.back() == '!')) {
-        folded.pop_back();
-    }
-    return is_word(folded,
-                   {"ik leid in", "ik leid het in", "ik kan het inleiden", "ik kan inleiden",
-                    "ik wil het inleiden", "ik wil inleiden", "inleiden", "ik leid dit in",
-                    "i can introduce it", "i can introduce", "i'll introduce it",
-                    "i will introduce it", "i introduce it", "introduce"});
+    return is_phrase(
+        typed, {"ik leid in", "ik leid het in", "ik kan het inleiden", "ik kan inleiden",
+                "ik wil het inleiden", "ik wil inleiden", "inleiden", "ik leid dit in",
+                "i can introduce it", "i can introduce", "i'll introduce it", "i will introduce it",
+                "i introduce it", "introduce"});
 }
 
-bool is_hidden_phrase(std::string_view typed) {
-    auto folded = fold(typed);
-    while (!folded.empty() && (folded.back() == '.' || folded.back() == '!')) {
-        folded.pop_back();
-    }
-    return is_word(folded,
-                   {"anoniem", "verborgen", "naam verbergen", "verberg mijn naam", "zonder naam",
-                    "zonder mijn naam", "naam verborgen", "hidden", "anonymous", "hide my name",
-                    "without my name", "hide name", "name hidden"});
-}
-
+/// A card's toggle is on: a yes, or the values toggles send ("true", "1", "on", "aan", "x").
 bool toggle_on(std::string_view value) {
-    return is_word(fold(value), {"true", "ja", "yes", "1", "on", "aan", "x"});
+    return means_yes(value) || is_word(fold(value), {"true", "1", "on", "aan", "x"});
 }
 
 std::string kind_label(AgendaItemKind kind, Lang lang) {
@@ -896,14 +857,13 @@ void edit_item(Turn& turn, const std::string& args) {
                 words_of_value.size() == 1 ||
                 (words_of_value.size() == 2 &&
                  is_word(words_of_value[1], {"min", "minuten", "minutes", "minuut", "minute"}));
-            if (!unit_ok || !all_digits(words_of_value[0]) || words_of_value[0].size() > 4 ||
-                std::stoi(words_of_value[0]) < 1 ||
-                std::stoi(words_of_value[0]) > kMaxItemMinutes) {
+            const auto count = unit_ok ? read_number(words_of_value[0], 4) : std::nullopt;
+            if (!count || *count < 1 || *count > kMaxItemMinutes) {
                 turn.reply_text("agenda.minutes_bad",
                                 {{"typed", value}, {"max", std::to_string(kMaxItemMinutes)}});
                 return;
             }
-            item->minutes = std::stoi(words_of_value[0]);
+            item->minutes = static_cast<int>(*count);
             turn.store.update_agenda_item(*item);
             turn.reply_text("agenda.minutes_set",
                             {{"number", number}, {"minutes", std::to_string(item->minutes)}});
@@ -1251,7 +1211,7 @@ void submit_agenda_item(Turn& turn, const std::string& args) {
         turn.reply(agenda_form(turn, *network));
         return;
     }
-    const auto parts = split(trim(args), '|');
+    const auto parts = bar_parts(args);
     Submission submission;
     submission.text = std::string(trim(parts.front()));
     std::vector<std::string> explanation;
@@ -1262,8 +1222,10 @@ void submit_agenda_item(Turn& turn, const std::string& args) {
         }
         if (is_introduce_phrase(part)) {
             submission.introduces = true;
-        } else if (is_hidden_phrase(part)) {
+        } else if (means_anonymous(part)) {
             submission.hidden = true;
+        } else if (means_named(part)) {
+            submission.hidden = false;  // the default, said out loud: not taken as explanation
         } else if (const auto kind = parse_kind_word(part)) {
             submission.kind = *kind;
         } else {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "bot/parse/arguments.hpp"
 #include "bot/parse/commands.hpp"
 #include "bot/features/knowledge/knowledge.hpp"
 #include "bot/vocab/text.hpp"
@@ -28,24 +29,10 @@ constexpr std::string_view kRemove = "remove";
 
 /// "5" or "#5": an entry number (at most 9 digits: a number is an int).
 std::optional<int> entry_number(std::string_view word) {
-    if (!word.empty() && word.front() == '#') {
-        word.remove_prefix(1);
+    if (const auto number = read_hash_number(word, kMaxIntDigits)) {
+        return static_cast<int>(*number);
     }
-    if (word.empty() || word.size() > 9 ||
-        !std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        return std::nullopt;
-    }
-    return std::stoi(std::string{word});
-}
-
-/// The first word of `args` and the rest (trimmed).
-std::pair<std::string, std::string> first_word(std::string_view args) {
-    const auto text = trim(args);
-    const auto space = text.find(' ');
-    if (space == std::string_view::npos) {
-        return {std::string{text}, {}};
-    }
-    return {std::string{text.substr(0, space)}, std::string{trim(text.substr(space + 1))}};
+    return std::nullopt;
 }
 
 std::string zone_of_network(Turn& turn, Id network_id) {
@@ -196,7 +183,7 @@ struct EntryParts {
 };
 
 std::optional<EntryParts> read_parts(KnowledgeKind kind, std::string_view args) {
-    const auto parts = split(args, '|');
+    const auto parts = bar_parts(args);
     const std::size_t text_parts = kind == KnowledgeKind::resource ? 3 : 2;
     if (parts.empty() || parts.size() > text_parts + 1) {
         return std::nullopt;
@@ -353,15 +340,12 @@ void list_network_entries(Turn& turn) {
 // ---- withdrawing consent -------------------------------------------------------------------
 
 std::optional<std::string_view> withdraw_choice(std::string_view word) {
-    static const std::set<std::string, std::less<>> kAnonymiseWords = {
-        "anoniem", "anonimiseer", "anonimiseren", "anonymous", "anonymise", "anonymize"};
-    static const std::set<std::string, std::less<>> kRemoveWords = {
-        "verwijder", "verwijderen", "weg", "wissen", "remove", "delete"};
-    const auto folded = fold(word);
-    if (kAnonymiseWords.count(folded) > 0) {
+    if (means_anonymous(word)) {
         return kAnonymise;
     }
-    if (kRemoveWords.count(folded) > 0) {
+    // The words for "remove" stay here: elsewhere "verwijder" or "weg" is a command of its own
+    // (an agenda item, a reminder rule), not a choice between keeping it without a name or not.
+    if (is_word(fold(word), {"verwijder", "verwijderen", "weg", "wissen", "remove", "delete"})) {
         return kRemove;
     }
     return std::nullopt;

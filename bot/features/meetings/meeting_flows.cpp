@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "bot/parse/arguments.hpp"
 #include "bot/vocab/text.hpp"
 #include "bot/engine/turn.hpp"
 
@@ -140,7 +141,7 @@ MeetingInput read_meeting_args(std::string_view args) {
     MeetingInput input;
     std::string* slots[] = {&input.when, &input.location, &input.topic, &input.preparers};
     int next_positional = 0;
-    for (const auto& raw : split(args, '|')) {
+    for (const auto& raw : bar_parts(args)) {
         auto part = std::string(trim(raw));
         if (part.empty()) {
             ++next_positional;
@@ -228,17 +229,14 @@ std::string week_list(const std::vector<CafeWeek>& weeks) {
 
 /// Reads a "#3" or "3" meeting number of the network; replies and returns nullopt when it isn't.
 std::optional<Meeting> find_meeting(Turn& turn, const Network& network, std::string_view typed) {
-    auto text = std::string(trim(typed));
-    if (!text.empty() && text.front() == '#') {
-        text.erase(0, 1);
-    }
-    if (text.empty() || text.size() > 12 ||
-        !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    const auto number = read_hash_number(typed);
+    if (!number) {
         turn.reply_text("meeting.which", {{"typed", std::string(trim(typed))}});
         return std::nullopt;
     }
-    auto meeting = turn.store.meeting(std::stoll(text));
+    auto meeting = turn.store.meeting(*number);
     if (!meeting || meeting->network_id != network.id) {
+        const auto text = std::string(trim(typed)).substr(trim(typed).front() == '#' ? 1 : 0);
         turn.reply_text("meeting.not_found", {{"number", text}, {"network", network.name}});
         return std::nullopt;
     }
@@ -807,10 +805,9 @@ void cafe_weeks(Turn& turn, const std::string& args) {
             if (piece.empty()) {
                 continue;
             }
-            const bool digits =
-                piece.size() <= 2 && std::all_of(piece.begin(), piece.end(),
-                                                 [](char c) { return c >= '0' && c <= '9'; });
-            const unsigned number = digits ? static_cast<unsigned>(std::stoi(piece)) : 0;
+            const auto read = read_number(piece, 2);
+            const bool digits = read.has_value();
+            const unsigned number = digits ? static_cast<unsigned>(*read) : 0;
             const int iso_year = iso_year_for_school_week(year, number);
             if (!digits || number < 1 || !monday_of_iso_week(iso_year, number)) {
                 turn.reply_text("cafe_weeks.bad_week",

@@ -17,6 +17,7 @@
 #include "bot/features/polls/ballot_box.hpp"
 #include "bot/vocab/log.hpp"
 #include "bot/features/polls/poll_parts.hpp"
+#include "bot/parse/arguments.hpp"
 #include "bot/vocab/text.hpp"
 #include "bot/engine/turn.hpp"
 
@@ -198,21 +199,9 @@ void close_and_count(Store& store, const BotSettings& settings, const Poll& poll
 
 // ---- reading commands ----------------------------------------------------------------------
 
-bool all_digits(std::string_view text) {
-    return !text.empty() && text.size() <= 12 &&
-           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 /// "3" or "#3"; at most 9 digits (a number members type, or an id in a job key).
-std::optional<Id> read_number(std::string_view word) {
-    auto text = trim(word);
-    if (!text.empty() && text.front() == '#') {
-        text.remove_prefix(1);
-    }
-    if (!all_digits(text) || text.size() > 9) {
-        return std::nullopt;
-    }
-    return static_cast<Id>(std::stoll(std::string(text)));
+std::optional<Id> poll_number(std::string_view word) {
+    return read_hash_number(word, kMaxIntDigits);
 }
 
 std::string strip_quotes(std::string_view text) {
@@ -262,12 +251,11 @@ PartRead read_part(detail::Turn& turn, const Network& network, std::string_view 
     if (w.empty()) {
         return PartRead::option;
     }
-    if (folded == "anoniem" || folded == "anonymous" || folded == "anonymously") {
+    if (means_anonymous(folded)) {
         options.anonymous = true;
         return PartRead::keyword;
     }
-    if (folded == "met naam" || folded == "met namen" || folded == "niet anoniem" ||
-        folded == "named" || folded == "not anonymous" || folded == "with names") {
+    if (means_named(folded)) {
         options.anonymous = false;
         return PartRead::keyword;
     }
@@ -281,8 +269,8 @@ PartRead read_part(detail::Turn& turn, const Network& network, std::string_view 
             options.multiple = 0;
             return PartRead::keyword;
         }
-        if (w.size() == 2 && all_digits(w[1]) && w[1].size() <= 2) {
-            options.multiple = std::stoi(w[1]);
+        if (const auto count = w.size() == 2 ? read_number(w[1], 2) : std::nullopt) {
+            options.multiple = static_cast<int>(*count);
             return PartRead::keyword;
         }
         error_key = "poll.bad_multiple";
@@ -389,7 +377,7 @@ bool too_few_for_results(detail::Turn& turn, const Poll& poll, const Network& ne
 
 std::optional<Poll> poll_of_network(detail::Turn& turn, const Network& network,
                                     const std::string& args, std::string_view usage_key) {
-    const auto number = read_number(words(args).empty() ? std::string() : words(args).front());
+    const auto number = poll_number(words(args).empty() ? std::string() : words(args).front());
     if (!number) {
         turn.reply_text(std::string(usage_key));
         return std::nullopt;
@@ -487,11 +475,12 @@ std::string choice_value(const PollQuestion& question, const std::vector<std::st
                                                           : question.options.size();
     std::set<int> chosen;
     for (const auto& id : ids) {
-        if (!all_digits(id) || id.size() > 3) {
+        const auto read = read_number(id, 3);
+        if (!read) {
             error = ValueError::bad_option;
             return {};
         }
-        const int number = std::stoi(id);
+        const auto number = static_cast<int>(*read);
         if (number < 1 || static_cast<std::size_t>(number) > points) {
             error = ValueError::bad_option;
             return {};
@@ -523,7 +512,7 @@ std::vector<std::string> typed_choices(const Poll& poll, std::size_t index, Lang
     std::replace(spaced.begin(), spaced.end(), ',', ' ');
     const auto parts = words(spaced);
     if (!parts.empty() && std::all_of(parts.begin(), parts.end(), [](const std::string& p) {
-            return all_digits(p) && p.size() <= 3;
+            return read_number(p, 3).has_value();
         })) {
         return parts;
     }
@@ -685,7 +674,7 @@ void start_poll(Turn& turn, const std::string& args) {
     if (!network) {
         return;
     }
-    const auto parts = split(args, '|');
+    const auto parts = bar_parts(args);
     const auto question_text = parts.empty() ? std::string() : strip_quotes(parts[0]);
     if (question_text.empty()) {
         turn.reply_text("poll.usage");
@@ -756,7 +745,7 @@ void start_poll(Turn& turn, const std::string& args) {
             // A typed "4" chooses option 4: an option that is itself another number would be
             // chosen by mistake (in an anonymous poll without the receipt saying so).
             const auto& option = answers[i];
-            if (all_digits(option) && option != std::to_string(i + 1)) {
+            if (read_number(option) && option != std::to_string(i + 1)) {
                 turn.reply_text("poll.number_option", {{"option", option}});
                 return;
             }
@@ -811,7 +800,7 @@ void start_evaluation(Turn& turn, const std::string& args) {
     if (!network) {
         return;
     }
-    const auto parts = split(args, '|');
+    const auto parts = bar_parts(args);
     const auto* chosen = parts.empty() ? nullptr : template_by_word(trim(parts[0]));
     if (!chosen) {
         turn.reply_text(
@@ -960,7 +949,7 @@ void show_poll_results(Turn& turn, const std::string& args) {
         // Not their network (its group conversation): none of its polls is there for them, and
         // they hear what a number that does not exist gets.
         const auto typed = words(args);
-        const auto number = typed.empty() ? std::nullopt : read_number(typed.front());
+        const auto number = typed.empty() ? std::nullopt : poll_number(typed.front());
         if (!number) {
             turn.reply_text("poll.results_usage");
             return;
@@ -1061,14 +1050,14 @@ void set_poll_threshold(Turn& turn, const std::string& args) {
              {"network", network->name}});
         return;
     }
-    if (!all_digits(typed) || typed.size() > 3 || std::stoi(typed) < kMinThreshold ||
-        std::stoi(typed) > kMaxThreshold) {
+    const auto threshold = read_number(typed, 3);
+    if (!threshold || *threshold < kMinThreshold || *threshold > kMaxThreshold) {
         turn.reply_text("poll.threshold_bad", {{"typed", typed},
                                                {"lowest", std::to_string(kMinThreshold)},
                                                {"highest", std::to_string(kMaxThreshold)}});
         return;
     }
-    turn.store.set_poll_min_respondents(network->id, std::stoi(typed));
+    turn.store.set_poll_min_respondents(network->id, static_cast<int>(*threshold));
     turn.reply_text("poll.threshold_set", {{"min", typed}, {"network", network->name}});
 }
 
@@ -1076,10 +1065,9 @@ void set_poll_threshold(Turn& turn, const std::string& args) {
 // -----------------------------------------------------------------------------------
 
 void answer_poll(Turn& turn, const std::string& args) {
-    const auto text = std::string(trim(args));
-    const auto space = text.find(' ');
-    const auto number = read_number(text.substr(0, space));
-    auto rest = space == std::string::npos ? std::string() : std::string(trim(text.substr(space)));
+    const auto leading = read_leading_number(args, kMaxIntDigits);
+    const auto number = leading ? std::optional<Id>(leading->number) : std::nullopt;
+    auto rest = leading ? leading->rest : std::string();
     if (!number || rest.empty()) {
         turn.reply_text("poll.answer_usage");
         return;
@@ -1206,13 +1194,14 @@ bool answer_typed(Turn& turn, const std::string& text) {
 void poll_click(Turn& turn, const ActionSubmission& action) {
     // "poll:<poll>:<question>", both numbers; anything else is not ours.
     const auto parts = split(action.action_id, ':');
-    if (parts.size() != 3 || parts[0] != "poll" || !all_digits(parts[1]) || !all_digits(parts[2]) ||
-        parts[2].size() > 3) {
+    const auto poll_id = parts.size() == 3 ? read_number(parts[1]) : std::nullopt;
+    const auto question_read = parts.size() == 3 ? read_number(parts[2], 3) : std::nullopt;
+    if (parts.size() != 3 || parts[0] != "poll" || !poll_id || !question_read) {
         turn.reply_text("action.unknown");
         return;
     }
     // The card names the poll by its id; what the sender reads is its number.
-    auto clicked = turn.store.poll(std::stoll(parts[1]));
+    auto clicked = turn.store.poll(*poll_id);
     if (!clicked) {
         turn.reply_text("action.unknown");
         return;
@@ -1223,7 +1212,7 @@ void poll_click(Turn& turn, const ActionSubmission& action) {
         return;
     }
     const auto& [poll, network] = *found;
-    const auto question_number = static_cast<std::size_t>(std::stoi(parts[2]));
+    const auto question_number = static_cast<std::size_t>(*question_read);
     if (question_number < 1 || question_number > poll.questions.size() ||
         poll.questions[question_number - 1].kind == K::text) {
         turn.reply_privately(TextContent{turn.t("poll.bad_option"), {}});
@@ -1249,7 +1238,7 @@ void poll_click(Turn& turn, const ActionSubmission& action) {
 bool run_poll_job(Store& store, const BotSettings& settings, const Job& job, Instant now) {
     const auto colon = job.key.find(':');
     const auto id = colon != std::string::npos && job.key.size() > 1
-                        ? read_number(std::string_view(job.key).substr(1, colon - 1))
+                        ? poll_number(std::string_view(job.key).substr(1, colon - 1))
                         : std::nullopt;
     const auto what = colon == std::string::npos ? std::string() : job.key.substr(colon + 1);
     const auto poll = id ? store.poll(*id) : std::nullopt;

@@ -7,11 +7,11 @@
 // Privacy: the asker of an anonymous question appears in no message to anyone else, in no other
 // table than `questions`, and in no log line. Nothing here logs a question's text or its asker.
 #include <algorithm>
-#include <charconv>
 #include <functional>
 #include <map>
 #include <set>
 
+#include "bot/parse/arguments.hpp"
 #include "bot/vocab/log.hpp"
 #include "bot/vocab/text.hpp"
 #include "bot/engine/turn.hpp"
@@ -36,46 +36,12 @@ constexpr int kMaxPauseDays = 366;
 /// The largest number a member types for a question (an item's number is an int).
 constexpr Id kMaxTypedNumber = 999'999'999;
 
+/// "3" or "#3" (a question's number, or an id in a job key or a prompt's payload).
 std::optional<Id> read_id(std::string_view text) {
-    if (!text.empty() && text.front() == '#') {
-        text.remove_prefix(1);
-    }
-    if (text.empty() || text.size() > 12 ||
-        !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        return std::nullopt;
-    }
-    Id value = 0;
-    std::from_chars(text.data(), text.data() + text.size(), value);
-    return value;
-}
-
-/// The first word of `text` and what follows it (trimmed).
-std::pair<std::string, std::string> first_word(std::string_view text) {
-    text = trim(text);
-    const auto space = text.find(' ');
-    if (space == std::string_view::npos) {
-        return {std::string(text), std::string()};
-    }
-    return {std::string(text.substr(0, space)), std::string(trim(text.substr(space + 1)))};
+    return read_hash_number(text);
 }
 
 // ---- words, stems and expertise matching --------------------------------------------------------
-
-bool is_word_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-           static_cast<unsigned char>(c) >= 0x80;
-}
-
-/// A folded word without the punctuation around it ("(rekenen)," -> "rekenen").
-std::string bare(std::string_view word) {
-    while (!word.empty() && !is_word_char(word.front())) {
-        word.remove_prefix(1);
-    }
-    while (!word.empty() && !is_word_char(word.back())) {
-        word.remove_suffix(1);
-    }
-    return std::string(word);
-}
 
 bool is_stopword(std::string_view word) {
     static const std::set<std::string_view> kStop = {
@@ -131,7 +97,7 @@ bool words_match(const std::string& a, const std::string& b) {
 std::vector<std::string> content_words(std::string_view text) {
     std::vector<std::string> out;
     for (const auto& word : words(fold(text))) {
-        auto clean = bare(word);
+        auto clean = bare_word(word);
         if (is_stopword(clean)) {
             continue;
         }
@@ -177,7 +143,7 @@ std::vector<std::string> hash_tags(std::string_view text) {
     std::vector<std::string> out;
     for (const auto& part : split(text, ' ')) {
         if (part.size() > 1 && part.front() == '#') {
-            auto tag = bare(fold(part.substr(1)));
+            auto tag = bare_word(fold(part.substr(1)));
             if (!tag.empty() && utf8_length(tag) <= 40) {
                 out.push_back(std::move(tag));
             }
@@ -1052,10 +1018,7 @@ void ask_question(Turn& turn, const std::string& args) {
         const auto number = !first.empty() && first.front() == '#' ? first.substr(1) : first;
         std::string named = after;
         number_networks(turn, named);
-        if (!number.empty() &&
-            std::all_of(number.begin(), number.end(),
-                        [](char c) { return c >= '0' && c <= '9'; }) &&
-            trim(named).empty()) {
+        if (all_digits(number) && trim(named).empty()) {
             std::string place = std::string(after);
             if (const auto question = visible_question(turn, first, place, true)) {
                 show_thread(turn, *question);
@@ -1066,13 +1029,19 @@ void ask_question(Turn& turn, const std::string& args) {
     bool anonymous = false;
     bool confidential = false;
     while (true) {
-        const auto [word, after] = first_word(rest);
-        const auto folded = bare(fold(word));
-        const auto [next, after_next] = first_word(after);
-        const auto pair = folded + " " + bare(fold(next));
-        if (folded == "anoniem" || folded == "anonymous" || folded == "anon") {
+        // Every anonymous word the bot knows, also "verborgen" or "hidden", which could start a
+        // question ("Hidden curriculum: …"): taken wrongly, a question goes without a name and
+        // the receipt says so; missed, it would go out under the name of someone who asked not to.
+        if (auto unnamed = after_leading_phrase(rest, kAnonymousWords)) {
             anonymous = true;
-        } else if (pair == "niet bewaren" || pair == "not saved" || folded == "unsaved") {
+            rest = std::move(*unnamed);
+            continue;
+        }
+        const auto [word, after] = first_word(rest);
+        const auto folded = bare_word(fold(word));
+        const auto [next, after_next] = first_word(after);
+        const auto pair = folded + " " + bare_word(fold(next));
+        if (pair == "niet bewaren" || pair == "not saved" || folded == "unsaved") {
             // Kept out of the knowledge base (the question is still posted with its asker).
             confidential = true;
             if (folded != "unsaved") {
@@ -1322,13 +1291,11 @@ void pause_questions(Turn& turn, const std::string& args) {
     std::optional<Instant> until;
     const auto parts = words(folded);
     if (parts.size() == 2) {
-        int count = 0;
-        const auto [end, error] =
-            std::from_chars(parts[0].data(), parts[0].data() + parts[0].size(), count);
-        const auto& unit = parts[1];
         // Bounded before it is multiplied: "pauze 613566757 weken" must not wrap to 3 days.
-        if (error == std::errc() && end == parts[0].data() + parts[0].size() && count > 0 &&
-            count <= kMaxPauseDays) {
+        const auto read = read_number(parts[0]);
+        const int count = read && *read <= kMaxPauseDays ? static_cast<int>(*read) : 0;
+        const auto& unit = parts[1];
+        if (count > 0) {
             if (unit == "week" || unit == "weken" || unit == "weeks") {
                 until = turn.now + days{7 * count};
             } else if (unit == "dag" || unit == "dagen" || unit == "day" || unit == "days") {
@@ -1444,15 +1411,15 @@ bool answer_question_prompt(Turn& turn, const PendingAction& pending, bool yes,
         keep_answer(turn, pending, AnswerConsent::refused);
         return true;
     }
-    const auto how = words(fold(args));
-    const auto has = [&](std::initializer_list<std::string_view> options) {
-        return std::any_of(how.begin(), how.end(), [&](const std::string& word) {
-            return std::find(options.begin(), options.end(), bare(word)) != options.end();
-        });
-    };
-    if (has({"anoniem", "anonymous", "anon", "zonder"})) {
+    // Read in this order: "met naam" and "niet anoniem" first (both hold an anonymous word);
+    // then the shared anonymous words, and "zonder" alone, which only here means "without my
+    // name" (elsewhere it starts a sentence); then "naam"/"name" alone, which only here can mean
+    // "with my name" (elsewhere a name is any text).
+    if (contains_phrase(args, kNamedWords)) {
+        keep_answer(turn, pending, AnswerConsent::named);
+    } else if (contains_phrase(args, kAnonymousWords) || contains_phrase(args, {"zonder"})) {
         keep_answer(turn, pending, AnswerConsent::anonymous);
-    } else if (has({"naam", "name", "named"})) {
+    } else if (contains_phrase(args, {"naam", "name"})) {
         keep_answer(turn, pending, AnswerConsent::named);
     } else {
         turn.reply_privately(TextContent{turn.t("consent.which"), {}});

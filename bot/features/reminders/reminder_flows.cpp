@@ -1,10 +1,10 @@
 // Chat flows around reminders: who comes to a meeting (RSVP), and a facilitator's view and
 // changes of the network's reminder rules.
 #include <algorithm>
-#include <charconv>
 #include <map>
 #include <set>
 
+#include "bot/parse/arguments.hpp"
 #include "bot/parse/commands.hpp"
 #include "bot/vocab/text.hpp"
 #include "bot/engine/turn.hpp"
@@ -14,11 +14,6 @@ namespace {
 
 using std::chrono::days;
 using std::chrono::minutes;
-
-bool all_digits(std::string_view text) {
-    return !text.empty() && text.size() <= 12 &&
-           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 /// The next planned meeting of a network that has not started yet.
 std::optional<Meeting> next_meeting(Store& store, Id network_id, Instant now) {
@@ -45,19 +40,17 @@ std::optional<Meeting> meeting_from_args(Turn& turn, const Network& network,
     }
     // A number, also a negative or an absurdly long one, names a meeting: it is never taken as
     // "the next meeting" with a note.
-    const auto digits_only = [](std::string_view part) {
-        return !part.empty() &&
-               std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
-    };
     const bool signed_number = first.size() > 1 && (first.front() == '-' || first.front() == '+') &&
-                               digits_only(std::string_view(first).substr(1));
-    if ((digits_only(first) || signed_number) && (marked || space == std::string::npos)) {
+                               all_digits(std::string_view(first).substr(1));
+    if ((all_digits(first) || signed_number) && (marked || space == std::string::npos)) {
         rest = space == std::string::npos ? std::string() : std::string(trim(text.substr(space)));
-        if (signed_number || first.size() > 18 || std::stoll(first) <= 0) {
+        // Longer than any id, zero or signed: no such meeting.
+        const auto number = signed_number ? std::nullopt : read_number(first);
+        if (!number || *number <= 0) {
             turn.reply_text("meeting.not_found", {{"number", first}, {"network", network.name}});
             return std::nullopt;
         }
-        auto meeting = turn.store.meeting(std::stoll(first));
+        auto meeting = turn.store.meeting(*number);
         if (!meeting || meeting->network_id != network.id) {
             turn.reply_text("meeting.not_found", {{"number", first}, {"network", network.name}});
             return std::nullopt;
@@ -187,12 +180,10 @@ std::optional<int> read_count(std::string_view word) {
     if (const auto it = kWords.find(word); it != kWords.end()) {
         return it->second;
     }
-    if (word.empty() || word.size() > 3 || !all_digits(word)) {
-        return std::nullopt;
+    if (const auto number = read_number(word, 3)) {
+        return static_cast<int>(*number);
     }
-    int value = 0;
-    std::from_chars(word.data(), word.data() + word.size(), value);
-    return value;
+    return std::nullopt;
 }
 
 /// Reads one "|"-separated part: "2 dagen voor", "een week van tevoren", "de dag na", "maandag
@@ -211,7 +202,7 @@ bool read_rule_part(std::string_view part, RuleSpec& spec) {
         named = true;
     };
     const auto is = [&](std::size_t i, std::initializer_list<std::string_view> options) {
-        return i < w.size() && std::find(options.begin(), options.end(), w[i]) != options.end();
+        return i < w.size() && is_word(w[i], options);
     };
     // "voor", "ervoor", "van tevoren" / "na", "erna": how many words, and which way.
     const auto direction = [&](std::size_t i) -> std::pair<std::size_t, int> {
@@ -400,17 +391,13 @@ bool apply_spec(Turn& turn, const RuleSpec& spec, ReminderRule& rule) {
 /// The rule numbered `typed` in the network's list; replies when there is none.
 std::optional<ReminderRule> rule_numbered(Turn& turn, const std::vector<ReminderRule>& rules,
                                           std::string_view typed) {
-    auto text = std::string(trim(typed));
-    if (!text.empty() && text.front() == '#') {
-        text.erase(0, 1);
-    }
-    if (!all_digits(text) || std::stoll(text) < 1 ||
-        std::stoll(text) > static_cast<long long>(rules.size())) {
+    const auto number = read_hash_number(typed);
+    if (!number || *number < 1 || *number > static_cast<std::int64_t>(rules.size())) {
         turn.reply_text("reminder.which", {{"typed", std::string(trim(typed))},
                                            {"count", std::to_string(rules.size())}});
         return std::nullopt;
     }
-    return rules[static_cast<std::size_t>(std::stoll(text) - 1)];
+    return rules[static_cast<std::size_t>(*number - 1)];
 }
 
 void confirm_rule(Turn& turn, const Network& network, const ReminderRule& rule, int number,
@@ -603,16 +590,13 @@ void edit_reminder(Turn& turn, const std::string& args) {
         return;
     }
     const auto rules = rules_of(turn.store, network->id, turn.now);
-    auto parts = split(trim(args), '|');
+    auto parts = bar_parts(args);
     const auto head = words(parts.empty() ? std::string_view() : std::string_view(parts[0]));
     if (head.empty()) {
         turn.reply_text("reminder.edit_usage");
         return;
     }
     const auto& verb = head[0];
-    const auto is_verb = [&](std::initializer_list<std::string_view> options) {
-        return std::find(options.begin(), options.end(), verb) != options.end();
-    };
     // The number follows the verb; whatever follows the number in the first part is a spec too.
     const auto first_rest = [&](std::size_t skip) {
         std::string rest;
@@ -621,8 +605,8 @@ void edit_reminder(Turn& turn, const std::string& args) {
         }
         return rest;
     };
-    if (is_verb({"uit", "off", "stop", "aan", "on", "verwijder", "verwijderen", "weg", "remove",
-                 "delete", "wijzig", "verander", "change", "edit"})) {
+    if (is_word(verb, {"uit", "off", "stop", "aan", "on", "verwijder", "verwijderen", "weg",
+                       "remove", "delete", "wijzig", "verander", "change", "edit"})) {
         if (head.size() < 2) {
             turn.reply_text("reminder.edit_usage");
             return;
@@ -635,19 +619,19 @@ void edit_reminder(Turn& turn, const std::string& args) {
             std::find_if(rules.begin(), rules.end(),
                          [&](const ReminderRule& r) { return r.id == rule->id; }) -
             rules.begin() + 1);
-        if (is_verb({"uit", "off", "stop"})) {
+        if (is_word(verb, {"uit", "off", "stop"})) {
             rule->enabled = false;
             turn.store.update_reminder_rule(*rule);
             confirm_rule(turn, *network, *rule, number, "reminder.switched_off");
             return;
         }
-        if (is_verb({"aan", "on"})) {
+        if (is_word(verb, {"aan", "on"})) {
             rule->enabled = true;
             turn.store.update_reminder_rule(*rule);
             confirm_rule(turn, *network, *rule, number, "reminder.switched_on");
             return;
         }
-        if (is_verb({"verwijder", "verwijderen", "weg", "remove", "delete"})) {
+        if (is_word(verb, {"verwijder", "verwijderen", "weg", "remove", "delete"})) {
             if (rule->kind != ReminderKind::custom) {
                 turn.reply_text("reminder.default_not_removed", {{"number", std::to_string(number)}});
                 return;
@@ -682,7 +666,7 @@ void edit_reminder(Turn& turn, const std::string& args) {
         confirm_rule(turn, *network, *rule, number, "reminder.changed");
         return;
     }
-    if (is_verb({"toevoegen", "nieuw", "nieuwe", "add", "new", "erbij"})) {
+    if (is_word(verb, {"toevoegen", "nieuw", "nieuwe", "add", "new", "erbij"})) {
         // "herinnering toevoegen 7 dagen voor | 09:00 | iedereen | Neem je lesvoorbeeld mee"
         RuleSpec spec;
         std::string text;
@@ -699,7 +683,7 @@ void edit_reminder(Turn& turn, const std::string& args) {
                     return;
                 }
                 // The last part is the message; take it as typed, not folded.
-                const auto raw = split(trim(args), '|');
+                const auto raw = bar_parts(args);
                 text = std::string(trim(raw.back()));
             }
         }
