@@ -608,7 +608,7 @@ TEST_CASE("an agenda item understands every anonymous word the bot knows, and 'm
     INFO(word);
     const auto reply =
         chat.say(std::string("agendapunt Een collega die nooit feedback wil | ") + word);
-    CHECK(contains(reply, "Andere leden zien niet dat het van jou komt"));
+    CHECK_THAT(reply, Contains("Andere leden zien niet dat het van jou komt"));
     CHECK(item(chat, 1).submitters.at(0).hidden);
     CHECK(item(chat, 1).explanation.empty());  // a keyword, not an explanation
 

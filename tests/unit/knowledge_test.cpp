@@ -586,7 +586,7 @@ TEST_CASE("withdrawing consent understands every anonymous word the bot knows",
     const auto* word = GENERATE("verborgen", "zonder naam", "anon", "hide my name");
     INFO(word);
     const auto reply = chat.say("kennis intrekken " + std::to_string(entry) + " " + word);
-    CHECK(contains(reply, "staat er nu zonder jouw naam"));
+    CHECK_THAT(reply, Contains("staat er nu zonder jouw naam"));
     const auto kept = chat.store->knowledge_entry(entry);
     REQUIRE(kept.has_value());
     CHECK_FALSE(kept->author_member_id.has_value());

@@ -1007,7 +1007,7 @@ TEST_CASE("a poll understands every anonymous and named word the bot knows",
         INFO(word);
         const auto started =
             chat.say(std::string("peiling Welke dag? | maandag | dinsdag | ") + word);
-        CHECK(has(started, "Privé gevraagd aan: 10."));
+        CHECK_THAT(started, Contains("Privé gevraagd aan: 10."));
         const auto polls = chat.store->polls_of(chat.demo.network_id);
         REQUIRE(polls.size() == 1);
         CHECK(polls[0].anonymous);

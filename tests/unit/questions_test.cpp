@@ -1264,7 +1264,7 @@ TEST_CASE("a question is asked anonymously with every anonymous word the bot kno
                                 " Hoe geef ik feedback aan een collega die niet wil luisteren?");
     const auto number = question_number(reply);
     REQUIRE(number > 0);
-    CHECK(contains(reply, "van een collega (anoniem)"));
+    CHECK_THAT(reply, Contains("van een collega (anoniem)"));
     const auto question = chat.store->question(number);
     REQUIRE(question.has_value());
     CHECK(question->anonymous);
@@ -1287,13 +1287,13 @@ TEST_CASE("consent to keep an answer reads the shared anonymous and named words"
         INFO(typed);
         const auto said = chat.say(typed);
         INFO(said);
-        CHECK(contains(said, "zonder je naam"));
+        CHECK_THAT(said, Contains("zonder je naam"));
         CHECK(chat.store->answers_of(number)[0].consent == AnswerConsent::anonymous);
     }
     SECTION("named: 'niet anoniem' (understood by polls) holds an anonymous word, and wins") {
         const auto* typed = GENERATE("ja niet anoniem", "yes with my name", "ja met naam");
         INFO(typed);
-        CHECK(contains(chat.say(typed), "met je naam"));
+        CHECK_THAT(chat.say(typed), Contains("met je naam"));
         CHECK(chat.store->answers_of(number)[0].consent == AnswerConsent::named);
     }
 }
