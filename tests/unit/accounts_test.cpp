@@ -229,7 +229,7 @@ TEST_CASE("unlinking separates the accounts without losing either side's history
     CHECK(has(anna.teams("unlink matrix"), "You have no account on Matrix linked to you"));
 }
 
-TEST_CASE("forget me of a member with two accounts erases both", "[accounts][privacy]") {
+TEST_CASE("forget me of a member with two accounts erases both", "[accounts][privacy][sqlite]") {
     TempFile file;
     {
         TwoPlatforms anna(file.path);
@@ -255,7 +255,8 @@ TEST_CASE("forget me of a member with two accounts erases both", "[accounts][pri
           0);
 }
 
-TEST_CASE("link codes: every wrong use gets a clear answer and changes nothing", "[accounts]") {
+TEST_CASE("link codes: every wrong use gets a clear answer and changes nothing",
+          "[accounts][sqlite]") {
     TempFile file;
     TwoPlatforms anna(file.path);
     auto& store = *anna.chat.store;
