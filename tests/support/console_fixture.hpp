@@ -11,8 +11,28 @@
 #include "app/demo.hpp"
 #include "bot/features/polls/ballot_box.hpp"
 #include "storage/sqlite_store.hpp"
+#ifdef LEERNETWERK_TEST_MEMORY_STORE
+#include "support/memory_store.hpp"
+#endif
 
 namespace leernetwerk::testing {
+
+#ifdef LEERNETWERK_TEST_MEMORY_STORE
+/// unit_bot_memory: the same conversations on the in-memory Store (tests/support/memory_store.*).
+using TestStore = MemoryStore;
+inline std::unique_ptr<TestStore> open_test_store(const std::string& path) {
+    if (path != ":memory:") {
+        throw std::logic_error("MemoryStore keeps no file (" + path +
+                               "): tag the test [sqlite] and leave it out of unit_bot_memory");
+    }
+    return std::make_unique<MemoryStore>();
+}
+#else
+using TestStore = storage::SqliteStore;
+inline std::unique_ptr<TestStore> open_test_store(const std::string& path) {
+    return storage::SqliteStore::open(path);
+}
+#endif
 
 /// 2 December 2026, 09:00 in Amsterdam (08:00 UTC).
 inline Instant demo_now() {
@@ -29,7 +49,7 @@ inline Instant utc(int y, unsigned m, unsigned d, int hour, int minute = 0) {
 struct ConsoleFixture {
     explicit ConsoleFixture(const std::string& path = ":memory:", Instant now = demo_now(),
                             BotSettings settings = {})
-        : store(storage::SqliteStore::open(path)),
+        : store(open_test_store(path)),
           bot(*store, std::move(settings)),
           demo(app::seed_demo(*store, now, "Europe/Amsterdam")),
           session(bot, *store, output, now) {
@@ -73,7 +93,7 @@ struct ConsoleFixture {
         return planned;
     }
 
-    std::unique_ptr<storage::SqliteStore> store;
+    std::unique_ptr<TestStore> store;
     Bot bot;
     app::DemoNetwork demo;
     std::ostringstream output;

@@ -230,7 +230,7 @@ TEST_CASE("unlinking separates the accounts without losing either side's history
                Contains("You have no account on Matrix linked to you"));
 }
 
-TEST_CASE("forget me of a member with two accounts erases both", "[accounts][privacy]") {
+TEST_CASE("forget me of a member with two accounts erases both", "[accounts][privacy][sqlite]") {
     TempFile file;
     {
         TwoPlatforms anna(file.path);
@@ -256,7 +256,8 @@ TEST_CASE("forget me of a member with two accounts erases both", "[accounts][pri
           0);
 }
 
-TEST_CASE("link codes: every wrong use gets a clear answer and changes nothing", "[accounts]") {
+TEST_CASE("link codes: every wrong use gets a clear answer and changes nothing",
+          "[accounts][sqlite]") {
     TempFile file;
     TwoPlatforms anna(file.path);
     auto& store = *anna.chat.store;

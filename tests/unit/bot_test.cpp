@@ -184,7 +184,7 @@ TEST_CASE("the plan-meeting form works like the one-line command", "[bot][forms]
 }
 
 TEST_CASE("a crash between commit and send loses nothing and sends nothing twice",
-          "[bot][outbox]") {
+          "[bot][outbox][sqlite]") {
     const auto path = temp_db_path();
     {
         ConsoleFixture chat(path);
@@ -216,7 +216,8 @@ TEST_CASE("a crash between commit and send loses nothing and sends nothing twice
     std::filesystem::remove_all(std::filesystem::path(path).parent_path());
 }
 
-TEST_CASE("a storage failure keeps nothing of the event, so a retry applies it", "[bot][outbox]") {
+TEST_CASE("a storage failure keeps nothing of the event, so a retry applies it",
+          "[bot][outbox][sqlite]") {
     const auto path = temp_db_path();
     ConsoleFixture chat(path);
     const auto marieke = member_named(*chat.store, "Marieke Jansen");
@@ -270,7 +271,7 @@ TEST_CASE("joining people are welcomed in a network's conversation", "[bot][welc
 }
 
 TEST_CASE("on a fresh installation the first person starts the first network", "[bot][bootstrap]") {
-    auto store = storage::SqliteStore::open(":memory:");
+    auto store = testing::open_test_store(":memory:");
     Bot bot(*store, BotSettings{});
     InboundEvent event;
     event.event_id = "first";
@@ -361,7 +362,7 @@ TEST_CASE("a member added by their second id is recognised and linked", "[bot][i
 }
 
 TEST_CASE("a batch is one commit, and an event that fails takes only itself back",
-          "[bot][outbox][batch]") {
+          "[bot][outbox][batch][sqlite]") {
     const auto path = temp_db_path();
     ConsoleFixture chat(path);
     const auto marieke = member_named(*chat.store, "Marieke Jansen");
@@ -401,7 +402,7 @@ TEST_CASE("a batch is one commit, and an event that fails takes only itself back
 }
 
 TEST_CASE("after an event fails, the later events of its conversation wait for the retry",
-          "[bot][batch]") {
+          "[bot][batch][sqlite]") {
     const auto path = (std::filesystem::temp_directory_path() /
                        ("leernetwerk-batch-" + std::to_string(::getpid()) + ".db"))
                           .string();
@@ -633,7 +634,7 @@ TEST_CASE("added to a person's own chat the bot greets that person; on a fresh i
     CHECK_THAT(texts[0], !Contains("koppel netwerk"));
     CHECK_THAT(texts[0], Contains("hulp"));
 
-    auto store = storage::SqliteStore::open(":memory:");
+    auto store = testing::open_test_store(":memory:");
     Bot bot(*store, BotSettings{});
     added.event_id = "added-fresh";
     added.conversation = {Platform::matrix, "!room:hsn.nl", Conversation::Kind::group, ""};

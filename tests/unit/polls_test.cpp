@@ -381,7 +381,7 @@ TEST_CASE("the CSV export: counts per option, names only for a named poll, safe 
 }
 
 TEST_CASE("an anonymous poll leaves nothing in the database that ties an answer to a member",
-          "[polls][anonymity]") {
+          "[polls][anonymity][sqlite]") {
     const auto path = std::filesystem::temp_directory_path() /
                       ("leernetwerk-polls-" + std::to_string(::getpid()) + ".db");
     const std::string secret = "polls-test-secret-0123456789abcdef";

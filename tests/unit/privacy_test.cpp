@@ -92,7 +92,7 @@ TEST_CASE("someone the bot does not know is told nothing is kept", "[privacy]") 
     }
 }
 
-TEST_CASE("forget me erases a member after they confirm, and only then", "[privacy]") {
+TEST_CASE("forget me erases a member after they confirm, and only then", "[privacy][sqlite]") {
     TempFile file;
     {
         leernetwerk::testing::ConsoleFixture chat(file.path);
@@ -167,7 +167,7 @@ TEST_CASE("forget me erases a member after they confirm, and only then", "[priva
 }
 
 TEST_CASE("my data lists agenda items, dots and named poll answers; forget me erases them",
-          "[privacy][polls][agenda]") {
+          "[privacy][polls][agenda][sqlite]") {
     TempFile file;
     Id anna_id = 0;
     {
@@ -251,7 +251,7 @@ TEST_CASE("my data lists agenda items, dots and named poll answers; forget me er
 }
 
 TEST_CASE("my data lists questions, answers and knowledge; forget me leaves them nameless",
-          "[privacy][questions][knowledge]") {
+          "[privacy][questions][knowledge][sqlite]") {
     TempFile file;
     Id marieke_id = 0;
     Id anna_id = 0;
@@ -345,7 +345,7 @@ TEST_CASE("on Teams, 'mijn gegevens' lists the accounts a member knows; the expo
 }
 
 TEST_CASE("after 'Ja, wis alles' the forget-me card closes like after 'Nee', naming nobody",
-          "[privacy][cards]") {
+          "[privacy][cards][sqlite]") {
     TempFile file;
     Id question_id = 0;
     std::string user_id;
@@ -432,7 +432,7 @@ TEST_CASE("forget me asked in the private chat leaves no account id in what is k
 }
 
 TEST_CASE("a stranger who writes in a network's chat is not listed by account in the database",
-          "[privacy][joining]") {
+          "[privacy][joining][sqlite]") {
     TempFile file;
     {
         leernetwerk::testing::ConsoleFixture chat(file.path);

@@ -820,7 +820,7 @@ TEST_CASE("an anonymous question typed in the group is refused: the group saw th
 }
 
 TEST_CASE("an anonymous asker appears in no message, no other table and no log line",
-          "[questions][anonymous]") {
+          "[questions][anonymous][sqlite]") {
     const auto path = std::filesystem::temp_directory_path() /
                       ("leernetwerk-questions-" + std::to_string(::getpid()) + ".db");
     std::filesystem::remove(path);

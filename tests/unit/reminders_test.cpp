@@ -120,8 +120,15 @@ struct SchoolYear {
     /// (Re)starts the bot on the database file, as a restarted process would.
     void open() {
         bot.reset();
+#ifdef LEERNETWERK_TEST_MEMORY_STORE
+        // A restart keeps what was stored: the same MemoryStore, a new Bot.
+        if (!store) {
+            store = testing::open_test_store(":memory:");
+        }
+#else
         store.reset();
         store = storage::SqliteStore::open(path.string());
+#endif
         bot = std::make_unique<Bot>(*store, settings());
     }
 
@@ -247,7 +254,7 @@ struct SchoolYear {
 
     static inline int counter = 0;
     std::filesystem::path path;
-    std::unique_ptr<storage::SqliteStore> store;
+    std::unique_ptr<testing::TestStore> store;
     std::unique_ptr<Bot> bot;
     const Instant start = local(2026, 8, 1, 0);
     std::set<Id> replies;
