@@ -58,7 +58,8 @@ bool same_secret(std::string_view a, std::string_view b) {
 
 std::string kind_name(InboundEvent::Kind kind) {
     static constexpr const char* kNames[] = {"message", "action", "member_joined", "bot_added",
-                                             "reaction", "roster", "member_left"};
+                                             "reaction", "roster", "member_left",
+                                             "encrypted_room"};
     return kNames[static_cast<int>(kind)];
 }
 
@@ -464,8 +465,8 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                                       {{"platform", "matrix"}, {"reason", "encrypted_room"}});
                         if (decoded.kind == Decoded::Kind::inbound &&
                             decoded.event.kind == InboundEvent::Kind::message &&
-                            addresses_bot(room_event) && !tell_how_to_reach(room_event)) {
-                            return false;
+                            addresses_bot(room_event)) {
+                            queue(addressed_in_encrypted_room(room_event));
                         }
                         break;
                     }
@@ -495,8 +496,10 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
                     joins.push_back({decoded.room_id, room_event.event_id, decoded.is_direct});
                     break;
                 case Decoded::Kind::encrypted:
-                    if (!note_encrypted(decoded.room_id)) {
+                    if (const auto known = encrypted_room(decoded.room_id); !known) {
                         return false;
+                    } else if (!*known) {
+                        queue(became_encrypted(decoded.room_id));
                     }
                     break;
             }
@@ -518,9 +521,18 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         for (const auto& event : inbound.events) {
             rooms.push_back(event.conversation.id);
         }
-        auto results = bot.handle_batch(inbound.events, clock(), {}, rooms, after_all);
+        auto results = bot.handle_batch(
+            inbound.events, clock(), {}, rooms,
+            [&](const std::vector<Result<Handled>>& applied) {
+                allow_room_notices(inbound.events, applied);
+                if (after_all) {
+                    after_all(applied);
+                }
+            });
         for (std::size_t i = 0; i < results.size(); ++i) {
             if (!results[i]) {
+                // The encrypted rooms noted while decoding may not be stored: read them again.
+                encrypted_rooms.clear();
                 log_line(LogLevel::error,
                          "matrix: " + inbound.origins[i] +
                              " not applied (it is delivered again): " + results[i].error().message);
@@ -644,58 +656,51 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         return false;
     }
 
-    /// Queues a notice that may go to an encrypted room (the only ones that may).
-    void queue_room_notice(const std::string& room_id, std::string markdown) {
-        OutboundMessage message;
-        message.to.platform = Platform::matrix;
-        message.to.conversation_id = room_id;
-        message.lang = bot.settings().default_language;
-        message.content = TextContent{std::move(markdown), {}};
-        const auto id = store.append_outbox(message, clock());
-        store.set_adapter_state(notice_key(id), "1", clock());
+    /// The core's event for a room found to be encrypted: it says there once that it cannot read
+    /// it (the event id is the room's), and the room is marked in the same commit. From now on
+    /// nothing else from the room reaches the core.
+    InboundEvent became_encrypted(const std::string& room_id) {
+        log_line(LogLevel::warn, "matrix: room " + room_id +
+                                     " is encrypted; the bot cannot read it (end-to-end "
+                                     "encryption is not supported yet) and says so there once");
+        encrypted_rooms[room_id] = true;  // later events of the batch are not read
+        InboundEvent event;
+        event.kind = InboundEvent::Kind::encrypted_room;
+        event.event_id = "encrypted-room:" + room_id;
+        event.conversation.platform = Platform::matrix;
+        event.conversation.id = room_id;
+        // Kept with the adapter's state, not only the inbox: the inbox forgets after a month.
+        event.adapter_state[encrypted_key(room_id)] = "1";
+        return event;
     }
 
-    /// Someone addressed the bot in an encrypted room: it says there, once per message, that it
-    /// opens a private chat with them, and says hello in that chat. False when the store failed.
-    bool tell_how_to_reach(const RoomEvent& event) {
-        return write("tell how to reach the bot", [&] {
-            if (!store.remember_event(Platform::matrix, "encrypted-reach:" + event.event_id,
-                                      clock())) {
-                return;  // told already (a transaction delivered again)
-            }
-            const auto lang = bot.settings().default_language;
-            queue_room_notice(event.room_id,
-                              tr(lang, "matrix.encrypted_room_reach", {{"user", event.sender}}));
-            OutboundMessage hello;
-            hello.to.platform = Platform::matrix;
-            hello.to.user_id = event.sender;
-            hello.to.direct = true;
-            hello.lang = lang;
-            hello.content = TextContent{tr(lang, "matrix.encrypted_room_private"), {}};
-            store.append_outbox(hello, clock());
-        });
+    /// Someone addressed the bot in an encrypted room: the core tells them there, once per
+    /// message (the event id is the message's), how to reach it privately.
+    static InboundEvent addressed_in_encrypted_room(const RoomEvent& room_event) {
+        InboundEvent event;
+        event.kind = InboundEvent::Kind::encrypted_room;
+        event.event_id = "encrypted-reach:" + room_event.event_id;
+        event.conversation.platform = Platform::matrix;
+        event.conversation.id = room_event.room_id;
+        event.sender.user_id = room_event.sender;
+        return event;
     }
 
-    /// Says once per room that encrypted rooms are not supported yet.
-    bool note_encrypted(const std::string& room_id) {
-        return write("note encrypted room", [&] {
-            // Kept with the adapter's state, not the inbox: the inbox forgets after a month.
-            const auto key = encrypted_key(room_id);
-            // Earlier versions kept the mark in the inbox: a room told then is not told again.
-            const bool told =
-                store.adapter_state(key).value_or("") == "1" ||
-                !store.remember_event(Platform::matrix, "encrypted-room:" + room_id, clock());
-            store.set_adapter_state(key, "1", clock());
-            encrypted_rooms[room_id] = true;
-            if (told) {
-                return;
+    /// What the core answered an encrypted-room event with in that room may go there (the only
+    /// rows that may). Runs in the commit that applies the events.
+    void allow_room_notices(const std::vector<InboundEvent>& events,
+                            const std::vector<Result<Handled>>& results) {
+        for (std::size_t i = 0; i < events.size(); ++i) {
+            if (events[i].kind != InboundEvent::Kind::encrypted_room || !results[i]) {
+                continue;
             }
-            log_line(LogLevel::warn, "matrix: room " + room_id +
-                                         " is encrypted; the bot cannot read it (end-to-end "
-                                         "encryption is not supported yet) and says so there once");
-            queue_room_notice(room_id,
-                              tr(bot.settings().default_language, "matrix.encrypted_room"));
-        });
+            for (const auto id : results[i]->message_ids) {
+                const auto row = store.outbox_row(id);
+                if (row && row->message.to.conversation_id == events[i].conversation.id) {
+                    store.set_adapter_state(notice_key(id), "1", clock());
+                }
+            }
+        }
     }
 
     void join_room(const std::string& room_id, const std::string& invite_event_id, bool direct) {
@@ -733,7 +738,11 @@ struct MatrixAdapter::Impl : std::enable_shared_from_this<Impl> {
         call(std::move(request), [self, room_id,
                                   invite_event_id](Result<net::ClientResponse> response) {
             if (response && response->status == 200) {
-                if (self->note_encrypted(room_id)) {
+                if (const auto known = self->encrypted_room(room_id); known && !*known) {
+                    Inbound inbound;
+                    inbound.events.push_back(self->became_encrypted(room_id));
+                    inbound.origins.push_back("the join of " + room_id);
+                    self->apply_inbound(inbound);
                     self->wake();
                 }
                 return;

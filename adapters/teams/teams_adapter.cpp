@@ -67,7 +67,8 @@ std::string trim_slash(std::string url) {
 
 std::string kind_name(InboundEvent::Kind kind) {
     static constexpr const char* kNames[] = {"message", "action", "member_joined", "bot_added",
-                                             "reaction", "roster", "member_left"};
+                                             "reaction", "roster", "member_left",
+                                             "encrypted_room"};
     return kNames[static_cast<int>(kind)];
 }
 
@@ -323,7 +324,17 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         return ChangedRef{std::move(ref), std::move(fingerprint), channel};
     }
 
-    /// Saves a conversation reference and whether it is a channel (the only kind with threads).
+    /// Gives the event the conversation's reference and whether it is a channel (the only kind
+    /// with threads): the core saves both with the event.
+    static void carry_ref(InboundEvent& event, const ChangedRef& changed) {
+        event.conversation_ref = changed.ref;
+        if (!changed.ref.direct) {
+            event.adapter_state[channel_state_key(changed.ref.conversation_id)] =
+                changed.channel ? "1" : "0";
+        }
+    }
+
+    /// Saves a conversation reference and whether it is a channel.
     void save_ref(const ChangedRef& changed) {
         store.save_conversation_ref(changed.ref);
         if (!changed.ref.direct) {
@@ -392,6 +403,9 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         for (const auto& arrival : batch) {
             events.push_back(arrival.event);
             refs.push_back(changed_conversation(arrival.activity));
+            if (refs.back()) {
+                carry_ref(events.back(), *refs.back());
+            }
         }
         // Activities of one conversation keep their order: after one fails, its later ones wait.
         std::vector<std::string> conversations;
@@ -399,14 +413,7 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         for (const auto& event : events) {
             conversations.push_back(event.conversation.id);
         }
-        const auto results = bot.handle_batch(
-            events, clock(),
-            [&](std::size_t i) {
-                if (refs[i]) {
-                    save_ref(*refs[i]);
-                }
-            },
-            conversations);
+        const auto results = bot.handle_batch(events, clock(), {}, conversations);
         for (std::size_t i = 0; i < batch.size(); ++i) {
             auto& arrival = batch[i];
             if (!results[i]) {
@@ -429,36 +436,21 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
         wake();
     }
 
-    /// The synchronous answer to a card click: the clicked card as it is now (when the bot
-    /// updated it), else the bot's reply as a message the clicker sees (not posted to the chat).
+    /// The synchronous answer to a card click, as the core chose it: the clicked card as it is
+    /// now (when the bot updated it), else the bot's reply as a message the clicker sees (not
+    /// posted to the chat).
     std::string invoke_answer(const Activity& activity, const Handled& handled) {
-        RenderOptions render_options = render_options_for();
-        for (const auto id : handled.message_ids) {
-            const auto row = store.outbox_row(id);
-            if (!row || !row->message.replaces) {
-                continue;
+        const auto& answer = handled.click_answer;
+        if (answer && answer->updates_card) {
+            if (auto card = render_card(answer->message, render_options_for())) {
+                return invoke_card_response(*card);
             }
-            const auto original = store.outbox_row(*row->message.replaces);
-            if (original && !activity.reply_to_id.empty() &&
-                original->remote_id == activity.reply_to_id) {
-                if (auto card = render_card(row->message, render_options)) {
-                    return invoke_card_response(*card);
-                }
-            }
-        }
-        for (const auto id : handled.message_ids) {
-            auto row = store.outbox_row(id);
-            if (!row || row->message.replaces ||
-                !std::holds_alternative<TextContent>(row->message.content) ||
-                row->message.to.conversation_id != conversation_of(activity).id) {
-                continue;
-            }
-            // Answered in the click's response: not posted to the conversation as well.
-            if (!answered_in_response(id, "invoke:" + activity.id)) {
-                continue;  // it stays in the outbox and is posted instead
-            }
+        } else if (answer && std::holds_alternative<TextContent>(answer->message.content) &&
+                   answered_in_response(answer->outbox_id, "invoke:" + activity.id)) {
+            // Answered in the click's response: not posted to the conversation as well (when
+            // that was not recorded, it stays in the outbox and is posted instead).
             return invoke_message_response(
-                markdown_to_plain(std::get<TextContent>(row->message.content).markdown));
+                markdown_to_plain(std::get<TextContent>(answer->message.content).markdown));
         }
         return invoke_message_response("");
     }
@@ -498,16 +490,23 @@ struct TeamsAdapter::Impl : std::enable_shared_from_this<Impl> {
             reject(respond, 400, "future", "timestamp in the future");
             return;
         }
-        remember_conversation(*activity);
-        const auto event = to_inbound_event(*activity);
+        auto event = to_inbound_event(*activity);
         if (!event) {
+            remember_conversation(*activity);
             respond(net::Response::json(200, json{{"type", "message"}, {"text", ""}}.dump()));
             return;
+        }
+        auto changed = changed_conversation(*activity);
+        if (changed) {
+            carry_ref(*event, *changed);
         }
         const auto handled = bot.handle(*event, clock());
         if (!handled) {
             respond(json_error(500, "temporarily unavailable"));
             return;
+        }
+        if (changed) {
+            remember_saved(changed->ref.conversation_id, std::move(changed->fingerprint));
         }
         metrics.count("leernetwerk_events_total",
                       {{"platform", "teams"}, {"kind", kind_name(event->kind)}});
