@@ -20,6 +20,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/teams/auth_detail.hpp"
+
 namespace leernetwerk::teams {
 
 namespace {
@@ -32,9 +34,6 @@ constexpr int kMaxRsaBits = 16384;
 constexpr std::size_t kMaxModulusBytes = kMaxRsaBits / 8 + 1;  // a leading zero byte allowed
 constexpr std::size_t kMaxExponentBytes = 8;
 constexpr std::size_t kHmacSize = 32;
-/// After a failed key fetch, requests fail closed without a new fetch for this long, so an
-/// outage of the metadata endpoint does not turn every inbound request into an outbound one.
-constexpr std::chrono::seconds kFailedFetchRetryAfter{10};
 
 // ---- base64 ------------------------------------------------------------------------------------
 
@@ -193,30 +192,6 @@ PkeyPtr rsa_public_key(const Jwk& key) {
     return PkeyPtr(raw);
 }
 
-// ---- JSON helpers ------------------------------------------------------------------------------
-
-/// The member's string value, or nullopt when absent or not a string.
-std::optional<std::string> string_member(const json& object, const char* name) {
-    const auto it = object.find(name);
-    if (it == object.end() || !it->is_string()) {
-        return std::nullopt;
-    }
-    return it->get<std::string>();
-}
-
-/// The member's numeric value, or nullopt when absent or not a (finite) number.
-std::optional<double> number_member(const json& object, const char* name) {
-    const auto it = object.find(name);
-    if (it == object.end() || !it->is_number()) {
-        return std::nullopt;
-    }
-    const double value = it->get<double>();
-    if (!std::isfinite(value)) {
-        return std::nullopt;
-    }
-    return value;
-}
-
 // ---- URLs --------------------------------------------------------------------------------------
 
 /// Scheme (lowercased) and host (lowercased, without brackets) of an absolute URL; nullopt when
@@ -266,6 +241,33 @@ bool is_loopback_host(std::string_view host) {
 bool is_http_loopback(const std::optional<SchemeHost>& url) {
     return url && url->scheme == "http" && is_loopback_host(url->host);
 }
+}  // namespace
+
+namespace detail {
+
+// ---- JSON helpers ------------------------------------------------------------------------------
+
+/// The member's string value, or nullopt when absent or not a string.
+std::optional<std::string> string_member(const json& object, const char* name) {
+    const auto it = object.find(name);
+    if (it == object.end() || !it->is_string()) {
+        return std::nullopt;
+    }
+    return it->get<std::string>();
+}
+
+/// The member's numeric value, or nullopt when absent or not a (finite) number.
+std::optional<double> number_member(const json& object, const char* name) {
+    const auto it = object.find(name);
+    if (it == object.end() || !it->is_number()) {
+        return std::nullopt;
+    }
+    const double value = it->get<double>();
+    if (!std::isfinite(value)) {
+        return std::nullopt;
+    }
+    return value;
+}
 
 /// https, or http on a loopback host (tests and local runs).
 bool allowed_metadata_url(std::string_view url) {
@@ -307,8 +309,10 @@ std::string form_encode(std::string_view value) {
 tl::unexpected<Error> reject(std::string why) {
     return fail(ErrorCode::unauthorized, "token rejected: " + std::move(why), 401);
 }
+}  // namespace detail
 
-}  // namespace
+using detail::reject;
+using detail::string_member;
 
 // ---- base64 ------------------------------------------------------------------------------------
 
@@ -433,465 +437,6 @@ bool verify_rs256(const Jwk& key, std::string_view signing_input, std::string_vi
                             signature.size(),
                             reinterpret_cast<const unsigned char*>(signing_input.data()),
                             signing_input.size()) == 1;
-}
-
-// ---- TokenValidator ----------------------------------------------------------------------------
-
-struct TokenValidator::Impl : std::enable_shared_from_this<TokenValidator::Impl> {
-    /// One validation waiting for keys.
-    struct Pending {
-        Jwt jwt;
-        std::string service_url;
-        std::string channel_id;
-        ValidateCallback done;
-    };
-    using PendingPtr = std::shared_ptr<Pending>;
-    using TimePoint = std::chrono::system_clock::time_point;
-
-    Impl(net::HttpTransport& http, AuthSettings settings, Clock clock)
-        : http_(http), settings_(std::move(settings)), clock_(std::move(clock)) {
-        if (!clock_) {
-            clock_ = [] { return std::chrono::system_clock::now(); };
-        }
-    }
-
-    /// Finds the token's key, fetching keys first when the cache is empty or stale, or once when
-    /// the kid is unknown and the keys are old enough; `after_fetch` marks the second look.
-    void step(PendingPtr p, bool after_fetch) {
-        std::unique_lock lock(mutex_);
-        const TimePoint now = clock_();
-        const bool fresh =
-            !keys_.empty() && fetched_at_ && now - *fetched_at_ < settings_.refresh_interval;
-        if (fresh) {
-            const auto it = keys_.find(p->jwt.kid);
-            if (it != keys_.end()) {
-                const Jwk key = it->second;
-                lock.unlock();
-                finish(*p, key);
-                return;
-            }
-            if (fetching_) {
-                waiters_.push_back(std::move(p));
-                return;
-            }
-            const bool may_refetch = !after_fetch &&
-                                     now - *fetched_at_ >= settings_.unknown_kid_refresh_after &&
-                                     !in_failure_cooldown(now);
-            if (!may_refetch) {
-                lock.unlock();
-                p->done(reject("unknown signing key id"));
-                return;
-            }
-        } else {
-            if (fetching_) {
-                waiters_.push_back(std::move(p));
-                return;
-            }
-            if (after_fetch || in_failure_cooldown(now)) {
-                const std::string why = last_error_.empty()
-                                            ? std::string("signing keys unavailable")
-                                            : "signing keys unavailable (" + last_error_ + ")";
-                lock.unlock();
-                p->done(reject(why));
-                return;
-            }
-        }
-        fetching_ = true;
-        waiters_.push_back(std::move(p));
-        lock.unlock();
-        fetch_metadata();
-    }
-
-    bool in_failure_cooldown(TimePoint now) const {
-        return failed_at_ && now - *failed_at_ < kFailedFetchRetryAfter;
-    }
-
-    void fetch_metadata() {
-        if (!allowed_metadata_url(settings_.openid_metadata_url)) {
-            complete(fail(ErrorCode::config, "metadata URL must be https"));
-            return;
-        }
-        net::ClientRequest request;
-        request.method = "GET";
-        request.url = settings_.openid_metadata_url;
-        http_.send(std::move(request), [self = shared_from_this()](Result<net::ClientResponse> r) {
-            self->on_metadata(std::move(r));
-        });
-    }
-
-    void on_metadata(Result<net::ClientResponse> response) {
-        if (!response) {
-            complete(
-                fail(ErrorCode::network, "metadata request failed: " + response.error().message));
-            return;
-        }
-        if (response->status != 200) {
-            complete(fail(ErrorCode::remote,
-                          "metadata request answered HTTP " + std::to_string(response->status)));
-            return;
-        }
-        const json doc = json::parse(response->body, nullptr, false);
-        const auto jwks_uri = doc.is_object() ? string_member(doc, "jwks_uri") : std::nullopt;
-        if (!jwks_uri) {
-            complete(fail(ErrorCode::bad_input, "metadata has no jwks_uri"));
-            return;
-        }
-        if (!allowed_jwks_url(*jwks_uri, settings_.openid_metadata_url)) {
-            complete(fail(ErrorCode::bad_input, "jwks_uri must be https"));
-            return;
-        }
-        net::ClientRequest request;
-        request.method = "GET";
-        request.url = *jwks_uri;
-        http_.send(std::move(request), [self = shared_from_this()](Result<net::ClientResponse> r) {
-            self->on_jwks(std::move(r));
-        });
-    }
-
-    void on_jwks(Result<net::ClientResponse> response) {
-        if (!response) {
-            complete(fail(ErrorCode::network, "JWKS request failed: " + response.error().message));
-            return;
-        }
-        if (response->status != 200) {
-            complete(fail(ErrorCode::remote,
-                          "JWKS request answered HTTP " + std::to_string(response->status)));
-            return;
-        }
-        auto keys = parse_jwks(response->body);
-        if (keys && keys->empty()) {
-            keys = fail(ErrorCode::bad_input, "JWKS has no usable RSA keys");
-        }
-        complete(std::move(keys));
-    }
-
-    void complete(Result<std::vector<Jwk>> keys) {
-        std::vector<PendingPtr> waiters;
-        {
-            const std::lock_guard lock(mutex_);
-            fetching_ = false;
-            const TimePoint now = clock_();
-            if (keys) {
-                keys_.clear();
-                for (Jwk& key : *keys) {
-                    keys_.try_emplace(key.kid, std::move(key));
-                }
-                fetched_at_ = now;
-                failed_at_.reset();
-                last_error_.clear();
-                ++fetches_;
-            } else {
-                failed_at_ = now;
-                last_error_ = keys.error().message;
-            }
-            waiters.swap(waiters_);
-        }
-        for (PendingPtr& p : waiters) {
-            step(std::move(p), true);
-        }
-    }
-
-    /// Signature, then claims, then the key's endorsements.
-    void finish(const Pending& p, const Jwk& key) {
-        if (!verify_rs256(key, p.jwt.signing_input, p.jwt.signature)) {
-            p.done(reject("signature does not verify"));
-            return;
-        }
-        p.done(check_claims(p, key));
-    }
-
-    Result<Claims> check_claims(const Pending& p, const Jwk& key) const {
-        const json payload = json::parse(p.jwt.payload_json, nullptr, false);
-        if (payload.is_discarded() || !payload.is_object()) {
-            return reject("payload is not a JSON object");
-        }
-        if (string_member(payload, "iss") != settings_.issuer) {
-            return reject("issuer mismatch");
-        }
-        if (settings_.app_id.empty()) {
-            return reject("no app id configured");
-        }
-        bool audience_ok = false;
-        if (const auto aud = payload.find("aud"); aud != payload.end()) {
-            if (aud->is_string()) {
-                audience_ok = aud->get<std::string>() == settings_.app_id;
-            } else if (aud->is_array()) {
-                audience_ok = std::any_of(aud->begin(), aud->end(), [&](const json& a) {
-                    return a.is_string() && a.get<std::string>() == settings_.app_id;
-                });
-            }
-        }
-        if (!audience_ok) {
-            return reject("audience mismatch");
-        }
-        const double now = double(
-            std::chrono::duration_cast<std::chrono::seconds>(clock_().time_since_epoch()).count());
-        const double skew = double(settings_.clock_skew.count());
-        const auto exp = number_member(payload, "exp");
-        if (!exp) {
-            return reject("exp missing");
-        }
-        if (now > *exp + skew) {
-            return reject("expired (exp)");
-        }
-        if (payload.contains("nbf")) {
-            const auto nbf = number_member(payload, "nbf");
-            if (!nbf) {
-                return reject("nbf is not a number");
-            }
-            if (*nbf > now + skew) {
-                return reject("not yet valid (nbf)");
-            }
-        }
-        const auto service_url = string_member(payload, "serviceurl");
-        if (!service_url || service_url->empty()) {
-            return reject("serviceurl claim missing");
-        }
-        Claims claims{settings_.issuer, settings_.app_id, *service_url, key.endorsements};
-        if (p.service_url.empty()) {
-            return claims;  // the caller compares once it has read the activity
-        }
-        if (*service_url != p.service_url) {
-            return reject("serviceurl claim does not match the activity's serviceUrl");
-        }
-        if (!claims.covers(p.service_url, p.channel_id)) {
-            return reject("signing key is not endorsed for this channel");
-        }
-        return claims;
-    }
-
-    net::HttpTransport& http_;
-    const AuthSettings settings_;
-    Clock clock_;
-
-    mutable std::mutex mutex_;
-    std::map<std::string, Jwk, std::less<>> keys_;  ///< by kid
-    std::optional<TimePoint> fetched_at_;           ///< last successful fetch
-    std::optional<TimePoint> failed_at_;            ///< last failed fetch, if after it
-    std::string last_error_;
-    bool fetching_ = false;
-    std::vector<PendingPtr> waiters_;
-    int fetches_ = 0;
-};
-
-bool Claims::covers(std::string_view activity_service_url, std::string_view channel_id) const {
-    return service_url == activity_service_url &&
-           (endorsements.empty() ||
-            std::find(endorsements.begin(), endorsements.end(), channel_id) != endorsements.end());
-}
-
-TokenValidator::TokenValidator(net::HttpTransport& http, AuthSettings settings, Clock clock)
-    : impl_(std::make_shared<Impl>(http, std::move(settings), std::move(clock))) {}
-
-void TokenValidator::validate(std::string_view authorization, std::string_view service_url,
-                              std::string_view channel_id, ValidateCallback done) {
-    constexpr std::string_view kScheme = "Bearer ";
-    if (authorization.empty()) {
-        done(reject("missing Authorization header"));
-        return;
-    }
-    if (authorization.substr(0, kScheme.size()) != kScheme) {
-        done(reject("Authorization scheme is not Bearer"));
-        return;
-    }
-    const std::string_view token = authorization.substr(kScheme.size());
-    if (token.empty() || token.find_first_of(" \t\r\n") != std::string_view::npos) {
-        done(reject("malformed Bearer credentials"));
-        return;
-    }
-    auto jwt = decode_jwt(token);
-    if (!jwt) {
-        done(reject(jwt.error().message));
-        return;
-    }
-    if (jwt->alg != "RS256") {
-        done(reject("unsupported alg (only RS256 is accepted)"));
-        return;
-    }
-    if (jwt->kid.empty()) {
-        done(reject("token has no kid"));
-        return;
-    }
-    auto pending = std::make_shared<Impl::Pending>(Impl::Pending{
-        std::move(*jwt), std::string(service_url), std::string(channel_id), std::move(done)});
-    impl_->step(std::move(pending), false);
-}
-
-int TokenValidator::key_fetches() const {
-    const std::lock_guard lock(impl_->mutex_);
-    return impl_->fetches_;
-}
-
-// ---- TokenProvider -----------------------------------------------------------------------------
-
-struct TokenProvider::Impl : std::enable_shared_from_this<TokenProvider::Impl> {
-    using TimePoint = std::chrono::steady_clock::time_point;
-
-    Impl(net::HttpTransport& http, TokenSettings settings, Clock clock)
-        : http_(http), settings_(std::move(settings)), clock_(std::move(clock)) {
-        if (!clock_) {
-            clock_ = [] { return std::chrono::steady_clock::now(); };
-        }
-    }
-
-    void token(TokenCallback done) {
-        if (settings_.app_id.empty() || settings_.app_password.empty()) {
-            done(fail(ErrorCode::config, "Teams app id or app password is not configured"));
-            return;
-        }
-        std::unique_lock lock(mutex_);
-        if (!token_.empty() && clock_() < valid_until_) {
-            const std::string token = token_;
-            lock.unlock();
-            done(token);
-            return;
-        }
-        waiters_.push_back(std::move(done));
-        if (fetching_) {
-            return;
-        }
-        fetching_ = true;
-        lock.unlock();
-        fetch();
-    }
-
-    void fetch() {
-        std::string base = settings_.token_url_base;
-        while (!base.empty() && base.back() == '/') {
-            base.pop_back();
-        }
-        net::ClientRequest request;
-        request.method = "POST";
-        request.url = base + "/" + form_encode(settings_.tenant) + "/oauth2/v2.0/token";
-        request.headers.emplace("Content-Type", "application/x-www-form-urlencoded");
-        request.headers.emplace("Accept", "application/json");
-        request.body = "grant_type=client_credentials&client_id=" + form_encode(settings_.app_id) +
-                       "&client_secret=" + form_encode(settings_.app_password) +
-                       "&scope=" + form_encode(settings_.scope);
-        const TimePoint started = clock_();
-        http_.send(std::move(request),
-                   [self = shared_from_this(), started](Result<net::ClientResponse> r) {
-                       self->complete(started, self->read_response(std::move(r)));
-                   });
-    }
-
-    /// The token and its lifetime, or an Error with the status and AAD's error code only (the
-    /// rest of the body may echo the request).
-    static Result<std::pair<std::string, std::chrono::seconds>> read_response(
-        Result<net::ClientResponse> response) {
-        if (!response) {
-            const ErrorCode code = response.error().code == ErrorCode::network ? ErrorCode::network
-                                                                               : ErrorCode::remote;
-            return fail(code, "token request failed: " + response.error().message);
-        }
-        const json doc = json::parse(response->body, nullptr, false);
-        const bool is_object = !doc.is_discarded() && doc.is_object();
-        if (response->status != 200) {
-            std::string message = "token request failed: HTTP " + std::to_string(response->status);
-            if (const auto code = is_object ? string_member(doc, "error") : std::nullopt;
-                code && is_error_code(*code)) {
-                message += " (" + *code + ")";
-            }
-            return fail(ErrorCode::remote, std::move(message), response->status);
-        }
-        if (!is_object) {
-            return fail(ErrorCode::remote, "token response is not a JSON object", 200);
-        }
-        auto access_token = string_member(doc, "access_token");
-        if (!access_token || access_token->empty()) {
-            return fail(ErrorCode::remote, "token response has no access_token", 200);
-        }
-        const auto lifetime = expires_in(doc);
-        if (!lifetime) {
-            return fail(ErrorCode::remote, "token response has no valid expires_in", 200);
-        }
-        return std::pair{std::move(*access_token), *lifetime};
-    }
-
-    /// AAD's `error` is a short snake_case code; anything else is not repeated.
-    static bool is_error_code(std::string_view code) {
-        return !code.empty() && code.size() <= 64 &&
-               std::all_of(code.begin(), code.end(),
-                           [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
-    }
-
-    /// expires_in as a positive number of seconds (AAD v1 endpoints send it as a string).
-    static std::optional<std::chrono::seconds> expires_in(const json& doc) {
-        const auto it = doc.find("expires_in");
-        if (it == doc.end()) {
-            return std::nullopt;
-        }
-        std::int64_t seconds = 0;
-        if (it->is_number_integer()) {
-            seconds = it->get<std::int64_t>();
-        } else if (it->is_string()) {
-            const std::string text = it->get<std::string>();
-            if (text.empty() || text.size() > 9 ||
-                !std::all_of(text.begin(), text.end(),
-                             [](char c) { return c >= '0' && c <= '9'; })) {
-                return std::nullopt;
-            }
-            seconds = std::stoll(text);
-        } else {
-            return std::nullopt;
-        }
-        if (seconds <= 0 || seconds > std::int64_t{366} * 24 * 3600) {
-            return std::nullopt;
-        }
-        return std::chrono::seconds(seconds);
-    }
-
-    void complete(TimePoint started, Result<std::pair<std::string, std::chrono::seconds>> result) {
-        std::vector<TokenCallback> waiters;
-        {
-            const std::lock_guard lock(mutex_);
-            fetching_ = false;
-            if (result) {
-                // Refresh `refresh_before_expiry` early, but keep at least half the lifetime so a
-                // short-lived token is not refetched on every call.
-                auto lifetime = result->second - settings_.refresh_before_expiry;
-                if (lifetime < result->second / 2) {
-                    lifetime = result->second / 2;
-                }
-                token_ = result->first;
-                valid_until_ = started + lifetime;
-            }
-            waiters.swap(waiters_);
-        }
-        for (TokenCallback& done : waiters) {
-            if (result) {
-                done(result->first);
-            } else {
-                done(tl::unexpected<Error>(result.error()));
-            }
-        }
-    }
-
-    void invalidate() {
-        const std::lock_guard lock(mutex_);
-        token_.clear();
-    }
-
-    net::HttpTransport& http_;
-    const TokenSettings settings_;
-    Clock clock_;
-
-    std::mutex mutex_;
-    std::string token_;
-    TimePoint valid_until_{};
-    bool fetching_ = false;
-    std::vector<TokenCallback> waiters_;
-};
-
-TokenProvider::TokenProvider(net::HttpTransport& http, TokenSettings settings, Clock clock)
-    : impl_(std::make_shared<Impl>(http, std::move(settings), std::move(clock))) {}
-
-void TokenProvider::token(TokenCallback done) {
-    impl_->token(std::move(done));
-}
-
-void TokenProvider::invalidate() {
-    impl_->invalidate();
 }
 
 // ---- outgoing webhook HMAC ---------------------------------------------------------------------

@@ -5,6 +5,7 @@
 
 #include "bot/features/polls/ballot_box.hpp"
 #include "bot/engine/delivery_notice.hpp"
+#include "bot/engine/platform_events.hpp"
 #include "bot/vocab/log.hpp"
 #include "bot/vocab/seal.hpp"
 #include "bot/vocab/text.hpp"
@@ -362,6 +363,7 @@ namespace {
 Handled apply_event(Store& store, const BotSettings& settings, const InboundEvent& event,
                     Instant now) {
     Handled handled;
+    detail::save_platform_facts(store, event, now);
     if (!store.remember_event(event.conversation.platform, event.event_id, now)) {
         handled.duplicate = true;
         return handled;
@@ -386,6 +388,9 @@ Handled apply_event(Store& store, const BotSettings& settings, const InboundEven
         case InboundEvent::Kind::member_left:
             detail::propose_left(turn);
             break;
+        case InboundEvent::Kind::encrypted_room:
+            detail::cannot_read_conversation(turn);
+            break;
     }
     if (turn.anonymous_poll != 0) {
         for (const auto id : turn.sent) {
@@ -395,6 +400,7 @@ Handled apply_event(Store& store, const BotSettings& settings, const InboundEven
     handled.messages = turn.messages;
     handled.message_ids = turn.sent;
     handled.confidential = turn.confidential;
+    handled.click_answer = detail::click_answer(turn);
     return handled;
 }
 
@@ -416,7 +422,8 @@ Handled apply_failure(Store& store, const BotSettings& settings, const InboundEv
 
 void log_applied(const InboundEvent& event, const Handled& handled) {
     static constexpr const char* kKinds[] = {"message", "action", "member_joined", "bot_added",
-                                             "reaction", "roster", "member_left"};
+                                             "reaction", "roster", "member_left",
+                                             "encrypted_room"};
     log_line(LogLevel::debug,
              std::string(platform_code(event.conversation.platform)) + " " +
                  kKinds[static_cast<int>(event.kind)] + " " + event.event_id +

@@ -52,12 +52,21 @@ struct BotSettings {
     std::string public_url;
 };
 
+/// The message that answers a click in the platform's own response to it (a Teams card's invoke
+/// response, InboundEvent::reply_is_private): the clicked card as it is now, else the reply.
+struct ClickAnswer {
+    Id outbox_id = 0;           ///< its outbox row: a reply is shown in the response, not posted
+    OutboundMessage message;    ///< what to show
+    bool updates_card = false;  ///< the clicked card updated; false: a reply to the clicker
+};
+
 /// What applying an event did.
 struct Handled {
     bool duplicate = false;       ///< the event id was applied before: nothing happened now
     int messages = 0;             ///< outbox rows appended
     std::vector<Id> message_ids;  ///< their outbox ids, in order
     bool confidential = false;    ///< its text is not logged (see Turn::confidential)
+    std::optional<ClickAnswer> click_answer{};  ///< a click answered in the platform's response
 };
 
 class Bot {

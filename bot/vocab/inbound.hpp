@@ -1,6 +1,7 @@
 #pragma once
 // Neutral inbound events: what adapters make of platform traffic before the core sees it.
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,9 @@ struct InboundEvent {
         reaction,       ///< someone reacted to one of the bot's messages
         roster,         ///< the platform answered a RosterQuery (no sender)
         member_left,    ///< people left (or were removed from) a conversation the bot is in
+        /// The bot cannot read the conversation (a Matrix room with end-to-end encryption): it
+        /// says so there. With a sender: they addressed the bot there, and hear how to reach it.
+        encrypted_room,
     };
     Kind kind = Kind::message;
     std::string event_id;  ///< the platform's id, unique per platform: used to apply it once
@@ -92,6 +96,13 @@ struct InboundEvent {
     /// room: every line between members), and that names no bot: the core answers it only when
     /// it is a command or replies to one of the bot's messages, and stays silent otherwise.
     bool ambient = false;
+    /// Where the conversation is reached, as the platform gave it with this event (Teams: its
+    /// service URL, tenant and bot id; set only when it changed). The core saves it in the
+    /// event's own transaction, also when the event itself was applied before.
+    std::optional<ConversationRef> conversation_ref{};
+    /// What the adapter keeps about the platform and learned from this event (e.g. that a Teams
+    /// conversation is a channel), stored with it in the same transaction: key → value.
+    std::map<std::string, std::string> adapter_state{};
 };
 
 }  // namespace leernetwerk

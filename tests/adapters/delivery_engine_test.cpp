@@ -14,6 +14,7 @@
 #include "storage/sqlite_store.hpp"
 
 using namespace leernetwerk;
+using Catch::Matchers::Contains;
 using dispatch::Outcome;
 using leernetwerk::net::test::run_until;
 
@@ -180,7 +181,7 @@ TEST_CASE("dispatch: an unreachable peer is retried until the message's horizon"
         f.now += std::chrono::minutes(20);
         engine->wake();
         REQUIRE(run_until(f.io, [&] { return f.state_of(id) == OutboxState::failed; }));
-        CHECK(f.store->outbox_row(id)->last_error.find("no longer useful") != std::string::npos);
+        CHECK_THAT(f.store->outbox_row(id)->last_error, Contains("no longer useful"));
         CHECK(f.metrics.value("leernetwerk_sends_given_up_total",
                               {{"platform", "teams"}, {"kind", "reply"}, {"reason", "horizon"}}) ==
               1);
@@ -225,8 +226,8 @@ TEST_CASE("dispatch: a sealed message's conversation stays out of its error and 
     REQUIRE(run_until(f.io, [&] { return f.state_of(id) == OutboxState::failed; }));
     set_log_sink({});
     CHECK(f.store->outbox_row(id)->last_error == "conversation (sealed) refused the bot (HTTP 403)");
-    CHECK(logged.find("anna-private") == std::string::npos);
-    CHECK(logged.find("(sealed) refused the bot") != std::string::npos);
+    CHECK_THAT(logged, !Contains("anna-private"));
+    CHECK_THAT(logged, Contains("(sealed) refused the bot"));
 }
 
 TEST_CASE("dispatch: horizons per kind and a backoff that grows to its ceiling",

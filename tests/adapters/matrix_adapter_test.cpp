@@ -31,11 +31,8 @@ constexpr const char* kHsToken = "hs-token-for-tests";
 constexpr const char* kMarieke = "@marieke:localhost";
 constexpr const char* kAnna = "@anna:localhost";
 
+using Catch::Matchers::Contains;
 using leernetwerk::test::FakeHomeserver;
-
-std::filesystem::path spec_dir() {
-    return leernetwerk::test::matrix_spec_dir();
-}
 
 struct Fixture {
     Fixture() {
@@ -235,12 +232,9 @@ struct Fixture {
     Instant now = std::chrono::sys_days{std::chrono::year{2026} / 12 / 2} + std::chrono::hours{8};
 };
 
-#define REQUIRE_PEER(f)                                                     \
-    if (!std::filesystem::exists(spec_dir())) {                             \
-        WARN("skipped: the Matrix spec is not at " << spec_dir().string()); \
-        return;                                                             \
-    }                                                                       \
-    Fixture f;                                                              \
+#define REQUIRE_PEER(f)                       \
+    leernetwerk::test::require_matrix_spec(); \
+    Fixture f;                                \
     REQUIRE(f.port_of_peer() != 0)
 
 }  // namespace
@@ -248,23 +242,20 @@ struct Fixture {
 TEST_CASE("matrix: a pushed 'hulp' gets an m.notice reply the homeserver accepts",
           "[matrix][adapter]") {
     REQUIRE_PEER(f);
-    CHECK(f.say(kMarieke, "nieuw netwerk HSN-café Feedback").find("is gestart") !=
-          std::string::npos);
+    CHECK_THAT(f.say(kMarieke, "nieuw netwerk HSN-café Feedback"), Contains("is gestart"));
     const auto help = f.say(kMarieke, "Leernetwerk bot: hulp");
-    CHECK(help.find("Wat je kunt vragen") != std::string::npos);
+    CHECK_THAT(help, Contains("Wat je kunt vragen"));
     const auto messages = f.bot_messages();
     REQUIRE(messages.size() == 2);
     CHECK(messages.back()["msgtype"] == "m.notice");
     CHECK(messages.back()["format"] == "org.matrix.custom.html");
-    CHECK(messages.back()["formatted_body"].get<std::string>().find("<strong>") !=
-          std::string::npos);
+    CHECK_THAT(messages.back()["formatted_body"].get<std::string>(), Contains("<strong>"));
     CHECK(f.spec_errors() == 0);
     // The sends used the as_token, acting as the bot, with the outbox id in the txnId.
     const auto sends = f.control("GET", "/_test/requests?route=sendMessage")["requests"];
     REQUIRE(sends.size() == 2);
     CHECK(sends[0]["query"]["user_id"] == kBot);
-    CHECK(sends[0]["path"].get<std::string>().find("/send/m.room.message/lnw1.") !=
-          std::string::npos);
+    CHECK_THAT(sends[0]["path"].get<std::string>(), Contains("/send/m.room.message/lnw1."));
     CHECK(f.metrics.value("leernetwerk_events_total",
                           {{"platform", "matrix"}, {"kind", "message"}}) == 2);
 }
@@ -486,7 +477,7 @@ TEST_CASE("matrix: a 429 is retried after retry_after_ms with the same txnId",
     }));
     const auto row = f.store->outbox_in_state(Platform::matrix, OutboxState::pending).front();
     CHECK(row.next_attempt_at > f.now);
-    CHECK(row.last_error.find("M_LIMIT_EXCEEDED") != std::string::npos);
+    CHECK_THAT(row.last_error, Contains("M_LIMIT_EXCEEDED"));
     f.now += std::chrono::seconds(2);
     f.adapter->wake();
     REQUIRE(f.drained());
@@ -584,7 +575,7 @@ TEST_CASE("matrix: invites from allowed users are accepted, and encrypted rooms 
     REQUIRE(f.drained());
     const auto notes = f.bot_messages();
     REQUIRE(notes.size() == 1);
-    CHECK(notes[0]["body"].get<std::string>().find("versleuteld") != std::string::npos);
+    CHECK_THAT(notes[0]["body"].get<std::string>(), Contains("versleuteld"));
 
     // A room encrypted from the start: no plain welcome first, only the note.
     const auto secret = f.control("POST", "/_test/rooms",
@@ -598,7 +589,7 @@ TEST_CASE("matrix: invites from allowed users are accepted, and encrypted rooms 
     REQUIRE(f.drained());
     const auto first = f.bot_messages(secret);
     REQUIRE(first.size() == 1);
-    CHECK(first[0]["body"].get<std::string>().find("versleuteld") != std::string::npos);
+    CHECK_THAT(first[0]["body"].get<std::string>(), Contains("versleuteld"));
     CHECK(f.spec_errors() == 0);
 
     SECTION("after its notice the bot says nothing there but how to reach it privately") {
@@ -621,13 +612,12 @@ TEST_CASE("matrix: invites from allowed users are accepted, and encrypted rooms 
         REQUIRE(f.drained());
         const auto room_messages = f.bot_messages();
         REQUIRE(room_messages.size() == 2);
-        CHECK(room_messages[1]["body"].get<std::string>().find("privébericht") !=
-              std::string::npos);
+        CHECK_THAT(room_messages[1]["body"].get<std::string>(), Contains("privébericht"));
         const auto chat = f.store->direct_conversation_with(Platform::matrix, kMarieke);
         REQUIRE(chat);
         const auto in_chat = f.bot_messages(chat->conversation_id);
         REQUIRE(in_chat.size() == 1);
-        CHECK(in_chat[0]["body"].get<std::string>().find("hulp") != std::string::npos);
+        CHECK_THAT(in_chat[0]["body"].get<std::string>(), Contains("hulp"));
         CHECK(f.store->outbox_in_state(Platform::matrix, OutboxState::failed).size() == 1);
         CHECK(f.spec_errors() == 0);
     }
@@ -636,27 +626,26 @@ TEST_CASE("matrix: invites from allowed users are accepted, and encrypted rooms 
 TEST_CASE("matrix: a facilitator plans a meeting outside a café week, and a participant cannot",
           "[matrix][adapter][conversation]") {
     REQUIRE_PEER(f);
-    CHECK(f.say(kMarieke, "nieuw netwerk HSN-café Feedback").find("is gestart") !=
-          std::string::npos);
+    CHECK_THAT(f.say(kMarieke, "nieuw netwerk HSN-café Feedback"), Contains("is gestart"));
     CHECK(f.say(kMarieke, "koppel netwerk HSN-café Feedback").size() > 0);
-    CHECK(f.say(kMarieke, "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | " +
-                              std::string(kAnna))
-              .find("Anna de Vries") != std::string::npos);
-    CHECK(f.say(kAnna, "hulp").find("Wat je kunt vragen") != std::string::npos);
-    CHECK(f.say(kMarieke, "caféweken 2026-2027: 10, 11").find("opgeslagen") != std::string::npos);
+    CHECK_THAT(f.say(kMarieke, "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | " +
+                                   std::string(kAnna)),
+               Contains("Anna de Vries"));
+    CHECK_THAT(f.say(kAnna, "hulp"), Contains("Wat je kunt vragen"));
+    CHECK_THAT(f.say(kMarieke, "caféweken 2026-2027: 10, 11"), Contains("opgeslagen"));
     const auto question = f.say(
         kMarieke, "plan bijeenkomst 2027-02-10 15:30 | De Wegwijzer, Nijkerk | Feedback geven");
-    CHECK(question.find("Wil je hem toch plannen?") != std::string::npos);
-    CHECK(question.find("1. Ja") != std::string::npos);
+    CHECK_THAT(question, Contains("Wil je hem toch plannen?"));
+    CHECK_THAT(question, Contains("1. Ja"));
     // The participant answers the question, and tries to plan one herself: both refused, the
     // first in her private chat, so the room does not see it.
     CHECK(f.say(kAnna, "1").empty());
-    CHECK(f.direct_texts(kAnna).find("Deze vraag is voor") != std::string::npos);
-    CHECK(f.say(kAnna, "plan bijeenkomst 2027-03-10 15:30 | School | Iets")
-              .find("Alleen organisatoren en procesbegeleiders") != std::string::npos);
+    CHECK_THAT(f.direct_texts(kAnna), Contains("Deze vraag is voor"));
+    CHECK_THAT(f.say(kAnna, "plan bijeenkomst 2027-03-10 15:30 | School | Iets"),
+               Contains("Alleen organisatoren en procesbegeleiders"));
     // The facilitator answers with the number of the choice.
-    CHECK(f.say(kMarieke, "1").find("staat gepland") != std::string::npos);
-    CHECK(f.say(kAnna, "bijeenkomsten").find("Feedback geven") != std::string::npos);
+    CHECK_THAT(f.say(kMarieke, "1"), Contains("staat gepland"));
+    CHECK_THAT(f.say(kAnna, "bijeenkomsten"), Contains("Feedback geven"));
     CHECK(f.spec_errors() == 0);
 }
 
@@ -667,42 +656,41 @@ TEST_CASE("matrix: the question to plan anyway is a native poll the facilitator 
     f.say(kMarieke, "koppel netwerk HSN-café Feedback");
     f.say(kMarieke,
           "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | " + std::string(kAnna));
-    CHECK(f.say(kMarieke, "caféweken 2026-2027: 10, 11").find("opgeslagen") != std::string::npos);
+    CHECK_THAT(f.say(kMarieke, "caféweken 2026-2027: 10, 11"), Contains("opgeslagen"));
     const auto question = f.say(
         kMarieke, "plan bijeenkomst 2027-02-10 15:30 | De Wegwijzer, Nijkerk | Feedback geven");
-    CHECK(question.find("Wil je hem toch plannen?") != std::string::npos);
+    CHECK_THAT(question, Contains("Wil je hem toch plannen?"));
     CHECK(f.spec_errors() == 0);
 
     const auto starts = f.bot_events("org.matrix.msc3381.poll.start");
     REQUIRE(starts.size() == 1);
     const auto& poll = starts[0]["org.matrix.msc3381.poll.start"];
-    CHECK(poll["question"]["org.matrix.msc1767.text"].get<std::string>().find(
-              "Wil je hem toch plannen?") != std::string::npos);
+    CHECK_THAT(poll["question"]["org.matrix.msc1767.text"].get<std::string>(),
+               Contains("Wil je hem toch plannen?"));
     CHECK(poll["kind"] == "org.matrix.msc3381.poll.disclosed");
     CHECK(poll["max_selections"] == 1);
     REQUIRE(poll["answers"].size() >= 2);
     CHECK(poll["answers"][0]["org.matrix.msc1767.text"] == "Ja");
-    CHECK(starts[0]["org.matrix.msc1767.text"].get<std::string>().find("1. Ja") !=
-          std::string::npos);
+    CHECK_THAT(starts[0]["org.matrix.msc1767.text"].get<std::string>(), Contains("1. Ja"));
     const auto start_id = f.bot_event_ids("org.matrix.msc3381.poll.start").at(0);
     const auto yes = poll["answers"][0]["id"].get<std::string>();
 
     // The participant votes: refused in her private chat, the question is for the facilitator.
     CHECK(f.vote(kAnna, start_id, {yes}).empty());
-    CHECK(f.direct_texts(kAnna).find("Deze vraag is voor") != std::string::npos);
+    CHECK_THAT(f.direct_texts(kAnna), Contains("Deze vraag is voor"));
     CHECK(f.bot_events("org.matrix.msc3381.poll.end").empty());
     // A vote in a poll the bot does not know is ignored.
     CHECK(f.vote(kMarieke, "$unknown:localhost", {yes}).empty());
 
     // The facilitator votes yes: the meeting is planned and the poll ends.
     const auto planned = f.vote(kMarieke, start_id, {yes});
-    CHECK(planned.find("staat gepland") != std::string::npos);
+    CHECK_THAT(planned, Contains("staat gepland"));
     const auto ends = f.bot_events("org.matrix.msc3381.poll.end");
     REQUIRE(ends.size() == 1);
     CHECK(ends[0]["m.relates_to"]["rel_type"] == "m.reference");
     CHECK(ends[0]["m.relates_to"]["event_id"] == start_id);
     CHECK(ends[0]["org.matrix.msc1767.text"].get<std::string>().size() > 0);
-    CHECK(f.say(kAnna, "bijeenkomsten").find("Feedback geven") != std::string::npos);
+    CHECK_THAT(f.say(kAnna, "bijeenkomsten"), Contains("Feedback geven"));
     CHECK(f.spec_errors() == 0);
 }
 
@@ -734,7 +722,7 @@ TEST_CASE("matrix: an anonymous question is asked only in a private chat, as num
     const auto failed = f.store->outbox_in_state(Platform::matrix, OutboxState::failed);
     REQUIRE(failed.size() == 1);
     CHECK(failed[0].message.id == refused);
-    CHECK(failed[0].last_error.find("private chats only") != std::string::npos);
+    CHECK_THAT(failed[0].last_error, Contains("private chats only"));
 
     // Addressed to Anna: her private chat gets numbered text, not a poll others could see.
     Address anna;
@@ -746,8 +734,8 @@ TEST_CASE("matrix: an anonymous question is asked only in a private chat, as num
     REQUIRE(ref);
     CHECK(f.bot_events("org.matrix.msc3381.poll.start", ref->conversation_id).empty());
     const auto asked = f.direct_texts(kAnna);
-    CHECK(asked.find("Hoe nuttig was de bijeenkomst?") != std::string::npos);
-    CHECK(asked.find("2. Redelijk") != std::string::npos);
+    CHECK_THAT(asked, Contains("Hoe nuttig was de bijeenkomst?"));
+    CHECK_THAT(asked, Contains("2. Redelijk"));
 
     // Her typed "2" there reaches the core as her answer to that question.
     const auto actions_before =
@@ -765,10 +753,10 @@ TEST_CASE("matrix: a typed answer to an open question still counts after a resta
     f.say(kMarieke, "nieuw netwerk HSN-café Feedback");
     f.say(kMarieke, "koppel netwerk HSN-café Feedback");
     f.say(kMarieke, "caféweken 2026-2027: 10, 11");
-    CHECK(f.say(kMarieke, "plan bijeenkomst 2027-02-10 15:30 | De Wegwijzer | Feedback")
-              .find("Wil je hem toch plannen?") != std::string::npos);
-    CHECK(f.store->adapter_state("matrix.open_question:" + f.room).value_or("").find("confirm:") !=
-          std::string::npos);
+    CHECK_THAT(f.say(kMarieke, "plan bijeenkomst 2027-02-10 15:30 | De Wegwijzer | Feedback"),
+               Contains("Wil je hem toch plannen?"));
+    CHECK_THAT(f.store->adapter_state("matrix.open_question:" + f.room).value_or(""),
+               Contains("confirm:"));
 
     // The bot restarts: a new adapter on the same database, on a new port.
     f.adapter->stop();
@@ -786,7 +774,7 @@ TEST_CASE("matrix: a typed answer to an open question still counts after a resta
     f.control("POST", "/_test/config",
               {{"appservice_url", "http://127.0.0.1:" + std::to_string(port)}});
 
-    CHECK(f.say(kMarieke, "1").find("staat gepland") != std::string::npos);
+    CHECK_THAT(f.say(kMarieke, "1"), Contains("staat gepland"));
     CHECK(f.store->adapter_state("matrix.open_question:" + f.room).value_or("").empty());
     restarted->stop();
     server.stop();
@@ -800,10 +788,10 @@ TEST_CASE("matrix: reminders reach the room and private chats once, and a vote i
     f.say(kMarieke, "koppel netwerk HSN-café Feedback");
     f.say(kMarieke,
           "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | " + std::string(kAnna));
-    CHECK(f.say(kMarieke, "caféweken 2026-2027: 6").find("opgeslagen") != std::string::npos);
+    CHECK_THAT(f.say(kMarieke, "caféweken 2026-2027: 6"), Contains("opgeslagen"));
     // Tuesday 9 February 2027 is in café week 6: planned without a question.
-    CHECK(f.say(kMarieke, "plan bijeenkomst 2027-02-09 15:30 | Het Kompas | Feedback")
-              .find("staat gepland") != std::string::npos);
+    CHECK_THAT(f.say(kMarieke, "plan bijeenkomst 2027-02-09 15:30 | Het Kompas | Feedback"),
+               Contains("staat gepland"));
     const auto room_events_before = f.bot_texts().size();
 
     // The runtime's timer: run each job when it is due, up to just after Monday 8 February
@@ -838,22 +826,22 @@ TEST_CASE("matrix: reminders reach the room and private chats once, and a vote i
         CHECK(answers[1]["org.matrix.msc1767.text"] == "Ik kan niet");
     }
     const auto agenda_call = starts[0]["org.matrix.msc1767.text"].get<std::string>();
-    CHECK(agenda_call.find("Over 14 dagen") != std::string::npos);
-    CHECK(agenda_call.find("Wat wil je op de agenda?") != std::string::npos);
+    CHECK_THAT(agenda_call, Contains("Over 14 dagen"));
+    CHECK_THAT(agenda_call, Contains("Wat wil je op de agenda?"));
     const auto day_before = starts[1]["org.matrix.msc1767.text"].get<std::string>();
-    CHECK(day_before.find("Morgen: HSN-café Feedback") != std::string::npos);
-    CHECK(day_before.find("Waar: Het Kompas") != std::string::npos);
-    CHECK(day_before.find("Onderwerp: Feedback") != std::string::npos);
+    CHECK_THAT(day_before, Contains("Morgen: HSN-café Feedback"));
+    CHECK_THAT(day_before, Contains("Waar: Het Kompas"));
+    CHECK_THAT(day_before, Contains("Onderwerp: Feedback"));
     std::string room;
     const auto texts = f.bot_texts();
     for (auto i = room_events_before; i < texts.size(); ++i) {
         room += texts[i] + "\n";
     }
-    CHECK(room.find("Volgende week is het caféweek") != std::string::npos);
-    CHECK(room.find("Het Kompas") != std::string::npos);
+    CHECK_THAT(room, Contains("Volgende week is het caféweek"));
+    CHECK_THAT(room, Contains("Het Kompas"));
     // Nudges are private: neither the preparation nor "Kom je naar …" is said in the room.
-    CHECK(room.find("bereidt nog niemand iets voor") == std::string::npos);
-    CHECK(room.find("Kom je naar") == std::string::npos);
+    CHECK_THAT(room, !Contains("bereidt nog niemand iets voor"));
+    CHECK_THAT(room, !Contains("Kom je naar"));
 
     // Anna had not answered: "Kom je naar …" reached her private chat (a poll there too).
     const auto anna_chat = f.store->direct_conversation_with(Platform::matrix, kAnna);
@@ -861,18 +849,18 @@ TEST_CASE("matrix: reminders reach the room and private chats once, and a vote i
     const auto anna_polls =
         f.bot_events("org.matrix.msc3381.poll.start", anna_chat->conversation_id);
     REQUIRE(anna_polls.size() == 1);
-    CHECK(anna_polls[0]["org.matrix.msc1767.text"].get<std::string>().find(
-              "Kom je naar HSN-café Feedback") != std::string::npos);
+    CHECK_THAT(anna_polls[0]["org.matrix.msc1767.text"].get<std::string>(),
+               Contains("Kom je naar HSN-café Feedback"));
     // Nobody prepares the meeting: the facilitator (not Anna) heard so three weeks ahead.
-    CHECK(f.direct_texts(kMarieke).find("bereidt nog niemand iets voor") != std::string::npos);
-    CHECK(f.direct_texts(kAnna).find("bereidt nog niemand iets voor") == std::string::npos);
+    CHECK_THAT(f.direct_texts(kMarieke), Contains("bereidt nog niemand iets voor"));
+    CHECK_THAT(f.direct_texts(kAnna), !Contains("bereidt nog niemand iets voor"));
 
     // Anna votes "Ik kom" on the day-before poll: confirmed in her private chat, not the room.
     const auto start_ids = f.bot_event_ids("org.matrix.msc3381.poll.start");
     REQUIRE(start_ids.size() == 2);
     const auto yes = starts[1]["org.matrix.msc3381.poll.start"]["answers"][0]["id"];
     CHECK(f.vote(kAnna, start_ids[1], {yes.get<std::string>()}).empty());
-    CHECK(f.direct_texts(kAnna).find("Genoteerd: je komt") != std::string::npos);
+    CHECK_THAT(f.direct_texts(kAnna), Contains("Genoteerd: je komt"));
 
     const auto attendance = f.say(kMarieke, "wie komt");
     const auto coming = attendance.find("Komen (1)");
@@ -1005,9 +993,9 @@ TEST_CASE("matrix: a private chat someone else joins gets nothing meant for one 
     REQUIRE(f.drained());
     // Not in the shared room; Anna gets it in a new private chat.
     for (const auto& message : f.bot_messages(dm)) {
-        CHECK(message["body"].get<std::string>().find("Anonieme vraag") == std::string::npos);
+        CHECK_THAT(message["body"].get<std::string>(), !Contains("Anonieme vraag"));
     }
-    CHECK(f.direct_texts(kAnna).find("Anonieme vraag") != std::string::npos);
+    CHECK_THAT(f.direct_texts(kAnna), Contains("Anonieme vraag"));
     CHECK(f.store->outbox_in_state(Platform::matrix, OutboxState::failed).size() == 1);
     CHECK(f.spec_errors() == 0);
 }
@@ -1023,14 +1011,14 @@ TEST_CASE(
     f.say(kMarieke, "koppel netwerk HSN-café Feedback");
     for (const auto& [name, user] : std::vector<std::pair<std::string, std::string>>{
              {"Anna de Vries", kAnna}, {"Bram de Boer", kBram}, {"Cees Kok", kCees}}) {
-        CHECK(f.say(kMarieke, "lid toevoegen " + name + " | deelnemer | " + user).find(name) !=
-              std::string::npos);
+        CHECK_THAT(f.say(kMarieke, "lid toevoegen " + name + " | deelnemer | " + user),
+                   Contains(name));
     }
     const auto started =
         f.say(kMarieke, "peiling Welk thema nemen we? | Rubrics | Feedback | Toetsing | anoniem");
-    CHECK(started.find("Anonieme peiling #1 staat uit") != std::string::npos);
+    CHECK_THAT(started, Contains("Anonieme peiling #1 staat uit"));
     // Not asked in the room, where every answer would carry its sender.
-    CHECK(started.find("1. Rubrics") == std::string::npos);
+    CHECK_THAT(started, !Contains("1. Rubrics"));
     CHECK(f.bot_events("org.matrix.msc3381.poll.start").empty());
 
     const std::vector<std::pair<std::string, std::string>> typed = {
@@ -1041,37 +1029,37 @@ TEST_CASE(
         // Numbered text in the private chat, not a poll.
         CHECK(f.bot_events("org.matrix.msc3381.poll.start", chat->conversation_id).empty());
         const auto asked = f.direct_texts(user);
-        CHECK(asked.find("Welk thema nemen we?") != std::string::npos);
-        CHECK(asked.find("3. Toetsing") != std::string::npos);
-        CHECK(asked.find("Je antwoord is anoniem.") != std::string::npos);
+        CHECK_THAT(asked, Contains("Welk thema nemen we?"));
+        CHECK_THAT(asked, Contains("3. Toetsing"));
+        CHECK_THAT(asked, Contains("Je antwoord is anoniem."));
         REQUIRE(f.push(json::array(
                     {f.text_event(user, number, chat->conversation_id)}))["status"] == 200);
         REQUIRE(f.drained());
         const auto after = f.direct_texts(user);
-        CHECK(after.find("Dank je, ontvangen (anoniem).") != std::string::npos);
-        CHECK(after.find("genoteerd") == std::string::npos);
+        CHECK_THAT(after, Contains("Dank je, ontvangen (anoniem)."));
+        CHECK_THAT(after, !Contains("genoteerd"));
     }
     // Anna types her number again: it replaces her answer, she hears so, and the count stays.
     const auto anna_chat = f.store->direct_conversation_with(Platform::matrix, kAnna);
     REQUIRE(f.push(json::array({f.text_event(kAnna, "2", anna_chat->conversation_id)}))["status"] ==
             200);
     REQUIRE(f.drained());
-    CHECK(f.direct_texts(kAnna).find("Je eerdere antwoord is vervangen") != std::string::npos);
+    CHECK_THAT(f.direct_texts(kAnna), Contains("Je eerdere antwoord is vervangen"));
     CHECK(leernetwerk::respondent_count(*f.store, f.bot->settings(), *f.store->poll(1)) == 3);
 
     const auto results = f.say(kMarieke, "peiling sluiten 1");
-    CHECK(results.find("Peiling #1 is gesloten") != std::string::npos);
-    CHECK(results.find("Uitslag peiling #1: Welk thema nemen we?") != std::string::npos);
-    CHECK(results.find("3 van 4") != std::string::npos);
-    CHECK(results.find("Rubrics") != std::string::npos);
-    CHECK(results.find("1 (33%)") != std::string::npos);
+    CHECK_THAT(results, Contains("Peiling #1 is gesloten"));
+    CHECK_THAT(results, Contains("Uitslag peiling #1: Welk thema nemen we?"));
+    CHECK_THAT(results, Contains("3 van 4"));
+    CHECK_THAT(results, Contains("Rubrics"));
+    CHECK_THAT(results, Contains("1 (33%)"));
     for (const auto* name : {"Anna", "Bram", "Cees"}) {
-        CHECK(results.find(name) == std::string::npos);
+        CHECK_THAT(results, !Contains(name));
     }
 
     // A named poll is a native poll in each private chat; Anna votes on it there.
-    CHECK(f.say(kMarieke, "peiling Welke datum past? | 12 maart | 19 maart")
-              .find("Peiling #2 staat uit") != std::string::npos);
+    CHECK_THAT(f.say(kMarieke, "peiling Welke datum past? | 12 maart | 19 maart"),
+               Contains("Peiling #2 staat uit"));
     const auto polls = f.bot_events("org.matrix.msc3381.poll.start", anna_chat->conversation_id);
     REQUIRE(polls.size() == 1);
     const auto& answers = polls[0]["org.matrix.msc3381.poll.start"]["answers"];
@@ -1098,8 +1086,8 @@ TEST_CASE(
     CHECK(leernetwerk::respondent_count(*f.store, f.bot->settings(), *f.store->poll(2)) == 1);
     CHECK(f.store->poll_answers(2).front().value == "2");
     const auto named = f.say(kMarieke, "peiling sluiten 2");
-    CHECK(named.find("19 maart") != std::string::npos);
-    CHECK(named.find("1 (100%)") != std::string::npos);
+    CHECK_THAT(named, Contains("19 maart"));
+    CHECK_THAT(named, Contains("1 (100%)"));
     CHECK(f.spec_errors() == 0);
 }
 
@@ -1112,30 +1100,30 @@ TEST_CASE(
     f.say(kMarieke, "koppel netwerk HSN-café Feedback");
     f.say(kMarieke,
           "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | " + std::string(kAnna));
-    CHECK(f.say(kMarieke,
-                "kennis notitie Verslag maart | We zagen hoe <b>Bram</b> rekent met "
-                "breuken | rekenen")
-              .find("Opgeslagen als kennis 1") != std::string::npos);
+    CHECK_THAT(f.say(kMarieke,
+                     "kennis notitie Verslag maart | We zagen hoe <b>Bram</b> rekent met "
+                     "breuken | rekenen"),
+               Contains("Opgeslagen als kennis 1"));
 
     // Anna searches with another word form; the room sees the hit.
     const auto found = f.say(kAnna, "zoek rekenen");
-    CHECK(found.find("#1 Verslag maart") != std::string::npos);
+    CHECK_THAT(found, Contains("#1 Verslag maart"));
     const auto messages = f.bot_messages();
     REQUIRE_FALSE(messages.empty());
     const auto& hit = messages.back();
     REQUIRE(hit.contains("formatted_body"));
     const auto html = hit["formatted_body"].get<std::string>();
-    CHECK(html.find("<strong>rekent</strong>") != std::string::npos);
-    CHECK(html.find("&lt;b&gt;Bram&lt;/b&gt;") != std::string::npos);
-    CHECK(html.find("<b>Bram</b>") == std::string::npos);
+    CHECK_THAT(html, Contains("<strong>rekent</strong>"));
+    CHECK_THAT(html, Contains("&lt;b&gt;Bram&lt;/b&gt;"));
+    CHECK_THAT(html, !Contains("<b>Bram</b>"));
 
     // She may not archive it; the facilitator's export goes to her private chat, not the room.
-    CHECK(f.say(kAnna, "kennis archiveer 1").find("Alleen organisatoren en procesbegeleiders") !=
-          std::string::npos);
+    CHECK_THAT(f.say(kAnna, "kennis archiveer 1"),
+               Contains("Alleen organisatoren en procesbegeleiders"));
     const auto in_room = f.say(kMarieke, "kennis export");
-    CHECK(in_room.find("Ik heb het je privé gestuurd.") != std::string::npos);
-    CHECK(in_room.find("Verslag maart") == std::string::npos);
-    CHECK(f.direct_texts(kMarieke).find("Kennisbank van HSN-café Feedback") != std::string::npos);
+    CHECK_THAT(in_room, Contains("Ik heb het je privé gestuurd."));
+    CHECK_THAT(in_room, !Contains("Verslag maart"));
+    CHECK_THAT(f.direct_texts(kMarieke), Contains("Kennisbank van HSN-café Feedback"));
     CHECK(f.spec_errors() == 0);
 }
 
@@ -1150,7 +1138,7 @@ TEST_CASE("matrix: a question pills the routed member, who answers with a reply"
 
     // Marieke asks in the room: Anna is mentioned with a pill and in m.mentions.
     const auto said = f.say(kMarieke, "vraag Hoe oefenen jullie rekenen met feedback?");
-    CHECK(said.find("Vraag #1") != std::string::npos);
+    CHECK_THAT(said, Contains("Vraag #1"));
     const auto ids = f.bot_event_ids("m.room.message");
     const auto messages = f.bot_messages();
     REQUIRE(ids.size() == messages.size());
@@ -1165,11 +1153,10 @@ TEST_CASE("matrix: a question pills the routed member, who answers with a reply"
     REQUIRE(post.is_object());
     REQUIRE(post["m.mentions"]["user_ids"].is_array());
     CHECK(post["m.mentions"]["user_ids"] == json::array({kAnna}));
-    CHECK(post["formatted_body"].get<std::string>().find(
-              "<a href=\"https://matrix.to/#/@anna:localhost\">Anna de Vries</a>") !=
-          std::string::npos);
-    CHECK(f.direct_texts(kAnna).find("Je krijgt deze vraag omdat je verstand hebt van rekenen") !=
-          std::string::npos);
+    CHECK_THAT(post["formatted_body"].get<std::string>(),
+               Contains("<a href=\"https://matrix.to/#/@anna:localhost\">Anna de Vries</a>"));
+    CHECK_THAT(f.direct_texts(kAnna),
+               Contains("Je krijgt deze vraag omdat je verstand hebt van rekenen"));
 
     // Anna replies to the post (a rich reply): that is her answer.
     auto reply = f.text_event(kAnna, "Met een rekenmuur en korte feedback.");
@@ -1185,8 +1172,8 @@ TEST_CASE("matrix: a question pills the routed member, who answers with a reply"
     const auto polls = f.bot_events("org.matrix.msc3381.poll.start", marieke_chat->conversation_id);
     REQUIRE(polls.size() == 1);
     const auto prompt = polls[0]["org.matrix.msc1767.text"].get<std::string>();
-    CHECK(prompt.find("Met een rekenmuur en korte feedback.") != std::string::npos);
-    CHECK(prompt.find("van Anna de Vries") != std::string::npos);
+    CHECK_THAT(prompt, Contains("Met een rekenmuur en korte feedback."));
+    CHECK_THAT(prompt, Contains("van Anna de Vries"));
 
     // Marieke marks it helpful: the room hears it in the question's thread.
     f.say(kMarieke, "nuttig 1 1");
@@ -1208,7 +1195,7 @@ TEST_CASE("matrix: a question pills the routed member, who answers with a reply"
                                            {"m.in_reply_to", {{"event_id", post_id}}}};
     f.push_and_read(json::array({threaded}));
     CHECK(f.store->answers_of(1).size() == 1);  // answered and closed: no more answers
-    CHECK(f.direct_texts(kAnna).find("al beantwoord of gesloten") != std::string::npos);
+    CHECK_THAT(f.direct_texts(kAnna), Contains("al beantwoord of gesloten"));
     CHECK(f.spec_errors() == 0);
 }
 
@@ -1219,19 +1206,16 @@ TEST_CASE("matrix: leden importeren reads the room's joined members and adds the
     f.say(kMarieke, "koppel netwerk HSN-café Feedback");
     // The room: Marieke (a member now), the bot (never proposed) and Anna.
     const auto proposed = f.say(kMarieke, "leden importeren");
-    CHECK(proposed.find("Eén persoon in dit gesprek zit nog niet in HSN-café Feedback") !=
-          std::string::npos);
-    CHECK(proposed.find("anna") != std::string::npos);
-    CHECK(proposed.find("marieke") == std::string::npos);
-    CHECK(proposed.find("leernetwerk") == std::string::npos);
-    CHECK(f.say(kMarieke, "1").find("zit nu in HSN-café Feedback als deelnemer") !=
-          std::string::npos);
+    CHECK_THAT(proposed, Contains("Eén persoon in dit gesprek zit nog niet in HSN-café Feedback"));
+    CHECK_THAT(proposed, Contains("anna"));
+    CHECK_THAT(proposed, !Contains("marieke"));
+    CHECK_THAT(proposed, !Contains("leernetwerk"));
+    CHECK_THAT(f.say(kMarieke, "1"), Contains("zit nu in HSN-café Feedback als deelnemer"));
     const auto anna = f.store->member_by_identity(Platform::matrix, kAnna);
     REQUIRE(anna);
     CHECK(f.metrics.value("leernetwerk_events_total",
                           {{"platform", "matrix"}, {"kind", "roster"}}) == 1);
-    CHECK(f.say(kMarieke, "leden importeren").find("Iedereen in dit gesprek zit al in") !=
-          std::string::npos);
+    CHECK_THAT(f.say(kMarieke, "leden importeren"), Contains("Iedereen in dit gesprek zit al in"));
     CHECK(f.spec_errors() == 0);
 }
 
@@ -1258,15 +1242,14 @@ TEST_CASE("matrix: a member who leaves the linked room is put to the facilitator
     for (const auto& message : f.bot_messages(ref->conversation_id)) {
         asked += message.dump();
     }
-    CHECK(asked.find("Anna de Vries heeft het gesprek van HSN-caf") != std::string::npos);
+    CHECK_THAT(asked, Contains("Anna de Vries heeft het gesprek van HSN-caf"));
     CHECK(f.spec_errors() == 0);
 }
 
 TEST_CASE("matrix: an answer the homeserver refused in the room reaches its sender privately",
           "[matrix][adapter][notice]") {
     REQUIRE_PEER(f);
-    REQUIRE(f.say(kMarieke, "nieuw netwerk HSN-café Feedback").find("is gestart") !=
-            std::string::npos);
+    REQUIRE_THAT(f.say(kMarieke, "nieuw netwerk HSN-café Feedback"), Contains("is gestart"));
     // The room refuses the bot's next message for good (403), as after a power-level change.
     f.control("POST", "/_test/fail",
               {{"path", "/rooms/" + f.room + "/send/m.room.message/"},
@@ -1281,9 +1264,9 @@ TEST_CASE("matrix: an answer the homeserver refused in the room reaches its send
     f.adapter->wake();
     REQUIRE(f.drained());
     const auto said = f.direct_texts(kMarieke);
-    CHECK(said.find("Mijn antwoord op je bericht in de groep van HSN-café Feedback is daar niet "
-                    "aangekomen: Matrix nam het niet aan.") != std::string::npos);
-    CHECK(said.find("HSN-café Feedback heeft nog geen komende bijeenkomsten.") !=
-          std::string::npos);
+    CHECK_THAT(
+        said, Contains("Mijn antwoord op je bericht in de groep van HSN-café Feedback is daar niet "
+                       "aangekomen: Matrix nam het niet aan."));
+    CHECK_THAT(said, Contains("HSN-café Feedback heeft nog geen komende bijeenkomsten."));
     CHECK(f.spec_errors() == 0);
 }

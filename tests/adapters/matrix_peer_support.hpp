@@ -24,6 +24,17 @@ inline std::filesystem::path matrix_spec_dir() {
     return std::filesystem::path(LEERNETWERK_SOURCE_DIR) / ".." / "shared" / "matrix-spec" / "data";
 }
 
+/// Fails the running test (it does not pass with a warning) when the spec data is missing: the fake
+/// homeserver validates every request against it, so without it nothing is tested.
+inline void require_matrix_spec() {
+    const auto dir = matrix_spec_dir();
+    if (!std::filesystem::exists(dir)) {
+        FAIL("the Matrix spec data is missing at " << dir.string()
+                                                   << " (a checkout of matrix-org/matrix-spec's "
+                                                      "data/ folder is expected there)");
+    }
+}
+
 class FakeHomeserver {
 public:
     /// Starts the peer with these arguments (besides --idle-timeout and --stop-on-stdin-eof);

@@ -33,11 +33,8 @@ constexpr const char* kMarieke = "@marieke:localhost";
 constexpr const char* kAnna = "@anna:localhost";
 constexpr const char* kNextBatch = "matrix.next_batch";
 
+using Catch::Matchers::Contains;
 using leernetwerk::test::FakeHomeserver;
-
-std::filesystem::path spec_dir() {
-    return leernetwerk::test::matrix_spec_dir();
-}
 
 struct Fixture {
     Fixture() {
@@ -198,12 +195,9 @@ struct Fixture {
     Instant now = std::chrono::sys_days{std::chrono::year{2026} / 12 / 2} + std::chrono::hours{8};
 };
 
-#define REQUIRE_PEER(f)                                                     \
-    if (!std::filesystem::exists(spec_dir())) {                             \
-        WARN("skipped: the Matrix spec is not at " << spec_dir().string()); \
-        return;                                                             \
-    }                                                                       \
-    Fixture f;                                                              \
+#define REQUIRE_PEER(f)                       \
+    leernetwerk::test::require_matrix_spec(); \
+    Fixture f;                                \
     REQUIRE(f.peer.port != 0)
 
 }  // namespace
@@ -302,10 +296,9 @@ TEST_CASE("matrix sync: 'hulp' in a room gets a reply sent with the access token
     REQUIRE(f.next_batch());
     f.idle(std::chrono::milliseconds(300));
     CHECK(f.bot_messages().empty());
-    CHECK(f.say(kMarieke, "nieuw netwerk HSN-café Feedback").find("is gestart") !=
-          std::string::npos);
+    CHECK_THAT(f.say(kMarieke, "nieuw netwerk HSN-café Feedback"), Contains("is gestart"));
     const auto help = f.say(kMarieke, "Leernetwerk bot: hulp");
-    CHECK(help.find("Wat je kunt vragen") != std::string::npos);
+    CHECK_THAT(help, Contains("Wat je kunt vragen"));
     const auto messages = f.bot_messages();
     REQUIRE(messages.size() == 2);
     CHECK(messages.back()["msgtype"] == "m.notice");
@@ -314,8 +307,7 @@ TEST_CASE("matrix sync: 'hulp' in a room gets a reply sent with the access token
     const auto sends = f.requests("sendMessage");
     REQUIRE(sends.size() == 2);
     CHECK_FALSE(sends[0]["query"].contains("user_id"));
-    CHECK(sends[0]["path"].get<std::string>().find("/send/m.room.message/lnw1.") !=
-          std::string::npos);
+    CHECK_THAT(sends[0]["path"].get<std::string>(), Contains("/send/m.room.message/lnw1."));
     // The filter was uploaded and used; no sync asked for presence.
     const auto filters = f.requests("defineFilter");
     REQUIRE(filters.size() == 1);
@@ -403,7 +395,7 @@ TEST_CASE("matrix sync: next_batch is stored, and a restart resumes without answ
     CHECK(f.applied() == seen);
     CHECK(f.bot_messages().size() == answered);
     // And new messages are answered once.
-    CHECK(f.say(kAnna, "hulp").find("Wat je kunt vragen") != std::string::npos);
+    CHECK_THAT(f.say(kAnna, "hulp"), Contains("Wat je kunt vragen"));
     CHECK(f.bot_messages().size() == answered + 1);
     CHECK(f.spec_errors() == 0);
 }
@@ -417,7 +409,7 @@ TEST_CASE("matrix sync: 429 and 500 on /sync are retried with backoff", "[matrix
     // Wake the long poll in flight; the next two syncs fail.
     f.post(kMarieke, "nieuw netwerk HSN-café Feedback");
     REQUIRE(run_until(f.io, [&] { return f.syncs("retry") >= 2; }));
-    CHECK(f.say(kAnna, "hulp").find("Wat je kunt vragen") != std::string::npos);
+    CHECK_THAT(f.say(kAnna, "hulp"), Contains("Wat je kunt vragen"));
     std::vector<int> statuses;
     for (const auto& request : f.requests("sync")) {
         if (request["status"].is_number_integer()) {  // null: the long poll still waiting
@@ -446,24 +438,23 @@ TEST_CASE("matrix sync: a facilitator plans a meeting outside a café week, a pa
           "[matrix][sync][conversation]") {
     REQUIRE_PEER(f);
     f.start();
-    CHECK(f.say(kMarieke, "nieuw netwerk HSN-café Feedback").find("is gestart") !=
-          std::string::npos);
+    CHECK_THAT(f.say(kMarieke, "nieuw netwerk HSN-café Feedback"), Contains("is gestart"));
     CHECK(f.say(kMarieke, "koppel netwerk HSN-café Feedback").size() > 0);
-    CHECK(f.say(kMarieke, "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | " +
-                              std::string(kAnna))
-              .find("Anna de Vries") != std::string::npos);
-    CHECK(f.say(kAnna, "hulp").find("Wat je kunt vragen") != std::string::npos);
-    CHECK(f.say(kMarieke, "caféweken 2026-2027: 10, 11").find("opgeslagen") != std::string::npos);
+    CHECK_THAT(f.say(kMarieke, "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | " +
+                                   std::string(kAnna)),
+               Contains("Anna de Vries"));
+    CHECK_THAT(f.say(kAnna, "hulp"), Contains("Wat je kunt vragen"));
+    CHECK_THAT(f.say(kMarieke, "caféweken 2026-2027: 10, 11"), Contains("opgeslagen"));
     const auto question = f.say(
         kMarieke, "plan bijeenkomst 2027-02-10 15:30 | De Wegwijzer, Nijkerk | Feedback geven");
-    CHECK(question.find("Wil je hem toch plannen?") != std::string::npos);
-    CHECK(question.find("1. Ja") != std::string::npos);
+    CHECK_THAT(question, Contains("Wil je hem toch plannen?"));
+    CHECK_THAT(question, Contains("1. Ja"));
     CHECK(f.say(kAnna, "1").empty());  // refused in her private chat, not in the room
-    CHECK(f.direct_texts(kAnna).find("Deze vraag is voor") != std::string::npos);
-    CHECK(f.say(kAnna, "plan bijeenkomst 2027-03-10 15:30 | School | Iets")
-              .find("Alleen organisatoren en procesbegeleiders") != std::string::npos);
-    CHECK(f.say(kMarieke, "ja").find("staat gepland") != std::string::npos);
-    CHECK(f.say(kAnna, "bijeenkomsten").find("Feedback geven") != std::string::npos);
+    CHECK_THAT(f.direct_texts(kAnna), Contains("Deze vraag is voor"));
+    CHECK_THAT(f.say(kAnna, "plan bijeenkomst 2027-03-10 15:30 | School | Iets"),
+               Contains("Alleen organisatoren en procesbegeleiders"));
+    CHECK_THAT(f.say(kMarieke, "ja"), Contains("staat gepland"));
+    CHECK_THAT(f.say(kAnna, "bijeenkomsten"), Contains("Feedback geven"));
     CHECK(f.spec_errors() == 0);
 }
 
@@ -517,6 +508,6 @@ TEST_CASE("matrix sync: a first sync on an empty database answers nothing older 
     while (std::chrono::system_clock::now() <= f.now) {
         f.idle(std::chrono::milliseconds(50));
     }
-    CHECK(f.say(kAnna, "hulp").find("Wat je kunt vragen") != std::string::npos);
+    CHECK_THAT(f.say(kAnna, "hulp"), Contains("Wat je kunt vragen"));
     CHECK(f.spec_errors() == 0);
 }

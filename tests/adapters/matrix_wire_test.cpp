@@ -9,6 +9,7 @@
 
 using namespace leernetwerk;
 using namespace leernetwerk::matrix;
+using Catch::Matchers::Contains;
 using nlohmann::json;
 
 namespace {
@@ -299,9 +300,9 @@ TEST_CASE("matrix: choice questions, forms and summaries are readable text", "[m
     auto content = json::parse(render_message(question, "", {}));
     const auto body = content["body"].get<std::string>();
     CHECK(body.find("Wil je hem toch plannen?\n1. Ja\n2. Nee") == 0);
-    CHECK(body.find("Antwoord met het nummer") != std::string::npos);
-    CHECK(content["formatted_body"].get<std::string>().find("<ol><li>Ja</li><li>Nee</li></ol>") !=
-          std::string::npos);
+    CHECK_THAT(body, Contains("Antwoord met het nummer"));
+    CHECK_THAT(content["formatted_body"].get<std::string>(),
+               Contains("<ol><li>Ja</li><li>Nee</li></ol>"));
 
     OutboundMessage summary;
     summary.content = Summary{"Uitslag <b>",
@@ -312,8 +313,8 @@ TEST_CASE("matrix: choice questions, forms and summaries are readable text", "[m
     const auto html = content["formatted_body"].get<std::string>();
     CHECK(html.find("<strong>Uitslag &lt;b&gt;</strong><table><tbody><tr><th>Gestemd</th>"
                     "<td>4</td></tr>") == 0);
-    CHECK(html.find("<th>Ja</th><td>████████░░ 3 (75%)</td>") != std::string::npos);
-    CHECK(content["body"].get<std::string>().find("Ja: ████████░░ 3 (75%)") != std::string::npos);
+    CHECK_THAT(html, Contains("<th>Ja</th><td>████████░░ 3 (75%)</td>"));
+    CHECK_THAT(content["body"].get<std::string>(), Contains("Ja: ████████░░ 3 (75%)"));
 
     OutboundMessage form;
     ShortForm short_form;
@@ -337,7 +338,7 @@ TEST_CASE("matrix: content over the limit is trimmed", "[matrix][render]") {
     CHECK(rendered.size() <= 60'000);
     const auto content = json::parse(rendered);
     CHECK(content["body"].get<std::string>().size() < long_text.size());
-    CHECK(content["formatted_body"].get<std::string>().find("<&") == std::string::npos);
+    CHECK_THAT(content["formatted_body"].get<std::string>(), !Contains("<&"));
 }
 
 TEST_CASE("matrix: a named choice question is a native poll with a text fallback",
@@ -472,12 +473,11 @@ TEST_CASE("matrix: a scale in numbered text fits on one line", "[matrix][render]
     scale.low_label = "helemaal niet";
     scale.high_label = "helemaal wel";
     const auto text = render_text(Content{scale}, Lang::nl);
-    CHECK(text.body.find("\n1 · 2 · 3 · 4 · 5 (1 = helemaal niet, 5 = helemaal wel)\n") !=
-          std::string::npos);
-    CHECK(text.body.find("1. 1") == std::string::npos);
-    CHECK(text.html.find("<p>1 · 2 · 3 · 4 · 5 (1 = helemaal niet, 5 = helemaal wel)</p>") !=
-          std::string::npos);
-    CHECK(text.html.find("<ol>") == std::string::npos);
+    CHECK_THAT(text.body, Contains("\n1 · 2 · 3 · 4 · 5 (1 = helemaal niet, 5 = helemaal wel)\n"));
+    CHECK_THAT(text.body, !Contains("1. 1"));
+    CHECK_THAT(text.html,
+               Contains("<p>1 · 2 · 3 · 4 · 5 (1 = helemaal niet, 5 = helemaal wel)</p>"));
+    CHECK_THAT(text.html, !Contains("<ol>"));
 
     // A named scale of five points is a native poll (one tap); of ten, the one line of text:
     // a poll lists one answer per row.
@@ -493,7 +493,6 @@ TEST_CASE("matrix: a scale in numbered text fits on one line", "[matrix][render]
     CHECK_FALSE(is_poll(message));
     const auto event = render_event(message, "", RenderOptions{});
     CHECK(event.type == "m.room.message");
-    CHECK(event.content.find(
-              "1 · 2 · 3 · 4 · 5 · 6 · 7 · 8 · 9 · 10 (1 = helemaal niet, 10 = top)") !=
-          std::string::npos);
+    CHECK_THAT(event.content,
+               Contains("1 · 2 · 3 · 4 · 5 · 6 · 7 · 8 · 9 · 10 (1 = helemaal niet, 10 = top)"));
 }

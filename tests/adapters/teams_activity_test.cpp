@@ -15,6 +15,7 @@
 
 using namespace leernetwerk;
 using namespace leernetwerk::teams;
+using Catch::Matchers::Contains;
 using nlohmann::json;
 
 namespace {
@@ -192,7 +193,7 @@ TEST_CASE("other people's mentions reach the core with their account and name",
     CHECK(event.mentions[0].display_name == "Jan Jansen");
     CHECK(event.mentions[0].text == "Jan Jansen");
     CHECK(event.mentions[0].is_person);
-    CHECK(event.text.find(event.mentions[0].text) != std::string::npos);
+    CHECK_THAT(event.text, Contains(event.mentions[0].text));
 
     // "lid toevoegen @Daan Bakker | deelnemer": the name as Teams shows it, entities decoded, the
     // same person mentioned twice counted once, a channel mention marked as no person.

@@ -14,43 +14,17 @@
 #include "adapters/teams/teams_adapter.hpp"
 #include "bot/features/polls/ballot_box.hpp"
 #include "storage/sqlite_store.hpp"
+#include "support/scripted_connector.hpp"
 
 using namespace leernetwerk;
+using Catch::Matchers::Contains;
 using leernetwerk::net::test::run_until;
+using leernetwerk::testing::ScriptedConnector;
 using nlohmann::json;
 
 namespace {
 
 constexpr const char* kConnector = "http://127.0.0.1:9/_connector";  // never dialled: scripted
-
-/// A Bot Connector that answers from a script (default: 201 with a fresh id).
-class ScriptedConnector final : public net::HttpTransport {
-public:
-    explicit ScriptedConnector(boost::asio::io_context& io) : io_(io) {}
-
-    void send(net::ClientRequest request, net::ClientCallback done) override {
-        requests.push_back(request);
-        Result<net::ClientResponse> answer = net::ClientResponse{201, {}, ""};
-        if (!script.empty()) {
-            answer = script.front();
-            script.pop_front();
-        }
-        if (answer && answer->body.empty()) {
-            answer->body = json{{"id", "remote-" + std::to_string(requests.size())}}.dump();
-        }
-        boost::asio::post(io_, [done = std::move(done), answer] { done(answer); });
-    }
-
-    static Result<net::ClientResponse> status(int code, net::Headers headers = {}) {
-        return net::ClientResponse{code, std::move(headers), code < 300 ? "" : "{}"};
-    }
-
-    std::vector<net::ClientRequest> requests;
-    std::deque<Result<net::ClientResponse>> script;
-
-private:
-    boost::asio::io_context& io_;
-};
 
 constexpr const char* kWebhookToken = "vqF0En+Z0ucuRTM/01o2GuhMH3hKKk/N2bOmlM31zaA=";
 
@@ -199,7 +173,7 @@ TEST_CASE("teams: with auth on, a missing or invalid token is refused", "[teams]
     std::tie(status, body) = f.post(message("m3", "nieuw netwerk X"), "application/json",
                                     "Bearer eyJhbGciOiJSUzI1NiIsImtpZCI6ImsifQ.eyJ9.c2ln");
     CHECK(status == 401);
-    CHECK(body.find("eyJ") == std::string::npos);
+    CHECK_THAT(body, !Contains("eyJ"));
     CHECK(f.rows() == 0);
     CHECK(f.store->networks().empty());
     // A body that is no activity at all, with a token: the token is refused before the body
@@ -223,7 +197,7 @@ TEST_CASE("teams: a reply goes out through the connector and is marked sent", "[
     CHECK(request.headers.count("Authorization") == 0);  // loopback test peer: no token
     const auto body = json::parse(request.body);
     CHECK(body["type"] == "message");
-    CHECK(body["text"].get<std::string>().find("is gestart") != std::string::npos);
+    CHECK_THAT(body["text"].get<std::string>(), Contains("is gestart"));
     REQUIRE(run_until(f.io, [&] {
         return f.store->outbox_in_state(Platform::teams, OutboxState::sent).size() == 1;
     }));
@@ -305,9 +279,9 @@ TEST_CASE("teams: the dispatcher gives up on 403 and once a reply is past its ho
             return f.store->outbox_in_state(Platform::teams, OutboxState::failed).size() == 1;
         }));
         CHECK(f.connector.requests.size() == 5);
-        CHECK(f.store->outbox_in_state(Platform::teams, OutboxState::failed)
-                  .front()
-                  .last_error.find("no longer useful") != std::string::npos);
+        CHECK_THAT(
+            f.store->outbox_in_state(Platform::teams, OutboxState::failed).front().last_error,
+            Contains("no longer useful"));
         CHECK(f.metrics.value("leernetwerk_sends_total",
                               {{"platform", "teams"}, {"result", "failed"}}) == 1);
         CHECK(f.metrics.value("leernetwerk_sends_given_up_total",
@@ -426,7 +400,7 @@ TEST_CASE("teams: the outgoing webhook answers in the response, after checking t
         CHECK(status == 200);
         const auto parsed = json::parse(reply);
         CHECK(parsed["type"] == "message");
-        CHECK(parsed["text"].get<std::string>().find("is gestart") != std::string::npos);
+        CHECK_THAT(parsed["text"].get<std::string>(), Contains("is gestart"));
         CHECK(f.store->networks().size() == 1);
         // The reply travelled in the response: nothing is posted through the connector.
         f.io.run_for(std::chrono::milliseconds(100));
@@ -453,7 +427,7 @@ TEST_CASE("teams: the outgoing webhook answers in the response, after checking t
         const auto [status, reply] =
             f.post(ahead, "application/json", hmac_header(ahead), "/api/teams-webhook");
         CHECK(status == 400);
-        CHECK(reply.find("future") != std::string::npos);
+        CHECK_THAT(reply, Contains("future"));
         CHECK(f.store->networks().empty());
         const auto skewed =
             webhook_activity("w4", "nieuw netwerk Y", f.now + std::chrono::minutes(2));
@@ -529,18 +503,19 @@ TEST_CASE("teams: reminders reach the channel as cards, and a click is confirmed
     using namespace std::chrono;
     Fixture f;
 
-    CHECK(f.say_in_channel("29:marieke", "Marieke", "nieuw netwerk HSN-café Feedback")
-              .find("is gestart") != std::string::npos);
-    CHECK(f.say_in_channel("29:marieke", "Marieke", "koppel netwerk HSN-café Feedback")
-              .find("hoort nu bij") != std::string::npos);
-    CHECK(f.say_in_channel("29:marieke", "Marieke",
-                           "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | 29:anna")
-              .find("Anna de Vries") != std::string::npos);
-    CHECK(f.say_in_channel("29:marieke", "Marieke", "caféweken 2026-2027: 6").find("opgeslagen") !=
-          std::string::npos);
-    CHECK(f.say_in_channel("29:marieke", "Marieke",
-                           "plan bijeenkomst 2027-02-09 15:30 | Het Kompas | Feedback")
-              .find("staat gepland") != std::string::npos);
+    CHECK_THAT(f.say_in_channel("29:marieke", "Marieke", "nieuw netwerk HSN-café Feedback"),
+               Contains("is gestart"));
+    CHECK_THAT(f.say_in_channel("29:marieke", "Marieke", "koppel netwerk HSN-café Feedback"),
+               Contains("hoort nu bij"));
+    CHECK_THAT(
+        f.say_in_channel("29:marieke", "Marieke",
+                         "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | 29:anna"),
+        Contains("Anna de Vries"));
+    CHECK_THAT(f.say_in_channel("29:marieke", "Marieke", "caféweken 2026-2027: 6"),
+               Contains("opgeslagen"));
+    CHECK_THAT(f.say_in_channel("29:marieke", "Marieke",
+                                "plan bijeenkomst 2027-02-09 15:30 | Het Kompas | Feedback"),
+               Contains("staat gepland"));
     const auto before_reminders = f.connector.requests.size();
 
     // The runtime's timer, up to just after the day-before reminder (Monday 8 February 16:00
@@ -569,10 +544,10 @@ TEST_CASE("teams: reminders reach the channel as cards, and a click is confirmed
         }
     }
     REQUIRE(questions.size() == 2);
-    CHECK(questions[0].dump().find("Wat wil je op de agenda?") != std::string::npos);
-    CHECK(questions[1].dump().find("Morgen: HSN-café Feedback") != std::string::npos);
-    CHECK(questions[1].dump().find("Het Kompas") != std::string::npos);
-    CHECK(questions[1].dump().find("Onderwerp: Feedback") != std::string::npos);
+    CHECK_THAT(questions[0].dump(), Contains("Wat wil je op de agenda?"));
+    CHECK_THAT(questions[1].dump(), Contains("Morgen: HSN-café Feedback"));
+    CHECK_THAT(questions[1].dump(), Contains("Het Kompas"));
+    CHECK_THAT(questions[1].dump(), Contains("Onderwerp: Feedback"));
     json yes;
     for (const auto& block : questions[1]["body"]) {
         if (block["type"] == "ActionSet") {
@@ -585,25 +560,25 @@ TEST_CASE("teams: reminders reach the channel as cards, and a click is confirmed
     CHECK(yes["title"] == "Ik kom");
     CHECK(yes["type"] == "Action.Execute");
     CHECK(yes["fallback"]["type"] == "Action.Submit");
-    CHECK(channel.find("Volgende week is het caféweek") != std::string::npos);
+    CHECK_THAT(channel, Contains("Volgende week is het caféweek"));
     // The nudges are private: not in the channel, but in Anna's and Marieke's 1:1 chats.
-    CHECK(channel.find("Kom je naar") == std::string::npos);
-    CHECK(channel.find("bereidt nog niemand iets voor") == std::string::npos);
+    CHECK_THAT(channel, !Contains("Kom je naar"));
+    CHECK_THAT(channel, !Contains("bereidt nog niemand iets voor"));
     const auto anna_chat = f.store->direct_conversation_with(Platform::teams, "29:anna");
     REQUIRE(anna_chat);
     std::string to_anna;
     for (const auto& activity : f.posted_to(anna_chat->conversation_id)) {
         to_anna += shown(activity) + "\n";
     }
-    CHECK(to_anna.find("Kom je naar HSN-café Feedback") != std::string::npos);
-    CHECK(to_anna.find("bereidt nog niemand iets voor") == std::string::npos);
+    CHECK_THAT(to_anna, Contains("Kom je naar HSN-café Feedback"));
+    CHECK_THAT(to_anna, !Contains("bereidt nog niemand iets voor"));
     const auto marieke_chat = f.store->direct_conversation_with(Platform::teams, "29:marieke");
     REQUIRE(marieke_chat);
     std::string to_marieke;
     for (const auto& activity : f.posted_to(marieke_chat->conversation_id)) {
         to_marieke += shown(activity) + "\n";
     }
-    CHECK(to_marieke.find("bereidt nog niemand iets voor") != std::string::npos);
+    CHECK_THAT(to_marieke, Contains("bereidt nog niemand iets voor"));
 
     // Anna clicks "Ik kom" on the day-before card: the invoke response, shown to her alone,
     // confirms it; nothing is posted to the channel or her chat about it.
@@ -633,7 +608,7 @@ TEST_CASE("teams: reminders reach the channel as cards, and a click is confirmed
     const auto answer = json::parse(body);
     CHECK(answer["statusCode"] == 200);
     CHECK(answer["type"] == "application/vnd.microsoft.activity.message");
-    CHECK(answer["value"].get<std::string>().find("Genoteerd: je komt") != std::string::npos);
+    CHECK_THAT(answer["value"].get<std::string>(), Contains("Genoteerd: je komt"));
     REQUIRE(f.sent_everything());
     f.io.run_for(milliseconds(100));
     CHECK(f.connector.requests.size() == requests_before_click);
@@ -685,21 +660,20 @@ TEST_CASE(
         return said;
     };
 
-    CHECK(say("nieuw netwerk HSN-café Feedback").find("is gestart") != std::string::npos);
-    CHECK(say("koppel netwerk HSN-café Feedback").find("hoort nu bij") != std::string::npos);
+    CHECK_THAT(say("nieuw netwerk HSN-café Feedback"), Contains("is gestart"));
+    CHECK_THAT(say("koppel netwerk HSN-café Feedback"), Contains("hoort nu bij"));
     const std::vector<std::pair<std::string, std::string>> members = {
         {"29:anna", "Anna de Vries"}, {"29:bram", "Bram de Boer"}, {"29:cees", "Cees Kok"}};
     for (const auto& [id, name] : members) {
-        CHECK(say("lid toevoegen " + name + " | deelnemer | " + id).find(name) !=
-              std::string::npos);
+        CHECK_THAT(say("lid toevoegen " + name + " | deelnemer | " + id), Contains(name));
     }
     const auto started =
         say("peiling Welk thema nemen we? | Rubrics | Feedback | Toetsing | anoniem");
     INFO(started);
-    CHECK(started.find("Anonieme peiling") != std::string::npos);
-    CHECK(started.find("staat uit: \"Welk thema nemen we?\"") != std::string::npos);
+    CHECK_THAT(started, Contains("Anonieme peiling"));
+    CHECK_THAT(started, Contains("staat uit: \"Welk thema nemen we?\""));
     // Nobody answers in the channel: the question went to each 1:1 chat as a card.
-    CHECK(started.find("Rubrics") == std::string::npos);
+    CHECK_THAT(started, !Contains("Rubrics"));
 
     const std::vector<std::string> picks = {"Rubrics", "Rubrics", "Toetsing"};
     for (std::size_t m = 0; m < members.size(); ++m) {
@@ -713,8 +687,8 @@ TEST_CASE(
                 continue;
             }
             const auto& card = activity["attachments"][0]["content"];
-            CHECK(card.dump().find("Welk thema nemen we?") != std::string::npos);
-            CHECK(card.dump().find("Anoniem") != std::string::npos);
+            CHECK_THAT(card.dump(), Contains("Welk thema nemen we?"));
+            CHECK_THAT(card.dump(), Contains("Anoniem"));
             for (const auto& block : card["body"]) {
                 if (block["type"] != "ActionSet") {
                     continue;
@@ -754,24 +728,24 @@ TEST_CASE(
         // The clicked card is replaced, for the clicker, by its closed form: saved, and without
         // repeating the choice (the poll is anonymous).
         CHECK(answer["type"] == "application/vnd.microsoft.card.adaptive");
-        CHECK(answer.dump().find("ontvangen (anoniem)") != std::string::npos);
-        CHECK(answer.dump().find(picks[m]) == std::string::npos);
+        CHECK_THAT(answer.dump(), Contains("ontvangen (anoniem)"));
+        CHECK_THAT(answer.dump(), !Contains(picks[m]));
         REQUIRE(sent_everything());
     }
     CHECK(leernetwerk::respondent_count(*f.store, f.bot->settings(), *f.store->poll(1)) == 3);
 
     const auto results = say("peiling sluiten 1");
     INFO(results);
-    CHECK(results.find("is gesloten. De uitslag:") != std::string::npos);
+    CHECK_THAT(results, Contains("is gesloten. De uitslag:"));
     // Said in the channel itself: no note that the results are "in the group" (issue 14, 33).
-    CHECK(results.find("staat in de groep") == std::string::npos);
-    CHECK(results.find("1: Welk thema nemen we?**\",\"type\":\"TextBlock\"") != std::string::npos);
-    CHECK(results.find("Uitslag peiling") != std::string::npos);
-    CHECK(results.find("Rubrics") != std::string::npos);
-    CHECK(results.find("2 (67%)") != std::string::npos);
-    CHECK(results.find("1 (33%)") != std::string::npos);
+    CHECK_THAT(results, !Contains("staat in de groep"));
+    CHECK_THAT(results, Contains("1: Welk thema nemen we?**\",\"type\":\"TextBlock\""));
+    CHECK_THAT(results, Contains("Uitslag peiling"));
+    CHECK_THAT(results, Contains("Rubrics"));
+    CHECK_THAT(results, Contains("2 (67%)"));
+    CHECK_THAT(results, Contains("1 (33%)"));
     for (const auto& [user, name] : members) {
-        CHECK(results.find(name) == std::string::npos);
+        CHECK_THAT(results, !Contains(name));
     }
     CHECK(f.store->outbox_in_state(Platform::teams, OutboxState::failed).empty());
 }
@@ -786,31 +760,31 @@ TEST_CASE(
     f.say_in_channel("29:marieke", "Marieke", "koppel netwerk HSN-café Feedback");
     f.say_in_channel("29:marieke", "Marieke",
                      "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | 29:anna");
-    CHECK(f.say_in_channel(
-               "29:marieke", "Marieke",
-               "kennis notitie Verslag maart | We zagen hoe <b>Bram</b> rekent met breuken | "
-               "rekenen")
-              .find("Opgeslagen als kennis 1") != std::string::npos);
+    CHECK_THAT(f.say_in_channel(
+                   "29:marieke", "Marieke",
+                   "kennis notitie Verslag maart | We zagen hoe <b>Bram</b> rekent met breuken | "
+                   "rekenen"),
+               Contains("Opgeslagen als kennis 1"));
 
     const auto found = f.say_in_channel("29:anna", "Anna de Vries", "zoek rekenen");
     // (A # is escaped only at the start of a line, where it would start a heading.)
-    CHECK(found.find("1 Verslag maart**") != std::string::npos);
-    CHECK(found.find("**rekent**") != std::string::npos);
+    CHECK_THAT(found, Contains("1 Verslag maart**"));
+    CHECK_THAT(found, Contains("**rekent**"));
     // The typed tags reach Teams as entities, which its chat shows as the characters typed.
-    CHECK(found.find("<b>Bram</b>") == std::string::npos);
-    CHECK(found.find("&lt;b&gt;Bram&lt;/b&gt;") != std::string::npos);
+    CHECK_THAT(found, !Contains("<b>Bram</b>"));
+    CHECK_THAT(found, Contains("&lt;b&gt;Bram&lt;/b&gt;"));
 
     const auto in_channel = f.say_in_channel("29:marieke", "Marieke", "kennis export");
-    CHECK(in_channel.find("Ik heb het je privé gestuurd.") != std::string::npos);
-    CHECK(in_channel.find("Verslag maart") == std::string::npos);
+    CHECK_THAT(in_channel, Contains("Ik heb het je privé gestuurd."));
+    CHECK_THAT(in_channel, !Contains("Verslag maart"));
     const auto chat = f.store->direct_conversation_with(Platform::teams, "29:marieke");
     REQUIRE(chat);
     std::string to_marieke;
     for (const auto& activity : f.posted_to(chat->conversation_id)) {
         to_marieke += shown(activity) + "\n";
     }
-    CHECK(to_marieke.find("Kennisbank van HSN-café Feedback") != std::string::npos);
-    CHECK(to_marieke.find("1 Verslag maart") != std::string::npos);
+    CHECK_THAT(to_marieke, Contains("Kennisbank van HSN-café Feedback"));
+    CHECK_THAT(to_marieke, Contains("1 Verslag maart"));
 }
 
 TEST_CASE("teams: a question mentions the routed member in the channel, who answers in the thread",
@@ -850,8 +824,8 @@ TEST_CASE("teams: a question mentions the routed member in the channel, who answ
     REQUIRE(question_post.is_object());
     // Bram is mentioned natively: an <at> tag in the text and a mention entity with his id.
     const auto text = question_post["text"].get<std::string>();
-    CHECK(text.find("<at>Bram de Boer</at>") != std::string::npos);
-    CHECK(text.find("Hoe oefenen jullie rekenen met feedback?") != std::string::npos);
+    CHECK_THAT(text, Contains("<at>Bram de Boer</at>"));
+    CHECK_THAT(text, Contains("Hoe oefenen jullie rekenen met feedback?"));
     REQUIRE(question_post["entities"].is_array());
     bool bram_mentioned = false;
     for (const auto& entity : question_post["entities"]) {
@@ -886,9 +860,9 @@ TEST_CASE("teams: a question mentions the routed member in the channel, who answ
             to_anna += f.connector.requests[i].body;
         }
     }
-    CHECK(to_anna.find("Wij oefenen met een rekenmuur") != std::string::npos);
-    CHECK(to_anna.find("Dit hielp me") != std::string::npos);
-    CHECK(to_anna.find("Bram de Boer") != std::string::npos);
+    CHECK_THAT(to_anna, Contains("Wij oefenen met een rekenmuur"));
+    CHECK_THAT(to_anna, Contains("Dit hielp me"));
+    CHECK_THAT(to_anna, Contains("Bram de Boer"));
 
     // Anna marks it helpful: the channel hears it in the question's thread.
     const auto before_helpful = f.connector.requests.size();
@@ -932,8 +906,8 @@ TEST_CASE("teams: 'wie komt' in a channel is answered in the channel, like other
         REQUIRE(f.connector.requests.size() == before + 1);  // one send, to the channel
         CHECK(f.posted_to(kChannel, before).size() == 1);
         if (std::string(text) == "wie komt") {
-            CHECK(out.find("Anna de Vries") != std::string::npos);
-            CHECK(out.find("ouderavond") == std::string::npos);  // reasons only privately
+            CHECK_THAT(out, Contains("Anna de Vries"));
+            CHECK_THAT(out, !Contains("ouderavond"));  // reasons only privately
         }
     }
 }
@@ -982,8 +956,8 @@ TEST_CASE("teams: a reply in a thread goes into the thread in a channel, into th
     // A group chat has no reply threads: the answer goes into the chat itself.
     REQUIRE(f.posted_to(kGroupChat, before).size() == 1);
     CHECK(f.posted_to(kGroupChat + thread, before).empty());
-    CHECK(f.posted_to(kGroupChat, before)[0]["text"].get<std::string>().find(
-              "Antwoord van Anna op vraag") != std::string::npos);
+    CHECK_THAT(f.posted_to(kGroupChat, before)[0]["text"].get<std::string>(),
+               Contains("Antwoord van Anna op vraag"));
 
     in_thread(kChannel, "Antwoord van Anna op vraag #2");
     CHECK(f.posted_to(kChannel + thread, before).size() == 1);
@@ -1031,10 +1005,10 @@ TEST_CASE("teams: with the outbox deeper than its bound, activities are deferred
 TEST_CASE("teams: a reply the channel refused reaches its sender in a 1:1 chat",
           "[teams][adapter][notice]") {
     Fixture f;
-    REQUIRE(f.say_in_channel("29:marieke", "Marieke", "nieuw netwerk HSN-café Feedback")
-                .find("is gestart") != std::string::npos);
-    REQUIRE(f.say_in_channel("29:marieke", "Marieke", "koppel netwerk HSN-café Feedback")
-                .find("hoort nu bij") != std::string::npos);
+    REQUIRE_THAT(f.say_in_channel("29:marieke", "Marieke", "nieuw netwerk HSN-café Feedback"),
+                 Contains("is gestart"));
+    REQUIRE_THAT(f.say_in_channel("29:marieke", "Marieke", "koppel netwerk HSN-café Feedback"),
+                 Contains("hoort nu bij"));
     const auto before = f.connector.requests.size();
     f.connector.script = {ScriptedConnector::status(403)};  // the channel refuses the answer
     REQUIRE(f.post(channel_message("refused-1", "29:marieke", "Marieke", "bijeenkomsten")).first ==
@@ -1050,9 +1024,9 @@ TEST_CASE("teams: a reply the channel refused reaches its sender in a 1:1 chat",
     REQUIRE(f.sent_everything());
     const auto direct = f.posted_to("a:1marieke", before);
     REQUIRE(direct.size() == 2);
-    CHECK(shown(direct[0]).find("Mijn antwoord op je bericht in de groep van HSN-café Feedback is "
-                                "daar niet aangekomen: Teams nam het niet aan.") !=
-          std::string::npos);
+    CHECK_THAT(shown(direct[0]),
+               Contains("Mijn antwoord op je bericht in de groep van HSN-café Feedback is "
+                        "daar niet aangekomen: Teams nam het niet aan."));
     CHECK(shown(direct[1]) == "HSN-café Feedback heeft nog geen komende bijeenkomsten.");
     CHECK(f.store->outbox_in_state(Platform::teams, OutboxState::failed).size() == 1);
 }
@@ -1111,10 +1085,10 @@ TEST_CASE("teams: 'Ja, wis alles' on the forget-me card closes the card, as 'Nee
     CHECK(answer["statusCode"] == 200);
     CHECK(answer["type"] == "application/vnd.microsoft.card.adaptive");
     const auto card = answer["value"].dump();
-    CHECK(card.find("Je gegevens zijn gewist.") != std::string::npos);
-    CHECK(card.find("ActionSet") == std::string::npos);
-    CHECK(card.find("Action.Execute") == std::string::npos);
-    CHECK(card.find("Anna") == std::string::npos);
+    CHECK_THAT(card, Contains("Je gegevens zijn gewist."));
+    CHECK_THAT(card, !Contains("ActionSet"));
+    CHECK_THAT(card, !Contains("Action.Execute"));
+    CHECK_THAT(card, !Contains("Anna"));
     REQUIRE(f.sent_everything());
     CHECK_FALSE(f.store->member_by_identity(Platform::teams, "29:anna").has_value());
 }
@@ -1158,15 +1132,14 @@ TEST_CASE("teams: a member added by e-mail is found in the channel's paged membe
         members_page({teams_member("29:daan", "Daan Bakker", "Daan.Bakker@school.nl")})};
     const auto out = f.say_in_channel("29:marieke", "Marieke",
                                       "lid toevoegen daan.bakker@school.nl | deelnemer | Kompas");
-    CHECK(out.find("Daan Bakker (Kompas) zit nu in HSN-café Feedback") != std::string::npos);
+    CHECK_THAT(out, Contains("Daan Bakker (Kompas) zit nu in HSN-café Feedback"));
     // Two pages: the second asked for with the first one's continuation token.
     REQUIRE(f.connector.requests.size() == before + 3);
     const auto& first = f.connector.requests[before];
     CHECK(first.method == "GET");
     CHECK(first.url == std::string(kConnector) +
                            "/v3/conversations/19%3Ahsn-cafe%40thread.tacv2/pagedmembers?pageSize=100");
-    CHECK(f.connector.requests[before + 1].url.find("&continuationToken=page%202%2F2") !=
-          std::string::npos);
+    CHECK_THAT(f.connector.requests[before + 1].url, Contains("&continuationToken=page%202%2F2"));
     const auto daan = f.store->member_by_identity(Platform::teams, "29:daan");
     REQUIRE(daan);
     CHECK(daan->display_name == "Daan Bakker");
@@ -1184,14 +1157,14 @@ TEST_CASE("teams: a refused member list (403), an address nobody has and a 502 t
         f.connector.script = {ScriptedConnector::status(403)};
         const auto out = f.say_in_channel("29:marieke", "Marieke",
                                           "lid toevoegen daan.bakker@school.nl | deelnemer");
-        CHECK(out.find("Ik mag de ledenlijst van dit gesprek niet lezen") != std::string::npos);
+        CHECK_THAT(out, Contains("Ik mag de ledenlijst van dit gesprek niet lezen"));
     }
     SECTION("nobody has the address") {
         f.connector.script = {members_page({teams_member("29:kees", "Kees", "kees@school.nl")})};
         const auto out = f.say_in_channel("29:marieke", "Marieke",
                                           "lid toevoegen daan.bakker@school.nl | deelnemer");
-        CHECK(out.find("Niemand in dit gesprek heeft het e-mailadres daan.bakker@school.nl") !=
-              std::string::npos);
+        CHECK_THAT(out,
+                   Contains("Niemand in dit gesprek heeft het e-mailadres daan.bakker@school.nl"));
     }
     SECTION("a 502 is retried, and the answer is applied once") {
         f.connector.script = {ScriptedConnector::status(502),
@@ -1205,7 +1178,7 @@ TEST_CASE("teams: a refused member list (403), an address nobody has and a 502 t
         REQUIRE(f.sent_everything());
         const auto posted = f.posted_to(kChannel, before);
         REQUIRE(posted.size() == 1);
-        CHECK(shown(posted[0]).find("Daan zit nu in") != std::string::npos);
+        CHECK_THAT(shown(posted[0]), Contains("Daan zit nu in"));
     }
     CHECK(f.store->members().size() <= 2);
 }
@@ -1224,6 +1197,6 @@ TEST_CASE("teams: a member added by @mention in the channel gets the mentioned a
     REQUIRE(f.sent_everything());
     const auto posted = f.posted_to(kChannel, before);
     REQUIRE(posted.size() == 1);
-    CHECK(shown(posted[0]).find("Daan Bakker zit nu in") != std::string::npos);
+    CHECK_THAT(shown(posted[0]), Contains("Daan Bakker zit nu in"));
     CHECK(f.store->member_by_identity(Platform::teams, "29:daan"));
 }

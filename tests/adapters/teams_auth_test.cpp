@@ -19,11 +19,13 @@
 #include <vector>
 
 #include "adapters/teams/auth.hpp"
+#include "support/scripted_http.hpp"
 
 using namespace leernetwerk;
 using namespace leernetwerk::teams;
 using json = nlohmann::json;
 using Catch::Matchers::Contains;
+using leernetwerk::testing::ScriptedHttp;
 
 namespace {
 
@@ -140,67 +142,6 @@ json jwks_of(const std::vector<const TestKey*>& keys) {
     return doc;
 }
 
-// ---- a scripted HTTP transport -----------------------------------------------------------------
-
-/// Serves canned responses by URL, records every request, can fail every request or hold the
-/// callbacks until released (to see concurrent callers share one fetch).
-class ScriptedHttp : public net::HttpTransport {
-public:
-    struct Reply {
-        int status = 200;
-        std::string body;
-    };
-
-    void send(net::ClientRequest request, net::ClientCallback done) override {
-        requests.push_back(request);
-        if (hold) {
-            held_.emplace_back(std::move(request), std::move(done));
-            return;
-        }
-        answer(request, done);
-    }
-
-    /// Answers every held request (and any sent while answering, if still holding).
-    void release() {
-        auto held = std::move(held_);
-        held_.clear();
-        for (auto& [request, done] : held) {
-            answer(request, done);
-        }
-    }
-
-    std::size_t held() const { return held_.size(); }
-
-    int count(const std::string& url) const {
-        int n = 0;
-        for (const auto& request : requests) {
-            n += request.url == url ? 1 : 0;
-        }
-        return n;
-    }
-
-    std::map<std::string, Reply> replies;
-    std::vector<net::ClientRequest> requests;
-    bool down = false;
-    bool hold = false;
-
-private:
-    void answer(const net::ClientRequest& request, const net::ClientCallback& done) {
-        if (down) {
-            done(fail(ErrorCode::network, "connect: connection refused"));
-            return;
-        }
-        const auto it = replies.find(request.url);
-        if (it == replies.end()) {
-            done(net::ClientResponse{404, {}, "not found"});
-            return;
-        }
-        done(net::ClientResponse{it->second.status, {}, it->second.body});
-    }
-
-    std::vector<std::pair<net::ClientRequest, net::ClientCallback>> held_;
-};
-
 // ---- the validator fixture ---------------------------------------------------------------------
 
 constexpr const char* kAppId = "2b1c6a52-6e0c-4f2e-9f49-0c5a2c1d7e11";
@@ -276,9 +217,9 @@ void require_rejected(const Result<Claims>& result, const std::string& why,
     CHECK_THAT(result.error().message, Contains(why));
     if (!token.empty()) {
         const auto last_dot = token.rfind('.');
-        CHECK(result.error().message.find(token) == std::string::npos);
-        CHECK(result.error().message.find(token.substr(0, token.find('.'))) == std::string::npos);
-        CHECK(result.error().message.find(token.substr(last_dot + 1)) == std::string::npos);
+        CHECK_THAT(result.error().message, !Contains(token));
+        CHECK_THAT(result.error().message, !Contains(token.substr(0, token.find('.'))));
+        CHECK_THAT(result.error().message, !Contains(token.substr(last_dot + 1)));
     }
 }
 
@@ -925,7 +866,7 @@ TEST_CASE("token errors carry the status and AAD's error code, never the secret"
         REQUIRE_FALSE(result.has_value());
         CHECK(result.error().code == ErrorCode::network);
         CHECK_THAT(result.error().message, Contains("connection refused"));
-        CHECK(result.error().message.find("s3cr") == std::string::npos);
+        CHECK_THAT(result.error().message, !Contains("s3cr"));
     }
     SECTION("200 without an access token") {
         f.http.replies[kTokenUrl] = {200, R"({"token_type":"Bearer","expires_in":3600})"};

@@ -13,6 +13,7 @@
 
 using namespace leernetwerk;
 using namespace leernetwerk::teams;
+using Catch::Matchers::Contains;
 using nlohmann::json;
 
 namespace {
@@ -101,9 +102,13 @@ std::vector<std::string> texts_of(const json& card) {
     return texts;
 }
 
-bool any_contains(const std::vector<std::string>& texts, const std::string& needle) {
-    return std::any_of(texts.begin(), texts.end(),
-                       [&](const auto& text) { return text.find(needle) != std::string::npos; });
+/// The texts one per line, so that a matcher can look for a text among them.
+std::string lines(const std::vector<std::string>& texts) {
+    std::string all;
+    for (const auto& text : texts) {
+        all += text + "\n";
+    }
+    return all;
 }
 
 bool has_actions(const json& card) {
@@ -171,7 +176,7 @@ TEST_CASE("the core dialect becomes Teams chat markdown that only bolds and list
     CHECK(shown ==
           "Jan \\*de\\* \\[Vries\\](x) &lt;script&gt; \\*\\*hoi\\*\\* &lt;b&gt;x&lt;/b&gt;");
     for (const auto* look_alike : {"\u2217", "\u02C2", "\u02C3", "\uFF03", "\u2223", "\uFF3B"}) {
-        CHECK(shown.find(look_alike) == std::string::npos);
+        CHECK_THAT(shown, !Contains(look_alike));
     }
 }
 
@@ -186,11 +191,11 @@ TEST_CASE("a card shows what a member typed: backslash escapes, no entities, no 
     // A button title has no markdown at all: the characters as typed.
     std::vector<std::string> shown;
     strings_in(card, shown);
-    CHECK(any_contains(shown, "**hoi** <b>x</b>"));
+    CHECK_THAT(lines(shown), Contains("**hoi** <b>x</b>"));
     for (const auto& text : shown) {
-        CHECK(text.find("\u2217") == std::string::npos);
-        CHECK(text.find("\u02C2") == std::string::npos);
-        CHECK(text.find("&lt;") == std::string::npos);
+        CHECK_THAT(text, !Contains("\u2217"));
+        CHECK_THAT(text, !Contains("\u02C2"));
+        CHECK_THAT(text, !Contains("&lt;"));
     }
 }
 
@@ -227,7 +232,7 @@ TEST_CASE("mentioned members become Teams mentions", "[teams][cards]") {
     CHECK(activity.at("entities").at(1).at("text") == "<at>Fatima</at>");
     CHECK(activity.at("entities").at(2).at("mentioned").at("id") == "29:piet");
     // Every <at> in the text has its entity: member 10 has no Teams id and stays text.
-    CHECK(activity.at("text").get<std::string>().find("Zonder") == std::string::npos);
+    CHECK_THAT(activity.at("text").get<std::string>(), !Contains("Zonder"));
 }
 
 TEST_CASE("a single-choice question is a row of Execute buttons", "[teams][cards]") {
@@ -255,8 +260,8 @@ TEST_CASE("a rating shows what the ends of the scale mean", "[teams][cards]") {
     q.high_label = "heel erg";
     const json card = card_of(message_of(q));
     const auto texts = texts_of(card);
-    CHECK(any_contains(texts, "helemaal niet"));
-    CHECK(any_contains(texts, "heel erg"));
+    CHECK_THAT(lines(texts), Contains("helemaal niet"));
+    CHECK_THAT(lines(texts), Contains("heel erg"));
     const auto actions = of_type(card, "Action.Execute");
     REQUIRE(actions.size() == 5);
     check_execute(actions.back(), "Optie 5",
@@ -285,8 +290,8 @@ TEST_CASE("a scale is one row of tappable points, two rows of five for 1-10", "[
                           {{"leernetwerk", {{"action_id", "poll:7"}, {"choice", "c" + point}}}});
         }
     }
-    CHECK(any_contains(texts_of(card), "slecht"));
-    CHECK(any_contains(texts_of(card), "top"));
+    CHECK_THAT(lines(texts_of(card)), Contains("slecht"));
+    CHECK_THAT(lines(texts_of(card)), Contains("top"));
 
     q.choices.resize(5);
     const auto five = of_type(card_of(message_of(q)), "ColumnSet");
@@ -306,13 +311,13 @@ TEST_CASE("a multiple-choice question is a multi-select input with one submit", 
     CHECK(input.at("style") == "expanded");
     REQUIRE(input.at("choices").size() == 4);
     CHECK(input.at("choices").at(2) == json{{"title", "Optie 3"}, {"value", "c3"}});
-    CHECK(any_contains(texts_of(card), "Kies maximaal 2"));
+    CHECK_THAT(lines(texts_of(card)), Contains("Kies maximaal 2"));
     const auto actions = of_type(card, "Action.Execute");
     REQUIRE(actions.size() == 1);
     check_execute(actions.front(), "Verstuur", {{"leernetwerk", {{"action_id", "poll:7"}}}});
 
     const json english = card_of(message_of(q, Lang::en));
-    CHECK(any_contains(texts_of(english), "Choose up to 2"));
+    CHECK_THAT(lines(texts_of(english)), Contains("Choose up to 2"));
     CHECK(of_type(english, "Action.Execute").front().at("title") == "Submit");
 }
 
@@ -321,18 +326,18 @@ TEST_CASE("the deadline shows in Amsterdam time and the anonymous note", "[teams
     q.anonymous = true;
     q.deadline = utc(2027, 3, 1, 16, 0);  // 17:00 in Amsterdam (CET)
     const auto texts = texts_of(card_of(message_of(q)));
-    CHECK(any_contains(texts, "Deadline: ma 1 mrt 2027 17:00"));
-    CHECK(any_contains(texts, "Anoniem"));
-    CHECK_FALSE(any_contains(texts, "16:00"));
+    CHECK_THAT(lines(texts), Contains("Deadline: ma 1 mrt 2027 17:00"));
+    CHECK_THAT(lines(texts), Contains("Anoniem"));
+    CHECK_THAT(lines(texts), !Contains("16:00"));
 
     q.deadline = utc(2027, 7, 1, 16, 0);  // summer time: 18:00
     const auto english = texts_of(card_of(message_of(q, Lang::en)));
-    CHECK(any_contains(english, "Deadline: Thu 1 Jul 2027 18:00"));
-    CHECK(any_contains(english, "Anonymous"));
+    CHECK_THAT(lines(english), Contains("Deadline: Thu 1 Jul 2027 18:00"));
+    CHECK_THAT(lines(english), Contains("Anonymous"));
 
     RenderOptions london;
     london.time_zone = "Europe/London";
-    CHECK(any_contains(texts_of(card_of(message_of(q, Lang::en), london)), "17:00"));
+    CHECK_THAT(lines(texts_of(card_of(message_of(q, Lang::en), london))), Contains("17:00"));
 }
 
 TEST_CASE("a closed question shows the prompt and the note, nothing to click", "[teams][cards]") {
@@ -449,12 +454,8 @@ TEST_CASE("realistic large cards stay under 28 KB", "[teams][cards][size]") {
     const auto big_summary = render_activity(message_of(summary), {});
     REQUIRE(big_summary.has_value());
     CHECK(big_summary->size() <= std::size_t{28} * 1024);
-    CHECK(json::parse(*big_summary)
-              .at("attachments")
-              .at(0)
-              .at("content")
-              .dump()
-              .find("Deelnemer met een lange naam 39") != std::string::npos);
+    CHECK_THAT(json::parse(*big_summary).at("attachments").at(0).at("content").dump(),
+               Contains("Deelnemer met een lange naam 39"));
 
     auto q = question(ChoiceQuestion::Kind::single, 10);
     for (auto& choice : q.choices) {
@@ -531,7 +532,7 @@ TEST_CASE("user text cannot become markup, mentions or links", "[teams][cards][e
         CHECK_FALSE(unescaped(text, "]("));
         CHECK((!html || text.find('<') == std::string::npos));
         CHECK((!html || !unescaped(text, "`")));
-        CHECK(text.find("{{") == std::string::npos);
+        CHECK_THAT(text, !Contains("{{"));
     };
     for (const auto& raw : hostile) {
         for (const bool escaped : {true, false}) {
@@ -544,8 +545,8 @@ TEST_CASE("user text cannot become markup, mentions or links", "[teams][cards][e
             CHECK_FALSE(chat.contains("entities"));
             check_markdown(chat.at("text").get<std::string>(), escaped, true);
             // The notification preview is plain text: the characters as typed.
-            CHECK(chat.at("summary").get<std::string>().find(
-                      markdown_to_plain(data).substr(0, 3)) != std::string::npos);
+            CHECK_THAT(chat.at("summary").get<std::string>(),
+                       Contains(markdown_to_plain(data).substr(0, 3)));
 
             auto q = question(ChoiceQuestion::Kind::single, 1);
             q.prompt = data;
