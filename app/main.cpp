@@ -40,7 +40,7 @@
 #include "bot/features/knowledge/knowledge.hpp"
 #include "bot/vocab/log.hpp"
 #include "bot/features/polls/polls.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 namespace {
 

@@ -16,7 +16,7 @@
 #include "bot/vocab/log.hpp"
 #include "bot/features/polls/polls.hpp"
 #include "bot/vocab/text.hpp"
-#include "storage/fts_tokenizer.hpp"
+#include "storage/sqlite/fts_tokenizer.hpp"
 #include "support/console_fixture.hpp"
 
 using namespace leernetwerk;

@@ -13,10 +13,10 @@
 
 #include <sqlite3.h>
 
-#include "storage/content_json.hpp"
-#include "storage/fts_tokenizer.hpp"
-#include "storage/migrations.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/content_json.hpp"
+#include "storage/sqlite/fts_tokenizer.hpp"
+#include "storage/sqlite/migrations.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 namespace {
 

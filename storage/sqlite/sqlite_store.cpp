@@ -1,4 +1,4 @@
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 #include <algorithm>
 #include <array>
@@ -13,11 +13,11 @@
 
 #include "bot/vocab/seal.hpp"
 #include "bot/vocab/text.hpp"
-#include "storage/content_json.hpp"
-#include "storage/fts_tokenizer.hpp"
-#include "storage/migrations.hpp"
-#include "storage/sqlite_impl.hpp"
-#include "storage/statement.hpp"
+#include "storage/sqlite/content_json.hpp"
+#include "storage/sqlite/fts_tokenizer.hpp"
+#include "storage/sqlite/migrations.hpp"
+#include "storage/sqlite/sqlite_impl.hpp"
+#include "storage/sqlite/statement.hpp"
 
 namespace leernetwerk::storage {
 namespace {

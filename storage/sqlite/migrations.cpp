@@ -1,4 +1,4 @@
-#include "storage/migrations.hpp"
+#include "storage/sqlite/migrations.hpp"
 
 #include <array>
 #include <string>
@@ -6,8 +6,8 @@
 #include <sqlite3.h>
 
 #include "bot/ports/store.hpp"
-#include "storage/fts_tokenizer.hpp"
-#include "storage/statement.hpp"
+#include "storage/sqlite/fts_tokenizer.hpp"
+#include "storage/sqlite/statement.hpp"
 
 namespace leernetwerk::storage {
 namespace {
@@ -375,7 +375,7 @@ CREATE TABLE poll_settings (
 // The knowledge base: entries (Q&A, meeting notes, resources) per network, shares with other
 // networks, and a full-text index over title, body and tags. The index keeps no copy of the text
 // (external content): triggers keep it in step with knowledge_entries, and it uses the
-// "leernetwerk" tokenizer (storage/fts_tokenizer.cpp: folded, Dutch and English stems), which
+// "leernetwerk" tokenizer (fts_tokenizer.cpp: folded, Dutch and English stems), which
 // every connection registers before it touches these tables. A network gains its central
 // question and ambition (startdocument), for the harvest.
 constexpr std::string_view kSchemaV7 = R"sql(

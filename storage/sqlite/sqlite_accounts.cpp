@@ -1,7 +1,7 @@
 // One person, several accounts (issue 16): the codes that link a second account to a member, the
 // wrong tries counted against guessing, merging two members into one, and whether a platform
 // delivers private messages to an account.
-#include "storage/sqlite_impl.hpp"
+#include "storage/sqlite/sqlite_impl.hpp"
 
 namespace leernetwerk::storage {
 namespace {

@@ -1,7 +1,7 @@
 // Polls and evaluations on SQLite. Answers are keyed by respondent token only (see kSchemaV5).
 #include <nlohmann/json.hpp>
 
-#include "storage/sqlite_impl.hpp"
+#include "storage/sqlite/sqlite_impl.hpp"
 
 namespace leernetwerk::storage {
 namespace {

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "bot/vocab/text.hpp"
-#include "storage/fts_tokenizer.hpp"
-#include "storage/sqlite_impl.hpp"
+#include "storage/sqlite/fts_tokenizer.hpp"
+#include "storage/sqlite/sqlite_impl.hpp"
 
 namespace leernetwerk::storage {
 namespace {

@@ -9,8 +9,8 @@
 
 #include <sqlite3.h>
 
-#include "storage/sqlite_store.hpp"
-#include "storage/statement.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+#include "storage/sqlite/statement.hpp"
 
 namespace leernetwerk::storage {
 

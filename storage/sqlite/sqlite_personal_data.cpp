@@ -1,6 +1,6 @@
 // What the store keeps about one member, for "mijn gegevens" and "vergeet mij".
-#include "storage/content_json.hpp"
-#include "storage/sqlite_impl.hpp"
+#include "storage/sqlite/content_json.hpp"
+#include "storage/sqlite/sqlite_impl.hpp"
 
 namespace leernetwerk::storage {
 
