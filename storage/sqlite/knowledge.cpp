@@ -408,13 +408,4 @@ std::vector<Id> SqliteStore::knowledge_shares(Id entry_id) {
     return networks;
 }
 
-void SqliteStore::set_network_aims(Id network_id, std::string_view central_question,
-                                   std::string_view ambition) {
-    Query query =
-        impl_->query("UPDATE networks SET central_question = ?2, ambition = ?3 WHERE id = ?1",
-                     "set_network_aims");
-    query.bind_int(1, network_id).bind_text(2, central_question).bind_text(3, ambition);
-    Impl::require_changed(query.run(), "set_network_aims", "network", network_id);
-}
-
 }  // namespace leernetwerk::storage
