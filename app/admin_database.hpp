@@ -6,7 +6,7 @@
 #include <string>
 
 #include "bot/vocab/model.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 namespace leernetwerk::app {
 

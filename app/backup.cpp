@@ -12,7 +12,7 @@
 
 #include <date/date.h>
 
-#include "storage/migrations.hpp"
+#include "storage/sqlite/migrations.hpp"
 
 namespace leernetwerk::app {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "app/config.hpp"
 #include "bot/engine/bot.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 namespace leernetwerk::app {
 

@@ -18,7 +18,7 @@
 #include "bench/report.hpp"
 #include "bot/features/polls/ballot_box.hpp"
 #include "bot/engine/bot.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 namespace {
 

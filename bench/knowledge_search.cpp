@@ -31,7 +31,7 @@
 
 #include "bench/report.hpp"
 #include "bench/server_process.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 namespace {
 

@@ -31,7 +31,7 @@
 #include "bot/vocab/log.hpp"
 #include "bot/vocab/send_window.hpp"
 #include "bot/vocab/when.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 namespace {
 

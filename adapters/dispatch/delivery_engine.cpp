@@ -88,9 +88,11 @@ std::string hours_text(std::chrono::seconds horizon) {
 // Shared with the handlers it queues and the sends in flight, so one that finishes after the
 // engine is gone finds it stopped instead of freed.
 struct DeliveryEngine::State : std::enable_shared_from_this<State> {
-    State(asio::io_context& io_in, Store& store_in, net::Metrics& metrics_in, PlatformSide side_in,
-          RetryPolicy policy_in, Clock clock_in, std::chrono::milliseconds poll_interval_in)
+    State(asio::io_context& io_in, UnitOfWork& unit_in, DeliveryStore& store_in,
+          net::Metrics& metrics_in, PlatformSide side_in, RetryPolicy policy_in, Clock clock_in,
+          std::chrono::milliseconds poll_interval_in)
         : io(io_in),
+          unit(unit_in),
           store(store_in),
           metrics(metrics_in),
           side(std::move(side_in)),
@@ -215,7 +217,7 @@ struct DeliveryEngine::State : std::enable_shared_from_this<State> {
         try {
             // Marked before the platform call: the attempt counts, and after a crash the row is
             // known to have been on its way.
-            store.transaction([&] {
+            unit.transaction([&] {
                 for (const auto& claimed : chosen) {
                     store.mark_outbox_sending(claimed.first.message.id, now);
                 }
@@ -401,7 +403,7 @@ struct DeliveryEngine::State : std::enable_shared_from_this<State> {
 
     template <typename Work>
     bool write(const char* what, Work&& work) {
-        return write_logged(store, side.name + " dispatcher", what, std::forward<Work>(work));
+        return write_logged(unit, side.name + " dispatcher", what, std::forward<Work>(work));
     }
 
     /// After a restart: rows a crash left `sending` are due again, and a conversation with a
@@ -430,7 +432,8 @@ struct DeliveryEngine::State : std::enable_shared_from_this<State> {
     }
 
     asio::io_context& io;
-    Store& store;
+    UnitOfWork& unit;
+    DeliveryStore& store;
     net::Metrics& metrics;
     PlatformSide side;
     RetryPolicy policy;
@@ -458,11 +461,17 @@ struct DeliveryEngine::State : std::enable_shared_from_this<State> {
     std::chrono::steady_clock::time_point depth_read_at{};
 };
 
+DeliveryEngine::DeliveryEngine(asio::io_context& io, UnitOfWork& unit, DeliveryStore& outbox,
+                               net::Metrics& metrics, PlatformSide side, RetryPolicy policy,
+                               Clock clock, std::chrono::milliseconds poll_interval)
+    : state_(std::make_shared<State>(io, unit, outbox, metrics, std::move(side), policy,
+                                     std::move(clock), poll_interval)) {}
+
 DeliveryEngine::DeliveryEngine(asio::io_context& io, Store& store, net::Metrics& metrics,
                                PlatformSide side, RetryPolicy policy, Clock clock,
                                std::chrono::milliseconds poll_interval)
-    : state_(std::make_shared<State>(io, store, metrics, std::move(side), policy, std::move(clock),
-                                     poll_interval)) {}
+    : DeliveryEngine(io, store, store, metrics, std::move(side), policy, std::move(clock),
+                     poll_interval) {}
 
 DeliveryEngine::~DeliveryEngine() {
     stop();

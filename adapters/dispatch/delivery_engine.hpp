@@ -18,7 +18,9 @@
 
 #include "adapters/dispatch/retry_policy.hpp"
 #include "adapters/net/metrics.hpp"
+#include "bot/ports/delivery_store.hpp"
 #include "bot/ports/store.hpp"
+#include "bot/ports/unit_of_work.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -62,9 +64,9 @@ void log_store_failure(std::string_view who, std::string_view what, const StoreE
 /// Runs `work` in a store transaction of its own; false (logged, naming `who` and `what`) when
 /// the database failed.
 template <typename Work>
-bool write_logged(Store& store, std::string_view who, std::string_view what, Work&& work) {
+bool write_logged(UnitOfWork& unit, std::string_view who, std::string_view what, Work&& work) {
     try {
-        store.transaction(std::forward<Work>(work));
+        unit.transaction(std::forward<Work>(work));
         return true;
     } catch (const StoreError& error) {
         log_store_failure(who, what, error);
@@ -103,6 +105,11 @@ struct DeliveryHealth {
 class DeliveryEngine {
 public:
     using Clock = std::function<Instant()>;
+    /// Claims and records `outbox`'s rows in transactions of `unit` (the same backend).
+    DeliveryEngine(boost::asio::io_context& io, UnitOfWork& unit, DeliveryStore& outbox,
+                   net::Metrics& metrics, PlatformSide side, RetryPolicy policy, Clock clock,
+                   std::chrono::milliseconds poll_interval = std::chrono::milliseconds(1000));
+    /// The same on a whole Store (its unit of work and its delivery store).
     DeliveryEngine(boost::asio::io_context& io, Store& store, net::Metrics& metrics,
                    PlatformSide side, RetryPolicy policy, Clock clock,
                    std::chrono::milliseconds poll_interval = std::chrono::milliseconds(1000));

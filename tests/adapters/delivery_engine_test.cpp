@@ -11,7 +11,7 @@
 #include "adapters/dispatch/delivery_engine.hpp"
 #include "adapters/net_support.hpp"
 #include "bot/vocab/log.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 using namespace leernetwerk;
 using Catch::Matchers::Contains;

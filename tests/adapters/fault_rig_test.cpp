@@ -23,7 +23,7 @@
 #include "adapters/net/http_server.hpp"
 #include "adapters/net_support.hpp"
 #include "adapters/teams/teams_adapter.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 using namespace leernetwerk;
 using namespace std::chrono_literals;

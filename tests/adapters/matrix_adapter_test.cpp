@@ -17,7 +17,7 @@
 #include "adapters/net/http_client.hpp"
 #include "adapters/net_support.hpp"
 #include "bot/features/polls/ballot_box.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 using namespace leernetwerk;
 using leernetwerk::net::test::run_until;

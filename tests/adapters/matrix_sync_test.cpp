@@ -19,7 +19,7 @@
 #include "adapters/matrix_peer_support.hpp"
 #include "adapters/net/http_client.hpp"
 #include "adapters/net_support.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 using namespace leernetwerk;
 using leernetwerk::net::test::run_until;

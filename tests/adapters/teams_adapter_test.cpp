@@ -13,7 +13,7 @@
 #include "adapters/net_support.hpp"
 #include "adapters/teams/teams_adapter.hpp"
 #include "bot/features/polls/ballot_box.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 #include "support/scripted_connector.hpp"
 
 using namespace leernetwerk;

@@ -23,7 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/net/http_server.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 using namespace leernetwerk;
 using namespace std::chrono_literals;

@@ -10,7 +10,7 @@
 #include "adapters/console/console.hpp"
 #include "app/demo.hpp"
 #include "bot/features/polls/ballot_box.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 #ifdef LEERNETWERK_TEST_MEMORY_STORE
 #include "support/memory_store.hpp"
 #endif

@@ -6,7 +6,7 @@
 
 #include "bot/vocab/seal.hpp"
 #include "bot/vocab/text.hpp"
-#include "storage/content_json.hpp"
+#include "storage/sqlite/content_json.hpp"
 #include "support/memory_store_rows.hpp"
 
 namespace leernetwerk::testing {

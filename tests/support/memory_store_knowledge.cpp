@@ -7,7 +7,7 @@
 #include <map>
 
 #include "bot/vocab/text.hpp"
-#include "storage/fts_tokenizer.hpp"
+#include "storage/sqlite/fts_tokenizer.hpp"
 #include "support/memory_store.hpp"
 #include "support/memory_store_rows.hpp"
 

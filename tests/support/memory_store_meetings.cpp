@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "bot/vocab/text.hpp"
-#include "storage/content_json.hpp"
+#include "storage/sqlite/content_json.hpp"
 #include "support/memory_store.hpp"
 #include "support/memory_store_rows.hpp"
 

@@ -2,7 +2,7 @@
 // that goes, and link codes and wrong tries are kept as the core asks.
 #include <catch2/catch.hpp>
 
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 namespace {
 

@@ -2,7 +2,7 @@
 // dots of the dot vote and the network's round.
 #include <catch2/catch.hpp>
 
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 namespace {
 

@@ -19,8 +19,8 @@
 
 #include "app/demo.hpp"
 #include "bot/engine/bot.hpp"
-#include "storage/content_json.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/content_json.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 #include "support/console_fixture.hpp"
 #include "support/failing_store.hpp"
 #include "support/memory_store.hpp"

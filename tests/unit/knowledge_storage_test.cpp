@@ -10,9 +10,9 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
-#include "storage/fts_tokenizer.hpp"
-#include "storage/migrations.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/fts_tokenizer.hpp"
+#include "storage/sqlite/migrations.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 namespace {
 

@@ -18,7 +18,7 @@
 #include "bot/features/polls/polls.hpp"
 #include "bot/vocab/log.hpp"
 #include "bot/vocab/text.hpp"
-#include "storage/fts_tokenizer.hpp"
+#include "storage/sqlite/fts_tokenizer.hpp"
 #include "support/console_fixture.hpp"
 #include "support/matchers.hpp"
 #include "support/sent_content.hpp"

@@ -13,7 +13,7 @@
 #include "bot/i18n/i18n.hpp"
 #include "bot/vocab/log.hpp"
 #include "bot/vocab/send_window.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 #include "support/console_fixture.hpp"
 
 using namespace leernetwerk;

@@ -1,4 +1,4 @@
-#include "storage/statement.hpp"
+#include "storage/sqlite/statement.hpp"
 
 #include <utility>
 

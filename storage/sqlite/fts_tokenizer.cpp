@@ -1,4 +1,4 @@
-#include "storage/fts_tokenizer.hpp"
+#include "storage/sqlite/fts_tokenizer.hpp"
 
 #include <algorithm>
 #include <cmath>

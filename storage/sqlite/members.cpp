@@ -1,9 +1,215 @@
-// One person, several accounts (issue 16): the codes that link a second account to a member, the
-// wrong tries counted against guessing, merging two members into one, and whether a platform
-// delivers private messages to an account.
-#include "storage/sqlite_impl.hpp"
+// Members on SQLite: schools, members and their expertise, their platform accounts, and one
+// person with several accounts (issue 16): the codes that link a second account to a member, the
+// wrong tries counted against guessing, and merging two members into one.
+#include <string>
+
+#include "bot/vocab/text.hpp"
+#include "storage/sqlite/sqlite_impl.hpp"
 
 namespace leernetwerk::storage {
+
+namespace {
+
+constexpr std::string_view kMemberSelect = R"sql(
+SELECT m.id, m.display_name, m.school_id, COALESCE(s.name, ''), m.language,
+       m.active_network_id, m.created_at
+FROM members AS m LEFT JOIN schools AS s ON s.id = m.school_id
+)sql";
+
+}  // namespace
+
+/// Reads the kMemberSelect columns; expertise is loaded separately.
+Member read_member(const Query& query) {
+    Member member;
+    member.id = query.column_int(0);
+    member.display_name = query.column_text(1);
+    member.school_id = query.column_optional_int(2);
+    member.school_name = query.column_text(3);
+    const std::string language = query.column_text(4);
+    if (!language.empty()) {
+        member.language = decode(parse_lang(language), "language", language);
+    }
+    member.active_network_id = query.column_optional_int(5);
+    member.created_at = query.column_instant(6);
+    return member;
+}
+
+std::vector<Member> SqliteStore::Impl::read_members(Query& query) {
+    std::vector<Member> result;
+    while (query.step()) {
+        result.push_back(read_member(query));
+    }
+    return result;
+}
+
+Id SqliteStore::school_id(std::string_view name) {
+    // The no-op update makes RETURNING yield the existing row; the first spelling is kept.
+    Query query = impl_->query(
+        "INSERT INTO schools (name, name_key) VALUES (?1, ?2) "
+        "ON CONFLICT (name_key) DO UPDATE SET name = name RETURNING id",
+        "school_id");
+    query.bind_text(1, trim(name)).bind_text(2, fold(name));
+    query.step();
+    const Id id = query.column_int(0);
+    query.run();
+    return id;
+}
+
+Id SqliteStore::create_member(const Member& member) {
+    Atomic atomic{impl_->db(), "create_member"};
+    Id id = 0;
+    {
+        Query query = impl_->query(
+            "INSERT INTO members (display_name, name_key, school_id, language, "
+            "active_network_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+            "create_member");
+        query.bind_text(1, member.display_name)
+            .bind_text(2, fold(member.display_name))
+            .bind_optional_int(3, member.school_id)
+            .bind_optional_int(5, member.active_network_id)
+            .bind_instant(6, member.created_at);
+        if (member.language) {
+            query.bind_text(4, lang_code(*member.language));
+        }
+        query.step();
+        id = query.column_int(0);
+        query.run();
+    }
+    set_member_expertise(id, member.expertise);
+    atomic.commit();
+    return id;
+}
+
+std::optional<Member> SqliteStore::member(Id id) {
+    static const std::string kSql = select_sql(kMemberSelect, "WHERE m.id = ?1");
+    std::optional<Member> result;
+    {
+        Query query = impl_->query(kSql, "member");
+        query.bind_int(1, id);
+        if (!query.step()) {
+            return std::nullopt;
+        }
+        result = read_member(query);
+    }
+    impl_->load_expertise(*result);
+    return result;
+}
+
+std::optional<Member> SqliteStore::member_by_identity(Platform platform, std::string_view user_id) {
+    static const std::string kSql = select_sql(
+        kMemberSelect,
+        "JOIN identities AS i ON i.member_id = m.id WHERE i.platform = ?1 AND i.user_id = ?2");
+    std::optional<Member> result;
+    {
+        Query query = impl_->query(kSql, "member_by_identity");
+        query.bind_text(1, platform_code(platform)).bind_text(2, user_id);
+        if (!query.step()) {
+            return std::nullopt;
+        }
+        result = read_member(query);
+    }
+    impl_->load_expertise(*result);
+    return result;
+}
+
+std::vector<Member> SqliteStore::members() {
+    static const std::string kSql = select_sql(kMemberSelect, "ORDER BY m.name_key, m.id");
+    std::vector<Member> result;
+    {
+        Query query = impl_->query(kSql, "members");
+        result = impl_->read_members(query);
+    }
+    for (Member& member : result) {
+        impl_->load_expertise(member);
+    }
+    return result;
+}
+
+void SqliteStore::set_member_school(Id member_id, std::optional<Id> school_id) {
+    Query query =
+        impl_->query("UPDATE members SET school_id = ?2 WHERE id = ?1", "set_member_school");
+    query.bind_int(1, member_id).bind_optional_int(2, school_id);
+    Impl::require_changed(query.run(), "set_member_school", "member", member_id);
+}
+
+void SqliteStore::set_member_language(Id member_id, std::optional<Lang> language) {
+    Query query =
+        impl_->query("UPDATE members SET language = ?2 WHERE id = ?1", "set_member_language");
+    query.bind_int(1, member_id);
+    if (language) {
+        query.bind_text(2, lang_code(*language));
+    }
+    Impl::require_changed(query.run(), "set_member_language", "member", member_id);
+}
+
+void SqliteStore::set_member_display_name(Id member_id, std::string_view name) {
+    Query query = impl_->query("UPDATE members SET display_name = ?2 WHERE id = ?1",
+                               "set_member_display_name");
+    query.bind_int(1, member_id).bind_text(2, name);
+    Impl::require_changed(query.run(), "set_member_display_name", "member", member_id);
+}
+
+void SqliteStore::set_member_expertise(Id member_id, const std::vector<std::string>& tags) {
+    Atomic atomic{impl_->db(), "set_member_expertise"};
+    impl_->require_member(member_id, "set_member_expertise");
+    {
+        Query query = impl_->query("DELETE FROM member_expertise WHERE member_id = ?1",
+                                   "set_member_expertise");
+        query.bind_int(1, member_id);
+        query.run();
+    }
+    for (std::size_t position = 0; position < tags.size(); ++position) {
+        Query query = impl_->query(
+            "INSERT INTO member_expertise (member_id, position, tag, tag_key) "
+            "VALUES (?1, ?2, ?3, ?4)",
+            "set_member_expertise");
+        query.bind_int(1, member_id)
+            .bind_int(2, static_cast<std::int64_t>(position))
+            .bind_text(3, tags[position])
+            .bind_text(4, fold(tags[position]));
+        query.run();
+    }
+    atomic.commit();
+}
+
+void SqliteStore::set_active_network(Id member_id, std::optional<Id> network_id) {
+    Query query = impl_->query("UPDATE members SET active_network_id = ?2 WHERE id = ?1",
+                               "set_active_network");
+    query.bind_int(1, member_id).bind_optional_int(2, network_id);
+    Impl::require_changed(query.run(), "set_active_network", "member", member_id);
+}
+
+void SqliteStore::link_identity(const Identity& identity) {
+    Query query = impl_->query(
+        "INSERT INTO identities (platform, user_id, member_id) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (platform, user_id) DO UPDATE SET member_id = excluded.member_id",
+        "link_identity");
+    query.bind_text(1, platform_code(identity.platform))
+        .bind_text(2, identity.user_id)
+        .bind_int(3, identity.member_id);
+    query.run();
+}
+
+std::vector<Identity> SqliteStore::identities_of(Id member_id) {
+    Query query = impl_->query(
+        "SELECT platform, user_id, member_id FROM identities WHERE member_id = ?1 "
+        "ORDER BY platform, user_id",
+        "identities_of");
+    query.bind_int(1, member_id);
+    std::vector<Identity> result;
+    while (query.step()) {
+        Identity identity;
+        const std::string platform = query.column_text(0);
+        identity.platform = decode(parse_platform_code(platform), "platform", platform);
+        identity.user_id = query.column_text(1);
+        identity.member_id = query.column_int(2);
+        result.push_back(std::move(identity));
+    }
+    return result;
+}
+
+// ---- one person, several accounts ------------------------------------------------------------
+
 namespace {
 
 /// How long wrong tries and expired codes are kept: the rate limit looks back an hour.
@@ -185,39 +391,6 @@ void SqliteStore::merge_members(Id into, Id from) {
     // What is left of `from` (its expertise, a pause) goes with its row.
     run("DELETE FROM members WHERE id = ?2");
     atomic.commit();
-}
-
-void SqliteStore::merge_poll_respondent(Id poll_id, std::string_view into_token,
-                                        std::string_view from_token) {
-    constexpr std::string_view kOperation = "merge_poll_respondent";
-    Atomic atomic{impl_->db(), kOperation};
-    const auto run = [&](std::string_view sql) {
-        Query query = impl_->query(sql, kOperation);
-        query.bind_int(1, poll_id).bind_text(2, into_token).bind_text(3, from_token);
-        query.run();
-    };
-    run("INSERT INTO poll_respondents (poll_id, token, member_id) "
-        "SELECT poll_id, ?2, member_id FROM poll_respondents WHERE poll_id = ?1 AND token = ?3 "
-        "ON CONFLICT (poll_id, token) DO NOTHING");
-    run("INSERT INTO poll_answers (poll_id, token, question, value) "
-        "SELECT poll_id, ?2, question, value FROM poll_answers WHERE poll_id = ?1 AND token = ?3 "
-        "ON CONFLICT (poll_id, token, question) DO NOTHING");
-    run("DELETE FROM poll_answers WHERE poll_id = ?1 AND token = ?3 AND ?2 <> ?3");
-    run("DELETE FROM poll_respondents WHERE poll_id = ?1 AND token = ?3 AND ?2 <> ?3");
-    atomic.commit();
-}
-
-std::optional<OutboxRow> SqliteStore::latest_direct_delivery(Platform platform,
-                                                             std::string_view user_id) {
-    Query query = impl_->query(
-        "SELECT id FROM outbox WHERE platform = ?1 AND user_id = ?2 AND direct = 1 "
-        "AND state IN ('sent', 'failed') ORDER BY id DESC LIMIT 1",
-        "latest_direct_delivery");
-    query.bind_text(1, platform_code(platform)).bind_text(2, user_id);
-    if (!query.step()) {
-        return std::nullopt;
-    }
-    return outbox_row(query.column_int(0));
 }
 
 }  // namespace leernetwerk::storage

@@ -1,6 +1,6 @@
 // The agenda's part of the SqliteStore: items with their submitters, the dots of the dot vote,
 // and the network's round.
-#include "storage/sqlite_impl.hpp"
+#include "storage/sqlite/sqlite_impl.hpp"
 
 namespace leernetwerk::storage {
 namespace {

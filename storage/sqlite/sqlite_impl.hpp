@@ -1,6 +1,7 @@
 #pragma once
-// Internal to storage/: the SqliteStore's connection and statement cache, shared by the files
-// that implement its parts (sqlite_store.cpp and one file per feature, e.g. sqlite_polls.cpp).
+// Internal to storage/sqlite: the SqliteStore's connection and statement cache, and the row
+// readers and SELECTs more than one file needs, shared by the files that implement its parts
+// (sqlite_store.cpp for opening and the unit of work, and one file per repository, e.g. polls.cpp).
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,8 +10,8 @@
 
 #include <sqlite3.h>
 
-#include "storage/sqlite_store.hpp"
-#include "storage/statement.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+#include "storage/sqlite/statement.hpp"
 
 namespace leernetwerk::storage {
 
@@ -36,6 +37,33 @@ inline std::optional<std::int64_t> id_or_null(Id id) {
 /// are left out (knowledge entries, questions).
 std::string join_tags(const std::vector<std::string>& tags);
 std::vector<std::string> split_tags(const std::string& joined);
+
+/// A SELECT (one of the k*Select below or in a repository's file) followed by the rest of a query.
+inline std::string select_sql(std::string_view select, std::string_view rest) {
+    std::string text{select};
+    text += ' ';
+    text += rest;
+    return text;
+}
+
+/// The columns read_outbox_row reads (outbox.cpp), with the remote id of the message a row
+/// replaces once that one was sent (outbox.cpp, delivery_store.cpp).
+inline constexpr std::string_view kOutboxSelect = R"sql(
+SELECT o.id, o.platform, o.conversation_id, o.user_id, o.direct, o.thread_id,
+       o.recipient_member_id, o.lang, o.content, o.replaces_id, o.state, o.attempts,
+       o.created_at, o.next_attempt_at, o.remote_id, o.last_error,
+       CASE WHEN r.state = 'sent' THEN r.remote_id ELSE '' END, o.sealed
+FROM outbox AS o LEFT JOIN outbox AS r ON r.id = o.replaces_id
+)sql";
+
+/// The columns read_rsvp reads (reminders.cpp, personal_data.cpp).
+inline constexpr std::string_view kRsvpSelect =
+    "SELECT meeting_id, member_id, answer, reason, updated_at FROM rsvps ";
+Rsvp read_rsvp(const Query& query);
+
+/// Reads the members columns of a SELECT (members.cpp; also the roster in memberships.cpp);
+/// expertise is loaded separately.
+Member read_member(const Query& query);
 
 /// The member a sealed outbox row is for (0: a group, or it cannot be opened with `key`).
 Id sealed_recipient(const std::string& key, const std::string& sealed);

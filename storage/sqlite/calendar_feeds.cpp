@@ -1,6 +1,6 @@
 // Calendar feeds (issue 18): the hashes of the tokens in the secret iCalendar URLs of networks
 // and of members' personal feeds.
-#include "storage/sqlite_impl.hpp"
+#include "storage/sqlite/sqlite_impl.hpp"
 
 namespace leernetwerk::storage {
 

@@ -1,6 +1,5 @@
 // What the store keeps about one member, for "mijn gegevens" and "vergeet mij".
-#include "storage/content_json.hpp"
-#include "storage/sqlite_impl.hpp"
+#include "storage/sqlite/sqlite_impl.hpp"
 
 namespace leernetwerk::storage {
 
@@ -19,6 +18,18 @@ std::vector<PastMembership> SqliteStore::ended_memberships_of(Id member_id) {
         past.joined_at = query.column_instant(2);
         past.left_at = query.column_instant(3);
         result.push_back(past);
+    }
+    return result;
+}
+
+std::vector<Rsvp> SqliteStore::rsvps_of_member(Id member_id) {
+    static const std::string kSql =
+        select_sql(kRsvpSelect, "WHERE member_id = ?1 ORDER BY updated_at, meeting_id");
+    Query query = impl_->query(kSql, "rsvps_of_member");
+    query.bind_int(1, member_id);
+    std::vector<Rsvp> result;
+    while (query.step()) {
+        result.push_back(read_rsvp(query));
     }
     return result;
 }
@@ -95,16 +106,6 @@ void SqliteStore::erase_member(Id member_id) {
     member.bind_int(1, member_id);
     member.run();
     atomic.commit();
-}
-
-void SqliteStore::release_outbox_row(Id id, const Content& content) {
-    Query query = impl_->query(
-        "UPDATE outbox SET recipient_member_id = NULL, content = ?2, "
-        "user_id = CASE WHEN conversation_id <> '' THEN '' ELSE user_id END "
-        "WHERE id = ?1 AND sealed IS NULL",
-        "release_outbox_row");
-    query.bind_int(1, id).bind_text(2, content_to_json(content));
-    query.run();
 }
 
 }  // namespace leernetwerk::storage

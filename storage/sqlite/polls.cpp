@@ -1,7 +1,7 @@
 // Polls and evaluations on SQLite. Answers are keyed by respondent token only (see kSchemaV5).
 #include <nlohmann/json.hpp>
 
-#include "storage/sqlite_impl.hpp"
+#include "storage/sqlite/sqlite_impl.hpp"
 
 namespace leernetwerk::storage {
 namespace {
@@ -356,6 +356,26 @@ void SqliteStore::set_poll_min_respondents(Id network_id, int count) {
         "set_poll_min_respondents");
     query.bind_int(1, network_id).bind_int(2, count);
     query.run();
+}
+
+void SqliteStore::merge_poll_respondent(Id poll_id, std::string_view into_token,
+                                        std::string_view from_token) {
+    constexpr std::string_view kOperation = "merge_poll_respondent";
+    Atomic atomic{impl_->db(), kOperation};
+    const auto run = [&](std::string_view sql) {
+        Query query = impl_->query(sql, kOperation);
+        query.bind_int(1, poll_id).bind_text(2, into_token).bind_text(3, from_token);
+        query.run();
+    };
+    run("INSERT INTO poll_respondents (poll_id, token, member_id) "
+        "SELECT poll_id, ?2, member_id FROM poll_respondents WHERE poll_id = ?1 AND token = ?3 "
+        "ON CONFLICT (poll_id, token) DO NOTHING");
+    run("INSERT INTO poll_answers (poll_id, token, question, value) "
+        "SELECT poll_id, ?2, question, value FROM poll_answers WHERE poll_id = ?1 AND token = ?3 "
+        "ON CONFLICT (poll_id, token, question) DO NOTHING");
+    run("DELETE FROM poll_answers WHERE poll_id = ?1 AND token = ?3 AND ?2 <> ?3");
+    run("DELETE FROM poll_respondents WHERE poll_id = ?1 AND token = ?3 AND ?2 <> ?3");
+    atomic.commit();
 }
 
 }  // namespace leernetwerk::storage

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "bot/vocab/text.hpp"
-#include "storage/fts_tokenizer.hpp"
-#include "storage/sqlite_impl.hpp"
+#include "storage/sqlite/fts_tokenizer.hpp"
+#include "storage/sqlite/sqlite_impl.hpp"
 
 namespace leernetwerk::storage {
 namespace {
@@ -406,15 +406,6 @@ std::vector<Id> SqliteStore::knowledge_shares(Id entry_id) {
         networks.push_back(query.column_int(0));
     }
     return networks;
-}
-
-void SqliteStore::set_network_aims(Id network_id, std::string_view central_question,
-                                   std::string_view ambition) {
-    Query query =
-        impl_->query("UPDATE networks SET central_question = ?2, ambition = ?3 WHERE id = ?1",
-                     "set_network_aims");
-    query.bind_int(1, network_id).bind_text(2, central_question).bind_text(3, ambition);
-    Impl::require_changed(query.run(), "set_network_aims", "network", network_id);
 }
 
 }  // namespace leernetwerk::storage

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "bot/vocab/text.hpp"
-#include "storage/sqlite_impl.hpp"
+#include "storage/sqlite/sqlite_impl.hpp"
 
 namespace leernetwerk::storage {
 namespace {

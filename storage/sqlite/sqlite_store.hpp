@@ -1,6 +1,7 @@
 #pragma once
 // The Store on SQLite: one connection, used from one thread. WAL mode for file databases, foreign
 // keys on, and the schema brought up to date by versioned migrations when the database is opened.
+// Each repository's methods are defined in the file named at its group below.
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,34 +28,48 @@ public:
     SqliteStore(const SqliteStore&) = delete;
     SqliteStore& operator=(const SqliteStore&) = delete;
 
+    // ---- UnitOfWork (sqlite_store.cpp)
     void transaction(const std::function<void()>& work) override;
     void savepoint(const std::function<void()>& work) override;
+    void compact_after_commit() override;
 
+    // ---- Inbox (inbox.cpp)
     bool remember_event(Platform platform, std::string_view event_id, Instant now) override;
     int prune_inbox(Instant before) override;
-    int prune_outbox(Instant before) override;
 
+    // ---- Outbox (outbox.cpp)
     void use_sealing_key(std::string key) override;
     Id append_outbox(const OutboundMessage& message, Instant now) override;
-    std::vector<OutboxRow> due_outbox(Platform platform, Instant now, int limit,
-                                      Id after_id = 0) override;
-    std::vector<OutboxRow> outbox_in_state(Platform platform, OutboxState state) override;
     std::optional<OutboxRow> outbox_row(Id id) override;
     std::optional<OutboxRow> outbox_row_by_remote_id(Platform platform,
                                                      std::string_view remote_id) override;
-    std::optional<std::string> adapter_state(std::string_view key) override;
-    void set_adapter_state(std::string_view key, std::string_view value, Instant now) override;
+    std::optional<ReplyCause> outbox_cause(Id id) override;
+    std::optional<OutboxRow> latest_direct_delivery(Platform platform,
+                                                    std::string_view user_id) override;
+    void release_outbox_row(Id id, const Content& content) override;
+
+    // ---- DeliveryStore (delivery_store.cpp)
+    std::vector<OutboxRow> due_outbox(Platform platform, Instant now, int limit,
+                                      Id after_id = 0) override;
+    std::vector<OutboxRow> outbox_in_state(Platform platform, OutboxState state) override;
     void mark_outbox_sending(Id id, Instant now) override;
     void mark_outbox_sent(Id id, std::string_view remote_id, Instant now) override;
     void mark_outbox_retry(Id id, Instant next_attempt, std::string_view error) override;
     void mark_outbox_failed(Id id, std::string_view error, Instant now) override;
-    std::optional<ReplyCause> outbox_cause(Id id) override;
+    int prune_outbox(Instant before) override;
     int outbox_depth(Platform platform) override;
 
+    // ---- AdapterState (adapter_state.cpp)
+    std::optional<std::string> adapter_state(std::string_view key) override;
+    void set_adapter_state(std::string_view key, std::string_view value, Instant now) override;
+
+    // ---- Networks (networks.cpp)
     Id create_network(const Network& network) override;
     std::optional<Network> network(Id id) override;
     std::optional<Network> find_network_by_name(std::string_view name) override;
     std::vector<Network> networks() override;
+    void set_network_aims(Id network_id, std::string_view central_question,
+                          std::string_view ambition) override;
     void bind_conversation(const ConversationBinding& binding) override;
     std::optional<Id> network_of_conversation(Platform platform,
                                               std::string_view conversation_id) override;
@@ -66,6 +81,7 @@ public:
                                                             std::string_view user_id) override;
     std::optional<ConversationRef> latest_conversation_ref(Platform platform) override;
 
+    // ---- Members (members.cpp)
     Id school_id(std::string_view name) override;
     Id create_member(const Member& member) override;
     std::optional<Member> member(Id id) override;
@@ -78,27 +94,21 @@ public:
     void set_active_network(Id member_id, std::optional<Id> network_id) override;
     void link_identity(const Identity& identity) override;
     std::vector<Identity> identities_of(Id member_id) override;
-    // ---- one person, several accounts (sqlite_accounts.cpp)
-    void replace_calendar_feed(const CalendarFeed& feed) override;
-    std::optional<CalendarFeed> calendar_feed(std::string_view token_hash) override;
-    bool has_calendar_feed(Id network_id, std::optional<Id> member_id) override;
     void create_link_code(const LinkCode& code) override;
     std::optional<LinkCode> link_code(std::string_view hash) override;
     void mark_link_code_used(std::string_view hash, Instant now) override;
     void record_link_failure(Platform platform, std::string_view user_id, Instant now) override;
     int link_failures_since(Platform platform, std::string_view user_id, Instant since) override;
     void merge_members(Id into, Id from) override;
-    void merge_poll_respondent(Id poll_id, std::string_view into_token,
-                               std::string_view from_token) override;
-    std::optional<OutboxRow> latest_direct_delivery(Platform platform,
-                                                    std::string_view user_id) override;
 
+    // ---- Memberships (memberships.cpp)
     void add_membership(const Membership& membership) override;
     void end_membership(Id network_id, Id member_id, Instant now) override;
     std::optional<Membership> membership(Id network_id, Id member_id) override;
     std::vector<Membership> memberships_of(Id member_id) override;
     std::vector<RosterEntry> roster(Id network_id) override;
 
+    // ---- Meetings (meetings.cpp)
     Id create_meeting(const Meeting& meeting) override;
     void update_meeting(const Meeting& meeting) override;
     std::optional<Meeting> meeting(Id id) override;
@@ -106,12 +116,14 @@ public:
     void set_cafe_weeks(int school_year, const std::vector<CafeWeek>& weeks) override;
     std::vector<CafeWeek> cafe_weeks(int school_year) override;
 
+    // ---- Confirmations (confirmations.cpp)
     Id create_pending(const PendingAction& pending) override;
     std::optional<PendingAction> pending(Id id) override;
     std::vector<PendingAction> pending_of_member(Id member_id) override;
     void set_pending_question(Id pending_id, Id message_id) override;
     void delete_pending(Id id) override;
 
+    // ---- Reminders (reminders.cpp)
     std::vector<ReminderRule> reminder_rules(Id network_id) override;
     std::optional<ReminderRule> reminder_rule(Id id) override;
     Id create_reminder_rule(const ReminderRule& rule) override;
@@ -121,6 +133,7 @@ public:
     std::vector<Rsvp> rsvps_of(Id meeting_id) override;
     void clear_rsvps(Id meeting_id) override;
 
+    // ---- Scheduler (scheduler.cpp)
     Id schedule_job(const Job& job) override;
     std::vector<Job> due_jobs(Instant now, int limit) override;
     void finish_job(Id id) override;
@@ -130,12 +143,18 @@ public:
                                           std::string_view key_prefix) override;
     std::optional<Instant> next_job_due() override;
 
+    // ---- CalendarFeeds (calendar_feeds.cpp)
+    void replace_calendar_feed(const CalendarFeed& feed) override;
+    std::optional<CalendarFeed> calendar_feed(std::string_view token_hash) override;
+    bool has_calendar_feed(Id network_id, std::optional<Id> member_id) override;
+
+    // ---- PersonalData (personal_data.cpp)
     std::vector<PastMembership> ended_memberships_of(Id member_id) override;
     std::vector<Rsvp> rsvps_of_member(Id member_id) override;
     int outbox_count_for_member(Id member_id) override;
     void erase_member(Id member_id) override;
-    void release_outbox_row(Id id, const Content& content) override;
-    // ---- agenda (sqlite_agenda.cpp)
+
+    // ---- Agenda (agenda.cpp)
     Id create_agenda_item(const AgendaItem& item) override;
     std::optional<AgendaItem> agenda_item(Id id) override;
     std::optional<AgendaItem> agenda_item_by_number(Id network_id, int number) override;
@@ -148,7 +167,8 @@ public:
     void clear_agenda_dots(Id network_id) override;
     std::optional<AgendaRound> agenda_round(Id network_id) override;
     void save_agenda_round(const AgendaRound& round) override;
-    // ---- polls and evaluations (sqlite_polls.cpp)
+
+    // ---- Polls (polls.cpp)
     Id create_poll(const Poll& poll) override;
     std::optional<Poll> poll(Id id) override;
     std::optional<Poll> poll_by_number(Id network_id, int number) override;
@@ -163,16 +183,18 @@ public:
     bool set_poll_answer(Id poll_id, const PollAnswer& answer) override;
     std::vector<PollAnswer> poll_answers(Id poll_id) override;
     std::vector<PollAnswer> poll_answers_of(Id poll_id, std::string_view token) override;
+    void merge_poll_respondent(Id poll_id, std::string_view into_token,
+                               std::string_view from_token) override;
     void remove_poll_answers(Id poll_id) override;
     void replace_poll_ballots(Id poll_id, const std::vector<SealedBallot>& ballots) override;
     std::vector<SealedBallot> poll_ballots(Id poll_id) override;
     void link_poll_message(Id message_id, Id poll_id) override;
     int forget_poll_messages(Id poll_id) override;
     std::vector<Id> closed_polls_with_messages() override;
-    void compact_after_commit() override;
     std::optional<int> poll_min_respondents(Id network_id) override;
     void set_poll_min_respondents(Id network_id, int count) override;
-    // ---- knowledge base (sqlite_knowledge.cpp)
+
+    // ---- Knowledge (knowledge.cpp)
     Id create_knowledge_entry(const KnowledgeEntry& entry) override;
     std::optional<KnowledgeEntry> knowledge_entry(Id id) override;
     std::optional<KnowledgeEntry> knowledge_entry_by_number(Id network_id, int number) override;
@@ -188,10 +210,8 @@ public:
                                Instant now) override;
     void unshare_knowledge_entry(Id entry_id, Id network_id) override;
     std::vector<Id> knowledge_shares(Id entry_id) override;
-    void set_network_aims(Id network_id, std::string_view central_question,
-                          std::string_view ambition) override;
 
-    // ---- questions to the network
+    // ---- Questions (questions.cpp)
     Id create_question(const Question& question) override;
     std::optional<Question> question(Id id) override;
     std::optional<Question> question_by_number(Id network_id, int number) override;
@@ -218,7 +238,7 @@ public:
 private:
     struct Impl;
     explicit SqliteStore(std::unique_ptr<Impl> impl);
-    /// Reads the polls a query selects, with their questions (sqlite_polls.cpp).
+    /// Reads the polls a query selects, with their questions (polls.cpp).
     std::vector<Poll> read_polls(std::string_view sql, std::optional<Id> bound);
 
     std::unique_ptr<Impl> impl_;

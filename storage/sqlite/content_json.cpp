@@ -1,4 +1,4 @@
-#include "storage/content_json.hpp"
+#include "storage/sqlite/content_json.hpp"
 
 #include <cmath>
 #include <limits>
