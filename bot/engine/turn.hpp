@@ -167,6 +167,9 @@ std::string role_label(Role role, Lang lang);
 /// Names joined as "Anna, Bram en Cees" / "Anna, Bram and Cees".
 std::string join_names(const std::vector<std::string>& names, Lang lang);
 
+/// Typed text of a message event: what it answers, or the command it is (message.cpp).
+void handle_message(Turn& turn);
+
 /// `hulp`, `hulp <onderwerp>`, `hulp <opdracht>` (help.cpp).
 void show_help(Turn& turn, const std::string& args);
 
