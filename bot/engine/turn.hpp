@@ -173,7 +173,7 @@ void handle_message(Turn& turn);
 /// `hulp`, `hulp <onderwerp>`, `hulp <opdracht>` (help.cpp).
 void show_help(Turn& turn, const std::string& args);
 
-// Flows, one function per command (meeting_flows.cpp).
+// Meetings (features/meetings/).
 void show_meetings(Turn& turn);
 void plan_meeting(Turn& turn, const std::string& args);
 void plan_meeting_form(Turn& turn, const ActionSubmission& action);
@@ -217,7 +217,7 @@ ReminderOutcome run_reminder(Store& store, const BotSettings& settings, const Jo
 /// The Ik kom / Ik kan niet question for a meeting.
 ChoiceQuestion rsvp_question(const Meeting& meeting, std::string prompt, Lang lang);
 
-// RSVP and reminder rules in chat (reminder_flows.cpp).
+// RSVP and reminder rules in chat (features/reminders/).
 void rsvp(Turn& turn, bool coming, const std::string& args);
 void rsvp_click(Turn& turn, Id meeting_id, bool coming);
 void show_attendance(Turn& turn, const std::string& args);
@@ -258,7 +258,7 @@ enum class CalendarLink {
 };
 /// Sends the sender a feed URL privately, with how to subscribe to it.
 void calendar_link(Turn& turn, CalendarLink kind);
-// Agenda input and the dot vote (agenda_flows.cpp).
+// Agenda input and the dot vote (features/agenda/).
 inline constexpr std::string_view kAgendaRoundJob = "agenda_round";
 /// `agendapunt <tekst> | toelichting | ik leid in | casus | anoniem`; without text: the form.
 void submit_agenda_item(Turn& turn, const std::string& args);
@@ -276,7 +276,7 @@ std::optional<Meeting> agenda_meeting(Store& store, Id network_id, Instant now);
 /// The agenda digest's rows for a meeting's accepted items, in order, with their start times;
 /// empty when nothing was accepted.
 std::vector<SummaryRow> agenda_digest_rows(Store& store, const Meeting& meeting, Lang lang);
-// Polls and evaluations (polls.cpp; DOMAIN.md §5.3).
+// Polls and evaluations (features/polls/; DOMAIN.md §5.3).
 inline constexpr std::string_view kPollJob = "poll";
 void start_poll(Turn& turn, const std::string& args);
 void start_evaluation(Turn& turn, const std::string& args);
@@ -297,7 +297,7 @@ bool run_poll_job(Store& store, const BotSettings& settings, const Job& job, Ins
 /// its number), or 0 when it was started before or nobody can be asked.
 Id start_meeting_evaluation(Store& store, const BotSettings& settings, const Network& network,
                             const Meeting& meeting, Instant now);
-// Knowledge base and harvest (knowledge_flows.cpp).
+// Knowledge base and harvest (features/knowledge/).
 /// `zoek <woorden>`: ranked hits over the knowledge the sender may read here.
 void search_knowledge(Turn& turn, const std::string& args);
 /// `kennis`: the network's entries; `kennis 5`: one entry in full.
@@ -316,7 +316,7 @@ void export_knowledge(Turn& turn);
 void harvest(Turn& turn, const std::string& args);
 /// `ambitie` / `centrale vraag`: shows it, or (facilitators) sets it.
 void network_aim(Turn& turn, bool ambition, const std::string& args);
-// Questions to the network (question_flows.cpp): asking, routing, answering, follow-up and the
+// Questions to the network (features/questions/): asking, routing, answering, follow-up and the
 // consent to keep a helpful answer in the knowledge base.
 inline constexpr std::string_view kQuestionFollowUpJob = "question_follow_up";
 /// `vraag <tekst>` (also `anoniem`, `vertrouwelijk`), or `vraag 7` to show a question's thread.

@@ -1,7 +1,7 @@
 #pragma once
 // Agenda input (DOMAIN.md §5.2): items members submit for a meeting, their status as the
 // facilitator settles the agenda, and the dot vote (stippenstemming) that prioritises them.
-// Plain data; behaviour lives in bot/agenda_flows.cpp, persistence behind the Store.
+// Plain data; behaviour lives in bot/features/agenda/, persistence behind the Store.
 #include <optional>
 #include <string>
 #include <string_view>
