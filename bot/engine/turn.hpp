@@ -294,7 +294,7 @@ bool run_poll_job(Store& store, const BotSettings& settings, const Job& job, Ins
 /// its number), or 0 when it was started before or nobody can be asked.
 Id start_meeting_evaluation(Store& store, const BotSettings& settings, const Network& network,
                             const Meeting& meeting, Instant now);
-// Knowledge base and harvest (knowledge_flows.cpp).
+// Knowledge base and harvest (bot/features/knowledge/).
 /// `zoek <woorden>`: ranked hits over the knowledge the sender may read here.
 void search_knowledge(Turn& turn, const std::string& args);
 /// `kennis`: the network's entries; `kennis 5`: one entry in full.
@@ -313,7 +313,7 @@ void export_knowledge(Turn& turn);
 void harvest(Turn& turn, const std::string& args);
 /// `ambitie` / `centrale vraag`: shows it, or (facilitators) sets it.
 void network_aim(Turn& turn, bool ambition, const std::string& args);
-// Questions to the network (question_flows.cpp): asking, routing, answering, follow-up and the
+// Questions to the network (bot/features/questions/): asking, routing, answering, follow-up and the
 // consent to keep a helpful answer in the knowledge base.
 inline constexpr std::string_view kQuestionFollowUpJob = "question_follow_up";
 /// `vraag <tekst>` (also `anoniem`, `vertrouwelijk`), or `vraag 7` to show a question's thread.
