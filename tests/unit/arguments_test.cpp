@@ -143,7 +143,7 @@ TEST_CASE("the anonymous words are the same for every command, in Dutch and Engl
         CHECK_FALSE(means_named(typed));
     }
     CHECK_FALSE(means_anonymous("niet anoniem"));
-    CHECK_FALSE(means_anonymous("zonder"));  // alone only in answer consent (question_flows.cpp)
+    CHECK_FALSE(means_anonymous("zonder"));  // alone only in answer consent (question_prompts.cpp)
     CHECK_FALSE(means_anonymous("anoniem graag"));
 }
 
@@ -154,7 +154,7 @@ TEST_CASE("the named words say the name may be shown", "[arguments][keywords]") 
         CHECK(means_named(typed));
         CHECK_FALSE(means_anonymous(typed));
     }
-    CHECK_FALSE(means_named("naam"));  // alone only in answer consent (question_flows.cpp)
+    CHECK_FALSE(means_named("naam"));  // alone only in answer consent (question_prompts.cpp)
 }
 
 TEST_CASE("yes and no", "[arguments][keywords]") {

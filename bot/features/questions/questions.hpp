@@ -1,6 +1,6 @@
 #pragma once
 // Questions to the network (DOMAIN.md §5.4): a member's question, who it was routed to, the
-// answers, and the small settings around them. Plain data; the flows are in question_flows.cpp.
+// answers, and the small settings around them. Plain data; the flows are in question_*.cpp.
 #include <optional>
 #include <string>
 #include <string_view>
