@@ -1,5 +1,5 @@
 #pragma once
-// Internal to the core's polls (polls.cpp: asking and answering; poll_questions.cpp: the question
+// Internal to the core's polls (the flows: poll_flows.hpp; question_sets.cpp: the question
 // sets and how a question is shown; poll_results.cpp: the summary and the CSV export).
 #include <optional>
 #include <string>
