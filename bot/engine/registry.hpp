@@ -155,6 +155,9 @@ void route_confirmation(Turn& turn, std::optional<Id> pending_id, bool yes,
                         const std::string& args);
 /// Whether a typed ja/nee may answer this open prompt: not an undo offer, not a form.
 bool takes_typed_yes_no(const PendingAction& pending);
+/// An answered confirmation: the pending action and its expiry job are gone, and its card shows
+/// `note` instead of its buttons.
+void close_confirmation(Turn& turn, const PendingAction& pending, const std::string& note);
 /// Scheduler job: an unanswered confirmation expires.
 void route_expiry(Store& store, const BotSettings& settings, const Job& job, Instant now);
 /// Runs a due job by its kind; false for a kind this version does not know.

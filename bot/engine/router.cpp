@@ -5,6 +5,7 @@
 
 #include "bot/engine/registry.hpp"
 #include "bot/i18n/i18n.hpp"
+#include "bot/parse/arguments.hpp"
 #include "bot/vocab/log.hpp"
 #include "bot/vocab/text.hpp"
 
@@ -208,12 +209,12 @@ void route_action(Turn& turn, const ActionSubmission& action) {
     const std::string_view rest = std::string_view(action.action_id).substr(route->prefix.size());
     Id id = 0;
     if (route->numbered) {
-        if (rest.empty() || rest.size() > 18 ||
-            !std::all_of(rest.begin(), rest.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        const auto number = read_number(rest, 18);
+        if (!number) {
             turn.reply_text("action.unknown");
             return;
         }
-        id = std::stoll(std::string(rest));
+        id = *number;
     }
     if ((route->one_choice || route->yes_no) && action.choice_ids.size() != 1) {
         turn.reply_text("action.unknown");
@@ -305,25 +306,21 @@ void route_expiry(Store& store, const BotSettings& settings, const Job& job, Ins
     const auto lang = member && member->language ? *member->language : settings.default_language;
     const std::string_view closed_note =
         route && !route->closed_note.empty() ? route->closed_note : "confirm.closed_expired";
-    if (auto* form = std::get_if<ShortForm>(&row->message.content)) {
+    // The card, a form or a choice question, shows why it has no buttons any more.
+    const auto close = [&](auto closed, std::string_view note) {
+        closed.closed_note = tr(lang, note);
         OutboundMessage update;
         update.to = row->message.to;
         update.lang = row->message.lang;
-        auto closed = *form;
-        closed.closed_note = tr(lang, "confirm.closed_expired");
-        update.content = closed;
+        update.content = std::move(closed);
         update.replaces = row->message.id;
         store.append_outbox(update, now);
+    };
+    if (const auto* form = std::get_if<ShortForm>(&row->message.content)) {
+        close(*form, "confirm.closed_expired");
     }
-    if (auto* question = std::get_if<ChoiceQuestion>(&row->message.content)) {
-        OutboundMessage update;
-        update.to = row->message.to;
-        update.lang = row->message.lang;
-        auto closed = *question;
-        closed.closed_note = tr(lang, closed_note);
-        update.content = closed;
-        update.replaces = row->message.id;
-        store.append_outbox(update, now);
+    if (const auto* question = std::get_if<ChoiceQuestion>(&row->message.content)) {
+        close(*question, closed_note);
     }
     const std::string_view expired = route ? route->expired_notice : "confirm.plan_expired";
     if (expired.empty()) {

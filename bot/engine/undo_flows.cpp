@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "bot/vocab/text.hpp"
+#include "bot/engine/registry.hpp"
 #include "bot/engine/turn.hpp"
 
 namespace leernetwerk::detail {
@@ -50,22 +51,6 @@ void ask(Turn& turn, Id network_id, std::string_view kind, const std::string& pa
                              pending.expires_at, "", JobState::due});
 }
 
-void close_card(Turn& turn, const PendingAction& pending, const std::string& note) {
-    turn.store.delete_pending(pending.id);
-    turn.store.cancel_job(kPendingExpiryJob, std::to_string(pending.id));
-    if (!pending.question_message_id) {
-        return;
-    }
-    const auto row = turn.store.outbox_row(*pending.question_message_id);
-    if (!row) {
-        return;
-    }
-    if (const auto* question = std::get_if<ChoiceQuestion>(&row->message.content)) {
-        auto closed = *question;
-        closed.closed_note = note;
-        turn.update(row->message.id, row->message.to, closed, row->message.lang);
-    }
-}
 
 void cancel_now(Turn& turn, const Network& network, Meeting meeting) {
     const auto before = meeting;
@@ -124,6 +109,23 @@ void remove_now(Turn& turn, const Network& network, const Member& target, Role r
 
 }  // namespace
 
+void close_confirmation(Turn& turn, const PendingAction& pending, const std::string& note) {
+    turn.store.delete_pending(pending.id);
+    turn.store.cancel_job(kPendingExpiryJob, std::to_string(pending.id));
+    if (!pending.question_message_id) {
+        return;
+    }
+    const auto row = turn.store.outbox_row(*pending.question_message_id);
+    if (!row) {
+        return;
+    }
+    if (const auto* question = std::get_if<ChoiceQuestion>(&row->message.content)) {
+        auto closed = *question;
+        closed.closed_note = note;
+        turn.update(row->message.id, row->message.to, closed, row->message.lang);
+    }
+}
+
 std::string format_moment_of(Turn& turn, const Network& network, Instant instant) {
     const auto local = to_local(instant, turn.zone_of(network));
     return local ? format_moment(*local, turn.lang) : std::string();
@@ -181,13 +183,13 @@ bool answer_undoable(Turn& turn, const PendingAction& pending, bool yes) {
     const auto colon = pending.payload.find(':');
     const auto target = read_number(std::string_view(pending.payload).substr(0, colon));
     if (!network || !target) {
-        close_card(turn, pending, turn.t("confirm.closed_gone"));
+        close_confirmation(turn, pending, turn.t("confirm.closed_gone"));
         turn.reply_text("confirm.gone");
         return true;
     }
     const auto name = turn.me->display_name;
     if (!yes) {
-        close_card(turn, pending, turn.t("confirm.closed_no", {{"name", name}}));
+        close_confirmation(turn, pending, turn.t("confirm.closed_no", {{"name", name}}));
         turn.reply_text(is_undo_offer(pending.kind) ? "undo.kept"
                         : pending.kind == kCancelMeetingKind ? "meeting.cancel_dropped"
                                                              : "remove_member.dropped");
@@ -198,11 +200,11 @@ bool answer_undoable(Turn& turn, const PendingAction& pending, bool yes) {
         const bool undo = pending.kind == kUndoCancelKind;
         const auto wanted = undo ? MeetingStatus::cancelled : MeetingStatus::planned;
         if (!meeting || meeting->status != wanted || meeting->starts_at <= turn.now) {
-            close_card(turn, pending, turn.t("confirm.closed_gone"));
+            close_confirmation(turn, pending, turn.t("confirm.closed_gone"));
             turn.reply_text("meeting.cancel_closed", {{"number", std::to_string(*target)}});
             return true;
         }
-        close_card(turn, pending,
+        close_confirmation(turn, pending,
                    undo ? turn.t("undo.closed", {{"name", name}})
                         : turn.t("confirm.closed_yes", {{"name", name}}));
         if (undo) {
@@ -216,17 +218,17 @@ bool answer_undoable(Turn& turn, const PendingAction& pending, bool yes) {
     const auto role = parse_role_code(
         colon == std::string::npos ? "" : std::string_view(pending.payload).substr(colon + 1));
     if (!member || !role) {
-        close_card(turn, pending, turn.t("confirm.closed_gone"));
+        close_confirmation(turn, pending, turn.t("confirm.closed_gone"));
         turn.reply_text("confirm.gone");
         return true;
     }
     if (pending.kind == kUndoRemoveKind) {
         if (turn.store.membership(network->id, member->id)) {
-            close_card(turn, pending, turn.t("confirm.closed_gone"));
+            close_confirmation(turn, pending, turn.t("confirm.closed_gone"));
             turn.reply_text("confirm.gone");
             return true;
         }
-        close_card(turn, pending, turn.t("undo.closed", {{"name", name}}));
+        close_confirmation(turn, pending, turn.t("undo.closed", {{"name", name}}));
         turn.store.add_membership({network->id, member->id, *role, turn.now});
         turn.reply_text("undo.member_restored",
                         {{"name", member->display_name}, {"network", network->name}});
@@ -234,7 +236,7 @@ bool answer_undoable(Turn& turn, const PendingAction& pending, bool yes) {
     }
     const auto membership = turn.store.membership(network->id, member->id);
     if (!membership) {
-        close_card(turn, pending, turn.t("confirm.closed_gone"));
+        close_confirmation(turn, pending, turn.t("confirm.closed_gone"));
         turn.reply_text("confirm.gone");
         return true;
     }
@@ -245,12 +247,12 @@ bool answer_undoable(Turn& turn, const PendingAction& pending, bool yes) {
             managers += can_manage_network(entry.membership.role) ? 1 : 0;
         }
         if (managers <= 1) {
-            close_card(turn, pending, turn.t("confirm.closed_gone"));
+            close_confirmation(turn, pending, turn.t("confirm.closed_gone"));
             turn.reply_text("remove_member.last_manager", {{"name", member->display_name}});
             return true;
         }
     }
-    close_card(turn, pending, turn.t("confirm.closed_yes", {{"name", name}}));
+    close_confirmation(turn, pending, turn.t("confirm.closed_yes", {{"name", name}}));
     remove_now(turn, *network, *member, membership->role);
     return true;
 }

@@ -287,41 +287,24 @@ void welcome(Turn& turn) {
     }
 }
 
-/// Closes the card of a pending question with a note shown instead of its buttons.
-void close_membership_card(Turn& turn, const PendingAction& pending, const std::string& note) {
-    if (!pending.question_message_id) {
-        return;
-    }
-    const auto row = turn.store.outbox_row(*pending.question_message_id);
-    if (!row) {
-        return;
-    }
-    if (const auto* question = std::get_if<ChoiceQuestion>(&row->message.content)) {
-        auto closed = *question;
-        closed.closed_note = note;
-        turn.update(row->message.id, row->message.to, closed, row->message.lang);
-    }
-}
-
 bool membership_change_answered(Turn& turn, const PendingAction& pending, bool yes) {
     if (pending.kind != kAddJoinedKind && pending.kind != kRemoveLeftKind) {
         return false;
     }
-    turn.store.delete_pending(pending.id);
-    turn.store.cancel_job(kPendingExpiryJob, std::to_string(pending.id));
     const auto network = turn.store.network(pending.network_id);
     if (!network || !turn.manages(network->id)) {
-        close_membership_card(turn, pending, turn.t("confirm.closed_gone"));
+        close_confirmation(turn, pending, turn.t("confirm.closed_gone"));
         turn.reply_text("confirm.gone");
         return true;
     }
     if (!yes) {
-        close_membership_card(turn, pending,
-                       turn.t("confirm.closed_no", {{"name", turn.me->display_name}}));
+        close_confirmation(turn, pending,
+                           turn.t("confirm.closed_no", {{"name", turn.me->display_name}}));
         turn.reply_text("joined.left_alone");
         return true;
     }
-    close_membership_card(turn, pending, turn.t("confirm.closed_yes", {{"name", turn.me->display_name}}));
+    close_confirmation(turn, pending,
+                       turn.t("confirm.closed_yes", {{"name", turn.me->display_name}}));
     if (pending.kind == kAddJoinedKind) {
         // "platform\tuser id\talt id\tname": the account of the platform the person came from.
         std::vector<std::string> parts;
