@@ -10,6 +10,7 @@
 
 #include "bot/vocab/inbound.hpp"
 #include "bot/i18n/lang.hpp"
+#include "bot/vocab/participation.hpp"
 #include "bot/vocab/result.hpp"
 #include "bot/vocab/send_window.hpp"
 #include "bot/ports/store.hpp"
@@ -50,6 +51,8 @@ struct BotSettings {
     /// Where `leernetwerk serve` is reached from outside ([server] public_url, e.g.
     /// "https://leernetwerk.school.nl"), the base of calendar feed URLs; empty: no feeds.
     std::string public_url;
+    /// Hours rules, the adviser and the academy's contact ([hours], [participation] config).
+    ParticipationSettings participation;
 };
 
 /// The message that answers a click in the platform's own response to it (a Teams card's invoke

@@ -135,6 +135,8 @@ const Registry& registry();
 void register_engine(Registry& registry);
 void register_network(Registry& registry);
 void register_meetings(Registry& registry);
+void register_participation(Registry& registry);
+void register_experts(Registry& registry);
 void register_reminders(Registry& registry);
 void register_calendar(Registry& registry);
 void register_agenda(Registry& registry);

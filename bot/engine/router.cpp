@@ -82,6 +82,8 @@ const Registry& registry() {
         // The order `hulp` lists commands in within a topic.
         register_engine(made);
         register_meetings(made);
+        register_participation(made);
+        register_experts(made);
         register_reminders(made);
         register_calendar(made);
         register_network(made);

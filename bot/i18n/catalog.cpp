@@ -1,18 +1,18 @@
 // Every sentence the bot says, in Dutch (informal "je", the default) and English.
 #include <algorithm>
+#include <array>
+#include <span>
 #include <string>
 
 #include "bot/i18n/i18n.hpp"
+
+#include "bot/i18n/catalog_parts.hpp"
 #include "bot/vocab/text.hpp"
 
 namespace leernetwerk {
 namespace {
 
-struct Entry {
-    std::string_view key;
-    std::string_view nl;
-    std::string_view en;
-};
+using Entry = CatalogEntry;
 
 // clang-format off
 constexpr Entry kCatalogue[] = {
@@ -1488,10 +1488,17 @@ constexpr Entry kCatalogue[] = {
 };
 // clang-format on
 
+/// The main table and every feature's own.
+std::array<std::span<const Entry>, 3> parts() {
+    return {std::span<const Entry>(kCatalogue), participation_catalogue(), experts_catalogue()};
+}
+
 const Entry* find_entry(std::string_view key) {
-    for (const auto& entry : kCatalogue) {
-        if (entry.key == key) {
-            return &entry;
+    for (const auto part : parts()) {
+        for (const auto& entry : part) {
+            if (entry.key == key) {
+                return &entry;
+            }
         }
     }
     return nullptr;
@@ -1547,8 +1554,10 @@ std::string tr(Lang lang, std::string_view key, const MessageArgs& args) {
 
 std::vector<std::string_view> catalogue_keys() {
     std::vector<std::string_view> keys;
-    for (const auto& entry : kCatalogue) {
-        keys.push_back(entry.key);
+    for (const auto part : parts()) {
+        for (const auto& entry : part) {
+            keys.push_back(entry.key);
+        }
     }
     return keys;
 }

@@ -32,6 +32,11 @@ const std::vector<TopicWords>& topic_words() {
          "kennis",
          "knowledge",
          {"kennis", "kennisbank", "knowledge", "knowledge base"}},
+        {HelpTopic::participation,
+         "uren",
+         "hours",
+         {"uren", "hours", "aanwezigheid", "attendance", "deskundige", "expert", "jaaroverzicht",
+          "year overview", "bedankjes", "thanks"}},
         {HelpTopic::network,
          "netwerk",
          "network",
@@ -62,9 +67,9 @@ const std::vector<Phrase>& phrases() {
 }  // namespace
 
 const std::vector<HelpTopic>& help_topics() {
-    static const std::vector<HelpTopic> topics{HelpTopic::meetings,  HelpTopic::agenda,
-                                               HelpTopic::polls,     HelpTopic::questions,
-                                               HelpTopic::knowledge, HelpTopic::network};
+    static const std::vector<HelpTopic> topics{
+        HelpTopic::meetings,  HelpTopic::agenda,        HelpTopic::polls,  HelpTopic::questions,
+        HelpTopic::knowledge, HelpTopic::participation, HelpTopic::network};
     return topics;
 }
 

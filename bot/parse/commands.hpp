@@ -12,7 +12,7 @@
 namespace leernetwerk {
 
 /// The subjects `hulp` groups the commands in, so that it fits a phone screen.
-enum class HelpTopic { meetings, agenda, polls, questions, knowledge, network, none };
+enum class HelpTopic { meetings, agenda, polls, questions, knowledge, participation, network, none };
 
 /// How a command is typed and where `hulp` lists it. Features register theirs
 /// (bot/engine/registry.hpp); the key names the command everywhere.

@@ -15,7 +15,7 @@
 namespace leernetwerk::storage {
 
 std::span<const Migration> migrations() {
-    static const std::array<Migration, 14> kMigrations{{
+    static const std::array<Migration, 15> kMigrations{{
         {1, "initial schema", kSchemaV1},
         {2, "conversation references", kSchemaV2},
         {3, "outbox by remote id, adapter state", kSchemaV3},
@@ -30,6 +30,7 @@ std::span<const Migration> migrations() {
         {12, "whose message an outbox reply answers", kSchemaV12},
         {13, "codes that link a member's accounts, wrong tries", kSchemaV13},
         {14, "secret calendar feeds of networks and members", kSchemaV14},
+        {15, "attendance, hours corrections, gifts, external expert requests", kSchemaV15},
     }};
     return kMigrations;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // Internal to storage/sqlite: the SQL of each migration step (migrations.hpp), defined in
-// schema_v1_to_v6.cpp and schema_v7_to_v14.cpp; migrations.cpp lists them in order. A step that
+// schema_v1_to_v6.cpp, schema_v7_to_v14.cpp and schema_v15.cpp; migrations.cpp lists them in order. A step that
 // has shipped is never edited.
 #include <string_view>
 
@@ -20,5 +20,6 @@ extern const std::string_view kSchemaV11;  ///< numbers per network
 extern const std::string_view kSchemaV12;  ///< whose message an outbox reply answers
 extern const std::string_view kSchemaV13;  ///< link codes, wrong tries
 extern const std::string_view kSchemaV14;  ///< secret calendar feeds
+extern const std::string_view kSchemaV15;  ///< attendance, hours, gifts, expert requests
 
 }  // namespace leernetwerk::storage

@@ -1,0 +1,9 @@
+// What the participation feature handles: its commands, card actions, jobs and confirmations
+// (bot/engine/registry.hpp).
+#include "bot/engine/registry.hpp"
+
+namespace leernetwerk::detail {
+
+void register_participation(Registry&) {}
+
+}  // namespace leernetwerk::detail
