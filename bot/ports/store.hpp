@@ -13,6 +13,7 @@
 #include "bot/ports/calendar_feeds.hpp"
 #include "bot/ports/confirmations.hpp"
 #include "bot/ports/delivery_store.hpp"
+#include "bot/ports/experts.hpp"
 #include "bot/ports/inbox.hpp"
 #include "bot/ports/knowledge.hpp"
 #include "bot/ports/meetings.hpp"
@@ -47,7 +48,8 @@ class Store : public UnitOfWork,
               public Agenda,
               public Polls,
               public Knowledge,
-              public Questions {
+              public Questions,
+              public Experts {
 public:
     ~Store() override = default;
 };

@@ -104,6 +104,9 @@ struct MemoryState {
     std::map<Id, std::pair<Id, QuestionMessageKind>> question_messages;  ///< message → question
     std::map<Id, Instant> member_pauses;
     std::map<Id, int> question_route_counts;
+
+    std::map<Id, ExpertRequest> expert_requests;
+    Id expert_request_seq = 0;
 };
 
 /// The Store in memory; see MemoryState.
@@ -303,6 +306,13 @@ public:
     std::optional<int> question_route_count(Id network_id) override;
     void set_question_route_count(Id network_id, int count) override;
 
+    Id create_expert_request(const ExpertRequest& request) override;
+    std::optional<ExpertRequest> expert_request(Id id) override;
+    std::optional<ExpertRequest> expert_request_by_number(Id network_id, int number) override;
+    std::vector<ExpertRequest> expert_requests_of(Id network_id) override;
+    void update_expert_request(const ExpertRequest& request) override;
+    std::vector<ExpertRequest> expert_requests_by(Id member_id) override;
+
 private:
     /// Runs `work` on a copy of the state: kept when it returns, dropped when it throws.
     void atomically(const std::function<void()>& work);
@@ -313,6 +323,9 @@ private:
     void delete_outbox_rows(const std::set<Id>& ids);
     /// Deletes a member row, with what refers to it.
     void delete_member_row(Id member_id);
+    /// A member row goes, or moves into another (nullopt: erased): the expert requests they made
+    /// or decided follow (ON DELETE SET NULL in SQLite; memory_store_experts.cpp).
+    void reassign_expert_requests(Id member_id, std::optional<Id> into);
     void delete_question_row(Id id);
     void delete_knowledge_row(Id id);
     void delete_agenda_row(Id id);

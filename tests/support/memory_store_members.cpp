@@ -441,6 +441,7 @@ void MemoryStore::merge_members(Id into, Id from) {
             feed.member_id = into;
         }
     }
+    reassign_expert_requests(from, into);
     delete_member_row(from);
 }
 
