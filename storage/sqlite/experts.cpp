@@ -54,8 +54,8 @@ ExpertRequest read_request(const Query& query) {
         request.meeting_ids = split_ids(meetings);
     }
     const std::string status = query.column_text(12);
-    request.status = decode(parse_expert_request_status_code(status), "expert request status",
-                            status);
+    request.status =
+        decode(parse_expert_request_status_code(status), "expert request status", status);
     request.decided_by = query.column_optional_int(13);
     request.decision_reason = query.column_text(14);
     request.created_at = query.column_instant(15);

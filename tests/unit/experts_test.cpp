@@ -222,13 +222,13 @@ TEST_CASE("an expert request through the form", "[experts]") {
     ExpertChat test;
     auto form = test.say("externe deskundige");
     CHECK_THAT(form, Contains("Externe deskundige aanvragen"));
-    CHECK_THAT(form, Contains("Komende bijeenkomsten:"));
+    CHECK_THAT(form, Contains("Komende bijeenkomsten: #2"));
     CHECK_THAT(form, Contains("di 9 feb 2027 15:30 (Feedback op schrijfopdrachten met rubrics)"));
     test.say("topic=Feedback met beeld");
     test.say("goal=Video-feedback in de klas leren gebruiken");
     test.say("expert=Lies de Wit");
     test.say("organisation=Beeldcoaching BV");
-    test.say("quote=bijlage in mijn mail van 3 maart");
+    test.say("quote=bijlage_3 in mijn mail van 3 maart");
     test.say("meetings=2, 3");
 
     SECTION("without the independence ticked: refused with HSN's reasons, nothing stored") {
@@ -243,17 +243,20 @@ TEST_CASE("an expert request through the form", "[experts]") {
         auto sent = test.say("");
         CHECK_THAT(sent, Contains("Aanvraag 1 voor een externe deskundige"));
         CHECK_THAT(sent, Contains("Verstuurd door Marieke Jansen."));
+        // What was typed is shown as typed, markup characters too.
+        CHECK_THAT(sent, Contains("Offerte: bijlage_3 in mijn mail van 3 maart"));
+        CHECK_THAT(sent, Contains("Bijeenkomsten: #2 di 9 feb 2027 15:30 (Feedback op "
+                                  "schrijfopdrachten met rubrics) en #3 di 18 mei 2027"));
         REQUIRE(test.requests().size() == 1);
         const auto request = test.requests().front();
         CHECK(request.meeting_ids == std::vector<Id>{2, 3});
-        CHECK(request.quote == "bijlage in mijn mail van 3 maart");
+        CHECK(request.quote == "bijlage_3 in mijn mail van 3 maart");
         CHECK(request.independent);
         CHECK(request.school_year == 2026);
     }
 }
 
-TEST_CASE("expert requests that break HSN's rules are refused and nothing is stored",
-          "[experts]") {
+TEST_CASE("expert requests that break HSN's rules are refused and nothing is stored", "[experts]") {
     ExpertChat test;
     auto& chat = test.chat;
     SECTION("missing independence") {
@@ -273,7 +276,7 @@ TEST_CASE("expert requests that break HSN's rules are refused and nothing is sto
     }
     SECTION("a past meeting, a cancelled one, another network's, three at once") {
         CHECK_THAT(test.say(kRequest + "1 | onafhankelijk"), Contains("#1 van HSN-café Feedback "
-                                                                     "die werkt is al geweest"));
+                                                                      "die werkt is al geweest"));
         const auto cancelled = test.add_meeting(18, MeetingStatus::cancelled);
         CHECK_THAT(test.say(kRequest + std::to_string(cancelled) + " | onafhankelijk"),
                    Contains("is geannuleerd"));
@@ -321,8 +324,9 @@ TEST_CASE("external expert requests in English", "[experts][en]") {
     ExpertChat test;
     test.say("/prive");
     test.say("taal en");
-    auto sent = test.say("external expert Maths | Spot dyscalculia | Dr. Jansen | Rekenlab | "
-                         "https://rekenlab.nl/q | 2 | independent");
+    auto sent = test.say(
+        "external expert Maths | Spot dyscalculia | Dr. Jansen | Rekenlab | "
+        "https://rekenlab.nl/q | 2 | independent");
     CHECK_THAT(sent, Contains("Request 1 for an external expert"));
     CHECK_THAT(test.say("experts"), Contains("1 · waiting for the adviser · Maths"));
     CHECK_THAT(test.say("expert 1 withdraw"), Contains("Request 1 is withdrawn."));

@@ -35,11 +35,10 @@ Verb read_verb(std::string& rest) {
 
 /// Tells the sender the request was decided (or withdrawn) already: by whom and when.
 void reply_decided(Turn& turn, const ExpertRequest& request) {
-    turn.reply_privately(TextContent{
-        turn.t("expert.already_decided",
-               {{"number", std::to_string(request.number)},
-                {"decision", decision_label(turn.store, turn.settings, request, turn.lang)}}),
-        {}});
+    turn.reply_privately(
+        TextContent{turn.t("expert.already_decided", {{"number", std::to_string(request.number)}}) +
+                        " " + decision_label(turn.store, turn.settings, request, turn.lang) + ".",
+                    {}});
 }
 
 /// Who hears a decision: the requester and whoever runs the network.
@@ -89,13 +88,13 @@ void tell_facilitators(Turn& turn, const ExpertRequest& request, const Network& 
 /// An approved expert, said once in the network's group conversation(s).
 void announce(Turn& turn, const ExpertRequest& request, const Network& network) {
     turn.postman.to_network(network.id, [&](Lang lang) {
-        return Content{TextContent{
-            tr(lang, "expert.announce",
-               {{"expert", request.expert},
-                {"organisation", request.organisation},
-                {"topic", request.topic},
-                {"meetings", meetings_label(turn.store, request.meeting_ids, lang)}}),
-            {}}};
+        return Content{
+            TextContent{tr(lang, "expert.announce",
+                           {{"expert", request.expert},
+                            {"organisation", request.organisation},
+                            {"topic", request.topic},
+                            {"meetings", meetings_label(turn.store, request.meeting_ids, lang)}}),
+                        {}}};
     });
 }
 
@@ -116,8 +115,8 @@ bool decide(Turn& turn, ExpertRequest request, bool approve, const std::string& 
         return false;
     }
     if (utf8_length(trimmed) > kMaxReason) {
-        turn.reply_privately(
-            TextContent{turn.t("expert.reason_too_long", {{"max", std::to_string(kMaxReason)}}), {}});
+        turn.reply_privately(TextContent{
+            turn.t("expert.reason_too_long", {{"max", std::to_string(kMaxReason)}}), {}});
         return false;
     }
     const auto network = turn.store.network(request.network_id);
@@ -164,16 +163,14 @@ void withdraw(Turn& turn, ExpertRequest request) {
 /// `deskundige 2`: the request, for an adviser, its requester or who runs the network.
 void show(Turn& turn, const ExpertRequest& request) {
     const bool may_see = is_adviser(turn.store, turn.settings, turn.me->id) ||
-                         request.requested_by == turn.me->id ||
-                         turn.manages(request.network_id);
+                         request.requested_by == turn.me->id || turn.manages(request.network_id);
     if (!may_see) {
         turn.reply_text("expert.not_found", {{"number", std::to_string(request.number)}});
         return;
     }
-    std::string text = describe_request(turn.store, request, turn.lang) + "\n" +
-                       turn.t("expert.status_line",
-                              {{"status", decision_label(turn.store, turn.settings, request,
-                                                         turn.lang)}});
+    const std::string text = describe_request(turn.store, request, turn.lang) + "\n" +
+                             turn.t("expert.status_line") + " " +
+                             decision_label(turn.store, turn.settings, request, turn.lang);
     turn.reply_privately(TextContent{text, {}});
 }
 
@@ -244,15 +241,16 @@ void ask_reason(Turn& turn, const ExpertRequest& request, bool approve) {
     pending.created_at = turn.now;
     pending.expires_at = turn.now + kReasonTtl;
     pending.id = turn.store.create_pending(pending);
-    const MessageArgs args{{"number", std::to_string(request.number)},
-                           {"verb", turn.t(approve ? "expert.verb_approve" : "expert.verb_decline")}};
+    const MessageArgs args{
+        {"number", std::to_string(request.number)},
+        {"verb", turn.t(approve ? "expert.verb_approve" : "expert.verb_decline")}};
     ShortForm form;
     form.action_id = "form:expert_reason:" + std::to_string(pending.id);
-    form.title = turn.t(approve ? "expert.reason_title_approve" : "expert.reason_title_decline",
-                        args);
+    form.title =
+        turn.t(approve ? "expert.reason_title_approve" : "expert.reason_title_decline", args);
     form.intro = turn.t("expert.reason_intro", args);
-    form.fields = {{"reason", turn.t("expert.field_reason"), FormField::Kind::multiline, !approve,
-                    ""}};
+    form.fields = {
+        {"reason", turn.t("expert.field_reason"), FormField::Kind::multiline, !approve, ""}};
     form.submit_label = turn.t(approve ? "expert.approve" : "expert.decline");
     turn.store.set_pending_question(pending.id, turn.reply_privately(form));
     turn.store.schedule_job({0, std::string(kPendingExpiryJob), std::to_string(pending.id),

@@ -15,7 +15,7 @@ namespace leernetwerk::detail {
 namespace {
 
 constexpr auto kFormTtl = std::chrono::hours(24 * 7);
-constexpr std::size_t kMaxShort = 200;   ///< topic, expert, organisation
+constexpr std::size_t kMaxShort = 200;  ///< topic, expert, organisation
 constexpr std::size_t kMaxGoal = 1000;
 constexpr std::size_t kMaxQuote = 500;
 /// HSN: an external expert for one or two meetings (DOMAIN.md §3.1).
@@ -38,9 +38,9 @@ bool toggle_on(std::string_view value) {
 
 bool means_independent(std::string_view typed) {
     return toggle_on(typed) ||
-           is_phrase(typed, {"onafhankelijk", "onafhankelijke partij", "independent",
-                             "independent party", "geen hsn-medewerker", "geen hsn medewerker",
-                             "not an hsn employee"});
+           is_phrase(typed,
+                     {"onafhankelijk", "onafhankelijke partij", "independent", "independent party",
+                      "geen hsn-medewerker", "geen hsn medewerker", "not an hsn employee"});
 }
 
 /// "onderwerp | doel | naam | organisatie | offerte | 3, 4 | onafhankelijk", in that order.
@@ -49,13 +49,7 @@ RequestInput read_typed(const std::string& args) {
     const auto part = [&](std::size_t index) {
         return index < parts.size() ? parts[index] : std::string();
     };
-    return {part(0),
-            part(1),
-            part(2),
-            part(3),
-            part(4),
-            part(5),
-            means_independent(part(6))};
+    return {part(0), part(1), part(2), part(3), part(4), part(5), means_independent(part(6))};
 }
 
 /// The first empty required field's label, if one is.
@@ -119,8 +113,8 @@ std::optional<std::vector<Id>> read_meeting_numbers(std::string_view typed) {
         normalized.begin(), normalized.end(), [](char c) { return c == ',' || c == ';'; }, ' ');
     std::vector<Id> ids;
     for (const auto& word : words(normalized)) {
-        if (is_word(word, {"en", "and", "&", "bijeenkomst", "bijeenkomsten", "meeting",
-                           "meetings"})) {
+        if (is_word(word,
+                    {"en", "and", "&", "bijeenkomst", "bijeenkomsten", "meeting", "meetings"})) {
             continue;
         }
         const auto number = read_hash_number(word);
@@ -155,8 +149,9 @@ std::optional<std::vector<Meeting>> check_meetings(Turn& turn, const Network& ne
                                                    const std::string& typed) {
     const auto ids = read_meeting_numbers(typed);
     if (!ids || ids->empty()) {
-        turn.reply_text("expert.meetings_unreadable",
-                        {{"typed", typed}, {"coming", coming_meetings(turn, network)}});
+        turn.reply(TextContent{turn.t("expert.meetings_unreadable", {{"typed", typed}}) + " " +
+                                   coming_meetings(turn, network),
+                               {}});
         return std::nullopt;
     }
     if (ids->size() > kMaxMeetingsPerRequest) {
@@ -325,11 +320,11 @@ bool submit(Turn& turn, const Network& network, const RequestInput& input) {
     request->id = turn.store.create_expert_request(*request);
     request = turn.store.expert_request(request->id);
     const auto advisers = send_to_advisers(turn, *request);
-    const MessageArgs args{{"number", std::to_string(request->number)},
-                           {"network", network.name},
-                           {"advisers", join_names(advisers, turn.lang)},
-                           {"meetings", meetings_label(turn.store, request->meeting_ids,
-                                                       turn.lang)}};
+    const MessageArgs args{
+        {"number", std::to_string(request->number)},
+        {"network", network.name},
+        {"advisers", join_names(advisers, turn.lang)},
+        {"meetings", meetings_label(turn.store, request->meeting_ids, turn.lang)}};
     if (advisers.empty()) {
         log_line(LogLevel::warn,
                  "external expert request " + std::to_string(request->number) + " of " +
@@ -346,9 +341,10 @@ ShortForm request_form(Turn& turn, const Network& network, Id pending_id) {
     ShortForm form;
     form.action_id = "form:expert_request:" + std::to_string(pending_id);
     form.title = turn.t("expert.form_title", {{"network", network.name}});
-    form.intro = turn.t("expert.form_intro",
-                        {{"max", std::to_string(turn.settings.participation.max_expert_meetings)},
-                         {"coming", coming_meetings(turn, network)}});
+    form.intro =
+        turn.t("expert.form_intro",
+               {{"max", std::to_string(turn.settings.participation.max_expert_meetings)}}) +
+        " " + coming_meetings(turn, network);
     using Kind = FormField::Kind;
     form.fields = {
         {"topic", turn.t("expert.field_topic"), Kind::text, true, ""},
@@ -419,8 +415,12 @@ void request_expert_form(Turn& turn, const ActionSubmission& action) {
         const auto found = action.fields.find(id);
         return found == action.fields.end() ? std::string() : std::string(trim(found->second));
     };
-    const RequestInput input{field("topic"),    field("goal"),     field("expert"),
-                             field("organisation"), field("quote"), field("meetings"),
+    const RequestInput input{field("topic"),
+                             field("goal"),
+                             field("expert"),
+                             field("organisation"),
+                             field("quote"),
+                             field("meetings"),
                              toggle_on(field("independent"))};
     if (!submit(turn, *network, input)) {
         return;  // the form stays open to be corrected

@@ -80,8 +80,7 @@ bool is_adviser(Store& store, const BotSettings& settings, Id member_id) {
     const auto& advisers = settings.participation.advisers;
     for (const auto& identity : store.identities_of(member_id)) {
         if (std::any_of(advisers.begin(), advisers.end(), [&](const PlatformUser& adviser) {
-                return adviser.platform == identity.platform &&
-                       adviser.user_id == identity.user_id;
+                return adviser.platform == identity.platform && adviser.user_id == identity.user_id;
             })) {
             return true;
         }
@@ -101,17 +100,15 @@ std::string meetings_label(Store& store, const std::vector<Id>& meeting_ids, Lan
             labels.push_back("#" + std::to_string(id));
             continue;
         }
-        labels.push_back(tr(lang, "expert.meeting_label",
-                            {{"number", std::to_string(id)},
-                             {"when", format_moment(meeting->local_start, lang)},
-                             {"topic", meeting->topic.empty() ? tr(lang, "meeting.no_topic")
-                                                              : meeting->topic}}));
+        const auto topic = meeting->topic.empty() ? tr(lang, "meeting.no_topic") : meeting->topic;
+        labels.push_back("#" + std::to_string(id) + " " +
+                         format_moment(meeting->local_start, lang) + " (" + topic + ")");
     }
     return join_names(labels, lang);
 }
 
-std::string decision_label(Store& store, const BotSettings& settings,
-                           const ExpertRequest& request, Lang lang) {
+std::string decision_label(Store& store, const BotSettings& settings, const ExpertRequest& request,
+                           Lang lang) {
     if (!request.decided_at) {
         return status_label(request.status, lang);
     }
@@ -120,9 +117,7 @@ std::string decision_label(Store& store, const BotSettings& settings,
         network && !network->time_zone.empty() ? network->time_zone : settings.default_time_zone;
     const auto local = to_local(*request.decided_at, zone)
                            .value_or(LocalTime{request.decided_at->time_since_epoch()});
-    const auto key = request.status == ExpertRequestStatus::withdrawn ? "expert.withdrawn_by"
-                                                                      : "expert.decided_by";
-    auto label = tr(lang, key,
+    auto label = tr(lang, "expert.decided_by",
                     {{"status", status_label(request.status, lang)},
                      {"name", member_name(store, request.decided_by, lang)},
                      {"when", format_moment(local, lang)}});
@@ -145,8 +140,7 @@ std::string describe_request(Store& store, const ExpertRequest& request, Lang la
                {"meetings", meetings_label(store, request.meeting_ids, lang)}});
 }
 
-void remember_cards(Store& store, Id request_id, const std::vector<Id>& message_ids,
-                    Instant now) {
+void remember_cards(Store& store, Id request_id, const std::vector<Id>& message_ids, Instant now) {
     std::string joined;
     for (const auto id : message_ids) {
         joined += (joined.empty() ? "" : ",") + std::to_string(id);

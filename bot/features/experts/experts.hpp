@@ -10,7 +10,8 @@
 
 namespace leernetwerk::detail {
 
-// ---- the flows (routes.cpp) ----------------------------------------------------------------------
+// ---- the flows (routes.cpp)
+// ----------------------------------------------------------------------
 
 /// `externe deskundige onderwerp | doel | naam | organisatie | offerte | 3, 4 | onafhankelijk`;
 /// without arguments: the form (expert_request.cpp).
@@ -43,11 +44,13 @@ bool is_adviser(Store& store, const BotSettings& settings, Id member_id);
 std::string describe_request(Store& store, const ExpertRequest& request, Lang lang);
 /// "pending" etc. as the member reads it.
 std::string status_label(ExpertRequestStatus status, Lang lang);
-/// "#3 di 9 februari 2027 15:30 (Feedback met rubrics)", one per meeting, joined.
+/// "#3 di 9 feb 2027 15:30 (Feedback met rubrics)", one per meeting, joined: plain text, to be
+/// a catalogue argument (which escapes it once).
 std::string meetings_label(Store& store, const std::vector<Id>& meeting_ids, Lang lang);
-/// Who decided (or withdrew) and when, for "already decided" and the list.
-std::string decision_label(Store& store, const BotSettings& settings,
-                           const ExpertRequest& request, Lang lang);
+/// Who decided (or withdrew) and when, with the reason, for "already decided" and the list:
+/// Markdown already, so it is appended to a sentence rather than made its argument.
+std::string decision_label(Store& store, const BotSettings& settings, const ExpertRequest& request,
+                           Lang lang);
 /// Remembers the adviser cards sent for a request, so a decision closes them all.
 void remember_cards(Store& store, Id request_id, const std::vector<Id>& message_ids, Instant now);
 /// Shows `note` instead of the buttons on every adviser card of the request.
@@ -55,7 +58,8 @@ void close_cards(Turn& turn, Id request_id, const std::string& note);
 /// Forgets an answered form of this feature (with its expiry job); its card shows `note`.
 void close_form(Turn& turn, const PendingAction& form, const std::string& note);
 
-// ---- for other features --------------------------------------------------------------------------
+// ---- for other features
+// --------------------------------------------------------------------------
 
 /// "externe deskundige: Naam (Organisatie)" when an approved request has an expert on the
 /// meeting; empty otherwise (`bijeenkomsten`, `volgende`).

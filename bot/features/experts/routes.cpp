@@ -28,13 +28,14 @@ void register_commands(Registry& registry) {
                   HelpTopic::participation,
                   true},
          .run = [](Turn& turn, CommandCall& call) { list_expert_requests(turn, call.args); }});
-    registry.command({.spec = {"expert",
-                               {"deskundige", "expert", "expert request"},
-                               "deskundige",
-                               "expert",
-                               HelpTopic::participation,
-                               true},
-                      .run = [](Turn& turn, CommandCall& call) { expert_command(turn, call.args); }});
+    registry.command(
+        {.spec = {"expert",
+                  {"deskundige", "expert", "expert request"},
+                  "deskundige",
+                  "expert",
+                  HelpTopic::participation,
+                  true},
+         .run = [](Turn& turn, CommandCall& call) { expert_command(turn, call.args); }});
 }
 
 void register_cards(Registry& registry) {
@@ -49,8 +50,9 @@ void register_cards(Registry& registry) {
     registry.action({.prefix = "expert:",
                      .numbered = true,
                      .one_choice = true,
-                     .run = [](Turn& turn, const ActionSubmission& action,
-                               const ActionArgs& args) { expert_card_click(turn, action, args.id); }});
+                     .run = [](Turn& turn, const ActionSubmission& action, const ActionArgs& args) {
+                         expert_card_click(turn, action, args.id);
+                     }});
     registry.action({.prefix = "form:expert_reason:",
                      .run = [](Turn& turn, const ActionSubmission& action, const ActionArgs&) {
                          expert_reason_form(turn, action);

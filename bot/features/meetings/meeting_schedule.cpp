@@ -55,7 +55,8 @@ void show_meetings(Turn& turn) {
         auto args = meeting_args(turn.store, draft, *network, turn.lang);
         args.emplace_back("number", std::to_string(meeting.id));
         auto value = turn.t("meetings.row_value", args);
-        if (const auto expert = expert_on_meeting(turn.store, meeting, turn.lang); !expert.empty()) {
+        if (const auto expert = expert_on_meeting(turn.store, meeting, turn.lang);
+            !expert.empty()) {
             value += " · " + expert;
         }
         summary.rows.push_back({turn.t("meetings.row_label", args), value});
