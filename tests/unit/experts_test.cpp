@@ -4,6 +4,7 @@
 // meetings. HSN's rules: one or two meetings, an independent party, two meetings a school year.
 #include <catch2/catch.hpp>
 
+#include "bot/vocab/log.hpp"
 #include "support/console_fixture.hpp"
 #include "support/matchers.hpp"
 
@@ -314,10 +315,20 @@ TEST_CASE("a café has an external expert for at most two meetings a school year
 TEST_CASE("without an adviser configured the request is kept and the facilitator told",
           "[experts]") {
     ExpertChat test(BotSettings{});
+    std::vector<std::string> warnings;
+    set_log_sink([&](LogLevel level, std::string_view line) {
+        if (level == LogLevel::warn) {
+            warnings.emplace_back(line);
+        }
+    });
     auto sent = test.say(kRequest + "2 | onafhankelijk");
+    set_log_sink({});
     CHECK_THAT(sent, Contains("is bewaard, maar deze installatie noemt nog geen adviseur"));
     CHECK_THAT(sent, Contains("[participation] advisers"));
     CHECK(test.requests().size() == 1);
+    // The administrator reads why in the log.
+    REQUIRE(warnings.size() == 1);
+    CHECK_THAT(warnings.front(), Contains("none is configured ([participation] advisers)"));
 }
 
 TEST_CASE("external expert requests in English", "[experts][en]") {
@@ -330,4 +341,15 @@ TEST_CASE("external expert requests in English", "[experts][en]") {
     CHECK_THAT(sent, Contains("Request 1 for an external expert"));
     CHECK_THAT(test.say("experts"), Contains("1 · waiting for the adviser · Maths"));
     CHECK_THAT(test.say("expert 1 withdraw"), Contains("Request 1 is withdrawn."));
+}
+
+TEST_CASE("help explains the expert commands under their topic", "[experts][help]") {
+    ExpertChat test;
+    const auto topic = test.say("hulp uren");
+    CHECK_THAT(topic, Contains("externe deskundige"));
+    CHECK_THAT(topic, Contains("deskundigen"));
+    CHECK_THAT(test.say("hulp externe deskundige"),
+               Contains("onafhankelijke partij zijn, geen HSN-medewerker"));
+    test.chat.as("Sanne");
+    CHECK_THAT(test.say("deskundigen"), Contains("Alleen organisatoren en procesbegeleiders"));
 }
