@@ -76,9 +76,9 @@ struct ExpertChat {
     }
 
     /// A meeting added as the store keeps it (a day in May 2027, 15:30).
-    Id add_meeting(unsigned day, MeetingStatus status = MeetingStatus::planned) {
+    Id add_meeting(unsigned day, MeetingStatus status = MeetingStatus::planned, Id network_id = 0) {
         Meeting meeting;
-        meeting.network_id = chat.demo.network_id;
+        meeting.network_id = network_id != 0 ? network_id : chat.demo.network_id;
         meeting.local_start = LocalTime{date::local_days{date::year{2027} / 5 / day}} +
                               std::chrono::hours{15} + std::chrono::minutes{30};
         meeting.starts_at = testing::utc(2027, 5, day, 13, 30);
@@ -352,4 +352,28 @@ TEST_CASE("help explains the expert commands under their topic", "[experts][help
                Contains("onafhankelijke partij zijn, geen HSN-medewerker"));
     test.chat.as("Sanne");
     CHECK_THAT(test.say("deskundigen"), Contains("Alleen organisatoren en procesbegeleiders"));
+}
+
+TEST_CASE("the adviser decides for every network; a number two networks have is asked about",
+          "[experts][numbers]") {
+    ExpertChat test;
+    CHECK_THAT(test.say(kRequest + "2 | onafhankelijk"), Contains("Aanvraag 1"));
+    test.say("/prive");
+    test.say("nieuw netwerk HSN-café Rekenen | Rekenonderwijs");
+    const auto rekenen = test.chat.store->find_network_by_name("HSN-café Rekenen")->id;
+    const auto meeting = test.add_meeting(25, MeetingStatus::planned, rekenen);
+    CHECK_THAT(test.say(kRequest + std::to_string(meeting) + " | onafhankelijk"),
+               Contains("Aanvraag 1 voor een externe deskundige"));
+    CHECK(test.chat.store->expert_requests_of(rekenen).size() == 1);
+
+    const auto both = test.adviser_says("deskundigen");
+    CHECK_THAT(both, Contains("Aanvragen externe deskundige — HSN-café Feedback die werkt"));
+    CHECK_THAT(both, Contains("Aanvragen externe deskundige — HSN-café Rekenen"));
+    CHECK_THAT(test.adviser_says("deskundige 1 goedkeuren prima"),
+               Contains("Aanvraag 1 bestaat in HSN-café Feedback die werkt en HSN-café Rekenen"));
+    CHECK(test.requests().front().status == ExpertRequestStatus::pending);
+    CHECK_THAT(test.adviser_says("deskundige 1 goedkeuren prima in HSN-café Rekenen"),
+               Contains("Aanvraag 1 van HSN-café Rekenen is goedgekeurd"));
+    CHECK(test.chat.store->expert_requests_of(rekenen).front().decision_reason == "prima");
+    CHECK(test.requests().front().status == ExpertRequestStatus::pending);
 }
