@@ -16,21 +16,22 @@ constexpr std::size_t kMaxReason = 1000;
 
 enum class Verb { show, approve, decline, withdraw };
 
+/// The verb after the number ("goedkeuren", "decline", …), taken off `rest`; show when none.
 Verb read_verb(std::string& rest) {
     const auto [word, after] = first_word(rest);
     const auto folded = bare_word(word);
-    Verb verb = Verb::show;
-    if (is_word(folded, {"goedkeuren", "goedgekeurd", "akkoord", "approve", "approved"})) {
-        verb = Verb::approve;
-    } else if (is_word(folded, {"afwijzen", "afgewezen", "decline", "declined", "reject"})) {
-        verb = Verb::decline;
-    } else if (is_word(folded, {"intrekken", "ingetrokken", "withdraw", "withdrawn"})) {
-        verb = Verb::withdraw;
-    } else {
-        return Verb::show;
+    const std::pair<Verb, std::initializer_list<std::string_view>> kVerbs[] = {
+        {Verb::approve, {"goedkeuren", "goedgekeurd", "akkoord", "approve", "approved"}},
+        {Verb::decline, {"afwijzen", "afgewezen", "decline", "declined", "reject"}},
+        {Verb::withdraw, {"intrekken", "ingetrokken", "withdraw", "withdrawn"}},
+    };
+    for (const auto& [verb, spellings] : kVerbs) {
+        if (is_word(folded, spellings)) {
+            rest = after;
+            return verb;
+        }
     }
-    rest = after;
-    return verb;
+    return Verb::show;
 }
 
 /// Tells the sender the request was decided (or withdrawn) already: by whom and when.
@@ -98,35 +99,41 @@ void announce(Turn& turn, const ExpertRequest& request, const Network& network) 
     });
 }
 
-/// Takes the adviser's decision; false (after a reply) when it cannot be taken.
-bool decide(Turn& turn, ExpertRequest request, bool approve, const std::string& reason) {
+/// Whether the sender may not take this decision now; they are told why.
+bool decision_refused(Turn& turn, const ExpertRequest& request, bool approve,
+                      const std::string& reason) {
     if (!is_adviser(turn.store, turn.settings, turn.me->id)) {
         turn.reply_privately(TextContent{turn.t("expert.not_adviser"), {}});
-        return false;
+        return true;
     }
     if (request.status != ExpertRequestStatus::pending) {
         reply_decided(turn, request);
-        return false;
+        return true;
     }
-    const auto trimmed = std::string(trim(reason));
-    if (!approve && trimmed.empty()) {
+    if (!approve && reason.empty()) {
+        // A decline without a reason leaves the facilitator guessing what to change.
         turn.reply_privately(TextContent{
             turn.t("expert.reason_needed", {{"number", std::to_string(request.number)}}), {}});
-        return false;
+        return true;
     }
-    if (utf8_length(trimmed) > kMaxReason) {
+    if (utf8_length(reason) > kMaxReason) {
         turn.reply_privately(TextContent{
             turn.t("expert.reason_too_long", {{"max", std::to_string(kMaxReason)}}), {}});
-        return false;
+        return true;
     }
+    return false;
+}
+
+/// Takes the adviser's decision; false (after a reply) when it cannot be taken.
+bool decide(Turn& turn, ExpertRequest request, bool approve, const std::string& typed_reason) {
+    const auto reason = std::string(trim(typed_reason));
     const auto network = turn.store.network(request.network_id);
-    if (!network) {
-        turn.reply_text("confirm.gone");
+    if (!network || decision_refused(turn, request, approve, reason)) {
         return false;
     }
     request.status = approve ? ExpertRequestStatus::approved : ExpertRequestStatus::declined;
     request.decided_by = turn.me->id;
-    request.decision_reason = trimmed;
+    request.decision_reason = reason;
     request.decided_at = turn.now;
     turn.store.update_expert_request(request);
     close_cards(turn, request.id, decision_label(turn.store, turn.settings, request, turn.lang));
