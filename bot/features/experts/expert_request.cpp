@@ -220,22 +220,50 @@ bool within_limit(Turn& turn, const Network& network, const std::vector<Meeting>
     return true;
 }
 
-/// The request as stored, or nullopt after telling the facilitator what to change.
-std::optional<ExpertRequest> checked_request(Turn& turn, const Network& network,
-                                             const RequestInput& input) {
+/// The typed parts, checked before the meetings: all there, the independence confirmed, not too
+/// long, a quote that is safe to open. Replies when one is not.
+bool parts_acceptable(Turn& turn, const RequestInput& input) {
     if (const auto missing = missing_field(turn, input)) {
         turn.reply_text("expert.missing", {{"field", *missing}});
-        return std::nullopt;
+        return false;
     }
     if (!input.independent) {
         turn.reply_text("expert.not_independent");
-        return std::nullopt;
+        return false;
     }
     if (too_long(turn, input)) {
-        return std::nullopt;
+        return false;
     }
     if (!quote_acceptable(input.quote)) {
         turn.reply_text("expert.quote_link", {{"typed", input.quote}});
+        return false;
+    }
+    return true;
+}
+
+ExpertRequest make_request(Turn& turn, const Network& network, const RequestInput& input,
+                           const std::vector<Meeting>& meetings, int school_year) {
+    ExpertRequest request;
+    request.network_id = network.id;
+    request.school_year = school_year;
+    request.requested_by = turn.me->id;
+    request.topic = std::string(trim(input.topic));
+    request.goal = std::string(trim(input.goal));
+    request.expert = std::string(trim(input.expert));
+    request.organisation = std::string(trim(input.organisation));
+    request.quote = std::string(trim(input.quote));
+    request.independent = true;
+    for (const auto& meeting : meetings) {
+        request.meeting_ids.push_back(meeting.id);
+    }
+    request.created_at = turn.now;
+    return request;
+}
+
+/// The request to store, or nullopt after telling the facilitator what to change.
+std::optional<ExpertRequest> checked_request(Turn& turn, const Network& network,
+                                             const RequestInput& input) {
+    if (!parts_acceptable(turn, input)) {
         return std::nullopt;
     }
     const auto meetings = check_meetings(turn, network, input.meetings);
@@ -251,21 +279,7 @@ std::optional<ExpertRequest> checked_request(Turn& turn, const Network& network,
     if (!within_limit(turn, network, *meetings, year)) {
         return std::nullopt;
     }
-    ExpertRequest request;
-    request.network_id = network.id;
-    request.school_year = year;
-    request.requested_by = turn.me->id;
-    request.topic = std::string(trim(input.topic));
-    request.goal = std::string(trim(input.goal));
-    request.expert = std::string(trim(input.expert));
-    request.organisation = std::string(trim(input.organisation));
-    request.quote = std::string(trim(input.quote));
-    request.independent = true;
-    for (const auto& meeting : *meetings) {
-        request.meeting_ids.push_back(meeting.id);
-    }
-    request.created_at = turn.now;
-    return request;
+    return make_request(turn, network, input, *meetings, year);
 }
 
 /// The adviser's member, made from their configured account when the bot does not know them
