@@ -649,8 +649,7 @@ TEST_CASE("failure at every store call: a facilitator adds a member", "[failure]
     CHECK(points.front() >= 10);
 }
 
-TEST_CASE("failure at every store call: request an external expert and approve it",
-          "[failure]") {
+TEST_CASE("failure at every store call: request an external expert and approve it", "[failure]") {
     const std::vector<Step> steps = {
         [](World& w) {
             return w.said("expert-request", "Marieke", false,
