@@ -32,10 +32,12 @@ struct RequestInput {
     bool independent = false;
 };
 
+/// A card's toggle is on: a yes, or the values toggles send (as the agenda form reads them).
 bool toggle_on(std::string_view value) {
     return means_yes(value) || is_word(fold(value), {"true", "1", "on", "aan", "x"});
 }
 
+/// The typed request's last part confirms the expert is no HSN employee.
 bool means_independent(std::string_view typed) {
     return toggle_on(typed) ||
            is_phrase(typed,
