@@ -15,6 +15,7 @@
 #include "bot/ports/confirmations.hpp"
 #include "bot/ports/delivery_store.hpp"
 #include "bot/ports/hours.hpp"
+#include "bot/ports/experts.hpp"
 #include "bot/ports/inbox.hpp"
 #include "bot/ports/knowledge.hpp"
 #include "bot/ports/meetings.hpp"
@@ -51,7 +52,8 @@ class Store : public UnitOfWork,
               public Knowledge,
               public Questions,
               public Attendance,
-              public Hours {
+              public Hours,
+              public Experts {
 public:
     ~Store() override = default;
 };

@@ -369,7 +369,7 @@ void SqliteStore::merge_members(Id into, Id from) {
         "(SELECT poll_id FROM poll_invitees WHERE member_id = ?1)");
     run("UPDATE poll_invitees SET member_id = ?1 WHERE member_id = ?2");
     run("UPDATE poll_respondents SET member_id = ?1 WHERE member_id = ?2");
-    // Questions, answers, knowledge.
+    // Questions, answers, knowledge, external expert requests.
     run("UPDATE questions SET asker_member_id = ?1 WHERE asker_member_id = ?2");
     run("DELETE FROM question_routes WHERE member_id = ?2 AND question_id IN "
         "(SELECT question_id FROM question_routes WHERE member_id = ?1)");
@@ -377,6 +377,8 @@ void SqliteStore::merge_members(Id into, Id from) {
     run("UPDATE answers SET author_member_id = ?1 WHERE author_member_id = ?2");
     run("UPDATE knowledge_entries SET author_member_id = ?1 WHERE author_member_id = ?2");
     run("UPDATE knowledge_shares SET shared_by_member_id = ?1 WHERE shared_by_member_id = ?2");
+    run("UPDATE expert_requests SET requested_by = ?1 WHERE requested_by = ?2");
+    run("UPDATE expert_requests SET decided_by = ?1 WHERE decided_by = ?2");
     run("INSERT INTO member_pauses (member_id, until) "
         "SELECT ?1, until FROM member_pauses WHERE member_id = ?2 "
         "ON CONFLICT (member_id) DO UPDATE SET until = max(until, excluded.until)");

@@ -123,6 +123,8 @@ void SqliteStore::erase_member(Id member_id) {
     // codes, memberships, RSVPs, preparer roles, open confirmations, poll
     // invitations, the agenda items' "brought in by" and dots go with the member row (ON DELETE
     // CASCADE); the items themselves stay with the network, without their name.
+    // External expert requests they made or decided stay with the network, naming nobody
+    // (requested_by and decided_by: ON DELETE SET NULL).
     Query member = impl_->query("DELETE FROM members WHERE id = ?1", kOperation);
     member.bind_int(1, member_id);
     member.run();

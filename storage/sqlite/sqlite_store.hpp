@@ -256,6 +256,14 @@ public:
     std::optional<int> question_route_count(Id network_id) override;
     void set_question_route_count(Id network_id, int count) override;
 
+    // ---- Experts (experts.cpp)
+    Id create_expert_request(const ExpertRequest& request) override;
+    std::optional<ExpertRequest> expert_request(Id id) override;
+    std::optional<ExpertRequest> expert_request_by_number(Id network_id, int number) override;
+    std::vector<ExpertRequest> expert_requests_of(Id network_id) override;
+    void update_expert_request(const ExpertRequest& request) override;
+    std::vector<ExpertRequest> expert_requests_by(Id member_id) override;
+
 private:
     struct Impl;
     explicit SqliteStore(std::unique_ptr<Impl> impl);

@@ -183,6 +183,30 @@ public:
         count_call("outbox_depth");
         return inner_.outbox_depth(platform);
     }
+    Id create_expert_request(const ExpertRequest& request) override {
+        count_call("create_expert_request");
+        return inner_.create_expert_request(request);
+    }
+    std::optional<ExpertRequest> expert_request(Id id) override {
+        count_call("expert_request");
+        return inner_.expert_request(id);
+    }
+    std::optional<ExpertRequest> expert_request_by_number(Id network_id, int number) override {
+        count_call("expert_request_by_number");
+        return inner_.expert_request_by_number(network_id, number);
+    }
+    std::vector<ExpertRequest> expert_requests_of(Id network_id) override {
+        count_call("expert_requests_of");
+        return inner_.expert_requests_of(network_id);
+    }
+    void update_expert_request(const ExpertRequest& request) override {
+        count_call("update_expert_request");
+        inner_.update_expert_request(request);
+    }
+    std::vector<ExpertRequest> expert_requests_by(Id member_id) override {
+        count_call("expert_requests_by");
+        return inner_.expert_requests_by(member_id);
+    }
     Id add_hours_correction(const HoursCorrection& correction) override {
         count_call("add_hours_correction");
         return inner_.add_hours_correction(correction);

@@ -112,6 +112,8 @@ struct MemoryState {
     std::map<Id, Gift> gifts;
     Id gift_seq = 0;
     std::map<std::pair<Id, int>, YearClosure> year_closures;
+    std::map<Id, ExpertRequest> expert_requests;
+    Id expert_request_seq = 0;
 };
 
 /// The Store in memory; see MemoryState.
@@ -328,6 +330,12 @@ public:
     void mark_gift_given(Id gift_id, Instant now) override;
     void close_year(const YearClosure& closure) override;
     std::optional<YearClosure> year_closure(Id network_id, int school_year) override;
+    Id create_expert_request(const ExpertRequest& request) override;
+    std::optional<ExpertRequest> expert_request(Id id) override;
+    std::optional<ExpertRequest> expert_request_by_number(Id network_id, int number) override;
+    std::vector<ExpertRequest> expert_requests_of(Id network_id) override;
+    void update_expert_request(const ExpertRequest& request) override;
+    std::vector<ExpertRequest> expert_requests_by(Id member_id) override;
 
 private:
     /// Erasure and merging of members for the participation rows (memory_store_participation.cpp).
@@ -342,6 +350,9 @@ private:
     void delete_outbox_rows(const std::set<Id>& ids);
     /// Deletes a member row, with what refers to it.
     void delete_member_row(Id member_id);
+    /// A member row goes, or moves into another (nullopt: erased): the expert requests they made
+    /// or decided follow (ON DELETE SET NULL in SQLite; memory_store_experts.cpp).
+    void reassign_expert_requests(Id member_id, std::optional<Id> into);
     void delete_question_row(Id id);
     void delete_knowledge_row(Id id);
     void delete_agenda_row(Id id);

@@ -352,6 +352,7 @@ int MemoryStore::outbox_count_for_member(Id member_id) {
 
 void MemoryStore::delete_member_row(Id member_id) {
     state_.members.erase(member_id);
+    reassign_expert_requests(member_id, std::nullopt);
     std::erase_if(state_.identities, [&](const auto& entry) { return entry.second == member_id; });
     std::erase_if(state_.memberships,
                   [&](const auto& entry) { return entry.membership.member_id == member_id; });

@@ -442,6 +442,7 @@ void MemoryStore::merge_members(Id into, Id from) {
         }
     }
     merge_participation(into, from);
+    reassign_expert_requests(from, into);
     delete_member_row(from);
 }
 

@@ -150,6 +150,11 @@ std::string api_dump(Store& store) {
                 out << "  answer " << a.token << " " << a.question << " " << a.value << "\n";
             }
         }
+        for (const auto& e : store.expert_requests_of(n.id)) {
+            out << " expert " << e.id << " " << e.number << " " << opt(e.requested_by) << " "
+                << expert_request_status_code(e.status) << " " << opt(e.decided_by) << " "
+                << e.decision_reason << " " << e.meeting_ids.size() << "\n";
+        }
         for (const auto& k : store.knowledge_entries(n.id)) {
             out << " knowledge " << k.id << " " << k.number << " " << k.title << " " << k.body
                 << " " << opt(k.author_member_id) << "\n";
@@ -215,6 +220,7 @@ std::string api_dump(Store& store) {
 BotSettings settings() {
     BotSettings settings;
     settings.poll_secret = std::string(32, 'k');  // respondent tokens the same in every run
+    settings.participation.advisers = {{Platform::console, "member-2"}};  // Bram decides
     return settings;
 }
 
@@ -641,6 +647,24 @@ TEST_CASE("failure at every store call: a facilitator adds a member", "[failure]
     const auto points =
         fail_every_step(GENERATE(Backend::sqlite, Backend::memory), "member", steps);
     CHECK(points.front() >= 10);
+}
+
+TEST_CASE("failure at every store call: request an external expert and approve it", "[failure]") {
+    const std::vector<Step> steps = {
+        [](World& w) {
+            return w.said("expert-request", "Marieke", false,
+                          "externe deskundige Rekenen | Dyscalculie herkennen | Dr. Jansen | "
+                          "Rekenlab | https://rekenlab.nl/offerte | 2 | onafhankelijk");
+        },
+        [](World& w) {
+            return w.said("expert-approve", "Bram", true, "deskundige 1 goedkeuren Past goed");
+        },
+    };
+    const auto points =
+        fail_every_step(GENERATE(Backend::sqlite, Backend::memory), "expert", steps);
+    for (const auto count : points) {
+        CHECK(count >= 10);
+    }
 }
 
 TEST_CASE("failure at every store call: forget me, confirmed", "[failure]") {

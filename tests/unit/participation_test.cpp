@@ -69,6 +69,7 @@ struct SchoolYear {
         BotSettings settings;
         settings.participation.hours.fallback = rule;
         settings.participation.academy_contacts = {{Platform::console, "Academie HSN"}};
+        settings.participation.advisers = {{Platform::console, "adviseur-ada"}};
         return settings;
     }
 
@@ -88,6 +89,20 @@ struct SchoolYear {
         return chat.say(line);
     }
 
+    /// The adviser, who is in no network, writing from their own account.
+    std::string adviser_says(const std::string& text) {
+        InboundEvent event;
+        event.event_id = "adviser-" + std::to_string(++adviser_events);
+        event.text = text;
+        event.conversation = {Platform::console, "console-dm-adviseur", Conversation::Kind::direct,
+                              ""};
+        event.sender = {"adviseur-ada", "Ada Adviseur", ""};
+        chat.output.str("");
+        REQUIRE(chat.bot.handle(event, chat.session.now()));
+        chat.session.drain();
+        return chat.output.str();
+    }
+
     std::set<Id> present(Id meeting) {
         std::set<Id> ids;
         for (const auto& mark : chat.store->attendance_of(meeting)) {
@@ -102,6 +117,15 @@ struct SchoolYear {
     /// meeting, two corrections; the last list closes the year.
     void live_the_year() {
         const auto n = [](Id id) { return std::to_string(id); };
+        // An external expert for the second meeting, approved by the adviser.
+        CHECK_THAT(say_as("Marieke", "externe deskundige Automatiseren | Tafels vlot leren | "
+                                     "Dr. Jansen | Rekenlab | https://rekenlab.nl/offerte | " +
+                                         n(m2) + " | onafhankelijk"),
+                   Contains("Aanvraag 1"));
+        adviser_says("deskundige 1 goedkeuren past bij de vraag van het netwerk");
+        REQUIRE(chat.store->expert_requests_of(network_id).size() == 1);
+        CHECK(chat.store->expert_requests_of(network_id)[0].status ==
+              ExpertRequestStatus::approved);
         say_as("Anna", "ik kom " + n(m1));
         say_as("Bram", "ik kom " + n(m1));
         say_as("Sanne", "ik kom " + n(m1));
@@ -187,6 +211,7 @@ struct SchoolYear {
     Id network_id = 0;
     Id marieke = 0, bram = 0, anna = 0, sanne = 0, pieter = 0, thomas = 0;
     Id m1 = 0, m2 = 0, m3 = 0, m4 = 0;
+    int adviser_events = 0;
 };
 
 const YearReportMember& row_of(const YearReport& report, std::string_view name) {
@@ -252,11 +277,15 @@ TEST_CASE("A school year with a fixed hours rule: 6 hours for 3 meetings",
     CHECK(row_of(report, "Sanne Bakker").development_tenths == 20);
     REQUIRE(report.gifts.size() == 1);
     CHECK(report.gifts[0].given);
+    REQUIRE(report.experts.size() == 1);
+    CHECK(report.experts[0].status == "approved");
+    CHECK(report.meetings[1].expert == "Dr. Jansen, Rekenlab");
 
     const auto overview = year.say_as("Marieke", "jaaroverzicht");
     CHECK_THAT(overview, Contains("3 gehouden, 3 gepland (max. 4), 1 geannuleerd"));
     CHECK_THAT(overview, Contains("4 van 5 aanwezig (80%)"));
     CHECK_THAT(overview, Contains("20 professionaliseringsuren, 15 taakuren"));
+    CHECK_THAT(overview, Contains("externe deskundige: Dr. Jansen, Rekenlab"));
     CHECK_THAT(year.say_as("Anna", "jaaroverzicht"), Contains("Alleen organisatoren"));
 }
 

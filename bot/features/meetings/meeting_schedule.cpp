@@ -6,6 +6,7 @@
 #include "bot/parse/arguments.hpp"
 #include "bot/vocab/text.hpp"
 #include "bot/engine/turn.hpp"
+#include "bot/features/experts/experts.hpp"
 #include "bot/features/meetings/meetings.hpp"
 
 namespace leernetwerk::detail {
@@ -53,8 +54,12 @@ void show_meetings(Turn& turn) {
                            meeting.location, meeting.topic,       meeting.preparer_ids};
         auto args = meeting_args(turn.store, draft, *network, turn.lang);
         args.emplace_back("number", std::to_string(meeting.id));
-        summary.rows.push_back(
-            {turn.t("meetings.row_label", args), turn.t("meetings.row_value", args)});
+        auto value = turn.t("meetings.row_value", args);
+        if (const auto expert = expert_on_meeting(turn.store, meeting, turn.lang);
+            !expert.empty()) {
+            value += " · " + expert;
+        }
+        summary.rows.push_back({turn.t("meetings.row_label", args), value});
     }
     if (summary.rows.empty()) {
         turn.reply_text("meetings.none", {{"network", network->name}});

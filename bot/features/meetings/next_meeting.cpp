@@ -1,4 +1,5 @@
 // `volgende`: the network's next meeting in one line, with whether the sender said they come.
+#include "bot/features/experts/experts.hpp"
 #include "bot/features/meetings/meetings.hpp"
 #include "bot/vocab/when.hpp"
 
@@ -35,7 +36,11 @@ void show_next_meeting(Turn& turn) {
                      {"location",
                       next->location.empty() ? turn.t("meeting.no_location") : next->location}};
     args.emplace_back("answer", turn.t(answer_key, args));
-    turn.reply_text("next_meeting.line", args);
+    auto line = turn.t("next_meeting.line", args);
+    if (const auto expert = expert_on_meeting(turn.store, *next, turn.lang); !expert.empty()) {
+        line += " · " + expert;
+    }
+    turn.reply(TextContent{line, {}});
 }
 
 }  // namespace leernetwerk::detail

@@ -2,6 +2,7 @@
 // the administrators' `leernetwerk year-report` (CSV and HTML, app/).
 #include "bot/features/participation/year_report.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "bot/features/participation/participation.hpp"
@@ -117,6 +118,24 @@ YearReport year_report(Store& store, const BotSettings& settings, const Network&
         report.development_tenths += member.development_tenths;
         report.task_tenths += member.task_tenths;
         report.members.push_back(std::move(member));
+    }
+    // External experts asked for this year; an approved one shows on its meetings.
+    for (const auto& request : store.expert_requests_of(network.id)) {
+        if (request.school_year != school_year) {
+            continue;
+        }
+        const auto who = request.expert.empty() ? request.organisation
+                                                : request.expert + ", " + request.organisation;
+        report.experts.push_back({request.number, request.topic, who, request.meeting_ids,
+                                  std::string(expert_request_status_code(request.status))});
+        if (request.status != ExpertRequestStatus::approved) {
+            continue;
+        }
+        for (auto& meeting : report.meetings) {
+            if (std::count(request.meeting_ids.begin(), request.meeting_ids.end(), meeting.id)) {
+                meeting.expert = who;
+            }
+        }
     }
     for (const auto& gift : store.gifts(network.id, school_year)) {
         report.gifts.push_back(

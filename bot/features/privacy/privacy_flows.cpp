@@ -5,6 +5,7 @@
 #include <string>
 
 #include "bot/features/participation/participation.hpp"
+#include "bot/features/experts/experts.hpp"
 #include "bot/features/polls/poll_parts.hpp"
 #include "bot/vocab/text.hpp"
 #include "bot/engine/turn.hpp"
@@ -283,6 +284,11 @@ std::string describe(Turn& turn, const Member& me, bool full) {
     } else if (!participation.empty()) {
         text += "\n\n" + turn.t("mydata.participation_count",
                                 {{"count", std::to_string(participation.size())}});
+    }
+    // External expert requests they made (the overview lists them only when there are some).
+    const auto requests = expert_requests_of_member(store, me.id, turn.lang);
+    if (full || !requests.empty()) {
+        text += "\n\n" + turn.t("expert.mydata_title") + list_or_none(turn, requests);
     }
     if (const auto pause = store.member_pause(me.id); pause && *pause > turn.now) {
         text += "\n\n" + turn.t("mydata.pause", {{"date", day_of(turn, *pause)}});
