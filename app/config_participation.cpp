@@ -74,7 +74,9 @@ std::optional<int> read_tenths(Section& section, std::string_view key) {
 }
 
 /// `[hours.networks."Café X"]` as the error messages name a table.
-std::string table_label(const std::string& name) { return "[" + name + "]"; }
+std::string table_label(const std::string& name) {
+    return "[" + name + "]";
+}
 
 /// Where `key`'s value in `table` came from: "[hours]", or "the default".
 std::string origin_of(const HoursTable& table, std::string_view key) {
@@ -95,8 +97,8 @@ void check_rule_keys(Section& section, const HoursTable& table) {
     }
     const bool fixed = table.rule.kind == HoursRule::Kind::fixed;
     const std::string kind(choice_name(kRuleKinds, table.rule.kind));
-    const std::string applies = std::string("applies only to rule = \"") +
-                                (fixed ? "per_meeting" : "fixed") + "\"";
+    const std::string applies =
+        std::string("applies only to rule = \"") + (fixed ? "per_meeting" : "fixed") + "\"";
     std::vector<std::string> inherited;
     for (const std::string_view key : fixed ? kPerMeetingKeys : kFixedKeys) {
         const auto given = table.given.find(key);
@@ -116,8 +118,8 @@ void check_rule_keys(Section& section, const HoursTable& table) {
     if (!inherited.empty() && own(section, table, "rule")) {
         section.fail("rule", "\"" + kind + "\" contradicts what this table inherits: " +
                                  join(inherited, " and ") + " " +
-                                 (inherited.size() == 1 ? "applies" : "apply") + " only to rule = \"" +
-                                 (fixed ? "per_meeting" : "fixed") +
+                                 (inherited.size() == 1 ? "applies" : "apply") +
+                                 " only to rule = \"" + (fixed ? "per_meeting" : "fixed") +
                                  "\"; give those keys only in tables with that rule");
     }
 }
@@ -155,7 +157,9 @@ void check_hours_table(Section& section, const HoursTable& table) {
 HoursTable read_hours_keys(Section& section, const HoursTable& inherited) {
     HoursTable table = inherited;
     HoursRule& rule = table.rule;
-    const auto given = [&](std::string_view key) { table.given[std::string(key)] = section.name(); };
+    const auto given = [&](std::string_view key) {
+        table.given[std::string(key)] = section.name();
+    };
     if (const auto kind = section.read_choice("rule", kRuleKinds)) {
         rule.kind = *kind;
         given("rule");
@@ -263,8 +267,9 @@ void read_networks(Section& section, const HoursTable& fallback, HoursPolicy& ho
         if (hours.networks.contains(folded)) {
             // Networks are found by their folded name: two spellings would make one of them
             // apply at random.
-            section.fail(where, "names the same network as another table (names are compared "
-                                "ignoring case and accents)");
+            section.fail(where,
+                         "names the same network as another table (names are compared "
+                         "ignoring case and accents)");
             continue;
         }
         const toml::table* table = entry_table(section, "networks", name, node);
@@ -340,7 +345,8 @@ void read_participation(Section& section, ParticipationSettings& participation) 
     if (const auto days = section.read_int("attendance_close_days", 1, 60)) {
         participation.attendance_close_days = static_cast<int>(*days);
     }
-    // DOMAIN.md §3.1: an external expert for "one or two meetings"; a café meets at most four times.
+    // DOMAIN.md §3.1: an external expert for "one or two meetings"; a café meets at most four
+    // times.
     if (const auto count = section.read_int("max_expert_meetings", 1, 4)) {
         participation.max_expert_meetings = static_cast<int>(*count);
     }
@@ -350,9 +356,10 @@ void read_participation(Section& section, ParticipationSettings& participation) 
         if (length >= 1 && length <= 40) {
             participation.gift = std::string(text);
         } else {
-            section.fail("gift", "expected 1 to 40 characters, such as \"€15\" or \"een boekenbon "
-                                 "van €15\", got " +
-                                     std::to_string(length));
+            section.fail("gift",
+                         "expected 1 to 40 characters, such as \"€15\" or \"een boekenbon "
+                         "van €15\", got " +
+                             std::to_string(length));
         }
     }
 }
@@ -361,8 +368,8 @@ std::string hours_rule_summary(const HoursRule& rule) {
     std::string text;
     if (rule.kind == HoursRule::Kind::fixed) {
         text = "fixed: " + tenths_text(rule.hours_tenths) + " hours for " +
-               std::to_string(rule.min_meetings) + " meeting(s) attended (fewer: " +
-               (rule.pro_rata ? "pro rata" : "none") + ")";
+               std::to_string(rule.min_meetings) +
+               " meeting(s) attended (fewer: " + (rule.pro_rata ? "pro rata" : "none") + ")";
     } else {
         text = "per meeting: " + tenths_text(rule.per_meeting_tenths) +
                " hours per meeting attended, " +

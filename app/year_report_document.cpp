@@ -21,8 +21,8 @@ struct Labels {
     // The tables: a sheet's name, a heading on the page.
     std::string_view overview, meetings, members, gifts, experts, evaluations;
     // Columns.
-    std::string_view network, school_year, planned, held, cancelled, cap, hours_rule,
-        hours_total, task_hours_total, trend, closed;
+    std::string_view network, school_year, planned, held, cancelled, cap, hours_rule, hours_total,
+        task_hours_total, trend, closed;
     std::string_view number, date, time, topic, state, coming, present, present_share, expert;
     std::string_view name, school, role, attended, hours, task_hours, provisional;
     std::string_view prepared, given, meeting_numbers, status;
@@ -91,8 +91,9 @@ const Labels& labels(Lang lang) {
         .erased = "(verwijderd lid)",
         .not_a_member = "(geen lid meer)",
         .too_few = "te weinig antwoorden",
-        .held_of_cap = "Bijeenkomsten: {held} van max. {cap} gehouden ({planned} gepland, "
-                       "{cancelled} afgelast).",
+        .held_of_cap =
+            "Bijeenkomsten: {held} van max. {cap} gehouden ({planned} gepland, "
+            "{cancelled} afgelast).",
         .totals = "Uren totaal: {hours}; taakuren totaal: {task}.",
         .rule = "Urenregeling: {rule}.",
         .trend_line = "Trend van de evaluaties (laatste min eerste gemiddelde): {trend}.",
@@ -154,8 +155,9 @@ const Labels& labels(Lang lang) {
         .erased = "(erased member)",
         .not_a_member = "(no longer a member)",
         .too_few = "too few answers",
-        .held_of_cap = "Meetings: {held} held of at most {cap} ({planned} planned, {cancelled} "
-                       "cancelled).",
+        .held_of_cap =
+            "Meetings: {held} held of at most {cap} ({planned} planned, {cancelled} "
+            "cancelled).",
         .totals = "Hours total: {hours}; task hours total: {task}.",
         .rule = "Hours rule: {rule}.",
         .trend_line = "Evaluation trend (last minus first average): {trend}.",
@@ -235,10 +237,14 @@ std::string_view state_label(YearReportMeeting::State state, const Labels& words
     return words.state_planned;
 }
 
-TableCell text(std::string_view value) { return TableCell::of(std::string(value)); }
+TableCell text(std::string_view value) {
+    return TableCell::of(std::string(value));
+}
 
 /// Hours kept in tenths as a number with one decimal ("4,5" in a Dutch Excel).
-TableCell hours_cell(int tenths) { return TableCell::decimal(tenths / 10.0); }
+TableCell hours_cell(int tenths) {
+    return TableCell::decimal(tenths / 10.0);
+}
 
 std::vector<std::string> header(std::initializer_list<std::string_view> names) {
     return {names.begin(), names.end()};
@@ -282,11 +288,11 @@ Table overview_table(const YearReport& report, const Labels& words) {
 }
 
 Table meetings_table(const YearReport& report, const Labels& words) {
-    Table table{std::string(words.meetings),
-                header({words.network, words.number, words.date, words.time, words.topic,
-                        words.state, words.coming, words.present, words.present_share,
-                        words.expert}),
-                {}};
+    Table table{
+        std::string(words.meetings),
+        header({words.network, words.number, words.date, words.time, words.topic, words.state,
+                words.coming, words.present, words.present_share, words.expert}),
+        {}};
     for (const YearReportMeeting& meeting : report.meetings) {
         const LocalDay day = date::floor<date::days>(meeting.local_start);
         const auto time_of_day =
@@ -388,7 +394,7 @@ Table evaluations_table(const YearReport& report, const Labels& words) {
 /// One report's tables, in the order both documents show them; the network column first.
 std::vector<Table> tables_of(const YearReport& report, Lang lang) {
     const Labels& words = labels(lang);
-    return {overview_table(report, words),     meetings_table(report, words),
+    return {overview_table(report, words),      meetings_table(report, words),
             members_table(report, words, lang), gifts_table(report, words),
             experts_table(report, words, lang), evaluations_table(report, words)};
 }
@@ -429,8 +435,7 @@ std::string table_row(const std::vector<TableCell>& cells, std::size_t from, Lan
 
 /// A table without its network column (the page has a heading per network); `footer`, when
 /// given, is a totals row in the same columns.
-std::string html_table(const Table& table, Lang lang,
-                       const std::vector<TableCell>& footer = {}) {
+std::string html_table(const Table& table, Lang lang, const std::vector<TableCell>& footer = {}) {
     std::string out = "<h3>" + escape_html(table.name) + "</h3>\n";
     if (table.rows.empty()) {
         return out + "<p>" + escape_html(labels(lang).none) + "</p>\n";
@@ -451,7 +456,9 @@ std::string html_table(const Table& table, Lang lang,
 }
 
 /// "4,5" (nl) or "4.5" (en), without a trailing ",0".
-std::string hours_text(int tenths, Lang lang) { return page_cell(hours_cell(tenths), lang); }
+std::string hours_text(int tenths, Lang lang) {
+    return page_cell(hours_cell(tenths), lang);
+}
 
 /// "+0,4" or "-0,3": which way the evaluations went.
 std::string trend_text(double trend, Lang lang) {
@@ -480,9 +487,10 @@ std::string summary(const YearReport& report, Lang lang) {
     if (!report.hours_rule.empty()) {
         out += line(fill(words.rule, {{"rule", report.hours_rule}}));
     }
-    out += line(report.evaluation_trend
-                    ? fill(words.trend_line, {{"trend", trend_text(*report.evaluation_trend, lang)}})
-                    : std::string(words.no_trend));
+    out +=
+        line(report.evaluation_trend
+                 ? fill(words.trend_line, {{"trend", trend_text(*report.evaluation_trend, lang)}})
+                 : std::string(words.no_trend));
     out += line(std::string(report.closed ? words.year_closed : words.year_open));
     return out + "</div>\n";
 }
@@ -495,11 +503,14 @@ std::string network_section(const YearReport& report, Lang lang) {
     for (std::size_t i = 1; i < tables.size(); ++i) {
         const bool members = tables[i].name == words.members;
         const std::vector<TableCell> totals =
-            members ? std::vector<TableCell>{text(report.network), text(words.total),
-                                             TableCell::empty(), TableCell::empty(),
+            members ? std::vector<TableCell>{text(report.network),
+                                             text(words.total),
+                                             TableCell::empty(),
+                                             TableCell::empty(),
                                              TableCell::empty(),
                                              hours_cell(report.development_tenths),
-                                             hours_cell(report.task_tenths), TableCell::empty()}
+                                             hours_cell(report.task_tenths),
+                                             TableCell::empty()}
                     : std::vector<TableCell>{};
         out += html_table(tables[i], lang, totals);
     }
@@ -534,16 +545,17 @@ std::string year_report_csv(const std::vector<YearReport>& reports, Lang lang) {
     return tables_to_csv(year_report_tables(reports, lang), lang);
 }
 
-std::string year_report_title(const std::vector<YearReport>& reports, int school_year,
+std::string year_report_title(const std::vector<YearReport>& reports, YearReportScope scope,
                               Lang lang) {
     const Labels& words = labels(lang);
-    const std::string year = fill(words.title, {{"year", school_year_label(school_year)}});
-    return year + " — " +
-           (reports.size() == 1 ? reports.front().network : std::string(words.all_networks));
+    const std::string year = fill(words.title, {{"year", school_year_label(scope.school_year)}});
+    const bool one = !scope.all_networks && reports.size() == 1;
+    return year + " — " + (one ? reports.front().network : std::string(words.all_networks));
 }
 
-std::string year_report_html(const std::vector<YearReport>& reports, int school_year, Lang lang) {
-    const std::string title = escape_html(year_report_title(reports, school_year, lang));
+std::string year_report_html(const std::vector<YearReport>& reports, YearReportScope scope,
+                             Lang lang) {
+    const std::string title = escape_html(year_report_title(reports, scope, lang));
     std::string out = "<!DOCTYPE html>\n<html lang=\"" + std::string{lang_code(lang)} + "\">\n";
     out += "<head>\n<meta charset=\"utf-8\">\n";
     out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";

@@ -18,12 +18,20 @@ std::vector<Table> year_report_tables(const std::vector<YearReport>& reports, La
 /// The tables as CSV: a UTF-8 byte order mark, semicolons, formulas defused (tables_to_csv).
 std::string year_report_csv(const std::vector<YearReport>& reports, Lang lang);
 
+/// What a page covers: one network's year, or every network's (`--all`).
+struct YearReportScope {
+    int school_year = 0;
+    bool all_networks = false;
+};
+
 /// One self-contained page to print or mail: per network a heading, the meetings held against
 /// the cap, the totals, the hours rule, the evaluations' trend and the same tables; every piece
 /// of data escaped.
-std::string year_report_html(const std::vector<YearReport>& reports, int school_year, Lang lang);
+std::string year_report_html(const std::vector<YearReport>& reports, YearReportScope scope,
+                             Lang lang);
 
-/// "Jaaroverzicht 2026-2027 — HSN-café Lezen" (one report) or "… — alle netwerken" (several).
-std::string year_report_title(const std::vector<YearReport>& reports, int school_year, Lang lang);
+/// "Jaaroverzicht 2026-2027 — HSN-café Lezen" (one network) or "… — alle netwerken".
+std::string year_report_title(const std::vector<YearReport>& reports, YearReportScope scope,
+                              Lang lang);
 
 }  // namespace leernetwerk::app

@@ -94,8 +94,7 @@ max_hours = 10
     CHECK(each.max_tenths == 100);
 }
 
-TEST_CASE("hours config: year and network tables inherit what they leave out",
-          "[config][hours]") {
+TEST_CASE("hours config: year and network tables inherit what they leave out", "[config][hours]") {
     const Config config = load_ok(R"(
 [hours]
 hours = 8
@@ -114,7 +113,7 @@ min_meetings = 4
     CHECK(year.task_per_meeting_tenths == 60);
 
     // A network may switch to the other rule when [hours] gives only what both rules share.
-    const auto& hours = load_ok(R"(
+    const Config networks = load_ok(R"(
 [hours]
 task_hours_max = 18
 
@@ -124,7 +123,8 @@ per_meeting = 2
 
 [hours.networks."HSN-café Feedback die werkt".years."2027-2028"]
 max_hours = 6
-)").participation.hours;
+)");
+    const auto& hours = networks.participation.hours;
 
     // By the folded name: case and accents do not matter.
     REQUIRE(hours.networks.contains("hsn-cafe feedback die werkt"));
@@ -140,8 +140,7 @@ max_hours = 6
     CHECK(network_year.max_tenths == 60);
 }
 
-TEST_CASE("hours config: the most specific table applies to a network's year",
-          "[config][hours]") {
+TEST_CASE("hours config: the most specific table applies to a network's year", "[config][hours]") {
     const Config config = load_ok(R"(
 [hours]
 hours = 6
@@ -156,8 +155,8 @@ hours = 8
 hours = 9
 )");
     const auto& hours = config.participation.hours;
-    CHECK(hours.rule_for("CAFE LEZEN", 2026).hours_tenths == 90);  // the network's year
-    CHECK(hours.rule_for("Café Lezen", 2027).hours_tenths == 80);  // the network's own
+    CHECK(hours.rule_for("CAFE LEZEN", 2026).hours_tenths == 90);    // the network's year
+    CHECK(hours.rule_for("Café Lezen", 2027).hours_tenths == 80);    // the network's own
     CHECK(hours.rule_for("Café Rekenen", 2026).hours_tenths == 70);  // the year's
     CHECK(hours.rule_for("Café Rekenen", 2025).hours_tenths == 60);  // the default
 }
@@ -267,8 +266,7 @@ TEST_CASE("hours config: a cap below one meeting's hours", "[config][hours]") {
     CHECK(config.participation.hours.fallback.task_per_meeting_tenths == 200);
 }
 
-TEST_CASE("hours config: every table is checked and all problems come at once",
-          "[config][hours]") {
+TEST_CASE("hours config: every table is checked and all problems come at once", "[config][hours]") {
     const auto errors = load_errors(R"(
 [hours]
 hours = 4.55

@@ -94,8 +94,7 @@ bool has_line(const std::vector<std::string>& lines, const std::string& line) {
 
 }  // namespace
 
-TEST_CASE("year report CSV: tables Dutch Excel opens, a network column in each",
-          "[year_report]") {
+TEST_CASE("year report CSV: tables Dutch Excel opens, a network column in each", "[year_report]") {
     const std::string csv = year_report_csv({lezen()}, Lang::nl);
     REQUIRE_THAT(csv, StartsWith("\xEF\xBB\xBF"));
     const auto lines = lines_of(csv);
@@ -103,19 +102,24 @@ TEST_CASE("year report CSV: tables Dutch Excel opens, a network column in each",
     CHECK(lines.front() ==
           "Netwerk;Schooljaar;Gepland;Gehouden;Afgelast;Max. bijeenkomsten;Urenregeling;"
           "Uren totaal;Taakuren totaal;Trend evaluaties;Jaar afgesloten");
-    CHECK(has_line(lines, "HSN-café Lezen;2026-2027;3;2;1;4;6 uur bij 3 bijeenkomsten;\"4,5\";"
-                          "\"10,0\";\"0,4\";nee"));
-    CHECK(has_line(lines, "Netwerk;Nr.;Datum;Tijd;Onderwerp;Status;Komen;Aanwezig;% aanwezig;"
-                          "Externe expert"));
+    CHECK(has_line(lines,
+                   "HSN-café Lezen;2026-2027;3;2;1;4;6 uur bij 3 bijeenkomsten;\"4,5\";"
+                   "\"10,0\";\"0,4\";nee"));
+    CHECK(has_line(lines,
+                   "Netwerk;Nr.;Datum;Tijd;Onderwerp;Status;Komen;Aanwezig;% aanwezig;"
+                   "Externe expert"));
     // A topic with a semicolon is quoted; one that a spreadsheet would run is defused.
-    CHECK(has_line(lines, "HSN-café Lezen;3;2026-10-08;15:30;\"Begrijpend lezen; <b>start</b>\";"
-                          "gehouden;9;8;80;\"Dr. Jansen, Lezen BV\""));
-    CHECK(has_line(lines, "HSN-café Lezen;4;2027-01-14;15:30;\"'=HYPERLINK(\"\"x\"\")\";gehouden;"
-                          "9;5;50;"));
+    CHECK(has_line(lines,
+                   "HSN-café Lezen;3;2026-10-08;15:30;\"Begrijpend lezen; <b>start</b>\";"
+                   "gehouden;9;8;80;\"Dr. Jansen, Lezen BV\""));
+    CHECK(has_line(lines,
+                   "HSN-café Lezen;4;2027-01-14;15:30;\"'=HYPERLINK(\"\"x\"\")\";gehouden;"
+                   "9;5;50;"));
     CHECK(has_line(lines, "HSN-café Lezen;5;2027-03-11;15:30;Woordenschat;afgelast;0;;;"));
     CHECK(has_line(lines, "Netwerk;Naam;School;Rol;Bijgewoond;Uren;Taakuren;Voorlopig"));
-    CHECK(has_line(lines, "HSN-café Lezen;Anne de Vries;Het Kompas;workshopleider;2;\"4,5\";"
-                          "\"10,0\";"));
+    CHECK(has_line(lines,
+                   "HSN-café Lezen;Anne de Vries;Het Kompas;workshopleider;2;\"4,5\";"
+                   "\"10,0\";"));
     CHECK(has_line(lines, "HSN-café Lezen;Kees Klaassen;De Linde;deelnemer;1;\"0,0\";\"0,0\";ja"));
     CHECK(has_line(lines, "HSN-café Lezen;(verwijderd lid);;(geen lid meer);1;\"0,0\";\"0,0\";"));
     CHECK(has_line(lines, "Netwerk;Nr.;Naam;School;Voorbereid;Gegeven"));
@@ -124,8 +128,9 @@ TEST_CASE("year report CSV: tables Dutch Excel opens, a network column in each",
     CHECK(has_line(lines, "HSN-café Lezen;1;Lezen;\"Dr. Jansen, Lezen BV\";3;goedgekeurd"));
     CHECK(has_line(lines, "Netwerk;Nr.;Evaluatie;Datum;Bijeenkomst;Antwoorden;Gemiddelde"));
     CHECK(has_line(lines, "HSN-café Lezen;2;Evaluatie oktober;2026-10-09;3;7;\"3,5\""));
-    CHECK(has_line(lines, "HSN-café Lezen;3;Evaluatie januari;2027-01-15;4;2;"
-                          "te weinig antwoorden"));
+    CHECK(has_line(lines,
+                   "HSN-café Lezen;3;Evaluatie januari;2027-01-15;4;2;"
+                   "te weinig antwoorden"));
 }
 
 TEST_CASE("year report CSV: --all puts every network in the same tables", "[year_report]") {
@@ -150,12 +155,13 @@ TEST_CASE("year report CSV: --all puts every network in the same tables", "[year
 }
 
 TEST_CASE("year report HTML: one printable page, data escaped", "[year_report]") {
-    const std::string html = year_report_html({lezen()}, 2026, Lang::nl);
+    const std::string html = year_report_html({lezen()}, {2026, false}, Lang::nl);
     CHECK_THAT(html, StartsWith("<!DOCTYPE html>\n<html lang=\"nl\">"));
     CHECK_THAT(html, Contains("<title>Jaaroverzicht 2026-2027 — HSN-café Lezen</title>"));
     CHECK_THAT(html, Contains("@media print"));
     CHECK_THAT(html, Contains("<h2>HSN-café Lezen</h2>"));
-    CHECK_THAT(html, Contains("<p>Bijeenkomsten: 2 van max. 4 gehouden (3 gepland, 1 afgelast).</p>"));
+    CHECK_THAT(html,
+               Contains("<p>Bijeenkomsten: 2 van max. 4 gehouden (3 gepland, 1 afgelast).</p>"));
     CHECK_THAT(html, Contains("<p>Uren totaal: 4,5; taakuren totaal: 10.</p>"));
     CHECK_THAT(html, Contains("<p>Urenregeling: 6 uur bij 3 bijeenkomsten.</p>"));
     CHECK_THAT(html, Contains("Trend van de evaluaties (laatste min eerste gemiddelde): +0,4."));
@@ -171,7 +177,7 @@ TEST_CASE("year report HTML: one printable page, data escaped", "[year_report]")
 }
 
 TEST_CASE("year report HTML: every network under its heading, in English", "[year_report]") {
-    const std::string html = year_report_html({lezen(), rekenen()}, 2026, Lang::en);
+    const std::string html = year_report_html({lezen(), rekenen()}, {2026, true}, Lang::en);
     CHECK_THAT(html, Contains("<html lang=\"en\">"));
     CHECK_THAT(html, Contains("<title>Year report 2026-2027 — all networks</title>"));
     CHECK_THAT(html, Contains("<h2>HSN-café Lezen</h2>"));
@@ -182,4 +188,7 @@ TEST_CASE("year report HTML: every network under its heading, in English", "[yea
     // Rekenen's empty tables say so instead of showing only a header.
     CHECK_THAT(html, Contains("<h3>Gifts</h3>\n<p>None.</p>"));
     CHECK_THAT(html, Contains("Evaluation trend (last minus first average): +0.4."));
+    // --all names every network in the title, also when the database has only one.
+    CHECK(year_report_title({lezen()}, {2026, true}, Lang::nl) ==
+          "Jaaroverzicht 2026-2027 — alle netwerken");
 }
