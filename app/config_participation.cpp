@@ -97,30 +97,34 @@ void check_rule_keys(Section& section, const HoursTable& table) {
     }
     const bool fixed = table.rule.kind == HoursRule::Kind::fixed;
     const std::string kind(choice_name(kRuleKinds, table.rule.kind));
-    const std::string applies =
-        std::string("applies only to rule = \"") + (fixed ? "per_meeting" : "fixed") + "\"";
+    const std::string other = fixed ? "per_meeting" : "fixed";
+    const std::string applies = "applies only to rule = \"" + other + "\"";
+    const std::string problem = own(section, table, "rule")
+                                    ? applies + ", and this table sets rule = \"" + kind + "\""
+                                    : applies + ", and the rule here is \"" + kind + "\" (from " +
+                                          origin_of(table, "rule") + "); set rule = \"" + other +
+                                          "\" in this table";
     std::vector<std::string> inherited;
     for (const std::string_view key : fixed ? kPerMeetingKeys : kFixedKeys) {
         const auto given = table.given.find(key);
         if (given == table.given.end() || section.failed(key)) {
             continue;
         }
-        if (given->second != section.name()) {
-            inherited.push_back(std::string(key) + " in " + table_label(given->second));
-        } else if (own(section, table, "rule")) {
-            section.fail(key, applies + ", and this table sets rule = \"" + kind + "\"");
-        } else {
-            section.fail(key, applies + ", and the rule here is \"" + kind + "\" (from " +
-                                  origin_of(table, "rule") + "); set rule = \"" +
-                                  (fixed ? "per_meeting" : "fixed") + "\" in this table");
+        if (given->second == section.name()) {
+            section.fail(key, problem);
+            continue;
         }
+        std::string entry(key);
+        entry += " in ";
+        entry += table_label(given->second);
+        inherited.push_back(std::move(entry));
     }
     if (!inherited.empty() && own(section, table, "rule")) {
-        section.fail("rule", "\"" + kind + "\" contradicts what this table inherits: " +
-                                 join(inherited, " and ") + " " +
-                                 (inherited.size() == 1 ? "applies" : "apply") +
-                                 " only to rule = \"" + (fixed ? "per_meeting" : "fixed") +
-                                 "\"; give those keys only in tables with that rule");
+        section.fail(
+            "rule", "\"" + kind +
+                        "\" contradicts what this table inherits: " + join(inherited, " and ") +
+                        " " + (inherited.size() == 1 ? "applies" : "apply") + " only to rule = \"" +
+                        other + "\"; give those keys only in tables with that rule");
     }
 }
 

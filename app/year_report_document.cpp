@@ -195,11 +195,11 @@ std::string_view role_label(std::string_view code, Lang lang) {
         case Role::organiser:
             return en ? "organiser" : "organisator";
         case Role::facilitator:
-            return en ? "facilitator" : "facilitator";
+            return "facilitator";  // the same word in both languages
         case Role::workshop_leader:
             return en ? "workshop leader" : "workshopleider";
         case Role::expert:
-            return en ? "expert" : "expert";
+            return "expert";
         case Role::guest:
             return en ? "guest" : "gast";
     }
