@@ -17,12 +17,12 @@
 namespace leernetwerk::app::config_detail {
 namespace {
 
-inline constexpr Choice<HoursRule::Kind> kRuleKinds[] = {
+constexpr Choice<HoursRule::Kind> kRuleKinds[] = {
     {"fixed", HoursRule::Kind::fixed},
     {"per_meeting", HoursRule::Kind::per_meeting},
 };
 /// `partial`: what fewer than min_meetings attended earns (a late joiner, a partial year).
-inline constexpr Choice<bool> kPartial[] = {{"none", false}, {"pro_rata", true}};
+constexpr Choice<bool> kPartial[] = {{"none", false}, {"pro_rata", true}};
 
 /// The keys each rule reads; given under the other rule they would silently do nothing.
 const std::vector<std::string_view> kFixedKeys = {"hours", "min_meetings", "partial"};
