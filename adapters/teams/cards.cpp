@@ -157,11 +157,20 @@ public:
             }
             const auto max = std::to_string(std::max(question.max_choices, 1));
             body.push_back(small_note(ui(fill(labels_.choose_up_to, "n", max))));
-            body.push_back(Json{{"type", "Input.ChoiceSet"},
-                                {"id", "choices"},
-                                {"isMultiSelect", true},
-                                {"style", "expanded"},
-                                {"choices", std::move(choices)}});
+            Json set{{"type", "Input.ChoiceSet"},
+                     {"id", "choices"},
+                     {"isMultiSelect", true},
+                     {"style", "expanded"},
+                     {"choices", std::move(choices)}};
+            if (!question.selected.empty()) {
+                // Ticked beforehand: the values, comma-separated (Adaptive Cards' multi-select).
+                std::string ticked;
+                for (const auto& id : question.selected) {
+                    ticked += (ticked.empty() ? "" : ",") + id;
+                }
+                set["value"] = ticked;
+            }
+            body.push_back(std::move(set));
             body.push_back(Json{
                 {"type", "ActionSet"},
                 {"actions", Json::array({execute(ui(labels_.submit), data(question.action_id))})}});

@@ -49,6 +49,10 @@ struct CommandRoute {
     /// It takes nothing after its words: where the bot reads along with a group's conversation,
     /// text that goes on after them ("volgende week ben ik er niet") is members talking.
     bool no_args = false;
+    /// Like no_args, for a command that takes arguments: where the bot reads along with a
+    /// group's conversation, it is for the bot only when this accepts what follows its words
+    /// ("afwezig 3 Bram" is; "afwezig morgen, sorry" is members talking). Empty: always.
+    std::function<bool(std::string_view args)> ambient_args;
 };
 
 /// What followed an action's prefix: as sent, and as an id when the route is `numbered`.

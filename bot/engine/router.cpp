@@ -186,6 +186,9 @@ void route_command(Turn& turn, std::string_view key, const std::string& args) {
     if (route->no_args && turn.event.ambient && !trim(args).empty()) {
         return;
     }
+    if (route->ambient_args && turn.event.ambient && !route->ambient_args(trim(args))) {
+        return;
+    }
     const auto access =
         !trim(args).empty() && route->access_with_args ? *route->access_with_args : route->access;
     turn.managed_network.reset();

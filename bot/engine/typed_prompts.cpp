@@ -6,6 +6,7 @@
 #include <chrono>
 #include <charconv>
 
+#include "bot/parse/arguments.hpp"
 #include "bot/vocab/text.hpp"
 #include "bot/engine/turn.hpp"
 
@@ -65,6 +66,10 @@ bool still_open(Store& store, const std::string& action_id, Instant now) {
         const auto question = answer ? store.question(answer->question_id) : std::nullopt;
         return question && question->status == QuestionStatus::open;
     }
+    if (kind == "attendance") {
+        const auto list = store.attendance_list(*target);
+        return list && !list->closed_at;
+    }
     if (kind == "rsvp") {
         const auto meeting = store.meeting(*target);
         return meeting && meeting->status == MeetingStatus::planned && meeting->starts_at > now;
@@ -84,7 +89,9 @@ void remember_prompt(Store& store, const OutboundMessage& message, Instant now) 
     }
     const auto key = prompt_key(message.recipient_member_id);
     if (question->action_id.rfind("poll:", 0) == 0 || !question->closed_note.empty() ||
-        question->choices.empty() || question->kind == ChoiceQuestion::Kind::multiple) {
+        question->choices.empty() ||
+        (question->kind == ChoiceQuestion::Kind::multiple &&
+         question->action_id.rfind("attendance:", 0) != 0)) {
         // A poll question is newer than any prompt before it, and read by the poll flow.
         if (store.adapter_state(key).value_or("").empty()) {
             return;
@@ -94,7 +101,9 @@ void remember_prompt(Store& store, const OutboundMessage& message, Instant now) 
     }
     const auto expires =
         std::chrono::duration_cast<std::chrono::seconds>((now + kPromptLifetime).time_since_epoch());
-    std::string saved = std::to_string(expires.count()) + "\n" + question->action_id;
+    // A "*" before the action id: several numbers may be typed ("1, 3, 5"), all of them sent.
+    const auto* several = question->kind == ChoiceQuestion::Kind::multiple ? "*" : "";
+    std::string saved = std::to_string(expires.count()) + "\n" + several + question->action_id;
     for (const auto& choice : question->choices) {
         saved += "\n" + choice.id + "\t" + comparable(choice.label);
     }
@@ -120,7 +129,8 @@ std::optional<ActionSubmission> typed_prompt_answer(Store& store, Id member_id,
         return std::nullopt;
     }
     const auto expires = leading_id(lines[0]);
-    const auto& action_id = lines[1];
+    const bool several = !lines[1].empty() && lines[1].front() == '*';
+    const auto action_id = several ? lines[1].substr(1) : lines[1];
     if (!expires || Instant(std::chrono::seconds(*expires)) <= now ||
         !still_open(store, action_id, now)) {
         // Answered, expired or gone. Left as it is (the next prompt replaces it): a write here,
@@ -143,6 +153,31 @@ std::optional<ActionSubmission> typed_prompt_answer(Store& store, Id member_id,
         return std::nullopt;
     }
     const auto options = static_cast<Id>(lines.size() - 2);
+    if (several) {
+        // Every word a number of an option ("1 2 5": commas became spaces), each once.
+        ActionSubmission action;
+        action.action_id = action_id;
+        for (const auto& word : split(typed, ' ')) {
+            const auto index = word.size() <= 3 ? leading_id(word) : std::nullopt;
+            if (word.empty()) {
+                continue;
+            }
+            if (!index || *index > options || !all_digits(word)) {
+                return std::nullopt;
+            }
+            const auto& line = lines[static_cast<std::size_t>(*index) + 1];
+            auto id = line.substr(0, line.find('\t'));
+            if (std::find(action.choice_ids.begin(), action.choice_ids.end(), id) ==
+                action.choice_ids.end()) {
+                action.choice_ids.push_back(std::move(id));
+            }
+        }
+        if (action.choice_ids.empty()) {
+            return std::nullopt;
+        }
+        store.set_adapter_state(key, "", now);
+        return action;
+    }
     std::optional<std::string> chosen;
     const auto number = typed.front() == '#' ? std::string_view(typed).substr(1) : typed;
     if (!number.empty() && std::all_of(number.begin(), number.end(),

@@ -21,7 +21,9 @@ public:
     /// Erases a member: their profile, accounts, memberships, answers (RSVPs, named poll answers),
     /// poll invitations, agenda dots, preparer roles and open confirmations, and every kept message
     /// addressed to them alone (except one being sent right now). What they wrote in shared places
-    /// (agenda items) stays without their name.
+    /// (agenda items) stays without their name. Their attendance marks and hours corrections
+    /// stay, for the network's figures, under a negative member id that names nobody; their
+    /// gifts stay without name and school.
     virtual void erase_member(Id member_id) = 0;
 };
 

@@ -10,9 +10,11 @@
 // converts to any of them.
 #include "bot/ports/adapter_state.hpp"
 #include "bot/ports/agenda.hpp"
+#include "bot/ports/attendance.hpp"
 #include "bot/ports/calendar_feeds.hpp"
 #include "bot/ports/confirmations.hpp"
 #include "bot/ports/delivery_store.hpp"
+#include "bot/ports/hours.hpp"
 #include "bot/ports/inbox.hpp"
 #include "bot/ports/knowledge.hpp"
 #include "bot/ports/meetings.hpp"
@@ -47,7 +49,9 @@ class Store : public UnitOfWork,
               public Agenda,
               public Polls,
               public Knowledge,
-              public Questions {
+              public Questions,
+              public Attendance,
+              public Hours {
 public:
     ~Store() override = default;
 };

@@ -38,6 +38,9 @@ struct ChoiceQuestion {
     Kind kind = Kind::single;
     std::vector<Choice> choices;  ///< for rating: one per scale point, low to high
     int max_choices = 1;          ///< for multiple
+    /// For multiple: the choice ids ticked when it is shown (an attendance list prefilled from
+    /// who said they would come). Platforms that cannot tick beforehand show the prompt only.
+    std::vector<std::string> selected;
     std::string low_label;        ///< for rating: what the lowest point means
     std::string high_label;       ///< for rating: what the highest point means
     bool anonymous = false;

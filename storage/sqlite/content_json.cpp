@@ -118,6 +118,7 @@ json to_json_value(const ChoiceQuestion& question) {
             {"kind", choice_kind_code(question.kind)},
             {"choices", std::move(choices)},
             {"max_choices", question.max_choices},
+            {"selected", question.selected},
             {"low_label", question.low_label},
             {"high_label", question.high_label},
             {"anonymous", question.anonymous},
@@ -186,6 +187,12 @@ ChoiceQuestion choice_from_json(const json& object) {
             {field<std::string>(item, "id"), field<std::string>(item, "label")});
     }
     question.max_choices = field<int>(object, "max_choices");
+    // Rows written before issue 17 have no "selected".
+    if (const auto selected = object.find("selected"); selected != object.end()) {
+        for (const json& id : *selected) {
+            question.selected.push_back(id.get<std::string>());
+        }
+    }
     question.low_label = field<std::string>(object, "low_label");
     question.high_label = field<std::string>(object, "high_label");
     question.anonymous = field<bool>(object, "anonymous");

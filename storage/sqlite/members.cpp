@@ -380,6 +380,16 @@ void SqliteStore::merge_members(Id into, Id from) {
     run("INSERT INTO member_pauses (member_id, until) "
         "SELECT ?1, until FROM member_pauses WHERE member_id = ?2 "
         "ON CONFLICT (member_id) DO UPDATE SET until = max(until, excluded.until)");
+    // Attendance: where both are on a meeting's list, present wins; hours corrections and gifts
+    // follow the person.
+    run("UPDATE attendance SET present = 1 WHERE member_id = ?1 AND meeting_id IN "
+        "(SELECT meeting_id FROM attendance WHERE member_id = ?2 AND present = 1)");
+    run("DELETE FROM attendance WHERE member_id = ?2 AND meeting_id IN "
+        "(SELECT meeting_id FROM attendance WHERE member_id = ?1)");
+    run("UPDATE attendance SET member_id = ?1 WHERE member_id = ?2");
+    run("UPDATE hours_corrections SET member_id = ?1 WHERE member_id = ?2");
+    run("UPDATE hours_corrections SET by_member_id = ?1 WHERE by_member_id = ?2");
+    run("UPDATE gifts SET member_id = ?1 WHERE member_id = ?2");
     // Messages and open confirmations follow the person.
     run("UPDATE outbox SET recipient_member_id = ?1 WHERE recipient_member_id = ?2");
     run("UPDATE pending_actions SET member_id = ?1 WHERE member_id = ?2");

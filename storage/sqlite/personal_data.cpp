@@ -98,6 +98,27 @@ void SqliteStore::erase_member(Id member_id) {
         kOperation);
     failures.bind_int(1, member_id);
     failures.run();
+    // Attendance and hours corrections stay for the network's figures under a number that
+    // names nobody (the next negative one, shared by this member's rows only); the gift list
+    // keeps the line without the name and school.
+    Query pseudonym = impl_->query(
+        "SELECT min(0, IFNULL((SELECT min(member_id) FROM attendance), 0), "
+        "IFNULL((SELECT min(member_id) FROM hours_corrections), 0)) - 1",
+        kOperation);
+    pseudonym.step();
+    const Id nobody = pseudonym.column_int(0);
+    pseudonym.run();
+    for (const auto* sql : {"UPDATE attendance SET member_id = ?2 WHERE member_id = ?1",
+                            "UPDATE hours_corrections SET member_id = ?2 WHERE member_id = ?1"}) {
+        Query rekey = impl_->query(sql, kOperation);
+        rekey.bind_int(1, member_id).bind_int(2, nobody);
+        rekey.run();
+    }
+    Query gifts = impl_->query(
+        "UPDATE gifts SET member_id = NULL, name = '', school = '' WHERE member_id = ?1",
+        kOperation);
+    gifts.bind_int(1, member_id);
+    gifts.run();
     // Profile, expertise, accounts (every one of them: one person may have linked several), link
     // codes, memberships, RSVPs, preparer roles, open confirmations, poll
     // invitations, the agenda items' "brought in by" and dots go with the member row (ON DELETE

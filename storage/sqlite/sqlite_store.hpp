@@ -211,6 +211,27 @@ public:
     void unshare_knowledge_entry(Id entry_id, Id network_id) override;
     std::vector<Id> knowledge_shares(Id entry_id) override;
 
+    // ---- Attendance (attendance.cpp)
+    bool open_attendance(Id meeting_id, Instant now) override;
+    std::optional<AttendanceList> attendance_list(Id meeting_id) override;
+    void close_attendance(Id meeting_id, Instant now) override;
+    void reopen_attendance(Id meeting_id) override;
+    void set_attendance_card(Id meeting_id, Id message_id) override;
+    void set_attendance(const AttendanceMark& mark) override;
+    std::vector<AttendanceMark> attendance_of(Id meeting_id) override;
+    std::vector<AttendanceMark> attendance_of_member(Id member_id) override;
+
+    // ---- Hours (hours.cpp)
+    Id add_hours_correction(const HoursCorrection& correction) override;
+    std::vector<HoursCorrection> hours_corrections(Id network_id, int school_year) override;
+    std::vector<HoursCorrection> hours_corrections_of_member(Id member_id) override;
+    Id add_gift(const Gift& gift) override;
+    std::vector<Gift> gifts(Id network_id, int school_year) override;
+    std::vector<Gift> gifts_of_member(Id member_id) override;
+    void mark_gift_given(Id gift_id, Instant now) override;
+    void close_year(const YearClosure& closure) override;
+    std::optional<YearClosure> year_closure(Id network_id, int school_year) override;
+
     // ---- Questions (questions.cpp)
     Id create_question(const Question& question) override;
     std::optional<Question> question(Id id) override;

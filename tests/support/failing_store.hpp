@@ -86,6 +86,38 @@ public:
         count_call("save_agenda_round");
         inner_.save_agenda_round(round);
     }
+    bool open_attendance(Id meeting_id, Instant now) override {
+        count_call("open_attendance");
+        return inner_.open_attendance(meeting_id, now);
+    }
+    std::optional<AttendanceList> attendance_list(Id meeting_id) override {
+        count_call("attendance_list");
+        return inner_.attendance_list(meeting_id);
+    }
+    void close_attendance(Id meeting_id, Instant now) override {
+        count_call("close_attendance");
+        inner_.close_attendance(meeting_id, now);
+    }
+    void reopen_attendance(Id meeting_id) override {
+        count_call("reopen_attendance");
+        inner_.reopen_attendance(meeting_id);
+    }
+    void set_attendance_card(Id meeting_id, Id message_id) override {
+        count_call("set_attendance_card");
+        inner_.set_attendance_card(meeting_id, message_id);
+    }
+    void set_attendance(const AttendanceMark& mark) override {
+        count_call("set_attendance");
+        inner_.set_attendance(mark);
+    }
+    std::vector<AttendanceMark> attendance_of(Id meeting_id) override {
+        count_call("attendance_of");
+        return inner_.attendance_of(meeting_id);
+    }
+    std::vector<AttendanceMark> attendance_of_member(Id member_id) override {
+        count_call("attendance_of_member");
+        return inner_.attendance_of_member(member_id);
+    }
     void replace_calendar_feed(const CalendarFeed& feed) override {
         count_call("replace_calendar_feed");
         inner_.replace_calendar_feed(feed);
@@ -150,6 +182,42 @@ public:
     int outbox_depth(Platform platform) override {
         count_call("outbox_depth");
         return inner_.outbox_depth(platform);
+    }
+    Id add_hours_correction(const HoursCorrection& correction) override {
+        count_call("add_hours_correction");
+        return inner_.add_hours_correction(correction);
+    }
+    std::vector<HoursCorrection> hours_corrections(Id network_id, int school_year) override {
+        count_call("hours_corrections");
+        return inner_.hours_corrections(network_id, school_year);
+    }
+    std::vector<HoursCorrection> hours_corrections_of_member(Id member_id) override {
+        count_call("hours_corrections_of_member");
+        return inner_.hours_corrections_of_member(member_id);
+    }
+    Id add_gift(const Gift& gift) override {
+        count_call("add_gift");
+        return inner_.add_gift(gift);
+    }
+    std::vector<Gift> gifts(Id network_id, int school_year) override {
+        count_call("gifts");
+        return inner_.gifts(network_id, school_year);
+    }
+    std::vector<Gift> gifts_of_member(Id member_id) override {
+        count_call("gifts_of_member");
+        return inner_.gifts_of_member(member_id);
+    }
+    void mark_gift_given(Id gift_id, Instant now) override {
+        count_call("mark_gift_given");
+        inner_.mark_gift_given(gift_id, now);
+    }
+    void close_year(const YearClosure& closure) override {
+        count_call("close_year");
+        inner_.close_year(closure);
+    }
+    std::optional<YearClosure> year_closure(Id network_id, int school_year) override {
+        count_call("year_closure");
+        return inner_.year_closure(network_id, school_year);
     }
     bool remember_event(Platform platform, std::string_view event_id, Instant now) override {
         count_call("remember_event");

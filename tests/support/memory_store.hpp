@@ -104,6 +104,14 @@ struct MemoryState {
     std::map<Id, std::pair<Id, QuestionMessageKind>> question_messages;  ///< message → question
     std::map<Id, Instant> member_pauses;
     std::map<Id, int> question_route_counts;
+
+    std::map<Id, AttendanceList> attendance_lists;
+    std::map<std::pair<Id, Id>, AttendanceMark> attendance;  ///< (meeting, member)
+    std::map<Id, HoursCorrection> hours_corrections;
+    Id hours_correction_seq = 0;
+    std::map<Id, Gift> gifts;
+    Id gift_seq = 0;
+    std::map<std::pair<Id, int>, YearClosure> year_closures;
 };
 
 /// The Store in memory; see MemoryState.
@@ -303,7 +311,28 @@ public:
     std::optional<int> question_route_count(Id network_id) override;
     void set_question_route_count(Id network_id, int count) override;
 
+    bool open_attendance(Id meeting_id, Instant now) override;
+    std::optional<AttendanceList> attendance_list(Id meeting_id) override;
+    void close_attendance(Id meeting_id, Instant now) override;
+    void reopen_attendance(Id meeting_id) override;
+    void set_attendance_card(Id meeting_id, Id message_id) override;
+    void set_attendance(const AttendanceMark& mark) override;
+    std::vector<AttendanceMark> attendance_of(Id meeting_id) override;
+    std::vector<AttendanceMark> attendance_of_member(Id member_id) override;
+    Id add_hours_correction(const HoursCorrection& correction) override;
+    std::vector<HoursCorrection> hours_corrections(Id network_id, int school_year) override;
+    std::vector<HoursCorrection> hours_corrections_of_member(Id member_id) override;
+    Id add_gift(const Gift& gift) override;
+    std::vector<Gift> gifts(Id network_id, int school_year) override;
+    std::vector<Gift> gifts_of_member(Id member_id) override;
+    void mark_gift_given(Id gift_id, Instant now) override;
+    void close_year(const YearClosure& closure) override;
+    std::optional<YearClosure> year_closure(Id network_id, int school_year) override;
+
 private:
+    /// Erasure and merging of members for the participation rows (memory_store_participation.cpp).
+    void erase_participation(Id member_id);
+    void merge_participation(Id into, Id from);
     /// Runs `work` on a copy of the state: kept when it returns, dropped when it throws.
     void atomically(const std::function<void()>& work);
     /// The row as the core reads it (a sealed row opened with the current key; throws StoreError

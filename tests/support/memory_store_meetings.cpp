@@ -369,6 +369,16 @@ void MemoryStore::delete_member_row(Id member_id) {
     std::erase_if(state_.pending,
                   [&](const auto& entry) { return entry.second.member_id == member_id; });
     std::erase_if(state_.rsvps, [&](const Rsvp& rsvp) { return rsvp.member_id == member_id; });
+    for (auto& [id, correction] : state_.hours_corrections) {
+        if (correction.by_member_id == member_id) {
+            correction.by_member_id.reset();
+        }
+    }
+    for (auto& [id, gift] : state_.gifts) {
+        if (gift.member_id == member_id) {
+            gift.member_id.reset();
+        }
+    }
     for (auto& [id, item] : state_.agenda_items) {
         if (item.preparer_id == member_id) {
             item.preparer_id.reset();
@@ -487,6 +497,7 @@ void MemoryStore::erase_member(Id member_id) {
         const auto it = state_.identities.find({std::get<0>(failure), std::get<1>(failure)});
         return it != state_.identities.end() && it->second == member_id;
     });
+    erase_participation(member_id);
     delete_member_row(member_id);
 }
 

@@ -441,6 +441,7 @@ void MemoryStore::merge_members(Id into, Id from) {
             feed.member_id = into;
         }
     }
+    merge_participation(into, from);
     delete_member_row(from);
 }
 

@@ -6,6 +6,7 @@
 #include "bot/features/polls/poll_flows.hpp"
 
 #include "bot/features/polls/ballot_box.hpp"
+#include "bot/features/participation/participation.hpp"
 #include "bot/vocab/log.hpp"
 #include "bot/parse/arguments.hpp"
 #include "bot/vocab/text.hpp"
@@ -39,10 +40,13 @@ std::vector<Member> audience_of(Store& store, const Poll& poll, Instant now, std
             why = "poll.no_last_meeting";
             return out;
         }
-        std::set<Id> came;
-        for (const auto& rsvp : store.rsvps_of(meeting->id)) {
-            if (rsvp.answer == RsvpAnswer::coming) {
-                came.insert(rsvp.member_id);
+        // Who came as the attendance list says; without a list, who said they would come.
+        auto came = present_at(store, meeting->id).value_or(std::set<Id>{});
+        if (!store.attendance_list(meeting->id)) {
+            for (const auto& rsvp : store.rsvps_of(meeting->id)) {
+                if (rsvp.answer == RsvpAnswer::coming) {
+                    came.insert(rsvp.member_id);
+                }
             }
         }
         for (const auto& entry : roster) {

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "bot/features/participation/participation.hpp"
 #include "bot/features/polls/poll_parts.hpp"
 #include "bot/vocab/text.hpp"
 #include "bot/engine/turn.hpp"
@@ -275,6 +276,14 @@ std::string describe(Turn& turn, const Member& me, bool full) {
                                                   {"answered", std::to_string(answered.size())},
                                                   {"entries", std::to_string(entries.size())}});
     }
+    // Attendance, hours corrections and gifts (the hours themselves are computed: mijn uren).
+    const auto participation = participation_data_lines(store, turn.settings, me, turn.lang);
+    if (full) {
+        text += "\n\n" + turn.t("mydata.participation") + list_or_none(turn, participation);
+    } else if (!participation.empty()) {
+        text += "\n\n" + turn.t("mydata.participation_count",
+                                {{"count", std::to_string(participation.size())}});
+    }
     if (const auto pause = store.member_pause(me.id); pause && *pause > turn.now) {
         text += "\n\n" + turn.t("mydata.pause", {{"date", day_of(turn, *pause)}});
     }
@@ -415,6 +424,7 @@ void answer_forget_me(Turn& turn, const PendingAction& pending, bool yes) {
         card.reset();
     }
     forget_prompt(turn.store, pending.member_id, turn.now);
+    keep_hours_of_erased(turn.store, turn.settings, pending.member_id, turn.now);
     turn.store.erase_member(pending.member_id);
     turn.me.reset();
     turn.lang = lang;

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "bot/features/reminders/reminder_parts.hpp"
+#include "bot/features/participation/participation.hpp"
 #include "bot/parse/commands.hpp"
 #include "bot/vocab/log.hpp"
 #include "bot/vocab/send_window.hpp"
@@ -327,6 +328,8 @@ int reschedule_network(Store& store, const BotSettings& settings, Id network_id,
             ++changed;
         }
     }
+    // The attendance lists open when the meetings start (bot/features/participation).
+    schedule_attendance(store, network_id, now);
     return changed;
 }
 
