@@ -50,6 +50,20 @@ check "the CSV has the first meeting" grep -q "^$network;1;2026-10-06;15:30;Kenn
 check "the CSV lists the members with school and role" grep -q "^$network;Marieke Jansen;CBS De Wegwijzer;organisator;" jaar.csv
 check "the CSV says the year is open" grep -q "^$network;2026-2027;.*;nee"$'\r$' jaar.csv
 
+# The configured hours rule is the one reported: with [hours] partial = "pro_rata", one meeting
+# of three earns a third of the 6 hours.
+printf 'aanwezig 1 Anna, Bram, Marieke\naanwezigheid 1 sluiten\n' |
+    "$bin" console --demo --db demo.db --now "2026-12-02 09:00" >out.txt 2>err.txt
+check "attendance of meeting 1 closed in the console" grep -q "De aanwezigheidslijst van bijeenkomst #1 is gesloten" out.txt
+printf '[hours]\npartial = "pro_rata"\n' >prorata.toml
+"$bin" year-report --config prorata.toml --db demo.db --network "$network" --year 2026-2027 >pro.csv 2>err.txt
+check "year-report --config exits 0" test $? -eq 0
+check "the meeting's attendance is reported" grep -q "^$network;1;2026-10-06;15:30;Kennismaken en onze gezamenlijke ambitie;gehouden;0;3;" pro.csv
+check "pro rata hours of the configured rule" grep -q "^$network;Anna de Vries;CBS De Regenboog;deelnemer;1;\"2,0\";" pro.csv
+check "the network's hours total" grep -q "^$network;2026-2027;3;1;0;4;.*;\"6,0\";\"0,0\";;nee"$'\r$' pro.csv
+"$bin" year-report --db demo.db --network "$network" --year 2026-2027 >none.csv 2>err.txt
+check "without the file, the default rule: nothing below three meetings" grep -q "^$network;Anna de Vries;CBS De Regenboog;deelnemer;1;\"0,0\";" none.csv
+
 "$bin" year-report --db demo.db --all --year 2026-2027 --lang en --to all.csv >out.txt 2>err.txt
 check "year-report --all --to exits 0" test $? -eq 0
 check "it says what it wrote" grep -q "wrote all.csv: year report 2026-2027 of 1 network(s)" out.txt
