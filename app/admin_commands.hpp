@@ -42,6 +42,21 @@ int run_export_knowledge(const Config& config, const std::string& database,
 int run_harvest(const Config& config, const std::string& database, const std::string& network_name,
                 const std::string& year_text, const std::string& format, const std::string& output);
 
+/// What `year-report` was asked for.
+struct YearReportOptions {
+    std::string network;  ///< one network, by name; empty with `all`
+    bool all = false;     ///< every network of the database, one after the other
+    std::string year;     ///< "2026-2027"; empty: the current school year
+    std::string format = "csv";
+    std::string output = "-";
+    std::string lang;  ///< "nl" or "en"; empty: [bot] language
+};
+
+/// Writes the year report (meetings against the cap, attendance, hours, task hours, gifts,
+/// external experts, evaluations) of one network or all, as CSV or a printable HTML page.
+int run_year_report(const Config& config, const std::string& database,
+                    const YearReportOptions& options);
+
 // ---- imports: import_commands.cpp -----------------------------------------------------------
 
 /// Reads café weeks from a school calendar export; replaces those of each school year found.

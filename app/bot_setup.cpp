@@ -31,6 +31,7 @@ BotSettings bot_settings(const Config& config) {
     settings.questions.follow_up_school_days = config.questions.follow_up_school_days;
     settings.questions.escalation_school_days = config.questions.escalation_school_days;
     settings.questions.consent_ttl = std::chrono::days{config.questions.consent_days};
+    settings.participation = config.participation;
     return settings;
 }
 

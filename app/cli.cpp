@@ -131,6 +131,27 @@ std::optional<int> parse_command_line(int argc, char** argv, CommandLine& line) 
     harvest_cmd->add_option("--year", line.document_year,
                             "The school year, e.g. 2026-2027 (default: the current one)");
 
+    auto* report_cmd = cli.add_subcommand(
+        "year-report",
+        "Write the year report of a network (or of all): meetings, attendance, hours, task hours, "
+        "gifts, external experts, evaluations, as CSV or a printable HTML page");
+    report_cmd->add_option("--config", line.config_path, "TOML configuration file");
+    report_cmd->add_option("--db", line.report_db,
+                           "SQLite database file (overrides the configuration)");
+    report_cmd->add_flag("--demo", line.report_demo, "Use the demo database of `console --demo`");
+    report_cmd->add_option("--network", line.report_network, "The network's name");
+    report_cmd->add_flag("--all", line.report_all, "Every network, one after the other");
+    report_cmd->add_option("--year", line.report_year,
+                           "The school year, e.g. 2026-2027 (default: the current one)");
+    report_cmd
+        ->add_option("--format", line.report_format,
+                     "csv (semicolons and a byte order mark, as Excel opens it) or html")
+        ->capture_default_str();
+    report_cmd
+        ->add_option("--to,--out,--output", line.report_output, "The file to write, - for stdout")
+        ->capture_default_str();
+    report_cmd->add_option("--lang", line.report_lang, "nl or en (default: [bot] language)");
+
     auto* backup_cmd = cli.add_subcommand(
         "backup", "Copy the database consistently, also while serve runs, with a manifest");
     auto* restore_cmd =
@@ -189,6 +210,13 @@ std::optional<int> parse_command_line(int argc, char** argv, CommandLine& line) 
                 << poll_text << "\"\n";
             return kExitConfigError;
         }
+    }
+    if (report_cmd->parsed() && line.report_all == !line.report_network.empty()) {
+        std::cerr << "year-report: "
+                  << (line.report_all ? "--network and --all exclude each other"
+                                      : "which networks?")
+                  << ": name one with --network NAME, or every network with --all\n";
+        return kExitConfigError;
     }
     return std::nullopt;
 }

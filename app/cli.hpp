@@ -56,6 +56,16 @@ struct CommandLine {
     std::string harvest_format = "md";
     bool document_demo = false;
 
+    // year-report
+    std::string report_network;
+    bool report_all = false;
+    std::string report_year;
+    std::string report_format = "csv";
+    std::string report_output = "-";
+    std::string report_lang;
+    std::string report_db;
+    bool report_demo = false;
+
     // backup, restore
     std::string ops_db;
     std::string backup_to;

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <filesystem>
+#include <ostream>
 #include <sstream>
 #include <utility>
 
@@ -42,6 +43,8 @@ ConfigResult check_config(const toml::table& root, const std::string& file) {
         {"reminders", [](Section& s, Config& c) { read_reminders(s, c.reminders); }},
         {"polls", [](Section& s, Config& c) { read_polls(s, c.polls); }},
         {"questions", [](Section& s, Config& c) { read_questions(s, c.questions); }},
+        {"hours", [](Section& s, Config& c) { read_hours(s, c.participation.hours); }},
+        {"participation", [](Section& s, Config& c) { read_participation(s, c.participation); }},
     };
 
     std::vector<Section> sections;
@@ -126,6 +129,42 @@ std::string holiday_region_summary(const std::string& region) {
         years.push_back(school_year_label(year));
     }
     return region + " (built-in school holidays for " + join(years, ", ") + ")";
+}
+
+/// "matrix:@anne:hsn.nl, teams:29:1a..." or "(none)".
+std::string accounts_summary(const std::vector<PlatformUser>& users) {
+    std::vector<std::string> accounts;
+    for (const PlatformUser& user : users) {
+        accounts.push_back(platform_user_text(user));
+    }
+    return accounts.empty() ? "(none)" : join(accounts, ", ");
+}
+
+/// [hours] as rules in words, most general first, and [participation].
+void describe_participation(std::ostream& out, const ParticipationSettings& participation) {
+    const HoursPolicy& hours = participation.hours;
+    out << "[hours]\n"
+        << "  default: " << hours_rule_summary(hours.fallback) << "\n";
+    for (const auto& [year, rule] : hours.years) {
+        out << "  " << school_year_label(year) << ": " << hours_rule_summary(rule) << "\n";
+    }
+    for (const auto& [network, rule] : hours.networks) {
+        out << "  network " << quote(network) << ": " << hours_rule_summary(rule) << "\n";
+        const auto years = hours.network_years.find(network);
+        if (years == hours.network_years.end()) {
+            continue;
+        }
+        for (const auto& [year, year_rule] : years->second) {
+            out << "  network " << quote(network) << ", " << school_year_label(year) << ": "
+                << hours_rule_summary(year_rule) << "\n";
+        }
+    }
+    out << "[participation]\n"
+        << "  advisers: " << accounts_summary(participation.advisers) << "\n"
+        << "  academy_contacts: " << accounts_summary(participation.academy_contacts) << "\n"
+        << "  attendance_close_days: " << participation.attendance_close_days << "\n"
+        << "  max_expert_meetings: " << participation.max_expert_meetings << "\n"
+        << "  gift: " << participation.gift << "\n";
 }
 
 }  // namespace
@@ -271,6 +310,7 @@ std::string describe_config(const Config& config) {
         << "  follow_up_school_days: " << questions.follow_up_school_days << "\n"
         << "  escalation_school_days: " << questions.escalation_school_days << "\n"
         << "  consent_days: " << questions.consent_days << "\n";
+    describe_participation(out, config.participation);
     return out.str();
 }
 

@@ -12,6 +12,7 @@
 #include <tl/expected.hpp>
 
 #include "bot/i18n/lang.hpp"
+#include "bot/vocab/participation.hpp"
 #include "bot/vocab/send_window.hpp"
 
 namespace leernetwerk::app {
@@ -153,6 +154,9 @@ struct Config {
     RemindersConfig reminders;
     PollsConfig polls;
     QuestionsConfig questions;
+    /// [hours] (the rules in `participation.hours`) and [participation]: attendance, hours,
+    /// the adviser, the academy's contacts, experts and the gift. Read as the core uses them.
+    ParticipationSettings participation;
 };
 
 /// The rules reminders follow: the quiet hours, the school days, the region's built-in holidays

@@ -13,9 +13,6 @@
 #include "bot/vocab/text.hpp"
 
 namespace leernetwerk::app::config_detail {
-namespace {
-
-/// An empty string when `user_id` looks like "@localpart:server", else the problem.
 
 std::string check_user_id(std::string_view user_id) {
     const std::size_t colon = user_id.find(':');
@@ -27,6 +24,8 @@ std::string check_user_id(std::string_view user_id) {
     }
     return "expected a Matrix user ID like \"@leernetwerk:school.nl\", got " + quote(user_id);
 }
+
+namespace {
 
 /// An IPv4 or IPv6 address the server can listen on ("999.1.1.1" is none).
 

@@ -2,6 +2,7 @@
 // phrases of its errors.
 #include "app/config_section.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -200,6 +201,23 @@ std::string day_text(LocalDay day) {
     std::ostringstream out;
     out << date::year_month_day{day};
     return out.str();
+}
+
+std::string dotted_part(std::string_view key) {
+    const bool bare = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '-' || c == '_';
+    });
+    return bare ? std::string(key) : quote(key);
+}
+
+Section Section::nested(const toml::table* table,
+                        std::initializer_list<std::string_view> keys) const {
+    std::string name = name_;
+    for (const std::string_view key : keys) {
+        name += "." + dotted_part(key);
+    }
+    return Section(table, std::move(name), file_, errors_);
 }
 
 void Section::fail(std::string_view key, std::string message) {

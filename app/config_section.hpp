@@ -4,6 +4,7 @@
 // reads the file and checks it whole, config_readers.cpp reads each section.
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,6 +59,9 @@ tl::expected<std::string, std::string> read_whole_file(const std::string& path);
 
 /// "geen" and "none" switch a setting off; so does an empty string where that is allowed.
 bool means_none(std::string_view folded);
+
+/// `key` as a part of a dotted TOML key: bare when it may be ("2026-2027"), else quoted.
+std::string dotted_part(std::string_view key);
 
 /// `2027-02-12` as TOML writes a date.
 std::string day_text(LocalDay day);
@@ -130,6 +134,10 @@ public:
 
     /// Call after every read_*: reports the keys of the section that nothing read.
     void report_unknown_keys();
+
+    /// A table inside this one, under `keys` (`years`, `2026-2027`): its errors name it by its
+    /// dotted key (`hours.years.2026-2027`), each part quoted when TOML needs quotes for it.
+    Section nested(const toml::table* table, std::initializer_list<std::string_view> keys) const;
 
 private:
     const toml::node* find(std::string_view key);

@@ -1,5 +1,6 @@
-// The export commands: export-ics, export-poll, export-knowledge and harvest. Each reads one
-// network of an existing database and writes a file, or stdout for "-".
+// The export commands: export-ics, export-poll, export-knowledge, harvest and year-report. Each
+// reads one network (year-report: or all) of an existing database and writes a file, or stdout
+// for "-".
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -8,10 +9,13 @@
 
 #include "app/admin_commands.hpp"
 #include "app/admin_database.hpp"
+#include "app/bot_setup.hpp"
 #include "app/cli.hpp"
 #include "app/ics.hpp"
 #include "app/xlsx.hpp"
+#include "app/year_report_document.hpp"
 #include "bot/features/knowledge/knowledge.hpp"
+#include "bot/features/participation/year_report.hpp"
 #include "bot/features/polls/polls.hpp"
 
 namespace leernetwerk::app {
@@ -63,6 +67,31 @@ bool export_format_ok(const std::string& format, const std::string& output,
         return false;
     }
     return true;
+}
+
+/// The school year `year_text` names (harvest, year-report); nullopt after saying why not.
+std::optional<int> school_year_option(const std::string& year_text) {
+    const auto year = parse_school_year(year_text);
+    if (!year) {
+        std::cerr << "--year must be a school year such as 2026-2027, not \"" << year_text
+                  << "\"\n";
+    }
+    return year;
+}
+
+/// The school year it is now in `zone` (August to July).
+int current_school_year(const std::string& zone) {
+    const auto now = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    const auto local = to_local(now, zone).value_or(LocalTime{now.time_since_epoch()});
+    return school_year_of(date::floor<date::days>(local));
+}
+
+/// The networks a year report covers: the one named, or every one of the database.
+std::vector<Network> report_networks(const AdminDatabase& source, bool all) {
+    if (!all) {
+        return {*source.network};
+    }
+    return source.store->networks();
 }
 
 }  // namespace
@@ -160,10 +189,8 @@ int run_harvest(const Config& config, const std::string& database, const std::st
     }
     std::optional<int> year;
     if (!year_text.empty()) {
-        year = parse_school_year(year_text);
+        year = school_year_option(year_text);
         if (!year) {
-            std::cerr << "--year must be a school year such as 2026-2027, not \"" << year_text
-                      << "\"\n";
             return kExitConfigError;
         }
     }
@@ -172,11 +199,8 @@ int run_harvest(const Config& config, const std::string& database, const std::st
         return source.exit_code;
     }
     if (!year) {
-        const std::string zone =
-            source.network->time_zone.empty() ? config.bot.time_zone : source.network->time_zone;
-        const auto now = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-        const auto local = to_local(now, zone).value_or(LocalTime{now.time_since_epoch()});
-        year = school_year_of(date::floor<date::days>(local));
+        year = current_school_year(source.network->time_zone.empty() ? config.bot.time_zone
+                                                                     : source.network->time_zone);
     }
     const auto document =
         format == "html"
@@ -186,6 +210,54 @@ int run_harvest(const Config& config, const std::string& database, const std::st
                                DocumentStyle::markdown, config.bot.min_anonymous_respondents);
     return write_document(document, output,
                           "harvest " + school_year_label(*year) + " of " + source.network->name);
+}
+
+int run_year_report(const Config& config, const std::string& database,
+                    const YearReportOptions& options) {
+    if (options.format != "csv" && options.format != "html") {
+        std::cerr << "--format must be csv or html, not \"" << options.format << "\"\n";
+        return kExitConfigError;
+    }
+    const auto lang =
+        options.lang.empty() ? std::optional{config.bot.language} : parse_lang(options.lang);
+    if (!lang) {
+        std::cerr << "--lang must be nl or en, not \"" << options.lang << "\"\n";
+        return kExitConfigError;
+    }
+    std::optional<int> year;
+    if (!options.year.empty()) {
+        year = school_year_option(options.year);
+        if (!year) {
+            return kExitConfigError;
+        }
+    }
+    const auto source = open_admin_database(database, {.network = options.network});
+    if (source.exit_code != 0) {
+        return source.exit_code;
+    }
+    const auto networks = report_networks(source, options.all);
+    if (networks.empty()) {
+        std::cerr << "no networks in " << database << " yet: there is nothing to report\n";
+        return kExitConfigError;
+    }
+    // One network: its own time zone decides which school year it is now, as for harvest.
+    const std::string own_zone = options.all ? std::string() : networks.front().time_zone;
+    const int school_year =
+        year.value_or(current_school_year(own_zone.empty() ? config.bot.time_zone : own_zone));
+    const BotSettings settings = bot_settings(config);
+    const auto now = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    std::vector<YearReport> reports;
+    reports.reserve(networks.size());
+    for (const Network& network : networks) {
+        reports.push_back(year_report(*source.store, settings, network, school_year, now, *lang));
+    }
+    const auto document = options.format == "html"
+                              ? year_report_html(reports, {school_year, options.all}, *lang)
+                              : year_report_csv(reports, *lang);
+    return write_document(
+        document, options.output,
+        "year report " + school_year_label(school_year) + " of " +
+            (options.all ? std::to_string(reports.size()) + " network(s)" : networks.front().name));
 }
 
 }  // namespace leernetwerk::app

@@ -66,6 +66,15 @@ int main(int argc, char** argv) {
                            line.document_network, line.document_year, line.harvest_format,
                            line.document_output);
     }
+    if (command == "year-report") {
+        return run_year_report(*config, command_database(*config, line.report_demo, line.report_db),
+                               {.network = line.report_network,
+                                .all = line.report_all,
+                                .year = line.report_year,
+                                .format = line.report_format,
+                                .output = line.report_output,
+                                .lang = line.report_lang});
+    }
     if (command == "backup") {
         return run_backup(*config, command_database(*config, false, line.ops_db), line.backup_to,
                           line.backup_key_to);

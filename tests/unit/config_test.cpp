@@ -347,13 +347,13 @@ TEST_CASE("config: unknown keys and sections", "[config]") {
           "min_free_disk_mb, public_url");
     CHECK(load_error("[database]\npath = \"x\"") ==
           "config.toml: database: unknown section; known sections: bot, storage, log, server, "
-          "teams, matrix, reminders, polls, questions");
+          "teams, matrix, reminders, polls, questions, hours, participation");
     CHECK(load_error("language = \"en\"") ==
           "config.toml: language: unknown key outside any section; did you mean to put it under "
           "[bot]?");
     CHECK(load_error("colour = \"blue\"") ==
           "config.toml: colour: unknown key outside any section; known sections: bot, storage, "
-          "log, server, teams, matrix, reminders, polls, questions");
+          "log, server, teams, matrix, reminders, polls, questions, hours, participation");
 }
 
 TEST_CASE("config: TOML syntax errors give line and column", "[config]") {
@@ -562,7 +562,7 @@ a = 1
               "true (set "
               "app_password, app_password_file or app_password_env)",
               "config.toml: extra: unknown section; known sections: bot, storage, log, server, "
-              "teams, matrix, reminders, polls, questions",
+              "teams, matrix, reminders, polls, questions, hours, participation",
           });
     // NOLINTEND(bugprone-suspicious-missing-comma)
 }
@@ -614,7 +614,15 @@ TEST_CASE("config: describe_config of the defaults", "[config]") {
 
                                      "[questions]\n  route_count: 3\n"
                                      "  follow_up_school_days: 3\n"
-                                     "  escalation_school_days: 7\n  consent_days: 14\n"));
+                                     "  escalation_school_days: 7\n  consent_days: 14\n"
+                                     "[hours]\n"
+                                     "  default: fixed: 6 hours for 3 meeting(s) attended "
+                                     "(fewer: none); task hours 5 per prepared meeting, at most "
+                                     "15\n"
+                                     "[participation]\n  advisers: (none)\n"
+                                     "  academy_contacts: (none)\n"
+                                     "  attendance_close_days: 7\n  max_expert_meetings: 2\n"
+                                     "  gift: €15\n"));
 }
 
 TEST_CASE("config: load_config_file", "[config]") {
@@ -674,10 +682,12 @@ TEST_CASE("config: the shipped example loads and documents every key", "[config]
     CHECK(describe_config(*result) == describe_config(defaults));
 
     const std::string text = read_text(path);
-    // The extra-holiday form is shown, commented out.
+    // The extra-holiday form is shown, commented out, and so are the hours tables.
     CHECK_THAT(text, Contains("\n# [[reminders.holiday]]\n"));
+    CHECK_THAT(text, Contains("\n# [hours.years.\"2026-2027\"]\n"));
+    CHECK_THAT(text, Contains("\n# [hours.networks.\"HSN-café Feedback die werkt\"]\n"));
     for (const char* section : {"[bot]", "[storage]", "[log]", "[server]", "[teams]", "[matrix]",
-                                "[reminders]", "[questions]"}) {
+                                "[reminders]", "[questions]", "[hours]", "[participation]"}) {
         INFO(section);
         CHECK_THAT(text, Contains(std::string("\n") + section + "\n"));
     }
@@ -718,7 +728,20 @@ TEST_CASE("config: the shipped example loads and documents every key", "[config]
                                            "route_count",
                                            "follow_up_school_days",
                                            "escalation_school_days",
-                                           "consent_days"};
+                                           "consent_days",
+                                           "rule",
+                                           "hours",
+                                           "min_meetings",
+                                           "partial",
+                                           "per_meeting",
+                                           "max_hours",
+                                           "task_hours_per_meeting",
+                                           "task_hours_max",
+                                           "advisers",
+                                           "academy_contacts",
+                                           "attendance_close_days",
+                                           "max_expert_meetings",
+                                           "gift"};
     for (const std::string& key : keys) {
         INFO(key);
         // Each key appears as a setting line, active or commented out.
@@ -915,7 +938,7 @@ TEST_CASE("config: [questions] keys are read and shown", "[config][questions]") 
     // The follow-up alone, still before the default escalation.
     CHECK(load_ok("[questions]\nfollow_up_school_days = 6\n").questions.follow_up_school_days == 6);
     CHECK_THAT(describe_config(config),
-               Catch::EndsWith("[questions]\n  route_count: 2\n  follow_up_school_days: 4\n"
+               Catch::Contains("[questions]\n  route_count: 2\n  follow_up_school_days: 4\n"
                                "  escalation_school_days: 10\n  consent_days: 30\n"));
 }
 
