@@ -90,7 +90,7 @@ bool own(const Section& section, const HoursTable& table, std::string_view key) 
     return given != table.given.end() && given->second == section.name();
 }
 
-/// A key of the other rule is an error where the key or the rule was given.
+/// A key of the other rule is an error in the table that gives it.
 void check_rule_keys(Section& section, const HoursTable& table) {
     if (section.failed("rule")) {
         return;
@@ -104,27 +104,15 @@ void check_rule_keys(Section& section, const HoursTable& table) {
                                     : applies + ", and the rule here is \"" + kind + "\" (from " +
                                           origin_of(table, "rule") + "); set rule = \"" + other +
                                           "\" in this table";
-    std::vector<std::string> inherited;
+    // A key of the other rule given in this table is an error; one it inherits is not for it
+    // (a network with rule = "per_meeting" under an [hours] of the fixed rule leaves hours and
+    // min_meetings to the tables that use them).
     for (const std::string_view key : fixed ? kPerMeetingKeys : kFixedKeys) {
         const auto given = table.given.find(key);
-        if (given == table.given.end() || section.failed(key)) {
-            continue;
-        }
-        if (given->second == section.name()) {
+        if (given != table.given.end() && !section.failed(key) &&
+            given->second == section.name()) {
             section.fail(key, problem);
-            continue;
         }
-        std::string entry(key);
-        entry += " in ";
-        entry += table_label(given->second);
-        inherited.push_back(std::move(entry));
-    }
-    if (!inherited.empty() && own(section, table, "rule")) {
-        section.fail(
-            "rule", "\"" + kind +
-                        "\" contradicts what this table inherits: " + join(inherited, " and ") +
-                        " " + (inherited.size() == 1 ? "applies" : "apply") + " only to rule = \"" +
-                        other + "\"; give those keys only in tables with that rule");
     }
 }
 

@@ -226,22 +226,31 @@ TEST_CASE("hours config: a key of the other rule is a contradiction", "[config][
         {"[hours]\nrule = \"per_meeting\"\n[hours.years.\"2026-2027\"]\npartial = \"none\"",
          "config.toml: hours.years.2026-2027.partial: applies only to rule = \"fixed\", and the "
          "rule here is \"per_meeting\" (from [hours]); set rule = \"fixed\" in this table"},
-        // Inherited: [hours] gives per_meeting, the year's table switches to "fixed".
-        {"[hours]\nrule = \"per_meeting\"\nper_meeting = 2\n"
-         "[hours.years.\"2026-2027\"]\nrule = \"fixed\"",
-         "config.toml: hours.years.2026-2027.rule: \"fixed\" contradicts what this table "
-         "inherits: per_meeting in [hours] applies only to rule = \"per_meeting\"; give those "
-         "keys only in tables with that rule"},
-        {"[hours]\nhours = 6\nmin_meetings = 3\n"
-         "[hours.networks.\"Café Lezen\"]\nrule = \"per_meeting\"",
-         "config.toml: hours.networks.\"Café Lezen\".rule: \"per_meeting\" contradicts what this "
-         "table inherits: hours in [hours] and min_meetings in [hours] apply only to rule = "
-         "\"fixed\"; give those keys only in tables with that rule"},
     };
     for (const auto& [text, expected] : cases) {
         INFO(text);
         CHECK(load_error(text) == expected);
     }
+}
+
+TEST_CASE("hours config: a table with its own rule leaves the other rule's keys around it",
+          "[config][hours]") {
+    const Config config = load_ok(R"(
+[hours]
+hours = 6
+min_meetings = 3
+[hours.networks."Café Lezen"]
+rule = "per_meeting"
+per_meeting = 2.5
+max_hours = 6
+)");
+    const auto& hours = config.participation.hours;
+    CHECK(hours.rule_for("HSN-café Rekenen", 2026).kind == HoursRule::Kind::fixed);
+    CHECK(hours.rule_for("HSN-café Rekenen", 2026).hours_tenths == 60);
+    const auto& lezen = hours.rule_for("Café Lezen", 2026);
+    CHECK(lezen.kind == HoursRule::Kind::per_meeting);
+    CHECK(lezen.per_meeting_tenths == 25);
+    CHECK(lezen.max_tenths == 60);
 }
 
 TEST_CASE("hours config: a cap below one meeting's hours", "[config][hours]") {

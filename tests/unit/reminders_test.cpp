@@ -76,6 +76,15 @@ std::string kind_of(const Content& content) {
     if (has("Laat het even weten")) {
         return "rsvp nudge";
     }
+    if (has("**Aanwezigheid bijeenkomst")) {
+        return "attendance list";
+    }
+    if (has("is vanzelf gesloten")) {
+        return "attendance closed";
+    }
+    if (has("is afgesloten.**")) {
+        return "year closed";
+    }
     if (has("(") && has(")")) {
         return "custom";
     }
@@ -374,16 +383,27 @@ TEST_CASE("a whole school year: every reminder once, at the right local time",
                       {utc(2027, 6, 17, 15), "dm:Anna", "evaluation reminder"},
                   });
     const auto marieke = year.sent_to("dm:Marieke");
+    // The organiser also gets each meeting's attendance list when it starts, hears a week later
+    // that it closed by itself, and after the year's last meeting that the year is closed.
     CHECK(marieke == std::vector<Sent>{
+                         {utc(2026, 10, 27, 14, 30), "dm:Marieke", "attendance list"},
                          {utc(2026, 10, 28, 14), "dm:Marieke", "evaluation question"},
+                         {utc(2026, 11, 3, 14, 30), "dm:Marieke", "attendance closed"},
                          {utc(2026, 11, 3, 16), "dm:Marieke", "evaluation reminder"},
+                         {utc(2027, 1, 4, 14, 30), "dm:Marieke", "attendance list"},
                          {utc(2027, 1, 5, 14), "dm:Marieke", "evaluation question"},
+                         {utc(2027, 1, 11, 14, 30), "dm:Marieke", "attendance closed"},
                          {utc(2027, 1, 11, 16), "dm:Marieke", "evaluation reminder"},
                          {utc(2027, 3, 25, 8), "dm:Marieke", "rsvp nudge"},
+                         {utc(2027, 3, 30, 13, 30), "dm:Marieke", "attendance list"},
                          {utc(2027, 3, 31, 13), "dm:Marieke", "evaluation not started"},
+                         {utc(2027, 4, 6, 13, 30), "dm:Marieke", "attendance closed"},
                          {utc(2027, 5, 20, 7), "dm:Marieke", "preparer"},  // nobody prepares
                          {utc(2027, 6, 7, 6), "dm:Marieke", "rsvp nudge"},
+                         {utc(2027, 6, 10, 13, 30), "dm:Marieke", "attendance list"},
                          {utc(2027, 6, 11, 13), "dm:Marieke", "evaluation question"},
+                         {utc(2027, 6, 17, 13, 30), "dm:Marieke", "attendance closed"},
+                         {utc(2027, 6, 17, 13, 30), "dm:Marieke", "year closed"},
                          {utc(2027, 6, 17, 15), "dm:Marieke", "evaluation reminder"},
                      });
 
