@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <set>
 
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
@@ -1268,5 +1269,93 @@ TEST_CASE("matrix: an answer the homeserver refused in the room reaches its send
         said, Contains("Mijn antwoord op je bericht in de groep van HSN-café Feedback is daar niet "
                        "aangekomen: Matrix nam het niet aan."));
     CHECK_THAT(said, Contains("HSN-café Feedback heeft nog geen komende bijeenkomsten."));
+    CHECK(f.spec_errors() == 0);
+}
+
+TEST_CASE("matrix: the attendance list reaches the organiser as a poll of the members, and her "
+          "answer is the list of who came",
+          "[matrix][adapter][conversation][participation]") {
+    using namespace std::chrono;
+    REQUIRE_PEER(f);
+    constexpr const char* kBram = "@bram:localhost";
+    f.say(kMarieke, "nieuw netwerk HSN-café Feedback");
+    f.say(kMarieke, "koppel netwerk HSN-café Feedback");
+    f.say(kMarieke, "lid toevoegen Anna de Vries | deelnemer | CBS De Regenboog | " +
+                        std::string(kAnna));
+    f.say(kMarieke, "lid toevoegen Bram de Boer | deelnemer | Het Kompas | " + std::string(kBram));
+    f.say(kMarieke, "caféweken 2026-2027: 6");
+    CHECK_THAT(f.say(kMarieke, "plan bijeenkomst 2027-02-09 15:30 | Het Kompas | Feedback"),
+               Contains("staat gepland"));
+    f.say(kAnna, "ik kom");
+
+    // The meeting starts (Tuesday 9 February 15:30 in Amsterdam, 14:30 UTC).
+    const Instant target = sys_days{year{2027} / 2 / 9} + hours{14} + minutes{31};
+    while (auto next = f.bot->next_due()) {
+        if (*next > target) {
+            break;
+        }
+        f.now = *next;
+        REQUIRE(f.bot->tick(f.now));
+    }
+    f.now = target;
+    f.adapter->wake();
+    REQUIRE(f.drained());
+    CHECK(f.spec_errors() == 0);
+
+    // In Marieke's private chat: a native poll with every member as an answer, as many
+    // selections as there are members; the text says who is on the list already.
+    const auto chat = f.store->direct_conversation_with(Platform::matrix, kMarieke);
+    REQUIRE(chat);
+    json list;
+    for (const auto& start : f.bot_events("org.matrix.msc3381.poll.start", chat->conversation_id)) {
+        if (start.dump().find("Aanwezigheid bijeenkomst") != std::string::npos) {
+            list = start;
+        }
+    }
+    REQUIRE(list.is_object());
+    const auto& poll = list["org.matrix.msc3381.poll.start"];
+    CHECK(poll["max_selections"] == 3);
+    REQUIRE(poll["answers"].size() == 3);
+    CHECK_THAT(list["org.matrix.msc1767.text"].get<std::string>(),
+               Contains("1 aanwezig: Anna de Vries"));
+    std::vector<std::string> came;
+    for (const auto& answer : poll["answers"]) {
+        const auto name = answer["org.matrix.msc1767.text"].get<std::string>();
+        if (name == "Anna de Vries" || name == "Bram de Boer") {
+            came.push_back(answer["id"].get<std::string>());
+        }
+    }
+    REQUIRE(came.size() == 2);
+
+    // She selects Anna and Bram (who came unannounced): the list is saved and confirmed.
+    std::string poll_id;
+    const auto dump = f.control(
+        "GET", "/_test/rooms/" + net::encode_path_segment(chat->conversation_id));
+    for (const auto& event : dump["timeline"]) {
+        if (event["type"] == "org.matrix.msc3381.poll.start" &&
+            event.dump().find("Aanwezigheid bijeenkomst") != std::string::npos) {
+            poll_id = event["event_id"].get<std::string>();
+        }
+    }
+    REQUIRE(!poll_id.empty());
+    const auto answer = f.push(json::array(
+        {{{"room_id", chat->conversation_id},
+          {"type", "org.matrix.msc3381.poll.response"},
+          {"sender", kMarieke},
+          {"content",
+           {{"m.relates_to", {{"rel_type", "m.reference"}, {"event_id", poll_id}}},
+            {"org.matrix.msc3381.poll.response", {{"answers", came}}}}}}}));
+    REQUIRE(answer["status"] == 200);
+    REQUIRE(f.drained());
+    CHECK_THAT(f.direct_texts(kMarieke), Contains("2 aanwezig: Anna de Vries en Bram de Boer"));
+    std::set<Id> present;
+    for (const auto& meeting : f.store->meetings_of(f.store->networks().front().id)) {
+        for (const auto& mark : f.store->attendance_of(meeting.id)) {
+            if (mark.present) {
+                present.insert(mark.member_id);
+            }
+        }
+    }
+    CHECK(present.size() == 2);
     CHECK(f.spec_errors() == 0);
 }

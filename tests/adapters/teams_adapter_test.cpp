@@ -2,6 +2,7 @@
 // refused before anything is stored, replies go out through the outbox, and the dispatcher
 // retries 429/502/timeouts, gives up on 403, paces per conversation and resends after a crash.
 #include <deque>
+#include <set>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -1199,4 +1200,105 @@ TEST_CASE("teams: a member added by @mention in the channel gets the mentioned a
     REQUIRE(posted.size() == 1);
     CHECK_THAT(shown(posted[0]), Contains("Daan Bakker zit nu in"));
     CHECK(f.store->member_by_identity(Platform::teams, "29:daan"));
+}
+
+TEST_CASE("teams: the attendance list reaches the organiser as a card with who said they come "
+          "ticked, and the ticked list comes back",
+          "[teams][adapter][conversation][participation]") {
+    using namespace std::chrono;
+    Fixture f;
+    f.say_in_channel("29:marieke", "Marieke", "nieuw netwerk HSN-café Feedback");
+    f.say_in_channel("29:marieke", "Marieke", "koppel netwerk HSN-café Feedback");
+    for (const auto* member : {"Anna de Vries | deelnemer | CBS De Regenboog | 29:anna",
+                               "Bram de Boer | deelnemer | Het Kompas | 29:bram"}) {
+        f.say_in_channel("29:marieke", "Marieke", std::string("lid toevoegen ") + member);
+    }
+    f.say_in_channel("29:marieke", "Marieke", "caféweken 2026-2027: 6");
+    CHECK_THAT(f.say_in_channel("29:marieke", "Marieke",
+                                "plan bijeenkomst 2027-02-09 15:30 | Het Kompas | Feedback"),
+               Contains("staat gepland"));
+    f.say_in_channel("29:anna", "Anna de Vries", "ik kom");
+    const auto anna = f.store->member_by_identity(Platform::teams, "29:anna");
+    const auto bram = f.store->member_by_identity(Platform::teams, "29:bram");
+    REQUIRE(anna);
+    REQUIRE(bram);
+
+    // The meeting starts (Tuesday 9 February 15:30 in Amsterdam, 14:30 UTC).
+    const Instant target = sys_days{year{2027} / 2 / 9} + hours{14} + minutes{31};
+    while (auto next = f.bot->next_due()) {
+        if (*next > target) {
+            break;
+        }
+        f.now = *next;
+        REQUIRE(f.bot->tick(f.now));
+    }
+    f.now = target;
+    f.adapter->wake();
+    REQUIRE(f.sent_everything());
+    const auto chat = f.store->direct_conversation_with(Platform::teams, "29:marieke");
+    REQUIRE(chat);
+    json card;
+    std::string card_id;
+    for (auto i = std::size_t{0}; i < f.connector.requests.size(); ++i) {
+        const auto& request = f.connector.requests[i];
+        if (request.method == "POST" &&
+            request.url.find(net::encode_path_segment(chat->conversation_id)) !=
+                std::string::npos &&
+            request.body.find("Aanwezigheid bijeenkomst") != std::string::npos) {
+            card = json::parse(request.body)["attachments"][0]["content"];
+            card_id = "remote-" + std::to_string(i + 1);
+        }
+    }
+    REQUIRE(card.is_object());
+    json choice_set;
+    json submit;
+    for (const auto& block : card["body"]) {
+        if (block["type"] == "Input.ChoiceSet") {
+            choice_set = block;
+        }
+        if (block["type"] == "ActionSet") {
+            submit = block["actions"][0];
+        }
+    }
+    REQUIRE(choice_set.is_object());
+    CHECK(choice_set["isMultiSelect"] == true);
+    CHECK(choice_set["choices"].size() == 3);  // Anna, Bram, Marieke
+    // Anna said she comes: ticked beforehand.
+    CHECK(choice_set["value"] == std::to_string(anna->id));
+    REQUIRE(submit.is_object());
+
+    // Marieke ticks Bram as well (he came unannounced) and sends the card.
+    auto data = submit["data"];
+    data["choices"] = std::to_string(anna->id) + "," + std::to_string(bram->id);
+    json click = {{"type", "invoke"},
+                  {"name", "adaptiveCard/action"},
+                  {"id", "invoke-attendance"},
+                  {"channelId", "msteams"},
+                  {"serviceUrl", kConnector},
+                  {"from", {{"id", "29:marieke"}, {"name", "Marieke"}}},
+                  {"recipient", {{"id", "28:app-id"}, {"name", "Leernetwerk bot"}}},
+                  {"conversation",
+                   {{"id", chat->conversation_id}, {"conversationType", "personal"}}},
+                  {"channelData", {{"tenant", {{"id", "tenant-1"}}}}},
+                  {"replyToId", card_id},
+                  {"value",
+                   {{"action",
+                     {{"type", "Action.Execute"},
+                      {"title", submit["title"]},
+                      {"verb", submit["verb"]},
+                      {"data", data}}},
+                    {"trigger", "manual"}}}};
+    const auto [status, body] = f.post(click.dump());
+    CHECK(status == 200);
+    CHECK_THAT(body, Contains("2 aanwezig: Anna de Vries en Bram de Boer"));
+    REQUIRE(f.sent_everything());
+    std::set<Id> present;
+    for (const auto& meeting : f.store->meetings_of(f.store->networks().front().id)) {
+        for (const auto& mark : f.store->attendance_of(meeting.id)) {
+            if (mark.present) {
+                present.insert(mark.member_id);
+            }
+        }
+    }
+    CHECK(present == std::set<Id>{anna->id, bram->id});
 }
