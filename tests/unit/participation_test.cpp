@@ -205,6 +205,19 @@ struct SchoolYear {
         CHECK_THAT(closed, Contains("Anna de Vries (CBS De Regenboog) — #" + n(m3) +
                                     " Verhaalsommen"));
         CHECK(chat.store->year_closure(network_id, 2026));
+        // The academy's contact got the gift list too, without the facilitators' hint.
+        const auto contact = chat.store->member_by_identity(Platform::console, "Academie HSN");
+        REQUIRE(contact);
+        std::string to_contact;
+        for (const auto state : {OutboxState::pending, OutboxState::sent}) {
+            for (const auto& row : chat.store->outbox_in_state(Platform::console, state)) {
+                if (row.message.recipient_member_id == contact->id) {
+                    to_contact += std::get<TextContent>(row.message.content).markdown;
+                }
+            }
+        }
+        CHECK_THAT(to_contact, Contains("Anna de Vries (CBS De Regenboog)"));
+        CHECK_THAT(to_contact, !Contains("bedankt 1"));
     }
 
     ConsoleFixture chat;

@@ -74,17 +74,6 @@ ChoiceQuestion attendance_card(Store& store, const Network& network, const Meeti
     return card;
 }
 
-/// The network's organisers and facilitators.
-std::vector<Member> managers_of(Store& store, Id network_id) {
-    std::vector<Member> out;
-    for (const auto& entry : store.roster(network_id)) {
-        if (can_manage_network(entry.membership.role)) {
-            out.push_back(entry.member);
-        }
-    }
-    return out;
-}
-
 /// Why a meeting has no list to work on (replied), or true when it has or can have one.
 bool can_have_list(Turn& turn, const Network& network, const Meeting& meeting) {
     auto args = meeting_args(network, meeting, turn.lang);
@@ -148,6 +137,16 @@ void set_mark(Store& store, Id meeting_id, Id member_id, bool present, Attendanc
 }
 
 }  // namespace
+
+std::vector<Member> managers_of(Store& store, Id network_id) {
+    std::vector<Member> out;
+    for (const auto& entry : store.roster(network_id)) {
+        if (can_manage_network(entry.membership.role)) {
+            out.push_back(entry.member);
+        }
+    }
+    return out;
+}
 
 bool is_held(const Meeting& meeting, Instant now) {
     return meeting.status == MeetingStatus::planned && meeting.starts_at <= now;

@@ -83,16 +83,6 @@ std::optional<Member> member_for(Store& store, const PlatformUser& user, Instant
     return member;
 }
 
-std::vector<Member> managers_of_network(Store& store, Id network_id) {
-    std::vector<Member> out;
-    for (const auto& entry : store.roster(network_id)) {
-        if (can_manage_network(entry.membership.role)) {
-            out.push_back(entry.member);
-        }
-    }
-    return out;
-}
-
 }  // namespace
 
 void close_school_year(Postman& post, const Network& network, int school_year) {
@@ -121,7 +111,7 @@ void close_school_year(Postman& post, const Network& network, int school_year) {
             return TextContent{text, {}};
         };
     };
-    for (const auto& manager : managers_of_network(store, network.id)) {
+    for (const auto& manager : managers_of(store, network.id)) {
         post.to_member(manager, make(true), Privately{.network_id = network.id});
     }
     if (gifts.empty()) {

@@ -16,6 +16,8 @@ inline constexpr std::string_view kAttendanceCloseJob = "attendance_close";
 
 // ---- attendance (attendance.cpp) ----------------------------------------------------------------
 
+/// The network's organisers and facilitators (who get its attendance lists and gift list).
+std::vector<Member> managers_of(Store& store, Id network_id);
 /// A meeting took place: not cancelled, and it has started.
 bool is_held(const Meeting& meeting, Instant now);
 /// Who came to a meeting as its attendance list says; nullopt when it has no list (then only
