@@ -495,13 +495,20 @@ std::vector<std::string> participation_data_lines(Store& store, const BotSetting
 void keep_hours_of_erased(Store& store, const BotSettings& settings, Id member_id, Instant now) {
     // Their preparer roles go with them; what those earned stays as a correction, which the
     // erasure then files under a number that names nobody.
-    std::set<std::pair<Id, int>> years;
+    std::set<Id> networks;
     for (const auto& membership : store.memberships_of(member_id)) {
-        for (const auto& meeting : store.meetings_of(membership.network_id)) {
+        networks.insert(membership.network_id);
+    }
+    for (const auto& past : store.ended_memberships_of(member_id)) {
+        networks.insert(past.network_id);
+    }
+    std::set<std::pair<Id, int>> years;
+    for (const auto network_id : networks) {
+        for (const auto& meeting : store.meetings_of(network_id)) {
             if (is_held(meeting, now) &&
                 std::count(meeting.preparer_ids.begin(), meeting.preparer_ids.end(), member_id)) {
-                years.insert({membership.network_id,
-                              school_year_of(date::floor<date::days>(meeting.local_start))});
+                years.insert(
+                    {network_id, school_year_of(date::floor<date::days>(meeting.local_start))});
             }
         }
     }

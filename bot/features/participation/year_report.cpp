@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "bot/features/participation/participation.hpp"
 #include "bot/features/polls/poll_parts.hpp"
@@ -18,13 +19,17 @@ bool in_year(const Meeting& meeting, int school_year) {
     return school_year_of(date::floor<date::days>(meeting.local_start)) == school_year;
 }
 
-/// Members of the network when a meeting took place (current members who had joined by then).
-int members_at(const std::vector<RosterEntry>& roster, const Meeting& meeting) {
-    int count = 0;
+/// Members of the network when a meeting took place: current members who had joined by then,
+/// and whoever is on its list as present (someone added later, or who left since, was there).
+int members_at(const std::vector<RosterEntry>& roster, const Meeting& meeting,
+               const std::set<Id>& present) {
+    std::set<Id> members = present;
     for (const auto& entry : roster) {
-        count += entry.membership.joined_at <= meeting.starts_at ? 1 : 0;
+        if (entry.membership.joined_at <= meeting.starts_at) {
+            members.insert(entry.member.id);
+        }
     }
-    return count;
+    return static_cast<int>(members.size());
 }
 
 /// The mean of a closed poll's scale answers on a scale of 5 (a 1–10 answer counts as its
@@ -94,12 +99,11 @@ YearReport year_report(Store& store, const BotSettings& settings, const Network&
         for (const auto& rsvp : store.rsvps_of(meeting.id)) {
             row.coming += rsvp.answer == RsvpAnswer::coming ? 1 : 0;
         }
-        if (const auto present = detail::present_at(store, meeting.id)) {
-            row.present = static_cast<int>(present->size());
-        }
+        const auto present = detail::present_at(store, meeting.id).value_or(std::set<Id>{});
+        row.present = static_cast<int>(present.size());
         const auto list = store.attendance_list(meeting.id);
         row.list_closed = list && list->closed_at;
-        row.members = members_at(roster, meeting);
+        row.members = members_at(roster, meeting, present);
         report.cancelled += row.state == YearReportMeeting::State::cancelled ? 1 : 0;
         report.held += row.state == YearReportMeeting::State::held ? 1 : 0;
         report.planned += row.state != YearReportMeeting::State::cancelled ? 1 : 0;
