@@ -3,6 +3,7 @@
 // approved expert; `deskundige 2 intrekken` before it is decided.
 #include <algorithm>
 #include <charconv>
+#include <span>
 
 #include "bot/features/experts/experts.hpp"
 #include "bot/parse/arguments.hpp"
@@ -20,10 +21,18 @@ enum class Verb { show, approve, decline, withdraw };
 Verb read_verb(std::string& rest) {
     const auto [word, after] = first_word(rest);
     const auto folded = bare_word(word);
-    const std::pair<Verb, std::initializer_list<std::string_view>> kVerbs[] = {
-        {Verb::approve, {"goedkeuren", "goedgekeurd", "akkoord", "approve", "approved"}},
-        {Verb::decline, {"afwijzen", "afgewezen", "decline", "declined", "reject"}},
-        {Verb::withdraw, {"intrekken", "ingetrokken", "withdraw", "withdrawn"}},
+    // Arrays of their own: an initializer_list inside a pair would end with the pair's
+    // initialiser, before the loop reads it.
+    static constexpr std::string_view kApprove[] = {"goedkeuren", "goedgekeurd", "akkoord",
+                                                    "approve", "approved"};
+    static constexpr std::string_view kDecline[] = {"afwijzen", "afgewezen", "decline",
+                                                    "declined", "reject"};
+    static constexpr std::string_view kWithdraw[] = {"intrekken", "ingetrokken", "withdraw",
+                                                     "withdrawn"};
+    const std::pair<Verb, std::span<const std::string_view>> kVerbs[] = {
+        {Verb::approve, kApprove},
+        {Verb::decline, kDecline},
+        {Verb::withdraw, kWithdraw},
     };
     for (const auto& [verb, spellings] : kVerbs) {
         if (is_word(folded, spellings)) {
