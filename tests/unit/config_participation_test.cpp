@@ -6,45 +6,15 @@
 #include <catch2/catch.hpp>
 
 #include "app/config.hpp"
+#include "support/config_loading.hpp"
 
 using namespace leernetwerk::app;
+using leernetwerk::testing::load_error;
+using leernetwerk::testing::load_errors;
+using leernetwerk::testing::load_ok;
 using Catch::Matchers::Contains;
 using leernetwerk::HoursRule;
 using leernetwerk::Platform;
-
-namespace {
-
-constexpr const char* kFile = "config.toml";
-
-Config load_ok(std::string_view text) {
-    auto result = load_config_string(text, kFile);
-    if (!result) {
-        for (const ConfigError& error : result.error()) {
-            UNSCOPED_INFO(error.to_string());
-        }
-    }
-    REQUIRE(result.has_value());
-    return *result;
-}
-
-std::vector<std::string> load_errors(std::string_view text) {
-    auto result = load_config_string(text, kFile);
-    REQUIRE_FALSE(result.has_value());
-    std::vector<std::string> out;
-    for (const ConfigError& error : result.error()) {
-        out.push_back(error.to_string());
-    }
-    return out;
-}
-
-std::string load_error(std::string_view text) {
-    const std::vector<std::string> errors = load_errors(text);
-    INFO(::Catch::Detail::stringify(errors));
-    REQUIRE(errors.size() == 1);
-    return errors[0];
-}
-
-}  // namespace
 
 TEST_CASE("hours config: the defaults are HSN 2025-2026", "[config][hours]") {
     const Config config = load_ok("");

@@ -17,46 +17,19 @@
 #include <catch2/catch.hpp>
 
 #include "app/config.hpp"
+#include "support/config_loading.hpp"
 
 namespace fs = std::filesystem;
 using namespace leernetwerk::app;
+using leernetwerk::testing::load_error;
+using leernetwerk::testing::load_errors;
+using leernetwerk::testing::load_ok;
 using Catch::Matchers::Contains;
 using leernetwerk::Lang;
 
 namespace {
 
-constexpr const char* kFile = "config.toml";
-
-/// Loads `text`, failing the test (with every error shown) when it does not load.
-Config load_ok(std::string_view text) {
-    auto result = load_config_string(text, kFile);
-    if (!result) {
-        for (const ConfigError& error : result.error()) {
-            UNSCOPED_INFO(error.to_string());
-        }
-    }
-    REQUIRE(result.has_value());
-    return *result;
-}
-
-/// Loads `text`, which must fail, and returns every error as to_string().
-std::vector<std::string> load_errors(std::string_view text) {
-    auto result = load_config_string(text, kFile);
-    REQUIRE_FALSE(result.has_value());
-    std::vector<std::string> out;
-    for (const ConfigError& error : result.error()) {
-        out.push_back(error.to_string());
-    }
-    return out;
-}
-
-/// The one error `text` gives.
-std::string load_error(std::string_view text) {
-    std::vector<std::string> errors = load_errors(text);
-    INFO(::Catch::Detail::stringify(errors));
-    REQUIRE(errors.size() == 1);
-    return errors[0];
-}
+constexpr const char* kFile = leernetwerk::testing::kConfigFile;
 
 /// A fresh directory under the system temp directory, removed with everything in it.
 class TempDir {

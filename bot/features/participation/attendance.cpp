@@ -23,9 +23,6 @@ std::vector<std::string> present_names(const std::vector<RosterEntry>& roster,
     return names;
 }
 
-/// Present members who left the network since (or were erased) still count.
-std::size_t present_count(const std::set<Id>& present) { return present.size(); }
-
 MessageArgs meeting_args(const Network& network, const Meeting& meeting, Lang lang) {
     return {{"network", network.name},
             {"number", std::to_string(meeting.id)},
@@ -40,12 +37,13 @@ std::string presence_line(Store& store, const Network& network, Id meeting_id, L
         return tr(lang, "attendance.nobody");
     }
     auto names = present_names(store.roster(network.id), present);
-    const auto others = present_count(present) - names.size();
+    // Present members who left the network since (or were erased) still count.
+    const auto others = present.size() - names.size();
     if (others > 0) {
         names.push_back(tr(lang, "attendance.others", {{"count", std::to_string(others)}}));
     }
     return tr(lang, "attendance.present_line",
-              {{"count", std::to_string(present_count(present))},
+              {{"count", std::to_string(present.size())},
                {"names", join_names(names, lang)}});
 }
 
@@ -131,12 +129,38 @@ void reply_state(Turn& turn, const Network& network, const Meeting& meeting, std
     turn.reply_privately(TextContent{turn.t(key, args), {}});
 }
 
+/// The meeting (with its network) an attendance job's key names; nullopt when either is gone.
+std::optional<std::pair<Meeting, Network>> job_meeting(Store& store, const Job& job) {
+    const auto id = read_number(job.key);
+    auto meeting = id ? store.meeting(*id) : std::nullopt;
+    auto network = meeting ? store.network(meeting->network_id) : std::nullopt;
+    if (!network) {
+        return std::nullopt;
+    }
+    return std::pair{std::move(*meeting), std::move(*network)};
+}
+
 void set_mark(Store& store, Id meeting_id, Id member_id, bool present, AttendanceSource source,
               Instant now) {
     store.set_attendance({meeting_id, member_id, present, source, now});
 }
 
 }  // namespace
+
+std::optional<Member> member_in_network(Turn& turn, const Network& network,
+                                        const std::vector<RosterEntry>& roster,
+                                        std::string_view name) {
+    const auto match = find_in_roster(roster, name);
+    if (!match.entry) {
+        turn.reply_text(
+            match.candidates.empty() ? "attendance.not_in_network" : "attendance.which_member",
+            {{"name", std::string(name)},
+             {"network", network.name},
+             {"candidates", join_names(match.candidates, turn.lang)}});
+        return std::nullopt;
+    }
+    return match.entry->member;
+}
 
 std::vector<Member> managers_of(Store& store, Id network_id) {
     std::vector<Member> out;
@@ -247,16 +271,11 @@ void mark_attendance(Turn& turn, const std::string& typed, bool present) {
             if (wanted.empty()) {
                 continue;
             }
-            const auto match = find_in_roster(roster, wanted);
-            if (!match.entry) {
-                turn.reply_text(match.candidates.empty() ? "attendance.not_in_network"
-                                                         : "attendance.which_member",
-                                {{"name", std::string(wanted)},
-                                 {"network", network.name},
-                                 {"candidates", join_names(match.candidates, turn.lang)}});
+            const auto member = member_in_network(turn, network, roster, wanted);
+            if (!member) {
                 return;
             }
-            ids.push_back(match.entry->member.id);
+            ids.push_back(member->id);
         }
     }
     open_attendance_list(turn.store, *meeting, turn.now);
@@ -349,28 +368,28 @@ void attendance_card_submitted(Turn& turn, const ActionSubmission& action, Id me
 }
 
 void run_attendance_open(Store& store, const BotSettings& settings, const Job& job, Instant now) {
-    const auto id = read_number(job.key);
-    const auto meeting = id ? store.meeting(*id) : std::nullopt;
-    const auto network = meeting ? store.network(meeting->network_id) : std::nullopt;
-    if (!meeting || !network || !is_held(*meeting, now)) {
+    const auto found = job_meeting(store, job);
+    if (!found || !is_held(found->first, now)) {
         return;  // cancelled, or moved later (then its job was moved too)
     }
-    if (!open_attendance_list(store, *meeting, now)) {
+    const Meeting& meeting = found->first;
+    const Network& network = found->second;
+    if (!open_attendance_list(store, meeting, now)) {
         return;
     }
     Postman post(store, settings, now);
     std::optional<Id> first;
-    for (const auto& manager : managers_of(store, network->id)) {
+    for (const auto& manager : managers_of(store, network.id)) {
         const auto sent = post.to_member(
             manager,
-            [&](Lang lang) -> Content { return attendance_card(store, *network, *meeting, lang); },
-            Privately{.network_id = network->id});
+            [&](Lang lang) -> Content { return attendance_card(store, network, meeting, lang); },
+            Privately{.network_id = network.id});
         if (sent && !first) {
             first = sent;
         }
     }
     if (first) {
-        store.set_attendance_card(meeting->id, *first);
+        store.set_attendance_card(meeting.id, *first);
     }
     const auto days = std::chrono::days{std::max(1, settings.participation.attendance_close_days)};
     store.schedule_job({0, std::string(kAttendanceCloseJob), job.key, now + days, "",
@@ -378,26 +397,26 @@ void run_attendance_open(Store& store, const BotSettings& settings, const Job& j
 }
 
 void run_attendance_close(Store& store, const BotSettings& settings, const Job& job, Instant now) {
-    const auto id = read_number(job.key);
-    const auto meeting = id ? store.meeting(*id) : std::nullopt;
-    const auto network = meeting ? store.network(meeting->network_id) : std::nullopt;
-    const auto list = meeting ? store.attendance_list(meeting->id) : std::nullopt;
-    if (!meeting || !network || !list || list->closed_at) {
+    const auto found = job_meeting(store, job);
+    const auto list = found ? store.attendance_list(found->first.id) : std::nullopt;
+    if (!list || list->closed_at) {
         return;  // closed by a facilitator already
     }
-    store.close_attendance(meeting->id, now);
+    const Meeting& meeting = found->first;
+    const Network& network = found->second;
+    store.close_attendance(meeting.id, now);
     Postman post(store, settings, now);
-    for (const auto& manager : managers_of(store, network->id)) {
+    for (const auto& manager : managers_of(store, network.id)) {
         post.to_member(
             manager,
             [&](Lang lang) -> Content {
-                auto args = meeting_args(*network, *meeting, lang);
-                args.emplace_back("present", presence_line(store, *network, meeting->id, lang));
+                auto args = meeting_args(network, meeting, lang);
+                args.emplace_back("present", presence_line(store, network, meeting.id, lang));
                 return TextContent{tr(lang, "attendance.auto_closed", args), {}};
             },
-            Privately{.network_id = network->id});
+            Privately{.network_id = network.id});
     }
-    close_year_after_last_meeting(post, *network, *meeting);
+    close_year_after_last_meeting(post, network, meeting);
 }
 
 }  // namespace leernetwerk::detail

@@ -218,13 +218,8 @@ void correct_hours(Turn& turn, const Network& network, int school_year, const st
         turn.reply_text("hours.correction_usage");
         return;
     }
-    const auto match = find_in_roster(turn.store.roster(network.id), parts[0]);
-    if (!match.entry) {
-        turn.reply_text(match.candidates.empty() ? "attendance.not_in_network"
-                                                 : "attendance.which_member",
-                        {{"name", parts[0]},
-                         {"network", network.name},
-                         {"candidates", join_names(match.candidates, turn.lang)}});
+    const auto member = member_in_network(turn, network, turn.store.roster(network.id), parts[0]);
+    if (!member) {
         return;
     }
     const auto amount = read_correction_amount(parts[1]);
@@ -239,7 +234,7 @@ void correct_hours(Turn& turn, const Network& network, int school_year, const st
     }
     HoursCorrection correction;
     correction.network_id = network.id;
-    correction.member_id = match.entry->member.id;
+    correction.member_id = member->id;
     correction.school_year = school_year;
     correction.kind = amount->second;
     correction.delta_tenths = amount->first;
@@ -253,7 +248,7 @@ void correct_hours(Turn& turn, const Network& network, int school_year, const st
     });
     turn.reply_text(
         correction.kind == HoursKind::task ? "hours.corrected_task" : "hours.corrected",
-        {{"name", match.entry->member.display_name},
+        {{"name", member->display_name},
          {"delta", signed_hours(correction.delta_tenths, turn.lang)},
          {"reason", correction.reason},
          {"year", school_year_label(school_year)},

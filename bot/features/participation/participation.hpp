@@ -18,6 +18,11 @@ inline constexpr std::string_view kAttendanceCloseJob = "attendance_close";
 
 /// The network's organisers and facilitators (who get its attendance lists and gift list).
 std::vector<Member> managers_of(Store& store, Id network_id);
+/// The member of the network `name` means (find_in_roster); otherwise the sender hears that
+/// nobody, or which of several, is meant, and nullopt.
+std::optional<Member> member_in_network(Turn& turn, const Network& network,
+                                        const std::vector<RosterEntry>& roster,
+                                        std::string_view name);
 /// A meeting took place: not cancelled, and it has started.
 bool is_held(const Meeting& meeting, Instant now);
 /// Who came to a meeting as its attendance list says; nullopt when it has no list (then only
